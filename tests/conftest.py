@@ -19,5 +19,5 @@ SHARED = Path(os.environ.get("STAGESTUDIO_SHARED", REPO_ROOT.parent / "shared"))
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():
-        pytest.skip(f"shared material not found at {SHARED}")
+        pytest.fail(f"shared material not found at {SHARED} (set STAGESTUDIO_SHARED)")
     return SHARED
