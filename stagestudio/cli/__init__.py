@@ -14,6 +14,7 @@ import sys
 # One module per command group; each defines register(subparsers).
 COMMAND_MODULES: tuple[str, ...] = (
     "run",
+    "eval",
 )
 
 
