@@ -1,0 +1,326 @@
+"""Interleaved inference with BAGEL: build contexts, decode text, generate images.
+
+Mirrors the official `InterleaveInferencer.interleave_inference` step by step so that the golden
+fixtures reproduce from their seeds:
+
+* every input picture is converted to RGB and resized with the VAE rule first;
+* understanding (`understanding_output=True`): images go in through the ViT only; otherwise through
+  the VAE (clean latent at t=0) and then the ViT;
+* random draws, from one CPU generator seeded with `seed`: one standard-normal `eps` per VAE-encoded
+  context image (the posterior sample), then `randn(N, 64)` for the initial noise. (Drawing on the
+  CPU keeps results independent of the device; on CPU this is exactly the reference's order.)
+* think mode writes a system prompt to cond and cfg_img, decodes the thinking greedily, and writes
+  the decoded string back (re-tokenized) to cond only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import torch
+from PIL import Image
+from torch import Tensor
+
+from ..base import BackendError, CancelToken, ProgressFn
+from .context import Context, GuidedContexts, Segment
+from .model import BagelModel, LlmBlock
+from .tokenizer import BagelTokenizer
+
+VLM_THINK_SYSTEM_PROMPT = (
+    "You should first think about the reasoning process in the mind and then provide the user with the answer. \n"
+    "The reasoning process is enclosed within <think> </think> tags, i.e. <think> reasoning process here </think> "
+    "answer here"
+)
+GEN_THINK_SYSTEM_PROMPT = (
+    "You should first think about the planning process in the mind and then generate the image. \n"
+    "The planning process is enclosed within <think> </think> tags, i.e. <think> planning process here </think> "
+    "image here"
+)
+
+
+
+@dataclass
+class TextResult:
+    text: str
+    fed_ids: list[int]  # <|im_start|> and every greedy token fed back (the last prediction dropped)
+    logits: Tensor | None = None  # [steps, vocab] float32, only when asked for
+
+
+@dataclass
+class ImageResult:
+    image: Image.Image
+    latent_tokens: Tensor  # [N, 64] final x
+    latent: Tensor  # [1, C, 2h, 2w] decoder input
+    decoded: Tensor  # [1, 3, H, W] raw decoder output
+
+
+@dataclass
+class InterleaveResult:
+    outputs: list[str | Image.Image] = field(default_factory=list)
+    contexts: GuidedContexts | None = None
+    think_text: str | None = None
+
+
+class InterleavedInferencer:
+    """High-level API over `BagelModel` + VAE + tokenizer + image transforms."""
+
+    def __init__(self, model: BagelModel, tokenizer: BagelTokenizer, vae=None, transforms=None):
+        from .transforms import REAL_TRANSFORMS
+
+        self.model = model
+        self.tokenizer = tokenizer
+        self.vae = vae
+        self.transforms = transforms if transforms is not None else REAL_TRANSFORMS
+        self.special = tokenizer.special
+        self.generator = torch.Generator(device="cpu")
+
+    # --- randomness ---------------------------------------------------------------------------
+
+    def seed(self, seed: int) -> None:
+        """Reset the inferencer's CPU generator (the reference's `torch.manual_seed(seed)`)."""
+        self.generator.manual_seed(int(seed))
+
+    def _randn(self, shape: Sequence[int]) -> Tensor:
+        return torch.randn(tuple(shape), generator=self.generator, dtype=torch.float32)
+
+    # --- single contexts ----------------------------------------------------------------------
+
+    @torch.no_grad()
+    def _append(self, ctx: Context, block: LlmBlock, segment: Segment, rope_advance: int) -> Context:
+        _, new_kv = self.model.run_block(block, ctx.cache.as_past())
+        return ctx.with_block(new_kv, segment, rope_advance)
+
+    def append_text(self, ctx: Context, text: str, token_ids: Sequence[int] | None = None) -> Context:
+        """Append `<|im_start|> text <|im_end|>` (und expert, causal, one position per token)."""
+        ids = list(token_ids) if token_ids is not None else self.tokenizer.segment_ids(text)
+        block = self.model.text_block(torch.tensor(ids, dtype=torch.long), ctx.next_rope)
+        seg = Segment("text", ctx.kv_len, len(ids), ctx.next_rope, text=text, token_ids=tuple(ids))
+        return self._append(ctx, block, seg, rope_advance=len(ids))
+
+    def append_vit_patches(self, ctx: Context, patches: Tensor, vit_position_ids: Tensor,
+                           image_index: int | None = None) -> Context:
+        block = self.model.vit_block(patches, vit_position_ids, self.special, ctx.next_rope)
+        seg = Segment("vit_image", ctx.kv_len, block.length, ctx.next_rope, image_index=image_index)
+        return self._append(ctx, block, seg, rope_advance=1)
+
+    def append_latent_tokens(self, ctx: Context, latent_tokens: Tensor, latent_position_ids: Tensor,
+                             image_index: int | None = None) -> Context:
+        """A clean VAE latent (timestep 0) as a gen-expert block."""
+        block = self.model.latent_block(latent_tokens, latent_position_ids, 0.0, self.special, ctx.next_rope)
+        seg = Segment("vae_image", ctx.kv_len, block.length, ctx.next_rope, image_index=image_index)
+        return self._append(ctx, block, seg, rope_advance=1)
+
+    # --- pictures -> tokens -------------------------------------------------------------------
+
+    def prepare_image(self, image: Image.Image) -> Image.Image:
+        """RGB + the VAE resize rule (applied to every input picture, as the reference does)."""
+        return self.transforms.prepare_input_image(image)
+
+    @torch.no_grad()
+    def vae_latent_tokens(self, prepared: Image.Image, eps: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        """Encode a prepared picture: sampled latent z, 2x2-patchified to tokens [N, 64], and their
+        position ids. `eps` (the posterior draw) defaults to a draw from the inferencer's generator."""
+        from . import latents
+
+        if self.vae is None:
+            raise BackendError("this inferencer has no VAE: images cannot be encoded or generated")
+        pixels = self.transforms.vae_pixels(prepared).unsqueeze(0)
+        moments = self.vae.encode(pixels)
+        mean_shape = (moments.shape[0], moments.shape[1] // 2, *moments.shape[2:])
+        if eps is None:
+            eps = self._randn(mean_shape)
+        z = self.vae.sample_latent(moments, eps=eps.to(moments.device, moments.dtype))
+        cfg = self.model.config
+        h, w = latents.token_grid(pixels.shape[-2], pixels.shape[-1], cfg.latent_downsample)
+        tokens = latents.patchify(z[0].float(), cfg.latent_patch_size, h, w)
+        pos = latents.flattened_position_ids(h, w, cfg.max_latent_size)
+        return tokens, pos
+
+    def vit_patch_tokens(self, prepared: Image.Image) -> tuple[Tensor, Tensor]:
+        from . import latents
+
+        pixels = self.transforms.vit_pixels(prepared)
+        p = self.model.config.vit.patch_size
+        patches = latents.patchify(pixels, p)
+        pos = latents.vit_position_ids(pixels.shape[-2], pixels.shape[-1], p,
+                                       self.model.config.vit_max_num_patch_per_side)
+        return patches, pos
+
+    # --- the three guidance contexts ------------------------------------------------------------
+
+    def new_contexts(self) -> GuidedContexts:
+        return GuidedContexts()
+
+    def add_system_prompt(self, state: GuidedContexts, text: str) -> GuidedContexts:
+        """A system prompt goes to cond and cfg_img (not to cfg_text), as in think mode."""
+        return GuidedContexts(self.append_text(state.cond, text), state.cfg_text,
+                              self.append_text(state.cfg_img, text), state.num_images, state.last_image_size)
+
+    def add_text(self, state: GuidedContexts, text: str) -> GuidedContexts:
+        """cfg_text becomes cond as it stood before this text; the text goes to cond and cfg_img."""
+        return GuidedContexts(self.append_text(state.cond, text), state.cond,
+                              self.append_text(state.cfg_img, text), state.num_images, state.last_image_size)
+
+    def add_image(self, state: GuidedContexts, image: Image.Image, vae: bool = True,
+                  vit: bool = True) -> GuidedContexts:
+        """An input picture: VAE block (if `vae`) then ViT block (if `vit`) in cond only; cfg_text
+        then equals cond (images stay in the text-unconditional branch)."""
+        if not (vae or vit):
+            raise ValueError("add_image needs vae=True or vit=True")
+        prepared = self.prepare_image(image)
+        index = state.num_images
+        cond = state.cond
+        if vae:
+            tokens, pos = self.vae_latent_tokens(prepared)
+            cond = self.append_latent_tokens(cond, tokens, pos, image_index=index)
+        if vit:
+            patches, pos = self.vit_patch_tokens(prepared)
+            cond = self.append_vit_patches(cond, patches, pos, image_index=index)
+        return GuidedContexts(cond, cond, state.cfg_img, index + 1, (prepared.height, prepared.width))
+
+    # --- text ---------------------------------------------------------------------------------
+
+    @torch.no_grad()
+    def generate_text(self, ctx: Context, max_length: int = 500, do_sample: bool = False,
+                      temperature: float = 1.0, keep_logits: bool = False) -> TextResult:
+        """Decode after `ctx` (left unchanged): feed <|im_start|> at the next position, then each
+        prediction; stop on <|im_end|> or after `max_length` steps (last prediction dropped)."""
+        past = ctx.cache.as_past()
+        token = self.special.bos
+        position = ctx.next_rope
+        fed: list[int] = []
+        all_logits: list[Tensor] = []
+        for _ in range(max_length):
+            fed.append(token)
+            block = self.model.text_block(torch.tensor([token], dtype=torch.long), position)
+            hidden, new_kv = self.model.run_block(block, past)
+            past = new_kv if past is None else [
+                (torch.cat([k, nk.to(k.dtype)]), torch.cat([v, nv.to(v.dtype)])) for (k, v), (nk, nv) in zip(past, new_kv)
+            ]
+            logits = self.model.logits(hidden)[0]
+            if keep_logits:
+                all_logits.append(logits.cpu())
+            if do_sample:
+                probs = torch.softmax(logits / temperature, dim=-1).cpu()
+                token = int(torch.multinomial(probs, 1, generator=self.generator))
+            else:
+                token = int(torch.argmax(logits))
+            position += 1
+            if token == self.special.eos:
+                break
+        text = self.tokenizer.decode(fed)
+        text = text.split("<|im_end|>")[0]
+        text = text.split("<|im_start|>", 1)[1] if "<|im_start|>" in text else text
+        return TextResult(text, fed, torch.stack(all_logits) if keep_logits else None)
+
+    # --- images -------------------------------------------------------------------------------
+
+    def query_block(self, x_t: Tensor, t: float | Tensor, latent_position_ids: Tensor, position: int) -> LlmBlock:
+        """The block being denoised: markers + N latent tokens at one position, gen expert."""
+        return self.model.latent_block(x_t, latent_position_ids, t, self.special, position)
+
+    @torch.no_grad()
+    def branch_velocity(self, ctx: Context, query: LlmBlock) -> Tensor:
+        """Velocity [N, 64] of the query block (embeddings shared by all branches) placed at
+        `ctx`'s next position over `ctx`'s cache. Nothing is cached."""
+        block = self.model.with_position(query, ctx.next_rope)
+        hidden, _ = self.model.run_block(block, ctx.cache.as_past())
+        return self.model.velocity(hidden, block)
+
+    @staticmethod
+    def branch_contexts(state: GuidedContexts) -> dict[str, Context]:
+        """The context each sampler branch runs over."""
+        from .sampler import COND, UNCOND_IMG, UNCOND_TEXT
+
+        return {COND: state.cond, UNCOND_TEXT: state.cfg_text, UNCOND_IMG: state.cfg_img}
+
+    def output_shape(self, state: GuidedContexts, image_shape: tuple[int, int]) -> tuple[int, int]:
+        """(H, W) of the generated picture: the last input image's size when there is one."""
+        shape = state.last_image_size or tuple(image_shape)
+        d = self.model.config.latent_downsample
+        max_side = self.model.config.max_latent_size * d
+        h, w = int(shape[0]), int(shape[1])
+        if h < d or w < d or h > max_side or w > max_side:
+            raise ValueError(f"image size {h}x{w} is outside {d}..{max_side} pixels per side")
+        return h, w
+
+    def generate_image(self, state: GuidedContexts, settings=None, seed: int | None = None,
+                       image_shape: tuple[int, int] = (1024, 1024), progress: ProgressFn | None = None,
+                       cancel: CancelToken | None = None, init_noise: Tensor | None = None) -> ImageResult:
+        """Denoise a latent with CFG over the three contexts, then decode it with the VAE.
+
+        `seed`: reseed the inferencer's generator first (None continues the current stream, as
+        after `interleave`'s context building). `init_noise` overrides the draw (tests)."""
+        from . import latents, sampler
+
+        if self.vae is None:
+            raise BackendError("this inferencer has no VAE: images cannot be generated")
+        settings = settings if settings is not None else sampler.GenerationSettings()
+        if seed is not None:
+            self.seed(seed)
+        H, W = self.output_shape(state, image_shape)
+        d = self.model.config.latent_downsample
+        h, w = H // d, W // d
+        pos = latents.flattened_position_ids(h, w, self.model.config.max_latent_size)
+        x0 = init_noise if init_noise is not None else self._randn((h * w, self.model.config.patch_latent_dim))
+        contexts = self.branch_contexts(state)
+
+        def velocity_fn(x_t: Tensor, t: Tensor, branches: Sequence[str]) -> dict[str, Tensor]:
+            query = self.query_block(x_t, t, pos, 0)  # shared by every branch
+            return {b: self.branch_velocity(contexts[b], query) for b in branches}
+
+        try:
+            x = sampler.sample(velocity_fn, x0, settings, progress=progress, cancel=cancel)
+            cfg = self.model.config
+            latent = latents.unpatchify(x.float(), h, w, cfg.latent_patch_size, cfg.latent_channels)
+            decoded = self.vae.decode(latent)
+        except torch.cuda.OutOfMemoryError as exc:
+            raise BackendError(f"out of GPU memory generating a {W}x{H} image: try a smaller size "
+                               "or a lower-precision mode (int8, nf4)") from exc
+        pixels = self.vae.to_uint8(decoded)[0]
+        return ImageResult(Image.fromarray(pixels.numpy()), x, latent, decoded.float())
+
+    # --- all together -------------------------------------------------------------------------
+
+    def build_contexts(self, inputs: Sequence[str | Image.Image], understanding_output: bool = False,
+                       think: bool = False) -> GuidedContexts:
+        state = self.new_contexts()
+        if think:
+            prompt = VLM_THINK_SYSTEM_PROMPT if understanding_output else GEN_THINK_SYSTEM_PROMPT
+            state = self.add_system_prompt(state, prompt)
+        for item in inputs:
+            if isinstance(item, str):
+                state = self.add_text(state, item)
+            elif isinstance(item, Image.Image):
+                state = self.add_image(state, item, vae=not understanding_output, vit=True)
+            else:
+                raise TypeError(f"interleave inputs must be str or PIL.Image, got {type(item).__name__}")
+        return state
+
+    def interleave(self, inputs: Sequence[str | Image.Image], understanding_output: bool = False,
+                   think: bool = False, settings=None, seed: int | None = None, max_think_tokens: int = 1000,
+                   image_shape: tuple[int, int] = (1024, 1024), do_sample: bool = False,
+                   temperature: float = 0.3, progress: ProgressFn | None = None,
+                   cancel: CancelToken | None = None) -> InterleaveResult:
+        """The reference's `interleave_inference`: text answer (understanding) or [thinking,] image."""
+        if seed is not None:
+            self.seed(seed)
+        state = self.build_contexts(inputs, understanding_output, think)
+        result = InterleaveResult(contexts=state)
+        if understanding_output:
+            answer = self.generate_text(state.cond, max_think_tokens, do_sample, temperature)
+            result.outputs.append(answer.text)
+            return result
+        if think:
+            thought = self.generate_text(state.cond, max_think_tokens, do_sample, temperature)
+            state = GuidedContexts(self.append_text(state.cond, thought.text), state.cfg_text, state.cfg_img,
+                                   state.num_images, state.last_image_size)
+            result.think_text = thought.text
+            result.outputs.append(thought.text)
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        image = self.generate_image(state, settings, image_shape=image_shape, progress=progress, cancel=cancel)
+        result.outputs.append(image.image)
+        result.contexts = state
+        return result

@@ -1,0 +1,236 @@
+"""Qwen2 language model with BAGEL's Mixture-of-Transformers (MoT) layout.
+
+Every decoder layer holds two full sets of weights: the plain Qwen2 ("und") weights and a
+`*_moe_gen` copy used for image-latent tokens. A forward call processes one *block* of new tokens
+against a KV cache of earlier blocks. In "und" mode every token uses the plain weights; in "gen" mode
+the rows listed in `gen_rows` (the latent tokens) use the gen copy and the other rows (the image
+markers) the plain weights. All rows share one attention call, so each expert sees the other's keys.
+
+Parameter names equal the official checkpoint names (`language_model.model.layers.0.self_attn.
+q_proj_moe_gen.weight` and so on, once nested under `BagelModel.language_model`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Literal
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from .config import LlmConfig
+
+Mode = Literal["und", "gen"]
+LayerKV = tuple[Tensor, Tensor]  # keys [L, Hk, D] (after qk-norm and RoPE), values [L, Hk, D]
+
+
+@dataclass(frozen=True)
+class BlockRouting:
+    """Which rows of a block go through which expert. `gen_rows is None` means all "und"."""
+
+    und_rows: Tensor | None = None
+    gen_rows: Tensor | None = None
+
+    @property
+    def is_gen(self) -> bool:
+        return self.gen_rows is not None
+
+    @staticmethod
+    def und() -> "BlockRouting":
+        return BlockRouting()
+
+    @staticmethod
+    def gen(und_rows: Tensor, gen_rows: Tensor) -> "BlockRouting":
+        return BlockRouting(und_rows=und_rows, gen_rows=gen_rows)
+
+
+class Qwen2RMSNorm(nn.Module):
+    """RMSNorm as in Qwen2: statistics in float32, the weight applied in the input dtype.
+    (Written here rather than imported: transformers' class may swap in hub kernels.)"""
+
+    def __init__(self, size: int, eps: float = 1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(size))
+        self.variance_epsilon = eps
+
+    def forward(self, x: Tensor) -> Tensor:
+        xf = x.to(torch.float32)
+        xf = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.variance_epsilon)
+        return self.weight * xf.to(x.dtype)
+
+
+def route(x: Tensor, routing: BlockRouting, und_fn: Callable[[Tensor], Tensor],
+          gen_fn: Callable[[Tensor], Tensor]) -> Tensor:
+    """Apply `und_fn` to the und rows and `gen_fn` to the gen rows of `x`, keeping row order."""
+    if not routing.is_gen:
+        return und_fn(x)
+    und_out = und_fn(x[routing.und_rows])
+    gen_out = gen_fn(x[routing.gen_rows])
+    out = gen_out.new_empty((x.shape[0],) + tuple(gen_out.shape[1:]))
+    out[routing.und_rows] = und_out.to(out.dtype)
+    out[routing.gen_rows] = gen_out
+    return out
+
+
+class RotaryEmbedding(nn.Module):
+    """Standard rotate-half RoPE; cos/sin are computed in float32 (precision at large positions)."""
+
+    def __init__(self, head_dim: int, theta: float):
+        super().__init__()
+        inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim))
+        self.register_buffer("inv_freq", inv_freq, persistent=False)
+
+    def forward(self, positions: Tensor) -> tuple[Tensor, Tensor]:
+        freqs = positions.to(torch.float32)[:, None] * self.inv_freq.to(positions.device)[None, :]
+        emb = torch.cat([freqs, freqs], dim=-1)
+        return emb.cos(), emb.sin()  # [L, D] each
+
+
+def rotate_half(x: Tensor) -> Tensor:
+    half = x.shape[-1] // 2
+    return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
+
+
+def apply_rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+    """x: [L, heads, D]; cos/sin: [L, D]. Computed in float32, returned in x's dtype."""
+    xf = x.float()
+    out = xf * cos[:, None, :] + rotate_half(xf) * sin[:, None, :]
+    return out.to(x.dtype)
+
+
+def attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> Tensor:
+    """Scaled dot-product attention with GQA in contiguous groups (query head h reads KV head
+    h // (H / Hk)). q: [Lq, H, D]; k, v: [Lk, Hk, D]; mask: bool [Lq, Lk] (True = may attend)."""
+    heads, kv_heads = q.shape[1], k.shape[1]
+    if heads != kv_heads:
+        k = k.repeat_interleave(heads // kv_heads, dim=1)
+        v = v.repeat_interleave(heads // kv_heads, dim=1)
+    out = F.scaled_dot_product_attention(
+        q.transpose(0, 1), k.transpose(0, 1).to(q.dtype), v.transpose(0, 1).to(q.dtype), attn_mask=mask
+    )
+    return out.transpose(0, 1).reshape(q.shape[0], heads * q.shape[2])
+
+
+def block_mask(num_new: int, num_cached: int, causal: bool, device: torch.device) -> Tensor | None:
+    """Mask for a block of `num_new` queries whose keys are [cache..., block...].
+
+    Causal blocks use bottom-right alignment (query i sees keys j <= i + num_cached), i.e. causal
+    within the block and a full view of the cache. Bidirectional blocks see everything (None)."""
+    if not causal or num_new == 1:
+        return None
+    rows = torch.arange(num_new, device=device)[:, None]
+    cols = torch.arange(num_cached + num_new, device=device)[None, :]
+    return cols <= rows + num_cached
+
+
+class Qwen2MLP(nn.Module):
+    def __init__(self, hidden: int, intermediate: int):
+        super().__init__()
+        self.gate_proj = nn.Linear(hidden, intermediate, bias=False)
+        self.up_proj = nn.Linear(hidden, intermediate, bias=False)
+        self.down_proj = nn.Linear(intermediate, hidden, bias=False)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+
+
+class MoTAttention(nn.Module):
+    """Qwen2 attention with a gen-expert copy of q/k/v/o and of the per-head q/k norms."""
+
+    def __init__(self, cfg: LlmConfig):
+        super().__init__()
+        self.num_heads = cfg.num_attention_heads
+        self.num_kv_heads = cfg.num_key_value_heads
+        self.head_dim = cfg.head_dim
+        h, q_dim, kv_dim = cfg.hidden_size, cfg.num_attention_heads * cfg.head_dim, cfg.num_key_value_heads * cfg.head_dim
+        self.q_proj = nn.Linear(h, q_dim, bias=True)
+        self.k_proj = nn.Linear(h, kv_dim, bias=True)
+        self.v_proj = nn.Linear(h, kv_dim, bias=True)
+        self.o_proj = nn.Linear(q_dim, h, bias=False)
+        self.q_norm = Qwen2RMSNorm(self.head_dim, eps=cfg.rms_norm_eps)
+        self.k_norm = Qwen2RMSNorm(self.head_dim, eps=cfg.rms_norm_eps)
+        self.q_norm_moe_gen = Qwen2RMSNorm(self.head_dim, eps=cfg.rms_norm_eps)
+        self.k_norm_moe_gen = Qwen2RMSNorm(self.head_dim, eps=cfg.rms_norm_eps)
+        self.q_proj_moe_gen = nn.Linear(h, q_dim, bias=True)
+        self.k_proj_moe_gen = nn.Linear(h, kv_dim, bias=True)
+        self.v_proj_moe_gen = nn.Linear(h, kv_dim, bias=True)
+        self.o_proj_moe_gen = nn.Linear(q_dim, h, bias=False)
+
+    def forward(self, x: Tensor, rope: tuple[Tensor, Tensor], routing: BlockRouting,
+                past: LayerKV | None, causal: bool) -> tuple[Tensor, LayerKV]:
+        n = x.shape[0]
+        q = route(x, routing, self.q_proj, self.q_proj_moe_gen).view(n, self.num_heads, self.head_dim)
+        k = route(x, routing, self.k_proj, self.k_proj_moe_gen).view(n, self.num_kv_heads, self.head_dim)
+        v = route(x, routing, self.v_proj, self.v_proj_moe_gen).view(n, self.num_kv_heads, self.head_dim)
+        q = route(q, routing, self.q_norm, self.q_norm_moe_gen)
+        k = route(k, routing, self.k_norm, self.k_norm_moe_gen)
+        cos, sin = rope
+        q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+        if past is not None and past[0].shape[0] > 0:
+            all_k = torch.cat([past[0], k.to(past[0].dtype)], dim=0)
+            all_v = torch.cat([past[1], v.to(past[1].dtype)], dim=0)
+        else:
+            all_k, all_v = k, v
+        mask = block_mask(n, all_k.shape[0] - n, causal, x.device)
+        out = attend(q, all_k, all_v, mask).to(x.dtype)
+        out = route(out, routing, self.o_proj, self.o_proj_moe_gen)
+        return out, (k, v)
+
+
+class MoTDecoderLayer(nn.Module):
+    def __init__(self, cfg: LlmConfig):
+        super().__init__()
+        self.self_attn = MoTAttention(cfg)
+        self.mlp = Qwen2MLP(cfg.hidden_size, cfg.intermediate_size)
+        self.mlp_moe_gen = Qwen2MLP(cfg.hidden_size, cfg.intermediate_size)
+        self.input_layernorm = Qwen2RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
+        self.input_layernorm_moe_gen = Qwen2RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
+        self.post_attention_layernorm = Qwen2RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
+        self.post_attention_layernorm_moe_gen = Qwen2RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
+
+    def forward(self, x: Tensor, rope: tuple[Tensor, Tensor], routing: BlockRouting,
+                past: LayerKV | None, causal: bool) -> tuple[Tensor, LayerKV]:
+        h = route(x, routing, self.input_layernorm, self.input_layernorm_moe_gen)
+        attn_out, new_kv = self.self_attn(h, rope, routing, past, causal)
+        x = x + attn_out.to(x.dtype)
+        h = route(x, routing, self.post_attention_layernorm, self.post_attention_layernorm_moe_gen)
+        h = route(h, routing, self.mlp, self.mlp_moe_gen)
+        return x + h.to(x.dtype), new_kv
+
+
+class Qwen2MoTModel(nn.Module):
+    """`language_model.model`: embeddings, MoT layers, final norms (`norm` / `norm_moe_gen`)."""
+
+    def __init__(self, cfg: LlmConfig):
+        super().__init__()
+        self.config = cfg
+        self.embed_tokens = nn.Embedding(cfg.vocab_size, cfg.hidden_size)
+        self.layers = nn.ModuleList(MoTDecoderLayer(cfg) for _ in range(cfg.num_hidden_layers))
+        self.norm = Qwen2RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
+        self.norm_moe_gen = Qwen2RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
+        self.rotary_emb = RotaryEmbedding(cfg.head_dim, cfg.rope_theta)
+
+    def forward(self, embeds: Tensor, positions: Tensor, routing: BlockRouting,
+                past: list[LayerKV] | None, causal: bool) -> tuple[Tensor, list[LayerKV]]:
+        """Run one block of `embeds` [L, hidden] at RoPE `positions` [L] over the cached
+        `past` (one (k, v) per layer, or None). Returns the final-norm hidden states and this
+        block's own (k, v) per layer (the caller decides whether to cache them)."""
+        rope = self.rotary_emb(positions)
+        x = embeds
+        new_kv: list[LayerKV] = []
+        for i, layer in enumerate(self.layers):
+            x, kv = layer(x, rope, routing, None if past is None else past[i], causal)
+            new_kv.append(kv)
+        x = route(x, routing, self.norm, self.norm_moe_gen)
+        return x, new_kv
+
+
+class Qwen2MoTForCausalLM(nn.Module):
+    """`language_model`: the MoT model plus an untied `lm_head`."""
+
+    def __init__(self, cfg: LlmConfig):
+        super().__init__()
+        self.config = cfg
+        self.model = Qwen2MoTModel(cfg)
+        self.lm_head = nn.Linear(cfg.hidden_size, cfg.vocab_size, bias=False)
