@@ -1,0 +1,337 @@
+"""`python -m stagestudio sessions ...`: browse, replay, re-run, fork, resume, export,
+import and delete stored sessions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from stagestudio.cli import CliError
+
+PROMPT_WIDTH = 60
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, help="session database (default: $STAGESTUDIO_DB or sessions/studio.db)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("sessions", help="stored sessions: list, show, replay, rerun, fork, resume, export, import, delete")
+    sub = parser.add_subparsers(dest="sessions_command", metavar="ACTION")
+    sub.required = True
+
+    p = sub.add_parser("list", help="id, created, status, steps and prompt of every stored session (newest first)")
+    _add_db(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--limit", type=int, default=None, help="show at most N sessions")
+    p.add_argument("--status", default=None, help="only sessions with this status (e.g. interrupted)")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="one session: settings, steps, attempts, verdicts, interventions")
+    _add_db(p)
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("replay", help="step through a stored session exactly as it happened (nothing recomputed)")
+    _add_db(p)
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true", help="print each event as one JSON line")
+    p.add_argument("--with-history", action="store_true", help="for a fork, first replay the steps it shares")
+    p.add_argument("--images", metavar="DIR", default=None, help="also write each sketch as DIR/<seq>_step<k>_attempt<a>.png")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("rerun", help="recompute with the same seeds/settings; report identical/different sketches")
+    _add_db(p)
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_rerun)
+
+    p = sub.add_parser("fork", help="new session from step K of a stored one, run to the end; prints the new id")
+    _add_db(p)
+    p.add_argument("id")
+    p.add_argument("--from-step", type=int, required=True, metavar="K", help="first step to redo (0-based; steps before it are shared)")
+    p.add_argument("--instruction", default=None, help="replace step K's instruction")
+    p.add_argument("--quiet", action="store_true", help="print only the new session id")
+    p.set_defaults(func=cmd_fork)
+
+    p = sub.add_parser("resume", help="continue an interrupted session from its last completed step")
+    _add_db(p)
+    p.add_argument("id")
+    p.add_argument("--quiet", action="store_true", help="print only the final status")
+    p.set_defaults(func=cmd_resume)
+
+    p = sub.add_parser("export", help="write one session (with a fork's shared history) to a portable .zip")
+    _add_db(p)
+    p.add_argument("id")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="import a session archive (validated before anything is written)")
+    _add_db(p)
+    p.add_argument("file")
+    p.add_argument("--new-id", action="store_true", help="import under a new id when the id is already taken")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("delete", help="delete a session and the images nothing else uses")
+    _add_db(p)
+    p.add_argument("id")
+    p.add_argument("--cascade", action="store_true", help="also delete the forks that share this session's steps")
+    p.set_defaults(func=cmd_delete)
+
+    p = sub.add_parser("check", help="run SQLite's integrity check and look for missing image files")
+    _add_db(p)
+    p.set_defaults(func=cmd_check)
+
+
+# --- helpers -----------------------------------------------------------------------------
+def _open(args: argparse.Namespace):
+    from stagestudio.store import StoreError, open_store
+
+    try:
+        return open_store(args.db)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _run(args: argparse.Namespace, body) -> int:
+    """Open the store, run `body(store)`, turn store errors into clean CLI errors."""
+    from stagestudio.store import StoreError
+
+    store = _open(args)
+    try:
+        return int(body(store) or 0)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        store.close()
+
+
+def _one_line(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _printer():
+    try:
+        from stagestudio.cli.display import EventPrinter
+
+        return EventPrinter(color=sys.stdout.isatty()).format
+    except ImportError:  # pragma: no cover
+        return lambda e: f"{e.seq} {e.type}"
+
+
+def _print_events(events, quiet: bool) -> Any:
+    fmt = _printer()
+    last = None
+    for event in events:
+        last = event
+        if not quiet:
+            line = fmt(event)
+            if line:
+                print(line, flush=True)
+    return last
+
+
+# --- commands ----------------------------------------------------------------------------
+def cmd_list(args: argparse.Namespace) -> int:
+    from stagestudio.store.records import iso_time
+
+    def body(store) -> int:
+        sessions = store.list_sessions(limit=args.limit, status=args.status, prompt_chars=None if args.json else PROMPT_WIDTH + 40)
+        if args.json:
+            _print_json([s.to_json_dict() for s in sessions])
+            return 0
+        if not sessions:
+            print(f"no sessions in {store.path}")
+            return 0
+        lines = [f"{'ID':<14} {'CREATED (UTC)':<19}  {'STATUS':<11} {'STEPS':>5}  PROMPT"]
+        for s in sessions:
+            fork = f" (fork of {s.parent_session_id} @{s.branch_step})" if s.parent_session_id else ""
+            lines.append(
+                f"{s.id:<14} {iso_time(s.created_at)}  {s.status:<11} {s.step_count:>5}  {_one_line(s.prompt, PROMPT_WIDTH)}{fork}"
+            )
+        sys.stdout.write("\n".join(lines) + "\n")
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from stagestudio.store.records import iso_time
+
+    def body(store) -> int:
+        record = store.load_session(args.id)
+        if args.json:
+            _print_json(record.to_json_dict())
+            return 1 if record.missing_images else 0
+        print(f"session   {record.id}")
+        print(f"status    {record.status}" + ("" if record.passed is None else f" (final {'pass' if record.passed else 'fail'})"))
+        print(f"created   {iso_time(record.created_at)} UTC   updated {iso_time(record.updated_at)} UTC")
+        print(f"backend   {record.backend} {json.dumps(record.settings, ensure_ascii=False)}")
+        print(f"seed      {record.seed}   max_refines {record.max_refines}   max_steps {record.max_steps}")
+        if record.parent_session_id:
+            print(f"fork of   {record.parent_session_id} from step {record.branch_step} (steps before it are shared)")
+        print(f"prompt    {record.prompt}")
+        if record.graph_edited is not None:
+            print("graph     edited by a person (planned graph kept)")
+        for step in record.steps:
+            origin = f" [shared from {step.session_id}]" if step.inherited else ""
+            print(f"\nstep {step.index}: {step.status}{origin}  — {step.step.instruction}")
+            if step.step.instruction != step.planned.instruction:
+                print(f"  (planned: {step.planned.instruction})")
+            for a in step.attempts:
+                verdict = "" if a.verdict is None else ("pass" if a.verdict.passed else "fail")
+                missing = "  MISSING IMAGE" if a.image_missing else ""
+                print(f"  attempt {a.attempt} {a.stage:<6} {verdict:<4} image {a.image_sha256 or '-'}{missing}")
+                if a.verdict is not None and not a.verdict.passed and a.verdict.critique:
+                    print(f"    critique: {a.verdict.critique}")
+                if a.corrective_instruction:
+                    print(f"    correction: {a.corrective_instruction}")
+        if record.interventions:
+            print("\ninterventions:")
+            for i in record.interventions:
+                print(f"  #{i.seq} {i.kind} step {i.step_index} attempt {i.attempt}: {i.before} -> {i.after}")
+        if record.abandoned_steps:
+            print(f"\n{len(record.abandoned_steps)} partial step(s) were re-planned after a resume (kept in the event log)")
+        if record.last_error:
+            print(f"\nlast error: {record.last_error}")
+        print(f"\n{record.event_count} events stored")
+        if record.missing_images:
+            print(f"\nWARNING: {len(record.missing_images)} referenced image(s) missing from {store.images.root}:")
+            for sha in record.missing_images:
+                print(f"  {sha}")
+            return 1
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    def body(store) -> int:
+        out = Path(args.images) if args.images else None
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+        fmt = _printer()
+        for event in store.replay(args.id, include_history=args.with_history, with_images=out is not None):
+            if args.json:
+                print(json.dumps(event.to_json_dict(), ensure_ascii=False))
+            else:
+                line = fmt(event)
+                if line:
+                    print(line)
+            image = getattr(event, "image", None)
+            if out is not None and image is not None:
+                image.save(out / f"{event.session_id}_{event.seq:04d}_step{event.step_index}_attempt{event.attempt}.png")
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_rerun(args: argparse.Namespace) -> int:
+    from stagestudio.store import rerun_session
+
+    def body(store) -> int:
+        report = rerun_session(store, args.id)
+        if args.json:
+            _print_json(
+                {
+                    "session_id": report.session_id,
+                    "identical": report.identical,
+                    "sketches": [
+                        {"step": s.step_index, "attempt": s.attempt, "identical": s.identical, "stored": s.stored_sha256, "rerun": s.new_sha256}
+                        for s in report.sketches
+                    ],
+                }
+            )
+        else:
+            for s in report.sketches:
+                word = "identical" if s.identical else "DIFFERENT"
+                print(f"step {s.step_index} attempt {s.attempt}: {word}")
+            total = len(report.sketches)
+            same = sum(s.identical for s in report.sketches)
+            print(f"{same}/{total} sketches identical")
+        return 0 if report.identical else 1
+
+    return _run(args, body)
+
+
+def cmd_fork(args: argparse.Namespace) -> int:
+    from stagestudio.store import fork_session
+
+    def body(store) -> int:
+        last = _print_events(fork_session(store, args.id, args.from_step, instruction=args.instruction), args.quiet)
+        if last is None:
+            raise CliError("the fork produced no events")
+        print(last.session_id)
+        return 0 if getattr(last, "status", "") in ("completed", "stopped") else 1
+
+    return _run(args, body)
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from stagestudio.store import resume_session
+
+    def body(store) -> int:
+        last = _print_events(resume_session(store, args.id), args.quiet)
+        status = getattr(last, "status", "interrupted")
+        print(f"session {args.id}: {status}")
+        return 0 if status in ("completed", "stopped") else 1
+
+    return _run(args, body)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from stagestudio.store import export_session
+
+    def body(store) -> int:
+        path = export_session(store, args.id, args.file)
+        print(f"exported {args.id} to {path}")
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from stagestudio.store import import_session
+
+    def body(store) -> int:
+        result = import_session(store, args.file, new_id=args.new_id)
+        extra = f" (with ancestors {', '.join(result.imported_sessions[:-1])})" if len(result.imported_sessions) > 1 else ""
+        print(f"imported {result.session_id}{extra}")
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    def body(store) -> int:
+        report = store.delete_session(args.id, cascade=args.cascade)
+        print(f"deleted {', '.join(report.deleted_sessions)}; removed {len(report.removed_images)} unused image(s)")
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    def body(store) -> int:
+        problems = store.integrity_check()
+        for p in problems:
+            print(f"integrity: {p}")
+        missing = 0
+        for s in store.list_sessions():
+            record = store.load_session(s.id)
+            for sha in record.missing_images:
+                missing += 1
+                print(f"session {s.id}: image {sha} missing")
+        print("ok" if not problems and not missing else f"{len(problems)} integrity problem(s), {missing} missing image(s)")
+        return 0 if not problems and not missing else 1
+
+    return _run(args, body)

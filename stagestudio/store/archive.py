@@ -1,0 +1,389 @@
+"""One portable .zip per session, and a careful importer.
+
+Layout (deterministic: sorted members, fixed timestamps, so export -> import -> export
+gives the same bytes):
+
+    session.json            format, versions, the sessions (a fork's ancestors first,
+                            then the session itself: metadata + every event) and the
+                            image index {sha256: {width, height, size_bytes}}
+    images/<sha256>.png     every image the events refer to
+
+The importer trusts nothing: member names, counts and sizes, JSON shape, schema version,
+each event, and each image (PNG that Pillow opens, hash matches its name) are checked
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import tempfile
+import uuid
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from PIL import Image
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stagestudio.loop.events import SessionStarted, SketchReady, event_from_json
+from stagestudio.store import migrations
+from stagestudio.store.errors import ArchiveError, SessionExistsError, StoreError
+from stagestudio.store.images import PNG_SIGNATURE, SHA256_RE, StoredImage, sha256_hex
+from stagestudio.store.models import ImageRow, SessionRow
+from stagestudio.store.projection import apply_event
+from stagestudio.store.store import SessionStore
+
+ARCHIVE_FORMAT = "stagestudio.session-archive"
+ARCHIVE_VERSION = 1
+MANIFEST_NAME = "session.json"
+IMAGE_MEMBER_RE = re.compile(r"^images/([0-9a-f]{64})\.png$")
+SESSION_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+# Limits that keep a hostile archive from exhausting memory or disk.
+MAX_MEMBERS = 20_000
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
+MAX_IMAGE_PIXELS = 64 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200  # a zip bomb expands far more than any PNG or JSON we write
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+# Columns an archive carries per session and re-imports as they were; everything else is
+# recomputed from the events and must agree with the archive.
+_META_RESTORED = ("status", "created_at", "updated_at", "graph_planned", "graph_edited")
+_META_CHECKED = (
+    "prompt", "backend", "settings", "seed", "max_refines", "max_steps", "passed",
+    "parent_session_id", "branch_step", "final_verdict", "step_count", "last_seq", "last_error",
+)
+
+
+@dataclass
+class ImportResult:
+    session_id: str
+    imported_sessions: list[str]  # newly created (ancestors a fork needed, then the session)
+    reused_sessions: list[str]  # ancestors already in the store
+    images_written: int
+
+
+def _session_meta(row: SessionRow, status: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {"id": row.id}
+    for name in _META_RESTORED + _META_CHECKED:
+        meta[name] = getattr(row, name)
+    meta["status"] = status
+    return meta
+
+
+def _json_bytes(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# --- export ------------------------------------------------------------------------------
+def build_manifest(store: SessionStore, session_id: str) -> tuple[dict[str, Any], list[str]]:
+    """The archive's session.json content and the image hashes it needs."""
+    chain: list[str] = []
+    sid: str | None = session_id
+    while sid is not None:
+        if sid in chain:
+            raise StoreError(f"fork chain of {session_id} loops through {sid}; the database is inconsistent")
+        chain.append(sid)
+        sid = store.db.read(lambda db, s=sid: store._row(db, s).parent_session_id)
+    sessions = []
+    images: dict[str, dict[str, int]] = {}
+    for sid in reversed(chain):
+        summary = store.db.read(lambda db, s=sid: store._row(db, s))
+        status = store._effective_status(sid, summary.status)
+        if status == "running":
+            status = "interrupted"  # a snapshot is not running anywhere
+        events = store.event_payloads(sid)
+        for data in events:
+            sha = data.get("image_sha256") if data.get("type") == "sketch_ready" else None
+            if sha:
+                images[sha] = {}
+        sessions.append({"meta": _session_meta(summary, status), "events": events})
+    missing = sorted(sha for sha in images if not store.images.exists(sha))
+    if missing:
+        raise StoreError(
+            f"cannot export {session_id}: {len(missing)} image file(s) are missing from {store.images.root} "
+            f"(e.g. {missing[0]}); `sessions show {session_id}` lists them"
+        )
+    rows = store.db.read(
+        lambda db: {r.sha256: r for r in db.scalars(select(ImageRow).where(ImageRow.sha256.in_(list(images))))}
+    )
+    for sha in images:
+        row = rows.get(sha)
+        if row is None:
+            with Image.open(store.images.path_for(sha)) as img:
+                images[sha] = {"width": img.width, "height": img.height, "size_bytes": store.images.path_for(sha).stat().st_size}
+        else:
+            images[sha] = {"width": row.width, "height": row.height, "size_bytes": row.size_bytes}
+    manifest = {
+        "format": ARCHIVE_FORMAT,
+        "format_version": ARCHIVE_VERSION,
+        "schema_revision": migrations.head_revision(),
+        "session_id": session_id,
+        "sessions": sessions,
+        "images": dict(sorted(images.items())),
+    }
+    return manifest, sorted(images)
+
+
+def export_session(store: SessionStore, session_id: str, target: str | os.PathLike[str]) -> Path:
+    """Write `session_id` (with a fork's shared history) to a self-contained .zip."""
+    manifest, shas = build_manifest(store, session_id)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".zip", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            with zipfile.ZipFile(fh, "w") as zf:
+                _add_member(zf, MANIFEST_NAME, _json_bytes(manifest), zipfile.ZIP_DEFLATED)
+                for sha in shas:
+                    _add_member(zf, f"images/{sha}.png", store.images.path_for(sha).read_bytes(), zipfile.ZIP_STORED)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return target
+
+
+def _add_member(zf: zipfile.ZipFile, name: str, data: bytes, compression: int) -> None:
+    info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+    info.compress_type = compression
+    info.external_attr = 0o644 << 16
+    zf.writestr(info, data)
+
+
+# --- import ------------------------------------------------------------------------------
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """Read at most `limit` bytes, whatever the header claims (headers can lie)."""
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(limit + 1)
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        raise ArchiveError(f"member {info.filename} is damaged or truncated: {exc}") from exc
+    if len(data) > limit:
+        raise ArchiveError(f"member {info.filename} is larger than the {limit // (1024 * 1024)} MiB allowed")
+    return data
+
+
+def _check_member_name(name: str) -> None:
+    if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name) or "\x00" in name:
+        raise ArchiveError(f"archive member {name!r} has an absolute or unsafe path; nothing was imported")
+    if ".." in PurePosixPath(name).parts:
+        raise ArchiveError(f"archive member {name!r} escapes the archive folder ('..'); nothing was imported")
+    if name != MANIFEST_NAME and not IMAGE_MEMBER_RE.match(name):
+        raise ArchiveError(
+            f"unexpected archive member {name!r}; a session archive holds only {MANIFEST_NAME} and images/<sha256>.png"
+        )
+
+
+def _validate_png(name: str, data: bytes, sha: str, declared: dict[str, Any]) -> StoredImage:
+    if not data.startswith(PNG_SIGNATURE):
+        raise ArchiveError(f"{name} is not a PNG image; nothing was imported")
+    actual = sha256_hex(data)
+    if actual != sha:
+        raise ArchiveError(f"{name} does not match its hash (content sha256 {actual}); nothing was imported")
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.format != "PNG":
+                raise ArchiveError(f"{name} is not a PNG image (Pillow reads it as {img.format})")
+            width, height = img.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ArchiveError(f"{name} is {width}x{height} pixels, over the {MAX_IMAGE_PIXELS} pixel limit")
+            img.load()
+    except ArchiveError:
+        raise
+    except Exception as exc:  # Pillow raises many types for broken files
+        raise ArchiveError(f"{name} is not a readable PNG image ({type(exc).__name__}: {exc})") from exc
+    if declared and (declared.get("width"), declared.get("height"), declared.get("size_bytes")) != (width, height, len(data)):
+        raise ArchiveError(f"{name} does not match the size recorded in {MANIFEST_NAME}")
+    return StoredImage(sha, width, height, len(data))
+
+
+def read_archive(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, tuple[bytes, StoredImage]]]:
+    """Open and fully validate an archive; returns its manifest and verified images."""
+    path = Path(path)
+    if not path.is_file():
+        raise ArchiveError(f"archive {path} does not exist")
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise ArchiveError(f"{path} is not a readable zip archive (truncated or damaged: {exc}); nothing was imported") from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise ArchiveError(f"{path} has {len(infos)} members, more than the {MAX_MEMBERS} allowed")
+        names = [i.filename for i in infos]
+        for name in names:
+            _check_member_name(name)
+        if len(set(names)) != len(names):
+            raise ArchiveError(f"{path} lists a member twice; nothing was imported")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_TOTAL_BYTES:
+            raise ArchiveError(f"{path} would expand to {total} bytes, over the {MAX_TOTAL_BYTES} allowed")
+        for info in infos:
+            if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO and info.file_size > 1024 * 1024:
+                raise ArchiveError(f"member {info.filename} expands {info.file_size // info.compress_size}x; refusing a likely zip bomb")
+        if MANIFEST_NAME not in names:
+            raise ArchiveError(f"{path} has no {MANIFEST_NAME}; it is not a StageStudio session archive")
+        raw = _read_member(zf, zf.getinfo(MANIFEST_NAME), MAX_MANIFEST_BYTES)
+        try:
+            manifest = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ArchiveError(f"{MANIFEST_NAME} in {path} is not valid JSON ({exc})") from exc
+        _validate_manifest(manifest)
+        declared = manifest["images"]
+        images: dict[str, tuple[bytes, StoredImage]] = {}
+        for info in infos:
+            match = IMAGE_MEMBER_RE.match(info.filename)
+            if not match:
+                continue
+            sha = match.group(1)
+            if sha not in declared:
+                raise ArchiveError(f"{info.filename} is not listed in {MANIFEST_NAME}")
+            data = _read_member(zf, info, MAX_IMAGE_BYTES)
+            images[sha] = (data, _validate_png(info.filename, data, sha, declared[sha]))
+        missing = sorted(set(declared) - set(images))
+        if missing:
+            raise ArchiveError(f"{path} lacks {len(missing)} image(s) its events refer to (e.g. images/{missing[0]}.png)")
+    return manifest, images
+
+
+def _validate_manifest(manifest: Any) -> None:
+    if not isinstance(manifest, dict) or manifest.get("format") != ARCHIVE_FORMAT:
+        raise ArchiveError(f"{MANIFEST_NAME} is not a StageStudio session archive manifest")
+    version = manifest.get("format_version")
+    if version != ARCHIVE_VERSION:
+        raise ArchiveError(
+            f"archive format version {version!r} is not supported (this StageStudio reads version {ARCHIVE_VERSION})"
+        )
+    revision = manifest.get("schema_revision")
+    if not isinstance(revision, str) or revision not in migrations.known_revisions():
+        raise ArchiveError(
+            f"archive was written with store schema {revision!r}, newer than this StageStudio supports "
+            f"({migrations.head_revision()}); upgrade StageStudio to import it"
+        )
+    sessions = manifest.get("sessions")
+    if not isinstance(sessions, list) or not sessions or not isinstance(manifest.get("images"), dict):
+        raise ArchiveError(f"{MANIFEST_NAME} lacks its sessions or image index")
+    if not all(isinstance(s, str) and SHA256_RE.match(s) for s in manifest["images"]):
+        raise ArchiveError(f"{MANIFEST_NAME} lists an image under a name that is not a sha256")
+    previous: str | None = None
+    referenced: set[str] = set()
+    for entry in sessions:
+        if not isinstance(entry, dict) or not isinstance(entry.get("meta"), dict) or not isinstance(entry.get("events"), list):
+            raise ArchiveError(f"{MANIFEST_NAME} has a malformed session entry")
+        meta = entry["meta"]
+        sid = meta.get("id")
+        if not isinstance(sid, str) or not SESSION_ID_RE.match(sid):
+            raise ArchiveError(f"session id {sid!r} in the archive is not a valid id")
+        if meta.get("parent_session_id") != previous:
+            raise ArchiveError(f"session {sid} in the archive does not continue the session before it")
+        missing = [k for k in _META_RESTORED + _META_CHECKED if k not in meta]
+        if missing:
+            raise ArchiveError(f"session {sid} in the archive lacks {', '.join(missing)}")
+        events = entry["events"]
+        if not events:
+            raise ArchiveError(f"session {sid} in the archive has no events")
+        for expected_seq, data in enumerate(events):
+            try:
+                event = event_from_json(data)
+            except ValidationError as exc:
+                raise ArchiveError(f"event {expected_seq} of session {sid} is invalid: {exc.errors()[0]['msg']}") from exc
+            if event.session_id != sid or event.seq != expected_seq:
+                raise ArchiveError(f"event {expected_seq} of session {sid} is out of order or belongs to another session")
+            if expected_seq == 0 and not isinstance(event, SessionStarted):
+                raise ArchiveError(f"session {sid} in the archive does not begin with session_started")
+            if isinstance(event, SketchReady):
+                if not event.image_sha256:
+                    raise ArchiveError(f"sketch event {event.seq} of session {sid} has no image")
+                referenced.add(event.image_sha256)
+        previous = sid
+    if previous != manifest.get("session_id"):
+        raise ArchiveError(f"{MANIFEST_NAME} names session {manifest.get('session_id')!r} but holds {previous!r} last")
+    if referenced != set(manifest["images"]):
+        raise ArchiveError(f"{MANIFEST_NAME}'s image index does not match the images its events use")
+
+
+def import_session(store: SessionStore, path: str | os.PathLike[str], *, new_id: bool = False) -> ImportResult:
+    """Import an archive: the session keeps its id (SessionExistsError if taken, unless
+    `new_id`); a fork's ancestors are imported too unless already in the store."""
+    manifest, images = read_archive(path)
+    entries = manifest["sessions"]
+    target_id = manifest["session_id"]
+    existing = {e["meta"]["id"] for e in entries if store.exists(e["meta"]["id"])}
+    renamed_to = target_id
+    if target_id in existing:
+        if not new_id:
+            raise SessionExistsError(
+                f"session {target_id} already exists in {store.path}; import with --new-id to add it under a new id"
+            )
+        renamed_to = uuid.uuid4().hex[:12]
+    for entry in entries[:-1]:
+        if entry["meta"]["id"] in existing:
+            stored = store.load_session(entry["meta"]["id"])
+            if stored.prompt != entry["meta"]["prompt"] or stored.created_at != entry["meta"]["created_at"]:
+                raise ArchiveError(
+                    f"the archive's ancestor session {stored.id} differs from the session with that id in this store"
+                )
+    written: list[str] = []
+    for sha, (data, _info) in images.items():
+        if not store.images.exists(sha):
+            store.images.put_png(data, _info.width, _info.height)
+            written.append(sha)
+
+    def write(db: Session) -> list[str]:
+        created = []
+        for entry in entries:
+            meta = dict(entry["meta"])
+            events = entry["events"]
+            sid = meta["id"]
+            if sid in existing and sid != target_id:
+                continue
+            if sid == target_id and renamed_to != target_id:
+                events = [dict(e, session_id=renamed_to) for e in events]
+                meta["id"] = renamed_to
+                sid = renamed_to
+            for data in events:
+                event = event_from_json(data)
+                stored_image = images[event.image_sha256][1] if isinstance(event, SketchReady) else None
+                apply_event(db, event, json.dumps(data, ensure_ascii=False, separators=(",", ":")), image=stored_image)
+            db.flush()
+            row = db.get(SessionRow, sid)
+            for name in _META_CHECKED:
+                if getattr(row, name) != meta[name]:
+                    raise ArchiveError(
+                        f"session {sid} in the archive says {name}={meta[name]!r} but its events give "
+                        f"{getattr(row, name)!r}; nothing was imported"
+                    )
+            for name in _META_RESTORED:
+                setattr(row, name, meta[name])
+            if row.status == "running":
+                row.status = "interrupted"
+            created.append(sid)
+        return created
+
+    try:
+        created = store.db.write(write)
+    except BaseException:
+        for sha in written:  # leave the images folder as it was
+            store.images.remove(sha)
+        raise
+    return ImportResult(
+        session_id=renamed_to,
+        imported_sessions=created,
+        reused_sessions=sorted(existing - {target_id}),
+        images_written=len(written),
+    )

@@ -1,0 +1,113 @@
+"""Who is writing a session right now.
+
+A recorder holds an exclusive `flock` on `<db dir>/locks/<session id>.lock` for as long as
+it writes the session. The kernel drops the lock when the process dies (even on kill -9),
+so "status is running but nobody holds the lock" reliably means the writer died: the
+session is *interrupted*. Unlike pid files this cannot be fooled by pid reuse.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no flock; liveness falls back to pids
+    fcntl = None  # type: ignore[assignment]
+
+from stagestudio.store.errors import SessionBusyError, StoreReadOnlyError
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _lock_path(lock_dir: Path, session_id: str) -> Path:
+    if not _SAFE_ID.match(session_id) or session_id in (".", ".."):
+        raise ValueError(f"session id {session_id!r} may only use letters, digits, '_', '-' and '.'")
+    return lock_dir / f"{session_id}.lock"
+
+
+class WriterLock:
+    """An exclusive, process-lifetime lock on one session."""
+
+    def __init__(self, lock_dir: Path, session_id: str) -> None:
+        self.path = _lock_path(lock_dir, session_id)
+        self.session_id = session_id
+        self._fd: int | None = None
+
+    def acquire(self) -> "WriterLock":
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreReadOnlyError(f"cannot create writer lock {self.path}: {exc.strerror}") from exc
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise SessionBusyError(
+                    f"session {self.session_id} is being written by another live process; "
+                    f"wait for it to finish (or stop it) first"
+                ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def __enter__(self) -> "WriterLock":
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def writer_alive(lock_dir: Path, session_id: str) -> bool:
+    """Whether some live process holds the session's writer lock (never creates files)."""
+    try:
+        path = _lock_path(lock_dir, session_id)
+    except ValueError:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False  # no lock file: a writer always creates it before its first row
+    try:
+        if fcntl is None:  # pragma: no cover
+            return _pid_alive(path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(path: Path) -> bool:  # pragma: no cover - Windows fallback
+    try:
+        pid = int(path.read_text().strip() or 0)
+        os.kill(pid, 0)
+        return pid > 0
+    except (OSError, ValueError):
+        return False
+
+
+def remove_lock_file(lock_dir: Path, session_id: str) -> None:
+    try:
+        _lock_path(lock_dir, session_id).unlink()
+    except (FileNotFoundError, ValueError):
+        pass

@@ -1,0 +1,502 @@
+"""SessionStore: the one object the CLI, the recorder and the UI talk to.
+
+    store = open_store("sessions/studio.db")      # or None: $STAGESTUDIO_DB / default
+    for s in store.list_sessions(): ...
+    record = store.load_session(session_id)        # steps, attempts, images, interventions
+    for event in store.replay(session_id): ...     # exactly as it happened, images loaded
+    history = store.fork_history(session_id, k)    # for LoopEngine.run(history=...)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from stagestudio.inspector.verdict import Verdict
+from stagestudio.loop.engine import CompletedStep
+from stagestudio.loop.events import Event, SessionStarted, SketchReady, event_from_json
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.plan import PlanStep
+from stagestudio.store.db import DEFAULT_LOCK_TIMEOUT_S, Database
+from stagestudio.store.errors import SessionBusyError, SessionNotFoundError, StoreError
+from stagestudio.store.images import ImageStore
+from stagestudio.store.locks import WriterLock, remove_lock_file, writer_alive
+from stagestudio.store.models import AttemptRow, EventRow, ImageRow, InterventionRow, SessionRow, StepRow
+from stagestudio.store.projection import apply_event
+from stagestudio.store.records import (
+    AttemptRecord,
+    InterventionRecord,
+    SessionRecord,
+    SessionSummary,
+    StepRecord,
+)
+
+COMPLETED_STATUSES = ("passed", "failed", "overridden", "skipped")
+MAX_FORK_DEPTH = 256
+
+
+@dataclass
+class DeleteReport:
+    deleted_sessions: list[str] = field(default_factory=list)
+    removed_images: list[str] = field(default_factory=list)
+
+
+def dump_event(event: Event) -> str:
+    return json.dumps(event.to_json_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+class SessionStore:
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+        synchronous: str = "NORMAL",
+    ) -> None:
+        self.db = Database(path, lock_timeout_s=lock_timeout_s, synchronous=synchronous)
+        self.root = self.db.path.parent
+        # Namespaced by database file: two databases in one folder must never share image
+        # files (deleting a session in one would remove images the other still uses).
+        self.images = ImageStore(self.root / "images" / self.db.path.stem)
+        self.lock_dir = self.root / "locks" / self.db.path.stem
+        if not self.db.read_only:
+            self.images.ensure_root()  # a missing images folder is recreated, never an error
+            self.mark_dead_sessions_interrupted()
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @property
+    def read_only(self) -> bool:
+        return self.db.read_only
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> "SessionStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- liveness -----------------------------------------------------------------------
+    def writer_alive(self, session_id: str) -> bool:
+        return writer_alive(self.lock_dir, session_id)
+
+    def _effective_status(self, session_id: str, status: str) -> str:
+        if status == "running" and not self.writer_alive(session_id):
+            return "interrupted"
+        return status
+
+    def mark_dead_sessions_interrupted(self) -> list[str]:
+        """Sessions still `running` whose writer is gone become `interrupted` (persisted)."""
+
+        def sweep(db: Session) -> list[str]:
+            # Checked inside the write transaction: a resumer takes the lock before it
+            # writes, so it cannot be marked interrupted under its feet.
+            marked = []
+            for sid in db.scalars(select(SessionRow.id).where(SessionRow.status == "running")):
+                if not self.writer_alive(sid):
+                    marked.append(sid)
+            if marked:
+                db.execute(
+                    update(SessionRow)
+                    .where(SessionRow.id.in_(marked), SessionRow.status == "running")
+                    .values(status="interrupted")
+                )
+            return marked
+
+        has_running = self.db.read(
+            lambda db: db.scalar(select(SessionRow.id).where(SessionRow.status == "running").limit(1))
+        )
+        return self.db.write(sweep) if has_running else []
+
+    # --- writing (used by SessionRecorder) ------------------------------------------------
+    def acquire_writer(self, session_id: str) -> WriterLock:
+        if self.read_only:
+            from stagestudio.store.errors import StoreReadOnlyError
+
+            raise StoreReadOnlyError(f"database {self.path} is read-only; cannot record session {session_id}")
+        return WriterLock(self.lock_dir, session_id).acquire()
+
+    def commit_event(self, event: Event, *, planned_graph: SceneGraph | None = None) -> None:
+        """Store one event in its own transaction; a SketchReady's image is written to disk
+        first and its hash filled into `event.image_sha256`."""
+        stored = None
+        if isinstance(event, SketchReady) and event.image is not None:
+            stored = self.images.put_image(event.image)
+            event.image_sha256 = stored.sha256
+        payload = dump_event(event)
+        planned = planned_graph.model_dump(mode="json") if planned_graph is not None else None
+        is_start = isinstance(event, SessionStarted)
+
+        def write(db: Session) -> None:
+            apply_event(db, event, payload, image=stored, planned_graph=planned)
+            if is_start:
+                row = db.get(SessionRow, event.session_id)
+                row.writer_pid = os.getpid()
+                row.writer_host = socket.gethostname()
+
+        self.db.write(write)
+
+    def begin_resume(self, session_id: str) -> int:
+        """Mark an interrupted session as running again (caller holds its writer lock);
+        returns the seq of its last stored event."""
+
+        def write(db: Session) -> int:
+            row = self._row(db, session_id)
+            if row.status not in ("interrupted", "running"):
+                raise StoreError(
+                    f"session {session_id} is {row.status}; only an interrupted session can be resumed "
+                    f"(fork it to continue from a step instead)"
+                )
+            row.status = "running"
+            row.writer_pid = os.getpid()
+            row.writer_host = socket.gethostname()
+            return row.last_seq
+
+        return self.db.write(write)
+
+    def mark_interrupted(self, session_id: str) -> None:
+        self.db.write(
+            lambda db: db.execute(
+                update(SessionRow)
+                .where(SessionRow.id == session_id, SessionRow.status == "running")
+                .values(status="interrupted")
+            )
+        )
+
+    # --- reading ------------------------------------------------------------------------
+    @staticmethod
+    def _row(db: Session, session_id: str) -> SessionRow:
+        row = db.get(SessionRow, session_id)
+        if row is None:
+            raise SessionNotFoundError(f"no session {session_id!r} in this store")
+        return row
+
+    def exists(self, session_id: str) -> bool:
+        return self.db.read(lambda db: db.get(SessionRow, session_id) is not None)
+
+    def list_sessions(
+        self, *, limit: int | None = None, status: str | None = None, prompt_chars: int | None = None
+    ) -> list[SessionSummary]:
+        """Newest first. `prompt_chars` truncates prompts in SQL (fast listings)."""
+        prompt_col = SessionRow.prompt if prompt_chars is None else func.substr(SessionRow.prompt, 1, prompt_chars)
+        query = select(
+            SessionRow.id,
+            prompt_col,
+            SessionRow.status,
+            SessionRow.step_count,
+            SessionRow.created_at,
+            SessionRow.updated_at,
+            SessionRow.backend,
+            SessionRow.parent_session_id,
+            SessionRow.branch_step,
+            SessionRow.passed,
+        ).order_by(SessionRow.created_at.desc(), SessionRow.id)
+        if limit is not None:
+            query = query.limit(limit)
+
+        def read(db: Session) -> list[SessionSummary]:
+            return [SessionSummary(*row) for row in db.execute(query)]
+
+        summaries = self.db.read(read)
+        for s in summaries:
+            s.status = self._effective_status(s.id, s.status)
+        if status is not None:
+            summaries = [s for s in summaries if s.status == status]
+        return summaries
+
+    def children(self, session_id: str) -> list[str]:
+        return self.db.read(
+            lambda db: list(db.scalars(select(SessionRow.id).where(SessionRow.parent_session_id == session_id)))
+        )
+
+    def load_session(self, session_id: str) -> SessionRecord:
+        return self.db.read(lambda db: self._load(db, session_id))
+
+    def _load(self, db: Session, session_id: str) -> SessionRecord:
+        row = self._row(db, session_id)
+        steps = self._effective_steps(db, row, upto=None, depth=0)
+        abandoned_rows = list(
+            db.scalars(
+                select(StepRow)
+                .where(StepRow.session_id == session_id, StepRow.status == "abandoned")
+                .order_by(StepRow.id)
+            )
+        )
+        abandoned = self._step_records(db, abandoned_rows, session_id)
+        abandoned_ids = {r.id for r in abandoned_rows}
+        interventions = [
+            InterventionRecord(
+                seq=i.seq,
+                kind=i.kind,
+                step_index=i.step_index,
+                attempt=i.attempt,
+                before=i.before,
+                after=i.after,
+                created_at=i.created_at,
+                abandoned=i.step_id in abandoned_ids,
+            )
+            for i in db.scalars(
+                select(InterventionRow).where(InterventionRow.session_id == session_id).order_by(InterventionRow.seq)
+            )
+        ]
+        event_count = db.scalar(select(func.count()).select_from(EventRow).where(EventRow.session_id == session_id))
+        referenced = {a.image_sha256 for s in steps + abandoned for a in s.attempts if a.image_sha256}
+        referenced |= {s.canvas_sha256 for s in steps if s.canvas_sha256}
+        missing = sorted(sha for sha in referenced if not self.images.exists(sha))
+        missing_set = set(missing)
+        for s in steps + abandoned:
+            for a in s.attempts:
+                a.image_missing = a.image_sha256 in missing_set
+        return SessionRecord(
+            id=row.id,
+            prompt=row.prompt,
+            status=self._effective_status(row.id, row.status),
+            step_count=row.step_count,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            backend=row.backend,
+            parent_session_id=row.parent_session_id,
+            branch_step=row.branch_step,
+            passed=row.passed,
+            settings=row.settings,
+            seed=row.seed,
+            max_refines=row.max_refines,
+            max_steps=row.max_steps,
+            graph_planned=SceneGraph.model_validate(row.graph_planned),
+            graph_edited=SceneGraph.model_validate(row.graph_edited) if row.graph_edited else None,
+            final_verdict=Verdict.model_validate(row.final_verdict) if row.final_verdict else None,
+            last_error=row.last_error,
+            last_seq=row.last_seq,
+            event_count=int(event_count or 0),
+            writer_pid=row.writer_pid,
+            writer_host=row.writer_host,
+            steps=steps,
+            abandoned_steps=abandoned,
+            interventions=interventions,
+            missing_images=missing,
+        )
+
+    def _effective_steps(self, db: Session, row: SessionRow, upto: int | None, depth: int) -> list[StepRecord]:
+        """This session's steps (index < upto) with a fork's inherited steps walked in
+        from its ancestors; nothing is copied between sessions."""
+        if depth > MAX_FORK_DEPTH:
+            raise StoreError(f"fork chain of session {row.id} is deeper than {MAX_FORK_DEPTH}; the database is inconsistent")
+        inherited: list[StepRecord] = []
+        if row.parent_session_id is not None:
+            parent = self._row(db, row.parent_session_id)
+            limit = row.branch_step or 0
+            if upto is not None:
+                limit = min(limit, upto)
+            inherited = self._effective_steps(db, parent, upto=limit, depth=depth + 1)
+            for s in inherited:
+                s.inherited = True
+        query = (
+            select(StepRow)
+            .where(StepRow.session_id == row.id, StepRow.status != "abandoned")
+            .order_by(StepRow.step_index, StepRow.id)
+        )
+        if upto is not None:
+            query = query.where(StepRow.step_index < upto)
+        own_rows = [r for r in db.scalars(query) if r.step_index >= (row.branch_step or 0)]
+        return inherited + self._step_records(db, own_rows, row.id)
+
+    def _step_records(self, db: Session, rows: list[StepRow], session_id: str) -> list[StepRecord]:
+        if not rows:
+            return []
+        attempts: dict[int, list[AttemptRecord]] = {r.id: [] for r in rows}
+        for a in db.scalars(
+            select(AttemptRow).where(AttemptRow.step_id.in_(list(attempts))).order_by(AttemptRow.step_id, AttemptRow.sketch_seq)
+        ):
+            attempts[a.step_id].append(
+                AttemptRecord(
+                    step_index=a.step_index,
+                    attempt=a.attempt,
+                    stage=a.stage,
+                    instruction=a.instruction,
+                    image_sha256=a.image_sha256,
+                    image_path=self.images.path_for(a.image_sha256) if a.image_sha256 else None,
+                    image_missing=False,
+                    seed=a.sketch_seed,
+                    duration_s=a.sketch_duration_s,
+                    verdict=Verdict.model_validate(a.verdict) if a.verdict else None,
+                    inspect_seed=a.inspect_seed,
+                    inspect_duration_s=a.inspect_duration_s,
+                    corrective_instruction=a.corrective_instruction,
+                    created_at=a.created_at,
+                )
+            )
+        return [
+            StepRecord(
+                session_id=r.session_id,
+                inherited=r.session_id != session_id,
+                index=r.step_index,
+                planned=PlanStep.model_validate(r.planned),
+                step=PlanStep.model_validate(r.executed),
+                seed=r.seed,
+                status=r.status,
+                accepted_attempt=r.accepted_attempt,
+                canvas_sha256=r.canvas_sha256,
+                attempts=attempts[r.id],
+            )
+            for r in rows
+        ]
+
+    def event_payloads(self, session_id: str) -> list[dict[str, Any]]:
+        """The session's own event log, in order, as stored JSON."""
+
+        def read(db: Session) -> list[dict[str, Any]]:
+            self._row(db, session_id)
+            rows = db.scalars(select(EventRow.payload).where(EventRow.session_id == session_id).order_by(EventRow.seq))
+            return [json.loads(p) for p in rows]
+
+        return self.db.read(read)
+
+    def load_image(self, sha256: str) -> Image.Image:
+        try:
+            return self.images.load(sha256)
+        except FileNotFoundError:
+            raise StoreError(
+                f"image {sha256} is referenced by the database but missing from {self.images.root}"
+            ) from None
+
+    def replay(self, session_id: str, *, with_images: bool = True, include_history: bool = False) -> Iterator[Event]:
+        """The stored events exactly as they happened (nothing is recomputed); SketchReady
+        events carry their image (None when its file is missing — `show` lists those).
+        `include_history` first yields a fork's inherited steps from its ancestors."""
+        payloads = self.event_payloads(session_id)
+        if include_history:
+            payloads = self._history_payloads(session_id) + payloads
+        for data in payloads:
+            event = event_from_json(data)
+            if with_images and isinstance(event, SketchReady) and event.image_sha256:
+                try:
+                    event.image = self.images.load(event.image_sha256)
+                except FileNotFoundError:
+                    event.image = None
+            yield event
+
+    def _history_payloads(self, session_id: str) -> list[dict[str, Any]]:
+        """Events of the steps a fork inherits, from each ancestor, oldest ancestor first."""
+        chain: list[tuple[str, int, int]] = []  # (ancestor id, first index, end index)
+
+        def read(db: Session) -> None:
+            row = self._row(db, session_id)
+            end = None
+            while row.parent_session_id is not None and len(chain) <= MAX_FORK_DEPTH:
+                end = row.branch_step if end is None else min(end, row.branch_step or 0)
+                row = self._row(db, row.parent_session_id)
+                chain.append((row.id, row.branch_step or 0, end))
+
+        self.db.read(read)
+        out: list[dict[str, Any]] = []
+        for ancestor, first, end in reversed(chain):
+            # Where each completed step's events begin (a resumed ancestor also logged the
+            # partial attempt it later abandoned; those events are left out).
+            starts = self.db.read(
+                lambda db: {
+                    r.step_index: r.planned_seq
+                    for r in db.scalars(
+                        select(StepRow).where(StepRow.session_id == ancestor, StepRow.status.in_(COMPLETED_STATUSES))
+                    )
+                }
+            )
+            for data in self.event_payloads(ancestor):
+                if data["type"] == "session_started":
+                    if first == 0:
+                        out.append(data)
+                    continue
+                index = data.get("step_index")
+                if data["type"] == "step_planned":
+                    index = data["step"]["index"]
+                if index is None or not first <= index < end or index not in starts:
+                    continue
+                if data["seq"] >= starts[index]:
+                    out.append(data)
+        return out
+
+    def fork_history(self, session_id: str, k: int) -> list[CompletedStep]:
+        """Steps 0..k-1 of a stored session as the engine needs them to continue from step k."""
+        record = self.load_session(session_id)
+        completed = record.completed_steps
+        if not 0 <= k <= len(completed):
+            raise StoreError(
+                f"session {session_id} has {len(completed)} completed steps; choose a step from 0 to {len(completed)}"
+            )
+        history = []
+        for s in completed[:k]:
+            image = self.load_image(s.canvas_sha256) if s.canvas_sha256 and s.status != "skipped" else None
+            history.append(CompletedStep(step=s.step, outcome=s.status, image=image))
+        return history
+
+    # --- deleting -----------------------------------------------------------------------
+    def delete_session(self, session_id: str, *, cascade: bool = False) -> DeleteReport:
+        """Delete a session and the image files nothing else refers to. Forks share their
+        parent's steps, so a session with forks is refused unless `cascade` also deletes
+        the forks (and their forks)."""
+        report = DeleteReport()
+
+        def write(db: Session) -> list[str]:
+            self._row(db, session_id)
+            order: list[str] = []
+            frontier = [session_id]
+            while frontier:
+                sid = frontier.pop()
+                order.append(sid)
+                kids = list(db.scalars(select(SessionRow.id).where(SessionRow.parent_session_id == sid)))
+                if kids and not cascade:
+                    raise StoreError(
+                        f"session {sid} has forks that share its steps ({', '.join(sorted(kids))}); delete those first, "
+                        f"or delete with --cascade to remove them too (export them first to keep them)"
+                    )
+                frontier.extend(kids)
+            for sid in order:
+                if self.writer_alive(sid):
+                    raise SessionBusyError(f"session {sid} is being written by a live process; stop it before deleting")
+            candidates = set(
+                db.scalars(select(AttemptRow.image_sha256).where(AttemptRow.session_id.in_(order), AttemptRow.image_sha256.is_not(None)))
+            )
+            for sid in reversed(order):  # children before parents (RESTRICT on parent)
+                db.execute(delete(SessionRow).where(SessionRow.id == sid))
+            still_used = set(
+                db.scalars(select(AttemptRow.image_sha256).where(AttemptRow.image_sha256.in_(candidates)))
+            ) | set(db.scalars(select(StepRow.canvas_sha256).where(StepRow.canvas_sha256.in_(candidates))))
+            unused = sorted(candidates - still_used)
+            if unused:
+                db.execute(delete(ImageRow).where(ImageRow.sha256.in_(unused)))
+            report.deleted_sessions = order
+            return unused
+
+        unused = self.db.write(write)
+        # Files go only after the rows are gone for good; a crash in between leaves
+        # unreferenced files, never dangling rows.
+        for sha in unused:
+            self.images.remove(sha)
+        for sid in report.deleted_sessions:
+            remove_lock_file(self.lock_dir, sid)
+        report.removed_images = unused
+        return report
+
+    # --- checks -------------------------------------------------------------------------
+    def integrity_check(self) -> list[str]:
+        return self.db.integrity_check()
+
+
+def open_store(
+    path: str | os.PathLike[str] | None = None, *, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+) -> SessionStore:
+    """Open (creating or upgrading) the session store at `path`, $STAGESTUDIO_DB, or
+    sessions/studio.db."""
+    return SessionStore(path, lock_timeout_s=lock_timeout_s)
