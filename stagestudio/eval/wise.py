@@ -294,3 +294,48 @@ def judge_images(
                 continue
             out.append(ImageJudgement(prompt_id, scores))
     return out
+
+
+# --------------------------------------------------------------------------- score files
+
+# WISE's scripts store 999 for each score of an image whose judge call failed.
+FAILED_SCORE = 999
+
+
+def read_score_file(path: str | Path) -> list[ImageJudgement]:
+    """Judgements from a score file in WISE's format: JSON lines with `prompt_id`,
+    `consistency`, `realism`, `aesthetic_quality` (999 = the judge failed)."""
+    out: list[ImageJudgement] = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            prompt_id = int(row["prompt_id"])
+            values = [row.get(k) for k in ("consistency", "realism", "aesthetic_quality")]
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise WiseDataError(f"{path}:{number}: not a WISE score line ({exc})") from exc
+        if any(v is None or v == FAILED_SCORE for v in values):
+            out.append(ImageJudgement(prompt_id, None, "judge failed"))
+            continue
+        try:
+            scores = JudgeScores(consistency=int(values[0]), realism=int(values[1]),
+                                 aesthetic_quality=int(values[2]))
+        except (TypeError, ValueError) as exc:
+            raise WiseDataError(f"{path}:{number}: scores out of range 0-2 ({values})") from exc
+        out.append(ImageJudgement(prompt_id, scores))
+    return out
+
+
+def write_score_file(judgements: Iterable[ImageJudgement], path: str | Path) -> Path:
+    """Judgements in WISE's score-file format (failures as 999), readable by WISE's scripts."""
+    lines = []
+    for item in judgements:
+        if item.scores is None:
+            values = dict.fromkeys(("consistency", "realism", "aesthetic_quality"), FAILED_SCORE)
+        else:
+            values = item.scores.model_dump()
+        lines.append(json.dumps({"prompt_id": item.prompt_id, **values}))
+    path = Path(path)
+    path.write_text("\n".join(lines) + ("\n" if lines else ""))
+    return path

@@ -1,0 +1,400 @@
+"""Benchmark generation through the loop engine: GenEval's folder layout and WISE's image set.
+
+Two modes run the same backend through the same engine:
+
+* ``staged``: the full loop (plan -> sketch -> inspect -> refine per step, then a final check);
+* ``oneshot``: one step that draws the whole prompt, no refinement (the baseline the staged
+  loop is compared with). It is the engine with a planner that returns a single step covering
+  every object, so both modes share seeds, hooks and error handling.
+
+GenEval layout (what GenEval's `evaluate_images.py` reads)::
+
+    OUT/run.json                       mode, backend, settings (ours)
+    OUT/00000/metadata.jsonl           the prompt's metadata line, verbatim
+    OUT/00000/samples/0000.png ...     one PNG per image
+    OUT/00000/samples/0000.json        how that image was made (ours; GenEval ignores it)
+
+Generation is resumable: an image whose PNG exists is not made again, and PNGs are written
+under a temporary name then renamed, so an interrupted run never leaves a truncated image.
+Seeds are deterministic: image `s` of prompt `i` uses `seed + i * images_per_prompt + s`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from PIL import Image
+
+from stagestudio.backends.base import (
+    Backend,
+    InspectRequest,
+    PlanRequest,
+    RefineRequest,
+    SketchRequest,
+    StageHooks,
+)
+from stagestudio.inspector.verdict import Verdict
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.plan import PlanStep
+
+Mode = Literal["oneshot", "staged"]
+MODES: tuple[str, ...] = ("oneshot", "staged")
+
+
+class OneShotBackend(Backend):
+    """Wraps a backend so the engine draws the whole prompt in one step."""
+
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def settings(self) -> dict[str, Any]:
+        return {**self.inner.settings(), "mode": "oneshot"}
+
+    def extract_graph(self, prompt: str) -> SceneGraph:
+        return self.inner.extract_graph(prompt)
+
+    def plan(self, request: PlanRequest) -> PlanStep | None:
+        if request.done:
+            return None
+        return PlanStep(
+            index=0,
+            instruction=request.prompt,
+            description=request.prompt,
+            object_ids=[o.id for o in request.graph.objects],
+            source="oneshot",
+        )
+
+    def sketch(self, request: SketchRequest, hooks: StageHooks | None = None) -> Image.Image:
+        return self.inner.sketch(request, hooks)
+
+    def inspect(self, request: InspectRequest, hooks: StageHooks | None = None) -> Verdict:
+        return self.inner.inspect(request, hooks)
+
+    def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image:
+        return self.inner.refine(request, hooks)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@dataclass
+class Generation:
+    """One generated image and how the loop got there."""
+
+    image: Image.Image | None
+    status: str  # the session's status: completed | stopped | cancelled | failed
+    steps: int = 0
+    refinements: int = 0
+    final_passed: bool | None = None
+    error: str = ""
+    duration_s: float = 0.0
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "status": self.status, "steps": self.steps, "refinements": self.refinements,
+            "final_passed": self.final_passed, "error": self.error,
+            "duration_s": round(self.duration_s, 3),
+        }
+
+
+class LoopGenerator:
+    """Runs prompts through the loop engine in one of the two modes."""
+
+    def __init__(self, backend: Backend, mode: Mode = "staged", *, max_refines: int = 2,
+                 max_steps: int = 8) -> None:
+        from stagestudio.loop.engine import LoopEngine, RunConfig
+
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose oneshot or staged")
+        self.backend = backend
+        self.mode = mode
+        driven = OneShotBackend(backend) if mode == "oneshot" else backend
+        self.engine = LoopEngine(driven)
+        self._config = (lambda seed: RunConfig(seed=seed, max_refines=0, max_steps=1)) \
+            if mode == "oneshot" else \
+            (lambda seed: RunConfig(seed=seed, max_refines=max_refines, max_steps=max_steps))
+
+    def settings(self) -> dict[str, Any]:
+        return self.engine.backend.settings()
+
+    def generate(self, prompt: str, seed: int) -> Generation:
+        started = time.perf_counter()
+        try:
+            graph = self.engine.prepare(prompt)
+        except Exception as exc:  # an unparsable prompt is this image's failure, not the run's
+            return Generation(None, "failed", error=f"{type(exc).__name__}: {exc}",
+                              duration_s=time.perf_counter() - started)
+        images: dict[tuple[int, int], Image.Image] = {}
+        canvas: Image.Image | None = None
+        result = Generation(None, "failed")
+        for event in self.engine.run(prompt, graph=graph, config=self._config(seed)):
+            kind = event.type
+            if kind == "sketch_ready" and event.image is not None:
+                images[(event.step_index, event.attempt)] = event.image
+            elif kind == "refinement_planned":
+                result.refinements += 1
+            elif kind == "step_completed" and event.accepted_attempt is not None:
+                canvas = images.get((event.step_index, event.accepted_attempt), canvas)
+            elif kind == "final_verdict":
+                result.final_passed = event.verdict.passed
+            elif kind == "error":
+                result.error = event.message
+            elif kind == "session_done":
+                result.status = event.status
+                result.steps = event.steps
+        result.image = canvas
+        result.duration_s = time.perf_counter() - started
+        return result
+
+
+# --------------------------------------------------------------------------- GenEval
+
+
+def load_geneval_metadata(path: str | Path) -> list[dict[str, Any]]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def select_prompts(metadata: Sequence[dict[str, Any]], tags: Iterable[str] | None = None,
+                   limit: int | None = None) -> list[tuple[int, dict[str, Any]]]:
+    """(index in the metadata file, metadata) pairs, filtered by tag, then the first `limit`.
+
+    Indices are positions in the full file, so folders of a partial run line up with a full one.
+    """
+    wanted = set(tags) if tags else None
+    chosen = [(i, m) for i, m in enumerate(metadata) if wanted is None or m.get("tag") in wanted]
+    return chosen[:limit] if limit is not None else chosen
+
+
+def sample_name(sample: int) -> str:
+    return f"{sample:04d}.png"
+
+
+def _save_png(image: Image.Image, path: Path) -> None:
+    tmp = path.with_name(path.name + ".part")
+    image.convert("RGB").save(tmp, format="PNG")
+    os.replace(tmp, path)
+
+
+@dataclass
+class GenerationReport:
+    made: int = 0
+    skipped: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+ProgressFn = Callable[[int, int, str], None]  # (done, total, label)
+
+
+def generate_geneval(
+    generator: LoopGenerator,
+    prompts: Sequence[tuple[int, dict[str, Any]]],
+    out: str | Path,
+    *,
+    images_per_prompt: int = 4,
+    seed: int = 0,
+    progress: ProgressFn | None = None,
+) -> GenerationReport:
+    """Generate GenEval's folder layout under `out` (see module docstring); resumable."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    run_info = {"benchmark": "geneval", "mode": generator.mode, "backend": generator.backend.name,
+                "settings": generator.settings(), "images_per_prompt": images_per_prompt,
+                "seed": seed}
+    (out / "run.json").write_text(json.dumps(run_info, indent=2, default=str))
+    report = GenerationReport()
+    total = len(prompts) * images_per_prompt
+    done = 0
+    for index, metadata in prompts:
+        folder = out / f"{index:05d}"
+        samples = folder / "samples"
+        samples.mkdir(parents=True, exist_ok=True)
+        meta_path = folder / "metadata.jsonl"
+        if not meta_path.exists():
+            meta_path.write_text(json.dumps(metadata) + "\n")
+        for sample in range(images_per_prompt):
+            png = samples / sample_name(sample)
+            label = f"{index:05d}/{sample_name(sample)}"
+            if png.exists():
+                report.skipped += 1
+            else:
+                image_seed = seed + index * images_per_prompt + sample
+                made = generator.generate(metadata["prompt"], image_seed)
+                record = {"prompt": metadata["prompt"], "seed": image_seed,
+                          "mode": generator.mode, **made.record()}
+                png.with_suffix(".json").write_text(json.dumps(record, indent=2))
+                if made.image is None:
+                    report.failed.append(f"{label}: {made.error or made.status}")
+                else:
+                    _save_png(made.image, png)
+                    report.made += 1
+            done += 1
+            if progress is not None:
+                progress(done, total, label)
+    return report
+
+
+# --------------------------------------------------------------------------- WISE
+
+
+def generate_wise(
+    generator: LoopGenerator,
+    prompts: Sequence[Any],  # WisePrompt
+    out: str | Path,
+    *,
+    seed: int = 0,
+    progress: ProgressFn | None = None,
+) -> GenerationReport:
+    """One image per WISE prompt as OUT/images/<prompt_id>.png (WISE's naming); resumable."""
+    out = Path(out)
+    images = out / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    (out / "run.json").write_text(json.dumps(
+        {"benchmark": "wise", "mode": generator.mode, "backend": generator.backend.name,
+         "settings": generator.settings(), "seed": seed}, indent=2, default=str))
+    report = GenerationReport()
+    for done, prompt in enumerate(prompts, 1):
+        png = images / f"{prompt.prompt_id}.png"
+        if png.exists():
+            report.skipped += 1
+        else:
+            made = generator.generate(prompt.prompt, seed + prompt.prompt_id)
+            png.with_suffix(".json").write_text(json.dumps(
+                {"prompt": prompt.prompt, "seed": seed + prompt.prompt_id,
+                 "mode": generator.mode, **made.record()}, indent=2))
+            if made.image is None:
+                report.failed.append(f"{prompt.prompt_id}: {made.error or made.status}")
+            else:
+                _save_png(made.image, png)
+                report.made += 1
+        if progress is not None:
+            progress(done, len(prompts), f"{prompt.prompt_id}.png")
+    return report
+
+
+# --------------------------------------------------------------------------- GenEval scoring
+
+
+class GenevalModels:
+    """What the scorer needs from models for one image: per-class detections (GenEval class
+    names) and a colour classifier for them."""
+
+    name = "models"
+
+    def detections(self, image: Image.Image, metadata: dict[str, Any]) -> dict[str, list[Any]]:
+        raise NotImplementedError
+
+    def colors(self) -> Any:  # a geneval.ColorClassifier
+        raise NotImplementedError
+
+
+class Mask2FormerModels(GenevalModels):
+    """GenEval's own setup: Mask2Former instances + CLIP colours on the masked crops."""
+
+    name = "mask2former"
+
+    def __init__(self, detector: Any, color_classifier: Any, min_score: float = 0.3) -> None:
+        self.detector = detector
+        self.color_classifier = color_classifier
+        # Scores are class probability x mask quality, so no candidate under the lowest
+        # GenEval threshold can matter; skipping them only saves time.
+        self.min_score = min_score
+
+    def detections(self, image: Image.Image, metadata: dict[str, Any]) -> dict[str, list[Any]]:
+        return self.detector.segment(image, min_score=self.min_score)
+
+    def colors(self) -> Any:
+        return self.color_classifier
+
+
+class DetectorModels(GenevalModels):
+    """Any core `Detector` (e.g. the sketchbook's pixel matcher): boxes without masks, and the
+    detector's own dominant colour as the colour answer."""
+
+    def __init__(self, detector: Any) -> None:
+        self.detector = detector
+        self.name = getattr(detector, "name", "detector")
+        self._answers: dict[str, list[str]] = {}
+
+    def detections(self, image: Image.Image, metadata: dict[str, Any]) -> dict[str, list[Any]]:
+        from stagestudio.eval.geneval import ObjectDetection
+
+        labels: list[str] = []
+        for clause in [*metadata.get("include", []), *metadata.get("exclude", [])]:
+            if clause["class"] not in labels:
+                labels.append(clause["class"])
+        found: dict[str, list[Any]] = {}
+        self._answers = {}
+        for det in self.detector.detect(image, labels):
+            found.setdefault(det.label, []).append(ObjectDetection(tuple(det.box), det.score))
+            self._answers.setdefault(det.label, []).append(det.color or "")
+        return found
+
+    def colors(self) -> Any:
+        from stagestudio.eval.geneval import injected_colors
+
+        return injected_colors(self._answers)
+
+
+def geneval_samples(folder: str | Path) -> list[tuple[int, dict[str, Any], list[Path]]]:
+    """(prompt index, metadata, sample PNGs) for every prompt folder of a GenEval layout."""
+    import re
+
+    folder = Path(folder)
+    found = []
+    for sub in sorted(folder.iterdir()):
+        if not (sub.is_dir() and sub.name.isdigit() and (sub / "metadata.jsonl").is_file()):
+            continue
+        metadata = json.loads((sub / "metadata.jsonl").read_text(encoding="utf-8").splitlines()[0])
+        samples_dir = sub / "samples"
+        pngs = sorted(p for p in samples_dir.iterdir() if re.fullmatch(r"\d+\.png", p.name)) \
+            if samples_dir.is_dir() else []
+        found.append((int(sub.name), metadata, pngs))
+    return found
+
+
+def score_geneval_folder(
+    folder: str | Path,
+    models: GenevalModels,
+    *,
+    config: Any = None,
+    progress: ProgressFn | None = None,
+) -> list[dict[str, Any]]:
+    """GenEval verdict for every sample image under `folder`, one row per image."""
+    from stagestudio.eval.geneval import ScoringConfig, score_image
+
+    config = config or ScoringConfig()
+    folder = Path(folder)
+    prompts = geneval_samples(folder)
+    total = sum(len(p[2]) for p in prompts)
+    rows: list[dict[str, Any]] = []
+    for index, metadata, pngs in prompts:
+        for png in pngs:
+            with Image.open(png) as opened:
+                image = opened.convert("RGB")
+            verdict = score_image(metadata, models.detections(image, metadata), models.colors(),
+                                  image, config)
+            sidecar = png.with_suffix(".json")
+            made = json.loads(sidecar.read_text()) if sidecar.is_file() else {}
+            rows.append({
+                "filename": str(png.relative_to(folder)),
+                "prompt_index": index,
+                "tag": metadata.get("tag", ""),
+                "prompt": metadata.get("prompt", ""),
+                "correct": verdict.correct,
+                "reason": verdict.reason,
+                "metadata": metadata,
+                "details": verdict.boxes,
+                "refinements": made.get("refinements"),
+                "steps": made.get("steps"),
+            })
+            if progress is not None:
+                progress(len(rows), total, rows[-1]["filename"])
+    return rows
