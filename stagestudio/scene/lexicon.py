@@ -1,0 +1,437 @@
+"""Word lists for the offline prompt parser: class names and their synonyms, attribute words,
+number words, relation-free function words and the nouns that describe a setting rather than
+an object.
+
+Everything is data; the rules that use it live in `parser.py`. Nouns are keyed by their
+lower-case token tuple (`("cell", "phone")`) so the parser can match multi-word names
+longest-first.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+_CLASSES_FILE = Path(__file__).with_name("geneval_classes.txt")
+
+
+@lru_cache(maxsize=1)
+def geneval_classes() -> tuple[str, ...]:
+    """GenEval's 80 object classes (the COCO names), in the benchmark's order."""
+    names = [line.strip() for line in _CLASSES_FILE.read_text(encoding="utf-8").splitlines()]
+    return tuple(n for n in names if n)
+
+
+# Other ways of naming a GenEval class. Every entry is a singular surface form; plurals are
+# generated. Kept generous because paraphrased prompts use everyday words ("sofa", "fridge").
+CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "person": ("man", "woman", "boy", "girl", "child", "kid", "lady", "gentleman", "guy", "human",
+               "adult", "teenager", "toddler", "baby", "pedestrian", "individual", "someone",
+               "policeman", "police officer", "chef", "worker", "player", "skier", "surfer",
+               "skateboarder", "snowboarder", "cyclist", "rider", "tourist", "student", "farmer",
+               "soldier", "doctor", "nurse", "athlete", "dancer", "businessman", "businesswoman",
+               "old man", "old woman", "young man", "young woman", "little girl", "little boy"),
+    "bicycle": ("bike", "cycle", "push bike", "pushbike", "mountain bike", "road bike", "racing bike",
+                "bmx bike", "tandem bicycle"),
+    "car": ("automobile", "auto", "sedan", "hatchback", "coupe", "convertible", "taxi", "cab",
+            "taxicab", "sports car", "race car", "racecar", "suv", "jeep", "limousine", "limo",
+            "station wagon", "minivan", "police car", "motorcar"),
+    "motorcycle": ("motorbike", "motor bike", "motor cycle", "dirt bike", "scooter", "moped",
+                   "chopper", "harley"),
+    "airplane": ("aeroplane", "plane", "airliner", "jet", "jetliner", "jet plane", "aircraft",
+                 "passenger plane", "passenger jet", "biplane", "seaplane", "propeller plane",
+                 "fighter jet", "air plane"),
+    "bus": ("autobus", "coach bus", "school bus", "double decker bus", "double decker", "minibus",
+            "trolleybus", "city bus", "tour bus", "omnibus"),
+    "train": ("locomotive", "steam train", "railway train", "passenger train", "freight train",
+              "subway train", "tram", "streetcar", "bullet train", "steam engine"),
+    "truck": ("lorry", "pickup truck", "pickup", "pick up truck", "dump truck", "fire truck",
+              "firetruck", "fire engine", "semi truck", "delivery truck", "tow truck", "van",
+              "tractor trailer"),
+    "boat": ("ship", "sailboat", "sailing boat", "yacht", "canoe", "kayak", "rowboat", "rowing boat",
+             "motorboat", "speedboat", "ferry", "dinghy", "sailing ship", "fishing boat", "gondola",
+             "raft", "vessel", "steamboat", "tugboat", "catamaran"),
+    "traffic light": ("traffic signal", "stoplight", "stop light", "traffic lamp", "signal light",
+                      "traffic lights"),
+    "fire hydrant": ("hydrant", "fireplug", "fire plug", "water hydrant"),
+    "stop sign": ("stop signboard", "octagonal stop sign", "traffic stop sign"),
+    "parking meter": ("parking machine", "parking-meter", "meter"),
+    "bench": ("park bench", "wooden bench", "garden bench", "pew", "bench seat"),
+    "bird": ("sparrow", "parrot", "pigeon", "dove", "seagull", "gull", "robin", "crow", "raven",
+             "eagle", "hawk", "falcon", "owl", "finch", "bluebird", "cardinal", "hummingbird",
+             "swallow", "canary", "flamingo", "peacock", "pelican", "heron", "stork", "swan",
+             "duck", "duckling", "goose", "chicken", "hen", "rooster", "chick", "penguin",
+             "ostrich", "toucan", "woodpecker", "magpie", "budgie", "parakeet", "macaw",
+             "songbird", "blackbird", "jay", "bluejay", "blue jay", "kingfisher", "starling"),
+    "cat": ("kitten", "kitty", "kitties", "tomcat", "tabby", "tabby cat", "house cat", "housecat",
+            "pussycat", "siamese cat", "persian cat", "feline", "moggy"),
+    "dog": ("puppy", "pup", "doggy", "doggie", "hound", "canine", "labrador", "labrador retriever",
+            "golden retriever", "retriever", "poodle", "beagle", "bulldog", "terrier", "dachshund",
+            "corgi", "husky", "chihuahua", "german shepherd", "shepherd dog", "sheepdog", "collie",
+            "border collie", "pug", "spaniel", "dalmatian", "greyhound", "rottweiler", "doberman",
+            "schnauzer", "shih tzu", "pomeranian", "boxer dog", "sheltie", "mastiff", "great dane",
+            "pit bull", "pitbull", "whippet", "setter", "pointer dog", "samoyed", "akita",
+            "shiba inu", "basset hound", "bloodhound"),
+    "horse": ("pony", "foal", "stallion", "mare", "colt", "filly", "steed", "mustang", "stallion"),
+    "sheep": ("lamb", "ram", "ewe", "lambkin"),
+    "cow": ("cattle", "bull", "calf", "ox", "heifer", "bullock", "dairy cow", "steer"),
+    "elephant": ("baby elephant", "calf elephant", "pachyderm"),
+    "bear": ("grizzly", "grizzly bear", "polar bear", "panda",
+             "panda bear", "bear cub", "cub"),
+    "zebra": ("zebra foal",),
+    "giraffe": ("baby giraffe",),
+    "backpack": ("rucksack", "knapsack", "school bag", "schoolbag", "bookbag", "book bag",
+                 "daypack", "back pack"),
+    "umbrella": ("parasol", "brolly", "sun umbrella", "beach umbrella"),
+    "handbag": ("purse", "hand bag", "clutch bag", "tote bag", "tote", "shoulder bag", "pocketbook",
+                "satchel", "ladies bag"),
+    "tie": ("necktie", "neck tie", "bow tie", "bowtie", "cravat"),
+    "suitcase": ("luggage", "travel case", "trolley case", "valise", "suit case", "carry on",
+                 "baggage", "luggage bag"),
+    "frisbee": ("flying disc", "flying disk", "frisbie", "disc"),
+    "skis": ("ski", "pair of skis", "ski set"),
+    "snowboard": ("snow board",),
+    "sports ball": ("ball", "football", "soccer ball", "basketball", "volleyball", "tennis ball",
+                    "beach ball", "rugby ball", "baseball ball", "golf ball", "soccerball",
+                    "sport ball", "bowling ball", "netball", "handball", "softball", "baseball"),
+    "kite": ("paper kite",),
+    "baseball bat": ("bat", "softball bat", "cricket bat", "wooden bat"),
+    "baseball glove": ("baseball mitt", "mitt", "catcher's mitt", "softball glove", "glove",
+                       "fielding glove", "baseball gloves"),
+    "skateboard": ("skate board", "longboard", "skate deck"),
+    "surfboard": ("surf board", "bodyboard", "paddleboard", "paddle board"),
+    "tennis racket": ("tennis racquet", "racket", "racquet", "badminton racket", "squash racket"),
+    "bottle": ("water bottle", "wine bottle", "beer bottle", "soda bottle", "flask", "plastic bottle",
+               "glass bottle", "milk bottle", "jug"),
+    "wine glass": ("wineglass", "glass of wine", "wine goblet", "goblet", "champagne glass",
+                   "champagne flute", "stemware", "glass", "drinking glass", "cocktail glass",
+                   "martini glass"),
+    "cup": ("mug", "coffee mug", "coffee cup", "teacup", "tea cup", "tumbler", "beaker",
+            "cup of coffee", "cup of tea", "paper cup", "espresso cup", "mug of coffee"),
+    "fork": ("dinner fork", "table fork", "pitchfork"),
+    "knife": ("kitchen knife", "chef knife", "chef's knife", "butter knife", "dagger", "blade",
+              "steak knife", "pocket knife", "penknife", "cleaver"),
+    "spoon": ("teaspoon", "tablespoon", "soup spoon", "ladle", "dessert spoon"),
+    "bowl": ("dish", "soup bowl", "salad bowl", "mixing bowl", "cereal bowl", "basin bowl",
+             "rice bowl", "bowl of soup"),
+    "banana": ("plantain", "banana fruit"),
+    "apple": ("apple fruit", "crab apple"),
+    "sandwich": ("sub sandwich", "hoagie", "panini", "burger", "hamburger", "cheeseburger",
+                 "sandwiches", "club sandwich", "sarnie", "blt"),
+    "orange": ("tangerine", "mandarin", "mandarin orange", "clementine", "satsuma", "orange fruit",
+               "citrus fruit", "navel orange"),
+    "broccoli": ("broccoli floret", "broccoli head", "head of broccoli", "brocoli", "broccolli"),
+    "carrot": ("baby carrot", "carrot stick"),
+    "hot dog": ("hotdog", "frankfurter", "wiener", "sausage sandwich", "corn dog",
+                "hot dog sandwich"),
+    "pizza": ("pizza pie", "slice of pizza", "pizza slice", "flatbread", "calzone"),
+    "donut": ("doughnut", "donought", "cruller", "bagel"),
+    "cake": ("cupcake", "birthday cake", "wedding cake", "cheesecake", "gateau", "sponge cake",
+             "chocolate cake", "layer cake", "pastry", "muffin", "torte"),
+    "chair": ("armchair", "arm chair", "stool", "office chair", "rocking chair", "dining chair",
+              "folding chair", "seat", "highchair", "high chair", "deck chair", "recliner",
+              "lounge chair", "wheelchair", "throne"),
+    "couch": ("sofa", "settee", "loveseat", "love seat", "divan", "chesterfield", "futon",
+              "sectional", "sofa bed", "davenport"),
+    "potted plant": ("plant", "houseplant", "house plant", "pot plant", "flowerpot", "flower pot",
+                     "potted flower", "plant pot", "potted fern", "potted cactus", "indoor plant",
+                     "bonsai", "bonsai tree", "succulent", "plant in a pot", "planter",
+                     "potted tree", "fern", "cactus"),
+    "bed": ("double bed", "single bed", "king size bed", "bunk bed", "crib", "cot", "mattress",
+            "four poster bed", "bedstead", "daybed"),
+    "dining table": ("table", "dinner table", "kitchen table", "dining-table", "breakfast table",
+                     "picnic table", "coffee table", "wooden table", "side table", "banquet table",
+                     "diningtable", "dining room table", "tabletop"),
+    "toilet": ("toilet bowl", "lavatory", "loo", "commode", "water closet", "urinal", "wc"),
+    "tv": ("television", "television set", "tv set", "t.v.", "telly", "flatscreen",
+           "flat screen tv", "flat screen television", "flat-screen tv", "tv screen", 
+           "smart tv", "monitor", "computer monitor", "screen"),
+    "laptop": ("laptop computer", "notebook computer", "notebook pc", "macbook", "chromebook",
+               "ultrabook", "portable computer", "laptop pc"),
+    "computer mouse": ("mouse", "computer mice", "wireless mouse", "optical mouse", "pc mouse",
+                       "mouse device"),
+    "tv remote": ("remote", "remote control", "remote controller", "tv remote control",
+                  "television remote", "television remote control", "clicker", "tv controller",
+                  "tv-remote"),
+    "computer keyboard": ("keyboard", "pc keyboard", "typing keyboard", "laptop keyboard",
+                          "wireless keyboard", "mechanical keyboard", "qwerty keyboard"),
+    "cell phone": ("cellphone", "cellular phone", "mobile phone", "mobile", "smartphone",
+                   "smart phone", "phone", "iphone", "android phone", "telephone", "mobile telephone",
+                   "handset"),
+    "microwave": ("microwave oven", "microwave ovens", "microwave-oven"),
+    "oven": ("stove", "cooker", "kitchen oven", "stove top", "stovetop", "toaster oven",
+             "baking oven", "furnace"),
+    "toaster": ("bread toaster", "pop up toaster", "pop-up toaster"),
+    "sink": ("washbasin", "wash basin", "basin", "kitchen sink", "bathroom sink", "hand basin",
+             "washbowl", "lavabo"),
+    "refrigerator": ("fridge", "refrigerator-freezer", "fridge freezer", "freezer", "icebox",
+                     "refridgerator", "frige"),
+    "book": ("novel", "hardcover", "paperback", "textbook", "notebook", "diary", "journal",
+             "storybook", "cookbook", "hardback", "tome", "booklet", "manual", "dictionary",
+             "encyclopedia", "album"),
+    "clock": ("wall clock", "alarm clock", "clock face", "grandfather clock", "timepiece",
+              "cuckoo clock", "clocktower", "clock tower", "analog clock", "digital clock"),
+    "vase": ("flower vase", "urn", "amphora", "vase of flowers"),
+    "scissors": ("pair of scissors", "scissor", "shears", "clippers"),
+    "teddy bear": ("teddy", "teddybear", "stuffed bear", "plush bear", "toy bear", "teddy-bear",
+                   "stuffed teddy", "stuffed animal", "plush toy", "soft toy", "cuddly toy",
+                   "plushie", "stuffed toy", "plush teddy"),
+    "hair drier": ("hair dryer", "hairdryer", "hairdrier", "blow dryer", "blow drier", "blowdryer",
+                   "blow-dryer", "hair blower", "hair-dryer", "hair-drier"),
+    "toothbrush": ("tooth brush", "electric toothbrush", "tooth-brush"),
+}
+
+# Plural forms that inflection rules get wrong, or that GenEval's own prompts use
+# ("two sheeps", "four benchs"): accepted as plurals of the class.
+EXTRA_PLURALS: dict[str, tuple[str, ...]] = {
+    "person": ("people", "persons", "folks"),
+    "man": ("men",),
+    "policeman": ("policemen",),
+    "businessman": ("businessmen",),
+    "businesswoman": ("businesswomen",),
+    "gentleman": ("gentlemen",),
+    "penknife": ("penknives",),
+    "woman": ("women",),
+    "child": ("children", "childs"),
+    "sheep": ("sheeps",),
+    "bench": ("benchs",),
+    "knife": ("knifes", "knives"),
+    "sandwich": ("sandwichs",),
+    "toothbrush": ("toothbrushs",),
+    "broccoli": ("broccolis",),
+    "hair drier": ("hair driers", "hair dryers"),
+    "computer mouse": ("computer mice", "computer mouses"),
+    "mouse": ("mice", "mouses"),
+    "bus": ("buses", "busses"),
+    "tv": ("tvs", "tv's", "tv sets"),
+    "skis": ("skis", "pairs of skis"),
+    "scissors": ("scissors", "pairs of scissors"),
+    "cattle": ("cattle",),
+    "goose": ("geese",),
+    "ox": ("oxen",),
+    "calf": ("calves",),
+    "wolf": ("wolves",),
+    "shelf": ("shelves",),
+    "leaf": ("leaves",),
+    "foot": ("feet",),
+    "tooth": ("teeth",),
+    "fish": ("fish", "fishes"),
+    "deer": ("deer",),
+    "cactus": ("cacti", "cactuses"),
+    "cupcake": ("cupcakes",),
+    "luggage": ("luggage",),
+    "baggage": ("baggage",),
+}
+
+# Nouns whose written form is the same in singular and plural: a number decides.
+INVARIANT_NOUNS: frozenset[str] = frozenset(
+    {"sheep", "skis", "scissors", "deer", "fish", "cattle", "luggage", "baggage", "broccoli", "shears",
+     "clippers", "series", "species", "aircraft"}
+)
+
+# Which words are colours, and the GenEval colour each one stands for. GenEval's ten map to
+# themselves; shades map to their family so that paraphrases ("crimson car") still compare
+# with GenEval metadata. Colours outside the ten (gray) keep their own name.
+GENEVAL_COLORS: tuple[str, ...] = ("red", "orange", "yellow", "green", "blue", "purple", "pink",
+                                   "brown", "black", "white")
+COLOR_WORDS: dict[str, str] = {c: c for c in GENEVAL_COLORS}
+COLOR_WORDS.update({
+    "crimson": "red", "scarlet": "red", "maroon": "red", "burgundy": "red", "ruby": "red",
+    "cherry": "red", "vermilion": "red", "carmine": "red", "reddish": "red", "rust": "red",
+    "tangerine-colored": "orange", "amber": "orange", "apricot": "orange", "orangish": "orange",
+    "orangey": "orange", "coral": "orange", "peach": "orange", "ginger": "orange",
+    "golden-yellow": "yellow", "lemon": "yellow", "mustard": "yellow", "canary": "yellow",
+    "yellowish": "yellow", "blond": "yellow", "blonde": "yellow",
+    "lime": "green", "olive": "green", "emerald": "green", "jade": "green", "mint": "green",
+    "teal": "green", "greenish": "green", "chartreuse": "green", "sage": "green", "khaki": "green",
+    "navy": "blue", "azure": "blue", "cobalt": "blue", "cyan": "blue", "turquoise": "blue",
+    "aqua": "blue", "sapphire": "blue", "indigo": "blue", "bluish": "blue", "cerulean": "blue",
+    "violet": "purple", "lavender": "purple", "lilac": "purple", "magenta": "purple",
+    "plum": "purple", "mauve": "purple", "purplish": "purple", "amethyst": "purple",
+    "rose": "pink", "fuchsia": "pink", "salmon": "pink", "pinkish": "pink", "rosy": "pink",
+    "beige": "brown", "tan": "brown", "chocolate": "brown", "coffee": "brown", "chestnut": "brown",
+    "caramel": "brown", "bronze-colored": "brown", "brownish": "brown", "taupe": "brown",
+    "sepia": "brown", "mahogany": "brown", "hazel": "brown", "auburn": "brown",
+    "ebony": "black", "jet-black": "black", "onyx": "black", "blackish": "black", "charcoal": "black",
+    "ivory": "white", "cream": "white", "snow-white": "white", "snowy": "white", "pearl": "white",
+    "whitish": "white", "alabaster": "white", "milky": "white", "off-white": "white",
+    "gray": "gray", "grey": "gray", "greyish": "gray", "grayish": "gray", "slate": "gray",
+    "ash": "gray",
+})
+
+# Colour modifiers kept as free adjectives ("light blue" -> blue + "light").
+COLOR_SHADES: frozenset[str] = frozenset(
+    {"light", "dark", "bright", "pale", "deep", "vivid", "pastel", "neon", "dull", "muted", "rich",
+     "hot", "royal", "matte"})
+
+# Words naming what something is made of (metallic words are materials, not colours),
+# mapped to the adjective form the graph stores.
+MATERIAL_WORDS: dict[str, str] = {
+    "wooden": "wooden", "wood": "wooden", "timber": "wooden", "oak": "wooden", "pine": "wooden",
+    "metal": "metal", "metallic": "metal", "steel": "steel", "stainless": "steel", "iron": "iron",
+    "aluminum": "aluminium", "aluminium": "aluminium", "chrome": "chrome", "tin": "tin",
+    "silver": "silver", "silvery": "silver", "gold": "golden", "golden": "golden", "gilded": "golden",
+    "brass": "brass", "bronze": "bronze", "copper": "copper",
+    "plastic": "plastic", "glass": "glass", "crystal": "crystal", "ceramic": "ceramic",
+    "porcelain": "porcelain", "china": "porcelain", "clay": "clay", "terracotta": "terracotta",
+    "stone": "stone", "marble": "marble", "granite": "granite", "concrete": "concrete",
+    "brick": "brick", "leather": "leather", "paper": "paper", "cardboard": "cardboard",
+    "fabric": "fabric", "cloth": "fabric", "cotton": "cotton", "wool": "woollen", "woolen": "woollen",
+    "woollen": "woollen", "knitted": "knitted", "velvet": "velvet", "silk": "silk", "denim": "denim",
+    "rubber": "rubber", "wicker": "wicker", "rattan": "rattan", "bamboo": "bamboo", "straw": "straw",
+    "plush": "plush", "felt": "felt", "ice": "ice", "icy": "ice", "chocolate-covered": "chocolate",
+    "lego": "lego", "origami": "paper", "jade-stone": "jade", "carbon": "carbon", "vinyl": "vinyl",
+}
+
+SIZE_WORDS: frozenset[str] = frozenset(
+    {"small", "tiny", "little", "big", "large", "huge", "giant", "gigantic", "enormous", "massive",
+     "miniature", "mini", "tall", "short", "long", "wide", "narrow", "medium", "medium-sized",
+     "oversized", "colossal", "immense", "petite", "teeny", "itty-bitty", "minuscule", "jumbo",
+     "mammoth", "towering", "compact", "full-size", "full-sized", "life-size", "large-sized",
+     "small-sized", "mid-sized", "vast", "wee", "baby-sized", "pocket-sized"})
+
+# Adjectives the parser recognises even before it sees a noun (so "fluffy" can start a noun
+# phrase without an article). Unknown words are still accepted as adjectives inside a phrase.
+COMMON_ADJECTIVES: frozenset[str] = frozenset(
+    {"fluffy", "furry", "shiny", "old", "new", "young", "cute", "adorable", "happy", "sad",
+     "angry", "sleepy", "sleeping", "running", "vintage", "antique", "modern", "rusty", "broken",
+     "clean", "dirty", "wet", "dry", "fresh", "ripe", "rotten", "sliced", "half-eaten", "empty",
+     "full", "round", "square", "rectangular", "striped", "spotted", "polka-dotted", "checkered",
+     "plaid", "soft", "hard", "smooth", "rough", "fancy", "elegant", "simple", "plain", "ornate",
+     "beautiful", "pretty", "ugly", "lovely", "majestic", "wild", "domestic", "playful", "curious",
+     "friendly", "lone", "single", "solitary", "lonely", "shaggy", "sleek", "glossy", "matte",
+     "transparent", "clear", "colorful", "colourful", "bright", "dark", "light", "pale", "vivid",
+     "vibrant", "faded", "worn", "weathered", "tattered", "sturdy", "delicate", "heavy", "fat",
+     "thin", "skinny", "chubby", "slim", "electric", "digital", "classic", "retro", "toy",
+     "realistic", "cartoon", "red-and-white", "black-and-white", "stuffed", "hairy", "spotty",
+     "majestic", "graceful", "proud", "tired", "hungry", "lazy", "alert", "quiet", "noisy"})
+
+# GenEval's ten number words and beyond; digits are read directly.
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "single": 1, "lone": 1, "solitary": 1, "pair": 2, "couple": 2, "both": 2, "twin": 2,
+    "twins": 2, "trio": 3, "triple": 3, "quartet": 4, "dozen": 12, "half-dozen": 6,
+}
+
+# Quantifier nouns followed by "of": the real object follows them ("a herd of zebras"). Value:
+# the count they imply, or None when the plural noun after them decides.
+QUANTIFIER_NOUNS: dict[str, int | None] = {
+    "pair": 2, "couple": 2, "trio": 3, "quartet": 4, "dozen": 12, "group": None, "herd": None,
+    "flock": None, "bunch": None, "set": None, "pack": None, "row": None, "line": None,
+    "stack": None, "pile": None, "collection": None, "number": None, "cluster": None,
+    "team": None, "pairs": None, "crowd": None, "family": None, "litter": None, "school": None, "fleet": None,
+    "bundle": None, "heap": None, "handful": None, "series": None, "slice": 1, "piece": 1,
+    "plate": None, "platter": None, "basket": None, "box": None, "tray": None, "bag": None,
+    "crate": None, "batch": None, "assortment": None, "selection": None, "variety": None,
+    "swarm": None, "gaggle": None, "troop": None, "colony": None, "lineup": None, "array": None,
+    "few": 3, "several": 3, "lot": None, "lots": None, "bowlful": None, "serving": None,
+}
+
+# Determiners and what they say about reference: indefinite ones introduce a new object,
+# definite ones may point back at one already mentioned.
+INDEFINITE_DETERMINERS: frozenset[str] = frozenset({"a", "an", "some", "any", "another", "several",
+                                                    "many", "few", "various", "multiple", "numerous"})
+DEFINITE_DETERMINERS: frozenset[str] = frozenset({"the", "this", "that", "these", "those", "its",
+                                                  "their", "his", "her", "my", "your", "our", "each",
+                                                  "every", "both", "said", "same"})
+# Counts implied by vague quantity words when no number is given.
+VAGUE_COUNTS: dict[str, int] = {"several": 3, "few": 3, "many": 5, "multiple": 2, "numerous": 5,
+                                "various": 3, "some": 2}
+
+PRONOUNS_SINGULAR: frozenset[str] = frozenset({"it", "itself"})
+PRONOUNS_PLURAL: frozenset[str] = frozenset({"they", "them", "themselves"})
+POSSESSIVE_PRONOUNS: frozenset[str] = frozenset({"its", "their", "his", "her"})
+
+# Nouns that describe the picture itself, the place or the light rather than an object to
+# draw; they never become objects ("a photo of", "in a sunny park", "on the ground").
+SETTING_NOUNS: frozenset[str] = frozenset({
+    # the picture
+    "photo", "photograph", "photography", "picture", "pic", "image", "shot", "snapshot", "snap",
+    "view", "close-up", "closeup", "close", "scene", "render", "rendering", "illustration",
+    "drawing", "painting", "sketch", "depiction", "portrait", "artwork", "art", "frame", "shot",
+    "composition", "photorealistic", "camera", "lens", "canvas", "poster", "print", "still",
+    "screenshot", "capture", "style", "background", "foreground", "backdrop", "setting",
+    "depth", "field", "focus", "detail", "details", "quality", "resolution", "lighting", "light",
+    "sunlight", "daylight", "moonlight", "shadow", "shadows", "shade", "glow", "atmosphere",
+    "mood", "color", "colour", "colors", "colours", "tone", "tones", "texture", "angle",
+    "perspective", "center", "centre", "middle", "side", "sides", "left", "right", "top",
+    "bottom", "front", "back", "corner", "edge", "half", "part", "area", "space", "spot",
+    "position", "place", "location", "distance", "surface", "ground", "floor", "wall", "walls",
+    "ceiling", "sky", "air", "horizon", "environment", "surroundings", "vicinity", "row",
+    # places
+    "park", "garden", "yard", "backyard", "lawn", "grass", "meadow", "forest", "woods", "jungle",
+    "beach", "shore", "sand", "sea", "ocean", "lake", "river", "pond", "water", "waves", "wave",
+    "street", "road", "sidewalk", "pavement", "city", "town", "village", "countryside",
+    "farm", "field", "pasture", "desert", "mountain", "mountains", "hill", "hills", "valley",
+    "snow", "ice rink", "room", "kitchen", "bedroom", "bathroom", "office", "studio", "house",
+    "home", "building", "interior", "exterior", "hallway", "corridor", "restaurant", "cafe",
+    "café", "shop", "store", "market", "station", "airport", "harbor", "harbour", "port",
+    "dock", "pier", "parking", "lot", "highway", "intersection", "crosswalk", "square", "plaza",
+    "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world",
+    "universe", "space", "planet", "outdoors", "indoors", "outside", "inside", "nature",
+    "countertop", "counter", "shelf", "desk", "plate", "saucer", "napkin", "placemat", "tray",
+    "cutting board", "board", "windowsill", "sill", "tablecloth", "carpet", "rug",
+    "tile", "tiles", "stage", "arena", "court", "stadium", "slope", "slopes", "trail", "path",
+    "track", "tracks", "rail", "rails", "runway", "tarmac", "lane", "alley", "sunset",
+    "sunrise", "dawn", "dusk", "night", "day", "morning", "afternoon", "evening", "noon",
+    "midday", "weather", "rain", "fog", "mist", "clouds", "cloud", "sunshine", "sun", "moon",
+    "stars", "summer", "winter", "spring", "autumn", "fall", "season", "time", "moment",
+    # abstractions that follow "of"
+    "kind", "type", "sort", "way", "manner", "bit", "sense", "feeling", "hint", "touch",
+})
+
+# Prepositions that attach a noun to something else without making a spatial relation the
+# graph records; a non-class noun after them is a detail (a collar, a park), not an object.
+ATTACHING_PREPOSITIONS: frozenset[str] = frozenset(
+    {"with", "of", "at", "from", "for", "by", "through", "across", "along", "among", "amongst",
+     "around", "against", "during", "toward", "towards", "like", "without", "into", "onto", "off",
+     "about", "past", "via", "amid", "amidst", "throughout", "under the shade of", "wearing",
+     "holding", "carrying", "beyond", "outside", "than", "as", "per", "to", "between", "across"})
+
+# Words that end a clause: after them a relation phrase starts a new statement.
+CLAUSE_BREAKERS: frozenset[str] = frozenset(
+    {"and", "while", "whereas", "but", "which", "where", "who", "whose", "that", "then", "plus",
+     "also", "meanwhile", "whilst", "so", "or", "nor", "yet"})
+
+# Verbs, auxiliaries and adverbs that carry no scene content. Unknown words outside a noun
+# phrase are skipped anyway; these are listed so they also end a noun phrase.
+FILLER_WORDS: frozenset[str] = frozenset({
+    "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "having",
+    "do", "does", "did", "can", "could", "will", "would", "shall", "should", "may", "might",
+    "must", "there", "here", "we", "you", "i", "one's", "see", "sees", "seen", "shows", "show",
+    "showing", "shown", "depicts", "depicting", "depicted", "features", "featuring", "featured",
+    "includes", "including", "contains", "containing", "displays", "displaying", "displayed",
+    "presents", "presenting", "captures", "capturing", "captured", "appears", "appear",
+    "appearing", "visible", "sits", "sit", "sitting", "seated", "stands", "stand", "standing",
+    "hangs", "hang", "hanging", "hung", "lies", "lie", "lying", "laid", "lays", "rests", "rest",
+    "resting", "placed", "place", "places", "placing", "positioned", "located", "situated",
+    "set", "perched", "perches", "parked", "floats", "floating", "float", "hovers", "hover",
+    "hovering", "flies", "fly", "flying", "soars", "soaring", "leans", "leaning", "lean",
+    "waits", "waiting", "looks", "looking", "look", "watching", "watches", "watch", "grazes",
+    "grazing", "walks", "walking", "runs", "running", "plays", "playing", "sleeps", "sleeping",
+    "stays", "staying", "remains", "remaining", "mounted", "arranged", "lined", "lines",
+    "spread", "scattered", "gathered", "grouped", "clustered", "stacked", "piled", "propped",
+    "balanced", "balancing", "suspended", "dangling", "dangles", "sticking", "poking", "peeking",
+    "peeks", "pictured", "found", "kept", "stored", "left", "lit", "shining", "shines",
+    "illuminated", "bathed", "surrounded", "framed", "filled", "covered", "topped", "made",
+    "painted", "colored", "coloured", "dyed", "tinted", "shaded", "decorated", "adorned",
+    "just", "directly", "immediately", "slightly", "right", "exactly", "only", "very", "quite",
+    "really", "rather", "fairly", "somewhat", "so", "too", "also", "nearby", "together", "up",
+    "down", "out", "away", "high", "low", "clearly", "neatly", "gently", "prominently",
+    "proudly", "quietly", "calmly", "peacefully", "happily", "lazily", "casually", "carefully",
+    "firmly", "perfectly", "precisely", "squarely", "partly", "partially", "fully", "mostly",
+    "a", "an", "the", "in", "on", "not", "no", "almost", "nearly", "roughly", "approximately",
+    "about", "around", "sharp", "detailed", "realistic", "photorealistic", "highly",
+    "high-quality", "hd", "4k", "8k", "ultra", "professional", "cinematic", "studio-quality",
+    "sharply", "softly", "brightly", "dimly", "vividly", "beautifully", "well", "nicely",
+    "seems", "seem", "appears", "exists", "exist", "stood", "sat", "lay", "rested",
+    "what", "how", "when", "why", "if", "because", "since", "such", "other", "else", "each",
+    "everything", "something", "nothing", "anything", "all", "own", "much", "more", "most",
+    "less", "least", "very", "same", "other", "another", "either", "neither", "whole",
+})
+
+# Words that mark the end of one description and the start of an unrelated phrase; a noun
+# phrase never runs across them.
+HARD_BOUNDARIES: frozenset[str] = frozenset({",", ";", ":", "(", ")", "\"", "and", "or", "but", "&"})

@@ -1,0 +1,106 @@
+"""Offline step planner: a scene graph -> ordered drawing steps (the paper's <ins>/<des> pairs).
+
+Objects are drawn one per step, all instances at once, with their attributes. An object placed
+relative to another comes after it (topological order over the graph's dependencies, ties
+broken by mention order), so every instruction can refer to objects already on the canvas:
+"Draw a brown bear." then "Add a silver spoon below the bear."
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from stagestudio.scene.graph import SceneGraph, SceneGraphError, SceneObject
+from stagestudio.scene.plan import PlanStep
+from stagestudio.scene.text import definite, describe_graph
+
+DEFAULT_MAX_STEPS = 8
+
+
+class PlanError(ValueError):
+    """The graph cannot be planned (empty, cyclic, bad step limit); the message says why."""
+
+
+def drawing_order(graph: SceneGraph) -> list[str]:
+    """Object ids, references before the objects placed relative to them, else mention order."""
+    if not graph.objects:
+        raise PlanError("the scene graph has no objects; there is nothing to draw")
+    try:
+        graph.validate_graph()
+    except SceneGraphError as exc:
+        raise PlanError(str(exc)) from exc
+    mention = {o.id: n for n, o in enumerate(graph.objects)}
+    return list(nx.lexicographical_topological_sort(graph.dependency_graph(), key=lambda i: mention[i]))
+
+
+def _reference(graph: SceneGraph, obj: SceneObject) -> str:
+    """How a drawn object is referred to later: 'the bear'; 'the red car' when another object
+    has the same name."""
+    namesakes = [o for o in graph.objects if o.name == obj.name and o.id != obj.id]
+    if namesakes:
+        attrs = obj.attributes.phrase()
+        if attrs:
+            words = definite(obj.name, obj.count).split(" ", 1)
+            return f"{words[0]} {attrs} {words[1]}"
+    return definite(obj.name, obj.count)
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _placed_phrase(graph: SceneGraph, object_id: str, realised: set[str]) -> str:
+    """'a silver spoon below the bear and left of the cup' (relations to drawn objects only)."""
+    obj = graph.object(object_id)
+    placements = [
+        f"{r.predicate} {_reference(graph, graph.object(r.object))}"
+        for r in graph.relations
+        if r.subject == object_id and r.object in realised
+    ]
+    phrase = obj.noun_phrase()
+    return f"{phrase} {_join(placements)}" if placements else phrase
+
+
+def _step(graph: SceneGraph, index: int, object_ids: list[str], realised_before: list[str]) -> PlanStep:
+    realised = set(realised_before)
+    parts: list[str] = []
+    for oid in object_ids:
+        parts.append(_placed_phrase(graph, oid, realised))
+        realised.add(oid)
+    verb = "Draw" if not realised_before else "Add"
+    instruction = f"{verb} {_join(parts)}."
+    description = describe_graph(graph.subgraph(realised))
+    return PlanStep(index=index, instruction=instruction, description=description, object_ids=list(object_ids))
+
+
+def plan_steps(graph: SceneGraph, max_steps: int = DEFAULT_MAX_STEPS) -> list[PlanStep]:
+    """Ordered steps that build the scene; with more objects than `max_steps`, the trailing
+    objects share the last step."""
+    if max_steps < 1:
+        raise PlanError(f"max_steps must be at least 1, got {max_steps}")
+    order = drawing_order(graph)
+    groups = [[oid] for oid in order[: max_steps - 1]]
+    groups.append(order[max_steps - 1:] if len(order) >= max_steps else [])
+    groups = [g for g in groups if g]
+    steps: list[PlanStep] = []
+    done: list[str] = []
+    for index, group in enumerate(groups):
+        steps.append(_step(graph, index, group, done))
+        done.extend(group)
+    return steps
+
+
+def next_step(graph: SceneGraph, done_ids: list[str] | set[str], index: int) -> PlanStep | None:
+    """The next single-object step after `done_ids` are drawn, or None when all are drawn.
+    For backends that plan one step at a time (and may have drawn things out of order)."""
+    done = set(done_ids)
+    unknown = done - {o.id for o in graph.objects}
+    if unknown:
+        raise PlanError(f"done_ids name objects not in the graph: {', '.join(sorted(unknown))}")
+    remaining = [oid for oid in drawing_order(graph) if oid not in done]
+    if not remaining:
+        return None
+    realised_before = [oid for oid in drawing_order(graph) if oid in done]
+    return _step(graph, index, [remaining[0]], realised_before)

@@ -1,0 +1,85 @@
+"""`python -m stagestudio graph` and `eval-planner` through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "stagestudio", *args], input=stdin, capture_output=True,
+                          text=True, cwd=REPO_ROOT, timeout=120)
+
+
+def test_graph_prints_the_graph_json():
+    proc = _run("graph", "a photo of a dog right of a teddy bear")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data == {
+        "objects": [{"id": "o1", "name": "dog", "count": 1, "attributes": {"color": None}},
+                    {"id": "o2", "name": "teddy bear", "count": 1, "attributes": {"color": None}}],
+        "relations": [{"subject": "o1", "predicate": "right of", "object": "o2"}],
+    }
+
+
+def test_graph_jsonl_keeps_order_and_reports_failures(shared_dir):
+    metadata = (shared_dir / "data" / "geneval" / "evaluation_metadata.jsonl").read_text().splitlines()
+    lines = [metadata[0], json.dumps({"prompt": ""}), "not json", json.dumps({"prompt": "two red cars"})]
+    proc = _run("graph", "--jsonl", stdin="\n".join(lines) + "\n")
+    assert proc.returncode == 1
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(out) == 4
+    assert out[0]["objects"][0]["name"] == "bench"
+    assert "empty" in out[1]["error"]
+    assert "not JSON" in out[2]["error"]
+    assert out[3]["objects"] == [{"id": "o1", "name": "car", "count": 2, "attributes": {"color": "red"}}]
+
+
+def test_graph_jsonl_all_good_exits_zero():
+    proc = _run("graph", "--jsonl", stdin=json.dumps({"prompt": "a cat"}) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["objects"][0]["name"] == "cat"
+
+
+def test_graph_plan_prints_steps():
+    proc = _run("graph", "--plan", "a silver spoon below a brown bear")
+    assert proc.returncode == 0, proc.stderr
+    steps = json.loads(proc.stdout)
+    assert [s["instruction"] for s in steps] == ["Draw a brown bear.", "Add a silver spoon below the bear."]
+
+
+def test_bad_input_is_an_error_with_exit_2():
+    proc = _run("graph", "")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and "empty" in proc.stderr
+    proc = _run("graph", "a photo of")
+    assert proc.returncode == 2 and "no recognisable object" in proc.stderr
+    proc = _run("graph")
+    assert proc.returncode == 2 and "no prompt" in proc.stderr
+
+
+def test_eval_planner_on_geneval_metadata(shared_dir):
+    path = shared_dir / "data" / "geneval" / "evaluation_metadata.jsonl"
+    proc = _run("eval-planner", str(path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "overall" in proc.stdout and "553" in proc.stdout and "100.0%" in proc.stdout
+    proc = _run("eval-planner", str(path), "--json")
+    report = json.loads(proc.stdout)
+    assert report["matched"] == report["total"] == 553
+    assert set(report["per_tag"]) == {"single_object", "two_object", "counting", "colors", "position", "color_attr"}
+
+
+def test_eval_planner_fails_on_a_mismatch(tmp_path):
+    bad = tmp_path / "meta.jsonl"
+    bad.write_text(json.dumps({"tag": "colors", "include": [{"class": "car", "count": 1, "color": "blue"}],
+                               "prompt": "a photo of a red car"}) + "\n")
+    proc = _run("eval-planner", str(bad), "--json")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert report["matched"] == 0 and report["mismatches"][0]["reason"].startswith("missing object")
+    proc = _run("eval-planner", str(tmp_path / "absent.jsonl"))
+    assert proc.returncode == 2 and "not found" in proc.stderr

@@ -1,0 +1,214 @@
+"""The offline prompt parser: GenEval's 553 prompts exactly, paraphrases, attributes, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from stagestudio.eval.planner_eval import evaluate_planner, graph_matches_include
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.lexicon import geneval_classes
+from stagestudio.scene.parser import MAX_PROMPT_CHARS, PromptError, parse_prompt
+
+
+def _summary(graph: SceneGraph) -> tuple[list[tuple[str, int, str | None]], set[tuple[str, str, str]]]:
+    """Objects as sorted (name, count, colour) and relations by object names."""
+    names = {o.id: o.name for o in graph.objects}
+    objects = sorted((o.name, o.count, o.attributes.color) for o in graph.objects)
+    relations = {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+    return objects, relations
+
+
+def test_all_geneval_prompts_match_their_metadata_exactly(shared_dir):
+    path = shared_dir / "data" / "geneval" / "evaluation_metadata.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    report = evaluate_planner(lines)
+    first = "\n".join(f"{m.prompt!r}: {m.reason}" for m in report.mismatches[:10])
+    assert report.total == 553
+    assert report.matched == 553, f"{report.matched}/553 match; first mismatches:\n{first}"
+
+
+def test_packaged_class_list_is_genevals(shared_dir):
+    shipped = list(geneval_classes())
+    reference = (shared_dir / "data" / "geneval" / "object_names.txt").read_text(encoding="utf-8").split("\n")
+    assert shipped == [n.strip() for n in reference if n.strip()]
+    assert len(shipped) == 80
+
+
+# (prompt, objects as (name, count, colour), relations as (subject, predicate, object) names)
+PARAPHRASES = [
+    ("Below the tv, a clock hangs", [("clock", 1, None), ("tv", 1, None)], {("clock", "below", "tv")}),
+    ("a red car and a blue cat", [("car", 1, "red"), ("cat", 1, "blue")], set()),
+    ("a fluffy small white cat sits on the left of a big wooden bench in a sunny park",
+     [("bench", 1, None), ("cat", 1, "white")], {("cat", "left of", "bench")}),
+    ("A silver spoon lies beneath a brown bear.", [("bear", 1, "brown"), ("spoon", 1, None)],
+     {("spoon", "below", "bear")}),
+    ("Two sofas are placed to the right side of a television.", [("couch", 2, None), ("tv", 1, None)],
+     {("couch", "right of", "tv")}),
+    ("A smartphone rests on top of a laptop computer.", [("cell phone", 1, None), ("laptop", 1, None)],
+     {("cell phone", "above", "laptop")}),
+    ("An aeroplane flies over a motorbike.", [("airplane", 1, None), ("motorcycle", 1, None)],
+     {("airplane", "above", "motorcycle")}),
+    ("A picture showing a hairdryer underneath a doughnut.", [("donut", 1, None), ("hair drier", 1, None)],
+     {("hair drier", "below", "donut")}),
+    ("A wooden bench. To its left sits a fluffy kitten.", [("bench", 1, None), ("cat", 1, None)],
+     {("cat", "left of", "bench")}),
+    ("On the left there is a cat, and on the right a dog.", [("cat", 1, None), ("dog", 1, None)],
+     {("cat", "left of", "dog")}),
+    ("There are three puppies next to a fridge.", [("dog", 3, None), ("refrigerator", 1, None)],
+     {("dog", "next to", "refrigerator")}),
+    ("4 apples and 2 oranges", [("apple", 4, None), ("orange", 2, None)], set()),
+    ("an orange cat next to an orange", [("cat", 1, "orange"), ("orange", 1, None)], {("cat", "next to", "orange")}),
+    ("A crimson car is parked in front of a navy truck on a busy street.", [("car", 1, "red"), ("truck", 1, "blue")],
+     {("car", "in front of", "truck")}),
+    ("A large brown dog with a red collar sits to the left of a small white cat, while a bird hovers above the cat.",
+     [("bird", 1, None), ("cat", 1, "white"), ("dog", 1, "brown")],
+     {("dog", "left of", "cat"), ("bird", "above", "cat")}),
+    ("A kite soars high in the sky, and a dog runs below it.", [("dog", 1, None), ("kite", 1, None)],
+     {("dog", "below", "kite")}),
+    ("A cat is on the bench's left.", [("bench", 1, None), ("cat", 1, None)], {("cat", "left of", "bench")}),
+    ("A close-up photograph of a pair of scissors beside two wine glasses",
+     [("scissors", 1, None), ("wine glass", 2, None)], {("scissors", "next to", "wine glass")}),
+    ("a herd of five zebras grazing near a giraffe", [("giraffe", 1, None), ("zebra", 5, None)],
+     {("zebra", "near", "giraffe")}),
+    ("a car that is red next to a dog which is black", [("car", 1, "red"), ("dog", 1, "black")],
+     {("car", "next to", "dog")}),
+    ("A tall giraffe stands to the right of an elephant. The elephant is gray.",
+     [("elephant", 1, "gray"), ("giraffe", 1, None)], {("giraffe", "right of", "elephant")}),
+    ("The image shows a laptop positioned to the left of a computer mouse on a desk.",
+     [("computer mouse", 1, None), ("laptop", 1, None)], {("laptop", "left of", "computer mouse")}),
+    ("A photo of a mouse next to a keyboard", [("computer keyboard", 1, None), ("computer mouse", 1, None)],
+     {("computer mouse", "next to", "computer keyboard")}),
+    ("A cup sits on a table.", [("cup", 1, None), ("dining table", 1, None)], {("cup", "on", "dining table")}),
+    ("Underneath a green umbrella stands a yellow fire hydrant.",
+     [("fire hydrant", 1, "yellow"), ("umbrella", 1, "green")], {("fire hydrant", "below", "umbrella")}),
+    ("A remote control lies to the left of a mobile phone; a hair dryer is behind the phone.",
+     [("cell phone", 1, None), ("hair drier", 1, None), ("tv remote", 1, None)],
+     {("tv remote", "left of", "cell phone"), ("hair drier", "behind", "cell phone")}),
+    ("In a sunlit kitchen, a stainless steel toaster is positioned just above a purple microwave oven.",
+     [("microwave", 1, "purple"), ("toaster", 1, None)], {("toaster", "above", "microwave")}),
+    ("A realistic photograph showing exactly four ripe bananas arranged neatly on a wooden counter.",
+     [("banana", 4, None)], set()),
+    ("A teddy bear hovers above a bicycle", [("bicycle", 1, None), ("teddy bear", 1, None)],
+     {("teddy bear", "above", "bicycle")}),
+    ("Beside the couch, there is a potted plant.", [("couch", 1, None), ("potted plant", 1, None)],
+     {("potted plant", "next to", "couch")}),
+    ("A dog on the right side of a sheep", [("dog", 1, None), ("sheep", 1, None)], {("dog", "right of", "sheep")}),
+    ("a puppy to the left of a kitten", [("cat", 1, None), ("dog", 1, None)], {("dog", "left of", "cat")}),
+    ("A bowl is inside a sink.", [("bowl", 1, None), ("sink", 1, None)], {("bowl", "inside", "sink")}),
+]
+
+
+@pytest.mark.parametrize("prompt,objects,relations", PARAPHRASES, ids=[p[0][:40] for p in PARAPHRASES])
+def test_paraphrases(prompt, objects, relations):
+    got_objects, got_relations = _summary(parse_prompt(prompt))
+    assert got_objects == sorted(objects)
+    assert got_relations == relations
+
+
+def test_paraphrase_matches_geneval_metadata_shape():
+    line = {"tag": "position", "include": [{"class": "teddy bear", "count": 1},
+                                           {"class": "dog", "count": 1, "position": ["right of", 0]}]}
+    graph = parse_prompt("On a rug, a playful golden puppy is sitting to the right of a plush teddy bear.")
+    assert graph_matches_include(graph, line) == (True, "")
+
+
+def test_ids_follow_mention_order_and_relation_direction():
+    graph = parse_prompt("a photo of a dog right of a teddy bear")
+    assert [(o.id, o.name) for o in graph.objects] == [("o1", "dog"), ("o2", "teddy bear")]
+    rel = graph.relations[0]
+    assert (rel.subject, rel.predicate, rel.object) == ("o1", "right of", "o2")
+
+
+def test_attribute_binding_and_kinds():
+    graph = parse_prompt("a fluffy small white cat sits on the left of a big wooden bench")
+    cat, bench = graph.objects
+    assert (cat.attributes.color, cat.attributes.size, cat.attributes.adjectives) == ("white", "small", ["fluffy"])
+    assert (bench.attributes.color, bench.attributes.material, bench.attributes.size) == (None, "wooden", "big")
+    spoon = parse_prompt("a silver spoon").objects[0]
+    assert (spoon.name, spoon.attributes.material, spoon.attributes.color) == ("spoon", "silver", None)
+    vase = parse_prompt("a glass vase").objects[0]
+    assert (vase.name, vase.attributes.material) == ("vase", "glass")
+
+
+@pytest.mark.parametrize("words,count", [("a", 1), ("one", 1), ("two", 2), ("three", 3), ("seven", 7),
+                                         ("ten", 10), ("twelve", 12), ("15", 15), ("a couple of", 2)])
+def test_number_words(words, count):
+    obj = parse_prompt(f"{words} {'dog' if count == 1 else 'dogs'}").objects[0]
+    assert (obj.name, obj.count) == ("dog", count)
+
+
+@pytest.mark.parametrize("surface,name", [
+    ("television", "tv"), ("TV", "tv"), ("sofa", "couch"), ("motorbike", "motorcycle"),
+    ("mobile phone", "cell phone"), ("smartphone", "cell phone"), ("phone", "cell phone"),
+    ("laptop computer", "laptop"), ("hairdryer", "hair drier"), ("hair dryer", "hair drier"),
+    ("fridge", "refrigerator"), ("doughnut", "donut"), ("aeroplane", "airplane"), ("plane", "airplane"),
+    ("bike", "bicycle"), ("remote control", "tv remote"), ("computer mouse", "computer mouse"),
+    ("keyboard", "computer keyboard"), ("puppy", "dog"), ("kitten", "cat"), ("hotdog", "hot dog"),
+    ("teddy", "teddy bear"), ("wineglass", "wine glass"), ("dining table", "dining table"),
+    ("castle", "castle"), ("lamp", "lamp"),
+])
+def test_synonyms_map_to_class_names(surface, name):
+    assert parse_prompt(f"a photo of a {surface}").objects[0].name == name
+
+
+def test_plural_names_are_singular_with_count():
+    graph = parse_prompt("three buses, two sheep and four knives and two castles")
+    assert [(o.name, o.count) for o in graph.objects] == [("bus", 3), ("sheep", 2), ("knife", 4), ("castle", 2)]
+
+
+def test_definite_mentions_refer_back():
+    graph = parse_prompt("A dog and a cat. The cat is white and sits above the dog.")
+    assert [(o.name, o.attributes.color) for o in graph.objects] == [("dog", None), ("cat", "white")]
+    assert _summary(graph)[1] == {("cat", "above", "dog")}
+
+
+def test_contradicting_relations_do_not_make_a_cycle():
+    graph = parse_prompt("A cat is left of a dog. The dog is left of the cat.")
+    assert len(graph.relations) == 1
+    graph.validate_graph()
+
+
+def test_empty_prompt_is_an_error():
+    with pytest.raises(PromptError, match="empty"):
+        parse_prompt("   ")
+
+
+def test_overlong_prompt_names_the_limit():
+    with pytest.raises(PromptError, match=str(MAX_PROMPT_CHARS)):
+        parse_prompt("a dog " * 400)
+
+
+def test_no_object_says_what_was_understood():
+    with pytest.raises(PromptError, match="photo"):
+        parse_prompt("a photo of")
+    with pytest.raises(PromptError, match="no recognisable object"):
+        parse_prompt("very nice and beautiful")
+
+
+def test_count_over_the_limit_is_an_error():
+    with pytest.raises(PromptError, match="at most 20"):
+        parse_prompt("50 dogs")
+
+
+def test_json_round_trip():
+    graph = parse_prompt("two small red cars to the left of a golden retriever with a fluffy tail")
+    text = graph.to_json()
+    assert SceneGraph.from_json(text) == graph
+    data = json.loads(text)
+    assert set(data) == {"objects", "relations"}
+    assert data["objects"][0]["attributes"]["color"] == "red"
+
+
+def test_long_multi_sentence_description():
+    prompt = (
+        "A cozy living room in the late afternoon. A large green sofa stands against the wall, "
+        "and a small brown dog is sleeping to the left of the sofa. Above the sofa hangs a round clock. "
+        "Two red books lie on a wooden coffee table in front of the sofa."
+    )
+    objects, relations = _summary(parse_prompt(prompt))
+    assert objects == sorted([("couch", 1, "green"), ("dog", 1, "brown"), ("clock", 1, None),
+                              ("book", 2, "red"), ("dining table", 1, None)])
+    assert relations == {("dog", "left of", "couch"), ("clock", "above", "couch"),
+                         ("book", "on", "dining table"), ("dining table", "in front of", "couch")}

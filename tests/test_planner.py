@@ -1,0 +1,107 @@
+"""The offline step planner: order, attributes, the step cap, descriptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import ObjectAttributes, Relation, SceneGraph, SceneObject
+from stagestudio.scene.parser import parse_prompt
+from stagestudio.scene.planner import PlanError, drawing_order, next_step, plan_steps
+
+
+def _graph(n: int) -> SceneGraph:
+    return SceneGraph(objects=[SceneObject(id=f"o{i}", name=f"thing{i}") for i in range(1, n + 1)])
+
+
+def test_reference_object_is_drawn_first():
+    graph = parse_prompt("a silver spoon below a brown bear")
+    steps = plan_steps(graph)
+    assert [s.object_ids for s in steps] == [["o2"], ["o1"]]
+    assert steps[0].instruction == "Draw a brown bear."
+    assert steps[1].instruction == "Add a silver spoon below the bear."
+    assert [s.index for s in steps] == [0, 1]
+
+
+def test_ties_keep_mention_order_and_chains_are_topological():
+    graph = parse_prompt("a cat left of a dog, a bird above the cat, and a cup")
+    order = drawing_order(graph)
+    ids = {o.name: o.id for o in graph.objects}
+    assert order.index(ids["dog"]) < order.index(ids["cat"]) < order.index(ids["bird"])
+    assert order == [ids["dog"], ids["cat"], ids["bird"], ids["cup"]]
+
+
+def test_attributes_and_count_travel_with_the_object():
+    graph = parse_prompt("three small red cars to the right of a wooden bench")
+    steps = plan_steps(graph)
+    assert steps[1].instruction == "Add three small red cars right of the bench."
+    assert steps[1].object_ids == ["o1"]
+
+
+def test_descriptions_cover_everything_realised_so_far():
+    graph = parse_prompt("a dog right of a teddy bear and a kite above the dog")
+    steps = plan_steps(graph)
+    assert steps[0].description == "The scene shows a teddy bear."
+    assert steps[1].description == "A dog is right of a teddy bear."
+    assert "kite" not in steps[1].description
+    assert steps[2].description == "A dog is right of a teddy bear. A kite is above a dog."
+
+
+def test_cap_merges_trailing_objects_into_the_last_step():
+    graph = _graph(5)
+    steps = plan_steps(graph, max_steps=3)
+    assert [s.object_ids for s in steps] == [["o1"], ["o2"], ["o3", "o4", "o5"]]
+    assert steps[2].instruction == "Add a thing3, a thing4 and a thing5."
+    assert len(plan_steps(graph, max_steps=8)) == 5
+
+
+def test_single_step_plan_relates_objects_within_the_step():
+    graph = parse_prompt("a dog left of a bench")
+    (step,) = plan_steps(graph, max_steps=1)
+    assert step.instruction == "Draw a bench and a dog left of the bench."
+    assert step.object_ids == ["o2", "o1"]
+
+
+def test_namesakes_are_told_apart_by_attributes():
+    graph = SceneGraph(
+        objects=[SceneObject(id="o1", name="car", attributes=ObjectAttributes(color="red")),
+                 SceneObject(id="o2", name="car", attributes=ObjectAttributes(color="blue"))],
+        relations=[Relation(subject="o2", predicate="left of", object="o1")],
+    )
+    assert plan_steps(graph)[1].instruction == "Add a blue car left of the red car."
+
+
+def test_empty_graph_and_bad_cap_are_errors():
+    with pytest.raises(PlanError, match="no objects"):
+        plan_steps(SceneGraph())
+    with pytest.raises(PlanError, match="at least 1"):
+        plan_steps(_graph(2), max_steps=0)
+
+
+def test_cyclic_graph_is_an_error():
+    graph = _graph(2)
+    graph.relations = [Relation(subject="o1", predicate="left of", object="o2"),
+                       Relation(subject="o2", predicate="above", object="o1")]
+    with pytest.raises(PlanError, match="cycle"):
+        plan_steps(graph)
+
+
+def test_next_step_follows_the_same_order():
+    graph = parse_prompt("a silver spoon below a brown bear")
+    first = next_step(graph, [], 0)
+    assert first is not None and first.object_ids == ["o2"] and first.instruction == "Draw a brown bear."
+    second = next_step(graph, ["o2"], 1)
+    assert second is not None and second.instruction == "Add a silver spoon below the bear."
+    assert next_step(graph, ["o1", "o2"], 2) is None
+    with pytest.raises(PlanError, match="o9"):
+        next_step(graph, ["o9"], 0)
+
+
+def test_target_graph_of_each_step_grows():
+    graph = parse_prompt("a cup on a table and a spoon left of the cup")
+    steps = plan_steps(graph)
+    done: list[str] = []
+    sizes = []
+    for step in steps:
+        sizes.append(len(step.target_graph(graph, done).objects))
+        done.extend(step.object_ids)
+    assert sizes == [1, 2, 3]
