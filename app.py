@@ -1,0 +1,97 @@
+"""Start the StageStudio studio: `python app.py` then open http://127.0.0.1:7860.
+
+    python app.py [--host 127.0.0.1] [--port 7860] [--db sessions/stagestudio.db]
+                  [--backend sketchbook] [--share] [--auth user:pass]
+
+Binding anything but a loopback address requires --auth, so a studio on a shared network
+is never open to everyone by accident. No analytics: set before gradio is imported.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before any gradio import
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+import argparse  # noqa: E402
+import ipaddress  # noqa: E402
+import sys  # noqa: E402
+
+DEFAULT_DB = "sessions/stagestudio.db"
+
+
+class UsageError(Exception):
+    pass
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a hostname we cannot vouch for
+
+
+def parse_auth(text: str | None) -> tuple[str, str] | None:
+    if text is None:
+        return None
+    user, sep, password = text.partition(":")
+    if not sep or not user or not password:
+        raise UsageError("--auth must look like user:password (both non-empty)")
+    return user, password
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="app.py", description="StageStudio: watch and steer the staged loop in a browser")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--db", default=os.environ.get("STAGESTUDIO_DB", DEFAULT_DB),
+                   help=f"session database (default $STAGESTUDIO_DB or {DEFAULT_DB})")
+    p.add_argument("--backend", default="sketchbook", help="backend selected at start (default sketchbook)")
+    p.add_argument("--share", action="store_true", help="create a public Gradio share link (off by default)")
+    p.add_argument("--auth", default=None, metavar="USER:PASS", help="require this login (needed off loopback)")
+    return p
+
+
+def check_args(args: argparse.Namespace) -> tuple[str, str] | None:
+    """Validate the options; UsageError says what to change."""
+    from stagestudio.backends.registry import backend_names
+
+    auth = parse_auth(args.auth)
+    if not is_loopback(args.host) and auth is None:
+        raise UsageError(
+            f"refusing to bind {args.host} without a login: anyone on that network could use the studio. "
+            "Add --auth user:password, or bind 127.0.0.1."
+        )
+    if args.share and auth is None:
+        raise UsageError("--share publishes the studio on the internet; add --auth user:password as well.")
+    if not 1 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} is not a port number (1-65535)")
+    if args.backend not in backend_names():
+        raise UsageError(f"unknown backend {args.backend!r}; available: {', '.join(backend_names())}")
+    return auth
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        auth = check_args(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from stagestudio.ui import build_app, launch_options
+
+    try:
+        demo = build_app(args.db, args.backend)
+    except Exception as exc:  # e.g. a corrupt or locked database: say which and stop
+        print(f"error: cannot start the studio: {exc}", file=sys.stderr)
+        return 1
+    demo.launch(server_name=args.host, server_port=args.port, share=args.share, auth=auth,
+                show_error=True, footer_links=[], **launch_options())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

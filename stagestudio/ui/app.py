@@ -1,0 +1,441 @@
+"""The studio: a Gradio Blocks app over StudioSession (live runs) and the session store.
+
+Callbacks stay thin: they look up the browser session's StudioSession, call one method,
+and redraw. A timer redraws while the engine thread works, skipping when nothing changed."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from stagestudio.backends.base import Backend  # noqa: E402
+from stagestudio.scene.graph import SceneGraphError  # noqa: E402
+from stagestudio.ui import render  # noqa: E402
+from stagestudio.ui.graph_view import (  # noqa: E402
+    OBJECT_COLUMNS,
+    RELATION_COLUMNS,
+    draw_graph,
+    graph_to_tables,
+    tables_to_graph,
+)
+from stagestudio.ui.session import BackendPool, RunRequest, StudioError, StudioSession  # noqa: E402
+
+CSS_PATH = Path(__file__).resolve().parents[2] / "assets" / "ui" / "studio.css"
+TICK_S = 0.25
+EXAMPLE_PROMPTS = [
+    "a brown bear above a silver spoon",
+    "two red apples to the left of a blue cup",
+    "a cat on a wooden table next to three books",
+]
+
+
+def studio_theme() -> gr.themes.Base:
+    # System fonts only: no web-font download when the page opens.
+    return gr.themes.Soft(
+        primary_hue="indigo",
+        neutral_hue="slate",
+        font=["Inter", "ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "sans-serif"],
+        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+    )
+
+
+def launch_options() -> dict[str, Any]:
+    """Theme and CSS; Gradio 6 takes them in `launch()`, not in the Blocks constructor."""
+    return {"theme": studio_theme(), "css_paths": [str(CSS_PATH)]}
+
+
+class SessionRegistry:
+    """One StudioSession per browser session (Gradio's session hash)."""
+
+    def __init__(self, make: Callable[[], StudioSession]) -> None:
+        self._make = make
+        self._sessions: dict[str, StudioSession] = {}
+        self._lock = threading.Lock()
+
+    def get(self, request: gr.Request | None) -> StudioSession:
+        key = (request.session_hash if request is not None else None) or "default"
+        with self._lock:
+            if key not in self._sessions:
+                self._sessions[key] = self._make()
+            return self._sessions[key]
+
+    def drop(self, request: gr.Request | None) -> None:
+        key = (request.session_hash if request is not None else None) or "default"
+        with self._lock:
+            sess = self._sessions.pop(key, None)
+        if sess is not None:
+            sess.close()
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+
+class ViewMemory:
+    """What this browser last drew, so a redraw leaves alone what the person may be typing."""
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.editor_key: object = None
+        self.graph_key: str | None = None
+        self.selected: int | None = None
+
+
+def backend_choices() -> list[tuple[str, str]]:
+    from stagestudio.backends.registry import backend_names, backend_status
+
+    choices = []
+    for name in backend_names():
+        status = backend_status(name)
+        choices.append((f"{name} — {status.state}", name))
+    return choices
+
+
+def backend_status_md(name: str) -> str:
+    from stagestudio.backends.registry import backend_status
+
+    status = backend_status(name)
+    icon = "🟢" if status.ready else "🟠"
+    detail = f" — {status.detail}" if status.detail else ""
+    return f"{icon} **{name}**: {status.state}{detail}"
+
+
+def build_app(
+    db_path: str | os.PathLike[str] | None = "sessions/stagestudio.db",
+    default_backend: str = "sketchbook",
+    *,
+    backend_factory: Callable[..., Backend] | None = None,
+) -> gr.Blocks:
+    """The studio app. `db_path=None` keeps sessions in memory only (no Sessions tab data);
+    `backend_factory(name)` replaces the registry (tests use a scripted backend)."""
+    store = _open_store(db_path) if db_path is not None else None
+    pool = BackendPool(backend_factory)
+    registry = SessionRegistry(lambda: StudioSession(pool, store))
+    memories: dict[str, ViewMemory] = {}
+
+    def memory(request: gr.Request | None) -> ViewMemory:
+        key = (request.session_hash if request is not None else None) or "default"
+        return memories.setdefault(key, ViewMemory())
+
+    try:
+        choices = backend_choices() if backend_factory is None else [(default_backend, default_backend)]
+    except Exception:
+        choices = [(default_backend, default_backend)]
+
+    with gr.Blocks(title="StageStudio", fill_width=True, analytics_enabled=False) as demo:
+        with gr.Row(elem_id="ss-title"):
+            gr.Markdown(
+                "# 🎨 StageStudio\nPlan → sketch → inspect → refine, one scene-graph step at a time. "
+                "Watch the loop and steer it."
+            )
+        with gr.Tabs(elem_id="ss-tabs") as tabs:
+            with gr.Tab("Studio", id="studio", elem_id="ss-tab-studio"):
+                with gr.Row(equal_height=False):
+                    # ---- prompt panel ----
+                    with gr.Column(scale=4, min_width=340):
+                        with gr.Group(elem_classes="ss-panel"):
+                            prompt = gr.Textbox(
+                                label="Prompt",
+                                placeholder="a brown bear above a silver spoon",
+                                lines=3,
+                                elem_id="ss-prompt",
+                            )
+                            gr.Examples(EXAMPLE_PROMPTS, inputs=prompt, label="Try")
+                            backend = gr.Dropdown(
+                                choices=choices, value=default_backend, label="Backend", elem_id="ss-backend"
+                            )
+                            backend_info = gr.Markdown(
+                                backend_status_md(default_backend) if backend_factory is None else "",
+                                elem_id="ss-backend-status",
+                            )
+                            with gr.Row():
+                                seed = gr.Number(value=0, precision=0, label="Seed", elem_id="ss-seed", min_width=90)
+                                max_refines = gr.Slider(0, 5, value=2, step=1, label="Max refinements",
+                                                        elem_id="ss-max-refines")
+                            mode = gr.Radio(
+                                choices=[("Auto — run to the end (pausable)", "auto"),
+                                         ("Step — stop at every plan and verdict", "step")],
+                                value="auto",
+                                label="Mode",
+                                elem_id="ss-mode",
+                            )
+                            with gr.Row():
+                                run_btn = gr.Button("▶ Run", variant="primary", elem_id="ss-run", scale=2)
+                                pause_btn = gr.Button("⏸ Pause", elem_id="ss-pause", interactive=False, scale=1)
+                                stop_btn = gr.Button("■ Stop", variant="stop", elem_id="ss-stop", interactive=False,
+                                                     scale=1)
+                        with gr.Group(elem_classes="ss-panel"):
+                            gr.Markdown("**Scene graph**", elem_classes="ss-section-title")
+                            graph_img = gr.Image(
+                                value=draw_graph(None), label="Scene graph", show_label=False, type="pil",
+                                interactive=False, elem_id="ss-graph", height=240,
+                                buttons=["fullscreen"],
+                            )
+                            objects_df = gr.Dataframe(
+                                headers=OBJECT_COLUMNS, value=[], type="array", interactive=True,
+                                label="Objects", elem_id="ss-objects", column_count=len(OBJECT_COLUMNS),
+                                datatype=["str", "str", "number", "str", "str", "str", "str"],
+                            )
+                            relations_df = gr.Dataframe(
+                                headers=RELATION_COLUMNS, value=[], type="array", interactive=True,
+                                label="Relations", elem_id="ss-relations", column_count=len(RELATION_COLUMNS),
+                            )
+                            with gr.Row():
+                                parse_btn = gr.Button("Parse prompt", size="sm", elem_id="ss-parse")
+                                apply_btn = gr.Button("Apply graph edits", size="sm", elem_id="ss-apply-graph")
+                    # ---- run view ----
+                    with gr.Column(scale=8, min_width=520):
+                        progress = gr.HTML(render.progress_html(None, _empty_view(), False, False, None),
+                                           elem_id="ss-progress", js_on_load=None)
+                        message = gr.HTML("", elem_id="ss-message", js_on_load=None)
+                        header = gr.HTML("", elem_id="ss-header", js_on_load=None)
+                        timeline = gr.HTML(
+                            render.timeline_html(_empty_view()),
+                            elem_id="ss-timeline",
+                            js_on_load=(
+                                "element.addEventListener('click', (e) => {"
+                                " const card = e.target.closest('[data-step]');"
+                                " if (card) { trigger('select_step', {step: parseInt(card.dataset.step)}); } });"
+                            ),
+                        )
+                        with gr.Row(equal_height=False, elem_classes="ss-panel"):
+                            with gr.Column(scale=5, min_width=260):
+                                sketch = gr.Image(label="Sketch", type="pil", interactive=False, elem_id="ss-sketch",
+                                                  height=420, buttons=["download", "fullscreen"])
+                            with gr.Column(scale=6, min_width=300):
+                                detail = gr.HTML(render.step_detail_html(None), elem_id="ss-detail", js_on_load=None)
+                                instruction = gr.Textbox(label="Instruction", lines=2, elem_id="ss-instruction",
+                                                         interactive=True)
+                                correction = gr.Textbox(label="Corrective instruction", lines=2,
+                                                        elem_id="ss-correction", interactive=True)
+                                with gr.Row(elem_id="ss-decisions"):
+                                    accept_btn = gr.Button("✓ Accept", variant="primary", size="sm",
+                                                           elem_id="ss-accept", interactive=False)
+                                    resketch_btn = gr.Button("Edit instruction & re-sketch", size="sm",
+                                                             elem_id="ss-resketch", interactive=False)
+                                    override_btn = gr.Button("Override verdict", size="sm", elem_id="ss-override",
+                                                             interactive=False)
+                                with gr.Row():
+                                    correct_btn = gr.Button("Edit correction & refine", size="sm",
+                                                            elem_id="ss-correct", interactive=False)
+                                    skip_btn = gr.Button("Skip step", size="sm", elem_id="ss-skip", interactive=False)
+                                    rewind_btn = gr.Button("↺ Rewind to here", size="sm", elem_id="ss-rewind",
+                                                           interactive=False)
+            sessions_ui = _sessions_tab(store)
+
+        timer = gr.Timer(TICK_S)
+
+        # ---- drawing ----
+        outputs = [progress, message, header, timeline, sketch, detail, instruction, correction,
+                   accept_btn, resketch_btn, override_btn, correct_btn, skip_btn, rewind_btn,
+                   run_btn, pause_btn, stop_btn, graph_img, objects_df, relations_df]
+
+        def draw(sess: StudioSession, mem: ViewMemory, force: bool = False) -> list[Any]:
+            if not force and sess.version == mem.version:
+                return [gr.skip()] * len(outputs)
+            mem.version = sess.version
+            view = sess.timeline()
+            running = sess.running
+            waiting = sess.waiting
+            wait_kind, review = waiting if waiting else (None, None)
+            # The detail shows the step waiting for a decision, else the clicked one, else the newest.
+            shown_index = review.step.index if review is not None else sess.selected_step
+            step = view.step(shown_index) if shown_index is not None else None
+            if step is None and view.steps:
+                step = view.steps[-1]
+            image = step.shown.image if step is not None and step.shown is not None else None
+
+            # Editors: refill only when what they edit changed, never under the person's cursor.
+            editor_key = (sess.session_id, wait_kind, id(review) if review else None,
+                          step.index if step is not None else None)
+            if editor_key != mem.editor_key:
+                mem.editor_key = editor_key
+                if review is not None:
+                    ins_value = review.step.instruction
+                    corr_value = review.verdict.correction if review.verdict is not None else ""
+                elif step is not None:
+                    ins_value = step.instruction
+                    latest = step.latest
+                    corr_value = latest.verdict.correction if latest and latest.verdict else ""
+                else:
+                    ins_value, corr_value = "", ""
+                ins_update, corr_update = gr.update(value=ins_value), gr.update(value=corr_value)
+            else:
+                ins_update, corr_update = gr.update(), gr.update()
+
+            at_plan, at_verdict = wait_kind == "plan", wait_kind == "verdict"
+            can_rewind = (not running) and step is not None and view.session_id is not None
+            graph_key = sess.graph.to_json() if sess.graph is not None else None
+            if graph_key != mem.graph_key:
+                mem.graph_key = graph_key
+                objs, rels = graph_to_tables(sess.graph)
+                graph_updates = [draw_graph(sess.graph), gr.update(value=objs), gr.update(value=rels)]
+            else:
+                graph_updates = [gr.update(), gr.update(), gr.update()]
+            return [
+                render.progress_html(sess.progress, view, running, sess.paused, wait_kind),
+                render.message_html(sess.message, view.errors),
+                render.header_html(view),
+                render.timeline_html(view, selected=step.index if step else None,
+                                     waiting_step=review.step.index if review else None),
+                image,
+                render.step_detail_html(step),
+                ins_update,
+                corr_update,
+                gr.update(interactive=bool(waiting)),
+                gr.update(interactive=bool(waiting)),
+                gr.update(interactive=at_verdict),
+                gr.update(interactive=at_verdict),
+                gr.update(interactive=bool(waiting)),
+                gr.update(interactive=can_rewind),
+                gr.update(interactive=not running),
+                gr.update(interactive=running, value="▶ Resume" if sess.paused else "⏸ Pause"),
+                gr.update(interactive=running),
+                *graph_updates,
+            ]
+
+        def action(fn: Callable[..., Any]) -> Callable[..., list[Any]]:
+            """Wrap a session call: StudioError becomes the on-screen message, then redraw."""
+
+            def handler(request: gr.Request, *args: Any) -> list[Any]:
+                sess = registry.get(request)
+                try:
+                    fn(sess, *args)
+                except (StudioError, SceneGraphError) as exc:
+                    sess.set_message(str(exc))
+                except Exception as exc:  # keep the session; show what went wrong
+                    sess.set_message(f"Unexpected error: {type(exc).__name__}: {exc}")
+                return draw(sess, memory(request), force=True)
+
+            return handler
+
+        def listen(component_event: Callable[..., Any], fn: Callable[..., Any], inputs: list[Any]) -> None:
+            component_event(action(fn), inputs=inputs, outputs=outputs, show_progress="hidden",
+                            concurrency_limit=None)
+
+        def do_run(sess: StudioSession, prompt_v, backend_v, seed_v, refines_v, mode_v, objs, rels) -> None:
+            prompt_v = (prompt_v or "").strip()
+            graph = None
+            if sess.graph is not None and sess.graph_prompt == prompt_v and render_rows(objs):
+                graph = tables_to_graph(objs, rels)  # the person's table edits re-plan the run
+            request = RunRequest(prompt=prompt_v, backend=backend_v or default_backend, seed=int(seed_v or 0),
+                                 max_refines=int(refines_v or 0), step_mode=mode_v == "step")
+            sess.selected_step = None
+            sess.start(request, graph=graph)
+            # Hold the reply briefly so the first step usually arrives with it.
+            sess.wait_until(lambda s: s.first_step_at is not None or s.waiting is not None or not s.running,
+                            timeout=0.8)
+
+        def do_parse(sess: StudioSession, prompt_v, backend_v) -> None:
+            sess.parse(prompt_v, backend_v or default_backend)
+
+        def do_apply(sess: StudioSession, prompt_v, objs, rels) -> None:
+            graph = tables_to_graph(objs, rels)
+            if sess.running:
+                # Stop and branch: keep the completed steps, re-plan the rest on the edited graph.
+                done = sum(1 for s in sess.timeline().steps if s.outcome is not None)
+                sess.stop()
+                sess.wait(10)
+                sess.rewind(done, graph=graph)
+            else:
+                sess.set_graph(graph, prompt_v or sess.graph_prompt or "")
+                sess.set_message(None)
+
+        def do_pause(sess: StudioSession) -> None:
+            sess.resume() if sess.paused else sess.pause()
+
+        def do_rewind(sess: StudioSession) -> None:
+            view = sess.timeline()
+            index = sess.selected_step if sess.selected_step is not None else (view.steps[-1].index if view.steps else 0)
+            sess.selected_step = None
+            sess.rewind(index)
+            sess.wait_until(lambda s: s.first_step_at is not None or s.waiting is not None or not s.running,
+                            timeout=0.8)
+
+        def do_select(sess: StudioSession, evt: gr.EventData) -> None:
+            data = getattr(evt, "_data", None) or {}
+            step = data.get("step") if isinstance(data, dict) else None
+            if step is not None:
+                sess.select(int(step))
+
+        listen(run_btn.click, do_run, [prompt, backend, seed, max_refines, mode, objects_df, relations_df])
+        listen(prompt.submit, do_parse, [prompt, backend])
+        listen(parse_btn.click, do_parse, [prompt, backend])
+        listen(apply_btn.click, do_apply, [prompt, objects_df, relations_df])
+        listen(pause_btn.click, do_pause, [])
+        listen(stop_btn.click, lambda s: s.stop(), [])
+        listen(accept_btn.click, lambda s: s.accept(), [])
+        listen(resketch_btn.click, lambda s, ins: s.edit_instruction(ins), [instruction])
+        listen(override_btn.click, lambda s: s.override(), [])
+        listen(correct_btn.click, lambda s, corr: s.correct(corr), [correction])
+        listen(skip_btn.click, lambda s: s.skip(), [])
+        listen(rewind_btn.click, do_rewind, [])
+
+        def on_select(evt: gr.EventData, request: gr.Request) -> list[Any]:
+            return action(lambda s: do_select(s, evt))(request)
+
+        timeline.select_step(on_select, inputs=None, outputs=outputs, show_progress="hidden", concurrency_limit=None)
+
+        def tick(request: gr.Request) -> list[Any]:
+            return draw(registry.get(request), memory(request))
+
+        timer.tick(tick, outputs=outputs, show_progress="hidden", concurrency_limit=None)
+        backend.change(lambda name: backend_status_md(name) if backend_factory is None else "", inputs=backend,
+                       outputs=backend_info, show_progress="hidden")
+
+        def forget(request: gr.Request) -> None:
+            registry.drop(request)
+            memories.pop(request.session_hash or "default", None)
+
+        demo.unload(forget)
+        if sessions_ui is not None:
+            sessions_ui.wire(registry, memory, draw, outputs, tabs)
+
+    demo.queue(default_concurrency_limit=None)
+    demo.studio_registry = registry  # for tests and diagnostics
+    demo.studio_store = store
+    return demo
+
+
+def render_rows(table: Any) -> bool:
+    """Whether a Dataframe value holds any non-empty cell."""
+    if table is None:
+        return False
+    if hasattr(table, "values"):
+        table = table.values.tolist()
+    return any(str(c).strip() for row in table for c in row if c is not None)
+
+
+def _empty_view():
+    from stagestudio.ui.timeline import TimelineView
+
+    return TimelineView()
+
+
+def _open_store(db_path: str | os.PathLike[str]) -> Any:
+    from stagestudio.store import open_store
+
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    return open_store(db_path)
+
+
+def _sessions_tab(store: Any) -> Any:
+    from stagestudio.ui.sessions_tab import SessionsTab
+
+    return SessionsTab(store)
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
