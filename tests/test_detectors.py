@@ -249,16 +249,20 @@ class PaddingProcessor:
     def __init__(self) -> None:
         self.inner = tiny_mask2former_processor()
 
-    def __call__(self, images, return_tensors):
-        out = self.inner(images=images, return_tensors=return_tensors)
+    def __call__(self, images, return_tensors, **kwargs):
+        out = self.inner(images=images, return_tensors=return_tensors, **kwargs)
         pixels = torch.nn.functional.pad(out["pixel_values"], (0, 0, 0, 8))
         mask = torch.nn.functional.pad(out["pixel_mask"], (0, 0, 0, 8))
         return {"pixel_values": pixels, "pixel_mask": mask}
 
 
-def test_mask2former_postprocessing_maps_classes_crops_padding_and_scores() -> None:
-    # Image 80x48 -> resized to 96x64 (size_divisor 32) -> padded to 96x72: rows 64.. are padding.
-    scale_x, scale_y = 96 / 80, 64 / 48
+@pytest.mark.parametrize("resize, padded_size", [
+    (None, (72, 96)),  # 80x48 -> 96x64 (size_divisor 32), + 8 rows of padding
+    ({"shortest_edge": 96, "longest_edge": 160}, (104, 160)),  # -> 160x96, + 8 rows
+])
+def test_mask2former_postprocessing_maps_classes_crops_padding_and_scores(
+    resize, padded_size
+) -> None:
     strong = torch.full((3, 7), -10.0)
     strong[0, 1] = 10.0  # query 0: "mouse", certain
     strong[1, 2] = 10.0  # query 1: "remote", certain, but its mask lies in the padding
@@ -266,16 +270,17 @@ def test_mask2former_postprocessing_maps_classes_crops_padding_and_scores() -> N
 
     def masks(size):
         h, w = size
-        assert (h, w) == (72, 96)
+        assert (h, w) == padded_size
+        scale_x, scale_y = w / 80, (h - 8) / 48
         logits = torch.full((3, h, w), -20.0)
         x1, x2 = round(20 * scale_x), round(40 * scale_x)
         y1, y2 = round(10 * scale_y), round(30 * scale_y)
         logits[0, y1:y2, x1:x2] = 20.0
-        logits[1, 65:, :] = 20.0
+        logits[1, h - 7:, :] = 20.0
         return logits
 
     detector = Mask2FormerDetector(FakeMask2Former(strong, masks), PaddingProcessor(),
-                                   threshold=0.3, device="cpu")
+                                   threshold=0.3, resize=resize, device="cpu")
     found = detector.segment(two_colour_image(), min_score=0.3)
     assert list(found) == ["computer mouse"]
     (mouse,) = found["computer mouse"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from stagestudio.backends.base import (
     Backend,
@@ -378,7 +378,8 @@ def score_geneval_folder(
     for index, metadata, pngs in prompts:
         for png in pngs:
             with Image.open(png) as opened:
-                image = opened.convert("RGB")
+                # As GenEval's evaluator: honour an EXIF orientation before detecting.
+                image = ImageOps.exif_transpose(opened).convert("RGB")
             verdict = score_image(metadata, models.detections(image, metadata), models.colors(),
                                   image, config)
             sidecar = png.with_suffix(".json")

@@ -32,6 +32,9 @@ from stagestudio.inspector.detectors.clip_color import ClipColorClassifier
 from stagestudio.inspector.detectors.hub import load_pretrained, pick_device
 
 DEFAULT_MASK2FORMER = "facebook/mask2former-swin-small-coco-instance"
+# GenEval's mmdetection test pipeline (like detectron2's COCO evaluation) resizes the shorter
+# side to 800 px, the longer to at most 1333; the hub processor's own default is smaller.
+GENEVAL_RESIZE: dict[str, int] = {"shortest_edge": 800, "longest_edge": 1333}
 
 # COCO / dataset label spellings -> GenEval's object names (shared/data/geneval/object_names.txt).
 # The first three are the names in which GenEval departs from COCO; the rest are spellings used by
@@ -111,6 +114,7 @@ class Mask2FormerDetector(Detector):
         *,
         color_classifier: ClipColorClassifier | None = None,
         threshold: float = 0.3,
+        resize: dict[str, int] | None = None,
         device: str | None = None,
     ) -> None:
         self.device = pick_device(device)
@@ -118,6 +122,8 @@ class Mask2FormerDetector(Detector):
         self.image_processor = image_processor
         self.color_classifier = color_classifier
         self.threshold = threshold
+        # Input size override for the processor (None: the processor's own setting).
+        self.resize = resize
         id2label = {int(k): v for k, v in model.config.id2label.items()}
         self.class_names = [geneval_class_name(id2label[i]) for i in range(len(id2label))]
 
@@ -129,6 +135,7 @@ class Mask2FormerDetector(Detector):
         device: str | None = None,
         allow_download: bool = False,
         color_classifier: ClipColorClassifier | None = None,
+        resize: dict[str, int] | None = GENEVAL_RESIZE,
         **kwargs: Any,
     ) -> "Mask2FormerDetector":
         from transformers import AutoImageProcessor, Mask2FormerForUniversalSegmentation
@@ -140,7 +147,8 @@ class Mask2FormerDetector(Detector):
         processor = load_pretrained(
             AutoImageProcessor.from_pretrained, source, allow_download=allow_download
         )
-        return cls(model, processor, color_classifier=color_classifier, device=device, **kwargs)
+        return cls(model, processor, color_classifier=color_classifier, resize=resize,
+                   device=device, **kwargs)
 
     @torch.no_grad()
     def segment(self, image: Image.Image, min_score: float = 0.0) -> dict[str, list[ObjectDetection]]:
@@ -148,7 +156,8 @@ class Mask2FormerDetector(Detector):
         score first, each with its full-resolution boolean mask and the box around it."""
         rgb = image.convert("RGB")
         width, height = rgb.size
-        inputs = self.image_processor(images=rgb, return_tensors="pt")
+        extra = {"size": dict(self.resize)} if self.resize else {}
+        inputs = self.image_processor(images=rgb, return_tensors="pt", **extra)
         pixel_values = inputs["pixel_values"].to(self.device, dtype=self._dtype())
         pixel_mask = inputs.get("pixel_mask")
         outputs = self.model(
