@@ -56,3 +56,34 @@ def test_runner_reports_a_mismatch(fixture_dir, inferencer, tmp_path):
     assert not report.passed
     assert [c.name for c in report.failures()] == ["gen.logits"]
     shutil.rmtree(tmp_path / "cases")
+
+
+def test_doctor_runs_golden_cases(fixture_dir, capsys):
+    from stagestudio.cli import main
+
+    assert main(["doctor", "--golden", str(fixture_dir), "--case", "a_text_understanding"]) == 0
+    out = capsys.readouterr().out
+    assert "torch" in out and "PASS  a_text_understanding" in out and "1/1 golden cases passed" in out
+
+
+def test_doctor_fails_on_a_broken_case(fixture_dir, tmp_path, capsys):
+    import json
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    from stagestudio.cli import main
+
+    for name in ("ema.safetensors", "ae.safetensors", "llm_config.json", "vit_config.json",
+                 "ae_params.json", "bagel_config.json", "cases.json"):
+        shutil.copy(fixture_dir / name, tmp_path / name)
+    shutil.copytree(fixture_dir / "tokenizer", tmp_path / "tokenizer")
+    (tmp_path / "cases").mkdir()
+    case = next(c for c in json.loads((fixture_dir / "cases.json").read_text())["cases"]
+                if c["name"] == "b_image_understanding")
+    tensors = load_file(str(fixture_dir / case["file"]))
+    tensors["ctx.gen.k.L1"] = tensors["ctx.gen.k.L1"] * 1.01
+    save_file(tensors, str(tmp_path / case["file"]))
+    assert main(["doctor", "--golden", str(tmp_path), "--case", "b_image_understanding"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  b_image_understanding" in out and "ctx.gen.k.L1" in out

@@ -13,9 +13,11 @@ import sys
 
 # One module per command group; each defines register(subparsers).
 COMMAND_MODULES: tuple[str, ...] = (
+    "doctor",
     "run",
     "eval",
     "graph",
+    "sessions",
 )
 
 
