@@ -97,6 +97,19 @@ PARAPHRASES = [
     ("A dog on the right side of a sheep", [("dog", 1, None), ("sheep", 1, None)], {("dog", "right of", "sheep")}),
     ("a puppy to the left of a kitten", [("cat", 1, None), ("dog", 1, None)], {("dog", "left of", "cat")}),
     ("A bowl is inside a sink.", [("bowl", 1, None), ("sink", 1, None)], {("bowl", "inside", "sink")}),
+    ("On the right, a truck; on the left, a car.", [("car", 1, None), ("truck", 1, None)],
+     {("truck", "right of", "car")}),
+    ("a cat whose fur is orange", [("cat", 1, "orange")], set()),
+    ("A dozen eggs", [("egg", 12, None)], set()),
+    ("Positioned above a blue suitcase is a yellow kite.", [("kite", 1, "yellow"), ("suitcase", 1, "blue")],
+     {("kite", "above", "suitcase")}),
+    ("A brown wooden dining table with a white suitcase resting on it.",
+     [("dining table", 1, "brown"), ("suitcase", 1, "white")], {("suitcase", "on", "dining table")}),
+    ("A purple potted plant adds a splash of color to the room.", [("potted plant", 1, "purple")], set()),
+    ("A teddy bear sits in the center of the image with a dog to its right.",
+     [("dog", 1, None), ("teddy bear", 1, None)], {("dog", "right of", "teddy bear")}),
+    ("A sleek hair dryer resting on a bathroom counter next to the mirror.", [("hair drier", 1, None)], set()),
+    ("A dragon flies above a castle.", [("castle", 1, None), ("dragon", 1, None)], {("dragon", "above", "castle")}),
 ]
 
 
@@ -212,3 +225,20 @@ def test_long_multi_sentence_description():
                               ("book", 2, "red"), ("dining table", 1, None)])
     assert relations == {("dog", "left of", "couch"), ("clock", "above", "couch"),
                          ("book", "on", "dining table"), ("dining table", "in front of", "couch")}
+
+
+def test_inverse_relations_match_only_when_allowed():
+    line = {"tag": "position", "include": [{"class": "hot dog", "count": 1},
+                                           {"class": "wine glass", "count": 1, "position": ["right of", 0]}]}
+    graph = parse_prompt("A hot dog on the left and a wine glass on the right.")
+    ok, reason = graph_matches_include(graph, line)
+    assert not ok and "missing relation" in reason and "extra relation" in reason
+    assert graph_matches_include(graph, line, allow_inverse=True) == (True, "")
+
+
+def test_mismatch_reasons_name_the_difference():
+    line = {"tag": "two_object", "include": [{"class": "cat", "count": 1}, {"class": "dog", "count": 1}]}
+    ok, reason = graph_matches_include(parse_prompt("a cat and a dog and a cup"), line)
+    assert not ok and reason == "extra object(s): 1 cup"
+    ok, reason = graph_matches_include(parse_prompt("a cat next to a dog"), line)
+    assert not ok and reason == "extra relation(s): cat next to dog"

@@ -37,6 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     evaluate.add_argument("file", help="JSON lines file (e.g. GenEval's evaluation_metadata.jsonl)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument("--allow-inverse", action="store_true",
+                          help="also accept a relation stated from the other side (B left of A for A right of B)")
     evaluate.set_defaults(func=run_eval_planner)
 
 
@@ -104,7 +106,7 @@ def run_eval_planner(args: argparse.Namespace) -> int:
         raise CliError(f"metadata file not found: {path}")
     try:
         with path.open(encoding="utf-8") as fh:
-            report = evaluate_planner(fh)
+            report = evaluate_planner(fh, allow_inverse=args.allow_inverse)
     except ValueError as exc:
         raise CliError(f"{path}: {exc}") from exc
     if report.total == 0:

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import permutations
 from typing import Any
 
-from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.graph import INVERSE_PREDICATE, SceneGraph
 
 _MAX_BRUTE_FORCE = 8  # objects; GenEval has at most 2
 
@@ -40,9 +40,22 @@ def _describe_clause(clause: dict[str, Any]) -> str:
     return f"{key[1]} {color}{key[0]}"
 
 
-def graph_matches_include(graph: SceneGraph, metadata_line: dict[str, Any]) -> tuple[bool, str]:
+def _normalise(triple: tuple[str, str, str]) -> tuple[str, str, str]:
+    """One spelling for a relation and its inverse ("b right of a" == "a left of b")."""
+    s, p, o = triple
+    inverse = INVERSE_PREDICATE.get(p)
+    if inverse is None:
+        return triple
+    return min(triple, (o, inverse, s))
+
+
+def graph_matches_include(graph: SceneGraph, metadata_line: dict[str, Any], *,
+                          allow_inverse: bool = False) -> tuple[bool, str]:
     """(True, "") when the graph says exactly what the line's include clauses say; otherwise
-    (False, a reason naming the missing or extra object or relation)."""
+    (False, a reason naming the missing or extra object or relation).
+
+    `allow_inverse` also accepts a relation stated from the other side ("a hot dog left of a
+    wine glass" for "wine glass right of hot dog"): the same scene, but not the exact form."""
     include = list(metadata_line.get("include") or [])
     if not include:
         return False, "metadata line has no include clauses"
@@ -76,6 +89,9 @@ def graph_matches_include(graph: SceneGraph, metadata_line: dict[str, Any]) -> t
             continue
         expected = {(objects[perm[s]].id, p, objects[perm[o]].id) for s, p, o in want_rels}
         if expected == got_rels:
+            return True, ""
+        if allow_inverse and {_normalise(t) for t in expected} == {_normalise(t) for t in got_rels} \
+                and len(got_rels) == len(expected):
             return True, ""
         name = {o.id: o.name for o in objects}
         missing_r = sorted(expected - got_rels)
@@ -162,9 +178,10 @@ class PlannerReport:
         return "\n".join(lines)
 
 
-def evaluate_planner(lines: Iterable[dict[str, Any] | str]) -> PlannerReport:
+def evaluate_planner(lines: Iterable[dict[str, Any] | str], *, allow_inverse: bool = False) -> PlannerReport:
     """Parse every line's prompt and compare with its include clauses. Lines are metadata
-    dicts or their JSON text; blank text lines are skipped."""
+    dicts or their JSON text; blank text lines are skipped. `allow_inverse`: see
+    `graph_matches_include`."""
     from stagestudio.scene.parser import PromptError, parse_prompt
 
     report = PlannerReport()
@@ -188,7 +205,7 @@ def evaluate_planner(lines: Iterable[dict[str, Any] | str]) -> PlannerReport:
         except PromptError as exc:
             report.mismatches.append(Mismatch(number, tag, str(line["prompt"]), f"parse error: {exc}"))
             continue
-        ok, reason = graph_matches_include(graph, line)
+        ok, reason = graph_matches_include(graph, line, allow_inverse=allow_inverse)
         if ok:
             score.matched += 1
         else:

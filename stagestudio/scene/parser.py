@@ -186,6 +186,7 @@ class _RelPhrase:
     needs_class_object: bool = False
 
 
+_DIRECTIONAL = {"left of", "right of", "above", "below"}
 _SIDE_PREDICATE = {"left": "left of", "right": "right of", "top": "above", "bottom": "below"}
 _IMAGE_NOUNS = {"image", "photo", "photograph", "picture", "frame", "scene", "composition", "shot",
                 "canvas", "view", "painting", "drawing", "illustration", "render", "pic", "screen"}
@@ -337,6 +338,8 @@ class _Rel:
 class _Break:
     """A clause break: comma, "and", "while", a relative pronoun."""
 
+    word: str = ","
+
 
 @dataclass
 class _Prep:
@@ -449,7 +452,8 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
                 started, vague = True, 5
                 j += 2
                 continue
-            if _is_number(tok) and not (tok in ("single", "lone", "solitary") and count is not None):
+            number_word = _is_number(tok) or (tok in lx.NUMBER_WORDS and (j + 1 >= n or tokens[j + 1] != "of"))
+            if number_word and not (tok in ("single", "lone", "solitary") and count is not None):
                 # "one" / "single" may follow an article: "a single cat"
                 count = _number_value(tok)
                 started = True
@@ -459,6 +463,9 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
                     j += 2
                 continue
         noun = _match_noun(tokens, j)
+        if (noun is not None and noun[0].name in lx.COLOR_WORDS and noun[0].plural is False and not started
+                and determiner == "none"):
+            noun = None  # a bare "orange" with no article is the colour: "the cat is orange"
         if noun is not None:
             entry, length = noun
             after = j + length
@@ -537,11 +544,11 @@ def _scan(tokens: list[str]) -> list[_Item]:
         if there is not None:
             i += len(there)
             continue
-        if tok in lx.HARD_BOUNDARIES or tok in lx.CLAUSE_BREAKERS:
+        if (tok in lx.HARD_BOUNDARIES or tok in lx.CLAUSE_BREAKERS) and tok != "whose":
             if tok in ("and", "&") and items and isinstance(items[-1], _Rel):
                 i += 1  # "to the left and ..." keeps its relation open
                 continue
-            items.append(_Break())
+            items.append(_Break(tok))
             i += 1
             continue
         rel = _match_relation(tokens, i)
@@ -553,7 +560,7 @@ def _scan(tokens: list[str]) -> list[_Item]:
             items.append(_Rel(phrase))
             i = end
             continue
-        if tok == "'s":
+        if tok in ("'s", "whose"):
             items.append(_Possessive())
             i += 1
             continue
@@ -635,11 +642,18 @@ class _State:
         self.relations.append(triple)
 
 
-def _resolve_phrase(np_: _NounPhrase, state: _State, counter: list[int], *, detail: bool) -> _Ref:
-    """Turn a noun phrase into an object id: a new object, an earlier one, or nothing."""
+def _resolve_phrase(np_: _NounPhrase, state: _State, counter: list[int], *, detail: bool,
+                    reference_only: bool = False) -> _Ref:
+    """Turn a noun phrase into an object id: a new object, an earlier one, or nothing.
+    `reference_only`: a possessor ("a child's bed") names an object only if it is one already."""
     if np_.pronoun is not None:
         ref = state.latest(plural=np_.pronoun == "they")
         return _Ref(ref, pronoun=np_.pronoun)
+    if reference_only:
+        same = [o for o in state.objects if o.name == np_.head]
+        if not same:
+            state.dropped.append(np_.head)
+            return _Ref(None)
     if not np_.is_class and (np_.head in lx.SETTING_NOUNS or detail):
         state.dropped.append(np_.head)
         return _Ref(None)
@@ -669,25 +683,36 @@ def _resolve_phrase(np_: _NounPhrase, state: _State, counter: list[int], *, deta
 
 
 def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> None:
-    # Pass 2: resolve noun phrases. A noun that is not a known class is a detail when it
-    # follows an attaching preposition or a possessive after a kept object ("a dog with a red
-    # collar", "the dog's tail"), or when it is the object of "in"/"into".
+    # Pass 2: resolve noun phrases. A class noun is always an object. A noun outside the
+    # classes ("castle", "mirror", "rug") is an object only where it is what the clause is
+    # about: its first object ("a castle on a hill", "a photo of a castle"), or the reference
+    # of a left/right/above/below relation ("a cat left of a lamp"). Elsewhere it is a detail
+    # or the setting ("a dog with a red collar", "next to the mirror", "adds a splash of colour").
     resolved: list[_Item | _Ref] = []
     last_kept: str | None = None
+    kept_in_clause = False
     for k, item in enumerate(items):
+        if isinstance(item, _Break):
+            kept_in_clause = False
         if isinstance(item, _NounPhrase):
             prev = items[k - 1] if k > 0 else None
+            nxt = items[k + 1] if k + 1 < len(items) else None
             detail = False
             if isinstance(prev, _Possessive):
                 detail = True
             elif isinstance(prev, _Prep) and last_kept is not None:
                 detail = True
-            elif isinstance(prev, _Rel) and prev.phrase.needs_class_object:
+            elif isinstance(prev, _Rel):
+                detail = prev.phrase.needs_class_object or prev.phrase.predicate not in _DIRECTIONAL
+            elif kept_in_clause:
                 detail = True
-            ref = _resolve_phrase(item, state, counter, detail=detail)
+            possessor = isinstance(nxt, _Possessive) and k + 2 < len(items) \
+                and isinstance(items[k + 2], _NounPhrase)
+            ref = _resolve_phrase(item, state, counter, detail=detail, reference_only=possessor)
             ref.attached = isinstance(prev, _Prep) and last_kept is not None
             if ref.object_id is not None:
                 last_kept = ref.object_id
+                kept_in_clause = True
             resolved.append(ref)
         else:
             resolved.append(item)
@@ -741,7 +766,9 @@ def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> 
         if phrase.kind in ("absolute", "dangling"):
             if in_clause:
                 placed = in_clause[-1].object_id  # type: ignore[union-attr]
-            elif following and not any(isinstance(x, _Break) for x in resolved[k + 1:following[0][0]]):
+            elif following and all(x.word in (",", ":") for x in resolved[k + 1:following[0][0]]
+                                   if isinstance(x, _Break)):
+                # "On the left, a cat": the object placed comes right after the phrase
                 placed = following[0][1].object_id  # type: ignore[union-attr]
             elif in_sentence_before:
                 placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
@@ -763,7 +790,9 @@ def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> 
         obj_id = nxt.object_id if nxt.pronoun is None else None
         subject_ref: _Ref | None = None
         candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
-        main = [r for r in candidates if not r.attached]  # type: ignore[union-attr]
+        # "a table with a suitcase resting on it": with a pronoun object the latest object is
+        # the subject even when it hangs off another by "with"
+        main = [r for r in candidates if not r.attached or nxt.pronoun is not None]  # type: ignore[union-attr]
         if main or candidates:
             subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
         else:
