@@ -203,6 +203,11 @@ def test_wise_generation_and_summary(tmp_path: Path, shared_dir, capsys) -> None
     generator = harness.LoopGenerator(BoxBackend(), "oneshot")
     made = harness.generate_wise(generator, prompts[:3], tmp_path)
     assert made.made == 3 and (tmp_path / "images/1.png").is_file()
+    judge = wise.TextReplyJudge(
+        lambda image, text: "Consistency: 2\nRealism: 1\nAesthetic Quality: 2")
+    judged = harness.judge_wise_folder(judge, prompts, tmp_path)
+    assert [j.prompt_id for j in judged] == [1, 2, 3]
+    assert len(wise.read_score_file(tmp_path / "scores.jsonl")) == 3
     judgements = [wise.ImageJudgement(p.prompt_id, wise.JudgeScores(
         consistency=2, realism=1, aesthetic_quality=0)) for p in prompts]
     judgements[5] = wise.ImageJudgement(6, None, "timeout")

@@ -123,3 +123,21 @@ def test_bad_data_file_is_reported(tmp_path: Path) -> None:
     bad.write_text(json.dumps([{"Prompt": "x"}]))
     with pytest.raises(wise.WiseDataError, match="malformed"):
         wise.load_wise_prompts(bad)
+
+
+def test_text_reply_judge_asks_again_then_fails() -> None:
+    replies = iter(["I think it is nice.", "Consistency: 1\nRealism: 2\nAesthetic Quality: 1"])
+    asked: list[str] = []
+
+    def reply(image, text):
+        asked.append(text)
+        return next(replies)
+
+    judge = wise.TextReplyJudge(reply, attempts=2)
+    scores = judge.judge(Image.new("RGB", (4, 4)), "A red fruit", "An apple")
+    assert (scores.consistency, scores.realism, scores.aesthetic_quality) == (1, 2, 1)
+    assert len(asked) == 2 and 'PROMPT: "A red fruit"' in asked[0]
+    assert 'EXPLANATION: "An apple"' in asked[0]
+    stubborn = wise.TextReplyJudge(lambda image, text: "no idea", attempts=3)
+    with pytest.raises(wise.JudgeError):
+        stubborn.judge(Image.new("RGB", (4, 4)), "x", "y")

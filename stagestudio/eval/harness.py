@@ -399,3 +399,26 @@ def score_geneval_folder(
             if progress is not None:
                 progress(len(rows), total, rows[-1]["filename"])
     return rows
+
+
+def judge_wise_folder(judge: Any, prompts: Sequence[Any], folder: str | Path,
+                      progress: ProgressFn | None = None) -> list[Any]:
+    """Judge every OUT/images/<prompt_id>.png with a `WiseJudge`; writes OUT/scores.jsonl in
+    WISE's score-file format (so `eval wise-summary` and WISE's own scripts can read it)."""
+    from stagestudio.eval.wise import ImageJudgement, JudgeError, write_score_file
+
+    folder = Path(folder)
+    present = [p for p in prompts if (folder / "images" / f"{p.prompt_id}.png").is_file()]
+    judgements = []
+    for done, prompt in enumerate(present, 1):
+        with Image.open(folder / "images" / f"{prompt.prompt_id}.png") as opened:
+            image = opened.convert("RGB")
+        try:
+            scores = judge.judge(image, prompt.prompt, prompt.explanation)
+            judgements.append(ImageJudgement(prompt.prompt_id, scores))
+        except JudgeError as exc:
+            judgements.append(ImageJudgement(prompt.prompt_id, None, str(exc)))
+        if progress is not None:
+            progress(done, len(present), f"{prompt.prompt_id}.png")
+    write_score_file(judgements, folder / "scores.jsonl")
+    return judgements

@@ -165,6 +165,47 @@ def parse_judge_reply(text: str) -> JudgeScores:
         raise JudgeError(f"judge reply has an out-of-range score: {text[:200]!r}") from exc
 
 
+def judge_instructions(prompt: str, explanation: str) -> str:
+    """The text a VLM judge receives with the image: WISE's three criteria, its 0/1/2 scale and
+    its output format (three lines, "Consistency: n", "Realism: n", "Aesthetic Quality: n")."""
+    return (
+        "You are a strict judge of text-to-image results. Score the image on three criteria, "
+        "each 0, 1 or 2, where 2 is reserved for flawless results and any doubt lowers the score.\n"
+        "Consistency: does the image show exactly what the PROMPT asks for, as the EXPLANATION "
+        "spells it out? 0 = key elements missing or contradicted; 1 = partly right; "
+        "2 = every element and nuance right.\n"
+        "Realism: is it physically plausible and photographic? 0 = clearly artificial or "
+        "impossible; 1 = minor flaws; 2 = indistinguishable from a real photograph.\n"
+        "Aesthetic Quality: composition, colour and artistry. 0 = unappealing; 1 = acceptable; "
+        "2 = exceptional.\n"
+        "Answer with exactly three lines and nothing else:\n"
+        "Consistency: <0-2>\nRealism: <0-2>\nAesthetic Quality: <0-2>\n\n"
+        f'PROMPT: "{prompt}"\nEXPLANATION: "{explanation}"'
+    )
+
+
+class TextReplyJudge(WiseJudge):
+    """Any VLM as a WISE judge: `reply(image, instructions) -> text` is asked with
+    `judge_instructions(...)` and its text parsed by `parse_judge_reply`; an unusable reply is
+    asked again up to `attempts` times before the image is reported as failed."""
+
+    def __init__(self, reply: Any, name: str = "vlm", attempts: int = 2) -> None:
+        self.reply = reply
+        self.name = name
+        self.attempts = max(1, attempts)
+
+    def judge(self, image: Image.Image, prompt: str, explanation: str) -> JudgeScores:
+        instructions = judge_instructions(prompt, explanation)
+        last: JudgeError | None = None
+        for _ in range(self.attempts):
+            try:
+                return parse_judge_reply(str(self.reply(image, instructions)))
+            except JudgeError as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+
 # --------------------------------------------------------------------------- aggregation
 
 

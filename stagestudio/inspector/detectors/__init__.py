@@ -57,16 +57,24 @@ def _owlv2(source: str | None = None, **kwargs: Any) -> Detector:
     return OwlDetector.from_pretrained(source or DEFAULT_OWL, **_with_color(kwargs))
 
 
+def _sketchbook(**kwargs: Any) -> Detector:
+    from stagestudio.backends.sketchbook.detector import SketchbookDetector
+
+    return SketchbookDetector(**kwargs)
+
+
 _FACTORIES: dict[str, Callable[..., Detector]] = {
     "mask2former": _mask2former,
     "owlv2": _owlv2,
     "owl": _owlv2,
+    "sketchbook": _sketchbook,
 }
-DETECTOR_NAMES: tuple[str, ...] = ("mask2former", "owlv2")
+DETECTOR_NAMES: tuple[str, ...] = ("mask2former", "owlv2", "sketchbook")
 
 
 def create_detector(name: str, **kwargs: Any) -> Detector:
-    """A detector by name: "mask2former" (COCO, GenEval's) or "owlv2" (open vocabulary).
+    """A detector by name: "mask2former" (COCO, GenEval's), "owlv2" (open vocabulary) or
+    "sketchbook" (the offline sticker matcher; takes its own options only).
 
     Keyword arguments: `source` (hub id or folder), `device`, `allow_download`, `threshold`,
     `color` / `color_source` / `color_classifier`, and the detector's own options."""
