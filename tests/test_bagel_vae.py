@@ -10,12 +10,14 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from stagestudio.backends.bagel.latents import (
+    LatentLayout,
     flattened_position_ids,
     latent_position_ids,
     patchify,
     token_grid,
     unpatchify,
 )
+from stagestudio.backends.bagel.sampler import initial_noise
 from stagestudio.backends.bagel.vae import (
     REAL_FLUX_VAE_PARAMS,
     FluxVAE,
@@ -206,6 +208,33 @@ def test_generated_latents_decode_to_recorded_images(
         image = vae.to_uint8(decoded)[0]
         assert image.shape == tensors["gen.image_uint8"].shape
         assert (image.int() - tensors["gen.image_uint8"].int()).abs().max() <= 1, name
+
+
+def test_seeded_draws_follow_reference_order(
+    vae: FluxVAE, cases: list[dict], fixtures: Path, bagel_config: dict, params: FluxVAEParams
+) -> None:
+    """One CPU generator seeded like the case: each context image's eps, then the noise."""
+    layout = LatentLayout(
+        bagel_config["vae_config"]["downsample"], bagel_config["latent_patch_size"],
+        params.z_channels, bagel_config["max_latent_size"],
+    )
+    checked = 0
+    for case in cases:
+        if "effective_gen_image_args" not in case:
+            continue
+        tensors = load_file(str(fixtures / case["file"]))
+        generator = torch.Generator().manual_seed(case["seed"])
+        for n in range(len(case.get("images", []))):
+            if f"image{n}.vae.moments" in tensors:
+                z = vae.sample_latent(tensors[f"image{n}.vae.moments"], generator=generator)
+                assert torch.equal(z, tensors[f"image{n}.vae.z"]), (case["name"], n)
+        height, width = case["image_shape_hw"]
+        noise = initial_noise(layout.num_tokens(height, width), layout.token_dim, generator)
+        assert torch.equal(noise, tensors["gen.init_noise"]), case["name"]
+        assert torch.equal(layout.position_ids(height, width), tensors["query.latent_pos_ids"])
+        assert torch.equal(layout.to_latent(tensors["gen.final_latent_tokens"], height, width), tensors["gen.latent"])
+        checked += 1
+    assert checked
 
 
 # --- latent packing (pure torch) ----------------------------------------------------------

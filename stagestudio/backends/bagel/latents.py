@@ -13,6 +13,7 @@ Layouts (all row-major over the patch grid):
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -89,6 +90,51 @@ def vit_position_ids(height: int, width: int, patch_size: int, max_per_side: int
     """ViT patch position ids for ``[3, height, width]`` pixels."""
     rows, cols = token_grid(height, width, patch_size)
     return flattened_position_ids(rows, cols, max_per_side)
+
+
+@dataclass(frozen=True)
+class LatentLayout:
+    """How VAE latents become LLM tokens, from BagelConfig / ae_params values.
+
+    ``vae_downsample`` is the VAE's pixel-to-latent factor (8), ``patch_size`` the latent
+    patch side (2), ``channels`` the latent channels (16), ``max_latent_size`` the side of
+    the latent position table (64).
+    """
+
+    vae_downsample: int
+    patch_size: int
+    channels: int
+    max_latent_size: int
+
+    @property
+    def pixels_per_token(self) -> int:
+        return self.vae_downsample * self.patch_size
+
+    @property
+    def token_dim(self) -> int:
+        return self.patch_size * self.patch_size * self.channels
+
+    def grid(self, height: int, width: int) -> tuple[int, int]:
+        """Token grid ``(rows, cols)`` of an image of ``height × width`` pixels."""
+        return token_grid(height, width, self.pixels_per_token)
+
+    def num_tokens(self, height: int, width: int) -> int:
+        rows, cols = self.grid(height, width)
+        return rows * cols
+
+    def position_ids(self, height: int, width: int) -> torch.Tensor:
+        rows, cols = self.grid(height, width)
+        return flattened_position_ids(rows, cols, self.max_latent_size)
+
+    def to_tokens(self, latent: torch.Tensor, height: int, width: int) -> torch.Tensor:
+        """VAE latent of an image of ``height × width`` pixels -> ``[rows·cols, token_dim]``."""
+        rows, cols = self.grid(height, width)
+        return patchify(latent, self.patch_size, rows, cols)
+
+    def to_latent(self, tokens: torch.Tensor, height: int, width: int) -> torch.Tensor:
+        """Tokens of an image of ``height × width`` pixels -> VAE latent ``[1, C, 2·rows, 2·cols]``."""
+        rows, cols = self.grid(height, width)
+        return unpatchify(tokens, rows, cols, self.patch_size, self.channels)
 
 
 # --- frozen sin-cos tables ------------------------------------------------------------------

@@ -198,6 +198,18 @@ def combine_velocities(
     return _rescale_to(v_cond, guided, per_token=renorm_type == "channel", renorm_min=renorm_min)
 
 
+def initial_noise(num_tokens: int, token_dim: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Starting noise ``[N, token_dim]`` in token layout, float32, drawn on the CPU.
+
+    The reference draws ``torch.randn(N, token_dim)`` from the CPU default generator
+    whatever the model's device; pass a CPU ``generator`` for a seeded, device-independent
+    draw (move the result to the model's device afterwards).
+    """
+    if generator is not None and generator.device.type != "cpu":
+        raise ValueError("initial_noise draws on the CPU (as the reference does); pass a CPU generator")
+    return torch.randn(num_tokens, token_dim, generator=generator, dtype=torch.float32)
+
+
 # --- Euler loop -------------------------------------------------------------------------
 
 VelocityFn = Callable[[torch.Tensor, torch.Tensor, tuple[str, ...]], Mapping[str, torch.Tensor]]

@@ -263,12 +263,15 @@ class FluxVAE:
     ) -> torch.Tensor:
         """``z = scale·(mean + exp(logvar/2)·eps − shift)``.
 
-        ``eps`` is the standard-normal draw; when omitted it is drawn like the reference
-        does (``randn_like(mean)``, or from ``generator`` on the latent's device).
+        ``eps`` is the standard-normal draw. When omitted it is drawn from ``generator`` on
+        the generator's own device (so a CPU generator gives the same latent on any GPU), or,
+        without a generator, like the reference's ``randn_like(mean)``.
         """
         mean, logvar = self.split_moments(moments)
-        if eps is None:
-            eps = torch.randn(mean.shape, generator=generator, device=mean.device, dtype=mean.dtype)
+        if eps is None and generator is not None:
+            eps = torch.randn(mean.shape, generator=generator, device=generator.device, dtype=torch.float32)
+        elif eps is None:
+            eps = torch.randn_like(mean)
         elif eps.shape != mean.shape:
             raise ValueError(f"eps shape {tuple(eps.shape)} does not match latent shape {tuple(mean.shape)}")
         sample = mean + torch.exp(0.5 * logvar) * eps.to(device=mean.device, dtype=mean.dtype)
