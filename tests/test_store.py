@@ -308,3 +308,15 @@ def test_event_log_json_parses_back(store):
     sid = record_run(store)[0].session_id
     for data in store.event_payloads(sid):
         assert event_from_json(data).to_json_dict() == data
+
+
+@pytest.mark.slow  # draws real sketchbook images
+def test_sketchbook_session_reruns_identically(store):
+    pytest.importorskip("stagestudio.backends.sketchbook.backend")
+    from stagestudio.backends.registry import create_backend
+
+    backend = create_backend("sketchbook")
+    events = list(SessionRecorder(store).record(LoopEngine(backend).run("a red dog", config=RunConfig(seed=8, max_steps=2))))
+    sid = events[0].session_id
+    report = rerun_session(store, sid)  # rebuilt through the registry from the stored settings
+    assert report.sketches and report.identical

@@ -28,7 +28,7 @@ from stagestudio.loop.control import (
 from stagestudio.loop.engine import LoopEngine, Progress, RunConfig
 from stagestudio.loop.events import Event, SketchReady
 from stagestudio.scene.graph import SceneGraph
-from stagestudio.store.errors import StoreError
+from stagestudio.store.errors import SessionBusyError, StoreError
 from stagestudio.store.images import image_hash
 from stagestudio.store.records import InterventionRecord, SessionRecord
 from stagestudio.store.recorder import SessionRecorder
@@ -126,6 +126,8 @@ def resume_session(
 ) -> Iterator[Event]:
     """Continue an interrupted session from its last completed step; events are recorded."""
     record = store.load_session(session_id)
+    if record.status == "running":
+        raise SessionBusyError(f"session {session_id} is still running in another live process; it cannot be resumed twice")
     if record.status != "interrupted":
         raise StoreError(f"session {session_id} is {record.status}; only an interrupted session can be resumed")
     completed = len(record.completed_steps)

@@ -26,7 +26,7 @@ from stagestudio.loop.engine import CompletedStep
 from stagestudio.loop.events import Event, SessionStarted, SketchReady, event_from_json
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
-from stagestudio.store.db import DEFAULT_LOCK_TIMEOUT_S, Database
+from stagestudio.store.db import BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_S, Database
 from stagestudio.store.errors import SessionBusyError, SessionNotFoundError, StoreError
 from stagestudio.store.images import ImageStore
 from stagestudio.store.locks import WriterLock, remove_lock_file, writer_alive
@@ -60,9 +60,10 @@ class SessionStore:
         path: str | os.PathLike[str] | None = None,
         *,
         lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         synchronous: str = "NORMAL",
     ) -> None:
-        self.db = Database(path, lock_timeout_s=lock_timeout_s, synchronous=synchronous)
+        self.db = Database(path, lock_timeout_s=lock_timeout_s, busy_timeout_ms=busy_timeout_ms, synchronous=synchronous)
         self.root = self.db.path.parent
         # Namespaced by database file: two databases in one folder must never share image
         # files (deleting a session in one would remove images the other still uses).
@@ -495,8 +496,12 @@ class SessionStore:
 
 
 def open_store(
-    path: str | os.PathLike[str] | None = None, *, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+    path: str | os.PathLike[str] | None = None,
+    *,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> SessionStore:
     """Open (creating or upgrading) the session store at `path`, $STAGESTUDIO_DB, or
-    sessions/studio.db."""
-    return SessionStore(path, lock_timeout_s=lock_timeout_s)
+    sessions/studio.db. A transaction that finds the database locked is retried with
+    back-off for up to `lock_timeout_s`, then fails with StoreLockedError."""
+    return SessionStore(path, lock_timeout_s=lock_timeout_s, busy_timeout_ms=busy_timeout_ms)
