@@ -110,6 +110,18 @@ PARAPHRASES = [
      [("dog", 1, None), ("teddy bear", 1, None)], {("dog", "right of", "teddy bear")}),
     ("A sleek hair dryer resting on a bathroom counter next to the mirror.", [("hair drier", 1, None)], set()),
     ("A dragon flies above a castle.", [("castle", 1, None), ("dragon", 1, None)], {("dragon", "above", "castle")}),
+    ("An orange-colored cow standing in a field.", [("cow", 1, "orange")], set()),
+    ("A delicious hot dog with mustard and ketchup.", [("hot dog", 1, None)], set()),
+    ("a bench made of wood and a car in red", [("bench", 1, None), ("car", 1, "red")], set()),
+    ("It's a cat and no people.", [("cat", 1, None)], set()),
+    ("A cat sits. The rest of the image is empty.", [("cat", 1, None)], set()),
+    ("A cat in the upper part of the image and a dog in the lower half.", [("cat", 1, None), ("dog", 1, None)],
+     {("cat", "above", "dog")}),
+    ("A backpack hangs on a hook, and a cat naps underneath it.", [("backpack", 1, None), ("cat", 1, None)],
+     {("cat", "below", "backpack")}),
+    ("A microwave oven sits on top of an oven in the kitchen.", [("microwave", 1, None), ("oven", 1, None)],
+     {("microwave", "above", "oven")}),
+    ("Three sinks in a public restroom, each with a mirror above.", [("sink", 3, None)], set()),
 ]
 
 

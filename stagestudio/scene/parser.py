@@ -50,11 +50,17 @@ _TOKEN_RE = re.compile(r"\d+|[a-z]+(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
 _SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
 
 
+_COLOUR_ALTERNATION = "|".join(sorted((re.escape(w) for w in lx.COLOR_WORDS), key=len, reverse=True))
+
+
 def _tokenise(prompt: str) -> list[list[str]]:
     text = prompt.lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
+    text = re.sub(r"\b(it|that|there|here|what|who|where|this)'s\b", r"\1 is", text)
     text = re.sub(r"(?<=[a-z])'s\b", " 's", text)  # possessive becomes its own token
+    # "orange-colored cow", "a red coloured car": the colour word is the attribute
+    text = re.sub(rf"\b({_COLOUR_ALTERNATION})[- ](?:colou?red|toned|hued|tinted)\b", r"\1", text)
     text = re.sub(r"(?<=\w)-(?=\w)", " ", text)  # "hair-dryer" reads as "hair dryer"
     text = re.sub(r"(?<=\d)\.(?=\d)", "", text)
     sentences: list[list[str]] = [[]]
@@ -190,6 +196,7 @@ _DIRECTIONAL = {"left of", "right of", "above", "below"}
 _SIDE_PREDICATE = {"left": "left of", "right": "right of", "top": "above", "bottom": "below"}
 _IMAGE_NOUNS = {"image", "photo", "photograph", "picture", "frame", "scene", "composition", "shot",
                 "canvas", "view", "painting", "drawing", "illustration", "render", "pic", "screen"}
+_PART_NOUNS = {"side", "part", "half", "portion", "area", "edge", "corner", "section", "region"}
 _SIDE_PREFIXES = {"to", "on", "at", "in", "towards", "toward", "from"}
 _SIDE_ADVERBS = {"immediate", "far", "very", "direct", "extreme", "upper", "lower"}
 
@@ -204,9 +211,9 @@ def _add_fixed(predicate: str, phrases: str, **kw: object) -> None:
 
 
 _add_fixed("above", "above|over|atop|on top of|on the top of|at the top of|up above|high above|"
-                    "higher than|on the upper side of|upon the top of|over the top of|on top of the top of")
+                    "higher than|higher up than|further up than|on the upper side of|upon the top of|over the top of|on top of the top of")
 _add_fixed("above", "on top|overhead|up top", kind="dangling")
-_add_fixed("below", "below|beneath|underneath|under|lower than|at the bottom of|at the foot of|"
+_add_fixed("below", "below|beneath|underneath|under|lower than|lower down than|further down than|at the bottom of|at the foot of|"
                     "at the base of|down below|underneath of|on the underside of|underneath the|"
                     "down beneath")
 _add_fixed("below", "underneath it all", kind="dangling")
@@ -227,6 +234,11 @@ _MUTUAL_PHRASES = [tuple(p.split()) for p in (
     "near each other|near one another|close to each other|close to one another|close together|"
     "each other|one another|together|alongside each other|alongside one another|by each other|"
     "in the same|at the same time").split("|")]
+_NEGATORS = {"no", "without", "zero", "nor", "lacking", "except", "excluding"}
+_MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted", "carved", "built", "constructed",
+                                                                 "fashioned", "formed", "cast", "woven", "sculpted")
+                    for prep in ("of", "from", "out of", "entirely of", "entirely from", "completely of")),
+                   key=len, reverse=True)
 _THERE_IS = {("there", "is"), ("there", "are"), ("there", "was"), ("there", "were"), ("there", "'s"),
              ("there", "stands"), ("there", "sits"), ("there", "lies"), ("there", "hangs"),
              ("we", "see"), ("you", "see"), ("you", "can", "see"), ("we", "can", "see"),
@@ -253,6 +265,15 @@ def _match_side(tokens: list[str], i: int) -> tuple[_RelPhrase, int] | None:
     elif j < n and tokens[j] == "the":
         # "the left of the cat": rare but harmless
         j += 1
+    if (j + 1 < n and tokens[j] in ("upper", "lower") and tokens[j + 1] in _PART_NOUNS
+            and (prefix or tokens[i] == "the")):
+        # "in the upper part of the image": a vertical place in the picture
+        side = "top" if tokens[j] == "upper" else "bottom"
+        j += 2
+        if j + 1 < n and tokens[j] == "of" and tokens[j + 1] in ("the", "this") and j + 2 < n \
+                and tokens[j + 2] in _IMAGE_NOUNS:
+            j += 3
+        return _RelPhrase(_SIDE_PREDICATE[side], kind="absolute"), j
     while j < n and tokens[j] in _SIDE_ADVERBS:
         j += 1
     if j >= n or tokens[j] not in _SIDE_PREDICATE:
@@ -263,7 +284,7 @@ def _match_side(tokens: list[str], i: int) -> tuple[_RelPhrase, int] | None:
     j += 1
     if j < n and tokens[j] in ("hand", "handed"):
         j += 1
-    if j < n and tokens[j] in ("side", "part", "half", "portion", "area", "edge", "corner"):
+    if j < n and tokens[j] in _PART_NOUNS:
         j += 1
     predicate = _SIDE_PREDICATE[side]
     if owner_pronoun:
@@ -540,6 +561,18 @@ def _scan(tokens: list[str]) -> list[_Item]:
         if mutual is not None:
             i += len(mutual)
             continue
+        if tok in _NEGATORS:
+            # "no people", "without any cars": what follows is absent from the picture
+            j = i + 1
+            while j < n and tokens[j] in ("any", "a", "an", "other", "single"):
+                j += 1
+            skipped, end = _parse_noun_phrase(tokens, j) if j < n else (None, j)
+            i = end if skipped is not None else i + 1
+            continue
+        made = next((p for p in _MADE_OF if tuple(tokens[i:i + len(p)]) == p), None)
+        if made is not None:
+            i += len(made)  # "a bench made of wood": the material belongs to the bench
+            continue
         there = next((p for p in sorted(_THERE_IS, key=len, reverse=True) if tuple(tokens[i:i + len(p)]) == p), None)
         if there is not None:
             i += len(there)
@@ -657,6 +690,12 @@ def _resolve_phrase(np_: _NounPhrase, state: _State, counter: list[int], *, deta
     if not np_.is_class and (np_.head in lx.SETTING_NOUNS or detail):
         state.dropped.append(np_.head)
         return _Ref(None)
+    if (not np_.is_class and np_.determiner == "definite" and state.objects
+            and not any(o.name == np_.head for o in state.objects)):
+        # "the rest of the image", "the wall": new things are introduced with "a" or a number;
+        # a definite one that points at nothing drawn is part of the setting
+        state.dropped.append(np_.head)
+        return _Ref(None)
     count = np_.count
     if count is None:
         count = np_.vague_count if np_.plural and np_.vague_count else (2 if np_.plural else 1)
@@ -727,6 +766,9 @@ def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> 
             clause_start = k + 1
             continue
         if isinstance(item, _Adjectives):
+            prev = resolved[k - 1] if k > 0 else None
+            if isinstance(prev, _Prep) or (isinstance(prev, _Rel) and not prev.phrase.needs_class_object):
+                continue  # "with mustard", "of gold": a detail, not the object's colour
             before = [r for r in resolved[:k] if kept(r)]
             after = [r for r in resolved[k + 1:] if kept(r)]
             target = before[-1] if before else (after[0] if after else None)
