@@ -1,11 +1,15 @@
-"""`python -m stagestudio graph` and `eval-planner` through a real subprocess."""
+"""`python -m stagestudio graph` and `eval-planner`: the contract through a real subprocess,
+the finer cases in-process (same entry point, no interpreter start-up per case)."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+from stagestudio.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,47 +43,53 @@ def test_graph_jsonl_keeps_order_and_reports_failures(shared_dir):
     assert out[3]["objects"] == [{"id": "o1", "name": "car", "count": 2, "attributes": {"color": "red"}}]
 
 
-def test_graph_jsonl_all_good_exits_zero():
-    proc = _run("graph", "--jsonl", stdin=json.dumps({"prompt": "a cat"}) + "\n")
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["objects"][0]["name"] == "cat"
+def test_graph_jsonl_all_good_exits_zero(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"prompt": "a cat"}) + "\n\n"))
+    assert main(["graph", "--jsonl"]) == 0
+    assert json.loads(capsys.readouterr().out)["objects"][0]["name"] == "cat"
 
 
-def test_graph_plan_prints_steps():
-    proc = _run("graph", "--plan", "a silver spoon below a brown bear")
-    assert proc.returncode == 0, proc.stderr
-    steps = json.loads(proc.stdout)
+def test_graph_plan_prints_steps(capsys):
+    assert main(["graph", "--plan", "a silver spoon below a brown bear"]) == 0
+    steps = json.loads(capsys.readouterr().out)
     assert [s["instruction"] for s in steps] == ["Draw a brown bear.", "Add a silver spoon below the bear."]
 
 
-def test_bad_input_is_an_error_with_exit_2():
+def test_empty_prompt_is_an_error_with_exit_2():
     proc = _run("graph", "")
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "empty" in proc.stderr
-    proc = _run("graph", "a photo of")
-    assert proc.returncode == 2 and "no recognisable object" in proc.stderr
-    proc = _run("graph")
-    assert proc.returncode == 2 and "no prompt" in proc.stderr
 
 
-def test_eval_planner_on_geneval_metadata(shared_dir):
+def test_other_bad_input_is_an_error_with_exit_2(capsys):
+    assert main(["graph", "a photo of"]) == 2
+    assert "no recognisable object" in capsys.readouterr().err
+    assert main(["graph"]) == 2
+    assert "no prompt" in capsys.readouterr().err
+    assert main(["graph", "--jsonl", "a cat"]) == 2
+    assert "not both" in capsys.readouterr().err
+
+
+def test_eval_planner_on_geneval_metadata(shared_dir, capsys):
     path = shared_dir / "data" / "geneval" / "evaluation_metadata.jsonl"
     proc = _run("eval-planner", str(path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "overall" in proc.stdout and "553" in proc.stdout and "100.0%" in proc.stdout
-    proc = _run("eval-planner", str(path), "--json")
-    report = json.loads(proc.stdout)
+    assert main(["eval-planner", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
     assert report["matched"] == report["total"] == 553
     assert set(report["per_tag"]) == {"single_object", "two_object", "counting", "colors", "position", "color_attr"}
 
 
-def test_eval_planner_fails_on_a_mismatch(tmp_path):
+def test_eval_planner_fails_on_a_mismatch(tmp_path, capsys):
     bad = tmp_path / "meta.jsonl"
     bad.write_text(json.dumps({"tag": "colors", "include": [{"class": "car", "count": 1, "color": "blue"}],
                                "prompt": "a photo of a red car"}) + "\n")
-    proc = _run("eval-planner", str(bad), "--json")
-    assert proc.returncode == 1
-    report = json.loads(proc.stdout)
+    assert main(["eval-planner", str(bad), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
     assert report["matched"] == 0 and report["mismatches"][0]["reason"].startswith("missing object")
-    proc = _run("eval-planner", str(tmp_path / "absent.jsonl"))
-    assert proc.returncode == 2 and "not found" in proc.stderr
+    assert main(["eval-planner", str(tmp_path / "absent.jsonl")]) == 2
+    assert "not found" in capsys.readouterr().err
+    (tmp_path / "broken.jsonl").write_text("{not json\n")
+    assert main(["eval-planner", str(tmp_path / "broken.jsonl")]) == 2
+    assert "line 1 is not JSON" in capsys.readouterr().err
