@@ -138,6 +138,7 @@ def test_select_prompts_keeps_file_indices() -> None:
     meta = [{"tag": "a"}, {"tag": "b"}, {"tag": "a"}, {"tag": "c"}]
     assert [i for i, _ in harness.select_prompts(meta, ["a", "c"], limit=2)] == [0, 2]
     assert [i for i, _ in harness.select_prompts(meta, None, None)] == [0, 1, 2, 3]
+    assert [i for i, _ in harness.select_prompts(meta, None, None, per_tag=1)] == [0, 1, 3]
 
 
 def test_score_folder_and_reports(tmp_path: Path) -> None:

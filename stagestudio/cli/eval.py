@@ -39,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     gen.add_argument("--out", required=True, help="output folder")
     gen.add_argument("--tags", nargs="+", default=None, metavar="TAG",
                      help=f"only these tags ({', '.join(geneval.TAGS)})")
+    gen.add_argument("--per-tag", type=int, default=None, metavar="N",
+                     help="only the first N prompts of each tag (a quick balanced sample)")
     gen.add_argument("--metadata", type=Path, default=None,
                      help="GenEval metadata (default: shared/data/geneval/evaluation_metadata.jsonl)")
     gen.set_defaults(func=run_geneval)
@@ -201,7 +203,9 @@ def run_geneval(args: argparse.Namespace) -> int:
     if unknown:
         raise CliError(f"unknown tag(s) {', '.join(sorted(unknown))}; "
                        f"GenEval's tags: {', '.join(geneval.TAGS)}")
-    prompts = harness.select_prompts(metadata, args.tags, args.limit)
+    if args.per_tag is not None and args.per_tag < 1:
+        raise CliError("--per-tag must be at least 1")
+    prompts = harness.select_prompts(metadata, args.tags, args.limit, args.per_tag)
     generator = _make_generator(args)
     out = Path(args.out)
     update, close = _progress_bar(len(prompts) * args.images_per_prompt,

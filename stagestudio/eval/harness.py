@@ -163,13 +163,24 @@ def load_geneval_metadata(path: str | Path) -> list[dict[str, Any]]:
 
 
 def select_prompts(metadata: Sequence[dict[str, Any]], tags: Iterable[str] | None = None,
-                   limit: int | None = None) -> list[tuple[int, dict[str, Any]]]:
-    """(index in the metadata file, metadata) pairs, filtered by tag, then the first `limit`.
+                   limit: int | None = None,
+                   per_tag: int | None = None) -> list[tuple[int, dict[str, Any]]]:
+    """(index in the metadata file, metadata) pairs: filtered by tag, then the first `per_tag`
+    of each tag, then the first `limit` overall, in file order.
 
     Indices are positions in the full file, so folders of a partial run line up with a full one.
     """
     wanted = set(tags) if tags else None
     chosen = [(i, m) for i, m in enumerate(metadata) if wanted is None or m.get("tag") in wanted]
+    if per_tag is not None:
+        seen: dict[str, int] = {}
+        kept = []
+        for i, m in chosen:
+            tag = str(m.get("tag"))
+            if seen.get(tag, 0) < per_tag:
+                seen[tag] = seen.get(tag, 0) + 1
+                kept.append((i, m))
+        chosen = kept
     return chosen[:limit] if limit is not None else chosen
 
 

@@ -115,7 +115,14 @@ figure img { width: 160px; height: 160px; object-fit: contain; border: 4px solid
 figure.ok img { border-color: #2a2; }
 figure.bad img { border-color: #c22; }
 figcaption { font-size: 0.75em; white-space: pre-wrap; word-break: break-word; }
+body.failures-only section.all-ok { display: none; }
 """
+
+# Hides prompts whose images are all correct, so failures can be browsed quickly.
+_FILTER = (
+    "<label><input type='checkbox' onchange=\"document.body.classList.toggle("
+    "'failures-only', this.checked)\"> show only prompts with a failure</label>"
+)
 
 
 def _summary_html(runs: Sequence[ScoredRun]) -> str:
@@ -150,12 +157,14 @@ def write_html(runs: Sequence[ScoredRun], path: Path) -> Path:
         "<!doctype html><html><head><meta charset='utf-8'><title>GenEval results</title>",
         f"<style>{_STYLE}</style></head><body><h1>GenEval results</h1>",
         _summary_html(runs),
+        _FILTER,
     ]
     for index in sorted(by_prompt):
         entry = by_prompt[index]
         row = entry["row"]
+        all_ok = all(item["correct"] for items in entry["runs"].values() for item in items)
         parts.append(
-            f"<div class='prompt'>{index:05d} · {html.escape(row['prompt'])} "
+            f"<section class='{'all-ok' if all_ok else 'has-failure'}'><div class='prompt'>{index:05d} · {html.escape(row['prompt'])} "
             f"<span class='tag'>[{html.escape(row['tag'])}]</span></div><div class='runs'>"
         )
         for run_index, run in enumerate(runs):
@@ -172,7 +181,7 @@ def write_html(runs: Sequence[ScoredRun], path: Path) -> Path:
                     f"loading='lazy'><figcaption>{html.escape(caption)}</figcaption></figure>"
                 )
             parts.append("</div></div>")
-        parts.append("</div>")
+        parts.append("</div></section>")
     parts.append("</body></html>\n")
     path.write_text("".join(parts))
     return path
