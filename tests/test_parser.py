@@ -122,6 +122,18 @@ PARAPHRASES = [
     ("A microwave oven sits on top of an oven in the kitchen.", [("microwave", 1, None), ("oven", 1, None)],
      {("microwave", "above", "oven")}),
     ("Three sinks in a public restroom, each with a mirror above.", [("sink", 3, None)], set()),
+    ("This whimsical illustration shows two plump, fluffy sheep grazing on a rolling green hillside under a "
+     "bright blue sky scattered with cotton-ball clouds.", [("sheep", 2, None)], set()),
+    ("A toy car positioned to the left of a teddy bear on a child's bedroom floor.",
+     [("car", 1, None), ("teddy bear", 1, None)], {("car", "left of", "teddy bear")}),
+    ("a dark-blue car on the left-hand side of a hair-dryer", [("car", 1, "blue"), ("hair drier", 1, None)],
+     {("car", "left of", "hair drier")}),
+    ("Imagine a busy city street at dusk: on the left, a red double-decker bus waits at the curb, and on the "
+     "right, a sleek white train glides along elevated tracks.", [("bus", 1, "red"), ("train", 1, "white")],
+     {("bus", "left of", "train")}),
+    ("A minimalist studio shot: a glossy black cell phone lies flat on a pale wooden surface, and directly above "
+     "it, suspended as if by magic, floats a shiny green apple.", [("apple", 1, "green"), ("cell phone", 1, "black")],
+     {("apple", "above", "cell phone")}),
 ]
 
 

@@ -378,7 +378,13 @@ SETTING_NOUNS: frozenset[str] = frozenset({
     "sunrise", "dawn", "dusk", "night", "day", "morning", "afternoon", "evening", "noon",
     "midday", "weather", "rain", "fog", "mist", "clouds", "cloud", "sunshine", "sun", "moon",
     "stars", "summer", "winter", "spring", "autumn", "fall", "season", "time", "moment",
+    # plants and scenery
+    "tree", "trees", "branch", "branches", "bush", "bushes", "shrub", "shrubs", "hedge", "flower",
+    "flowers", "leaf", "leaves", "foliage", "rock", "rocks", "pebbles", "weeds", "vines", "oak",
+    "pine", "palm", "palms", "wildflowers", "greenery", "petals", "twigs", "moss",
     # abstractions that follow "of"
+    "shape", "shapes", "size", "form", "pattern", "design", "rest", "remainder", "splash", "pop",
+    "amount", "variety", "range", "hue", "shade", "shades", "silhouette", "reflection", "glimpse",
     "kind", "type", "sort", "way", "manner", "bit", "sense", "feeling", "hint", "touch",
 })
 

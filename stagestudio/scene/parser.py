@@ -46,7 +46,7 @@ class PromptError(ValueError):
 # --------------------------------------------------------------------------------------------
 # Tokenising
 # --------------------------------------------------------------------------------------------
-_TOKEN_RE = re.compile(r"\d+|[a-z]+(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
+_TOKEN_RE = re.compile(r"\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
 _SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
 
 
@@ -61,7 +61,11 @@ def _tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"(?<=[a-z])'s\b", " 's", text)  # possessive becomes its own token
     # "orange-colored cow", "a red coloured car": the colour word is the attribute
     text = re.sub(rf"\b({_COLOUR_ALTERNATION})[- ](?:colou?red|toned|hued|tinted)\b", r"\1", text)
-    text = re.sub(r"(?<=\w)-(?=\w)", " ", text)  # "hair-dryer" reads as "hair dryer"
+    # Hyphenated words stay one token ("cotton-ball clouds", "double-decker") unless they
+    # spell a relation; hyphenated names are in the noun lexicon in both spellings.
+    text = re.sub(r"\b(left|right)-hand(ed)?\b", r"\1 hand", text)
+    text = re.sub(r"\bside-by-side\b", "side by side", text)
+    text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
     text = re.sub(r"(?<=\d)\.(?=\d)", "", text)
     sentences: list[list[str]] = [[]]
     for tok in _TOKEN_RE.findall(text):
@@ -123,9 +127,11 @@ def _noun_lexicon() -> dict[tuple[str, ...], _NounEntry]:
     table: dict[tuple[str, ...], _NounEntry] = {}
 
     def add(surface: str, entry: _NounEntry, *, overwrite: bool = False) -> None:
-        key = tuple(surface.replace("-", " ").split())
-        if overwrite or key not in table:
-            table[key] = entry
+        words = surface.replace("-", " ").split()
+        # "hair dryer", "hair-dryer" and "hairdryer"-style single tokens all name it
+        for key in {tuple(words), ("-".join(words),)}:
+            if overwrite or key not in table:
+                table[key] = entry
 
     classes = lx.geneval_classes()
     surfaces: list[tuple[str, str]] = [(c, c) for c in classes]
@@ -369,7 +375,10 @@ class _Prep:
 
 @dataclass
 class _Possessive:
-    """The "'s" after a noun phrase: the next noun is a part of it ("the dog's tail")."""
+    """The "'s" after a noun phrase, or "whose": the next noun is a part of it ("the dog's
+    tail", "a cat whose fur is orange")."""
+
+    word: str = "'s"
 
 
 @dataclass
@@ -384,7 +393,15 @@ _Item = _NounPhrase | _Rel | _Break | _Prep | _Possessive | _Adjectives
 
 def _is_attribute_word(tok: str) -> bool:
     return (tok in lx.COLOR_WORDS or tok in lx.MATERIAL_WORDS or tok in lx.SIZE_WORDS
-            or tok in lx.COMMON_ADJECTIVES or tok in lx.COLOR_SHADES)
+            or tok in lx.COMMON_ADJECTIVES or tok in lx.COLOR_SHADES or _hyphen_colour(tok) is not None)
+
+
+def _hyphen_colour(tok: str) -> str | None:
+    """The colour of a hyphenated colour word: "dark-blue", "bright-red", "blue-green"."""
+    if "-" not in tok or tok in lx.COLOR_WORDS:
+        return None
+    last = tok.rsplit("-", 1)[1]
+    return lx.COLOR_WORDS.get(last)
 
 
 def _is_number(tok: str) -> bool:
@@ -429,6 +446,11 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
                 and tokens[j + 1] in lx.COLOR_WORDS and j + 2 < n
                 and (_noun_starts_at(tokens, j + 2) or _is_attribute_word(tokens[j + 2]))):
             j += 1
+            continue
+        if (tok == "," and modifiers and j + 1 < n
+                and (_is_attribute_word(tokens[j + 1]) or _noun_starts_at(tokens, j + 1))
+                and (_is_attribute_word(modifiers[-1]) or started)):
+            j += 1  # "two plump, fluffy sheep": a comma between adjectives
             continue
         if tok in lx.HARD_BOUNDARIES or tok == "'s":
             break
@@ -594,7 +616,7 @@ def _scan(tokens: list[str]) -> list[_Item]:
             i = end
             continue
         if tok in ("'s", "whose"):
-            items.append(_Possessive())
+            items.append(_Possessive(tok))
             i += 1
             continue
         phrase_item, end = _parse_noun_phrase(tokens, i)
@@ -745,8 +767,7 @@ def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> 
                 detail = prev.phrase.needs_class_object or prev.phrase.predicate not in _DIRECTIONAL
             elif kept_in_clause:
                 detail = True
-            possessor = isinstance(nxt, _Possessive) and k + 2 < len(items) \
-                and isinstance(items[k + 2], _NounPhrase)
+            possessor = isinstance(nxt, _Possessive) and nxt.word == "'s"
             ref = _resolve_phrase(item, state, counter, detail=detail, reference_only=possessor)
             ref.attached = isinstance(prev, _Prep) and last_kept is not None
             if ref.object_id is not None:
@@ -901,7 +922,10 @@ def _attributes(modifiers: list[str]) -> ObjectAttributes:
     color = material = size = None
     adjectives: list[str] = []
     for word in modifiers:
-        if word in lx.COLOR_WORDS and color is None:
+        if _hyphen_colour(word) is not None and color is None:
+            color = _hyphen_colour(word)
+            adjectives.extend(w for w in word.split("-")[:-1] if w not in adjectives)
+        elif word in lx.COLOR_WORDS and color is None:
             color = lx.COLOR_WORDS[word]
         elif word in lx.MATERIAL_WORDS and material is None:
             material = lx.MATERIAL_WORDS[word]
