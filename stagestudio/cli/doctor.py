@@ -22,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="folder with cases.json and a tiny checkpoint: re-run every case and compare")
     p.add_argument("--case", action="append", default=None, metavar="NAME",
                    help="with --golden: run only this case (repeatable)")
+    p.add_argument("--device", default="cpu",
+                   help="with --golden: run the cases on this device (the recordings are float32 CPU numbers)")
     p.add_argument("--model", default=None, metavar="PATH",
                    help="BAGEL weights: a local folder or a hub repo id (default: look in the HF cache)")
     p.set_defaults(func=cmd_doctor)
@@ -75,11 +77,11 @@ def weights_lines(model: str | None) -> list[str]:
     return [f"weights       {folder} (complete, {size / 1e9:.1f} GB of safetensors)"]
 
 
-def run_golden_cases(folder: Path, names: list[str] | None) -> bool:
+def run_golden_cases(folder: Path, names: list[str] | None, device: str = "cpu") -> bool:
     from stagestudio.backends.bagel.golden import run_golden
 
-    print(f"golden cases in {folder}:")
-    reports = run_golden(folder, names)
+    print(f"golden cases in {folder} (on {device}):")
+    reports = run_golden(folder, names, device=device)
     if not reports:
         raise CliError(f"no matching cases in {folder / 'cases.json'}")
     for r in reports:
@@ -106,4 +108,4 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     folder = Path(args.golden)
     if not (folder / "cases.json").is_file():
         raise CliError(f"{folder} has no cases.json (expected a golden fixtures folder)")
-    return 0 if run_golden_cases(folder, args.case) else 1
+    return 0 if run_golden_cases(folder, args.case, args.device) else 1

@@ -121,18 +121,19 @@ def golden_transforms(folder: Path):
 
 
 @functools.lru_cache(maxsize=4)
-def cached_golden_inferencer(folder: str, precision: str = "fp32"):
-    """One shared inferencer per (folder, precision): tests reuse it (cases reseed it)."""
-    return load_golden_inferencer(folder, precision)
+def cached_golden_inferencer(folder: str, precision: str = "fp32", device: str = "cpu"):
+    """One shared inferencer per (folder, precision, device): tests reuse it (cases reseed it)."""
+    return load_golden_inferencer(folder, precision, device)
 
 
-def load_golden_inferencer(folder: str | Path, precision: str = "fp32"):
-    """Inferencer over the golden folder's tiny checkpoint (strict load, CPU)."""
+def load_golden_inferencer(folder: str | Path, precision: str = "fp32", device: str = "cpu"):
+    """Inferencer over the golden folder's tiny checkpoint (strict load). The recordings are
+    float32 CPU numbers: other precisions/devices are for diagnostics and will not pass at 1e-4."""
     from .inferencer import InterleavedInferencer
     from .loader import load_bagel
 
     folder = Path(folder)
-    loaded = load_bagel(folder, precision=precision, device="cpu")  # type: ignore[arg-type]
+    loaded = load_bagel(folder, precision=precision, device=device)  # type: ignore[arg-type]
     return InterleavedInferencer(loaded.model, loaded.tokenizer, loaded.vae, golden_transforms(folder))
 
 
@@ -192,8 +193,10 @@ def _check_images(chk: _Checker, inf, case: dict[str, Any]) -> None:
             chk.close(f"{p}.vit.patch_tokens", patches, f"{p}.vit.patch_tokens")
             chk.exact(f"{p}.vit.vit_pos_ids", pos.tolist(), rec[f"{p}.vit.vit_pos_ids"].tolist())
             with torch.no_grad():
-                vm = inf.model.vit_model
-                enc = vm(rec[f"{p}.vit.patch_tokens"], rec[f"{p}.vit.vit_pos_ids"], [len(pos)])
+                vm, dev = inf.model.vit_model, inf.model.device
+                vit_dtype = vm.vision_model.post_layernorm.weight.dtype
+                enc = vm(rec[f"{p}.vit.patch_tokens"].to(dev, vit_dtype), rec[f"{p}.vit.vit_pos_ids"].to(dev),
+                         [len(pos)])
                 chk.close(f"{p}.vit.encoder_out", enc, f"{p}.vit.encoder_out")
                 chk.close(f"{p}.vit.connector_out", inf.model.connector(enc), f"{p}.vit.connector_out")
                 block = inf.model.vit_block(rec[f"{p}.vit.patch_tokens"], rec[f"{p}.vit.vit_pos_ids"], inf.special, 0)
@@ -322,12 +325,13 @@ def run_case(inf, folder: str | Path, case: dict[str, Any]) -> CaseReport:
     return report
 
 
-def run_golden(folder: str | Path, names: Iterable[str] | None = None, inf=None) -> list[CaseReport]:
+def run_golden(folder: str | Path, names: Iterable[str] | None = None, inf=None,
+               device: str = "cpu") -> list[CaseReport]:
     """Run every case of `folder` (or the ones named) and return one report per case."""
     folder = Path(folder)
     cases = load_cases(folder)
     if names is not None:
         wanted = set(names)
         cases = [c for c in cases if c["name"] in wanted]
-    inf = inf if inf is not None else load_golden_inferencer(folder)
+    inf = inf if inf is not None else load_golden_inferencer(folder, device=device)
     return [run_case(inf, folder, c) for c in cases]

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Protocol
 
 import torch
 from torch import nn
@@ -167,6 +168,9 @@ def _quantize_linear(linear: nn.Linear, weight: torch.Tensor, bias: torch.Tensor
                      precision: str, compute_dtype: torch.dtype, device: torch.device) -> nn.Module:
     import bitsandbytes as bnb
 
+    if precision == "int8":
+        # bitsandbytes warns on every int8 matmul that bf16 inputs are cast to fp16: expected here.
+        warnings.filterwarnings("ignore", message="MatMul8bitLt: inputs will be cast")
     if precision == "nf4":
         q = bnb.nn.Linear4bit(linear.in_features, linear.out_features, bias=bias is not None,
                               compute_dtype=compute_dtype, quant_type="nf4", device="meta")
@@ -180,54 +184,80 @@ def _quantize_linear(linear: nn.Linear, weight: torch.Tensor, bias: torch.Tensor
     return q.to(device)  # moving the weight to its device is what quantizes it
 
 
-def load_weights(model: BagelModel, ema_path: Path, precision: str, device: torch.device,
-                 compute_dtype: torch.dtype) -> None:
-    """Strictly fill `model` (built on meta) from `ema_path`, tensor by tensor."""
-    from safetensors import safe_open
+class TensorSource(Protocol):
+    """Where weights come from: names with shapes, and one tensor at a time."""
 
+    def shapes(self) -> dict[str, tuple[int, ...]]: ...
+
+    def get(self, name: str) -> torch.Tensor: ...
+
+
+class SafetensorsSource:
+    """Tensors of one `.safetensors` file, read lazily (memory-mapped)."""
+
+    def __init__(self, path: Path):
+        from safetensors import safe_open
+
+        self.path = path
+        try:
+            self._handle = safe_open(str(path), framework="pt", device="cpu")
+            self._shapes = {k: tuple(self._handle.get_slice(k).get_shape()) for k in self._handle.keys()}
+        except Exception as exc:  # noqa: BLE001 - truncated downloads give several kinds of error
+            raise BagelLoadError(f"{path} cannot be read ({exc}); the file is probably incomplete, "
+                                 f"download it again with: {download_command()}") from exc
+
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        return self._shapes
+
+    def get(self, name: str) -> torch.Tensor:
+        return self._handle.get_tensor(name)
+
+
+def check_tensor_names(model: nn.Module, source: TensorSource, label: str) -> None:
+    """Raise `BagelLoadError` listing missing, unexpected and wrongly shaped tensors."""
     expected = expected_tensors(model)
-    try:
-        handle = safe_open(str(ema_path), framework="pt", device="cpu")
-    except Exception as exc:  # noqa: BLE001 - truncated downloads give several kinds of error
-        raise BagelLoadError(f"{ema_path} cannot be read ({exc}); the file is probably incomplete, "
-                             f"download it again with: {download_command()}") from exc
-    with handle:
-        found = {k: tuple(handle.get_slice(k).get_shape()) for k in handle.keys()}
-        missing = sorted(set(expected) - set(found))
-        unexpected = sorted(set(found) - set(expected))
-        wrong = sorted(k for k in set(expected) & set(found) if expected[k] != found[k])
-        if missing or unexpected or wrong:
-            def show(names: list[str]) -> str:
-                return ", ".join(names[:8]) + (f" ... ({len(names)} in all)" if len(names) > 8 else "")
+    found = source.shapes()
+    missing = sorted(set(expected) - set(found))
+    unexpected = sorted(set(found) - set(expected))
+    wrong = sorted(k for k in set(expected) & set(found) if expected[k] != found[k])
+    if not (missing or unexpected or wrong):
+        return
 
-            parts = []
-            if missing:
-                parts.append(f"missing {show(missing)}")
-            if unexpected:
-                parts.append(f"unexpected {show(unexpected)}")
-            if wrong:
-                parts.append("wrong shape " + ", ".join(f"{k} {found[k]} != {expected[k]}" for k in wrong[:8]))
-            raise BagelLoadError(f"{ema_path} is not a checkpoint for this BAGEL configuration: "
-                                 + "; ".join(parts))
+    def show(names: list[str]) -> str:
+        return ", ".join(names[:8]) + (f" ... ({len(names)} in all)" if len(names) > 8 else "")
 
-        quantize = precision in ("nf4", "int8")
-        linears = {n: m for n, m in model.named_modules() if quantize and _is_quantized_linear(n, m)}
-        for name in expected:
-            module_name, _, attr = name.rpartition(".")
-            if module_name in linears:
-                if attr == "bias":
-                    continue  # handled with its weight
-                bias_name = f"{module_name}.bias"
-                bias = handle.get_tensor(bias_name) if bias_name in found else None
-                q = _quantize_linear(linears[module_name], handle.get_tensor(name), bias, precision,
-                                     compute_dtype, device)
-                parent_name, _, child = module_name.rpartition(".")
-                setattr(model.get_submodule(parent_name), child, q)
-                continue
-            tensor = handle.get_tensor(name)
-            if tensor.is_floating_point():
-                tensor = tensor.to(compute_dtype)
-            _set_tensor(model, name, tensor.to(device))
+    parts = []
+    if missing:
+        parts.append(f"missing {show(missing)}")
+    if unexpected:
+        parts.append(f"unexpected {show(unexpected)}")
+    if wrong:
+        parts.append("wrong shape " + ", ".join(f"{k} {found[k]} != {expected[k]}" for k in wrong[:8]))
+    raise BagelLoadError(f"{label} is not a checkpoint for this BAGEL configuration: " + "; ".join(parts))
+
+
+def load_weights(model: BagelModel, source: TensorSource, precision: str, device: torch.device,
+                 compute_dtype: torch.dtype, label: str = "checkpoint") -> None:
+    """Strictly fill `model` (built on meta) from `source`, one tensor at a time."""
+    check_tensor_names(model, source, label)
+    found = source.shapes()
+    quantize = precision in ("nf4", "int8")
+    linears = {n: m for n, m in model.named_modules() if quantize and _is_quantized_linear(n, m)}
+    for name in expected_tensors(model):
+        module_name, _, attr = name.rpartition(".")
+        if module_name in linears:
+            if attr == "bias":
+                continue  # handled with its weight
+            bias_name = f"{module_name}.bias"
+            bias = source.get(bias_name) if bias_name in found else None
+            q = _quantize_linear(linears[module_name], source.get(name), bias, precision, compute_dtype, device)
+            parent_name, _, child = module_name.rpartition(".")
+            setattr(model.get_submodule(parent_name), child, q)
+            continue
+        tensor = source.get(name)
+        if tensor.is_floating_point():
+            tensor = tensor.to(compute_dtype)
+        _set_tensor(model, name, tensor.to(device))
     # The RoPE frequencies are a non-persistent buffer: compute them for real.
     cfg = model.config.llm
     inv_freq = 1.0 / (cfg.rope_theta ** (torch.arange(0, cfg.head_dim, 2, dtype=torch.float32) / cfg.head_dim))
@@ -292,7 +322,8 @@ def load_bagel(
     model = build_empty_model(config)
     weights_device = torch.device("cpu") if offload else device
     try:
-        load_weights(model, folder / EMA_FILE, precision, weights_device, compute_dtype)
+        load_weights(model, SafetensorsSource(folder / EMA_FILE), precision, weights_device, compute_dtype,
+                     label=str(folder / EMA_FILE))
         if offload:
             _offload_decoder_layers(model, device)
         from .tokenizer import BagelTokenizer
