@@ -134,6 +134,12 @@ PARAPHRASES = [
     ("A minimalist studio shot: a glossy black cell phone lies flat on a pale wooden surface, and directly above "
      "it, suspended as if by magic, floats a shiny green apple.", [("apple", 1, "green"), ("cell phone", 1, "black")],
      {("apple", "above", "cell phone")}),
+    ("A cow with blue fur", [("cow", 1, "blue")], set()),
+    ("A cow that has been painted a vivid shade of blue", [("cow", 1, "blue")], set()),
+    ("a dog with a red collar", [("dog", 1, None)], set()),
+    ("A dog, located on the right side, next to a teddy bear on the left.", [("dog", 1, None), ("teddy bear", 1, None)],
+     {("dog", "right of", "teddy bear")}),
+    ("On the left is a cat, on the right is a dog", [("cat", 1, None), ("dog", 1, None)], {("cat", "left of", "dog")}),
 ]
 
 

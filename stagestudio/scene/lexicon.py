@@ -441,3 +441,11 @@ FILLER_WORDS: frozenset[str] = frozenset({
 # Words that mark the end of one description and the start of an unrelated phrase; a noun
 # phrase never runs across them.
 HARD_BOUNDARIES: frozenset[str] = frozenset({",", ";", ":", "(", ")", "\"", "and", "or", "but", "&"})
+
+# Parts whose colour is the colour of the whole object ("a cow with blue fur", "a car whose
+# paint is red"): their colour and material are given to the object they belong to.
+COLOUR_BEARING_PARTS: frozenset[str] = frozenset(
+    {"fur", "coat", "hide", "skin", "feather", "feathers", "plumage", "paint", "paintwork", "finish",
+     "body", "bodywork", "exterior", "shell", "peel", "rind", "surface", "frame", "casing", "case",
+     "cover", "upholstery", "fabric", "wool", "fleece", "deck", "glaze", "coating", "icing",
+     "frosting", "crust", "petals", "leaves", "canopy", "handle", "handles", "hair", "mane"})

@@ -240,6 +240,7 @@ _MUTUAL_PHRASES = [tuple(p.split()) for p in (
     "near each other|near one another|close to each other|close to one another|close together|"
     "each other|one another|together|alongside each other|alongside one another|by each other|"
     "in the same|at the same time").split("|")]
+_COLOUR_NOUNS = {"shade", "hue", "tone", "colour", "color", "tint"}
 _NEGATORS = {"no", "without", "zero", "nor", "lacking", "except", "excluding"}
 _MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted", "carved", "built", "constructed",
                                                                  "fashioned", "formed", "cast", "woven", "sculpted")
@@ -620,6 +621,12 @@ def _scan(tokens: list[str]) -> list[_Item]:
             i += 1
             continue
         phrase_item, end = _parse_noun_phrase(tokens, i)
+        if (isinstance(phrase_item, _NounPhrase) and phrase_item.head in _COLOUR_NOUNS and end + 1 < n
+                and tokens[end] == "of" and (tokens[end + 1] in lx.COLOR_WORDS or _hyphen_colour(tokens[end + 1]))):
+            # "painted a vivid shade of blue": the colour belongs to the object described
+            items.append(_Adjectives([tokens[end + 1]]))
+            i = end + 2
+            continue
         if phrase_item is not None:
             items.append(phrase_item)
             i = end
@@ -768,6 +775,12 @@ def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> 
             elif kept_in_clause:
                 detail = True
             possessor = isinstance(nxt, _Possessive) and nxt.word == "'s"
+            if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
+                    and (isinstance(prev, _Prep) and prev.word == "with" or isinstance(prev, _Possessive))):
+                # "a cow with blue fur", "a car whose paint is red": the part's colour is the object's
+                owner = state.get(last_kept)
+                owner.modifiers.extend(w for w in item.modifiers if w not in owner.modifiers
+                                       and (w in lx.COLOR_WORDS or _hyphen_colour(w) or w in lx.MATERIAL_WORDS))
             ref = _resolve_phrase(item, state, counter, detail=detail, reference_only=possessor)
             ref.attached = isinstance(prev, _Prep) and last_kept is not None
             if ref.object_id is not None:
@@ -829,14 +842,18 @@ def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> 
         if phrase.kind in ("absolute", "dangling"):
             if in_clause:
                 placed = in_clause[-1].object_id  # type: ignore[union-attr]
-            elif following and all(x.word in (",", ":") for x in resolved[k + 1:following[0][0]]
-                                   if isinstance(x, _Break)):
-                # "On the left, a cat": the object placed comes right after the phrase
-                placed = following[0][1].object_id  # type: ignore[union-attr]
-            elif in_sentence_before:
-                placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
             else:
-                continue
+                after = next((x for x in resolved[k + 1:] if not isinstance(x, _Break)), None)
+                if kept(after):
+                    # "On the left, a cat" / "on the right is a dog": the object comes right after
+                    placed = after.object_id  # type: ignore[union-attr]
+                elif in_sentence_before:
+                    # "A dog, located on the right side, next to ...": it describes the one before
+                    placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
+                elif following:
+                    placed = following[0][1].object_id  # type: ignore[union-attr]
+                else:
+                    continue
             state.placements.append((placed, phrase.predicate))  # type: ignore[arg-type]
             continue
 
@@ -911,6 +928,16 @@ def _pair_placements(state: _State) -> None:
                 state.relate(a, predicate, b)
 
 
+def _drop_vague_duplicates(state: _State) -> None:
+    """"A dog next to a bear, on the bear's right": the left/right/above/below relation says
+    more than next to / near, so the vaguer one goes."""
+    directional = {frozenset((s, o)) for s, p, o in state.relations if p in _DIRECTIONAL}
+    state.relations = [
+        (s, p, o) for s, p, o in state.relations
+        if not (p in ("next to", "near") and frozenset((s, o)) in directional)
+    ]
+
+
 # --------------------------------------------------------------------------------------------
 # Attributes
 # --------------------------------------------------------------------------------------------
@@ -956,6 +983,7 @@ def parse_prompt(prompt: str) -> SceneGraph:
     for tokens in _tokenise(prompt):
         _process_sentence(_scan(tokens), state, counter)
     _pair_placements(state)
+    _drop_vague_duplicates(state)
     if not state.objects:
         understood = sorted(set(state.dropped))
         detail = (f"understood only scene words ({', '.join(understood)}), which are not objects"
