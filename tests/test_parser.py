@@ -140,6 +140,11 @@ PARAPHRASES = [
     ("A dog, located on the right side, next to a teddy bear on the left.", [("dog", 1, None), ("teddy bear", 1, None)],
      {("dog", "right of", "teddy bear")}),
     ("On the left is a cat, on the right is a dog", [("cat", 1, None), ("dog", 1, None)], {("cat", "left of", "dog")}),
+    ("a field mouse next to a wireless mouse", [("computer mouse", 1, None), ("mouse", 1, None)],
+     {("mouse", "next to", "computer mouse")}),
+    ("a sleeping cat under a parked car and a flying bat", [("bat", 1, None), ("car", 1, None), ("cat", 1, None)],
+     {("cat", "below", "car")}),
+    ("an image depicting cats and a pair of glasses", [("cat", 2, None), ("glasses", 1, None)], set()),
 ]
 
 

@@ -145,7 +145,7 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "toilet": ("toilet bowl", "lavatory", "loo", "commode", "water closet", "urinal", "wc"),
     "tv": ("television", "television set", "tv set", "t.v.", "telly", "flatscreen",
            "flat screen tv", "flat screen television", "flat-screen tv", "tv screen", 
-           "smart tv", "monitor", "computer monitor", "screen"),
+           "smart tv", "monitor", "computer monitor"),
     "laptop": ("laptop computer", "notebook computer", "notebook pc", "macbook", "chromebook",
                "ultrabook", "portable computer", "laptop pc"),
     "computer mouse": ("mouse", "computer mice", "wireless mouse", "optical mouse", "pc mouse",
@@ -449,3 +449,18 @@ COLOUR_BEARING_PARTS: frozenset[str] = frozenset(
      "body", "bodywork", "exterior", "shell", "peel", "rind", "surface", "frame", "casing", "case",
      "cover", "upholstery", "fabric", "wool", "fleece", "deck", "glaze", "coating", "icing",
      "frosting", "crust", "petals", "leaves", "canopy", "handle", "handles", "hair", "mane"})
+
+# Words that name a class in everyday use but something else in some company: the surface
+# form, the name used instead, and the neighbouring words that signal the other sense
+# ("a field mouse" is the animal, "a pair of glasses" are spectacles).
+OTHER_SENSES: dict[str, tuple[str, frozenset[str]]] = {
+    "mouse": ("mouse", frozenset({"field", "furry", "fluffy", "house", "wild", "baby", "cartoon",
+                                  "little", "grey", "gray", "brown", "white", "lab", "pet", "squeaking",
+                                  "hungry", "scared", "cute", "tiny"})),
+    "mice": ("mouse", frozenset({"field", "furry", "fluffy", "house", "wild", "baby", "cartoon", "little",
+                                 "grey", "gray", "brown", "white", "lab", "pet", "cute", "tiny"})),
+    "bat": ("bat", frozenset({"flying", "vampire", "fruit", "sleeping", "hanging", "furry", "black", "cave"})),
+    "bats": ("bat", frozenset({"flying", "vampire", "fruit", "sleeping", "hanging", "furry", "cave"})),
+    "glasses": ("glasses", frozenset({"pair", "reading", "sun", "eye", "round", "thick", "rimmed"})),
+    "ram": ("ram", frozenset({"computer", "memory"})),
+}

@@ -533,11 +533,22 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
                 plural = surface.endswith("s") and surface not in ("scissors", "skis") and count is None
             if entry.name == "tv" and "tv" in modifiers:
                 modifiers.remove("tv")
-            return _NounPhrase(head=entry.name, is_class=entry.is_class, plural=plural, count=count,
+            name, is_class = entry.name, entry.is_class
+            other = lx.OTHER_SENSES.get(surface)
+            if other is not None and (set(modifiers) & other[1] or (pair_of is not None and "pair" in other[1])):
+                name, is_class = other[0], False
+                if pair_of is not None and surface == "glasses":
+                    count = pair_of
+            return _NounPhrase(head=name, is_class=is_class, plural=plural, count=count,
                                determiner=determiner, modifiers=modifiers, vague_count=vague), after
         if _is_attribute_word(tok):
             modifiers.append(tok)
             started = True
+            j += 1
+            continue
+        if (started and not unknown_seen and tok in lx.FILLER_WORDS and tok.endswith(("ing", "ed")) and j + 1 < n
+                and (_noun_starts_at(tokens, j + 1) or _is_attribute_word(tokens[j + 1]))):
+            modifiers.append(tok)  # "a sleeping cat", "a parked car": a participle used as adjective
             j += 1
             continue
         if tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS:
