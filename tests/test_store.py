@@ -320,3 +320,8 @@ def test_sketchbook_session_reruns_identically(store):
     sid = events[0].session_id
     report = rerun_session(store, sid)  # rebuilt through the registry from the stored settings
     assert report.sketches and report.identical
+
+
+def test_schema_head_constant_matches_the_migrations():
+    assert migrations.SCHEMA_HEAD == migrations.head_revision()
+    assert migrations.known_revisions() == {"0001", "0002"}

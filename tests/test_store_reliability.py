@@ -241,10 +241,12 @@ def target(tmp_path):
     store.close()
 
 
-def _good_archive(tmp_path) -> Path:
-    source = open_store(tmp_path / "source" / "studio.db")
+@pytest.fixture(scope="module")
+def good_archive(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("source")
+    source = open_store(folder / "studio.db")
     sid = record_run(source, seed=11)[0].session_id
-    path = export_session(source, sid, tmp_path / "good.zip")
+    path = export_session(source, sid, folder / "good.zip")
     source.close()
     return path
 
@@ -276,13 +278,13 @@ BAD_ARCHIVES = {
     "missing_image": lambda m: {k: v for k, v in m.items() if k != _some_image(m)},
     "stray_member": lambda m: {**m, "notes.txt": b"hello"},
     "bad_json": lambda m: {**m, "session.json": b"{not json"},
-    "zip_bomb": lambda m: {**m, _some_image(m): b"\x89PNG\r\n\x1a\n" + bytes(80 * 1024 * 1024)},
+    "zip_bomb": lambda m: {**m, _some_image(m): b"\x89PNG\r\n\x1a\n" + bytes(8 * 1024 * 1024)},
 }
 
 
 @pytest.mark.parametrize("kind", list(BAD_ARCHIVES))
-def test_bad_archives_are_refused_and_change_nothing(tmp_path, target, kind):
-    good = _good_archive(tmp_path)
+def test_bad_archives_are_refused_and_change_nothing(tmp_path, target, good_archive, kind):
+    good = good_archive
     bad = tmp_path / f"{kind}.zip"
     if kind == "truncated":
         data = good.read_bytes()
@@ -306,3 +308,27 @@ def test_bad_archives_are_refused_and_change_nothing(tmp_path, target, kind):
     assert not (tmp_path / "evil.png").exists() and not Path("/tmp/evil.png").exists()
     # ...and the good archive still imports afterwards.
     assert import_session(target, good).session_id in [s.id for s in target.list_sessions()]
+
+
+def test_two_threads_share_one_store(tmp_path):
+    """Two browser tabs: two sessions recorded at once through one store object."""
+    store = open_store(tmp_path / "studio.db")
+    results, errors = {}, []
+
+    def work(seed: int) -> None:
+        try:
+            results[seed] = record_run(store, objects=5, seed=seed)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    for events in results.values():
+        record = store.load_session(events[0].session_id)
+        assert record.status == "completed" and record.step_count == 5
+        assert store.event_payloads(record.id) == [e.to_json_dict() for e in events]
+    store.close()

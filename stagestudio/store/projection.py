@@ -1,13 +1,17 @@
 """Applying one event to the tables: the event row itself plus the sessions / steps /
-attempts / interventions projection. The recorder (live runs) and the importer (archives)
-both go through here, so a session imported from its events is row-for-row the session
-that was recorded."""
+attempts / interventions projection, in the caller's transaction. The recorder (live
+runs) and the importer (archives) both go through here, so a session imported from its
+events is row-for-row the session that was recorded.
+
+Plain SQL statements rather than ORM objects: this runs once per event on the hot path
+(the commit budget is a few milliseconds), and no object outlives the transaction.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import JSON, bindparam, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -26,46 +30,107 @@ from stagestudio.loop.events import (
 )
 from stagestudio.store.errors import SessionExistsError, SessionNotFoundError, StoreError
 from stagestudio.store.images import StoredImage
-from stagestudio.store.models import (
-    AttemptRow,
-    EventRow,
-    ImageRow,
-    InterventionRow,
-    SessionRow,
-    StepRow,
+from stagestudio.store.models import AttemptRow, EventRow, ImageRow, InterventionRow, SessionRow, StepRow
+
+SESSIONS = SessionRow.__table__
+STEPS = StepRow.__table__
+ATTEMPTS = AttemptRow.__table__
+EVENTS = EventRow.__table__
+INTERVENTIONS = InterventionRow.__table__
+IMAGES = ImageRow.__table__
+
+# Statements built once and executed with parameters: building SQLAlchemy expressions
+# costs more than SQLite's work for one event, and prebuilt ones hit the compile cache.
+_SESSION_EXISTS = select(SESSIONS.c.id).where(SESSIONS.c.id == bindparam("p_sid"))
+_INSERT_EVENT = insert(EVENTS)
+_INSERT_STEP = insert(STEPS)
+_INSERT_ATTEMPT = insert(ATTEMPTS)
+_INSERT_INTERVENTION = insert(INTERVENTIONS)
+_INSERT_IMAGE = sqlite_insert(IMAGES).on_conflict_do_nothing(index_elements=["sha256"])
+_CURRENT_STEP = (
+    select(STEPS.c.id, STEPS.c.executed)
+    .where(
+        STEPS.c.session_id == bindparam("p_sid"),
+        STEPS.c.step_index == bindparam("p_index"),
+        STEPS.c.status != "abandoned",
+    )
+    .order_by(STEPS.c.id.desc())
+    .limit(1)
 )
+_ABANDON_STEP = (
+    update(STEPS)
+    .where(STEPS.c.session_id == bindparam("p_sid"), STEPS.c.step_index == bindparam("p_index"), STEPS.c.status == "planned")
+    .values(status="abandoned")
+)
+_EDIT_STEP = update(STEPS).where(STEPS.c.id == bindparam("p_step")).values(executed=bindparam("p_executed", type_=JSON))
+_ATTEMPT_ID = (
+    select(ATTEMPTS.c.id)
+    .where(ATTEMPTS.c.step_id == bindparam("p_step"), ATTEMPTS.c.attempt == bindparam("p_attempt"))
+    .order_by(ATTEMPTS.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_SET_VERDICT = (
+    update(ATTEMPTS)
+    .where(ATTEMPTS.c.id == _ATTEMPT_ID)
+    .values(
+        verdict=bindparam("p_verdict", type_=JSON),
+        passed=bindparam("p_passed"),
+        critique=bindparam("p_critique"),
+        inspect_seed=bindparam("p_seed"),
+        inspect_duration_s=bindparam("p_duration"),
+    )
+)
+_SET_CORRECTION = update(ATTEMPTS).where(ATTEMPTS.c.id == _ATTEMPT_ID).values(corrective_instruction=bindparam("p_correction"))
+_COMPLETE_STEP = (
+    update(STEPS)
+    .where(STEPS.c.id == bindparam("p_step"))
+    .values(
+        status=bindparam("p_outcome"),
+        accepted_attempt=bindparam("p_attempt"),
+        canvas_sha256=select(ATTEMPTS.c.image_sha256).where(ATTEMPTS.c.id == _ATTEMPT_ID).scalar_subquery(),
+    )
+)
+_SESSION_UPDATES: dict[tuple[str, ...], Any] = {}
+
+
+def _session_update(columns: tuple[str, ...]):
+    """UPDATE sessions for one event: time and seq always, plus `columns` (cached)."""
+    stmt = _SESSION_UPDATES.get(columns)
+    if stmt is None:
+        values: dict[str, Any] = {
+            "updated_at": func.max(SESSIONS.c.updated_at, bindparam("p_at")),
+            "last_seq": func.max(SESSIONS.c.last_seq, bindparam("p_seq")),
+        }
+        for name in columns:
+            if name == "step_count":
+                values[name] = SESSIONS.c.step_count + 1
+            else:
+                values[name] = bindparam(f"p_{name}", type_=SESSIONS.c[name].type)
+        stmt = update(SESSIONS).where(SESSIONS.c.id == bindparam("p_sid")).values(**values)
+        _SESSION_UPDATES[columns] = stmt
+    return stmt
 
 
 def record_image(db: Session, image: StoredImage, created_at: float) -> None:
     db.execute(
-        sqlite_insert(ImageRow)
-        .values(
-            sha256=image.sha256,
-            width=image.width,
-            height=image.height,
-            size_bytes=image.size_bytes,
-            created_at=created_at,
-        )
-        .on_conflict_do_nothing(index_elements=["sha256"])
+        _INSERT_IMAGE,
+        {
+            "sha256": image.sha256,
+            "width": image.width,
+            "height": image.height,
+            "size_bytes": image.size_bytes,
+            "created_at": created_at,
+        },
     )
 
 
-def _current_step(db: Session, session_id: str, index: int) -> StepRow:
-    row = db.scalars(
-        select(StepRow)
-        .where(StepRow.session_id == session_id, StepRow.step_index == index, StepRow.status != "abandoned")
-        .order_by(StepRow.id.desc())
-        .limit(1)
-    ).first()
+def _current_step(db: Session, session_id: str, index: int) -> Any:
+    """(id, executed) of the live (not abandoned) row for step `index`."""
+    row = db.execute(_CURRENT_STEP, {"p_sid": session_id, "p_index": index}).first()
     if row is None:
         raise StoreError(f"event refers to step {index} of session {session_id}, which was never planned")
     return row
-
-
-def _attempt(db: Session, step: StepRow, attempt: int) -> AttemptRow | None:
-    return db.scalars(
-        select(AttemptRow).where(AttemptRow.step_id == step.id, AttemptRow.attempt == attempt).order_by(AttemptRow.id.desc()).limit(1)
-    ).first()
 
 
 def apply_event(
@@ -75,131 +140,137 @@ def apply_event(
     *,
     image: StoredImage | None = None,
     planned_graph: dict[str, Any] | None = None,
+    session_extra: dict[str, Any] | None = None,
 ) -> None:
-    """Insert `event` (serialised as `payload`) and update the projection, in `db`'s transaction."""
+    """Insert `event` (serialised as `payload`) and update the projection, in `db`'s
+    transaction. `session_extra`: more columns to set on the session row."""
     sid = event.session_id
     if isinstance(event, SessionStarted):
         _start_session(db, event, planned_graph)
-    else:
-        row = db.get(SessionRow, sid)
-        if row is None:
-            raise SessionNotFoundError(f"session {sid} is not in this store (its first event was never recorded)")
+    elif db.execute(_SESSION_EXISTS, {"p_sid": sid}).first() is None:
+        raise SessionNotFoundError(f"session {sid} is not in this store (its first event was never recorded)")
     if image is not None:
         record_image(db, image, event.at)
-    db.add(
-        EventRow(
-            session_id=sid,
-            seq=event.seq,
-            type=event.type,
-            at=event.at,
-            payload=payload,
-            image_sha256=getattr(event, "image_sha256", None),
-        )
+    db.execute(
+        _INSERT_EVENT,
+        {
+            "session_id": sid,
+            "seq": event.seq,
+            "type": event.type,
+            "at": event.at,
+            "payload": payload,
+            "image_sha256": getattr(event, "image_sha256", None),
+        },
     )
-    session = db.get(SessionRow, sid)
-    assert session is not None
+    session: dict[str, Any] = {}  # columns to set besides updated_at / last_seq
     if isinstance(event, StepPlanned):
         # A resumed run re-plans the step that was in flight when the writer died; the old
         # partial step stays in the log but no longer counts.
-        db.execute(
-            update(StepRow)
-            .where(StepRow.session_id == sid, StepRow.step_index == event.step.index, StepRow.status == "planned")
-            .values(status="abandoned")
-        )
+        db.execute(_ABANDON_STEP, {"p_sid": sid, "p_index": event.step.index})
         plan = event.step.model_dump(mode="json")
-        db.add(
-            StepRow(
-                session_id=sid,
-                step_index=event.step.index,
-                planned=plan,
-                executed=plan,
-                seed=event.seed,
-                plan_duration_s=event.duration_s,
-                status="planned",
-                planned_seq=event.seq,
-                created_at=event.at,
-            )
+        db.execute(
+            _INSERT_STEP,
+            {
+                "session_id": sid,
+                "step_index": event.step.index,
+                "planned": plan,
+                "executed": plan,
+                "seed": event.seed,
+                "plan_duration_s": event.duration_s,
+                "status": "planned",
+                "planned_seq": event.seq,
+                "created_at": event.at,
+            },
         )
     elif isinstance(event, Intervention):
-        step_row = None
+        step_id = None
         if event.step_index is not None:
-            step_row = _current_step(db, sid, event.step_index)
+            step = _current_step(db, sid, event.step_index)
+            step_id = step.id
             if event.kind in ("edit", "resketch"):
-                executed = dict(step_row.executed)
+                executed = dict(step.executed)
                 for key in ("instruction", "description"):
-                    if key in event.after and event.after[key] is not None:
+                    if event.after.get(key) is not None:
                         executed[key] = event.after[key]
                 executed["source"] = "user"
-                step_row.executed = executed
-        db.add(
-            InterventionRow(
-                session_id=sid,
-                step_id=step_row.id if step_row is not None else None,
-                seq=event.seq,
-                kind=event.kind,
-                step_index=event.step_index,
-                attempt=event.attempt,
-                before=event.before,
-                after=event.after,
-                created_at=event.at,
-            )
+                db.execute(_EDIT_STEP, {"p_step": step_id, "p_executed": executed})
+        db.execute(
+            _INSERT_INTERVENTION,
+            {
+                "session_id": sid,
+                "step_id": step_id,
+                "seq": event.seq,
+                "kind": event.kind,
+                "step_index": event.step_index,
+                "attempt": event.attempt,
+                "before": event.before,
+                "after": event.after,
+                "created_at": event.at,
+            },
         )
     elif isinstance(event, SketchReady):
-        step_row = _current_step(db, sid, event.step_index)
-        db.add(
-            AttemptRow(
-                step_id=step_row.id,
-                session_id=sid,
-                step_index=event.step_index,
-                attempt=event.attempt,
-                stage=event.stage,
-                instruction=event.instruction,
-                image_sha256=event.image_sha256,
-                sketch_seed=event.seed,
-                sketch_duration_s=event.duration_s,
-                sketch_seq=event.seq,
-                created_at=event.at,
-            )
+        step = _current_step(db, sid, event.step_index)
+        db.execute(
+            _INSERT_ATTEMPT,
+            {
+                "step_id": step.id,
+                "session_id": sid,
+                "step_index": event.step_index,
+                "attempt": event.attempt,
+                "stage": event.stage,
+                "instruction": event.instruction,
+                "image_sha256": event.image_sha256,
+                "sketch_seed": event.seed,
+                "sketch_duration_s": event.duration_s,
+                "sketch_seq": event.seq,
+                "created_at": event.at,
+            },
         )
     elif isinstance(event, VerdictReady):
-        step_row = _current_step(db, sid, event.step_index)
-        attempt = _attempt(db, step_row, event.attempt)
-        if attempt is None:
+        step = _current_step(db, sid, event.step_index)
+        result = db.execute(
+            _SET_VERDICT,
+            {
+                "p_step": step.id,
+                "p_attempt": event.attempt,
+                "p_verdict": event.verdict.model_dump(mode="json"),
+                "p_passed": event.verdict.passed,
+                "p_critique": event.verdict.critique,
+                "p_seed": event.seed,
+                "p_duration": event.duration_s,
+            },
+        )
+        if result.rowcount != 1:
             raise StoreError(f"verdict for step {event.step_index} attempt {event.attempt} of {sid} has no sketch")
-        attempt.verdict = event.verdict.model_dump(mode="json")
-        attempt.passed = event.verdict.passed
-        attempt.critique = event.verdict.critique
-        attempt.inspect_seed = event.seed
-        attempt.inspect_duration_s = event.duration_s
     elif isinstance(event, RefinementPlanned):
-        step_row = _current_step(db, sid, event.step_index)
-        previous = _attempt(db, step_row, event.attempt - 1)
-        if previous is not None:
-            previous.corrective_instruction = event.correction
+        step = _current_step(db, sid, event.step_index)
+        db.execute(_SET_CORRECTION, {"p_step": step.id, "p_attempt": event.attempt - 1, "p_correction": event.correction})
     elif isinstance(event, StepCompleted):
-        step_row = _current_step(db, sid, event.step_index)
-        step_row.status = event.outcome
-        step_row.accepted_attempt = event.accepted_attempt
-        if event.accepted_attempt is not None:
-            accepted = _attempt(db, step_row, event.accepted_attempt)
-            step_row.canvas_sha256 = accepted.image_sha256 if accepted is not None else None
-        session.step_count = session.step_count + 1
+        step = _current_step(db, sid, event.step_index)
+        # canvas = the accepted attempt's image (NULL when skipped: no such attempt)
+        db.execute(_COMPLETE_STEP, {"p_step": step.id, "p_outcome": event.outcome, "p_attempt": event.accepted_attempt})
+        session["step_count"] = None  # incremented in SQL
     elif isinstance(event, FinalVerdict):
-        session.final_verdict = event.verdict.model_dump(mode="json")
+        session["final_verdict"] = event.verdict.model_dump(mode="json")
     elif isinstance(event, SessionDone):
-        session.status = event.status
-        session.passed = event.passed
+        session["status"] = event.status
+        session["passed"] = event.passed
     elif isinstance(event, ErrorEvent):
-        session.last_error = f"{event.stage}: {event.message}"
-    session.updated_at = max(session.updated_at, event.at)
-    session.last_seq = max(session.last_seq, event.seq)
+        session["last_error"] = f"{event.stage}: {event.message}"
+    if session_extra:
+        session.update(session_extra)
+    columns = tuple(sorted(session))
+    params = {f"p_{name}": value for name, value in session.items() if name != "step_count"}
+    db.execute(_session_update(columns), {"p_sid": sid, "p_at": event.at, "p_seq": event.seq, **params})
 
 
 def _start_session(db: Session, event: SessionStarted, planned_graph: dict[str, Any] | None) -> None:
-    if db.get(SessionRow, event.session_id) is not None:
+    if db.execute(select(SESSIONS.c.id).where(SESSIONS.c.id == event.session_id)).first() is not None:
         raise SessionExistsError(f"session {event.session_id} already exists in this store")
     if event.parent_session_id is not None:
-        parent = db.get(SessionRow, event.parent_session_id)
+        parent = db.execute(
+            select(SESSIONS.c.id, SESSIONS.c.step_count).where(SESSIONS.c.id == event.parent_session_id)
+        ).first()
         if parent is None:
             raise SessionNotFoundError(
                 f"parent session {event.parent_session_id} of fork {event.session_id} is not in this store; "
@@ -212,8 +283,9 @@ def _start_session(db: Session, event: SessionStarted, planned_graph: dict[str, 
             )
     graph = event.graph.model_dump(mode="json")
     planned = planned_graph if planned_graph is not None else graph
-    db.add(
-        SessionRow(
+    inherited_steps = (event.branch_step or 0) if event.parent_session_id is not None else 0
+    db.execute(
+        insert(SESSIONS).values(
             id=event.session_id,
             prompt=event.prompt,
             backend=event.backend,
@@ -229,8 +301,7 @@ def _start_session(db: Session, event: SessionStarted, planned_graph: dict[str, 
             branch_step=event.branch_step,
             graph_planned=planned,
             graph_edited=graph if planned != graph else None,
-            step_count=event.branch_step or 0 if event.parent_session_id else 0,
+            step_count=inherited_steps,
             last_seq=-1,
         )
     )
-    db.flush()

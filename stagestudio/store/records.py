@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as _dt
+import time as _time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from stagestudio.scene.plan import PlanStep
 
 
 def iso_time(ts: float) -> str:
-    return _dt.datetime.fromtimestamp(ts, tz=_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return _time.strftime("%Y-%m-%d %H:%M:%S", _time.gmtime(ts))
 
 
 @dataclass

@@ -28,7 +28,7 @@ from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
 from stagestudio.store.db import BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_S, Database
 from stagestudio.store.errors import SessionBusyError, SessionNotFoundError, StoreError
-from stagestudio.store.images import ImageStore
+from stagestudio.store.images import ImageStore, encode_png
 from stagestudio.store.locks import WriterLock, remove_lock_file, writer_alive
 from stagestudio.store.models import AttemptRow, EventRow, ImageRow, InterventionRow, SessionRow, StepRow
 from stagestudio.store.projection import apply_event
@@ -133,20 +133,24 @@ class SessionStore:
     def commit_event(self, event: Event, *, planned_graph: SceneGraph | None = None) -> None:
         """Store one event in its own transaction; a SketchReady's image is written to disk
         first and its hash filled into `event.image_sha256`."""
+        png = encode_png(event.image) if isinstance(event, SketchReady) and event.image is not None else None
+        self.commit_encoded(event, png, planned_graph=planned_graph)
+
+    def commit_encoded(self, event: Event, png: bytes | None, *, planned_graph: SceneGraph | None = None) -> None:
+        """`commit_event` with a SketchReady's image already encoded as PNG bytes."""
         stored = None
-        if isinstance(event, SketchReady) and event.image is not None:
-            stored = self.images.put_image(event.image)
+        if png is not None:
+            assert isinstance(event, SketchReady) and event.image is not None
+            stored = self.images.put_png(png, event.image.width, event.image.height)
             event.image_sha256 = stored.sha256
         payload = dump_event(event)
         planned = planned_graph.model_dump(mode="json") if planned_graph is not None else None
         is_start = isinstance(event, SessionStarted)
 
+        extra = {"writer_pid": os.getpid(), "writer_host": socket.gethostname()} if is_start else None
+
         def write(db: Session) -> None:
-            apply_event(db, event, payload, image=stored, planned_graph=planned)
-            if is_start:
-                row = db.get(SessionRow, event.session_id)
-                row.writer_pid = os.getpid()
-                row.writer_host = socket.gethostname()
+            apply_event(db, event, payload, image=stored, planned_graph=planned, session_extra=extra)
 
         self.db.write(write)
 
@@ -209,7 +213,8 @@ class SessionStore:
             query = query.limit(limit)
 
         def read(db: Session) -> list[SessionSummary]:
-            return [SessionSummary(*row) for row in db.execute(query)]
+            # Core rows straight off the connection: no ORM loading for a 10k-row listing.
+            return [SessionSummary(*row) for row in db.connection().execute(query)]
 
         summaries = self.db.read(read)
         for s in summaries:

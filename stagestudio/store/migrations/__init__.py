@@ -9,25 +9,35 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 
 from stagestudio.store.errors import StoreVersionError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent
+# The newest revision in versions/ (a test checks it against Alembic). Knowing it without
+# loading Alembic keeps opening an up-to-date database cheap.
+SCHEMA_HEAD = "0002"
 
 
-def alembic_config() -> Config:
+def alembic_config() -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 @lru_cache(maxsize=1)
-def _scripts() -> ScriptDirectory:
+def _scripts() -> "ScriptDirectory":
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -42,14 +52,23 @@ def known_revisions() -> set[str]:
 
 
 def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    """The revision stamped in the database (None for a new, empty one)."""
+    try:
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).fetchall()
+    except OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+    if len(rows) > 1:
+        raise StoreVersionError(f"database has several schema versions stamped ({[r[0] for r in rows]}); it is inconsistent")
+    return rows[0][0] if rows else None
 
 
 def check_revision(current: str | None, db_label: str) -> bool:
     """True when `current` needs upgrading; raises for a schema newer than this code."""
-    head = head_revision()
-    if current == head:
+    if current == SCHEMA_HEAD:
         return False
+    head = head_revision()
     if current is not None and current not in known_revisions():
         raise StoreVersionError(
             f"database {db_label} has schema version {current}, newer than the newest this StageStudio "
@@ -60,6 +79,8 @@ def check_revision(current: str | None, db_label: str) -> bool:
 
 def upgrade(connection: Connection, target: str = "head") -> None:
     """Bring the schema on `connection` (inside a transaction) up to `target`."""
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, target)
