@@ -132,8 +132,10 @@ class BagelConfig:
         llm: dict[str, Any],
         vit: dict[str, Any],
         bagel: dict[str, Any] | None = None,
+        derived: dict[str, Any] | None = None,
     ) -> "BagelConfig":
         bagel = dict(bagel or {})
+        derived = dict(derived or {})
         vae = bagel.get("vae_config", {})
         return cls(
             llm=LlmConfig.from_json_dict(llm),
@@ -144,6 +146,7 @@ class BagelConfig:
             vae_downsample=int(vae.get("downsample", 8)),
             latent_channels=int(vae.get("z_channels", 16)),
             connector_act=str(bagel.get("connector_act", "gelu_pytorch_tanh")),
+            timestep_frequency_size=int(derived.get("timestep_embedder_frequency_size", 256)),
         )
 
     @classmethod
@@ -157,11 +160,17 @@ class BagelConfig:
         llm = json.loads((folder / "llm_config.json").read_text())
         vit = json.loads((folder / "vit_config.json").read_text())
         bagel: dict[str, Any] | None = None
+        derived: dict[str, Any] | None = None
         bagel_path = folder / "bagel_config.json"
         if bagel_path.is_file():
             raw = json.loads(bagel_path.read_text())
             bagel = raw.get("bagel_config", raw)
-        return cls.from_dicts(llm, vit, bagel)
+            derived = raw.get("derived")
+        if bagel is not None and bagel.get("connector_act", "gelu_pytorch_tanh") != "gelu_pytorch_tanh":
+            raise ValueError(f"unsupported connector activation {bagel['connector_act']!r}")
+        if bagel is not None and bagel.get("interpolate_pos", False):
+            raise ValueError("interpolate_pos=True is not supported (BAGEL-7B-MoT uses extrapolated ViT ids)")
+        return cls.from_dicts(llm, vit, bagel, derived)
 
     @classmethod
     def bagel_7b_mot(cls) -> "BagelConfig":

@@ -15,6 +15,7 @@ fixtures reproduce from their seeds:
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -62,6 +63,18 @@ class InterleaveResult:
     think_text: str | None = None
 
 
+@contextmanager
+def oom_guard(what: str):
+    """Turn a CUDA out-of-memory error into an actionable `BackendError`."""
+    try:
+        yield
+    except torch.cuda.OutOfMemoryError as exc:
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        raise BackendError(f"out of GPU memory while {what}: try a smaller image size, fewer context images, "
+                           "or a lower-precision mode (bf16 -> int8 -> nf4)") from exc
+
+
 class InterleavedInferencer:
     """High-level API over `BagelModel` + VAE + tokenizer + image transforms."""
 
@@ -88,7 +101,8 @@ class InterleavedInferencer:
 
     @torch.no_grad()
     def _append(self, ctx: Context, block: LlmBlock, segment: Segment, rope_advance: int) -> Context:
-        _, new_kv = self.model.run_block(block, ctx.cache.as_past())
+        with oom_guard(f"adding a {segment.kind} block of {block.length} entries to the context"):
+            _, new_kv = self.model.run_block(block, ctx.cache.as_past())
         return ctx.with_block(new_kv, segment, rope_advance)
 
     def append_text(self, ctx: Context, text: str, token_ids: Sequence[int] | None = None) -> Context:
@@ -194,7 +208,8 @@ class InterleavedInferencer:
         for _ in range(max_length):
             fed.append(token)
             block = self.model.text_block(torch.tensor([token], dtype=torch.long), position)
-            hidden, new_kv = self.model.run_block(block, past)
+            with oom_guard("decoding text"):
+                hidden, new_kv = self.model.run_block(block, past)
             past = new_kv if past is None else [
                 (torch.cat([k, nk.to(k.dtype)]), torch.cat([v, nv.to(v.dtype)])) for (k, v), (nk, nv) in zip(past, new_kv)
             ]
@@ -270,14 +285,11 @@ class InterleavedInferencer:
             query = self.query_block(x_t, t, pos, 0)  # shared by every branch
             return {b: self.branch_velocity(contexts[b], query) for b in branches}
 
-        try:
+        with oom_guard(f"generating a {W}x{H} image"):
             x = sampler.sample(velocity_fn, x0, settings, progress=progress, cancel=cancel)
             cfg = self.model.config
             latent = latents.unpatchify(x.float(), h, w, cfg.latent_patch_size, cfg.latent_channels)
             decoded = self.vae.decode(latent)
-        except torch.cuda.OutOfMemoryError as exc:
-            raise BackendError(f"out of GPU memory generating a {W}x{H} image: try a smaller size "
-                               "or a lower-precision mode (int8, nf4)") from exc
         pixels = self.vae.to_uint8(decoded)[0]
         return ImageResult(Image.fromarray(pixels.numpy()), x, latent, decoded.float())
 

@@ -275,6 +275,12 @@ class LoadedBagel:
     precision: str
     device: torch.device
 
+    def inferencer(self, transforms=None):
+        """An `InterleavedInferencer` over this checkpoint (real BAGEL image transforms by default)."""
+        from .inferencer import InterleavedInferencer
+
+        return InterleavedInferencer(self.model, self.tokenizer, self.vae, transforms)
+
 
 def _vae_params(folder: Path):
     from .vae import REAL_FLUX_VAE_PARAMS, FluxVAEParams

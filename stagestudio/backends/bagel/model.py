@@ -72,7 +72,7 @@ class BagelModel(nn.Module):
         self.vit_model = SiglipVisionModel(vit)
         self.connector = MLPConnector(vit.hidden_size, llm.hidden_size)
         self.vit_pos_embed = SinCosPositionTable(config.vit_max_num_patch_per_side, llm.hidden_size)
-        self.time_embedder = TimestepEmbedder(llm.hidden_size)
+        self.time_embedder = TimestepEmbedder(llm.hidden_size, config.timestep_frequency_size)
         self.vae2llm = nn.Linear(config.patch_latent_dim, llm.hidden_size)
         self.llm2vae = nn.Linear(llm.hidden_size, config.patch_latent_dim)
         self.latent_pos_embed = SinCosPositionTable(config.max_latent_size, llm.hidden_size)

@@ -32,9 +32,14 @@ class BagelTokenizer:
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> "BagelTokenizer":
-        from transformers import AutoTokenizer
+        from transformers import AutoTokenizer, Qwen2Tokenizer
 
-        hf = AutoTokenizer.from_pretrained(str(tokenizer_folder(folder)), local_files_only=True)
+        where = str(tokenizer_folder(folder))
+        try:
+            hf = AutoTokenizer.from_pretrained(where, local_files_only=True)
+        except (ValueError, OSError, KeyError):
+            # A checkpoint's own config.json (model_type "bagel") can confuse AutoTokenizer.
+            hf = Qwen2Tokenizer.from_pretrained(where, local_files_only=True)
         ids = {}
         unk = getattr(hf, "unk_token_id", None)
         for token in (BOS, EOS, START_OF_IMAGE, END_OF_IMAGE):
