@@ -156,3 +156,13 @@ def test_cli_score_cases(cases_path: Path, tmp_path: Path, capsys) -> None:
     assert "MISMATCH pub-so-000" in out and out.strip().endswith("agreement: 0/1 (0.0%)")
 
     assert cli_main(["eval", "score-cases", str(tmp_path / "missing.jsonl")]) == 2
+
+
+def test_case_colour_falls_back_to_logits_argmax(cases_path: Path) -> None:
+    for line in cases_path.read_text().splitlines():
+        data = json.loads(line)
+        for items in data["detections"].values():
+            for item in items:
+                del item["color"]
+        case = geneval.parse_scoring_case(data)
+        assert geneval.run_scoring_case(case).agrees, case.id

@@ -426,6 +426,16 @@ def _rect_mask(rect: Sequence[int], size: tuple[int, int]) -> np.ndarray:
     return mask
 
 
+def _case_color(item: Mapping[str, Any]) -> str:
+    """The injected colour answer: `color`, else the argmax of `color_logits` (COLORS order)."""
+    if item.get("color"):
+        return str(item["color"])
+    logits = item.get("color_logits")
+    if logits is not None and len(logits) == len(COLORS):
+        return COLORS[int(np.argmax(np.asarray(logits, dtype=np.float64)))]
+    return ""
+
+
 def parse_scoring_case(data: Mapping[str, Any]) -> ScoringCase:
     try:
         size = (int(data["image_size"][0]), int(data["image_size"][1]))
@@ -441,7 +451,7 @@ def parse_scoring_case(data: Mapping[str, Any]) -> ScoringCase:
                     mask = _rect_mask(mask_spec["rect"], size)
                 box = tuple(float(v) for v in item["box"])
                 detections[class_name].append(ObjectDetection(box, float(item["score"]), mask))
-                colors[class_name].append(str(item.get("color", "")))
+                colors[class_name].append(_case_color(item))
         return ScoringCase(
             id=str(data["id"]),
             tag=str(data["tag"]),
