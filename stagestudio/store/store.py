@@ -141,7 +141,13 @@ class SessionStore:
         stored = None
         if png is not None:
             assert isinstance(event, SketchReady) and event.image is not None
-            stored = self.images.put_png(png, event.image.width, event.image.height)
+            try:
+                stored = self.images.put_png(png, event.image.width, event.image.height)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot write the sketch image into {self.images.root}: {exc.strerror or exc}; "
+                    f"everything before this stage is saved and the session can be resumed"
+                ) from exc
             event.image_sha256 = stored.sha256
         payload = dump_event(event)
         planned = planned_graph.model_dump(mode="json") if planned_graph is not None else None
