@@ -24,7 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-steps", type=int, default=8)
     p.add_argument("--error-rate", type=float, default=None, help="sketchbook: simulated mistake rate (default 0.3)")
     p.add_argument("--model", default=None, help="bagel: hub repo id or local folder of the weights")
-    p.add_argument("--precision", default=None, help="bagel: bf16 | nf4 | int8 | fp32")
+    p.add_argument("--precision", default=None, help="bagel: nf4 (default) | int8 | bf16 | fp32")
+    p.add_argument("--resolution", type=int, default=None, help="bagel: image side in pixels (default 1024)")
+    p.add_argument("--timesteps", type=int, default=None, help="bagel: denoising schedule points (default 50)")
+    p.add_argument("--inspector", default=None, help="bagel: vqa (default) | detector | both")
     p.add_argument("--quiet", action="store_true", help="print only where the output went")
     p.set_defaults(func=cmd_run)
 
@@ -41,15 +44,22 @@ def backend_settings(args: argparse.Namespace) -> dict:
             settings["model"] = args.model
         if args.precision:
             settings["precision"] = args.precision
+        if args.resolution:
+            settings["resolution"] = args.resolution
+        if args.timesteps:
+            settings["num_timesteps"] = args.timesteps
+        if args.inspector:
+            settings["inspector"] = args.inspector
     return settings
 
 
 def make_engine(args: argparse.Namespace) -> LoopEngine:
+    from stagestudio.backends.base import BackendError
     from stagestudio.backends.registry import UnknownBackendError, create_backend
 
     try:
         backend = create_backend(args.backend, **backend_settings(args))
-    except UnknownBackendError as exc:
+    except (UnknownBackendError, BackendError) as exc:
         raise CliError(str(exc)) from exc
     return LoopEngine(backend)
 
