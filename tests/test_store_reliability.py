@@ -332,3 +332,18 @@ def test_two_threads_share_one_store(tmp_path):
         assert record.status == "completed" and record.step_count == 5
         assert store.event_payloads(record.id) == [e.to_json_dict() for e in events]
     store.close()
+
+
+def test_writer_lock_marks_a_live_writer_and_vanishes_after(tmp_path):
+    from stagestudio.store.locks import WriterLock, writer_alive
+
+    lock = WriterLock(tmp_path, "abc123").acquire()
+    assert writer_alive(tmp_path, "abc123") and not writer_alive(tmp_path, "other")
+    with pytest.raises(SessionBusyError):
+        WriterLock(tmp_path, "abc123").acquire()  # a second writer, even in this process
+    lock.release()
+    assert not writer_alive(tmp_path, "abc123") and not (tmp_path / "abc123.lock").exists()
+    with WriterLock(tmp_path, "abc123"):
+        assert writer_alive(tmp_path, "abc123")
+    with pytest.raises(ValueError):
+        WriterLock(tmp_path, "../escape")

@@ -37,28 +37,43 @@ class WriterLock:
         self._fd: int | None = None
 
     def acquire(self) -> "WriterLock":
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise StoreReadOnlyError(f"cannot create writer lock {self.path}: {exc.strerror}") from exc
-        if fcntl is not None:
+        while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                raise SessionBusyError(
-                    f"session {self.session_id} is being written by another live process; "
-                    f"wait for it to finish (or stop it) first"
-                ) from None
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise StoreReadOnlyError(f"cannot create writer lock {self.path}: {exc.strerror}") from exc
+            if fcntl is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    os.close(fd)
+                    raise SessionBusyError(
+                        f"session {self.session_id} is being written by another live process; "
+                        f"wait for it to finish (or stop it) first"
+                    ) from None
+            # The previous holder unlinks the file when it is done; if that happened between
+            # our open() and flock(), we hold a lock on a file nobody else can see: retry.
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
         return self
 
     def release(self) -> None:
+        """Drop the lock and remove the file (a missing file also reads as 'no writer')."""
         if self._fd is not None:
             fd, self._fd = self._fd, None
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)

@@ -27,7 +27,7 @@ from stagestudio.loop.events import Event, SessionStarted, SketchReady, event_fr
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
 from stagestudio.store.db import BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_S, Database
-from stagestudio.store.errors import SessionBusyError, SessionNotFoundError, StoreError
+from stagestudio.store.errors import SessionBusyError, SessionNotFoundError, StoreError, StoreReadOnlyError
 from stagestudio.store.images import ImageStore, encode_png
 from stagestudio.store.locks import WriterLock, remove_lock_file, writer_alive
 from stagestudio.store.models import AttemptRow, EventRow, ImageRow, InterventionRow, SessionRow, StepRow
@@ -125,8 +125,6 @@ class SessionStore:
     # --- writing (used by SessionRecorder) ------------------------------------------------
     def acquire_writer(self, session_id: str) -> WriterLock:
         if self.read_only:
-            from stagestudio.store.errors import StoreReadOnlyError
-
             raise StoreReadOnlyError(f"database {self.path} is read-only; cannot record session {session_id}")
         return WriterLock(self.lock_dir, session_id).acquire()
 
