@@ -3,6 +3,7 @@ post-processing (masks -> boxes, padding, box scaling), class mapping, threshold
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -392,3 +393,22 @@ def test_clip_loads_from_a_local_folder(clip_parts, tmp_path: Path) -> None:
     assert torch.allclose(loaded.text_columns("dog"),
                           ClipColorClassifier(*clip_parts, device="cpu").text_columns("dog"),
                           atol=1e-5)
+
+
+def test_mask2former_and_clip_score_a_geneval_folder(tiny_mask2former, clip, tmp_path) -> None:
+    from stagestudio.eval import harness
+
+    folder = tmp_path / "00000"
+    (folder / "samples").mkdir(parents=True)
+    meta = {"tag": "colors", "include": [{"class": "computer mouse", "count": 1, "color": "red"}],
+            "prompt": "a photo of a red computer mouse"}
+    (folder / "metadata.jsonl").write_text(json.dumps(meta) + "\n")
+    two_colour_image().save(folder / "samples" / "0000.png")
+    detector = Mask2FormerDetector(tiny_mask2former, tiny_mask2former_processor(), device="cpu")
+    rows = harness.score_geneval_folder(tmp_path, harness.Mask2FormerModels(detector, clip,
+                                                                            min_score=0.0))
+    (row,) = rows
+    assert row["filename"] == "00000/samples/0000.png" and row["tag"] == "colors"
+    # Random weights: whatever the verdict, it must be one of GenEval's reasons for this prompt.
+    assert row["correct"] or row["reason"].startswith(("expected computer mouse>=1, found 0",
+                                                       "expected red computer mouse>=1, found 0 red"))
