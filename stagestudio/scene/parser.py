@@ -678,6 +678,7 @@ class _State:
     relations: list[tuple[str, str, str]] = field(default_factory=list)
     placements: list[tuple[str, str]] = field(default_factory=list)  # (object id, predicate)
     dropped: list[str] = field(default_factory=list)
+    seen_predicates: list[str] = field(default_factory=list)
 
     def get(self, object_id: str) -> _Object:
         return next(o for o in self.objects if o.id == object_id)
@@ -824,6 +825,7 @@ def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> 
         if not isinstance(item, _Rel):
             continue
         phrase = item.phrase
+        state.seen_predicates.append(phrase.predicate)
         in_clause = [r for r in resolved[clause_start:k] if kept(r)]
         in_sentence_before = [r for r in resolved[:k] if kept(r)]
         following = [(m, r) for m, r in enumerate(resolved) if m > k and kept(r)]
@@ -979,6 +981,21 @@ def _attributes(modifiers: list[str]) -> ObjectAttributes:
 # --------------------------------------------------------------------------------------------
 # Public entry point
 # --------------------------------------------------------------------------------------------
+def _nothing_found_message(prompt: str, state: _State) -> str:
+    """Say what was read, so the user sees why nothing counted as an object."""
+    understood: list[str] = []
+    scene_words = sorted(set(state.dropped))
+    if scene_words:
+        understood.append(f"scene or detail words ({', '.join(scene_words)}), which are not objects to draw")
+    relations = sorted(set(state.seen_predicates))
+    if relations:
+        understood.append(f"the relation(s) {', '.join(repr(r) for r in relations)} with nothing to relate")
+    what = ("understood " + "; ".join(understood)) if understood else "found no noun that names an object"
+    shown = prompt.strip() if len(prompt.strip()) <= 60 else prompt.strip()[:57] + "..."
+    return (f"no recognisable object in the prompt {shown!r}: {what}. "
+            "Name what to draw, e.g. 'a photo of a dog' or 'a red car left of a cat'.")
+
+
 def parse_prompt(prompt: str) -> SceneGraph:
     """Parse an English prompt into a scene graph (objects in mention order, ids o1, o2, ...)."""
     if not isinstance(prompt, str):
@@ -996,12 +1013,7 @@ def parse_prompt(prompt: str) -> SceneGraph:
     _pair_placements(state)
     _drop_vague_duplicates(state)
     if not state.objects:
-        understood = sorted(set(state.dropped))
-        detail = (f"understood only scene words ({', '.join(understood)}), which are not objects"
-                  if understood else "found no noun that names an object")
-        raise PromptError(
-            f"no recognisable object in the prompt: {detail}. Name what to draw, e.g. 'a photo of a dog'."
-        )
+        raise PromptError(_nothing_found_message(prompt, state))
     objects = [
         SceneObject(id=o.id, name=o.name, count=o.count, attributes=_attributes(o.modifiers))
         for o in state.objects
