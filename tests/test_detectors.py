@@ -35,6 +35,19 @@ WORDS = sorted(
 )
 
 
+def image_processor_class(model: str, name: str):
+    """The PIL-backed image processor (transformers 5 without torchvision), else the classic."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"transformers.models.{model}.image_processing_pil_{model}")
+        return getattr(module, f"{name}Pil")
+    except (ImportError, AttributeError):
+        import transformers
+
+        return getattr(transformers, name)
+
+
 def tiny_tokenizer():
     from tokenizers import Tokenizer, models, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
@@ -64,7 +77,7 @@ def tiny_text_config(vocab_size: int) -> dict:
 @pytest.fixture(scope="module")
 def clip_parts():
     from transformers import CLIPConfig, CLIPModel
-    from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
+    CLIPImageProcessorPil = image_processor_class("clip", "CLIPImageProcessor")
 
     tokenizer = tiny_tokenizer()
     config = CLIPConfig(
@@ -184,9 +197,7 @@ ID2LABEL = {0: "person", 1: "mouse", 2: "remote", 3: "keyboard", 4: "dining tabl
 
 
 def tiny_mask2former_processor():
-    from transformers.models.mask2former.image_processing_pil_mask2former import (
-        Mask2FormerImageProcessorPil,
-    )
+    Mask2FormerImageProcessorPil = image_processor_class("mask2former", "Mask2FormerImageProcessor")
 
     return Mask2FormerImageProcessorPil(size={"shortest_edge": 64, "longest_edge": 96},
                                         size_divisor=32)
@@ -302,7 +313,7 @@ def test_mask2former_postprocessing_maps_classes_crops_padding_and_scores(
 @pytest.fixture(scope="module")
 def tiny_owl():
     from transformers import Owlv2Config, Owlv2ForObjectDetection
-    from transformers.models.owlv2.image_processing_pil_owlv2 import Owlv2ImageProcessorPil
+    Owlv2ImageProcessorPil = image_processor_class("owlv2", "Owlv2ImageProcessor")
 
     tokenizer = tiny_tokenizer()
     config = Owlv2Config(
