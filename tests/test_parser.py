@@ -145,6 +145,8 @@ PARAPHRASES = [
     ("a sleeping cat under a parked car and a flying bat", [("bat", 1, None), ("car", 1, None), ("cat", 1, None)],
      {("cat", "below", "car")}),
     ("an image depicting cats and a pair of glasses", [("cat", 2, None), ("glasses", 1, None)], set()),
+    ("a cow in a vibrant blue hue next to a dog of brown colour", [("cow", 1, "blue"), ("dog", 1, "brown")],
+     {("cow", "next to", "dog")}),
 ]
 
 
@@ -277,3 +279,28 @@ def test_mismatch_reasons_name_the_difference():
     assert not ok and reason == "extra object(s): 1 cup"
     ok, reason = graph_matches_include(parse_prompt("a cat next to a dog"), line)
     assert not ok and reason == "extra relation(s): cat next to dog"
+
+
+def test_definite_reference_picks_the_described_namesake():
+    graph = parse_prompt("A red car and a blue car. The red car is left of the blue car.")
+    red, blue = graph.objects
+    assert (red.attributes.color, blue.attributes.color) == ("red", "blue")
+    assert [(r.subject, r.predicate, r.object) for r in graph.relations] == [(red.id, "left of", blue.id)]
+
+
+def test_report_text_and_json_forms():
+    lines = [
+        {"tag": "colors", "include": [{"class": "car", "count": 1, "color": "red"}], "prompt": "a red car"},
+        {"tag": "colors", "include": [{"class": "car", "count": 1, "color": "blue"}], "prompt": "a red car"},
+        {"tag": "single_object", "include": [{"class": "cat", "count": 1}], "prompt": "a photo of"},
+    ]
+    report = evaluate_planner(lines)
+    assert (report.matched, report.total) == (1, 3)
+    assert report.per_tag["colors"].matched == 1 and report.per_tag["single_object"].matched == 0
+    text = report.to_text()
+    assert "colors" in text and "overall" in text and "33.3%" in text
+    assert "parse error" in text and "missing object(s): 1 blue car; extra object(s): 1 red car" in text
+    data = json.loads(report.to_json())
+    assert data["rate"] == pytest.approx(1 / 3)
+    assert [m["line"] for m in data["mismatches"]] == [2, 3]
+    assert data["mismatches"][1]["reason"].startswith("parse error: no recognisable object")

@@ -34,10 +34,10 @@ def _expected_relations(include: list[dict[str, Any]]) -> list[tuple[int, str, i
     return rels
 
 
-def _describe_clause(clause: dict[str, Any]) -> str:
-    key = _clause_key(clause)
-    color = f"{key[2]} " if key[2] else ""
-    return f"{key[1]} {color}{key[0]}"
+def _describe_key(key: tuple[str, int, str | None]) -> str:
+    """'1 blue car', '3 bus' (class names stay exactly as GenEval spells them)."""
+    name, count, color = key
+    return f"{count} {color + ' ' if color else ''}{name}"
 
 
 def _normalise(triple: tuple[str, str, str]) -> tuple[str, str, str]:
@@ -73,9 +73,9 @@ def graph_matches_include(graph: SceneGraph, metadata_line: dict[str, Any], *,
     if missing or extra:
         parts = []
         if missing:
-            parts.append("missing object(s): " + ", ".join(f"{c} {n}" + (f" ({col})" if col else "") for n, c, col in missing))
+            parts.append("missing object(s): " + ", ".join(_describe_key(k) for k in missing))
         if extra:
-            parts.append("extra object(s): " + ", ".join(f"{c} {n}" + (f" ({col})" if col else "") for n, c, col in extra))
+            parts.append("extra object(s): " + ", ".join(_describe_key(k) for k in extra))
         return False, "; ".join(parts)
 
     want_rels = _expected_relations(include)

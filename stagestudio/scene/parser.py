@@ -387,6 +387,8 @@ class _Adjectives:
     """Attribute words not followed by a noun: "the cat is white", "red in colour"."""
 
     words: list[str]
+    # from "in a bright blue hue" / "of blue colour": belongs to the object even after a preposition
+    colour_phrase: bool = False
 
 
 _Item = _NounPhrase | _Rel | _Break | _Prep | _Possessive | _Adjectives
@@ -638,6 +640,12 @@ def _scan(tokens: list[str]) -> list[_Item]:
             items.append(_Adjectives([tokens[end + 1]]))
             i = end + 2
             continue
+        if (isinstance(phrase_item, _NounPhrase) and phrase_item.head in _COLOUR_NOUNS
+                and any(w in lx.COLOR_WORDS or _hyphen_colour(w) for w in phrase_item.modifiers)):
+            # "a cow in a vibrant blue hue": the colour is the object's
+            items.append(_Adjectives(phrase_item.modifiers, colour_phrase=True))
+            i = end
+            continue
         if phrase_item is not None:
             items.append(phrase_item)
             i = end
@@ -749,7 +757,9 @@ def _resolve_phrase(np_: _NounPhrase, state: _State, counter: list[int], *, deta
     if refers_back:
         same = [o for o in state.objects if o.name == np_.head]
         if same:
-            target = max(same, key=lambda o: o.mention)
+            # "the blue car" picks the blue one of two cars; otherwise the latest mentioned
+            described = [o for o in same if np_.modifiers and set(np_.modifiers) <= set(o.modifiers)]
+            target = max(described or same, key=lambda o: o.mention)
             for word in np_.modifiers:
                 if word not in target.modifiers:
                     target.modifiers.append(word)
@@ -813,7 +823,8 @@ def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> 
             continue
         if isinstance(item, _Adjectives):
             prev = resolved[k - 1] if k > 0 else None
-            if isinstance(prev, _Prep) or (isinstance(prev, _Rel) and not prev.phrase.needs_class_object):
+            if not item.colour_phrase and (
+                    isinstance(prev, _Prep) or (isinstance(prev, _Rel) and not prev.phrase.needs_class_object)):
                 continue  # "with mustard", "of gold": a detail, not the object's colour
             before = [r for r in resolved[:k] if kept(r)]
             after = [r for r in resolved[k + 1:] if kept(r)]
