@@ -325,3 +325,13 @@ def test_sketchbook_session_reruns_identically(store):
 def test_schema_head_constant_matches_the_migrations():
     assert migrations.SCHEMA_HEAD == migrations.head_revision()
     assert migrations.known_revisions() == {"0001", "0002"}
+
+
+def test_fork_with_an_edited_graph_keeps_both_graphs(store):
+    parent = record_run(store, backend=StoreTestBackend(objects=2), seed=5)[0].session_id
+    edited = make_graph(3)  # a person added an object
+    events = list(fork_session(store, parent, 2, graph=edited, backend=StoreTestBackend(objects=3)))
+    record = store.load_session(events[0].session_id)
+    assert record.graph_planned == store.load_session(parent).graph_planned == make_graph(2)
+    assert record.graph_edited == edited and record.graph == edited
+    assert [s.index for s in record.steps] == [0, 1, 2] and record.steps[2].step.object_ids == ["o3"]

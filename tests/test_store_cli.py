@@ -147,3 +147,22 @@ def test_corrupt_database_is_a_clean_error(tmp_path, capsys):
     assert cli("list", "--db", str(path)) == 2
     assert "is not a SQLite database" in capsys.readouterr().out
     assert path.read_text() == "not a database"
+
+
+def test_fork_with_graph_file(db, tmp_path, capsys):
+    from store_support import make_graph
+
+    sid = ids(db)[0]
+    graph_file = tmp_path / "graph.json"
+    edited = make_graph(3)
+    edited.objects[2].name = "lamp"  # a person renamed the third object; step 2 is redone
+    graph_file.write_text(edited.to_json())
+    assert cli("fork", sid, "--from-step", "2", "--graph", str(graph_file), "--db", db, "--quiet") == 0
+    fork = capsys.readouterr().out.strip()
+    with open_store(db) as store:
+        record = store.load_session(fork)
+        assert record.graph_edited == edited and record.step_count == 3
+        assert record.steps[2].step.instruction == "Add the lamp."
+    graph_file.write_text("{broken")
+    assert cli("fork", sid, "--from-step", "3", "--graph", str(graph_file), "--db", db) == 2
+    assert "cannot use scene graph" in capsys.readouterr().out

@@ -55,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("id")
     p.add_argument("--from-step", type=int, required=True, metavar="K", help="first step to redo (0-based; steps before it are shared)")
     p.add_argument("--instruction", default=None, help="replace step K's instruction")
+    p.add_argument("--graph", default=None, metavar="FILE", help="run on with this edited scene graph (JSON)")
     p.add_argument("--quiet", action="store_true", help="print only the new session id")
     p.set_defaults(func=cmd_fork)
 
@@ -198,7 +199,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         if record.interventions:
             print("\ninterventions:")
             for i in record.interventions:
-                print(f"  #{i.seq} {i.kind} step {i.step_index} attempt {i.attempt}: {i.before} -> {i.after}")
+                where = "" if i.step_index is None else f" step {i.step_index}" + ("" if i.attempt is None else f" attempt {i.attempt}")
+                change = f": {i.before} -> {i.after}" if (i.before or i.after) else ""
+                stale = " (on a step re-planned after a resume)" if i.abandoned else ""
+                print(f"  #{i.seq} {i.kind}{where}{change}{stale}")
         if record.abandoned_steps:
             print(f"\n{len(record.abandoned_steps)} partial step(s) were re-planned after a resume (kept in the event log)")
         if record.last_error:
@@ -266,8 +270,19 @@ def cmd_rerun(args: argparse.Namespace) -> int:
 def cmd_fork(args: argparse.Namespace) -> int:
     from stagestudio.store import fork_session
 
+    graph = None
+    if args.graph:
+        from stagestudio.scene.graph import SceneGraph, SceneGraphError
+
+        try:
+            graph = SceneGraph.from_json(Path(args.graph).read_text(encoding="utf-8"))
+            graph.validate_graph()
+        except (OSError, ValueError, SceneGraphError) as exc:
+            raise CliError(f"cannot use scene graph {args.graph}: {exc}") from exc
+
     def body(store) -> int:
-        last = _print_events(fork_session(store, args.id, args.from_step, instruction=args.instruction), args.quiet)
+        events = fork_session(store, args.id, args.from_step, instruction=args.instruction, graph=graph)
+        last = _print_events(events, args.quiet)
         if last is None:
             raise CliError("the fork produced no events")
         print(last.session_id)
