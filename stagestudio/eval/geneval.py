@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -538,5 +538,3 @@ def no_colors(
 ) -> list[str]:
     raise RuntimeError(f"no colour classifier configured (asked about {class_name})")
 
-
-ColorClassifierFn = Callable[[Image.Image | None, str, Sequence[KeptDetection]], list[str]]

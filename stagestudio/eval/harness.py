@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,9 +118,11 @@ class LoopGenerator:
         self.mode = mode
         driven = OneShotBackend(backend) if mode == "oneshot" else backend
         self.engine = LoopEngine(driven)
-        self._config = (lambda seed: RunConfig(seed=seed, max_refines=0, max_steps=1)) \
-            if mode == "oneshot" else \
-            (lambda seed: RunConfig(seed=seed, max_refines=max_refines, max_steps=max_steps))
+        # One-shot: a single step and no refinement; staged: the loop's own limits.
+        self._limits = {"max_refines": 0, "max_steps": 1} if mode == "oneshot" else \
+            {"max_refines": max_refines, "max_steps": max_steps}
+        RunConfig(**self._limits)  # reject bad limits now rather than at the first prompt
+        self._run_config = RunConfig
 
     def settings(self) -> dict[str, Any]:
         return self.engine.backend.settings()
@@ -134,7 +137,8 @@ class LoopGenerator:
         images: dict[tuple[int, int], Image.Image] = {}
         canvas: Image.Image | None = None
         result = Generation(None, "failed")
-        for event in self.engine.run(prompt, graph=graph, config=self._config(seed)):
+        config = self._run_config(seed=seed, **self._limits)
+        for event in self.engine.run(prompt, graph=graph, config=config):
             kind = event.type
             if kind == "sketch_ready" and event.image is not None:
                 images[(event.step_index, event.attempt)] = event.image
@@ -293,17 +297,19 @@ def generate_wise(
 # --------------------------------------------------------------------------- GenEval scoring
 
 
-class GenevalModels:
+class GenevalModels(ABC):
     """What the scorer needs from models for one image: per-class detections (GenEval class
     names) and a colour classifier for them."""
 
     name = "models"
 
+    @abstractmethod
     def detections(self, image: Image.Image, metadata: dict[str, Any]) -> dict[str, list[Any]]:
-        raise NotImplementedError
+        """Raw per-class detections (`geneval.ObjectDetection`) for one image."""
 
-    def colors(self) -> Any:  # a geneval.ColorClassifier
-        raise NotImplementedError
+    @abstractmethod
+    def colors(self) -> Any:
+        """The `geneval.ColorClassifier` for the detections last returned."""
 
 
 class Mask2FormerModels(GenevalModels):
