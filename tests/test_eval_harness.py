@@ -196,7 +196,16 @@ def test_cli_generate_and_score(tmp_path: Path, monkeypatch, capsys, shared_dir)
     assert (out / "results.json").is_file() and (out / "report.md").is_file()
     assert (out / "report.html").is_file()
     assert cli_main(["eval", "geneval", "--tags", "nonsense", "--out", str(out)]) == 2
+    assert cli_main(["eval", "score", str(out), "--options", "threshold=high"]) == 2
+    assert eval_cli.scoring_config(["max_objects=4", "threshold=0.5"]) == (
+        harness_config(max_objects=4, threshold=0.5))
     assert cli_main(["eval", "score", str(tmp_path / "nothing")]) == 2
+
+
+def harness_config(**kw):
+    from stagestudio.eval.geneval import ScoringConfig
+
+    return ScoringConfig(**kw)
 
 
 def test_wise_generation_and_summary(tmp_path: Path, shared_dir, capsys) -> None:

@@ -62,6 +62,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     score.add_argument("--device", default=None, help="cuda or cpu (default: cuda if available)")
     score.add_argument("--allow-download", action="store_true",
                        help="fetch missing weights from the Hugging Face hub")
+    score.add_argument("--options", nargs="+", default=[], metavar="KEY=VALUE",
+                       help="GenEval evaluator options: threshold, counting_threshold, "
+                       "max_objects, max_overlap, position_threshold (defaults 0.3, 0.9, 16, "
+                       "1.0, 0.1)")
     score.set_defaults(func=run_score)
 
     wise_gen = sub.add_parser(
@@ -127,7 +131,7 @@ def shared_dir() -> Path:
 
 
 def _progress_bar(total: int, desc: str):
-    """A tqdm bar on a terminal, plain periodic lines otherwise; returns (update, close)."""
+    """A tqdm bar on stderr (plain lines on stdout if tqdm is missing); returns (update, close)."""
     try:
         from tqdm import tqdm
     except ImportError:  # tqdm is a runtime dependency, but a bar is not worth failing for
@@ -246,6 +250,23 @@ def _scoring_models(args: argparse.Namespace) -> harness.GenevalModels:
     return harness.Mask2FormerModels(detector, colors)
 
 
+def scoring_config(options: list[str]) -> geneval.ScoringConfig:
+    """A ScoringConfig from GenEval-style KEY=VALUE options."""
+    fields = {"threshold": float, "counting_threshold": float, "max_objects": int,
+              "max_overlap": float, "position_threshold": float}
+    values: dict[str, float | int] = {}
+    for option in options:
+        key, sep, raw = option.partition("=")
+        if not sep or key not in fields:
+            raise CliError(f"bad option {option!r}; use KEY=VALUE with KEY one of "
+                           f"{', '.join(fields)}")
+        try:
+            values[key] = fields[key](raw)
+        except ValueError:
+            raise CliError(f"option {key} needs a number, got {raw!r}") from None
+    return geneval.ScoringConfig(**values)
+
+
 def run_score(args: argparse.Namespace) -> int:
     folders = [Path(f) for f in args.folders]
     if len(folders) > 2:
@@ -254,13 +275,14 @@ def run_score(args: argparse.Namespace) -> int:
         if not folder.is_dir() or not harness.geneval_samples(folder):
             raise CliError(f"{folder} is not a GenEval image folder "
                            "(expected <index>/metadata.jsonl and <index>/samples/*.png)")
+    config = scoring_config(args.options)
     models = _scoring_models(args)
     runs = []
     for folder in folders:
         total = sum(len(p[2]) for p in harness.geneval_samples(folder))
         update, close = _progress_bar(total, f"score {folder.name}")
         try:
-            rows = harness.score_geneval_folder(folder, models, progress=update)
+            rows = harness.score_geneval_folder(folder, models, config=config, progress=update)
         finally:
             close()
         run = report.ScoredRun(report.run_label(folder), folder, rows, detector=models.name)
