@@ -72,7 +72,7 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
             "schnauzer", "shih tzu", "pomeranian", "boxer dog", "sheltie", "mastiff", "great dane",
             "pit bull", "pitbull", "whippet", "setter", "pointer dog", "samoyed", "akita",
             "shiba inu", "basset hound", "bloodhound"),
-    "horse": ("pony", "foal", "stallion", "mare", "colt", "filly", "steed", "mustang", "stallion"),
+    "horse": ("pony", "foal", "stallion", "mare", "colt", "filly", "steed", "mustang"),
     "sheep": ("lamb", "ram", "ewe", "lambkin"),
     "cow": ("cattle", "bull", "calf", "ox", "heifer", "bullock", "dairy cow", "steer"),
     "elephant": ("baby elephant", "calf elephant", "pachyderm"),
@@ -304,7 +304,7 @@ COMMON_ADJECTIVES: frozenset[str] = frozenset(
      "vibrant", "faded", "worn", "weathered", "tattered", "sturdy", "delicate", "heavy", "fat",
      "thin", "skinny", "chubby", "slim", "electric", "digital", "classic", "retro", "toy",
      "realistic", "cartoon", "red-and-white", "black-and-white", "stuffed", "hairy", "spotty",
-     "majestic", "graceful", "proud", "tired", "hungry", "lazy", "alert", "quiet", "noisy"})
+     "graceful", "proud", "tired", "hungry", "lazy", "alert", "quiet", "noisy"})
 
 # GenEval's ten number words and beyond; digits are read directly.
 NUMBER_WORDS: dict[str, int] = {
@@ -350,7 +350,7 @@ SETTING_NOUNS: frozenset[str] = frozenset({
     # the picture
     "photo", "photograph", "photography", "picture", "pic", "image", "shot", "snapshot", "snap",
     "view", "close-up", "closeup", "close", "scene", "render", "rendering", "illustration",
-    "drawing", "painting", "sketch", "depiction", "portrait", "artwork", "art", "frame", "shot",
+    "drawing", "painting", "sketch", "depiction", "portrait", "artwork", "art", "frame",
     "composition", "photorealistic", "camera", "lens", "canvas", "poster", "print", "still",
     "screenshot", "capture", "style", "background", "foreground", "backdrop", "setting",
     "depth", "field", "focus", "detail", "details", "quality", "resolution", "lighting", "light",
@@ -364,13 +364,13 @@ SETTING_NOUNS: frozenset[str] = frozenset({
     "park", "garden", "yard", "backyard", "lawn", "grass", "meadow", "forest", "woods", "jungle",
     "beach", "shore", "sand", "sea", "ocean", "lake", "river", "pond", "water", "waves", "wave",
     "street", "road", "sidewalk", "pavement", "city", "town", "village", "countryside",
-    "farm", "field", "pasture", "desert", "mountain", "mountains", "hill", "hills", "valley",
+    "farm", "pasture", "desert", "mountain", "mountains", "hill", "hills", "valley",
     "snow", "ice rink", "room", "kitchen", "bedroom", "bathroom", "office", "studio", "house",
     "home", "building", "interior", "exterior", "hallway", "corridor", "restaurant", "cafe",
     "café", "shop", "store", "market", "station", "airport", "harbor", "harbour", "port",
     "dock", "pier", "parking", "lot", "highway", "intersection", "crosswalk", "square", "plaza",
     "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world",
-    "universe", "space", "planet", "outdoors", "indoors", "outside", "inside", "nature",
+    "universe", "planet", "outdoors", "indoors", "outside", "inside", "nature",
     "countertop", "counter", "shelf", "desk", "plate", "saucer", "napkin", "placemat", "tray",
     "cutting board", "board", "windowsill", "sill", "tablecloth", "carpet", "rug",
     "tile", "tiles", "stage", "arena", "court", "stadium", "slope", "slopes", "trail", "path",
@@ -384,7 +384,7 @@ SETTING_NOUNS: frozenset[str] = frozenset({
     "pine", "palm", "palms", "wildflowers", "greenery", "petals", "twigs", "moss",
     # abstractions that follow "of"
     "shape", "shapes", "size", "form", "pattern", "design", "rest", "remainder", "splash", "pop",
-    "amount", "variety", "range", "hue", "shade", "shades", "silhouette", "reflection", "glimpse",
+    "amount", "variety", "range", "hue", "shades", "silhouette", "reflection", "glimpse",
     "kind", "type", "sort", "way", "manner", "bit", "sense", "feeling", "hint", "touch",
 })
 
@@ -394,7 +394,7 @@ ATTACHING_PREPOSITIONS: frozenset[str] = frozenset(
     {"with", "of", "at", "from", "for", "by", "through", "across", "along", "among", "amongst",
      "around", "against", "during", "toward", "towards", "like", "without", "into", "onto", "off",
      "about", "past", "via", "amid", "amidst", "throughout", "under the shade of", "wearing",
-     "holding", "carrying", "beyond", "outside", "than", "as", "per", "to", "between", "across"})
+     "holding", "carrying", "beyond", "outside", "than", "as", "per", "to", "between"})
 
 # Words that end a clause: after them a relation phrase starts a new statement.
 CLAUSE_BREAKERS: frozenset[str] = frozenset(
@@ -432,10 +432,10 @@ FILLER_WORDS: frozenset[str] = frozenset({
     "about", "around", "sharp", "detailed", "realistic", "photorealistic", "highly",
     "high-quality", "hd", "4k", "8k", "ultra", "professional", "cinematic", "studio-quality",
     "sharply", "softly", "brightly", "dimly", "vividly", "beautifully", "well", "nicely",
-    "seems", "seem", "appears", "exists", "exist", "stood", "sat", "lay", "rested",
+    "seems", "seem", "exists", "exist", "stood", "sat", "lay", "rested",
     "what", "how", "when", "why", "if", "because", "since", "such", "other", "else", "each",
     "everything", "something", "nothing", "anything", "all", "own", "much", "more", "most",
-    "less", "least", "very", "same", "other", "another", "either", "neither", "whole",
+    "less", "least", "same", "another", "either", "neither", "whole",
 })
 
 # Words that mark the end of one description and the start of an unrelated phrase; a noun

@@ -66,7 +66,8 @@ def _tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\b(left|right)-hand(ed)?\b", r"\1 hand", text)
     text = re.sub(r"\bside-by-side\b", "side by side", text)
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
-    text = re.sub(r"(?<=\d)\.(?=\d)", "", text)
+    text = re.sub(r"\d+\.\d+", " ", text)  # "3.5 inches": a decimal is never a count
+    text = re.sub(r"\b(e\.g|i\.e|etc|approx|vs|mr|mrs|ms|dr|st)\.", r"\1", text)  # not sentence ends
     sentences: list[list[str]] = [[]]
     for tok in _TOKEN_RE.findall(text):
         if tok in _SENTENCE_ENDS:
@@ -172,15 +173,20 @@ _IRREGULAR_SINGULAR = {"people": "person", "men": "man", "women": "woman", "chil
                        "dice": "die", "scarves": "scarf", "thieves": "thief"}
 
 
+_ES_PLURALS_OF_O = {"potatoes", "tomatoes", "heroes", "mangoes", "volcanoes", "echoes", "torpedoes"}
+
+
 def _singular(word: str) -> tuple[str, bool]:
     """(singular form, was plural) of a noun outside the lexicon."""
     if word in _IRREGULAR_SINGULAR:
         return _IRREGULAR_SINGULAR[word], True
+    if word in ("news", "lens", "series", "species", "means", "chess", "gas", "canvas", "atlas"):
+        return word, False
     if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous")):
         return word, False
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y", True
-    if word.endswith(("ches", "shes", "xes", "zzes", "sses", "oes")):
+    if word.endswith(("ches", "shes", "xes", "zzes", "sses")) or word in _ES_PLURALS_OF_O:
         return word[:-2], True
     return word[:-1], True
 
@@ -216,20 +222,19 @@ def _add_fixed(predicate: str, phrases: str, **kw: object) -> None:
         _FIXED_RELATIONS[tuple(phrase.split())] = _RelPhrase(predicate, **kw)  # type: ignore[arg-type]
 
 
-_add_fixed("above", "above|over|atop|on top of|on the top of|at the top of|up above|high above|"
-                    "higher than|higher up than|further up than|on the upper side of|upon the top of|over the top of|on top of the top of")
+_add_fixed("above", "above|over|atop|on top of|on the top of|at the top of|up above|high above|higher than|"
+                    "higher up than|further up than|on the upper side of|upon the top of|over the top of")
 _add_fixed("above", "on top|overhead|up top", kind="dangling")
-_add_fixed("below", "below|beneath|underneath|under|lower than|lower down than|further down than|at the bottom of|at the foot of|"
-                    "at the base of|down below|underneath of|on the underside of|underneath the|"
-                    "down beneath")
-_add_fixed("below", "underneath it all", kind="dangling")
-_add_fixed("in front of", "in front of|in the front of|ahead of|in the foreground of|facing")
+_add_fixed("below", "below|beneath|underneath|under|lower than|lower down than|further down than|"
+                    "at the bottom of|at the foot of|at the base of|down below|underneath of|"
+                    "on the underside of|down beneath")
+_add_fixed("in front of", "in front of|in the front of|ahead of|in the foreground of")
 _add_fixed("behind", "behind|in back of|at the back of|in the background of|behind of")
 _add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side of|at the side of|"
                       "along side|next door to|close beside|flanking|abutting")
 _add_fixed("near", "near|near to|close to|close by|not far from|in the vicinity of|nearby to|"
                    "a short distance from")
-_add_fixed("inside", "inside|inside of|within|in the middle of the inside of")
+_add_fixed("inside", "inside|inside of|within")
 _add_fixed("inside", "in|into", needs_class_object=True)
 _add_fixed("on", "on|upon|onto|on to|resting on|on the surface of")
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
@@ -246,10 +251,11 @@ _MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted
                                                                  "fashioned", "formed", "cast", "woven", "sculpted")
                     for prep in ("of", "from", "out of", "entirely of", "entirely from", "completely of")),
                    key=len, reverse=True)
-_THERE_IS = {("there", "is"), ("there", "are"), ("there", "was"), ("there", "were"), ("there", "'s"),
-             ("there", "stands"), ("there", "sits"), ("there", "lies"), ("there", "hangs"),
-             ("we", "see"), ("you", "see"), ("you", "can", "see"), ("we", "can", "see"),
-             ("one", "can", "see"), ("can", "be", "seen")}
+# Existential openers, longest first; they carry nothing ("there is a cat" = "a cat").
+_THERE_IS = sorted({("there", "is"), ("there", "are"), ("there", "was"), ("there", "were"), ("there", "'s"),
+                    ("there", "stands"), ("there", "sits"), ("there", "lies"), ("there", "hangs"),
+                    ("we", "see"), ("you", "see"), ("you", "can", "see"), ("we", "can", "see"),
+                    ("one", "can", "see"), ("can", "be", "seen")}, key=len, reverse=True)
 
 
 def _match_side(tokens: list[str], i: int) -> tuple[_RelPhrase, int] | None:
@@ -567,9 +573,9 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
     if j == i:
         return None, i
     if unknown_seen:
-        # the last unknown word is the head of a noun outside the lexicon ("a castle")
+        # a noun outside the lexicon ("a tall stone castle"): its head is the last word that
+        # is not a known adjective, since adjectives come before their noun
         head_index = max(k for k, w in enumerate(modifiers) if not _is_attribute_word(w))
-        # prefer the last word if it is unknown (adjectives precede their noun)
         head_word = modifiers[head_index]
         mods = modifiers[:head_index] + modifiers[head_index + 1:]
         singular, was_plural = _singular(head_word)
@@ -609,7 +615,7 @@ def _scan(tokens: list[str]) -> list[_Item]:
         if made is not None:
             i += len(made)  # "a bench made of wood": the material belongs to the bench
             continue
-        there = next((p for p in sorted(_THERE_IS, key=len, reverse=True) if tuple(tokens[i:i + len(p)]) == p), None)
+        there = next((p for p in _THERE_IS if tuple(tokens[i:i + len(p)]) == p), None)
         if there is not None:
             i += len(there)
             continue
