@@ -186,6 +186,23 @@ def test_damaged_database_is_refused_and_left_alone(tmp_path):
     assert snapshot(tmp_path) == before
 
 
+def test_database_failing_integrity_check_gets_no_new_session(tmp_path):
+    db = tmp_path / "studio.db"
+    store = open_store(db)
+    sid = record_run(store)[0].session_id
+    store.close()
+    data = bytearray(db.read_bytes())
+    data[-4096:] = b"\xff" * 4096  # wreck the last (data) page; the schema still reads
+    db.write_bytes(bytes(data))
+    store = open_store(db)
+    assert store.integrity_check() != []
+    with pytest.raises(StoreCorruptError, match="fails SQLite's integrity check"):
+        record_run(store)
+    store.close()
+    assert db.read_bytes() == bytes(data)
+    assert sid  # the damaged session was never touched
+
+
 def test_read_only_database_reads_but_never_writes(tmp_path):
     db = tmp_path / "studio.db"
     store = open_store(db)

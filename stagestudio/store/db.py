@@ -232,16 +232,23 @@ class Database:
         finally:
             conn.close()
 
-    def integrity_check(self) -> list[str]:
+    def integrity_check(self, pragma: str = "integrity_check") -> list[str]:
         """Problems SQLite finds in the file; empty when it is sound."""
 
         def run() -> list[str]:
             with self.raw() as conn:
-                rows = conn.execute("PRAGMA integrity_check").fetchall()
+                rows = conn.execute(f"PRAGMA {pragma}").fetchall()
             result = [str(r[0]) for r in rows]
             return [] if result == ["ok"] else result
 
-        return self._retry(run)
+        try:
+            return self._retry(run)
+        except StoreCorruptError as exc:
+            return [str(exc.__cause__ or exc)]
+
+    def quick_check(self) -> list[str]:
+        """Like integrity_check without the slow index cross-checks."""
+        return self.integrity_check("quick_check")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -27,7 +27,13 @@ from stagestudio.loop.events import Event, SessionStarted, SketchReady, event_fr
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
 from stagestudio.store.db import BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_S, Database
-from stagestudio.store.errors import SessionBusyError, SessionNotFoundError, StoreError, StoreReadOnlyError
+from stagestudio.store.errors import (
+    SessionBusyError,
+    SessionNotFoundError,
+    StoreCorruptError,
+    StoreError,
+    StoreReadOnlyError,
+)
 from stagestudio.store.images import ImageStore, encode_png
 from stagestudio.store.locks import WriterLock, remove_lock_file, writer_alive
 from stagestudio.store.models import AttemptRow, EventRow, ImageRow, InterventionRow, SessionRow, StepRow
@@ -69,6 +75,7 @@ class SessionStore:
         # files (deleting a session in one would remove images the other still uses).
         self.images = ImageStore(self.root / "images" / self.db.path.stem)
         self.lock_dir = self.root / "locks" / self.db.path.stem
+        self._checked_before_writing = False
         if not self.db.read_only:
             self.images.ensure_root()  # a missing images folder is recreated, never an error
             self.mark_dead_sessions_interrupted()
@@ -126,6 +133,16 @@ class SessionStore:
     def acquire_writer(self, session_id: str) -> WriterLock:
         if self.read_only:
             raise StoreReadOnlyError(f"database {self.path} is read-only; cannot record session {session_id}")
+        if not self._checked_before_writing:
+            # Once per store: never append a session to a damaged file (a quick_check
+            # costs ~10 ms for thousands of sessions; opening for reading skips it).
+            problems = self.db.quick_check()
+            if problems:
+                raise StoreCorruptError(
+                    f"database {self.path} fails SQLite's integrity check ({problems[0]}); nothing was written — "
+                    f"restore a backup or move it aside and start a new one"
+                )
+            self._checked_before_writing = True
         return WriterLock(self.lock_dir, session_id).acquire()
 
     def commit_event(self, event: Event, *, planned_graph: SceneGraph | None = None) -> None:
