@@ -92,6 +92,7 @@ def test_bad_options(fixture_dir):
     assert [smaller_precision(p) for p in ("fp32", "bf16", "int8", "nf4")] == ["bf16", "int8", "nf4", None]
 
 
+@pytest.mark.slow  # bitsandbytes' CPU fallback dequantizes on every call
 @pytest.mark.parametrize("precision", ["nf4", "int8"])
 def test_quantized_modes_run_end_to_end_on_cpu(precision, fixture_dir):
     reference = golden.cached_golden_inferencer(str(fixture_dir))

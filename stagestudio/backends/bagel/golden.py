@@ -287,8 +287,6 @@ def _run_vae_case(chk: _Checker, inf, case: dict[str, Any]) -> None:
 def run_case(inf, folder: str | Path, case: dict[str, Any]) -> CaseReport:
     from safetensors.torch import load_file
 
-    from .context import GuidedContexts
-
     report = CaseReport(case["name"], case.get("kind", "?"))
     start = time.perf_counter()
     try:
@@ -316,8 +314,7 @@ def run_case(inf, folder: str | Path, case: dict[str, Any]) -> CaseReport:
             thought = _check_text(chk, inf, state.cond, "think", case["think"], max_tokens)
             reencoded = inf.tokenizer.segment_ids(thought.text)
             chk.exact("think.reencoded_ids", reencoded, case["think"]["reencoded_ids"])
-            state = GuidedContexts(inf.append_text(state.cond, thought.text), state.cfg_text, state.cfg_img,
-                                   state.num_images, state.last_image_size)
+            state = inf.add_cond_text(state, thought.text)
         _check_contexts(chk, state)
         _check_generation(chk, inf, state, case)
     except Exception as exc:  # noqa: BLE001 - reported as a failed case

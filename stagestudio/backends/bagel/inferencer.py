@@ -176,6 +176,11 @@ class InterleavedInferencer:
         return GuidedContexts(self.append_text(state.cond, text), state.cond,
                               self.append_text(state.cfg_img, text), state.num_images, state.last_image_size)
 
+    def add_cond_text(self, state: GuidedContexts, text: str) -> GuidedContexts:
+        """Text written to cond only (the model's own thinking): no CFG context sees it."""
+        return GuidedContexts(self.append_text(state.cond, text), state.cfg_text, state.cfg_img,
+                              state.num_images, state.last_image_size)
+
     def add_image(self, state: GuidedContexts, image: Image.Image, vae: bool = True,
                   vit: bool = True) -> GuidedContexts:
         """An input picture: VAE block (if `vae`) then ViT block (if `vit`) in cond only; cfg_text
@@ -326,8 +331,7 @@ class InterleavedInferencer:
             return result
         if think:
             thought = self.generate_text(state.cond, max_think_tokens, do_sample, temperature)
-            state = GuidedContexts(self.append_text(state.cond, thought.text), state.cfg_text, state.cfg_img,
-                                   state.num_images, state.last_image_size)
+            state = self.add_cond_text(state, thought.text)
             result.think_text = thought.text
             result.outputs.append(thought.text)
         if cancel is not None:

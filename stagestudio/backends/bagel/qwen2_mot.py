@@ -13,7 +13,7 @@ q_proj_moe_gen.weight` and so on, once nested under `BagelModel.language_model`)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -21,7 +21,6 @@ from torch import Tensor, nn
 
 from .config import LlmConfig
 
-Mode = Literal["und", "gen"]
 LayerKV = tuple[Tensor, Tensor]  # keys [L, Hk, D] (after qk-norm and RoPE), values [L, Hk, D]
 
 
