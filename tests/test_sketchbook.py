@@ -195,7 +195,7 @@ def test_detector_reads_unknown_nouns_and_nested_objects():
 
 def test_correct_renders_pass_on_a_geneval_sample(shared_dir):
     rows = [json.loads(line) for line in (shared_dir / "data/geneval/evaluation_metadata.jsonl").read_text().splitlines()]
-    sample = rows[::23]  # every tag, ~25 prompts
+    sample = rows[::37]  # every tag, 15 prompts (the bench covers all 553)
     failures = []
     for i, meta in enumerate(sample):
         g = graph_from_geneval(meta)
@@ -212,7 +212,7 @@ def test_mistakes_injected_at_about_the_rate_and_caught():
     clean = sketch(CLEAN, g).tobytes()
     flawed = 0
     caught = 0
-    n = 120
+    n = 60
     for seed in range(n):
         img = sketch(backend, g, seed=seed)
         if img.tobytes() != clean:
@@ -276,11 +276,12 @@ def test_a_two_object_loop_is_fast():
     backend = SketchbookBackend(error_rate=1.0)
     step = whole_step(g)
     sketch(backend, g, seed=3, step=step)  # warm caches
-    start = time.perf_counter()
+    # CPU time, not wall time: the suite may share the machine with other work.
+    start = time.process_time()
     img = sketch(backend, g, seed=4, step=step)
     v = inspect(backend, g, img, step)
     if not v.passed:
         img = backend.refine(RefineRequest("p", g, step, g, None, img, v, v.correction, 4))
         v = inspect(backend, g, img, step)
     assert v.passed
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0

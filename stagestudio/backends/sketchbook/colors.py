@@ -9,6 +9,8 @@ the renderer applies is the colour the detector reads back.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 # Order matches GenEval's colour classifier.
@@ -91,12 +93,23 @@ def recolor(rgba: np.ndarray, color: str) -> np.ndarray:
     return out
 
 
-def classify_pixels(rgb: np.ndarray) -> np.ndarray:
-    """Index into COLOR_NAMES of the nearest ramp for each pixel of an (N, 3) array."""
-    px = rgb.reshape(-1, 3).astype(np.float32)
-    # Squared distances via |a|^2 - 2ab + |b|^2, vectorised over all ramp samples.
+_LUT_BITS = 5  # RGB quantised to 32 levels per channel for the lookup table
+
+
+@lru_cache(maxsize=1)
+def _nearest_ramp_lut() -> np.ndarray:
+    """Nearest-ramp index for every quantised RGB cell (built once, 32 KiB)."""
+    levels = (np.arange(1 << _LUT_BITS, dtype=np.float32) + 0.5) * (256 >> _LUT_BITS)
+    r, g, b = np.meshgrid(levels, levels, levels, indexing="ij")
+    px = np.stack([r.ravel(), g.ravel(), b.ravel()], axis=1)
     d = (px**2).sum(1)[:, None] - 2.0 * px @ _SAMPLES.T + (_SAMPLES**2).sum(1)[None, :]
-    return _OWNERS[np.argmin(d, axis=1)]
+    return _OWNERS[np.argmin(d, axis=1)].astype(np.uint8)
+
+
+def classify_pixels(rgb: np.ndarray) -> np.ndarray:
+    """Index into COLOR_NAMES of the nearest ramp for each pixel of an (N, 3) uint8 array."""
+    q = rgb.reshape(-1, 3).astype(np.uint32) >> (8 - _LUT_BITS)
+    return _nearest_ramp_lut()[(q[:, 0] << (2 * _LUT_BITS)) | (q[:, 1] << _LUT_BITS) | q[:, 2]]
 
 
 def dominant_color(rgb: np.ndarray) -> str | None:

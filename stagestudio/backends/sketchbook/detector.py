@@ -4,7 +4,8 @@ It never sees the renderer's state: it regenerates the known background, takes e
 pixel that differs from it as foreground, splits the foreground into blobs (each sticker
 is one blob: the renderer's white outline joins its parts and its background halo
 separates it from neighbours), and recognises each blob by template matching against the
-sketchbook's own sprites for the requested labels (every colour variant), comparing a
+sketchbook's own sprites for the requested labels (natural colours and recoloured to the
+blob's dominant colour), comparing a
 small silhouette and a small shading pattern. The dominant colour is read from the blob's
 pixels inside the outline.
 """
@@ -17,7 +18,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from stagestudio.backends.sketchbook.colors import COLOR_NAMES, dominant_color, luminance
+from stagestudio.backends.sketchbook.colors import dominant_color, luminance
 from stagestudio.backends.sketchbook.render import background
 from stagestudio.backends.sketchbook.sprites import outline_fraction, sticker
 from stagestudio.inspector.detection import Detection, Detector
@@ -106,7 +107,6 @@ class SketchbookDetector(Detector):
             return []
         areas = np.bincount(lab.ravel())
         detections: list[Detection] = []
-        variants = [None, *COLOR_NAMES]
         for k, sl in enumerate(ndimage.find_objects(lab), start=1):
             if sl is None or areas[k] < self.min_area:
                 continue
@@ -116,6 +116,10 @@ class SketchbookDetector(Detector):
                 continue
             mask = lab[sl] == k
             crop = rgb[sl]
+            # Match against the natural sprite and the variant in the blob's own colour
+            # (not all ten): recolouring is the only way a sticker's pixels change.
+            guess = ndimage.binary_erosion(mask, iterations=max(2, round(0.04 * max(h, w))))
+            variants = (None, dominant_color(crop[guess] if guess.sum() >= 12 else crop[mask]))
             best_label, best_score = None, 0.0
             feats_cache: dict[float, tuple] = {}
             for label in labels:

@@ -125,7 +125,7 @@ MIN_EXTRA_PX = 36
 
 
 def _regroup(group: list[Box], n: int) -> list[Box] | None:
-    """`n` instances re-arranged inside the group's own union box (same centre), so the
+    """`n` instances re-arranged inside the group's own union box (same bottom centre), so the
     extra one disturbs no neighbour and no relation; None if they would get too small."""
     x1, y1, x2, y2 = group[0]
     w, h = x2 - x1, y2 - y1
@@ -139,8 +139,10 @@ def _regroup(group: list[Box], n: int) -> list[Box] | None:
     if max(w, h) * scale < MIN_EXTRA_PX or gap * scale < CLEARANCE:
         return None
     w, h, gap = w * scale, h * scale, gap * scale
-    cx, cy = (union[0] + union[2]) / 2, (union[1] + union[3]) / 2
+    # Same centre line and same bottom edge: what stood on something still stands on it.
+    cx = (union[0] + union[2]) / 2
     total_h = rows * h + (rows - 1) * gap
+    cy = union[3] - total_h / 2
     boxes = []
     for i in range(n):
         r, c = divmod(i, cols)

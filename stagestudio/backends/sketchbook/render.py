@@ -56,19 +56,19 @@ class Stamp:
     box: tuple[int, int, int, int]
 
 
-@lru_cache(maxsize=1024)
-def _scaled(name: str, color: str | None, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
-    """Resized sticker pixels (float RGB) and alpha in [0, 1]."""
+@lru_cache(maxsize=256)
+def _scaled(name: str, color: str | None, w: int, h: int) -> np.ndarray:
+    """The sticker resized to w x h, RGBA uint8 (kept small: this cache is hit per stamp)."""
     st = sticker(name, color)
-    img = Image.fromarray(st.rgba).resize((w, h), Image.LANCZOS)
-    arr = np.asarray(img).astype(np.float32)
-    return arr[..., :3], arr[..., 3] / 255.0
+    out = np.asarray(Image.fromarray(st.rgba).resize((w, h), Image.LANCZOS))
+    out.setflags(write=False)
+    return out
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _halo(name: str, color: str | None, w: int, h: int) -> np.ndarray:
-    _, alpha = _scaled(name, color, w, h)
-    solid = np.pad(alpha > 0.02, HALO_PX)
+    """Sticker footprint grown by HALO_PX, on a canvas padded by HALO_PX."""
+    solid = np.pad(_scaled(name, color, w, h)[..., 3] > 5, HALO_PX)
     return ndimage.binary_dilation(solid, iterations=HALO_PX)
 
 
@@ -88,7 +88,8 @@ def draw(canvas: Image.Image | None, stamps: list[Stamp], size: int = 512) -> Im
     for s in stamps:
         x1, y1, x2, y2 = s.box
         w, h = x2 - x1, y2 - y1
-        rgb, alpha = _scaled(s.name, s.color, w, h)
+        rgba = _scaled(s.name, s.color, w, h)
+        rgb, alpha = rgba[..., :3].astype(np.float32), rgba[..., 3].astype(np.float32) / 255.0
         halo = _halo(s.name, s.color, w, h)
         # Clip the sticker (and its halo) to the canvas.
         hx1, hy1 = x1 - HALO_PX, y1 - HALO_PX

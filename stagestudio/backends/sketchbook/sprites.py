@@ -72,11 +72,26 @@ def known_names() -> list[str]:
     return sorted(manifest())
 
 
-@lru_cache(maxsize=1)
-def _inflector():
-    import inflect
+_IRREGULAR = {
+    "mice": "mouse", "geese": "goose", "people": "person", "men": "man", "women": "woman",
+    "children": "child", "teeth": "tooth", "feet": "foot", "knives": "knife", "leaves": "leaf",
+    "wolves": "wolf", "loaves": "bread", "dice": "dice", "oxen": "cow",
+}
 
-    return inflect.engine()
+
+def _singular_forms(word: str) -> list[str]:
+    """Candidate singulars of an English noun; only ones naming a sprite are used, so
+    over-generating is harmless (and avoids importing inflect, which is slow to load)."""
+    forms = [_IRREGULAR.get(word, "")]
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if word.endswith("ves"):
+        forms += [word[:-3] + "f", word[:-3] + "fe"]
+    if word.endswith("es"):
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    return [f for f in forms if f]
 
 
 @lru_cache(maxsize=4096)
@@ -84,17 +99,15 @@ def resolve_name(noun: str) -> str | None:
     """The sprite name drawn for `noun`, or None when only a generic card fits."""
     word = " ".join(noun.strip().lower().split())
     sprites = manifest()
-    for c in (word, ALIASES.get(word)):
-        if c and c in sprites:
-            return c
-    # Only now pay for inflect (slow to import): plurals, then the head noun of a compound.
-    singular = _inflector().singular_noun(word) or ""
     words = word.split()
     head = words[-1] if len(words) > 1 else ""  # "sports car" -> car, "wooden chair" -> chair
-    head_singular = (_inflector().singular_noun(head) or "") if head else ""
-    for c in (singular, ALIASES.get(singular), head, ALIASES.get(head), head_singular, ALIASES.get(head_singular)):
-        if c and c in sprites:
-            return c
+    stems = [word, *_singular_forms(word)]
+    if head:
+        stems += [head, *_singular_forms(head)]
+    for stem in stems:
+        for c in (stem, ALIASES.get(stem)):
+            if c and c in sprites:
+                return c
     return None
 
 
@@ -158,7 +171,7 @@ def generic_body(noun: str) -> np.ndarray:
     return np.asarray(img).copy()
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=1024)
 def sticker(noun: str, color: str | None = None) -> Sticker:
     """The sticker drawn for `noun`, recoloured to `color` (one of the ten names) if given."""
     name = resolve_name(noun)
