@@ -423,3 +423,26 @@ def test_mask2former_and_clip_score_a_geneval_folder(tiny_mask2former, clip, tmp
     # Random weights: whatever the verdict, it must be one of GenEval's reasons for this prompt.
     assert row["correct"] or row["reason"].startswith(("expected computer mouse>=1, found 0",
                                                        "expected red computer mouse>=1, found 0 red"))
+
+
+def test_registry_loads_detectors_from_local_folders(tiny_mask2former, tiny_owl, clip_parts,
+                                                     tmp_path: Path) -> None:
+    m2f_dir, owl_dir, clip_dir = tmp_path / "m2f", tmp_path / "owl", tmp_path / "clip"
+    tiny_mask2former.save_pretrained(m2f_dir)
+    tiny_mask2former_processor().save_pretrained(m2f_dir)
+    owl_model, owl_processor, owl_tokenizer = tiny_owl
+    for part in tiny_owl:
+        part.save_pretrained(owl_dir)
+    for part in clip_parts:
+        part.save_pretrained(clip_dir)
+
+    m2f = create_detector("mask2former", source=str(m2f_dir), color_source=str(clip_dir),
+                          device="cpu", threshold=0.0, resize=None)
+    assert isinstance(m2f, Mask2FormerDetector) and m2f.color_classifier is not None
+    assert "computer mouse" in m2f.class_names and "tv remote" in m2f.class_names
+    found = m2f.detect(two_colour_image(), ["mouse", "car"])
+    assert all(d.color in geneval.COLORS for d in found)
+
+    owl = create_detector("owlv2", source=str(owl_dir), device="cpu", threshold=0.0)
+    assert isinstance(owl, OwlDetector)
+    assert {d.label for d in owl.detect(two_colour_image(), ["cat"])} <= {"cat"}
