@@ -229,3 +229,27 @@ def test_wise_generation_and_summary(tmp_path: Path, shared_dir, capsys) -> None
     out = capsys.readouterr().out
     assert "overall WiScore withheld" in out
     assert json.loads((tmp_path / "wise_summary.json").read_text())["overall"] is None
+
+
+def test_cli_wise_with_a_plugged_judge(tmp_path: Path, monkeypatch, capsys) -> None:
+    import stagestudio.backends.registry as registry
+
+    monkeypatch.setattr(registry, "create_backend", lambda name, **kw: BoxBackend())
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "my_wise_judge.py").write_text(
+        "from stagestudio.eval.wise import TextReplyJudge\n"
+        "def make():\n"
+        "    return TextReplyJudge(lambda image, text: 'Consistency: 2\\nRealism: 2\\n"
+        "Aesthetic Quality: 1', name='fixed')\n"
+    )
+    monkeypatch.syspath_prepend(str(plugin))
+    out = tmp_path / "wise"
+    code = cli_main(["eval", "wise", "--backend", "boxes", "--mode", "oneshot", "--limit", "2",
+                     "--out", str(out), "--judge", "my_wise_judge:make"])
+    assert code == 0
+    assert len(wise.read_score_file(out / "scores.jsonl")) == 2
+    printed = capsys.readouterr().out
+    assert "0.95 (2/400)" in printed and "overall WiScore withheld" in printed
+    assert cli_main(["eval", "wise", "--out", str(out), "--limit", "1",
+                     "--judge", "no_such_module:make"]) == 2

@@ -77,6 +77,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     wise_gen.add_argument("--categories", nargs="+", default=None, metavar="CATEGORY")
     wise_gen.add_argument("--data", type=Path, default=None,
                           help="WISE data (default: shared/data/wise/final_data.json)")
+    wise_gen.add_argument("--judge", default=None, metavar="MODULE:FACTORY",
+                          help="judge the images with the WiseJudge that FACTORY() in MODULE "
+                          "returns; writes OUT/scores.jsonl and the summary")
     wise_gen.add_argument("--scores", nargs="+", default=None, metavar="SCORES.jsonl",
                           help="judge scores to summarise (WISE's score-file format)")
     wise_gen.set_defaults(func=run_wise)
@@ -326,6 +329,7 @@ def run_wise(args: argparse.Namespace) -> int:
         selected = [p for p in prompts if p.category in set(args.categories)]
     if args.limit is not None:
         selected = selected[: args.limit]
+    judge = _load_judge(args.judge) if args.judge else None  # fail before generating
     generator = _make_generator(args)
     out = Path(args.out)
     update, close = _progress_bar(len(selected), f"wise {args.mode}")
@@ -335,6 +339,13 @@ def run_wise(args: argparse.Namespace) -> int:
         close()
         generator.backend.close()
     status = _print_generation(made, out)
+    if judge is not None:
+        update, close = _progress_bar(len(selected), f"judge {judge.name}")
+        try:
+            harness.judge_wise_folder(judge, selected, out, progress=update)
+        finally:
+            close()
+        args.scores = [str(out / "scores.jsonl"), *(args.scores or [])]
     if args.scores:
         status = max(status, _summarise_scores(prompts, [Path(p) for p in args.scores], out))
     else:
@@ -342,6 +353,22 @@ def run_wise(args: argparse.Namespace) -> int:
               f"{out / 'images'} (a WiseJudge, or WISE's GPT-4o script) and run "
               "`eval wise-summary SCORES.jsonl`")
     return status
+
+
+def _load_judge(spec: str) -> wise.WiseJudge:
+    import importlib
+
+    module_name, sep, factory_name = spec.partition(":")
+    if not sep or not module_name or not factory_name:
+        raise CliError(f"--judge takes MODULE:FACTORY, got {spec!r}")
+    try:
+        factory = getattr(importlib.import_module(module_name), factory_name)
+    except (ImportError, AttributeError) as exc:
+        raise CliError(f"cannot load judge {spec!r}: {exc}") from exc
+    judge = factory()
+    if not isinstance(judge, wise.WiseJudge):
+        raise CliError(f"{spec} returned {type(judge).__name__}, not a WiseJudge")
+    return judge
 
 
 def _summarise_scores(prompts: list[wise.WisePrompt], files: list[Path],
