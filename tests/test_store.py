@@ -335,3 +335,13 @@ def test_fork_with_an_edited_graph_keeps_both_graphs(store):
     assert record.graph_planned == store.load_session(parent).graph_planned == make_graph(2)
     assert record.graph_edited == edited and record.graph == edited
     assert [s.index for s in record.steps] == [0, 1, 2] and record.steps[2].step.object_ids == ["o3"]
+
+
+def test_a_conflicting_event_is_refused_not_lost(store):
+    events = record_run(store)
+    sid = events[0].session_id
+    with pytest.raises(StoreError, match="conflicts with what is already stored"):
+        store.commit_event(events[3])  # the same seq again
+    with pytest.raises(SessionExistsError):
+        store.commit_event(events[0])  # the same session started twice
+    assert store.event_payloads(sid) == [e.to_json_dict() for e in events]

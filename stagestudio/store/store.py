@@ -19,6 +19,7 @@ from typing import Any
 
 from PIL import Image
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from stagestudio.inspector.verdict import Verdict
@@ -32,6 +33,7 @@ from stagestudio.store.errors import (
     SessionNotFoundError,
     StoreCorruptError,
     StoreError,
+    StoreLockedError,
     StoreReadOnlyError,
 )
 from stagestudio.store.images import ImageStore, encode_png
@@ -107,15 +109,20 @@ class SessionStore:
         return status
 
     def mark_dead_sessions_interrupted(self) -> list[str]:
-        """Sessions still `running` whose writer is gone become `interrupted` (persisted)."""
+        """Sessions still `running` whose writer is gone become `interrupted` (persisted;
+        readers compute the same status anyway, so a busy database only postpones this)."""
+        running = self.db.read(lambda db: list(db.scalars(select(SessionRow.id).where(SessionRow.status == "running"))))
+        if not any(not self.writer_alive(sid) for sid in running):
+            return []
 
         def sweep(db: Session) -> list[str]:
-            # Checked inside the write transaction: a resumer takes the lock before it
+            # Re-checked inside the write transaction: a resumer takes the lock before it
             # writes, so it cannot be marked interrupted under its feet.
-            marked = []
-            for sid in db.scalars(select(SessionRow.id).where(SessionRow.status == "running")):
-                if not self.writer_alive(sid):
-                    marked.append(sid)
+            marked = [
+                sid
+                for sid in db.scalars(select(SessionRow.id).where(SessionRow.status == "running"))
+                if not self.writer_alive(sid)
+            ]
             if marked:
                 db.execute(
                     update(SessionRow)
@@ -124,10 +131,10 @@ class SessionStore:
                 )
             return marked
 
-        has_running = self.db.read(
-            lambda db: db.scalar(select(SessionRow.id).where(SessionRow.status == "running").limit(1))
-        )
-        return self.db.write(sweep) if has_running else []
+        try:
+            return self.db.write(sweep)
+        except StoreLockedError:
+            return []
 
     # --- writing (used by SessionRecorder) ------------------------------------------------
     def acquire_writer(self, session_id: str) -> WriterLock:
@@ -173,7 +180,13 @@ class SessionStore:
         def write(db: Session) -> None:
             apply_event(db, event, payload, image=stored, planned_graph=planned, session_extra=extra)
 
-        self.db.write(write)
+        try:
+            self.db.write(write)
+        except IntegrityError as exc:
+            raise StoreError(
+                f"cannot store event {event.seq} ({event.type}) of session {event.session_id}: it conflicts with what "
+                f"is already stored ({exc.orig}); is another run writing the same session?"
+            ) from exc
 
     def begin_resume(self, session_id: str) -> int:
         """Mark an interrupted session as running again (caller holds its writer lock);
