@@ -92,6 +92,22 @@ def test_bad_options(fixture_dir):
     assert [smaller_precision(p) for p in ("fp32", "bf16", "int8", "nf4")] == ["bf16", "int8", "nf4", None]
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the no-GPU message")
+def test_full_size_model_without_gpu_needs_an_explicit_cpu_choice(fixture_dir, tmp_path):
+    """Checked before any weight is read: empty weight files are enough."""
+    from stagestudio.backends.bagel.config import PACKAGED_CONFIG_DIR
+
+    for name in ("llm_config.json", "vit_config.json"):
+        shutil.copy(PACKAGED_CONFIG_DIR / name, tmp_path / name)
+    (tmp_path / "ema.safetensors").write_bytes(b"")
+    (tmp_path / "ae.safetensors").write_bytes(b"")
+    shutil.copytree(fixture_dir / "tokenizer", tmp_path / "tokenizer")
+    with pytest.raises(BagelLoadError, match=r"no CUDA GPU found; this BAGEL model has 14.6 G parameters"):
+        load_bagel(tmp_path, precision="nf4")
+    with pytest.raises(BagelLoadError, match="probably incomplete"):  # explicit CPU goes on to the weights
+        load_bagel(tmp_path, precision="nf4", device="cpu")
+
+
 @pytest.mark.slow  # bitsandbytes' CPU fallback dequantizes on every call
 @pytest.mark.parametrize("precision", ["nf4", "int8"])
 def test_quantized_modes_run_end_to_end_on_cpu(precision, fixture_dir):
