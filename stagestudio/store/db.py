@@ -67,7 +67,11 @@ class Database:
         self.path = resolve_db_path(path)
         self.lock_timeout_s = lock_timeout_s
         self.busy_timeout_ms = busy_timeout_ms
-        self.synchronous = synchronous
+        if synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+            raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
+        # NORMAL in WAL mode: a crashed or killed process loses no committed event; only an
+        # OS crash or power cut may drop the last commits (never corrupting the file).
+        self.synchronous = synchronous.upper()
         self._check_file()
         self.read_only = self._detect_read_only()
         self.engine = self._create_engine()
