@@ -345,3 +345,23 @@ def test_a_conflicting_event_is_refused_not_lost(store):
     with pytest.raises(SessionExistsError):
         store.commit_event(events[0])  # the same session started twice
     assert store.event_payloads(sid) == [e.to_json_dict() for e in events]
+
+
+def test_export_during_a_live_run_is_a_consistent_snapshot(tmp_path, store):
+    stream = SessionRecorder(store).record(LoopEngine(StoreTestBackend(objects=3)).run("live", config=RunConfig(seed=1)))
+    for event in stream:
+        if event.type == "step_completed":
+            break
+    archive = export_session(store, event.session_id, tmp_path / "live.zip")
+    list(stream)  # the run finishes meanwhile
+    other = open_store(tmp_path / "other" / "studio.db")
+    import_session(other, archive)
+    snapshot = other.load_session(event.session_id)
+    assert snapshot.status == "interrupted" and snapshot.step_count == 1 and snapshot.last_seq == event.seq
+    # ...and the copy can be resumed where the snapshot ends.
+    from stagestudio.store import resume_session
+
+    list(resume_session(other, event.session_id, backend=StoreTestBackend(objects=3)))
+    assert other.load_session(event.session_id).status == "completed"
+    assert rerun_session(other, event.session_id, backend=StoreTestBackend(objects=3)).identical
+    other.close()

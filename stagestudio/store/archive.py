@@ -36,7 +36,7 @@ from stagestudio.loop.events import SessionStarted, SketchReady, event_from_json
 from stagestudio.store import migrations
 from stagestudio.store.errors import ArchiveError, SessionExistsError, StoreError
 from stagestudio.store.images import PNG_SIGNATURE, SHA256_RE, StoredImage, sha256_hex
-from stagestudio.store.models import ImageRow, SessionRow
+from stagestudio.store.models import EventRow, ImageRow, SessionRow
 from stagestudio.store.projection import apply_event
 from stagestudio.store.store import SessionStore
 
@@ -97,11 +97,18 @@ def build_manifest(store: SessionStore, session_id: str) -> tuple[dict[str, Any]
     sessions = []
     images: dict[str, dict[str, int]] = {}
     for sid in reversed(chain):
-        summary = store.db.read(lambda db, s=sid: store._row(db, s))
+        # Row and events from one read transaction: a consistent snapshot even while a
+        # live run keeps appending to the session.
+        summary, payloads = store.db.read(
+            lambda db, s=sid: (
+                store._row(db, s),
+                list(db.scalars(select(EventRow.payload).where(EventRow.session_id == s).order_by(EventRow.seq))),
+            )
+        )
         status = store._effective_status(sid, summary.status)
         if status == "running":
             status = "interrupted"  # a snapshot is not running anywhere
-        events = store.event_payloads(sid)
+        events = [json.loads(p) for p in payloads]
         for data in events:
             sha = data.get("image_sha256") if data.get("type") == "sketch_ready" else None
             if sha:
@@ -126,7 +133,7 @@ def build_manifest(store: SessionStore, session_id: str) -> tuple[dict[str, Any]
     manifest = {
         "format": ARCHIVE_FORMAT,
         "format_version": ARCHIVE_VERSION,
-        "schema_revision": migrations.head_revision(),
+        "schema_revision": migrations.SCHEMA_HEAD,
         "session_id": session_id,
         "sessions": sessions,
         "images": dict(sorted(images.items())),
