@@ -166,3 +166,10 @@ def test_fork_with_graph_file(db, tmp_path, capsys):
     graph_file.write_text("{broken")
     assert cli("fork", sid, "--from-step", "3", "--graph", str(graph_file), "--db", db) == 2
     assert "cannot use scene graph" in capsys.readouterr().out
+
+
+def test_a_missing_database_is_not_created_by_reading(tmp_path, capsys):
+    path = tmp_path / "typo.db"
+    assert cli("list", "--db", str(path)) == 2
+    assert "no session database at" in capsys.readouterr().out
+    assert not path.exists()

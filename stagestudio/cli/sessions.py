@@ -89,20 +89,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 # --- helpers -----------------------------------------------------------------------------
-def _open(args: argparse.Namespace):
-    from stagestudio.store import StoreError, open_store
+def _open(args: argparse.Namespace, create: bool):
+    from stagestudio.store import StoreError, open_store, resolve_db_path
 
+    path = resolve_db_path(args.db)
+    if not create and not path.exists():
+        # A mistyped --db must not quietly create an empty database.
+        raise CliError(f"no session database at {path} (choose one with --db or $STAGESTUDIO_DB)")
     try:
-        return open_store(args.db)
+        return open_store(path)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
 
 
-def _run(args: argparse.Namespace, body) -> int:
+def _run(args: argparse.Namespace, body, create: bool = False) -> int:
     """Open the store, run `body(store)`, turn store errors into clean CLI errors."""
     from stagestudio.store import StoreError
 
-    store = _open(args)
+    store = _open(args, create)
     try:
         return int(body(store) or 0)
     except StoreError as exc:
@@ -323,7 +327,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"imported {result.session_id}{extra}")
         return 0
 
-    return _run(args, body)
+    return _run(args, body, create=True)
 
 
 def cmd_delete(args: argparse.Namespace) -> int:

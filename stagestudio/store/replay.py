@@ -241,8 +241,9 @@ def rerun_session(
             new[(event.step_index, event.attempt)] = image_hash(event.image) if event.image is not None else None
         if event.type == "session_done":
             report.status = event.status
-    if record.status == "interrupted":
-        # Only what was stored can be compared; the re-run ran on to the end.
+    if record.status not in ("completed", "stopped"):
+        # The original ended early (killed, cancelled, a backend error) at a point no
+        # decision records; only the sketches it made can be compared.
         new = {k: v for k, v in new.items() if k in stored}
     for key in sorted(set(stored) | set(new)):
         report.sketches.append(SketchComparison(key[0], key[1], stored.get(key), new.get(key)))
