@@ -222,16 +222,14 @@ def _check_text(chk: _Checker, inf, ctx, prefix: str, expected: dict[str, Any], 
 
 
 def _check_generation(chk: _Checker, inf, state, case: dict[str, Any]) -> None:
-    from . import latents, sampler
+    from . import sampler
 
     rec = chk.recorded
     settings = _settings(case["call"]["kwargs"])
     shape = inf.output_shape(state, tuple(case["call"]["kwargs"].get("image_shapes", (1024, 1024))))
     if "image_shape_hw" in case:
         chk.exact("image_shape_hw", shape, case["image_shape_hw"])
-    cfg = inf.model.config
-    h, w = latents.token_grid(shape[0], shape[1], cfg.latent_downsample)
-    pos = latents.flattened_position_ids(h, w, cfg.max_latent_size)
+    pos = inf.layout.position_ids(*shape)
     chk.exact("query.latent_pos_ids", pos.tolist(), rec["query.latent_pos_ids"].tolist())
     for key, ctx in (("query.position_ids", state.cond), ("query.cfg_text.position_ids", state.cfg_text),
                      ("query.cfg_img.position_ids", state.cfg_img)):
@@ -240,7 +238,8 @@ def _check_generation(chk: _Checker, inf, state, case: dict[str, Any]) -> None:
 
     # RNG order: after building the contexts the next draw must be the recorded initial noise.
     saved = inf.generator.get_state()
-    chk.close("gen.init_noise", inf._randn(tuple(rec["gen.init_noise"].shape)), "gen.init_noise", atol=0, rtol=0)
+    noise = sampler.initial_noise(*rec["gen.init_noise"].shape, generator=inf.generator)
+    chk.close("gen.init_noise", noise, "gen.init_noise", atol=0, rtol=0)
     inf.generator.set_state(saved)
 
     contexts = inf.branch_contexts(state)

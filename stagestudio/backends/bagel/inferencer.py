@@ -24,9 +24,11 @@ from PIL import Image
 from torch import Tensor
 
 from ..base import BackendError, CancelToken, ProgressFn
+from . import latents, sampler
 from .context import Context, GuidedContexts, Segment
 from .model import BagelModel, LlmBlock
 from .tokenizer import BagelTokenizer
+from .transforms import REAL_TRANSFORMS
 
 VLM_THINK_SYSTEM_PROMPT = (
     "You should first think about the reasoning process in the mind and then provide the user with the answer. \n"
@@ -79,8 +81,6 @@ class InterleavedInferencer:
     """High-level API over `BagelModel` + VAE + tokenizer + image transforms."""
 
     def __init__(self, model: BagelModel, tokenizer: BagelTokenizer, vae=None, transforms=None):
-        from .transforms import REAL_TRANSFORMS
-
         self.model = model
         self.tokenizer = tokenizer
         self.vae = vae
@@ -93,9 +93,6 @@ class InterleavedInferencer:
     def seed(self, seed: int) -> None:
         """Reset the inferencer's CPU generator (the reference's `torch.manual_seed(seed)`)."""
         self.generator.manual_seed(int(seed))
-
-    def _randn(self, shape: Sequence[int]) -> Tensor:
-        return torch.randn(tuple(shape), generator=self.generator, dtype=torch.float32)
 
     # --- single contexts ----------------------------------------------------------------------
 
@@ -131,29 +128,26 @@ class InterleavedInferencer:
         """RGB + the VAE resize rule (applied to every input picture, as the reference does)."""
         return self.transforms.prepare_input_image(image)
 
+    @property
+    def layout(self):
+        """The latent <-> token layout (`latents.LatentLayout`) of this model."""
+        cfg = self.model.config
+        return latents.LatentLayout(cfg.vae_downsample, cfg.latent_patch_size, cfg.latent_channels, cfg.max_latent_size)
+
     @torch.no_grad()
     def vae_latent_tokens(self, prepared: Image.Image, eps: Tensor | None = None) -> tuple[Tensor, Tensor]:
         """Encode a prepared picture: sampled latent z, 2x2-patchified to tokens [N, 64], and their
         position ids. `eps` (the posterior draw) defaults to a draw from the inferencer's generator."""
-        from . import latents
-
         if self.vae is None:
             raise BackendError("this inferencer has no VAE: images cannot be encoded or generated")
         pixels = self.transforms.vae_pixels(prepared).unsqueeze(0)
-        moments = self.vae.encode(pixels)
-        mean_shape = (moments.shape[0], moments.shape[1] // 2, *moments.shape[2:])
-        if eps is None:
-            eps = self._randn(mean_shape)
-        z = self.vae.sample_latent(moments, eps=eps.to(moments.device, moments.dtype))
-        cfg = self.model.config
-        h, w = latents.token_grid(pixels.shape[-2], pixels.shape[-1], cfg.latent_downsample)
-        tokens = latents.patchify(z[0].float(), cfg.latent_patch_size, h, w)
-        pos = latents.flattened_position_ids(h, w, cfg.max_latent_size)
-        return tokens, pos
+        with oom_guard("encoding an image with the VAE"):
+            moments = self.vae.encode(pixels)
+        z = self.vae.sample_latent(moments, eps=eps, generator=None if eps is not None else self.generator)
+        height, width = pixels.shape[-2:]
+        return self.layout.to_tokens(z.float(), height, width), self.layout.position_ids(height, width)
 
     def vit_patch_tokens(self, prepared: Image.Image) -> tuple[Tensor, Tensor]:
-        from . import latents
-
         pixels = self.transforms.vit_pixels(prepared)
         p = self.model.config.vit.patch_size
         patches = latents.patchify(pixels, p)
@@ -251,9 +245,7 @@ class InterleavedInferencer:
     @staticmethod
     def branch_contexts(state: GuidedContexts) -> dict[str, Context]:
         """The context each sampler branch runs over."""
-        from .sampler import COND, UNCOND_IMG, UNCOND_TEXT
-
-        return {COND: state.cond, UNCOND_TEXT: state.cfg_text, UNCOND_IMG: state.cfg_img}
+        return {sampler.COND: state.cond, sampler.UNCOND_TEXT: state.cfg_text, sampler.UNCOND_IMG: state.cfg_img}
 
     def output_shape(self, state: GuidedContexts, image_shape: tuple[int, int]) -> tuple[int, int]:
         """(H, W) of the generated picture: the last input image's size when there is one."""
@@ -272,18 +264,16 @@ class InterleavedInferencer:
 
         `seed`: reseed the inferencer's generator first (None continues the current stream, as
         after `interleave`'s context building). `init_noise` overrides the draw (tests)."""
-        from . import latents, sampler
-
         if self.vae is None:
             raise BackendError("this inferencer has no VAE: images cannot be generated")
         settings = settings if settings is not None else sampler.GenerationSettings()
         if seed is not None:
             self.seed(seed)
         H, W = self.output_shape(state, image_shape)
-        d = self.model.config.latent_downsample
-        h, w = H // d, W // d
-        pos = latents.flattened_position_ids(h, w, self.model.config.max_latent_size)
-        x0 = init_noise if init_noise is not None else self._randn((h * w, self.model.config.patch_latent_dim))
+        layout = self.layout
+        pos = layout.position_ids(H, W)
+        x0 = init_noise if init_noise is not None else sampler.initial_noise(
+            layout.num_tokens(H, W), layout.token_dim, generator=self.generator)
         contexts = self.branch_contexts(state)
 
         def velocity_fn(x_t: Tensor, t: Tensor, branches: Sequence[str]) -> dict[str, Tensor]:
@@ -292,8 +282,7 @@ class InterleavedInferencer:
 
         with oom_guard(f"generating a {W}x{H} image"):
             x = sampler.sample(velocity_fn, x0, settings, progress=progress, cancel=cancel)
-            cfg = self.model.config
-            latent = latents.unpatchify(x.float(), h, w, cfg.latent_patch_size, cfg.latent_channels)
+            latent = layout.to_latent(x.float(), H, W)
             decoded = self.vae.decode(latent)
         pixels = self.vae.to_uint8(decoded)[0]
         return ImageResult(Image.fromarray(pixels.numpy()), x, latent, decoded.float())
