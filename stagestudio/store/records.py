@@ -69,6 +69,7 @@ class AttemptRecord:
             "stage": self.stage,
             "instruction": self.instruction,
             "image_sha256": self.image_sha256,
+            "image_path": str(self.image_path) if self.image_path else None,
             "image_missing": self.image_missing,
             "seed": self.seed,
             "duration_s": self.duration_s,
