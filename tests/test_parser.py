@@ -147,6 +147,12 @@ PARAPHRASES = [
     ("an image depicting cats and a pair of glasses", [("cat", 2, None), ("glasses", 1, None)], set()),
     ("a cow in a vibrant blue hue next to a dog of brown colour", [("cow", 1, "blue"), ("dog", 1, "brown")],
      {("cow", "next to", "dog")}),
+    ("A kitten sits quietly. The animal is to the left of a bench.", [("bench", 1, None), ("cat", 1, None)],
+     {("cat", "left of", "bench")}),
+    ("A cat and a dog, the former sitting above the latter.", [("cat", 1, None), ("dog", 1, None)],
+     {("cat", "above", "dog")}),
+    ("A red apple beside a vase. The fruit is placed left of the vase.", [("apple", 1, "red"), ("vase", 1, None)],
+     {("apple", "left of", "vase")}),
 ]
 
 

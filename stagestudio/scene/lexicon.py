@@ -464,3 +464,28 @@ OTHER_SENSES: dict[str, tuple[str, frozenset[str]]] = {
     "glasses": ("glasses", frozenset({"pair", "reading", "sun", "eye", "round", "thick", "rimmed"})),
     "ram": ("ram", frozenset({"computer", "memory"})),
 }
+
+_ANIMALS = ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "mouse",
+            "bat", "person")
+_VEHICLES = ("bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat")
+_FOODS = ("banana", "apple", "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake")
+# General words a description uses to point back at an object already named ("a kitten ...
+# the animal", "a sedan ... the vehicle"): the classes each may refer to; None: any object.
+HYPERNYMS: dict[str, tuple[str, ...] | None] = {
+    "animal": _ANIMALS, "creature": _ANIMALS, "pet": _ANIMALS, "beast": _ANIMALS, "mammal": _ANIMALS,
+    "vehicle": _VEHICLES, "automobile": ("car", "truck", "bus"), "transport": _VEHICLES,
+    "fruit": ("banana", "apple", "orange"), "vegetable": ("broccoli", "carrot"), "veggie": ("broccoli", "carrot"),
+    "food": _FOODS, "dish": _FOODS, "snack": _FOODS, "treat": _FOODS, "meal": _FOODS, "dessert": ("cake", "donut"),
+    "appliance": ("microwave", "oven", "toaster", "refrigerator", "sink", "hair drier", "tv"),
+    "device": ("cell phone", "laptop", "tv", "tv remote", "computer mouse", "computer keyboard", "hair drier",
+               "clock", "microwave", "toaster"),
+    "gadget": ("cell phone", "laptop", "tv remote", "computer mouse", "computer keyboard"),
+    "electronics": ("cell phone", "laptop", "tv", "tv remote", "computer mouse", "computer keyboard"),
+    "furniture": ("chair", "couch", "bed", "dining table", "bench"),
+    "toy": ("teddy bear", "kite", "frisbee", "sports ball"),
+    "utensil": ("fork", "knife", "spoon"), "cutlery": ("fork", "knife", "spoon"),
+    "container": ("bottle", "cup", "bowl", "vase", "suitcase", "backpack", "handbag"),
+    "bag": ("backpack", "handbag", "suitcase"),
+    "instrument": ("tennis racket", "baseball bat", "scissors", "toothbrush"),
+    "object": None, "item": None, "thing": None, "subject": None,
+}

@@ -730,6 +730,24 @@ class _State:
         self.relations.append(triple)
 
 
+_ORDINAL_REFERENCES = {"former", "latter", "first", "second"}
+
+
+def _ordinal_reference(word: str, state: _State) -> str | None:
+    """"the former"/"the latter": the earlier/later of the two objects mentioned last;
+    "the first"/"the second": by order of introduction."""
+    if not state.objects:
+        return None
+    if word in ("first", "second"):
+        index = 0 if word == "first" else 1
+        return state.objects[index].id if index < len(state.objects) else None
+    recent = sorted(state.objects, key=lambda o: o.mention)[-2:]
+    if len(recent) < 2:
+        return None
+    ordered = sorted(recent, key=lambda o: state.objects.index(o))
+    return ordered[0].id if word == "former" else ordered[1].id
+
+
 def _resolve_phrase(np_: _NounPhrase, state: _State, counter: list[int], *, detail: bool,
                     reference_only: bool = False) -> _Ref:
     """Turn a noun phrase into an object id: a new object, an earlier one, or nothing.
@@ -742,6 +760,20 @@ def _resolve_phrase(np_: _NounPhrase, state: _State, counter: list[int], *, deta
         if not same:
             state.dropped.append(np_.head)
             return _Ref(None)
+    if not np_.is_class and np_.determiner == "definite" and np_.head in _ORDINAL_REFERENCES:
+        ref = _ordinal_reference(np_.head, state)
+        if ref is not None:
+            state.touch(ref, counter)
+            return _Ref(ref)
+    if not np_.is_class and np_.determiner == "definite" and np_.head in lx.HYPERNYMS:
+        # "a kitten ... the animal": a general word pointing back at a named object
+        kinds = lx.HYPERNYMS[np_.head]
+        same = [o for o in state.objects if kinds is None or o.name in kinds]
+        if same:
+            target = max(same, key=lambda o: o.mention)
+            target.modifiers.extend(w for w in np_.modifiers if w not in target.modifiers)
+            state.touch(target.id, counter)
+            return _Ref(target.id)
     if not np_.is_class and (np_.head in lx.SETTING_NOUNS or detail):
         state.dropped.append(np_.head)
         return _Ref(None)
