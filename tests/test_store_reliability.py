@@ -4,7 +4,6 @@ corrupt and read-only databases, a missing images folder, hostile archives."""
 from __future__ import annotations
 
 import io
-import os
 import signal
 import sqlite3
 import subprocess
