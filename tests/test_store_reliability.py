@@ -363,3 +363,14 @@ def test_writer_lock_marks_a_live_writer_and_vanishes_after(tmp_path):
         assert writer_alive(tmp_path, "abc123")
     with pytest.raises(ValueError):
         WriterLock(tmp_path, "../escape")
+
+
+def test_an_image_over_the_size_limit_is_refused(tmp_path, target, good_archive, monkeypatch):
+    from stagestudio.store import archive
+
+    # Shrink the limit instead of writing 64 MiB: the same read path and check.
+    monkeypatch.setattr(archive, "MAX_IMAGE_BYTES", 64)
+    before = snapshot(target.root)
+    with pytest.raises(ArchiveError, match="larger than"):
+        import_session(target, good_archive)
+    assert {k for k in snapshot(target.root) if "images" in k} == {k for k in before if "images" in k}

@@ -181,8 +181,12 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> byte
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
         raise ArchiveError(f"member {info.filename} is damaged or truncated: {exc}") from exc
     if len(data) > limit:
-        raise ArchiveError(f"member {info.filename} is larger than the {limit // (1024 * 1024)} MiB allowed")
+        raise ArchiveError(f"member {info.filename} is larger than the {_size(limit)} allowed; nothing was imported")
     return data
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MiB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
 def _check_member_name(name: str) -> None:
@@ -239,7 +243,7 @@ def read_archive(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str
             raise ArchiveError(f"{path} lists a member twice; nothing was imported")
         total = sum(i.file_size for i in infos)
         if total > MAX_TOTAL_BYTES:
-            raise ArchiveError(f"{path} would expand to {total} bytes, over the {MAX_TOTAL_BYTES} allowed")
+            raise ArchiveError(f"{path} would expand to {_size(total)}, over the {_size(MAX_TOTAL_BYTES)} allowed")
         for info in infos:
             if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO and info.file_size > 1024 * 1024:
                 raise ArchiveError(f"member {info.filename} expands {info.file_size // info.compress_size}x; refusing a likely zip bomb")
