@@ -100,17 +100,13 @@ def apply_rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
 
 def attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> Tensor:
     """Scaled dot-product attention with GQA in contiguous groups (query head h reads KV head
-    h // (H / Hk)). q: [Lq, H, D]; k, v: [Lk, Hk, D]; mask: bool [Lq, Lk] (True = may attend)."""
-    heads, kv_heads = q.shape[1], k.shape[1]
-    # A batch of one in [B, H, L, D] layout with native GQA lets SDPA pick its fused (flash /
-    # memory-efficient) kernels on GPU instead of materialising repeated keys and the score matrix.
+    h // (H / Hk)), which is SDPA's `enable_gqa` convention. q: [Lq, H, D]; k, v: [Lk, Hk, D];
+    mask: bool [Lq, Lk] (True = may attend) or None (everything visible)."""
+    heads = q.shape[1]
     out = F.scaled_dot_product_attention(
-        q.transpose(0, 1)[None],
-        k.transpose(0, 1).to(q.dtype)[None],
-        v.transpose(0, 1).to(q.dtype)[None],
-        attn_mask=mask,
-        enable_gqa=heads != kv_heads,
-    )[0]
+        q.transpose(0, 1), k.transpose(0, 1).to(q.dtype), v.transpose(0, 1).to(q.dtype), attn_mask=mask,
+        enable_gqa=heads != k.shape[1],
+    )
     return out.transpose(0, 1).reshape(q.shape[0], heads * q.shape[2])
 
 
