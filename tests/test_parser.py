@@ -310,3 +310,62 @@ def test_report_text_and_json_forms():
     assert data["rate"] == pytest.approx(1 / 3)
     assert [m["line"] for m in data["mismatches"]] == [2, 3]
     assert data["mismatches"][1]["reason"].startswith("parse error: no recognisable object")
+
+
+# --- templated paraphrases of every GenEval line -------------------------------------------
+# Each metadata line is re-worded in a few generic ways (inverted order, "to its left",
+# counts as "a group of", colours after the noun, scene words around it); the parse must
+# still match the metadata. The templates know nothing about individual prompts.
+_NUMBER = {1: "one", 2: "two", 3: "three", 4: "four"}
+_PLURAL = {"person": "people", "sheep": "sheep", "skis": "pairs of skis", "scissors": "pairs of scissors",
+           "knife": "knives", "bus": "buses", "computer mouse": "computer mice"}
+_SIDE = {"left of": ("to the left of", "to its left"), "right of": ("on the right side of", "on its right"),
+         "above": ("hovering above", "above it"), "below": ("directly beneath", "underneath it")}
+
+
+def _plural_of(name: str) -> str:
+    if name in _PLURAL:
+        return _PLURAL[name]
+    if name.endswith(("s", "x", "ch", "sh")):
+        return name + "es"
+    return name + "s"
+
+
+def _phrase(clause: dict, variant: int) -> str:
+    name, count, colour = clause["class"], clause.get("count", 1), clause.get("color")
+    if count > 1:
+        words = " ".join(w for w in (colour, _plural_of(name)) if w)
+        return f"a group of {_NUMBER[count]} {words}" if variant % 2 else f"exactly {count} {words}"
+    if colour and variant == 2:
+        return f"{'an' if name[0] in 'aeiou' else 'a'} {name} that is {colour},"
+    head = " ".join(w for w in (colour, name) if w)
+    return f"{'an' if head[0] in 'aeiou' else 'a'} {head}"
+
+
+def _paraphrase(line: dict, variant: int) -> str:
+    include = line["include"]
+    if line["tag"] == "position":
+        reference, placed = include[0], include[1]
+        phrase, owner = _SIDE[placed["position"][0]]
+        a, b = _phrase(placed, variant), _phrase(reference, variant)
+        if variant == 0:
+            return f"In a quiet room, {a} sits {phrase} {b}, softly lit."
+        if variant == 1:
+            return f"{phrase.capitalize()} {b}, there is {a} in the scene."
+        return f"A realistic photograph of {b}. {owner.capitalize()} we see {a}."
+    parts = [_phrase(c, variant) for c in include]
+    body = " and ".join(parts) if variant != 1 else ", as well as ".join(parts)
+    return f"A high-quality photo showing {body} against a plain white background. The lighting is soft."
+
+
+def test_templated_paraphrases_of_all_geneval_lines(shared_dir):
+    path = shared_dir / "data" / "geneval" / "evaluation_metadata.jsonl"
+    lines = [json.loads(t) for t in path.read_text(encoding="utf-8").splitlines() if t.strip()]
+    failures = []
+    for variant in range(3):
+        for line in lines:
+            prompt = _paraphrase(line, variant)
+            ok, reason = graph_matches_include(parse_prompt(prompt), line)
+            if not ok:
+                failures.append(f"{prompt!r}: {reason}")
+    assert not failures, f"{len(failures)} of {3 * len(lines)} fail; first: " + "\n".join(failures[:10])

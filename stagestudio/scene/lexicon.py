@@ -327,6 +327,8 @@ QUANTIFIER_NOUNS: dict[str, int | None] = {
     "crate": None, "batch": None, "assortment": None, "selection": None, "variety": None,
     "swarm": None, "gaggle": None, "troop": None, "colony": None, "lineup": None, "array": None,
     "few": 3, "several": 3, "lot": None, "lots": None, "bowlful": None, "serving": None,
+    "stalk": 1, "head": 1, "sprig": 1, "wedge": 1, "chunk": 1, "scoop": 1, "portion": 1, "helping": 1,
+    "carton": None, "jar": None, "can": None, "loaf": 1, "tower": None, "mountain": None,
 }
 
 # Determiners and what they say about reference: indefinite ones introduce a new object,

@@ -518,6 +518,14 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
         if (noun is not None and noun[0].name in lx.COLOR_WORDS and noun[0].plural is False and not started
                 and determiner == "none"):
             noun = None  # a bare "orange" with no article is the colour: "the cat is orange"
+        if noun is not None and noun[1] > 1:
+            # overlapping names: "stuffed teddy bear" is a teddy bear, not a bear
+            shifted = _match_noun(tokens, j + 1)
+            if shifted is not None and j + 1 + shifted[1] > j + noun[1]:
+                modifiers.append(tok)
+                started = True
+                j += 1
+                continue
         if noun is not None:
             entry, length = noun
             after = j + length
