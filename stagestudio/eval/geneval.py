@@ -163,9 +163,10 @@ def filter_detections(
             continue
         scores = np.asarray([d.score for d in items], dtype=np.float32)
         boxes = np.asarray([d.box for d in items], dtype=np.float32).reshape(-1, 4)
-        # Descending by float32 score; among equal scores the later input comes first, as the
-        # reference's reversed ascending argsort does for small arrays.
-        order = sorted(range(len(items)), key=lambda i: (scores[i], i), reverse=True)
+        # Descending by float32 score. Equal scores keep the order of numpy's default
+        # (unstable) ascending argsort, reversed, exactly as the reference ranks them: for small
+        # arrays that puts the later input first, for larger ones it depends on numpy's sort.
+        order = [int(i) for i in np.argsort(scores)[::-1]]
         order = [i for i in order if scores[i] > threshold][: config.max_objects]
         chosen: list[int] = []
         while order:
