@@ -14,10 +14,11 @@ Scoring, as in the WISE paper and its scripts (PKU-YuanGroup/WISE):
 * Overall: the category means weighted by category size (number of prompts / 1000):
   0.4 cultural + 0.167 time + 0.133 space + 0.1 biology + 0.1 physics + 0.1 chemistry.
 
-WISE's scripts refuse to report a category when any judge call failed (they store 999 for a
-failed score); we follow that: a category with missing or failed images reports its mean over
-the judged images but is flagged incomplete, and the overall score is only reported (not None)
-when every category is complete.
+WISE's scripts refuse to report a score file that holds a failed judgement (stored as 999) or
+too few images. We keep the same caution without losing information: a category with missing
+or failed images still reports its mean over the judged images, flagged incomplete with its
+judged/total count, and the overall score is only given (not None) when every category is
+complete.
 """
 
 from __future__ import annotations
