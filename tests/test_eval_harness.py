@@ -128,6 +128,10 @@ def test_generation_resumes_and_reports_failures(tmp_path: Path) -> None:
     assert (tmp_path / "00007/samples/0000.png").read_bytes() == first
     assert not list(tmp_path.rglob("*.part"))
 
+    with pytest.raises(harness.RunMismatch, match="mode 'oneshot'"):
+        harness.generate_geneval(harness.LoopGenerator(BoxBackend(), "staged"), PROMPTS,
+                                 tmp_path, images_per_prompt=2)
+
     bad = [(0, {"tag": "single_object", "include": [], "prompt": "unparsable words"})]
     outcome = harness.generate_geneval(generator, bad, tmp_path / "bad", images_per_prompt=1)
     assert outcome.made == 0 and "cannot parse" in outcome.failed[0]

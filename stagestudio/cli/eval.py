@@ -221,6 +221,8 @@ def run_geneval(args: argparse.Namespace) -> int:
         report = harness.generate_geneval(generator, prompts, out,
                                           images_per_prompt=args.images_per_prompt,
                                           seed=args.seed, progress=update)
+    except harness.RunMismatch as exc:
+        raise CliError(str(exc)) from exc
     finally:
         close()
         generator.backend.close()
@@ -335,6 +337,8 @@ def run_wise(args: argparse.Namespace) -> int:
     update, close = _progress_bar(len(selected), f"wise {args.mode}")
     try:
         made = harness.generate_wise(generator, selected, out, seed=args.seed, progress=update)
+    except harness.RunMismatch as exc:
+        raise CliError(str(exc)) from exc
     finally:
         close()
         generator.backend.close()

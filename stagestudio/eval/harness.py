@@ -192,6 +192,28 @@ def sample_name(sample: int) -> str:
     return f"{sample:04d}.png"
 
 
+class RunMismatch(ValueError):
+    """The output folder already holds images made another way (mode or backend)."""
+
+
+def _claim_folder(out: Path, info: dict[str, Any]) -> None:
+    """Write run.json, refusing to resume into a folder made with another mode or backend,
+    which would mix two systems' images in one score."""
+    path = out / "run.json"
+    if path.is_file():
+        try:
+            before = json.loads(path.read_text())
+        except json.JSONDecodeError:
+            before = {}
+        for key in ("benchmark", "mode", "backend"):
+            if key in before and before[key] != info[key]:
+                raise RunMismatch(
+                    f"{out} already holds a {before.get('benchmark')} run with {key} "
+                    f"{before[key]!r}, not {info[key]!r}; choose another output folder"
+                )
+    path.write_text(json.dumps(info, indent=2, default=str))
+
+
 def _save_png(image: Image.Image, path: Path) -> None:
     tmp = path.with_name(path.name + ".part")
     image.convert("RGB").save(tmp, format="PNG")
@@ -220,10 +242,9 @@ def generate_geneval(
     """Generate GenEval's folder layout under `out` (see module docstring); resumable."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    run_info = {"benchmark": "geneval", "mode": generator.mode, "backend": generator.backend.name,
-                "settings": generator.settings(), "images_per_prompt": images_per_prompt,
-                "seed": seed}
-    (out / "run.json").write_text(json.dumps(run_info, indent=2, default=str))
+    _claim_folder(out, {"benchmark": "geneval", "mode": generator.mode,
+                        "backend": generator.backend.name, "settings": generator.settings(),
+                        "images_per_prompt": images_per_prompt, "seed": seed})
     report = GenerationReport()
     total = len(prompts) * images_per_prompt
     done = 0
@@ -271,9 +292,9 @@ def generate_wise(
     out = Path(out)
     images = out / "images"
     images.mkdir(parents=True, exist_ok=True)
-    (out / "run.json").write_text(json.dumps(
-        {"benchmark": "wise", "mode": generator.mode, "backend": generator.backend.name,
-         "settings": generator.settings(), "seed": seed}, indent=2, default=str))
+    _claim_folder(out, {"benchmark": "wise", "mode": generator.mode,
+                        "backend": generator.backend.name, "settings": generator.settings(),
+                        "seed": seed})
     report = GenerationReport()
     for done, prompt in enumerate(prompts, 1):
         png = images / f"{prompt.prompt_id}.png"
