@@ -171,6 +171,7 @@ def test_score_folder_and_reports(tmp_path: Path) -> None:
     assert "| tag | oneshot (boxes) | staged (boxes) | Δ |" in table
     assert "| colors | 0.0% (0/2) | 100.0% (2/2) | +100.0 |" in table
     assert "| **overall** | **50.0%** | **100.0%** | +50.0 |" in table
+    assert "| refinements / image | 0.00 | 1.00 | |" in table
     page = report.write_html(runs, tmp_path / "comparison.html").read_text()
     assert "oneshot/00003/samples/0000.png" in page
     assert "expected red car&gt;=1, found 0 red; and 1 blue" in page

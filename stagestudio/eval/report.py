@@ -80,7 +80,17 @@ def markdown_table(runs: Sequence[ScoredRun]) -> str:
     lines.append("| **overall** | " + " | ".join(cells) + " |")
     images = [f"{s.images} images, {s.prompts} prompts" for s in summaries]
     lines.append("| images | " + " | ".join(images) + (" | |" if compare else " |"))
+    refinements = [mean_refinements(r.rows) for r in runs]
+    if any(v is not None for v in refinements):
+        cells = ["–" if v is None else f"{v:.2f}" for v in refinements]
+        lines.append("| refinements / image | " + " | ".join(cells) + (" | |" if compare else " |"))
     return "\n".join(lines) + "\n"
+
+
+def mean_refinements(rows: Sequence[dict[str, Any]]) -> float | None:
+    """Mean number of refinements per image, from the generation records (None if unknown)."""
+    values = [r["refinements"] for r in rows if r.get("refinements") is not None]
+    return sum(values) / len(values) if values else None
 
 
 def _delta(first: float, second: float) -> str:
