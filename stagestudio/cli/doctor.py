@@ -41,18 +41,18 @@ def environment_lines() -> list[str]:
     import torch
 
     lines = [
-        f"python        {platform.python_version()} ({sys.executable})",
-        f"torch         {torch.__version__}",
+        f"python          {platform.python_version()} ({sys.executable})",
+        f"torch           {torch.__version__}",
     ]
     if torch.cuda.is_available():
-        lines.append(f"CUDA          {torch.version.cuda}, {torch.cuda.device_count()} device(s)")
+        lines.append(f"CUDA            {torch.version.cuda}, {torch.cuda.device_count()} device(s)")
         for i in range(torch.cuda.device_count()):
             props = torch.cuda.get_device_properties(i)
-            lines.append(f"  GPU {i}       {props.name}, {props.total_memory / 2**30:.1f} GiB")
+            lines.append(f"  GPU {i}         {props.name}, {props.total_memory / 2**30:.1f} GiB")
     else:
-        lines.append("CUDA          not available (CPU only: BAGEL-7B needs a GPU for practical use)")
+        lines.append("CUDA            not available (CPU only: BAGEL-7B needs a GPU for practical use)")
     for name in ("bitsandbytes", "diffusers", "transformers", "accelerate", "safetensors", "huggingface_hub"):
-        lines.append(f"{name:<13} {_version(name)}")
+        lines.append(f"{name:<15} {_version(name)}")
     return lines
 
 
@@ -64,17 +64,18 @@ def weights_lines(model: str | None) -> list[str]:
     if model is None:
         folder = find_in_hf_cache(DEFAULT_REPO_ID)
         if folder is None:
-            return [f"weights       {DEFAULT_REPO_ID} not in the Hugging Face cache; get them with:",
-                    f"              {download_command()}"]
+            return [f"weights         {DEFAULT_REPO_ID} not in the Hugging Face cache; get them with:",
+                    f"                {download_command()}"]
         missing = missing_checkpoint_files(folder)
         state = "complete" if not missing else f"INCOMPLETE, missing {', '.join(missing)}"
-        return [f"weights       {DEFAULT_REPO_ID} in the HF cache at {folder} ({state})"]
+        return [f"weights         {DEFAULT_REPO_ID} in the HF cache at {folder} ({state})"]
     try:
         folder = resolve_checkpoint(model)
     except BagelLoadError as exc:
-        return [f"weights       {exc}"]
+        return [f"weights         {exc}"]
     size = sum(f.stat().st_size for f in Path(folder).glob("*.safetensors"))
-    return [f"weights       {folder} (complete, {size / 1e9:.1f} GB of safetensors)"]
+    amount = f"{size / 1e9:.1f} GB" if size >= 1e8 else f"{size / 1e6:.1f} MB"
+    return [f"weights         {folder} (complete, {amount} of safetensors)"]
 
 
 def run_golden_cases(folder: Path, names: list[str] | None, device: str = "cpu") -> bool:
