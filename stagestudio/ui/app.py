@@ -85,7 +85,16 @@ class ViewMemory:
         self.version = -1
         self.editor_key: object = None
         self.graph_key: str | None = None
-        self.selected: int | None = None
+        self.running: bool | None = None
+        self.sent: dict[str, Any] = {}  # output name -> the value last sent (to skip repeats)
+
+    def changed(self, name: str, value: Any) -> bool:
+        """Whether `value` differs from what was last sent for `name` (and remember it)."""
+        key = id(value) if not isinstance(value, (str, bool, int, type(None), tuple)) else value
+        if name in self.sent and self.sent[name] == key:
+            return False
+        self.sent[name] = key
+        return True
 
 
 def backend_choices() -> list[tuple[str, str]]:
@@ -174,7 +183,7 @@ def build_app(
                         with gr.Group(elem_classes="ss-panel"):
                             gr.Markdown("**Scene graph**", elem_classes="ss-section-title")
                             graph_img = gr.Image(
-                                value=draw_graph(None), label="Scene graph", show_label=False, type="pil",
+                                value=draw_graph(None), label="Scene graph", show_label=False, type="pil", format="png",
                                 interactive=False, elem_id="ss-graph", height=240,
                                 buttons=["fullscreen"],
                             )
@@ -207,7 +216,7 @@ def build_app(
                         )
                         with gr.Row(equal_height=False, elem_classes="ss-panel"):
                             with gr.Column(scale=5, min_width=260):
-                                sketch = gr.Image(label="Sketch", type="pil", interactive=False, elem_id="ss-sketch",
+                                sketch = gr.Image(label="Sketch", type="pil", interactive=False, elem_id="ss-sketch", format="jpeg",
                                                   height=420, buttons=["download", "fullscreen"])
                             with gr.Column(scale=6, min_width=300):
                                 detail = gr.HTML(render.step_detail_html(None), elem_id="ss-detail", js_on_load=None)
@@ -230,19 +239,24 @@ def build_app(
                                                            interactive=False)
             sessions_ui = _sessions_tab(store)
 
-        timer = gr.Timer(TICK_S)
+        timer = gr.Timer(TICK_S, active=False)  # runs only while the engine works
 
         # ---- drawing ----
         outputs = [progress, message, header, timeline, sketch, detail, instruction, correction,
                    accept_btn, resketch_btn, override_btn, correct_btn, skip_btn, rewind_btn,
-                   run_btn, pause_btn, stop_btn, graph_img, objects_df, relations_df]
+                   run_btn, pause_btn, stop_btn, graph_img, objects_df, relations_df, timer]
 
-        def draw(sess: StudioSession, mem: ViewMemory, force: bool = False) -> list[Any]:
-            if not force and sess.version == mem.version:
-                return [gr.skip()] * len(outputs)
-            mem.version = sess.version
-            view = sess.timeline()
+        def draw(sess: StudioSession, mem: ViewMemory, force: bool = False, light: bool = False) -> list[Any]:
+            """Redraw what changed. `light` leaves the scene-graph picture and tables for the
+            next tick (they are slow to encode) so a Run shows its first step sooner."""
             running = sess.running
+            if not force and sess.version == mem.version and running == mem.running:
+                # Nothing new: keep polling only while the engine works.
+                return [gr.skip()] * (len(outputs) - 1) + [gr.skip() if running else gr.Timer(active=False)]
+            if force:
+                mem.sent.clear()
+            mem.version, mem.running = sess.version, running
+            view = sess.timeline()
             waiting = sess.waiting
             wait_kind, review = waiting if waiting else (None, None)
             # The detail shows the step waiting for a decision, else the clicked one, else the newest.
@@ -268,40 +282,50 @@ def build_app(
                     ins_value, corr_value = "", ""
                 ins_update, corr_update = gr.update(value=ins_value), gr.update(value=corr_value)
             else:
-                ins_update, corr_update = gr.update(), gr.update()
+                ins_update, corr_update = gr.skip(), gr.skip()
 
-            at_plan, at_verdict = wait_kind == "plan", wait_kind == "verdict"
+            at_verdict = wait_kind == "verdict"
             can_rewind = (not running) and step is not None and view.session_id is not None
             graph_key = sess.graph.to_json() if sess.graph is not None else None
-            if graph_key != mem.graph_key:
+            if graph_key != mem.graph_key and not light:
                 mem.graph_key = graph_key
                 objs, rels = graph_to_tables(sess.graph)
                 graph_updates = [draw_graph(sess.graph), gr.update(value=objs), gr.update(value=rels)]
             else:
-                graph_updates = [gr.update(), gr.update(), gr.update()]
+                graph_updates = [gr.skip(), gr.skip(), gr.skip()]
+
+            def value(name: str, v: Any) -> Any:
+                return v if mem.changed(name, v) else gr.skip()
+
+            def interactive(name: str, on: bool, label: str | None = None) -> Any:
+                if not mem.changed(name, (on, label)):
+                    return gr.skip()
+                return gr.update(interactive=on) if label is None else gr.update(interactive=on, value=label)
+
             return [
-                render.progress_html(sess.progress, view, running, sess.paused, wait_kind),
-                render.message_html(sess.message, view.errors),
-                render.header_html(view),
-                render.timeline_html(view, selected=step.index if step else None,
-                                     waiting_step=review.step.index if review else None),
-                image,
-                render.step_detail_html(step),
+                value("progress", render.progress_html(sess.progress, view, running, sess.paused, wait_kind)),
+                value("message", render.message_html(sess.message, view.errors)),
+                value("header", render.header_html(view)),
+                value("timeline", render.timeline_html(view, selected=step.index if step else None,
+                                                       waiting_step=review.step.index if review else None)),
+                value("sketch", image),
+                value("detail", render.step_detail_html(step)),
                 ins_update,
                 corr_update,
-                gr.update(interactive=bool(waiting)),
-                gr.update(interactive=bool(waiting)),
-                gr.update(interactive=at_verdict),
-                gr.update(interactive=at_verdict),
-                gr.update(interactive=bool(waiting)),
-                gr.update(interactive=can_rewind),
-                gr.update(interactive=not running),
-                gr.update(interactive=running, value="▶ Resume" if sess.paused else "⏸ Pause"),
-                gr.update(interactive=running),
+                interactive("accept", bool(waiting)),
+                interactive("resketch", bool(waiting)),
+                interactive("override", at_verdict),
+                interactive("correct", at_verdict),
+                interactive("skip", bool(waiting)),
+                interactive("rewind", can_rewind),
+                interactive("run", not running),
+                interactive("pause", running, "▶ Resume" if sess.paused else "⏸ Pause"),
+                interactive("stop", running),
                 *graph_updates,
+                gr.Timer(active=running or graph_key != mem.graph_key),
             ]
 
-        def action(fn: Callable[..., Any]) -> Callable[..., list[Any]]:
+        def action(fn: Callable[..., Any], light: bool = False) -> Callable[..., list[Any]]:
             """Wrap a session call: StudioError becomes the on-screen message, then redraw."""
 
             def handler(request: gr.Request, *args: Any) -> list[Any]:
@@ -312,12 +336,13 @@ def build_app(
                     sess.set_message(str(exc))
                 except Exception as exc:  # keep the session; show what went wrong
                     sess.set_message(f"Unexpected error: {type(exc).__name__}: {exc}")
-                return draw(sess, memory(request), force=True)
+                return draw(sess, memory(request), force=True, light=light)
 
             return handler
 
-        def listen(component_event: Callable[..., Any], fn: Callable[..., Any], inputs: list[Any]) -> None:
-            component_event(action(fn), inputs=inputs, outputs=outputs, show_progress="hidden",
+        def listen(component_event: Callable[..., Any], fn: Callable[..., Any], inputs: list[Any],
+                   light: bool = False) -> None:
+            component_event(action(fn, light), inputs=inputs, outputs=outputs, show_progress="hidden",
                             concurrency_limit=None)
 
         def do_run(sess: StudioSession, prompt_v, backend_v, seed_v, refines_v, mode_v, objs, rels) -> None:
@@ -336,14 +361,14 @@ def build_app(
         def do_parse(sess: StudioSession, prompt_v, backend_v) -> None:
             sess.parse(prompt_v, backend_v or default_backend)
 
-        def do_apply(sess: StudioSession, prompt_v, objs, rels) -> None:
+        def do_apply(sess: StudioSession, prompt_v, objs, rels, mode_v) -> None:
             graph = tables_to_graph(objs, rels)
             if sess.running:
                 # Stop and branch: keep the completed steps, re-plan the rest on the edited graph.
                 done = sum(1 for s in sess.timeline().steps if s.outcome is not None)
                 sess.stop()
                 sess.wait(10)
-                sess.rewind(done, graph=graph)
+                sess.rewind(done, graph=graph, step_mode=mode_v == "step")
             else:
                 sess.set_graph(graph, prompt_v or sess.graph_prompt or "")
                 sess.set_message(None)
@@ -351,11 +376,11 @@ def build_app(
         def do_pause(sess: StudioSession) -> None:
             sess.resume() if sess.paused else sess.pause()
 
-        def do_rewind(sess: StudioSession) -> None:
+        def do_rewind(sess: StudioSession, mode_v: str) -> None:
             view = sess.timeline()
             index = sess.selected_step if sess.selected_step is not None else (view.steps[-1].index if view.steps else 0)
             sess.selected_step = None
-            sess.rewind(index)
+            sess.rewind(index, step_mode=mode_v == "step")
             sess.wait_until(lambda s: s.first_step_at is not None or s.waiting is not None or not s.running,
                             timeout=0.8)
 
@@ -365,10 +390,10 @@ def build_app(
             if step is not None:
                 sess.select(int(step))
 
-        listen(run_btn.click, do_run, [prompt, backend, seed, max_refines, mode, objects_df, relations_df])
+        listen(run_btn.click, do_run, [prompt, backend, seed, max_refines, mode, objects_df, relations_df], light=True)
         listen(prompt.submit, do_parse, [prompt, backend])
         listen(parse_btn.click, do_parse, [prompt, backend])
-        listen(apply_btn.click, do_apply, [prompt, objects_df, relations_df])
+        listen(apply_btn.click, do_apply, [prompt, objects_df, relations_df, mode])
         listen(pause_btn.click, do_pause, [])
         listen(stop_btn.click, lambda s: s.stop(), [])
         listen(accept_btn.click, lambda s: s.accept(), [])
@@ -376,7 +401,7 @@ def build_app(
         listen(override_btn.click, lambda s: s.override(), [])
         listen(correct_btn.click, lambda s, corr: s.correct(corr), [correction])
         listen(skip_btn.click, lambda s: s.skip(), [])
-        listen(rewind_btn.click, do_rewind, [])
+        listen(rewind_btn.click, do_rewind, [mode])
 
         def on_select(evt: gr.EventData, request: gr.Request) -> list[Any]:
             return action(lambda s: do_select(s, evt))(request)
@@ -401,7 +426,34 @@ def build_app(
     demo.queue(default_concurrency_limit=None)
     demo.studio_registry = registry  # for tests and diagnostics
     demo.studio_store = store
+    demo.studio_ready = _warm_up(pool, default_backend)
     return demo
+
+
+def _warm_up(pool: BackendPool, name: str) -> threading.Event:
+    """Create the default backend and pay one-time import costs (inflect, fonts, sprites) in
+    the background, so the first Run is as quick as the later ones. Only the cheap offline
+    backend is exercised; model backends load their weights on first use."""
+    ready = threading.Event()
+
+    def work() -> None:
+        try:
+            backend = pool.get(name)
+            from stagestudio.scene.text import noun_phrase
+
+            noun_phrase("cat", 2, "red")
+            if name == "sketchbook":
+                from stagestudio.loop.engine import LoopEngine, RunConfig
+
+                for _ in LoopEngine(backend).run("a red cat left of a dog", config=RunConfig(max_refines=0)):
+                    pass
+        except Exception:  # a broken backend is reported when the person presses Run
+            pass
+        finally:
+            ready.set()
+
+    threading.Thread(target=work, name="stagestudio-warmup", daemon=True).start()
+    return ready
 
 
 def render_rows(table: Any) -> bool:

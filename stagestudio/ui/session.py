@@ -391,7 +391,8 @@ class StudioSession:
         self.decide(Stop())
 
     # --- branching ---------------------------------------------------------------------
-    def rewind(self, branch_step: int, request: RunRequest | None = None, graph: SceneGraph | None = None) -> None:
+    def rewind(self, branch_step: int, request: RunRequest | None = None, graph: SceneGraph | None = None,
+               step_mode: bool | None = None) -> None:
         """Start a new session forked from this one: steps before `branch_step` are kept,
         the run continues from `branch_step`. Uses the store's fork history when stored."""
         if self.running:
@@ -406,7 +407,7 @@ class StudioSession:
             backend=base.backend,
             seed=started.seed,
             max_refines=started.max_refines,
-            step_mode=base.step_mode,
+            step_mode=base.step_mode if step_mode is None else step_mode,
             max_steps=started.max_steps,
         )
         history = self._fork_history(started.session_id, events, branch_step)

@@ -1,0 +1,313 @@
+"""The studio in a real browser: headless Chromium (Debian's) driven by Playwright against the
+app launched in-process on the real sketchbook backend and a real session store.
+
+One app launch and one page for the module; tests run in file order and build on each
+other's sessions (auto run -> step mode -> rewind -> sessions tab -> export/import)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PROMPT = "a brown bear above a silver spoon"
+TIMEOUT_MS = 20_000
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"browser tests need Chromium at {CHROMIUM}", allow_module_level=True)
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory):
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    from stagestudio.ui import build_app, launch_options
+
+    db = tmp_path_factory.mktemp("studio") / "studio.db"
+    demo = build_app(db, "sketchbook")
+    demo.launch(server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True,
+                **launch_options())
+    assert demo.studio_ready.wait(60), "the sketchbook backend did not warm up"
+    yield demo
+    demo.close()
+    demo.studio_store.close()
+
+
+@pytest.fixture(scope="module")
+def page(studio):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(studio.local_url)
+        page.wait_for_selector("#ss-prompt textarea")
+        yield page
+        context.close()
+        browser.close()
+
+
+# --- helpers ----------------------------------------------------------------------------
+def shot(page, name: str) -> Path:
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def session_id_shown(page) -> str | None:
+    text = page.locator("#ss-header").inner_text()
+    m = re.search(r"session\s+([0-9a-f]{12})", text)
+    return m.group(1) if m else None
+
+
+def wait_new_session(page, previous: str | None) -> str:
+    page.wait_for_function(
+        """(prev) => { const h = document.querySelector('#ss-header');
+                        const m = h && h.innerText.match(/session\\s+([0-9a-f]{12})/);
+                        return m && m[1] !== prev; }""",
+        arg=previous,
+    )
+    return session_id_shown(page)
+
+
+def wait_done(page) -> str:
+    page.wait_for_function(
+        "() => /Completed|Stopped|Failed/.test(document.querySelector('#ss-progress').innerText)"
+    )
+    return page.locator("#ss-progress").inner_text()
+
+
+def enabled(page, elem_id: str) -> bool:
+    return page.locator(f"#{elem_id}").is_enabled()
+
+
+def wait_enabled(page, elem_id: str) -> None:
+    page.wait_for_function(f"() => {{ const b = document.querySelector('#{elem_id}'); return b && !b.disabled; }}")
+
+
+def cards(page):
+    return page.locator("#ss-timeline .ss-card[data-step]")
+
+
+def set_mode(page, mode: str) -> None:
+    page.locator("#ss-mode label", has_text="Step" if mode == "step" else "Auto").click()
+
+
+# --- tests ------------------------------------------------------------------------------
+def test_auto_run_shows_every_step_and_is_quick(page):
+    page.fill("#ss-prompt textarea", PROMPT)
+    page.fill("#ss-seed input", "7")
+    started = time.perf_counter()
+    page.click("#ss-run")
+    page.wait_for_selector("#ss-timeline .ss-card[data-step='0'] img.ss-thumb")
+    first_step_s = time.perf_counter() - started
+    final = wait_done(page)
+    total_s = time.perf_counter() - started
+    assert "Completed" in final
+
+    n = cards(page).count()
+    assert n >= 2  # bear and spoon
+    for i in range(n):
+        card = cards(page).nth(i)
+        assert card.locator("img.ss-thumb").count() == 1, f"step {i + 1} has no sketch"
+        badge = card.locator(".ss-badge").inner_text().lower()
+        assert badge in ("pass", "fail", "overridden"), badge
+    assert page.locator("#ss-timeline .ss-card-final").count() == 1
+
+    # The graph panel shows the parsed objects.
+    names = page.locator("#ss-objects").inner_text()
+    assert "bear" in names and "spoon" in names
+
+    # Open a card: the detail follows it.
+    cards(page).nth(0).click()
+    page.wait_for_function("() => document.querySelector('#ss-detail').innerText.includes('Step 1')")
+    assert page.locator("#ss-detail .ss-facts li").count() >= 1
+    shot(page, "studio_auto")
+    shutil.copyfile(ARTIFACTS / "studio_auto.png", ARTIFACTS / "screenshot_candidate.png")
+
+    # Two more runs (other seeds) for a steadier number than a single click.
+    timings = [first_step_s]
+    for seed in ("8", "9"):
+        previous = session_id_shown(page)
+        page.fill("#ss-seed input", seed)
+        t0 = time.perf_counter()
+        page.click("#ss-run")
+        page.wait_for_function(
+            """(prev) => { const h = document.querySelector('#ss-header');
+                            const m = h && h.innerText.match(/session\\s+([0-9a-f]{12})/);
+                            return m && m[1] !== prev && document.querySelector("#ss-timeline .ss-card[data-step='0'] img.ss-thumb"); }""",
+            arg=previous, polling="raf")
+        timings.append(time.perf_counter() - t0)
+        wait_done(page)
+    median = sorted(timings)[1]
+    load = os.getloadavg()[0]
+    cores = os.cpu_count() or 1
+    print(f"\nrun -> first step shown: {', '.join(f'{t * 1000:.0f}' for t in timings)} ms "
+          f"(median {median * 1000:.0f} ms, load {load:.1f} on {cores} cores); first run to final {total_s:.2f} s")
+    results = REPO / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "ui.json").write_text(json.dumps({
+        "benchmark": "studio: click Run -> first step card with its sketch visible (Playwright, headless Chromium)",
+        "backend": "sketchbook",
+        "prompt": PROMPT,
+        "first_step_ms": [round(t * 1000, 1) for t in timings],
+        "first_step_median_ms": round(median * 1000, 1),
+        "run_to_final_s": round(total_s, 3),
+        "steps": n,
+        "target_ms": 1000,
+        "machine": f"{cores} CPU cores, no GPU",
+        "load_average_1min": round(load, 2),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }, indent=2) + "\n")
+    # The target is 1 s; on a machine loaded far beyond its cores (shared CI) allow more,
+    # and the recorded load says which bound applied.
+    limit = 1.0 if load <= 2 * cores else 2.5
+    assert median < limit, f"first step took {median:.2f} s (median of {len(timings)}, load {load:.1f})"
+
+
+def test_step_mode_edit_override_correct(page):
+    previous = session_id_shown(page)
+    set_mode(page, "step")
+    page.click("#ss-run")
+    wait_new_session(page, previous)
+
+    # Plan review of step 1: edit the instruction before it is sketched.
+    wait_enabled(page, "ss-accept")
+    assert "review the plan" in page.locator("#ss-progress").inner_text()
+    assert not enabled(page, "ss-override")  # no verdict yet
+    edited = "Draw a small silver spoon at the bottom centre."
+    page.fill("#ss-instruction textarea", edited)
+    page.click("#ss-resketch")
+
+    # Verdict review of step 1: give our own correction.
+    page.wait_for_function("() => document.querySelector('#ss-progress').innerText.includes('review the verdict')")
+    assert "edited by you" in page.locator("#ss-detail").inner_text()
+    page.fill("#ss-correction textarea", "Make the spoon larger and keep it at the bottom.")
+    wait_enabled(page, "ss-correct")
+    page.click("#ss-correct")
+    page.wait_for_selector("#ss-timeline .ss-card[data-step='0'] .ss-chip:has-text('refine 1')")
+
+    # Now override whatever the inspector said about the refinement.
+    page.wait_for_function("() => document.querySelector('#ss-progress').innerText.includes('review the verdict')")
+    wait_enabled(page, "ss-override")
+    page.click("#ss-override")
+    shot(page, "studio_step_mode")
+
+    # Accept everything else to the end (an override to fail asks for a refinement first).
+    deadline = time.monotonic() + 30
+    while "Completed" not in page.locator("#ss-progress").inner_text() and time.monotonic() < deadline:
+        if enabled(page, "ss-accept"):
+            try:
+                page.click("#ss-accept", timeout=1000)
+            except playwright_sync.TimeoutError:
+                pass  # the run moved on between the check and the click
+        time.sleep(0.15)
+    assert "Completed" in wait_done(page)
+    first = cards(page).nth(0)
+    assert first.locator(".ss-chip", has_text="refine 1").count() == 1
+    assert "Draw a small silver spoon" in first.inner_text()
+    badge0 = first.locator(".ss-badge").inner_text().lower()
+    overridden = page.locator("#ss-timeline .ss-chip-overridden").count() + (badge0 == "overridden")
+    assert overridden >= 1
+    set_mode(page, "auto")
+
+
+def test_rewind_creates_a_fork(page):
+    parent = session_id_shown(page)
+    cards(page).nth(1).click()
+    page.wait_for_function("() => document.querySelector('#ss-detail').innerText.includes('Step 2')")
+    wait_enabled(page, "ss-rewind")
+    page.click("#ss-rewind")
+    fork = wait_new_session(page, parent)
+    assert fork != parent
+    assert wait_done(page)
+    head = page.locator("#ss-header").inner_text()
+    assert f"branched from {parent} at step 2" in head
+    # The inherited first step is still on the timeline, with the parent's instruction.
+    assert "Draw a small silver spoon" in cards(page).nth(0).inner_text()
+    shot(page, "studio_fork")
+
+
+def session_rows(page) -> list[str]:
+    return page.evaluate(
+        "() => [...document.querySelectorAll('#ss-sessions [role=row]')]"
+        ".map(r => r.innerText.trim()).filter(t => /[0-9a-f]{12}/.test(t))"
+    )
+
+
+def test_sessions_tab_lists_searches_and_replays(page, studio):
+    page.click("button[role='tab']:has-text('Sessions')")
+    page.wait_for_function("() => document.querySelector('#ss-sessions').innerText.includes('bear')")
+    assert len(session_rows(page)) >= 5  # 3 auto runs, the step-mode run and the fork
+    search = page.locator("#ss-search textarea, #ss-search input").first
+    search.fill("no such prompt")
+    search.press("Enter")
+    page.wait_for_function("() => !document.querySelector('#ss-sessions').innerText.includes('bear')")
+    search.fill("bear")
+    search.press("Enter")
+    page.wait_for_function("() => document.querySelector('#ss-sessions').innerText.includes('bear')")
+
+    # Open the newest session (the fork) and replay it.
+    newest = studio.studio_store.list_sessions()[0].id
+    page.locator("#ss-sessions [role=gridcell]", has_text=newest).first.click()
+    page.wait_for_function("() => /[0-9a-f]{12}/.test(document.querySelector('#ss-selected-session textarea, #ss-selected-session input').value)")
+    page.click("#ss-open")
+    page.wait_for_selector("#ss-replay-timeline .ss-card-final")
+    full = page.locator("#ss-replay-timeline .ss-card[data-step]").count()
+    assert full >= 2
+    page.click("#ss-replay-play")
+    page.wait_for_function("() => document.querySelector('#ss-replay-head').innerText.match(/event (\\d+) of (\\d+)/) && (() => { const m = document.querySelector('#ss-replay-head').innerText.match(/event (\\d+) of (\\d+)/); return +m[1] < +m[2]; })()")
+    page.wait_for_function("() => { const m = document.querySelector('#ss-replay-head').innerText.match(/event (\\d+) of (\\d+)/); return m && m[1] === m[2]; }", timeout=30_000)
+    assert page.locator("#ss-replay-timeline .ss-card[data-step]").count() == full
+    shot(page, "sessions_replay")
+
+
+def test_export_then_import(page, studio, tmp_path):
+    selected = page.locator("#ss-selected-session textarea, #ss-selected-session input").input_value()
+    page.click("#ss-export")
+    link = page.locator("#ss-export-file a").first
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    archive = tmp_path / "exported.zip"
+    info.value.save_as(archive)
+    assert archive.stat().st_size > 1000
+    before = len(studio.studio_store.list_sessions())
+
+    page.locator("#ss-tab-sessions input[type=file][accept='.zip']").set_input_files(str(archive))
+    page.wait_for_function("() => /Imported|failed/.test(document.querySelector('#ss-sessions-message').innerText)")
+    assert "Imported" in page.locator("#ss-sessions-message").inner_text()
+    assert len(studio.studio_store.list_sessions()) == before + 1
+    imported = page.locator("#ss-selected-session textarea, #ss-selected-session input").input_value()
+    assert imported and imported != selected  # same store: imported under a new id
+    shot(page, "sessions_import")
+
+    # A bad upload is refused with a clear message and nothing changes.
+    bad = tmp_path / "not-an-archive.zip"
+    bad.write_bytes(b"this is not a zip file")
+    page.locator("#ss-tab-sessions input[type=file][accept='.zip']").set_input_files(str(bad))
+    page.wait_for_function("() => document.querySelector('#ss-sessions-message').innerText.includes('Import failed')")
+    assert len(studio.studio_store.list_sessions()) == before + 1
+
+
+def test_bad_prompt_shows_a_clear_message(page):
+    page.click("button[role='tab']:has-text('Studio')")
+    page.fill("#ss-prompt textarea", "   ")
+    page.click("#ss-run")
+    page.wait_for_selector("#ss-message .ss-alert")
+    assert "prompt is empty" in page.locator("#ss-message").inner_text()
