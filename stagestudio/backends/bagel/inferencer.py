@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 from PIL import Image
@@ -102,6 +102,7 @@ class InterleavedInferencer:
             _, new_kv = self.model.run_block(block, ctx.cache.as_past())
         return ctx.with_block(new_kv, segment, rope_advance)
 
+    @torch.no_grad()
     def append_text(self, ctx: Context, text: str, token_ids: Sequence[int] | None = None) -> Context:
         """Append `<|im_start|> text <|im_end|>` (und expert, causal, one position per token)."""
         ids = list(token_ids) if token_ids is not None else self.tokenizer.segment_ids(text)
@@ -109,12 +110,15 @@ class InterleavedInferencer:
         seg = Segment("text", ctx.kv_len, len(ids), ctx.next_rope, text=text, token_ids=tuple(ids))
         return self._append(ctx, block, seg, rope_advance=len(ids))
 
+    @torch.no_grad()
     def append_vit_patches(self, ctx: Context, patches: Tensor, vit_position_ids: Tensor,
                            image_index: int | None = None) -> Context:
-        block = self.model.vit_block(patches, vit_position_ids, self.special, ctx.next_rope)
+        with oom_guard(f"encoding {len(patches)} ViT patches"):
+            block = self.model.vit_block(patches, vit_position_ids, self.special, ctx.next_rope)
         seg = Segment("vit_image", ctx.kv_len, block.length, ctx.next_rope, image_index=image_index)
         return self._append(ctx, block, seg, rope_advance=1)
 
+    @torch.no_grad()
     def append_latent_tokens(self, ctx: Context, latent_tokens: Tensor, latent_position_ids: Tensor,
                              image_index: int | None = None) -> Context:
         """A clean VAE latent (timestep 0) as a gen-expert block."""
@@ -230,6 +234,7 @@ class InterleavedInferencer:
 
     # --- images -------------------------------------------------------------------------------
 
+    @torch.no_grad()
     def query_block(self, x_t: Tensor, t: float | Tensor, latent_position_ids: Tensor, position: int) -> LlmBlock:
         """The block being denoised: markers + N latent tokens at one position, gen expert."""
         return self.model.latent_block(x_t, latent_position_ids, t, self.special, position)
@@ -257,13 +262,16 @@ class InterleavedInferencer:
             raise ValueError(f"image size {h}x{w} is outside {d}..{max_side} pixels per side")
         return h, w
 
+    @torch.no_grad()
     def generate_image(self, state: GuidedContexts, settings=None, seed: int | None = None,
                        image_shape: tuple[int, int] = (1024, 1024), progress: ProgressFn | None = None,
-                       cancel: CancelToken | None = None, init_noise: Tensor | None = None) -> ImageResult:
+                       cancel: CancelToken | None = None, init_noise: Tensor | None = None,
+                       on_step: Callable[[sampler.StepRecord], None] | None = None) -> ImageResult:
         """Denoise a latent with CFG over the three contexts, then decode it with the VAE.
 
         `seed`: reseed the inferencer's generator first (None continues the current stream, as
-        after `interleave`'s context building). `init_noise` overrides the draw (tests)."""
+        after `interleave`'s context building). `init_noise` overrides the draw (tests).
+        `on_step` receives each step's record (x_t, velocities, t) for previews or debugging."""
         if self.vae is None:
             raise BackendError("this inferencer has no VAE: images cannot be generated")
         settings = settings if settings is not None else sampler.GenerationSettings()
@@ -281,7 +289,7 @@ class InterleavedInferencer:
             return {b: self.branch_velocity(contexts[b], query) for b in branches}
 
         with oom_guard(f"generating a {W}x{H} image"):
-            x = sampler.sample(velocity_fn, x0, settings, progress=progress, cancel=cancel)
+            x = sampler.sample(velocity_fn, x0, settings, progress=progress, cancel=cancel, on_step=on_step)
             latent = layout.to_latent(x.float(), H, W)
             decoded = self.vae.decode(latent)
         pixels = self.vae.to_uint8(decoded)[0]
