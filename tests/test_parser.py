@@ -153,6 +153,12 @@ PARAPHRASES = [
      {("cat", "above", "dog")}),
     ("A red apple beside a vase. The fruit is placed left of the vase.", [("apple", 1, "red"), ("vase", 1, None)],
      {("apple", "left of", "vase")}),
+    ("A dog, on the left, and a cat, on the right.", [("cat", 1, None), ("dog", 1, None)], {("dog", "left of", "cat")}),
+    ("a dog (on the right) and a cat (on the left)", [("cat", 1, None), ("dog", 1, None)], {("dog", "right of", "cat")}),
+    ("A cat sits on a mat, and on the right, a dog.", [("cat", 1, None), ("dog", 1, None)], {("dog", "right of", "cat")}),
+    ("A cup, a bowl and a vase, arranged from left to right.", [("bowl", 1, None), ("cup", 1, None), ("vase", 1, None)],
+     {("cup", "left of", "bowl"), ("bowl", "left of", "vase")}),
+    ("From top to bottom: a kite and a dog.", [("dog", 1, None), ("kite", 1, None)], {("kite", "above", "dog")}),
 ]
 
 

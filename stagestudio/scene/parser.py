@@ -198,7 +198,8 @@ def _singular(word: str) -> tuple[str, bool]:
 class _RelPhrase:
     predicate: str
     # "object": a noun phrase follows; "absolute": a place in the picture ("on the left");
-    # "owner_pronoun": "to its left"; "owner_before": "the bench's left".
+    # "owner_pronoun": "to its left"; "owner_before": "the bench's left"; "dangling": a
+    # relation with its object left out ("with a cat on top"); "sequence": "from left to right".
     kind: str = "object"
     # bare "in"/"into" only relates when a real object follows ("in a bowl", not "in a park")
     needs_class_object: bool = False
@@ -245,6 +246,13 @@ _MUTUAL_PHRASES = [tuple(p.split()) for p in (
     "near each other|near one another|close to each other|close to one another|close together|"
     "each other|one another|together|alongside each other|alongside one another|by each other|"
     "in the same|at the same time").split("|")]
+# "From left to right: a bench and a bear": consecutive objects of the list are related.
+_SEQUENCES: dict[tuple[str, ...], str] = dict(sorted({
+    tuple(f"{start}{a} to {b}".split()): predicate
+    for start in ("from ", "")
+    for a, b, predicate in (("left", "right", "left of"), ("right", "left", "right of"),
+                            ("top", "bottom", "above"), ("bottom", "top", "below"))
+}.items(), key=lambda kv: -len(kv[0])))
 _COLOUR_NOUNS = {"shade", "hue", "tone", "colour", "color", "tint"}
 _NEGATORS = {"no", "without", "zero", "nor", "lacking", "except", "excluding"}
 _MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted", "carved", "built", "constructed",
@@ -619,6 +627,11 @@ def _scan(tokens: list[str]) -> list[_Item]:
             skipped, end = _parse_noun_phrase(tokens, j) if j < n else (None, j)
             i = end if skipped is not None else i + 1
             continue
+        sequence = next((p for p in _SEQUENCES if tuple(tokens[i:i + len(p)]) == p), None)
+        if sequence is not None:
+            items.append(_Rel(_RelPhrase(_SEQUENCES[sequence], kind="sequence")))
+            i += len(sequence)
+            continue
         made = next((p for p in _MADE_OF if tuple(tokens[i:i + len(p)]) == p), None)
         if made is not None:
             i += len(made)  # "a bench made of wood": the material belongs to the bench
@@ -909,19 +922,30 @@ def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> 
             state.relate(subject_id, phrase.predicate, owner_id)
             continue
 
+        if phrase.kind == "sequence":
+            listed = [r for _, r in following] or in_sentence_before
+            for first, second in zip(listed, listed[1:]):
+                state.relate(first.object_id, phrase.predicate, second.object_id)  # type: ignore[union-attr]
+            continue
+
         if phrase.kind in ("absolute", "dangling"):
             if in_clause:
                 placed = in_clause[-1].object_id  # type: ignore[union-attr]
             else:
-                after = next((x for x in resolved[k + 1:] if not isinstance(x, _Break)), None)
-                if kept(after):
-                    # "On the left, a cat" / "on the right is a dog": the object comes right after
-                    placed = after.object_id  # type: ignore[union-attr]
-                elif in_sentence_before:
-                    # "A dog, located on the right side, next to ...": it describes the one before
+                right_after = resolved[k + 1] if k + 1 < len(resolved) else None
+                before = resolved[k - 1] if k > 0 else None
+                new_clause = not isinstance(before, _Break) or before.word not in (",", "(")
+                if kept(right_after):
+                    # "on the right is a dog", "on the left there is a cat"
+                    placed = right_after.object_id  # type: ignore[union-attr]
+                elif in_sentence_before and not new_clause:
+                    # "A dog, on the left, and ...", "a dog (on the left)": an aside about the one before
                     placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
                 elif following:
+                    # "On the left, a cat", "..., and on the right, a dog"
                     placed = following[0][1].object_id  # type: ignore[union-attr]
+                elif in_sentence_before:
+                    placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
                 else:
                     continue
             state.placements.append((placed, phrase.predicate))  # type: ignore[arg-type]
