@@ -395,17 +395,6 @@ def test_missing_weights_give_actionable_error(tmp_path: Path) -> None:
         create_detector("yolo")
 
 
-def test_clip_loads_from_a_local_folder(clip_parts, tmp_path: Path) -> None:
-    model, processor, tokenizer = clip_parts
-    model.save_pretrained(tmp_path)
-    processor.save_pretrained(tmp_path)
-    tokenizer.save_pretrained(tmp_path)
-    loaded = ClipColorClassifier.from_pretrained(str(tmp_path), device="cpu")
-    assert torch.allclose(loaded.text_columns("dog"),
-                          ClipColorClassifier(*clip_parts, device="cpu").text_columns("dog"),
-                          atol=1e-5)
-
-
 def test_mask2former_and_clip_score_a_geneval_folder(tiny_mask2former, clip, tmp_path) -> None:
     from stagestudio.eval import harness
 
@@ -439,6 +428,10 @@ def test_registry_loads_detectors_from_local_folders(tiny_mask2former, tiny_owl,
     m2f = create_detector("mask2former", source=str(m2f_dir), color_source=str(clip_dir),
                           device="cpu", threshold=0.0, resize=None)
     assert isinstance(m2f, Mask2FormerDetector) and m2f.color_classifier is not None
+    # The CLIP loaded from the folder computes the same colour columns as the original.
+    assert torch.allclose(m2f.color_classifier.text_columns("dog"),
+                          ClipColorClassifier(*clip_parts, device="cpu").text_columns("dog"),
+                          atol=1e-5)
     assert "computer mouse" in m2f.class_names and "tv remote" in m2f.class_names
     found = m2f.detect(two_colour_image(), ["mouse", "car"])
     assert all(d.color in geneval.COLORS for d in found)
