@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 
 import numpy as np
@@ -14,7 +15,8 @@ from stagestudio.backends.sketchbook import SketchbookBackend, SketchbookDetecto
 from stagestudio.backends.sketchbook.colors import COLOR_NAMES, dominant_color, recolor
 from stagestudio.backends.sketchbook.harness import graph_from_geneval, whole_step
 from stagestudio.backends.sketchbook.layout import solve_layout
-from stagestudio.backends.sketchbook.render import background
+from stagestudio.backends.sketchbook.mistakes import choose_mistakes
+from stagestudio.backends.sketchbook.render import Stamp, background, draw, stamp_box
 from stagestudio.backends.sketchbook.sprites import ASSETS_DIR, manifest, resolve_name, sticker
 from stagestudio.inspector.checker import relation_holds, union_box
 from stagestudio.inspector.verdict import Verdict
@@ -285,3 +287,23 @@ def test_a_two_object_loop_is_fast():
         v = inspect(backend, g, img, step)
     assert v.passed
     assert time.process_time() - start < 1.0
+
+
+def test_every_mistake_kind_is_injected_and_caught():
+    g = graph([("cat", 1, "red"), ("dining table", 1, None), ("cup", 2, None)],
+              [("o1", "on", "o2"), ("o3", "right of", "o2")])
+    backend = SketchbookBackend(error_rate=1.0)
+    step = whole_step(g)
+    kinds = {}
+    for seed in range(24):
+        drawing, _ = backend._drawing(g, g)
+        rng = random.Random(seed)
+        mistake, = choose_mistakes(rng, g, drawing, {"o1", "o2", "o3"}, 1.0, 512)
+        drawing.apply(mistake)
+        image = draw(None, [Stamp(g.object(oid).name, drawing.colors[oid], stamp_box(b))
+                            for oid in ("o2", "o1", "o3") for b in drawing.boxes[oid]])
+        verdict = inspect(backend, g, image, step)
+        assert not verdict.passed, (mistake, verdict.critique)
+        assert set(mistake.object_ids) & {oid for f in verdict.failed_facts for oid in f.object_ids}
+        kinds[mistake.kind] = kinds.get(mistake.kind, 0) + 1
+    assert set(kinds) == {"relation", "missing", "extra", "color"}, kinds

@@ -201,9 +201,70 @@ def run(metadata: Path, limit: int | None = None, seed: int = 0) -> dict[str, An
         tally.add(one)
         by_tag.setdefault(meta["tag"], Tally()).add(one)
     out = tally.summary()
+    out["engine_at_default_rate"] = measure_engine(rows, seed=seed)
     out["by_tag"] = {tag: {k: v for k, v in t.summary().items() if not k.endswith("examples")}
                      for tag, t in sorted(by_tag.items())}
     return out
 
 
-__all__ = ["Tally", "graph_from_geneval", "load_geneval", "measure_prompt", "run", "union_box", "whole_step"]
+
+
+class _ProbeBackend(SketchbookBackend):
+    """Records, for every sketch/refine the engine asks for, whether a simulated mistake
+    went in (the image differs from the same request rendered with no mistakes)."""
+
+    def __init__(self, error_rate: float) -> None:
+        super().__init__(error_rate=error_rate)
+        self._clean = SketchbookBackend(error_rate=0.0)
+        self.flawed: list[bool] = []
+
+    def sketch(self, request, hooks=None):
+        image = super().sketch(request, hooks)
+        self.flawed.append(image.tobytes() != self._clean.sketch(request).tobytes())
+        return image
+
+    def refine(self, request, hooks=None):
+        image = super().refine(request, hooks)
+        self.flawed.append(image.tobytes() != self._clean.refine(request).tobytes())
+        return image
+
+
+def measure_engine(rows: list[dict[str, Any]], seed: int = 0, error_rate: float = 0.3) -> dict[str, Any]:
+    """Run the real loop engine (parser, planner, steps, refines) on each prompt and report
+    the share of injected mistakes the inspector caught and of final verdicts that passed."""
+    from stagestudio.loop.engine import LoopEngine, RunConfig
+    from stagestudio.loop.events import FinalVerdict, VerdictReady
+
+    injected = caught = runs = final_passed = 0
+    images = 0
+    seconds: list[float] = []
+    for i, meta in enumerate(rows):
+        backend = _ProbeBackend(error_rate)
+        engine = LoopEngine(backend)
+        start = time.perf_counter()
+        verdicts: list[bool] = []
+        final = None
+        for event in engine.run(meta["prompt"], config=RunConfig(seed=seed + i)):
+            if isinstance(event, VerdictReady):
+                verdicts.append(event.verdict.passed)
+            elif isinstance(event, FinalVerdict):
+                final = event.verdict.passed
+        seconds.append(time.perf_counter() - start)
+        # Each sketch/refine is inspected once, in order (the final inspection is separate).
+        for flawed, passed in zip(backend.flawed, verdicts):
+            images += 1
+            if flawed:
+                injected += 1
+                caught += int(not passed)
+        runs += 1
+        final_passed += int(bool(final))
+    seconds.sort()
+    return {
+        "runs": runs,
+        "images": images,
+        "mistakes_injected": injected,
+        "catch_rate": round(caught / injected, 4) if injected else None,
+        "final_pass_rate": round(final_passed / runs, 4) if runs else None,
+        "median_seconds": round(seconds[len(seconds) // 2], 4) if seconds else None,
+        "max_seconds": round(seconds[-1], 4) if seconds else None,
+    }

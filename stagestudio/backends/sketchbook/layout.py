@@ -212,16 +212,13 @@ def _descendant_groups(child: _Group, groups: list[_Group]) -> list[_Group]:
 
 
 def _place_child_tree(members: list[_Group], parent_box: Box, placement: str, cursors: dict[str, float]) -> None:
-    head = members[0]
-    union = _union([g.union() for g in members])
-    before = head.union()
     # Place using the whole subtree's box so grandchildren come along.
-    proxy = _Group(head.object_id, [union])
+    union = _union([g.union() for g in members])
+    proxy = _Group(members[0].object_id, [union])
     _place_child(proxy, parent_box, placement, cursors)
     dx, dy = proxy.boxes[0][0] - union[0], proxy.boxes[0][1] - union[1]
     for g in members:
         g.shift(dx, dy)
-    del before
 
 
 def _union(boxes: list[Box]) -> Box:

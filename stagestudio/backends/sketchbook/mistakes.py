@@ -3,8 +3,8 @@
 A mistake only ever touches objects the current step adds, and is realised by changing
 what gets drawn (boxes, colours), never by labelling anything: the inspector has to find
 it in the pixels. Kinds:
-* relation - one group is moved to where a relation it takes part in clearly fails
-             (mirrored across the other object, or elsewhere in free space);
+* relation - a relation is made to fail clearly: its two ends swap places when both are
+             new, else the new end moves (shrunk if needed) into free space on the wrong side;
 * missing  - one instance is left out (the object vanishes when it has one);
 * extra    - one more instance is drawn in free space beside the group;
 * color    - a coloured object is drawn in a different one of the ten colours.
@@ -35,6 +35,9 @@ class Mistake:
     object_ids: tuple[str, ...]
     boxes: tuple[Box, ...] | None = None  # replacement boxes for object_id
     color: str | None = None  # replacement colour for object_id
+    # Replacement boxes for a second object (a swap moves both ends of a relation).
+    partner_id: str | None = None
+    partner_boxes: tuple[Box, ...] | None = None
 
 
 @dataclass
@@ -48,6 +51,8 @@ class Drawing:
     def apply(self, mistake: Mistake) -> None:
         if mistake.boxes is not None:
             self.boxes[mistake.object_id] = list(mistake.boxes)
+        if mistake.partner_id is not None and mistake.partner_boxes is not None:
+            self.boxes[mistake.partner_id] = list(mistake.partner_boxes)
         if mistake.color is not None:
             self.colors[mistake.object_id] = mistake.color
         self.mistakes.append(mistake)
@@ -93,6 +98,17 @@ def _grid_offsets(size: int, union: Box, rng: random.Random) -> list[tuple[float
     return [(x - ucx, y - ucy) for x, y in spots]
 
 
+def _scaled_about_centre(boxes: list[Box], scale: float) -> list[Box]:
+    ux1, uy1, ux2, uy2 = union_box(boxes)
+    cx, cy = (ux1 + ux2) / 2, (uy1 + uy2) / 2
+    return [(cx + (x1 - cx) * scale, cy + (y1 - cy) * scale, cx + (x2 - cx) * scale, cy + (y2 - cy) * scale)
+            for x1, y1, x2, y2 in boxes]
+
+
+def _centre(b: Box) -> tuple[float, float]:
+    return (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+
+
 def _relation_mistake(
     rng: random.Random, target: SceneGraph, drawing: Drawing, new_ids: set[str], size: int
 ) -> Mistake | None:
@@ -102,22 +118,40 @@ def _relation_mistake(
     ]
     rng.shuffle(candidates)
     for rel in candidates:
+        subject_boxes, object_boxes = drawing.boxes[rel.subject], drawing.boxes[rel.object]
+        # 1. Both ends are new: swap them (the classic left/right, above/below mix-up).
+        if rel.subject in new_ids and rel.object in new_ids:
+            (scx, scy), (ocx, ocy) = _centre(union_box(subject_boxes)), _centre(union_box(object_boxes))
+            moved_s = _shift(subject_boxes, ocx - scx, ocy - scy)
+            moved_o = _shift(object_boxes, scx - ocx, scy - ocy)
+            others = [b for oid, bs in drawing.boxes.items() if oid not in (rel.subject, rel.object) for b in bs]
+            if (
+                _free(moved_s, others, size) and _free(moved_o, others, size)
+                and not any(_overlaps(_expand(a, CLEARANCE), b) for a in moved_s for b in moved_o)
+                and _clearly_fails(rel.predicate, union_box(moved_s), union_box(moved_o))
+            ):
+                return Mistake("relation", rel.subject, (rel.subject, rel.object), boxes=tuple(moved_s),
+                               partner_id=rel.object, partner_boxes=tuple(moved_o))
+        # 2. Move the new end (shrinking it if the free space is small) to the wrong side.
         mover = rel.subject if rel.subject in new_ids else rel.object
         other = rel.object if mover == rel.subject else rel.subject
-        group = drawing.boxes[mover]
-        union, anchor = union_box(group), union_box(drawing.boxes[other])
-        ucx, ucy = (union[0] + union[2]) / 2, (union[1] + union[3]) / 2
-        acx, acy = (anchor[0] + anchor[2]) / 2, (anchor[1] + anchor[3]) / 2
-        mirrors = [(2 * (acx - ucx), 0.0), (0.0, 2 * (acy - ucy)), (2 * (acx - ucx), 2 * (acy - ucy))]
+        anchor = union_box(drawing.boxes[other])
         others = [b for oid, bs in drawing.boxes.items() if oid != mover for b in bs]
-        for dx, dy in mirrors + _grid_offsets(size, union, rng):
-            moved = _shift(group, dx, dy)
-            if not _free(moved, others, size):
-                continue
-            mu = union_box(moved)
-            s, o = (mu, anchor) if mover == rel.subject else (anchor, mu)
-            if _clearly_fails(rel.predicate, s, o):
-                return Mistake("relation", mover, (rel.subject, rel.object), boxes=tuple(moved))
+        for scale in (1.0, 0.75, 0.55):
+            group = _scaled_about_centre(drawing.boxes[mover], scale)
+            if min(max(b[2] - b[0], b[3] - b[1]) for b in group) < MIN_EXTRA_PX:
+                break
+            union = union_box(group)
+            (ucx, ucy), (acx, acy) = _centre(union), _centre(anchor)
+            mirrors = [(2 * (acx - ucx), 0.0), (0.0, 2 * (acy - ucy)), (2 * (acx - ucx), 2 * (acy - ucy))]
+            for dx, dy in mirrors + _grid_offsets(size, union, rng):
+                moved = _shift(group, dx, dy)
+                if not _free(moved, others, size):
+                    continue
+                mu = union_box(moved)
+                s, o = (mu, anchor) if mover == rel.subject else (anchor, mu)
+                if _clearly_fails(rel.predicate, s, o):
+                    return Mistake("relation", mover, (rel.subject, rel.object), boxes=tuple(moved))
     return None
 
 

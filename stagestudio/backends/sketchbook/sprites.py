@@ -38,11 +38,11 @@ ALIASES: dict[str, str] = {
     "hairdryer": "hair drier", "hotdog": "hot dog", "doughnut": "donut", "teddy": "teddy bear",
     "fridge": "refrigerator", "man": "person", "woman": "person", "boy": "person", "girl": "person",
     "child": "person", "kid": "person", "people": "person", "puppy": "dog", "kitten": "cat",
-    "automobile": "car", "ski": "skis", "glass": "wine glass", "mug": "cup", "racket": "tennis racket",
-    "bag": "handbag", "purse": "handbag", "lorry": "truck", "ship": "boat", "sailboat": "boat",
+    "automobile": "car", "ski": "skis", "glass": "wine glass", "racket": "tennis racket",
+    "bag": "handbag", "purse": "handbag", "lorry": "truck",
     "computer": "laptop", "notebook": "book", "alarm clock": "clock", "lamp post": "lamp",
     "bunny": "rabbit", "kitty": "cat", "pup": "dog", "blossom": "flower", "present": "gift",
-    "hill": "mountain", "cookie jar": "vase", "rock": "rock", "stone": "rock",
+    "hill": "mountain", "cookie jar": "vase", "stone": "rock",
 }
 
 
