@@ -10,8 +10,9 @@ The rules, with the reference's defaults (see `ScoringConfig`):
 * Per class, keep detections whose score is **strictly greater** than 0.3 (0.9 for the
   `counting` tag). The reference holds scores in float32 and compares there, so a score that
   rounds to exactly 0.3 in float32 is dropped; we compare in float32 too.
-* Sort the survivors by score, highest first, and keep at most 16 per class. There is no
-  overlap suppression (`max_overlap` = 1.0), so duplicate boxes all count.
+* Sort the survivors by score, highest first (equal scores in the order numpy's reversed
+  argsort gives, as in the reference), and keep at most 16 per class. There is no overlap
+  suppression (`max_overlap` = 1.0), so duplicate boxes all count.
 * Each include clause takes its `count` highest-scoring kept detections of its class. Too few
   -> "expected {cls}>={n}, found {k}".
 * Colour: those detections (and only those) go to the colour classifier; all of them must get
