@@ -311,3 +311,23 @@ def test_bad_prompt_shows_a_clear_message(page):
     page.click("#ss-run")
     page.wait_for_selector("#ss-message .ss-alert")
     assert "prompt is empty" in page.locator("#ss-message").inner_text()
+
+
+def test_two_tabs_are_independent_sessions(page):
+    page.click("button[role='tab']:has-text('Studio')")
+    first_session = session_id_shown(page)
+    other = page.context.new_page()
+    try:
+        other.set_default_timeout(TIMEOUT_MS)
+        other.goto(page.url)
+        other.wait_for_selector("#ss-prompt textarea")
+        assert "No steps yet" in other.locator("#ss-timeline").inner_text()
+        other.fill("#ss-prompt textarea", "two red apples to the left of a blue cup")
+        other.click("#ss-run")
+        second_session = wait_new_session(other, None)
+        wait_done(other)
+        assert "apple" in other.locator("#ss-objects").inner_text()
+        assert second_session != first_session
+        assert session_id_shown(page) == first_session  # the first tab did not move
+    finally:
+        other.close()

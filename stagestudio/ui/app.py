@@ -149,7 +149,7 @@ def build_app(
                 with gr.Row(equal_height=False):
                     # ---- prompt panel ----
                     with gr.Column(scale=4, min_width=340):
-                        with gr.Group(elem_classes="ss-panel"):
+                        with gr.Column(elem_classes="ss-panel"):
                             prompt = gr.Textbox(
                                 label="Prompt",
                                 placeholder="a brown bear above a silver spoon",
@@ -180,7 +180,7 @@ def build_app(
                                 pause_btn = gr.Button("⏸ Pause", elem_id="ss-pause", interactive=False, scale=1)
                                 stop_btn = gr.Button("■ Stop", variant="stop", elem_id="ss-stop", interactive=False,
                                                      scale=1)
-                        with gr.Group(elem_classes="ss-panel"):
+                        with gr.Column(elem_classes="ss-panel"):
                             gr.Markdown("**Scene graph**", elem_classes="ss-section-title")
                             graph_img = gr.Image(
                                 value=draw_graph(None), label="Scene graph", show_label=False, type="pil", format="png",
@@ -201,10 +201,11 @@ def build_app(
                                 apply_btn = gr.Button("Apply graph edits", size="sm", elem_id="ss-apply-graph")
                     # ---- run view ----
                     with gr.Column(scale=8, min_width=520):
-                        progress = gr.HTML(render.progress_html(None, _empty_view(), False, False, None),
-                                           elem_id="ss-progress", js_on_load=None)
-                        message = gr.HTML("", elem_id="ss-message", js_on_load=None)
-                        header = gr.HTML("", elem_id="ss-header", js_on_load=None)
+                        with gr.Column(elem_classes="ss-statusbar"):
+                            progress = gr.HTML(render.progress_html(None, _empty_view(), False, False, None),
+                                               elem_id="ss-progress", js_on_load=None)
+                            message = gr.HTML("", elem_id="ss-message", js_on_load=None)
+                            header = gr.HTML("", elem_id="ss-header", js_on_load=None)
                         timeline = gr.HTML(
                             render.timeline_html(_empty_view()),
                             elem_id="ss-timeline",

@@ -52,14 +52,16 @@ def _layout(graph: SceneGraph) -> dict[str, tuple[float, float]]:
         by_layer.setdefault(layers[i], []).append(i)
     pos: dict[str, tuple[float, float]] = {}
     for layer, members in by_layer.items():
+        # Zig-zag successive layers so a chain's arrows are not hidden behind wide node boxes.
+        lift = 0.7 if layer % 2 else 0.0
         for k, node in enumerate(members):
-            pos[node] = (float(layer), (len(members) - 1) / 2.0 - k)
+            pos[node] = (float(layer), (len(members) - 1) / 2.0 - k + lift)
     return pos
 
 
-def draw_graph(graph: SceneGraph | None, size: tuple[float, float] = (6.4, 3.6)) -> Image.Image:
+def draw_graph(graph: SceneGraph | None, size: tuple[float, float] = (4.6, 2.7)) -> Image.Image:
     """Objects as rounded nodes ('2 × dog') with attribute chips; relations as labelled arrows."""
-    fig, ax = plt.subplots(figsize=size, dpi=110)
+    fig, ax = plt.subplots(figsize=size, dpi=140)
     fig.patch.set_facecolor("white")
     ax.set_axis_off()
     if graph is None or not graph.objects:
@@ -70,7 +72,7 @@ def draw_graph(graph: SceneGraph | None, size: tuple[float, float] = (6.4, 3.6))
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
-    ax.set_ylim(min(ys) - 0.9, max(ys) + 0.9)
+    ax.set_ylim(min(ys) - 0.75, max(ys) + 0.6)
 
     # Relations first so nodes draw over the arrow ends; parallel edges get different curvature.
     seen_pairs: dict[tuple[str, str], int] = {}
@@ -80,7 +82,7 @@ def draw_graph(graph: SceneGraph | None, size: tuple[float, float] = (6.4, 3.6))
         key = tuple(sorted((r.subject, r.object)))
         k = seen_pairs.get(key, 0)
         seen_pairs[key] = k + 1
-        rad = 0.25 + 0.2 * k if pos[r.subject] != pos[r.object] else 0.0
+        rad = 0.3 * k  # straight for the first relation of a pair, curved for the others
         (x1, y1), (x2, y2) = pos[r.subject], pos[r.object]
         ax.annotate(
             "",
@@ -89,7 +91,9 @@ def draw_graph(graph: SceneGraph | None, size: tuple[float, float] = (6.4, 3.6))
             arrowprops=dict(arrowstyle="-|>", color=_ARROW, lw=1.6, shrinkA=26, shrinkB=26,
                             connectionstyle=f"arc3,rad={rad}", mutation_scale=14),
         )
-        mx, my = (x1 + x2) / 2, (y1 + y2) / 2 + rad * 0.35 * (1 if x2 >= x1 else -1)
+        # Midpoint of matplotlib's arc3 curve (a quadratic Bezier): chord midpoint + rad/2 * normal.
+        mx = (x1 + x2) / 2 + 0.5 * rad * (y2 - y1)
+        my = (y1 + y2) / 2 - 0.5 * rad * (x2 - x1)
         ax.text(mx, my, r.predicate, ha="center", va="center", fontsize=8.5, color="#334155",
                 bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="#cbd5e1", lw=0.8))
 

@@ -134,7 +134,8 @@ def verdict_html(verdict: Verdict | None, overridden_to: bool | None = None) -> 
         head += " " + badge("overridden") + f' <span class="ss-muted">→ {"pass" if overridden_to else "fail"}</span>'
     parts = [f'<div class="ss-verdict-head">Inspector verdict {head}</div>', f'<ul class="ss-facts">{"".join(rows)}</ul>']
     if verdict.critique:
-        parts.append(f'<div class="ss-critique"><b>Critique.</b> {esc(verdict.critique)}</div>')
+        tone = "ss-critique-ok" if verdict.passed else "ss-critique"
+        parts.append(f'<div class="{tone}"><b>Critique.</b> {esc(verdict.critique)}</div>')
     if verdict.correction:
         parts.append(f'<div class="ss-correction"><b>Corrective instruction.</b> {esc(verdict.correction)}</div>')
     return "".join(parts)

@@ -86,44 +86,53 @@ class SessionsTab:
                 self.enabled = False
                 return
             self.enabled = True
-            with gr.Row(equal_height=True):
-                self.search = gr.Textbox(label="Search prompts", placeholder="bear, spoon…", scale=3,
+            with gr.Row(equal_height=True, elem_classes="ss-filters"):
+                self.search = gr.Textbox(label="Search prompts", placeholder="bear, spoon… or a session id", scale=4,
                                          elem_id="ss-search")
                 self.status = gr.Dropdown(STATUS_FILTERS, value="any", label="Status", scale=1, elem_id="ss-status")
-                self.date_from = gr.Textbox(label="From (YYYY-MM-DD)", scale=1, elem_id="ss-date-from")
-                self.date_to = gr.Textbox(label="To (YYYY-MM-DD)", scale=1, elem_id="ss-date-to")
-                self.refresh = gr.Button("↻ Refresh", scale=1, elem_id="ss-refresh")
+                self.date_from = gr.Textbox(label="From", placeholder="YYYY-MM-DD", scale=1, elem_id="ss-date-from")
+                self.date_to = gr.Textbox(label="To", placeholder="YYYY-MM-DD", scale=1, elem_id="ss-date-to")
+                self.refresh = gr.Button("↻ Refresh", size="sm", scale=0, min_width=100, elem_id="ss-refresh")
             self.table = gr.Dataframe(headers=SESSION_COLUMNS, value=[], type="array", interactive=False,
-                                      label="Stored sessions (click a row)", elem_id="ss-sessions",
-                                      column_count=len(SESSION_COLUMNS), wrap=True, max_height=320)
+                                      label="Stored sessions — click a row to pick it", elem_id="ss-sessions",
+                                      column_count=len(SESSION_COLUMNS), wrap=True, max_height=300,
+                                      column_widths=["12%", "13%", "10%", "6%", "6%", "37%", "16%"])
             self.notice = gr.HTML("", elem_id="ss-sessions-message", js_on_load=None)
-            with gr.Row(equal_height=True):
-                self.selected = gr.Textbox(label="Session id", scale=2, elem_id="ss-selected-session")
-                self.open_btn = gr.Button("Replay", variant="primary", scale=1, elem_id="ss-open")
-                self.studio_btn = gr.Button("Open in Studio", scale=1, elem_id="ss-open-studio")
-                self.fork_step = gr.Number(value=1, precision=0, minimum=1, label="Fork from step", scale=1,
+            with gr.Row(equal_height=True, elem_classes="ss-actions"):
+                self.selected = gr.Textbox(label="Session", placeholder="click a row", scale=2, min_width=150,
+                                           elem_id="ss-selected-session")
+                self.open_btn = gr.Button("▶ Replay", variant="primary", size="sm", scale=0, min_width=96,
+                                          elem_id="ss-open")
+                self.studio_btn = gr.Button("Open in Studio", size="sm", scale=0, min_width=120,
+                                            elem_id="ss-open-studio")
+                self.fork_step = gr.Number(value=1, precision=0, minimum=1, label="From step", scale=0, min_width=90,
                                            elem_id="ss-fork-step")
-                self.fork_btn = gr.Button("⑂ Fork", scale=1, elem_id="ss-fork")
-                self.export_btn = gr.Button("Export .zip", scale=1, elem_id="ss-export")
-                self.cascade = gr.Checkbox(label="with its forks", value=False, scale=1, elem_id="ss-cascade")
-                self.delete_btn = gr.Button("Delete", variant="stop", scale=1, elem_id="ss-delete")
-            with gr.Row(equal_height=True):
-                self.export_file = gr.File(label="Exported archive", interactive=False, elem_id="ss-export-file",
-                                           height=90)
-                self.import_btn = gr.UploadButton("⤒ Import .zip", file_types=[".zip"], elem_id="ss-import")
-            with gr.Group(elem_classes="ss-panel"):
+                self.fork_btn = gr.Button("⑂ Fork", size="sm", scale=0, min_width=80, elem_id="ss-fork")
+                self.export_btn = gr.Button("⤓ Export", size="sm", scale=0, min_width=90, elem_id="ss-export")
+                self.import_btn = gr.UploadButton("⤒ Import", file_types=[".zip"], size="sm", scale=0, min_width=90,
+                                                  elem_id="ss-import")
+                self.delete_btn = gr.Button("Delete", variant="stop", size="sm", scale=0, min_width=80,
+                                            elem_id="ss-delete")
+                self.cascade = gr.Checkbox(label="with its forks", value=False, scale=0, min_width=120,
+                                           elem_id="ss-cascade")
+            self.export_file = gr.File(label="Exported archive", interactive=False, elem_id="ss-export-file",
+                                       height=60, visible=False)
+            with gr.Column(elem_classes="ss-panel"):
                 gr.Markdown("**Replay**", elem_classes="ss-section-title")
                 with gr.Row(equal_height=True):
-                    self.slider = gr.Slider(0, 1, value=0, step=1, label="Event", scale=5, elem_id="ss-replay-slider")
-                    self.play_btn = gr.Button("▶ Play", scale=1, elem_id="ss-replay-play")
+                    self.slider = gr.Slider(0, 1, value=0, step=1, label="Event", scale=6, elem_id="ss-replay-slider")
+                    self.play_btn = gr.Button("▶ Play", size="sm", scale=0, min_width=100, elem_id="ss-replay-play")
                 self.replay_head = gr.HTML("", elem_id="ss-replay-head", js_on_load=None)
                 self.replay_timeline = gr.HTML(
-                    '<div class="ss-empty">Pick a session and press <b>Replay</b> to step through it.</div>',
+                    '<div class="ss-empty"><div class="ss-empty-title">Nothing to replay yet</div>'
+                    'Pick a session above and press <b>Replay</b> to step through it event by event.</div>',
                     elem_id="ss-replay-timeline", js_on_load=None)
                 with gr.Row(equal_height=False):
-                    self.replay_image = gr.Image(label="Canvas", type="pil", interactive=False,
-                                                 elem_id="ss-replay-image", height=320)
-                    self.replay_detail = gr.HTML("", elem_id="ss-replay-detail", js_on_load=None)
+                    with gr.Column(scale=5, min_width=260):
+                        self.replay_image = gr.Image(label="Canvas", type="pil", interactive=False, format="jpeg",
+                                                     elem_id="ss-replay-image", height=360)
+                    with gr.Column(scale=6, min_width=300):
+                        self.replay_detail = gr.HTML("", elem_id="ss-replay-detail", js_on_load=None)
             self.play_timer = gr.Timer(0.5, active=False)
 
     # --- helpers ----------------------------------------------------------------------
@@ -269,12 +278,12 @@ class SessionsTab:
 
             session_id = (session_id or "").strip()
             if not session_id:
-                return None, render.message_html("Pick a session to export.")
+                return gr.update(value=None, visible=False), render.message_html("Pick a session to export.")
             try:
                 path = export_session(self.store, session_id, self._export_dir / f"stagestudio-{session_id}.zip")
             except Exception as exc:
-                return None, render.message_html(f"Export failed: {exc}")
-            return str(path), ""
+                return gr.update(value=None, visible=False), render.message_html(f"Export failed: {exc}")
+            return gr.update(value=str(path), visible=True), ""
 
         self.export_btn.click(export, inputs=[self.selected], outputs=[self.export_file, self.notice],
                               show_progress="hidden", concurrency_limit=None)
