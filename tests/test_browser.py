@@ -305,6 +305,25 @@ def test_export_then_import(page, studio, tmp_path):
     assert len(studio.studio_store.list_sessions()) == before + 1
 
 
+def test_open_in_studio_and_fork_from_sessions(page, studio):
+    chosen = studio.studio_store.list_sessions()[-1].id  # the first auto run
+    box = page.locator("#ss-selected-session textarea, #ss-selected-session input").first
+    box.fill(chosen)
+    page.click("#ss-open-studio")
+    page.wait_for_function("(sid) => document.querySelector('#ss-header').innerText.includes(sid)", arg=chosen)
+    assert page.locator("#ss-tab-studio").is_visible()
+    assert cards(page).count() >= 2
+
+    page.click("button[role='tab']:has-text('Sessions')")
+    box.fill(chosen)
+    page.fill("#ss-fork-step input", "2")
+    page.click("#ss-fork")
+    fork = wait_new_session(page, chosen)
+    wait_done(page)
+    assert f"branched from {chosen} at step 2" in page.locator("#ss-header").inner_text()
+    assert studio.studio_store.load_session(fork).parent_session_id == chosen
+
+
 def test_bad_prompt_shows_a_clear_message(page):
     page.click("button[role='tab']:has-text('Studio')")
     page.fill("#ss-prompt textarea", "   ")

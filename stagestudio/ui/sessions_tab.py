@@ -107,7 +107,7 @@ class SessionsTab:
                                             elem_id="ss-open-studio")
                 self.fork_step = gr.Number(value=1, precision=0, minimum=1, label="From step", scale=0, min_width=90,
                                            elem_id="ss-fork-step")
-                self.fork_btn = gr.Button("⑂ Fork", size="sm", scale=0, min_width=80, elem_id="ss-fork")
+                self.fork_btn = gr.Button("Fork", size="sm", scale=0, min_width=80, elem_id="ss-fork")
                 self.export_btn = gr.Button("⤓ Export", size="sm", scale=0, min_width=90, elem_id="ss-export")
                 self.import_btn = gr.UploadButton("⤒ Import", file_types=[".zip"], size="sm", scale=0, min_width=90,
                                                   elem_id="ss-import")
@@ -300,7 +300,7 @@ class SessionsTab:
                     result = import_session(self.store, path)
                 except SessionExistsError:
                     result = import_session(self.store, path, new_id=True)
-                    note = f" (that id was already here, so it was imported as a new session {result.session_id})"
+                    note = " as a copy with a new id (the archive's session is already in this store)"
             except Exception as exc:
                 rows, _ = self._list(query, status, date_from, date_to)
                 return rows, gr.update(), render.message_html(f"Import failed: {exc}")
