@@ -33,7 +33,7 @@ def test_ties_keep_mention_order_and_chains_are_topological():
 def test_attributes_and_count_travel_with_the_object():
     graph = parse_prompt("three small red cars to the right of a wooden bench")
     steps = plan_steps(graph)
-    assert steps[1].instruction == "Add three small red cars right of the bench."
+    assert steps[1].instruction == "Add three small red cars to the right of the bench."
     assert steps[1].object_ids == ["o1"]
 
 
@@ -41,9 +41,9 @@ def test_descriptions_cover_everything_realised_so_far():
     graph = parse_prompt("a dog right of a teddy bear and a kite above the dog")
     steps = plan_steps(graph)
     assert steps[0].description == "The scene shows a teddy bear."
-    assert steps[1].description == "A dog is right of a teddy bear."
+    assert steps[1].description == "A dog is to the right of a teddy bear."
     assert "kite" not in steps[1].description
-    assert steps[2].description == "A dog is right of a teddy bear. A kite is above a dog."
+    assert steps[2].description == "A dog is to the right of a teddy bear. A kite is above the dog."
 
 
 def test_cap_merges_trailing_objects_into_the_last_step():
@@ -57,7 +57,7 @@ def test_cap_merges_trailing_objects_into_the_last_step():
 def test_single_step_plan_relates_objects_within_the_step():
     graph = parse_prompt("a dog left of a bench")
     (step,) = plan_steps(graph, max_steps=1)
-    assert step.instruction == "Draw a bench and a dog left of the bench."
+    assert step.instruction == "Draw a bench and a dog to the left of the bench."
     assert step.object_ids == ["o2", "o1"]
 
 
@@ -67,7 +67,7 @@ def test_namesakes_are_told_apart_by_attributes():
                  SceneObject(id="o2", name="car", attributes=ObjectAttributes(color="blue"))],
         relations=[Relation(subject="o2", predicate="left of", object="o1")],
     )
-    assert plan_steps(graph)[1].instruction == "Add a blue car left of the red car."
+    assert plan_steps(graph)[1].instruction == "Add a blue car to the left of the red car."
 
 
 def test_empty_graph_and_bad_cap_are_errors():
@@ -105,3 +105,11 @@ def test_target_graph_of_each_step_grows():
         sizes.append(len(step.target_graph(graph, done).objects))
         done.extend(step.object_ids)
     assert sizes == [1, 2, 3]
+
+
+def test_scene_description_introduces_each_object_once():
+    graph = parse_prompt("a cat, a red car left of a blue car, and a kite above the blue car")
+    assert graph.describe() == (
+        "The scene shows a cat. A red car is to the left of a blue car. A kite is above the blue car."
+    )
+    assert SceneGraph().describe() == "An empty scene."

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-from stagestudio.scene.graph import SceneGraph, SceneGraphError, SceneObject
+from stagestudio.scene.graph import SceneGraph, SceneGraphError
 from stagestudio.scene.plan import PlanStep
-from stagestudio.scene.text import definite, describe_graph
+from stagestudio.scene.text import describe_graph, refer_to, relation_words
 
 DEFAULT_MAX_STEPS = 8
 
@@ -33,18 +33,6 @@ def drawing_order(graph: SceneGraph) -> list[str]:
     return list(nx.lexicographical_topological_sort(graph.dependency_graph(), key=lambda i: mention[i]))
 
 
-def _reference(graph: SceneGraph, obj: SceneObject) -> str:
-    """How a drawn object is referred to later: 'the bear'; 'the red car' when another object
-    has the same name."""
-    namesakes = [o for o in graph.objects if o.name == obj.name and o.id != obj.id]
-    if namesakes:
-        attrs = obj.attributes.phrase()
-        if attrs:
-            words = definite(obj.name, obj.count).split(" ", 1)
-            return f"{words[0]} {attrs} {words[1]}"
-    return definite(obj.name, obj.count)
-
-
 def _join(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
@@ -52,10 +40,10 @@ def _join(parts: list[str]) -> str:
 
 
 def _placed_phrase(graph: SceneGraph, object_id: str, realised: set[str]) -> str:
-    """'a silver spoon below the bear and left of the cup' (relations to drawn objects only)."""
+    """'a silver spoon below the bear and to the left of the cup' (relations to drawn objects only)."""
     obj = graph.object(object_id)
     placements = [
-        f"{r.predicate} {_reference(graph, graph.object(r.object))}"
+        f"{relation_words(r.predicate)} {refer_to(graph.object(r.object), graph)}"
         for r in graph.relations
         if r.subject == object_id and r.object in realised
     ]

@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from stagestudio.scene.graph import SceneGraph
+    from stagestudio.scene.graph import SceneGraph, SceneObject
 
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                 "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -48,20 +48,55 @@ def definite(name: str, count: int) -> str:
     return f"the {name if count == 1 else plural(name)}"
 
 
+# How a predicate reads in a sentence; the graph keeps the short canonical form.
+RELATION_WORDS: dict[str, str] = {"left of": "to the left of", "right of": "to the right of"}
+
+
+def relation_words(predicate: str) -> str:
+    """'left of' -> 'to the left of'; other predicates read as they are."""
+    return RELATION_WORDS.get(predicate, predicate)
+
+
+def refer_to(obj: SceneObject, graph: SceneGraph) -> str:
+    """The definite reference to an object already introduced: 'the bear', or 'the red car'
+    when another object in the graph has the same name."""
+    phrase = definite(obj.name, obj.count)
+    if any(o.name == obj.name and o.id != obj.id for o in graph.objects):
+        attrs = obj.attributes.phrase()
+        if attrs:
+            return f"the {attrs} {phrase[4:]}"
+    return phrase
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def describe_graph(graph: SceneGraph) -> str:
-    """One sentence per relation, objects without relations listed first."""
+    """The whole scene in plain English: objects without relations first, then one sentence
+    per object placed relative to others. Each object is introduced once ('a dog') and
+    referred to after that ('the dog')."""
     if not graph.objects:
         return "An empty scene."
+    introduced: set[str] = set()
+
+    def mention(obj: SceneObject) -> str:
+        if obj.id in introduced:
+            return refer_to(obj, graph)
+        introduced.add(obj.id)
+        return obj.noun_phrase()
+
     related = {r.subject for r in graph.relations} | {r.object for r in graph.relations}
     parts: list[str] = []
     loose = [o for o in graph.objects if o.id not in related]
     if loose:
-        phrases = [o.noun_phrase() for o in loose]
-        listed = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-        parts.append(f"The scene shows {listed}.")
-    for r in graph.relations:
-        s, o = graph.object(r.subject), graph.object(r.object)
-        verb = "is" if s.count == 1 else "are"
-        subject = s.noun_phrase()
-        parts.append(f"{subject[0].upper()}{subject[1:]} {verb} {r.predicate} {o.noun_phrase()}.")
+        parts.append(f"The scene shows {_join([mention(o) for o in loose])}.")
+    subjects = list(dict.fromkeys(r.subject for r in graph.relations))
+    for subject_id in subjects:
+        subject = graph.object(subject_id)
+        verb = "is" if subject.count == 1 else "are"
+        head = mention(subject)
+        placements = [f"{relation_words(r.predicate)} {mention(graph.object(r.object))}"
+                      for r in graph.relations if r.subject == subject_id]
+        parts.append(f"{head[0].upper()}{head[1:]} {verb} {_join(placements)}.")
     return " ".join(parts)
