@@ -51,6 +51,7 @@ def test_cap_merges_trailing_objects_into_the_last_step():
     steps = plan_steps(graph, max_steps=3)
     assert [s.object_ids for s in steps] == [["o1"], ["o2"], ["o3", "o4", "o5"]]
     assert steps[2].instruction == "Add a thing3, a thing4 and a thing5."
+    assert "capped at 3 steps" in steps[2].note and steps[0].note == ""
     assert len(plan_steps(graph, max_steps=8)) == 5
 
 

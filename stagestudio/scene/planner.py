@@ -75,7 +75,10 @@ def plan_steps(graph: SceneGraph, max_steps: int = DEFAULT_MAX_STEPS) -> list[Pl
     steps: list[PlanStep] = []
     done: list[str] = []
     for index, group in enumerate(groups):
-        steps.append(_step(graph, index, group, done))
+        step = _step(graph, index, group, done)
+        if len(group) > 1:
+            step.note = f"{len(group)} objects share this step: the plan is capped at {max_steps} steps"
+        steps.append(step)
         done.extend(group)
     return steps
 
