@@ -12,7 +12,8 @@ Method
 * The GenEval predicates (left of, right of, above, below) arrange clusters on a grid:
   left/right pairs share a row, above/below pairs share a column; columns follow a
   topological order of the left-right constraints, rows the longest path of the
-  above-below constraints. Unrelated clusters get their own columns (side by side).
+  above-below constraints. Unrelated clusters get their own columns (side by side), or a
+  near-square grid when there are four or more and no grid relation at all.
 * One scale for the whole picture keeps relative sizes (an elephant bigger than a cup);
   each cluster is then clamped to fit its cell, so nothing leaves the frame and clusters
   never overlap.
@@ -253,6 +254,12 @@ def _grid(graph: SceneGraph, roots: list[str], cluster_of: dict[str, str]):
             rep[r] = members[0]
         return rep
 
+    if not x_edges and not y_edges and len(roots) >= 4:
+        # Many unrelated clusters: wrap them into a near-square grid instead of one thin row.
+        cols = math.ceil(math.sqrt(len(roots)))
+        rows = math.ceil(len(roots) / cols)
+        return {r: (i % cols, i // cols, 0, 1) for i, r in enumerate(roots)}, cols, rows
+
     col_rep, row_rep = classes(col_uf), classes(row_uf)
 
     def dag(edges: list[tuple[str, str]], rep: dict[str, str]) -> nx.DiGraph:
@@ -311,19 +318,32 @@ def _solve(graph: SceneGraph, size: int) -> Layout:
 
     margin = FRAME_MARGIN * size
     inner = size - 2 * margin
-    # Columns are as wide as the most crowded cell in them needs.
-    col_slots = [1] * n_cols
-    for c, _r, _s, n in cells.values():
-        col_slots[c] = max(col_slots[c], n)
-    slot_w = inner / sum(col_slots)
-    col_x0 = [margin + slot_w * sum(col_slots[:c]) for c in range(n_cols)]
-    row_h = inner / n_rows
+    # Columns and rows get room in proportion to what their clusters need (in layout
+    # units), so one scale suits every cluster and relative sizes survive.
+    extent = {}
+    for root, groups in clusters.items():
+        ux1, uy1, ux2, uy2 = _union([g.union() for g in groups])
+        extent[root] = (ux2 - ux1, uy2 - uy1)
+    by_cell: dict[tuple[int, int], list[str]] = {}
+    for root, (c, r, slot, _n) in sorted(cells.items(), key=lambda kv: kv[1][2]):
+        by_cell.setdefault((c, r), []).append(root)
+    col_need = [0.0] * n_cols
+    row_need = [0.0] * n_rows
+    for (c, r), members in by_cell.items():
+        widths = [extent[m][0] for m in members]
+        col_need[c] = max(col_need[c], sum(widths) + 0.15 * (len(widths) - 1) * max(widths))
+        row_need[r] = max(row_need[r], max(extent[m][1] for m in members))
+    col_x0 = [margin + inner * sum(col_need[:c]) / sum(col_need) for c in range(n_cols + 1)]
+    row_y0 = [margin + inner * sum(row_need[:r]) / sum(row_need) for r in range(n_rows + 1)]
 
     def cell_box(root: str) -> Box:
-        c, r, slot, n = cells[root]
-        width = slot_w * col_slots[c] / n
-        x0 = col_x0[c] + slot * width
-        return (x0, margin + r * row_h, x0 + width, margin + (r + 1) * row_h)
+        c, r, slot, _n = cells[root]
+        members = by_cell[(c, r)]
+        total = sum(extent[m][0] for m in members)
+        x0, x1 = col_x0[c], col_x0[c + 1]
+        left = x0 + (x1 - x0) * sum(extent[m][0] for m in members[:slot]) / total
+        width = (x1 - x0) * extent[root][0] / total
+        return (left, row_y0[r], left + width, row_y0[r + 1])
 
     fits = {}
     for root, groups in clusters.items():
