@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot start the studio: {exc}", file=sys.stderr)
         return 1
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, auth=auth,
-                show_error=True, footer_links=[], **launch_options())
+                show_error=True, **launch_options())
     return 0
 
 

@@ -210,6 +210,7 @@ def test_rewind_forks_in_memory_and_keeps_seeds():
     assert branch.parent_session_id == parent.session_id and branch.branch_step == 1
     assert branch.session_id != parent.session_id
     assert [s.index for s in branch.steps] == [0, 1]  # step 0 inherited, step 1 re-run
+    assert [s.inherited for s in branch.steps] == [True, False]
     assert branch.steps[1].attempts[0].seed == parent.steps[1].attempts[0].seed
     with pytest.raises(StudioError):
         history_from_events(sess.events, 5)
@@ -246,6 +247,7 @@ def test_runs_are_stored_and_forked_through_the_store(tmp_path):
         other = make_session(store=store)
         other.load(events)
         assert [s.index for s in other.timeline().steps] == [0, 1]
+        assert [s.inherited for s in other.timeline().steps] == [True, False]
         assert all(s.shown.image is not None for s in other.timeline().steps)
     finally:
         store.close()

@@ -49,7 +49,7 @@ def studio_theme() -> gr.themes.Base:
 
 def launch_options() -> dict[str, Any]:
     """Theme and CSS; Gradio 6 takes them in `launch()`, not in the Blocks constructor."""
-    return {"theme": studio_theme(), "css_paths": [str(CSS_PATH)]}
+    return {"theme": studio_theme(), "css_paths": [str(CSS_PATH)], "footer_links": []}
 
 
 class SessionRegistry:

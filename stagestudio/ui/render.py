@@ -100,7 +100,10 @@ def timeline_html(view: TimelineView, selected: int | None = None, waiting_step:
             f"{thumb}"
             f'<div class="ss-card-ins">{esc(step.instruction)}</div>'
             f'<div class="ss-card-des">{esc(step.description)}</div>'
-            f'<div class="ss-chips">{_attempt_chips(step)}</div>'
+            f'<div class="ss-chips">{_attempt_chips(step)}'
+            + ('<span class="ss-chip ss-chip-inherited" title="done in the parent session">from parent</span>'
+               if step.inherited else "")
+            + "</div>"
             "</div>"
         )
     if view.final_verdict is not None:

@@ -172,7 +172,10 @@ class StudioSession:
             events, inherited = list(self.events), list(self.inherited)
         view = build_timeline(events)
         if inherited:
-            view.steps = [s for s in inherited if view.branch_step is None or s.index < view.branch_step] + view.steps
+            kept = [s for s in inherited if view.branch_step is None or s.index < view.branch_step]
+            for s in kept:
+                s.inherited = True
+            view.steps = kept + view.steps
         return view
 
     def select(self, step_index: int | None) -> None:

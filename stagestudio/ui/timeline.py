@@ -39,6 +39,7 @@ class StepView:
     outcome: str | None = None  # passed | failed | overridden | skipped; None while running
     accepted_attempt: int | None = None
     interventions: list[str] = field(default_factory=list)
+    inherited: bool = False  # a fork's step that was done in its parent session
 
     @property
     def latest(self) -> AttemptView | None:
@@ -172,4 +173,7 @@ def build_timeline(events: Sequence[Event], load_image: ImageLoader | None = Non
         elif t == "session_done":
             view.status = event.status
             view.passed = event.passed
+    if view.branch_step is not None:
+        for step in view.steps:
+            step.inherited = step.index < view.branch_step
     return view
