@@ -1,7 +1,18 @@
 """BAGEL-7B-MoT backend internals: our own inference implementation of ByteDance-Seed/Bagel.
 
-Public entry points (imported lazily by callers; importing this package pulls in no torch model):
-* `loader.load_bagel(source, precision, device, offload)` -> `LoadedBagel` (model, VAE, tokenizer);
-* `inferencer.InterleavedInferencer(model, tokenizer, vae, transforms)`: contexts, text, images;
-* `golden.run_golden(folder)`: re-run the recorded reference cases.
+Importing this package loads nothing heavy; callers import the modules they need:
+
+* `loader.load_bagel(source, precision="bf16", device=None, offload=False, download=False)`
+  -> `LoadedBagel(model, vae, tokenizer, folder, precision, device)`; `.inferencer()` builds the
+  `InterleavedInferencer`. Errors are `loader.BagelLoadError` (a `BackendError`) with the fix.
+* `inferencer.InterleavedInferencer`: `seed`, `new_contexts`, `add_text`, `add_image`,
+  `add_system_prompt`, `add_cond_text`, `generate_text`, `generate_image`, `interleave`.
+  Contexts (`context.GuidedContexts`: cond / cfg_text / cfg_img) are immutable values; keep any
+  of them, or `snapshot()` one and `rewound(snapshot)` later (a cheap truncation).
+* `golden.run_golden(folder)`: re-run the recorded reference cases (also `python -m stagestudio doctor`).
+
+Modules: `config` (sizes from the JSON files + app overrides), `qwen2_mot` (MoT language model),
+`siglip` (NaViT vision encoder), `model` (`BagelModel`, blocks), `context` (KV caches),
+`tokenizer`; `vae`, `transforms`, `latents`, `sampler` hold the VAE, resizing, token layouts and
+the flow-matching sampler.
 """
