@@ -147,9 +147,14 @@ def test_pause_resume_and_stop_keep_work():
     sess.start(RunRequest(prompt="p", backend="scripted"))
     sess.pause()
     gate.set()
-    # Auto mode, paused: the engine holds at the next review point (the first plan here).
+    # Auto mode, paused: the engine holds at the next review point (the first plan here),
+    # and Accept moves it on by one review point at a time.
     assert sess.wait_until(lambda s: s.waiting is not None, timeout=5)
     assert sess.paused
+    first = sess.waiting
+    sess.accept()
+    assert sess.wait_until(lambda s: s.waiting is not None and s.waiting[1] is not first[1], timeout=5)
+    assert sess.waiting[0] != first[0]  # plan -> verdict or verdict -> next plan
     sess.resume()
     assert sess.wait_until(lambda s: not s.paused, 2)
     assert sess.wait(5)
@@ -251,3 +256,27 @@ def test_runs_are_stored_and_forked_through_the_store(tmp_path):
         assert all(s.shown.image is not None for s in other.timeline().steps)
     finally:
         store.close()
+
+
+def test_graph_edit_during_a_run_stops_and_branches():
+    gate = threading.Event()
+    backend = ScriptedBackend(gate=gate)
+    sess = make_session(backend)
+    sess.start(RunRequest(prompt="p", backend="scripted", step_mode=True))
+    waiting_kind(sess, "plan")
+    sess.accept()
+    gate.set()
+    waiting_kind(sess, "verdict")
+    sess.accept()  # step 1 done
+    waiting_kind(sess, "plan")  # step 2 planned, not sketched
+    parent = sess.session_id
+    edited = GRAPH.model_copy(deep=True)
+    edited.objects[0].attributes.color = "white"
+    assert sess.apply_graph(edited, "p", step_mode=False) is True
+    assert sess.wait(5)
+    view = sess.timeline()
+    assert view.parent_session_id == parent and view.branch_step == 1
+    assert view.graph.objects[0].attributes.color == "white"
+    assert view.status == "completed" and [s.inherited for s in view.steps] == [True, False]
+    # Not running: the edit is simply what the next run uses.
+    assert sess.apply_graph(GRAPH, "p") is False and sess.graph == GRAPH

@@ -363,16 +363,7 @@ def build_app(
             sess.parse(prompt_v, backend_v or default_backend)
 
         def do_apply(sess: StudioSession, prompt_v, objs, rels, mode_v) -> None:
-            graph = tables_to_graph(objs, rels)
-            if sess.running:
-                # Stop and branch: keep the completed steps, re-plan the rest on the edited graph.
-                done = sum(1 for s in sess.timeline().steps if s.outcome is not None)
-                sess.stop()
-                sess.wait(10)
-                sess.rewind(done, graph=graph, step_mode=mode_v == "step")
-            else:
-                sess.set_graph(graph, prompt_v or sess.graph_prompt or "")
-                sess.set_message(None)
+            sess.apply_graph(tables_to_graph(objs, rels), prompt_v, step_mode=mode_v == "step")
 
         def do_pause(sess: StudioSession) -> None:
             sess.resume() if sess.paused else sess.pause()

@@ -127,6 +127,7 @@ class StudioSession:
         self.graph: SceneGraph | None = None  # the graph the next run uses (parsed or edited)
         self.graph_prompt: str | None = None  # the prompt `graph` was parsed from
         self.version = 0
+        self._paused = False
         self.selected_step: int | None = None  # the step the person opened in the timeline
         # Steps a branch inherits from its parent (shown before its own steps).
         self.inherited: list[StepView] = []
@@ -161,7 +162,8 @@ class StudioSession:
 
     @property
     def paused(self) -> bool:
-        return bool(self.controller and self.controller.paused and self.running)
+        """An auto-mode run the person paused (it now holds at every review point)."""
+        return self._paused and self.running
 
     def snapshot_events(self) -> list[Event]:
         with self._lock:
@@ -210,6 +212,25 @@ class StudioSession:
             self.graph = graph
             self.graph_prompt = prompt.strip()
             self._touch()
+
+    def apply_graph(self, graph: SceneGraph, prompt: str, step_mode: bool | None = None) -> bool:
+        """Use an edited graph. Before a run it is what the next Run plans from; during a run
+        the run is stopped and branched: completed steps are kept and the rest is re-planned
+        on the edited graph. True when a branch was started."""
+        try:
+            graph.validate_graph()
+        except ValueError as exc:
+            raise StudioError(f"The scene graph is not valid: {exc}") from exc
+        if not self.running:
+            self.set_graph(graph, prompt or self.graph_prompt or "")
+            self.set_message(None)
+            return False
+        self.controller.cancel.cancel()
+        if not self.wait(15):
+            raise StudioError("The run did not stop in time; try again in a moment.")
+        done = sum(1 for s in self.timeline().steps if s.outcome is not None)
+        self.rewind(done, graph=graph, step_mode=step_mode)
+        return True
 
     def _backend(self, name: str) -> Backend:
         from stagestudio.backends.registry import backend_status
@@ -264,6 +285,7 @@ class StudioSession:
         )
         with self._lock:
             self.controller = controller
+            self._paused = False
             self.events = []
             self.inherited = []
             self.progress = None
@@ -330,16 +352,29 @@ class StudioSession:
 
     # --- steering ----------------------------------------------------------------------
     def pause(self) -> None:
+        """Hold an auto run at its next review point. While paused the run behaves like step
+        mode (every decision button works, Accept moves one review point on) until resume()."""
         if self.controller is None or not self.running:
             raise StudioError("Nothing is running.")
-        self.controller.pause()
-        self.set_message(None)
+        if self.request is not None and self.request.step_mode:
+            raise StudioError("Step mode already stops at every plan and verdict.")
+        self.controller.step_mode = True
+        with self._lock:
+            self._paused = True
+            self.message = None
+            self._touch()
 
     def resume(self) -> None:
         if self.controller is None or not self.running:
             raise StudioError("Nothing is running.")
-        self.controller.resume()
-        self._touch()
+        if not self._paused:
+            return
+        self.controller.step_mode = False
+        with self._lock:
+            self._paused = False
+            self._touch()
+        if self.waiting is not None:
+            self.controller.decide(Proceed())
 
     def stop(self) -> None:
         """End the run at the next safe point; what was done is kept (status 'cancelled')."""
