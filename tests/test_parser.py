@@ -159,6 +159,12 @@ PARAPHRASES = [
     ("A cup, a bowl and a vase, arranged from left to right.", [("bowl", 1, None), ("cup", 1, None), ("vase", 1, None)],
      {("cup", "left of", "bowl"), ("bowl", "left of", "vase")}),
     ("From top to bottom: a kite and a dog.", [("dog", 1, None), ("kite", 1, None)], {("kite", "above", "dog")}),
+    ("A majestic horse with a pure white coat gallops across a field.", [("horse", 1, "white")], set()),
+    ("A city bus painted entirely blue drives down the avenue.", [("bus", 1, "blue")], set()),
+    ("A woman stands beneath a large clock at the train station.", [("clock", 1, None), ("person", 1, None)],
+     {("person", "below", "clock")}),
+    ("a tall stone statue glistening in the rain, and red castles", [("castle", 2, "red"), ("statue", 1, None)],
+     set()),
 ]
 
 

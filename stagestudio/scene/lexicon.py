@@ -370,7 +370,7 @@ SETTING_NOUNS: frozenset[str] = frozenset({
     "snow", "ice rink", "room", "kitchen", "bedroom", "bathroom", "office", "studio", "house",
     "home", "building", "interior", "exterior", "hallway", "corridor", "restaurant", "cafe",
     "café", "shop", "store", "market", "station", "airport", "harbor", "harbour", "port",
-    "dock", "pier", "parking", "lot", "highway", "intersection", "crosswalk", "square", "plaza",
+    "dock", "pier", "parking", "lot", "stop", "depot", "terminal", "garage", "stand", "stall", "highway", "intersection", "crosswalk", "square", "plaza",
     "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world",
     "universe", "planet", "outdoors", "indoors", "outside", "inside", "nature",
     "countertop", "counter", "shelf", "desk", "plate", "saucer", "napkin", "placemat", "tray",
@@ -491,3 +491,21 @@ HYPERNYMS: dict[str, tuple[str, ...] | None] = {
     "instrument": ("tennis racket", "baseball bat", "scissors", "toothbrush"),
     "object": None, "item": None, "thing": None, "subject": None,
 }
+
+# Verbs common in scene descriptions, as base forms; the parser also knows their -s, -ing
+# and -ed forms. An unknown word that is one of these ends a noun phrase ("a white coat
+# gallops", "a stone statue glistening"), so it is not mistaken for the noun.
+SCENE_VERBS: frozenset[str] = frozenset("""
+walk run gallop graze drive fly swim jump leap sleep rest sit stand lie hang hover float lean perch wait
+look watch stare gaze play eat drink hold carry rise shine glow reflect cast fill cover surround frame
+overlook face border line dot dominate occupy appear seem remain stay pass cross move roll glide soar
+dance sway bloom grow climb crawl swing splash spin stretch reach peek poke nestle curl lounge relax bask
+nap doze chew nibble sniff bark meow chirp sing ride pull push tow wear balance dangle drape spill pour
+stick protrude loom tower sprawl huddle gather cluster await greet catch throw kick hit fetch chase follow
+lead guide park gleam sparkle glisten shimmer twinkle fade blend contrast complement accent add bring give
+create make form show display feature capture depict include contain sway wander roam trot prance stroll
+hop skip bounce slide drift sail cruise speed race zoom rush hurry pause linger hide emerge sprout
+point tilt rotate turn bend kneel crouch squat pose smile laugh wave nod hug cuddle snuggle lick bite
+peer glance observe admire enjoy share serve offer await occupy decorate adorn accompany flank top
+support block lean prop rest settle sink tower frame illuminate light brighten darken shade
+""".split())

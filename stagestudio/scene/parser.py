@@ -421,6 +421,34 @@ def _hyphen_colour(tok: str) -> str | None:
     return lx.COLOR_WORDS.get(last)
 
 
+@lru_cache(maxsize=4096)
+def _is_verb_form(tok: str) -> bool:
+    """Whether `tok` is a form of one of the lexicon's scene verbs: sits, sitting, sat-like -ed."""
+    verbs = lx.SCENE_VERBS
+    if tok in verbs:
+        return True
+    stems = []
+    if tok.endswith("ies"):
+        stems.append(tok[:-3] + "y")
+    if tok.endswith("es"):
+        stems.append(tok[:-2])
+    if tok.endswith("s"):
+        stems.append(tok[:-1])
+    if tok.endswith("ing"):
+        stem = tok[:-3]
+        stems += [stem, stem + "e"]
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            stems.append(stem[:-1])  # "sitting" -> "sit"
+    if tok.endswith("ed"):
+        stem = tok[:-2]
+        stems += [stem, stem + "e", tok[:-1]]
+        if tok.endswith("ied"):
+            stems.append(tok[:-3] + "y")
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            stems.append(stem[:-1])
+    return any(s in verbs for s in stems)
+
+
 def _is_number(tok: str) -> bool:
     return tok.isdigit() or (tok in lx.NUMBER_WORDS and tok not in lx.QUANTIFIER_NOUNS)
 
@@ -538,7 +566,9 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
             entry, length = noun
             after = j + length
             # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
-            follows = after < n and _noun_starts_at(tokens, after)
+            follows = after < n and (_noun_starts_at(tokens, after) or (
+                tokens[after] in lx.SETTING_NOUNS and _match_relation(tokens, after) is None
+                and tokens[after] not in lx.FILLER_WORDS))  # "train station", "dog park": a place
             if not follows and entry.name in lx.COLOR_WORDS:
                 k = after
                 while k < n and k < after + 3 and _is_attribute_word(tokens[k]):
@@ -579,7 +609,9 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
             break
         if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS:
             break
-        if started:
+        if unknown_seen and _is_verb_form(tok):
+            break  # "a pure white coat gallops": the verb ends the phrase
+        if started and (determiner != "none" or count is not None or not _is_verb_form(tok)):
             modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
             unknown_seen = True
             j += 1
