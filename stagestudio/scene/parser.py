@@ -67,6 +67,7 @@ def _tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\bside-by-side\b", "side by side", text)
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
     text = re.sub(r"\d+\.\d+", " ", text)  # "3.5 inches": a decimal is never a count
+    text = re.sub(r"\(\s*\d+\s*\)", " ", text)  # "four (4) apples": the digits repeat the word
     text = re.sub(r"\b(e\.g|i\.e|etc|approx|vs|mr|mrs|ms|dr|st)\.", r"\1", text)  # not sentence ends
     sentences: list[list[str]] = [[]]
     for tok in _TOKEN_RE.findall(text):
