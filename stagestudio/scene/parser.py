@@ -15,6 +15,13 @@ The parser works sentence by sentence in three passes:
 
 Relation predicates are canonical: every vertical paraphrase becomes GenEval's `above` /
 `below`, every horizontal one `left of` / `right of`; bare contact "on" stays `on`.
+
+Which nouns become objects: a noun naming one of GenEval's 80 classes (or a synonym) always
+does. Any other noun does only where the clause is about it (its first object: "a castle on a
+hill", "a photo of a castle") or where it anchors a left/right/above/below relation ("a cat
+left of a lamp"). Scene words (park, wall, sky, table-top things like plates), details ("with
+a red collar", "the dog's tail") and nouns after other relations ("next to the mirror") are
+left out, so long descriptive prompts yield the objects they are about.
 """
 
 from __future__ import annotations
