@@ -160,6 +160,8 @@ PARAPHRASES = [
      {("cup", "left of", "bowl"), ("bowl", "left of", "vase")}),
     ("From top to bottom: a kite and a dog.", [("dog", 1, None), ("kite", 1, None)], {("kite", "above", "dog")}),
     ("A majestic horse with a pure white coat gallops across a field.", [("horse", 1, "white")], set()),
+    ("A cow, which happens to be blue, and an elephant whose skin is a vivid yellow.",
+     [("cow", 1, "blue"), ("elephant", 1, "yellow")], set()),
     ("Four (4) apples and two hair dryers, both pink", [("apple", 4, None), ("hair drier", 2, "pink")], set()),
     ("There's a brown hot dog; beside it, a purple pizza.", [("hot dog", 1, "brown"), ("pizza", 1, "purple")],
      {("pizza", "next to", "hot dog")}),

@@ -261,6 +261,7 @@ _SEQUENCES: dict[tuple[str, ...], str] = dict(sorted({
     for a, b, predicate in (("left", "right", "left of"), ("right", "left", "right of"),
                             ("top", "bottom", "above"), ("bottom", "top", "below"))
 }.items(), key=lambda kv: -len(kv[0])))
+_LINKING_VERBS = {"be", "look", "appear", "seem", "become", "turn", "remain", "stay"}
 _COLOUR_NOUNS = {"shade", "hue", "tone", "colour", "color", "tint"}
 _NEGATORS = {"no", "without", "zero", "nor", "lacking", "except", "excluding"}
 _MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted", "carved", "built", "constructed",
@@ -717,7 +718,8 @@ def _scan(tokens: list[str]) -> list[_Item]:
             items.append(phrase_item)
             i = end
             continue
-        if tok in lx.ATTACHING_PREPOSITIONS:
+        if tok in lx.ATTACHING_PREPOSITIONS and not (tok == "to" and i + 1 < n and tokens[i + 1] in _LINKING_VERBS):
+            # ("happens to be blue": "to" before a linking verb attaches nothing)
             items.append(_Prep(tok))
         i = max(end, i + 1)
     return items
