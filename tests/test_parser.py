@@ -111,6 +111,7 @@ PARAPHRASES = [
     ("A sleek hair dryer resting on a bathroom counter next to the mirror.", [("hair drier", 1, None)], set()),
     ("A dragon flies above a castle.", [("castle", 1, None), ("dragon", 1, None)], {("dragon", "above", "castle")}),
     ("An orange-colored cow standing in a field.", [("cow", 1, "orange")], set()),
+    ("A white-painted bench and a black-furred cat", [("bench", 1, "white"), ("cat", 1, "black")], set()),
     ("A delicious hot dog with mustard and ketchup.", [("hot dog", 1, None)], set()),
     ("a bench made of wood and a car in red", [("bench", 1, None), ("car", 1, "red")], set()),
     ("It's a cat and no people.", [("cat", 1, None)], set()),

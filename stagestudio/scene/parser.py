@@ -68,6 +68,8 @@ def _tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"(?<=[a-z])'s\b", " 's", text)  # possessive becomes its own token
     # "orange-colored cow", "a red coloured car": the colour word is the attribute
     text = re.sub(rf"\b({_COLOUR_ALTERNATION})[- ](?:colou?red|toned|hued|tinted)\b", r"\1", text)
+    text = re.sub(rf"\b({_COLOUR_ALTERNATION})-(?:painted|dyed|stained|glazed|coated|furred|feathered|skinned|"
+                  r"lacquered|enamelled|enameled|upholstered|plumaged)\b", r"\1", text)
     # Hyphenated words stay one token ("cotton-ball clouds", "double-decker") unless they
     # spell a relation; hyphenated names are in the noun lexicon in both spellings.
     text = re.sub(r"\b(left|right)-hand(ed)?\b", r"\1 hand", text)
