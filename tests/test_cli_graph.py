@@ -93,3 +93,11 @@ def test_eval_planner_fails_on_a_mismatch(tmp_path, capsys):
     (tmp_path / "broken.jsonl").write_text("{not json\n")
     assert main(["eval-planner", str(tmp_path / "broken.jsonl")]) == 2
     assert "line 1 is not JSON" in capsys.readouterr().err
+
+
+def test_graph_reads_a_long_prompt_from_stdin(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("A wooden bench.\nTo its left sits a fluffy kitten.\n"))
+    assert main(["graph", "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [o["name"] for o in data["objects"]] == ["bench", "cat"]
+    assert data["relations"] == [{"subject": "o2", "predicate": "left of", "object": "o1"}]

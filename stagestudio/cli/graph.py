@@ -1,6 +1,7 @@
 """`graph` and `eval-planner`: the offline prompt parser from the command line.
 
     python -m stagestudio graph "a red car left of a dog"     # one graph as JSON
+    python -m stagestudio graph - < long_prompt.txt            # the prompt from stdin
     python -m stagestudio graph --jsonl < prompts.jsonl        # one graph per input line
     python -m stagestudio graph --plan "a spoon below a bear"  # the drawing steps as JSON
     python -m stagestudio eval-planner metadata.jsonl [--json] # exact match vs GenEval metadata
@@ -22,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="parse a prompt into a scene graph (JSON)",
         description="Parse a prompt into a scene graph and print it as JSON.",
     )
-    graph.add_argument("prompt", nargs="?", help="the prompt text (omit with --jsonl)")
+    graph.add_argument("prompt", nargs="?", help="the prompt text; '-' reads it from stdin (omit with --jsonl)")
     graph.add_argument("--jsonl", action="store_true",
                        help="read JSON lines with a 'prompt' field on stdin; write one graph JSON per line")
     graph.add_argument("--plan", action="store_true", help="print the planned drawing steps instead of the graph")
@@ -65,8 +66,9 @@ def run_graph(args: argparse.Namespace) -> int:
         return _run_jsonl(args)
     if args.prompt is None:
         raise CliError("no prompt given; pass the prompt text, or --jsonl to read JSON lines from stdin")
+    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
     try:
-        print(_render(args.prompt, args))
+        print(_render(prompt, args))
     except (PromptError, PlanError) as exc:
         raise CliError(str(exc)) from exc
     return 0
