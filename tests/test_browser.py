@@ -109,6 +109,8 @@ def set_mode(page, mode: str) -> None:
 
 # --- tests ------------------------------------------------------------------------------
 def test_auto_run_shows_every_step_and_is_quick(page):
+    assert "No steps yet" in page.locator("#ss-timeline").inner_text()  # the empty state
+    shot(page, "studio_empty")
     page.fill("#ss-prompt textarea", PROMPT)
     page.fill("#ss-seed input", "7")
     started = time.perf_counter()
@@ -226,6 +228,26 @@ def test_step_mode_edit_override_correct(page):
     set_mode(page, "auto")
 
 
+def test_stop_in_step_mode_keeps_the_session(page, studio):
+    previous = session_id_shown(page)
+    set_mode(page, "step")
+    page.click("#ss-run")
+    sid = wait_new_session(page, previous)
+    wait_enabled(page, "ss-stop")
+    page.wait_for_function("() => document.querySelector('#ss-progress').innerText.includes('review the plan')")
+    page.click("#ss-stop")
+    assert "Stopped" in wait_done(page)
+    assert cards(page).count() == 1  # the planned step stays on screen
+    assert studio.studio_store.load_session(sid).status == "cancelled"
+    set_mode(page, "auto")
+    # Reopen the finished step-mode session so the rewind test below branches from it.
+    parent = studio.studio_store.list_sessions()[1].id
+    page.click("button[role='tab']:has-text('Sessions')")
+    page.locator("#ss-selected-session textarea, #ss-selected-session input").first.fill(parent)
+    page.click("#ss-open-studio")
+    page.wait_for_function("(sid) => document.querySelector('#ss-header').innerText.includes(sid)", arg=parent)
+
+
 def test_rewind_creates_a_fork(page):
     parent = session_id_shown(page)
     cards(page).nth(1).click()
@@ -306,12 +328,16 @@ def test_export_then_import(page, studio, tmp_path):
 
 def test_open_in_studio_and_fork_from_sessions(page, studio):
     chosen = studio.studio_store.list_sessions()[-1].id  # the first auto run
+    page.click("button[role='tab']:has-text('Studio')")
+    page.fill("#ss-prompt textarea", "something else entirely")
+    page.click("button[role='tab']:has-text('Sessions')")
     box = page.locator("#ss-selected-session textarea, #ss-selected-session input").first
     box.fill(chosen)
     page.click("#ss-open-studio")
     page.wait_for_function("(sid) => document.querySelector('#ss-header').innerText.includes(sid)", arg=chosen)
     assert page.locator("#ss-tab-studio").is_visible()
     assert cards(page).count() >= 2
+    assert page.locator("#ss-prompt textarea").input_value() == PROMPT  # the prompt came along
 
     page.click("button[role='tab']:has-text('Sessions')")
     box.fill(chosen)

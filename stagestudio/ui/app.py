@@ -86,6 +86,7 @@ class ViewMemory:
         self.editor_key: object = None
         self.graph_key: str | None = None
         self.running: bool | None = None
+        self.loaded_token = 0
         self.sent: dict[str, Any] = {}  # output name -> the value last sent (to skip repeats)
 
     def changed(self, name: str, value: Any) -> bool:
@@ -245,7 +246,7 @@ def build_app(
         # ---- drawing ----
         outputs = [progress, message, header, timeline, sketch, detail, instruction, correction,
                    accept_btn, resketch_btn, override_btn, correct_btn, skip_btn, rewind_btn,
-                   run_btn, pause_btn, stop_btn, graph_img, objects_df, relations_df, timer]
+                   run_btn, pause_btn, stop_btn, graph_img, objects_df, relations_df, prompt, seed, timer]
 
         def draw(sess: StudioSession, mem: ViewMemory, force: bool = False, light: bool = False) -> list[Any]:
             """Redraw what changed. `light` leaves the scene-graph picture and tables for the
@@ -295,6 +296,13 @@ def build_app(
             else:
                 graph_updates = [gr.skip(), gr.skip(), gr.skip()]
 
+            # A session opened from the Sessions tab brings its prompt and seed along.
+            if sess.loaded_token != mem.loaded_token and sess.request is not None:
+                mem.loaded_token = sess.loaded_token
+                settings_updates = [gr.update(value=sess.request.prompt), gr.update(value=sess.request.seed)]
+            else:
+                settings_updates = [gr.skip(), gr.skip()]
+
             def value(name: str, v: Any) -> Any:
                 return v if mem.changed(name, v) else gr.skip()
 
@@ -323,6 +331,7 @@ def build_app(
                 interactive("pause", running, "▶ Resume" if sess.paused else "⏸ Pause"),
                 interactive("stop", running),
                 *graph_updates,
+                *settings_updates,
                 gr.Timer(active=running or graph_key != mem.graph_key),
             ]
 

@@ -128,6 +128,7 @@ class StudioSession:
         self.graph_prompt: str | None = None  # the prompt `graph` was parsed from
         self.version = 0
         self._paused = False
+        self.loaded_token = 0  # bumps when a stored session is opened (the UI refills prompt/seed)
         self.selected_step: int | None = None  # the step the person opened in the timeline
         # Steps a branch inherits from its parent (shown before its own steps).
         self.inherited: list[StepView] = []
@@ -475,6 +476,9 @@ class StudioSession:
         if self.running:
             raise StudioError("Stop the run before opening another session.")
         with self._lock:
+            self.loaded_token += 1
+            self.selected_step = None
+            self.inherited = []
             self.events = list(events)
             self.controller = None
             self.progress = None
