@@ -80,11 +80,12 @@ def _shift(boxes: list[Box], dx: float, dy: float) -> list[Box]:
     return [(x1 + dx, y1 + dy, x2 + dx, y2 + dy) for x1, y1, x2, y2 in boxes]
 
 
-def _clearly_fails(predicate: str, s: Box, o: Box) -> bool:
-    """The relation fails, and keeps failing if detected boxes wobble by a few pixels."""
-    if predicate in GENEVAL_PREDICATES:
+def _clearly_fails(predicate: str, s: Box, o: Box, strict: bool = True) -> bool:
+    """The relation fails, and keeps failing if detected boxes wobble by a few pixels;
+    `strict` asks for the opposite side outright for the GenEval four."""
+    if strict and predicate in GENEVAL_PREDICATES:
         return relation_holds(INVERSE_PREDICATE[predicate], s, o)
-    for dx, dy in ((0, 0), (4, 0), (-4, 0), (0, 4), (0, -4)):
+    for dx, dy in ((0, 0), (6, 0), (-6, 0), (0, 6), (0, -6)):
         if relation_holds(predicate, (s[0] + dx, s[1] + dy, s[2] + dx, s[3] + dy), o):
             return False
     return True
@@ -105,6 +106,15 @@ def _scaled_about_centre(boxes: list[Box], scale: float) -> list[Box]:
             for x1, y1, x2, y2 in boxes]
 
 
+def _mirror(boxes: list[Box], frame: Box, axis: str) -> list[Box]:
+    """Boxes reflected inside `frame` across its vertical (axis "x") or horizontal midline."""
+    if axis == "x":
+        m = frame[0] + frame[2]
+        return [(m - x2, y1, m - x1, y2) for x1, y1, x2, y2 in boxes]
+    m = frame[1] + frame[3]
+    return [(x1, m - y2, x2, m - y1) for x1, y1, x2, y2 in boxes]
+
+
 def _centre(b: Box) -> tuple[float, float]:
     return (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
 
@@ -119,39 +129,43 @@ def _relation_mistake(
     rng.shuffle(candidates)
     for rel in candidates:
         subject_boxes, object_boxes = drawing.boxes[rel.subject], drawing.boxes[rel.object]
-        # 1. Both ends are new: swap them (the classic left/right, above/below mix-up).
+        # 1. Both ends are new: mirror the pair inside its own bounding box, which swaps
+        #    their sides (the classic left/right, above/below mix-up) and keeps both in frame.
         if rel.subject in new_ids and rel.object in new_ids:
-            (scx, scy), (ocx, ocy) = _centre(union_box(subject_boxes)), _centre(union_box(object_boxes))
-            moved_s = _shift(subject_boxes, ocx - scx, ocy - scy)
-            moved_o = _shift(object_boxes, scx - ocx, scy - ocy)
+            pair = union_box([*subject_boxes, *object_boxes])
             others = [b for oid, bs in drawing.boxes.items() if oid not in (rel.subject, rel.object) for b in bs]
-            if (
-                _free(moved_s, others, size) and _free(moved_o, others, size)
-                and not any(_overlaps(_expand(a, CLEARANCE), b) for a in moved_s for b in moved_o)
-                and _clearly_fails(rel.predicate, union_box(moved_s), union_box(moved_o))
-            ):
-                return Mistake("relation", rel.subject, (rel.subject, rel.object), boxes=tuple(moved_s),
-                               partner_id=rel.object, partner_boxes=tuple(moved_o))
-        # 2. Move the new end (shrinking it if the free space is small) to the wrong side.
+            axes = ("x", "y") if rel.predicate in ("left of", "right of") else ("y", "x")
+            for axis in axes:
+                moved_s = _mirror(subject_boxes, pair, axis)
+                moved_o = _mirror(object_boxes, pair, axis)
+                if (
+                    _free(moved_s, others, size) and _free(moved_o, others, size)
+                    and _clearly_fails(rel.predicate, union_box(moved_s), union_box(moved_o))
+                ):
+                    return Mistake("relation", rel.subject, (rel.subject, rel.object), boxes=tuple(moved_s),
+                                   partner_id=rel.object, partner_boxes=tuple(moved_o))
+        # 2. Move the new end (shrinking it if the free space is small) to the opposite
+        #    side, or failing that anywhere free where the relation clearly fails.
         mover = rel.subject if rel.subject in new_ids else rel.object
         other = rel.object if mover == rel.subject else rel.subject
         anchor = union_box(drawing.boxes[other])
         others = [b for oid, bs in drawing.boxes.items() if oid != mover for b in bs]
-        for scale in (1.0, 0.75, 0.55):
-            group = _scaled_about_centre(drawing.boxes[mover], scale)
-            if min(max(b[2] - b[0], b[3] - b[1]) for b in group) < MIN_EXTRA_PX:
-                break
-            union = union_box(group)
-            (ucx, ucy), (acx, acy) = _centre(union), _centre(anchor)
-            mirrors = [(2 * (acx - ucx), 0.0), (0.0, 2 * (acy - ucy)), (2 * (acx - ucx), 2 * (acy - ucy))]
-            for dx, dy in mirrors + _grid_offsets(size, union, rng):
-                moved = _shift(group, dx, dy)
-                if not _free(moved, others, size):
-                    continue
-                mu = union_box(moved)
-                s, o = (mu, anchor) if mover == rel.subject else (anchor, mu)
-                if _clearly_fails(rel.predicate, s, o):
-                    return Mistake("relation", mover, (rel.subject, rel.object), boxes=tuple(moved))
+        for strict in (True, False):
+            for scale in (1.0, 0.75, 0.55, 0.4):
+                group = _scaled_about_centre(drawing.boxes[mover], scale)
+                if min(max(b[2] - b[0], b[3] - b[1]) for b in group) < MIN_EXTRA_PX:
+                    break
+                union = union_box(group)
+                (ucx, ucy), (acx, acy) = _centre(union), _centre(anchor)
+                mirrors = [(2 * (acx - ucx), 0.0), (0.0, 2 * (acy - ucy)), (2 * (acx - ucx), 2 * (acy - ucy))]
+                for dx, dy in mirrors + _grid_offsets(size, union, random.Random(rng.random())):
+                    moved = _shift(group, dx, dy)
+                    if not _free(moved, others, size):
+                        continue
+                    mu = union_box(moved)
+                    s, o = (mu, anchor) if mover == rel.subject else (anchor, mu)
+                    if _clearly_fails(rel.predicate, s, o, strict):
+                        return Mistake("relation", mover, (rel.subject, rel.object), boxes=tuple(moved))
     return None
 
 
