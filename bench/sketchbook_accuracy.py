@@ -5,7 +5,9 @@ clauses, not from the parser) it renders a clean sketch, a sketch with one force
 and a default-rate sketch -> inspect -> refine (max 2) loop, and reports:
 detector recall/precision/colour accuracy, the clean pass rate (no false alarms), the
 forced-mistake catch rate (overall and per kind), the refine fix rate, and the loop's
-final pass rate and timing.
+final pass rate and timing. It then runs every prompt through the real loop engine
+(parser, planner, step-by-step canvas, refines) at the default error rate and reports the
+share of injected mistakes caught (per kind) and of final verdicts that passed.
 
     python bench/sketchbook_accuracy.py                 # all 553 prompts (several minutes)
     python bench/sketchbook_accuracy.py --limit 50      # a quick look
@@ -51,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     keys = ("clean_pass_rate",)
     print(json.dumps({k: result[k] for k in keys} | {"detector": result["detector"],
                      "forced": {k: v for k, v in result["forced_mistakes"].items() if k != "by_kind"},
-                     "loop": result["loop_at_default_rate"]}, indent=1))
+                     "loop": result["loop_at_default_rate"],
+                     "engine": result["engine_at_default_rate"]}, indent=1))
     return 0
 
 

@@ -114,10 +114,27 @@ class SketchbookBackend(Backend):
             progress(1, 1)
         return image
 
-    def sketch(self, request: SketchRequest, hooks: StageHooks | None = None) -> Image.Image:
+    def planned_mistakes(self, request: SketchRequest | RefineRequest) -> list[Mistake]:
+        """The simulated mistakes this backend puts into the image for `request` (derived
+        from its seed; for a refine, what survives the fix). For measuring harnesses only:
+        the inspector never sees them."""
+        return self._prepare(request)[2]
+
+    def _prepare(self, request: SketchRequest | RefineRequest) -> tuple[Drawing, list[str], list[Mistake], list[str]]:
         drawing, order = self._drawing(request.graph, request.target)
         new_ids = self._new_ids(request.target, request.step, request.canvas)
-        for m in self._mistakes(request.seed, request.step, request.target, drawing, new_ids):
+        mistakes = self._mistakes(request.seed, request.step, request.target, drawing, new_ids)
+        if isinstance(request, RefineRequest):
+            if request.attempt > 1:
+                mistakes = []  # a second correction redraws carefully
+            else:
+                named = named_objects(request.verdict, request.correction, request.target)
+                mistakes = [m for m in mistakes if not named & set(m.object_ids)]
+        return drawing, order, mistakes, new_ids
+
+    def sketch(self, request: SketchRequest, hooks: StageHooks | None = None) -> Image.Image:
+        drawing, order, mistakes, new_ids = self._prepare(request)
+        for m in mistakes:
             drawing.apply(m)
         return self._paint(request.target, drawing, order, new_ids, request.canvas, hooks)
 
@@ -128,13 +145,9 @@ class SketchbookBackend(Backend):
         return self.checker.check(request.image, request.target, instruction)
 
     def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image:
-        drawing, order = self._drawing(request.graph, request.target)
-        new_ids = self._new_ids(request.target, request.step, request.canvas)
-        named = named_objects(request.verdict, request.correction, request.target)
-        if request.attempt <= 1:
-            for m in self._mistakes(request.seed, request.step, request.target, drawing, new_ids):
-                if not named & set(m.object_ids):
-                    drawing.apply(m)
+        drawing, order, mistakes, new_ids = self._prepare(request)
+        for m in mistakes:
+            drawing.apply(m)
         return self._paint(request.target, drawing, order, new_ids, request.canvas, hooks)
 
 

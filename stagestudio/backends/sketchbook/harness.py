@@ -150,9 +150,9 @@ def measure_prompt(meta: dict[str, Any], tally: Tally, seed: int = 0, error_rate
 
     # 2. forced mistake (rate 1): caught? fixed by refine?
     forced = SketchbookBackend(error_rate=1.0)
-    drawing, _ = forced._drawing(graph, graph)
-    mistakes = forced._mistakes(seed, step, graph, drawing, [o.id for o in graph.objects])
-    bad = forced.sketch(SketchRequest(prompt, graph, step, graph, None, seed))
+    request = SketchRequest(prompt, graph, step, graph, None, seed)
+    mistakes = forced.planned_mistakes(request)
+    bad = forced.sketch(request)
     v_bad = forced.inspect(InspectRequest(prompt, graph, graph, bad, seed, step))
     for m in mistakes:
         tally.mistakes_injected += 1
@@ -161,32 +161,39 @@ def measure_prompt(meta: dict[str, Any], tally: Tally, seed: int = 0, error_rate
         if not v_bad.passed:
             tally.mistakes_caught += 1
             counts[1] += 1
-            fixed = forced.refine(RefineRequest(prompt, graph, step, graph, None, bad, v_bad, v_bad.correction, seed))
+            fix_request = RefineRequest(prompt, graph, step, graph, None, bad, v_bad, v_bad.correction, seed)
+            fixed = forced.refine(fix_request)
             v_fix = forced.inspect(InspectRequest(prompt, graph, graph, fixed, seed, step))
-            tally.refine_fixed += int(v_fix.passed)
+            tally.refine_fixed += int(v_fix.passed and not forced.planned_mistakes(fix_request))
         else:
             tally.missed.append(f"{prompt}: {m.kind} on {m.object_id}")
 
     # 3. the loop at the default rate: sketch -> inspect -> up to two refines
     backend = SketchbookBackend(error_rate=error_rate)
     start = time.perf_counter()
-    image = backend.sketch(SketchRequest(prompt, graph, step, graph, None, seed))
+    request = SketchRequest(prompt, graph, step, graph, None, seed)
+    image = backend.sketch(request)
     verdict = backend.inspect(InspectRequest(prompt, graph, graph, image, seed, step))
-    drawing, _ = backend._drawing(graph, graph)
-    injected = backend._mistakes(seed, step, graph, drawing, [o.id for o in graph.objects])
-    tally.loop_mistakes += len(injected)
-    if injected and not verdict.passed:
-        tally.loop_mistakes_caught += len(injected)
+    left = backend.planned_mistakes(request)  # mistakes in the current image (ground truth)
+    tally.loop_mistakes += len(left)
+    if left and not verdict.passed:
+        tally.loop_mistakes_caught += len(left)
     attempt = 0
     while not verdict.passed and attempt < 2:
         attempt += 1
-        image = backend.refine(RefineRequest(prompt, graph, step, graph, None, image, verdict,
-                                             verdict.correction, seed, attempt))
+        # A refine seed of its own, as the loop engine gives each attempt.
+        fix_request = RefineRequest(prompt, graph, step, graph, None, image, verdict, verdict.correction,
+                                    seed * 7919 + attempt, attempt)
+        image = backend.refine(fix_request)
         verdict = backend.inspect(InspectRequest(prompt, graph, graph, image, seed, step))
+        left = backend.planned_mistakes(fix_request)
+        tally.loop_mistakes += len(left)
+        if left and not verdict.passed:
+            tally.loop_mistakes_caught += len(left)
     tally.loop_seconds.append(time.perf_counter() - start)
     tally.loops += 1
-    # Ground truth for "final image correct": what was finally drawn has no mistake left.
-    tally.loop_final_passed += int(verdict.passed and not (injected and attempt == 0))
+    # "Final image correct": the inspector passed it and no simulated mistake is left in it.
+    tally.loop_final_passed += int(verdict.passed and not left)
 
 
 def run(metadata: Path, limit: int | None = None, seed: int = 0) -> dict[str, Any]:
@@ -210,22 +217,28 @@ def run(metadata: Path, limit: int | None = None, seed: int = 0) -> dict[str, An
 
 
 class _ProbeBackend(SketchbookBackend):
-    """Records, for every sketch/refine the engine asks for, whether a simulated mistake
-    went in (the image differs from the same request rendered with no mistakes)."""
+    """Records, for every sketch/refine the engine asks for, which simulated mistakes went
+    in, checked against the pixels (the image differs from a mistake-free rendering)."""
 
     def __init__(self, error_rate: float) -> None:
         super().__init__(error_rate=error_rate)
         self._clean = SketchbookBackend(error_rate=0.0)
-        self.flawed: list[bool] = []
+        self.kinds: list[list[str]] = []
+
+    def _record(self, request, image, clean) -> None:
+        kinds = [m.kind for m in self.planned_mistakes(request)]
+        if bool(kinds) != (image.tobytes() != clean.tobytes()):
+            raise AssertionError(f"planned mistakes {kinds} disagree with the pixels")
+        self.kinds.append(kinds)
 
     def sketch(self, request, hooks=None):
         image = super().sketch(request, hooks)
-        self.flawed.append(image.tobytes() != self._clean.sketch(request).tobytes())
+        self._record(request, image, self._clean.sketch(request))
         return image
 
     def refine(self, request, hooks=None):
         image = super().refine(request, hooks)
-        self.flawed.append(image.tobytes() != self._clean.refine(request).tobytes())
+        self._record(request, image, self._clean.refine(request))
         return image
 
 
@@ -237,6 +250,7 @@ def measure_engine(rows: list[dict[str, Any]], seed: int = 0, error_rate: float 
 
     injected = caught = runs = final_passed = 0
     images = 0
+    by_kind: dict[str, list[int]] = {}
     seconds: list[float] = []
     for i, meta in enumerate(rows):
         backend = _ProbeBackend(error_rate)
@@ -251,11 +265,14 @@ def measure_engine(rows: list[dict[str, Any]], seed: int = 0, error_rate: float 
                 final = event.verdict.passed
         seconds.append(time.perf_counter() - start)
         # Each sketch/refine is inspected once, in order (the final inspection is separate).
-        for flawed, passed in zip(backend.flawed, verdicts):
+        for kinds, passed in zip(backend.kinds, verdicts):
             images += 1
-            if flawed:
+            for kind in kinds:
                 injected += 1
                 caught += int(not passed)
+                tally = by_kind.setdefault(kind, [0, 0])
+                tally[0] += 1
+                tally[1] += int(not passed)
         runs += 1
         final_passed += int(bool(final))
     seconds.sort()
@@ -264,6 +281,7 @@ def measure_engine(rows: list[dict[str, Any]], seed: int = 0, error_rate: float 
         "images": images,
         "mistakes_injected": injected,
         "catch_rate": round(caught / injected, 4) if injected else None,
+        "by_kind": {k: {"injected": v[0], "caught": v[1]} for k, v in sorted(by_kind.items())},
         "final_pass_rate": round(final_passed / runs, 4) if runs else None,
         "median_seconds": round(seconds[len(seconds) // 2], 4) if seconds else None,
         "max_seconds": round(seconds[-1], 4) if seconds else None,
