@@ -307,3 +307,22 @@ def test_every_mistake_kind_is_injected_and_caught():
         assert set(mistake.object_ids) & {oid for f in verdict.failed_facts for oid in f.object_ids}
         kinds[mistake.kind] = kinds.get(mistake.kind, 0) + 1
     assert set(kinds) == {"relation", "missing", "extra", "color"}, kinds
+
+
+@pytest.mark.parametrize("prompt", ["a photo of a dog right of a teddy bear", "a photo of two blue clocks"])
+def test_loop_engine_catches_every_forced_mistake_and_ends_clean(prompt):
+    from stagestudio.loop.engine import LoopEngine, RunConfig
+    from stagestudio.loop.events import FinalVerdict, SketchReady, VerdictReady
+
+    backend = SketchbookBackend(error_rate=1.0)
+    stages, verdicts, final = [], [], None
+    for event in LoopEngine(backend).run(prompt, config=RunConfig(seed=11)):
+        if isinstance(event, SketchReady):
+            stages.append(event.stage)
+        elif isinstance(event, VerdictReady):
+            verdicts.append(event.verdict.passed)
+        elif isinstance(event, FinalVerdict):
+            final = event.verdict.passed
+    first_sketches = [i for i, s in enumerate(stages) if s == "sketch"]
+    assert first_sketches and all(not verdicts[i] for i in first_sketches)  # every mistake caught
+    assert final is True
