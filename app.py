@@ -1,6 +1,6 @@
 """Start the StageStudio studio: `python app.py` then open http://127.0.0.1:7860.
 
-    python app.py [--host 127.0.0.1] [--port 7860] [--db sessions/stagestudio.db]
+    python app.py [--host 127.0.0.1] [--port 7860] [--db sessions/studio.db]
                   [--backend sketchbook] [--share] [--auth user:pass]
 
 Binding anything but a loopback address requires --auth, so a studio on a shared network
@@ -18,7 +18,6 @@ import argparse  # noqa: E402
 import ipaddress  # noqa: E402
 import sys  # noqa: E402
 
-DEFAULT_DB = "sessions/stagestudio.db"
 
 
 class UsageError(Exception):
@@ -47,8 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="app.py", description="StageStudio: watch and steer the staged loop in a browser")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
-    p.add_argument("--db", default=os.environ.get("STAGESTUDIO_DB", DEFAULT_DB),
-                   help=f"session database (default $STAGESTUDIO_DB or {DEFAULT_DB})")
+    p.add_argument("--db", default=None,
+                   help="session database (default $STAGESTUDIO_DB or sessions/studio.db)")
     p.add_argument("--backend", default="sketchbook", help="backend selected at start (default sketchbook)")
     p.add_argument("--share", action="store_true", help="create a public Gradio share link (off by default)")
     p.add_argument("--auth", default=None, metavar="USER:PASS", help="require this login (needed off loopback)")
@@ -81,10 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from stagestudio.store import resolve_db_path
     from stagestudio.ui import build_app, launch_options
 
     try:
-        demo = build_app(args.db, args.backend)
+        demo = build_app(resolve_db_path(args.db), args.backend)
     except Exception as exc:  # e.g. a corrupt or locked database: say which and stop
         print(f"error: cannot start the studio: {exc}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     import gradio as gr
 
 
-def build_app(db_path: Any = "sessions/stagestudio.db", default_backend: str = "sketchbook", **kwargs: Any) -> "gr.Blocks":
+def build_app(db_path: Any = "sessions/studio.db", default_backend: str = "sketchbook", **kwargs: Any) -> "gr.Blocks":
     from stagestudio.ui.app import build_app as _build
 
     return _build(db_path, default_backend, **kwargs)

@@ -118,7 +118,7 @@ def backend_status_md(name: str) -> str:
 
 
 def build_app(
-    db_path: str | os.PathLike[str] | None = "sessions/stagestudio.db",
+    db_path: str | os.PathLike[str] | None = "sessions/studio.db",
     default_backend: str = "sketchbook",
     *,
     backend_factory: Callable[..., Backend] | None = None,
@@ -328,7 +328,8 @@ def build_app(
                 interactive("skip", bool(waiting)),
                 interactive("rewind", can_rewind),
                 interactive("run", not running),
-                interactive("pause", running, "▶ Resume" if sess.paused else "⏸ Pause"),
+                interactive("pause", running and not (sess.request is not None and sess.request.step_mode),
+                            "▶ Resume" if sess.paused else "⏸ Pause"),
                 interactive("stop", running),
                 *graph_updates,
                 *settings_updates,
