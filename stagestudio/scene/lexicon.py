@@ -400,7 +400,7 @@ ATTACHING_PREPOSITIONS: frozenset[str] = frozenset(
 
 # Words that end a clause: after them a relation phrase starts a new statement.
 CLAUSE_BREAKERS: frozenset[str] = frozenset(
-    {"and", "while", "whereas", "but", "which", "where", "who", "whose", "that", "then", "plus",
+    {"and", "while", "whereas", "but", "which", "where", "who", "whose", "that", "then", "plus", "versus",
      "also", "meanwhile", "whilst", "so", "or", "nor", "yet"})
 
 # Verbs, auxiliaries and adverbs that carry no scene content. Unknown words outside a noun

@@ -460,6 +460,29 @@ def _is_verb_form(tok: str) -> bool:
     return any(s in verbs for s in stems)
 
 
+_POSTPOSITIVE = {"asleep", "awake", "alone", "alive", "ablaze", "afloat", "aglow", "apart", "aside", "ajar",
+                 "upright", "sideways", "overhead", "outdoors", "indoors", "upstairs", "downstairs", "today",
+                 "tonight", "again", "instead", "versus", "vs", "alike", "galore", "aloft", "abreast", "proper"}
+
+
+def _compound_head(tokens: list[str], j: int) -> bool:
+    """Whether the unknown word at tokens[j] is the head of a compound whose first part is the
+    noun before it ("glass jar", "dog collar"). Inflected words (-s, -ed, -ing, -ly) and known
+    verbs are read as the start of the predicate instead ("a cat purrs", "a dog barking")."""
+    if j >= len(tokens):
+        return False
+    tok = tokens[j]
+    if not tok.isalpha() or len(tok) < 3 or tok.endswith(("s", "ed", "ing", "ly")):
+        return False
+    if (tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS
+            or tok in lx.HARD_BOUNDARIES or tok in _POSTPOSITIVE or tok in lx.NUMBER_WORDS
+            or tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS
+            or tok in lx.INDEFINITE_DETERMINERS or tok in lx.DEFINITE_DETERMINERS
+            or _is_attribute_word(tok) or _is_verb_form(tok)):
+        return False
+    return _match_relation(tokens, j) is None and _match_noun(tokens, j) is None
+
+
 def _is_number(tok: str) -> bool:
     return tok.isdigit() or (tok in lx.NUMBER_WORDS and tok not in lx.QUANTIFIER_NOUNS)
 
@@ -579,7 +602,8 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
             # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
             follows = after < n and (_noun_starts_at(tokens, after) or (
                 tokens[after] in lx.SETTING_NOUNS and _match_relation(tokens, after) is None
-                and tokens[after] not in lx.FILLER_WORDS))  # "train station", "dog park": a place
+                and tokens[after] not in lx.FILLER_WORDS)  # "train station", "dog park": a place
+                or _compound_head(tokens, after))  # "glass jar", "laptop bag": the last noun is the head
             if not follows and entry.name in lx.COLOR_WORDS:
                 k = after
                 while k < n and k < after + 3 and _is_attribute_word(tokens[k]):
@@ -620,8 +644,10 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
             break
         if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS:
             break
-        if unknown_seen and _is_verb_form(tok):
-            break  # "a pure white coat gallops": the verb ends the phrase
+        if unknown_seen and _is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")):
+            # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
+            # after a singular noun is a noun itself ("the Eiffel Tower")
+            break
         if started and (determiner != "none" or count is not None or not _is_verb_form(tok)):
             modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
             unknown_seen = True
