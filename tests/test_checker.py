@@ -217,3 +217,14 @@ def test_same_name_objects_are_told_apart_by_colour():
 
 def test_union_box():
     assert union_box([(0, 5, 10, 20), (5, 0, 30, 10)]) == (0, 0, 30, 20)
+
+
+def test_proximity_and_contact_critiques():
+    g = graph([("dog", 1, None), ("cat", 1, None)], [("o1", "next to", "o2")])
+    v = check([det("dog", (0, 200, 60, 260)), det("cat", (400, 200, 460, 260))], g)
+    assert v.critique == "The dog is not next to the cat: it is too far from it (to its left)."
+    assert v.correction == "Move the dog next to the cat."
+    g = graph([("cat", 1, None), ("dining table", 1, None)], [("o1", "on", "o2")])
+    v = check([det("cat", (150, 20, 250, 100)), det("dining table", TABLE)], g)
+    assert v.critique == "The cat is not on the dining table: it is above it, not touching it."
+    assert v.correction == "Put the cat on the dining table."

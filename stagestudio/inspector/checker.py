@@ -346,7 +346,12 @@ class SceneGraphChecker:
                     rel.predicate == "on" and s_box[3] < o_box[1] - _contact_tol(s_box, o_box)
                 ) or (rel.predicate == "under" and s_box[1] > o_box[3] + _contact_tol(s_box, o_box)) else f"{pronoun} {where}"
             elif rel.predicate in ("next to", "near"):
-                detail = f"{pronoun} too far from it ({where})" if where not in ("overlapping it",) else f"{pronoun} {where}"
+                if where == "overlapping it":
+                    detail = f"{pronoun} {where}"
+                elif where == "level with it":
+                    detail = f"{pronoun} too far from it"
+                else:
+                    detail = f"{pronoun} too far from it ({where})"
             else:
                 detail = f"{pronoun} {where}"
             critiques.append(f"{_cap(s_name)} {_be(s_obj.count)} not {rel.predicate} {o_name}: {detail}.")
