@@ -139,7 +139,6 @@ def test_auto_run_shows_every_step_and_is_quick(page):
     page.wait_for_function("() => document.querySelector('#ss-detail').innerText.includes('Step 1')")
     assert page.locator("#ss-detail .ss-facts li").count() >= 1
     shot(page, "studio_auto")
-    
 
     # Two more runs (other seeds) for a steadier number than a single click.
     timings = [first_step_s]
@@ -149,9 +148,11 @@ def test_auto_run_shows_every_step_and_is_quick(page):
         t0 = time.perf_counter()
         page.click("#ss-run")
         page.wait_for_function(
-            """(prev) => { const h = document.querySelector('#ss-header');
-                            const m = h && h.innerText.match(/session\\s+([0-9a-f]{12})/);
-                            return m && m[1] !== prev && document.querySelector("#ss-timeline .ss-card[data-step='0'] img.ss-thumb"); }""",
+            """(prev) => {
+                const h = document.querySelector('#ss-header');
+                const m = h && h.innerText.match(/session\\s+([0-9a-f]{12})/);
+                const thumb = document.querySelector("#ss-timeline .ss-card[data-step='0'] img.ss-thumb");
+                return m && m[1] !== prev && thumb; }""",
             arg=previous, polling="raf")
         timings.append(time.perf_counter() - t0)
         wait_done(page)
@@ -264,6 +265,11 @@ def test_rewind_creates_a_fork(page):
     shot(page, "studio_fork")
 
 
+def replay_position(page) -> tuple[int, int]:
+    m = re.search(r"event (\d+) of (\d+)", page.locator("#ss-replay-head").inner_text())
+    return (int(m.group(1)), int(m.group(2))) if m else (-1, 0)
+
+
 def session_rows(page) -> list[str]:
     return page.evaluate(
         "() => [...document.querySelectorAll('#ss-sessions [role=row]')]"
@@ -286,14 +292,26 @@ def test_sessions_tab_lists_searches_and_replays(page, studio):
     # Open the newest session (the fork) and replay it.
     newest = studio.studio_store.list_sessions()[0].id
     page.locator("#ss-sessions [role=gridcell]", has_text=newest).first.click()
-    page.wait_for_function("() => /[0-9a-f]{12}/.test(document.querySelector('#ss-selected-session textarea, #ss-selected-session input').value)")
+    selected = page.locator("#ss-selected-session textarea, #ss-selected-session input").first
+    deadline = time.monotonic() + 10
+    while selected.input_value() != newest and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert selected.input_value() == newest
     page.click("#ss-open")
     page.wait_for_selector("#ss-replay-timeline .ss-card-final")
     full = page.locator("#ss-replay-timeline .ss-card[data-step]").count()
     assert full >= 2
+    # Play from the start: the position moves through the log and stops at its end.
     page.click("#ss-replay-play")
-    page.wait_for_function("() => document.querySelector('#ss-replay-head').innerText.match(/event (\\d+) of (\\d+)/) && (() => { const m = document.querySelector('#ss-replay-head').innerText.match(/event (\\d+) of (\\d+)/); return +m[1] < +m[2]; })()")
-    page.wait_for_function("() => { const m = document.querySelector('#ss-replay-head').innerText.match(/event (\\d+) of (\\d+)/); return m && m[1] === m[2]; }", timeout=30_000)
+    seen = set()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        shown, total = replay_position(page)
+        seen.add(shown)
+        if shown == total and len(seen) > 2:
+            break
+        time.sleep(0.05)
+    assert shown == total and len(seen) > 2, seen
     assert page.locator("#ss-replay-timeline .ss-card[data-step]").count() == full
     shot(page, "sessions_replay")
 

@@ -280,3 +280,9 @@ def test_graph_edit_during_a_run_stops_and_branches():
     assert view.status == "completed" and [s.inherited for s in view.steps] == [True, False]
     # Not running: the edit is simply what the next run uses.
     assert sess.apply_graph(GRAPH, "p") is False and sess.graph == GRAPH
+
+
+def test_unavailable_backend_is_refused_with_its_reason():
+    sess = StudioSession(BackendPool())  # the real registry
+    with pytest.raises(StudioError, match="not available here|unknown backend"):
+        sess.start(RunRequest(prompt="a cat", backend="no-such-backend"))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -359,7 +358,7 @@ def build_app(
         def do_run(sess: StudioSession, prompt_v, backend_v, seed_v, refines_v, mode_v, objs, rels) -> None:
             prompt_v = (prompt_v or "").strip()
             graph = None
-            if sess.graph is not None and sess.graph_prompt == prompt_v and render_rows(objs):
+            if sess.graph is not None and sess.graph_prompt == prompt_v and has_rows(objs):
                 graph = tables_to_graph(objs, rels)  # the person's table edits re-plan the run
             request = RunRequest(prompt=prompt_v, backend=backend_v or default_backend, seed=int(seed_v or 0),
                                  max_refines=int(refines_v or 0), step_mode=mode_v == "step")
@@ -458,7 +457,7 @@ def _warm_up(pool: BackendPool, name: str) -> threading.Event:
     return ready
 
 
-def render_rows(table: Any) -> bool:
+def has_rows(table: Any) -> bool:
     """Whether a Dataframe value holds any non-empty cell."""
     if table is None:
         return False
@@ -484,12 +483,3 @@ def _sessions_tab(store: Any) -> Any:
     from stagestudio.ui.sessions_tab import SessionsTab
 
     return SessionsTab(store)
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()

@@ -54,6 +54,9 @@ class BackendPool:
     expensive to load, and the sketchbook is cheap either way."""
 
     def __init__(self, factory: Callable[..., Backend] | None = None) -> None:
+        # With the registry, a backend whose status is not 'ready' is refused up front with
+        # its reason (e.g. missing weights), instead of failing halfway through a run.
+        self.checks_status = factory is None
         if factory is None:
             from stagestudio.backends.registry import create_backend
 
@@ -61,6 +64,13 @@ class BackendPool:
         self._factory = factory
         self._instances: dict[str, Backend] = {}
         self._lock = threading.Lock()
+
+    def status(self, name: str) -> BackendStatus | None:
+        if not self.checks_status:
+            return None
+        from stagestudio.backends.registry import backend_status
+
+        return backend_status(name)
 
     def get(self, name: str) -> Backend:
         with self._lock:
@@ -234,14 +244,15 @@ class StudioSession:
         return True
 
     def _backend(self, name: str) -> Backend:
-        from stagestudio.backends.registry import backend_status
-
+        status = self.backends.status(name)
+        if status is not None and not status.ready:
+            detail = f" — {status.detail}" if status.detail else ""
+            raise StudioError(f"The {name} backend is not available here ({status.state}{detail}). "
+                              "Pick another backend, or fix that first.")
         try:
             return self.backends.get(name)
         except Exception as exc:
-            status: BackendStatus = backend_status(name)
-            why = f" ({status.state}: {status.detail})" if not status.ready else ""
-            raise StudioError(f"The {name} backend could not start{why}: {exc}") from exc
+            raise StudioError(f"The {name} backend could not start: {type(exc).__name__}: {exc}") from exc
 
     # --- running -----------------------------------------------------------------------
     def start(
