@@ -112,6 +112,8 @@ PARAPHRASES = [
     ("A dragon flies above a castle.", [("castle", 1, None), ("dragon", 1, None)], {("dragon", "above", "castle")}),
     ("An orange-colored cow standing in a field.", [("cow", 1, "orange")], set()),
     ("A white-painted bench and a black-furred cat", [("bench", 1, "white"), ("cat", 1, "black")], set()),
+    ("a cake slice next to an apple half, and three cake slices", [("apple", 1, None), ("cake", 1, None),
+     ("cake", 3, None)], {("cake", "next to", "apple")}),
     ("A sealed glass jar and a cat asleep on a couch; a cat purrs.", [("cat", 1, None), ("cat", 1, None),
      ("couch", 1, None), ("jar", 1, None)], {("cat", "on", "couch")}),
     ("A delicious hot dog with mustard and ketchup.", [("hot dog", 1, None)], set()),

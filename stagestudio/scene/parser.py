@@ -460,6 +460,9 @@ def _is_verb_form(tok: str) -> bool:
     return any(s in verbs for s in stems)
 
 
+_PORTIONS = {"half", "quarter", "floret", "peel", "crust", "bite", "crumb", "segment", "morsel", "sliver",
+             "fillet", "strip", "cube", "ring", "chip", "stick", "bar", "roll", "top", "bottom", "side", "front",
+             "back", "end", "edge", "part", "corner", "center", "centre", "middle", "shape", "size", "type", "kind"}
 _POSTPOSITIVE = {"asleep", "awake", "alone", "alive", "ablaze", "afloat", "aglow", "apart", "aside", "ajar",
                  "upright", "sideways", "overhead", "outdoors", "indoors", "upstairs", "downstairs", "today",
                  "tonight", "again", "instead", "versus", "vs", "alike", "galore", "aloft", "abreast", "proper"}
@@ -478,8 +481,9 @@ def _compound_head(tokens: list[str], j: int) -> bool:
             or tok in lx.HARD_BOUNDARIES or tok in _POSTPOSITIVE or tok in lx.NUMBER_WORDS
             or tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS
             or tok in lx.INDEFINITE_DETERMINERS or tok in lx.DEFINITE_DETERMINERS
-            or _is_attribute_word(tok) or _is_verb_form(tok)):
-        return False
+            or _is_attribute_word(tok) or _is_verb_form(tok)
+            or lx.QUANTIFIER_NOUNS.get(tok, 0) == 1 or tok in _PORTIONS):
+        return False  # ("a cake slice" is still cake)
     return _match_relation(tokens, j) is None and _match_noun(tokens, j) is None
 
 
@@ -602,7 +606,8 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
             # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
             follows = after < n and (_noun_starts_at(tokens, after) or (
                 tokens[after] in lx.SETTING_NOUNS and _match_relation(tokens, after) is None
-                and tokens[after] not in lx.FILLER_WORDS)  # "train station", "dog park": a place
+                and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in _PORTIONS)
+                # ^ "train station", "dog park": a place
                 or _compound_head(tokens, after))  # "glass jar", "laptop bag": the last noun is the head
             if not follows and entry.name in lx.COLOR_WORDS:
                 k = after
