@@ -313,6 +313,9 @@ def test_sessions_tab_lists_searches_and_replays(page, studio):
         time.sleep(0.05)
     assert shown == total and len(seen) > 2, seen
     assert page.locator("#ss-replay-timeline .ss-card[data-step]").count() == full
+    # Click the first card: the replay detail opens that step.
+    page.locator("#ss-replay-timeline .ss-card[data-step='0']").click()
+    page.wait_for_function("() => document.querySelector('#ss-replay-detail').innerText.includes('Step 1')")
     shot(page, "sessions_replay")
 
 
@@ -336,12 +339,18 @@ def test_export_then_import(page, studio, tmp_path):
     assert imported and imported != selected  # same store: imported under a new id
     shot(page, "sessions_import")
 
+    # Delete the copy again: it leaves the list and the store.
+    page.click("#ss-delete")
+    page.wait_for_function("() => document.querySelector('#ss-sessions-message').innerText.includes('Deleted')")
+    assert imported not in page.locator("#ss-sessions").inner_text()
+    assert not studio.studio_store.exists(imported)
+
     # A bad upload is refused with a clear message and nothing changes.
     bad = tmp_path / "not-an-archive.zip"
     bad.write_bytes(b"this is not a zip file")
     page.locator("#ss-tab-sessions input[type=file][accept='.zip']").set_input_files(str(bad))
     page.wait_for_function("() => document.querySelector('#ss-sessions-message').innerText.includes('Import failed')")
-    assert len(studio.studio_store.list_sessions()) == before + 1
+    assert len(studio.studio_store.list_sessions()) == before
 
 
 def test_open_in_studio_and_fork_from_sessions(page, studio):

@@ -72,6 +72,7 @@ class ReplayState:
     events: list[Event] = field(default_factory=list)
     position: int = 0  # number of events shown
     playing: bool = False
+    selected: int | None = None  # a step the person clicked; None follows the newest
 
 
 class SessionsTab:
@@ -126,7 +127,13 @@ class SessionsTab:
                 self.replay_timeline = gr.HTML(
                     '<div class="ss-empty"><div class="ss-empty-title">Nothing to replay yet</div>'
                     'Pick a session above and press <b>Replay</b> to step through it event by event.</div>',
-                    elem_id="ss-replay-timeline", js_on_load=None)
+                    elem_id="ss-replay-timeline",
+                    js_on_load=(
+                        "element.addEventListener('click', (e) => {"
+                        " const card = e.target.closest('[data-step]');"
+                        " if (card) { trigger('select_step', {step: parseInt(card.dataset.step)}); } });"
+                    ),
+                )
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=5, min_width=260):
                         self.replay_image = gr.Image(label="Canvas", type="pil", interactive=False, format="jpeg",
@@ -155,9 +162,12 @@ class SessionsTab:
             return [gr.update(), "", gr.update(), None, ""]
         shown = state.events[: state.position]
         view = build_timeline(shown)
-        last_step = view.steps[-1] if view.steps else None
-        image = view.final_image if view.status is not None else (
-            last_step.shown.image if last_step is not None and last_step.shown is not None else None)
+        picked = view.step(state.selected) if state.selected is not None else None
+        last_step = picked or (view.steps[-1] if view.steps else None)
+        if picked is None and view.status is not None:
+            image = view.final_image
+        else:
+            image = last_step.shown.image if last_step is not None and last_step.shown is not None else None
         head = (f'<div class="ss-session-head">replaying <code>{render.esc(state.session_id)}</code> — '
                 f'{render.esc(view.prompt)} · event {state.position} of {len(state.events)}</div>')
         return [
@@ -198,6 +208,7 @@ class SessionsTab:
             except Exception as exc:
                 return [*self._replay_views(state), render.message_html(f"Could not open {session_id}: {exc}")]
             state.session_id, state.events, state.position, state.playing = session_id, events, len(events), False
+            state.selected = None
             return [*self._replay_views(state), ""]
 
         self.open_btn.click(open_replay, inputs=[self.selected], outputs=[*replay_outputs, self.notice],
@@ -208,6 +219,16 @@ class SessionsTab:
             state.position = max(0, min(int(position or 0), len(state.events)))
             return self._replay_views(state)
 
+        def pick(evt: gr.EventData, request: gr.Request):
+            state = self._replay(request)
+            data = getattr(evt, "_data", None) or {}
+            step = data.get("step") if isinstance(data, dict) else None
+            state.selected = int(step) if step is not None else None
+            return self._replay_views(state)
+
+        self.replay_timeline.select_step(pick, outputs=replay_outputs, show_progress="hidden",
+                                         concurrency_limit=None)
+
         self.slider.release(seek, inputs=[self.slider], outputs=replay_outputs, show_progress="hidden",
                             concurrency_limit=None)
 
@@ -216,6 +237,7 @@ class SessionsTab:
             if state.session_id is None:
                 return [gr.update(), gr.update(active=False), *self._replay_views(state)]
             state.playing = not state.playing
+            state.selected = None
             if state.playing and state.position >= len(state.events):
                 state.position = 0
             label = "⏸ Pause" if state.playing else "▶ Play"
