@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from stagestudio.backends.bagel import prompts
-from stagestudio.backends.bagel.backend import BagelBackend, offline_next_step
+from stagestudio.backends.bagel.backend import BagelBackend
 from stagestudio.backends.base import BackendError
 from stagestudio.scene.graph import ObjectAttributes, Relation, SceneGraph, SceneObject
 from stagestudio.scene.plan import PlanStep
@@ -69,13 +69,6 @@ def test_critique_and_correction_name_each_failure():
     critique, correction = prompts.critique_and_correction([f for f in facts if not f.passed], GRAPH)
     assert "missing" in critique and "Expected 2 cups, saw 3" in critique
     assert correction.startswith("Add ") and "exactly two cups" in correction
-
-
-def test_offline_next_step_skips_covered_objects():
-    first = offline_next_step(GRAPH, [], 8)
-    assert first is not None and first.index == 0
-    second = offline_next_step(GRAPH, [first], 8)
-    assert second is not None and not set(second.object_ids) & set(first.object_ids)
 
 
 def test_bad_settings_are_clear_errors():

@@ -114,3 +114,26 @@ def test_scene_description_introduces_each_object_once():
         "The scene shows a cat. A red car is to the left of a blue car. A kite is above the blue car."
     )
     assert SceneGraph().describe() == "An empty scene."
+
+
+def test_next_planned_step_follows_covered_objects_and_cap():
+    from stagestudio.scene.planner import next_planned_step
+
+    graph = parse_prompt("a bear above a silver spoon next to a cup and a red car")
+    first = next_planned_step(graph, [], max_steps=8)
+    assert first is not None and first.index == 0 and len(first.object_ids) == 1
+    # A skipped step still covers its objects: they are not offered again.
+    second = next_planned_step(graph, [first], max_steps=8, realised_ids=[])
+    assert second is not None and not set(second.object_ids) & set(first.object_ids)
+    assert second.instruction.startswith("Draw")  # nothing is on the canvas yet
+    # With a cap of 2 the second step takes everything left.
+    capped = next_planned_step(graph, [first], max_steps=2)
+    assert capped is not None and len(capped.object_ids) == len(graph.objects) - 1 and "capped" in capped.note
+    assert next_planned_step(graph, [first, capped], max_steps=2) is None
+    # An edited graph (an object added mid-run) gets its new object planned next.
+    edited = graph.model_copy(deep=True)
+    edited.objects.append(SceneObject(id=edited.next_object_id(), name="kite"))
+    done = []
+    while (step := next_planned_step(edited, done, max_steps=8)) is not None:
+        done.append(step)
+    assert {i for s in done for i in s.object_ids} == {o.id for o in edited.objects}

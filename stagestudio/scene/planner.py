@@ -95,3 +95,29 @@ def next_step(graph: SceneGraph, done_ids: list[str] | set[str], index: int) -> 
         return None
     realised_before = [oid for oid in drawing_order(graph) if oid in done]
     return _step(graph, index, [remaining[0]], realised_before)
+
+
+def next_planned_step(
+    graph: SceneGraph,
+    done: list[PlanStep],
+    max_steps: int = DEFAULT_MAX_STEPS,
+    realised_ids: list[str] | None = None,
+) -> PlanStep | None:
+    """The step after `done` (skipped steps included: their objects are not offered again),
+    or None when every object is covered or the cap is reached. Works on a graph edited
+    mid-run: it looks at which objects are covered, not at step positions. The last step
+    allowed by `max_steps` takes every remaining object."""
+    index = len(done)
+    if index >= max_steps:
+        return None
+    covered = {i for s in done for i in s.object_ids}
+    order = drawing_order(graph)
+    remaining = [oid for oid in order if oid not in covered]
+    if not remaining:
+        return None
+    group = remaining if index == max_steps - 1 else remaining[:1]
+    realised = [oid for oid in order if oid in set(realised_ids if realised_ids is not None else covered)]
+    step = _step(graph, index, group, realised)
+    if len(group) > 1:
+        step.note = f"{len(group)} objects share this step: the plan is capped at {max_steps} steps"
+    return step

@@ -46,18 +46,6 @@ INSPECTORS = ("vqa", "detector", "both")
 _CONTEXT_CACHE_SIZE = 8
 
 
-def offline_next_step(graph: SceneGraph, done: list[PlanStep], max_steps: int) -> PlanStep | None:
-    """The offline planner's next step given the steps already done (skipped ones included:
-    their objects are not offered again)."""
-    from stagestudio.scene.planner import plan_steps
-
-    covered = {i for s in done for i in s.object_ids}
-    for step in plan_steps(graph, max_steps):
-        if not set(step.object_ids) <= covered:
-            return step.model_copy(update={"index": len(done)})
-    return None
-
-
 def _image_key(image: Image.Image | None) -> str:
     if image is None:
         return "blank"
@@ -209,7 +197,9 @@ class BagelBackend(Backend):
         return parse_prompt(prompt)
 
     def plan(self, request: PlanRequest) -> PlanStep | None:
-        proposal = offline_next_step(request.graph, request.done, request.max_steps)
+        from stagestudio.scene.planner import next_planned_step
+
+        proposal = next_planned_step(request.graph, request.done, request.max_steps, request.realised_ids)
         if proposal is None:
             return None
         inf = self.inferencer
