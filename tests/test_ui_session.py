@@ -286,3 +286,30 @@ def test_unavailable_backend_is_refused_with_its_reason():
     sess = StudioSession(BackendPool())  # the real registry
     with pytest.raises(StudioError, match="not available here|unknown backend"):
         sess.start(RunRequest(prompt="a cat", backend="no-such-backend"))
+
+
+def test_two_sessions_share_one_backend_one_stage_at_a_time():
+    active, peak = [0], [0]
+    lock = threading.Lock()
+
+    class Counting(ScriptedBackend):
+        def sketch(self, request, hooks=None):
+            with lock:
+                active[0] += 1
+                peak[0] = max(peak[0], active[0])
+            threading.Event().wait(0.02)
+            try:
+                return super().sketch(request, hooks)
+            finally:
+                with lock:
+                    active[0] -= 1
+
+    made = []
+    pool = BackendPool(lambda name: made.append(name) or Counting())
+    a, b = StudioSession(pool), StudioSession(pool)
+    a.start(RunRequest(prompt="p", backend="scripted"))
+    b.start(RunRequest(prompt="p", backend="scripted"))
+    assert a.wait(5) and b.wait(5)
+    assert made == ["scripted"] and peak[0] == 1
+    assert a.timeline().status == b.timeline().status == "completed"
+    assert a.session_id != b.session_id

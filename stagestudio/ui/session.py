@@ -49,6 +49,43 @@ class RunRequest:
     max_steps: int = 8
 
 
+class SerializedBackend(Backend):
+    """A shared backend that runs one stage at a time: two browser sessions may drive the
+    same model instance, and a model (one GPU, one KV cache) must not run two stages at once."""
+
+    def __init__(self, inner: Backend) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._lock = threading.Lock()
+
+    def settings(self) -> dict[str, Any]:
+        return self.inner.settings()
+
+    def extract_graph(self, prompt: str) -> SceneGraph:
+        with self._lock:
+            return self.inner.extract_graph(prompt)
+
+    def plan(self, request):  # type: ignore[override]
+        with self._lock:
+            return self.inner.plan(request)
+
+    def sketch(self, request, hooks=None):  # type: ignore[override]
+        with self._lock:
+            return self.inner.sketch(request, hooks)
+
+    def inspect(self, request, hooks=None):  # type: ignore[override]
+        with self._lock:
+            return self.inner.inspect(request, hooks)
+
+    def refine(self, request, hooks=None):  # type: ignore[override]
+        with self._lock:
+            return self.inner.refine(request, hooks)
+
+    def close(self) -> None:
+        with self._lock:
+            self.inner.close()
+
+
 class BackendPool:
     """One backend instance per name, shared by every browser session: model backends are
     expensive to load, and the sketchbook is cheap either way."""
@@ -75,7 +112,7 @@ class BackendPool:
     def get(self, name: str) -> Backend:
         with self._lock:
             if name not in self._instances:
-                self._instances[name] = self._factory(name)
+                self._instances[name] = SerializedBackend(self._factory(name))
             return self._instances[name]
 
     def close(self) -> None:
