@@ -346,10 +346,14 @@ PRONOUNS_SINGULAR: frozenset[str] = frozenset({"it", "itself"})
 PRONOUNS_PLURAL: frozenset[str] = frozenset({"they", "them", "themselves"})
 POSSESSIVE_PRONOUNS: frozenset[str] = frozenset({"its", "their", "his", "her"})
 
-# Nouns that describe the picture itself, the place or the light rather than an object to
-# draw; they never become objects ("a photo of", "in a sunny park", "on the ground").
-SETTING_NOUNS: frozenset[str] = frozenset({
-    # the picture
+# Which nouns outside the classes are objects to draw. Three kinds of noun never are in an
+# ordinary parse, and together they make SETTING_NOUNS: words about the picture itself, about
+# abstractions, and about the place around the objects. A prompt that names nothing else ("a
+# sunset over the sea") still gets its place words drawn; the picture and abstract words are
+# never drawn ("a photo of" names nothing).
+
+# The picture, its qualities, the places inside it, the light and the time of day.
+PICTURE_NOUNS: frozenset[str] = frozenset({
     "photo", "photograph", "photography", "picture", "pic", "image", "shot", "snapshot", "snap",
     "view", "close-up", "closeup", "close", "scene", "render", "rendering", "illustration",
     "drawing", "painting", "sketch", "depiction", "portrait", "artwork", "art", "frame",
@@ -360,35 +364,59 @@ SETTING_NOUNS: frozenset[str] = frozenset({
     "mood", "color", "colour", "colors", "colours", "tone", "tones", "texture", "angle",
     "perspective", "center", "centre", "middle", "side", "sides", "left", "right", "top",
     "bottom", "front", "back", "corner", "edge", "half", "part", "area", "space", "spot",
-    "position", "place", "location", "distance", "surface", "ground", "floor", "wall", "walls",
-    "ceiling", "sky", "air", "horizon", "environment", "surroundings", "vicinity", "row",
-    # places
+    "position", "place", "location", "distance", "environment", "surroundings", "vicinity", "row",
+    "dawn", "dusk", "night", "day", "morning", "afternoon", "evening", "noon", "midday", "weather",
+    "summer", "winter", "spring", "autumn", "fall", "season", "time", "moment", "sunshine",
+})
+
+# Abstractions, mostly after "of" ("the shape of", "a splash of colour").
+ABSTRACT_NOUNS: frozenset[str] = frozenset({
+    "shape", "shapes", "size", "form", "pattern", "design", "rest", "remainder", "splash", "pop",
+    "amount", "variety", "range", "hue", "shades", "silhouette", "reflection", "glimpse",
+    "kind", "type", "sort", "way", "manner", "bit", "sense", "feeling", "hint", "touch",
+})
+
+# The place: backgrounds, surfaces, rooms, landscapes, sky and water, weather one can see,
+# masses of vegetation. Paraphrases add them as decoration ("in a sunny park", "on the grass",
+# "under a blue sky", "on a wooden floor"); table-top things that are GenEval classes (table,
+# bench) are not here, the surfaces that are not (counter, desk, plate, tray) are.
+PLACE_NOUNS: frozenset[str] = frozenset({
+    "surface", "ground", "floor", "wall", "walls", "ceiling", "sky", "air", "horizon",
     "park", "garden", "yard", "backyard", "lawn", "grass", "meadow", "forest", "woods", "jungle",
     "beach", "shore", "sand", "sea", "ocean", "lake", "river", "pond", "water", "waves", "wave",
     "street", "road", "sidewalk", "pavement", "city", "town", "village", "countryside",
     "farm", "pasture", "desert", "mountain", "mountains", "hill", "hills", "valley",
-    "snow", "ice rink", "room", "kitchen", "bedroom", "bathroom", "office", "studio", "house",
-    "home", "building", "interior", "exterior", "hallway", "corridor", "restaurant", "cafe",
+    "snow", "ice rink", "room", "kitchen", "bedroom", "bathroom", "office", "studio",
+    "home", "interior", "exterior", "hallway", "corridor", "restaurant", "cafe",
     "café", "shop", "store", "market", "station", "airport", "harbor", "harbour", "port",
-    "dock", "pier", "parking", "lot", "stop", "depot", "terminal", "garage", "stand", "stall", "highway", "intersection", "crosswalk", "square", "plaza",
+    "dock", "pier", "parking", "lot", "stop", "depot", "terminal", "garage", "stand", "stall",
+    "highway", "intersection", "crosswalk", "square", "plaza",
     "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world",
     "universe", "planet", "outdoors", "indoors", "outside", "inside", "nature",
     "countertop", "counter", "shelf", "desk", "plate", "saucer", "napkin", "placemat", "tray",
     "cutting board", "board", "windowsill", "sill", "tablecloth", "carpet", "rug",
     "tile", "tiles", "stage", "arena", "court", "stadium", "slope", "slopes", "trail", "path",
     "track", "tracks", "rail", "rails", "runway", "tarmac", "lane", "alley", "sunset",
-    "sunrise", "dawn", "dusk", "night", "day", "morning", "afternoon", "evening", "noon",
-    "midday", "weather", "rain", "fog", "mist", "clouds", "cloud", "sunshine", "sun", "moon",
-    "stars", "summer", "winter", "spring", "autumn", "fall", "season", "time", "moment",
-    # plants and scenery
-    "tree", "trees", "branch", "branches", "bush", "bushes", "shrub", "shrubs", "hedge", "flower",
-    "flowers", "leaf", "leaves", "foliage", "rock", "rocks", "pebbles", "weeds", "vines", "oak",
-    "pine", "palm", "palms", "wildflowers", "greenery", "petals", "twigs", "moss",
-    # abstractions that follow "of"
-    "shape", "shapes", "size", "form", "pattern", "design", "rest", "remainder", "splash", "pop",
-    "amount", "variety", "range", "hue", "shades", "silhouette", "reflection", "glimpse",
-    "kind", "type", "sort", "way", "manner", "bit", "sense", "feeling", "hint", "touch",
+    "sunrise", "rain", "fog", "mist", "clouds", "cloud",
+    "branch", "branches", "leaf", "leaves", "foliage", "pebbles", "weeds", "vines",
+    "wildflowers", "greenery", "petals", "twigs", "moss",
 })
+
+SETTING_NOUNS: frozenset[str] = PICTURE_NOUNS | ABSTRACT_NOUNS | PLACE_NOUNS
+NEVER_DRAWN_NOUNS: frozenset[str] = PICTURE_NOUNS | ABSTRACT_NOUNS
+
+# Drawable things that paraphrases also use as scenery: "a dog resting under a tree", "a boat
+# under the stars". They are objects like any other noun outside the classes ("a tree next to
+# a house", "two stars above the moon"), except after a sheltering phrase (under, beneath, at
+# the foot of), where they are read as the setting. Singular forms.
+LANDSCAPE_OBJECTS: frozenset[str] = frozenset({
+    "tree", "palm", "oak", "pine", "bush", "shrub", "hedge", "flower", "rock", "boulder",
+    "sun", "moon", "star", "house", "building", "cottage", "hut", "cabin", "barn",
+})
+
+# Things there is only one of: "the moon" introduces an object, where "the wall" points at
+# the setting.
+UNIQUE_NOUNS: frozenset[str] = frozenset({"sun", "moon", "earth"})
 
 # Prepositions that attach a noun to something else without making a spatial relation the
 # graph records; a non-class noun after them is a detail (a collar, a park), not an object.
@@ -507,5 +535,5 @@ create make form show display feature capture depict include contain sway wander
 hop skip bounce slide drift sail cruise speed race zoom rush hurry pause linger hide emerge sprout
 point tilt rotate turn bend kneel crouch squat pose smile laugh wave nod hug cuddle snuggle lick bite
 peer glance observe admire enjoy share serve offer await occupy decorate adorn accompany flank top
-support block lean prop rest settle sink tower frame illuminate light brighten darken shade
+support block lean prop rest settle sink tower frame illuminate light brighten darken shade rock
 """.split())

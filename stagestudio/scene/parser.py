@@ -27,7 +27,7 @@ left out, so long descriptive prompts yield the objects they are about.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import networkx as nx
@@ -213,9 +213,16 @@ class _RelPhrase:
     kind: str = "object"
     # bare "in"/"into" only relates when a real object follows ("in a bowl", not "in a park")
     needs_class_object: bool = False
+    # "under", "beneath", "at the foot of": the thing after it often shelters the subject as
+    # scenery ("a dog resting under a tree"), so a landscape noun there is not an object
+    sheltering: bool = False
 
 
 _DIRECTIONAL = {"left of", "right of", "above", "below"}
+# Predicates that place one object relative to another; a noun outside the classes after one
+# of them is an object ("a cat next to a lamp"). Contact and containment ("on", "in",
+# "inside") are left out: "on the grass", "in a park", "on a wooden floor" are the setting.
+_POSITIONAL = _DIRECTIONAL | {"next to", "near", "in front of", "behind"}
 _SIDE_PREDICATE = {"left": "left of", "right": "right of", "top": "above", "bottom": "below"}
 _IMAGE_NOUNS = {"image", "photo", "photograph", "picture", "frame", "scene", "composition", "shot",
                 "canvas", "view", "painting", "drawing", "illustration", "render", "pic", "screen"}
@@ -236,9 +243,10 @@ def _add_fixed(predicate: str, phrases: str, **kw: object) -> None:
 _add_fixed("above", "above|over|atop|on top of|on the top of|at the top of|up above|high above|higher than|"
                     "higher up than|further up than|on the upper side of|upon the top of|over the top of")
 _add_fixed("above", "on top|overhead|up top", kind="dangling")
-_add_fixed("below", "below|beneath|underneath|under|lower than|lower down than|further down than|"
-                    "at the bottom of|at the foot of|at the base of|down below|underneath of|"
-                    "on the underside of|down beneath")
+_add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
+                    "on the underside of")
+_add_fixed("below", "beneath|underneath|under|at the foot of|at the base of|underneath of|down beneath",
+           sheltering=True)
 _add_fixed("in front of", "in front of|in the front of|ahead of|in the foreground of")
 _add_fixed("behind", "behind|in back of|at the back of|in the background of|behind of")
 _add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side of|at the side of|"
@@ -363,7 +371,7 @@ def _match_relation(tokens: list[str], i: int) -> tuple[_RelPhrase, int] | None:
     for length in range(min(_MAX_FIXED, n - i), 0, -1):
         phrase = _FIXED_RELATIONS.get(tuple(tokens[i:i + length]))
         if phrase is not None:
-            return _RelPhrase(phrase.predicate, phrase.kind, phrase.needs_class_object), i + length
+            return replace(phrase), i + length
     return None
 
 
@@ -487,6 +495,28 @@ def _compound_head(tokens: list[str], j: int) -> bool:
     return _match_relation(tokens, j) is None and _match_noun(tokens, j) is None
 
 
+def _landscape_compound_head(tok: str) -> bool:
+    """"apple tree(s)", "dog house": a landscape noun after a noun is the head of a compound,
+    unless it is a verb's -s form ("a boat rocks on the waves")."""
+    return _singular(tok)[0] in lx.LANDSCAPE_OBJECTS and not (tok.endswith("s") and _is_verb_form(tok))
+
+
+def _bare_plural(tokens: list[str], i: int, items: list[_Item]) -> _NounPhrase | None:
+    """An unknown plural with no article opening a clause and followed by a relation:
+    "flowers in a vase", "stars above the moon". Elsewhere a bare -s word is more likely a
+    verb ("a cat purrs"), so it is left alone."""
+    tok = tokens[i]
+    opens_clause = not items or isinstance(items[-1], (_Break, _Rel))
+    if not opens_clause or i + 1 >= len(tokens) or _match_relation(tokens, i + 1) is None:
+        return None
+    singular, was_plural = _singular(tok)
+    if (not was_plural or not tok.isalpha() or _is_verb_form(tok) or tok in lx.FILLER_WORDS
+            or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS or _is_attribute_word(tok)
+            or tok in lx.QUANTIFIER_NOUNS or _match_noun(tokens, i) is not None):
+        return None
+    return _NounPhrase(head=singular, is_class=False, plural=True, count=None, determiner="none", modifiers=[])
+
+
 def _is_number(tok: str) -> bool:
     return tok.isdigit() or (tok in lx.NUMBER_WORDS and tok not in lx.QUANTIFIER_NOUNS)
 
@@ -605,7 +635,8 @@ def _parse_noun_phrase(tokens: list[str], i: int) -> tuple[_NounPhrase | _Adject
             after = j + length
             # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
             follows = after < n and (_noun_starts_at(tokens, after) or (
-                tokens[after] in lx.SETTING_NOUNS and _match_relation(tokens, after) is None
+                (tokens[after] in lx.SETTING_NOUNS or _landscape_compound_head(tokens[after]))
+                and _match_relation(tokens, after) is None
                 and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in _PORTIONS)
                 # ^ "train station", "dog park": a place
                 or _compound_head(tokens, after))  # "glass jar", "laptop bag": the last noun is the head
@@ -735,6 +766,12 @@ def _scan(tokens: list[str]) -> list[_Item]:
             i += 1
             continue
         phrase_item, end = _parse_noun_phrase(tokens, i)
+        if phrase_item is None:
+            bare = _bare_plural(tokens, i, items)
+            if bare is not None:
+                items.append(bare)
+                i += 1
+                continue
         if (isinstance(phrase_item, _NounPhrase) and phrase_item.head in _COLOUR_NOUNS and end + 1 < n
                 and tokens[end] == "of" and (tokens[end + 1] in lx.COLOR_WORDS or _hyphen_colour(tokens[end + 1]))):
             # "painted a vivid shade of blue": the colour belongs to the object described
@@ -789,6 +826,8 @@ class _State:
     placements: list[tuple[str, str]] = field(default_factory=list)  # (object id, predicate)
     dropped: list[str] = field(default_factory=list)
     seen_predicates: list[str] = field(default_factory=list)
+    # second reading of a prompt whose first reading found nothing: every drawable noun counts
+    keep_all_nouns: bool = False
 
     def get(self, object_id: str) -> _Object:
         return next(o for o in self.objects if o.id == object_id)
@@ -870,11 +909,14 @@ def _resolve_phrase(np_: _NounPhrase, state: _State, counter: list[int], *, deta
             target.modifiers.extend(w for w in np_.modifiers if w not in target.modifiers)
             state.touch(target.id, counter)
             return _Ref(target.id)
-    if not np_.is_class and (np_.head in lx.SETTING_NOUNS or detail):
+    if state.keep_all_nouns and not np_.is_class and np_.head in lx.NEVER_DRAWN_NOUNS:
         state.dropped.append(np_.head)
         return _Ref(None)
-    if (not np_.is_class and np_.determiner == "definite" and state.objects
-            and not any(o.name == np_.head for o in state.objects)):
+    if not state.keep_all_nouns and not np_.is_class and (np_.head in lx.SETTING_NOUNS or detail):
+        state.dropped.append(np_.head)
+        return _Ref(None)
+    if (not state.keep_all_nouns and not np_.is_class and np_.determiner == "definite" and state.objects
+            and np_.head not in lx.UNIQUE_NOUNS and not any(o.name == np_.head for o in state.objects)):
         # "the rest of the image", "the wall": new things are introduced with "a" or a number;
         # a definite one that points at nothing drawn is part of the setting
         state.dropped.append(np_.head)
@@ -906,12 +948,27 @@ def _resolve_phrase(np_: _NounPhrase, state: _State, counter: list[int], *, deta
     return _Ref(obj.id)
 
 
+def _anchors_relation(phrase: _RelPhrase, np_: _NounPhrase) -> bool:
+    """Whether a noun outside the classes right after `phrase` is the relation's object.
+
+    It is after a positional predicate (left of, right of, above, below, next to, near, in
+    front of, behind): "a cat next to a lamp", "a tree next to a house", "a dog in front of a
+    house". It is not after contact or containment ("on the grass", "in a park": the setting),
+    nor after a sheltering phrase (under, beneath, at the foot of) when it is a landscape
+    thing: "a dog resting under a tree", "a boat under the stars" describe where the subject
+    is, while "a bird above a tree" or "a cat under a lamp" relate two things to draw. Setting
+    words (sky, grass, park) are dropped later whatever the phrase ("under a blue sky")."""
+    if phrase.needs_class_object or phrase.predicate not in _POSITIONAL:
+        return False
+    return not (phrase.sheltering and np_.head in lx.LANDSCAPE_OBJECTS)
+
+
 def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> None:
     # Pass 2: resolve noun phrases. A class noun is always an object. A noun outside the
-    # classes ("castle", "mirror", "rug") is an object only where it is what the clause is
-    # about: its first object ("a castle on a hill", "a photo of a castle"), or the reference
-    # of a left/right/above/below relation ("a cat left of a lamp"). Elsewhere it is a detail
-    # or the setting ("a dog with a red collar", "next to the mirror", "adds a splash of colour").
+    # classes ("castle", "lamp", "tree") is an object only where it is what the clause is
+    # about: its first object ("a castle on a hill", "a photo of a castle"), or the object of
+    # a positional relation ("a cat next to a lamp", see _anchors_relation). Elsewhere it is a
+    # detail or the setting ("a dog with a red collar", "in a park", "adds a splash of colour").
     resolved: list[_Item | _Ref] = []
     last_kept: str | None = None
     kept_in_clause = False
@@ -927,7 +984,7 @@ def _process_sentence(items: list[_Item], state: _State, counter: list[int]) -> 
             elif isinstance(prev, _Prep) and last_kept is not None:
                 detail = True
             elif isinstance(prev, _Rel):
-                detail = prev.phrase.needs_class_object or prev.phrase.predicate not in _DIRECTIONAL
+                detail = not _anchors_relation(prev.phrase, item)
             elif kept_in_clause:
                 detail = True
             possessor = isinstance(nxt, _Possessive) and nxt.word == "'s"
@@ -1152,6 +1209,17 @@ def _nothing_found_message(prompt: str, state: _State) -> str:
             "Name what to draw, e.g. 'a photo of a dog' or 'a red car left of a cat'.")
 
 
+def _read(sentences: list[list[_Item]], *, keep_all_nouns: bool) -> _State:
+    """Resolve and relate the scanned sentences into objects and relations."""
+    state = _State(keep_all_nouns=keep_all_nouns)
+    counter = [0]
+    for items in sentences:
+        _process_sentence(items, state, counter)
+    _pair_placements(state)
+    _drop_vague_duplicates(state)
+    return state
+
+
 def parse_prompt(prompt: str) -> SceneGraph:
     """Parse an English prompt into a scene graph (objects in mention order, ids o1, o2, ...)."""
     if not isinstance(prompt, str):
@@ -1162,14 +1230,15 @@ def parse_prompt(prompt: str) -> SceneGraph:
         raise PromptError(
             f"prompt is {len(prompt)} characters; the limit is {MAX_PROMPT_CHARS}. Shorten the description."
         )
-    state = _State()
-    counter = [0]
-    for tokens in _tokenise(prompt):
-        _process_sentence(_scan(tokens), state, counter)
-    _pair_placements(state)
-    _drop_vague_duplicates(state)
+    sentences = [_scan(tokens) for tokens in _tokenise(prompt)]
+    state = _read(sentences, keep_all_nouns=False)
     if not state.objects:
-        raise PromptError(_nothing_found_message(prompt, state))
+        # Nothing but scenery ("a sunset over the ocean", "a park"): rather than refuse, draw
+        # the scenery. Only a prompt with no drawable noun at all is an error.
+        fallback = _read(sentences, keep_all_nouns=True)
+        if not fallback.objects:
+            raise PromptError(_nothing_found_message(prompt, state))
+        state = fallback
     objects = [
         SceneObject(id=o.id, name=o.name, count=o.count, attributes=_attributes(o.modifiers))
         for o in state.objects
