@@ -402,3 +402,22 @@ def test_two_tabs_are_independent_sessions(page):
         assert session_id_shown(page) == first_session  # the first tab did not move
     finally:
         other.close()
+
+
+def test_graph_table_edit_replans_the_run(page, studio):
+    page.fill("#ss-prompt textarea", PROMPT)
+    page.click("#ss-parse")
+    page.wait_for_function("() => document.querySelector('#ss-objects').innerText.includes('brown')")
+    page.locator("#ss-objects [role=gridcell]", has_text="brown").first.dblclick()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("white")
+    page.keyboard.press("Enter")
+    page.click("#ss-apply-graph")
+    page.wait_for_function("() => !document.querySelector('#ss-objects').innerText.includes('brown')")
+    previous = session_id_shown(page)
+    page.click("#ss-run")
+    sid = wait_new_session(page, previous)
+    wait_done(page)
+    graph = studio.studio_store.load_session(sid).graph
+    assert graph.object("o1").attributes.color == "white"
+    assert "white bear" in page.locator("#ss-timeline").inner_text().lower()
