@@ -393,3 +393,96 @@ def test_templated_paraphrases_of_all_geneval_lines(shared_dir):
             if not ok:
                 failures.append(f"{prompt!r}: {reason}")
     assert not failures, f"{len(failures)} of {3 * len(lines)} fail; first: " + "\n".join(failures[:10])
+
+
+# --- nouns outside the 80 classes ------------------------------------------------------------
+# A drawable noun outside the classes is an object when it is the subject of its clause or the
+# object of a positional relation (left of, right of, above, below, next to, near, in front
+# of, behind). Setting words after in/on/at/under, and landscape things (tree, moon, stars)
+# after a sheltering phrase (under, beneath, at the foot of), are decoration and stay out.
+KEPT_OUTSIDE_CLASSES = [
+    ("a tree next to a house", [("house", 1, None), ("tree", 1, None)], {("tree", "next to", "house")}),
+    ("two stars above the moon", [("moon", 1, None), ("star", 2, None)], {("star", "above", "moon")}),
+    ("a cat next to a lamp", [("cat", 1, None), ("lamp", 1, None)], {("cat", "next to", "lamp")}),
+    ("a guitar to the left of a piano", [("guitar", 1, None), ("piano", 1, None)], {("guitar", "left of", "piano")}),
+    ("a hat above a lamp", [("hat", 1, None), ("lamp", 1, None)], {("hat", "above", "lamp")}),
+    ("a castle behind a horse", [("castle", 1, None), ("horse", 1, None)], {("castle", "behind", "horse")}),
+    ("a dog near a fountain", [("dog", 1, None), ("fountain", 1, None)], {("dog", "near", "fountain")}),
+    ("a flower in front of a cup", [("cup", 1, None), ("flower", 1, None)], {("flower", "in front of", "cup")}),
+    ("a cat right of a guitar", [("cat", 1, None), ("guitar", 1, None)], {("cat", "right of", "guitar")}),
+    ("a sun above a castle", [("castle", 1, None), ("sun", 1, None)], {("sun", "above", "castle")}),
+    ("a dog in front of a house", [("dog", 1, None), ("house", 1, None)], {("dog", "in front of", "house")}),
+    # "over" is not sheltering: a bird over a tree is two things to draw
+    ("a bird flying over a tree", [("bird", 1, None), ("tree", 1, None)], {("bird", "above", "tree")}),
+    # "under" keeps an object that is not landscape
+    ("a cat under a lamp", [("cat", 1, None), ("lamp", 1, None)], {("cat", "below", "lamp")}),
+    # "the moon" names the one moon, not the setting
+    ("a dragon below the moon", [("dragon", 1, None), ("moon", 1, None)], {("dragon", "below", "moon")}),
+    ("two trees behind a bench", [("bench", 1, None), ("tree", 2, None)], {("tree", "behind", "bench")}),
+    ("a robot beside a statue", [("robot", 1, None), ("statue", 1, None)], {("robot", "next to", "statue")}),
+    ("a lighthouse next to a boat", [("boat", 1, None), ("lighthouse", 1, None)], {("lighthouse", "next to", "boat")}),
+    # bare plurals opening a clause
+    ("flowers in a vase", [("flower", 2, None), ("vase", 1, None)], {("flower", "inside", "vase")}),
+    ("lamps next to a bed", [("bed", 1, None), ("lamp", 2, None)], {("lamp", "next to", "bed")}),
+    ("apple trees next to a barn", [("barn", 1, None), ("tree", 2, None)], {("tree", "next to", "barn")}),
+]
+
+DROPPED_DECORATION = [
+    ("a dog resting under a tree", [("dog", 1, None)]),
+    ("a dog sleeping under a tree", [("dog", 1, None)]),
+    ("a boat sailing under the stars", [("boat", 1, None)]),
+    ("a bird beneath the moon", [("bird", 1, None)]),
+    ("a bear at the foot of a tree", [("bear", 1, None)]),
+    ("a cat basking in the sun", [("cat", 1, None)]),
+    ("a cow on a hill under the sun", [("cow", 1, None)]),
+    ("a bench in a sunny park under a blue sky", [("bench", 1, None)]),
+    ("a dog on the grass", [("dog", 1, None)]),
+    ("a cat on a wooden floor", [("cat", 1, None)]),
+    ("a toaster in a cozy kitchen", [("toaster", 1, None)]),
+    ("a horse standing in a field", [("horse", 1, None)]),
+    ("a car parked on the street", [("car", 1, None)]),
+    ("a dog lying in the snow at sunset", [("dog", 1, None)]),
+    ("a cat sitting on a rock", [("cat", 1, None)]),
+    ("a person walking on the beach", [("person", 1, None)]),
+    ("a boat rocks on the waves", [("boat", 1, None)]),
+    ("a dog with a hat", [("dog", 1, None)]),
+]
+
+
+@pytest.mark.parametrize("prompt,objects,relations", KEPT_OUTSIDE_CLASSES,
+                         ids=[p[0] for p in KEPT_OUTSIDE_CLASSES])
+def test_drawable_nouns_outside_the_classes_are_kept(prompt, objects, relations):
+    got_objects, got_relations = _summary(parse_prompt(prompt))
+    assert got_objects == sorted(objects)
+    assert got_relations == relations
+
+
+@pytest.mark.parametrize("prompt,objects", DROPPED_DECORATION, ids=[p[0] for p in DROPPED_DECORATION])
+def test_decoration_phrases_are_dropped(prompt, objects):
+    got_objects, got_relations = _summary(parse_prompt(prompt))
+    assert got_objects == sorted(objects)
+    assert got_relations == set()
+
+
+@pytest.mark.parametrize("prompt,objects,relations", [
+    ("a sunset over the ocean", [("ocean", 1, None), ("sunset", 1, None)], {("sunset", "above", "ocean")}),
+    ("a forest", [("forest", 1, None)], set()),
+    ("in a sunny park", [("park", 1, None)], set()),
+    ("under a blue sky", [("sky", 1, "blue")], set()),
+])
+def test_prompt_of_only_scenery_draws_the_scenery(prompt, objects, relations):
+    got_objects, got_relations = _summary(parse_prompt(prompt))
+    assert got_objects == sorted(objects)
+    assert got_relations == relations
+
+
+@pytest.mark.parametrize("prompt", ["a photo of", "the style of", "a close-up shot", "very nice and beautiful"])
+def test_prompt_naming_nothing_drawable_is_still_an_error(prompt):
+    with pytest.raises(PromptError, match="no recognisable object"):
+        parse_prompt(prompt)
+
+
+def test_definite_unknown_thing_after_a_relation_stays_setting():
+    # "the mirror" points at nothing drawn, so it is part of the setting; "the moon" is unique
+    assert _summary(parse_prompt("a cat next to the mirror"))[0] == [("cat", 1, None)]
+    assert _summary(parse_prompt("a cat next to the moon"))[1] == {("cat", "next to", "moon")}
