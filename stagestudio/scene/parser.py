@@ -17,11 +17,16 @@ Relation predicates are canonical: every vertical paraphrase becomes GenEval's `
 `below`, every horizontal one `left of` / `right of`; bare contact "on" stays `on`.
 
 Which nouns become objects: a noun naming one of GenEval's 80 classes (or a synonym) always
-does. Any other noun does only where the clause is about it (its first object: "a castle on a
-hill", "a photo of a castle") or where it anchors a left/right/above/below relation ("a cat
-left of a lamp"). Scene words (park, wall, sky, table-top things like plates), details ("with
-a red collar", "the dog's tail") and nouns after other relations ("next to the mirror") are
-left out, so long descriptive prompts yield the objects they are about.
+does. Any other drawable noun does where the clause is about it (its first object: "a tree
+next to a house", "a photo of a castle") or where it is the object of a positional relation:
+left of, right of, above, below, next to, near, in front of, behind ("a cat next to a lamp",
+"two stars above the moon"). Left out are setting words (`lexicon.PLACE_NOUNS`: park, sky,
+grass, floor, kitchen...) and picture words, details ("with a red collar", "the dog's tail"),
+nouns after contact or containment ("on the grass", "in a park"), landscape things after a
+sheltering phrase ("resting under a tree", "under the stars"), and a definite noun that points
+at nothing drawn ("next to the mirror"), so long descriptive prompts yield the objects they
+are about. A prompt left with nothing ("a sunset over the ocean") is read again keeping its
+setting words; only one with no drawable noun at all ("a photo of") is an error.
 """
 
 from __future__ import annotations
