@@ -425,6 +425,9 @@ KEPT_OUTSIDE_CLASSES = [
     ("flowers in a vase", [("flower", 2, None), ("vase", 1, None)], {("flower", "inside", "vase")}),
     ("lamps next to a bed", [("bed", 1, None), ("lamp", 2, None)], {("lamp", "next to", "bed")}),
     ("apple trees next to a barn", [("barn", 1, None), ("tree", 2, None)], {("tree", "next to", "barn")}),
+    ("The sun sets behind a sailboat.", [("boat", 1, None), ("sun", 1, None)], {("sun", "behind", "boat")}),
+    ("A horse grazes near a barn on a farm.", [("barn", 1, None), ("horse", 1, None)], {("horse", "near", "barn")}),
+    ("a dog next to a tree, under a blue sky", [("dog", 1, None), ("tree", 1, None)], {("dog", "next to", "tree")}),
 ]
 
 DROPPED_DECORATION = [

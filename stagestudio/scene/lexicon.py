@@ -535,5 +535,5 @@ create make form show display feature capture depict include contain sway wander
 hop skip bounce slide drift sail cruise speed race zoom rush hurry pause linger hide emerge sprout
 point tilt rotate turn bend kneel crouch squat pose smile laugh wave nod hug cuddle snuggle lick bite
 peer glance observe admire enjoy share serve offer await occupy decorate adorn accompany flank top
-support block lean prop rest settle sink tower frame illuminate light brighten darken shade rock
+support block lean prop rest settle sink tower frame illuminate light brighten darken shade rock set
 """.split())
