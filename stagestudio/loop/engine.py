@@ -235,20 +235,8 @@ class LoopEngine:
         index = step.index
         decision = controller.review_plan(Review(state.session_id, step, self._steps_hint(state)))
         if isinstance(decision, EditPlan):
-            edited = step.model_copy(
-                update={
-                    "instruction": decision.instruction,
-                    "description": decision.description if decision.description is not None else step.description,
-                    "source": "user",
-                }
-            )
-            yield emit(
-                Intervention,
-                kind="edit",
-                step_index=index,
-                before={"instruction": step.instruction, "description": step.description},
-                after={"instruction": edited.instruction, "description": edited.description},
-            )
+            edited = _edited_step(step, decision)
+            yield emit(Intervention, kind="edit", step_index=index, **_edit_change(step, edited))
             step = edited
         elif isinstance(decision, Skip):
             yield emit(Intervention, kind="skip", step_index=index)
@@ -311,21 +299,8 @@ class LoopEngine:
                 )
                 correction = decision.correction
             elif isinstance(decision, Resketch):
-                edited = step.model_copy(
-                    update={
-                        "instruction": decision.instruction,
-                        "description": decision.description if decision.description is not None else step.description,
-                        "source": "user",
-                    }
-                )
-                yield emit(
-                    Intervention,
-                    kind="resketch",
-                    step_index=index,
-                    attempt=attempt,
-                    before={"instruction": step.instruction, "description": step.description},
-                    after={"instruction": edited.instruction, "description": edited.description},
-                )
+                edited = _edited_step(step, decision)
+                yield emit(Intervention, kind="resketch", step_index=index, attempt=attempt, **_edit_change(step, edited))
                 step = edited
                 attempt += 1
                 progress("sketch", index, attempt)
@@ -471,6 +446,20 @@ class LoopEngine:
             raise _StageFailed(stage, step_index, f"out of memory during {stage}: {exc}") from exc
         except Exception as exc:  # the backend's own message is what the user needs to see
             raise _StageFailed(stage, step_index, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _edited_step(step: PlanStep, decision: EditPlan | Resketch) -> PlanStep:
+    """`step` with a person's instruction (and description, when given)."""
+    description = decision.description if decision.description is not None else step.description
+    return step.model_copy(update={"instruction": decision.instruction, "description": description, "source": "user"})
+
+
+def _edit_change(before: PlanStep, after: PlanStep) -> dict:
+    """The before/after values an edit intervention records."""
+    return {
+        "before": {"instruction": before.instruction, "description": before.description},
+        "after": {"instruction": after.instruction, "description": after.description},
+    }
 
 
 class _StageFailed(Exception):
