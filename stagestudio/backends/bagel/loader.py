@@ -22,15 +22,11 @@ and placed straight on their device, so peak host memory stays near one tensor.
 Optional CPU offload (fp32/bf16 only) keeps the LLM decoder layers in host memory and streams each
 one to the GPU for its forward (accelerate hooks), trading speed for ~25 GB less GPU memory.
 
-Measured on one H200 with the full-size model (random weights, so speed and memory only; 2026-11-26):
-
-| precision | weights on GPU | peak, 512² step | peak, 1024² step | 1024² step, 3 CFG branches | text decode |
-| --- | ---: | ---: | ---: | ---: | ---: |
-| bf16 | 27.3 GiB | 27.8 GiB | 32.1 GiB | 1.27 s (≈62 s for 50 steps) | 26 ms/token |
-| nf4 | 9.2 GiB | 9.7 GiB | 14.0 GiB | 1.30 s | 35 ms/token |
-| int8 | ~15 GiB | 15.6 GiB | 19.9 GiB | 1.84 s | 95 ms/token |
-
-The VAE (bf16) adds 0.8 GiB (512²) / 2.6 GiB (1024²) at decode time.
+Speed and memory at full size (random weights, H200) are measured by `bench/bagel_gpu.py` and
+recorded in `bench/results/bagel_gpu.json`: with fused attention, nf4 peaks at 11.8 GiB for a
+1024x1024 image (0.46 s per denoising step, 1.04x bf16). An earlier run before fused attention
+(`bench/results/bagel_gpu_before_fused_attention.json`, 14.0 GiB / 1.28 s per step) also measured
+int8 at 19.9 GiB peak and 1.84 s per 1024x1024 step.
 """
 
 from __future__ import annotations
