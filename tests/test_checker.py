@@ -109,7 +109,8 @@ TABLE = (100, 200, 300, 300)
     ("on", (150, 20, 250, 100), False),          # floating far above
     ("on", (400, 120, 480, 200), False),         # beside, not over it
     ("under", (150, 300, 250, 380), True),
-    ("under", (150, 420, 250, 500), False),
+    ("under", (150, 420, 250, 500), True),      # below it, contact not needed
+    ("under", (400, 320, 480, 400), False),     # below but off to the side
     ("under", (150, 120, 250, 200), False),
     ("inside", (150, 220, 250, 280), True),
     ("inside", (50, 220, 250, 280), False),

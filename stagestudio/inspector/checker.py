@@ -20,8 +20,9 @@ Geometric rules (boxes [x1, y1, x2, y2], y pointing down):
   above/below if y < -0.5 / > 0.5.
 * on: the subject overlaps the object horizontally, its centre is higher, and its bottom
   reaches the object's top (within a contact tolerance) - resting on it or overlapping it.
-* under: the mirror image - the subject overlaps horizontally, its centre is lower, and its
-  top reaches the object's bottom (within the tolerance).
+* under: the subject overlaps the object horizontally, its centre is lower and its top is
+  not above the object's top; no contact needed ("a cat under the table", "a boat under
+  a cloud").
 * inside: the subject's box lies within the object's box (small tolerance) and is smaller.
 * in front of / behind: boxes cannot show depth, so on a ground plane the nearer object
   stands lower in the frame: in front of = the subject's bottom edge is lower than the
@@ -127,7 +128,7 @@ def relation_holds(predicate: str, s: Box, o: Box, position_threshold: float = 0
     if predicate == "on":
         return _h_overlap(s, o) > 0 and scy < ocy and s[3] >= o[1] - _contact_tol(s, o)
     if predicate == "under":
-        return _h_overlap(s, o) > 0 and scy > ocy and s[1] <= o[3] + _contact_tol(s, o)
+        return _h_overlap(s, o) > 0 and scy > ocy and s[1] >= o[1]
     if predicate == "inside":
         tol = 0.05 * max(o[2] - o[0], o[3] - o[1]) + 2.0
         return _contains(o, s, tol) and _area(s) < _area(o)

@@ -164,7 +164,6 @@ def _place_child(child: _Group, parent_box: Box, placement: str, cursors: dict[s
     elif placement == "inside":
         child.shift(pcx - (cx1 + cx2) / 2, (py1 + py2) / 2 - (cy1 + cy2) / 2)
     else:
-        right = cursors.get("right", px2)
         gap = {"next to": 0.12, "near": 0.3, "in front of": 0.08, "behind": 0.08}[placement]
         gap_units = gap * max(min(pw, cw), 0.25)
         if placement == "in front of":
@@ -173,8 +172,17 @@ def _place_child(child: _Group, parent_box: Box, placement: str, cursors: dict[s
             bottom = py2 - 0.3 * max(ph, ch)
         else:
             bottom = py2
-        child.shift(right + gap_units - cx1, bottom - cy2)
-        cursors["right"] = right + gap_units + cw
+        # Siblings beside the same parent alternate right and left, so each stays close.
+        side_count = cursors.get("sides", 0.0)
+        cursors["sides"] = side_count + 1
+        if side_count % 2 == 0:
+            right = cursors.get("right", px2)
+            child.shift(right + gap_units - cx1, bottom - cy2)
+            cursors["right"] = right + gap_units + cw
+        else:
+            left = cursors.get("left", px1)
+            child.shift(left - gap_units - cx2, bottom - cy2)
+            cursors["left"] = left - gap_units - cw
 
 
 def _build_cluster(
@@ -213,7 +221,7 @@ def _descendant_groups(child: _Group, groups: list[_Group]) -> list[_Group]:
 
 
 def _place_child_tree(members: list[_Group], parent_box: Box, placement: str, cursors: dict[str, float]) -> None:
-    # Place using the whole subtree's box so grandchildren come along.
+    """Place a child with its own subtree as one block, so nothing lands on the parent."""
     union = _union([g.union() for g in members])
     proxy = _Group(members[0].object_id, [union])
     _place_child(proxy, parent_box, placement, cursors)
