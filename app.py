@@ -1,7 +1,7 @@
 """Start the StageStudio studio: `python app.py` then open http://127.0.0.1:7860.
 
     python app.py [--host 127.0.0.1] [--port 7860] [--db sessions/studio.db]
-                  [--backend sketchbook] [--share] [--auth user:pass]
+                  [--backend sketchbook] [--model PATH] [--share] [--auth user:pass]
 
 Binding anything but a loopback address requires --auth, so a studio on a shared network
 is never open to everyone by accident. No analytics: set before gradio is imported.
@@ -17,7 +17,9 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import argparse  # noqa: E402
 import ipaddress  # noqa: E402
 import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
+BAGEL_MODEL_ENV = "STAGESTUDIO_BAGEL_MODEL"  # the BAGEL backend's default checkpoint
 
 
 class UsageError(Exception):
@@ -49,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=None,
                    help="session database (default $STAGESTUDIO_DB or sessions/studio.db)")
     p.add_argument("--backend", default="sketchbook", help="backend selected at start (default sketchbook)")
+    p.add_argument("--model", default=None, metavar="PATH",
+                   help=f"default BAGEL checkpoint folder (sets ${BAGEL_MODEL_ENV}; the studio's settings can change it)")
     p.add_argument("--share", action="store_true", help="create a public Gradio share link (off by default)")
     p.add_argument("--auth", default=None, metavar="USER:PASS", help="require this login (needed off loopback)")
     return p
@@ -70,6 +74,9 @@ def check_args(args: argparse.Namespace) -> tuple[str, str] | None:
         raise UsageError(f"--port {args.port} is not a port number (1-65535)")
     if args.backend not in backend_names():
         raise UsageError(f"unknown backend {args.backend!r}; available: {', '.join(backend_names())}")
+    if args.model is not None and not Path(args.model).expanduser().is_dir():
+        raise UsageError(f"--model {args.model}: no such folder; give the BAGEL checkpoint folder "
+                         "(the one holding ema.safetensors)")
     return auth
 
 
@@ -80,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.model is not None:
+        # The BAGEL backend, its status and the studio's Model box all default to this variable.
+        os.environ[BAGEL_MODEL_ENV] = str(Path(args.model).expanduser().resolve())
     from stagestudio.store import resolve_db_path
     from stagestudio.ui import build_app, launch_options
 

@@ -18,6 +18,14 @@ import gradio as gr  # noqa: E402
 from stagestudio.backends.base import Backend  # noqa: E402
 from stagestudio.scene.graph import SceneGraphError  # noqa: E402
 from stagestudio.ui import render  # noqa: E402
+from stagestudio.ui.backend_settings import (  # noqa: E402
+    BAGEL_PRECISIONS,
+    SettingsError,
+    bagel_default_model,
+    form_settings,
+    status_for,
+    validate_settings,
+)
 from stagestudio.ui.graph_view import (  # noqa: E402
     OBJECT_COLUMNS,
     RELATION_COLUMNS,
@@ -107,10 +115,14 @@ def backend_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def backend_status_md(name: str) -> str:
-    from stagestudio.backends.registry import backend_status
-
-    status = backend_status(name)
+def backend_status_md(name: str, settings: dict[str, Any] | None = None) -> str:
+    """The status line under the backend picker: the backend's state as configured (BAGEL's
+    follows the model folder in the settings), or what is wrong with the settings."""
+    try:
+        checked = validate_settings(name, settings)
+    except SettingsError as exc:
+        return f"⚠️ **{name}** settings: {exc}."
+    status = status_for(name, checked)
     icon = "🟢" if status.ready else "🟠"
     detail = f" — {status.detail}" if status.detail else ""
     return f"{icon} **{name}**: {status.state}{detail}"
@@ -164,6 +176,7 @@ def build_app(
                                 backend_status_md(default_backend) if backend_factory is None else "",
                                 elem_id="ss-backend-status",
                             )
+                            form, settings_groups = _settings_form(default_backend)
                             with gr.Row():
                                 seed = gr.Number(value=0, precision=0, label="Seed", elem_id="ss-seed", min_width=90)
                                 max_refines = gr.Slider(0, 5, value=2, step=1, label="Max refinements",
@@ -355,21 +368,31 @@ def build_app(
             component_event(action(fn, light), inputs=inputs, outputs=outputs, show_progress="hidden",
                             concurrency_limit=None)
 
-        def do_run(sess: StudioSession, prompt_v, backend_v, seed_v, refines_v, mode_v, objs, rels) -> None:
+        form_fields = [(b, setting) for b, setting, _ in form]
+        form_inputs = [component for _, _, component in form]
+
+        def chosen_settings(name: str, values: tuple[Any, ...]) -> dict[str, Any]:
+            return form_settings(name, form_fields, values)
+
+        def do_run(sess: StudioSession, prompt_v, backend_v, seed_v, refines_v, mode_v, objs, rels,
+                   *form_values) -> None:
             prompt_v = (prompt_v or "").strip()
+            name = backend_v or default_backend
             graph = None
             if sess.graph is not None and sess.graph_prompt == prompt_v and has_rows(objs):
                 graph = tables_to_graph(objs, rels)  # the person's table edits re-plan the run
-            request = RunRequest(prompt=prompt_v, backend=backend_v or default_backend, seed=int(seed_v or 0),
-                                 max_refines=int(refines_v or 0), step_mode=mode_v == "step")
+            request = RunRequest(prompt=prompt_v, backend=name, seed=int(seed_v or 0),
+                                 max_refines=int(refines_v or 0), step_mode=mode_v == "step",
+                                 backend_settings=chosen_settings(name, form_values))
             sess.selected_step = None
             sess.start(request, graph=graph)
             # Hold the reply briefly so the first step usually arrives with it.
             sess.wait_until(lambda s: s.first_step_at is not None or s.waiting is not None or not s.running,
                             timeout=0.8)
 
-        def do_parse(sess: StudioSession, prompt_v, backend_v) -> None:
-            sess.parse(prompt_v, backend_v or default_backend)
+        def do_parse(sess: StudioSession, prompt_v, backend_v, *form_values) -> None:
+            name = backend_v or default_backend
+            sess.parse(prompt_v, name, chosen_settings(name, form_values))
 
         def do_apply(sess: StudioSession, prompt_v, objs, rels, mode_v) -> None:
             sess.apply_graph(tables_to_graph(objs, rels), prompt_v, step_mode=mode_v == "step")
@@ -391,9 +414,10 @@ def build_app(
             if step is not None:
                 sess.select(int(step))
 
-        listen(run_btn.click, do_run, [prompt, backend, seed, max_refines, mode, objects_df, relations_df], light=True)
-        listen(prompt.submit, do_parse, [prompt, backend])
-        listen(parse_btn.click, do_parse, [prompt, backend])
+        listen(run_btn.click, do_run, [prompt, backend, seed, max_refines, mode, objects_df, relations_df, *form_inputs],
+               light=True)
+        listen(prompt.submit, do_parse, [prompt, backend, *form_inputs])
+        listen(parse_btn.click, do_parse, [prompt, backend, *form_inputs])
         listen(apply_btn.click, do_apply, [prompt, objects_df, relations_df, mode])
         listen(pause_btn.click, do_pause, [])
         listen(stop_btn.click, lambda s: s.stop(), [])
@@ -413,8 +437,23 @@ def build_app(
             return draw(registry.get(request), memory(request))
 
         timer.tick(tick, outputs=outputs, show_progress="hidden", concurrency_limit=None)
-        backend.change(lambda name: backend_status_md(name) if backend_factory is None else "", inputs=backend,
-                       outputs=backend_info, show_progress="hidden")
+        def status_line(name: str, *form_values: Any) -> str:
+            if backend_factory is not None or not name:
+                return ""
+            return backend_status_md(name, chosen_settings(name, form_values))
+
+        def on_backend(name: str, *form_values: Any) -> list[Any]:
+            # Only the chosen backend's settings are shown.
+            shown = [gr.update(visible=group_name == name) for group_name in settings_groups]
+            return [status_line(name, *form_values), *shown]
+
+        backend.change(on_backend, inputs=[backend, *form_inputs],
+                       outputs=[backend_info, *settings_groups.values()], show_progress="hidden")
+        for _, _, component in form:
+            # A text box is checked when the person leaves it, not at every keystroke.
+            triggers = [component.blur, component.submit] if isinstance(component, gr.Textbox) else [component.change]
+            for trigger in triggers:
+                trigger(status_line, inputs=[backend, *form_inputs], outputs=backend_info, show_progress="hidden")
 
         def forget(request: gr.Request) -> None:
             registry.drop(request)
@@ -429,6 +468,43 @@ def build_app(
     demo.studio_store = store
     demo.studio_ready = _warm_up(pool, default_backend)
     return demo
+
+
+def _settings_form(default_backend: str) -> tuple[list[tuple[str, str, Any]], dict[str, Any]]:
+    """The "Backend settings" accordion: one group of fields per backend, only the chosen
+    backend's visible. Returns the (backend, setting, component) fields in input order and
+    backend -> its group. Values are checked by validate_settings, not by Gradio, so a bad
+    value gets our message (Gradio's own min/max checks would reject it before our code)."""
+    form: list[tuple[str, str, Any]] = []
+    groups: dict[str, Any] = {}
+    with gr.Accordion("Backend settings", open=False, elem_id="ss-backend-settings"):
+        with gr.Column(visible=default_backend == "sketchbook", elem_id="ss-settings-sketchbook") as group:
+            groups["sketchbook"] = group
+            form.append(("sketchbook", "error_rate", gr.Slider(
+                0, 1, value=0.3, step=0.05, label="Error rate", elem_id="ss-sb-error-rate",
+                info="How often the simulator draws something wrong (0 = never, 1 = every object)."
+            )))
+        with gr.Column(visible=default_backend == "bagel", elem_id="ss-settings-bagel") as group:
+            groups["bagel"] = group
+            form.append(("bagel", "model", gr.Textbox(
+                value=bagel_default_model(), label="Model", max_lines=1, elem_id="ss-bagel-model",
+                info="A checkpoint folder, or a Hugging Face repo id already in the cache."
+            )))
+            with gr.Row():
+                form.append(("bagel", "precision", gr.Dropdown(
+                    choices=list(BAGEL_PRECISIONS), value="nf4", label="Precision", elem_id="ss-bagel-precision",
+                    min_width=110)))
+                form.append(("bagel", "resolution", gr.Number(
+                    value=1024, precision=0, label="Resolution (px)", elem_id="ss-bagel-resolution", min_width=110)))
+                form.append(("bagel", "num_timesteps", gr.Number(
+                    value=50, precision=0, label="Timesteps", elem_id="ss-bagel-timesteps", min_width=90)))
+            form.append(("bagel", "inspector", gr.Radio(
+                choices=[("VQA (BAGEL answers questions)", "vqa"), ("Detector + scene-graph checker", "detector"),
+                         ("Both (reports disagreements)", "both")],
+                value="vqa", label="Inspector", elem_id="ss-bagel-inspector")))
+            form.append(("bagel", "offload", gr.Checkbox(
+                value=False, label="Offload to CPU (less GPU memory, slower)", elem_id="ss-bagel-offload")))
+    return form, groups
 
 
 def _warm_up(pool: BackendPool, name: str) -> threading.Event:

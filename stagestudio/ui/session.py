@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PIL import Image
@@ -30,6 +30,7 @@ from stagestudio.loop.engine import CompletedStep, LoopEngine, Progress, RunConf
 from stagestudio.loop.events import Event
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
+from stagestudio.ui.backend_settings import SettingsError, settings_key, status_for, validate_settings
 from stagestudio.ui.timeline import StepView, TimelineView, build_timeline
 
 BackendFactory = Callable[[str], Backend]
@@ -47,6 +48,8 @@ class RunRequest:
     max_refines: int = 2
     step_mode: bool = False
     max_steps: int = 8
+    # Constructor settings of the backend (e.g. {"error_rate": 0.0}); missing ones keep their defaults.
+    backend_settings: dict[str, Any] = field(default_factory=dict)
 
 
 class SerializedBackend(Backend):
@@ -57,6 +60,31 @@ class SerializedBackend(Backend):
         self.inner = inner
         self.name = inner.name
         self._lock = threading.Lock()
+        # Runs using this instance, and whether the pool replaced it: a replaced instance is
+        # closed (its model freed) once the last run on it ends, never under a running stage.
+        self._leases = 0
+        self._retired = False
+        self.closed = False
+        self._lease_lock = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._lease_lock:
+            self._leases += 1
+
+    def release(self) -> None:
+        with self._lease_lock:
+            self._leases = max(0, self._leases - 1)
+            close_now = self._retired and self._leases == 0
+        if close_now:
+            self.close()
+
+    def retire(self) -> None:
+        """The pool no longer hands this instance out; close it when no run uses it."""
+        with self._lease_lock:
+            self._retired = True
+            close_now = self._leases == 0
+        if close_now:
+            self.close()
 
     def settings(self) -> dict[str, Any]:
         return self.inner.settings()
@@ -83,12 +111,18 @@ class SerializedBackend(Backend):
 
     def close(self) -> None:
         with self._lock:
-            self.inner.close()
+            if not self.closed:
+                self.closed = True
+                self.inner.close()
 
 
 class BackendPool:
-    """One backend instance per name, shared by every browser session: model backends are
-    expensive to load, and the sketchbook is cheap either way."""
+    """Backend instances keyed by (name, settings), shared by every browser session: model
+    backends are expensive to load, and the sketchbook is cheap either way.
+
+    At most one instance per name is kept: asking for other settings builds a fresh instance
+    and retires the old one, which is closed as soon as no run uses it, so two BAGEL
+    configurations never hold GPU memory at once."""
 
     def __init__(self, factory: Callable[..., Backend] | None = None) -> None:
         # With the registry, a backend whose status is not 'ready' is refused up front with
@@ -99,30 +133,49 @@ class BackendPool:
 
             factory = create_backend
         self._factory = factory
-        self._instances: dict[str, Backend] = {}
+        # name -> (settings key, instance): the live instance of each backend.
+        self._instances: dict[str, tuple[tuple, SerializedBackend]] = {}
         self._lock = threading.Lock()
 
-    def status(self, name: str) -> BackendStatus | None:
+    def status(self, name: str, settings: dict[str, Any] | None = None) -> BackendStatus | None:
+        """The status of `name` as configured (BAGEL's depends on its model folder)."""
         if not self.checks_status:
             return None
-        from stagestudio.backends.registry import backend_status
+        return status_for(name, settings)
 
-        return backend_status(name)
-
-    def get(self, name: str) -> Backend:
+    def get(self, name: str, settings: dict[str, Any] | None = None) -> SerializedBackend:
+        """The shared instance of `name` with `settings` (validated, over the defaults);
+        SettingsError for a bad setting. Other settings than the live instance's replace it."""
+        settings = validate_settings(name, settings)
+        key = settings_key(settings)
+        replaced = None
         with self._lock:
-            if name not in self._instances:
-                self._instances[name] = SerializedBackend(self._factory(name))
-            return self._instances[name]
+            current = self._instances.get(name)
+            if current is not None and current[0] == key:
+                return current[1]
+            # A test factory may take the name only; registry backends always get settings.
+            inner = self._factory(name, **settings) if settings else self._factory(name)
+            backend = SerializedBackend(inner)
+            self._instances[name] = (key, backend)
+            replaced = current[1] if current is not None else None
+        if replaced is not None:
+            replaced.retire()  # outside the pool lock: it may wait for a running stage
+        return backend
+
+    def live(self) -> dict[str, dict[str, Any]]:
+        """name -> settings of the instances held now (diagnostics, tests)."""
+        with self._lock:
+            return {name: dict(key) for name, (key, _) in self._instances.items()}
 
     def close(self) -> None:
         with self._lock:
-            for backend in self._instances.values():
-                try:
-                    backend.close()
-                except Exception:  # closing is best effort at shutdown
-                    pass
+            instances = [backend for _, backend in self._instances.values()]
             self._instances.clear()
+        for backend in instances:
+            try:
+                backend.close()
+            except Exception:  # closing is best effort at shutdown
+                pass
 
 
 def history_from_events(events: Iterable[Event], branch_step: int) -> list[CompletedStep]:
@@ -239,11 +292,11 @@ class StudioSession:
             self._touch()
 
     # --- scene graph -------------------------------------------------------------------
-    def parse(self, prompt: str, backend_name: str) -> SceneGraph:
+    def parse(self, prompt: str, backend_name: str, settings: dict[str, Any] | None = None) -> SceneGraph:
         """Parse `prompt` with the backend's extractor; PromptError etc. become StudioError."""
         if not prompt or not prompt.strip():
             raise StudioError('The prompt is empty — describe a scene, e.g. "a brown bear above a silver spoon".')
-        backend = self._backend(backend_name)
+        backend = self._backend(backend_name, settings)
         try:
             graph = backend.extract_graph(prompt.strip())
         except Exception as exc:  # PromptError / SceneGraphError carry the actionable message
@@ -280,14 +333,18 @@ class StudioSession:
         self.rewind(done, graph=graph, step_mode=step_mode)
         return True
 
-    def _backend(self, name: str) -> Backend:
-        status = self.backends.status(name)
+    def _backend(self, name: str, settings: dict[str, Any] | None = None) -> SerializedBackend:
+        try:
+            settings = validate_settings(name, settings)
+        except SettingsError as exc:
+            raise StudioError(f"Backend settings: {exc}.") from exc
+        status = self.backends.status(name, settings)
         if status is not None and not status.ready:
             detail = f" — {status.detail}" if status.detail else ""
             raise StudioError(f"The {name} backend is not available here ({status.state}{detail}). "
                               "Pick another backend, or fix that first.")
         try:
-            return self.backends.get(name)
+            return self.backends.get(name, settings)
         except Exception as exc:
             raise StudioError(f"The {name} backend could not start: {type(exc).__name__}: {exc}") from exc
 
@@ -313,12 +370,12 @@ class StudioSession:
         if graph is None:
             with self._lock:
                 reuse = self.graph if self.graph is not None and self.graph_prompt == prompt else None
-            graph = reuse if reuse is not None else self.parse(prompt, request.backend)
+            graph = reuse if reuse is not None else self.parse(prompt, request.backend, request.backend_settings)
         try:
             graph.validate_graph()
         except ValueError as exc:
             raise StudioError(f"The scene graph is not valid: {exc}") from exc
-        backend = self._backend(request.backend)
+        backend = self._backend(request.backend, request.backend_settings)
         controller = InteractiveController(step_mode=request.step_mode, poll_s=0.05)
         engine = LoopEngine(backend)
         events = engine.run(
@@ -345,7 +402,9 @@ class StudioSession:
             self.started_at = time.perf_counter()
             self.first_step_at = None
             self._touch()
-        self._thread = threading.Thread(target=self._drive, args=(events,), name="stagestudio-engine", daemon=True)
+        backend.acquire()  # a settings change elsewhere must not close it under this run
+        self._thread = threading.Thread(target=self._drive, args=(events, backend), name="stagestudio-engine",
+                                        daemon=True)
         self._thread.start()
 
     def _recorded(self, events: Iterator[Event]) -> Iterator[Event]:
@@ -355,7 +414,7 @@ class StudioSession:
 
         return SessionRecorder(self.store).record(events)
 
-    def _drive(self, events: Iterator[Event]) -> None:
+    def _drive(self, events: Iterator[Event], backend: SerializedBackend | None = None) -> None:
         try:
             for event in self._recorded(events):
                 with self._lock:
@@ -374,6 +433,8 @@ class StudioSession:
                 self._touch()
         finally:
             events.close() if hasattr(events, "close") else None
+            if backend is not None:
+                backend.release()
             with self._lock:
                 self.progress = None
                 self._touch()
@@ -496,6 +557,7 @@ class StudioSession:
             max_refines=started.max_refines,
             step_mode=base.step_mode if step_mode is None else step_mode,
             max_steps=started.max_steps,
+            backend_settings=dict(started.settings),  # a branch runs with the parent's settings
         )
         history = self._fork_history(started.session_id, events, branch_step)
         inherited = [s for s in self.timeline().steps if s.index < branch_step]
@@ -534,7 +596,8 @@ class StudioSession:
             first = next((e for e in reversed(events) if e.type == "session_started"), None)
             if first is not None:
                 self.request = RunRequest(prompt=first.prompt, backend=first.backend, seed=first.seed,
-                                          max_refines=first.max_refines, max_steps=first.max_steps)
+                                          max_refines=first.max_refines, max_steps=first.max_steps,
+                                          backend_settings=dict(first.settings))
                 self.graph = first.graph
                 self.graph_prompt = first.prompt
             self._touch()
