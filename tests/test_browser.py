@@ -421,3 +421,66 @@ def test_graph_table_edit_replans_the_run(page, studio):
     graph = studio.studio_store.load_session(sid).graph
     assert graph.object("o1").attributes.color == "white"
     assert "white bear" in page.locator("#ss-timeline").inner_text().lower()
+
+
+def open_backend_settings(page) -> None:
+    if not page.locator("#ss-settings-sketchbook, #ss-settings-bagel").first.is_visible():
+        page.locator("#ss-backend-settings").get_by_text("Backend settings").click()
+
+
+def choose_backend(page, name: str) -> None:
+    page.locator("#ss-backend input").click()
+    page.locator("[role=option]", has_text=name).first.click()
+
+
+def test_error_rate_zero_in_the_settings_runs_without_refinements(page, studio):
+    page.click("button[role='tab']:has-text('Studio')")
+    open_backend_settings(page)
+    rate = page.locator("#ss-sb-error-rate input[type=number]")
+    rate.fill("0")
+    rate.press("Enter")
+    page.fill("#ss-prompt textarea", PROMPT)
+    page.fill("#ss-seed input", "8")  # at the default rate, seed 8 refines its spoon (the auto runs above)
+    previous = session_id_shown(page)
+    page.click("#ss-run")
+    sid = wait_new_session(page, previous)
+    assert "Completed" in wait_done(page)
+    assert cards(page).count() >= 2
+    assert page.locator("#ss-timeline .ss-chip", has_text="refine").count() == 0
+    assert studio.studio_store.load_session(sid).settings == {"error_rate": 0.0, "size": 512}
+    shot(page, "studio_settings_sketchbook")
+
+
+def test_bagel_settings_and_missing_weights_reason(page, tmp_path):
+    open_backend_settings(page)
+    choose_backend(page, "bagel")
+    page.wait_for_selector("#ss-settings-bagel", state="visible")
+    assert not page.locator("#ss-settings-sketchbook").is_visible()  # only the chosen backend's settings
+    inspector = page.locator("#ss-bagel-inspector").inner_text()
+    assert "VQA" in inspector and "Detector" in inspector and "Both" in inspector
+    assert page.locator("#ss-bagel-precision").is_visible() and page.locator("#ss-bagel-offload").is_visible()
+    page.wait_for_function("() => document.querySelector('#ss-backend-status').innerText.includes('missing weights')")
+
+    # A folder typed in the settings drives the status line (no weights exist here).
+    model = page.locator("#ss-bagel-model input, #ss-bagel-model textarea").first
+    model.fill(str(tmp_path))
+    model.press("Enter")
+    page.wait_for_function("() => document.querySelector('#ss-backend-status').innerText.includes('ema.safetensors')")
+    status = page.locator("#ss-backend-status").inner_text()
+    assert "missing weights" in status and str(tmp_path) in status
+    # A bad value is named in the status line.
+    resolution = page.locator("#ss-bagel-resolution input")
+    resolution.fill("1000")
+    resolution.press("Enter")
+    page.wait_for_function("() => document.querySelector('#ss-backend-status').innerText.includes('multiple of 16')")
+    shot(page, "studio_settings_bagel")
+    # Run is refused up front with the reason, not halfway through a run.
+    resolution.fill("512")
+    resolution.press("Enter")
+    page.click("#ss-run")
+    page.wait_for_function("() => document.querySelector('#ss-message').innerText.includes('not available here')")
+    assert "ema.safetensors" in page.locator("#ss-message").inner_text()
+
+    choose_backend(page, "sketchbook")
+    page.wait_for_selector("#ss-settings-sketchbook", state="visible")
+    assert not page.locator("#ss-settings-bagel").is_visible()

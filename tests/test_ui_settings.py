@@ -188,9 +188,14 @@ def test_a_bad_setting_stops_the_run_before_it_starts():
 
 
 def test_error_rate_zero_runs_without_refinements_and_is_stored():
-    sess = StudioSession(BackendPool())  # the real sketchbook
-    sess.start(RunRequest(prompt="a brown bear above a silver spoon", backend="sketchbook", seed=3,
-                          backend_settings={"error_rate": 0.0}))
+    pool = BackendPool()  # the real sketchbook
+    prompt = "a brown bear above a silver spoon"
+    sess = StudioSession(pool)
+    sess.start(RunRequest(prompt=prompt, backend="sketchbook", seed=8))  # the default rate, 0.3
+    assert sess.wait(20)
+    assert any(len(step.attempts) > 1 for step in sess.timeline().steps)  # this seed needs a refinement
+
+    sess.start(RunRequest(prompt=prompt, backend="sketchbook", seed=8, backend_settings={"error_rate": 0.0}))
     assert sess.wait(20)
     view = sess.timeline()
     assert view.status == "completed" and len(view.steps) >= 2
