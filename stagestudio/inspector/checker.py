@@ -69,28 +69,11 @@ def union_box(boxes: list[Box]) -> Box:
 
 
 def geneval_relations(subject: Box, obj: Box, threshold: float = 0.1) -> set[str]:
-    """GenEval's relative position of `subject` with respect to `obj`."""
-    scx, scy = (subject[0] + subject[2]) / 2, (subject[1] + subject[3]) / 2
-    ocx, ocy = (obj[0] + obj[2]) / 2, (obj[1] + obj[3]) / 2
-    dx, dy = scx - ocx, scy - ocy
-    ext_x = (subject[2] - subject[0]) + (obj[2] - obj[0])
-    ext_y = (subject[3] - subject[1]) + (obj[3] - obj[1])
-    rx = math.copysign(max(abs(dx) - threshold * ext_x, 0.0), dx)
-    ry = math.copysign(max(abs(dy) - threshold * ext_y, 0.0), dy)
-    if abs(rx) < 1e-3 and abs(ry) < 1e-3:
-        return set()
-    norm = math.hypot(dx, dy)
-    nx_, ny_ = rx / norm, ry / norm
-    found = set()
-    if nx_ < -0.5:
-        found.add("left of")
-    if nx_ > 0.5:
-        found.add("right of")
-    if ny_ < -0.5:
-        found.add("above")
-    if ny_ > 0.5:
-        found.add("below")
-    return found
+    """GenEval's relative position of `subject` with respect to `obj` (the scorer's own rule,
+    in float32, so the inspector and the benchmark never disagree on geometry)."""
+    from stagestudio.eval.geneval import relative_position
+
+    return relative_position(subject, obj, threshold)
 
 
 def _h_overlap(a: Box, b: Box) -> float:

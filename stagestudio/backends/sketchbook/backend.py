@@ -65,11 +65,9 @@ class SketchbookBackend(Backend):
         return parse_prompt(prompt)
 
     def plan(self, request: PlanRequest) -> PlanStep | None:
-        from stagestudio.scene.planner import plan_steps
+        from stagestudio.scene.planner import next_planned_step
 
-        steps = plan_steps(request.graph, max_steps=request.max_steps)
-        index = len(request.done)
-        return steps[index] if index < len(steps) else None
+        return next_planned_step(request.graph, request.done, request.max_steps, request.realised_ids)
 
     # --- drawing ------------------------------------------------------------------------------
     def _new_ids(self, target: SceneGraph, step: PlanStep, canvas: Image.Image | None) -> list[str]:
