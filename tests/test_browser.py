@@ -450,6 +450,15 @@ def test_error_rate_zero_in_the_settings_runs_without_refinements(page, studio):
     assert studio.studio_store.load_session(sid).settings == {"error_rate": 0.0, "size": 512}
     shot(page, "studio_settings_sketchbook")
 
+    # Opening the stored session brings its settings back into the form.
+    rate.fill("0.3")
+    rate.press("Enter")
+    page.click("button[role='tab']:has-text('Sessions')")
+    page.locator("#ss-selected-session textarea, #ss-selected-session input").first.fill(sid)
+    page.click("#ss-open-studio")
+    page.wait_for_function("(sid) => document.querySelector('#ss-header').innerText.includes(sid)", arg=sid)
+    page.wait_for_function("() => document.querySelector('#ss-sb-error-rate input[type=number]').value === '0'")
+
 
 def test_bagel_settings_and_missing_weights_reason(page, tmp_path):
     open_backend_settings(page)

@@ -255,10 +255,15 @@ def build_app(
 
         timer = gr.Timer(TICK_S, active=False)  # runs only while the engine works
 
+        form_fields = [(b, setting) for b, setting, _ in form]
+        form_inputs = [component for _, _, component in form]
+        backend_values = {value for _, value in choices}
+
         # ---- drawing ----
         outputs = [progress, message, header, timeline, sketch, detail, instruction, correction,
                    accept_btn, resketch_btn, override_btn, correct_btn, skip_btn, rewind_btn,
-                   run_btn, pause_btn, stop_btn, graph_img, objects_df, relations_df, prompt, seed, timer]
+                   run_btn, pause_btn, stop_btn, graph_img, objects_df, relations_df, prompt, seed,
+                   backend, *form_inputs, timer]
 
         def draw(sess: StudioSession, mem: ViewMemory, force: bool = False, light: bool = False) -> list[Any]:
             """Redraw what changed. `light` leaves the scene-graph picture and tables for the
@@ -308,12 +313,22 @@ def build_app(
             else:
                 graph_updates = [gr.skip(), gr.skip(), gr.skip()]
 
-            # A session opened from the Sessions tab brings its prompt and seed along.
+            # A session opened from the Sessions tab brings its prompt, seed, backend and the
+            # backend's settings along (a Run then repeats it unless the person changes them).
             if sess.loaded_token != mem.loaded_token and sess.request is not None:
                 mem.loaded_token = sess.loaded_token
-                settings_updates = [gr.update(value=sess.request.prompt), gr.update(value=sess.request.seed)]
+                loaded = sess.request
+                known = loaded.backend in backend_values
+                settings_updates = [
+                    gr.update(value=loaded.prompt),
+                    gr.update(value=loaded.seed),
+                    gr.update(value=loaded.backend) if known else gr.skip(),
+                    *(gr.update(value=loaded.backend_settings[setting])
+                      if known and b == loaded.backend and setting in loaded.backend_settings else gr.skip()
+                      for b, setting in form_fields),
+                ]
             else:
-                settings_updates = [gr.skip(), gr.skip()]
+                settings_updates = [gr.skip()] * (3 + len(form_fields))
 
             def value(name: str, v: Any) -> Any:
                 return v if mem.changed(name, v) else gr.skip()
@@ -367,9 +382,6 @@ def build_app(
                    light: bool = False) -> None:
             component_event(action(fn, light), inputs=inputs, outputs=outputs, show_progress="hidden",
                             concurrency_limit=None)
-
-        form_fields = [(b, setting) for b, setting, _ in form]
-        form_inputs = [component for _, _, component in form]
 
         def chosen_settings(name: str, values: tuple[Any, ...]) -> dict[str, Any]:
             return form_settings(name, form_fields, values)
