@@ -135,7 +135,8 @@ def build_app(
     backend_factory: Callable[..., Backend] | None = None,
 ) -> gr.Blocks:
     """The studio app. `db_path=None` keeps sessions in memory only (no Sessions tab data);
-    `backend_factory(name)` replaces the registry (tests use a scripted backend)."""
+    `backend_factory(name, **settings)` replaces the registry (tests use a scripted backend;
+    backends the settings form does not know are built with `backend_factory(name)`)."""
     store = _open_store(db_path) if db_path is not None else None
     pool = BackendPool(backend_factory)
     registry = SessionRegistry(lambda: StudioSession(pool, store))

@@ -155,7 +155,7 @@ def form_settings(name: str, fields: Sequence[tuple[str, str]], values: Sequence
     ignored. Not validated: pass the result to validate_settings."""
     if len(fields) != len(values):
         raise ValueError(f"the form has {len(fields)} fields but {len(values)} values")
-    return {setting: value for (backend, setting), value in zip(fields, values) if backend == name}
+    return {setting: value for (backend, setting), value in zip(fields, values, strict=True) if backend == name}
 
 
 def describe(settings: Mapping[str, Any]) -> str:

@@ -33,7 +33,8 @@ from stagestudio.scene.plan import PlanStep
 from stagestudio.ui.backend_settings import SettingsError, settings_key, status_for, validate_settings
 from stagestudio.ui.timeline import StepView, TimelineView, build_timeline
 
-BackendFactory = Callable[[str], Backend]
+# factory(name, **settings) -> a new backend (settings omitted for backends without a form).
+BackendFactory = Callable[..., Backend]
 
 
 class StudioError(Exception):
