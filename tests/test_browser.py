@@ -448,6 +448,7 @@ def test_error_rate_zero_in_the_settings_runs_without_refinements(page, studio):
     assert cards(page).count() >= 2
     assert page.locator("#ss-timeline .ss-chip", has_text="refine").count() == 0
     assert studio.studio_store.load_session(sid).settings == {"error_rate": 0.0, "size": 512}
+    assert "sketchbook (error_rate 0)" in page.locator("#ss-header").inner_text()
     shot(page, "studio_settings_sketchbook")
 
     # Opening the stored session brings its settings back into the form.

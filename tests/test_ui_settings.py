@@ -232,3 +232,24 @@ def test_app_model_option_must_be_a_folder(tmp_path):
     with pytest.raises(app.UsageError, match="no such folder"):
         app.check_args(args)
     assert app.check_args(app.build_parser().parse_args(["--model", str(tmp_path)])) is None
+
+
+# --- the session header ---------------------------------------------------------------------
+
+
+def test_header_names_the_settings_that_differ_from_the_defaults(monkeypatch):
+    from stagestudio.ui.backend_settings import non_default_summary
+    from stagestudio.ui.render import header_html
+    from stagestudio.ui.timeline import TimelineView
+
+    monkeypatch.delenv("STAGESTUDIO_BAGEL_MODEL", raising=False)
+    assert non_default_summary("sketchbook", {"error_rate": 0.3, "size": 512}) == ""
+    assert non_default_summary("sketchbook", {"error_rate": 0.0, "size": 512}) == "error_rate 0"
+    stored = {**default_settings("bagel"), "model": "/models/BAGEL-7B-MoT", "inspector": "both", "detector": None}
+    assert non_default_summary("bagel", stored) == "model BAGEL-7B-MoT, inspector both"
+
+    view = TimelineView(session_id="abc123def456", backend="sketchbook", seed=8,
+                        backend_settings={"error_rate": 0.0, "size": 512})
+    assert "sketchbook <span class=\"ss-settings\">(error_rate 0)</span> · seed 8" in header_html(view)
+    view.backend_settings = {"error_rate": 0.3, "size": 512}
+    assert "sketchbook · seed 8" in header_html(view)

@@ -158,9 +158,18 @@ def form_settings(name: str, fields: Sequence[tuple[str, str]], values: Sequence
     return {setting: value for (backend, setting), value in zip(fields, values, strict=True) if backend == name}
 
 
-def describe(settings: Mapping[str, Any]) -> str:
-    """A one-line summary for the status line, e.g. 'error_rate 0.3, size 512'."""
-    return ", ".join(f"{k} {v}" for k, v in settings.items() if v is not None)
+def non_default_summary(name: str, settings: Mapping[str, Any]) -> str:
+    """The settings that differ from the defaults, short (for a session's header), e.g.
+    'error_rate 0' or 'model BAGEL-7B-MoT, inspector both'; '' when all are defaults."""
+    defaults = default_settings(name)
+    parts = []
+    for key, value in settings.items():
+        if value is None or (key in defaults and defaults[key] == value):
+            continue
+        if key == "model":
+            value = Path(str(value)).name or value  # the folder's name says which checkpoint
+        parts.append(f"{key} {value:g}" if isinstance(value, float) else f"{key} {value}")
+    return ", ".join(parts)
 
 
 # --- status -------------------------------------------------------------------------------

@@ -234,9 +234,13 @@ def header_html(view: TimelineView) -> str:
     if view.parent_session_id:
         fork = (f' · <span class="ss-fork">branched from {esc(view.parent_session_id)} '
                 f'at step {(view.branch_step or 0) + 1}</span>')
+    from stagestudio.ui.backend_settings import non_default_summary
+
+    changed = non_default_summary(view.backend, view.backend_settings)
+    settings = f' <span class="ss-settings">({esc(changed)})</span>' if changed else ""
     return (
         f'<div class="ss-session-head">session <code>{esc(view.session_id)}</code> · '
-        f'{esc(view.backend)} · seed {esc(view.seed)}{fork}</div>'
+        f'{esc(view.backend)}{settings} · seed {esc(view.seed)}{fork}</div>'
     )
 
 

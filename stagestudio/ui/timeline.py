@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from PIL import Image
 
@@ -78,6 +79,7 @@ class TimelineView:
     graph: SceneGraph | None = None
     seed: int | None = None
     backend: str = ""
+    backend_settings: dict[str, Any] = field(default_factory=dict)
     parent_session_id: str | None = None
     branch_step: int | None = None
     steps: list[StepView] = field(default_factory=list)
@@ -113,6 +115,7 @@ def build_timeline(events: Sequence[Event], load_image: ImageLoader | None = Non
             view.graph = event.graph
             view.seed = event.seed
             view.backend = event.backend
+            view.backend_settings = dict(event.settings)
             view.parent_session_id = event.parent_session_id
             view.branch_step = event.branch_step
         elif t == "step_planned":
