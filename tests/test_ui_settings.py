@@ -124,13 +124,14 @@ def test_bagel_status_follows_the_chosen_folder(tmp_path):
 class Recording:
     """A factory that records what it built and which instances were closed."""
 
-    def __init__(self) -> None:
+    def __init__(self, gate: threading.Event | None = None) -> None:
         self.made: list[tuple[str, dict]] = []
         self.closed: list[ScriptedBackend] = []
+        self.gate = gate  # held by the first instance's sketches only
 
     def __call__(self, name, **settings):
         self.made.append((name, settings))
-        backend = ScriptedBackend()
+        backend = ScriptedBackend(gate=self.gate if len(self.made) == 1 else None)
         backend.close = lambda b=backend: self.closed.append(b)  # type: ignore[method-assign]
         return backend
 
@@ -159,22 +160,20 @@ def test_pool_keys_instances_by_name_and_settings():
 
 
 def test_a_replaced_backend_closes_only_after_its_run_ends():
-    factory = Recording()
-    pool = BackendPool(factory)
     gate = threading.Event()
-    factory_backend = ScriptedBackend(gate=gate)
-    pool._factory = lambda name, **settings: factory_backend  # the first instance holds its sketch
+    factory = Recording(gate)
+    pool = BackendPool(factory)
     sess = StudioSession(pool)
     sess.start(RunRequest(prompt="p", backend="sketchbook", backend_settings={"error_rate": 0.3}))
     old = pool.get("sketchbook", {"error_rate": 0.3})
-    assert old.inner is factory_backend
+    assert sess.wait_until(lambda s: s.progress is not None and s.progress.stage == "sketch", timeout=5)
 
-    pool._factory = factory
     pool.get("sketchbook", {"error_rate": 0.1})  # another tab changes the setting mid-run
-    assert not old.closed  # the run still uses it
+    assert not old.closed and factory.closed == []  # the run still uses it
     gate.set()
     assert sess.wait(5)
-    assert old.closed and sess.timeline().status == "completed"
+    assert old.closed and factory.closed == [old.inner]
+    assert sess.timeline().status == "completed"
 
 
 # --- sessions ---------------------------------------------------------------------------------
