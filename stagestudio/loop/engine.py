@@ -263,25 +263,20 @@ class LoopEngine:
                 Review(state.session_id, step, self._steps_hint(state), attempt, verdict, attempts_left)
             )
             correction: str | None = None
-            if isinstance(decision, Proceed):
-                if verdict.passed:
-                    outcome = "passed"
-                    break
-                if attempts_left <= 0:
-                    outcome = "failed"
-                    break
-                correction = verdict.correction or GENERIC_CORRECTION
-            elif isinstance(decision, OverrideVerdict):
-                yield emit(
-                    Intervention,
-                    kind="override",
-                    step_index=index,
-                    attempt=attempt,
-                    before={"passed": verdict.passed},
-                    after={"passed": decision.passed, "reason": decision.reason},
-                )
-                if decision.passed:
-                    outcome = "overridden"
+            if isinstance(decision, (Proceed, OverrideVerdict)):
+                passed = verdict.passed
+                if isinstance(decision, OverrideVerdict):
+                    yield emit(
+                        Intervention,
+                        kind="override",
+                        step_index=index,
+                        attempt=attempt,
+                        before={"passed": verdict.passed},
+                        after={"passed": decision.passed, "reason": decision.reason},
+                    )
+                    passed = decision.passed
+                if passed:
+                    outcome = "overridden" if isinstance(decision, OverrideVerdict) else "passed"
                     break
                 if attempts_left <= 0:
                     outcome = "failed"
