@@ -11,7 +11,6 @@ from PIL import Image
 from stagestudio.backends.base import Backend, CancelToken
 from stagestudio.inspector.verdict import FactResult, Verdict
 from stagestudio.loop.control import (
-    AutoController,
     Correct,
     EditPlan,
     InteractiveController,

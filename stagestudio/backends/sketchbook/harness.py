@@ -16,7 +16,6 @@ from typing import Any
 
 from stagestudio.backends.base import InspectRequest, RefineRequest, SketchRequest
 from stagestudio.backends.sketchbook.backend import SketchbookBackend
-from stagestudio.inspector.checker import union_box
 from stagestudio.scene.graph import ObjectAttributes, Relation, SceneGraph, SceneObject
 from stagestudio.scene.plan import PlanStep
 
