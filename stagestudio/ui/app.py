@@ -95,6 +95,9 @@ class ViewMemory:
         self.running: bool | None = None
         self.loaded_token = 0
         self.sent: dict[str, Any] = {}  # output name -> the value last sent (to skip repeats)
+        # Handlers (ticks, clicks) run concurrently; drawing one at a time keeps the memory in
+        # the order the replies go out.
+        self.lock = threading.Lock()
 
     def changed(self, name: str, value: Any) -> bool:
         """Whether `value` differs from what was last sent for `name` (and remember it)."""
@@ -267,12 +270,20 @@ def build_app(
                    backend, *form_inputs, timer]
 
         def draw(sess: StudioSession, mem: ViewMemory, force: bool = False, light: bool = False) -> list[Any]:
+            with mem.lock:
+                return _draw(sess, mem, force, light)
+
+        def _draw(sess: StudioSession, mem: ViewMemory, force: bool, light: bool) -> list[Any]:
             """Redraw what changed. `light` leaves the scene-graph picture and tables for the
             next tick (they are slow to encode) so a Run shows its first step sooner."""
             running = sess.running
             if not force and sess.version == mem.version and running == mem.running:
-                # Nothing new: keep polling only while the engine works.
-                return [gr.skip()] * (len(outputs) - 1) + [gr.skip() if running else gr.Timer(active=False)]
+                if running:
+                    return [gr.skip()] * len(outputs)  # nothing new yet: keep polling
+                # The run is over but the timer still ticks: a reply drawn earlier may have
+                # reached the browser after a newer one, so send the final state whole once
+                # more (the redraw below also stops the timer).
+                force = True
             if force:
                 mem.sent.clear()
             mem.version, mem.running = sess.version, running
