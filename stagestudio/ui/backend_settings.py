@@ -173,47 +173,13 @@ def non_default_summary(name: str, settings: Mapping[str, Any]) -> str:
 
 
 # --- status -------------------------------------------------------------------------------
-def _is_repo_id(text: str) -> bool:
-    return text.count("/") == 1 and not text.startswith((".", "/", "~")) and not text.endswith("/")
-
-
 def bagel_status(model: str | None = None) -> BackendStatus:
-    """Whether BAGEL can run from `model` (a folder or a Hub repo id; empty: the default).
-
-    `BagelBackend.status()` is a classmethod that only looks at $STAGESTUDIO_BAGEL_MODEL, so
-    for the folder typed into the studio the same checks run here, through the loader's
-    `find_in_hf_cache` / `missing_checkpoint_files`. Never raises, never downloads."""
-    source = (model or "").strip() or bagel_default_model()
+    """Whether BAGEL can run from `model` (the form's folder or Hub id; empty: the default).
+    Never raises, never downloads."""
     try:
-        import torch
-    except ImportError:
-        return BackendStatus(name="bagel", state="missing dependency", detail="torch is not installed")
-    try:
-        from stagestudio.backends.bagel.loader import find_in_hf_cache, missing_checkpoint_files
+        from stagestudio.backends.bagel.backend import BagelBackend
 
-        path = Path(source).expanduser()
-        if path.is_dir():
-            folder: Path | None = path
-        elif path.exists():
-            return BackendStatus(name="bagel", state="missing weights",
-                                 detail=f"{path} is a file; give the checkpoint folder (the one holding ema.safetensors)")
-        elif _is_repo_id(source):
-            folder = find_in_hf_cache(source)
-            if folder is None:
-                return BackendStatus(
-                    name="bagel", state="missing weights",
-                    detail=f"{source} is not in the Hugging Face cache; download it (about 29 GB) "
-                           f"or enter the folder that holds it",
-                )
-        else:
-            return BackendStatus(name="bagel", state="missing weights", detail=f"folder {path} does not exist")
-        missing = missing_checkpoint_files(folder)
-        if missing:
-            return BackendStatus(name="bagel", state="missing weights", detail=f"{folder} lacks {', '.join(missing)}")
-        if not torch.cuda.is_available():
-            return BackendStatus(name="bagel", state="no GPU",
-                                 detail=f"weights at {folder}, but no CUDA GPU: BAGEL-7B on CPU is impractically slow")
-        return BackendStatus(name="bagel", state="ready", detail=f"weights at {folder}")
+        return BagelBackend.status_for((model or "").strip() or bagel_default_model())
     except Exception as exc:  # a status probe must never take the studio down
         return BackendStatus(name="bagel", state="error", detail=f"{type(exc).__name__}: {exc}")
 

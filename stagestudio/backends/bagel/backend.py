@@ -46,6 +46,10 @@ INSPECTORS = ("vqa", "detector", "both")
 _CONTEXT_CACHE_SIZE = 8
 
 
+def _is_repo_id(text: str) -> bool:
+    return text.count("/") == 1 and not text.startswith((".", "/", "~")) and not text.endswith("/")
+
+
 def _image_key(image: Image.Image | None) -> str:
     if image is None:
         return "blank"
@@ -103,26 +107,41 @@ class BagelBackend(Backend):
     # --- status / settings ---------------------------------------------------------------
     @classmethod
     def status(cls) -> BackendStatus:
+        return cls.status_for(None)
+
+    @classmethod
+    def status_for(cls, model: str | None) -> BackendStatus:
+        """Whether BAGEL can run from `model` (a folder or a Hub repo id; empty: the
+        $STAGESTUDIO_BAGEL_MODEL folder or the Hub repo). Cheap: no model load, no download."""
+        source = (model or "").strip() or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
         try:
             import torch
         except ImportError:
             return BackendStatus(name=cls.name, state="missing dependency", detail="torch is not installed")
         from stagestudio.backends.bagel.loader import find_in_hf_cache, missing_checkpoint_files
 
-        source = os.environ.get(MODEL_ENV) or DEFAULT_MODEL
-        folder = Path(source) if Path(source).is_dir() else find_in_hf_cache(source)
-        if folder is None:
-            return BackendStatus(
-                name=cls.name,
-                state="missing weights",
-                detail=f"{source} is not in the Hugging Face cache; download it (about 29 GB) or set {MODEL_ENV} to a folder",
-            )
-        missing = missing_checkpoint_files(folder)
-        if missing:
-            return BackendStatus(name=cls.name, state="missing weights", detail=f"{folder} lacks {', '.join(missing)}")
+        def missing(detail: str) -> BackendStatus:
+            return BackendStatus(name=cls.name, state="missing weights", detail=detail)
+
+        path = Path(source).expanduser()
+        if path.is_dir():
+            folder: Path | None = path
+        elif path.exists():
+            return missing(f"{path} is a file; give the checkpoint folder (the one holding ema.safetensors)")
+        elif _is_repo_id(source):
+            folder = find_in_hf_cache(source)
+            if folder is None:
+                return missing(f"{source} is not in the Hugging Face cache; download it (about 29 GB) "
+                               f"or give the folder that holds it (or set {MODEL_ENV})")
+        else:
+            return missing(f"folder {path} does not exist")
+        absent = missing_checkpoint_files(folder)
+        if absent:
+            return missing(f"{folder} lacks {', '.join(absent)}")
         if not torch.cuda.is_available():
             return BackendStatus(
-                name=cls.name, state="no GPU", detail="weights found, but no CUDA GPU: BAGEL-7B on CPU is impractically slow"
+                name=cls.name, state="no GPU",
+                detail=f"weights at {folder}, but no CUDA GPU: BAGEL-7B on CPU is impractically slow",
             )
         return BackendStatus(name=cls.name, state="ready", detail=f"weights at {folder}")
 
