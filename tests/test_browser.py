@@ -523,6 +523,7 @@ def test_bagel_settings_and_missing_weights_reason(page, tmp_path):
     # Run is refused up front with the reason, not halfway through a run.
     resolution.fill("512")
     resolution.press("Enter")
+    page.fill("#ss-prompt textarea", PROMPT)
     page.click("#ss-run")
     page.wait_for_function("() => document.querySelector('#ss-message').innerText.includes('not available here')")
     assert "ema.safetensors" in page.locator("#ss-message").inner_text()
