@@ -27,6 +27,7 @@ def test_graph_prints_the_graph_json():
         "objects": [{"id": "o1", "name": "dog", "count": 1, "attributes": {"color": None}},
                     {"id": "o2", "name": "teddy bear", "count": 1, "attributes": {"color": None}}],
         "relations": [{"subject": "o1", "predicate": "right of", "object": "o2"}],
+        "source": "parser",
     }
 
 

@@ -277,7 +277,7 @@ def test_json_round_trip():
     text = graph.to_json()
     assert SceneGraph.from_json(text) == graph
     data = json.loads(text)
-    assert set(data) == {"objects", "relations"}
+    assert set(data) == {"objects", "relations", "source"}
     assert data["objects"][0]["attributes"]["color"] == "red"
 
 

@@ -100,7 +100,7 @@ def test_graph_tables_round_trip_and_errors():
     with pytest.raises(SceneGraphError, match="row 1"):
         tables_to_graph([["o1", "bear", "many", "", "", "", ""]], [])
     with pytest.raises(SceneGraphError, match="unknown predicate"):
-        tables_to_graph(objs, [["o1", "beside-ish", "o2"]])
+        tables_to_graph(objs, [["o1", "<b>beside</b>", "o2"]])
     with pytest.raises(SceneGraphError, match="unknown object"):
         tables_to_graph(objs, [["o1", "above", "o9"]])
     with pytest.raises(SceneGraphError, match="at least one"):

@@ -278,6 +278,9 @@ class LoopEngine:
                 if passed:
                     outcome = "overridden" if isinstance(decision, OverrideVerdict) else "passed"
                     break
+                if verdict.unsure and not isinstance(decision, OverrideVerdict):
+                    outcome = "unsure"
+                    break
                 if attempts_left <= 0:
                     outcome = "failed"
                     break

@@ -92,7 +92,9 @@ class RefinementPlanned(_Event):
 class StepCompleted(_Event):
     type: Literal["step_completed"] = "step_completed"
     step_index: int
-    outcome: Literal["passed", "failed", "overridden", "skipped"]
+    # unsure: nothing failed but the inspector could not confirm every fact; the image is
+    # kept without a refinement (a correction would rest on no evidence).
+    outcome: Literal["passed", "failed", "overridden", "skipped", "unsure"]
     accepted_attempt: int | None = None  # whose image became the canvas; None when skipped
 
 

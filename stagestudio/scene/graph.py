@@ -9,7 +9,8 @@ unchanged; a networkx view is built on demand for layout and ordering.
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import Any, Literal
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -47,6 +48,17 @@ INVERSE_PREDICATE: dict[str, str] = {
 
 MAX_COUNT = 20
 
+# Action predicates are free-form verb phrases ("riding", "holding", "looking at"): lower-case
+# words, at most four, so markup or sentences never pass for a predicate.
+_ACTION_PREDICATE = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*){0,3}")
+
+GraphSource = Literal["parser", "model", "user"]
+
+
+def is_spatial(predicate: str) -> bool:
+    """Whether a predicate is one of the geometric ones a box checker can verify."""
+    return predicate in PREDICATES
+
 
 class SceneGraphError(ValueError):
     """A scene graph (or its JSON) is malformed; the message says what to fix."""
@@ -59,6 +71,11 @@ class ObjectAttributes(BaseModel):
     material: str | None = None
     size: str | None = None
     adjectives: list[str] = Field(default_factory=list)
+    # Parts and features that belong to the object and are not drawn as objects of their own:
+    # "handle", "four sturdy legs", "pink nose".
+    parts: list[str] = Field(default_factory=list)
+    # Measurements, quantities and durations: "150 centimeters long", "two hours old".
+    measurements: list[str] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
         # `color` is always present (possibly null) so consumers can rely on the key;
@@ -70,6 +87,10 @@ class ObjectAttributes(BaseModel):
             out["size"] = self.size
         if self.adjectives:
             out["adjectives"] = list(self.adjectives)
+        if self.parts:
+            out["parts"] = list(self.parts)
+        if self.measurements:
+            out["measurements"] = list(self.measurements)
         return out
 
     def phrase(self) -> str:
@@ -119,9 +140,22 @@ class Relation(BaseModel):
     @classmethod
     def _known_predicate(cls, v: str) -> str:
         v = " ".join(v.strip().lower().split())
-        if v not in PREDICATES:
-            raise ValueError(f"unknown predicate {v!r}; expected one of {', '.join(PREDICATES)}")
+        if v not in PREDICATES and not _ACTION_PREDICATE.fullmatch(v):
+            raise ValueError(
+                f"unknown predicate {v!r}; expected one of {', '.join(PREDICATES)}, "
+                "or an action of one to four plain words ('riding', 'looking at')"
+            )
         return v
+
+    @property
+    def is_spatial(self) -> bool:
+        return is_spatial(self.predicate)
+
+    @property
+    def is_action(self) -> bool:
+        """A free-form action ("riding", "holding"): not checkable from boxes, and not an
+        ordering constraint (the planner draws both ends together instead)."""
+        return not self.is_spatial
 
 
 class SceneGraph(BaseModel):
@@ -131,6 +165,15 @@ class SceneGraph(BaseModel):
 
     objects: list[SceneObject] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
+    # Where the graph came from: the offline parser, a language model, or a person's edit;
+    # `source_note` says why when a model's graph was replaced by the parser's.
+    source: GraphSource = "parser"
+    source_note: str = ""
+    # A world-knowledge prompt rewritten into an explicit one before parsing ("an ostrich
+    # running across open savanna"); None when the prompt was used as written.
+    rewrite: str | None = None
+    # What the extractor changed or could not keep, e.g. "count 150 of 'candle' capped at 20".
+    notes: list[str] = Field(default_factory=list)
 
     # --- validation -------------------------------------------------------------------
     def validate_graph(self) -> SceneGraph:
@@ -178,6 +221,9 @@ class SceneGraph(BaseModel):
         return SceneGraph(
             objects=[o.model_copy(deep=True) for o in self.objects if o.id in keep],
             relations=[r.model_copy() for r in self.relations if r.subject in keep and r.object in keep],
+            source=self.source,
+            source_note=self.source_note,
+            rewrite=self.rewrite,
         )
 
     # --- networkx views ----------------------------------------------------------------
@@ -190,22 +236,42 @@ class SceneGraph(BaseModel):
         return g
 
     def dependency_graph(self) -> nx.DiGraph:
-        """Edge reference -> placed object: a relation's object must exist before its subject."""
+        """Edge reference -> placed object: a spatial relation's object must exist before its
+        subject. Action relations add no edge ("a knight facing a dragon, the dragon to the
+        right of the knight" is no cycle)."""
         g = nx.DiGraph()
         g.add_nodes_from(o.id for o in self.objects)
         for r in self.relations:
-            g.add_edge(r.object, r.subject)
+            if r.is_spatial:
+                g.add_edge(r.object, r.subject)
         return g
+
+    @property
+    def spatial_relations(self) -> list[Relation]:
+        return [r for r in self.relations if r.is_spatial]
+
+    @property
+    def action_relations(self) -> list[Relation]:
+        return [r for r in self.relations if r.is_action]
 
     # --- JSON ---------------------------------------------------------------------------
     def to_json_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "objects": [
                 {"id": o.id, "name": o.name, "count": o.count, "attributes": o.attributes.to_json_dict()}
                 for o in self.objects
             ],
             "relations": [{"subject": r.subject, "predicate": r.predicate, "object": r.object} for r in self.relations],
+            "source": self.source,
         }
+        # Optional provenance only when set, so a plain parse stays compact.
+        if self.source_note:
+            out["source_note"] = self.source_note
+        if self.rewrite:
+            out["rewrite"] = self.rewrite
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_json_dict(), ensure_ascii=False, **kwargs)

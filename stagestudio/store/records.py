@@ -95,7 +95,7 @@ class StepRecord:
 
     @property
     def completed(self) -> bool:
-        return self.status in ("passed", "failed", "overridden", "skipped")
+        return self.status in ("passed", "failed", "overridden", "skipped", "unsure")
 
     def to_json_dict(self) -> dict[str, Any]:
         return {

@@ -48,7 +48,7 @@ from stagestudio.store.records import (
     StepRecord,
 )
 
-COMPLETED_STATUSES = ("passed", "failed", "overridden", "skipped")
+COMPLETED_STATUSES = ("passed", "failed", "overridden", "skipped", "unsure")
 MAX_FORK_DEPTH = 256
 
 

@@ -37,7 +37,7 @@ class StepView:
     description: str
     source: str = "planner"
     attempts: list[AttemptView] = field(default_factory=list)
-    outcome: str | None = None  # passed | failed | overridden | skipped; None while running
+    outcome: str | None = None  # passed | failed | overridden | skipped | unsure; None while running
     accepted_attempt: int | None = None
     interventions: list[str] = field(default_factory=list)
     inherited: bool = False  # a fork's step that was done in its parent session
@@ -62,7 +62,7 @@ class StepView:
             return "pass"
         if self.outcome == "failed":
             return "fail"
-        if self.outcome in ("overridden", "skipped"):
+        if self.outcome in ("overridden", "skipped", "unsure"):
             return self.outcome
         latest = self.latest
         if latest is not None and latest.overridden_to is not None:
