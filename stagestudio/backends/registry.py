@@ -12,6 +12,8 @@ from stagestudio.backends.base import Backend, BackendStatus
 BACKENDS: dict[str, str] = {
     "sketchbook": "stagestudio.backends.sketchbook.backend:SketchbookBackend",
     "bagel": "stagestudio.backends.bagel.backend:BagelBackend",
+    # Planner, sketcher and inspector chosen one by one (diffusers, Qwen3-VL, BAGEL, offline).
+    "composed": "stagestudio.backends.compose:ComposedBackend",
 }
 DEFAULT_BACKEND = "sketchbook"
 

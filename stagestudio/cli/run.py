@@ -9,6 +9,7 @@ from pathlib import Path
 
 from stagestudio.cli import CliError
 from stagestudio.cli.display import EventPrinter
+from stagestudio.cli.roles import add_role_arguments, create_role_backend, role_settings
 from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.loop.trajectory import TrajectoryWriter
 
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--precision", default=None, help="bagel: nf4 (default) | int8 | bf16 | fp32")
     p.add_argument("--resolution", type=int, default=None, help="bagel: image side in pixels (default 1024)")
     p.add_argument("--timesteps", type=int, default=None, help="bagel: denoising schedule points (default 50)")
-    p.add_argument("--inspector", default=None, help="bagel: vqa (default) | detector | both")
+    add_role_arguments(p)  # --planner/--sketcher/--inspector and --OPTION-ROLE (bagel: --inspector vqa|detector|both)
     p.add_argument("--quiet", action="store_true", help="print only where the output went")
     p.set_defaults(func=cmd_run)
 
@@ -57,6 +58,8 @@ def make_engine(args: argparse.Namespace) -> LoopEngine:
     from stagestudio.backends.base import BackendError
     from stagestudio.backends.registry import UnknownBackendError, create_backend
 
+    if (roles := role_settings(args)) is not None:
+        return LoopEngine(create_role_backend(roles))
     try:
         backend = create_backend(args.backend, **backend_settings(args))
     except (UnknownBackendError, BackendError) as exc:
