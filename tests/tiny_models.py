@@ -13,6 +13,8 @@ import json
 import string
 from pathlib import Path
 
+import pytest
+
 # A ChatML template like the Qwen3 tokenizer's (text) and Qwen3-VL's (images as content items).
 CHATML = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n"
@@ -192,3 +194,25 @@ def save_qwen3_vl(folder: Path, tokenizer_dir: Path, seed: int = 0, yes_logit: f
                              image_std=[0.5] * 3, size={"shortest_edge": 32 * 32, "longest_edge": 64 * 64},
                              ).save_pretrained(str(folder))
     return folder
+
+
+def cached(tmp_path_factory, name: str, build) -> Path:
+    """`build(folder)` once per test session (the folder is shared by every test module)."""
+    folder = tmp_path_factory.getbasetemp() / "tiny-models" / name
+    if not (folder / ".complete").is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        build(folder)
+        (folder / ".complete").write_text("")
+    return folder
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Tiny models gain nothing from several threads, and on a shared CPU their spinning costs
+    ten times the work; restored after the module."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

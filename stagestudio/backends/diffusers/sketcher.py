@@ -40,18 +40,18 @@ class DiffusersSketcher(Sketcher):
         f, s = self.family, settings
         if s.size < f.min_side:
             raise ModelLoadError(f"{f.title} needs images of at least {f.min_side} px; size is {s.size}")
-        self.runner = PipelineRunner(PipelineSpec(f, s.model, s.precision, s.device, s.offload))
-        self.t2i: PipelineRunner | None = None
-        if s.t2i_model and s.t2i_model != s.model:
-            t2i_family = text_to_image_family(s.t2i_model, "text-to-image")
-            if s.size < t2i_family.min_side:
-                raise ModelLoadError(f"{t2i_family.title} needs images of at least {t2i_family.min_side} px")
-            self.t2i = PipelineRunner(PipelineSpec(t2i_family, s.t2i_model, s.precision, s.device, s.offload))
-        elif not f.text_to_image:
+        if not f.text_to_image and not s.t2i_model:
             raise ModelLoadError(
                 f"{f.title} only edits: it cannot draw the first step from text. Name a text-to-image "
                 f"model for it (--t2i-model-sketcher, e.g. Qwen/Qwen-Image or black-forest-labs/FLUX.2-klein-4B)"
             )
+        t2i_family = text_to_image_family(s.t2i_model, "text-to-image") if s.t2i_model else None
+        if t2i_family is not None and s.size < t2i_family.min_side:
+            raise ModelLoadError(f"{t2i_family.title} needs images of at least {t2i_family.min_side} px")
+        self.runner = PipelineRunner(PipelineSpec(f, s.model, s.precision, s.device, s.offload))
+        self.t2i: PipelineRunner | None = None
+        if t2i_family is not None and s.t2i_model != s.model:
+            self.t2i = PipelineRunner(PipelineSpec(t2i_family, s.t2i_model, s.precision, s.device, s.offload))
 
     def _steps(self, runner: PipelineRunner, override: int) -> int:
         return override or runner.spec.family.default_steps
