@@ -168,3 +168,29 @@ def test_cli_role_errors_are_one_line(tmp_path, capsys, extra, message):
     assert main(["run", PROMPT, "--out", str(tmp_path / "o"), *extra]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and message in err and "\n" not in err
+
+
+# --- readiness (doctor) -------------------------------------------------------------------------------
+def test_readiness_reports_files_and_labelled_memory_estimates(klein, tmp_path):
+    from stagestudio.backends.readiness import role_readiness
+
+    absent = role_readiness({"sketcher": {"kind": "flux2-klein", "precision": "nf4"},
+                             "inspector": {"kind": "qwen3-vl", "model": str(tmp_path / "none")}})
+    sketcher, inspector = absent[1], absent[2]
+    assert sketcher.status.state == "missing weights" and "huggingface-cli download" in sketcher.status.detail
+    # Not downloaded: estimated from the published configuration, labelled as such.
+    assert 6.5 < sketcher.memory.gib < 9.0 and "estimate" in sketcher.memory.basis
+    assert "published configuration" in sketcher.memory.basis
+    assert inspector.status.state == "missing weights" and inspector.memory is None
+    here = role_readiness({"sketcher": {"kind": "flux2-klein", "model": str(klein), "precision": "fp32", "size": 64},
+                           "inspector": {"kind": "detector"}})[1]
+    assert here.status.state == "ready" and "safetensors headers" in here.memory.basis
+    bagel = role_readiness({"sketcher": {"kind": "bagel"}, "inspector": {"kind": "bagel"}})
+    assert bagel[1].memory.gib == 11.8 and "measured" in bagel[1].memory.basis
+    assert bagel[-1].role == "shared" and "sketcher and inspector share one loaded model" in bagel[-1].status.detail
+
+
+def test_doctor_prints_each_role(capsys):
+    assert main(["doctor", "--sketcher", "flux-kontext", "--precision-sketcher", "nf4", "--inspector", "detector"]) == 0
+    out = capsys.readouterr().out
+    assert "sketcher  flux-kontext (black-forest-labs/FLUX.1-Kontext-dev)" in out and "GPU memory" in out

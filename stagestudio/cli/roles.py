@@ -103,3 +103,13 @@ def create_role_backend(settings: dict[str, dict[str, Any]]):
         return create_backend("composed", **settings)
     except BackendError as exc:
         raise CliError(str(exc)) from exc
+
+
+def readiness_lines(args: argparse.Namespace) -> list[str]:
+    """`doctor`: one line per chosen role (files, precision on this machine, GPU memory)."""
+    roles = role_settings(args)
+    if roles is None:
+        return []
+    from stagestudio.backends.readiness import role_readiness
+
+    return ["roles"] + [f"  {r.line()}" for r in role_readiness(roles)]
