@@ -36,9 +36,10 @@ def _status(kind: str, state: str, detail: str) -> BackendStatus:
     return BackendStatus(name=kind, state=state, detail=detail)  # type: ignore[arg-type]
 
 
-def _folder_or_problem(source: str, what: str, missing_files) -> tuple[Path | None, BackendStatus | None]:
+def _folder_or_problem(source: str, what: str, missing_files, pipeline: bool = False
+                       ) -> tuple[Path | None, BackendStatus | None]:
     try:
-        folder = resolve_folder(source, what)
+        folder = resolve_folder(source, what, pipeline)
     except ModelLoadError as exc:
         return None, _status(what, "missing weights", str(exc))
     missing = missing_files(folder)
@@ -61,7 +62,7 @@ def _diffusers(role: str, s: dict[str, Any]) -> RoleReadiness:
     family = FAMILIES[s["kind"]]
     working = sketch_working_gib(s["size"])
     folder, problem = _folder_or_problem(s["model"], family.title,
-                                         lambda f: missing_pipeline_files(f, family.pipeline_class))
+                                         lambda f: missing_pipeline_files(f, family.pipeline_class), pipeline=True)
     counts = component_counts(folder if problem is None else None, s["model"])
     memory = None
     if counts is not None:
@@ -69,8 +70,11 @@ def _diffusers(role: str, s: dict[str, Any]) -> RoleReadiness:
     if s.get("t2i_model") and s["t2i_model"] != s["model"]:
         t2i = _t2i_memory(s)
         if memory is not None and t2i is not None:
-            memory = MemoryEstimate(memory.gib + t2i.gib - working,
-                                    memory.basis + "; plus the text-to-image model, loaded beside it")
+            if s["offload"]:  # one component on the GPU at a time, whichever pipeline it is in
+                memory = MemoryEstimate(max(memory.gib, t2i.gib), memory.basis + "; either pipeline's largest")
+            else:
+                memory = MemoryEstimate(memory.gib + t2i.gib - working,
+                                        memory.basis + "; plus the text-to-image model, loaded beside it")
     status = problem or _placement_problem(s["precision"], s["device"], family.title, role)
     return RoleReadiness(role, s["kind"], s["model"], status or _status(family.title, "ready", f"weights at {folder}"),
                          memory)
@@ -80,7 +84,7 @@ def _t2i_memory(s: dict[str, Any]) -> MemoryEstimate | None:
     from stagestudio.backends.diffusers.pipeline import pipeline_class_in
 
     try:
-        folder = resolve_folder(s["t2i_model"], "text-to-image")
+        folder = resolve_folder(s["t2i_model"], "text-to-image", pipeline=True)
     except ModelLoadError:
         folder = None
     family = None

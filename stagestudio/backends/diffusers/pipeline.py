@@ -39,7 +39,7 @@ def pipeline_class_in(folder: Path) -> str | None:
 
 def text_to_image_family(source: str, what: str) -> PipelineFamily:
     """The family of the text-to-image pipeline at `source`, read from its model_index.json."""
-    folder = resolve_folder(source, what)
+    folder = resolve_folder(source, what, pipeline=True)
     name = pipeline_class_in(folder)
     family = family_of_class(name or "")
     if family is None or not family.text_to_image:
@@ -54,7 +54,7 @@ class PipelineRunner:
     def __init__(self, spec: PipelineSpec, option_hint: str = "--precision-sketcher") -> None:
         self.spec = spec
         what = spec.family.title
-        self.folder = resolve_folder(spec.model, what)
+        self.folder = resolve_folder(spec.model, what, pipeline=True)
         missing = missing_pipeline_files(self.folder, spec.family.pipeline_class)
         if missing:
             raise ModelLoadError(f"{spec.model} is not a complete {what} pipeline; missing: {'; '.join(missing)}")

@@ -24,15 +24,18 @@ class ModelLoadError(BackendError, ValueError):
     (A ValueError too: to a caller rebuilding a stored session, it is a setting that no longer fits.)"""
 
 
-def download_command(repo_id: str) -> str:
-    return f"huggingface-cli download {repo_id}"
+def download_command(repo_id: str, pipeline: bool = False) -> str:
+    # A pipeline repo may also hold single-file checkpoints at its top level; fetch the
+    # diffusers folders only.
+    only = ' --include "model_index.json" "*/*"' if pipeline else ""
+    return f"huggingface-cli download {repo_id}{only}"
 
 
 def looks_like_repo_id(source: str) -> bool:
     return source.count("/") == 1 and not source.startswith((".", "/", "~")) and not source.endswith("/")
 
 
-def resolve_folder(source: str, what: str) -> Path:
+def resolve_folder(source: str, what: str, pipeline: bool = False) -> Path:
     """The local folder holding `source`: the folder itself, or a hub id's snapshot in the
     Hugging Face cache. Never downloads (the message gives the command that does)."""
     source = str(source).strip()
@@ -52,7 +55,7 @@ def resolve_folder(source: str, what: str) -> Path:
     except Exception as exc:  # noqa: BLE001 - any failure means "not in the cache"
         raise ModelLoadError(
             f"{what} model {source} is not in the Hugging Face cache ({type(exc).__name__}); "
-            f"download it with `{download_command(source)}` or give a local folder"
+            f"download it with `{download_command(source, pipeline)}` or give a local folder"
         ) from exc
 
 
