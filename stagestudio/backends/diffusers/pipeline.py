@@ -6,7 +6,6 @@ with a generator seeded by the stage's seed and reports every denoising step thr
 
 from __future__ import annotations
 
-import gc
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,8 @@ from PIL import Image
 
 from stagestudio.backends.base import StageHooks
 from stagestudio.backends.diffusers.families import PipelineFamily, family_of_class, text_to_image_classes
-from stagestudio.backends.hf.loading import ModelLoadError, Placement, choose_placement, missing_pipeline_files, resolve_folder
+from stagestudio.backends.hf.loading import (
+    ModelLoadError, Placement, choose_placement, missing_pipeline_files, release_memory, resolve_folder)
 
 
 @dataclass(frozen=True)
@@ -133,11 +133,4 @@ class PipelineRunner:
         if self._pipe is None:
             return
         self._pipe = None
-        gc.collect()
-        try:
-            import torch
-
-            if torch.cuda.is_available():
-                torch.cuda.empty_cache()
-        except ImportError:
-            pass
+        release_memory()

@@ -175,6 +175,20 @@ def choose_placement(precision: str, device: str | None, what: str, option_hint:
     return Placement(device=device, dtype=dtype, nf4=precision == "nf4")
 
 
+def release_memory() -> None:
+    """Give a dropped model's memory back: Python's garbage, then CUDA's cached blocks."""
+    import gc
+
+    gc.collect()
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+    except ImportError:
+        pass
+
+
 # --- sizes, for memory estimates ----------------------------------------------------------------
 @dataclass(frozen=True)
 class ParameterCount:

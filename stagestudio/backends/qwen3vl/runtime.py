@@ -14,7 +14,6 @@ opens its answer with reasoning, so its first token says nothing about yes or no
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 from dataclasses import dataclass
@@ -24,7 +23,8 @@ from typing import Any
 from PIL import Image
 
 from stagestudio.backends.base import StageHooks
-from stagestudio.backends.hf.loading import ModelLoadError, Placement, choose_placement, missing_vlm_files, resolve_folder
+from stagestudio.backends.hf.loading import (
+    ModelLoadError, Placement, choose_placement, missing_vlm_files, release_memory, resolve_folder)
 
 DEFAULT_MODEL = "Qwen/Qwen3-VL-8B-Instruct"
 # The checkpoint's model types whose prompts use <|vision_start|><|image_pad|><|vision_end|>.
@@ -182,11 +182,4 @@ class Qwen3VLRuntime:
         if self._loaded is None:
             return
         self._loaded = None
-        gc.collect()
-        try:
-            import torch
-
-            if torch.cuda.is_available():
-                torch.cuda.empty_cache()
-        except ImportError:
-            pass
+        release_memory()
