@@ -13,10 +13,10 @@ from stagestudio.backends.catalog import CHOICES, ROLES, spec_json
 from stagestudio.backends.compose import ComposedBackend, CompositionError, resolve_roles
 from stagestudio.backends.registry import create_backend
 from stagestudio.cli import main
-from tiny_models import one_thread, cached, save_flux2_klein, save_qwen3_vl
+from tiny_models import cached, save_flux2_klein, save_qwen3_vl
+from tiny_models import one_thread  # noqa: F401 - autouse: tiny models run on one thread
 
 PROMPT = "a bear hovering above a silver spoon"
-assert one_thread  # the fixture is autouse in this module
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +124,7 @@ def _vlm_args(folder) -> list[str]:
     return ["--inspector", "qwen3-vl", "--model-inspector", str(folder), "--precision-inspector", "fp32"]
 
 
+@pytest.mark.slow
 def test_cli_flux2_klein_with_qwen3vl_end_to_end_and_rerun(klein, vlm_yes, tmp_path, capsys):
     out, db = tmp_path / "out", tmp_path / "s.db"
     args = ["run", PROMPT, "--sketcher", "flux2-klein", "--model-sketcher", str(klein), "--precision-sketcher", "fp32",

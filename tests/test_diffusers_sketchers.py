@@ -19,10 +19,10 @@ from stagestudio.backends.hf.loading import ModelLoadError
 from stagestudio.inspector.verdict import Verdict
 from stagestudio.scene.parser import parse_prompt
 from stagestudio.scene.plan import PlanStep
-from tiny_models import one_thread, cached, save_flux2_klein, save_flux_kontext, save_qwen_image, save_qwen_image_edit
+from tiny_models import cached, save_flux2_klein, save_flux_kontext, save_qwen_image, save_qwen_image_edit
+from tiny_models import one_thread  # noqa: F401 - autouse: tiny models run on one thread
 
 PROMPT = "a bear hovering above a silver spoon"
-assert one_thread  # the fixture is autouse in this module
 
 
 @pytest.fixture(scope="module")

@@ -23,10 +23,10 @@ from stagestudio.backends.sketchbook.detector import SketchbookDetector
 from stagestudio.inspector.checker import SceneGraphChecker
 from stagestudio.inspector.verdict import FactResult, Verdict
 from stagestudio.scene.parser import parse_prompt
-from tiny_models import CHATML, cached, one_thread, save_qwen3_vl
+from tiny_models import CHATML, cached, save_qwen3_vl
+from tiny_models import one_thread  # noqa: F401 - autouse: tiny models run on one thread
 
 PROMPT = "a bear hovering above a silver spoon"
-assert one_thread  # the fixture is autouse in this module
 
 
 @pytest.fixture(scope="module")
@@ -178,5 +178,14 @@ def test_a_wrong_checkpoint_folder_names_what_is_missing(random_vlm, tmp_path):
     shutil.copytree(random_vlm.folder, tmp_path / "other")
     config = (tmp_path / "other" / "config.json")
     config.write_text(config.read_text().replace('"model_type": "qwen3_vl"', '"model_type": "llava"', 1))
-    with pytest.raises(ModelLoadError, match="holds a llava model, not a Qwen-VL one"):
+    with pytest.raises(ModelLoadError, match="holds a llava model, not a Qwen3-VL one"):
         Qwen3VLRuntime(Qwen3VLSettings(str(tmp_path / "other"), "fp32"))
+
+
+def test_a_thinking_variant_is_refused(random_vlm, tmp_path):
+    thinking = tmp_path / "thinking"
+    shutil.copytree(random_vlm.folder, thinking)
+    (thinking / "chat_template.jinja").write_text(CHATML.replace("assistant\n", "assistant\n<think>\n"))
+    runtime = Qwen3VLRuntime(Qwen3VLSettings(str(thinking), "fp32"))
+    with pytest.raises(ModelLoadError, match="Thinking variant"):
+        runtime.yes_no(Image.new("RGB", (64, 64)), ["Is there a dog?"])

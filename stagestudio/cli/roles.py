@@ -51,15 +51,26 @@ def add_role_arguments(parser: argparse.ArgumentParser) -> None:
                             f"{' | '.join(PRESET_INSPECTOR_MODES)})")
     for role in ROLES:
         for name in role_option_names(role):
-            owners = [k for k, spec in CHOICES[role].items() if any(o.name == name for o in spec.options)]
-            option = next(o for o in CHOICES[role][owners[0]].options if o.name == name)
-            where = f"{role} {', '.join(owners)}"
-            if option.kind == "bool":
+            kind, text = _option_help(role, name)
+            if kind == "bool":
                 group.add_argument(_flag(name, role), dest=_dest(name, role), default=None,
-                                   action=argparse.BooleanOptionalAction, help=f"{where}: {option.help}")
+                                   action=argparse.BooleanOptionalAction, help=text)
             else:
-                group.add_argument(_flag(name, role), dest=_dest(name, role), default=None, metavar="VALUE",
-                                   help=f"{where}: {option.help}")
+                group.add_argument(_flag(name, role), dest=_dest(name, role), default=None, metavar="VALUE", help=text)
+
+
+def _option_help(role: str, name: str) -> tuple[str, str]:
+    """(option kind, help) of option `name` across the role's kinds; kinds whose help
+    differs are listed apart, e.g. BAGEL's precisions beside the diffusers ones."""
+    by_help: dict[str, list[str]] = {}
+    kind = "text"
+    for choice_kind, spec in CHOICES[role].items():
+        for option in spec.options:
+            if option.name == name:
+                by_help.setdefault(option.help, []).append(choice_kind)
+                kind = option.kind
+    text = "; ".join(f"{role} {', '.join(kinds)}: {help_text}" for help_text, kinds in by_help.items())
+    return kind, text.replace("%", "%%")  # argparse formats help with %
 
 
 def _given_options(args: argparse.Namespace, role: str) -> dict[str, Any]:

@@ -9,7 +9,8 @@ Two things are asked of it:
 * `generate(prompt, image)`: greedy text, for plans, scene graphs and corrections.
 
 Instruct checkpoints (Qwen/Qwen3-VL-2B/4B/8B-Instruct) are the ones meant: a Thinking variant
-opens its answer with reasoning, so its first token says nothing about yes or no.
+opens its answer with reasoning, so its first token says nothing about yes or no; it is refused
+when loaded.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from stagestudio.backends.hf.loading import (
     ModelLoadError, Placement, choose_placement, missing_vlm_files, release_memory, resolve_folder)
 
 DEFAULT_MODEL = "Qwen/Qwen3-VL-8B-Instruct"
-# The checkpoint's model types whose prompts use <|vision_start|><|image_pad|><|vision_end|>.
-QWEN_VL_TYPES = ("qwen3_vl", "qwen3_vl_moe", "qwen2_5_vl", "qwen2_vl")
+# The checkpoint model types this role runs (dense and mixture-of-experts Qwen3-VL).
+QWEN_VL_TYPES = ("qwen3_vl", "qwen3_vl_moe")
 # The first token of each way the model may start its answer.
 YES_WORDS = ("Yes", "yes", "YES")
 NO_WORDS = ("No", "no", "NO")
@@ -81,7 +82,7 @@ class Qwen3VLRuntime:
             raise ModelLoadError(f"{settings.model} is not a complete Qwen3-VL checkpoint; missing: {'; '.join(missing)}")
         model_type = _model_type(self.folder)
         if model_type not in QWEN_VL_TYPES:
-            raise ModelLoadError(f"{settings.model} holds a {model_type or 'unknown'} model, not a Qwen-VL one "
+            raise ModelLoadError(f"{settings.model} holds a {model_type or 'unknown'} model, not a Qwen3-VL one "
                                  f"(config.json model_type must be one of {', '.join(QWEN_VL_TYPES)})")
         self.placement: Placement = choose_placement(settings.precision, settings.device, "Qwen3-VL", option_hint)
         self._loaded: tuple[Any, Any, Any] | None = None  # (model, inputs, template)
@@ -113,8 +114,13 @@ class Qwen3VLRuntime:
             tokenizer.padding_side = "left"  # the last position of every row is the answer's start
             if tokenizer.pad_token is None:
                 tokenizer.pad_token = tokenizer.eos_token
-            self._loaded = (model, QwenVLInputs.from_folder(self.folder, tokenizer=tokenizer),
-                            chat_template(self.folder, tokenizer))
+            template = chat_template(self.folder, tokenizer)
+            probe = tokenizer.apply_chat_template([{"role": "user", "content": [{"type": "text", "text": "?"}]}],
+                                                  chat_template=template, tokenize=False, add_generation_prompt=True)
+            if "<think>" in probe[-20:]:
+                raise ModelLoadError(f"{self.settings.model} is a Thinking variant: its answers open with "
+                                     "reasoning, so p(yes) cannot be read from the first token; use an Instruct one")
+            self._loaded = (model, QwenVLInputs.from_folder(self.folder, tokenizer=tokenizer), template)
         return self._loaded
 
     def answer_token_ids(self) -> tuple[list[int], list[int]]:
