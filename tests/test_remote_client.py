@@ -5,6 +5,7 @@ are spread over endpoints and kept on one."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -292,3 +293,41 @@ def test_idle_sessions_stop_counting_as_load():
     pool.endpoint_for("fresh")  # expires the idle ones first
     assert sum(u.sessions for u in pool.usage()) == 3
     assert pool.endpoint_for("fresh-2") != pool.endpoint_for("fresh")
+
+
+# --- the test server's other routes ---------------------------------------------------------------
+def test_images_api_routes_answer_in_the_documented_shapes(server):
+    import base64
+    import io
+    import urllib.request
+
+    def post(path: str, data: bytes, content_type: str) -> tuple[int, dict]:
+        request = urllib.request.Request(server.url + path, data=data, headers={"Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    status, body = post("/v1/images/generations",
+                        json.dumps({"prompt": "a dragon", "size": "48x32", "seed": 42}).encode(), "application/json")
+    image = Image.open(io.BytesIO(base64.b64decode(body["data"][0]["b64_json"])))
+    assert status == 200 and image.size == (48, 32) and set(body["data"][0]) == {"b64_json", "url", "revised_prompt"}
+    status, body = post("/v1/images/generations", json.dumps({"prompt": "x", "size": "1024x"}).encode(),
+                        "application/json")
+    assert status == 400 and "Invalid size format" in body["error"]["message"]
+
+    boundary = "stagestudio-boundary"
+    png = io.BytesIO()
+    picture().save(png, format="PNG")
+    form = b"".join([
+        f'--{boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nmake it red\r\n'.encode(),
+        f'--{boundary}\r\nContent-Disposition: form-data; name="size"\r\n\r\n32x32\r\n'.encode(),
+        f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n'
+        f'Content-Type: image/png\r\n\r\n'.encode(), png.getvalue(), f"\r\n--{boundary}--\r\n".encode(),
+    ])
+    status, body = post("/v1/images/edits", form, f"multipart/form-data; boundary={boundary}")
+    assert status == 200 and body["size"] == "32x32" and body["output_format"] == "png"
+    assert server.app.model.asks[-1].modality == "img2img" and server.app.model.asks[-1].prompt == "make it red"
+    with urllib.request.urlopen(server.url + "/v1/models", timeout=10) as reply:
+        assert json.loads(reply.read())["data"][0]["id"] == "drawing"

@@ -248,3 +248,31 @@ def test_malformed_replies_fail_the_stage_clearly_and_keep_what_was_done(servers
     assert errors[0].stage == stage and message in errors[0].message and "\n" not in errors[0].message
     kept = record.completed_steps
     assert len(kept) == 1 and kept[0].canvas_sha256 and not record.missing_images
+
+
+
+def test_serve_omni_command_loads_the_model_and_serves_its_app(shared_dir, monkeypatch, capsys):
+    import uvicorn
+    from starlette.testclient import TestClient
+
+    from stagestudio.backends.remote.dialect import TextAsk, read_text_reply, text_payload
+
+    served = {}
+
+    def fake_run(app, host, port, **kwargs):  # what uvicorn would serve, asked in-process
+        served.update(host=host, port=port)
+        client = TestClient(app)
+        served["health"] = client.get("/health").status_code
+        reply = client.post("/v1/chat/completions", json=text_payload(TextAsk("hi", 1, 3)),
+                            headers={"Authorization": "Bearer k"})
+        served["text"] = read_text_reply(reply.content)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    model = str(shared_dir / "fixtures" / "bagel")
+    assert cli_main(["serve-omni", "--model", model, "--precision", "fp32", "--device", "cpu",
+                     "--host", "0.0.0.0", "--port", "8123"]) == 2
+    assert "pass --api-key" in capsys.readouterr().err
+    assert cli_main(["serve-omni", "--model", model, "--precision", "fp32", "--device", "cpu",
+                     "--host", "0.0.0.0", "--port", "8123", "--api-key", "k"]) == 0
+    assert served["host"] == "0.0.0.0" and served["port"] == 8123 and served["health"] == 200
+    assert isinstance(served["text"], str)
