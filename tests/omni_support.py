@@ -9,16 +9,13 @@ import asyncio
 import base64
 import io
 import json
-import socket
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import uvicorn
 from PIL import Image
 
 from stagestudio.omni_server.app import OmniApp
+from stagestudio.omni_server.threaded import ThreadedServer
 
 FIXTURE = "fixtures/bagel"
 TINY_SIDE = 32  # the tiny checkpoint's VAE transform keeps 32..128 px; 32 is the cheapest
@@ -107,40 +104,13 @@ class FaultyWire:
         await self.app(scope, receive, capture)
 
 
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # runs in a thread: leave signals alone
-        pass
-
-    async def startup(self, sockets=None) -> None:
-        self.loop = asyncio.get_running_loop()
-        await super().startup(sockets=sockets)
-
-
-class BackgroundServer:
+class BackgroundServer(ThreadedServer):
     """An OmniApp on 127.0.0.1:<free port> in a thread, with faults on its wire."""
 
     def __init__(self, model, name: str = "tiny-bagel", api_key: str | None = None) -> None:
         self.app = OmniApp(model, name, api_key=api_key)
         self.faults = Faults()
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
-        self.port = self._socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(FaultyWire(self.app, self.faults), log_level="error", lifespan="off",
-                                timeout_graceful_shutdown=1)
-        self._server = _Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
-                                        name=f"omni-{self.port}", daemon=True)
-
-    def start(self) -> "BackgroundServer":
-        self._thread.start()
-        deadline = time.monotonic() + 20
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        return self
+        super().__init__(FaultyWire(self.app, self.faults))
 
     @property
     def stats(self):
@@ -148,7 +118,7 @@ class BackgroundServer:
 
     def kill(self) -> None:
         """As a crash: stop listening and reset every open connection, then stop."""
-        server = self._server
+        server = self.server
 
         def crash() -> None:
             for listener in server.servers:
@@ -159,19 +129,9 @@ class BackgroundServer:
                     transport.abort()
 
         server.loop.call_soon_threadsafe(crash)
-        server.force_exit = True
-        server.should_exit = True
-        self._thread.join(timeout=10)
+        super().stop(force=True)
         self.app.close()
 
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+    def stop(self, force: bool = False) -> None:
+        super().stop(force)
         self.app.close()
-
-    def __enter__(self) -> "BackgroundServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
