@@ -10,9 +10,15 @@ import time
 
 import pytest
 
+from PIL import Image
+
 from omni_support import BackgroundServer, tiny_model
+from stagestudio.backends.base import BackendUnavailable, SingleModelBackend
 from stagestudio.cli import main as cli_main
 from stagestudio.eval import harness
+from stagestudio.inspector.verdict import Verdict
+from stagestudio.scene.graph import SceneGraph, SceneObject
+from stagestudio.scene.plan import PlanStep
 
 LIMIT = 20
 KILL_AFTER = 6  # images made before one endpoint dies
@@ -83,3 +89,78 @@ def test_concurrency_needs_a_backend_that_serves_several(tmp_path, capsys, share
                      "--out", str(tmp_path / "g")])
     assert code == 2
     assert "runs one session at a time" in capsys.readouterr().err
+
+
+class SlowBoxes(SingleModelBackend):
+    """A concurrent scripted backend: each sketch takes a while (and stops when cancelled);
+    `lost` lists seeds whose first sketch finds the server gone."""
+
+    name = "slow-boxes"
+    concurrent_sessions = True
+
+    def __init__(self, lost=()) -> None:
+        super().__init__()
+        self.lost = set(lost)
+        self.cancelled = 0
+        self.lock = threading.Lock()
+
+    def extract_graph(self, prompt):
+        return SceneGraph(objects=[SceneObject(id="o1", name="dog")])
+
+    def plan(self, request):
+        return None if request.done else PlanStep(index=0, instruction="draw", description="d", object_ids=["o1"])
+
+    def sketch(self, request, hooks=None):
+        with self.lock:
+            if request.seed in self.lost:
+                self.lost.discard(request.seed)
+                raise BackendUnavailable("http://gpu-2:8000 is unavailable after 4 tries (connection refused)")
+        for _ in range(20):
+            if hooks is not None and hooks.cancel is not None and hooks.cancel.cancelled:
+                with self.lock:
+                    self.cancelled += 1
+                hooks.cancel.raise_if_cancelled()
+            time.sleep(0.01)
+        return Image.new("RGB", (16, 16), (request.seed % 256, 0, 0))
+
+    def refine(self, request, hooks=None):
+        return request.image
+
+    def inspect(self, request, hooks=None):
+        return Verdict(passed=True, facts=[])
+
+
+def _prompts(n: int):
+    return [(i, {"tag": "single_object", "include": [{"class": "dog", "count": 1}], "prompt": "a photo of a dog"})
+            for i in range(n)]
+
+
+def test_sessions_lost_with_their_server_are_made_again(tmp_path):
+    from stagestudio.loop.seeds import stage_seed
+
+    lost = {stage_seed(seed, 0, 0, "sketch") for seed in (1, 5, 6)}  # images 1, 5 and 6
+    generator = harness.LoopGenerator(SlowBoxes(lost=lost), "oneshot")
+    report = harness.generate_geneval(generator, _prompts(8), tmp_path, images_per_prompt=1, concurrency=3)
+    assert report.made == 8 and report.retried == 3 and not report.failed
+    assert report.images_per_minute is not None and report.images_per_minute > 0
+
+
+def test_an_error_mid_run_cancels_the_sessions_still_running(tmp_path):
+    backend = SlowBoxes()
+    generator = harness.LoopGenerator(backend, "oneshot")
+
+    def progress(done, total, label):
+        if done == 2:
+            raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        harness.generate_geneval(generator, _prompts(16), tmp_path, images_per_prompt=1, concurrency=4,
+                                 progress=progress)
+    assert time.monotonic() - started < 3
+    made = sorted(tmp_path.glob("*/samples/0000.png"))
+    assert 2 <= len(made) < 16 and backend.cancelled >= 1
+    assert all(json.loads(p.with_suffix(".json").read_text())["status"] == "completed" for p in made)
+    # The next run makes exactly what is missing.
+    report = harness.generate_geneval(generator, _prompts(16), tmp_path, images_per_prompt=1, concurrency=4)
+    assert report.skipped == len(made) and report.made == 16 - len(made) and not report.failed

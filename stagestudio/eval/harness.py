@@ -41,7 +41,7 @@ from typing import Any, Literal
 
 from PIL import Image, ImageOps
 
-from stagestudio.backends.base import Backend, Planner, PlanRequest
+from stagestudio.backends.base import Backend, CancelToken, Planner, PlanRequest
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
 
@@ -128,7 +128,7 @@ class LoopGenerator:
     def settings(self) -> dict[str, Any]:
         return self.engine.backend.settings()
 
-    def generate(self, prompt: str, seed: int) -> Generation:
+    def generate(self, prompt: str, seed: int, cancel: CancelToken | None = None) -> Generation:
         started = time.perf_counter()
         try:
             graph = self.engine.prepare(prompt)
@@ -139,7 +139,7 @@ class LoopGenerator:
         canvas: Image.Image | None = None
         result = Generation(None, "failed")
         config = self._run_config(seed=seed, **self._limits)
-        for event in self.engine.run(prompt, graph=graph, config=config):
+        for event in self.engine.run(prompt, graph=graph, config=config, cancel=cancel):
             kind = event.type
             if kind == "sketch_ready" and event.image is not None:
                 images[(event.step_index, event.attempt)] = event.image
@@ -257,17 +257,24 @@ def _check_concurrency(generator: LoopGenerator, concurrency: int) -> None:
 
 def _make_images(generator: LoopGenerator, jobs: Sequence[_ImageJob], report: GenerationReport, *,
                  concurrency: int, interrupted_retries: int, on_done: Callable[[str], None]) -> None:
-    """Make every job's image (N at a time), writing each PNG and its record as it finishes."""
+    """Make every job's image (N at a time), writing each PNG and its record as it finishes.
+    An exception here (Ctrl-C, a full disk) cancels the sessions still running, so the run
+    stops at once; what is not written is made by the next run."""
     lock = threading.Lock()
+    stop = CancelToken()
 
     def make(job: _ImageJob) -> None:
-        made = generator.generate(job.prompt, job.seed)
+        if stop.cancelled:
+            return
+        made = generator.generate(job.prompt, job.seed, cancel=stop)
         for _ in range(interrupted_retries):
             if made.status != "interrupted":
                 break
             with lock:
                 report.retried += 1
-            made = generator.generate(job.prompt, job.seed)
+            made = generator.generate(job.prompt, job.seed, cancel=stop)
+        if made.status == "cancelled":
+            return
         record = {"prompt": job.prompt, "seed": job.seed, "mode": generator.mode, **made.record()}
         job.png.with_suffix(".json").write_text(json.dumps(record, indent=2))
         if made.image is not None:
@@ -280,15 +287,21 @@ def _make_images(generator: LoopGenerator, jobs: Sequence[_ImageJob], report: Ge
             on_done(job.label)
 
     started = time.perf_counter()
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="stagestudio-eval") \
+        if concurrency > 1 else None
     try:
-        if concurrency == 1:
+        if pool is None:
             for job in jobs:
                 make(job)
         else:
-            with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="stagestudio-eval") as pool:
-                for future in [pool.submit(make, job) for job in jobs]:
-                    future.result()  # a harness bug surfaces here; a session's failure is in its record
+            for future in [pool.submit(make, job) for job in jobs]:
+                future.result()  # a harness bug surfaces here; a session's failure is in its record
+    except BaseException:
+        stop.cancel()
+        raise
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         report.elapsed_s += time.perf_counter() - started
 
 
