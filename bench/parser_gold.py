@@ -21,7 +21,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     reports = {name: evaluate_gold(load_gold(path)) for name, path in SETS.items()}
     seconds = time.perf_counter() - start
     commit = _commit()
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     targets = _targets(reports)
 
     sections = [(f"{name} (`{SETS[name].relative_to(REPO)}`, {len(r.examples)} prompts)", r) for name, r in reports.items()]

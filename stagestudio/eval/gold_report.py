@@ -35,7 +35,7 @@ LEGEND = (
 )
 
 
-def _cell(value: float | int | None, kind: str) -> str:
+def _cell(value: float | None, kind: str) -> str:
     if value is None:
         return "-"
     if kind == "rate":
