@@ -40,10 +40,15 @@ class NodeCard:
         return [shifted(s, dx, dy) for s in self.shapes]
 
 
+# Colour words prompts use that are not CSS colour names.
+_COLOUR_ALIASES = {"golden": "gold", "blond": "#e6cf8b", "blonde": "#e6cf8b", "ginger": "#c9693c"}
+
+
 def swatch_colour(word: str) -> str:
     """A CSS hex colour for a colour word ('light blue' -> '#add8e6'), or a neutral grey."""
     from matplotlib.colors import is_color_like, to_hex
 
+    word = _COLOUR_ALIASES.get(word, word)
     for candidate in (word, word.replace(" ", ""), word.replace(" ", "-")):
         if candidate and is_color_like(candidate) and not candidate.replace(".", "").isdigit():
             return to_hex(candidate)
