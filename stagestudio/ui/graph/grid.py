@@ -145,6 +145,8 @@ def _opened(cells: dict[str, Cell], axis: int, k: int) -> dict[str, Cell]:
 
 
 def _place(node: str, rules: list[_Rule], cells: dict[str, Cell]) -> dict[str, Cell]:
+    """`cells` plus `node` on its best cell, after opening a column or row when that lets it
+    keep more side rules (earlier objects may shift, keeping their own rules)."""
     if not cells:
         return {node: (0, 0)}
     key, cell = _best_cell(rules, cells)
@@ -205,10 +207,10 @@ def group_cells(graph: SceneGraph) -> list[dict[str, Cell]]:
     return out
 
 
-def broken_rules(graph: SceneGraph, cells: dict[str, Cell]) -> list[Relation]:
+def broken_rules(relations: list[Relation], cells: dict[str, Cell]) -> list[Relation]:
     """The relations whose side rule the cells break (a contradictory graph has some)."""
     out = []
-    for r in graph.relations:
+    for r in relations:
         known = r.subject in cells and r.object in cells and r.subject != r.object
         if known and _score(cells[r.subject], [_rule_for(r, r.subject)], cells)[0]:
             out.append(r)

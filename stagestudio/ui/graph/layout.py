@@ -20,7 +20,7 @@ from stagestudio.ui.graph.fonts import ellipsize, text_width
 from stagestudio.ui.graph.grid import Cell, broken_rules, group_cells
 from stagestudio.ui.graph.legend import HEIGHT as LEGEND_HEIGHT
 from stagestudio.ui.graph.legend import legend_width
-from stagestudio.ui.graph.shapes import Box, Point
+from stagestudio.ui.graph.shapes import Box
 
 MARGIN = 12.0
 LABEL_HEIGHT = 17.0
@@ -47,10 +47,6 @@ class EdgeLayout:
     curve: QuadCurve
     label: Box
     label_text: str
-
-    @property
-    def label_center(self) -> Point:
-        return self.label.center
 
 
 @dataclass(frozen=True)
@@ -241,7 +237,7 @@ def graph_layout(graph: SceneGraph | None) -> GraphLayout:
             loose.extend(cells)
             continue
         members = [r for r in relations if r.subject in cells]
-        contradicted += broken_rules(SceneGraph(objects=graph.objects, relations=members), cells)
+        contradicted += broken_rules(members, cells)
         related.append(_related_group(cells, members, cards))
     row_width = max([ROW_WIDTH] + [g.bounds.width for g in related])
     groups = related + ([_loose_grid(loose, cards, row_width)] if loose else [])
