@@ -1,7 +1,7 @@
 """Text measurement and wrapping with the DejaVu Sans faces matplotlib ships.
 
 The layout sizes every box from these metrics; the PNG renders with the same faces, and the SVG
-names DejaVu Sans first (Verdana, its metric twin, next) so browser text fits the boxes too.
+names DejaVu Sans first, falling back to the usual sans-serif faces, which run narrower.
 """
 
 from __future__ import annotations

@@ -9,7 +9,9 @@ from stagestudio.ui.graph import theme
 from stagestudio.ui.graph.curves import arrow_parts
 from stagestudio.ui.graph.shapes import Circle, Curve, Rect, Shape, Text
 
-FONT_FAMILY = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif"
+# The layout measured DejaVu Sans; without it, common sans-serif faces (Arial, Helvetica, Roboto)
+# run narrower, so text still fits its boxes.
+FONT_FAMILY = "'DejaVu Sans', 'Bitstream Vera Sans', sans-serif"
 # A narrow screen shrinks the picture at most this far (text stays legible); past it, the
 # container scrolls sideways.
 MIN_SHRINK = 0.6
