@@ -28,6 +28,7 @@ from stagestudio.ui.graph import (
     tables_to_graph,
 )
 from stagestudio.ui.graph.card import MAX_TEXT_WIDTH, PAD_X, node_card
+from stagestudio.ui.graph.curves import hits, samples
 from stagestudio.ui.graph.fonts import text_width
 from stagestudio.ui.graph.shapes import Text
 from stagestudio.ui.graph_view import (  # the studio's import path
@@ -76,6 +77,8 @@ def assert_no_overlap(layout: GraphLayout) -> None:
         assert not a.overlaps(b), f"{name_a} {a} overlaps {name_b} {b}"
     for name, box in all_boxes(layout):
         assert 0 <= box.x0 and box.x1 <= layout.width and 0 <= box.y0 and box.y1 <= layout.height, name
+    for edge in layout.edges:  # arrows, bent ones too, stay on the canvas
+        assert all(0 <= x <= layout.width and 0 <= y <= layout.height for x, y in samples(edge.curve)), edge
 
 
 # --- layout ---------------------------------------------------------------------------------
@@ -159,8 +162,6 @@ def test_arrows_run_from_subject_to_object_and_avoid_other_nodes():
     for edge in layout.edges:
         start, _, end = edge.curve
         assert layout.boxes[edge.subject].contains(start, margin=5) and layout.boxes[edge.object].contains(end, margin=5)
-    from stagestudio.ui.graph.curves import hits
-
     around = next(e for e in layout.edges if e.predicate == "near")
     assert hits(around.curve, [layout.boxes["o2"]]) == 0
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from stagestudio.scene.graph import Relation, SceneGraph
 from stagestudio.ui.graph import theme
 from stagestudio.ui.graph.card import NodeCard, node_card
-from stagestudio.ui.graph.curves import QuadCurve, bent, clipped, hits, point_at
+from stagestudio.ui.graph.curves import QuadCurve, bent, clipped, hits, point_at, samples
 from stagestudio.ui.graph.fonts import ellipsize, text_width
 from stagestudio.ui.graph.grid import Cell, broken_rules, group_cells
 from stagestudio.ui.graph.legend import HEIGHT as LEGEND_HEIGHT
@@ -158,6 +158,12 @@ def _place_label(curve: QuadCurve, width: float, obstacles: list[Box]) -> Box:
         radius += 6.0
 
 
+def _curve_bounds(curve: QuadCurve) -> Box:
+    points = samples(curve, 16)
+    return Box(min(p[0] for p in points), min(p[1] for p in points),
+               max(p[0] for p in points), max(p[1] for p in points))
+
+
 @dataclass(frozen=True)
 class _Group:
     boxes: dict[str, Box]
@@ -165,7 +171,9 @@ class _Group:
 
     @property
     def bounds(self) -> Box:
-        return Box.union(list(self.boxes.values()) + [e.label for e in self.edges])
+        """Nodes, labels and arrows (a bent arrow can bulge past both)."""
+        arrows = [_curve_bounds(e.curve) for e in self.edges]
+        return Box.union(list(self.boxes.values()) + [e.label for e in self.edges] + arrows)
 
     def moved(self, dx: float, dy: float) -> _Group:
         return _Group(
