@@ -1,0 +1,225 @@
+"""Relate: a sentence's resolved items -> relations between objects."""
+
+from __future__ import annotations
+
+from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing.items import Adjectives, Break, Item, NounPhrase, Possessive, Prep, Rel
+from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
+from stagestudio.scene.parsing.state import Ref, State, resolve_phrase
+from stagestudio.scene.parsing.words import hyphen_colour
+
+
+def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
+    """Whether a noun outside the classes right after `phrase` is the relation's object.
+
+    It is after a positional predicate (left of, right of, above, below, next to, near, in
+    front of, behind): "a cat next to a lamp", "a tree next to a house", "a dog in front of a
+    house". It is not after contact or containment ("on the grass", "in a park": the setting),
+    nor after a sheltering phrase (under, beneath, at the foot of) when it is a landscape
+    thing: "a dog resting under a tree", "a boat under the stars" describe where the subject
+    is, while "a bird above a tree" or "a cat under a lamp" relate two things to draw. Setting
+    words (sky, grass, park) are dropped later whatever the phrase ("under a blue sky")."""
+    if phrase.needs_class_object or phrase.predicate not in POSITIONAL:
+        return False
+    return not (phrase.sheltering and np_.head in lx.LANDSCAPE_OBJECTS)
+
+
+def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:
+    # Pass 2: resolve noun phrases. A class noun is always an object. A noun outside the
+    # classes ("castle", "lamp", "tree") is an object only where it is what the clause is
+    # about: its first object ("a castle on a hill", "a photo of a castle"), or the object of
+    # a positional relation ("a cat next to a lamp", see _anchors_relation). Elsewhere it is a
+    # detail or the setting ("a dog with a red collar", "in a park", "adds a splash of colour").
+    resolved: list[Item | Ref] = []
+    last_kept: str | None = None
+    kept_in_clause = False
+    for k, item in enumerate(items):
+        if isinstance(item, Break):
+            kept_in_clause = False
+        if isinstance(item, NounPhrase):
+            prev = items[k - 1] if k > 0 else None
+            nxt = items[k + 1] if k + 1 < len(items) else None
+            detail = False
+            if isinstance(prev, Possessive):
+                detail = True
+            elif isinstance(prev, Prep) and last_kept is not None:
+                detail = True
+            elif isinstance(prev, Rel):
+                detail = not _anchors_relation(prev.phrase, item)
+            elif kept_in_clause:
+                detail = True
+            possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
+            if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
+                    and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
+                # "a cow with blue fur", "a car whose paint is red": the part's colour is the object's
+                owner = state.get(last_kept)
+                owner.modifiers.extend(w for w in item.modifiers if w not in owner.modifiers
+                                       and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
+            ref = resolve_phrase(item, state, counter, detail=detail, reference_only=possessor)
+            ref.attached = isinstance(prev, Prep) and last_kept is not None
+            if ref.object_id is not None:
+                last_kept = ref.object_id
+                kept_in_clause = True
+            resolved.append(ref)
+        else:
+            resolved.append(item)
+
+    def kept(x: object) -> bool:
+        return isinstance(x, Ref) and x.object_id is not None
+
+    # Pass 3: relations.
+    clause_start = 0
+    for k, item in enumerate(resolved):
+        if isinstance(item, Break):
+            clause_start = k + 1
+            continue
+        if isinstance(item, Adjectives):
+            prev = resolved[k - 1] if k > 0 else None
+            if not item.colour_phrase and (
+                    isinstance(prev, Prep) or (isinstance(prev, Rel) and not prev.phrase.needs_class_object)):
+                continue  # "with mustard", "of gold": a detail, not the object's colour
+            before = [r for r in resolved[:k] if kept(r)]
+            after = [r for r in resolved[k + 1:] if kept(r)]
+            target = before[-1] if before else (after[0] if after else None)
+            if target is not None:
+                obj = state.get(target.object_id)  # type: ignore[union-attr]
+                obj.modifiers.extend(w for w in item.words if w not in obj.modifiers)
+            continue
+        if not isinstance(item, Rel):
+            continue
+        phrase = item.phrase
+        state.seen_predicates.append(phrase.predicate)
+        in_clause = [r for r in resolved[clause_start:k] if kept(r)]
+        in_sentence_before = [r for r in resolved[:k] if kept(r)]
+        following = [(m, r) for m, r in enumerate(resolved) if m > k and kept(r)]
+
+        if phrase.kind == "owner_before":
+            # "... the bench's left": owner is the phrase right before; subject the one before it
+            owner = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) else None
+            if owner is None:
+                continue
+            earlier = [r for r in resolved[clause_start:k - 1] if kept(r)]
+            subject = earlier[-1] if earlier else (following[0][1] if following else None)
+            if subject is not None:
+                state.relate(subject.object_id, phrase.predicate, owner.object_id)  # type: ignore[union-attr]
+            continue
+
+        if phrase.kind == "owner_pronoun":
+            if in_clause:
+                subject_id = in_clause[-1].object_id  # type: ignore[union-attr]
+            elif following:
+                subject_id = following[0][1].object_id  # type: ignore[union-attr]
+            else:
+                continue
+            owner_id = _antecedent(resolved, k, state, exclude={subject_id})
+            state.relate(subject_id, phrase.predicate, owner_id)
+            continue
+
+        if phrase.kind == "sequence":
+            listed = [r for _, r in following] or in_sentence_before
+            for first, second in zip(listed, listed[1:]):
+                state.relate(first.object_id, phrase.predicate, second.object_id)  # type: ignore[union-attr]
+            continue
+
+        if phrase.kind in ("absolute", "dangling"):
+            if in_clause:
+                placed = in_clause[-1].object_id  # type: ignore[union-attr]
+            else:
+                right_after = resolved[k + 1] if k + 1 < len(resolved) else None
+                before = resolved[k - 1] if k > 0 else None
+                new_clause = not isinstance(before, Break) or before.word not in (",", "(")
+                if kept(right_after):
+                    # "on the right is a dog", "on the left there is a cat"
+                    placed = right_after.object_id  # type: ignore[union-attr]
+                elif in_sentence_before and not new_clause:
+                    # "A dog, on the left, and ...", "a dog (on the left)": an aside about the one before
+                    placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
+                elif following:
+                    # "On the left, a cat", "..., and on the right, a dog"
+                    placed = following[0][1].object_id  # type: ignore[union-attr]
+                elif in_sentence_before:
+                    placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
+                else:
+                    continue
+            state.placements.append((placed, phrase.predicate))  # type: ignore[arg-type]
+            continue
+
+        # an ordinary relation: its object is the noun phrase right after it
+        nxt = resolved[k + 1] if k + 1 < len(resolved) else None
+        if not isinstance(nxt, Ref):
+            # "a kite with a dog below": the object is implicit; treat it as a placement
+            if phrase.predicate in ("left of", "right of", "above", "below") and in_clause:
+                state.placements.append((in_clause[-1].object_id, phrase.predicate))  # type: ignore[arg-type]
+            continue
+        if nxt.object_id is None:
+            continue  # "in a park": the object was dropped, so is the relation
+        # a pronoun object ("below it") is resolved after the subject is known
+        obj_id = nxt.object_id if nxt.pronoun is None else None
+        subject_ref: Ref | None = None
+        candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
+        # "a table with a suitcase resting on it": with a pronoun object the latest object is
+        # the subject even when it hangs off another by "with"
+        main = [r for r in candidates if not r.attached or nxt.pronoun is not None]  # type: ignore[union-attr]
+        if main or candidates:
+            subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
+        else:
+            # inverted order: "Below the tv, a clock hangs"
+            after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id]  # type: ignore[union-attr]
+            if after_obj:
+                subject_ref = after_obj[0]  # type: ignore[assignment]
+            else:
+                earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
+                if earlier:
+                    subject_ref = earlier[-1]  # type: ignore[assignment]
+        if subject_ref is None:
+            continue
+        subject_id = subject_ref.object_id
+        if nxt.pronoun is not None:
+            obj_id = _antecedent(resolved, k + 1, state, exclude={subject_id}, plural=nxt.pronoun == "they")  # type: ignore[arg-type]
+        state.relate(subject_id, phrase.predicate, obj_id)
+
+
+def _antecedent(resolved: list, position: int, state: State, *, exclude: set[str],
+                plural: bool | None = None) -> str | None:
+    """What "it"/"its" at `position` refers to: the latest object mentioned before it."""
+    for item in reversed(resolved[:position]):
+        if isinstance(item, Ref) and item.object_id is not None and item.object_id not in exclude \
+                and item.pronoun is None:
+            return item.object_id
+    return state.latest(exclude=exclude, plural=plural)
+
+
+def pair_placements(state: State) -> None:
+    """Turn absolute placements into relations: "a cat on the left and a dog on the right"
+    -> cat left of dog (the first mentioned is the subject)."""
+    order = {o.id: n for n, o in enumerate(state.objects)}
+    for first, second in (("left of", "right of"), ("above", "below")):
+        ones = [oid for oid, p in state.placements if p == first]
+        others = [oid for oid, p in state.placements if p == second]
+        ones = list(dict.fromkeys(ones))
+        others = list(dict.fromkeys(o for o in others if o not in ones))
+        if ones and others:
+            for a in ones:
+                for b in others:
+                    if order[a] <= order[b]:
+                        state.relate(a, first, b)
+                    else:
+                        state.relate(b, second, a)
+            continue
+        placed = ones or others
+        predicate = first if ones else second
+        if len(placed) == 1 and len(state.objects) == 2:
+            a = placed[0]
+            b = next(o.id for o in state.objects if o.id != a)
+            if not any({s, o} == {a, b} for s, _, o in state.relations):
+                state.relate(a, predicate, b)
+
+
+def drop_vague_duplicates(state: State) -> None:
+    """"A dog next to a bear, on the bear's right": the left/right/above/below relation says
+    more than next to / near, so the vaguer one goes."""
+    directional = {frozenset((s, o)) for s, p, o in state.relations if p in DIRECTIONAL}
+    state.relations = [
+        (s, p, o) for s, p, o in state.relations
+        if not (p in ("next to", "near") and frozenset((s, o)) in directional)
+    ]
