@@ -10,7 +10,8 @@ _NOT_ADJECTIVES = {"single", "lone", "solitary", "one", "same", "other", "own", 
                    "whole", "entire", "visible", "various", "different", "certain", "just", "only"}
 
 
-def attributes(modifiers: list[str]) -> ObjectAttributes:
+def attributes(modifiers: list[str], *, parts: list[str] | None = None,
+               measurements: list[str] | None = None) -> ObjectAttributes:
     color = material = size = None
     adjectives: list[str] = []
     for word in modifiers:
@@ -27,4 +28,5 @@ def attributes(modifiers: list[str]) -> ObjectAttributes:
             continue
         elif word not in adjectives and (word not in lx.COLOR_WORDS or lx.COLOR_WORDS[word] != color):
             adjectives.append(word)  # a second colour ("black and white") is kept as a word
-    return ObjectAttributes(color=color, material=material, size=size, adjectives=adjectives)
+    return ObjectAttributes(color=color, material=material, size=size, adjectives=adjectives,
+                            parts=list(parts or []), measurements=list(measurements or []))

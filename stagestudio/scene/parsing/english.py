@@ -78,7 +78,7 @@ def noun_kind(lemma: str) -> NounKind:
     first = senses[0]
     if "u" in first.flags:
         return NounKind.UNIT
-    if "l" in first.flags and not first.is_thing:
+    if "l" in first.flags:
         return NounKind.PLACE
     if first.is_thing:
         return NounKind.THING

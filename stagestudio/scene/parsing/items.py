@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.relations import RelPhrase
 
 
@@ -15,8 +16,22 @@ class NounPhrase:
     count: int | None  # explicit number, if any
     determiner: str  # "indefinite", "definite", "another", "none"
     modifiers: list[str]
-    pronoun: str | None = None  # "it" / "they" when the phrase is a pronoun
+    pronoun: str | None = None  # "it" / "they" / "person" (he, him, she) when the phrase is a pronoun
     vague_count: int | None = None
+    # what the lexicon says the head is (class names are always things)
+    kind: NounKind = NounKind.THING
+    # owned through "its", "his", "their": a part or belonging of an object named before
+    possessive: bool = False
+    # the head as written ("mice"), for senses decided by context
+    surface: str = ""
+    # sizes said inside the phrase: "a 10 foot statue"
+    measurements: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """The phrase as a short description: "four sturdy legs", "pink nose"."""
+        number = str(self.count) if self.count and self.count > 1 else ""
+        words = [number, *self.modifiers, self.surface or self.head]
+        return " ".join(w for w in words if w)
 
 
 @dataclass
@@ -53,4 +68,19 @@ class Adjectives:
     colour_phrase: bool = False
 
 
-Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives
+@dataclass
+class Measure:
+    """A measurement, quantity or duration: "150 centimeters in length", "two hours". It
+    describes an object; it is never a count."""
+
+    text: str
+
+
+@dataclass
+class Action:
+    """A verb that relates its subject to the noun phrase after it: "riding", "looking at"."""
+
+    predicate: str
+
+
+Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives | Measure | Action

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing import english
 
 _MAX_NOUN_TOKENS = 5
 
@@ -113,6 +114,9 @@ def singular_form(word: str) -> tuple[str, bool]:
         return word, False
     if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous")):
         return word, False
+    lemma = english.noun_lemma(word)
+    if lemma != word and english.parts_of_speech(word) and lemma[:2] == word[:2]:
+        return lemma, True  # the dictionary knows the plural ("tomatoes", "shelves", "cacti")
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y", True
     if word.endswith(("ches", "shes", "xes", "zzes", "sses")) or word in _ES_PLURALS_OF_O:

@@ -6,10 +6,14 @@ from stagestudio.scene.graph import Relation, SceneGraph, SceneObject
 from stagestudio.scene.parsing.attributes import attributes
 from stagestudio.scene.parsing.errors import PromptError
 from stagestudio.scene.parsing.items import Item
-from stagestudio.scene.parsing.relate import drop_vague_duplicates, pair_placements, process_sentence
+from stagestudio.scene.parsing.relate import (
+    drop_vague_duplicates,
+    pair_placements,
+    process_sentence,
+)
 from stagestudio.scene.parsing.scan import scan
 from stagestudio.scene.parsing.state import State
-from stagestudio.scene.parsing.tokens import tokenise
+from stagestudio.scene.parsing.tokens import strip_markup, tokenise
 
 MAX_PROMPT_CHARS = 2000
 
@@ -50,6 +54,8 @@ def parse_prompt(prompt: str) -> SceneGraph:
         raise PromptError(
             f"prompt is {len(prompt)} characters; the limit is {MAX_PROMPT_CHARS}. Shorten the description."
         )
+    if not any(ch.isalpha() for ch in strip_markup(prompt)):
+        raise PromptError("prompt has no words outside markup or symbols; describe what to draw, e.g. 'a red car'")
     sentences = [scan(tokens) for tokens in tokenise(prompt)]
     state = _read(sentences, keep_all_nouns=False)
     if not state.objects:
@@ -60,8 +66,9 @@ def parse_prompt(prompt: str) -> SceneGraph:
             raise PromptError(_nothing_found_message(prompt, state))
         state = fallback
     objects = [
-        SceneObject(id=o.id, name=o.name, count=o.count, attributes=attributes(o.modifiers))
+        SceneObject(id=o.id, name=o.name, count=o.count,
+                    attributes=attributes(o.modifiers, parts=o.parts, measurements=o.measurements))
         for o in state.objects
     ]
     relations = [Relation(subject=s, predicate=p, object=o) for s, p, o in state.relations]
-    return SceneGraph(objects=objects, relations=relations).validate_graph()
+    return SceneGraph(objects=objects, relations=relations, notes=state.notes).validate_graph()

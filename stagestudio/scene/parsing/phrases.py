@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from stagestudio.scene import lexicon as lx
-from stagestudio.scene.parsing.items import Adjectives, NounPhrase
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.items import Adjectives, Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.relations import match_relation
 from stagestudio.scene.parsing.words import (
@@ -18,7 +20,69 @@ from stagestudio.scene.parsing.words import (
 )
 
 
-def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | None, int]:
+def measurement_at(tokens: list[str], j: int) -> int:
+    """End of a measurement starting at tokens[j] ("150 centimeters in length", "two hours",
+    "34 inches tall"), or j when none starts there."""
+    n = len(tokens)
+    if j + 1 >= n or not (is_number(tokens[j]) or tokens[j] in ("a", "an", "half")):
+        return j
+    unit = tokens[j + 1]
+    if unit in ("in", "a", "an") or not english.is_unit(english.noun_lemma(unit)):
+        return j
+    end = j + 2
+    if end < n and tokens[end] in lx.MEASURE_DIMENSIONS:
+        end += 1
+    elif end + 1 < n and tokens[end] in ("in", "of") and tokens[end + 1] in lx.MEASURE_NOUNS:
+        end += 2
+    return end
+
+
+_FUNCTION_WORDS = (lx.FILLER_WORDS | lx.CLAUSE_BREAKERS | lx.ATTACHING_PREPOSITIONS | lx.INDEFINITE_DETERMINERS
+                   | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS | lx.PRONOUNS_SINGULAR | lx.PRONOUNS_PLURAL
+                   | lx.PRONOUNS_PERSON | lx.HARD_BOUNDARIES)
+
+
+def is_bare_noun(word: str) -> bool:
+    """A word that opens a noun phrase with no determiner: a noun the lexicon grounds as a
+    thing and that does not read as a verb here ("armor", "tomatoes"; not "simmering")."""
+    if word in _FUNCTION_WORDS or word in lx.SETTING_NOUNS or not word.isalpha() or is_verb_form(word):
+        return False
+    return _grounded_head(word) in (NounKind.THING, NounKind.WEAK)
+
+
+def _noun_can_follow(tokens: list[str], j: int) -> bool:
+    """Whether tokens[j] can continue an open noun phrase as a noun."""
+    if j >= len(tokens):
+        return False
+    return noun_starts_at(tokens, j) or (tokens[j] not in _FUNCTION_WORDS and _grounded_head(tokens[j]) is not None)
+
+
+def _grounded_head(word: str) -> NounKind | None:
+    """What an open-class word is as the head of a noun phrase, or None when it cannot be one
+    (an adverb, an adjective, a verb form): the lexicon grounds every head outside the classes."""
+    if word in lx.SETTING_NOUNS:
+        return NounKind.PLACE
+    if not english.can_be_noun(word) or english.is_adverb_only(word):
+        return None
+    return english.noun_kind(english.noun_lemma(word))
+
+
+def _compound_name(first: str, head: str) -> str | None:
+    """The two-word noun "first head" when WordNet lists it as a different kind of thing from
+    the head alone ("lily pad": a plant, not a pad; "cutting board": a utensil, not a
+    committee); None when the head alone says it ("apple tree" is a tree, "top hat" a hat) or
+    `first` is an attribute ("oak tree", whose "oak" is the material)."""
+    if is_attribute_word(first) or first in _FUNCTION_WORDS:
+        return None
+    name = f"{first} {head}"
+    senses, head_senses = english.noun_senses(name), english.noun_senses(head)
+    if not senses or (head_senses and head_senses[0].lexfile == senses[0].lexfile
+                      and english.noun_kind(head) == english.noun_kind(name)):
+        return None
+    return name
+
+
+def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | Measure | None, int]:
     """Read one noun phrase starting at tokens[i]; (None, i) when none starts there."""
     n = len(tokens)
     j = i
@@ -27,10 +91,23 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     vague: int | None = None
     pair_of: int | None = None
     modifiers: list[str] = []
+    measurements: list[str] = []
+    possessive = False
     unknown_seen = False
     started = False  # a determiner, number or adjective opened the phrase
 
     tok = tokens[i]
+    measured = measurement_at(tokens, i)
+    if measured > i and not (measured < n and (noun_starts_at(tokens, measured)
+                                               or is_attribute_word(tokens[measured]))):
+        # "150 centimeters in length": a size, never a count of centimeters
+        return Measure(" ".join(tokens[i:measured])), measured
+    person_pronoun = tok in lx.PRONOUNS_PERSON or (
+        tok == "her" and (i + 1 >= n or not (noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1])
+                                             or english.can_be_noun(tokens[i + 1]))))
+    if person_pronoun:
+        return NounPhrase(head="", is_class=False, plural=False, count=None, determiner="definite",
+                          modifiers=[], pronoun="person"), i + 1
     if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL:
         pronoun = "it" if tok in lx.PRONOUNS_SINGULAR else "they"
         return NounPhrase(head="", is_class=False, plural=pronoun == "they", count=None,
@@ -69,6 +146,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 continue
             if tok in lx.DEFINITE_DETERMINERS and determiner == "none" and tok != "that":
                 determiner, started = "definite", True
+                possessive = tok in lx.POSSESSIVE_PRONOUNS
                 if tok == "both":
                     count = 2
                 j += 1
@@ -91,6 +169,13 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             if tok in ("lot", "lots") and j + 1 < n and tokens[j + 1] == "of":
                 started, vague = True, 5
                 j += 2
+                continue
+            measured = measurement_at(tokens, j)
+            if measured > j:
+                # "a 10 foot statue": the size belongs to the noun that follows
+                measurements.append(" ".join(tokens[j:measured]))
+                started = True
+                j = measured
                 continue
             number_word = is_number(tok) or (tok in lx.NUMBER_WORDS and (j + 1 >= n or tokens[j + 1] != "of"))
             if number_word and not (tok in ("single", "lone", "solitary") and count is not None):
@@ -149,25 +234,46 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 if pair_of is not None and surface == "glasses":
                     count = pair_of
             return NounPhrase(head=name, is_class=is_class, plural=plural, count=count,
-                               determiner=determiner, modifiers=modifiers, vague_count=vague), after
+                              determiner=determiner, modifiers=modifiers, vague_count=vague,
+                              possessive=possessive, surface=surface, measurements=measurements), after
         if is_attribute_word(tok):
             modifiers.append(tok)
             started = True
             j += 1
             continue
-        if (started and not unknown_seen and tok in lx.FILLER_WORDS and tok.endswith(("ing", "ed")) and j + 1 < n
-                and (noun_starts_at(tokens, j + 1) or is_attribute_word(tokens[j + 1]))):
-            modifiers.append(tok)  # "a sleeping cat", "a parked car": a participle used as adjective
+        if (not unknown_seen and tok.endswith(("ing", "ed")) and j + 1 < n
+                and (tok in lx.FILLER_WORDS or is_verb_form(tok))
+                and (started and (noun_starts_at(tokens, j + 1) or is_attribute_word(tokens[j + 1])
+                                  or is_bare_noun(tokens[j + 1]) and match_relation(tokens, j + 1) is None)
+                     or not started and is_bare_noun(tokens[j + 1]))):
+            modifiers.append(tok)  # "a sleeping cat", "a steaming cup": a participle used as adjective
+            started = True
             j += 1
+            continue
+        if started and english.is_adverb_only(tok) and j + 1 < n and (
+                is_attribute_word(tokens[j + 1]) or tokens[j + 1].endswith(("ed", "ing"))):
+            j += 1  # "a beautifully carved chair": the adverb describes the adjective
             continue
         if tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS:
             break
         if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS:
             break
-        if unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")):
+        if (started and j + 1 < n and tokens[j + 1] not in _FUNCTION_WORDS
+                and english.noun_senses(f"{tok} {english.noun_lemma(tokens[j + 1])}")):
+            modifiers.extend(tokens[j:j + 2])  # "a cozy living room", "a cutting board": one noun
+            unknown_seen = True
+            j += 2
+            continue
+        if unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")
+                                                   or tok.endswith("ing")):
             # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
             # after a singular noun is a noun itself ("the Eiffel Tower")
             break
+        if (started and _grounded_head(tok) is None and not tok.endswith(("ed", "ing"))
+                and not _noun_can_follow(tokens, j + 1)):
+            break  # "trees after a snowfall", "a glossy finish, subtly": no noun closes the phrase here
+        if not started and j == i and is_bare_noun(tok):
+            started = True  # "in shining armor", "slicing tomatoes": a noun needs no determiner
         if started and (determiner != "none" or count is not None or not is_verb_form(tok)):
             modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
             unknown_seen = True
@@ -180,19 +286,37 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     if unknown_seen:
         # a noun outside the lexicon ("a tall stone castle"): its head is the last word that
         # is not a known adjective, since adjectives come before their noun
-        head_index = max(k for k, w in enumerate(modifiers) if not is_attribute_word(w))
+        grounded = [k for k, w in enumerate(modifiers) if not is_attribute_word(w) and _grounded_head(w) is not None]
+        head_index = grounded[-1] if grounded else max(k for k, w in enumerate(modifiers) if not is_attribute_word(w))
         head_word = modifiers[head_index]
         mods = modifiers[:head_index] + modifiers[head_index + 1:]
         singular, was_plural = singular_form(head_word)
+        kind = _grounded_head(head_word) or NounKind.ABSTRACT
+        compound = _compound_name(mods[head_index - 1], singular) if head_index > 0 else None
+        if compound is not None:
+            # "lily pad", "log cabin", "top hat": WordNet names the pair as one thing
+            singular, kind, head_word = compound, _grounded_head(compound) or kind, f"{mods[head_index - 1]} {head_word}"
+            mods = mods[:head_index - 1] + mods[head_index:]
         return NounPhrase(head=singular, is_class=False, plural=was_plural, count=count,
-                           determiner=determiner, modifiers=mods, vague_count=vague), j
+                          determiner=determiner, modifiers=mods, vague_count=vague, kind=kind,
+                          possessive=possessive, surface=head_word, measurements=measurements), j
     last = modifiers[-1] if modifiers else ""
     if determiner != "none" and last and not (
             last in lx.COLOR_WORDS or last in lx.MATERIAL_WORDS or last in lx.SIZE_WORDS):
         # "the light", "a fluffy": an adjective-like word used as a noun
         singular, was_plural = singular_form(last)
+        kind = _grounded_head(last) or NounKind.ABSTRACT
         return NounPhrase(head=singular, is_class=False, plural=was_plural, count=count,
-                           determiner=determiner, modifiers=modifiers[:-1], vague_count=vague), j
+                          determiner=determiner, modifiers=modifiers[:-1], vague_count=vague, kind=kind,
+                          possessive=possessive, surface=last, measurements=measurements), j
+    if len(modifiers) >= 2 and determiner != "none":
+        name = f"{modifiers[-2]} {singular_form(modifiers[-1])[0]}"
+        if english.noun_kind(name) == NounKind.THING:
+            # "a scoop of ice cream": two attribute-like words that name a thing together
+            return NounPhrase(head=name, is_class=False, plural=singular_form(modifiers[-1])[1], count=count,
+                              determiner=determiner, modifiers=modifiers[:-2], vague_count=vague,
+                              possessive=possessive, surface=" ".join(modifiers[-2:]),
+                              measurements=measurements), j
     if modifiers:
         return Adjectives(modifiers), j
     return None, j if j > i else i

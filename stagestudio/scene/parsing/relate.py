@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from stagestudio.scene import lexicon as lx
-from stagestudio.scene.parsing.items import Adjectives, Break, Item, NounPhrase, Possessive, Prep, Rel
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.items import (
+    Action,
+    Adjectives,
+    Break,
+    Item,
+    Measure,
+    NounPhrase,
+    Possessive,
+    Prep,
+    Rel,
+)
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.state import Ref, State, resolve_phrase
 from stagestudio.scene.parsing.words import hyphen_colour
@@ -12,16 +24,38 @@ from stagestudio.scene.parsing.words import hyphen_colour
 def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     """Whether a noun outside the classes right after `phrase` is the relation's object.
 
-    It is after a positional predicate (left of, right of, above, below, next to, near, in
-    front of, behind): "a cat next to a lamp", "a tree next to a house", "a dog in front of a
-    house". It is not after contact or containment ("on the grass", "in a park": the setting),
-    nor after a sheltering phrase (under, beneath, at the foot of) when it is a landscape
-    thing: "a dog resting under a tree", "a boat under the stars" describe where the subject
-    is, while "a bird above a tree" or "a cat under a lamp" relate two things to draw. Setting
-    words (sky, grass, park) are dropped later whatever the phrase ("under a blue sky")."""
-    if phrase.needs_class_object or phrase.predicate not in POSITIONAL:
+    A thing the lexicon knows is, whatever the relation: "a fox asleep beneath an oak tree",
+    "a frog on a lily pad", "a cat next to a lamp", "a basket of bread". Setting words and
+    places are not ("on the grass", "in a park", "under a blue sky"), nor abstractions. After
+    a bare "in" only a container is ("flowers in a vase", not "a knight in armour"). A word the
+    lexicon does not know is an object only after a positional predicate ("a cat next to a
+    pikachu"), where nothing else can be meant."""
+    if np_.kind in (NounKind.ABSTRACT, NounKind.PLACE, NounKind.UNIT) or np_.head in lx.SETTING_NOUNS:
         return False
-    return not (phrase.sheltering and np_.head in lx.LANDSCAPE_OBJECTS)
+    if phrase.kind == "contents":
+        return True
+    if phrase.needs_class_object:
+        return english.is_container(np_.head)
+    if np_.kind == NounKind.UNKNOWN:
+        return phrase.predicate in POSITIONAL
+    return True
+
+
+_PART_PREPOSITIONS = {"with", "has", "have", "having"}
+
+
+def _part_owner(np_: NounPhrase, prev: object, last_kept: str | None) -> str | None:
+    """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
+    with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
+    armour"."""
+    if last_kept is None or np_.is_class or np_.pronoun is not None:
+        return None
+    if not (english.is_part(np_.head) or english.is_worn(np_.head)):
+        return None
+    owned = (isinstance(prev, Possessive) or np_.possessive
+             or isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
+             or isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head))
+    return last_kept if owned else None
 
 
 def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:
@@ -33,21 +67,51 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     resolved: list[Item | Ref] = []
     last_kept: str | None = None
     kept_in_clause = False
+    pending_measures: list[str] = []
+    last_was_detail = False  # the latest noun phrase was dropped as a detail of an object
     for k, item in enumerate(items):
         if isinstance(item, Break):
             kept_in_clause = False
+        if isinstance(item, Adjectives) and k > 0 and isinstance(items[k - 1], Prep):
+            last_was_detail = True  # "with mustard": a colour-like word read as a detail
+        if isinstance(item, Measure):
+            # "each measuring 150 centimeters in length": a size of the object described
+            if last_kept is not None:
+                state.get(last_kept).measurements.append(item.text)
+            else:
+                pending_measures.append(item.text)
+            resolved.append(item)
+            continue
         if isinstance(item, NounPhrase):
             prev = items[k - 1] if k > 0 else None
             nxt = items[k + 1] if k + 1 < len(items) else None
+            owner_id = _part_owner(item, prev, last_kept)
+            if owner_id is not None:
+                owner = state.get(owner_id)
+                if item.head in lx.COLOUR_BEARING_PARTS:
+                    # "a cow with blue fur": the part's colour is the object's
+                    owner.modifiers.extend(w for w in item.modifiers if w not in owner.modifiers
+                                           and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
+                if item.text() not in owner.parts:
+                    owner.parts.append(item.text())
+                resolved.append(Ref(None))
+                continue
             detail = False
             if isinstance(prev, Possessive):
                 detail = True
             elif isinstance(prev, Prep) and last_kept is not None:
-                detail = True
+                # "a desk with a lamp" draws the lamp; "with a red collar", "with mustard" are details
+                detail = not (prev.word == "with" and item.kind == NounKind.THING and item.determiner != "none"
+                              and item.head not in lx.SETTING_NOUNS)
             elif isinstance(prev, Rel):
                 detail = not _anchors_relation(prev.phrase, item)
+            elif isinstance(prev, Action):
+                detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
             elif kept_in_clause:
                 detail = True
+            elif (last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
+                  and item.determiner == "none" and item.count is None and not item.is_class):
+                detail = True  # "with mustard and ketchup": the list goes on with details
             possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
             if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
                     and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
@@ -55,11 +119,15 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 owner = state.get(last_kept)
                 owner.modifiers.extend(w for w in item.modifiers if w not in owner.modifiers
                                        and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
-            ref = resolve_phrase(item, state, counter, detail=detail, reference_only=possessor)
+            ref = resolve_phrase(item, state, counter, detail=detail, reference_only=possessor,
+                                 anchored=isinstance(prev, (Rel, Action)))
             ref.attached = isinstance(prev, Prep) and last_kept is not None
+            last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
             if ref.object_id is not None:
                 last_kept = ref.object_id
                 kept_in_clause = True
+                state.get(last_kept).measurements.extend(pending_measures)
+                pending_measures.clear()
             resolved.append(ref)
         else:
             resolved.append(item)
@@ -85,9 +153,19 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 obj = state.get(target.object_id)  # type: ignore[union-attr]
                 obj.modifiers.extend(w for w in item.words if w not in obj.modifiers)
             continue
+        if isinstance(item, Action):
+            _relate_action(resolved, k, clause_start, item.predicate, state)
+            continue
         if not isinstance(item, Rel):
             continue
         phrase = item.phrase
+        if phrase.kind == "contents":
+            # "a basket of bread": the bread (after) is inside the basket (before)
+            container = resolved[k - 1] if k > 0 else None
+            contents = resolved[k + 1] if k + 1 < len(resolved) else None
+            if kept(container) and kept(contents):
+                state.relate(contents.object_id, phrase.predicate, container.object_id)  # type: ignore[union-attr]
+            continue
         state.seen_predicates.append(phrase.predicate)
         in_clause = [r for r in resolved[clause_start:k] if kept(r)]
         in_sentence_before = [r for r in resolved[:k] if kept(r)]
@@ -181,11 +259,17 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
 
 def _antecedent(resolved: list, position: int, state: State, *, exclude: set[str],
                 plural: bool | None = None) -> str | None:
-    """What "it"/"its" at `position` refers to: the latest object mentioned before it."""
-    for item in reversed(resolved[:position]):
-        if isinstance(item, Ref) and item.object_id is not None and item.object_id not in exclude \
-                and item.pronoun is None:
-            return item.object_id
+    """What "it"/"its" at `position` refers to: the latest object mentioned before it, preferring
+    one that was not itself a relation's object ("a backpack hangs on a hook, and a cat naps
+    underneath it": the backpack)."""
+    candidates = [(m, item) for m, item in enumerate(resolved[:position])
+                  if isinstance(item, Ref) and item.object_id is not None and item.object_id not in exclude
+                  and item.pronoun is None]
+    subjects = [item for m, item in candidates if not (m > 0 and isinstance(resolved[m - 1], (Rel, Action)))]
+    if subjects:
+        return subjects[-1].object_id
+    if candidates:
+        return candidates[-1][1].object_id
     return state.latest(exclude=exclude, plural=plural)
 
 
@@ -223,3 +307,30 @@ def drop_vague_duplicates(state: State) -> None:
         (s, p, o) for s, p, o in state.relations
         if not (p in ("next to", "near") and frozenset((s, o)) in directional)
     ]
+
+
+def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State) -> None:
+    """"an astronaut riding a horse": the action's subject is the clause's latest object (the
+    one the verb follows), its object the phrase right after the verb."""
+    nxt = resolved[k + 1] if k + 1 < len(resolved) else None
+    if not isinstance(nxt, Ref) or nxt.object_id is None:
+        return
+    before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
+    if not before:
+        before = [r for r in resolved[:k] if isinstance(r, Ref) and r.object_id is not None]
+    main = [r for r in before if not r.attached and r.object_id != nxt.object_id]
+    candidates = main or [r for r in before if r.object_id != nxt.object_id]
+    if not candidates:
+        return
+    subject_id = candidates[-1].object_id
+    obj_id = nxt.object_id
+    if nxt.pronoun is not None:
+        obj_id = _antecedent(resolved, k + 1, state, exclude={subject_id}, plural=nxt.pronoun == "they")
+    if obj_id is None:
+        return
+    obj = state.get(obj_id)
+    if obj.name == "computer mouse" and obj.surface in ("mouse", "mice") and english.is_animate(
+            state.get(subject_id).name) and state.get(subject_id).name != "person":
+        # "a cat chasing a mouse": an animal's mouse is the animal
+        obj.name, obj.is_class = "mouse", False
+    state.relate(subject_id, predicate, obj_id)

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from stagestudio.scene import lexicon as lx
-from stagestudio.scene.graph import INVERSE_PREDICATE, MAX_COUNT
+from stagestudio.scene.graph import INVERSE_PREDICATE, MAX_COUNT, is_spatial
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import NounPhrase
-from stagestudio.scene.parsing.parse import PromptError
 
 
 @dataclass
@@ -20,6 +21,9 @@ class _Object:
     modifiers: list[str]
     is_class: bool
     mention: int
+    surface: str = ""
+    parts: list[str] = field(default_factory=list)
+    measurements: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -40,15 +44,22 @@ class State:
     placements: list[tuple[str, str]] = field(default_factory=list)  # (object id, predicate)
     dropped: list[str] = field(default_factory=list)
     seen_predicates: list[str] = field(default_factory=list)
+    # what the reading changed, for the graph's notes ("count 150 of 'candle' capped at 20")
+    notes: list[str] = field(default_factory=list)
     # second reading of a prompt whose first reading found nothing: every drawable noun counts
     keep_all_nouns: bool = False
 
     def get(self, object_id: str) -> _Object:
         return next(o for o in self.objects if o.id == object_id)
 
-    def latest(self, *, exclude: set[str] | None = None, plural: bool | None = None) -> str | None:
+    def latest(self, *, exclude: set[str] | None = None, plural: bool | None = None,
+               person: bool = False) -> str | None:
         exclude = exclude or set()
         candidates = [o for o in self.objects if o.id not in exclude]
+        if person:
+            # "he", "him", "she": the latest person (or, failing that, animal)
+            people = [o for o in candidates if o.name == "person" or english.is_person(o.name)]
+            candidates = people or [o for o in candidates if english.is_animate(o.name)] or candidates
         if plural is not None:
             preferred = [o for o in candidates if (o.count > 1) == plural]
             if preferred:
@@ -67,13 +78,16 @@ class State:
         triple = (subject, predicate, obj)
         if triple in self.relations:
             return
+        if not is_spatial(predicate):
+            self.relations.append(triple)  # an action orders nothing, so it can close no cycle
+            return
         inverse = INVERSE_PREDICATE.get(predicate)
         if inverse and (obj, inverse, subject) in self.relations:
             return
         # keep the graph orderable: a relation closing a cycle contradicts an earlier one
         deps = nx.DiGraph()
         deps.add_nodes_from(o.id for o in self.objects)
-        deps.add_edges_from((o, s) for s, _, o in self.relations)
+        deps.add_edges_from((o, s) for s, p, o in self.relations if is_spatial(p))
         if deps.has_node(subject) and deps.has_node(obj) and nx.has_path(deps, subject, obj):
             return
         self.relations.append(triple)
@@ -98,11 +112,13 @@ def _ordinal_reference(word: str, state: State) -> str | None:
 
 
 def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail: bool,
-                    reference_only: bool = False) -> Ref:
+                   reference_only: bool = False, anchored: bool = False) -> Ref:
     """Turn a noun phrase into an object id: a new object, an earlier one, or nothing.
-    `reference_only`: a possessor ("a child's bed") names an object only if it is one already."""
+    `reference_only`: a possessor ("a child's bed") names an object only if it is one already.
+    `anchored`: the phrase is the object of an explicit relation or action, so a definite thing
+    ("next to the mirror") is drawn even when nothing introduced it."""
     if np_.pronoun is not None:
-        ref = state.latest(plural=np_.pronoun == "they")
+        ref = state.latest(plural=np_.pronoun == "they", person=np_.pronoun == "person")
         return Ref(ref, pronoun=np_.pronoun)
     if reference_only:
         same = [o for o in state.objects if o.name == np_.head]
@@ -123,13 +139,19 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
             target.modifiers.extend(w for w in np_.modifiers if w not in target.modifiers)
             state.touch(target.id, counter)
             return Ref(target.id)
+    if not np_.is_class and np_.kind in (NounKind.ABSTRACT, NounKind.UNIT):
+        # "a glossy finish", "a sense of calm", "150 centimeters": nothing to draw, ever
+        state.dropped.append(np_.head)
+        return Ref(None)
     if state.keep_all_nouns and not np_.is_class and np_.head in lx.NEVER_DRAWN_NOUNS:
         state.dropped.append(np_.head)
         return Ref(None)
-    if not state.keep_all_nouns and not np_.is_class and (np_.head in lx.SETTING_NOUNS or detail):
+    if not state.keep_all_nouns and not np_.is_class and (
+            np_.head in lx.SETTING_NOUNS or np_.kind == NounKind.PLACE or detail):
         state.dropped.append(np_.head)
         return Ref(None)
     if (not state.keep_all_nouns and not np_.is_class and np_.determiner == "definite" and state.objects
+            and not (anchored and np_.kind in (NounKind.THING, NounKind.WEAK))
             and np_.head not in lx.UNIQUE_NOUNS and not any(o.name == np_.head for o in state.objects)):
         # "the rest of the image", "the wall": new things are introduced with "a" or a number;
         # a definite one that points at nothing drawn is part of the setting
@@ -139,7 +161,8 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
     if count is None:
         count = np_.vague_count if np_.plural and np_.vague_count else (2 if np_.plural else 1)
     if count > MAX_COUNT:
-        raise PromptError(f"asked for {count} {np_.head}; at most {MAX_COUNT} of one object are supported")
+        state.notes.append(f"count {count} of '{np_.head}' capped at {MAX_COUNT}")
+        count = MAX_COUNT
     if count < 1:
         state.dropped.append(np_.head)
         return Ref(None)
@@ -153,10 +176,12 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
             for word in np_.modifiers:
                 if word not in target.modifiers:
                     target.modifiers.append(word)
+            target.measurements.extend(m for m in np_.measurements if m not in target.measurements)
             state.touch(target.id, counter)
             return Ref(target.id)
     counter[0] += 1
     obj = _Object(id=f"o{len(state.objects) + 1}", name=np_.head, count=count,
-                  modifiers=list(np_.modifiers), is_class=np_.is_class, mention=counter[0])
+                  modifiers=list(np_.modifiers), is_class=np_.is_class, mention=counter[0],
+                  surface=np_.surface, measurements=list(np_.measurements))
     state.objects.append(obj)
     return Ref(obj.id)

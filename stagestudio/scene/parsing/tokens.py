@@ -13,8 +13,18 @@ _SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
 _COLOUR_ALTERNATION = "|".join(sorted((re.escape(w) for w in lx.COLOR_WORDS), key=len, reverse=True))
 
 
+_MARKUP_BLOCK = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_MARKUP_TAG = re.compile(r"</?[a-zA-Z!][^<>]*>|&[a-zA-Z]+;|&#\d+;")
+
+
+def strip_markup(prompt: str) -> str:
+    """Remove HTML/XML tags, script and style blocks and character entities: markup never
+    names an object ("<script>" is not a script to draw)."""
+    return _MARKUP_TAG.sub(" ", _MARKUP_BLOCK.sub(" ", prompt))
+
+
 def tokenise(prompt: str) -> list[list[str]]:
-    text = prompt.lower()
+    text = strip_markup(prompt).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
     text = re.sub(r"\b(it|that|there|here|what|who|where|this)'s\b", r"\1 is", text)

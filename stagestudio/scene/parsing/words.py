@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Break, Item, NounPhrase, Rel
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.relations import match_relation
@@ -23,9 +25,22 @@ def hyphen_colour(tok: str) -> str | None:
     return lx.COLOR_WORDS.get(last)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def is_verb_form(tok: str) -> bool:
-    """Whether `tok` is a form of one of the lexicon's scene verbs: sits, sitting, sat-like -ed."""
+    """Whether `tok` reads as a verb here: a form of one of the lexicon's scene verbs (sits,
+    sitting), or an inflected form of any English verb that is not also a thing's noun
+    ("simmering", "burning", "slicing"; not "building", "flowers", "benches")."""
+    if _scene_verb_form(tok):
+        return True
+    lemma = english.verb_lemma(tok)
+    if lemma is None or lemma == tok:
+        return False
+    if not english.can_be_noun(tok):
+        return True
+    return english.noun_kind(english.noun_lemma(tok)) not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
+
+
+def _scene_verb_form(tok: str) -> bool:
     verbs = lx.SCENE_VERBS
     if tok in verbs:
         return True
