@@ -238,6 +238,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         # "a table with a suitcase resting on it": with a pronoun object the latest object is
         # the subject even when it hangs off another by "with"
         main = [r for r in candidates if not r.attached or nxt.pronoun is not None]  # type: ignore[union-attr]
+        if nxt.pronoun == "person":
+            # "a pot simmering on the stove behind him": the clause's subject, not the stove
+            main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
         if main or candidates:
             subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
         else:
@@ -253,15 +256,22 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             continue
         subject_id = subject_ref.object_id
         if nxt.pronoun is not None:
-            obj_id = _antecedent(resolved, k + 1, state, exclude={subject_id}, plural=nxt.pronoun == "they")  # type: ignore[arg-type]
+            obj_id = _antecedent(resolved, k + 1, state, exclude={subject_id},  # type: ignore[arg-type]
+                                 plural=nxt.pronoun == "they", person=nxt.pronoun == "person")
+        for member in _listed_with(resolved, clause_start, subject_ref, obj_id):
+            # "a wallet, a pen and car keys on a desk": the place phrase describes every member
+            state.relate(member, phrase.predicate, obj_id)
         state.relate(subject_id, phrase.predicate, obj_id)
 
 
 def _antecedent(resolved: list, position: int, state: State, *, exclude: set[str],
-                plural: bool | None = None) -> str | None:
+                plural: bool | None = None, person: bool = False) -> str | None:
     """What "it"/"its" at `position` refers to: the latest object mentioned before it, preferring
     one that was not itself a relation's object ("a backpack hangs on a hook, and a cat naps
     underneath it": the backpack)."""
+    if person:
+        # "behind him": the latest person (or animal), wherever the sentence put it
+        return state.latest(exclude=exclude, person=True)
     candidates = [(m, item) for m, item in enumerate(resolved[:position])
                   if isinstance(item, Ref) and item.object_id is not None and item.object_id not in exclude
                   and item.pronoun is None]
@@ -309,6 +319,31 @@ def drop_vague_duplicates(state: State) -> None:
     ]
 
 
+_HOLDING = {"holding", "containing", "cradling", "carrying", "supporting", "bearing"}
+
+
+def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | None) -> list[str]:
+    """Objects listed before `subject` in the same sentence ("a wallet, a pen and car keys"):
+    kept noun phrases separated only by commas and "and", right up to the subject's clause."""
+    if clause_start < 2 or resolved[clause_start] is not subject:
+        return []
+    members: list[str] = []
+    k = clause_start - 1
+    while k >= 1 and isinstance(resolved[k], Break) and resolved[k].word in (",", "and", "&"):
+        ref = resolved[k - 1]
+        if not (isinstance(ref, Ref) and ref.object_id is not None and ref.pronoun is None) or ref.object_id == obj_id:
+            return []
+        members.append(ref.object_id)
+        k -= 2
+        if k >= 0 and not isinstance(resolved[k], Break):
+            break
+    if k >= 0 and (isinstance(resolved[k], (Rel, Action)) or isinstance(resolved[k], Ref) and resolved[k].object_id):
+        return []  # the list is itself a relation's object ("a table holds books and a cup on it")
+    # "a jar and a cat asleep on a couch" may be about the cat alone; a longer list with commas
+    # ("a wallet, a pen and car keys on a desk") is one group
+    return members if len(members) >= 2 else []
+
+
 def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
     one the verb follows), its object the phrase right after the verb."""
@@ -329,6 +364,12 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
     if obj_id is None:
         return
     obj = state.get(obj_id)
+    subject = state.get(subject_id)
+    if predicate.split()[0] in _HOLDING and not english.is_animate(subject.name) and subject.name != "person":
+        # "a glass bowl holds three eggs", "a side table holds books": a holder, not an agent
+        inside = english.is_container(subject.name) or subject.name in ("bowl", "cup", "vase", "bottle")
+        state.relate(obj_id, "inside" if inside else "on", subject_id)
+        return
     if obj.name == "computer mouse" and obj.surface in ("mouse", "mice") and english.is_animate(
             state.get(subject_id).name) and state.get(subject_id).name != "person":
         # "a cat chasing a mouse": an animal's mouse is the animal

@@ -29,6 +29,7 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\bt\.v\.", "tv", text)
     text = re.sub(r"\b(it|that|there|here|what|who|where|this)'s\b", r"\1 is", text)
     text = re.sub(r"(?<=[a-z])'s\b", " 's", text)  # possessive becomes its own token
+    text = re.sub(r"(?<=[a-z]s)'(?=\s)", " 's", text)  # so does a plural one ("kids' backpack")
     # "orange-colored cow", "a red coloured car": the colour word is the attribute
     text = re.sub(rf"\b({_COLOUR_ALTERNATION})[- ](?:colou?red|toned|hued|tinted)\b", r"\1", text)
     text = re.sub(rf"\b({_COLOUR_ALTERNATION})-(?:painted|dyed|stained|glazed|coated|furred|feathered|skinned|"

@@ -76,12 +76,16 @@ _POSTPOSITIVE = {"asleep", "awake", "alone", "alive", "ablaze", "afloat", "aglow
 
 def compound_head(tokens: list[str], j: int) -> bool:
     """Whether the unknown word at tokens[j] is the head of a compound whose first part is the
-    noun before it ("glass jar", "dog collar"). Inflected words (-s, -ed, -ing, -ly) and known
-    verbs are read as the start of the predicate instead ("a cat purrs", "a dog barking")."""
+    noun before it ("glass jar", "dog collar", "car keys"). Inflected words (-ed, -ing, -ly), -s
+    words that read as verbs, and known verbs are read as the start of the predicate instead ("a
+    cat purrs", "a dog barking")."""
     if j >= len(tokens):
         return False
     tok = tokens[j]
-    if not tok.isalpha() or len(tok) < 3 or tok.endswith(("s", "ed", "ing", "ly")):
+    if not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")):
+        return False
+    if tok.endswith("s") and (is_verb_form(tok) or english.noun_kind(english.noun_lemma(tok)) != NounKind.THING
+                              or english.noun_lemma(tok) == tok):
         return False
     if (tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS
             or tok in lx.HARD_BOUNDARIES or tok in _POSTPOSITIVE or tok in lx.NUMBER_WORDS
