@@ -327,7 +327,8 @@ QUANTIFIER_NOUNS: dict[str, int | None] = {
     "swarm": None, "gaggle": None, "troop": None, "colony": None, "lineup": None, "array": None,
     "few": 3, "several": 3, "lot": None, "lots": None, "bowlful": None, "serving": None,
     "stalk": 1, "head": 1, "sprig": 1, "wedge": 1, "chunk": 1, "scoop": 1, "portion": 1, "helping": 1,
-    "loaf": 1, "tower": None, "mountain": None,
+    "loaf": 1, "sprinkle": None, "pinch": None, "dash": None, "drizzle": None, "dollop": None,
+    "pat": 1, "dusting": None, "sprinkling": None, "cluster": None, "clump": None, "spray": None, "tower": None, "mountain": None,
 }
 
 # Determiners and what they say about reference: indefinite ones introduce a new object,
@@ -398,11 +399,19 @@ PLACE_NOUNS: frozenset[str] = frozenset({
     "tile", "tiles", "stage", "arena", "court", "stadium", "slope", "slopes", "trail", "path",
     "track", "tracks", "rail", "rails", "runway", "tarmac", "lane", "alley", "sunset",
     "sunrise", "rain", "fog", "mist", "clouds", "cloud",
-    "branch", "branches", "leaf", "leaves", "foliage", "pebbles", "weeds", "vines",
+    "branches", "leaves", "foliage", "pebbles", "weeds", "vines",
     "wildflowers", "greenery", "petals", "twigs", "moss",
 })
 
 SETTING_NOUNS: frozenset[str] = PICTURE_NOUNS | ABSTRACT_NOUNS | PLACE_NOUNS
+
+# Picture words whose "of" introduces what is depicted ("a photo of a castle"), unlike a
+# quality's "of" ("the glow of the setting sun"), which introduces a detail.
+DEPICTION_NOUNS: frozenset[str] = frozenset({
+    "photo", "photograph", "photography", "picture", "pic", "image", "shot", "snapshot", "snap", "view",
+    "close-up", "closeup", "close", "scene", "render", "rendering", "illustration", "drawing", "painting",
+    "sketch", "depiction", "portrait", "artwork", "art", "poster", "print", "still", "screenshot", "capture",
+})
 NEVER_DRAWN_NOUNS: frozenset[str] = PICTURE_NOUNS | ABSTRACT_NOUNS
 
 # Drawable things that paraphrases also use as scenery: "a dog resting under a tree", "a boat

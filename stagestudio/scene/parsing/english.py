@@ -28,12 +28,8 @@ _NOUN_TABLE = Path(__file__).with_name("data") / "wordnet_nouns.tsv.gz"
 
 # WordNet lexicographer files (noun.*) by number.
 ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE = 5, 6, 8, 13, 17, 18, 20, 27
-TOPS, COMMUNICATION, GROUP, PHENOMENON, SHAPE = 3, 10, 14, 19, 25
 # Senses that are things one can draw.
 _THING_FILES = frozenset({ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE})
-# Senses that name a thing only sometimes ("a book" is first a written work, "a rainbow" a
-# phenomenon): drawable when the word also has a thing sense, or as the prompt's only noun.
-_MIXED_FILES = frozenset({TOPS, COMMUNICATION, GROUP, PHENOMENON, SHAPE})
 
 
 @dataclass(frozen=True)
@@ -48,7 +44,7 @@ class NounSense:
 
 class NounKind(str, Enum):
     THING = "thing"  # the first sense is something to draw: dog, rock, lily pad
-    WEAK = "weak"  # a thing in some senses only: book, rainbow, light
+    WEAK = "weak"  # a thing in a later sense only: book (first a written work), newspaper, light
     ABSTRACT = "abstract"  # never a thing: finish, contrast, realism, snowfall
     PLACE = "place"  # a location or landform: savanna, hill, lake
     UNIT = "unit"  # a measure: centimeter, inch, hour
@@ -82,7 +78,7 @@ def noun_kind(lemma: str) -> NounKind:
         return NounKind.PLACE
     if first.is_thing:
         return NounKind.THING
-    if first.lexfile in _MIXED_FILES or any(s.is_thing for s in senses[1:]):
+    if any(s.is_thing for s in senses[1:]):
         return NounKind.WEAK
     return NounKind.ABSTRACT
 

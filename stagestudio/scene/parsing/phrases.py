@@ -47,6 +47,8 @@ def is_bare_noun(word: str) -> bool:
     thing and that does not read as a verb here ("armor", "tomatoes"; not "simmering")."""
     if word in _FUNCTION_WORDS or word in lx.SETTING_NOUNS or not word.isalpha() or is_verb_form(word):
         return False
+    if "ADJ" in english.parts_of_speech(word) or "ADV" in english.parts_of_speech(word):
+        return False  # "minimalist", "moody": with no determiner such a word is the adjective
     return _grounded_head(word) in (NounKind.THING, NounKind.WEAK)
 
 
@@ -151,8 +153,10 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                     count = 2
                 j += 1
                 continue
-            if tok in lx.QUANTIFIER_NOUNS and j + 1 < n and tokens[j + 1] == "of":
-                implied = lx.QUANTIFIER_NOUNS[tok]
+            quantifier = tok if tok in lx.QUANTIFIER_NOUNS else english.noun_lemma(tok)
+            if quantifier in lx.QUANTIFIER_NOUNS and j + 1 < n and tokens[j + 1] == "of" and (
+                    tok == quantifier or tok not in ("lots", "pairs")):
+                implied = lx.QUANTIFIER_NOUNS[quantifier] if tok == quantifier else None
                 if tok in ("pair", "pairs"):
                     pair_of = count or 1
                 if implied is not None:
@@ -264,6 +268,17 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             unknown_seen = True
             j += 2
             continue
+        if (started and tok.endswith("ing") and j + 1 < n and tokens[j + 1] not in _FUNCTION_WORDS
+                and english.noun_kind(english.noun_lemma(tokens[j + 1])) == NounKind.THING
+                and not is_verb_form(tokens[j + 1]) and match_relation(tokens, j + 1) is None):
+            modifiers.append(tok)  # "a cozy reading nook", "a charging case": a gerund naming a kind
+            unknown_seen = True
+            j += 1
+            continue
+        if (unknown_seen and tok.endswith("s") and not modifiers[-1].endswith("s") and english.verb_lemma(tok)
+                and (j + 1 >= n or tokens[j + 1] in lx.ATTACHING_PREPOSITIONS
+                     or match_relation(tokens, j + 1) is not None or english.is_adverb_only(tokens[j + 1]))):
+            break  # "soft light filters through the trees": a singular noun's -s verb
         if unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")
                                                    or tok.endswith("ing")):
             # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form

@@ -44,6 +44,17 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
 _PART_PREPOSITIONS = {"with", "has", "have", "having"}
 
 
+def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool) -> str | None:
+    """The object whose part a definite relation object names ("a dog beside the front tire"
+    after a truck was mentioned), or None. Only for a part no object of that name exists for."""
+    if not isinstance(prev, Rel) or np_.determiner != "definite" or np_.possessive or np_.pronoun is not None:
+        return None
+    surface = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    if not english.is_part(surface) or any(o.name == np_.head for o in state.objects):
+        return None
+    return state.latest(exclude={subject} if isinstance(subject, str) else set())
+
+
 def _part_owner(np_: NounPhrase, prev: object, last_kept: str | None) -> str | None:
     """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
     with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
@@ -67,11 +78,15 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     resolved: list[Item | Ref] = []
     last_kept: str | None = None
     kept_in_clause = False
+    inverted_clause = True  # the clause opened with a relation ("Above the sheep hangs a lantern")
+    dropped_before_of: str | None = None  # head of a dropped phrase right before "of"
     pending_measures: list[str] = []
     last_was_detail = False  # the latest noun phrase was dropped as a detail of an object
     for k, item in enumerate(items):
         if isinstance(item, Break):
             kept_in_clause = False
+        if isinstance(item, (Break, Rel)):
+            inverted_clause = isinstance(item, Rel) and (k == 0 or isinstance(items[k - 1], Break))
         if isinstance(item, Adjectives) and k > 0 and isinstance(items[k - 1], Prep):
             last_was_detail = True  # "with mustard": a colour-like word read as a detail
         if isinstance(item, Measure):
@@ -85,7 +100,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if isinstance(item, NounPhrase):
             prev = items[k - 1] if k > 0 else None
             nxt = items[k + 1] if k + 1 < len(items) else None
-            owner_id = _part_owner(item, prev, last_kept)
+            owner_id = _part_owner(item, prev, last_kept if last_kept is not None or not item.possessive
+                                   else state.latest())
             if owner_id is not None:
                 owner = state.get(owner_id)
                 if item.head in lx.COLOUR_BEARING_PARTS:
@@ -99,7 +115,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             detail = False
             if isinstance(prev, Possessive):
                 detail = True
-            elif isinstance(prev, Prep) and last_kept is not None:
+            elif isinstance(prev, Prep) and (last_kept is not None or item.determiner == "none"):
                 # "a desk with a lamp" draws the lamp; "with a red collar", "with mustard" are details
                 detail = not (prev.word == "with" and item.kind == NounKind.THING and item.determiner != "none"
                               and item.head not in lx.SETTING_NOUNS)
@@ -107,7 +123,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 detail = not _anchors_relation(prev.phrase, item)
             elif isinstance(prev, Action):
                 detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
-            elif kept_in_clause:
+            elif isinstance(prev, Prep) and prev.word == "of" and dropped_before_of is not None:
+                detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
+            elif kept_in_clause and not (inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):
                 detail = True
             elif (last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
                   and item.determiner == "none" and item.count is None and not item.is_class):
@@ -119,10 +137,17 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 owner = state.get(last_kept)
                 owner.modifiers.extend(w for w in item.modifiers if w not in owner.modifiers
                                        and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
+            whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept)
+            if whole is not None:
+                # "beside the front tire", "on the seat": a relation to a part is one to its owner
+                resolved.append(Ref(whole))
+                continue
             ref = resolve_phrase(item, state, counter, detail=detail, reference_only=possessor,
                                  anchored=isinstance(prev, (Rel, Action)))
             ref.attached = isinstance(prev, Prep) and last_kept is not None
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
+            dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
+                                 and isinstance(nxt, Prep) and nxt.word == "of" else None)
             if ref.object_id is not None:
                 last_kept = ref.object_id
                 kept_in_clause = True
