@@ -52,18 +52,20 @@ class NounKind(str, Enum):
 
 
 @lru_cache(maxsize=1)
-def _noun_table() -> dict[str, tuple[NounSense, ...]]:
-    table: dict[str, tuple[NounSense, ...]] = {}
+def _noun_table() -> dict[str, str]:
+    """lemma -> its senses as stored ("05,18"); decoded on lookup, since a parse asks about a
+    few dozen of the 114k lemmas and decoding them all would double the start-up time."""
     with gzip.open(_NOUN_TABLE, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            lemma, senses = line.rstrip("\n").split("\t")
-            table[lemma] = tuple(NounSense(int(s[:2]), s[2:]) for s in senses.split(","))
-    return table
+        return dict(line.rstrip("\n").split("\t", 1) for line in fh)
 
 
+@lru_cache(maxsize=16384)
 def noun_senses(lemma: str) -> tuple[NounSense, ...]:
     """WordNet's first senses of a noun lemma ("oak tree", "dog"), most frequent first."""
-    return _noun_table().get(lemma.replace("-", " "), ())
+    senses = _noun_table().get(lemma.replace("-", " "))
+    if senses is None:
+        return ()
+    return tuple(NounSense(int(code[:2]), code[2:]) for code in senses.split(","))
 
 
 @lru_cache(maxsize=8192)
