@@ -93,6 +93,14 @@ ISSUE_PROMPTS = [
     ("a wallet, a pen and car keys on a wooden desk", [("desk", 1), ("key", 2), ("pen", 1), ("wallet", 1)],
      {("wallet", "on", "desk"), ("pen", "on", "desk"), ("key", "on", "desk")}),
     ("a glass bowl holds three brown eggs", [("bowl", 1), ("egg", 3)], {("egg", "inside", "bowl")}),
+    ("a bicycle leaning against a fence, a bench by the door", [("bench", 1), ("bicycle", 1), ("door", 1),
+                                                                ("fence", 1)],
+     {("bicycle", "next to", "fence"), ("bench", "next to", "door")}),
+    ("a vase in the center of a round table", [("dining table", 1), ("vase", 1)], {("vase", "on", "dining table")}),
+    ("two kids building a sandcastle", [("person", 2), ("sandcastle", 1)], {("person", "building", "sandcastle")}),
+    ("a boy blowing out the candles", [("candle", 2), ("person", 1)], {("person", "blowing", "candle")}),
+    ("a monkey sitting on a branch eating a banana", [("banana", 1), ("branch", 1), ("monkey", 1)],
+     {("monkey", "on", "branch"), ("monkey", "eating", "banana")}),
 ]
 
 

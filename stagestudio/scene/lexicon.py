@@ -328,7 +328,8 @@ QUANTIFIER_NOUNS: dict[str, int | None] = {
     "few": 3, "several": 3, "lot": None, "lots": None, "bowlful": None, "serving": None,
     "stalk": 1, "head": 1, "sprig": 1, "wedge": 1, "chunk": 1, "scoop": 1, "portion": 1, "helping": 1,
     "loaf": 1, "sprinkle": None, "pinch": None, "dash": None, "drizzle": None, "dollop": None,
-    "pat": 1, "dusting": None, "sprinkling": None, "cluster": None, "clump": None, "spray": None, "tower": None, "mountain": None,
+    "pat": 1, "dusting": None, "sprinkling": None, "clump": None, "spray": None, "tower": None,
+    "mountain": None,
 }
 
 # Determiners and what they say about reference: indefinite ones introduce a new object,
@@ -386,7 +387,7 @@ PLACE_NOUNS: frozenset[str] = frozenset({
     "surface", "ground", "floor", "wall", "walls", "ceiling", "sky", "air", "horizon",
     "park", "garden", "yard", "backyard", "lawn", "grass", "meadow", "forest", "woods", "jungle",
     "beach", "shore", "sand", "sea", "ocean", "lake", "river", "pond", "water", "waves", "wave",
-    "street", "road", "sidewalk", "pavement", "city", "town", "village", "countryside",
+    "street", "road", "avenue", "boulevard", "sidewalk", "pavement", "city", "town", "village", "countryside",
     "farm", "pasture", "desert", "mountain", "mountains", "hill", "hills", "valley",
     "snow", "ice rink", "room", "kitchen", "bedroom", "bathroom", "office", "studio",
     "home", "interior", "exterior", "hallway", "corridor", "restaurant", "cafe",
@@ -395,7 +396,7 @@ PLACE_NOUNS: frozenset[str] = frozenset({
     "highway", "intersection", "crosswalk", "square", "plaza", "curb", "kerb", "roadside", "hillside",
     "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world",
     "universe", "planet", "outdoors", "indoors", "outside", "inside", "nature",
-    "countertop", "counter", "windowsill", "sill", "tablecloth", "carpet", "rug", "mat", "doormat",
+    "tiles",
     "tile", "tiles", "stage", "arena", "court", "stadium", "slope", "slopes", "trail", "path",
     "track", "tracks", "rail", "rails", "runway", "tarmac", "lane", "alley", "sunset",
     "sunrise", "rain", "fog", "mist", "clouds", "cloud",

@@ -44,6 +44,9 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
 _PART_PREPOSITIONS = {"with", "has", "have", "having"}
 
 
+_PART_PLACES = {"front", "rear", "back", "left", "right", "top", "bottom", "upper", "lower", "side", "inner", "outer"}
+
+
 def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool) -> str | None:
     """The object whose part a definite relation object names ("a dog beside the front tire"
     after a truck was mentioned), or None. Only for a part no object of that name exists for."""
@@ -51,6 +54,11 @@ def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | N
         return None
     surface = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
     if not english.is_part(surface) or any(o.name == np_.head for o in state.objects):
+        return None
+    senses = english.noun_senses(surface)
+    # a body part, or a part named by its place on the whole ("the front tire"); "the door" may
+    # well be a door of its own
+    if not (set(np_.modifiers) & _PART_PLACES or senses and senses[0].lexfile == english.BODY):
         return None
     return state.latest(exclude={subject} if isinstance(subject, str) else set())
 
@@ -380,6 +388,11 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
         before = [r for r in resolved[:k] if isinstance(r, Ref) and r.object_id is not None]
     main = [r for r in before if not r.attached and r.object_id != nxt.object_id]
     candidates = main or [r for r in before if r.object_id != nxt.object_id]
+    # the agent is what the clause is about, not the object of a place phrase ("a monkey sitting
+    # on a branch eating a banana")
+    agents = [r for r in candidates
+              if not (resolved.index(r) > 0 and isinstance(resolved[resolved.index(r) - 1], (Rel, Action)))]
+    candidates = agents or candidates
     if not candidates:
         return
     subject_id = candidates[-1].object_id

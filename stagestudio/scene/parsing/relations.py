@@ -53,7 +53,9 @@ _add_fixed("below", "beneath|underneath|under|at the foot of|at the base of|unde
 _add_fixed("in front of", "in front of|in the front of|ahead of|in the foreground of")
 _add_fixed("behind", "behind|in back of|at the back of|in the background of|behind of")
 _add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side of|at the side of|"
-                      "along side|next door to|close beside|flanking|abutting")
+                      "along side|next door to|close beside|flanking|abutting|against|leaning against|"
+                      "on either side of|on both sides of|on each side of|around|surrounding")
+_add_fixed("on", "in the center of|in the centre of|in the middle of|at the center of|at the centre of")
 _add_fixed("near", "near|near to|close to|close by|not far from|in the vicinity of|nearby to|"
                    "a short distance from")
 _add_fixed("inside", "inside|inside of|within")
@@ -169,8 +171,11 @@ def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     if i + 1 < n and tokens[i] in ("in", "at", "on") and tokens[i + 1] in ("the", "its", "their"):
         # "in the middle", "at the centre": a place in the picture, not a relation
         if i + 2 < n and tokens[i + 2] in ("middle", "center", "centre", "foreground", "background",
-                                           "distance", "corner"):
+                                           "distance", "corner") and (i + 3 >= n or tokens[i + 3] != "of"):
             return None
+    if tokens[i] == "by" and (i == 0 or not tokens[i - 1].endswith(("ed", "en"))):
+        # "sitting by a campfire", "keys by the door"; "surrounded by" names an agent
+        return RelPhrase("next to"), i + 1
     for length in range(min(_MAX_FIXED, n - i), 0, -1):
         phrase = _FIXED_RELATIONS.get(tuple(tokens[i:i + length]))
         if phrase is not None:

@@ -49,8 +49,11 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
             or isinstance(items[-1], (Rel, Prep, Possessive, Action))):
         return None
     lemma = english.verb_lemma(tok)
-    if lemma is None or lemma == tok or not is_verb_form(tok) or lemma in lx.INTRANSITIVE_VERBS:
+    if lemma is None or lemma == tok or lemma in lx.INTRANSITIVE_VERBS:
         return None
+    followed_by_determiner = i + 1 < len(tokens) and tokens[i + 1] in _NOUN_PHRASE_OPENERS
+    if not is_verb_form(tok) and not (tok.endswith("ing") and followed_by_determiner):
+        return None  # "building" is a noun, except in "building a sandcastle"
     clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
     if clause and isinstance(clause[0], Rel):
         return None  # "Underneath a green umbrella stands a hydrant": an inverted sentence
@@ -58,6 +61,8 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
     particle = ""
     if j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES:
         particle, j = tokens[j], j + 1
+    elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and tokens[j + 1] in _NOUN_PHRASE_OPENERS:
+        j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
     elif lemma in lx.NON_ACTION_VERBS:
         return None
     if j >= len(tokens) or match_relation(tokens, j) is not None:
