@@ -238,7 +238,7 @@ def test_sessions_commands_on_paths_they_cannot_use(tmp_path, capsys):
     fails_cleanly(capsys, ["sessions", "export", sid, str(blocker / "s.zip"), "--db", str(db)], "cannot write")
     fails_cleanly(capsys, ["sessions", "replay", sid, "--images", str(blocker), "--db", str(db)], "is a file, not a folder")
     fails_cleanly(capsys, ["sessions", "replay", sid, "--images", str(blocker / "frames"), "--db", str(db)],
-                  "cannot write images into")
+                  "cannot write to folder for the images")
     fails_cleanly(capsys, ["sessions", "import", str(tmp_path), "--db", str(tmp_path / "new.db")],
                   "is a folder, not a session archive")
     assert not (tmp_path / "new.db").exists()

@@ -21,6 +21,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import event as sa_event
 from store_support import StoreTestBackend, write_big_archive
+from test_store_reliability import good_archive, record_run  # noqa: F401 - a fixture and a helper
 
 from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.store import (
@@ -40,21 +41,6 @@ from stagestudio.store import importer
 from stagestudio.store.maintenance import check_store
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def record_run(store, objects=3, seed=1, prompt="a scene", **recorder_options):
-    events = LoopEngine(StoreTestBackend(objects=objects)).run(prompt, config=RunConfig(seed=seed, max_steps=objects))
-    return list(SessionRecorder(store, **recorder_options).record(events))
-
-
-@pytest.fixture(scope="module")
-def good_archive(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("source")
-    source = open_store(folder / "studio.db")
-    sid = record_run(source, seed=11)[0].session_id
-    path = export_session(source, sid, folder / "good.zip")
-    source.close()
-    return path
 
 
 @pytest.fixture

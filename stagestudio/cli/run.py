@@ -9,6 +9,7 @@ from pathlib import Path
 
 from stagestudio.cli import CliError
 from stagestudio.cli.display import EventPrinter, safe_text
+from stagestudio.cli.paths import ensure_writable_folder
 from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.loop.seeds import resolve_seed
 from stagestudio.loop.trajectory import TrajectoryWriter
@@ -65,16 +66,6 @@ def make_engine(args: argparse.Namespace) -> LoopEngine:
     return LoopEngine(backend)
 
 
-def _check_writable(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise CliError(f"cannot write to output folder {str(out)!r}: {exc.strerror or exc}") from exc
-
-
 def _open_db(path: str):
     """The store a run records into, checked before any work is done: a read-only,
     damaged, foreign or unopenable database is one clear error, not a lost run."""
@@ -103,7 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if seed.note:
         print(f"note: {seed.note}", file=sys.stderr)
     out = Path(args.out)
-    _check_writable(out)
+    ensure_writable_folder(out, "output folder")
     store = _open_db(args.db) if args.db else None
     try:
         return _run_loop(args, config, out, store, [seed.note] if seed.note else [])

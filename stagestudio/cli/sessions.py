@@ -10,6 +10,7 @@ from typing import Any
 
 from stagestudio.cli import CliError
 from stagestudio.cli.display import safe_json, safe_text
+from stagestudio.cli.paths import ensure_writable_folder
 
 PROMPT_WIDTH = 60
 
@@ -238,7 +239,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     def body(store) -> int:
         out = Path(args.images) if args.images else None
         if out is not None:
-            _prepare_folder(out)
+            ensure_writable_folder(out, "folder for the images")
         fmt = _printer()
         for event in store.replay(args.id, include_history=args.with_history, with_images=out is not None):
             if args.json:
@@ -257,19 +258,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
         return 0
 
     return _run(args, body)
-
-
-def _prepare_folder(folder: Path) -> None:
-    """Create `folder` for output, or say in one line why it cannot be."""
-    if folder.exists() and not folder.is_dir():
-        raise CliError(f"{folder} is a file, not a folder; choose a folder for the images")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise CliError(f"cannot write images into {folder}: {exc.strerror or exc}") from exc
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ from stagestudio.store.locks import WriterLock
 from stagestudio.store.models import ImageRow, SessionRow
 from stagestudio.store.projection import EventToApply, apply_events
 from stagestudio.store.store import SessionStore
+from stagestudio.store.validation import IMPORT_FAILED
 
 # How long one import transaction may hold the write lock, and how long the lock is then
 # left free. A waiting writer polls every few tens of milliseconds, so it gets in within
@@ -69,9 +70,13 @@ def import_session(store: SessionStore, path: str | os.PathLike[str], *, new_id:
     renamed_to = target_id
     if target_id in existing:
         if not new_id:
-            raise SessionExistsError(
-                f"session {target_id} already exists in {store.path}; import with --new-id to add it under a new id"
+            leftover = any(s.id == target_id for s in store.list_sessions(status=IMPORT_FAILED))
+            hint = (
+                "an earlier import of it died half-way; `sessions check --repair` removes that, then import again"
+                if leftover
+                else "import with --new-id to add it under a new id"
             )
+            raise SessionExistsError(f"session {target_id} already exists in {store.path}; {hint}")
         renamed_to = uuid.uuid4().hex[:12]
     for entry in entries[:-1]:
         if entry["meta"]["id"] in existing:
