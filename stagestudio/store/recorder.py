@@ -58,7 +58,7 @@ class SessionRecorder:
         # Events not yet committed because another writer held the database, in order,
         # with their encoded images.
         self._backlog: list[tuple[Event, bytes | None, SceneGraph | None]] = []
-        self._gave_up = False
+        self._final_wait_done = False
 
     @property
     def pending(self) -> int:
@@ -97,7 +97,7 @@ class SessionRecorder:
                     raise StoreError(f"event of session {event.session_id} in the stream of {self.session_id}")
                 self._commit(event, planned_graph)
                 if isinstance(event, SessionDone):
-                    self._gave_up = True  # one final wait, not a second one in _finish
+                    self._final_wait_done = True  # one final wait, not a second one in _finish
                     self._store_backlog()  # raises StoreLockedError if it never can
                     finished = True
                 yield event
@@ -166,7 +166,7 @@ class SessionRecorder:
         interrupted (so it can be resumed), release the lock — each step whatever the
         previous one raised."""
         try:
-            if self._backlog and not self._gave_up:
+            if self._backlog and not self._final_wait_done:
                 try:
                     self._store_backlog()
                 except StoreError as exc:
