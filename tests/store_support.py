@@ -16,7 +16,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from stagestudio.backends.base import Backend  # noqa: E402
+from stagestudio.backends.base import SingleModelBackend  # noqa: E402
 from stagestudio.inspector.verdict import FactResult, Verdict  # noqa: E402
 from stagestudio.scene.graph import ObjectAttributes, Relation, SceneGraph, SceneObject  # noqa: E402
 from stagestudio.scene.plan import PlanStep  # noqa: E402
@@ -33,13 +33,14 @@ def make_graph(objects: int = 2) -> SceneGraph:
     return SceneGraph(objects=objs, relations=rels)
 
 
-class StoreTestBackend(Backend):
+class StoreTestBackend(SingleModelBackend):
     """One step per object; the first sketch of each step in `fail_steps` fails
     inspection and gets refined. Images are a pure function of the stage seed."""
 
     name = "store-test"
 
     def __init__(self, objects: int = 2, fail_steps=(1,), delay: float = 0.0, size: int = 16, variant: int = 0) -> None:
+        super().__init__()
         self.objects = objects
         self.fail_steps = set(fail_steps)
         self.delay = delay

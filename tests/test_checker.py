@@ -229,3 +229,15 @@ def test_proximity_and_contact_critiques():
     v = check([det("cat", (150, 20, 250, 100)), det("dining table", TABLE)], g)
     assert v.critique == "The cat is not on the dining table: it is above it, not touching it."
     assert v.correction == "Put the cat on the dining table."
+
+
+def test_action_relation_is_reported_unchecked_not_failed():
+    g = graph([("astronaut", 1, None), ("horse", 1, "white")], [("o1", "riding", "o2")])
+    v = check([det("astronaut", (100, 0, 200, 100)), det("horse", (100, 100, 300, 200), color="white")], g)
+    (action,) = [f for f in v.facts if f.kind == "relation"]
+    assert action.status == "unchecked" and action.observed == "not checkable from boxes"
+    assert action.fact == "the astronaut is riding the horse"
+    assert v.passed and v.correction == ""
+    # A real failure next to it still fails the verdict.
+    v = check([det("astronaut", (100, 0, 200, 100))], g)
+    assert not v.passed and "horse" in v.correction.lower()

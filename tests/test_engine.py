@@ -8,7 +8,7 @@ import threading
 import pytest
 from PIL import Image
 
-from stagestudio.backends.base import Backend, CancelToken
+from stagestudio.backends.base import CancelToken, SingleModelBackend
 from stagestudio.inspector.verdict import FactResult, Verdict
 from stagestudio.loop.control import (
     Correct,
@@ -34,13 +34,14 @@ GRAPH = SceneGraph(
 )
 
 
-class ScriptedBackend(Backend):
+class ScriptedBackend(SingleModelBackend):
     """Plans one step per object; a sketch 'fails' when its seed is listed in `bad_seeds`
     or when the step index is in `fail_steps` (first attempt only)."""
 
     name = "scripted"
 
     def __init__(self, fail_steps=(), always_fail=False, raise_in=None):
+        super().__init__()
         self.fail_steps = set(fail_steps)
         self.always_fail = always_fail
         self.raise_in = raise_in
@@ -305,3 +306,42 @@ def test_events_round_trip_json():
         assert "image" not in data
         again = event_from_json(data)
         assert again.to_json_dict() == data
+
+
+class UnsureBackend(ScriptedBackend):
+    """Every fact of the first attempt comes back unsure (a model too close to call)."""
+
+    def inspect(self, request, hooks=None):
+        self.calls.append(("inspect", request.step.index if request.step else None, request.seed))
+        fact = FactResult(kind="presence", fact="thing", status="unsure", p_yes=0.5, question="Is there a thing?")
+        return Verdict(passed=False, facts=[fact], critique="not sure", correction="")
+
+
+def test_unsure_verdict_keeps_the_image_without_a_refinement():
+    backend = UnsureBackend()
+    events = run(backend)
+    completed = [e for e in events if e.type == "step_completed"]
+    assert [e.outcome for e in completed] == ["unsure", "unsure"]
+    assert not any(c[0] == "refine" for c in backend.calls)
+    assert events[-1].status == "completed" and events[-1].passed is False
+
+
+def test_backend_composes_roles_and_closes_a_shared_model_once():
+    from stagestudio.backends.base import Backend
+    from stagestudio.backends.offline import OfflinePlanner
+
+    class Model(ScriptedBackend):
+        closed = 0
+
+        def close(self):
+            Model.closed += 1
+
+    model = Model()
+    backend = Backend(planner=OfflinePlanner(), sketcher=model, inspector=model)
+    graph = backend.extract_graph("a bear above a silver spoon")
+    assert [o.name for o in graph.objects] == ["bear", "spoon"]
+    events = list(LoopEngine(backend).run("a bear above a silver spoon", graph=graph))
+    assert events[-1].status == "completed" and events[-1].passed is True
+    assert [c[0] for c in model.calls].count("sketch") == 2  # the model drew what the offline planner planned
+    backend.close()
+    assert Model.closed == 1

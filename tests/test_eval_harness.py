@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from stagestudio.backends.base import Backend
+from stagestudio.backends.base import SingleModelBackend
 from stagestudio.cli import main as cli_main
 from stagestudio.eval import harness, report, wise
 from stagestudio.inspector.detection import Detection, Detector
@@ -21,13 +21,14 @@ from stagestudio.scene.plan import PlanStep
 COLOURS = {"red": (230, 30, 30), "blue": (30, 30, 230)}
 
 
-class BoxBackend(Backend):
+class BoxBackend(SingleModelBackend):
     """Draws each object as a square (blue on a first sketch, red once refined); the
     inspector passes a step only when its image is red."""
 
     name = "boxes"
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: dict[str, int] = {"sketch": 0, "refine": 0, "inspect": 0}
 
     def extract_graph(self, prompt: str) -> SceneGraph:

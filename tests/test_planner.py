@@ -6,7 +6,7 @@ import pytest
 
 from stagestudio.scene.graph import ObjectAttributes, Relation, SceneGraph, SceneObject
 from stagestudio.scene.parser import parse_prompt
-from stagestudio.scene.planner import PlanError, drawing_order, next_step, plan_steps
+from stagestudio.scene.planner import PlanError, drawing_order, next_planned_step, next_step, plan_steps
 
 
 def _graph(n: int) -> SceneGraph:
@@ -137,3 +137,57 @@ def test_next_planned_step_follows_covered_objects_and_cap():
     while (step := next_planned_step(edited, done, max_steps=8)) is not None:
         done.append(step)
     assert {i for s in done for i in s.object_ids} == {o.id for o in edited.objects}
+
+
+# --- action relations ------------------------------------------------------------------------
+def _action_graph(*relations: Relation) -> SceneGraph:
+    return SceneGraph(
+        objects=[
+            SceneObject(id="o1", name="astronaut"),
+            SceneObject(id="o2", name="horse", attributes=ObjectAttributes(color="white")),
+            SceneObject(id="o3", name="moon"),
+        ],
+        relations=list(relations),
+    )
+
+
+def test_action_relation_ends_share_one_step():
+    graph = _action_graph(Relation(subject="o1", predicate="riding", object="o2"),
+                          Relation(subject="o3", predicate="above", object="o2"))
+    steps = plan_steps(graph)
+    assert [s.object_ids for s in steps] == [["o1", "o2"], ["o3"]]
+    assert steps[0].instruction == "Draw an astronaut riding a white horse."
+    assert steps[1].instruction == "Add a moon above the horse."
+
+
+def test_action_with_opposite_spatial_relation_is_no_cycle():
+    graph = SceneGraph(
+        objects=[SceneObject(id="o1", name="knight"), SceneObject(id="o2", name="dragon")],
+        relations=[Relation(subject="o1", predicate="facing", object="o2"),
+                   Relation(subject="o2", predicate="right of", object="o1")],
+    )
+    (step,) = plan_steps(graph)
+    assert step.instruction == "Draw a knight facing a dragon, with the dragon to the right of the knight."
+
+
+def test_action_group_that_would_break_spatial_order_is_drawn_in_consecutive_steps():
+    # The cup must come after the table, and the table after the man: man and cup cannot
+    # be one step, so they are drawn in order, and the cup's step names the action.
+    graph = SceneGraph(
+        objects=[SceneObject(id="o1", name="man"), SceneObject(id="o2", name="cup"), SceneObject(id="o3", name="table")],
+        relations=[Relation(subject="o1", predicate="holding", object="o2"),
+                   Relation(subject="o2", predicate="above", object="o3"),
+                   Relation(subject="o3", predicate="left of", object="o1")],
+    )
+    steps = plan_steps(graph)
+    assert [s.object_ids for s in steps] == [["o1"], ["o3"], ["o2"]]
+    assert steps[2].instruction == "Add a cup above the table, which the man is holding."
+
+
+def test_next_planned_step_follows_action_groups():
+    graph = _action_graph(Relation(subject="o1", predicate="riding", object="o2"))
+    first = next_planned_step(graph, [])
+    assert first.object_ids == ["o1", "o2"]
+    second = next_planned_step(graph, [first])
+    assert second.object_ids == ["o3"]
+    assert next_planned_step(graph, [first, second]) is None

@@ -296,7 +296,7 @@ def test_every_mistake_kind_is_injected_and_caught():
     step = whole_step(g)
     kinds = {}
     for seed in range(24):
-        drawing, _ = backend._drawing(g, g)
+        drawing, _ = backend.sketcher.drawing(g, g)
         rng = random.Random(seed)
         mistake, = choose_mistakes(rng, g, drawing, {"o1", "o2", "o3"}, 1.0, 512)
         drawing.apply(mistake)

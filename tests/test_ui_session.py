@@ -8,7 +8,7 @@ import threading
 import pytest
 from PIL import Image
 
-from stagestudio.backends.base import Backend
+from stagestudio.backends.base import SingleModelBackend
 from stagestudio.inspector.verdict import FactResult, Verdict
 from stagestudio.scene.graph import ObjectAttributes, Relation, SceneGraph, SceneObject
 from stagestudio.scene.plan import PlanStep
@@ -23,13 +23,14 @@ GRAPH = SceneGraph(
 )
 
 
-class ScriptedBackend(Backend):
+class ScriptedBackend(SingleModelBackend):
     """One step per object (reference first); the first sketch of `fail_steps` fails;
     `gate` (an Event) holds every sketch until set, to observe a run in flight."""
 
     name = "scripted"
 
     def __init__(self, fail_steps=(), raise_in=None, gate: threading.Event | None = None):
+        super().__init__()
         self.fail_steps = set(fail_steps)
         self.raise_in = raise_in
         self.gate = gate

@@ -1,5 +1,5 @@
-"""The one interface every backend implements: scene-graph extraction, plan, sketch,
-inspect and refine. The loop engine talks to nothing else, so it knows no model."""
+"""The loop's one backend interface: three roles (planner, sketcher, inspector) and the
+`Backend` that composes them. The loop engine talks to nothing else, so it knows no model."""
 
 from __future__ import annotations
 
@@ -108,10 +108,61 @@ class StageHooks:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class Backend(ABC):
-    """A generator/inspector pair driven by the loop engine."""
+class Planner(ABC):
+    """Turns the prompt into a scene graph and proposes the next step."""
+
+    @abstractmethod
+    def extract_graph(self, prompt: str) -> SceneGraph: ...
+
+    @abstractmethod
+    def plan(self, request: PlanRequest) -> PlanStep | None:
+        """The next step, or None when the graph is fully realised."""
+
+    def close(self) -> None:
+        """Release what this role holds (idempotent; roles may share one model)."""
+
+
+class Sketcher(ABC):
+    """Draws a step on the canvas and redraws a failed sketch with a correction."""
+
+    @abstractmethod
+    def sketch(self, request: SketchRequest, hooks: StageHooks | None = None) -> Image.Image: ...
+
+    @abstractmethod
+    def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image: ...
+
+    def close(self) -> None:
+        """Release what this role holds (idempotent; roles may share one model)."""
+
+
+class Inspector(ABC):
+    """Judges a sketch against the target scene graph: one result per fact, a verdict,
+    a critique and a corrective instruction."""
+
+    @abstractmethod
+    def inspect(self, request: InspectRequest, hooks: StageHooks | None = None) -> Verdict: ...
+
+    def close(self) -> None:
+        """Release what this role holds (idempotent; roles may share one model)."""
+
+
+class Backend:
+    """The loop's models: a planner, a sketcher and an inspector, each of which may come from
+    a different model (one model that fills several roles is loaded once and shared by
+    them). The engine talks only to this class, so it knows no model.
+
+    A backend is built by name and settings through the registry (`create_backend`); the
+    settings are stored with each session so the same backend can be rebuilt to re-run it.
+    Named presets (`sketchbook`, `bagel`, ...) are subclasses that compose their roles in
+    `__init__`.
+    """
 
     name: str = "backend"
+
+    def __init__(self, planner: Planner, sketcher: Sketcher, inspector: Inspector) -> None:
+        self.planner = planner
+        self.sketcher = sketcher
+        self.inspector = inspector
 
     @classmethod
     def status(cls) -> BackendStatus:
@@ -122,21 +173,36 @@ class Backend(ABC):
         """JSON-serialisable settings, stored with each session so it can be re-run."""
         return {}
 
-    @abstractmethod
-    def extract_graph(self, prompt: str) -> SceneGraph: ...
+    # The loop's five calls, each answered by the role that owns it.
+    def extract_graph(self, prompt: str) -> SceneGraph:
+        return self.planner.extract_graph(prompt)
 
-    @abstractmethod
     def plan(self, request: PlanRequest) -> PlanStep | None:
-        """The next step, or None when the graph is fully realised."""
+        return self.planner.plan(request)
 
-    @abstractmethod
-    def sketch(self, request: SketchRequest, hooks: StageHooks | None = None) -> Image.Image: ...
+    def sketch(self, request: SketchRequest, hooks: StageHooks | None = None) -> Image.Image:
+        return self.sketcher.sketch(request, hooks)
 
-    @abstractmethod
-    def inspect(self, request: InspectRequest, hooks: StageHooks | None = None) -> Verdict: ...
+    def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image:
+        return self.sketcher.refine(request, hooks)
 
-    @abstractmethod
-    def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image: ...
+    def inspect(self, request: InspectRequest, hooks: StageHooks | None = None) -> Verdict:
+        return self.inspector.inspect(request, hooks)
 
     def close(self) -> None:
-        """Release models and memory."""
+        """Release models and memory (each role once, however many roles it fills)."""
+        seen: set[int] = set()
+        for role in (self.planner, self.sketcher, self.inspector):
+            if id(role) not in seen:
+                seen.add(id(role))
+                role.close()
+
+
+class SingleModelBackend(Planner, Sketcher, Inspector, Backend):
+    """A backend whose one object fills every role (a remote client, a test double).
+
+    The role bases come first, so each of the five role methods must be implemented here
+    (none falls back to the `Backend` delegation) and `close` is the role's own."""
+
+    def __init__(self) -> None:
+        Backend.__init__(self, planner=self, sketcher=self, inspector=self)

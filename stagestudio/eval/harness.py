@@ -32,15 +32,7 @@ from typing import Any, Literal
 
 from PIL import Image, ImageOps
 
-from stagestudio.backends.base import (
-    Backend,
-    InspectRequest,
-    PlanRequest,
-    RefineRequest,
-    SketchRequest,
-    StageHooks,
-)
-from stagestudio.inspector.verdict import Verdict
+from stagestudio.backends.base import Backend, Planner, PlanRequest
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
 
@@ -48,15 +40,11 @@ Mode = Literal["oneshot", "staged"]
 MODES: tuple[str, ...] = ("oneshot", "staged")
 
 
-class OneShotBackend(Backend):
-    """Wraps a backend so the engine draws the whole prompt in one step."""
+class OneShotPlanner(Planner):
+    """One step that draws the whole prompt; the graph still comes from the inner planner."""
 
-    def __init__(self, inner: Backend) -> None:
+    def __init__(self, inner: Planner) -> None:
         self.inner = inner
-        self.name = inner.name
-
-    def settings(self) -> dict[str, Any]:
-        return {**self.inner.settings(), "mode": "oneshot"}
 
     def extract_graph(self, prompt: str) -> SceneGraph:
         return self.inner.extract_graph(prompt)
@@ -72,14 +60,18 @@ class OneShotBackend(Backend):
             source="oneshot",
         )
 
-    def sketch(self, request: SketchRequest, hooks: StageHooks | None = None) -> Image.Image:
-        return self.inner.sketch(request, hooks)
 
-    def inspect(self, request: InspectRequest, hooks: StageHooks | None = None) -> Verdict:
-        return self.inner.inspect(request, hooks)
+class OneShotBackend(Backend):
+    """A backend whose planner draws the whole prompt in one step (its sketcher and
+    inspector are the wrapped backend's)."""
 
-    def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image:
-        return self.inner.refine(request, hooks)
+    def __init__(self, inner: Backend) -> None:
+        super().__init__(planner=OneShotPlanner(inner.planner), sketcher=inner.sketcher, inspector=inner.inspector)
+        self.inner = inner
+        self.name = inner.name
+
+    def settings(self) -> dict[str, Any]:
+        return {**self.inner.settings(), "mode": "oneshot"}
 
     def close(self) -> None:
         self.inner.close()

@@ -12,7 +12,7 @@ from typing import Any
 
 from PIL import Image
 
-from stagestudio.backends.base import Backend, BackendStatus
+from stagestudio.backends.base import Backend, BackendStatus, SingleModelBackend
 from stagestudio.loop.control import (
     Correct,
     EditPlan,
@@ -53,11 +53,12 @@ class RunRequest:
     backend_settings: dict[str, Any] = field(default_factory=dict)
 
 
-class SerializedBackend(Backend):
+class SerializedBackend(SingleModelBackend):
     """A shared backend that runs one stage at a time: two browser sessions may drive the
     same model instance, and a model (one GPU, one KV cache) must not run two stages at once."""
 
     def __init__(self, inner: Backend) -> None:
+        super().__init__()
         self.inner = inner
         self.name = inner.name
         self._lock = threading.Lock()

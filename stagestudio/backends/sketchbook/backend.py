@@ -1,5 +1,6 @@
 """The sketchbook backend: an offline, deterministic stand-in for a generator + inspector.
 
+* plan    - the offline parser and planner (`OfflinePlanner`).
 * sketch  - lays out the whole graph (so positions never change between steps), paints the
             step's new objects onto the accepted canvas, and with probability `error_rate`
             injects one simulated mistake into them (seeded by the request's seed and step).
@@ -18,9 +19,8 @@ from typing import Any
 
 from PIL import Image
 
-from stagestudio.backends.base import (
-    Backend, BackendStatus, InspectRequest, PlanRequest, RefineRequest, SketchRequest, StageHooks,
-)
+from stagestudio.backends.base import Backend, BackendStatus, RefineRequest, Sketcher, SketchRequest, StageHooks
+from stagestudio.backends.offline import CheckerInspector, OfflinePlanner
 from stagestudio.backends.sketchbook.colors import canonical_color
 from stagestudio.backends.sketchbook.detector import SketchbookDetector
 from stagestudio.backends.sketchbook.layout import solve_layout
@@ -33,17 +33,17 @@ from stagestudio.scene.plan import PlanStep
 
 
 class SketchbookBackend(Backend):
+    """Offline planner + sprite sketcher + pixel-detector inspector."""
+
     name = "sketchbook"
 
     def __init__(self, error_rate: float = 0.3, size: int = 512) -> None:
-        if not 0.0 <= error_rate <= 1.0:
-            raise ValueError(f"error_rate must be between 0 and 1, got {error_rate}")
-        if not 128 <= size <= 2048:
-            raise ValueError(f"size must be between 128 and 2048 pixels, got {size}")
-        self.error_rate = float(error_rate)
-        self.size = int(size)
         self.detector = SketchbookDetector()
-        self.checker = SceneGraphChecker(self.detector)
+        super().__init__(
+            planner=OfflinePlanner(),
+            sketcher=SketchbookSketcher(error_rate=error_rate, size=size),
+            inspector=CheckerInspector(SceneGraphChecker(self.detector)),
+        )
 
     @classmethod
     def status(cls) -> BackendStatus:
@@ -56,20 +56,20 @@ class SketchbookBackend(Backend):
         return BackendStatus(name=cls.name, state="ready", detail="offline sprite renderer")
 
     def settings(self) -> dict[str, Any]:
-        return {"error_rate": self.error_rate, "size": self.size}
+        return {"error_rate": self.sketcher.error_rate, "size": self.sketcher.size}
 
-    # --- graph and plan (delegated to the offline parser and planner) ------------------------
-    def extract_graph(self, prompt: str) -> SceneGraph:
-        from stagestudio.scene.parser import parse_prompt
 
-        return parse_prompt(prompt)
+class SketchbookSketcher(Sketcher):
+    """Emoji sprites on a solved layout, with seeded simulated mistakes."""
 
-    def plan(self, request: PlanRequest) -> PlanStep | None:
-        from stagestudio.scene.planner import next_planned_step
+    def __init__(self, error_rate: float = 0.3, size: int = 512) -> None:
+        if not 0.0 <= error_rate <= 1.0:
+            raise ValueError(f"error_rate must be between 0 and 1, got {error_rate}")
+        if not 128 <= size <= 2048:
+            raise ValueError(f"size must be between 128 and 2048 pixels, got {size}")
+        self.error_rate = float(error_rate)
+        self.size = int(size)
 
-        return next_planned_step(request.graph, request.done, request.max_steps, request.realised_ids)
-
-    # --- drawing ------------------------------------------------------------------------------
     def _new_ids(self, target: SceneGraph, step: PlanStep, canvas: Image.Image | None) -> list[str]:
         """Objects to paint: the step's own, or everything in the target without a canvas."""
         target_ids = [o.id for o in target.objects]
@@ -77,7 +77,7 @@ class SketchbookBackend(Backend):
             return target_ids
         return [i for i in target_ids if i in set(step.object_ids)]
 
-    def _drawing(self, graph: SceneGraph, target: SceneGraph) -> tuple[Drawing, list[str]]:
+    def drawing(self, graph: SceneGraph, target: SceneGraph) -> tuple[Drawing, list[str]]:
         # Lay out the whole graph (the target's objects may lack some of it) so that every
         # step puts each object in the same place.
         full = graph if {o.id for o in target.objects} <= {o.id for o in graph.objects} else target
@@ -119,7 +119,7 @@ class SketchbookBackend(Backend):
         return self._prepare(request)[2]
 
     def _prepare(self, request: SketchRequest | RefineRequest) -> tuple[Drawing, list[str], list[Mistake], list[str]]:
-        drawing, order = self._drawing(request.graph, request.target)
+        drawing, order = self.drawing(request.graph, request.target)
         new_ids = self._new_ids(request.target, request.step, request.canvas)
         mistakes = self._mistakes(request.seed, request.step, request.target, drawing, new_ids)
         if isinstance(request, RefineRequest):
@@ -135,12 +135,6 @@ class SketchbookBackend(Backend):
         for m in mistakes:
             drawing.apply(m)
         return self._paint(request.target, drawing, order, new_ids, request.canvas, hooks)
-
-    def inspect(self, request: InspectRequest, hooks: StageHooks | None = None) -> Verdict:
-        if hooks and hooks.cancel:
-            hooks.cancel.raise_if_cancelled()
-        instruction = request.step.instruction if request.step is not None else None
-        return self.checker.check(request.image, request.target, instruction)
 
     def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image:
         drawing, order, mistakes, new_ids = self._prepare(request)

@@ -127,7 +127,7 @@ def measure_prompt(meta: dict[str, Any], tally: Tally, seed: int = 0, error_rate
     # 1. clean render: detector recall/precision/colour and the no-false-alarm rate
     clean = SketchbookBackend(error_rate=0.0)
     image = clean.sketch(SketchRequest(prompt, graph, step, graph, None, seed))
-    drawing, _ = clean._drawing(graph, graph)
+    drawing, _ = clean.sketcher.drawing(graph, graph)
     detections = clean.detector.detect(image, [o.name for o in graph.objects])
     truth = [(o.name, o.attributes.color, b) for o in graph.objects for b in drawing.boxes[o.id]]
     tally.gt_instances += len(truth)
@@ -142,7 +142,7 @@ def measure_prompt(meta: dict[str, Any], tally: Tally, seed: int = 0, error_rate
                     tally.color_checked += 1
                     tally.color_right += int(d.color == color)
                 break
-    verdict = clean.checker.judge(detections, graph)
+    verdict = clean.inspector.checker.judge(detections, graph)
     tally.clean_passed += int(verdict.passed)
     if not verdict.passed:
         tally.false_alarms.append(f"{prompt}: {verdict.critique}")
@@ -150,7 +150,7 @@ def measure_prompt(meta: dict[str, Any], tally: Tally, seed: int = 0, error_rate
     # 2. forced mistake (rate 1): caught? fixed by refine?
     forced = SketchbookBackend(error_rate=1.0)
     request = SketchRequest(prompt, graph, step, graph, None, seed)
-    mistakes = forced.planned_mistakes(request)
+    mistakes = forced.sketcher.planned_mistakes(request)
     bad = forced.sketch(request)
     v_bad = forced.inspect(InspectRequest(prompt, graph, graph, bad, seed, step))
     for m in mistakes:
@@ -163,7 +163,7 @@ def measure_prompt(meta: dict[str, Any], tally: Tally, seed: int = 0, error_rate
             fix_request = RefineRequest(prompt, graph, step, graph, None, bad, v_bad, v_bad.correction, seed)
             fixed = forced.refine(fix_request)
             v_fix = forced.inspect(InspectRequest(prompt, graph, graph, fixed, seed, step))
-            tally.refine_fixed += int(v_fix.passed and not forced.planned_mistakes(fix_request))
+            tally.refine_fixed += int(v_fix.passed and not forced.sketcher.planned_mistakes(fix_request))
         else:
             tally.missed.append(f"{prompt}: {m.kind} on {m.object_id}")
 
@@ -173,7 +173,7 @@ def measure_prompt(meta: dict[str, Any], tally: Tally, seed: int = 0, error_rate
     request = SketchRequest(prompt, graph, step, graph, None, seed)
     image = backend.sketch(request)
     verdict = backend.inspect(InspectRequest(prompt, graph, graph, image, seed, step))
-    left = backend.planned_mistakes(request)  # mistakes in the current image (ground truth)
+    left = backend.sketcher.planned_mistakes(request)  # mistakes in the current image (ground truth)
     tally.loop_mistakes += len(left)
     if left and not verdict.passed:
         tally.loop_mistakes_caught += len(left)
@@ -185,7 +185,7 @@ def measure_prompt(meta: dict[str, Any], tally: Tally, seed: int = 0, error_rate
                                     seed * 7919 + attempt, attempt)
         image = backend.refine(fix_request)
         verdict = backend.inspect(InspectRequest(prompt, graph, graph, image, seed, step))
-        left = backend.planned_mistakes(fix_request)
+        left = backend.sketcher.planned_mistakes(fix_request)
         tally.loop_mistakes += len(left)
         if left and not verdict.passed:
             tally.loop_mistakes_caught += len(left)
@@ -225,7 +225,7 @@ class _ProbeBackend(SketchbookBackend):
         self.kinds: list[list[str]] = []
 
     def _record(self, request, image, clean) -> None:
-        kinds = [m.kind for m in self.planned_mistakes(request)]
+        kinds = [m.kind for m in self.sketcher.planned_mistakes(request)]
         if bool(kinds) != (image.tobytes() != clean.tobytes()):
             raise AssertionError(f"planned mistakes {kinds} disagree with the pixels")
         self.kinds.append(kinds)

@@ -138,11 +138,13 @@ def _attachments(graph: SceneGraph) -> dict[str, tuple[str, str, int]]:
         return oid
 
     for idx, rel in enumerate(graph.relations):
-        if rel.predicate not in ATTACH_PREDICATES or rel.subject in parent:
+        # An action ("riding", "holding") is drawn as the two objects side by side.
+        predicate = "next to" if rel.is_action else rel.predicate
+        if predicate not in ATTACH_PREDICATES or rel.subject in parent:
             continue
         if root_of(rel.object) == rel.subject:
             continue  # would make a cycle
-        parent[rel.subject] = (rel.object, rel.predicate, idx)
+        parent[rel.subject] = (rel.object, predicate, idx)
     return parent
 
 

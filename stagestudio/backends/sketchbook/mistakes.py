@@ -123,7 +123,7 @@ def _relation_mistake(
     rng: random.Random, target: SceneGraph, drawing: Drawing, new_ids: set[str], size: int
 ) -> Mistake | None:
     candidates = [
-        r for r in target.relations
+        r for r in target.spatial_relations
         if (r.subject in new_ids or r.object in new_ids) and drawing.boxes.get(r.subject) and drawing.boxes.get(r.object)
     ]
     rng.shuffle(candidates)
@@ -221,7 +221,7 @@ def _extra_mistake(
         ]
         spots = beside + [(union[0] + dx, union[1] + dy) for dx, dy in _grid_offsets(size, union, rng)]
         others = [b for bs in drawing.boxes.values() for b in bs]
-        relations = target.relations_of(oid)
+        relations = [r for r in target.relations_of(oid) if r.is_spatial]
         fallback = None
         for sx, sy in spots:
             box = (sx, sy, sx + w, sy + h)

@@ -1,0 +1,146 @@
+"""BAGEL in each loop role. All three share one `BagelRuntime`, so the weights are loaded
+once and a canvas encoded for the plan is reused by the inspection and the next edit.
+
+* plan    — the offline planner proposes the next step; BAGEL rewrites it as <ins>/<des> given the
+            prompt, the scene and the canvas (ViT). Unusable or unfaithful output falls back to the
+            proposal, and the step says so (`source="fallback"`).
+* sketch  — step 0: text-to-image from the step's scene description; later steps: an edit of the
+            canvas with the instruction (reference CFG defaults for generation vs editing).
+* inspect — per-fact questions (presence, count, colour, relation, the instruction) answered by the
+            model from the image; optionally combined with a real detector + the scene-graph checker,
+            reporting where the two disagree.
+* refine  — an edit of the failed sketch with the corrective instruction.
+"""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from stagestudio.backends.bagel import prompts
+from stagestudio.backends.bagel.runtime import BagelRuntime
+from stagestudio.backends.base import (
+    Planner,
+    PlanRequest,
+    RefineRequest,
+    Sketcher,
+    SketchRequest,
+    StageHooks,
+)
+from stagestudio.inspector.detection import Detector
+from stagestudio.inspector.model_inspector import MODES as INSPECTORS
+from stagestudio.inspector.model_inspector import ModelInspector, YesNoAnswer, YesNoModel
+from stagestudio.inspector.questions import Question
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.plan import PlanStep
+
+
+class BagelPlanner(Planner):
+    def __init__(self, runtime: BagelRuntime) -> None:
+        self.runtime = runtime
+
+    def extract_graph(self, prompt: str) -> SceneGraph:
+        from stagestudio.scene.parser import parse_prompt
+
+        return parse_prompt(prompt)
+
+    def plan(self, request: PlanRequest) -> PlanStep | None:
+        from stagestudio.scene.planner import next_planned_step
+
+        proposal = next_planned_step(request.graph, request.done, request.max_steps, request.realised_ids)
+        if proposal is None:
+            return None
+        inf = self.runtime.inferencer
+        inf.seed(request.seed)
+        state = self.runtime.image_context(request.canvas, request.prompt, vae=False)
+        ask = prompts.plan_prompt(request.prompt, request.graph, request.done, proposal)
+        answer = inf.generate_text(inf.append_text(state.cond, ask),
+                                   max_length=self.runtime.settings.max_plan_tokens).text
+        parsed = prompts.parse_plan(answer)
+        if parsed is None or not prompts.plan_is_faithful(parsed, proposal, request.graph):
+            why = "unusable" if parsed is None else "did not name every object of the step"
+            return proposal.model_copy(
+                update={"source": "fallback", "note": f"model plan {why}: {answer[:160]!r}; used the offline planner"}
+            )
+        return proposal.model_copy(
+            update={"instruction": parsed.instruction, "description": parsed.description, "source": "model"}
+        )
+
+    def close(self) -> None:
+        self.runtime.close()
+
+
+class BagelSketcher(Sketcher):
+    def __init__(self, runtime: BagelRuntime) -> None:
+        self.runtime = runtime
+
+    def sketch(self, request: SketchRequest, hooks: StageHooks | None = None) -> Image.Image:
+        rt = self.runtime
+        inf = rt.inferencer
+        if request.canvas is None:
+            state = inf.add_text(inf.new_contexts(), request.step.description or request.step.instruction)
+            return rt.generate(state, request.seed, editing=False, hooks=hooks)
+        state = rt.image_context(request.canvas, request.prompt)
+        state = inf.add_text(state, request.step.instruction)
+        return rt.generate(state, request.seed, editing=True, hooks=hooks)
+
+    def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image:
+        rt = self.runtime
+        state = rt.image_context(request.image, request.prompt)
+        state = rt.inferencer.add_text(state, request.correction)
+        return rt.generate(state, request.seed, editing=True, hooks=hooks)
+
+    def close(self) -> None:
+        self.runtime.close()
+
+
+class BagelYesNo(YesNoModel):
+    """BAGEL answering yes/no questions about one image, the image alone as context
+    ([image, question], as the reference's understanding path lays it out)."""
+
+    source = "vqa"
+
+    def __init__(self, runtime: BagelRuntime) -> None:
+        self.runtime = runtime
+
+    def answer_yes_no(self, image: Image.Image, questions: list[Question], seed: int,
+                      hooks: StageHooks | None = None) -> list[YesNoAnswer]:
+        rt = self.runtime
+        inf = rt.inferencer
+        inf.seed(seed)
+        state = rt.image_context(image, "", vae=False)
+        answers = []
+        for question in questions:
+            if hooks and hooks.cancel:
+                hooks.cancel.raise_if_cancelled()
+            text = inf.generate_text(inf.append_text(state.cond, question.text),
+                                     max_length=rt.settings.max_answer_tokens).text
+            answers.append(YesNoAnswer(text=text))
+        return answers
+
+    def close(self) -> None:
+        self.runtime.close()
+
+
+def bagel_inspector(runtime: BagelRuntime, mode: str = "vqa", detector: str = "mask2former") -> ModelInspector:
+    """BAGEL's questions ("vqa"), a detector with the scene-graph checker ("detector"), or both."""
+    checker = None
+    if mode != "vqa":
+        from stagestudio.inspector.checker import SceneGraphChecker
+        from stagestudio.inspector.detectors import create_detector
+
+        checker = SceneGraphChecker(_LazyDetector(lambda: create_detector(detector, color=True), detector))
+    return ModelInspector(BagelYesNo(runtime) if mode != "detector" else None, mode=mode, checker=checker)
+
+
+class _LazyDetector(Detector):
+    """Builds the detector on first use, so settings and status stay cheap."""
+
+    def __init__(self, build, name: str) -> None:
+        self._build = build
+        self._detector = None
+        self.name = name
+
+    def detect(self, image, labels):
+        if self._detector is None:
+            self._detector = self._build()
+        return self._detector.detect(image, labels)
