@@ -178,7 +178,7 @@ def test_readiness_reports_files_and_labelled_memory_estimates(klein, tmp_path):
     absent = role_readiness({"sketcher": {"kind": "flux2-klein", "precision": "nf4"},
                              "inspector": {"kind": "qwen3-vl", "model": str(tmp_path / "none")}})
     sketcher, inspector = absent[1], absent[2]
-    assert sketcher.status.state == "missing weights" and "huggingface-cli download" in sketcher.status.detail
+    assert sketcher.status.state == "missing weights" and "download black-forest-labs/FLUX.2-klein-4B" in sketcher.status.detail
     # Not downloaded: estimated from the published configuration, labelled as such.
     assert 6.5 < sketcher.memory.gib < 9.0 and "estimate" in sketcher.memory.basis
     assert "published configuration" in sketcher.memory.basis

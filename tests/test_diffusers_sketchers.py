@@ -186,7 +186,7 @@ def test_a_wrong_model_folder_names_what_is_missing(klein, kontext, tmp_path):
         make(kontext)
     with pytest.raises(ModelLoadError, match="does not exist"):
         make(tmp_path / "absent")
-    with pytest.raises(ModelLoadError, match="huggingface-cli download someone/not-cached"):
+    with pytest.raises(ModelLoadError, match="download someone/not-cached"):
         make("someone/not-cached")
 
 

@@ -25,10 +25,11 @@ class ModelLoadError(BackendError, ValueError):
 
 
 def download_command(repo_id: str, pipeline: bool = False) -> str:
-    # A pipeline repo may also hold single-file checkpoints at its top level; fetch the
-    # diffusers folders only.
-    only = ' --include "model_index.json" "*/*"' if pipeline else ""
-    return f"huggingface-cli download {repo_id}{only}"
+    """The installed huggingface_hub's download command; a pipeline repo may also hold
+    single-file checkpoints at its top level, so only the diffusers folders are fetched."""
+    from stagestudio.hub_command import download_command as hub_download
+
+    return hub_download(repo_id) + (' --include "model_index.json" "*/*"' if pipeline else "")
 
 
 def looks_like_repo_id(source: str) -> bool:
