@@ -47,7 +47,7 @@ PARAPHRASES = [
     ("Two sofas are placed to the right side of a television.", [("couch", 2, None), ("tv", 1, None)],
      {("couch", "right of", "tv")}),
     ("A smartphone rests on top of a laptop computer.", [("cell phone", 1, None), ("laptop", 1, None)],
-     {("cell phone", "above", "laptop")}),
+     {("cell phone", "on", "laptop")}),
     ("An aeroplane flies over a motorbike.", [("airplane", 1, None), ("motorcycle", 1, None)],
      {("airplane", "above", "motorcycle")}),
     ("A picture showing a hairdryer underneath a doughnut.", [("donut", 1, None), ("hair drier", 1, None)],
@@ -130,7 +130,7 @@ PARAPHRASES = [
      [("backpack", 1, None), ("cat", 1, None), ("hook", 1, None)],
      {("backpack", "on", "hook"), ("cat", "below", "backpack")}),
     ("A microwave oven sits on top of an oven in the kitchen.", [("microwave", 1, None), ("oven", 1, None)],
-     {("microwave", "above", "oven")}),
+     {("microwave", "on", "oven")}),
     ("Three sinks in a public restroom, each with a mirror above.", [("mirror", 1, None), ("sink", 3, None)],
      {("mirror", "above", "sink")}),
     ("This whimsical illustration shows two plump, fluffy sheep grazing on a rolling green hillside under a "

@@ -241,7 +241,7 @@ COLOR_WORDS.update({
     "tangerine-colored": "orange", "amber": "orange", "apricot": "orange", "orangish": "orange",
     "orangey": "orange", "coral": "orange", "peach": "orange", "ginger": "orange",
     "golden-yellow": "yellow", "lemon": "yellow", "mustard": "yellow", "canary": "yellow",
-    "yellowish": "yellow", "blond": "yellow", "blonde": "yellow",
+    "yellowish": "yellow",
     "lime": "green", "olive": "green", "emerald": "green", "jade": "green", "mint": "green",
     "teal": "green", "greenish": "green", "chartreuse": "green", "sage": "green", "khaki": "green",
     "navy": "blue", "azure": "blue", "cobalt": "blue", "cyan": "blue", "turquoise": "blue",
@@ -348,6 +348,8 @@ PRONOUNS_PLURAL: frozenset[str] = frozenset({"they", "them", "themselves"})
 # Pronouns that point back at a person (or an animal named as one): "a pot behind him".
 PRONOUNS_PERSON: frozenset[str] = frozenset({"he", "him", "himself", "she", "herself"})
 POSSESSIVE_PRONOUNS: frozenset[str] = frozenset({"its", "their", "his", "her"})
+# What kind of owner each possessive pronoun points at ("it" a thing, "they" a group, "person").
+POSSESSIVE_KINDS: dict[str, str] = {"its": "it", "their": "they", "his": "person", "her": "person"}
 
 # Which nouns outside the classes are objects to draw. Three kinds of noun never are in an
 # ordinary parse, and together they make SETTING_NOUNS: words about the picture itself, about

@@ -90,9 +90,17 @@ def has_flag(lemma: str, flag: str, *, senses: int = 2) -> bool:
     return any(flag in s.flags for s in noun_senses(lemma)[:senses])
 
 
-def is_part(lemma: str) -> bool:
-    """A part or feature of something else: handle, leg, nose, wheel, petal, fur."""
-    return has_flag(lemma, "p")
+def is_part(lemma: str, *, senses: int = 2) -> bool:
+    """A part or feature of something else: handle, leg, nose, wheel, petal, fur. After a
+    possessive ("its rim") any stored sense counts, since the owner is already named."""
+    return has_flag(lemma, "p", senses=senses)
+
+
+def is_artifact(lemma: str) -> bool:
+    """Made by people, in the first sense: a curtain, a wheel, an awning (not a berry, a boat's
+    load of fish, a person)."""
+    senses = noun_senses(lemma)
+    return bool(senses) and senses[0].lexfile == ARTIFACT
 
 
 def is_worn(lemma: str) -> bool:

@@ -20,8 +20,9 @@ class NounPhrase:
     vague_count: int | None = None
     # what the lexicon says the head is (class names are always things)
     kind: NounKind = NounKind.THING
-    # owned through "its", "his", "their": a part or belonging of an object named before
-    possessive: bool = False
+    # owned through "its" / "their" / "his", "her": the kind of owner ("it", "they", "person"),
+    # None when the phrase has no possessive determiner
+    possessive: str | None = None
     # the head as written ("mice"), for senses decided by context
     surface: str = ""
     # sizes said inside the phrase: "a 10 foot statue"

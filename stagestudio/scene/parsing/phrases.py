@@ -94,7 +94,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     pair_of: int | None = None
     modifiers: list[str] = []
     measurements: list[str] = []
-    possessive = False
+    possessive: str | None = None
     unknown_seen = False
     started = False  # a determiner, number or adjective opened the phrase
 
@@ -105,8 +105,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         # "150 centimeters in length": a size, never a count of centimeters
         return Measure(" ".join(tokens[i:measured])), measured
     person_pronoun = tok in lx.PRONOUNS_PERSON or (
-        tok == "her" and (i + 1 >= n or not (noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1])
-                                             or english.can_be_noun(tokens[i + 1]))))
+        tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or not (
+            noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))))
     if person_pronoun:
         return NounPhrase(head="", is_class=False, plural=False, count=None, determiner="definite",
                           modifiers=[], pronoun="person"), i + 1
@@ -125,8 +125,9 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             continue
         if (tok == "," and modifiers and j + 1 < n
                 and (is_attribute_word(tokens[j + 1]) or noun_starts_at(tokens, j + 1))
-                and (is_attribute_word(modifiers[-1]) or started)):
-            j += 1  # "two plump, fluffy sheep": a comma between adjectives
+                and (is_attribute_word(modifiers[-1])
+                     or started and _grounded_head(modifiers[-1]) not in (NounKind.THING, NounKind.WEAK))):
+            j += 1  # "two plump, fluffy sheep": a comma between adjectives (not after a noun: "her head, copper pots")
             continue
         if tok in lx.HARD_BOUNDARIES or tok == "'s":
             break
@@ -148,7 +149,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 continue
             if tok in lx.DEFINITE_DETERMINERS and determiner == "none" and tok != "that":
                 determiner, started = "definite", True
-                possessive = tok in lx.POSSESSIVE_PRONOUNS
+                possessive = lx.POSSESSIVE_KINDS.get(tok)
                 if tok == "both":
                     count = 2
                 j += 1

@@ -16,8 +16,9 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
+from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
-from stagestudio.scene.parsing.state import Ref, State, resolve_phrase
+from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
 from stagestudio.scene.parsing.words import hyphen_colour
 
 
@@ -42,12 +43,14 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
 
 
 _PART_PREPOSITIONS = {"with", "has", "have", "having"}
+_LIST_BREAKS = {",", "and", "&"}
 
 
 _PART_PLACES = {"front", "rear", "back", "left", "right", "top", "bottom", "upper", "lower", "side", "inner", "outer"}
 
 
-def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool) -> str | None:
+def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool,
+                   resolved: list) -> str | None:
     """The object whose part a definite relation object names ("a dog beside the front tire"
     after a truck was mentioned), or None. Only for a part no object of that name exists for."""
     if not isinstance(prev, Rel) or np_.determiner != "definite" or np_.possessive or np_.pronoun is not None:
@@ -60,21 +63,42 @@ def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | N
     # well be a door of its own
     if not (set(np_.modifiers) & _PART_PLACES or senses and senses[0].lexfile == english.BODY):
         return None
-    return state.latest(exclude={subject} if isinstance(subject, str) else set())
+    return antecedent("it", resolved, len(resolved), state, exclude={subject} if isinstance(subject, str) else set())
 
 
-def _part_owner(np_: NounPhrase, prev: object, last_kept: str | None) -> str | None:
+def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
+    """A bare made thing after "with" that nothing places on its own: "a window with sheer
+    curtains", "a café with green awnings", "a keyboard with white keycaps" - a fitting of the
+    object, where "a plate with blueberries" or "with chopsticks resting on top" draw them."""
+    return (isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS and np_.determiner == "none"
+            and not isinstance(nxt, Rel)
+            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and english.is_artifact(np_.head)))
+
+
+def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None) -> str | None:
     """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
     with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
     armour"."""
     if last_kept is None or np_.is_class or np_.pronoun is not None:
         return None
-    if not (english.is_part(np_.head) or english.is_worn(np_.head)):
+    possessed = isinstance(prev, Possessive) or np_.possessive is not None
+    if not (english.is_part(np_.head, senses=4 if possessed else 2) or english.is_worn(np_.head)
+            or _is_fitting(np_, prev, nxt)):
         return None
-    owned = (isinstance(prev, Possessive) or np_.possessive
+    owned = (possessed
              or isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
              or isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head))
     return last_kept if owned else None
+
+
+def _take_covering_colour(owner: ParsedObject, covering: NounPhrase, *, worn: bool = False) -> None:
+    """"a cow with blue fur", "a car whose paint is red", "its glossy coat": the colour of the
+    covering is the object's. Not what is worn ("a figure in a black coat"), nor a person's."""
+    if (covering.head not in lx.COLOUR_BEARING_PARTS or worn or owner.name == "person"
+            or english.is_person(owner.name)):
+        return
+    owner.modifiers.extend(w for w in covering.modifiers if w not in owner.modifiers
+                           and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
 
 
 def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:
@@ -84,13 +108,21 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     # a positional relation ("a cat next to a lamp", see _anchors_relation). Elsewhere it is a
     # detail or the setting ("a dog with a red collar", "in a park", "adds a splash of colour").
     resolved: list[Item | Ref] = []
+    state.sentence_start = len(state.mentions)
     last_kept: str | None = None
     kept_in_clause = False
     inverted_clause = True  # the clause opened with a relation ("Above the sheep hangs a lantern")
     dropped_before_of: str | None = None  # head of a dropped phrase right before "of"
     pending_measures: list[str] = []
     last_was_detail = False  # the latest noun phrase was dropped as a detail of an object
+    # what a coordinated list of parts hangs on: "with a navy dial and a leather strap", "the
+    # truck's chrome bumper and round headlights", "its white head and yellow beak"
+    list_head: Item | None = None
+    list_possessive: str | None = None
     for k, item in enumerate(items):
+        if isinstance(item, Break) and item.word not in _LIST_BREAKS or isinstance(item, Action) or (
+                isinstance(item, Prep) and item.word not in _PART_PREPOSITIONS):
+            list_head, list_possessive = None, None
         if isinstance(item, Break):
             kept_in_clause = False
         if isinstance(item, (Break, Rel)):
@@ -108,25 +140,39 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if isinstance(item, NounPhrase):
             prev = items[k - 1] if k > 0 else None
             nxt = items[k + 1] if k + 1 < len(items) else None
-            owner_id = _part_owner(item, prev, last_kept if last_kept is not None or not item.possessive
-                                   else state.latest())
+            if isinstance(prev, Break) and prev.word in _LIST_BREAKS and not item.is_class:
+                # the list goes on: this member hangs on what the first one did
+                if list_possessive is not None and item.determiner == "none":
+                    item.possessive = list_possessive
+                elif list_head is not None and item.determiner in ("none", "indefinite"):
+                    prev = list_head
+            if item.pronoun is not None:
+                resolved.append(Ref(antecedent(item.pronoun, resolved, len(resolved), state), pronoun=item.pronoun))
+                continue
+            owner_id = _part_owner(item, prev, nxt, antecedent(item.possessive, resolved, len(resolved), state)
+                                   if item.possessive else last_kept)
             if owner_id is not None:
                 owner = state.get(owner_id)
-                if item.head in lx.COLOUR_BEARING_PARTS:
-                    # "a cow with blue fur": the part's colour is the object's
-                    owner.modifiers.extend(w for w in item.modifiers if w not in owner.modifiers
-                                           and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
+                _take_covering_colour(owner, item, worn=isinstance(prev, Rel))
                 if item.text() not in owner.parts:
                     owner.parts.append(item.text())
-                resolved.append(Ref(None))
+                # "above her head", "in its bed": a relation to a part is a relation to its owner
+                resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive else Ref(None))
+                if isinstance(prev, (Prep, Possessive)):
+                    list_head = prev
+                if item.possessive is not None and not isinstance(prev, Rel):
+                    list_possessive = item.possessive
                 continue
             detail = False
             if isinstance(prev, Possessive):
                 detail = True
             elif isinstance(prev, Prep) and (last_kept is not None or item.determiner == "none"):
-                # "a desk with a lamp" draws the lamp; "with a red collar", "with mustard" are details
-                detail = not (prev.word == "with" and item.kind == NounKind.THING and item.determiner != "none"
-                              and item.head not in lx.SETTING_NOUNS)
+                # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
+                # draw what they name; "with a red collar", "with mustard" are details
+                detail = not (prev.word == "with" and item.kind == NounKind.THING and item.head not in lx.SETTING_NOUNS
+                              and item.head not in lx.COLOUR_BEARING_PARTS
+                              and (item.determiner != "none" or item.plural
+                                   or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object))
             elif isinstance(prev, Rel):
                 detail = not _anchors_relation(prev.phrase, item)
             elif isinstance(prev, Action):
@@ -141,11 +187,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
             if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
                     and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
-                # "a cow with blue fur", "a car whose paint is red": the part's colour is the object's
-                owner = state.get(last_kept)
-                owner.modifiers.extend(w for w in item.modifiers if w not in owner.modifiers
-                                       and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
-            whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept)
+                _take_covering_colour(state.get(last_kept), item)
+            whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved)
             if whole is not None:
                 # "beside the front tire", "on the seat": a relation to a part is one to its owner
                 resolved.append(Ref(whole))
@@ -157,6 +200,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
                                  and isinstance(nxt, Prep) and nxt.word == "of" else None)
             if ref.object_id is not None:
+                # "with blueberries and maple syrup": the list still hangs on "with"
+                list_head = prev if isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS else None
+                list_possessive = None
                 last_kept = ref.object_id
                 kept_in_clause = True
                 state.get(last_kept).measurements.extend(pending_measures)
@@ -167,6 +213,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
 
     def kept(x: object) -> bool:
         return isinstance(x, Ref) and x.object_id is not None
+
+    # the sentence's subject: its first object that is not placed by a relation or an action
+    subjects = [r.object_id for m, r in enumerate(resolved)
+                if kept(r) and not (m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep)))]
+    state.subjects.append(subjects[0] if subjects else None)
 
     # Pass 3: relations.
     clause_start = 0
@@ -222,7 +273,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 subject_id = following[0][1].object_id  # type: ignore[union-attr]
             else:
                 continue
-            owner_id = _antecedent(resolved, k, state, exclude={subject_id})
+            owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id})
             state.relate(subject_id, phrase.predicate, owner_id)
             continue
 
@@ -232,6 +283,15 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 state.relate(first.object_id, phrase.predicate, second.object_id)  # type: ignore[union-attr]
             continue
 
+        if phrase.kind == "dangling" or (phrase.kind == "object" and phrase.predicate in DIRECTIONAL and not isinstance(
+                resolved[k + 1] if k + 1 < len(resolved) else None, Ref)):
+            # "a stack of pancakes with a strawberry on top", "each with a mirror above": the
+            # object left out is what the subject hangs on
+            subject_ref = in_clause[-1] if in_clause else None
+            hung_on = _hung_on(resolved, subject_ref)
+            if hung_on is not None:
+                state.relate(subject_ref.object_id, phrase.predicate, hung_on)  # type: ignore[union-attr]
+                continue
         if phrase.kind in ("absolute", "dangling"):
             if in_clause:
                 placed = in_clause[-1].object_id  # type: ignore[union-attr]
@@ -289,31 +349,22 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             continue
         subject_id = subject_ref.object_id
         if nxt.pronoun is not None:
-            obj_id = _antecedent(resolved, k + 1, state, exclude={subject_id},  # type: ignore[arg-type]
-                                 plural=nxt.pronoun == "they", person=nxt.pronoun == "person")
+            obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})  # type: ignore[arg-type]
         for member in _listed_with(resolved, clause_start, subject_ref, obj_id):
             # "a wallet, a pen and car keys on a desk": the place phrase describes every member
             state.relate(member, phrase.predicate, obj_id)
         state.relate(subject_id, phrase.predicate, obj_id)
 
 
-def _antecedent(resolved: list, position: int, state: State, *, exclude: set[str],
-                plural: bool | None = None, person: bool = False) -> str | None:
-    """What "it"/"its" at `position` refers to: the latest object mentioned before it, preferring
-    one that was not itself a relation's object ("a backpack hangs on a hook, and a cat naps
-    underneath it": the backpack)."""
-    if person:
-        # "behind him": the latest person (or animal), wherever the sentence put it
-        return state.latest(exclude=exclude, person=True)
-    candidates = [(m, item) for m, item in enumerate(resolved[:position])
-                  if isinstance(item, Ref) and item.object_id is not None and item.object_id not in exclude
-                  and item.pronoun is None]
-    subjects = [item for m, item in candidates if not (m > 0 and isinstance(resolved[m - 1], (Rel, Action)))]
-    if subjects:
-        return subjects[-1].object_id
-    if candidates:
-        return candidates[-1][1].object_id
-    return state.latest(exclude=exclude, plural=plural)
+def _hung_on(resolved: list, subject: Ref | None) -> str | None:
+    """The object `subject` was attached to with "with" ("pancakes with a strawberry"): the
+    latest object before it in the sentence; None when the subject is not attached."""
+    if subject is None or not subject.attached:
+        return None
+    position = next(m for m, r in enumerate(resolved) if r is subject)
+    before = [r.object_id for r in resolved[:position]
+              if isinstance(r, Ref) and r.object_id is not None and r.object_id != subject.object_id]
+    return before[-1] if before else None
 
 
 def pair_placements(state: State) -> None:
@@ -398,7 +449,7 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
     subject_id = candidates[-1].object_id
     obj_id = nxt.object_id
     if nxt.pronoun is not None:
-        obj_id = _antecedent(resolved, k + 1, state, exclude={subject_id}, plural=nxt.pronoun == "they")
+        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})
     if obj_id is None:
         return
     obj = state.get(obj_id)

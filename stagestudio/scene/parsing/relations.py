@@ -14,6 +14,8 @@ class RelPhrase:
     # "owner_pronoun": "to its left"; "owner_before": "the bench's left"; "dangling": a
     # relation with its object left out ("with a cat on top"); "sequence": "from left to right".
     kind: str = "object"
+    # "to its left", "on their right": the kind of owner the pronoun points at ("it", "they", "person")
+    owner: str | None = None
     # bare "in"/"into" only relates when a real object follows ("in a bowl", not "in a park")
     needs_class_object: bool = False
     # "under", "beneath", "at the foot of": the thing after it often shelters the subject as
@@ -43,9 +45,13 @@ def _add_fixed(predicate: str, phrases: str, **kw: object) -> None:
         _FIXED_RELATIONS[tuple(phrase.split())] = RelPhrase(predicate, **kw)  # type: ignore[arg-type]
 
 
-_add_fixed("above", "above|over|atop|on top of|on the top of|at the top of|up above|high above|higher than|"
-                    "higher up than|further up than|on the upper side of|upon the top of|over the top of")
-_add_fixed("above", "on top|overhead|up top", kind="dangling")
+_add_fixed("above", "above|over|at the top of|up above|high above|higher than|"
+                    "higher up than|further up than|on the upper side of|over the top of")
+_add_fixed("above", "overhead|up top", kind="dangling")
+# resting on the top of something is contact: "a candle on top of the stack", "with a strawberry on top"
+_add_fixed("on", "atop|on top of|on the top of|upon the top of")
+_add_fixed("on", "on top", kind="dangling")
+_add_fixed("next to", "on either side|on both sides|on each side", kind="dangling")
 _add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
                     "on the underside of")
 _add_fixed("below", "beneath|underneath|under|at the foot of|at the base of|underneath of|down beneath",
@@ -60,7 +66,7 @@ _add_fixed("near", "near|near to|close to|close by|not far from|in the vicinity 
                    "a short distance from")
 _add_fixed("inside", "inside|inside of|within")
 _add_fixed("inside", "in|into", needs_class_object=True)
-_add_fixed("on", "on|upon|onto|on to|resting on|on the surface of")
+_add_fixed("on", "on|upon|onto|on to|on the surface of")
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
 
 # Phrases that place things relative to each other without saying how; no relation results.
@@ -96,14 +102,14 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     n = len(tokens)
     j = i
     prefix = False
-    owner_pronoun = False
+    owner_pronoun: str | None = None
     if j < n and tokens[j] in _SIDE_PREFIXES:
         prefix = True
         j += 1
         if j < n and tokens[j] == "the":
             j += 1
         elif j < n and tokens[j] in lx.POSSESSIVE_PRONOUNS:
-            owner_pronoun = True
+            owner_pronoun = lx.POSSESSIVE_KINDS.get(tokens[j], "it")
             j += 1
         else:
             return None
@@ -133,7 +139,7 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         j += 1
     predicate = _SIDE_PREDICATE[side]
     if owner_pronoun:
-        return RelPhrase(predicate, kind="owner_pronoun"), j
+        return RelPhrase(predicate, kind="owner_pronoun", owner=owner_pronoun), j
     if j < n and tokens[j] == "of":
         k = j + 1
         while k < n and tokens[k] in ("the", "this", "our", "that"):

@@ -14,7 +14,9 @@ from stagestudio.scene.parsing.items import NounPhrase
 
 
 @dataclass
-class _Object:
+class ParsedObject:
+    """An object as the reading builds it up (SceneObject once the prompt is read)."""
+
     id: str
     name: str
     count: int
@@ -39,7 +41,7 @@ class Ref:
 
 @dataclass
 class State:
-    objects: list[_Object] = field(default_factory=list)
+    objects: list[ParsedObject] = field(default_factory=list)
     relations: list[tuple[str, str, str]] = field(default_factory=list)
     placements: list[tuple[str, str]] = field(default_factory=list)  # (object id, predicate)
     dropped: list[str] = field(default_factory=list)
@@ -48,8 +50,13 @@ class State:
     notes: list[str] = field(default_factory=list)
     # second reading of a prompt whose first reading found nothing: every drawable noun counts
     keep_all_nouns: bool = False
+    # every mention of an object in reading order, and where the current sentence starts in it
+    mentions: list[str] = field(default_factory=list)
+    sentence_start: int = 0
+    # each finished sentence's subject (what a pronoun in the next sentence most likely means)
+    subjects: list[str | None] = field(default_factory=list)
 
-    def get(self, object_id: str) -> _Object:
+    def get(self, object_id: str) -> ParsedObject:
         return next(o for o in self.objects if o.id == object_id)
 
     def latest(self, *, exclude: set[str] | None = None, plural: bool | None = None,
@@ -71,6 +78,7 @@ class State:
     def touch(self, object_id: str, counter: list[int]) -> None:
         counter[0] += 1
         self.get(object_id).mention = counter[0]
+        self.mentions.append(object_id)
 
     def relate(self, subject: str | None, predicate: str, obj: str | None) -> None:
         if subject is None or obj is None or subject == obj:
@@ -180,8 +188,9 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
             state.touch(target.id, counter)
             return Ref(target.id)
     counter[0] += 1
-    obj = _Object(id=f"o{len(state.objects) + 1}", name=np_.head, count=count,
+    obj = ParsedObject(id=f"o{len(state.objects) + 1}", name=np_.head, count=count,
                   modifiers=list(np_.modifiers), is_class=np_.is_class, mention=counter[0],
                   surface=np_.surface, measurements=list(np_.measurements))
     state.objects.append(obj)
+    state.mentions.append(obj.id)
     return Ref(obj.id)

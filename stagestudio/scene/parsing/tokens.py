@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from stagestudio.scene import lexicon as lx
 
@@ -23,8 +24,15 @@ def strip_markup(prompt: str) -> str:
     return _MARKUP_TAG.sub(" ", _MARKUP_BLOCK.sub(" ", prompt))
 
 
+def fold_accents(text: str) -> str:
+    """"café" -> "cafe", "naïve" -> "naive": the lexicon is ASCII, and a letter with an accent
+    is the same letter to it (a character with no ASCII base is left as it is)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def tokenise(prompt: str) -> list[list[str]]:
-    text = strip_markup(prompt).lower()
+    text = fold_accents(strip_markup(prompt)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
     text = re.sub(r"\b(it|that|there|here|what|who|where|this)'s\b", r"\1 is", text)
