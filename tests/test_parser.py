@@ -112,7 +112,7 @@ PARAPHRASES = [
      [("dog", 1, None), ("teddy bear", 1, None)], {("dog", "right of", "teddy bear")}),
     ("A sleek hair dryer resting on a bathroom counter next to the mirror.",
      [("counter", 1, None), ("hair drier", 1, None), ("mirror", 1, None)],
-     {("hair drier", "on", "counter"), ("counter", "next to", "mirror")}),
+     {("hair drier", "on", "counter"), ("hair drier", "next to", "mirror")}),
     ("A dragon flies above a castle.", [("castle", 1, None), ("dragon", 1, None)], {("dragon", "above", "castle")}),
     ("An orange-colored cow standing in a field.", [("cow", 1, "orange")], set()),
     ("A white-painted bench and a black-furred cat", [("bench", 1, "white"), ("cat", 1, "black")], set()),

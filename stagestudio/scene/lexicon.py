@@ -313,6 +313,8 @@ NUMBER_WORDS: dict[str, int] = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "single": 1, "lone": 1, "solitary": 1, "pair": 2, "couple": 2, "both": 2, "twin": 2,
     "twins": 2, "trio": 3, "triple": 3, "quartet": 4, "dozen": 12, "half-dozen": 6,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "thousand": 1000,
 }
 
 # Quantifier nouns followed by "of": the real object follows them ("a herd of zebras"). Value:
@@ -331,6 +333,10 @@ QUANTIFIER_NOUNS: dict[str, int | None] = {
     "pat": 1, "dusting": None, "sprinkling": None, "clump": None, "spray": None, "tower": None,
     "mountain": None,
 }
+
+# Groups of people counted by their members: "a family of four" is four people.
+PEOPLE_GROUPS: frozenset[str] = frozenset({"family", "team", "crew", "group", "couple", "trio", "quartet", "band",
+                                           "party", "gang", "troop", "class"})
 
 # Determiners and what they say about reference: indefinite ones introduce a new object,
 # definite ones may point back at one already mentioned.
@@ -425,6 +431,10 @@ LANDSCAPE_OBJECTS: frozenset[str] = frozenset({
     "tree", "palm", "oak", "pine", "bush", "shrub", "hedge", "flower", "rock", "boulder",
     "sun", "moon", "star", "house", "building", "cottage", "hut", "cabin", "barn",
 })
+
+# Kinship words: "its mother", "their babies" after an animal name an animal of the same kind.
+KIN_NOUNS: frozenset[str] = frozenset({"mother", "father", "parent", "mom", "dad", "mama", "papa", "sibling", "brother",
+                                       "sister", "baby", "offspring", "young", "child", "mate", "twin", "family"})
 
 # Things there is only one of: "the moon" introduces an object, where "the wall" points at
 # the setting.
@@ -580,5 +590,11 @@ ACTION_PARTICLES: frozenset[str] = frozenset({"at", "with", "to", "for", "into",
 # Words after a measurement that say what was measured: "150 centimeters in length", "two feet tall".
 MEASURE_DIMENSIONS: frozenset[str] = frozenset({"long", "tall", "wide", "high", "deep", "thick", "old",
                                                 "across", "away", "apart", "heavy", "large", "big"})
+# Units WordNet does not list as units first: abbreviations ("a 12 oz jar", "750 ml") and
+# "degree" ("a 360-degree swivel").
+UNIT_ABBREVIATIONS: frozenset[str] = frozenset({"oz", "ml", "cl", "dl", "cm", "mm", "km", "kg", "mg", "lb", "lbs", "ft",
+                                                "yd", "mph", "kph", "hr", "hrs", "min", "mins", "sec", "secs", "gal",
+                                                "qt", "pt", "kb", "mb", "gb", "tb", "mp", "w", "kw", "v", "mah",
+                                                "degree", "degrees", "percent"})
 MEASURE_NOUNS: frozenset[str] = frozenset({"length", "height", "width", "diameter", "depth", "size",
                                            "circumference", "radius", "thickness", "weight", "total"})

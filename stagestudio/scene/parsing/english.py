@@ -27,7 +27,7 @@ import lemminflect
 _NOUN_TABLE = Path(__file__).with_name("data") / "wordnet_nouns.tsv.gz"
 
 # WordNet lexicographer files (noun.*) by number.
-ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE = 5, 6, 8, 13, 17, 18, 20, 27
+ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE, TIME = 5, 6, 8, 13, 17, 18, 20, 27, 28
 # Senses that are things one can draw.
 _THING_FILES = frozenset({ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE})
 
@@ -35,7 +35,13 @@ _THING_FILES = frozenset({ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, S
 @dataclass(frozen=True)
 class NounSense:
     lexfile: int
-    flags: str  # p part, c worn, k container, u unit, l place
+    flags: str  # p part, c worn, k container, u unit, l place, m mass or meal
+    # the GenEval class the sense descends from ("fisherman" -> person), if any
+    geneval_class: str | None = None
+    # WordNet's part-of relations as ids of wholes: those this part belongs to, and those this
+    # thing is (a headlight is part of a motor vehicle; a truck is one)
+    part_of: frozenset[str] = frozenset()
+    wholes: frozenset[str] = frozenset()
 
     @property
     def is_thing(self) -> bool:
@@ -65,7 +71,27 @@ def noun_senses(lemma: str) -> tuple[NounSense, ...]:
     senses = _noun_table().get(lemma.replace("-", " "))
     if senses is None:
         return ()
-    return tuple(NounSense(int(code[:2]), code[2:]) for code in senses.split(","))
+    return tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
+
+
+def has_noun_entry(lemma: str) -> bool:
+    """Whether WordNet lists the lemma as a noun (a plain look-up, no decoding)."""
+    return lemma.replace("-", " ") in _noun_table()
+
+
+def senses_ordered(lemma: str) -> bool:
+    """Whether WordNet orders the lemma's senses by attested frequency (else the first sense
+    is not the most likely one: "hanger" lists the person first)."""
+    return not _noun_table().get(lemma.replace("-", " "), "").startswith("?")
+
+
+def _decode_sense(code: str) -> NounSense:
+    """"06p<1a.2b>3c=person": lexicographer file, flags, part of, is a, GenEval class."""
+    body, _, cls = code.partition("=")
+    body, _, wholes = body.partition(">")
+    body, _, part_of = body.partition("<")
+    return NounSense(int(body[:2]), body[2:], cls or None, frozenset(part_of.split(".")) if part_of else frozenset(),
+                     frozenset(wholes.split(".")) if wholes else frozenset())
 
 
 @lru_cache(maxsize=8192)
@@ -90,10 +116,68 @@ def has_flag(lemma: str, flag: str, *, senses: int = 2) -> bool:
     return any(flag in s.flags for s in noun_senses(lemma)[:senses])
 
 
-def is_part(lemma: str, *, senses: int = 2) -> bool:
-    """A part or feature of something else: handle, leg, nose, wheel, petal, fur. After a
-    possessive ("its rim") any stored sense counts, since the owner is already named."""
-    return has_flag(lemma, "p", senses=senses)
+def is_part(lemma: str) -> bool:
+    """A part or feature of something else: handle, leg, nose, wheel, petal, fur."""
+    return has_flag(lemma, "p")
+
+
+# Which kinds of part an owner of a kind has: a body part for a person or an animal, a made
+# part for a made thing, a plant part for a plant or a fruit ("a vase with dried flowers" names
+# flowers, not a flower-part of the vase; "a unicorn with a gold horn" names the animal's horn).
+_PART_KINDS = {PERSON: {BODY, ANIMAL}, ANIMAL: {BODY, ANIMAL}, ARTIFACT: {ARTIFACT, OBJECT}, PLANT: {PLANT, BODY},
+               FOOD: {FOOD, PLANT, BODY}}
+
+
+def is_part_of(part: str, owner: str, *, strict: bool = False) -> bool:
+    """Whether `part` can be a part of `owner`: WordNet says so ("headlight" of a truck, "seat"
+    of a bench, "leg" of a chair), or, where WordNet records no whole for the part's sense, the
+    part is of the owner's kind ("tail" of a dog, "rim" of a cup, "horn" of a unicorn).
+    `strict`: a part WordNet places on other wholes is not this owner's ("the door" after
+    boots is a door). An owner the lexicon does not know takes any part in the first two senses."""
+    # the owner's kind is its first drawable sense ("cup" is first a measure, then a vessel)
+    owner_sense = next((s for s in noun_senses(owner) if s.is_thing), None)
+    senses = noun_senses(part)
+    if owner_sense is None:
+        return any("p" in s.flags for s in senses[:2])
+    if any(s.part_of & owner_sense.wholes for s in senses):
+        return True
+    kinds = _PART_KINDS.get(owner_sense.lexfile, set())
+    return any("p" in s.flags and s.lexfile in kinds and not (strict and s.part_of) for s in senses)
+
+
+def geneval_class(lemma: str) -> str | None:
+    """The GenEval class a noun names by its first sense ("fisherman" -> person, "terrier" ->
+    dog), or by its second when the first is the food made of it ("duckling" -> bird)."""
+    senses = noun_senses(lemma)
+    if not senses:
+        return None
+    if senses[0].geneval_class is None and senses[0].lexfile == FOOD and len(senses) > 1 \
+            and senses[1].lexfile == ANIMAL:
+        return senses[1].geneval_class
+    # a word whose next sense is a made holder is left as it is: a "pitcher" may be a jug, a
+    # "stroller" a pram; so is one whose senses come in no attested order and include another
+    # drawable thing ("hanger")
+    if len(senses) > 1 and senses[1].lexfile == ARTIFACT and "k" in senses[1].flags:
+        return None
+    if not senses_ordered(lemma) and any(s.is_thing and s.geneval_class != senses[0].geneval_class
+                                         for s in senses[1:]):
+        return None
+    return senses[0].geneval_class
+
+
+def is_mass(lemma: str) -> bool:
+    """A liquid, a drink, a sauce, a powder, particles, a vapour or a meal in its first sense
+    ("milk", "coffee", "steam", "dinner"): drawn in a holder, not as an object of its own."""
+    senses = noun_senses(lemma)
+    return bool(senses) and "m" in senses[0].flags
+
+
+def is_large(lemma: str) -> bool:
+    """Furniture, a building or structure, a vehicle, a large appliance, in its first drawable
+    sense: "a lamp on the nightstand next to the bed" places the nightstand by the bed, where
+    "a mug on the table next to a notebook" places the mug by the notebook."""
+    sense = next((s for s in noun_senses(lemma) if s.is_thing), None)
+    return sense is not None and "g" in sense.flags
 
 
 def is_artifact(lemma: str) -> bool:
@@ -103,8 +187,8 @@ def is_artifact(lemma: str) -> bool:
     return bool(senses) and senses[0].lexfile == ARTIFACT
 
 
-def is_worn(lemma: str) -> bool:
-    return has_flag(lemma, "c")
+def is_worn(lemma: str, *, senses: int = 2) -> bool:
+    return has_flag(lemma, "c", senses=senses)
 
 
 def is_container(lemma: str) -> bool:
@@ -114,6 +198,13 @@ def is_container(lemma: str) -> bool:
 def is_unit(lemma: str) -> bool:
     senses = noun_senses(lemma)
     return bool(senses) and "u" in senses[0].flags
+
+
+def is_measure_unit(lemma: str) -> bool:
+    """A unit in any stored sense, or a span of time ("foot", "degree", "year"): after a number
+    and before a dimension ("6 feet tall") or in a hyphenated size ("a 10-year-old")."""
+    senses = noun_senses(lemma)
+    return any("u" in s.flags for s in senses) or bool(senses) and senses[0].lexfile == TIME
 
 
 def is_animate(lemma: str) -> bool:

@@ -27,6 +27,8 @@ class NounPhrase:
     surface: str = ""
     # sizes said inside the phrase: "a 10 foot statue"
     measurements: list[str] = field(default_factory=list)
+    # a part of it that a relation named first: "over one arm of the chair" -> "one arm"
+    portion: str | None = None
 
     def text(self) -> str:
         """The phrase as a short description: "four sturdy legs", "pink nose"."""

@@ -27,8 +27,14 @@ def measurement_at(tokens: list[str], j: int) -> int:
     if j + 1 >= n or not (is_number(tokens[j]) or tokens[j] in ("a", "an", "half")):
         return j
     unit = tokens[j + 1]
-    if unit in ("in", "a", "an") or not english.is_unit(english.noun_lemma(unit)):
+    if unit in ("in", "a", "an"):
         return j
+    dimension_follows = j + 2 < n and (tokens[j + 2] in lx.MEASURE_DIMENSIONS or tokens[j + 2] in ("in", "of")
+                                        and j + 3 < n and tokens[j + 3] in lx.MEASURE_NOUNS)
+    lemma = english.noun_lemma(unit)
+    if not (english.is_unit(lemma) or unit in lx.UNIT_ABBREVIATIONS
+            or dimension_follows and english.is_measure_unit(lemma)):
+        return j  # "two feet tall" measures; "a bird with two feet" counts
     end = j + 2
     if end < n and tokens[end] in lx.MEASURE_DIMENSIONS:
         end += 1
@@ -69,6 +75,25 @@ def _grounded_head(word: str) -> NounKind | None:
     return english.noun_kind(english.noun_lemma(word))
 
 
+def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
+    """Whether the -ing word at tokens[j] is a verb starting a clause rather than part of a
+    noun: "a woman painting a portrait", "a mechanic fixing a car" (an object phrase follows),
+    "a firefighter spraying water" (after a noun, what follows is its object). "A cozy reading
+    nook" and "a charging case" name kinds."""
+    tok = tokens[j] if j < len(tokens) else ""
+    if not tok.endswith("ing") or english.verb_lemma(tok) in (None, tok) or j + 1 >= len(tokens):
+        return False
+    nxt = tokens[j + 1]
+    if nxt in lx.INDEFINITE_DETERMINERS or nxt in lx.DEFINITE_DETERMINERS or is_number(nxt):
+        return True
+    return after_noun and nxt not in _FUNCTION_WORDS and match_relation(tokens, j + 1) is None
+
+
+def _noun_only(word: str) -> bool:
+    """A head noun that is no adjective: "firefighter", "mechanic" (not "cozy", "fluffy")."""
+    return "ADJ" not in english.parts_of_speech(word) and _grounded_head(word) in (NounKind.THING, NounKind.WEAK)
+
+
 def _compound_name(first: str, head: str) -> str | None:
     """The two-word noun "first head" when WordNet lists it as a different kind of thing from
     the head alone ("lily pad": a plant, not a pad; "cutting board": a utensil, not a
@@ -85,7 +110,27 @@ def _compound_name(first: str, head: str) -> str | None:
 
 
 def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | Measure | None, int]:
-    """Read one noun phrase starting at tokens[i]; (None, i) when none starts there."""
+    """Read one noun phrase starting at tokens[i]; (None, i) when none starts there. A noun
+    WordNet files under a GenEval class is named by the class ("a fisherman" -> person, "a
+    terrier" -> dog), as the annotation conventions name it."""
+    phrase, end = _read_noun_phrase(tokens, i)
+    if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
+            and phrase.head not in lx.SETTING_NOUNS
+            and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)):
+        cls = english.geneval_class(phrase.head)
+        if cls is not None:
+            phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
+    return phrase, end
+
+
+def _plain_noun(word: str) -> bool:
+    """A word that reads as a noun and nothing else far off: not an adjective or adverb read as
+    a noun ("a gentle, peaceful atmosphere", "ears fall forward")."""
+    pos = english.parts_of_speech(word)
+    return "ADV" not in pos and pos != {"ADJ"}
+
+
+def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | Measure | None, int]:
     n = len(tokens)
     j = i
     determiner = "none"
@@ -133,6 +178,18 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             break
         if j > i and match_relation(tokens, j) is not None and not noun_starts_at(tokens, j):
             break
+        if count is not None and not modifiers and measurement_at(tokens, j) > j:
+            # "four 2 liter bottles": a number after the count measures
+            measured = measurement_at(tokens, j)
+            measurements.append(" ".join(tokens[j:measured]))
+            j = measured
+            continue
+        if j > i and modifiers and is_number(tok):
+            break  # "a statue six feet tall": the number starts a measurement after the noun
+        if tok in ("pair", "pairs") and count is not None and not modifiers and j + 1 < n and tokens[j + 1] == "of":
+            pair_of, count = count, 2 * count  # "two pairs of shoes": four shoes (two pairs of scissors: two)
+            j += 2
+            continue
         if not modifiers and count is None:
             if tok in ("a", "an") and determiner == "none":
                 determiner, started = "indefinite", True
@@ -170,6 +227,11 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 if j < n and is_number(tokens[j]):
                     count = number_value(tokens[j])
                     j += 1
+                    if quantifier in lx.PEOPLE_GROUPS and not _noun_can_follow(tokens, j) \
+                            and not (j < n and is_attribute_word(tokens[j])):
+                        # "a family of four": four people
+                        return NounPhrase(head="person", is_class=True, plural=count > 1, count=count,
+                                          determiner=determiner, modifiers=modifiers, surface=quantifier), j
                 continue
             if tok in ("lot", "lots") and j + 1 < n and tokens[j + 1] == "of":
                 started, vague = True, 5
@@ -208,7 +270,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             entry, length = noun
             after = j + length
             # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
-            follows = after < n and (noun_starts_at(tokens, after) or (
+            follows = after < n and not _verb_opens_clause(tokens, after, after_noun=True) and (
+                noun_starts_at(tokens, after) or (
                 (tokens[after] in lx.SETTING_NOUNS or landscape_compound_head(tokens[after]))
                 and match_relation(tokens, after) is None
                 and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in PORTIONS)
@@ -255,6 +318,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             started = True
             j += 1
             continue
+        if j > i and _verb_opens_clause(tokens, j, after_noun=bool(modifiers) and _noun_only(modifiers[-1])):
+            break  # "a mechanic fixing a car", "a firefighter spraying water"
         if started and english.is_adverb_only(tok) and j + 1 < n and (
                 is_attribute_word(tokens[j + 1]) or tokens[j + 1].endswith(("ed", "ing"))):
             j += 1  # "a beautifully carved chair": the adverb describes the adjective
@@ -280,6 +345,9 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 and (j + 1 >= n or tokens[j + 1] in lx.ATTACHING_PREPOSITIONS
                      or match_relation(tokens, j + 1) is not None or english.is_adverb_only(tokens[j + 1]))):
             break  # "soft light filters through the trees": a singular noun's -s verb
+        if (unknown_seen and modifiers[-1].endswith("s") and singular_form(modifiers[-1])[1]
+                and english.verb_lemma(tok) == tok):
+            break  # "its floppy ears fall forward": a plural noun's verb
         if unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")
                                                    or tok.endswith("ing")):
             # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form

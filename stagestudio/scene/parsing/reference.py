@@ -45,12 +45,18 @@ def _salience_order(resolved: Sequence[object], position: int, state: State) -> 
 
 
 def antecedent(kind: str, resolved: Sequence[object], position: int, state: State, *,
-               exclude: set[str] | frozenset[str] = frozenset()) -> str | None:
+               exclude: set[str] | frozenset[str] = frozenset(),
+               can_own: str | None = None) -> str | None:
     """The object a pronoun of `kind` ("it", "they", "person") at `position` of the sentence's
-    items refers to; None when nothing was mentioned."""
+    items refers to; None when nothing was mentioned. `can_own`: the pronoun is a possessive
+    before this noun ("its eyes"), so an object that can have one comes first (a dog, not the
+    window just mentioned)."""
     order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state) if i not in exclude))
     if not order:
         return None
+    if can_own is not None:
+        owners = [i for i in order if english.is_part_of(can_own, state.get(i).name)]
+        order = owners + [i for i in order if i not in owners]
     for agrees in _agreement_tiers(kind):
         found = next((i for i in order if agrees(state.get(i))), None)
         if found is not None:

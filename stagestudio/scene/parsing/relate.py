@@ -29,8 +29,10 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     "a frog on a lily pad", "a cat next to a lamp", "a basket of bread". Setting words and
     places are not ("on the grass", "in a park", "under a blue sky"), nor abstractions. After
     a bare "in" only a container is ("flowers in a vase", not "a knight in armour"). A word the
-    lexicon does not know is an object only after a positional predicate ("a cat next to a
-    pikachu"), where nothing else can be meant."""
+    lexicon does not know is an object too ("a cat next to a pikachu", "on the nightstand")."""
+    if (np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and english.is_artifact(np_.head)
+            and np_.head not in lx.SETTING_NOUNS):
+        return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
     if np_.kind in (NounKind.ABSTRACT, NounKind.PLACE, NounKind.UNIT) or np_.head in lx.SETTING_NOUNS:
         return False
     if phrase.kind == "contents":
@@ -56,14 +58,16 @@ def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | N
     if not isinstance(prev, Rel) or np_.determiner != "definite" or np_.possessive or np_.pronoun is not None:
         return None
     surface = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
-    if not english.is_part(surface) or any(o.name == np_.head for o in state.objects):
+    if any(o.name == np_.head for o in state.objects):
         return None
-    senses = english.noun_senses(surface)
-    # a body part, or a part named by its place on the whole ("the front tire"); "the door" may
-    # well be a door of its own
-    if not (set(np_.modifiers) & _PART_PLACES or senses and senses[0].lexfile == english.BODY):
+    owner = antecedent("it", resolved, len(resolved), state, exclude={subject} if isinstance(subject, str) else set(),
+                       can_own=surface)
+    # a part of something named before ("on the seat" of the bench, "beside the truck's ...
+    # front tire"), or a thing named by its place on a whole ("the front tire")
+    if owner is None or not (english.is_part_of(surface, state.get(owner).name, strict=True)
+                             or set(np_.modifiers) & _PART_PLACES):
         return None
-    return antecedent("it", resolved, len(resolved), state, exclude={subject} if isinstance(subject, str) else set())
+    return owner
 
 
 def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
@@ -75,15 +79,16 @@ def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
             and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and english.is_artifact(np_.head)))
 
 
-def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None) -> str | None:
+def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str) -> str | None:
     """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
     with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
     armour"."""
     if last_kept is None or np_.is_class or np_.pronoun is not None:
         return None
     possessed = isinstance(prev, Possessive) or np_.possessive is not None
-    if not (english.is_part(np_.head, senses=4 if possessed else 2) or english.is_worn(np_.head)
-            or _is_fitting(np_, prev, nxt)):
+    # a person or an animal wears things in more senses ("a cat with a pink collar")
+    worn = english.is_worn(np_.head, senses=4 if english.is_animate(owner_name) or owner_name == "person" else 2)
+    if not (english.is_part_of(np_.head, owner_name) or worn or _is_fitting(np_, prev, nxt)):
         return None
     owned = (possessed
              or isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
@@ -149,8 +154,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if item.pronoun is not None:
                 resolved.append(Ref(antecedent(item.pronoun, resolved, len(resolved), state), pronoun=item.pronoun))
                 continue
-            owner_id = _part_owner(item, prev, nxt, antecedent(item.possessive, resolved, len(resolved), state)
-                                   if item.possessive else last_kept)
+            candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head)
+                         if item.possessive else last_kept)
+            owner_id = _part_owner(item, prev, nxt, candidate, state.get(candidate).name if candidate else "")
             if owner_id is not None:
                 owner = state.get(owner_id)
                 _take_covering_colour(owner, item, worn=isinstance(prev, Rel))
@@ -175,6 +181,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                                    or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object))
             elif isinstance(prev, Rel):
                 detail = not _anchors_relation(prev.phrase, item)
+                if not detail and item.kind == NounKind.PLACE:
+                    item.kind = NounKind.THING  # a built place placed by the relation is drawn
             elif isinstance(prev, Action):
                 detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
             elif isinstance(prev, Prep) and prev.word == "of" and dropped_before_of is not None:
@@ -188,6 +196,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
                     and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
                 _take_covering_colour(state.get(last_kept), item)
+            if item.possessive is not None and candidate is not None and item.surface in lx.KIN_NOUNS:
+                owner_name = state.get(candidate).name
+                if owner_name != "person" and english.is_animate(owner_name):
+                    # "a foal next to its mother", "ducklings following their mother": the same kind
+                    item.head, item.is_class = owner_name, state.get(candidate).is_class
             whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved)
             if whole is not None:
                 # "beside the front tire", "on the seat": a relation to a part is one to its owner
@@ -195,10 +208,14 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 continue
             ref = resolve_phrase(item, state, counter, detail=detail, reference_only=possessor,
                                  anchored=isinstance(prev, (Rel, Action)))
-            ref.attached = isinstance(prev, Prep) and last_kept is not None
+            # reached through "with"/"of" or as a holder's contents: a detail of an earlier object
+            ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents") \
+                and last_kept is not None
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
             dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
                                  and isinstance(nxt, Prep) and nxt.word == "of" else None)
+            if ref.object_id is not None and item.portion and item.portion not in state.get(ref.object_id).parts:
+                state.get(ref.object_id).parts.append(item.portion)
             if ref.object_id is not None:
                 # "with blueberries and maple syrup": the list still hangs on "with"
                 list_head = prev if isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS else None
@@ -244,11 +261,15 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             continue
         phrase = item.phrase
         if phrase.kind == "contents":
-            # "a basket of bread": the bread (after) is inside the basket (before)
-            container = resolved[k - 1] if k > 0 else None
-            contents = resolved[k + 1] if k + 1 < len(resolved) else None
-            if kept(container) and kept(contents):
-                state.relate(contents.object_id, phrase.predicate, container.object_id)  # type: ignore[union-attr]
+            # "a basket of bread", "a bowl filled with lemons and limes": what comes after is
+            # inside (or on) the holder before
+            before = [r for r in resolved[clause_start:k] if kept(r)]
+            holder = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) else (before[-1] if before else None)
+            if holder is None:
+                continue
+            predicate = "on" if state.get(holder.object_id).name in lx.SERVING_SURFACES else phrase.predicate
+            for member in _list_after(resolved, k + 1):
+                state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
             continue
         state.seen_predicates.append(phrase.predicate)
         in_clause = [r for r in resolved[clause_start:k] if kept(r)]
@@ -336,15 +357,25 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
         if main or candidates:
             subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
+            resting = [s_ for s_, p, o in state.relations if o == subject_ref.object_id and p in ("on", "inside")]
+            if (resting and _placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
+                    and not english.is_large(state.get(obj_id).name)):
+                # "a mug on a table next to a notebook": the notebook is on the table too, so the
+                # mug is by the notebook; "a lamp on the nightstand next to the bed" stays
+                subject_ref = Ref(resting[-1])
         else:
             # inverted order: "Below the tv, a clock hangs"
-            after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id]  # type: ignore[union-attr]
+            # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
+            after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id  # type: ignore[union-attr]
+                         and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
             if after_obj:
                 subject_ref = after_obj[0]  # type: ignore[assignment]
             else:
+                # an aside after a comma describes what the sentence is about, not a detail of it
                 earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
-                if earlier:
-                    subject_ref = earlier[-1]  # type: ignore[assignment]
+                heads = [r for r in earlier if not r.attached and not _placed(resolved, r)]
+                if heads or earlier:
+                    subject_ref = (heads or earlier)[-1]  # type: ignore[assignment]
         if subject_ref is None:
             continue
         subject_id = subject_ref.object_id
@@ -354,6 +385,25 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # "a wallet, a pen and car keys on a desk": the place phrase describes every member
             state.relate(member, phrase.predicate, obj_id)
         state.relate(subject_id, phrase.predicate, obj_id)
+
+
+def _placed(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is the object of a relation, an action or a preposition ("on a mat")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep))
+
+
+def _list_after(resolved: list, start: int) -> list[str]:
+    """The objects listed from `start` on: "lemons and limes", "three eggs, a whisk and flour"."""
+    members: list[str] = []
+    m = start
+    while m < len(resolved) and isinstance(resolved[m], Ref):
+        if resolved[m].object_id is not None:
+            members.append(resolved[m].object_id)
+        if not (m + 2 < len(resolved) and isinstance(resolved[m + 1], Break) and resolved[m + 1].word in _LIST_BREAKS):
+            break
+        m += 2
+    return members
 
 
 def _hung_on(resolved: list, subject: Ref | None) -> str | None:

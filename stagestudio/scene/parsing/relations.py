@@ -52,6 +52,18 @@ _add_fixed("above", "overhead|up top", kind="dangling")
 _add_fixed("on", "atop|on top of|on the top of|upon the top of")
 _add_fixed("on", "on top", kind="dangling")
 _add_fixed("next to", "on either side|on both sides|on each side", kind="dangling")
+# contact verbs with "over", "across" or "from": "a blanket draped over the chair", "a pen lying
+# across the notebook", "a lantern hanging from a hook"
+for _verb in ("draped", "slung", "thrown", "hung", "folded", "spread", "laid", "lying", "lies", "lay", "resting",
+              "rests", "lounges", "lounging", "sprawled", "sprawls", "stretched"):
+    _add_fixed("on", f"{_verb} over|{_verb} across")
+_add_fixed("on", "hanging from|hangs from|hung from|dangling from|dangles from|suspended from")
+# a holder and what fills it: "a bowl filled with lemons", "a net full of fish", "a cake topped
+# with berries"; the relation runs from the contents to the holder
+_add_fixed("inside", "filled with|full of|stuffed with|packed with|brimming with|overflowing with|loaded with|"
+                     "crammed with", kind="contents")
+_add_fixed("on", "topped with|covered with|piled with|heaped with|strewn with|littered with|scattered with|"
+                 "piled high with|covered in|sprinkled with|decorated with", kind="contents")
 _add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
                     "on the underside of")
 _add_fixed("below", "beneath|underneath|under|at the foot of|at the base of|underneath of|down beneath",
@@ -84,6 +96,10 @@ SEQUENCES: dict[tuple[str, ...], str] = dict(sorted({
 }.items(), key=lambda kv: -len(kv[0])))
 LINKING_VERBS = {"be", "look", "appear", "seem", "become", "turn", "remain", "stay"}
 COLOUR_NOUNS = {"shade", "hue", "tone", "colour", "color", "tint"}
+# Phrases after which a noun phrase is a name for what came before: "known as the king of the jungle".
+NAMING_PHRASES = sorted((tuple(p.split()) for p in (
+    "known as|also known as|called|named|nicknamed|dubbed|referred to as|better known as").split("|")),
+    key=len, reverse=True)
 NEGATORS = {"no", "without", "zero", "nor", "lacking", "except", "excluding"}
 MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted", "carved", "built", "constructed",
                                                                  "fashioned", "formed", "cast", "woven", "sculpted")

@@ -21,6 +21,7 @@ from stagestudio.scene.parsing.relations import (
     LINKING_VERBS,
     MADE_OF,
     MUTUAL_PHRASES,
+    NAMING_PHRASES,
     NEGATORS,
     SEQUENCES,
     THERE_IS,
@@ -87,15 +88,47 @@ def _contents_follow(tokens: list[str], end: int, phrase: NounPhrase) -> bool:
     return phrase.head in lx.SERVING_SURFACES or english.is_container(phrase.head)
 
 
+# places on a thing ("the top of"), and parts WordNet lists as parts in a later sense only
+_PORTION_PLACES = frozenset({"top", "bottom", "side", "edge", "corner", "middle", "center", "centre", "end", "front",
+                             "back", "surface"})
+_PORTION_PARTS = frozenset({"rim", "base", "foot", "head", "tip", "lip", "seat"})
+
+
+def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
+    """"the top of", "one arm of", "the rim of" after a relation, and the index past its "of":
+    "lounging across the top of a bookshelf", "draped over one arm of the chair" relate to the
+    bookshelf and the chair. (None, i) when no such portion starts at i."""
+    if i >= len(tokens):
+        return None, i
+    phrase, end = parse_noun_phrase(tokens, i)
+    if not isinstance(phrase, NounPhrase) or end + 1 >= len(tokens) or tokens[end] != "of" or phrase.pronoun:
+        return None, i
+    head = phrase.surface.split()[-1] if phrase.surface else phrase.head
+    if head in _PORTION_PLACES or head in _PORTION_PARTS or english.is_part(english.noun_lemma(head)):
+        return phrase, end + 1
+    return None, i
+
+
 def scan(tokens: list[str]) -> list[Item]:
     items: list[Item] = []
     i = 0
     n = len(tokens)
+    portions: dict[int, str] = {}  # item index -> a part of it a relation named first ("one arm" of the chair)
     while i < n:
         tok = tokens[i]
         mutual = next((p for p in MUTUAL_PHRASES if tuple(tokens[i:i + len(p)]) == p), None)
         if mutual is not None:
             i += len(mutual)
+            continue
+        naming = next((p for p in NAMING_PHRASES if tuple(tokens[i:i + len(p)]) == p), None)
+        if naming is not None:
+            # "the animal known as the king of the jungle": what follows names it, it is not another thing
+            j = i + len(naming)
+            skipped, end = parse_noun_phrase(tokens, j) if j < n else (None, j)
+            i = end if skipped is not None else j
+            while i + 1 < n and tokens[i] == "of" and skipped is not None:
+                skipped, end = parse_noun_phrase(tokens, i + 1)
+                i = end if skipped is not None else i
             continue
         if tok in NEGATORS:
             # "no people", "without any cars": what follows is absent from the picture
@@ -132,7 +165,9 @@ def scan(tokens: list[str]) -> list[Item]:
                     and items[-2].phrase.predicate in ("on", "near", "inside") and isinstance(items[-1], NounPhrase):
                 del items[-2]  # "on the bench's left": the "on" belonged to the side phrase
             items.append(Rel(phrase))
-            i = end
+            portion, i = _portion_at(tokens, end)
+            if portion is not None and portion.head not in _PORTION_PLACES:
+                portions[len(items)] = portion.text()
             continue
         if tok in ("'s", "whose"):
             items.append(Possessive(tok))
@@ -182,4 +217,7 @@ def scan(tokens: list[str]) -> list[Item]:
             # ("happens to be blue": "to" before a linking verb attaches nothing)
             items.append(Prep(tok))
         i = max(end, i + 1)
+    for index, text in portions.items():
+        if index < len(items) and isinstance(items[index], NounPhrase):
+            items[index].portion = text  # type: ignore[union-attr]
     return items

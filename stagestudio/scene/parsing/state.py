@@ -159,7 +159,7 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
         state.dropped.append(np_.head)
         return Ref(None)
     if (not state.keep_all_nouns and not np_.is_class and np_.determiner == "definite" and state.objects
-            and not (anchored and np_.kind in (NounKind.THING, NounKind.WEAK))
+            and not (anchored and np_.kind in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN))
             and np_.head not in lx.UNIQUE_NOUNS and not any(o.name == np_.head for o in state.objects)):
         # "the rest of the image", "the wall": new things are introduced with "a" or a number;
         # a definite one that points at nothing drawn is part of the setting
@@ -177,6 +177,10 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
     refers_back = np_.determiner == "definite" or (np_.determiner == "none" and np_.count is None)
     if refers_back:
         same = [o for o in state.objects if o.name == np_.head]
+        if np_.possessive is not None or np_.determiner == "none":
+            # "a grandfather teaching his grandson", "a bride and groom", "a guide leading
+            # tourists": another person, unless named the same way ("a dog ... his dog")
+            same = [o for o in same if o.surface == np_.surface]
         if same:
             # "the blue car" picks the blue one of two cars; otherwise the latest mentioned
             described = [o for o in same if np_.modifiers and set(np_.modifiers) <= set(o.modifiers)]

@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.spelling import correct
 
 _TOKEN_RE = re.compile(r"\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
 _SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
@@ -31,6 +33,16 @@ def fold_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_HYPHENATED_MEASURE = re.compile(r"\b(\d+)-([a-z]+)(?:-([a-z]+))?\b")
+
+
+def _spaced_measure(match: re.Match[str]) -> str:
+    number, unit, after = match.group(1), match.group(2), match.group(3)
+    if not (english.is_measure_unit(english.noun_lemma(unit)) or unit in lx.UNIT_ABBREVIATIONS):
+        return match.group(0)
+    return f"{number} {unit}" + (f" {after}" if after else "")
+
+
 def tokenise(prompt: str) -> list[list[str]]:
     text = fold_accents(strip_markup(prompt)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
@@ -47,11 +59,14 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\b(left|right)-hand(ed)?\b", r"\1 hand", text)
     text = re.sub(r"\bside-by-side\b", "side by side", text)
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
+    # "a 10-year-old boy", "a 6-foot-tall cactus", "a 2-liter bottle": a number and a unit
+    text = _HYPHENATED_MEASURE.sub(_spaced_measure, text)
     text = re.sub(r"\d+\.\d+", " ", text)  # "3.5 inches": a decimal is never a count
     text = re.sub(r"\(\s*\d+\s*\)", " ", text)  # "four (4) apples": the digits repeat the word
     text = re.sub(r"\b(e\.g|i\.e|etc|approx|vs|mr|mrs|ms|dr|st)\.", r"\1", text)  # not sentence ends
     sentences: list[list[str]] = [[]]
     for tok in _TOKEN_RE.findall(text):
+        tok = correct(tok)
         if tok in _SENTENCE_ENDS:
             if sentences[-1]:
                 sentences.append([])
