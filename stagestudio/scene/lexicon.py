@@ -573,7 +573,7 @@ contrast accent dominate occupy form emphasize emphasise suggest reflect measure
 place position locate situate arrange stack pile line use take render paint color colour dye tint
 decorate adorn top bathe light illuminate lend offer provide bring enhance create depict seem appear
 look become remain stay call name describe imagine picture shoot photograph draw sketch style
-feel evoke invite catch match mirror echo
+feel evoke invite match mirror echo
 """.split())
 
 # Verbs that take no object: a noun phrase after one is its subject in an inverted sentence

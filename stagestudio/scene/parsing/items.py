@@ -84,6 +84,8 @@ class Action:
     """A verb that relates its subject to the noun phrase after it: "riding", "looking at"."""
 
     predicate: str
+    # its object is a setting word that names nothing to draw ("spraying water on a car")
+    dropped_object: bool = False
 
 
 Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives | Measure | Action

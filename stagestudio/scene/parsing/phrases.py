@@ -91,7 +91,9 @@ def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
 
 def _noun_only(word: str) -> bool:
     """A head noun that is no adjective: "firefighter", "mechanic" (not "cozy", "fluffy")."""
-    return "ADJ" not in english.parts_of_speech(word) and _grounded_head(word) in (NounKind.THING, NounKind.WEAK)
+    pos = english.parts_of_speech(word)
+    return "ADJ" not in pos and (_grounded_head(word) in (NounKind.THING, NounKind.WEAK)
+                                 or not pos and _grounded_head(word) == NounKind.UNKNOWN)
 
 
 def _compound_name(first: str, head: str) -> str | None:
@@ -121,6 +123,15 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if cls is not None:
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
     return phrase, end
+
+
+def noun_of(words: Adjectives) -> NounPhrase:
+    """The noun phrase attribute-like words make where a noun must stand ("drinking coffee",
+    "catching a salmon"): the last word is the head."""
+    last = words.words[-1]
+    singular, plural = singular_form(last)
+    return NounPhrase(head=singular, is_class=False, plural=plural, count=None, determiner="none",
+                      modifiers=words.words[:-1], kind=_grounded_head(singular) or NounKind.UNKNOWN, surface=last)
 
 
 def _plain_noun(word: str) -> bool:
@@ -356,8 +367,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if (started and _grounded_head(tok) is None and not tok.endswith(("ed", "ing"))
                 and not _noun_can_follow(tokens, j + 1)):
             break  # "trees after a snowfall", "a glossy finish, subtly": no noun closes the phrase here
-        if not started and j == i and is_bare_noun(tok):
-            started = True  # "in shining armor", "slicing tomatoes": a noun needs no determiner
+        if not started and j == i and (is_bare_noun(tok) or i == 0 and tok.isalpha() and not english.is_known_word(tok)
+                                       and _verb_opens_clause(tokens, j + 1, after_noun=True)
+                                       and j + 2 < n and tokens[j + 2] not in lx.SETTING_NOUNS):
+            # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
+            started = True
         if started and (determiner != "none" or count is not None or not is_verb_form(tok)):
             modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
             unknown_seen = True

@@ -172,6 +172,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             detail = False
             if isinstance(prev, Possessive):
                 detail = True
+            elif (isinstance(prev, Prep) and prev.word in _AIMING_PREPOSITIONS and len(resolved) >= 3
+                  and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
+                  and isinstance(resolved[-3], Action)):
+                detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)  # "drinking milk from a saucer"
             elif isinstance(prev, Prep) and (last_kept is not None or item.determiner == "none"):
                 # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
                 # draw what they name; "with a red collar", "with mustard" are details
@@ -206,7 +210,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 # "beside the front tire", "on the seat": a relation to a part is one to its owner
                 resolved.append(Ref(whole))
                 continue
-            ref = resolve_phrase(item, state, counter, detail=detail, reference_only=possessor,
+            # "brushing her horse's mane": the possessor of what an action touches is drawn
+            ref = resolve_phrase(item, state, counter, detail=detail,
+                                 reference_only=possessor and not isinstance(prev, Action),
                                  anchored=isinstance(prev, (Rel, Action)))
             # reached through "with"/"of" or as a holder's contents: a detail of an earlier object
             ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents") \
@@ -238,6 +244,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
 
     # Pass 3: relations.
     clause_start = 0
+    consumed: set[int] = set()  # relation phrases an action took over
     for k, item in enumerate(resolved):
         if isinstance(item, Break):
             clause_start = k + 1
@@ -255,9 +262,16 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 obj.modifiers.extend(w for w in item.words if w not in obj.modifiers)
             continue
         if isinstance(item, Action):
-            _relate_action(resolved, k, clause_start, item.predicate, state)
+            aimed_at = _aimed_at(resolved, k)
+            if aimed_at is not None:
+                # "spraying water on a burning car", "drinking milk from a saucer": the verb's
+                # object is not drawn, so the action goes to what it is aimed at
+                consumed.add(aimed_at)
+                _relate_action(resolved, k, clause_start, item.predicate, state, target=aimed_at + 1)
+            else:
+                _relate_action(resolved, k, clause_start, item.predicate, state)
             continue
-        if not isinstance(item, Rel):
+        if not isinstance(item, Rel) or k in consumed:
             continue
         phrase = item.phrase
         if phrase.kind == "contents":
@@ -478,10 +492,30 @@ def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | 
     return members if len(members) >= 2 else []
 
 
-def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State) -> None:
+_AIMING_PREPOSITIONS = {"from", "into", "onto", "to", "toward", "towards", "on", "over"}
+
+
+def _aimed_at(resolved: list, k: int) -> int | None:
+    """For the action at `k` whose object was dropped ("spraying water", "pouring latte art"),
+    the index of the relation or preposition that names what it is aimed at ("on a car",
+    "into a cup", "from a saucer"); None otherwise."""
+    if resolved[k].dropped_object:
+        k -= 1  # the object was not even read as a noun phrase ("spraying water on ...")
+    elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None):
+        return None
+    if k + 3 >= len(resolved):
+        return None
+    link, target = resolved[k + 2], resolved[k + 3]
+    aims = (isinstance(link, Rel) and link.phrase.kind == "object"
+            or isinstance(link, Prep) and link.word in _AIMING_PREPOSITIONS)
+    return k + 2 if aims and isinstance(target, Ref) and target.object_id is not None else None
+
+
+def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
+                   target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
-    one the verb follows), its object the phrase right after the verb."""
-    nxt = resolved[k + 1] if k + 1 < len(resolved) else None
+    one the verb follows), its object the phrase right after the verb (or at `target`)."""
+    nxt = resolved[target if target is not None else k + 1] if (target or k + 1) < len(resolved) else None
     if not isinstance(nxt, Ref) or nxt.object_id is None:
         return
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]

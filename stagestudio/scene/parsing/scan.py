@@ -15,7 +15,7 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
-from stagestudio.scene.parsing.phrases import parse_noun_phrase
+from stagestudio.scene.parsing.phrases import noun_of, parse_noun_phrase
 from stagestudio.scene.parsing.relations import (
     COLOUR_NOUNS,
     LINKING_VERBS,
@@ -73,7 +73,10 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
              or nxt in lx.PRONOUNS_PLURAL or nxt in lx.PRONOUNS_PERSON or nxt == "her")
     if not opens:
         phrase, _ = parse_noun_phrase(tokens, j)
-        opens = isinstance(phrase, NounPhrase)
+        # ("spraying water on a car": a setting word may be what the verb acts on; "drinking
+        # coffee": so may a colour-like noun)
+        opens = (isinstance(phrase, NounPhrase) or nxt in lx.SETTING_NOUNS and english.has_noun_entry(nxt)
+                 or isinstance(phrase, Adjectives) and english.has_noun_entry(english.noun_lemma(phrase.words[-1])))
     if not opens:
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
@@ -177,6 +180,14 @@ def scan(tokens: list[str]) -> list[Item]:
         if action is not None:
             items.append(action[0])
             i = action[1]
+            phrase_item, end = parse_noun_phrase(tokens, i)
+            if isinstance(phrase_item, Adjectives) and english.has_noun_entry(english.noun_lemma(phrase_item.words[-1])):
+                # "drinking coffee", "catching a salmon": after a verb the colour-like word is a noun
+                items.append(noun_of(phrase_item))
+                i = end
+            elif phrase_item is None and i < n and tokens[i] in lx.SETTING_NOUNS:
+                action[0].dropped_object = True  # "spraying water on ..."
+                i += 1
             continue
         phrase_item, end = parse_noun_phrase(tokens, i)
         if isinstance(phrase_item, Measure):

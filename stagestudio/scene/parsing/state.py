@@ -147,6 +147,11 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
             target.modifiers.extend(w for w in np_.modifiers if w not in target.modifiers)
             state.touch(target.id, counter)
             return Ref(target.id)
+    if not np_.is_class and not state.keep_all_nouns and english.is_mass(np_.head):
+        # "drinking milk", "steam curls", "eating dinner": a liquid, a mass or a meal is
+        # drawn as its holder ("a cup of coffee" is the cup)
+        state.dropped.append(np_.head)
+        return Ref(None)
     if not np_.is_class and np_.kind in (NounKind.ABSTRACT, NounKind.UNIT):
         # "a glossy finish", "a sense of calm", "150 centimeters": nothing to draw, ever
         state.dropped.append(np_.head)
