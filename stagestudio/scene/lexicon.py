@@ -434,7 +434,12 @@ LANDSCAPE_OBJECTS: frozenset[str] = frozenset({
 
 # Kinship words: "its mother", "their babies" after an animal name an animal of the same kind.
 KIN_NOUNS: frozenset[str] = frozenset({"mother", "father", "parent", "mom", "dad", "mama", "papa", "sibling", "brother",
-                                       "sister", "baby", "offspring", "young", "child", "mate", "twin", "family"})
+                                       "sister", "baby", "babies", "offspring", "young", "child", "mate", "twin",
+                                       "family", "calf", "calves", "cub", "cubs", "foal", "pup", "pups", "chick",
+                                       "chicks", "kitten", "kittens", "puppy", "puppies", "lamb", "lambs", "joey"})
+# Sky things: under them is the setting ("a tree on a hill under the stars"), not a relation.
+SKY_NOUNS: frozenset[str] = frozenset({"star", "sun", "moon", "cloud", "sky", "stars", "clouds", "moonlight",
+                                       "sunlight", "rainbow", "aurora", "galaxy", "milky way", "night sky"})
 
 # Things there is only one of: "the moon" introduces an object, where "the wall" points at
 # the setting.

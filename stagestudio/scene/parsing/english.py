@@ -134,14 +134,16 @@ def is_part_of(part: str, owner: str, *, strict: bool = False) -> bool:
     part is of the owner's kind ("tail" of a dog, "rim" of a cup, "horn" of a unicorn).
     `strict`: a part WordNet places on other wholes is not this owner's ("the door" after
     boots is a door). An owner the lexicon does not know takes any part in the first two senses."""
-    # the owner's kind is its first drawable sense ("cup" is first a measure, then a vessel)
-    owner_sense = next((s for s in noun_senses(owner) if s.is_thing), None)
+    # the owner's kind is its first drawable sense ("cup" is first a measure, then a vessel;
+    # "person" is one of WordNet's top concepts)
+    owner_senses = noun_senses(owner)
+    owner_sense = next((s for s in owner_senses if s.is_thing or s.geneval_class == "person"), None)
     senses = noun_senses(part)
     if owner_sense is None:
         return any("p" in s.flags for s in senses[:2])
     if any(s.part_of & owner_sense.wholes for s in senses):
         return True
-    kinds = _PART_KINDS.get(owner_sense.lexfile, set())
+    kinds = _PART_KINDS.get(PERSON if owner_sense.geneval_class == "person" else owner_sense.lexfile, set())
     return any("p" in s.flags and s.lexfile in kinds and not (strict and s.part_of) for s in senses)
 
 
@@ -210,12 +212,12 @@ def is_measure_unit(lemma: str) -> bool:
 def is_animate(lemma: str) -> bool:
     """A person or an animal in its first sense (the subject of "he", "she", "chasing")."""
     senses = noun_senses(lemma)
-    return bool(senses) and senses[0].lexfile in (PERSON, ANIMAL)
+    return bool(senses) and (senses[0].lexfile in (PERSON, ANIMAL) or senses[0].geneval_class == "person")
 
 
 def is_person(lemma: str) -> bool:
     senses = noun_senses(lemma)
-    return bool(senses) and senses[0].lexfile == PERSON
+    return bool(senses) and (senses[0].lexfile == PERSON or senses[0].geneval_class == "person")
 
 
 # --------------------------------------------------------------------------------------------

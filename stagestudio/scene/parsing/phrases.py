@@ -86,7 +86,9 @@ def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
     nxt = tokens[j + 1]
     if nxt in lx.INDEFINITE_DETERMINERS or nxt in lx.DEFINITE_DETERMINERS or is_number(nxt):
         return True
-    return after_noun and nxt not in _FUNCTION_WORDS and match_relation(tokens, j + 1) is None
+    # after a noun, what follows is the verb's object or place: "a firefighter spraying water",
+    # "fresh bread cooling on a wire rack"
+    return after_noun and (nxt not in _FUNCTION_WORDS or match_relation(tokens, j + 1) is not None)
 
 
 def _noun_only(word: str) -> bool:

@@ -23,7 +23,7 @@ def _is_person(obj: ParsedObject) -> bool:
 
 def _agreement_tiers(kind: str) -> tuple[Callable[[ParsedObject], bool], ...]:
     if kind == "person":
-        return (_is_person, lambda o: english.is_animate(o.name))
+        return (_is_person, lambda o: english.is_animate(o.word))
     if kind == "they":
         return (lambda o: o.count > 1,)
     return (lambda o: o.count == 1 and not _is_person(o), lambda o: o.count == 1)
@@ -55,7 +55,7 @@ def antecedent(kind: str, resolved: Sequence[object], position: int, state: Stat
     if not order:
         return None
     if can_own is not None:
-        owners = [i for i in order if english.is_part_of(can_own, state.get(i).name)]
+        owners = [i for i in order if english.is_part_of(can_own, state.get(i).word)]
         order = owners + [i for i in order if i not in owners]
     for agrees in _agreement_tiers(kind):
         found = next((i for i in order if agrees(state.get(i))), None)

@@ -37,6 +37,8 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
         return False
     if phrase.kind == "contents":
         return True
+    if phrase.sheltering and np_.head in lx.SKY_NOUNS:
+        return False  # "sleeping under the stars", "a boat under the moon": the setting
     if phrase.needs_class_object:
         return english.is_container(np_.head)
     if np_.kind == NounKind.UNKNOWN:
@@ -64,7 +66,7 @@ def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | N
                        can_own=surface)
     # a part of something named before ("on the seat" of the bench, "beside the truck's ...
     # front tire"), or a thing named by its place on a whole ("the front tire")
-    if owner is None or not (english.is_part_of(surface, state.get(owner).name, strict=True)
+    if owner is None or not (english.is_part_of(surface, state.get(owner).word, strict=True)
                              or set(np_.modifiers) & _PART_PLACES):
         return None
     return owner
@@ -88,7 +90,9 @@ def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | Non
     possessed = isinstance(prev, Possessive) or np_.possessive is not None
     # a person or an animal wears things in more senses ("a cat with a pink collar")
     worn = english.is_worn(np_.head, senses=4 if english.is_animate(owner_name) or owner_name == "person" else 2)
-    if not (english.is_part_of(np_.head, owner_name) or worn or _is_fitting(np_, prev, nxt)):
+    # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
+    made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name)
+    if not (english.is_part_of(np_.head, owner_name) or worn or made or _is_fitting(np_, prev, nxt)):
         return None
     owned = (possessed
              or isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
@@ -156,7 +160,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 continue
             candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head)
                          if item.possessive else last_kept)
-            owner_id = _part_owner(item, prev, nxt, candidate, state.get(candidate).name if candidate else "")
+            owner_id = _part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
             if owner_id is not None:
                 owner = state.get(owner_id)
                 _take_covering_colour(owner, item, worn=isinstance(prev, Rel))
@@ -171,7 +175,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 continue
             detail = False
             if isinstance(prev, Possessive):
-                detail = True
+                # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above
+                placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
+                                    and not item.is_class or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
+                detail = not placed_belonging
             elif (isinstance(prev, Prep) and prev.word in _AIMING_PREPOSITIONS and len(resolved) >= 3
                   and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
                   and isinstance(resolved[-3], Action)):
@@ -211,6 +218,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 resolved.append(Ref(whole))
                 continue
             # "brushing her horse's mane": the possessor of what an action touches is drawn
+            # "brushing her horse's mane", "on a child's finger": the possessor after an action
+            # or a relation is drawn
             ref = resolve_phrase(item, state, counter, detail=detail,
                                  reference_only=possessor and not isinstance(prev, Action),
                                  anchored=isinstance(prev, (Rel, Action)))
@@ -357,6 +366,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if phrase.predicate in ("left of", "right of", "above", "below") and in_clause:
                 state.placements.append((in_clause[-1].object_id, phrase.predicate))  # type: ignore[arg-type]
             continue
+        if (k + 3 < len(resolved) and isinstance(resolved[k + 2], Possessive) and isinstance(resolved[k + 3], Ref)
+                and resolved[k + 3].object_id is not None):
+            nxt = resolved[k + 3]  # "on the dog's bed": on the bed (a part went to the dog's parts)
         if nxt.object_id is None:
             continue  # "in a park": the object was dropped, so is the relation
         # a pronoun object ("below it") is resolved after the subject is known
@@ -373,7 +385,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
             resting = [s_ for s_, p, o in state.relations if o == subject_ref.object_id and p in ("on", "inside")]
             if (resting and _placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
-                    and not english.is_large(state.get(obj_id).name)):
+                    and not english.is_large(state.get(obj_id).word)):
                 # "a mug on a table next to a notebook": the notebook is on the table too, so the
                 # mug is by the notebook; "a lamp on the nightstand next to the bed" stays
                 subject_ref = Ref(resting[-1])
@@ -395,7 +407,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         subject_id = subject_ref.object_id
         if nxt.pronoun is not None:
             obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})  # type: ignore[arg-type]
-        for member in _listed_with(resolved, clause_start, subject_ref, obj_id):
+        for member in _listed_with(resolved, clause_start, subject_ref, obj_id, state):
             # "a wallet, a pen and car keys on a desk": the place phrase describes every member
             state.relate(member, phrase.predicate, obj_id)
         state.relate(subject_id, phrase.predicate, obj_id)
@@ -470,7 +482,7 @@ def drop_vague_duplicates(state: State) -> None:
 _HOLDING = {"holding", "containing", "cradling", "carrying", "supporting", "bearing"}
 
 
-def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | None) -> list[str]:
+def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | None, state: State) -> list[str]:
     """Objects listed before `subject` in the same sentence ("a wallet, a pen and car keys"):
     kept noun phrases separated only by commas and "and", right up to the subject's clause."""
     if clause_start < 2 or resolved[clause_start] is not subject:
@@ -487,9 +499,14 @@ def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | 
             break
     if k >= 0 and (isinstance(resolved[k], (Rel, Action)) or isinstance(resolved[k], Ref) and resolved[k].object_id):
         return []  # the list is itself a relation's object ("a table holds books and a cup on it")
-    # "a jar and a cat asleep on a couch" may be about the cat alone; a longer list with commas
-    # ("a wallet, a pen and car keys on a desk") is one group
-    return members if len(members) >= 2 else []
+    # a longer list with commas ("a wallet, a pen and car keys on a desk") is one group; a pair
+    # is when its members are alike ("two dogs and a cat asleep on a sofa", "a teapot and two
+    # cups on a tray"), not in "a jar and a cat asleep on a couch"
+    if len(members) == 1:
+        alive = {english.is_animate(state.get(i).word) or state.get(i).name == "person"
+                 for i in (members[0], subject.object_id)}
+        return members if len(alive) == 1 else []
+    return members
 
 
 _AIMING_PREPOSITIONS = {"from", "into", "onto", "to", "toward", "towards", "on", "over"}

@@ -27,6 +27,14 @@ class ParsedObject:
     parts: list[str] = field(default_factory=list)
     measurements: list[str] = field(default_factory=list)
 
+    @property
+    def word(self) -> str:
+        """The noun WordNet knows the object by: its name ("dog"), else the noun it was called
+        ("tennis ball" for a sports ball, "mouse" for a computer mouse), else its last word."""
+        written = self.surface.split()
+        candidates = [self.name, self.surface, english.noun_lemma(written[-1]) if written else "", self.name.split()[-1]]
+        return next((w for w in candidates if w and english.has_noun_entry(w)), self.name)
+
 
 @dataclass
 class Ref:
