@@ -437,9 +437,7 @@ KIN_NOUNS: frozenset[str] = frozenset({"mother", "father", "parent", "mom", "dad
                                        "sister", "baby", "babies", "offspring", "young", "child", "mate", "twin",
                                        "family", "calf", "calves", "cub", "cubs", "foal", "pup", "pups", "chick",
                                        "chicks", "kitten", "kittens", "puppy", "puppies", "lamb", "lambs", "joey"})
-# Sky things: under them is the setting ("a tree on a hill under the stars"), not a relation.
-SKY_NOUNS: frozenset[str] = frozenset({"star", "sun", "moon", "cloud", "sky", "stars", "clouds", "moonlight",
-                                       "sunlight", "rainbow", "aurora", "galaxy", "milky way", "night sky"})
+
 
 # Things there is only one of: "the moon" introduces an object, where "the wall" points at
 # the setting.

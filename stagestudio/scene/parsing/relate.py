@@ -37,8 +37,6 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
         return False
     if phrase.kind == "contents":
         return True
-    if phrase.sheltering and np_.head in lx.SKY_NOUNS:
-        return False  # "sleeping under the stars", "a boat under the moon": the setting
     if phrase.needs_class_object:
         return english.is_container(np_.head)
     if np_.kind == NounKind.UNKNOWN:
