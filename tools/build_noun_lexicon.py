@@ -17,6 +17,8 @@ first) as a lexicographer category plus flags from the hypernym tree:
        ("milk", "coffee", "flour", "motes", "steam", "dinner"): drawn only in a holder
     g  large: furniture, a structure, a vehicle, a large home appliance (things stand next
        to it, rather than on a table with it)
+    i  an instance, that is a proper name: a person, a place, a planet, a god ("Hendrix",
+       "Paris", "Earth", "Thor")
 
 then, for WordNet's part-of ("meronym") relations, after "<" the wholes a part belongs to and
 after ">" the wholes a thing is (both as numbers into one shared list of wholes, base 36, dot
@@ -121,8 +123,8 @@ def read_synsets(path: Path) -> dict[str, tuple[int, list[str], list[tuple[str, 
                     continue
                 if symbol in ("@", "@i"):
                     hypernyms.append(target)
-                else:
-                    others.append((symbol, target))
+                if symbol != "@":
+                    others.append((symbol, target))  # ("@i" is kept here too: it marks a name)
             synsets[offset] = (lexfile, hypernyms, others)
     return synsets
 
@@ -147,6 +149,8 @@ def flags(offset: str, synsets: dict, cache: dict) -> str:
         out.append("p")
     if "l" not in out and lexfile == LOCATION_LEXFILE:
         out.append("l")
+    if any(sym == "@i" for sym, _ in others):
+        out.append("i")
     cls = next((name for anchor, name in CLASS_ANCHORS.items() if anchor in above), None)
     return "".join(sorted(out)) + (f"={cls}" if cls else "")
 
@@ -191,6 +195,19 @@ def read_index(wordnet_dir: Path) -> list[tuple[str, list[str], bool]]:
     return entries
 
 
+TOPS_LEXFILE, OBJECT_LEXFILE = 3, 17
+PHYSICAL_OBJECT = "00002684"
+
+
+def lexfile_of(offset: str, synsets: dict, cache: dict) -> int:
+    """The sense's lexicographer file; a top concept that is a physical object ("animal",
+    "creature", "object", "artifact") is filed as an object, like the things below it."""
+    lexfile = synsets[offset][0]
+    if lexfile == TOPS_LEXFILE and PHYSICAL_OBJECT in ancestors(offset, synsets, cache):
+        return OBJECT_LEXFILE
+    return lexfile
+
+
 def build(wordnet_dir: Path) -> list[str]:
     synsets = read_synsets(wordnet_dir / "data.noun")
     cache: dict[str, frozenset[str]] = {}
@@ -209,7 +226,7 @@ def build(wordnet_dir: Path) -> list[str]:
             code, _, cls = flags(o, synsets, cache).partition("=")
             is_whole = sorted(whole_ids[w] for w in ancestors(o, synsets, cache) if w in whole_ids)
             part_of = sorted(whole_ids[w] for w in part_wholes[o])
-            code = f"{synsets[o][0]:02d}{code}"
+            code = f"{lexfile_of(o, synsets, cache):02d}{code}"
             code += f"<{'.'.join(part_of)}" if part_of else ""
             code += f">{'.'.join(is_whole)}" if is_whole else ""
             codes.append(code + (f"={cls}" if cls else ""))

@@ -402,8 +402,8 @@ PLACE_NOUNS: frozenset[str] = frozenset({
     "café", "shop", "store", "market", "station", "airport", "harbor", "harbour", "port",
     "dock", "pier", "parking", "lot", "stop", "depot", "terminal", "garage", "stand", "stall",
     "highway", "intersection", "crosswalk", "square", "plaza", "curb", "kerb", "roadside", "hillside",
-    "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world",
-    "universe", "planet", "outdoors", "indoors", "outside", "inside", "nature",
+    "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world", "earth", "land",
+    "universe", "outdoors", "indoors", "outside", "inside", "nature",
     "tiles",
     "tile", "tiles", "stage", "arena", "court", "stadium", "slope", "slopes", "trail", "path",
     "track", "tracks", "rail", "rails", "runway", "tarmac", "lane", "alley", "sunset",
@@ -441,7 +441,7 @@ KIN_NOUNS: frozenset[str] = frozenset({"mother", "father", "parent", "mom", "dad
 
 # Things there is only one of: "the moon" introduces an object, where "the wall" points at
 # the setting.
-UNIQUE_NOUNS: frozenset[str] = frozenset({"sun", "moon", "earth"})
+UNIQUE_NOUNS: frozenset[str] = frozenset({"sun", "moon"})
 
 # Prepositions that attach a noun to something else without making a spatial relation the
 # graph records; a non-class noun after them is a detail (a collar, a park), not an object.

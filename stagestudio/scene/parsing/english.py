@@ -202,6 +202,15 @@ def is_unit(lemma: str) -> bool:
     return bool(senses) and "u" in senses[0].flags
 
 
+@lru_cache(maxsize=8192)
+def is_name(word: str) -> bool:
+    """A proper name: WordNet's first sense is an instance (a person, a place, a planet, a god:
+    "hendrix", "paris", "thor") and the word is no common noun ("newton" the unit, "jersey"
+    the shirt are). It identifies something rather than naming a thing to draw."""
+    senses = noun_senses(word)
+    return bool(senses) and "i" in senses[0].flags and "NOUN" not in parts_of_speech(word)
+
+
 def is_measure_unit(lemma: str) -> bool:
     """A unit in any stored sense, or a span of time ("foot", "degree", "year"): after a number
     and before a dimension ("6 feet tall") or in a hyphenated size ("a 10-year-old")."""
@@ -260,6 +269,13 @@ def is_participle_or_finite(word: str) -> bool:
     """An inflected verb form (-ing, -ed, -s, or an irregular past) rather than a base form."""
     lemma = verb_lemma(word)
     return lemma is not None and word != lemma
+
+
+@lru_cache(maxsize=8192)
+def is_past_participle(word: str) -> bool:
+    """"known", "built", "made", "covered" (not "pancakes", a plural that is also a verb's -s)."""
+    lemma = verb_lemma(word)
+    return lemma is not None and lemma != word and word in lemminflect.getInflection(lemma, tag="VBN")
 
 
 @lru_cache(maxsize=4096)

@@ -51,7 +51,8 @@ _FUNCTION_WORDS = (lx.FILLER_WORDS | lx.CLAUSE_BREAKERS | lx.ATTACHING_PREPOSITI
 def is_bare_noun(word: str) -> bool:
     """A word that opens a noun phrase with no determiner: a noun the lexicon grounds as a
     thing and that does not read as a verb here ("armor", "tomatoes"; not "simmering")."""
-    if word in _FUNCTION_WORDS or word in lx.SETTING_NOUNS or not word.isalpha() or is_verb_form(word):
+    if (word in _FUNCTION_WORDS or word in lx.SETTING_NOUNS or not word.isalpha() or is_verb_form(word)
+            or english.is_name(word)):
         return False
     if "ADJ" in english.parts_of_speech(word) or "ADV" in english.parts_of_speech(word):
         return False  # "minimalist", "moody": with no determiner such a word is the adjective
@@ -119,7 +120,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     terrier" -> dog), as the annotation conventions name it."""
     phrase, end = _read_noun_phrase(tokens, i)
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
-            and phrase.head not in lx.SETTING_NOUNS
+            and phrase.head not in lx.SETTING_NOUNS and not english.is_name(phrase.head)
             and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)):
         cls = english.geneval_class(phrase.head)
         if cls is not None:
@@ -155,6 +156,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     possessive: str | None = None
     unknown_seen = False
     started = False  # a determiner, number or adjective opened the phrase
+    noun_end: tuple[int, int] | None = None  # (token index, modifiers) just after the latest noun read
 
     tok = tokens[i]
     measured = measurement_at(tokens, i)
@@ -199,6 +201,16 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             continue
         if j > i and modifiers and is_number(tok):
             break  # "a statue six feet tall": the number starts a measurement after the noun
+        two_word_name = j + 1 < n and english.is_name(f"{tok} {tokens[j + 1]}")
+        if j > i and (english.is_name(tok) or two_word_name) and noun_end is not None:
+            # "the hammer Thor carries", "the instrument Jimi Hendrix played": a name after a
+            # noun starts a clause about it
+            del modifiers[noun_end[1]:]
+            j = noun_end[0]
+            break
+        if (j > i and modifiers and tok not in lx.COMMON_ADJECTIVES and english.is_past_participle(tok) and j + 1 < n
+                and (tokens[j + 1] in lx.ATTACHING_PREPOSITIONS or tokens[j + 1] in ("as", "in", "on"))):
+            break  # "the planet known for", "a tower built for": a participle with its phrase
         if tok in ("pair", "pairs") and count is not None and not modifiers and j + 1 < n and tokens[j + 1] == "of":
             pair_of, count = count, 2 * count  # "two pairs of shoes": four shoes (two pairs of scissors: two)
             j += 2
@@ -355,6 +367,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1
             continue
         if (unknown_seen and tok.endswith("s") and not modifiers[-1].endswith("s") and english.verb_lemma(tok)
+                and _grounded_head(modifiers[-1]) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE)
                 and (j + 1 >= n or tokens[j + 1] in lx.ATTACHING_PREPOSITIONS
                      or match_relation(tokens, j + 1) is not None or english.is_adverb_only(tokens[j + 1]))):
             break  # "soft light filters through the trees": a singular noun's -s verb
@@ -378,6 +391,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
             unknown_seen = True
             j += 1
+            if _grounded_head(tok) in (NounKind.THING, NounKind.WEAK) and not english.is_name(tok):
+                noun_end = (j, len(modifiers))
             continue
         break
 
@@ -386,7 +401,10 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     if unknown_seen:
         # a noun outside the lexicon ("a tall stone castle"): its head is the last word that
         # is not a known adjective, since adjectives come before their noun
-        grounded = [k for k, w in enumerate(modifiers) if not is_attribute_word(w) and _grounded_head(w) is not None]
+        grounded = [k for k, w in enumerate(modifiers)
+                    if not is_attribute_word(w) and _grounded_head(w) is not None and not english.is_name(w)]
+        if not grounded and all(english.is_name(w) or is_attribute_word(w) for w in modifiers):
+            return None, i  # "Jimi Hendrix": a name identifies, it is nothing to draw
         head_index = grounded[-1] if grounded else max(k for k, w in enumerate(modifiers) if not is_attribute_word(w))
         head_word = modifiers[head_index]
         mods = modifiers[:head_index] + modifiers[head_index + 1:]
