@@ -10,6 +10,7 @@ from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.relations import match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
+    hyphen_colour,
     compound_head,
     is_attribute_word,
     is_number,
@@ -128,6 +129,10 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     return phrase, end
 
 
+def _names_colour(words: list[str]) -> bool:
+    return bool(words) and (words[-1] in lx.COLOR_WORDS or hyphen_colour(words[-1]) is not None)
+
+
 def noun_of(words: Adjectives) -> NounPhrase:
     """The noun phrase attribute-like words make where a noun must stand ("drinking coffee",
     "catching a salmon"): the last word is the head."""
@@ -208,7 +213,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             del modifiers[noun_end[1]:]
             j = noun_end[0]
             break
-        if (j > i and modifiers and tok not in lx.COMMON_ADJECTIVES and english.is_past_participle(tok) and j + 1 < n
+        if (j > i and modifiers and tok not in lx.COMMON_ADJECTIVES and tok not in lx.SETTING_NOUNS
+                and english.is_past_participle(tok) and j + 1 < n
                 and (tokens[j + 1] in lx.ATTACHING_PREPOSITIONS or tokens[j + 1] in ("as", "in", "on"))):
             break  # "the planet known for", "a tower built for": a participle with its phrase
         if tok in ("pair", "pairs") and count is not None and not modifiers and j + 1 < n and tokens[j + 1] == "of":
@@ -405,6 +411,10 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                     if not is_attribute_word(w) and _grounded_head(w) is not None and not english.is_name(w)]
         if not grounded and all(english.is_name(w) or is_attribute_word(w) for w in modifiers):
             return None, i  # "Jimi Hendrix": a name identifies, it is nothing to draw
+        if (determiner == "indefinite" and _names_colour(modifiers) and j < n and not _noun_can_follow(tokens, j)
+                and all(_grounded_head(w) in (None, NounKind.PLACE, NounKind.ABSTRACT)
+                        for w in modifiers if not is_attribute_word(w))):
+            return Adjectives(modifiers, colour_phrase=True), j  # "a deep forest green"
         head_index = grounded[-1] if grounded else max(k for k, w in enumerate(modifiers) if not is_attribute_word(w))
         head_word = modifiers[head_index]
         mods = modifiers[:head_index] + modifiers[head_index + 1:]
@@ -439,5 +449,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                               possessive=possessive, surface=" ".join(modifiers[-2:]),
                               measurements=measurements), j
     if modifiers:
-        return Adjectives(modifiers), j
+        # "faded to a soft gray", "glazed a deep green": with an article, a colour is a colour
+        # phrase, which belongs to the object described even after a preposition
+        return Adjectives(modifiers, colour_phrase=determiner == "indefinite" and _names_colour(modifiers)), j
     return None, j if j > i else i
