@@ -98,6 +98,38 @@ def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | Non
     return last_kept if owned else None
 
 
+def _listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) -> str | None:
+    """The object a comma fragment with no article lists a feature of ("Ergonomic office chair,
+    black mesh back, adjustable armrests"): the sentence's first object, when every fragment
+    since it is bare too; None when `np_` is no such fragment."""
+    if not (isinstance(prev, Break) and prev.word == "," and np_.determiner == "none" and np_.pronoun is None):
+        return None
+    kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
+    if not kept:
+        return None
+    # everything after the head is fragments and breaks ("chrome base, 360-degree swivel")
+    if any(isinstance(r, (Rel, Action, Prep)) for r in resolved[kept[0] + 1:]):
+        return None
+    return resolved[kept[0]].object_id
+
+
+def _describes(np_: NounPhrase, owner: ParsedObject) -> bool:
+    """Whether a listed fragment describes `owner` rather than naming another thing: a part of
+    it, what it is made of, or its covering (whose colour it takes)."""
+    surface = np_.surface.split()[-1] if np_.surface else np_.head
+    if surface in lx.MATERIAL_WORDS:
+        owner.modifiers.extend(w for w in [*np_.modifiers, surface] if w not in owner.modifiers)
+        return True
+    if np_.head in lx.COLOUR_BEARING_PARTS:
+        _take_covering_colour(owner, np_)
+        return True
+    if english.is_part_of(np_.head, owner.word) or english.is_worn(np_.head):
+        owner.parts.append(np_.text())
+        owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
+        return True
+    return False
+
+
 def _take_covering_colour(owner: ParsedObject, covering: NounPhrase, *, worn: bool = False) -> None:
     """"a cow with blue fur", "a car whose paint is red", "its glossy coat": the colour of the
     covering is the object's. Not what is worn ("a figure in a black coat"), nor a person's."""
@@ -158,6 +190,12 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 continue
             candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head)
                          if item.possessive else last_kept)
+            listing = _listing_head(item, prev, resolved, state)
+            if listing is not None and _describes(item, state.get(listing)):
+                # "office chair, black mesh back, adjustable armrests": a product's listed
+                # features; "perfume bottle, frosted glass, gold cap": its material
+                resolved.append(Ref(None))
+                continue
             owner_id = _part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
             if owner_id is not None:
                 owner = state.get(owner_id)
