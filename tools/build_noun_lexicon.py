@@ -97,7 +97,7 @@ CLASS_ANCHORS: dict[str, str] = {
     "02439033": "giraffe",
 }
 # A whole that more stored senses than this descend from is too general to tell anything.
-MAX_WHOLE_SPAN = 1500
+MAX_WHOLE_SPAN = 800
 LOCATION_LEXFILE = 15
 BODY_LEXFILE = 8
 # Lexicographer files where WordNet's "part of" pointer means a drawable part (animal, artifact,

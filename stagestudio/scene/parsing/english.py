@@ -128,6 +128,23 @@ _PART_KINDS = {PERSON: {BODY, ANIMAL}, ANIMAL: {BODY, ANIMAL}, ARTIFACT: {ARTIFA
                FOOD: {FOOD, PLANT, BODY}}
 
 
+def part_sense_rank(part: str, owner: str) -> tuple[int, int] | None:
+    """How common the sense is in which `part` is a part of `owner` (0: its first sense), and
+    then 0 where WordNet says so itself (1 where only the kinds fit); None when it is none:
+    "head" is first a body part (of a bird), only later the top of something (a branch)."""
+    owner_senses = noun_senses(owner)
+    owner_sense = next((s for s in owner_senses if s.is_thing or s.geneval_class == "person"), None)
+    if owner_sense is None:
+        return None
+    kinds = _PART_KINDS.get(PERSON if owner_sense.geneval_class == "person" else owner_sense.lexfile, set())
+    for rank, sense in enumerate(noun_senses(part)):
+        if sense.part_of & owner_sense.wholes:
+            return rank, 0
+        if "p" in sense.flags and sense.lexfile in kinds:
+            return rank, 1
+    return None
+
+
 def is_part_of(part: str, owner: str, *, strict: bool = False) -> bool:
     """Whether `part` can be a part of `owner`: WordNet says so ("headlight" of a truck, "seat"
     of a bench, "leg" of a chair), or, where WordNet records no whole for the part's sense, the

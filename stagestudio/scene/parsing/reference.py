@@ -55,8 +55,10 @@ def antecedent(kind: str, resolved: Sequence[object], position: int, state: Stat
     if not order:
         return None
     if can_own is not None:
-        owners = [i for i in order if english.is_part_of(can_own, state.get(i).word)]
-        order = owners + [i for i in order if i not in owners]
+        # an object the part belongs to in the part's commonest sense first ("its head": the
+        # eagle's, not the branch's; "the bow": the boat's, not the railing's)
+        ranks = {i: english.part_sense_rank(can_own, state.get(i).word) for i in order}
+        order = sorted(order, key=lambda i: (ranks[i] is None, ranks[i] or (0, 0)))
     for agrees in _agreement_tiers(kind):
         found = next((i for i in order if agrees(state.get(i))), None)
         if found is not None:

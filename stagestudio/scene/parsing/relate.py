@@ -258,7 +258,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # or a relation is drawn
             ref = resolve_phrase(item, state, counter, detail=detail,
                                  reference_only=possessor and not isinstance(prev, Action),
-                                 anchored=isinstance(prev, (Rel, Action)))
+                                 # "the candle on top of the stack": a thing a relation places is drawn
+                                 anchored=isinstance(prev, (Rel, Action)) or (
+                                     isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
+                                     and not nxt.phrase.needs_class_object))
             # reached through "with"/"of" or as a holder's contents: a detail of an earlier object
             ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents") \
                 and last_kept is not None

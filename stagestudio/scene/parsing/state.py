@@ -127,6 +127,18 @@ def _ordinal_reference(word: str, state: State) -> str | None:
     return ordered[0].id if word == "former" else ordered[1].id
 
 
+def _shortened_reference(np_: NounPhrase, state: State) -> ParsedObject | None:
+    """What a definite phrase names by part of its name or by its arrangement: "the sill" after
+    a windowsill, "the board" after a cutting board, "the stack" or "the pile" after books."""
+    if np_.head in lx.QUANTIFIER_NOUNS and lx.QUANTIFIER_NOUNS[np_.head] is None:
+        groups = [o for o in state.objects if o.count > 1]
+        return max(groups, key=lambda o: o.mention) if groups else None
+    if len(np_.head) < 3 or " " in np_.head:
+        return None
+    named = [o for o in state.objects if o.name.endswith(np_.head) or o.surface.endswith(np_.head)]
+    return max(named, key=lambda o: o.mention) if named else None
+
+
 def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail: bool,
                    reference_only: bool = False, anchored: bool = False) -> Ref:
     """Turn a noun phrase into an object id: a new object, an earlier one, or nothing.
@@ -152,6 +164,12 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
         same = [o for o in state.objects if kinds is None or o.name in kinds]
         if same:
             target = max(same, key=lambda o: o.mention)
+            target.modifiers.extend(w for w in np_.modifiers if w not in target.modifiers)
+            state.touch(target.id, counter)
+            return Ref(target.id)
+    if np_.determiner == "definite" and np_.possessive is None and not any(o.name == np_.head for o in state.objects):
+        target = _shortened_reference(np_, state)
+        if target is not None:
             target.modifiers.extend(w for w in np_.modifiers if w not in target.modifiers)
             state.touch(target.id, counter)
             return Ref(target.id)
