@@ -7,8 +7,10 @@ Two sources, both installed with the code and read without any download:
   and verb inflection ("rode" -> "riding").
 - WordNet 3.0 noun categories (`data/wordnet_nouns.tsv.gz`, built by
   `tools/build_noun_lexicon.py` from Debian's `wordnet-base`): for each noun its most
-  frequent senses' lexicographer category (animal, artifact, attribute, act...) and whether it
-  is a part, something worn, a container, a unit or a place.
+  frequent senses' lexicographer category (animal, artifact, attribute, act...), whether it
+  is a part, something worn, a container, a unit, a place, a mass, large or a proper name,
+  the wholes it is part of and is (meronyms), and the GenEval class it belongs to; and each
+  verb's category (`data/wordnet_verbs.tsv.gz`: "chew" is consumption, "sit" contact).
 
 The parser asks this module whether a word can name a thing to draw; every word list in
 `lexicon.py` stays an override on top of it.
@@ -55,6 +57,21 @@ class NounKind(str, Enum):
     PLACE = "place"  # a location or landform: savanna, hill, lake
     UNIT = "unit"  # a measure: centimeter, inch, hour
     UNKNOWN = "unknown"  # not in WordNet: a name, a coinage
+
+
+_VERB_TABLE = Path(__file__).with_name("data") / "wordnet_verbs.tsv.gz"
+CONSUMPTION = 34  # WordNet's verb.consumption: eat, drink, chew, sip
+
+
+@lru_cache(maxsize=1)
+def _verb_table() -> dict[str, int]:
+    with gzip.open(_VERB_TABLE, "rt", encoding="utf-8") as fh:
+        return {lemma: int(code) for lemma, code in (line.rstrip("\n").split("\t") for line in fh)}
+
+
+def verb_category(lemma: str) -> int | None:
+    """The lexicographer file of the verb's first WordNet sense (34 consumption, 35 contact...)."""
+    return _verb_table().get(lemma)
 
 
 @lru_cache(maxsize=1)

@@ -59,9 +59,13 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
     if clause and isinstance(clause[0], Rel):
         return None  # "Underneath a green umbrella stands a hydrant": an inverted sentence
     j = i + 1
+    while j + 1 < len(tokens) and tokens[j].endswith("ly") and english.is_adverb_only(tokens[j]):
+        j += 1  # "chewing contentedly on a ball"
     particle = ""
     if j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES:
         particle, j = tokens[j], j + 1
+    elif j < len(tokens) and tokens[j] == "on" and english.verb_category(lemma) == english.CONSUMPTION:
+        particle, j = "on", j + 1  # "chewing on a ball" acts on it; "sitting on a ball" is a place
     elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and tokens[j + 1] in _NOUN_PHRASE_OPENERS:
         j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
     elif lemma in lx.NON_ACTION_VERBS:
