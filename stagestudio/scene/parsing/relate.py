@@ -169,8 +169,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if isinstance(item, Adjectives) and k > 0 and isinstance(items[k - 1], Prep):
             last_was_detail = True  # "with mustard": a colour-like word read as a detail
         if isinstance(item, Measure):
-            # "each measuring 150 centimeters in length": a size of the object described
-            if last_kept is not None:
+            # "a 65 inch tv", "each measuring 150 centimeters in length": a size of the object
+            # described; after a clause break, of what the sentence is about
+            subjects = [r.object_id for m, r in enumerate(resolved)
+                        if isinstance(r, Ref) and r.object_id is not None and not _placed(resolved, r)]
+            if k > 0 and isinstance(items[k - 1], Break) and subjects:
+                state.get(subjects[0]).measurements.append(item.text)
+            elif last_kept is not None:
                 state.get(last_kept).measurements.append(item.text)
             else:
                 pending_measures.append(item.text)
@@ -262,8 +267,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                                  anchored=isinstance(prev, (Rel, Action)) or (
                                      isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
                                      and not nxt.phrase.needs_class_object))
-            # reached through "with"/"of" or as a holder's contents: a detail of an earlier object
-            ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents") \
+            # reached through "with"/"of", as a holder's contents or as what it holds: a detail
+            # of an earlier object ("a vase holds sunflowers on a table": the vase is on it)
+            ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents"
+                            or isinstance(prev, Action) and prev.predicate.split()[0] in _HOLDING) \
                 and last_kept is not None
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
             dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
