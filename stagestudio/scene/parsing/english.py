@@ -216,6 +216,13 @@ def is_large(lemma: str) -> bool:
     return sense is not None and "g" in sense.flags
 
 
+def is_building(lemma: str) -> bool:
+    """Large, made and no room or area in its first sense: among the setting words, a
+    building ("café", "shop", "garage"; not "kitchen" or "street")."""
+    senses = noun_senses(lemma)
+    return bool(senses) and senses[0].lexfile == ARTIFACT and "g" in senses[0].flags and "l" not in senses[0].flags
+
+
 def is_artifact(lemma: str) -> bool:
     """Made by people, in the first sense: a curtain, a wheel, an awning (not a berry, a boat's
     load of fish, a person)."""
@@ -227,8 +234,8 @@ def is_worn(lemma: str, *, senses: int = 2) -> bool:
     return has_flag(lemma, "c", senses=senses)
 
 
-def is_container(lemma: str) -> bool:
-    return has_flag(lemma, "k", senses=1)
+def is_container(lemma: str, *, senses: int = 1) -> bool:
+    return has_flag(lemma, "k", senses=senses)
 
 
 def is_unit(lemma: str) -> bool:

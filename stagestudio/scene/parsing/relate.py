@@ -33,12 +33,14 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if (np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and english.is_artifact(np_.head)
             and np_.head not in lx.SETTING_NOUNS):
         return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
+    if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
+        return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
     if np_.kind in (NounKind.ABSTRACT, NounKind.PLACE, NounKind.UNIT) or np_.head in lx.SETTING_NOUNS:
         return False
     if phrase.kind == "contents":
         return True
     if phrase.needs_class_object:
-        return english.is_container(np_.head)
+        return english.is_container(np_.head, senses=2)
     if np_.kind == NounKind.UNKNOWN:
         return phrase.predicate in POSITIONAL
     return True

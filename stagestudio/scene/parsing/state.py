@@ -186,7 +186,8 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
         state.dropped.append(np_.head)
         return Ref(None)
     if not state.keep_all_nouns and not np_.is_class and (
-            np_.head in lx.SETTING_NOUNS or np_.kind == NounKind.PLACE or detail):
+            np_.head in lx.SETTING_NOUNS and not english.is_building(np_.head) or np_.kind == NounKind.PLACE or detail):
+        # (a café or a shop a clause is about is a building to draw; "in a café" is a detail)
         state.dropped.append(np_.head)
         return Ref(None)
     if (not state.keep_all_nouns and not np_.is_class and np_.determiner == "definite" and state.objects
