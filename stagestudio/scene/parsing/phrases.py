@@ -70,7 +70,7 @@ def _noun_can_follow(tokens: list[str], j: int) -> bool:
 def _grounded_head(word: str) -> NounKind | None:
     """What an open-class word is as the head of a noun phrase, or None when it cannot be one
     (an adverb, an adjective, a verb form): the lexicon grounds every head outside the classes."""
-    if word in lx.SETTING_NOUNS:
+    if word in lx.SETTING_NOUNS and not english.is_building(word):
         return NounKind.PLACE
     if not english.can_be_noun(word) or english.is_adverb_only(word):
         return None
