@@ -88,6 +88,8 @@ def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
     nxt = tokens[j + 1]
     if nxt in lx.INDEFINITE_DETERMINERS or nxt in lx.DEFINITE_DETERMINERS or is_number(nxt):
         return True
+    if english.has_noun_entry(f"{tok} {english.noun_lemma(nxt)}"):
+        return False  # "a marble cutting board": the -ing word names a kind with the noun after it
     # after a noun, what follows is the verb's object or place: "a firefighter spraying water",
     # "fresh bread cooling on a wire rack"
     return after_noun and (nxt not in _FUNCTION_WORDS or match_relation(tokens, j + 1) is not None)
@@ -189,8 +191,13 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1
             continue
         if (tok == "," and modifiers and j + 1 < n
-                and (is_attribute_word(tokens[j + 1]) or noun_starts_at(tokens, j + 1))
+                and (is_attribute_word(tokens[j + 1]) or noun_starts_at(tokens, j + 1)
+                     or "ADJ" in english.parts_of_speech(tokens[j + 1]) or "-" in tokens[j + 1])
                 and (is_attribute_word(modifiers[-1])
+                     # ("a cozy, lived-in feeling": another adjective follows; not "her head, copper pots")
+                     or "ADJ" in english.parts_of_speech(modifiers[-1]) and (
+                         "-" in tokens[j + 1] or "ADJ" in english.parts_of_speech(tokens[j + 1])
+                         and "NOUN" not in english.parts_of_speech(tokens[j + 1]))
                      or started and _grounded_head(modifiers[-1]) not in (NounKind.THING, NounKind.WEAK))):
             j += 1  # "two plump, fluffy sheep": a comma between adjectives (not after a noun: "her head, copper pots")
             continue
@@ -258,7 +265,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 if j < n and is_number(tokens[j]):
                     count = number_value(tokens[j])
                     j += 1
-                    if quantifier in lx.PEOPLE_GROUPS and not _noun_can_follow(tokens, j) \
+                    if quantifier in lx.PEOPLE_GROUPS and (not _noun_can_follow(tokens, j) or is_verb_form(tokens[j])) \
                             and not (j < n and is_attribute_word(tokens[j])):
                         # "a family of four": four people
                         return NounPhrase(head="person", is_class=True, plural=count > 1, count=count,
@@ -355,6 +362,12 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 is_attribute_word(tokens[j + 1]) or tokens[j + 1].endswith(("ed", "ing"))):
             j += 1  # "a beautifully carved chair": the adverb describes the adjective
             continue
+        if (tok in lx.FILLER_WORDS and modifiers and english.has_noun_entry(f"{modifiers[-1]} {english.noun_lemma(tok)}")
+                and not is_attribute_word(modifiers[-1])):
+            modifiers.append(tok)  # "pocket watches", "music stand": the word completes a compound noun
+            unknown_seen = True
+            j += 1
+            continue
         if tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS:
             break
         if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS:
@@ -380,6 +393,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if (unknown_seen and modifiers[-1].endswith("s") and singular_form(modifiers[-1])[1]
                 and english.verb_lemma(tok) == tok):
             break  # "its floppy ears fall forward": a plural noun's verb
+        if (unknown_seen and tok.endswith("ing") and is_attribute_word(modifiers[-1]) and english.has_noun_entry(tok)
+                and not _verb_opens_clause(tokens, j, after_noun=False)):
+            modifiers.append(tok)  # "a cozy, lived-in feeling": after an adjective, the -ing noun is the head
+            j += 1
+            continue
         if unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")
                                                    or tok.endswith("ing")):
             # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
@@ -434,6 +452,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                           determiner=determiner, modifiers=mods, vague_count=vague, kind=kind,
                           possessive=possessive, surface=head_word, measurements=measurements), j
     last = modifiers[-1] if modifiers else ""
+    if determiner != "none" and last in lx.MATERIAL_WORDS and english.noun_kind(last) == NounKind.THING:
+        # "resting on a slate stone", "on a white marble": a material named as a thing
+        return NounPhrase(head=last, is_class=False, plural=False, count=count, determiner=determiner,
+                          modifiers=modifiers[:-1], vague_count=vague, kind=NounKind.THING, possessive=possessive,
+                          surface=last, measurements=measurements), j
     if determiner != "none" and last and not (
             last in lx.COLOR_WORDS or last in lx.MATERIAL_WORDS or last in lx.SIZE_WORDS):
         # "the light", "a fluffy": an adjective-like word used as a noun

@@ -571,7 +571,8 @@ def _aimed_at(resolved: list, k: int) -> int | None:
     if k + 3 >= len(resolved):
         return None
     link, target = resolved[k + 2], resolved[k + 3]
-    aims = (isinstance(link, Rel) and link.phrase.kind == "object"
+    # contact and direction ("on a car", "into a cup"), not a place ("eating dinner around a table")
+    aims = (isinstance(link, Rel) and link.phrase.kind == "object" and link.phrase.predicate in ("on", "inside", "above")
             or isinstance(link, Prep) and link.word in _AIMING_PREPOSITIONS)
     return k + 2 if aims and isinstance(target, Ref) and target.object_id is not None else None
 
