@@ -19,6 +19,7 @@ first) as a lexicographer category plus flags from the hypernym tree:
        to it, rather than on a table with it)
     i  an instance, that is a proper name: a person, a place, a planet, a god ("Hendrix",
        "Paris", "Earth", "Thor")
+    b  a building ("café", "barn", "lighthouse"; not a wall or a street)
 
 then, for WordNet's part-of ("meronym") relations, after "<" the wholes a part belongs to and
 after ">" the wholes a thing is (both as numbers into one shared list of wholes, base 36, dot
@@ -79,6 +80,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {
           "14997012",  # powder
           "15055633",  # vapour
           "07573696"),  # meal, repast
+    "b": ("02913152",),  # building, edifice
     "g": ("03405725",  # furniture
           "04341686",  # structure, construction
           "03100490",  # conveyance

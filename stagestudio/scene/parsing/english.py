@@ -217,10 +217,9 @@ def is_large(lemma: str) -> bool:
 
 
 def is_building(lemma: str) -> bool:
-    """Large, made and no room or area in its first sense: among the setting words, a
-    building ("café", "shop", "garage"; not "kitchen" or "street")."""
+    """A building in its first sense ("café", "shop", "garage"; not "kitchen", "wall" or "street")."""
     senses = noun_senses(lemma)
-    return bool(senses) and senses[0].lexfile == ARTIFACT and "g" in senses[0].flags and "l" not in senses[0].flags
+    return bool(senses) and "b" in senses[0].flags and "l" not in senses[0].flags
 
 
 def is_artifact(lemma: str) -> bool:

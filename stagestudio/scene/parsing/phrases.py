@@ -265,7 +265,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 if j < n and is_number(tokens[j]):
                     count = number_value(tokens[j])
                     j += 1
-                    if quantifier in lx.PEOPLE_GROUPS and (not _noun_can_follow(tokens, j) or is_verb_form(tokens[j])) \
+                    if quantifier in lx.PEOPLE_GROUPS and (not _noun_can_follow(tokens, j) or tokens[j].endswith("ing")
+                                                           and is_verb_form(tokens[j]) and not noun_starts_at(tokens, j)) \
                             and not (j < n and is_attribute_word(tokens[j])):
                         # "a family of four": four people
                         return NounPhrase(head="person", is_class=True, plural=count > 1, count=count,
