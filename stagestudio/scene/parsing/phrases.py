@@ -187,7 +187,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         # colour pairs inside a phrase: "a black and white cat"
         if (tok == "and" and modifiers and modifiers[-1] in lx.COLOR_WORDS and j + 1 < n
                 and tokens[j + 1] in lx.COLOR_WORDS and j + 2 < n
-                and (noun_starts_at(tokens, j + 2) or is_attribute_word(tokens[j + 2]))):
+                and (noun_starts_at(tokens, j + 2) or is_attribute_word(tokens[j + 2])
+                     or _grounded_head(tokens[j + 2]) in (NounKind.THING, NounKind.WEAK))):
             j += 1
             continue
         if (tok == "," and modifiers and j + 1 < n
@@ -380,7 +381,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 2
             continue
         if (started and tok.endswith("ing") and j + 1 < n and tokens[j + 1] not in _FUNCTION_WORDS
-                and english.noun_kind(english.noun_lemma(tokens[j + 1])) == NounKind.THING
+                and english.noun_kind(english.noun_lemma(tokens[j + 1])) in (NounKind.THING, NounKind.PLACE)
                 and not is_verb_form(tokens[j + 1]) and match_relation(tokens, j + 1) is None):
             modifiers.append(tok)  # "a cozy reading nook", "a charging case": a gerund naming a kind
             unknown_seen = True

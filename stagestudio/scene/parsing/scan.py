@@ -87,6 +87,27 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
     return Action(predicate), j
 
 
+def _predicate_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
+    """Whether tokens[i], right after a noun phrase, is that phrase's verb rather than a new
+    noun: its form agrees with the subject (-s after one thing, the base form after several)
+    and what follows starts a phrase or a place ("light filters through", "hands grip the net")."""
+    if not items or not isinstance(items[-1], NounPhrase) or i + 1 >= len(tokens):
+        return False
+    if len(items) > 1 and isinstance(items[-2], (Rel, Prep, Action, Possessive)):
+        return False  # only a clause's subject is followed by its verb here
+    tok, subject = tokens[i], items[-1]
+    lemma = english.verb_lemma(tok)
+    if lemma is None or match_relation(tokens, i) is not None or subject.is_class:
+        return False  # (a named class ends its phrase itself: "three dogs sit")
+    if english.has_noun_entry(f"{subject.surface or subject.head} {english.noun_lemma(tok)}"):
+        return False  # "soda cans": a compound noun
+    agrees = (tok == lemma + "s" or tok == lemma + "es") if not subject.plural else tok == lemma
+    nxt = tokens[i + 1]
+    follows = (nxt in _NOUN_PHRASE_OPENERS or nxt in lx.ATTACHING_PREPOSITIONS or match_relation(tokens, i + 1) is not None
+               or nxt.endswith("ly") and english.is_adverb_only(nxt))
+    return agrees and follows
+
+
 def _contents_follow(tokens: list[str], end: int, phrase: NounPhrase) -> bool:
     """"a basket of bread", "a plate of cookies": a container or serving surface with what it
     holds after "of"; both are drawn, the contents in (or on) the container."""
@@ -192,6 +213,9 @@ def scan(tokens: list[str]) -> list[Item]:
             elif phrase_item is None and i < n and tokens[i] in lx.SETTING_NOUNS:
                 action[0].dropped_object = True  # "spraying water on ..."
                 i += 1
+            continue
+        if _predicate_verb(tokens, i, items):
+            i += 1  # "soft light filters through the trees", "his hands grip the net": the verb
             continue
         phrase_item, end = parse_noun_phrase(tokens, i)
         if isinstance(phrase_item, Measure):
