@@ -503,7 +503,8 @@ COLOUR_BEARING_PARTS: frozenset[str] = frozenset(
     {"fur", "coat", "hide", "skin", "feather", "feathers", "plumage", "paint", "paintwork", "finish",
      "body", "bodywork", "exterior", "shell", "peel", "rind", "surface", "frame", "casing", "case",
      "cover", "upholstery", "fabric", "wool", "fleece", "deck", "glaze", "coating", "icing",
-     "frosting", "crust", "petals", "leaves", "canopy", "handle", "handles", "hair", "mane"})
+     "frosting", "crust", "petals", "leaves", "canopy", "handle", "handles", "hair", "mane", "stripe", "stripes",
+     "spot", "spots", "pattern", "hull", "walls", "wall"})
 
 # Words that name a class in everyday use but something else in some company: the surface
 # form, the name used instead, and the neighbouring words that signal the other sense

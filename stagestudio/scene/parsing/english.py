@@ -145,7 +145,7 @@ _PART_KINDS = {PERSON: {BODY, ANIMAL}, ANIMAL: {BODY, ANIMAL}, ARTIFACT: {ARTIFA
                FOOD: {FOOD, PLANT, BODY}}
 
 
-def part_sense_rank(part: str, owner: str) -> tuple[int, int] | None:
+def part_sense_rank(part: str, owner: str, *, strict: bool = False) -> tuple[int, int] | None:
     """How common the sense is in which `part` is a part of `owner` (0: its first sense), and
     then 0 where WordNet says so itself (1 where only the kinds fit); None when it is none:
     "head" is first a body part (of a bird), only later the top of something (a branch)."""
@@ -157,7 +157,7 @@ def part_sense_rank(part: str, owner: str) -> tuple[int, int] | None:
     for rank, sense in enumerate(noun_senses(part)):
         if sense.part_of & owner_sense.wholes:
             return rank, 0
-        if "p" in sense.flags and sense.lexfile in kinds:
+        if "p" in sense.flags and sense.lexfile in kinds and not strict:
             return rank, 1
     return None
 

@@ -85,9 +85,14 @@ def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | Non
     """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
     with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
     armour"."""
-    if last_kept is None or np_.is_class or np_.pronoun is not None:
-        return None
     possessed = isinstance(prev, Possessive) or np_.possessive is not None
+    if last_kept is None or np_.pronoun is not None:
+        return None
+    if np_.is_class:
+        # "its leather seat" (of a bicycle) is a part, though "seat" also names a chair;
+        # "her rocking chair" is not a part of her
+        written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+        return last_kept if possessed and english.is_part_of(written, owner_name) else None
     # a person or an animal wears things in more senses ("a cat with a pink collar")
     worn = english.is_worn(np_.head, senses=4 if english.is_animate(owner_name) or owner_name == "person" else 2)
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
@@ -98,6 +103,25 @@ def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | Non
              or isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
              or isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head))
     return last_kept if owned else None
+
+
+def _unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: State, clause_subject: str | None,
+                        part_subject: str | None) -> str | None:
+    """The owner of a part named without one: a body part an animal was last mentioned with
+    ("one paw dangling over the edge"), a part a relation puts under its own whole ("the bench
+    rests on four sturdy legs"), or what a part carries ("her ear carries a yellow tag")."""
+    if isinstance(prev, Action) and part_subject is not None:
+        return part_subject
+    senses = english.noun_senses(np_.head)
+    if isinstance(prev, Rel) and clause_subject is not None and np_.determiner != "definite":
+        # only where WordNet itself makes it a part of such a whole: "a bench on four legs",
+        # not "a bicycle in front of a door"
+        return clause_subject if english.part_sense_rank(np_.head, state.get(clause_subject).word, strict=True) else None
+    if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive)):
+        owner = antecedent("it", resolved, len(resolved), state, can_own=np_.head)
+        if owner is not None and english.is_animate(state.get(owner).word):
+            return owner
+    return None
 
 
 def _listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) -> str | None:
@@ -160,7 +184,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     # truck's chrome bumper and round headlights", "its white head and yellow beak"
     list_head: Item | None = None
     list_possessive: str | None = None
+    part_subject: str | None = None  # owner of the part the current clause is about
     for k, item in enumerate(items):
+        if isinstance(item, Break) and item.word not in _LIST_BREAKS:
+            part_subject = None
         if isinstance(item, Break) and item.word not in _LIST_BREAKS or isinstance(item, Action) or (
                 isinstance(item, Prep) and item.word not in _PART_PREPOSITIONS):
             list_head, list_possessive = None, None
@@ -204,6 +231,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 resolved.append(Ref(None))
                 continue
             owner_id = _part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
+            if owner_id is None and not item.is_class and item.possessive is None:
+                owner_id = _unowned_part_owner(item, prev, resolved, state, last_kept if kept_in_clause else None,
+                                               part_subject)
             if owner_id is not None:
                 owner = state.get(owner_id)
                 _take_covering_colour(owner, item, worn=isinstance(prev, Rel))
@@ -211,6 +241,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                     owner.parts.append(item.text())
                 # "above her head", "in its bed": a relation to a part is a relation to its owner
                 resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive else Ref(None))
+                if not isinstance(prev, (Rel, Action, Prep)):
+                    part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
                 if isinstance(prev, (Prep, Possessive)):
                     list_head = prev
                 if item.possessive is not None and not isinstance(prev, Rel):
