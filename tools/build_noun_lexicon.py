@@ -20,6 +20,7 @@ first) as a lexicographer category plus flags from the hypernym tree:
     i  an instance, that is a proper name: a person, a place, a planet, a god ("Hendrix",
        "Paris", "Earth", "Thor")
     b  a building ("café", "barn", "lighthouse"; not a wall or a street)
+    s  a seat: one sits on or in it ("chair", "sofa", "swing", "saddle")
 
 then, for WordNet's part-of ("meronym") relations, after "<" the wholes a part belongs to and
 after ">" the wholes a thing is (both as numbers into one shared list of wholes, base 36, dot
@@ -81,6 +82,11 @@ ANCHORS: dict[str, tuple[str, ...]] = {
           "15055633",  # vapour
           "07573696"),  # meal, repast
     "b": ("02913152",),  # building, edifice
+    "s": ("04161981",  # seat (furniture)
+          "04161358",  # seat (of a chair, a bench)
+          "02818832",  # bed
+          "04371774",  # swing
+          "04123740"),  # saddle
     "g": ("03405725",  # furniture
           "04341686",  # structure, construction
           "03100490",  # conveyance

@@ -216,6 +216,12 @@ def is_large(lemma: str) -> bool:
     return sense is not None and "g" in sense.flags
 
 
+def is_seat(lemma: str) -> bool:
+    """Something one sits on or in, in its first drawable sense: a chair, a sofa, a bed, a swing."""
+    sense = next((s for s in noun_senses(lemma) if s.is_thing), None)
+    return sense is not None and "s" in sense.flags
+
+
 def is_building(lemma: str) -> bool:
     """A building in its first sense ("café", "shop", "garage"; not "kitchen", "wall" or "street")."""
     senses = noun_senses(lemma)

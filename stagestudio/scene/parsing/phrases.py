@@ -424,7 +424,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
 
     if j == i:
         return None, i
-    if len(modifiers) == 1 and modifiers[0].endswith("ing") and is_verb_form(modifiers[0]) and count is None:
+    if (len(modifiers) == 1 and modifiers[0].endswith("ing") and is_verb_form(modifiers[0]) and count is None
+            and english.verb_lemma(modifiers[0]) != modifiers[0]):
         return None, i  # "each measuring 150 cm": a verb, not a noun ("the building" is one)
     if unknown_seen:
         # a noun outside the lexicon ("a tall stone castle"): its head is the last word that

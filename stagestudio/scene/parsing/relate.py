@@ -463,6 +463,12 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
         if main or candidates:
             subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
+            agent = _agent_of(resolved, subject_ref)
+            if agent is not None and obj_id is not None and (
+                    phrase.predicate in _AGENT_PLACES or english.is_seat(state.get(obj_id).word)):
+                # "a man playing guitar under a tree", "knitting a sweater in a rocking chair": the
+                # place is the agent's ("slicing tomatoes on a cutting board" stays the tomatoes')
+                subject_ref = agent
             resting = [s_ for s_, p, o in state.relations if o == subject_ref.object_id and p in ("on", "inside")]
             if (resting and _placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
                     and not english.is_large(state.get(obj_id).word)):
@@ -487,10 +493,27 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         subject_id = subject_ref.object_id
         if nxt.pronoun is not None:
             obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})  # type: ignore[arg-type]
+        predicate = phrase.predicate
+        if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
+            predicate = "on"  # "grandma in her rocking chair": one sits on a seat
         for member in _listed_with(resolved, clause_start, subject_ref, obj_id, state):
             # "a wallet, a pen and car keys on a desk": the place phrase describes every member
-            state.relate(member, phrase.predicate, obj_id)
-        state.relate(subject_id, phrase.predicate, obj_id)
+            state.relate(member, predicate, obj_id)
+        state.relate(subject_id, predicate, obj_id)
+
+
+_AGENT_PLACES = {"below", "next to", "near", "behind", "in front of", "left of", "right of"}
+
+
+def _agent_of(resolved: list, ref: Ref) -> Ref | None:
+    """When `ref` is what an action acts on ("playing guitar"), the agent of that action (the
+    latest object before the verb in the sentence that is not itself placed); else None."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    if m == 0 or not isinstance(resolved[m - 1], Action):
+        return None
+    agents = [r for i, r in enumerate(resolved[:m - 1])
+              if isinstance(r, Ref) and r.object_id is not None and r.object_id != ref.object_id and not _placed(resolved, r)]
+    return agents[-1] if agents else None
 
 
 def _placed(resolved: list, ref: Ref) -> bool:
