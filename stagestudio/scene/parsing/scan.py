@@ -64,8 +64,8 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
     particle = ""
     if j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES:
         particle, j = tokens[j], j + 1
-    elif j < len(tokens) and tokens[j] == "on" and english.verb_category(lemma) == english.CONSUMPTION:
-        particle, j = "on", j + 1  # "chewing on a ball" acts on it; "sitting on a ball" is a place
+    elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
+        particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
     elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and tokens[j + 1] in _NOUN_PHRASE_OPENERS:
         j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
     elif lemma in lx.NON_ACTION_VERBS:
@@ -85,6 +85,14 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
     return Action(predicate), j
+
+
+def _acts_on(lemma: str) -> bool:
+    """Whether "VERB on X" acts on X rather than placing the subject on it: a verb of eating,
+    making or writing that is no posture ("chewing on", "typing on", "writing on";
+    not "sitting on", "lying on", "walking on")."""
+    return (english.verb_category(lemma) in english.ACTING_CATEGORIES and lemma not in lx.INTRANSITIVE_VERBS
+            and not lx.FILLER_WORDS & {lemma, english.present_participle(lemma)})
 
 
 def _predicate_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
