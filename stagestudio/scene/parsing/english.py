@@ -224,6 +224,12 @@ def is_seat(lemma: str) -> bool:
     return sense is not None and "s" in sense.flags
 
 
+def is_living_or_food(lemma: str) -> bool:
+    """A person, an animal, a plant or a food in its first drawable sense."""
+    sense = next((s for s in noun_senses(lemma) if s.is_thing or s.geneval_class == "person"), None)
+    return sense is not None and (sense.lexfile in (PERSON, ANIMAL, PLANT, FOOD) or sense.geneval_class is not None)
+
+
 def is_building(lemma: str) -> bool:
     """A building in its first sense ("café", "shop", "garage"; not "kitchen", "wall" or "street")."""
     senses = noun_senses(lemma)

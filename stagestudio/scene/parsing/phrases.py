@@ -164,6 +164,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     unknown_seen = False
     started = False  # a determiner, number or adjective opened the phrase
     noun_end: tuple[int, int] | None = None  # (token index, modifiers) just after the latest noun read
+    noun_ends: list[tuple[int, int]] = []
 
     tok = tokens[i]
     measured = measurement_at(tokens, i)
@@ -217,7 +218,9 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         two_word_name = j + 1 < n and english.is_name(f"{tok} {tokens[j + 1]}")
         if j > i and (english.is_name(tok) or two_word_name) and noun_end is not None:
             # "the hammer Thor carries", "the instrument Jimi Hendrix played": a name after a
-            # noun starts a clause about it
+            # noun starts a clause about it; a title goes with the name ("the sword King Arthur drew")
+            if len(noun_ends) > 1 and english.geneval_class(modifiers[noun_end[1] - 1]) == "person":
+                noun_end = noun_ends[-2]
             del modifiers[noun_end[1]:]
             j = noun_end[0]
             break
@@ -408,6 +411,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if (started and _grounded_head(tok) is None and not tok.endswith(("ed", "ing"))
                 and not _noun_can_follow(tokens, j + 1)):
             break  # "trees after a snowfall", "a glossy finish, subtly": no noun closes the phrase here
+        if j + 1 < n and english.is_name(tokens[j + 1]) and english.geneval_class(tok) == "person" and not modifiers:
+            break  # "King Arthur": a title with a name is the name
         if not started and j == i and (is_bare_noun(tok) or i == 0 and tok.isalpha() and not english.is_known_word(tok)
                                        and _verb_opens_clause(tokens, j + 1, after_noun=True)
                                        and j + 2 < n and tokens[j + 2] not in lx.SETTING_NOUNS):
@@ -419,6 +424,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1
             if _grounded_head(tok) in (NounKind.THING, NounKind.WEAK) and not english.is_name(tok):
                 noun_end = (j, len(modifiers))
+                noun_ends.append(noun_end)
             continue
         break
 
@@ -434,7 +440,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                     if not is_attribute_word(w) and _grounded_head(w) is not None and not english.is_name(w)]
         if not grounded and all(english.is_name(w) or is_attribute_word(w) for w in modifiers):
             return None, i  # "Jimi Hendrix": a name identifies, it is nothing to draw
-        if (determiner == "indefinite" and _names_colour(modifiers) and j < n and not _noun_can_follow(tokens, j)
+        if (determiner == "indefinite" and _names_colour(modifiers) and (j >= n or not _noun_can_follow(tokens, j))
                 and all(_grounded_head(w) in (None, NounKind.PLACE, NounKind.ABSTRACT)
                         for w in modifiers if not is_attribute_word(w))):
             return Adjectives(modifiers, colour_phrase=True), j  # "a deep forest green"

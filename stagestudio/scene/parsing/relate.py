@@ -97,7 +97,8 @@ def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | Non
     worn = english.is_worn(np_.head, senses=4 if english.is_animate(owner_name) or owner_name == "person" else 2)
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
     made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name)
-    if not (english.is_part_of(np_.head, owner_name) or worn or made or _is_fitting(np_, prev, nxt)):
+    covering = possessed and np_.head in lx.COLOUR_BEARING_PARTS  # "its red hull", "the cow's glossy coat"
+    if not (english.is_part_of(np_.head, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)):
         return None
     owned = (possessed
              or isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
@@ -110,8 +111,8 @@ def _unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: St
     """The owner of a part named without one: a body part an animal was last mentioned with
     ("one paw dangling over the edge"), a part a relation puts under its own whole ("the bench
     rests on four sturdy legs"), or what a part carries ("her ear carries a yellow tag")."""
-    if isinstance(prev, Action) and part_subject is not None:
-        return part_subject
+    if isinstance(prev, Action) and part_subject is not None and not english.is_living_or_food(np_.head):
+        return part_subject  # (what a beak holds, a seed or a fish, is drawn)
     senses = english.noun_senses(np_.head)
     if isinstance(prev, Rel) and clause_subject is not None and np_.determiner != "definite":
         # only where WordNet itself makes it a part of such a whole: "a bench on four legs",
@@ -185,12 +186,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     list_head: Item | None = None
     list_possessive: str | None = None
     part_subject: str | None = None  # owner of the part the current clause is about
+    list_owner: str | None = None  # who the parts of an aside "with"-list belong to
     for k, item in enumerate(items):
         if isinstance(item, Break) and item.word not in _LIST_BREAKS:
             part_subject = None
         if isinstance(item, Break) and item.word not in _LIST_BREAKS or isinstance(item, Action) or (
                 isinstance(item, Prep) and item.word not in _PART_PREPOSITIONS):
-            list_head, list_possessive = None, None
+            list_head, list_possessive, list_owner = None, None, None
         if isinstance(item, Break):
             kept_in_clause = False
         if isinstance(item, (Break, Rel)):
@@ -224,6 +226,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 continue
             candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head)
                          if item.possessive else last_kept)
+            if (isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
+                    and last_kept is not None):
+                # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
+                candidate = antecedent("it", resolved, len(resolved), state, can_own=item.head) or last_kept
+                list_owner = candidate
+            elif prev is list_head and list_owner is not None:
+                candidate = list_owner  # "..., with a chipped spout and a bamboo handle"
             listing = _listing_head(item, prev, resolved, state)
             if listing is not None and _describes(item, state.get(listing)):
                 # "office chair, black mesh back, adjustable armrests": a product's listed
@@ -304,7 +313,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # reached through "with"/"of", as a holder's contents or as what it holds: a detail
             # of an earlier object ("a vase holds sunflowers on a table": the vase is on it)
             ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents"
-                            or isinstance(prev, Action) and prev.predicate.split()[0] in _HOLDING) \
+                            or isinstance(prev, Action) and prev.predicate.split()[0] in _HOLDING
+                            # ("filled with oranges and lemons": the list goes on)
+                            or isinstance(prev, Break) and prev.word in _LIST_BREAKS and bool(resolved)
+                            and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached) \
                 and last_kept is not None
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
             dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
