@@ -415,6 +415,11 @@ PLACE_NOUNS: frozenset[str] = frozenset({
 
 SETTING_NOUNS: frozenset[str] = PICTURE_NOUNS | ABSTRACT_NOUNS | PLACE_NOUNS
 
+# Light and air: "a beam of light", "a wisp of smoke" names no thing.
+LIGHT_NOUNS: frozenset[str] = frozenset({"light", "sunlight", "moonlight", "lamplight", "firelight", "candlelight",
+                                         "starlight", "daylight", "sun", "shadow", "shadows", "mist", "fog", "smoke",
+                                         "steam", "haze", "dust", "color", "colour", "glow"})
+
 # Picture words whose "of" introduces what is depicted ("a photo of a castle"), unlike a
 # quality's "of" ("the glow of the setting sun"), which introduces a detail.
 DEPICTION_NOUNS: frozenset[str] = frozenset({

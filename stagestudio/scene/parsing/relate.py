@@ -233,6 +233,12 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 list_owner = candidate
             elif prev is list_head and list_owner is not None:
                 candidate = list_owner  # "..., with a chipped spout and a bamboo handle"
+            if item.possessive is not None and candidate is not None and item.surface in lx.KIN_NOUNS:
+                owner = state.get(candidate)
+                if owner.name != "person" and english.is_animate(owner.word):
+                    # "a foal next to its mother", "an elephant spraying its calf": the same kind
+                    item.head, item.is_class, item.kind = owner.name, owner.is_class, NounKind.THING
+                    candidate = None  # kin, not a part
             listing = _listing_head(item, prev, resolved, state)
             if listing is not None and _describes(item, state.get(listing)):
                 # "office chair, black mesh back, adjustable armrests": a product's listed
@@ -291,11 +297,6 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
                     and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
                 _take_covering_colour(state.get(last_kept), item)
-            if item.possessive is not None and candidate is not None and item.surface in lx.KIN_NOUNS:
-                owner_name = state.get(candidate).name
-                if owner_name != "person" and english.is_animate(owner_name):
-                    # "a foal next to its mother", "ducklings following their mother": the same kind
-                    item.head, item.is_class = owner_name, state.get(candidate).is_class
             whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved)
             if whole is not None:
                 # "beside the front tire", "on the seat": a relation to a part is one to its owner

@@ -230,6 +230,10 @@ def scan(tokens: list[str]) -> list[Item]:
             items.append(phrase_item)
             i = end
             continue
+        if (isinstance(phrase_item, NounPhrase) and not phrase_item.is_class and end + 1 < n and tokens[end] == "of"
+                and tokens[end + 1] in lx.LIGHT_NOUNS):
+            i = end + 2  # "a single beam of light", "a shaft of sunlight": light, not a thing
+            continue
         if isinstance(phrase_item, NounPhrase) and _contents_follow(tokens, end, phrase_item):
             predicate = "on" if phrase_item.head in lx.SERVING_SURFACES else "inside"
             items.append(phrase_item)
