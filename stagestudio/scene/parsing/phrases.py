@@ -122,6 +122,13 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     WordNet files under a GenEval class is named by the class ("a fisherman" -> person, "a
     terrier" -> dog), as the annotation conventions name it."""
     phrase, end = _read_noun_phrase(tokens, i)
+    if (isinstance(phrase, NounPhrase) and phrase.head in lx.PEOPLE_GROUPS and not phrase.is_class
+            and (end >= len(tokens) or tokens[end] != "of")):
+        # "the family sat down", "a couple walking their dog": people
+        phrase.head, phrase.is_class, phrase.kind, phrase.plural = "person", True, NounKind.THING, True
+        if phrase.surface == "couple" and phrase.count is None:
+            phrase.count = 2
+        return phrase, end
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and phrase.head not in lx.SETTING_NOUNS and not english.is_name(phrase.head)
             and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)):
@@ -339,6 +346,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             if entry.name == "tv" and "tv" in modifiers:
                 modifiers.remove("tv")
             name, is_class = entry.name, entry.is_class
+            compound = _compound_name(modifiers[-1], english.noun_lemma(surface)) if modifiers else None
+            if compound is not None and english.geneval_class(compound) != name:
+                # "a rocking horse", "a sea lion": WordNet names the pair as another kind of thing
+                name, is_class, surface = compound, False, f"{modifiers[-1]} {surface}"
+                modifiers = modifiers[:-1]
             other = lx.OTHER_SENSES.get(surface)
             if other is not None and (set(modifiers) & other[1] or (pair_of is not None and "pair" in other[1])):
                 name, is_class = other[0], False
