@@ -338,6 +338,8 @@ QUANTIFIER_NOUNS: dict[str, int | None] = {
 # Groups of people counted by their members: "a family of four" is four people.
 PEOPLE_GROUPS: frozenset[str] = frozenset({"family", "team", "crew", "group", "couple", "trio", "quartet", "band",
                                            "party", "gang", "troop", "class"})
+# Of those, the ones that mean people even alone ("the family sat down"; a "band" may be a strap).
+PEOPLE_NAMED_ALONE: frozenset[str] = frozenset({"family", "team", "crew", "couple"})
 
 # Determiners and what they say about reference: indefinite ones introduce a new object,
 # definite ones may point back at one already mentioned.

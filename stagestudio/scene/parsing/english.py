@@ -204,11 +204,16 @@ def geneval_class(lemma: str) -> str | None:
 
 
 def is_mass(lemma: str) -> bool:
-    """A liquid, a drink, a sauce, a powder, particles, a vapour, a meal or another substance
-    in its first sense ("milk", "coffee", "steam", "dinner", "dust motes", "rust"): drawn in a
-    holder, not as an object of its own."""
+    """A liquid, a drink, a sauce, a powder, particles, a vapour or a meal in its first sense
+    ("milk", "coffee", "steam", "dinner"): drawn in a holder, not as an object of its own."""
     senses = noun_senses(lemma)
-    return bool(senses) and ("m" in senses[0].flags or senses[0].lexfile == SUBSTANCE)
+    return bool(senses) and "m" in senses[0].flags
+
+
+def is_substance(lemma: str) -> bool:
+    """A substance in its first sense ("rust", "sand", "mote", "soap")."""
+    senses = noun_senses(lemma)
+    return bool(senses) and senses[0].lexfile == SUBSTANCE
 
 
 def is_large(lemma: str) -> bool:

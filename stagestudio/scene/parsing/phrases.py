@@ -77,6 +77,9 @@ def _grounded_head(word: str) -> NounKind | None:
     return english.noun_kind(english.noun_lemma(word))
 
 
+_SHADE_NOUNS = frozenset({"light"})  # a shade before a colour, a noun elsewhere
+
+
 def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
     """Whether the -ing word at tokens[j] is a verb starting a clause rather than part of a
     noun: "a woman painting a portrait", "a mechanic fixing a car" (an object phrase follows),
@@ -122,7 +125,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     WordNet files under a GenEval class is named by the class ("a fisherman" -> person, "a
     terrier" -> dog), as the annotation conventions name it."""
     phrase, end = _read_noun_phrase(tokens, i)
-    if (isinstance(phrase, NounPhrase) and phrase.head in lx.PEOPLE_GROUPS and not phrase.is_class
+    if (isinstance(phrase, NounPhrase) and phrase.head in lx.PEOPLE_NAMED_ALONE and not phrase.is_class
             and (end >= len(tokens) or tokens[end] != "of")):
         # "the family sat down", "a couple walking their dog": people
         phrase.head, phrase.is_class, phrase.kind, phrase.plural = "person", True, NounKind.THING, True
@@ -359,6 +362,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             return NounPhrase(head=name, is_class=is_class, plural=plural, count=count,
                               determiner=determiner, modifiers=modifiers, vague_count=vague,
                               possessive=possessive, surface=surface, measurements=measurements), after
+        if tok in _SHADE_NOUNS and not (j + 1 < n and (tokens[j + 1] in lx.COLOR_WORDS or hyphen_colour(tokens[j + 1]))):
+            modifiers.append(tok)  # "soft light filters through": the noun, not a shade ("light blue")
+            unknown_seen = True
+            j += 1
+            continue
         if is_attribute_word(tok):
             modifiers.append(tok)
             started = True

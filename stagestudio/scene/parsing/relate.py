@@ -269,9 +269,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
                                     and not item.is_class or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
                 detail = not placed_belonging
-            elif (isinstance(prev, Prep) and prev.word in _AIMING_PREPOSITIONS and len(resolved) >= 3
-                  and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
-                  and isinstance(resolved[-3], Action)):
+            elif (isinstance(prev, Prep) and prev.word in _AIMING_PREPOSITIONS and len(resolved) >= 2
+                  and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
+                       and isinstance(resolved[-3], Action)
+                       or isinstance(resolved[-2], Action) and resolved[-2].dropped_object)):
                 detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)  # "drinking milk from a saucer"
             elif isinstance(prev, Prep) and (last_kept is not None or item.determiner == "none"):
                 # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
@@ -540,8 +541,9 @@ def _list_after(resolved: list, start: int) -> list[str]:
     members: list[str] = []
     m = start
     while m < len(resolved) and isinstance(resolved[m], Ref):
-        if resolved[m].object_id is not None:
-            members.append(resolved[m].object_id)
+        if resolved[m].object_id is None:
+            break  # "bottles of red wine and a cheese board": the wine was not drawn, the board is no content
+        members.append(resolved[m].object_id)
         if not (m + 2 < len(resolved) and isinstance(resolved[m + 1], Break) and resolved[m + 1].word in _LIST_BREAKS):
             break
         m += 2

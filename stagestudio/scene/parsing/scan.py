@@ -107,7 +107,8 @@ def _predicate_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
     lemma = english.verb_lemma(tok)
     if lemma is None or match_relation(tokens, i) is not None or subject.is_class:
         return False  # (a named class ends its phrase itself: "three dogs sit")
-    if english.has_noun_entry(f"{subject.surface or subject.head} {english.noun_lemma(tok)}"):
+    if (subject.head not in lx.SETTING_NOUNS
+            and english.has_noun_entry(f"{subject.surface or subject.head} {english.noun_lemma(tok)}")):
         return False  # "soda cans": a compound noun
     agrees = (tok == lemma + "s" or tok == lemma + "es") if not subject.plural else tok == lemma
     nxt = tokens[i + 1]
@@ -119,8 +120,12 @@ def _predicate_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
 def _contents_follow(tokens: list[str], end: int, phrase: NounPhrase) -> bool:
     """"a basket of bread", "a plate of cookies": a container or serving surface with what it
     holds after "of"; both are drawn, the contents in (or on) the container."""
-    if end + 1 >= len(tokens) or tokens[end] != "of" or phrase.is_class and phrase.head not in ("bowl", "cup"):
+    if end + 1 >= len(tokens) or tokens[end] != "of":
         return False
+    if phrase.is_class:
+        # of the classes, the open holders of solid things ("a vase of tulips"); a bottle of
+        # perfume or a suitcase of clothes is drawn as the holder
+        return phrase.head in ("bowl", "cup", "vase")
     return phrase.head in lx.SERVING_SURFACES or english.is_container(phrase.head)
 
 

@@ -173,7 +173,9 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
             target.modifiers.extend(w for w in np_.modifiers if w not in target.modifiers)
             state.touch(target.id, counter)
             return Ref(target.id)
-    if not np_.is_class and not state.keep_all_nouns and english.is_mass(np_.head):
+    bare_substance = english.is_substance(np_.head) and np_.determiner == "none" and np_.count is None
+    if not np_.is_class and not state.keep_all_nouns and (english.is_mass(np_.head) or bare_substance):
+        # ("dust motes drift", "speckled with rust"; "a bar of soap" is a thing)
         # "drinking milk", "steam curls", "eating dinner": a liquid, a mass or a meal is
         # drawn as its holder ("a cup of coffee" is the cup)
         state.dropped.append(np_.head)
