@@ -457,7 +457,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         # a noun outside the lexicon ("a tall stone castle"): its head is the last word that
         # is not a known adjective, since adjectives come before their noun
         grounded = [k for k, w in enumerate(modifiers)
-                    if not is_attribute_word(w) and _grounded_head(w) is not None and not english.is_name(w)]
+                    if (not is_attribute_word(w) or w in _SHADE_NOUNS) and _grounded_head(w) is not None
+                    and not english.is_name(w)]
         if not grounded and all(english.is_name(w) or is_attribute_word(w) for w in modifiers):
             return None, i  # "Jimi Hendrix": a name identifies, it is nothing to draw
         if (determiner == "indefinite" and _names_colour(modifiers) and (j >= n or not _noun_can_follow(tokens, j))
