@@ -122,6 +122,9 @@ RELATIONS = [
     ("a crystal bowl filled with oranges and lemons, on a marble counter",
      {("orange", "inside", "bowl"), ("lemon", "inside", "bowl"), ("bowl", "on", "counter")}),
     ("a tart topped with blueberries", {("blueberry", "on", "tart")}),
+    # things placed by each other or between others
+    ("a blue mug and a white teapot side by side", {("cup", "next to", "teapot")}),
+    ("a lamp between the bed and the armchair", {("lamp", "next to", "bed"), ("lamp", "next to", "chair")}),
     # a portion of a thing is the thing; contact verbs with "over"
     ("a lizard sunning itself on the top of a flat rock", {("lizard", "on", "rock")}),
     ("a scarf draped over the back of a chair", {("scarf", "on", "chair")}),

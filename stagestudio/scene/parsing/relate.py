@@ -415,6 +415,20 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             state.relate(subject_id, phrase.predicate, owner_id)
             continue
 
+        if phrase.kind == "mutual":
+            # "a green apple and a red apple side by side": the things just named, pairwise
+            named = [r.object_id for r in in_sentence_before if not _placed(resolved, r)]
+            for first, second in zip(named, named[1:]):
+                state.relate(first, phrase.predicate, second)  # type: ignore[arg-type]
+            continue
+
+        if phrase.kind == "between":
+            # "a puppy between two cats", "a lamp between the bed and the chair": next to each
+            if in_clause:
+                for member in _list_after(resolved, k + 1):
+                    state.relate(in_clause[-1].object_id, phrase.predicate, member)  # type: ignore[union-attr]
+            continue
+
         if phrase.kind == "sequence":
             listed = [r for _, r in following] or in_sentence_before
             for first, second in zip(listed, listed[1:]):

@@ -74,6 +74,8 @@ _add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side 
                       "along side|next door to|close beside|flanking|abutting|against|leaning against|"
                       "on either side of|on both sides of|on each side of|around|surrounding")
 _add_fixed("on", "in the center of|in the centre of|in the middle of|at the center of|at the centre of")
+# "a puppy sleeping between two cats", "a lamp between the bed and the chair": next to each
+_add_fixed("next to", "between|in between|sandwiched between", kind="between")
 _add_fixed("near", "near|near to|close to|close by|not far from|in the vicinity of|nearby to|"
                    "a short distance from")
 _add_fixed("inside", "inside|inside of|within")
@@ -81,6 +83,15 @@ _add_fixed("inside", "in|into", needs_class_object=True)
 _add_fixed("on", "on|upon|onto|on to|on the surface of")
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
 
+# Phrases that place the things just named beside or near each other: "a green apple and a red
+# apple side by side" relates the two.
+MUTUAL_PLACES: dict[tuple[str, ...], str] = dict(sorted({
+    tuple(p.split()): predicate
+    for predicate, phrases in (("next to", "side by side|next to each other|next to one another|beside each other|"
+                                           "beside one another|alongside each other|alongside one another"),
+                               ("near", "near each other|near one another|close to each other|close to one another|"
+                                        "close together"))
+    for p in phrases.split("|")}.items(), key=lambda kv: -len(kv[0])))
 # Phrases that place things relative to each other without saying how; no relation results.
 MUTUAL_PHRASES = [tuple(p.split()) for p in (
     "side by side|next to each other|next to one another|beside each other|beside one another|"

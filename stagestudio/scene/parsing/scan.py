@@ -21,6 +21,7 @@ from stagestudio.scene.parsing.relations import (
     LINKING_VERBS,
     MADE_OF,
     MUTUAL_PHRASES,
+    MUTUAL_PLACES,
     NAMING_PHRASES,
     NEGATORS,
     SEQUENCES,
@@ -157,6 +158,11 @@ def scan(tokens: list[str]) -> list[Item]:
     portions: dict[int, str] = {}  # item index -> a part of it a relation named first ("one arm" of the chair)
     while i < n:
         tok = tokens[i]
+        placed = next((p for p in MUTUAL_PLACES if tuple(tokens[i:i + len(p)]) == p), None)
+        if placed is not None:
+            items.append(Rel(RelPhrase(MUTUAL_PLACES[placed], kind="mutual")))
+            i += len(placed)
+            continue
         mutual = next((p for p in MUTUAL_PHRASES if tuple(tokens[i:i + len(p)]) == p), None)
         if mutual is not None:
             i += len(mutual)
