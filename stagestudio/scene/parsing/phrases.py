@@ -7,7 +7,7 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Adjectives, Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
-from stagestudio.scene.parsing.relations import match_relation
+from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
     hyphen_colour,
@@ -215,8 +215,9 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             continue
         if tok in lx.HARD_BOUNDARIES or tok == "'s":
             break
-        if j > i and match_relation(tokens, j) is not None and not noun_starts_at(tokens, j):
-            break
+        if j > i and (match_relation(tokens, j) is not None and not noun_starts_at(tokens, j)
+                      or tuple(tokens[j:j + 3]) in MUTUAL_PLACES or tuple(tokens[j:j + 4]) in MUTUAL_PLACES):
+            break  # ("a teapot side by side": the phrase ends before the place)
         if count is not None and not modifiers and measurement_at(tokens, j) > j:
             # "four 2 liter bottles": a number after the count measures
             measured = measurement_at(tokens, j)

@@ -54,8 +54,12 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
     if lemma is None or lemma == tok or lemma in lx.INTRANSITIVE_VERBS:
         return None
     followed_by_determiner = i + 1 < len(tokens) and tokens[i + 1] in _NOUN_PHRASE_OPENERS
-    if not is_verb_form(tok) and not (tok.endswith("ing") and followed_by_determiner):
-        return None  # "building" is a noun, except in "building a sandcastle"
+    # "building" is a noun, except in "building a sandcastle"; so is "waters", except in "a
+    # woman in a cardigan waters a row of geraniums" (after a detail, before its object)
+    third_person = (tok.endswith("s") and followed_by_determiner and isinstance(items[-1], NounPhrase)
+                    and not items[-1].plural and len(items) > 1 and isinstance(items[-2], (Rel, Prep)))
+    if not is_verb_form(tok) and not (tok.endswith("ing") and followed_by_determiner) and not third_person:
+        return None
     clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
     if clause and isinstance(clause[0], Rel):
         return None  # "Underneath a green umbrella stands a hydrant": an inverted sentence
@@ -67,6 +71,8 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
         particle, j = tokens[j], j + 1
     elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
         particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
+    elif j < len(tokens) and tokens[j] == "from" and english.verb_category(lemma) == english.CONSUMPTION:
+        particle, j = "from", j + 1  # "drinking from a bottle"
     elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and tokens[j + 1] in _NOUN_PHRASE_OPENERS:
         j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
     elif lemma in lx.NON_ACTION_VERBS:
