@@ -167,6 +167,13 @@ def test_words_that_name_people_and_animals_take_the_class_name():
     assert _relations(parse_prompt("a terrier chasing a pigeon")) == {("dog", "chasing", "bird")}
     graph = parse_prompt("a mare grazing beside her foal")  # kin after an animal is an animal
     assert _objects(graph) == [("horse", 1), ("horse", 1)]
+    # WordNet's first "whale" is a very large person; the animal is meant
+    assert _objects(parse_prompt("a whale breaching near a sailboat")) == [("boat", 1), ("whale", 1)]
+
+
+def test_the_colours_of_a_photo_are_not_its_subjects():
+    graph = parse_prompt("a black and white photo of a horse in a field")
+    assert [(o.name, o.attributes.color) for o in graph.objects] == [("horse", None)]
 
 
 # --- knowledge-style prompts ------------------------------------------------------------------

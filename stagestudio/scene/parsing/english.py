@@ -195,8 +195,9 @@ def geneval_class(lemma: str) -> str | None:
     # a word whose next sense is a made holder is left as it is: a "pitcher" may be a jug, a
     # "stroller" a pram; so is one whose senses come in no attested order and include another
     # drawable thing ("hanger")
-    if len(senses) > 1 and senses[1].lexfile == ARTIFACT and "k" in senses[1].flags:
-        return None
+    if len(senses) > 1 and (senses[1].lexfile == ARTIFACT and "k" in senses[1].flags
+                            or senses[0].geneval_class == "person" and senses[1].lexfile == ANIMAL):
+        return None  # (a "whale" is first, in WordNet, a very large person)
     if not senses_ordered(lemma) and any(s.is_thing and s.geneval_class != senses[0].geneval_class
                                          for s in senses[1:]):
         return None

@@ -199,7 +199,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if (tok == "and" and modifiers and modifiers[-1] in lx.COLOR_WORDS and j + 1 < n
                 and tokens[j + 1] in lx.COLOR_WORDS and j + 2 < n
                 and (noun_starts_at(tokens, j + 2) or is_attribute_word(tokens[j + 2])
-                     or _grounded_head(tokens[j + 2]) in (NounKind.THING, NounKind.WEAK))):
+                     or english.has_noun_entry(english.noun_lemma(tokens[j + 2])))):
             j += 1
             continue
         if (tok == "," and modifiers and j + 1 < n
