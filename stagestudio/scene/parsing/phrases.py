@@ -125,6 +125,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     WordNet files under a GenEval class is named by the class ("a fisherman" -> person, "a
     terrier" -> dog), as the annotation conventions name it."""
     phrase, end = _read_noun_phrase(tokens, i)
+    if isinstance(phrase, NounPhrase):
+        phrase.modifiers = _joined_compounds(phrase.modifiers)
     if (isinstance(phrase, NounPhrase) and phrase.head in lx.PEOPLE_NAMED_ALONE and not phrase.is_class
             and (end >= len(tokens) or tokens[end] != "of")):
         # "the family sat down", "a couple walking their dog": people
@@ -152,6 +154,23 @@ def noun_of(words: Adjectives) -> NounPhrase:
     singular, plural = singular_form(last)
     return NounPhrase(head=singular, is_class=False, plural=plural, count=None, determiner="none",
                       modifiers=words.words[:-1], kind=_grounded_head(singular) or NounKind.UNKNOWN, surface=last)
+
+
+def _joined_compounds(modifiers: list[str]) -> list[str]:
+    """Modifier pairs WordNet names as one noun keep together when the second is a colour word:
+    "an ice cream cone" is no cream-white cone ("a red maple leaf" is red)."""
+    out: list[str] = []
+    k = 0
+    while k < len(modifiers):
+        pair = modifiers[k:k + 2]
+        if (len(pair) == 2 and pair[1] in lx.COLOR_WORDS and pair[0] not in lx.COLOR_WORDS
+                and english.has_noun_entry(f"{pair[0]} {english.noun_lemma(pair[1])}")):
+            out.append(" ".join(pair))
+            k += 2
+            continue
+        out.append(modifiers[k])
+        k += 1
+    return out
 
 
 def _plain_noun(word: str) -> bool:

@@ -491,6 +491,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
         if main or candidates:
             subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
+            if phrase.predicate == "above" and candidates and _held(resolved, candidates[-1]):
+                subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
             agent = _agent_of(resolved, subject_ref)
             if agent is not None and obj_id is not None and (
                     phrase.predicate in _AGENT_PLACES or english.is_seat(state.get(obj_id).word)):
@@ -542,6 +544,12 @@ def _agent_of(resolved: list, ref: Ref) -> Ref | None:
     agents = [r for i, r in enumerate(resolved[:m - 1])
               if isinstance(r, Ref) and r.object_id is not None and r.object_id != ref.object_id and not _placed(resolved, r)]
     return agents[-1] if agents else None
+
+
+def _held(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what a holding action holds ("holding an umbrella")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m > 0 and isinstance(resolved[m - 1], Action) and resolved[m - 1].predicate.split()[0] in _HOLDING
 
 
 def _placed(resolved: list, ref: Ref) -> bool:

@@ -73,7 +73,9 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
         particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
     elif j < len(tokens) and tokens[j] == "from" and english.verb_category(lemma) == english.CONSUMPTION:
         particle, j = "from", j + 1  # "drinking from a bottle"
-    elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and tokens[j + 1] in _NOUN_PHRASE_OPENERS:
+    elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and (
+            tokens[j + 1] in _NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
+            or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
         j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
     elif lemma in lx.NON_ACTION_VERBS:
         return None
