@@ -328,7 +328,7 @@ QUANTIFIER_NOUNS: dict[str, int | None] = {
     "batch": None, "assortment": None, "selection": None, "variety": None,
     "swarm": None, "gaggle": None, "troop": None, "colony": None, "lineup": None, "array": None,
     "few": 3, "several": 3, "lot": None, "lots": None, "bowlful": None, "serving": None, "bouquet": None,
-    "bundle": None, "armful": None, "basketful": None, "handful": None,
+    "armful": None, "basketful": None,
     "stalk": 1, "head": 1, "sprig": 1, "wedge": 1, "chunk": 1, "scoop": 1, "portion": 1, "helping": 1,
     "loaf": 1, "sprinkle": None, "pinch": None, "dash": None, "drizzle": None, "dollop": None,
     "pat": 1, "dusting": None, "sprinkling": None, "clump": None, "spray": None, "tower": None,

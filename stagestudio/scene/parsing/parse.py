@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import copy
 
+from stagestudio.scene import lexicon as lx
 from stagestudio.scene.graph import Relation, SceneGraph, SceneObject
 from stagestudio.scene.parsing.attributes import attributes
-from stagestudio.scene.parsing.errors import PromptError
-from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.errors import PromptError
 from stagestudio.scene.parsing.items import Item, NounPhrase
 from stagestudio.scene.parsing.relate import (
     drop_vague_duplicates,

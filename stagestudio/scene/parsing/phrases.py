@@ -10,8 +10,8 @@ from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
-    hyphen_colour,
     compound_head,
+    hyphen_colour,
     is_attribute_word,
     is_number,
     is_verb_form,

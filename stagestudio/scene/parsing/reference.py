@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.items import Action, Rel
-from stagestudio.scene.parsing.state import Ref, State, ParsedObject
+from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
 def _is_person(obj: ParsedObject) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
@@ -418,7 +420,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if phrase.kind == "mutual":
             # "a green apple and a red apple side by side": the things just named, pairwise
             named = [r.object_id for r in in_sentence_before if not _placed(resolved, r)]
-            for first, second in zip(named, named[1:]):
+            for first, second in itertools.pairwise(named):
                 state.relate(first, phrase.predicate, second)  # type: ignore[arg-type]
             continue
 

@@ -87,10 +87,10 @@ _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
 # apple side by side" relates the two.
 MUTUAL_PLACES: dict[tuple[str, ...], str] = dict(sorted({
     tuple(p.split()): predicate
-    for predicate, phrases in (("next to", "side by side|next to each other|next to one another|beside each other|"
-                                           "beside one another|alongside each other|alongside one another"),
-                               ("near", "near each other|near one another|close to each other|close to one another|"
-                                        "close together"))
+    for predicate, phrases in (("next to", ("side by side|next to each other|next to one another|beside each other|"
+                                            "beside one another|alongside each other|alongside one another")),
+                               ("near", ("near each other|near one another|close to each other|close to one another|"
+                                         "close together")))
     for p in phrases.split("|")}.items(), key=lambda kv: -len(kv[0])))
 # Phrases that place things relative to each other without saying how; no relation results.
 MUTUAL_PHRASES = [tuple(p.split()) for p in (
@@ -108,9 +108,9 @@ SEQUENCES: dict[tuple[str, ...], str] = dict(sorted({
 LINKING_VERBS = {"be", "look", "appear", "seem", "become", "turn", "remain", "stay"}
 COLOUR_NOUNS = {"shade", "hue", "tone", "colour", "color", "tint"}
 # Phrases after which a noun phrase is a name for what came before: "known as the king of the jungle".
-NAMING_PHRASES = sorted((tuple(p.split()) for p in (
-    "known as|also known as|called|named|nicknamed|dubbed|referred to as|better known as").split("|")),
-    key=len, reverse=True)
+NAMING_PHRASES = sorted((tuple(p.split()) for p in ("known as", "also known as", "called", "named", "nicknamed",
+                                                      "dubbed", "referred to as", "better known as")),
+                        key=len, reverse=True)
 NEGATORS = {"no", "without", "zero", "nor", "lacking", "except", "excluding"}
 MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted", "carved", "built", "constructed",
                                                                  "fashioned", "formed", "cast", "woven", "sculpted")

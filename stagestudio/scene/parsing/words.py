@@ -11,7 +11,6 @@ from stagestudio.scene.parsing.items import Break, Item, NounPhrase, Rel
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.relations import match_relation
 
-
 _PARTICLES = frozenset({"in", "up", "out", "on", "off", "down", "over"})
 
 
