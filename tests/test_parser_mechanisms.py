@@ -171,9 +171,12 @@ def test_words_that_name_people_and_animals_take_the_class_name():
     assert _objects(parse_prompt("a whale breaching near a sailboat")) == [("boat", 1), ("whale", 1)]
 
 
-def test_the_colours_of_a_photo_are_not_its_subjects():
+def test_the_colours_of_a_photo_or_a_food_name_are_not_the_objects():
     graph = parse_prompt("a black and white photo of a horse in a field")
     assert [(o.name, o.attributes.color) for o in graph.objects] == [("horse", None)]
+    cone = _object(parse_prompt("a kid eating an ice cream cone"), "cone")
+    assert cone.attributes.color is None  # "ice cream" is no cream colour
+    assert _object(parse_prompt("a small white cat"), "cat").attributes.color == "white"
 
 
 # --- knowledge-style prompts ------------------------------------------------------------------

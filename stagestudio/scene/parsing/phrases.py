@@ -164,13 +164,20 @@ def _joined_compounds(modifiers: list[str]) -> list[str]:
     while k < len(modifiers):
         pair = modifiers[k:k + 2]
         if (len(pair) == 2 and pair[1] in lx.COLOR_WORDS and pair[0] not in lx.COLOR_WORDS
-                and english.has_noun_entry(f"{pair[0]} {english.noun_lemma(pair[1])}")):
+                and pair[0] not in lx.SIZE_WORDS and pair[0] not in lx.COMMON_ADJECTIVES
+                and _names_a_made_thing(f"{pair[0]} {english.noun_lemma(pair[1])}")):
             out.append(" ".join(pair))
             k += 2
             continue
         out.append(modifiers[k])
         k += 1
     return out
+
+
+def _names_a_made_thing(compound: str) -> bool:
+    """A food or an artifact ("ice cream", "sour cream"), not a species ("small white" is a butterfly)."""
+    senses = english.noun_senses(compound)
+    return bool(senses) and senses[0].lexfile in (english.FOOD, english.ARTIFACT)
 
 
 def _plain_noun(word: str) -> bool:
