@@ -13,14 +13,18 @@ first) as a lexicographer category plus flags from the hypernym tree:
     k  a container
     u  a unit of measurement or of time
     l  a place or landform (location, geological formation, body of water, ground, room)
-    m  a mass or a meal: a liquid, a drink, a sauce, a powder, particles, a vapour, a meal
-       ("milk", "coffee", "flour", "motes", "steam", "dinner"): drawn only in a holder
+    m  a mass or a meal: a liquid, a drink, a sauce, a soup, a powder, particles, a vapour, a
+       meal ("milk", "coffee", "broth", "flour", "motes", "steam", "dinner"): drawn only in a holder
     g  large: furniture, a structure, a vehicle, a large home appliance (things stand next
        to it, rather than on a table with it)
     i  an instance, that is a proper name: a person, a place, a planet, a god ("Hendrix",
        "Paris", "Earth", "Thor")
     b  a building ("café", "barn", "lighthouse"; not a wall or a street)
     s  a seat: one sits on or in it ("chair", "sofa", "swing", "saddle")
+    h  a social group, whose members are people ("family", "crew", "couple", "band", "crowd")
+    2  a made thing named in the plural by nature, one object however it is written: every
+       name WordNet gives it is plural ("glasses", "pliers", "shorts"), one is "pair of ..."
+       ("pair of tweezers"), or its gloss says "(usually plural)" ("jeans", "trousers")
 
 then, for WordNet's part-of ("meronym") relations, after "<" the wholes a part belongs to and
 after ">" the wholes a thing is (both as numbers into one shared list of wholes, base 36, dot
@@ -35,8 +39,12 @@ says nothing there ("hanger" is listed as a person before the coat hanger).
 
 Output: stagestudio/scene/parsing/data/wordnet_nouns.tsv.gz, lines "lemma<TAB>sense,sense"
 where a sense is its two-digit lexicographer file number followed by its flags; and
-wordnet_verbs.tsv.gz, lines "lemma<TAB>NN": the lexicographer file of the verb's first sense
-(34 consumption: "chew", "nibble"; 35 contact: "sit", "lean"...).
+wordnet_verbs.tsv.gz, lines "lemma<TAB>NN<TAB>flags": the lexicographer file of the verb's
+first sense (34 consumption: "chew", "nibble"; 35 contact: "sit", "lean"...) and, from WordNet's
+sentence frames, "t" where any of its senses takes a direct object ("somebody ----s
+something": "ride", "hold", "stir", "fly" a kite), "n" where its first sense takes none ("glow", "sit"), and
+"o" where one of its first three senses takes an object and an infinitive ("somebody ----s
+somebody to INFINITIVE": "teach", "help").
 """
 
 from __future__ import annotations
@@ -77,6 +85,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {
           "14940100", "14940386",  # liquid
           "07881800",  # beverage
           "07810907",  # condiment, sauce
+          "07583197",  # soup, broth
           "14839439",  # particulate
           "14997012",  # powder
           "15055633",  # vapour
@@ -87,6 +96,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {
           "02818832",  # bed
           "04371774",  # swing
           "04123740"),  # saddle
+    "h": ("07950920",),  # social group
     "g": ("03405725",  # furniture
           "04341686",  # structure, construction
           "03100490",  # conveyance
@@ -150,10 +160,36 @@ def ancestors(offset: str, synsets: dict, cache: dict[str, frozenset[str]]) -> f
     return cache[offset]
 
 
-def flags(offset: str, synsets: dict, cache: dict) -> str:
+ARTIFACT_LEXFILE = 6
+_NOT_PLURAL_ENDINGS = ("us", "is", "ss", "os", "ns", "as")
+
+
+def plural_by_nature(path: Path) -> frozenset[str]:
+    """Offsets of made things whose names are plural by nature (flag "2")."""
+    found: set[str] = set()
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("  "):
+                continue
+            head, _, gloss = line.partition(" | ")
+            fields = head.split()
+            if int(fields[1]) != ARTIFACT_LEXFILE:
+                continue
+            words = [fields[4 + 2 * i].lower() for i in range(int(fields[3], 16))]
+            # (a word in -us, -is, -ss, -os, -ns or -as is no plural: "abacus", "lens", "bus")
+            if (all(w.endswith("s") and not w.endswith(_NOT_PLURAL_ENDINGS) for w in words)
+                    or any(w.startswith("pair_of_") for w in words)
+                    or gloss.startswith(("(usually plural)", "(usually in the plural)"))):
+                found.add(fields[0])
+    return frozenset(found)
+
+
+def flags(offset: str, synsets: dict, cache: dict, plural_things: frozenset[str] = frozenset()) -> str:
     lexfile, _, others = synsets[offset]
     above = ancestors(offset, synsets, cache)
     out = [flag for flag, anchors in ANCHORS.items() if above.intersection(anchors)]
+    if offset in plural_things:
+        out.append("2")
     if "p" not in out and (lexfile == BODY_LEXFILE or (
             lexfile in PART_POINTER_LEXFILES and any(sym == "#p" for sym, _ in others))):
         out.append("p")
@@ -220,6 +256,7 @@ def lexfile_of(offset: str, synsets: dict, cache: dict) -> int:
 
 def build(wordnet_dir: Path) -> list[str]:
     synsets = read_synsets(wordnet_dir / "data.noun")
+    plural_things = plural_by_nature(wordnet_dir / "data.noun")
     cache: dict[str, frozenset[str]] = {}
     entries = read_index(wordnet_dir)
     senses = sorted({o for _, offsets, _ in entries for o in offsets})
@@ -233,7 +270,7 @@ def build(wordnet_dir: Path) -> list[str]:
     for lemma, offsets, attested in entries:
         codes = []
         for o in offsets:
-            code, _, cls = flags(o, synsets, cache).partition("=")
+            code, _, cls = flags(o, synsets, cache, plural_things).partition("=")
             is_whole = sorted(whole_ids[w] for w in ancestors(o, synsets, cache) if w in whole_ids)
             part_of = sorted(whole_ids[w] for w in part_wholes[o])
             code = f"{lexfile_of(o, synsets, cache):02d}{code}"
@@ -244,25 +281,64 @@ def build(wordnet_dir: Path) -> list[str]:
     return lines
 
 
+# WordNet's verb sentence frames (wninput(5WN)) with a direct object, and with an object and
+# an infinitive.
+TRANSITIVE_FRAMES = frozenset({5, 8, 9, 10, 11, 14, 15, 16, 17, 18, 19, 20, 21, 24, 25, 30, 31})
+OBJECT_INFINITIVE_FRAMES = frozenset({24, 25})
+
+
+def read_verb_synsets(path: Path) -> dict[str, tuple[int, dict[int, set[int]]]]:
+    """offset -> (lexicographer file number, {word number in the synset (0: all): frame numbers})."""
+    synsets: dict[str, tuple[int, dict[int, set[int]]]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("  "):
+                continue
+            fields = line.split(" | ", 1)[0].split()
+            offset, lexfile, n_words = fields[0], int(fields[1]), int(fields[3], 16)
+            k = 4 + 2 * n_words
+            k += 1 + 4 * int(fields[k])  # past the pointers
+            frames: dict[int, set[int]] = {}
+            for i in range(int(fields[k])):
+                _, frame, word = fields[k + 1 + 3 * i:k + 4 + 3 * i]
+                frames.setdefault(int(word, 16), set()).add(int(frame))
+            synsets[offset] = (lexfile, frames)
+    return synsets
+
+
+def _frames_of(lemma: str, offset: str, synsets: dict, words: dict[str, list[str]]) -> set[int]:
+    """The frames a sense allows for this lemma: those of the whole synset and its own."""
+    _, frames = synsets[offset]
+    position = words[offset].index(lemma) + 1 if lemma in words[offset] else -1
+    return frames.get(0, set()) | frames.get(position, set())
+
+
 def build_verbs(wordnet_dir: Path) -> list[str]:
-    """"lemma<TAB>lexicographer file of its first sense" for every single-word verb."""
-    lexfiles: dict[str, int] = {}
+    """"lemma<TAB>lexicographer file of its first sense<TAB>frame flags" for every single-word verb."""
+    synsets = read_verb_synsets(wordnet_dir / "data.verb")
+    words: dict[str, list[str]] = {}
     with (wordnet_dir / "data.verb").open(encoding="utf-8") as fh:
         for line in fh:
             if not line.startswith("  "):
                 fields = line.split()
-                lexfiles[fields[0]] = int(fields[1])
+                n_words = int(fields[3], 16)
+                words[fields[0]] = [fields[4 + 2 * i].lower() for i in range(n_words)]
     lines = []
     with (wordnet_dir / "index.verb").open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("  "):
                 continue
             fields = line.split()
-            if "_" in fields[0] or not fields[0].isalpha():
+            lemma = fields[0]
+            if "_" in lemma or not lemma.isalpha():
                 continue
             n_ptr_types = int(fields[3])
-            first = fields[4 + n_ptr_types + 2]
-            lines.append(f"{fields[0]}\t{lexfiles[first]:02d}")
+            offsets = fields[4 + n_ptr_types + 2:]
+            frames = [_frames_of(lemma, o, synsets, words) for o in offsets]
+            flags = ("t" if any(f & TRANSITIVE_FRAMES for f in frames) else "") \
+                + ("n" if frames[0] - TRANSITIVE_FRAMES else "") \
+                + ("o" if any(f & OBJECT_INFINITIVE_FRAMES for f in frames[:3]) else "")
+            lines.append(f"{lemma}\t{synsets[offsets[0]][0]:02d}\t{flags}")
     return lines
 
 

@@ -66,14 +66,37 @@ ACTING_CATEGORIES = frozenset({32, CONSUMPTION, 36})
 
 
 @lru_cache(maxsize=1)
-def _verb_table() -> dict[str, int]:
+def _verb_table() -> dict[str, tuple[int, str]]:
     with gzip.open(_VERB_TABLE, "rt", encoding="utf-8") as fh:
-        return {lemma: int(code) for lemma, code in (line.rstrip("\n").split("\t") for line in fh)}
+        return {lemma: (int(code), flags)
+                for lemma, code, flags in (line.rstrip("\n").split("\t") for line in fh)}
 
 
 def verb_category(lemma: str) -> int | None:
     """The lexicographer file of the verb's first WordNet sense (34 consumption, 35 contact...)."""
-    return _verb_table().get(lemma)
+    entry = _verb_table().get(lemma)
+    return entry[0] if entry else None
+
+
+def _verb_flags(lemma: str) -> str:
+    entry = _verb_table().get(lemma)
+    return entry[1] if entry else ""
+
+
+def takes_object(lemma: str) -> bool:
+    """WordNet gives one of the verb's senses a direct object ("ride", "stir", "face", "fly" a
+    kite); a verb WordNet does not know is given the benefit of the doubt."""
+    return lemma not in _verb_table() or "t" in _verb_flags(lemma)
+
+
+def only_intransitive(lemma: str) -> bool:
+    """No sense of the verb takes a direct object ("glow", "rise", "howl")."""
+    return lemma in _verb_table() and "t" not in _verb_flags(lemma)
+
+
+def takes_object_and_infinitive(lemma: str) -> bool:
+    """"somebody teaches somebody to ride": the infinitive says what the object does."""
+    return "o" in _verb_flags(lemma)
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +111,9 @@ def _noun_table() -> dict[str, str]:
 def noun_senses(lemma: str) -> tuple[NounSense, ...]:
     """WordNet's first senses of a noun lemma ("oak tree", "dog"), most frequent first."""
     senses = _noun_table().get(lemma.replace("-", " "))
+    if senses is None and lemma.endswith("s") and " " not in lemma and noun_lemma(lemma) != lemma:
+        # a plural-only name WordNet files under its singular ("overalls", "tweezers")
+        senses = _noun_table().get(noun_lemma(lemma))
     if senses is None:
         return ()
     return tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
@@ -204,6 +230,30 @@ def geneval_class(lemma: str) -> str | None:
     return senses[0].geneval_class
 
 
+def _plural_by_nature(lemma: str) -> bool:
+    sense = next((s for s in noun_senses(lemma) if s.is_thing), None)
+    return sense is not None and "2" in sense.flags
+
+
+def is_pair_noun(word: str, *, after_pair_of: bool = False) -> bool:
+    """A plural form that names one made thing ("tweezers", "jeans", "trousers", "pliers"):
+    WordNet gives the thing only plural names, or a "pair of" one. After "a pair of", a plural
+    WordNet lists with such a sense of its own counts too ("glasses", "shorts")."""
+    if not word.endswith("s"):
+        return False
+    lemma = noun_lemma(word)
+    if _plural_by_nature(word[:-1]) or _plural_by_nature(lemma) and lemma != word[:-1]:
+        return True
+    return _plural_by_nature(word) and (after_pair_of or lemma == word)
+
+
+def is_people_group(lemma: str) -> bool:
+    """A social group in its first sense, whose members are people: "family", "crew", "couple",
+    "band", "crowd" (not "herd", "bunch" or "pair")."""
+    senses = noun_senses(lemma)
+    return bool(senses) and "h" in senses[0].flags
+
+
 def is_mass(lemma: str) -> bool:
     """A liquid, a drink, a sauce, a powder, particles, a vapour or a meal in its first sense
     ("milk", "coffee", "steam", "dinner"): drawn in a holder, not as an object of its own."""
@@ -315,6 +365,16 @@ def can_be_noun(word: str) -> bool:
 @lru_cache(maxsize=16384)
 def noun_lemma(word: str) -> str:
     lemmas = lemminflect.getAllLemmas(word, upos="NOUN").get("NOUN")
+    if lemmas and (has_noun_entry(lemmas[0]) or not word.endswith("s")):
+        return lemmas[0]
+    if word.endswith("s"):
+        # lemminflect lacks some plurals ("pans") and keeps some plural-only words whole
+        # ("tweezers", which WordNet files as "tweezer"): its rules, then the plain -s, give
+        # the singular, kept when WordNet knows it as a noun
+        guess = lemminflect.getLemma(word, upos="NOUN", lemmatize_oov=True)
+        for candidate in (guess[0] if guess else word, word[:-1]):
+            if candidate != word and has_noun_entry(candidate):
+                return candidate
     return lemmas[0] if lemmas else word
 
 
@@ -330,6 +390,20 @@ def is_participle_or_finite(word: str) -> bool:
     """An inflected verb form (-ing, -ed, -s, or an irregular past) rather than a base form."""
     lemma = verb_lemma(word)
     return lemma is not None and word != lemma
+
+
+@lru_cache(maxsize=8192)
+def is_finite_form(word: str, *, plural_subject: bool) -> bool:
+    """Whether `word` is a finite form of a verb that agrees with a subject of that number: "ladles",
+    "faces", "chased" after one thing; "stir", "line", "chased" after several."""
+    lemma = verb_lemma(word)
+    if lemma is None:
+        return False
+    if word in lemminflect.getInflection(lemma, tag="VBD") and word not in ("being", "having"):
+        return True
+    if plural_subject:
+        return word == lemma
+    return word in lemminflect.getInflection(lemma, tag="VBZ")
 
 
 @lru_cache(maxsize=8192)

@@ -497,9 +497,9 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         mods = modifiers[:head_index] + modifiers[head_index + 1:]
         singular, was_plural = singular_form(head_word)
         kind = _grounded_head(head_word) or NounKind.ABSTRACT
-        if pair_of is not None and was_plural and english.noun_kind(head_word) == NounKind.THING:
-            # "a pair of sunglasses", "a pair of jeans": one thing whose name is plural
-            singular, was_plural, count = head_word, False, pair_of
+        if was_plural and english.is_pair_noun(head_word, after_pair_of=pair_of is not None):
+            # "a pair of tweezers", "jeans": one thing whose name is plural
+            singular, was_plural, count = head_word, False, pair_of or count
         compound = _compound_name(mods[head_index - 1], singular) if head_index > 0 else None
         if compound is not None:
             # "lily pad", "log cabin", "top hat": WordNet names the pair as one thing

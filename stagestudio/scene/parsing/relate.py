@@ -24,6 +24,12 @@ from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_ph
 from stagestudio.scene.parsing.words import hyphen_colour
 
 
+def _built_place(np_: NounPhrase) -> bool:
+    """A made place that is a bounded thing in the picture ("fireplace", "balcony"), not a room
+    or a street the setting names."""
+    return english.is_artifact(np_.head) and np_.head not in lx.SETTING_NOUNS
+
+
 def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     """Whether a noun outside the classes right after `phrase` is the relation's object.
 
@@ -32,8 +38,7 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     places are not ("on the grass", "in a park", "under a blue sky"), nor abstractions. After
     a bare "in" only a container is ("flowers in a vase", not "a knight in armour"). A word the
     lexicon does not know is an object too ("a cat next to a pikachu", "on the nightstand")."""
-    if (np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and english.is_artifact(np_.head)
-            and np_.head not in lx.SETTING_NOUNS):
+    if np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and _built_place(np_):
         return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
     if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
         return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
@@ -113,8 +118,9 @@ def _unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: St
     """The owner of a part named without one: a body part an animal was last mentioned with
     ("one paw dangling over the edge"), a part a relation puts under its own whole ("the bench
     rests on four sturdy legs"), or what a part carries ("her ear carries a yellow tag")."""
-    if isinstance(prev, Action) and part_subject is not None and not english.is_living_or_food(np_.head):
-        return part_subject  # (what a beak holds, a seed or a fish, is drawn)
+    if (isinstance(prev, Action) and part_subject is not None and not english.is_living_or_food(np_.head)
+            and np_.kind not in (NounKind.ABSTRACT, NounKind.UNIT)):
+        return part_subject  # (what a beak holds, a seed or a fish, is drawn; "the wind" is nothing)
     senses = english.noun_senses(np_.head)
     if isinstance(prev, Rel) and clause_subject is not None and np_.determiner != "definite":
         # only where WordNet itself makes it a part of such a whole: "a bench on four legs",
@@ -288,7 +294,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 if not detail and item.kind == NounKind.PLACE:
                     item.kind = NounKind.THING  # a built place placed by the relation is drawn
             elif isinstance(prev, Action):
-                detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
+                # what an action is aimed at is drawn, a built place too ("facing the fireplace")
+                built_place = item.kind == NounKind.PLACE and _built_place(item)
+                detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN) and not built_place
+                if built_place:
+                    item.kind = NounKind.THING
             elif isinstance(prev, Prep) and prev.word == "of" and dropped_before_of is not None:
                 detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
             elif kept_in_clause and not (inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):
@@ -352,7 +362,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     consumed: set[int] = set()  # relation phrases an action took over
     for k, item in enumerate(resolved):
         if isinstance(item, Break):
-            clause_start = k + 1
+            # a relative clause is about the noun it follows: "a dome that sits on a plate"
+            relative = item.word in _RELATIVE_PRONOUNS and k > 0 and kept(resolved[k - 1])
+            clause_start = k - 1 if relative else k + 1
             continue
         if isinstance(item, Adjectives):
             prev = resolved[k - 1] if k > 0 else None
@@ -534,6 +546,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         state.relate(subject_id, predicate, obj_id)
 
 
+_RELATIVE_PRONOUNS = {"that", "which", "who"}
 _AGENT_PLACES = {"below", "next to", "near", "behind", "in front of", "left of", "right of"}
 
 
@@ -681,8 +694,10 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
     if not before:
         before = [r for r in resolved[:k] if isinstance(r, Ref) and r.object_id is not None]
-    main = [r for r in before if not r.attached and r.object_id != nxt.object_id]
-    candidates = main or [r for r in before if r.object_id != nxt.object_id]
+    # (a pronoun object is resolved once the agent is known: "a sofa faces it")
+    other = None if nxt.pronoun is not None else nxt.object_id
+    main = [r for r in before if not r.attached and r.object_id != other]
+    candidates = main or [r for r in before if r.object_id != other]
     # the agent is what the clause is about, not the object of a place phrase ("a monkey sitting
     # on a branch eating a banana")
     agents = [r for r in candidates

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
     Adjectives,
@@ -39,26 +40,24 @@ from stagestudio.scene.parsing.words import (
 _NOUN_PHRASE_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
 
 
-def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
+def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = False) -> tuple[Action, int] | None:
     """An action verb at tokens[i] with its object after it: "riding a horse", "holds a red
     umbrella", "looking at the moon" -> (Action("riding"), index of the object phrase).
 
-    Only -ing and -s forms count (a past participle is passive or an adjective: "a parked
-    car", "painted blue"); the verb must follow a noun phrase in its sentence, and what follows it must open a
-    noun phrase, not a relation ("sitting on a bench" is the spatial "on")."""
+    Only -ing forms and, with `finite`, the clause's own verb count (a past participle is passive
+    or an adjective: "a parked car", "painted blue"); the verb must follow a noun phrase in its
+    sentence, and what follows it must open a noun phrase, not a relation ("sitting on a bench"
+    is the spatial "on"). A verb whose first WordNet senses take no object acts on nothing."""
     tok = tokens[i]
-    if (not tok.endswith(("ing", "s")) or not any(isinstance(item, NounPhrase) for item in items)
+    if (not (finite or tok.endswith(("ing", "s"))) or not any(isinstance(item, NounPhrase) for item in items)
             or isinstance(items[-1], (Rel, Prep, Possessive, Action))):
         return None
     lemma = english.verb_lemma(tok)
-    if lemma is None or lemma == tok or lemma in lx.INTRANSITIVE_VERBS:
+    if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS:
         return None
     followed_by_determiner = i + 1 < len(tokens) and tokens[i + 1] in _NOUN_PHRASE_OPENERS
-    # "building" is a noun, except in "building a sandcastle"; so is "waters", except in "a
-    # woman in a cardigan waters a row of geraniums" (after a detail, before its object)
-    third_person = (tok.endswith("s") and followed_by_determiner and isinstance(items[-1], NounPhrase)
-                    and not items[-1].plural and len(items) > 1 and isinstance(items[-2], (Rel, Prep)))
-    if not is_verb_form(tok) and not (tok.endswith("ing") and followed_by_determiner) and not third_person:
+    # "building" is a noun, except in "building a sandcastle"
+    if not finite and not is_verb_form(tok) and not (tok.endswith("ing") and followed_by_determiner):
         return None
     clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
     if clause and isinstance(clause[0], Rel):
@@ -67,7 +66,7 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
     while j + 1 < len(tokens) and tokens[j].endswith("ly") and english.is_adverb_only(tokens[j]):
         j += 1  # "chewing contentedly on a ball"
     particle = ""
-    if j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES:
+    if j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES and not _infinitive_at(tokens, j):
         particle, j = tokens[j], j + 1
     elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
         particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
@@ -77,8 +76,8 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
             tokens[j + 1] in _NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
             or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
         j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
-    elif lemma in lx.NON_ACTION_VERBS:
-        return None
+    elif lemma in lx.NON_ACTION_VERBS or english.only_intransitive(lemma):
+        return None  # ("the earth glows orange": no sense of "glow" takes an object)
     if j >= len(tokens) or match_relation(tokens, j) is not None:
         return None
     nxt = tokens[j]
@@ -94,6 +93,73 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
     return Action(predicate), j
+
+
+def _clause_subject(items: list[Item]) -> NounPhrase | None:
+    """The current clause's subject so far: its first noun phrase that no relation, preposition,
+    action or possessive introduces ("the cook" in "the cook behind it ..."); None when the
+    clause opened otherwise ("Behind him, ...") or has none yet."""
+    start = max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1
+    clause = items[start:]
+    if not clause or not isinstance(clause[0], NounPhrase):
+        return None
+    return clause[0]
+
+
+def _coordinated(items: list[Item], subject: NounPhrase) -> bool:
+    """Whether the subject is the last of a list with no verb yet ("a cat and a dog chase"): the
+    item before its clause is "and" or a comma, itself after a noun phrase."""
+    k = next(k for k, item in enumerate(items) if item is subject)
+    return (k >= 2 and isinstance(items[k - 1], Break) and items[k - 1].word in ("and", "&", ",")
+            and isinstance(items[k - 2], NounPhrase))
+
+
+def _finite_verb_at(tokens: list[str], i: int, items: list[Item], verb_seen: bool) -> bool:
+    """Whether tokens[i] is the finite verb of a clause that has its subject but no verb yet: a
+    verb form that agrees with the subject in number ("the cook behind it ladles broth", "a
+    sofa faces it", "two line cooks stir flaming pans") and is no relation word. Agreement is
+    what tells "ladles" the verb from "ladles" the spoons."""
+    tok = tokens[i]
+    if verb_seen or not tok.isalpha() or tok in ("has", "have", "had", "having") or tok in _NOUN_PHRASE_OPENERS:
+        return False
+    subject = _clause_subject(items)
+    if subject is None or match_relation(tokens, i) is not None or isinstance(items[-1], (Rel, Prep, Possessive, Action)):
+        return False
+    plural = subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they" or _coordinated(items, subject)
+    return english.is_finite_form(tok, plural_subject=plural)
+
+
+_SINGULAR_DETERMINERS = frozenset({"a", "an", "one", "this", "that", "each", "every", "another"})
+
+
+def _ends_in_verb(tokens: list[str], i: int, end: int, phrase: NounPhrase, items: list[Item], verb_seen: bool) -> bool:
+    """Whether the noun phrase read from tokens[i:end] swallowed the clause's verb as its plural
+    head: the last word is a verb's -s form, an object follows it, and either a singular
+    determiner cannot go with a plural head ("a waiter plates a steak") or the clause has a
+    subject still waiting for its verb, which the word agrees with ("the cook behind the
+    counter ladles soup")."""
+    last = tokens[end - 1]
+    if (end - i < 2 or not phrase.plural or phrase.pronoun is not None or not last.endswith("s")
+            or not english.is_finite_form(last, plural_subject=False) or end >= len(tokens)):
+        return False
+    nxt = tokens[end]
+    object_follows = nxt in _NOUN_PHRASE_OPENERS or is_number(nxt) or isinstance(
+        parse_noun_phrase(tokens, end)[0], NounPhrase)
+    if not object_follows or match_relation(tokens, end) is not None:
+        return False
+    if tokens[i] in _SINGULAR_DETERMINERS and phrase.count is None:
+        return True
+    subject = _clause_subject(items)
+    return (not verb_seen and subject is not None and not subject.plural and (subject.count or 1) == 1
+            and isinstance(items[-1], (Rel, Prep)))
+
+
+def _infinitive_at(tokens: list[str], i: int) -> bool:
+    """"to" before a verb's base form: "built to keep", "teaching his son to ride"."""
+    if i + 1 >= len(tokens) or tokens[i] != "to":
+        return False
+    nxt = tokens[i + 1]
+    return english.verb_lemma(nxt) == nxt and english.noun_kind(nxt) != NounKind.THING
 
 
 def _acts_on(lemma: str) -> bool:
@@ -164,6 +230,7 @@ def scan(tokens: list[str]) -> list[Item]:
     i = 0
     n = len(tokens)
     portions: dict[int, str] = {}  # item index -> a part of it a relation named first ("one arm" of the chair)
+    verb_seen = False  # the current clause has its finite verb
     while i < n:
         tok = tokens[i]
         placed = next((p for p in MUTUAL_PLACES if tuple(tokens[i:i + len(p)]) == p), None)
@@ -211,6 +278,7 @@ def scan(tokens: list[str]) -> list[Item]:
                 i += 1  # "to the left and ..." keeps its relation open
                 continue
             items.append(Break(tok))
+            verb_seen = False
             i += 1
             continue
         rel = match_relation(tokens, i)
@@ -228,7 +296,13 @@ def scan(tokens: list[str]) -> list[Item]:
             items.append(Possessive(tok))
             i += 1
             continue
-        action = _action_at(tokens, i, items)
+        finite = _finite_verb_at(tokens, i, items, verb_seen)
+        action = _action_at(tokens, i, items, finite=finite)
+        if finite:
+            verb_seen = True
+            if action is None:
+                i += 1  # "paper lanterns hang above the stall": the clause's verb, no object
+                continue
         if action is not None:
             items.append(action[0])
             i = action[1]
@@ -245,6 +319,9 @@ def scan(tokens: list[str]) -> list[Item]:
             i += 1  # "soft light filters through the trees", "his hands grip the net": the verb
             continue
         phrase_item, end = parse_noun_phrase(tokens, i)
+        if isinstance(phrase_item, NounPhrase) and _ends_in_verb(tokens, i, end, phrase_item, items, verb_seen):
+            end -= 1  # "a waiter plates a steak", "behind the counter ladles soup": the verb, not a noun
+            phrase_item, _ = parse_noun_phrase(tokens[:end], i)
         if isinstance(phrase_item, Measure):
             items.append(phrase_item)
             i = end
@@ -282,6 +359,7 @@ def scan(tokens: list[str]) -> list[Item]:
             i = end
             continue
         if tok in ("has", "have", "having") and not (i + 1 < n and tokens[i + 1] in ("been", "got", "to")):
+            verb_seen = True
             items.append(Prep(tok))  # "a cow that has a pink nose": what follows belongs to it
         elif tok in lx.ATTACHING_PREPOSITIONS and not (tok == "to" and i + 1 < n and tokens[i + 1] in LINKING_VERBS):
             # ("happens to be blue": "to" before a linking verb attaches nothing)

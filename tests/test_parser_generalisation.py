@@ -1,0 +1,95 @@
+"""The parser's third round: general signals in place of word lists fitted to the gold sets.
+
+Each group checks one mechanism on prompts written for it (none is taken from the gold sets):
+clause structure (a finite verb agrees with its subject; relative clauses; fronted participles;
+infinitives), WordNet's verb frames, plural-only names, social groups, and the other signals
+listed in the parser's docstring. A mechanism is only worth keeping if it holds on prompts of
+the same kind that someone else would write, so each group has several.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.parser import parse_prompt
+from stagestudio.scene.parsing import english
+
+
+def _objects(graph: SceneGraph) -> list[tuple[str, int]]:
+    return sorted((o.name, o.count) for o in graph.objects)
+
+
+def _names(graph: SceneGraph) -> set[str]:
+    return {o.name for o in graph.objects}
+
+
+def _relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+# --- a clause's finite verb agrees with its subject ------------------------------------------
+@pytest.mark.parametrize("prompt,objects,relation", [
+    # a verb that is also a class noun's plural ("ladles", "plates") is the verb after a subject
+    ("the cook behind the counter ladles broth into a bowl", [("bowl", 1), ("counter", 1), ("person", 1)], None),
+    ("A waiter plates a steak", [("person", 1), ("steak", 1)], ("person", "plating", "steak")),
+    # the base form after a plural subject, the -s form after a singular one
+    ("two farmers stir a huge pot", [("person", 2), ("pot", 1)], ("person", "stirring", "pot")),
+    ("an armchair faces the fireplace", [("chair", 1), ("fireplace", 1)], ("chair", "facing", "fireplace")),
+    ("a cat and a dog chase a red ball", [("cat", 1), ("dog", 1), ("sports ball", 1)],
+     ("dog", "chasing", "sports ball")),
+])
+def test_a_finite_verb_that_agrees_with_the_subject_is_the_verb(prompt, objects, relation):
+    graph = parse_prompt(prompt)
+    assert _objects(graph) == sorted(objects)
+    if relation is not None:
+        assert relation in _relations(graph)
+
+
+@pytest.mark.parametrize("prompt", [
+    "An old lamp glows orange on the desk",
+    "The sky glows pink above two sailboats",
+    "Steam rises from a teapot",
+])
+def test_a_verb_no_sense_of_which_takes_an_object_acts_on_nothing(prompt):
+    graph = parse_prompt(prompt)
+    assert not [r for r in graph.relations if r.predicate.startswith(("glowing", "rising"))]
+    assert not _names(graph) & {"orange", "pink"}
+
+
+def test_wordnet_verb_frames_say_which_verbs_take_an_object():
+    assert english.takes_object("ride") and english.takes_object("fly")  # "fly a kite"
+    assert english.only_intransitive("glow") and english.only_intransitive("rise")
+    assert english.takes_object_and_infinitive("teach")
+
+
+@pytest.mark.parametrize("prompt,relations", [
+    ("a mug of tea on a saucer that sits on a wooden tray", {("cup", "on", "saucer"), ("saucer", "on", "tray")}),
+    ("a lamp next to a vase which stands on a shelf", {("lamp", "next to", "vase"), ("vase", "on", "shelf")}),
+    ("a girl beside a horse that is eating hay", {("person", "next to", "horse")}),
+])
+def test_a_relative_clause_is_about_the_noun_it_follows(prompt, relations):
+    assert relations <= _relations(parse_prompt(prompt))
+
+
+# --- names plural by nature -------------------------------------------------------------------
+@pytest.mark.parametrize("prompt,name", [
+    ("a pair of tweezers on a tray", "tweezers"),
+    ("faded jeans folded on a chair", "jeans"),
+    ("pliers next to a hammer", "pliers"),
+    ("a pair of binoculars on a map", "binoculars"),
+])
+def test_a_thing_named_in_the_plural_by_nature_is_one_thing(prompt, name):
+    graph = parse_prompt(prompt)
+    assert (name, 1) in _objects(graph)
+
+
+def test_a_pair_of_things_that_come_singly_is_two():
+    assert ("boot", 2) in _objects(parse_prompt("a pair of leather boots by the door"))
+    assert ("boot", 4) in _objects(parse_prompt("two pairs of rubber boots"))
+
+
+def test_plurals_the_dictionary_lacks_still_have_their_singular():
+    assert english.noun_lemma("pans") == "pan" and english.noun_lemma("tweezers") == "tweezer"
+    assert english.is_worn("overalls")
