@@ -93,3 +93,78 @@ def test_a_pair_of_things_that_come_singly_is_two():
 def test_plurals_the_dictionary_lacks_still_have_their_singular():
     assert english.noun_lemma("pans") == "pan" and english.noun_lemma("tweezers") == "tweezer"
     assert english.is_worn("overalls")
+
+
+# --- who does what: fronted participles, infinitives, purposes --------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("Holding a red umbrella, a woman crosses the street", ("person", "holding", "umbrella")),
+    ("Carrying a surfboard, two boys run toward the waves", ("person", "carrying", "surfboard")),
+    ("Clutching a teddy bear, a toddler sleeps in a crib", ("person", "clutching", "teddy bear")),
+])
+def test_a_participle_opening_the_sentence_is_the_main_subjects_action(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,relations", [
+    ("a man teaching a dog to catch a frisbee", {("person", "teaching", "dog"), ("dog", "catching", "frisbee")}),
+    ("a mother helping her daughter to carry a box", {("person", "helping", "person"), ("person", "carrying", "box")}),
+    ("a coach teaching two kids to swing a bat", {("person", "swinging", "baseball bat")}),
+])
+def test_an_infinitive_after_an_actions_object_is_the_objects_action(prompt, relations):
+    assert relations <= _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,absent", [
+    ("a fence built to keep deer out of a vegetable garden", "deer"),
+    ("a robot designed to clean windows, standing on a table", "window"),
+    ("a wooden box made to hold letters", "letter"),
+])
+def test_what_a_thing_is_for_is_not_in_the_picture(prompt, absent):
+    assert absent not in _names(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,people", [
+    ("Two nurses wait in a hallway while the doctor reads a chart", [2, 1]),
+    ("three customers sit at the bar and the bartender pours a drink", [3, 1]),
+])
+def test_one_person_named_otherwise_is_not_one_of_several_before(prompt, people):
+    graph = parse_prompt(prompt)
+    assert sorted(o.count for o in graph.objects if o.name == "person") == sorted(people)
+
+
+# --- colour words that name a plant or an animal ---------------------------------------------
+@pytest.mark.parametrize("prompt,name", [
+    ("an olive branch in a dove's beak", "olive branch"),
+    ("a single mint leaf on a scoop of ice cream", "mint leaf"),
+    ("a rose petal floating in a bowl of water", "rose petal"),
+])
+def test_a_plant_named_by_a_colour_word_has_no_colour(prompt, name):
+    obj = next(o for o in parse_prompt(prompt).objects if o.name == name)
+    assert obj.attributes.color is None
+
+
+@pytest.mark.parametrize("prompt,color", [
+    ("a salmon shirt on a hanger", "pink"), ("a peach dress", "orange"), ("a chocolate cake", "brown"),
+    ("a plum velvet armchair", "purple"),
+])
+def test_the_same_words_before_a_made_thing_are_its_colour(prompt, color):
+    assert parse_prompt(prompt).objects[0].attributes.color == color
+
+
+# --- groups of people -------------------------------------------------------------------------
+@pytest.mark.parametrize("prompt,count", [
+    ("a couple walking on the beach at sunset", 2),
+    ("the crowd cheers behind a barrier", 2),
+    ("a band playing on a small stage", 2),
+    ("the whole family sits around a picnic table", 2),
+])
+def test_a_social_group_named_alone_is_people(prompt, count):
+    assert ("person", count) in _objects(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,name", [
+    ("an owl on a branch", "branch"), ("a racket and a ball on a grass court", "court"),
+    ("a golf club leaning on a bag", "golf club"), ("a cheese board on a table", "cheese board"),
+])
+def test_a_word_that_is_also_a_group_of_people_is_a_thing_where_it_is_one(prompt, name):
+    assert "person" not in _names(parse_prompt(prompt))

@@ -127,7 +127,7 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "pizza": ("pizza pie", "slice of pizza", "pizza slice", "flatbread", "calzone"),
     "donut": ("doughnut", "donought", "cruller", "bagel"),
     "cake": ("cupcake", "birthday cake", "wedding cake", "cheesecake", "gateau", "sponge cake",
-             "chocolate cake", "layer cake", "pastry", "muffin", "torte"),
+             "layer cake", "pastry", "muffin", "torte"),
     "chair": ("armchair", "arm chair", "stool", "office chair", "rocking chair", "dining chair",
               "folding chair", "seat", "highchair", "high chair", "deck chair", "recliner",
               "lounge chair", "wheelchair", "throne"),
@@ -338,8 +338,6 @@ QUANTIFIER_NOUNS: dict[str, int | None] = {
 # Groups of people counted by their members: "a family of four" is four people.
 PEOPLE_GROUPS: frozenset[str] = frozenset({"family", "team", "crew", "group", "couple", "trio", "quartet", "band",
                                            "party", "gang", "troop", "class"})
-# Of those, the ones that mean people even alone ("the family sat down"; a "band" may be a strap).
-PEOPLE_NAMED_ALONE: frozenset[str] = frozenset({"family", "team", "crew", "couple"})
 
 # Determiners and what they say about reference: indefinite ones introduce a new object,
 # definite ones may point back at one already mentioned.

@@ -248,10 +248,13 @@ def is_pair_noun(word: str, *, after_pair_of: bool = False) -> bool:
 
 
 def is_people_group(lemma: str) -> bool:
-    """A social group in its first sense, whose members are people: "family", "crew", "couple",
-    "band", "crowd" (not "herd", "bunch" or "pair")."""
+    """A group of people, named alone: WordNet's first sense is a social group, and so is its
+    second or none of its senses is a thing ("family", "crew", "couple", "band", "crowd"; not
+    "herd" or "pair", nor "branch", "church" or "court", which are also things)."""
     senses = noun_senses(lemma)
-    return bool(senses) and "h" in senses[0].flags
+    if not senses or "h" not in senses[0].flags or not senses_ordered(lemma):
+        return False  # (only where WordNet's order is attested: "obi" is first a people, then a sash)
+    return len(senses) > 1 and "h" in senses[1].flags or not any(s.is_thing for s in senses)
 
 
 def is_mass(lemma: str) -> bool:
@@ -395,12 +398,14 @@ def is_participle_or_finite(word: str) -> bool:
 @lru_cache(maxsize=8192)
 def is_finite_form(word: str, *, plural_subject: bool) -> bool:
     """Whether `word` is a finite form of a verb that agrees with a subject of that number: "ladles",
-    "faces", "chased" after one thing; "stir", "line", "chased" after several."""
+    "faces", "rode" after one thing; "stir", "line", "rode" after several."""
     lemma = verb_lemma(word)
     if lemma is None:
         return False
-    if word in lemminflect.getInflection(lemma, tag="VBD") and word not in ("being", "having"):
-        return True
+    if word in lemminflect.getInflection(lemma, tag="VBD"):
+        # a past form that is also the participle reads as one after a noun: "a garment tied
+        # with an obi", "a car parked by the curb"
+        return word not in lemminflect.getInflection(lemma, tag="VBN")
     if plural_subject:
         return word == lemma
     return word in lemminflect.getInflection(lemma, tag="VBZ")

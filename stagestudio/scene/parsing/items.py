@@ -86,6 +86,10 @@ class Action:
     predicate: str
     # its object is a setting word that names nothing to draw ("spraying water on a car")
     dropped_object: bool = False
+    # it opens the sentence, so its agent is the main clause's subject ("Holding a cup, she ...")
+    fronted: bool = False
+    # an infinitive after another action's object, whose action it is ("teaching his son to ride a bike")
+    infinitive: bool = False
 
 
 Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives | Measure | Action

@@ -127,12 +127,15 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     phrase, end = _read_noun_phrase(tokens, i)
     if isinstance(phrase, NounPhrase):
         phrase.modifiers = _joined_compounds(phrase.modifiers)
-    if (isinstance(phrase, NounPhrase) and phrase.head in lx.PEOPLE_NAMED_ALONE and not phrase.is_class
-            and (end >= len(tokens) or tokens[end] != "of")):
-        # "the family sat down", "a couple walking their dog": people
+        _name_plant_kinds(phrase)
+    if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
+            and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")):
+        # "the family sat down", "a couple walking their dog", "a band on stage": WordNet's
+        # social groups are people
+        implied = lx.QUANTIFIER_NOUNS.get(phrase.surface)
         phrase.head, phrase.is_class, phrase.kind, phrase.plural = "person", True, NounKind.THING, True
-        if phrase.surface == "couple" and phrase.count is None:
-            phrase.count = 2
+        if isinstance(implied, int) and phrase.count is None:
+            phrase.count = implied  # "a couple": two
         return phrase, end
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and phrase.head not in lx.SETTING_NOUNS and not english.is_name(phrase.head)
@@ -141,6 +144,13 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if cls is not None:
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
     return phrase, end
+
+
+def _with_compound(phrase: NounPhrase) -> str:
+    """The head with the modifier before it when WordNet names the pair ("golf club"), else the head."""
+    if phrase.modifiers and english.has_noun_entry(f"{phrase.modifiers[-1]} {phrase.head}"):
+        return f"{phrase.modifiers[-1]} {phrase.head}"
+    return phrase.head
 
 
 def _names_colour(words: list[str]) -> bool:
@@ -154,6 +164,37 @@ def noun_of(words: Adjectives) -> NounPhrase:
     singular, plural = singular_form(last)
     return NounPhrase(head=singular, is_class=False, plural=plural, count=None, determiner="none",
                       modifiers=words.words[:-1], kind=_grounded_head(singular) or NounKind.UNKNOWN, surface=last)
+
+
+_KIND_HEADS = frozenset({english.PLANT, english.FOOD, english.BODY})
+
+
+def _names_a_plant_or_animal(word: str) -> bool:
+    """A colour word whose first drawable sense is a plant or an animal ("olive", "cherry",
+    "mint", "salmon"), not a substance or a food that lends its colour ("chocolate", "cream")."""
+    sense = next((s for s in english.noun_senses(word) if s.is_thing), None)
+    return sense is not None and sense.lexfile in (english.PLANT, english.ANIMAL)
+
+
+def _name_plant_kinds(phrase: NounPhrase) -> None:
+    """"an olive branch", "a mint leaf", "a cherry blossom tree", "a salmon fillet": a colour word
+    that is a plant or an animal, before a plant, food or part noun, names what it is part of or
+    made from, not a colour ("a salmon shirt", "a cherry dress" are colours)."""
+    if phrase.is_class or not phrase.modifiers:
+        return
+    words = [*phrase.modifiers, phrase.surface.split()[-1] if phrase.surface else phrase.head]
+    for k in range(len(words) - 2, -1, -1):
+        word, after = words[k], english.noun_lemma(words[k + 1])
+        sense = next((s for s in english.noun_senses(after) if s.is_thing), None)
+        if (word not in lx.COLOR_WORDS or lx.COLOR_WORDS[word] == word or not _names_a_plant_or_animal(word)
+                or sense is None or not (sense.lexfile in _KIND_HEADS or "p" in sense.flags)):
+            continue
+        if k == len(words) - 2:
+            phrase.head, phrase.surface = f"{word} {phrase.head}", f"{word} {phrase.surface or phrase.head}"
+            del phrase.modifiers[k]
+        else:
+            phrase.modifiers[k:k + 2] = [f"{word} {words[k + 1]}"]
+        return
 
 
 def _joined_compounds(modifiers: list[str]) -> list[str]:
@@ -324,7 +365,10 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 started = True
                 j = measured
                 continue
-            number_word = is_number(tok) or (tok in lx.NUMBER_WORDS and (j + 1 >= n or tokens[j + 1] != "of"))
+            # a number that is also a noun ("a couple", "a dozen") counts what follows it, if anything does
+            number_word = is_number(tok) or (tok in lx.NUMBER_WORDS and j + 1 < n and tokens[j + 1] != "of" and (
+                noun_starts_at(tokens, j + 1) or is_attribute_word(tokens[j + 1]) or is_bare_noun(tokens[j + 1])
+                or tokens[j + 1].isdigit()))
             if number_word and not (tok in ("single", "lone", "solitary") and count is not None):
                 # "one" / "single" may follow an article: "a single cat"
                 count = number_value(tok)
@@ -418,6 +462,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 and not is_attribute_word(modifiers[-1])):
             modifiers.append(tok)  # "pocket watches", "music stand": the word completes a compound noun
             unknown_seen = True
+            j += 1
+            continue
+        if (started and tok in lx.FILLER_WORDS and "ADJ" in english.parts_of_speech(tok)
+                and "VERB" not in english.parts_of_speech(tok) and _noun_can_follow(tokens, j + 1)):
+            modifiers.append(tok)  # "the whole family", "a sharp knife": an adjective before its noun
             j += 1
             continue
         if tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS:

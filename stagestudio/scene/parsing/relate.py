@@ -684,6 +684,21 @@ def _aimed_at(resolved: list, k: int) -> int | None:
     return k + 2 if aims and isinstance(target, Ref) and target.object_id is not None else None
 
 
+def _main_clause_subject(resolved: list, k: int) -> list[Ref]:
+    """The subject of the clause after the comma that closes a fronted phrase at `k`, as a
+    one-item list (empty when there is none)."""
+    comma = next((m for m in range(k + 1, len(resolved)) if isinstance(resolved[m], Break)), None)
+    if comma is None:
+        return []
+    for m in range(comma + 1, len(resolved)):
+        r = resolved[m]
+        if isinstance(r, Ref) and r.object_id is not None:
+            return [] if isinstance(resolved[m - 1], (Rel, Action, Prep)) else [r]
+        if isinstance(r, Break):
+            return []
+    return []
+
+
 def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
                    target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
@@ -692,6 +707,9 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
     if not isinstance(nxt, Ref) or nxt.object_id is None:
         return
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
+    if resolved[k].fronted:
+        # "Holding a pair of tweezers, he sets ...": the agent is the main clause's subject
+        before = _main_clause_subject(resolved, k)
     if not before:
         before = [r for r in resolved[:k] if isinstance(r, Ref) and r.object_id is not None]
     # (a pronoun object is resolved once the agent is known: "a sofa faces it")
@@ -703,6 +721,8 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
     agents = [r for r in candidates
               if not (resolved.index(r) > 0 and isinstance(resolved[resolved.index(r) - 1], (Rel, Action)))]
     candidates = agents or candidates
+    if resolved[k].infinitive and before:
+        candidates = before[-1:]  # "teaching his son to ride a bike": the son rides
     if not candidates:
         return
     subject_id = candidates[-1].object_id

@@ -49,8 +49,9 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
     sentence, and what follows it must open a noun phrase, not a relation ("sitting on a bench"
     is the spatial "on"). A verb whose first WordNet senses take no object acts on nothing."""
     tok = tokens[i]
-    if (not (finite or tok.endswith(("ing", "s"))) or not any(isinstance(item, NounPhrase) for item in items)
-            or isinstance(items[-1], (Rel, Prep, Possessive, Action))):
+    fronted = not items and tok.endswith("ing")  # "Holding a pair of tweezers, he sets ..."
+    if (not (finite or tok.endswith(("ing", "s"))) or not fronted and (
+            not any(isinstance(item, NounPhrase) for item in items) or isinstance(items[-1], (Rel, Prep, Possessive, Action)))):
         return None
     lemma = english.verb_lemma(tok)
     if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS:
@@ -92,7 +93,7 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
     if not opens:
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
-    return Action(predicate), j
+    return Action(predicate, fronted=fronted), j
 
 
 def _clause_subject(items: list[Item]) -> NounPhrase | None:
@@ -160,6 +161,31 @@ def _infinitive_at(tokens: list[str], i: int) -> bool:
         return False
     nxt = tokens[i + 1]
     return english.verb_lemma(nxt) == nxt and english.noun_kind(nxt) != NounKind.THING
+
+
+def _object_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
+    """"to ride a bike" right after the object of an action, when that object can act (a person
+    or an animal: "helping her daughter to carry a box") or the verb is one WordNet gives the
+    frame "somebody ----s somebody to INFINITIVE" ("teach"): the object's own action."""
+    actions = [item for item in items if isinstance(item, Action)]
+    if not actions or not isinstance(items[-1], NounPhrase) or items[-2] is not actions[-1]:
+        return None
+    lemma = english.verb_lemma(actions[-1].predicate.split()[0])
+    obj = items[-1]
+    can_act = obj.pronoun == "person" or obj.head == "person" or english.is_animate(obj.head)
+    if lemma is None or not (can_act or english.takes_object_and_infinitive(lemma)):
+        return None
+    found = _action_at(tokens, i + 1, items, finite=True)
+    if found is None:
+        return None
+    found[0].infinitive = True
+    return found
+
+
+def _purpose_infinitive(tokens: list[str], i: int, items: list[Item]) -> bool:
+    """"built to keep", "designed to hold": an infinitive after a past participle says what a
+    thing is for."""
+    return i > 0 and bool(items) and english.is_past_participle(tokens[i - 1])
 
 
 def _acts_on(lemma: str) -> bool:
@@ -296,8 +322,15 @@ def scan(tokens: list[str]) -> list[Item]:
             items.append(Possessive(tok))
             i += 1
             continue
-        finite = _finite_verb_at(tokens, i, items, verb_seen)
-        action = _action_at(tokens, i, items, finite=finite)
+        infinitive = _infinitive_at(tokens, i)
+        if infinitive and _purpose_infinitive(tokens, i, items):
+            # "a wall built to keep invaders out": what a thing is for is not in the picture
+            i += 2
+            while i < n and tokens[i] not in lx.HARD_BOUNDARIES and match_relation(tokens, i) is None:
+                i += 1
+            continue
+        finite = not infinitive and _finite_verb_at(tokens, i, items, verb_seen)
+        action = _object_infinitive(tokens, i, items) if infinitive else _action_at(tokens, i, items, finite=finite)
         if finite:
             verb_seen = True
             if action is None:

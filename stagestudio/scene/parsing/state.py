@@ -139,6 +139,10 @@ def _shortened_reference(np_: NounPhrase, state: State) -> ParsedObject | None:
     return max(named, key=lambda o: o.mention) if named else None
 
 
+def _same_noun(a: str, b: str) -> bool:
+    return english.noun_lemma(a.split()[-1]) == english.noun_lemma(b.split()[-1]) if a and b else a == b
+
+
 def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail: bool,
                    reference_only: bool = False, anchored: bool = False) -> Ref:
     """Turn a noun phrase into an object id: a new object, an earlier one, or nothing.
@@ -215,6 +219,9 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
             # "a grandfather teaching his grandson", "a bride and groom", "a guide leading
             # tourists": another person, unless named the same way ("a dog ... his dog")
             same = [o for o in same if o.surface == np_.surface]
+        if not np_.plural and (np_.count or 1) == 1:
+            # "two customers ... the cook": one of a kind named otherwise is someone else
+            same = [o for o in same if o.count == 1 or _same_noun(o.surface, np_.surface)]
         if same:
             # "the blue car" picks the blue one of two cars; otherwise the latest mentioned
             described = [o for o in same if np_.modifiers and set(np_.modifiers) <= set(o.modifiers)]
