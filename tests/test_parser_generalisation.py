@@ -168,3 +168,44 @@ def test_a_social_group_named_alone_is_people(prompt, count):
 ])
 def test_a_word_that_is_also_a_group_of_people_is_a_thing_where_it_is_one(prompt, name):
     assert "person" not in _names(parse_prompt(prompt))
+
+
+# --- nouns where a verb or a name could stand ---------------------------------------------------
+@pytest.mark.parametrize("prompt,name", [
+    ("a can of soda next to a laptop", "can"),
+    ("a gold watch on a velvet cushion", "watch"),
+    ("a rusty tin can on a fence post", "can"),
+    ("a music stand beside a piano", "music stand"),
+])
+def test_after_an_article_or_adjectives_a_word_that_is_also_a_verb_is_a_noun(prompt, name):
+    assert name in _names(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,name", [
+    ("men's leather wallet with a zip pocket", "wallet"),
+    ("kids' red rain boots on a doormat", "boot"),
+    ("a child's bed with a patchwork quilt", "bed"),
+    ("women's silk scarf, floral pattern", "scarf"),
+])
+def test_a_possessor_that_is_not_drawn_classifies_the_thing(prompt, name):
+    names = _names(parse_prompt(prompt))
+    assert name in names and "person" not in names
+
+
+@pytest.mark.parametrize("prompt,part", [
+    ("a raincoat with a hood and a zip", "hood"),  # "hood" is first a hoodlum in WordNet
+    ("a travel mug with a flip lid", "flip lid"),
+    ("a leather wallet with six card slots", "6 card slots"),
+])
+def test_a_made_things_features_after_with_are_its_parts(prompt, part):
+    graph = parse_prompt(prompt)
+    assert len(graph.objects) == 1 and part in graph.objects[0].attributes.parts
+
+
+@pytest.mark.parametrize("prompt,objects", [
+    ("The invention Thomas Edison is famous for, glowing on a desk", ["desk", "invention"]),
+    ("the sword King Arthur pulled from the stone", ["sword"]),
+    ("a portrait of a woman next to a bust of Albert Einstein", ["bust", "person"]),
+])
+def test_names_of_people_identify_and_are_not_drawn(prompt, objects):
+    assert sorted(_names(parse_prompt(prompt))) == sorted(objects)

@@ -29,6 +29,9 @@ class NounPhrase:
     measurements: list[str] = field(default_factory=list)
     # a part of it that a relation named first: "over one arm of the chair" -> "one arm"
     portion: str | None = None
+    # the class comes from the noun's first WordNet sense, not from its name ("a hood" is first
+    # a hoodlum), so another sense may fit where the context asks for a part or something worn
+    class_by_sense: bool = False
 
     def text(self) -> str:
         """The phrase as a short description: "four sturdy legs", "pink nose"."""

@@ -16,6 +16,7 @@ from stagestudio.scene.parsing.words import (
     is_number,
     is_verb_form,
     landscape_compound_head,
+    name_span,
     noun_starts_at,
     number_value,
 )
@@ -114,6 +115,8 @@ def _compound_name(first: str, head: str) -> str | None:
         return None
     name = f"{first} {head}"
     senses, head_senses = english.noun_senses(name), english.noun_senses(head)
+    if head in lx.SETTING_NOUNS and senses and english.noun_kind(name) == NounKind.THING:
+        return name  # "music stand", "bus stop": a thing, though the head alone is the setting
     if not senses or (head_senses and head_senses[0].lexfile == senses[0].lexfile
                       and english.noun_kind(head) == english.noun_kind(name)):
         return None
@@ -143,6 +146,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         cls = english.geneval_class(phrase.head)
         if cls is not None:
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
+            phrase.class_by_sense = True
     return phrase, end
 
 
@@ -293,8 +297,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             continue
         if j > i and modifiers and is_number(tok):
             break  # "a statue six feet tall": the number starts a measurement after the noun
-        two_word_name = j + 1 < n and english.is_name(f"{tok} {tokens[j + 1]}")
-        if j > i and (english.is_name(tok) or two_word_name) and noun_end is not None:
+        if j > i and name_span(tokens, j) and noun_end is not None:
             # "the hammer Thor carries", "the instrument Jimi Hendrix played": a name after a
             # noun starts a clause about it; a title goes with the name ("the sword King Arthur drew")
             if len(noun_ends) > 1 and english.geneval_class(modifiers[noun_end[1] - 1]) == "person":
@@ -459,10 +462,21 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1  # "a beautifully carved chair": the adverb describes the adjective
             continue
         if (tok in lx.FILLER_WORDS and modifiers and english.has_noun_entry(f"{modifiers[-1]} {english.noun_lemma(tok)}")
-                and not is_attribute_word(modifiers[-1])):
-            modifiers.append(tok)  # "pocket watches", "music stand": the word completes a compound noun
+                and (not is_attribute_word(modifiers[-1]) or english.noun_kind(f"{modifiers[-1]} {tok}") == NounKind.THING)):
+            modifiers.append(tok)  # "pocket watches", "music stand", "tin can": the word completes a compound noun
             unknown_seen = True
             j += 1
+            continue
+        if (started and tok in lx.FILLER_WORDS and tok not in _FUNCTION_WORDS - lx.FILLER_WORDS
+                and all(is_attribute_word(w) for w in modifiers) and tok.isalpha()
+                and english.noun_kind(english.noun_lemma(tok)) == NounKind.THING):
+            # after an article or adjectives no verb can stand: "a can of soda", "a gold watch",
+            # "a folding stand" name things
+            modifiers.append(tok)
+            unknown_seen = True
+            j += 1
+            noun_end = (j, len(modifiers))
+            noun_ends.append(noun_end)
             continue
         if (started and tok in lx.FILLER_WORDS and "ADJ" in english.parts_of_speech(tok)
                 and "VERB" not in english.parts_of_speech(tok) and _noun_can_follow(tokens, j + 1)):
@@ -487,6 +501,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1
             continue
         if (unknown_seen and tok.endswith("s") and not modifiers[-1].endswith("s") and english.verb_lemma(tok)
+                and (count or 1) == 1  # ("six card slots": after a number above one the head is plural)
                 and _grounded_head(modifiers[-1]) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE)
                 and (j + 1 >= n or tokens[j + 1] in lx.ATTACHING_PREPOSITIONS
                      or match_relation(tokens, j + 1) is not None or english.is_adverb_only(tokens[j + 1]))):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
@@ -95,6 +96,9 @@ def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | Non
     possessed = isinstance(prev, Possessive) or np_.possessive is not None
     if last_kept is None or np_.pronoun is not None:
         return None
+    if np_.class_by_sense and not english.is_animate(owner_name) and owner_name != "person":
+        # "a raincoat with a hood": of a made thing, a word that is first a person is its part
+        np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False)
     if np_.is_class:
         # "its leather seat" (of a bicycle) is a part, though "seat" also names a chair;
         # "her rocking chair" is not a part of her
@@ -273,10 +277,12 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 continue
             detail = False
             if isinstance(prev, Possessive):
-                # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above
+                # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
+                # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
                 placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
                                     and not item.is_class or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
-                detail = not placed_belonging
+                owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
+                detail = not placed_belonging and (owner_drawn or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
             elif (isinstance(prev, Prep) and prev.word in _AIMING_PREPOSITIONS and len(resolved) >= 2
                   and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
                        and isinstance(resolved[-3], Action)
@@ -333,6 +339,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                             and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached) \
                 and last_kept is not None
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
+            if (detail and ref.object_id is None and isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
+                    and last_kept is not None and english.is_artifact(state.get(last_kept).word)
+                    and item.kind in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
+                    and not english.is_mass(item.head) and item.text() not in state.get(last_kept).parts):
+                state.get(last_kept).parts.append(item.text())  # "a wallet with six card slots": a feature
             dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
                                  and isinstance(nxt, Prep) and nxt.word == "of" else None)
             if ref.object_id is not None and item.portion and item.portion not in state.get(ref.object_id).parts:

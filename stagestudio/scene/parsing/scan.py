@@ -35,6 +35,7 @@ from stagestudio.scene.parsing.words import (
     hyphen_colour,
     is_number,
     is_verb_form,
+    names_someone,
 )
 
 _NOUN_PHRASE_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
@@ -243,8 +244,9 @@ def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
     if i >= len(tokens):
         return None, i
     phrase, end = parse_noun_phrase(tokens, i)
-    if not isinstance(phrase, NounPhrase) or end + 1 >= len(tokens) or tokens[end] != "of" or phrase.pronoun:
-        return None, i
+    if (not isinstance(phrase, NounPhrase) or end + 1 >= len(tokens) or tokens[end] != "of" or phrase.pronoun
+            or names_someone(tokens, end + 1)):
+        return None, i  # ("a bust of Albert Einstein" is the bust)
     head = phrase.surface.split()[-1] if phrase.surface else phrase.head
     if head in _PORTION_PLACES or head in _PORTION_PARTS or english.is_part(english.noun_lemma(head)):
         return phrase, end + 1
@@ -277,6 +279,10 @@ def scan(tokens: list[str]) -> list[Item]:
             while i + 1 < n and tokens[i] == "of" and skipped is not None:
                 skipped, end = parse_noun_phrase(tokens, i + 1)
                 i = end if skipped is not None else i
+            continue
+        named = names_someone(tokens, i) if len(tokens) > i + 1 else 0
+        if named > 1:
+            i += named  # "Alexander Graham Bell", "King Arthur": a name identifies, it is nothing to draw
             continue
         if tok in NEGATORS:
             # "no people", "without any cars": what follows is absent from the picture

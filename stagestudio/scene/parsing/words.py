@@ -135,6 +135,26 @@ def bare_plural(tokens: list[str], i: int, items: list[Item]) -> NounPhrase | No
     return NounPhrase(head=singular, is_class=False, plural=True, count=None, determiner="none", modifiers=[])
 
 
+def name_span(tokens: list[str], j: int) -> int:
+    """How many tokens from tokens[j] spell a proper name WordNet knows ("alexander graham bell",
+    "king arthur", "thor"), longest first; 0 when none starts there."""
+    for length in (3, 2, 1):
+        if j + length <= len(tokens) and all(t.isalpha() for t in tokens[j:j + length]) \
+                and english.is_name(" ".join(tokens[j:j + length])):
+            return length
+    return 0
+
+
+def names_someone(tokens: list[str], j: int) -> int:
+    """The length of a name at tokens[j] that identifies someone or somewhere rather than a made
+    thing to draw ("Alexander Graham Bell", "Paris"; not "the Eiffel Tower"); 0 when none."""
+    length = name_span(tokens, j)
+    if not length:
+        return 0
+    senses = english.noun_senses(" ".join(tokens[j:j + length]))
+    return 0 if senses and senses[0].lexfile == english.ARTIFACT else length
+
+
 def is_number(tok: str) -> bool:
     return tok.isdigit() or (tok in lx.NUMBER_WORDS and tok not in lx.QUANTIFIER_NOUNS)
 
