@@ -209,3 +209,45 @@ def test_a_made_things_features_after_with_are_its_parts(prompt, part):
 ])
 def test_names_of_people_identify_and_are_not_drawn(prompt, objects):
     assert sorted(_names(parse_prompt(prompt))) == sorted(objects)
+
+
+# --- which animal, which person ---------------------------------------------------------------
+@pytest.mark.parametrize("prompt,name", [
+    ("A giraffe bends down to drink. A calf stands beside her.", "giraffe"),
+    ("a lioness resting in the grass while a cub plays nearby", "lioness"),
+    ("a mother whale and a calf swimming near the surface", "whale"),
+])
+def test_the_young_of_several_kinds_are_of_the_kind_in_the_picture(prompt, name):
+    assert [o.name for o in parse_prompt(prompt).objects].count(name) == 2
+
+
+def test_the_young_of_one_kind_keep_their_kind():
+    assert _names(parse_prompt("a dog sleeping next to a kitten")) == {"dog", "cat"}
+    assert _names(parse_prompt("a lion chasing a calf")) == {"lion", "cow"}  # an action's object is its own
+
+
+@pytest.mark.parametrize("prompt,owner_of", [
+    ("A mare grazes. Her foal stands beside her, its nose against her flank.", ("horse", "flank")),
+    ("A woman walks a dog beside her husband, his hand on her shoulder.", ("person", "shoulder")),
+])
+def test_her_means_one_one_person_through_a_sentence(prompt, owner_of):
+    graph = parse_prompt(prompt)
+    name, part = owner_of
+    first = next(o for o in graph.objects if o.name == name)
+    assert any(p.endswith(part) for p in first.attributes.parts)
+
+
+def test_an_object_pronoun_is_not_its_own_clauses_subject():
+    assert ("dog", "next to", "person") in _relations(parse_prompt("A man stands. A dog sits beside him."))
+    assert ("cat", "looking at", "dog") in _relations(parse_prompt("a dog sleeps while a cat is looking at it"))
+
+
+# --- whose colour ------------------------------------------------------------------------------
+@pytest.mark.parametrize("prompt,colours", [
+    ("The dry, cracked earth glows orange behind two camels", {"camel": None}),
+    ("A bench stands by a lamp, its weathered wood faded to a soft gray", {"bench": "gray", "lamp": None}),
+    ("A lamp with a brass stem, its shade tinted amber, stands by a sofa", {"lamp": None, "couch": None}),
+])
+def test_a_colour_said_of_something_not_drawn_goes_to_its_owner_or_nowhere(prompt, colours):
+    graph = parse_prompt(prompt)
+    assert {o.name: o.attributes.color for o in graph.objects} == colours

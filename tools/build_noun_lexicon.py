@@ -22,6 +22,8 @@ first) as a lexicographer category plus flags from the hypernym tree:
     b  a building ("café", "barn", "lighthouse"; not a wall or a street)
     s  a seat: one sits on or in it ("chair", "sofa", "swing", "saddle")
     h  a social group, whose members are people ("family", "crew", "couple", "band", "crowd")
+    y  the young of several kinds of animal, by WordNet's gloss ("calf": "young of various
+       large placental mammals", "cub", "pup"; not "kitten" or "foal", one kind's young)
     2  a made thing named in the plural by nature, one object however it is written: every
        name WordNet gives it is plural ("glasses", "pliers", "shorts"), one is "pair of ..."
        ("pair of tweezers"), or its gloss says "(usually plural)" ("jeans", "trousers")
@@ -51,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import re
 from pathlib import Path
 
 WORDNET_DIR = Path("/usr/share/wordnet")
@@ -164,6 +167,24 @@ ARTIFACT_LEXFILE = 6
 _NOT_PLURAL_ENDINGS = ("us", "is", "ss", "os", "ns", "as")
 
 
+YOUNG = "01321579"  # young, offspring (of an animal)
+_SEVERAL_KINDS = re.compile(r"\b(various|certain|any of|several)\b")
+
+
+def young_of_several_kinds(path: Path, synsets: dict, cache: dict) -> frozenset[str]:
+    """Offsets of young animals whose gloss names several kinds (flag "y")."""
+    found: set[str] = set()
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("  "):
+                continue
+            offset = line.split(" ", 1)[0]
+            gloss = line.partition(" | ")[2]
+            if _SEVERAL_KINDS.search(gloss.split(";")[0]) and YOUNG in ancestors(offset, synsets, cache):
+                found.add(offset)
+    return frozenset(found)
+
+
 def plural_by_nature(path: Path) -> frozenset[str]:
     """Offsets of made things whose names are plural by nature (flag "2")."""
     found: set[str] = set()
@@ -184,12 +205,15 @@ def plural_by_nature(path: Path) -> frozenset[str]:
     return frozenset(found)
 
 
-def flags(offset: str, synsets: dict, cache: dict, plural_things: frozenset[str] = frozenset()) -> str:
+def flags(offset: str, synsets: dict, cache: dict, plural_things: frozenset[str] = frozenset(),
+          young: frozenset[str] = frozenset()) -> str:
     lexfile, _, others = synsets[offset]
     above = ancestors(offset, synsets, cache)
     out = [flag for flag, anchors in ANCHORS.items() if above.intersection(anchors)]
     if offset in plural_things:
         out.append("2")
+    if offset in young:
+        out.append("y")
     if "p" not in out and (lexfile == BODY_LEXFILE or (
             lexfile in PART_POINTER_LEXFILES and any(sym == "#p" for sym, _ in others))):
         out.append("p")
@@ -258,6 +282,7 @@ def build(wordnet_dir: Path) -> list[str]:
     synsets = read_synsets(wordnet_dir / "data.noun")
     plural_things = plural_by_nature(wordnet_dir / "data.noun")
     cache: dict[str, frozenset[str]] = {}
+    young = young_of_several_kinds(wordnet_dir / "data.noun", synsets, cache)
     entries = read_index(wordnet_dir)
     senses = sorted({o for _, offsets, _ in entries for o in offsets})
     span: dict[str, int] = {}
@@ -270,7 +295,7 @@ def build(wordnet_dir: Path) -> list[str]:
     for lemma, offsets, attested in entries:
         codes = []
         for o in offsets:
-            code, _, cls = flags(o, synsets, cache, plural_things).partition("=")
+            code, _, cls = flags(o, synsets, cache, plural_things, young).partition("=")
             is_whole = sorted(whole_ids[w] for w in ancestors(o, synsets, cache) if w in whole_ids)
             part_of = sorted(whole_ids[w] for w in part_wholes[o])
             code = f"{lexfile_of(o, synsets, cache):02d}{code}"

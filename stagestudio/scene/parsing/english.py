@@ -247,6 +247,11 @@ def is_pair_noun(word: str, *, after_pair_of: bool = False) -> bool:
     return _plural_by_nature(word) and (after_pair_of or lemma == word)
 
 
+def is_young_of_several(lemma: str) -> bool:
+    """The young of several kinds of animal ("calf", "cub", "pup"): which kind, the context says."""
+    return any("y" in s.flags for s in noun_senses(lemma))
+
+
 def is_people_group(lemma: str) -> bool:
     """A group of people, named alone: WordNet's first sense is a social group, and so is its
     second or none of its senses is a thing ("family", "crew", "couple", "band", "crowd"; not

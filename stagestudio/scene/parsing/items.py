@@ -32,6 +32,8 @@ class NounPhrase:
     # the class comes from the noun's first WordNet sense, not from its name ("a hood" is first
     # a hoodlum), so another sense may fit where the context asks for a part or something worn
     class_by_sense: bool = False
+    # the pronoun as written ("her", "his", "it"), for a pronoun or a possessive determiner
+    pronoun_word: str = ""
 
     def text(self) -> str:
         """The phrase as a short description: "four sturdy legs", "pink nose"."""

@@ -130,6 +130,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     phrase, end = _read_noun_phrase(tokens, i)
     if isinstance(phrase, NounPhrase):
         phrase.modifiers = _joined_compounds(phrase.modifiers)
+        if phrase.pronoun is not None or phrase.possessive is not None:
+            phrase.pronoun_word = tokens[i]
         _name_plant_kinds(phrase)
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")):
@@ -229,7 +231,7 @@ def _plain_noun(word: str) -> bool:
     """A word that reads as a noun and nothing else far off: not an adjective or adverb read as
     a noun ("a gentle, peaceful atmosphere", "ears fall forward")."""
     pos = english.parts_of_speech(word)
-    return "ADV" not in pos and pos != {"ADJ"}
+    return "ADV" not in pos and (not pos or "NOUN" in pos)  # ("the dry": no noun for lemminflect)
 
 
 def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | Measure | None, int]:
@@ -275,7 +277,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             continue
         if (tok == "," and modifiers and j + 1 < n
                 and (is_attribute_word(tokens[j + 1]) or noun_starts_at(tokens, j + 1)
-                     or "ADJ" in english.parts_of_speech(tokens[j + 1]) or "-" in tokens[j + 1])
+                     or "ADJ" in english.parts_of_speech(tokens[j + 1]) or "-" in tokens[j + 1]
+                     or english.is_past_participle(tokens[j + 1]) and is_attribute_word(modifiers[-1]))
                 and (is_attribute_word(modifiers[-1])
                      # ("a cozy, lived-in feeling": another adjective follows; not "her head, copper pots")
                      or "ADJ" in english.parts_of_speech(modifiers[-1]) and (
@@ -572,6 +575,10 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         return NounPhrase(head=singular, is_class=False, plural=was_plural, count=count,
                           determiner=determiner, modifiers=mods, vague_count=vague, kind=kind,
                           possessive=possessive, surface=head_word, measurements=measurements), j
+    if (len(modifiers) >= 2 and modifiers[-2] in lx.MATERIAL_WORDS and not english.can_be_noun(modifiers[-1])
+            and english.noun_kind(modifiers[-2]) == NounKind.THING):
+        # "its weathered wood faded to gray": a participle after the material that heads the phrase
+        modifiers, j = modifiers[:-1], j - 1
     last = modifiers[-1] if modifiers else ""
     if determiner != "none" and last in lx.MATERIAL_WORDS and english.noun_kind(last) == NounKind.THING:
         # "resting on a slate stone", "on a white marble": a material named as a thing

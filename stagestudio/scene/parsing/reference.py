@@ -44,9 +44,28 @@ def _salience_order(resolved: Sequence[object], position: int, state: State) -> 
     yield from reversed(state.mentions[:state.sentence_start])
 
 
+_GENDERS = {"she": "f", "her": "f", "herself": "f", "hers": "f", "he": "m", "him": "m", "his": "m", "himself": "m"}
+
+
 def antecedent(kind: str, resolved: Sequence[object], position: int, state: State, *,
                exclude: set[str] | frozenset[str] = frozenset(),
-               can_own: str | None = None) -> str | None:
+               can_own: str | None = None, word: str = "") -> str | None:
+    """The object a pronoun of `kind` refers to (see `_antecedent`). Within one sentence "her"
+    (and "she") keeps meaning whom it meant first, and so do "he", "him" and "his": "a calf
+    walks beside her, its trunk around her tail" is one mother."""
+    gender = _GENDERS.get(word)
+    earlier = state.gendered.get(gender) if gender else None
+    if earlier is not None and earlier not in exclude:
+        return earlier
+    found = _antecedent(kind, resolved, position, state, exclude=exclude, can_own=can_own)
+    if gender and found is not None:
+        state.gendered[gender] = found
+    return found
+
+
+def _antecedent(kind: str, resolved: Sequence[object], position: int, state: State, *,
+                exclude: set[str] | frozenset[str] = frozenset(),
+                can_own: str | None = None) -> str | None:
     """The object a pronoun of `kind` ("it", "they", "person") at `position` of the sentence's
     items refers to; None when nothing was mentioned. `can_own`: the pronoun is a possessive
     before this noun ("its eyes"), so an object that can have one comes first (a dog, not the

@@ -25,6 +25,28 @@ from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_ph
 from stagestudio.scene.parsing.words import hyphen_colour
 
 
+def _covers(np_: NounPhrase) -> bool:
+    """What gives its owner its colour: its material or its covering ("its weathered wood",
+    "its glossy coat"), where a part has a colour of its own ("its shade tinted amber")."""
+    return np_.head in lx.COLOUR_BEARING_PARTS or (np_.surface or np_.head) in lx.MATERIAL_WORDS
+
+
+def _clause_subject_ref(resolved: list) -> str | None:
+    """The current clause's subject so far: its first object no relation, action or preposition
+    introduces."""
+    start = max((m for m, r in enumerate(resolved) if isinstance(r, Break)), default=-1) + 1
+    for m in range(start, len(resolved)):
+        r = resolved[m]
+        if isinstance(r, Ref) and r.object_id is not None:
+            return None if m > start and isinstance(resolved[m - 1], (Rel, Action, Prep)) else r.object_id
+    return None
+
+
+def _latest_animal(state: State) -> ParsedObject | None:
+    animals = [o for o in state.objects if o.name != "person" and english.is_animate(o.word)]
+    return max(animals, key=lambda o: o.mention) if animals else None
+
+
 def _built_place(np_: NounPhrase) -> bool:
     """A made place that is a bounded thing in the picture ("fireplace", "balcony"), not a room
     or a street the setting names."""
@@ -187,6 +209,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     # detail or the setting ("a dog with a red collar", "in a park", "adds a splash of colour").
     resolved: list[Item | Ref] = []
     state.sentence_start = len(state.mentions)
+    state.gendered.clear()
     last_kept: str | None = None
     kept_in_clause = False
     inverted_clause = True  # the clause opened with a relation ("Above the sheep hangs a lantern")
@@ -234,9 +257,15 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 elif list_head is not None and item.determiner in ("none", "indefinite"):
                     prev = list_head
             if item.pronoun is not None:
-                resolved.append(Ref(antecedent(item.pronoun, resolved, len(resolved), state), pronoun=item.pronoun))
+                # an object pronoun never means its own clause's subject ("a calf walks beside
+                # her": not the calf), unless reflexive
+                bound = _clause_subject_ref(resolved) if (
+                    isinstance(prev, (Rel, Action, Prep)) and not item.pronoun_word.endswith(("self", "selves"))) else None
+                resolved.append(Ref(antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
+                                               exclude={bound} if bound else frozenset()), pronoun=item.pronoun))
                 continue
-            candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head)
+            candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
+                                    word=item.pronoun_word)
                          if item.possessive else last_kept)
             if (isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
                     and last_kept is not None):
@@ -251,6 +280,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                     # "a foal next to its mother", "an elephant spraying its calf": the same kind
                     item.head, item.is_class, item.kind = owner.name, owner.is_class, NounKind.THING
                     candidate = None  # kin, not a part
+            elif item.possessive is None and not isinstance(prev, Action) and english.is_young_of_several(
+                    english.noun_lemma(item.surface.split()[-1]) if item.surface else item.head):
+                # "an elephant crosses a riverbed. A tiny calf walks beside her": the young of
+                # whatever animal the prompt is about
+                mother = _latest_animal(state)
+                if mother is not None:
+                    item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
             listing = _listing_head(item, prev, resolved, state)
             if listing is not None and _describes(item, state.get(listing)):
                 # "office chair, black mesh back, adjustable armrests": a product's listed
@@ -267,7 +303,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 if item.text() not in owner.parts:
                     owner.parts.append(item.text())
                 # "above her head", "in its bed": a relation to a part is a relation to its owner
-                resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive else Ref(None))
+                resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
+                                else Ref(None, owner=owner_id if _covers(item) else None))
                 if not isinstance(prev, (Rel, Action, Prep)):
                     part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
                 if isinstance(prev, (Prep, Possessive)):
@@ -338,6 +375,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                             or isinstance(prev, Break) and prev.word in _LIST_BREAKS and bool(resolved)
                             and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached) \
                 and last_kept is not None
+            if ref.object_id is None and item.possessive is not None and _covers(item):
+                ref.owner = candidate  # "its weathered wood": what the bench is made of
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
             if (detail and ref.object_id is None and isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
                     and last_kept is not None and english.is_artifact(state.get(last_kept).word)
@@ -385,6 +424,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             before = [r for r in resolved[:k] if kept(r)]
             after = [r for r in resolved[k + 1:] if kept(r)]
             target = before[-1] if before else (after[0] if after else None)
+            described = next((r for r in reversed(resolved[clause_start:k]) if isinstance(r, Ref)), None)
+            if described is not None and described.object_id is None:
+                if described.owner is None:
+                    continue  # "the dry earth glows orange": the colour of what is not drawn
+                target = Ref(described.owner)  # "its weathered wood faded to a soft gray": the bench's
             if target is not None:
                 obj = state.get(target.object_id)  # type: ignore[union-attr]
                 obj.modifiers.extend(w for w in item.words if w not in obj.modifiers)

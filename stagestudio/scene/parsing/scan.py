@@ -142,15 +142,19 @@ def _ends_in_verb(tokens: list[str], i: int, end: int, phrase: NounPhrase, items
     counter ladles soup")."""
     last = tokens[end - 1]
     if (end - i < 2 or not phrase.plural or phrase.pronoun is not None or not last.endswith("s")
-            or not english.is_finite_form(last, plural_subject=False) or end >= len(tokens)):
+            or not english.is_finite_form(last, plural_subject=False)):
         return False
+    # "a giraffe bends down": "a" cannot go with "bends" the noun (but "a few trees", "a stack of books")
+    singular = (tokens[i] in _SINGULAR_DETERMINERS and phrase.count is None and phrase.vague_count is None
+                and "of" not in tokens[i:end] and tokens[i + 1] not in lx.QUANTIFIER_NOUNS
+                and tokens[i + 1] not in lx.NUMBER_WORDS and not english.is_pair_noun(last))
+    if end >= len(tokens) or singular:
+        return singular
     nxt = tokens[end]
     object_follows = nxt in _NOUN_PHRASE_OPENERS or is_number(nxt) or isinstance(
         parse_noun_phrase(tokens, end)[0], NounPhrase)
     if not object_follows or match_relation(tokens, end) is not None:
         return False
-    if tokens[i] in _SINGULAR_DETERMINERS and phrase.count is None:
-        return True
     subject = _clause_subject(items)
     return (not verb_seen and subject is not None and not subject.plural and (subject.count or 1) == 1
             and isinstance(items[-1], (Rel, Prep)))

@@ -45,6 +45,8 @@ class Ref:
     # reached through "with"/"holding"/"of" from an earlier object: a detail of that object,
     # so not the subject of a following relation when the object itself is available
     attached: bool = False
+    # a dropped part or feature: the object it belongs to ("its weathered wood" of the bench)
+    owner: str | None = None
 
 
 @dataclass
@@ -63,6 +65,8 @@ class State:
     sentence_start: int = 0
     # each finished sentence's subject (what a pronoun in the next sentence most likely means)
     subjects: list[str | None] = field(default_factory=list)
+    # within the current sentence, whom "she"/"her" and "he"/"him"/"his" were found to mean
+    gendered: dict[str, str] = field(default_factory=dict)
 
     def get(self, object_id: str) -> ParsedObject:
         return next(o for o in self.objects if o.id == object_id)
