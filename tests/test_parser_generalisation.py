@@ -251,3 +251,36 @@ def test_an_object_pronoun_is_not_its_own_clauses_subject():
 def test_a_colour_said_of_something_not_drawn_goes_to_its_owner_or_nowhere(prompt, colours):
     graph = parse_prompt(prompt)
     assert {o.name: o.attributes.color for o in graph.objects} == colours
+
+
+# --- numbers in several words, sizes in compounds, parts in adjectives --------------------------
+@pytest.mark.parametrize("prompt,count,note", [
+    ("One hundred paper lanterns over a river", 20, True),
+    ("half a dozen donuts in a box", 6, False),
+    ("twenty-five balloons tied to a fence", 20, True),
+    ("two dozen eggs in a carton", 20, True),
+    ("eleven ducks on a pond", 11, False),
+])
+def test_a_number_in_several_words_is_one_number(prompt, count, note):
+    graph = parse_prompt(prompt)
+    assert graph.objects[0].count == count and bool(graph.notes) == note
+
+
+@pytest.mark.parametrize("prompt,name,measurement", [
+    ("a 3-story house with a red door", "house", "3 story"),
+    ("a two-story barn beside a silo", "barn", "2 story"),
+    ("a 4-door sedan in a driveway", "car", "4 door"),
+])
+def test_a_number_joined_to_a_noun_sizes_the_next_noun(prompt, name, measurement):
+    obj = next(o for o in parse_prompt(prompt).objects if o.name == name)
+    assert obj.count == 1 and measurement in obj.attributes.measurements
+
+
+@pytest.mark.parametrize("prompt,part", [
+    ("a red-haired girl holding a kite", "red hair"),
+    ("a three-legged stool by a fireplace", "three leg"),
+    ("a long-tailed monkey on a branch", "long tail"),
+    ("a blue-eyed husky in the snow", "blue eye"),
+])
+def test_an_adjective_that_names_a_part_gives_the_part(prompt, part):
+    assert part in parse_prompt(prompt).objects[0].attributes.parts

@@ -34,6 +34,8 @@ class NounPhrase:
     class_by_sense: bool = False
     # the pronoun as written ("her", "his", "it"), for a pronoun or a possessive determiner
     pronoun_word: str = ""
+    # parts an adjective names: "a red-haired woman" -> "red hair"
+    parts: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         """The phrase as a short description: "four sturdy legs", "pink nose"."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
@@ -20,6 +22,9 @@ from stagestudio.scene.parsing.words import (
     noun_starts_at,
     number_value,
 )
+
+
+_NUMBER_COMPOUND = re.compile(r"(\d+)-([a-z]+)")
 
 
 def measurement_at(tokens: list[str], j: int) -> int:
@@ -132,6 +137,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         phrase.modifiers = _joined_compounds(phrase.modifiers)
         if phrase.pronoun is not None or phrase.possessive is not None:
             phrase.pronoun_word = tokens[i]
+        _parts_from_adjectives(phrase)
         _name_plant_kinds(phrase)
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")):
@@ -150,6 +156,32 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
             phrase.class_by_sense = True
     return phrase, end
+
+
+_HAVING_PART = re.compile(r"([a-z0-9]+)-([a-z]+)ed")
+
+
+def _part_in(adjective: str) -> str | None:
+    """The part a "-ed" compound adjective names: "red-haired" -> "red hair", "three-legged" ->
+    "three leg", "long-tailed" -> "long tail"; None when its stem is no part in WordNet."""
+    match = _HAVING_PART.fullmatch(adjective)
+    if match is None:
+        return None
+    first, stem = match.groups()
+    for noun in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if noun and english.is_part(noun):
+            return f"{first} {noun}"
+    return None
+
+
+def _parts_from_adjectives(phrase: NounPhrase) -> None:
+    """"a red-haired woman", "a long-tailed bird": the adjective names a part of the thing (and
+    its colour is the part's)."""
+    for word in list(phrase.modifiers):
+        part = _part_in(word)
+        if part is not None:
+            phrase.parts.append(part)
+            phrase.modifiers.remove(word)
 
 
 def _with_compound(phrase: NounPhrase) -> str:
@@ -268,6 +300,14 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
 
     while j < n:
         tok = tokens[j]
+        compound_size = _NUMBER_COMPOUND.fullmatch(tok)
+        if compound_size and j + 1 < n and tokens[j + 1].isalpha():
+            # "a 3-story house", "a 5-star hotel": a size of the noun, never its count
+            number, word = compound_size.groups()
+            measurements.append(f"{number} {word}")
+            started = True
+            j += 1
+            continue
         # colour pairs inside a phrase: "a black and white cat"
         if (tok == "and" and modifiers and modifiers[-1] in lx.COLOR_WORDS and j + 1 < n
                 and tokens[j + 1] in lx.COLOR_WORDS and j + 2 < n

@@ -234,12 +234,13 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
                 if word not in target.modifiers:
                     target.modifiers.append(word)
             target.measurements.extend(m for m in np_.measurements if m not in target.measurements)
+            target.parts.extend(p for p in np_.parts if p not in target.parts)
             state.touch(target.id, counter)
             return Ref(target.id)
     counter[0] += 1
     obj = ParsedObject(id=f"o{len(state.objects) + 1}", name=np_.head, count=count,
                   modifiers=list(np_.modifiers), is_class=np_.is_class, mention=counter[0],
-                  surface=np_.surface, measurements=list(np_.measurements))
+                  surface=np_.surface, measurements=list(np_.measurements), parts=list(np_.parts))
     state.objects.append(obj)
     state.mentions.append(obj.id)
     return Ref(obj.id)

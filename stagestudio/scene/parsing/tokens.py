@@ -9,7 +9,8 @@ from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.spelling import correct
 
-_TOKEN_RE = re.compile(r"\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
+# ("a 3-story house": a number joined to a noun stays one token, a size of what follows)
+_TOKEN_RE = re.compile(r"\d+-[a-z]+\b(?!-)|\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
 _SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
 
 
@@ -33,7 +34,47 @@ def fold_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SMALL = {**_UNITS, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS_UNITS = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_UNITS)}))?|{'|'.join(_SMALL)})"
+_SPELLED_NUMBER = re.compile(
+    rf"\b(?:(?P<hundreds>a|{'|'.join(_UNITS)}) hundred(?: and)?(?: (?P<rest>{_TENS_UNITS}))?"
+    rf"|(?P<tens>{'|'.join(_TENS)})[- ](?P<unit>{'|'.join(_UNITS)})"
+    rf"|(?P<half>half) a dozen|(?P<dozens>{'|'.join(_UNITS)}) dozen)\b")
+
+
+def _words_value(words: str) -> int:
+    parts = words.replace("-", " ").split()
+    return sum(_TENS.get(w, 0) + _SMALL.get(w, 0) for w in parts)
+
+
+def _spelled_number(match: re.Match[str]) -> str:
+    """"one hundred" -> "100", "twenty-five" -> "25", "half a dozen" -> "6", "two dozen" -> "24":
+    a number written in several words is one number."""
+    if match.group("hundreds"):
+        hundreds = 1 if match.group("hundreds") == "a" else _UNITS[match.group("hundreds")]
+        return str(100 * hundreds + (_words_value(match.group("rest")) if match.group("rest") else 0))
+    if match.group("tens"):
+        return str(_TENS[match.group("tens")] + _UNITS[match.group("unit")])
+    if match.group("half"):
+        return "6"
+    return str(12 * _UNITS[match.group("dozens")])
+
+
 _HYPHENATED_MEASURE = re.compile(r"\b(\d+)-([a-z]+)(?:-([a-z]+))?\b")
+
+
+_WORD_NUMBER_COMPOUND = re.compile(rf"\b({'|'.join(_SMALL)})-([a-z]+)\b(?!-)")
+
+
+def _digit_compound(match: re.Match[str]) -> str:
+    """"a two-story house", "a four-door car" -> "2-story", "4-door" (not "three-legged")."""
+    word = match.group(2)
+    if word.endswith(("ed", "ing")) or not english.has_noun_entry(english.noun_lemma(word)):
+        return match.group(0)
+    return f"{_SMALL[match.group(1)]}-{word}"
 
 
 def _spaced_measure(match: re.Match[str]) -> str:
@@ -59,6 +100,8 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\b(left|right)-hand(ed)?\b", r"\1 hand", text)
     text = re.sub(r"\bside-by-side\b", "side by side", text)
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
+    text = _SPELLED_NUMBER.sub(_spelled_number, text)
+    text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 10-year-old boy", "a 6-foot-tall cactus", "a 2-liter bottle": a number and a unit
     text = _HYPHENATED_MEASURE.sub(_spaced_measure, text)
     text = re.sub(r"\d+\.\d+", " ", text)  # "3.5 inches": a decimal is never a count
