@@ -284,3 +284,52 @@ def test_a_number_joined_to_a_noun_sizes_the_next_noun(prompt, name, measurement
 ])
 def test_an_adjective_that_names_a_part_gives_the_part(prompt, part):
     assert part in parse_prompt(prompt).objects[0].attributes.parts
+
+
+# --- a thing is not placed by its own part ------------------------------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("wireless earbuds next to their charging case", ("earbud", "next to", "case")),
+    ("a kayak in front of a wooden cabin", ("boat", "in front of", "cabin")),
+    ("a laptop beside its carrying case", ("laptop", "next to", "case")),
+])
+def test_what_a_relation_places_a_thing_by_is_not_its_part(prompt, relation):
+    subject, predicate, obj = relation
+    assert any(s == subject and p == predicate and o.endswith(obj) for s, p, o in _relations(parse_prompt(prompt)))
+
+
+@pytest.mark.parametrize("prompt,part", [
+    ("a fisherman in a yellow raincoat on a pier", "yellow raincoat"),
+    ("a woman in white with a golden halo above her head", None),
+])
+def test_worn_things_and_own_parts_after_a_relation_stay_parts(prompt, part):
+    graph = parse_prompt(prompt)
+    person = next(o for o in graph.objects if o.name == "person")
+    if part:
+        assert part in person.attributes.parts
+    assert "raincoat" not in _names(graph) and "head" not in _names(graph)
+
+
+@pytest.mark.parametrize("prompt,parts,measurement", [
+    ("Gaming chair, padded seat, adjustable armrests, 360-degree swivel", {"adjustable armrests", "swivel"}, "360 degree"),
+    ("Chef knife, 8-inch blade, walnut handle", {"blade"}, "8 inch"),
+])
+def test_features_listed_with_their_size_are_a_products_specification(prompt, parts, measurement):
+    graph = parse_prompt(prompt)
+    assert len(graph.objects) == 1
+    obj = graph.objects[0]
+    assert {p.split()[-1] for p in parts} <= {p.split()[-1] for p in obj.attributes.parts}
+    assert measurement in obj.attributes.measurements
+
+
+@pytest.mark.parametrize("prompt,name,measurement", [
+    ("a 40-foot sailboat with white sails", "boat", "40 foot"),
+    ("a 10-inch skillet with two eggs", "skillet", "10 inch"),
+])
+def test_a_hyphenated_size_before_a_noun_is_no_count(prompt, name, measurement):
+    obj = next(o for o in parse_prompt(prompt).objects if o.name == name)
+    assert obj.count == 1 and measurement in obj.attributes.measurements
+
+
+def test_wordnet_top_concepts_animal_and_plant_are_filed_as_such():
+    assert english.is_animate("animal") and english.is_animate("creature")
+    assert not english.is_animate("object")

@@ -58,7 +58,7 @@ from pathlib import Path
 
 WORDNET_DIR = Path("/usr/share/wordnet")
 OUT = Path(__file__).resolve().parents[1] / "stagestudio" / "scene" / "parsing" / "data" / "wordnet_nouns.tsv.gz"
-MAX_SENSES = 4
+MAX_SENSES = 6
 MAX_WORDS = 3
 
 # Anchor synsets (WordNet 3.0 offsets) whose hyponyms get a flag.
@@ -269,12 +269,18 @@ TOPS_LEXFILE, OBJECT_LEXFILE = 3, 17
 PHYSICAL_OBJECT = "00002684"
 
 
+# Top concepts filed with the things below them: an animal as an animal, a plant as a plant.
+TOP_KINDS = {"00015388": 5, "00017222": 20}  # animal (noun.animal), plant (noun.plant)
+
+
 def lexfile_of(offset: str, synsets: dict, cache: dict) -> int:
     """The sense's lexicographer file; a top concept that is a physical object ("animal",
-    "creature", "object", "artifact") is filed as an object, like the things below it."""
+    "creature", "object", "artifact") is filed like the things below it: "animal" and "creature"
+    as animals, "plant" as a plant, the rest as objects."""
     lexfile = synsets[offset][0]
     if lexfile == TOPS_LEXFILE and PHYSICAL_OBJECT in ancestors(offset, synsets, cache):
-        return OBJECT_LEXFILE
+        above = ancestors(offset, synsets, cache)
+        return next((kind for top, kind in TOP_KINDS.items() if top in above), OBJECT_LEXFILE)
     return lexfile
 
 

@@ -308,6 +308,11 @@ def is_artifact(lemma: str) -> bool:
     return bool(senses) and senses[0].lexfile == ARTIFACT
 
 
+def has_sense_of(lemma: str, lexfile: int) -> bool:
+    """Whether any stored sense of the noun is of that kind ("blade" is fourth a made thing)."""
+    return any(s.lexfile == lexfile for s in noun_senses(lemma))
+
+
 def is_worn(lemma: str, *, senses: int = 2) -> bool:
     return has_flag(lemma, "c", senses=senses)
 

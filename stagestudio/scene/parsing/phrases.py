@@ -317,14 +317,21 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             continue
         if (tok == "," and modifiers and j + 1 < n
                 and (is_attribute_word(tokens[j + 1]) or noun_starts_at(tokens, j + 1)
-                     or "ADJ" in english.parts_of_speech(tokens[j + 1]) or "-" in tokens[j + 1]
+                     or "ADJ" in english.parts_of_speech(tokens[j + 1])
+                     or "-" in tokens[j + 1] and not tokens[j + 1][0].isdigit()
                      or english.is_past_participle(tokens[j + 1]) and is_attribute_word(modifiers[-1]))
                 and (is_attribute_word(modifiers[-1])
                      # ("a cozy, lived-in feeling": another adjective follows; not "her head, copper pots")
                      or "ADJ" in english.parts_of_speech(modifiers[-1]) and (
                          "-" in tokens[j + 1] or "ADJ" in english.parts_of_speech(tokens[j + 1])
                          and "NOUN" not in english.parts_of_speech(tokens[j + 1]))
-                     or started and _grounded_head(modifiers[-1]) not in (NounKind.THING, NounKind.WEAK))):
+                     # ("black mesh back, adjustable armrests": "back" was the head noun)
+                     and not (len(modifiers) > 1 and "NOUN" in english.parts_of_speech(modifiers[-1])
+                              and english.noun_kind(english.noun_lemma(modifiers[-1])) == NounKind.THING)
+                     or started and _grounded_head(modifiers[-1]) not in (NounKind.THING, NounKind.WEAK)
+                     and english.noun_kind(english.noun_lemma(modifiers[-1])) != NounKind.THING
+                     # (a word that is only a noun ends its phrase: "their charging case, minimalist")
+                     and ("ADJ" in english.parts_of_speech(modifiers[-1]) or "NOUN" not in english.parts_of_speech(modifiers[-1])))):
             j += 1  # "two plump, fluffy sheep": a comma between adjectives (not after a noun: "her head, copper pots")
             continue
         if tok in lx.HARD_BOUNDARIES or tok == "'s":
@@ -567,6 +574,12 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             break  # "trees after a snowfall", "a glossy finish, subtly": no noun closes the phrase here
         if j + 1 < n and english.is_name(tokens[j + 1]) and english.geneval_class(tok) == "person" and not modifiers:
             break  # "King Arthur": a title with a name is the name
+        if (not started and j == i and english.is_adjective_only(tok) and tok not in _FUNCTION_WORDS
+                and j + 1 < n and (noun_starts_at(tokens, j + 1) or is_bare_noun(tokens[j + 1]))):
+            modifiers.append(tok)  # "adjustable armrests", "ergonomic chairs": an adjective opens the phrase
+            started = True
+            j += 1
+            continue
         if not started and j == i and (is_bare_noun(tok) or i == 0 and tok.isalpha() and not english.is_known_word(tok)
                                        and _verb_opens_clause(tokens, j + 1, after_noun=True)
                                        and j + 2 < n and tokens[j + 2] not in lx.SETTING_NOUNS):

@@ -129,8 +129,14 @@ def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | Non
     # a person or an animal wears things in more senses ("a cat with a pink collar")
     worn = english.is_worn(np_.head, senses=4 if english.is_animate(owner_name) or owner_name == "person" else 2)
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
-    made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name)
+    # ("next to their carrying case": what a relation places beside its owner is no part of it)
+    made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name) and not isinstance(prev, Rel)
     covering = possessed and np_.head in lx.COLOUR_BEARING_PARTS  # "its red hull", "the cow's glossy coat"
+    worn_in = isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head)  # "in a red coat"
+    if isinstance(prev, Rel) and not worn_in and not (possessed and english.is_part_of(np_.head, owner_name)):
+        # "next to their carrying case", "a kayak in front of a cabin": what a relation places
+        # its subject by is a thing of its own ("above her head" is a part, of someone else)
+        return None
     if not (english.is_part_of(np_.head, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)):
         return None
     owned = (possessed
@@ -148,7 +154,8 @@ def _unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: St
             and np_.kind not in (NounKind.ABSTRACT, NounKind.UNIT)):
         return part_subject  # (what a beak holds, a seed or a fish, is drawn; "the wind" is nothing)
     senses = english.noun_senses(np_.head)
-    if isinstance(prev, Rel) and clause_subject is not None and np_.determiner != "definite":
+    if (isinstance(prev, Rel) and clause_subject is not None and np_.determiner != "definite"
+            and prev.phrase.predicate == "on"):
         # only where WordNet itself makes it a part of such a whole: "a bench on four legs",
         # not "a bicycle in front of a door"
         return clause_subject if english.part_sense_rank(np_.head, state.get(clause_subject).word, strict=True) else None
@@ -184,7 +191,11 @@ def _describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     if np_.head in lx.COLOUR_BEARING_PARTS:
         _take_covering_colour(owner, np_)
         return True
-    if english.is_part_of(np_.head, owner.word) or english.is_worn(np_.head):
+    # (a made feature given with its size is a specification: "360-degree swivel"; a class word
+    # is its written noun here: "padded seat" of a chair)
+    head = english.noun_lemma(surface) if np_.is_class else np_.head
+    if english.is_part_of(head, owner.word) or english.is_worn(head) or (
+            np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
         owner.parts.append(np_.text())
         owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
         return True

@@ -50,7 +50,8 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
     sentence, and what follows it must open a noun phrase, not a relation ("sitting on a bench"
     is the spatial "on"). A verb whose first WordNet senses take no object acts on nothing."""
     tok = tokens[i]
-    fronted = not items and tok.endswith("ing")  # "Holding a pair of tweezers, he sets ..."
+    # "Holding a pair of tweezers, he sets ...": its object has an article ("Gaming chair, ..." is a noun)
+    fronted = not items and tok.endswith("ing") and i + 1 < len(tokens) and tokens[i + 1] in _NOUN_PHRASE_OPENERS
     if (not (finite or tok.endswith(("ing", "s"))) or not fronted and (
             not any(isinstance(item, NounPhrase) for item in items) or isinstance(items[-1], (Rel, Prep, Possessive, Action)))):
         return None

@@ -81,6 +81,8 @@ def _spaced_measure(match: re.Match[str]) -> str:
     number, unit, after = match.group(1), match.group(2), match.group(3)
     if not (english.is_measure_unit(english.noun_lemma(unit)) or unit in lx.UNIT_ABBREVIATIONS):
         return match.group(0)
+    if after is None and re.match(r"\s+[a-z]", match.string[match.end():]):
+        return match.group(0)  # "a 40-foot sailboat": one token, a size of the noun after it
     return f"{number} {unit}" + (f" {after}" if after else "")
 
 
