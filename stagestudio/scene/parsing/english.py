@@ -151,9 +151,19 @@ def noun_kind(lemma: str) -> NounKind:
         return NounKind.PLACE
     if first.is_thing:
         return NounKind.THING
-    if any(s.is_thing for s in senses[1:]):
+    if any(s.is_thing for s in senses[1:WEAK_SENSES]):
         return NounKind.WEAK
     return NounKind.ABSTRACT
+
+
+# A noun is a thing "in a later sense" (WEAK) when one of its first four senses is; rarer ones
+# (a "case" is a container in its fifth, "wind" an instrument in its sixth) only count where
+# a relation places something by the noun (`has_thing_sense`).
+WEAK_SENSES = 4
+
+
+def has_thing_sense(lemma: str) -> bool:
+    return any(s.is_thing for s in noun_senses(lemma))
 
 
 def has_flag(lemma: str, flag: str, *, senses: int = 2) -> bool:

@@ -65,6 +65,9 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
         return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
     if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
         return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
+    if (np_.kind == NounKind.ABSTRACT and phrase.predicate in POSITIONAL and english.has_thing_sense(np_.head)
+            and np_.head not in lx.SETTING_NOUNS):
+        return True  # "next to their charging case": a thing in a rarer sense, placed by a relation
     if np_.kind in (NounKind.ABSTRACT, NounKind.PLACE, NounKind.UNIT) or np_.head in lx.SETTING_NOUNS:
         return False
     if phrase.kind == "contents":
@@ -151,8 +154,8 @@ def _unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: St
     ("one paw dangling over the edge"), a part a relation puts under its own whole ("the bench
     rests on four sturdy legs"), or what a part carries ("her ear carries a yellow tag")."""
     if (isinstance(prev, Action) and part_subject is not None and not english.is_living_or_food(np_.head)
-            and np_.kind not in (NounKind.ABSTRACT, NounKind.UNIT)):
-        return part_subject  # (what a beak holds, a seed or a fish, is drawn; "the wind" is nothing)
+            and np_.kind not in (NounKind.ABSTRACT, NounKind.UNIT) and np_.determiner != "definite"):
+        return part_subject  # (what a beak holds, a seed or a fish, is drawn; "catch the wind" names nothing new)
     senses = english.noun_senses(np_.head)
     if (isinstance(prev, Rel) and clause_subject is not None and np_.determiner != "definite"
             and prev.phrase.predicate == "on"):
@@ -345,8 +348,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                                    or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object))
             elif isinstance(prev, Rel):
                 detail = not _anchors_relation(prev.phrase, item)
-                if not detail and item.kind == NounKind.PLACE:
-                    item.kind = NounKind.THING  # a built place placed by the relation is drawn
+                if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
+                    item.kind = NounKind.THING  # a built place, a thing in a rarer sense: placed, so drawn
             elif isinstance(prev, Action):
                 # what an action is aimed at is drawn, a built place too ("facing the fireplace")
                 built_place = item.kind == NounKind.PLACE and _built_place(item)
