@@ -438,6 +438,16 @@ def is_past_participle(word: str) -> bool:
     return lemma is not None and lemma != word and word in lemminflect.getInflection(lemma, tag="VBN")
 
 
+def verb_forms(*lemmas: str) -> list[str]:
+    """Every inflected form of the verbs, base form included ("hang", "hangs", "hung", "hanging")."""
+    forms: dict[str, None] = {}
+    for lemma in lemmas:
+        forms[lemma] = None
+        for inflections in lemminflect.getAllInflections(lemma, upos="VERB").values():
+            forms.update(dict.fromkeys(inflections))
+    return list(forms)
+
+
 @lru_cache(maxsize=4096)
 def present_participle(lemma: str) -> str:
     forms = lemminflect.getInflection(lemma, tag="VBG")

@@ -162,7 +162,8 @@ def _unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: St
         # only where WordNet itself makes it a part of such a whole: "a bench on four legs",
         # not "a bicycle in front of a door"
         return clause_subject if english.part_sense_rank(np_.head, state.get(clause_subject).word, strict=True) else None
-    if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive)):
+    # ("one paw dangling": the animal's; "chewing a bone": a thing the action acts on)
+    if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive, Action)):
         owner = antecedent("it", resolved, len(resolved), state, can_own=np_.head)
         if owner is not None and english.is_animate(state.get(owner).word):
             return owner
@@ -387,7 +388,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                             or isinstance(prev, Action) and prev.predicate.split()[0] in _HOLDING
                             # ("filled with oranges and lemons": the list goes on)
                             or isinstance(prev, Break) and prev.word in _LIST_BREAKS and bool(resolved)
-                            and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached) \
+                            and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached
+                            # ("a bowl of eggs and a bag of flour": a holder of its own starts anew)
+                            and not (isinstance(nxt, Rel) and nxt.phrase.kind == "contents")) \
                 and last_kept is not None
             if ref.object_id is None and item.possessive is not None and _covers(item):
                 ref.owner = candidate  # "its weathered wood": what the bench is made of
@@ -488,14 +491,20 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             continue
 
         if phrase.kind == "owner_pronoun":
+            members: list[str] = []
             if in_clause:
-                subject_id = in_clause[-1].object_id  # type: ignore[union-attr]
+                # what the clause is about, not a holder's contents ("a bag of flour ... to her left")
+                subject_ref = ([r for r in in_clause if not r.attached] or in_clause)[-1]  # type: ignore[union-attr]
+                subject_id = subject_ref.object_id  # type: ignore[union-attr]
+                members = _listed_with(resolved, clause_start, subject_ref, None, state)  # type: ignore[arg-type]
             elif following:
                 subject_id = following[0][1].object_id  # type: ignore[union-attr]
             else:
                 continue
-            owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id})
-            state.relate(subject_id, phrase.predicate, owner_id)
+            owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id, *members},
+                                  word=phrase.owner_word)
+            for member in (*members, subject_id):
+                state.relate(member, phrase.predicate, owner_id)
             continue
 
         if phrase.kind == "mutual":
@@ -649,6 +658,8 @@ def _list_after(resolved: list, start: int) -> list[str]:
     while m < len(resolved) and isinstance(resolved[m], Ref):
         if resolved[m].object_id is None:
             break  # "bottles of red wine and a cheese board": the wine was not drawn, the board is no content
+        if m + 1 < len(resolved) and isinstance(resolved[m + 1], Rel) and resolved[m + 1].phrase.kind == "contents":
+            break  # "a bowl of eggs and a bag of flour": the bag holds its own
         members.append(resolved[m].object_id)
         if not (m + 2 < len(resolved) and isinstance(resolved[m + 1], Break) and resolved[m + 1].word in _LIST_BREAKS):
             break
@@ -714,11 +725,15 @@ def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | 
     members: list[str] = []
     k = clause_start - 1
     while k >= 1 and isinstance(resolved[k], Break) and resolved[k].word in (",", "and", "&"):
-        ref = resolved[k - 1]
+        end = k - 1
+        while (end >= 2 and isinstance(resolved[end], Ref) and isinstance(resolved[end - 1], Rel)
+               and resolved[end - 1].phrase.kind == "contents"):
+            end -= 2  # "a glass bowl of eggs and a bag of flour sit ...": the holder is the member
+        ref = resolved[end]
         if not (isinstance(ref, Ref) and ref.object_id is not None and ref.pronoun is None) or ref.object_id == obj_id:
             return []
         members.append(ref.object_id)
-        k -= 2
+        k = end - 1
         if k >= 0 and not isinstance(resolved[k], Break):
             break
     if k >= 0 and (isinstance(resolved[k], (Rel, Action)) or isinstance(resolved[k], Ref) and resolved[k].object_id):
@@ -776,6 +791,11 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
     if not isinstance(nxt, Ref) or nxt.object_id is None:
         return
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
+    if not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
+        # "A man leans against the door, checking his phone": a participle after a comma is
+        # what the sentence's subject does
+        before = [r for m, r in enumerate(resolved[:k]) if isinstance(r, Ref) and r.object_id is not None
+                  and not (m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep, Possessive)))][:1]
     if resolved[k].fronted:
         # "Holding a pair of tweezers, he sets ...": the agent is the main clause's subject
         before = _main_clause_subject(resolved, k)

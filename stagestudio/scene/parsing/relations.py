@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing.english import verb_forms
 
 
 @dataclass
@@ -16,6 +17,7 @@ class RelPhrase:
     kind: str = "object"
     # "to its left", "on their right": the kind of owner the pronoun points at ("it", "they", "person")
     owner: str | None = None
+    owner_word: str = ""  # the pronoun as written ("her")
     # bare "in"/"into" only relates when a real object follows ("in a bowl", not "in a park")
     needs_class_object: bool = False
     # "under", "beneath", "at the foot of": the thing after it often shelters the subject as
@@ -54,10 +56,11 @@ _add_fixed("on", "on top", kind="dangling")
 _add_fixed("next to", "on either side|on both sides|on each side", kind="dangling")
 # contact verbs with "over", "across" or "from": "a blanket draped over the chair", "a pen lying
 # across the notebook", "a lantern hanging from a hook"
-for _verb in ("draped", "slung", "thrown", "hung", "folded", "spread", "laid", "lying", "lies", "lay", "resting",
-              "rests", "lounges", "lounging", "sprawled", "sprawls", "stretched"):
+for _verb in verb_forms("drape", "sling", "throw", "hang", "fold", "spread", "lay", "lie", "rest", "lounge",
+                        "sprawl", "stretch"):
     _add_fixed("on", f"{_verb} over|{_verb} across")
-_add_fixed("on", "hanging from|hangs from|hung from|dangling from|dangles from|suspended from")
+for _verb in verb_forms("hang", "dangle", "suspend", "swing"):
+    _add_fixed("on", f"{_verb} from")
 # a holder and what fills it: "a bowl filled with lemons", "a net full of fish", "a cake topped
 # with berries"; the relation runs from the contents to the holder
 _add_fixed("inside", "filled with|full of|stuffed with|packed with|brimming with|overflowing with|loaded with|"
@@ -130,6 +133,7 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     j = i
     prefix = False
     owner_pronoun: str | None = None
+    owner_word = ""
     if j < n and tokens[j] in _SIDE_PREFIXES:
         prefix = True
         j += 1
@@ -137,6 +141,7 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
             j += 1
         elif j < n and tokens[j] in lx.POSSESSIVE_PRONOUNS:
             owner_pronoun = lx.POSSESSIVE_KINDS.get(tokens[j], "it")
+            owner_word = tokens[j]
             j += 1
         else:
             return None
@@ -166,7 +171,7 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         j += 1
     predicate = _SIDE_PREDICATE[side]
     if owner_pronoun:
-        return RelPhrase(predicate, kind="owner_pronoun", owner=owner_pronoun), j
+        return RelPhrase(predicate, kind="owner_pronoun", owner=owner_pronoun, owner_word=owner_word), j
     if j < n and tokens[j] == "of":
         k = j + 1
         while k < n and tokens[k] in ("the", "this", "our", "that"):
