@@ -333,3 +333,73 @@ def test_a_hyphenated_size_before_a_noun_is_no_count(prompt, name, measurement):
 def test_wordnet_top_concepts_animal_and_plant_are_filed_as_such():
     assert english.is_animate("animal") and english.is_animate("creature")
     assert not english.is_animate("object")
+
+
+# --- holders, lists and who a participle belongs to --------------------------------------------
+@pytest.mark.parametrize("prompt,relations", [
+    ("A woman kneads dough. A glass bowl of eggs and a bag of flour sit to her left.",
+     {("bowl", "left of", "person"), ("bag", "left of", "person")}),
+    ("a jar of honey and a basket of bread on a picnic blanket", {("jar", "on", "blanket"), ("basket", "on", "blanket")}),
+    ("three apples on a windowsill, with a vase of daisies to their right", {("vase", "right of", "apple")}),
+])
+def test_a_holder_with_its_contents_is_what_a_relation_places(prompt, relations):
+    found = _relations(parse_prompt(prompt))
+    assert relations <= found
+    assert not {(s, p, o) for s, p, o in found if p == "inside" and s in ("bag", "basket")}
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("A man in a dark suit leans against a car, checking his phone.", ("person", "checking", "cell phone")),
+    ("A chef stands behind a counter, slicing onions", ("person", "slicing", "onion")),
+    ("a dog lies next to a sofa, chewing a bone", ("dog", "chewing", "bone")),
+])
+def test_a_participle_after_a_comma_is_what_the_subject_does(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("copper pots hang from a rack", ("pot", "on", "rack")),
+    ("a towel hangs over the edge of the tub", ("towel", "on", "tub")),
+    ("two coats hung from hooks by the door", ("coat", "on", "hook")),
+])
+def test_contact_verbs_place_in_every_form(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,seated", [
+    ("a nurse helping an old man into a wheelchair", ("person", "on", "chair")),
+    ("a grandmother knitting a sweater in a rocking chair", ("person", "on", "chair")),
+])
+def test_a_seat_after_an_action_is_for_whoever_can_sit(prompt, seated):
+    graph = parse_prompt(prompt)
+    names = {o.id: o.name for o in graph.objects}
+    on = [r for r in graph.relations if r.predicate == "on"]
+    assert len(on) == 1 and (names[on[0].subject], "on", names[on[0].object]) == seated
+    sitter = on[0].subject
+    # the one seated is the action's object when it can sit, else the agent
+    assert (sitter == graph.objects[1].id) == ("helping" in prompt)
+
+
+@pytest.mark.parametrize("prompt,name", [
+    ("a cutting board with a knife and a halved lemon", "lemon"),
+    ("An orange on a blue plate", "orange"),
+    ("a bowl with a ripe peach", "peach"),
+])
+def test_a_colour_word_where_a_thing_must_stand_is_the_thing(prompt, name):
+    assert name in _names(parse_prompt(prompt))
+
+
+def test_each_with_a_size_sizes_what_the_sentence_is_about():
+    graph = parse_prompt("eight candles on a birthday cake, each about 3 inches tall")
+    candle = next(o for o in graph.objects if o.name == "candle")
+    assert candle.attributes.measurements == ["3 inches tall"]
+
+
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("a girl brushing the mane of a white horse", "horse", "mane"),
+    ("a cat asleep on the keyboard of a laptop", "laptop", "keyboard"),
+])
+def test_the_part_of_a_thing_named_with_of_is_that_things(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert part not in _names(graph)
+    assert part in next(o for o in graph.objects if o.name == owner).attributes.parts

@@ -42,6 +42,18 @@ def _clause_subject_ref(resolved: list) -> str | None:
     return None
 
 
+def _is_contents(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what a holder holds: right after "of" / "filled with", or listed after such."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    while ref.attached and m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in _LIST_BREAKS:
+        m -= 2  # ("filled with oranges and lemons"; not "a bowl of eggs and a bag of flour")
+    return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "contents"
+
+
+def _alive(obj: ParsedObject) -> bool:
+    return obj.name == "person" or english.is_animate(obj.word)
+
+
 def _latest_animal(state: State) -> ParsedObject | None:
     animals = [o for o in state.objects if o.name != "person" and english.is_animate(o.word)]
     return max(animals, key=lambda o: o.mention) if animals else None
@@ -80,6 +92,7 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
 
 
 _PART_PREPOSITIONS = {"with", "has", "have", "having"}
+_ABOUT = {"about", "around"}
 _LIST_BREAKS = {",", "and", "&"}
 
 
@@ -162,8 +175,10 @@ def _unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: St
         # only where WordNet itself makes it a part of such a whole: "a bench on four legs",
         # not "a bicycle in front of a door"
         return clause_subject if english.part_sense_rank(np_.head, state.get(clause_subject).word, strict=True) else None
-    # ("one paw dangling": the animal's; "chewing a bone": a thing the action acts on)
-    if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive, Action)):
+    # ("one paw dangling", "holding hands": the animal's, the couple's; "chewing a bone": a thing
+    # the action acts on)
+    acted_on = isinstance(prev, Action) and (np_.determiner != "none" or np_.count is not None)
+    if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive)) and not acted_on:
         owner = antecedent("it", resolved, len(resolved), state, can_own=np_.head)
         if owner is not None and english.is_animate(state.get(owner).word):
             return owner
@@ -254,7 +269,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # described; after a clause break, of what the sentence is about
             subjects = [r.object_id for m, r in enumerate(resolved)
                         if isinstance(r, Ref) and r.object_id is not None and not _placed(resolved, r)]
-            if k > 0 and isinstance(items[k - 1], Break) and subjects:
+            opener = k - 2 if k > 1 and isinstance(items[k - 1], Prep) and items[k - 1].word in _ABOUT else k - 1
+            if opener >= 0 and isinstance(items[opener], Break) and subjects:  # (", about 3 inches tall")
                 state.get(subjects[0]).measurements.append(item.text)
             elif last_kept is not None:
                 state.get(last_kept).measurements.append(item.text)
@@ -493,8 +509,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if phrase.kind == "owner_pronoun":
             members: list[str] = []
             if in_clause:
-                # what the clause is about, not a holder's contents ("a bag of flour ... to her left")
-                subject_ref = ([r for r in in_clause if not r.attached] or in_clause)[-1]  # type: ignore[union-attr]
+                # what the clause is about, not a holder's contents ("a bag of flour ... to her left",
+                # "with a vase of daisies to their right")
+                subject_ref = ([r for r in in_clause if not _is_contents(resolved, r)] or in_clause)[-1]
                 subject_id = subject_ref.object_id  # type: ignore[union-attr]
                 members = _listed_with(resolved, clause_start, subject_ref, None, state)  # type: ignore[arg-type]
             elif following:
@@ -586,10 +603,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if phrase.predicate == "above" and candidates and _held(resolved, candidates[-1]):
                 subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
             agent = _agent_of(resolved, subject_ref)
+            acted_on = state.get(subject_ref.object_id)  # type: ignore[arg-type]
             if agent is not None and obj_id is not None and (
-                    phrase.predicate in _AGENT_PLACES or english.is_seat(state.get(obj_id).word)):
+                    phrase.predicate in _AGENT_PLACES
+                    or english.is_seat(state.get(obj_id).word) and not _alive(acted_on)):
                 # "a man playing guitar under a tree", "knitting a sweater in a rocking chair": the
-                # place is the agent's ("slicing tomatoes on a cutting board" stays the tomatoes')
+                # place is the agent's ("slicing tomatoes on a cutting board" stays the tomatoes';
+                # "helping an old man into a wheelchair" seats the man)
                 subject_ref = agent
             resting = [s_ for s_, p, o in state.relations if o == subject_ref.object_id and p in ("on", "inside")]
             if (resting and _placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None

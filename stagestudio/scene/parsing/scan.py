@@ -16,7 +16,7 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
-from stagestudio.scene.parsing.phrases import noun_of, parse_noun_phrase
+from stagestudio.scene.parsing.phrases import measurement_at, noun_of, parse_noun_phrase
 from stagestudio.scene.parsing.relations import (
     COLOUR_NOUNS,
     LINKING_VERBS,
@@ -96,6 +96,19 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
     return Action(predicate, fronted=fronted), j
+
+
+def _measure_follows(tokens: list[str], j: int) -> bool:
+    """A measurement starts at tokens[j], after adverbs ("about", "roughly") or "measuring"."""
+    while j < len(tokens) and (tokens[j] in lx.FILLER_WORDS or english.is_adverb_only(tokens[j])
+                               or english.verb_lemma(tokens[j]) == "measure"):
+        j += 1
+    return j < len(tokens) and measurement_at(tokens, j) > j
+
+
+def _names_a_thing(words: Adjectives) -> bool:
+    last = words.words[-1]
+    return last in lx.COLOR_WORDS and english.noun_kind(english.noun_lemma(last)) == NounKind.THING
 
 
 def _clause_subject(items: list[Item]) -> NounPhrase | None:
@@ -255,6 +268,10 @@ def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
     head = phrase.surface.split()[-1] if phrase.surface else phrase.head
     if head in _PORTION_PLACES or head in _PORTION_PARTS or english.is_part(english.noun_lemma(head)):
         return phrase, end + 1
+    owner, _ = parse_noun_phrase(tokens, end + 1)
+    if isinstance(owner, NounPhrase) and owner.pronoun is None and english.is_part_of(
+            english.noun_lemma(head), owner.head, strict=True):
+        return phrase, end + 1  # "the engine of a red truck": WordNet makes it the truck's
     return None, i
 
 
@@ -333,6 +350,9 @@ def scan(tokens: list[str]) -> list[Item]:
             items.append(Possessive(tok))
             i += 1
             continue
+        if tok in ("each", "every", "all") and items and isinstance(items[-1], Break) and _measure_follows(tokens, i + 1):
+            i += 1  # "eight candles on a cake, each about 3 inches tall": the size of what the sentence is about
+            continue
         infinitive = _infinitive_at(tokens, i)
         if infinitive and _purpose_infinitive(tokens, i, items):
             # "a wall built to keep invaders out": what a thing is for is not in the picture
@@ -350,6 +370,9 @@ def scan(tokens: list[str]) -> list[Item]:
         if action is not None:
             items.append(action[0])
             i = action[1]
+            portion, i = _portion_at(tokens, i)
+            if portion is not None and portion.head not in _PORTION_PLACES:
+                portions[len(items)] = portion.text()  # "repairing the engine of a truck": the truck
             phrase_item, end = parse_noun_phrase(tokens, i)
             if isinstance(phrase_item, Adjectives) and english.has_noun_entry(english.noun_lemma(phrase_item.words[-1])):
                 # "drinking coffee", "catching a salmon": after a verb the colour-like word is a noun
@@ -365,9 +388,21 @@ def scan(tokens: list[str]) -> list[Item]:
         phrase_item, end = parse_noun_phrase(tokens, i)
         if isinstance(phrase_item, NounPhrase) and _ends_in_verb(tokens, i, end, phrase_item, items, verb_seen):
             end -= 1  # "a waiter plates a steak", "behind the counter ladles soup": the verb, not a noun
-            phrase_item, _ = parse_noun_phrase(tokens[:end], i)
+            phrase_item, end = parse_noun_phrase(tokens[:end], i)
         if isinstance(phrase_item, Measure):
             items.append(phrase_item)
+            i = end
+            continue
+        if (isinstance(phrase_item, Adjectives) and phrase_item.colour_phrase and _names_a_thing(phrase_item)
+                and (not items or isinstance(items[-1], (Rel, Action))
+                     or isinstance(items[-1], Prep) and items[-1].word == "with"
+                     or isinstance(items[-1], Break) and items[-1].word in ("and", ",") and len(items) > 1
+                     and isinstance(items[-2], NounPhrase))):
+            # "a knife and a halved lemon", "with a ripe orange": where a thing must stand, a
+            # colour word that is first a thing is the thing ("painted a bright orange" stays a colour)
+            thing = noun_of(phrase_item)
+            thing.determiner = "indefinite"  # (a colour phrase is one read with "a")
+            items.append(thing)
             i = end
             continue
         if (isinstance(phrase_item, NounPhrase) and not phrase_item.is_class and end + 1 < n and tokens[end] == "of"
@@ -393,7 +428,8 @@ def scan(tokens: list[str]) -> list[Item]:
             i = end + 2
             continue
         if (isinstance(phrase_item, NounPhrase) and phrase_item.head in COLOUR_NOUNS
-                and any(w in lx.COLOR_WORDS or hyphen_colour(w) for w in phrase_item.modifiers)):
+                and any(w in lx.COLOR_WORDS or hyphen_colour(w) for w in phrase_item.modifiers)
+                and not any(w in lx.MATERIAL_WORDS for w in phrase_item.modifiers)):  # ("a green glass shade")
             # "a cow in a vibrant blue hue": the colour is the object's
             items.append(Adjectives(phrase_item.modifiers, colour_phrase=True))
             i = end
