@@ -403,3 +403,37 @@ def test_the_part_of_a_thing_named_with_of_is_that_things(prompt, owner, part):
     graph = parse_prompt(prompt)
     assert part not in _names(graph)
     assert part in next(o for o in graph.objects if o.name == owner).attributes.parts
+
+
+# --- what a material, a source or a list says ---------------------------------------------------
+@pytest.mark.parametrize("prompt,name", [
+    ("a goat standing on top of a wooden fence post", "post"),
+    ("a heron perched on a metal post by the river", "post"),
+    ("a gull resting on a concrete post", "post"),
+])
+def test_a_material_makes_a_noun_a_made_thing(prompt, name):
+    assert name in _names(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,name", [
+    ("A knight pulling a sword from a stone", "stone"),
+    ("a vendor sells roasted corn from a small cart", "cart"),
+    ("a robin drinking from a birdbath", "birdbath"),
+])
+def test_what_something_comes_from_is_drawn(prompt, name):
+    assert name in _names(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,relations", [
+    ("The driver wears sunglasses and a white scarf", {("driver", "wearing", "scarf")}),
+    ("a boy holding a kite, a ball and a bat", {("person", "holding", "kite"), ("person", "holding", "sports ball"),
+                                                ("person", "holding", "baseball bat")}),
+    ("His mother holds his hand and a shopping bag", {("person", "holding", "bag")}),
+])
+def test_an_action_acts_on_every_object_listed_after_it(prompt, relations):
+    assert relations <= _relations(parse_prompt(prompt))
+
+
+def test_a_list_ends_where_a_new_agent_acts():
+    relations = _relations(parse_prompt("a woman holding an umbrella and a man walking a dog"))
+    assert ("person", "holding", "dog") not in relations and ("person", "walking", "dog") in relations

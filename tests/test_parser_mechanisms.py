@@ -183,7 +183,7 @@ def test_the_colours_of_a_photo_or_a_food_name_are_not_the_objects():
 KNOWLEDGE = [
     ("The largest animal in the ocean swimming next to a boat", [("animal", 1), ("boat", 1)]),
     ("The bird known as the symbol of peace, perched on a branch", [("bird", 1), ("branch", 1)]),
-    ("The sword King Arthur pulled from a stone", [("sword", 1)]),
+    ("The sword King Arthur pulled from a stone", [("stone", 1), ("sword", 1)]),  # (what it comes from is drawn)
     ("A red fox on the edge of a forest, seen from Earth orbit", [("fox", 1)]),
 ]
 

@@ -254,7 +254,8 @@ def is_pair_noun(word: str, *, after_pair_of: bool = False) -> bool:
     lemma = noun_lemma(word)
     if _plural_by_nature(word[:-1]) or _plural_by_nature(lemma) and lemma != word[:-1]:
         return True
-    return _plural_by_nature(word) and (after_pair_of or lemma == word)
+    # (bare, only where no singular is a WordNet noun: "sunglasses", not "shorts" the short)
+    return _plural_by_nature(word) and (after_pair_of or lemma == word or not has_noun_entry(lemma))
 
 
 def is_young_of_several(lemma: str) -> bool:

@@ -135,6 +135,10 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     phrase, end = _read_noun_phrase(tokens, i)
     if isinstance(phrase, NounPhrase):
         phrase.modifiers = _joined_compounds(phrase.modifiers)
+        if (phrase.kind in (NounKind.PLACE, NounKind.WEAK, NounKind.ABSTRACT) and not phrase.is_class
+                and any(w in lx.MATERIAL_WORDS for w in phrase.modifiers) and phrase.head not in lx.SETTING_NOUNS
+                and english.has_sense_of(phrase.head, english.ARTIFACT)):
+            phrase.kind = NounKind.THING  # "a wooden post", "a stone cabin": a material makes it a made thing
         if phrase.pronoun is not None or phrase.possessive is not None:
             phrase.pronoun_word = tokens[i]
         _parts_from_adjectives(phrase)

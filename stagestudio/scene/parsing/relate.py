@@ -149,7 +149,11 @@ def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | Non
     made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name) and not isinstance(prev, Rel)
     covering = possessed and np_.head in lx.COLOUR_BEARING_PARTS  # "its red hull", "the cow's glossy coat"
     worn_in = isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head)  # "in a red coat"
-    if isinstance(prev, Rel) and not worn_in and not (possessed and english.is_part_of(np_.head, owner_name)):
+    # (after a relation only what WordNet itself makes the owner's, or any part of a living owner:
+    # "against her flank", "on its launch pad" is no vehicle's part)
+    own_part = english.is_part_of(np_.head, owner_name, strict=True) or (
+        english.is_part_of(np_.head, owner_name) and (owner_name == "person" or english.is_animate(owner_name)))
+    if isinstance(prev, Rel) and not worn_in and not (possessed and own_part):
         # "next to their carrying case", "a kayak in front of a cabin": what a relation places
         # its subject by is a thing of its own ("above her head" is a part, of someone else)
         return None
@@ -362,7 +366,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 detail = not (prev.word == "with" and item.kind == NounKind.THING and item.head not in lx.SETTING_NOUNS
                               and item.head not in lx.COLOUR_BEARING_PARTS
                               and (item.determiner != "none" or item.plural
-                                   or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object))
+                                   or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object)
+                              # what something comes from is there too: "pulling a sword from a
+                              # stone", "a vendor sells corn from a cart", "steam rises from the grill"
+                              or prev.word == "from" and item.kind == NounKind.THING and item.determiner != "none"
+                              and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head))
             elif isinstance(prev, Rel):
                 detail = not _anchors_relation(prev.phrase, item)
                 if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
@@ -475,6 +483,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 _relate_action(resolved, k, clause_start, item.predicate, state, target=aimed_at + 1)
             else:
                 _relate_action(resolved, k, clause_start, item.predicate, state)
+                for m in _more_action_objects(resolved, k):
+                    # "wears sunglasses and a white scarf", "holds his hand and a shopping bag"
+                    _relate_action(resolved, k, clause_start, item.predicate, state, target=m)
             continue
         if not isinstance(item, Rel) or k in consumed:
             continue
@@ -786,6 +797,21 @@ def _aimed_at(resolved: list, k: int) -> int | None:
     aims = (isinstance(link, Rel) and link.phrase.kind == "object" and link.phrase.predicate in ("on", "inside", "above")
             or isinstance(link, Prep) and link.word in _AIMING_PREPOSITIONS)
     return k + 2 if aims and isinstance(target, Ref) and target.object_id is not None else None
+
+
+def _more_action_objects(resolved: list, k: int) -> list[int]:
+    """The positions of the objects listed after an action's first one ("and a white scarf"),
+    up to one that is the subject of an action of its own ("... and a man walking a dog")."""
+    found: list[int] = []
+    m = k + 1
+    while (m + 2 < len(resolved) and isinstance(resolved[m], Ref) and isinstance(resolved[m + 1], Break)
+           and resolved[m + 1].word in _LIST_BREAKS and isinstance(resolved[m + 2], Ref)):
+        if m + 3 < len(resolved) and isinstance(resolved[m + 3], Action):
+            break
+        m += 2
+        if resolved[m].object_id is not None and resolved[m].pronoun is None:
+            found.append(m)
+    return found
 
 
 def _main_clause_subject(resolved: list, k: int) -> list[Ref]:
