@@ -324,6 +324,15 @@ def has_sense_of(lemma: str, lexfile: int) -> bool:
     return any(s.lexfile == lexfile for s in noun_senses(lemma))
 
 
+def is_material(word: str, materials: frozenset[str] | dict = frozenset()) -> bool:
+    """What a thing is made of: a listed material word ("wooden", "golden") or a noun that is
+    first a substance in WordNet ("silicone", "leather", "granite")."""
+    if word in materials:
+        return True
+    senses = noun_senses(word)
+    return bool(senses) and senses[0].lexfile == SUBSTANCE
+
+
 def is_worn(lemma: str, *, senses: int = 2) -> bool:
     return has_flag(lemma, "c", senses=senses)
 

@@ -27,11 +27,14 @@ from stagestudio.scene.parsing.words import (
 _NUMBER_COMPOUND = re.compile(r"(\d+)-([a-z]+)")
 
 
+_DECIMAL = re.compile(r"\d+\.\d+")
+
+
 def measurement_at(tokens: list[str], j: int) -> int:
     """End of a measurement starting at tokens[j] ("150 centimeters in length", "two hours",
-    "34 inches tall"), or j when none starts there."""
+    "34 inches tall", "1.9 inch"), or j when none starts there."""
     n = len(tokens)
-    if j + 1 >= n or not (is_number(tokens[j]) or tokens[j] in ("a", "an", "half")):
+    if j + 1 >= n or not (is_number(tokens[j]) or tokens[j] in ("a", "an", "half") or _DECIMAL.fullmatch(tokens[j])):
         return j
     unit = tokens[j + 1]
     if unit in ("in", "a", "an"):
@@ -136,7 +139,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     if isinstance(phrase, NounPhrase):
         phrase.modifiers = _joined_compounds(phrase.modifiers)
         if (phrase.kind in (NounKind.PLACE, NounKind.WEAK, NounKind.ABSTRACT) and not phrase.is_class
-                and any(w in lx.MATERIAL_WORDS for w in phrase.modifiers) and phrase.head not in lx.SETTING_NOUNS
+                and any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)
+                and phrase.head not in lx.SETTING_NOUNS
                 and english.has_sense_of(phrase.head, english.ARTIFACT)):
             phrase.kind = NounKind.THING  # "a wooden post", "a stone cabin": a material makes it a made thing
         if phrase.pronoun is not None or phrase.possessive is not None:
@@ -144,7 +148,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         _parts_from_adjectives(phrase)
         _name_plant_kinds(phrase)
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
-            and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")):
+            and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")
+            and not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)):  # ("a silicone band")
         # "the family sat down", "a couple walking their dog", "a band on stage": WordNet's
         # social groups are people
         implied = lx.QUANTIFIER_NOUNS.get(phrase.surface)
@@ -584,9 +589,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             started = True
             j += 1
             continue
-        if not started and j == i and (is_bare_noun(tok) or i == 0 and tok.isalpha() and not english.is_known_word(tok)
-                                       and _verb_opens_clause(tokens, j + 1, after_noun=True)
-                                       and j + 2 < n and tokens[j + 2] not in lx.SETTING_NOUNS):
+        unknown_first = i == 0 and tok.isalpha() and not english.is_known_word(tok) and len(tok) > 3
+        if not started and j == i and (is_bare_noun(tok) or unknown_first and (
+                _verb_opens_clause(tokens, j + 1, after_noun=True) and j + 2 < n and tokens[j + 2] not in lx.SETTING_NOUNS
+                # a name the dictionary lacks heading a listing: "Smartwatch with a display", "Airpods, white"
+                or j + 1 >= n or tokens[j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, j + 1))):
             # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
             started = True
         if started and (determiner != "none" or count is not None or not is_verb_form(tok)):

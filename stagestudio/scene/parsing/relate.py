@@ -50,6 +50,11 @@ def _is_contents(resolved: list, ref: Ref) -> bool:
     return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "contents"
 
 
+def _made(obj: ParsedObject) -> bool:
+    """A made thing, or a product name the dictionary does not know ("smartwatch")."""
+    return english.is_artifact(obj.word) or not english.noun_senses(obj.word) and not obj.is_class
+
+
 def _alive(obj: ParsedObject) -> bool:
     return obj.name == "person" or english.is_animate(obj.word)
 
@@ -337,6 +342,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 _take_covering_colour(owner, item, worn=isinstance(prev, Rel))
                 if item.text() not in owner.parts:
                     owner.parts.append(item.text())
+                # ("a smartwatch with a 1.9 inch display": a part's size is the thing's specification)
+                owner.measurements.extend(m for m in item.measurements if m not in owner.measurements)
                 # "above her head", "in its bed": a relation to a part is a relation to its owner
                 resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
                                 else Ref(None, owner=owner_id if _covers(item) else None))
@@ -420,10 +427,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 ref.owner = candidate  # "its weathered wood": what the bench is made of
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
             if (detail and ref.object_id is None and isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
-                    and last_kept is not None and english.is_artifact(state.get(last_kept).word)
+                    and last_kept is not None and _made(state.get(last_kept))
                     and item.kind in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
                     and not english.is_mass(item.head) and item.text() not in state.get(last_kept).parts):
                 state.get(last_kept).parts.append(item.text())  # "a wallet with six card slots": a feature
+                state.get(last_kept).measurements.extend(item.measurements)
             dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
                                  and isinstance(nxt, Prep) and nxt.word == "of" else None)
             if ref.object_id is not None and item.portion and item.portion not in state.get(ref.object_id).parts:

@@ -117,6 +117,9 @@ def _clause_subject(items: list[Item]) -> NounPhrase | None:
     clause opened otherwise ("Behind him, ...") or has none yet."""
     start = max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1
     clause = items[start:]
+    if (start >= 2 and items[start - 1].word in ("that", "which", "who")  # type: ignore[union-attr]
+            and isinstance(items[start - 2], NounPhrase) and not any(isinstance(item, NounPhrase) for item in clause)):
+        return items[start - 2]  # "the fruit that keeps ...": the relative clause is about the noun before it
     if not clause or not isinstance(clause[0], NounPhrase):
         return None
     return clause[0]

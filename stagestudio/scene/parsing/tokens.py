@@ -10,7 +10,7 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.spelling import correct
 
 # ("a 3-story house": a number joined to a noun stays one token, a size of what follows)
-_TOKEN_RE = re.compile(r"\d+-[a-z]+\b(?!-)|\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
+_TOKEN_RE = re.compile(r"\d+\.\d+|\d+-[a-z]+\b(?!-)|\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
 _SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
 
 
@@ -106,7 +106,8 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 10-year-old boy", "a 6-foot-tall cactus", "a 2-liter bottle": a number and a unit
     text = _HYPHENATED_MEASURE.sub(_spaced_measure, text)
-    text = re.sub(r"\d+\.\d+", " ", text)  # "3.5 inches": a decimal is never a count
+    # "3.5 inches": a decimal measures, never counts (it stays a token only before a unit)
+    text = re.sub(r"\d+\.\d+(?![ -]?[a-z])", " ", text)
     text = re.sub(r"\(\s*\d+\s*\)", " ", text)  # "four (4) apples": the digits repeat the word
     text = re.sub(r"\b(e\.g|i\.e|etc|approx|vs|mr|mrs|ms|dr|st)\.", r"\1", text)  # not sentence ends
     sentences: list[list[str]] = [[]]
