@@ -437,3 +437,61 @@ def test_an_action_acts_on_every_object_listed_after_it(prompt, relations):
 def test_a_list_ends_where_a_new_agent_acts():
     relations = _relations(parse_prompt("a woman holding an umbrella and a man walking a dog"))
     assert ("person", "holding", "dog") not in relations and ("person", "walking", "dog") in relations
+
+
+# --- listings, inverted lists, pictures as things, parts after prepositions ---------------------
+@pytest.mark.parametrize("prompt,name", [
+    ("Smartwatch with a 1.9 inch display", "smartwatch"),
+    ("Airpods in an open charging case", "airpod"),
+    ("Earbuds, matte black, with a charging cable", "earbud"),
+])
+def test_a_word_the_dictionary_lacks_heading_a_listing_is_the_product(prompt, name):
+    assert name in _names(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,measurement", [
+    ("a water bottle, 1.5 liters, on a desk", "1.5 liters"),
+    ("a phone with a 6.1 inch screen", "6.1 inch"),
+    ("a 2.5-liter jug of lemonade", "2.5 liter"),
+])
+def test_a_decimal_before_a_unit_is_a_measurement(prompt, measurement):
+    graph = parse_prompt(prompt)
+    assert any(measurement in o.attributes.measurements for o in graph.objects)
+    assert all(o.count == 1 for o in graph.objects)
+
+
+@pytest.mark.parametrize("prompt,relations", [
+    ("Inside the boat lie two oars and a fishing rod.", {("oar", "inside", "boat"), ("rod", "inside", "boat")}),
+    ("On the shelf sit a teapot, two cups and a sugar bowl",
+     {("teapot", "on", "shelf"), ("cup", "on", "shelf"), ("bowl", "on", "shelf")}),
+])
+def test_a_fronted_place_describes_every_thing_listed_after_it(prompt, relations):
+    assert relations <= _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,name", [
+    ("a single rose in a vase next to two framed photos", "photo"),
+    ("a cat sleeping under a painting", "painting"),
+    ("a dog in front of a movie poster", "poster"),
+])
+def test_a_picture_placed_by_a_relation_is_a_thing(prompt, name):
+    assert name in _names(parse_prompt(prompt))
+
+
+def test_a_picture_that_depicts_is_still_the_picture_itself():
+    assert _names(parse_prompt("a photo of a dog")) == {"dog"}
+    assert _names(parse_prompt("A watercolor illustration of a fox asleep under an oak tree")) == {"fox", "tree"}
+
+
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("A red convertible on a road. A surfboard sticks out of the back seat.", "car", "back seat"),
+    ("An old bicycle leans on a fence. A basket hangs from the handlebars.", "bicycle", "handlebars"),
+])
+def test_a_definite_part_after_a_preposition_is_its_owners(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert part in next(o for o in graph.objects if o.name == owner).attributes.parts
+
+
+def test_a_possessor_with_an_article_keeps_what_it_owns():
+    names = _names(parse_prompt("Two astronauts float outside a space station; the station's solar panels glint"))
+    assert "panel" not in names and "solar panel" not in names

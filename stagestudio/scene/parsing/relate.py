@@ -85,6 +85,9 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if (np_.kind == NounKind.ABSTRACT and phrase.predicate in POSITIONAL and english.has_thing_sense(np_.head)
             and np_.head not in lx.SETTING_NOUNS):
         return True  # "next to their charging case": a thing in a rarer sense, placed by a relation
+    if (np_.head in lx.DEPICTION_NOUNS and phrase.predicate in POSITIONAL | {"on"} and np_.determiner != "definite"
+            and english.noun_kind(np_.head) in (NounKind.THING, NounKind.WEAK)):
+        return True  # "next to two framed photos", "a cat on a painting"
     if np_.kind in (NounKind.ABSTRACT, NounKind.PLACE, NounKind.UNIT) or np_.head in lx.SETTING_NOUNS:
         return False
     if phrase.kind == "contents":
@@ -108,7 +111,7 @@ def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | N
                    resolved: list) -> str | None:
     """The object whose part a definite relation object names ("a dog beside the front tire"
     after a truck was mentioned), or None. Only for a part no object of that name exists for."""
-    if not isinstance(prev, Rel) or np_.determiner != "definite" or np_.possessive or np_.pronoun is not None:
+    if not isinstance(prev, (Rel, Prep)) or np_.determiner != "definite" or np_.possessive or np_.pronoun is not None:
         return None
     surface = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
     if any(o.name == np_.head for o in state.objects):
@@ -361,7 +364,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
                                     and not item.is_class or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
                 owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
-                detail = not placed_belonging and (owner_drawn or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
+                # (a classifier has no article: "the station's solar panels" are the station's)
+                specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
+                detail = not placed_belonging and (owner_drawn or specific_owner
+                                                   or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
             elif (isinstance(prev, Prep) and prev.word in _AIMING_PREPOSITIONS and len(resolved) >= 2
                   and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
                        and isinstance(resolved[-3], Action)
@@ -401,8 +407,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 _take_covering_colour(state.get(last_kept), item)
             whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved)
             if whole is not None:
-                # "beside the front tire", "on the seat": a relation to a part is one to its owner
-                resolved.append(Ref(whole))
+                # "beside the front tire", "on the seat": a relation to a part is one to its owner;
+                # "sticks out of the back seat": after a preposition, just the owner's part
+                if item.text() not in state.get(whole).parts:
+                    state.get(whole).parts.append(item.text())
+                resolved.append(Ref(whole) if isinstance(prev, Rel) else Ref(None))
                 continue
             # "brushing her horse's mane": the possessor of what an action touches is drawn
             # "brushing her horse's mane", "on a child's finger": the possessor after an action
@@ -610,6 +619,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         # a pronoun object ("below it") is resolved after the subject is known
         obj_id = nxt.object_id if nxt.pronoun is None else None
         subject_ref: Ref | None = None
+        inverted_list: list[str] = []
         candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
         # "a table with a suitcase resting on it": with a pronoun object the latest object is
         # the subject even when it hangs off another by "with"
@@ -643,6 +653,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                          and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
             if after_obj:
                 subject_ref = after_obj[0]  # type: ignore[assignment]
+                # "Inside the boat lie two oars and a fishing rod": every one listed
+                inverted_list = _list_after(resolved, resolved.index(subject_ref))[1:]
             else:
                 # an aside after a comma describes what the sentence is about, not a detail of it
                 earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
@@ -657,7 +669,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         predicate = phrase.predicate
         if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
             predicate = "on"  # "grandma in her rocking chair": one sits on a seat
-        for member in _listed_with(resolved, clause_start, subject_ref, obj_id, state):
+        for member in (*_listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list):
             # "a wallet, a pen and car keys on a desk": the place phrase describes every member
             state.relate(member, predicate, obj_id)
         state.relate(subject_id, predicate, obj_id)

@@ -195,8 +195,14 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
     if state.keep_all_nouns and not np_.is_class and np_.head in lx.NEVER_DRAWN_NOUNS:
         state.dropped.append(np_.head)
         return Ref(None)
+    # a picture placed or counted is a thing on the wall, not the picture itself ("next to two
+    # framed photos")
+    hung_picture = (np_.head in lx.DEPICTION_NOUNS and (anchored or (np_.count or 1) > 1)
+                    and np_.determiner != "definite"  # ("in the center of the image" is the picture)
+                    and english.noun_kind(np_.head) in (NounKind.THING, NounKind.WEAK))
     if not state.keep_all_nouns and not np_.is_class and (
-            np_.head in lx.SETTING_NOUNS and not english.is_building(np_.head) or np_.kind == NounKind.PLACE or detail):
+            np_.head in lx.SETTING_NOUNS and not english.is_building(np_.head) and not hung_picture
+            or np_.kind == NounKind.PLACE or detail):
         # (a café or a shop a clause is about is a building to draw; "in a café" is a detail)
         state.dropped.append(np_.head)
         return Ref(None)
