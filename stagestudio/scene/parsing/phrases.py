@@ -554,7 +554,10 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             continue
         if (started and tok.endswith("ing") and j + 1 < n and tokens[j + 1] not in _FUNCTION_WORDS
                 and english.noun_kind(english.noun_lemma(tokens[j + 1])) in (NounKind.THING, NounKind.PLACE)
-                and not is_verb_form(tokens[j + 1]) and match_relation(tokens, j + 1) is None):
+                and not is_verb_form(tokens[j + 1]) and match_relation(tokens, j + 1) is None
+                # (after a living thing it is a participle with its object: "the largest land animal
+                # spraying water", "an otter eating clams")
+                and not any(english.is_animate(english.noun_lemma(w)) and not is_attribute_word(w) for w in modifiers)):
             modifiers.append(tok)  # "a cozy reading nook", "a charging case": a gerund naming a kind
             unknown_seen = True
             j += 1
@@ -590,7 +593,9 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1
             continue
         unknown_first = i == 0 and tok.isalpha() and not english.is_known_word(tok) and len(tok) > 3
-        if not started and j == i and (is_bare_noun(tok) or unknown_first and (
+        # ("Earth glows blue", "grass covers the hill": a bare place word is a phrase too, if no object)
+        bare_place = tok in lx.PLACE_NOUNS and english.has_noun_entry(tok) and not is_verb_form(tok)
+        if not started and j == i and (is_bare_noun(tok) or bare_place or unknown_first and (
                 _verb_opens_clause(tokens, j + 1, after_noun=True) and j + 2 < n and tokens[j + 2] not in lx.SETTING_NOUNS
                 # a name the dictionary lacks heading a listing: "Smartwatch with a display", "Airpods, white"
                 or j + 1 >= n or tokens[j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, j + 1))):

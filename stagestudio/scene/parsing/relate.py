@@ -421,7 +421,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                                  # "the candle on top of the stack": a thing a relation places is drawn
                                  anchored=isinstance(prev, (Rel, Action)) or (
                                      isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
-                                     and not nxt.phrase.needs_class_object))
+                                     and not nxt.phrase.needs_class_object)
+                                 or isinstance(prev, Prep) and prev.word == "from" and not detail)
             # reached through "with"/"of", as a holder's contents or as what it holds: a detail
             # of an earlier object ("a vase holds sunflowers on a table": the vase is on it)
             ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents"

@@ -80,7 +80,7 @@ _add_fixed("on", "in the center of|in the centre of|in the middle of|at the cent
 # "a puppy sleeping between two cats", "a lamp between the bed and the chair": next to each
 _add_fixed("next to", "between|in between|sandwiched between", kind="between")
 _add_fixed("near", "near|near to|close to|close by|not far from|in the vicinity of|nearby to|"
-                   "a short distance from")
+                   "a short distance from|outside|outside of|across from|opposite")
 _add_fixed("inside", "inside|inside of|within")
 _add_fixed("inside", "in|into", needs_class_object=True)
 _add_fixed("on", "on|upon|onto|on to|on the surface of")
