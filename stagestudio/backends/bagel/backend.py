@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from stagestudio.backends.bagel.roles import INSPECTORS, BagelPlanner, BagelSketcher, bagel_inspector
+from stagestudio.backends.bagel.roles import GRAPH_SOURCES, INSPECTORS, BagelPlanner, BagelSketcher, bagel_inspector
 from stagestudio.backends.bagel.runtime import BagelRuntime, BagelSettings
 from stagestudio.backends.base import Backend, BackendError, BackendStatus
 
@@ -37,22 +37,35 @@ class BagelBackend(Backend):
         timestep_shift: float = 3.0,
         cfg_text_scale: float = 4.0,
         max_plan_tokens: int = 200,
-        max_answer_tokens: int = 12,
+        max_graph_tokens: int = 400,
+        max_think_tokens: int = 300,
         inspector: str = "vqa",
         detector: str = "mask2former",
+        graph: str = "model",
+        context_cache_mib: int = 1024,
+        context_spill_mib: int = 8192,
+        vae_tile: int | None = None,
         download: bool = False,
         _inferencer: Any | None = None,
     ) -> None:
         if inspector not in INSPECTORS:
             raise BackendError(f"unknown inspector {inspector!r}; choose one of {', '.join(INSPECTORS)}")
+        if graph not in GRAPH_SOURCES:
+            raise BackendError(f"unknown scene-graph source {graph!r}; choose one of {', '.join(GRAPH_SOURCES)}")
         if resolution < 16 or resolution > 1024:
             raise BackendError("resolution must be between 16 and 1024 pixels (BAGEL's latent grid is 64x64 at most)")
+        if vae_tile is not None and (vae_tile < 64 or vae_tile % 8):
+            raise BackendError("vae_tile must be a multiple of 8 of at least 64 pixels (or none)")
+        if min(max_plan_tokens, max_graph_tokens, max_think_tokens) < 1:
+            raise BackendError("token limits must be at least 1")
         self.runtime = BagelRuntime(
             BagelSettings(
                 model_source=model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL,
                 precision=precision, device=device, offload=offload, resolution=resolution,
                 num_timesteps=num_timesteps, timestep_shift=timestep_shift, cfg_text_scale=cfg_text_scale,
-                max_plan_tokens=max_plan_tokens, max_answer_tokens=max_answer_tokens, download=download,
+                max_plan_tokens=max_plan_tokens, max_graph_tokens=max_graph_tokens,
+                max_think_tokens=max_think_tokens, graph=graph, context_cache_mib=context_cache_mib,
+                context_spill_mib=context_spill_mib, vae_tile=vae_tile, download=download,
             ),
             inferencer=_inferencer,
         )
@@ -107,6 +120,11 @@ class BagelBackend(Backend):
                 name=cls.name, state="no GPU",
                 detail=f"weights at {folder}, but no CUDA GPU: BAGEL-7B on CPU is impractically slow",
             )
+        from stagestudio.backends.bagel.loader import bf16_problem
+
+        problem = bf16_problem(torch.device("cuda"))
+        if problem:
+            return BackendStatus(name=cls.name, state="error", detail=problem)
         return BackendStatus(name=cls.name, state="ready", detail=f"weights at {folder}")
 
     def settings(self) -> dict[str, Any]:
@@ -122,6 +140,7 @@ class BagelBackend(Backend):
             "cfg_text_scale": s.cfg_text_scale,
             "inspector": mode,
             "detector": self.detector if mode != "vqa" else None,
+            "graph": s.graph,
         }
 
     @property

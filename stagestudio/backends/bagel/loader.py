@@ -172,7 +172,9 @@ def _set_tensor(model: nn.Module, name: str, value: torch.Tensor) -> None:
 
 def _quantize_linear(linear: nn.Linear, weight: torch.Tensor, bias: torch.Tensor | None,
                      precision: str, compute_dtype: torch.dtype, device: torch.device) -> nn.Module:
-    import bitsandbytes as bnb
+    from .bnb import import_bitsandbytes
+
+    bnb = import_bitsandbytes()
 
     if precision == "int8":
         # bitsandbytes warns on every int8 matmul that bf16 inputs are cast to fp16: expected here.
@@ -295,6 +297,22 @@ def _vae_params(folder: Path):
     return FluxVAEParams.from_json(path) if path.is_file() else REAL_FLUX_VAE_PARAMS
 
 
+def bf16_problem(device: torch.device) -> str | None:
+    """Why BAGEL cannot run in bfloat16 on `device`, or None. The model runs in bf16 (the
+    official setting; nf4/int8 compute in bf16 too). GPUs before Ampere (compute capability
+    < 8.0: T4, V100, RTX 20xx) have no bf16 units: PyTorch emulates it, slowly, and float16
+    overflows in Qwen2's large activations, so we refuse rather than run badly."""
+    if device.type != "cuda":
+        return None
+    major, minor = torch.cuda.get_device_capability(device)
+    if major >= 8:
+        return None
+    name = torch.cuda.get_device_name(device)
+    return (f"{name} (compute capability {major}.{minor}) has no bfloat16 support, which BAGEL needs in every "
+            "GPU precision mode; use an Ampere or newer GPU (RTX 30xx/40xx, A10, L4, A100, H100), or run "
+            "--precision fp32 --device cpu (very slow)")
+
+
 def _pick_device(device: str | torch.device | None) -> torch.device:
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -337,6 +355,9 @@ def load_bagel(
             "anyway (tens of GB of RAM, minutes per image)")
 
     compute_dtype = torch.float32 if precision == "fp32" else torch.bfloat16
+    problem = bf16_problem(device) if compute_dtype == torch.bfloat16 else None
+    if problem:
+        raise BagelLoadError(problem)
     weights_device = torch.device("cpu") if offload else device
     try:
         load_weights(model, SafetensorsSource(folder / EMA_FILE), precision, weights_device, compute_dtype,
