@@ -48,12 +48,13 @@ def test_causal_mask_is_bottom_right_aligned():
 
 def test_gqa_uses_contiguous_groups():
     torch.manual_seed(0)
-    q, k, v = torch.randn(5, 6, 8), torch.randn(7, 2, 8), torch.randn(7, 2, 8)
-    out = attend(q, k, v, None).view(5, 6, 8)
-    for h in range(6):
-        kv = h // 3  # heads 0-2 read KV head 0, heads 3-5 KV head 1
-        weights = torch.softmax(q[:, h] @ k[:, kv].T / 8**0.5, dim=-1)
-        torch.testing.assert_close(out[:, h], weights @ v[:, kv], atol=1e-5, rtol=1e-5)
+    q, k, v = torch.randn(5, 6, 8), torch.randn(2, 7, 8), torch.randn(2, 7, 8)  # k, v head-major
+    for rows in (5, 1):  # a block, and one decoded token (its own path)
+        out = attend(q[:rows], k, v, None).view(rows, 6, 8)
+        for h in range(6):
+            kv = h // 3  # heads 0-2 read KV head 0, heads 3-5 KV head 1
+            weights = torch.softmax(q[:rows, h] @ k[kv].T / 8**0.5, dim=-1)
+            torch.testing.assert_close(out[:, h], weights @ v[kv], atol=1e-5, rtol=1e-5)
 
 
 def test_rope_rotates_half_pairs():

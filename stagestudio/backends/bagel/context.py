@@ -63,8 +63,9 @@ class Segment:
 
 
 class KVStorage:
-    """Per-layer key and value buffers `[capacity, kv_heads, head_dim]` shared by the contexts of
-    one conversation. Entries beyond every live context's length are free space."""
+    """Per-layer key and value buffers, head-major `[kv_heads, capacity, head_dim]` (what attention
+    reads without a transpose), shared by the contexts of one conversation. Entries beyond every
+    live context's length are free space."""
 
     def __init__(self, keys: list[Tensor], values: list[Tensor]) -> None:
         self.keys = keys
@@ -73,13 +74,14 @@ class KVStorage:
 
     @classmethod
     def allocate(cls, num_layers: int, like: Tensor, capacity: int) -> "KVStorage":
-        shape = (capacity,) + tuple(like.shape[1:])
+        """Buffers for blocks shaped like `like` ([n, kv_heads, head_dim])."""
+        shape = (like.shape[1], capacity, like.shape[2])
         make = lambda: torch.empty(shape, dtype=like.dtype, device=like.device)  # noqa: E731
         return cls([make() for _ in range(num_layers)], [make() for _ in range(num_layers)])
 
     @property
     def capacity(self) -> int:
-        return int(self.keys[0].shape[0])
+        return int(self.keys[0].shape[1])
 
     @property
     def device(self) -> torch.device:
@@ -105,8 +107,8 @@ class KVStorage:
         used = self.live_length()
         for buffers in (self.keys, self.values):
             for i, old in enumerate(buffers):
-                new = torch.empty((capacity,) + tuple(old.shape[1:]), dtype=old.dtype, device=old.device)
-                new[:used] = old[:used]
+                new = torch.empty((old.shape[0], capacity, old.shape[2]), dtype=old.dtype, device=old.device)
+                new[:, :used] = old[:, :used]
                 buffers[i] = new
 
     def compact(self) -> None:
@@ -148,11 +150,12 @@ class KVCache:
 
     @property
     def layers(self) -> tuple[LayerKV, ...]:
-        """Per-layer (keys, values) views `[length, kv_heads, head_dim]` (no copy)."""
+        """Per-layer (keys, values) as `[length, kv_heads, head_dim]` views (no copy)."""
         if self.storage is None or self.length == 0:
             return ()
         n = self.length
-        return tuple((k[:n], v[:n]) for k, v in zip(self.storage.keys, self.storage.values))
+        return tuple((k[:, :n].transpose(0, 1), v[:, :n].transpose(0, 1))
+                     for k, v in zip(self.storage.keys, self.storage.values))
 
     def owns_tail(self) -> bool:
         """No live context extends this one: the storage past `length` is free to write."""
@@ -200,23 +203,26 @@ class BlockWriter:
         self.target: KVStorage | None = storage if self.mode == "in_place" else None
 
     def __call__(self, layer: int, k: Tensor, v: Tensor, num_layers: int) -> LayerKV:
-        """Keys/values to attend over for `layer`: the cache followed by this block."""
+        """Head-major keys/values `[kv_heads, L, head_dim]` to attend over for `layer`: the cache
+        followed by this block (`k`, `v`: `[n, kv_heads, head_dim]`)."""
         end = self.start + self.num_new
+        k, v = k.transpose(0, 1), v.transpose(0, 1)
         if self.mode == "alone":
             return k, v
         if self.mode == "concat":
-            ck, cv = self.cache.storage.keys[layer][: self.start], self.cache.storage.values[layer][: self.start]
-            return torch.cat([ck, k.to(ck.dtype)]), torch.cat([cv, v.to(cv.dtype)])
+            ck, cv = self.cache.storage.keys[layer], self.cache.storage.values[layer]
+            return (torch.cat([ck[:, : self.start], k.to(ck.dtype)], dim=1),
+                    torch.cat([cv[:, : self.start], v.to(cv.dtype)], dim=1))
         if self.target is None:  # fresh or copy: allocate on first use
-            self.target = KVStorage.allocate(num_layers, k, end + self.headroom)
+            self.target = KVStorage.allocate(num_layers, k.transpose(0, 1), end + self.headroom)
         if self.mode == "copy":
             src = self.cache.storage
-            self.target.keys[layer][: self.start] = src.keys[layer][: self.start]
-            self.target.values[layer][: self.start] = src.values[layer][: self.start]
+            self.target.keys[layer][:, : self.start] = src.keys[layer][:, : self.start]
+            self.target.values[layer][:, : self.start] = src.values[layer][:, : self.start]
         keys, values = self.target.keys[layer], self.target.values[layer]
-        keys[self.start:end] = k
-        values[self.start:end] = v
-        return keys[:end], values[:end]
+        keys[:, self.start:end] = k
+        values[:, self.start:end] = v
+        return keys[:, :end], values[:, :end]
 
     def result(self) -> KVCache:
         """The cache with this block appended (only for keep=True)."""

@@ -21,7 +21,7 @@ from torch import Tensor, nn
 
 from .config import LlmConfig
 
-LayerKV = tuple[Tensor, Tensor]  # keys [L, Hk, D] (after qk-norm and RoPE), values [L, Hk, D]
+LayerKV = tuple[Tensor, Tensor]  # keys (after qk-norm and RoPE) and values, [L, Hk, D] or head-major [Hk, L, D]
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,9 @@ class BlockRouting:
 
 
 class KVSink(Protocol):
-    """Where a block's keys and values go in each layer: returns the keys and values the block
-    attends over (the cache followed by the block). See `context.BlockWriter`."""
+    """Where a block's keys and values ([n, Hk, D]) go in each layer: returns the keys and values
+    the block attends over (the cache followed by the block), head-major [Hk, L, D]. See
+    `context.BlockWriter`."""
 
     def __call__(self, layer: int, k: Tensor, v: Tensor, num_layers: int) -> LayerKV: ...
 
@@ -63,9 +64,9 @@ class Qwen2RMSNorm(nn.Module):
         self.variance_epsilon = eps
 
     def forward(self, x: Tensor) -> Tensor:
-        xf = x.to(torch.float32)
-        xf = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.variance_epsilon)
-        return self.weight * xf.to(x.dtype)
+        # One fused kernel for the statistics (fewer small ops per decoded token).
+        normed = F.rms_norm(x.to(torch.float32), (x.shape[-1],), eps=self.variance_epsilon)
+        return self.weight * normed.to(x.dtype)
 
 
 def route(x: Tensor, routing: BlockRouting, und_fn: Callable[[Tensor], Tensor],
@@ -107,15 +108,20 @@ def apply_rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
 
 def attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None, is_causal: bool = False) -> Tensor:
     """Scaled dot-product attention with GQA in contiguous groups (query head h reads KV head
-    h // (H / Hk)), which is SDPA's `enable_gqa` convention. q: [Lq, H, D]; k, v: [Lk, Hk, D];
-    mask: bool [Lq, Lk] (True = may attend) or None (everything visible, or causal when
-    `is_causal`: SDPA's own causal kernels, valid when Lq == Lk)."""
-    heads = q.shape[1]
-    out = F.scaled_dot_product_attention(
-        q.transpose(0, 1), k.transpose(0, 1).to(q.dtype), v.transpose(0, 1).to(q.dtype), attn_mask=mask,
-        is_causal=is_causal, enable_gqa=heads != k.shape[1],
-    )
-    return out.transpose(0, 1).reshape(q.shape[0], heads * q.shape[2])
+    h // (H / Hk)), which is SDPA's `enable_gqa` convention. q: [Lq, H, D]; k, v: head-major
+    [Hk, Lk, D] (the KV storage layout); mask: bool [Lq, Lk] (True = may attend) or None
+    (everything visible, or causal when `is_causal`: SDPA's own causal kernels, valid when
+    Lq == Lk). Returns [Lq, H·D]."""
+    heads, kv_heads, dim = q.shape[1], k.shape[0], q.shape[2]
+    k, v = k.to(q.dtype), v.to(q.dtype)
+    if q.shape[0] == 1 and mask is None and not is_causal and heads != kv_heads:
+        # One query (a decoded token): each KV head's query group becomes a short sequence, so
+        # attention reads the cache once per KV head, with no GQA expansion.
+        out = F.scaled_dot_product_attention(q.reshape(kv_heads, heads // kv_heads, dim), k, v)
+        return out.reshape(1, heads * dim)
+    out = F.scaled_dot_product_attention(q.transpose(0, 1), k, v, attn_mask=mask, is_causal=is_causal,
+                                         enable_gqa=heads != kv_heads)
+    return out.transpose(0, 1).reshape(q.shape[0], heads * dim)
 
 
 def block_mask(num_new: int, num_cached: int, causal: bool, device: torch.device,
@@ -185,8 +191,8 @@ class MoTAttention(nn.Module):
         k = route(k, routing, self.k_norm, self.k_norm_moe_gen)
         cos, sin = rope
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
-        all_k, all_v = (k, v) if sink is None else sink(layer, k, v, num_layers)
-        num_cached = all_k.shape[0] - n
+        all_k, all_v = (k.transpose(0, 1), v.transpose(0, 1)) if sink is None else sink(layer, k, v, num_layers)
+        num_cached = all_k.shape[1] - n
         if causal and num_cached == 0 and n > 1 and not (packed and len(packed) > 1):
             # A causal block with nothing cached (a first prompt): no mask tensor of n x n to
             # build, and SDPA may use its flash kernels.

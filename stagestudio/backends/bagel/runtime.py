@@ -49,9 +49,9 @@ class BagelSettings:
     max_graph_tokens: int = 400
     max_think_tokens: int = 300
     graph: str = "model"
-    context_cache_mib: int = 1024  # canvases kept on the GPU between stages
+    context_cache_mib: int = 512  # canvases kept on the GPU between stages
     context_spill_mib: int = 8192  # and in host memory beyond that
-    vae_tile: int | None = None  # decode/encode in tiles of this many pixels (None: whole image)
+    vae_tile: int | None = None  # decode in tiles of this many pixels (None: whole image)
     download: bool = False
 
 
