@@ -7,9 +7,14 @@
 * `decode_tokens_per_s` vs `transformers_decode_tokens_per_s`: greedy decoding with our
   preallocated KV cache (`InterleavedInferencer.generate_text`) against transformers' own
   `Qwen2ForCausalLM.generate()` on the same mid-size random Qwen2 configuration, same prompt
-  length, same number of new tokens, same threads, float32. Both are warmed up first; the
-  measurements alternate and the median of the repeats is reported. transformers' time for one
-  new token (its prefill) is subtracted so both figures are decode-only.
+  length, same number of new tokens, same intra-op threads, float32. Both are warmed up first;
+  the two alternate, run by run, and the medians of the runs and of the per-pair ratios are
+  reported (pairs cancel the load drifting on a shared machine). transformers' time for one new
+  token (its prefill) is subtracted so both figures are decode-only. CPU-time rates are
+  reported beside the wall-clock ones.
+
+`--threads` defaults to 1: on a small shared machine, several intra-op threads per process
+measure the other processes' load more than the code; pass `--threads 0` for torch's default.
 
     python bench/bagel_cpu.py [--fixture ../shared/fixtures/bagel] [--out bench/results/bagel_cpu.json]
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -85,37 +91,39 @@ def decode_speed(fixture: Path, prompt_tokens: int, new_tokens: int, repeats: in
     theirs = _transformers_model(seed=0)
     prompt = torch.randint(0, 256, (prompt_tokens,), generator=torch.Generator().manual_seed(1)).tolist()
 
-    def time_ours() -> float:
+    def time_ours() -> tuple[float, float]:
         ctx = ours.append_text(ours.new_contexts().cond, "", token_ids=prompt)  # prefill, not timed
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         result = ours.generate_text(ctx, max_length=new_tokens)
-        elapsed = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         assert len(result.fed_ids) == new_tokens
-        return new_tokens / elapsed
+        return new_tokens / wall, new_tokens / cpu
 
-    def time_theirs() -> float:
+    def time_theirs() -> tuple[float, float]:
         ids = torch.tensor([prompt])
 
-        def run(n: int) -> float:
-            started = time.perf_counter()
+        def run(n: int) -> tuple[float, float]:
+            wall, cpu = time.perf_counter(), time.process_time()
             with torch.no_grad():
                 out = theirs.generate(ids, max_new_tokens=n, min_new_tokens=n, do_sample=False)
             assert out.shape[1] == prompt_tokens + n
-            return time.perf_counter() - started
+            return time.perf_counter() - wall, time.process_time() - cpu
 
-        prefill = run(1)
-        return (new_tokens - 1) / (run(new_tokens) - prefill)
+        prefill_wall, prefill_cpu = run(1)
+        wall, cpu = run(new_tokens)
+        return (new_tokens - 1) / (wall - prefill_wall), (new_tokens - 1) / (cpu - prefill_cpu)
 
     time_ours(), time_theirs()  # warm-up: allocator, kernels, generation config
-    ours_rates, theirs_rates = [], []
-    for _ in range(repeats):
-        ours_rates.append(time_ours())
-        theirs_rates.append(time_theirs())
+    pairs = [(time_ours(), time_theirs()) for _ in range(repeats)]
+    median = lambda values: round(statistics.median(values), 2)  # noqa: E731
     return {
-        "decode_tokens_per_s": round(statistics.median(ours_rates), 2),
-        "transformers_decode_tokens_per_s": round(statistics.median(theirs_rates), 2),
-        "decode_runs": [round(r, 2) for r in ours_rates],
-        "transformers_decode_runs": [round(r, 2) for r in theirs_rates],
+        "decode_tokens_per_s": median([o[0] for o, _ in pairs]),
+        "transformers_decode_tokens_per_s": median([t[0] for _, t in pairs]),
+        "ours_over_transformers_per_pair": round(statistics.median([o[0] / t[0] for o, t in pairs]), 3),
+        "decode_tokens_per_cpu_s": median([o[1] for o, _ in pairs]),
+        "transformers_decode_tokens_per_cpu_s": median([t[1] for _, t in pairs]),
+        "decode_runs": [round(o[0], 2) for o, _ in pairs],
+        "transformers_decode_runs": [round(t[0], 2) for _, t in pairs],
     }
 
 
@@ -126,8 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(repo / "bench" / "results" / "bagel_cpu.json"))
     parser.add_argument("--prompt-tokens", type=int, default=128)
     parser.add_argument("--new-tokens", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=1, help="intra-op threads for both (0: torch's default)")
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     fixture = Path(args.fixture)
     if not (fixture / "cases.json").is_file():
         print(f"error: {fixture} is not the BAGEL fixtures folder (pass --fixture)", file=sys.stderr)
@@ -137,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
 
     result: dict = forwards_per_image(fixture)
     result.update(decode_speed(fixture, args.prompt_tokens, args.new_tokens, args.repeats))
-    result["ours_over_transformers"] = round(result["decode_tokens_per_s"] / result["transformers_decode_tokens_per_s"], 3)
     result["decode_config"] = {**MID_SIZE, "prompt_tokens": args.prompt_tokens, "new_tokens": args.new_tokens,
                                "dtype": "float32", "threads": torch.get_num_threads()}
     result["environment"] = {"python": platform.python_version(), "torch": torch.__version__,
-                             "transformers": transformers.__version__, "cpu_count": torch.get_num_threads()}
+                             "transformers": transformers.__version__, "cpu_count": os.cpu_count(),
+                             "load_average": [round(x, 2) for x in os.getloadavg()]}
     text = json.dumps(result)
     print(text)
     out = Path(args.out)
