@@ -176,3 +176,29 @@ def test_rewinding_to_a_step_reproduces_its_images(shared_dir):
     assert set(again) == {(1, 0), (1, 1)}
     for key, image in again.items():
         assert isinstance(image, Image.Image) and image.tobytes() == sketches[key].tobytes(), key
+
+
+def test_failed_facts_give_corrections_that_say_what_to_change(shared_dir, monkeypatch):
+    """BAGEL's p(yes) decides each fact; a failed one yields a correction naming the object,
+    attribute or relation and how to fix it, and an unsure one yields none."""
+    backend = _tiny(shared_dir)
+    inf = backend.runtime.inferencer
+    answers = {"Is there a spoon": 0.05, "above": 0.5}  # spoon missing; the relation unsure
+
+    def p_yes(ctx, questions):
+        return [next((p for key, p in answers.items() if key in q), 0.95) for q in questions]
+
+    monkeypatch.setattr(inf, "yes_no_probabilities", p_yes)
+    image = Image.new("RGB", (32, 32), "white")
+    step = _step(1, "Add a silver spoon below the bear.", ["o2"])
+    verdict = backend.inspect(InspectRequest("p", GRAPH, GRAPH, image, 1, step))
+    by_kind = {(f.kind, tuple(f.object_ids)): f for f in verdict.facts}
+    assert by_kind[("presence", ("o2",))].status == "fail" and by_kind[("relation", ("o1", "o2"))].status == "unsure"
+    assert all(f.question and f.p_yes is not None for f in verdict.facts)
+    assert not verdict.passed and verdict.correction.startswith("Add a silver spoon")
+    assert "instruction exactly" not in verdict.correction
+
+    answers.clear()
+    answers["drawing instruction"] = 0.1  # only the instruction check fails
+    verdict = backend.inspect(InspectRequest("p", GRAPH, GRAPH, image, 1, step))
+    assert "silver spoon" in verdict.correction  # the step's object, not a generic "follow the instruction"

@@ -20,13 +20,15 @@ error lists what is missing or unexpected. Tensors are read one at a time from t
 and placed straight on their device, so peak host memory stays near one tensor.
 
 Optional CPU offload (fp32/bf16 only) keeps the LLM decoder layers in host memory and streams each
-one to the GPU for its forward (accelerate hooks), trading speed for ~25 GB less GPU memory.
+one to the GPU for its forward (accelerate hooks), trading speed for ~25 GB less GPU memory: about
+26 GB across PCIe per forward, so it only pays to run bf16 on a card under 32 GB (README).
+
+GPUs before Ampere have no bfloat16 units; every GPU mode computes in bf16, so loading there fails
+with a message that says so (`bf16_problem`).
 
 Speed and memory at full size (random weights, H200) are measured by `bench/bagel_gpu.py` and
-recorded in `bench/results/bagel_gpu.json`: with fused attention, nf4 peaks at 11.8 GiB for a
-1024x1024 image (0.46 s per denoising step, 1.04x bf16). An earlier run before fused attention
-(`bench/results/bagel_gpu_before_fused_attention.json`, 14.0 GiB / 1.28 s per step) also measured
-int8 at 19.9 GiB peak and 1.84 s per 1024x1024 step.
+recorded in `bench/results/bagel_gpu.json` (the committed run predates the process-memory
+measurement: text-to-image only, allocator peaks, nf4 11.8 GiB at 1024x1024).
 """
 
 from __future__ import annotations
