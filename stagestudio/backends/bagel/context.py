@@ -111,17 +111,9 @@ class KVStorage:
                 new[:, :used] = old[:, :used]
                 buffers[i] = new
 
-    def compact(self) -> None:
-        """Drop the spare capacity (before the storage is parked in a cache)."""
-        used = self.live_length()
-        if used < self.capacity:
-            for buffers in (self.keys, self.values):
-                for i, old in enumerate(buffers):
-                    buffers[i] = old[:used].clone()
-
-    def to(self, device: torch.device | str, non_blocking: bool = False) -> None:
+    def to(self, device: torch.device | str) -> None:
         """Move every buffer (spill to the CPU, or back); pinned host memory when spilling
-        from a GPU so the way back is a fast asynchronous copy."""
+        from a GPU, so the way back is a fast DMA copy."""
         device = torch.device(device)
         if self.device == device:
             return
@@ -132,7 +124,7 @@ class KVStorage:
                     new = torch.empty(old.shape, dtype=old.dtype, device="cpu", pin_memory=True)
                     new.copy_(old)
                 else:
-                    new = old.to(device, non_blocking=non_blocking)
+                    new = old.to(device)
                 buffers[i] = new
 
 
