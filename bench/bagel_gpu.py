@@ -23,10 +23,11 @@ Each precision runs in a fresh child process, so its memory figures are its own:
 * the VAE decode of a 1024x1024 picture whole and in 512 px tiles (what nf4/int8 use above 512 px).
 
 Run it in one call on a GPU machine. The bare GPU image lacks a few packages; prepare their
-wheels here first (they go to .whl/, which git ignores), carry `.whl`, then:
+wheels here first (they go to .whl/, which git ignores, about 51 MB), carry `.whl`, then:
 
     bash bench/bagel_gpu_wheels.sh                     # here, once
-    pip install -q --no-index --no-deps .whl/*.whl && python bench/bagel_gpu.py   # there
+    python3 -m pip install -q --no-index --no-deps .whl/*.whl && PYTHONUNBUFFERED=1 python3 bench/bagel_gpu.py \
+        --out $OUT/bagel_gpu.json                      # there; copy the file to bench/results/ afterwards
 
     python bench/bagel_gpu.py --tiny ../shared/fixtures/bagel --out /tmp/tiny.json   # CPU smoke run
 

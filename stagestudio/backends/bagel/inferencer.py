@@ -74,6 +74,18 @@ class InterleaveResult:
     think_text: str | None = None
 
 
+def _packs(sequences: list[list[int]], max_tokens: int) -> list[list[list[int]]]:
+    """Consecutive groups of sequences of at most `max_tokens` tokens together (a longer single
+    sequence forms a group of its own)."""
+    packs: list[list[list[int]]] = []
+    for seq in sequences:
+        if packs and sum(map(len, packs[-1])) + len(seq) <= max_tokens:
+            packs[-1].append(seq)
+        else:
+            packs.append([seq])
+    return packs
+
+
 @contextmanager
 def oom_guard(what: str):
     """Turn a CUDA out-of-memory error into an actionable `BackendError`."""
@@ -286,19 +298,14 @@ class InterleavedInferencer:
         yes, no = self.answer_token_ids()
         sequences = [self.tokenizer.segment_ids(q) + [self.special.bos] for q in questions]
         out: list[float] = []
-        batch: list[list[int]] = []
-        for seq in sequences + [None]:  # None flushes the last batch
-            if seq is not None and (not batch or sum(map(len, batch)) + len(seq) <= self.MAX_PACKED_TOKENS):
-                batch.append(seq)
-                continue
+        for batch in _packs(sequences, self.MAX_PACKED_TOKENS):
             block = self.model.packed_text_block(batch, ctx.next_rope)
             with oom_guard(f"answering {len(batch)} questions"):
                 hidden = self.model.run_block(block, ctx.cache.writer(block.length, keep=False))
-            ends = torch.tensor([len(s) for s in batch]).cumsum(0) - 1
-            logits = self.model.logits(hidden[ends.to(hidden.device)])
+            answer_rows = torch.tensor([len(s) for s in batch]).cumsum(0) - 1  # each <|im_start|>
+            logits = self.model.logits(hidden[answer_rows.to(hidden.device)])
             margin = torch.logsumexp(logits[:, yes], dim=-1) - torch.logsumexp(logits[:, no], dim=-1)
             out.extend(float(p) for p in torch.sigmoid(margin).cpu())
-            batch = [seq] if seq is not None else []
         return out
 
     # --- images -------------------------------------------------------------------------------
