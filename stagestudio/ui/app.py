@@ -44,7 +44,7 @@ from stagestudio.ui.history import RecentResults  # noqa: E402
 from stagestudio.ui.host_guard import HostGuard, allowed_host_names  # noqa: E402
 from stagestudio.ui.outputs import StudioFiles, sweep_stale_folders  # noqa: E402
 from stagestudio.ui.screen import ScreenContext, compose  # noqa: E402
-from stagestudio.ui.session import RunRequest, StudioError, StudioSession, parse_seed  # noqa: E402
+from stagestudio.ui.session import RunRequest, StudioError, StudioSession, parse_seed, strip_markup  # noqa: E402
 from stagestudio.ui.sessions_tab import CARD_CLICKS_JS, SessionsTab, picked_step  # noqa: E402
 from stagestudio.ui.stream import TabStream  # noqa: E402
 from stagestudio.ui.workspaces import Workspaces  # noqa: E402
@@ -143,8 +143,13 @@ def build_app(
     files = StudioFiles()
     store = _open_store(db_path) if db_path is not None else None
     pool = BackendPool(backend_factory)
-    workspaces = Workspaces(lambda: StudioSession(pool, store), store)
     recent = RecentResults(store)
+
+    def run_ended(workspace: StudioSession) -> None:
+        if workspace.session_id is not None and not workspace.forgotten:
+            recent.remember(workspace.session_id, workspace.timeline().final_image)
+
+    workspaces = Workspaces(lambda: StudioSession(pool, store, on_run_end=run_ended), store)
 
     try:
         choices = backend_choices() if backend_factory is None else [(default_backend, default_backend)]
@@ -326,8 +331,7 @@ def build_app(
                                  max_refines=int(refines_v or 0), step_mode=mode_v == "step",
                                  backend_settings=chosen_settings(name, form_values))
             graph_v = None
-            cleaned = (prompt_v or "").strip()
-            if sess.graph is not None and sess.graph_prompt == cleaned and _has_rows(objs):
+            if sess.graph is not None and sess.graph_prompt == strip_markup(prompt_v or "") and _has_rows(objs):
                 graph_v = edited_graph(sess, objs, rels)  # the person's table edits re-plan the run
             sess.start(request, graph=graph_v)
 
@@ -439,6 +443,7 @@ def build_app(
 
     demo.queue(default_concurrency_limit=None)
     demo.studio_workspaces = workspaces  # for tests and diagnostics
+    demo.studio_pool = pool
     demo.studio_store = store
     demo.studio_files = files
     demo.studio_replays = sessions_ui.replays

@@ -11,6 +11,7 @@ removed when a studio starts."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -72,6 +73,13 @@ def sweep_stale_folders(temp_root: Path | None = None, now: float | None = None)
     return removed
 
 
+def _fast_png(image: Image.Image) -> bytes:
+    """PNG bytes, quickly: these files are for showing and downloading, not for the store."""
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
 class StudioFiles:
     """This process's output folder: `images/<sha256>.png` and `exports/<uuid>/<name>.zip`."""
 
@@ -95,9 +103,7 @@ class StudioFiles:
             known = self._by_image.get(id(image))
             if known is not None and known[0]() is image and known[1].is_file():
                 return str(known[1])
-        from stagestudio.store.images import encode_png
-
-        data = encode_png(image)
+        data = _fast_png(image)
         path = self.images / f"{hashlib.sha256(data).hexdigest()}.png"
         if not path.is_file():
             write_atomic(path, data)

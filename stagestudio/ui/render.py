@@ -251,10 +251,11 @@ def final_detail_html(view: TimelineView) -> str:
 
 
 def progress_html(progress: Progress | None, view: TimelineView, running: bool, paused: bool,
-                  waiting: str | None, version: int | None = None) -> str:
+                  waiting: str | None, version: int | None = None, workspace: str | None = None) -> str:
     """The loop bar (step i of n, stage) and, for model backends, the denoising bar.
-    `version` stamps the workspace version drawn (tests and debugging read it)."""
+    `version` and `workspace` stamp what was drawn (tests and debugging read them)."""
     stamp = f' data-version="{version}"' if version is not None else ""
+    stamp += f' data-workspace="{esc(workspace)}"' if workspace is not None else ""
     if not running:
         if view.status is None and view.session_id is None:
             return f'<div class="ss-progress ss-idle"{stamp}>Ready.</div>'

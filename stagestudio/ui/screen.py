@@ -115,7 +115,7 @@ def _decision_labels(waiting: str | None, verdict_label: str | None, attempts_le
         elif verdict_label == "unsure":
             labels.update(accept="Continue (unconfirmed)")
         elif attempts_left > 0:
-            labels.update(accept="↻ Refine with the suggested fix")
+            labels.update(accept="↻ Refine (suggested fix)")
         else:
             labels.update(accept="Continue (step stays failed)")
     return labels
@@ -140,7 +140,7 @@ def compose(sess: StudioSession, ctx: ScreenContext) -> Screen:
     step = _shown_step(view, sess, waiting_index)
     parts: dict[str, Part] = {}
 
-    parts["progress"] = _value(render.progress_html(progress, view, running, paused, wait_kind, version))
+    parts["progress"] = _value(render.progress_html(progress, view, running, paused, wait_kind, version, sess.id))
     for where, name in MESSAGE_OUTPUTS.items():
         text = message if area == where else None
         errors = view.errors if where == "main" else None
@@ -214,6 +214,7 @@ def compose(sess: StudioSession, ctx: ScreenContext) -> Screen:
 
     cards = [render.step_badge(s, running, waiting_index if wait_kind == "plan" else None) for s in view.steps]
     summary = {
+        "workspace": sess.id,
         "version": version,
         "session_id": view.session_id,
         "status": view.status,

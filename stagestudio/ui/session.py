@@ -136,8 +136,10 @@ class StudioSession:
     """Thread-safe state of one workspace. `version` bumps on every change and every
     subscriber is called, so an attached tab redraws only when something happened."""
 
-    def __init__(self, backends: BackendPool, store: Any = None) -> None:
+    def __init__(self, backends: BackendPool, store: Any = None,
+                 on_run_end: Callable[[StudioSession], None] | None = None) -> None:
         self.id = uuid.uuid4().hex[:12]  # the workspace (not a stored session)
+        self._on_run_end = on_run_end  # e.g. the recent-results strip takes the final picture
         self.backends = backends
         self.store = store
         self._lock = threading.RLock()
@@ -167,6 +169,7 @@ class StudioSession:
         self.inherited: list[StepView] = []
         self.started_at: float | None = None
         self.first_step_at: float | None = None
+        self.forgotten = False  # the shown run was stopped before any sketch and not stored
         self.last_used = time.monotonic()
         self._subscribers: set[Callable[[], None]] = set()
 
@@ -409,6 +412,7 @@ class StudioSession:
             self.graph_prompt = prompt
             self.started_at = time.perf_counter()
             self.first_step_at = None
+            self.forgotten = False
             self._active = True
         self._touch()
         backend.acquire()  # a settings change elsewhere must not close it under this run
@@ -446,6 +450,11 @@ class StudioSession:
             if backend is not None:
                 backend.release()
             self._forget_if_empty()
+            if self._on_run_end is not None:
+                try:
+                    self._on_run_end(self)
+                except Exception:  # a convenience must never break a run's ending
+                    pass
             with self._lock:
                 self.progress = None
                 self._active = False
@@ -463,6 +472,7 @@ class StudioSession:
         try:
             if not self.store.children(sid):
                 self.store.delete_session(sid)
+                self.forgotten = True
         except Exception:  # keeping an empty row is harmless; never fail the run's ending over it
             pass
 
@@ -658,6 +668,13 @@ class StudioSession:
                 self.graph_prompt = first.prompt
                 self.tables = graph_to_tables(first.graph)
                 self.tables_version += 1
+        self._touch()
+
+    def refill_form(self) -> None:
+        """Show this workspace's run in the form again (prompt, seed, mode, backend, settings),
+        as when a session is opened on purpose."""
+        with self._lock:
+            self.loaded_token += 1
         self._touch()
 
     def close(self) -> None:

@@ -183,7 +183,9 @@ class SessionsTab:
             return gr.update(), render.message_html(f"Could not read the session list: {exc}")
         return sessions_rows(found, live), ""
 
-    def _replay_views(self, state: ReplayState) -> list[Any]:
+    def _replay_views(self, state: ReplayState, move_slider: bool = True) -> list[Any]:
+        """The replay's outputs. `move_slider=False` when the person moved the slider: writing
+        its own value back could undo a key press made in the meantime."""
         if state.session_id is None:
             return [gr.update(), "", gr.update(), None, ""]
         shown = state.events[: state.position]
@@ -198,8 +200,10 @@ class SessionsTab:
                 f'{render.esc(state.prompt)} · event {state.position} of {len(state.events)}</div>')
         detail = render.final_detail_html(view) if state.selected == "final" else render.step_detail_html(last_step)
         selected = "final" if state.selected == "final" else (last_step.index if last_step else None)
+        slider = (gr.update(maximum=max(1, len(state.events)), value=state.position) if move_slider
+                  else gr.update(maximum=max(1, len(state.events))))
         return [
-            gr.update(maximum=max(1, len(state.events)), value=state.position),
+            slider,
             head,
             render.timeline_html(view, selected=selected),
             self.files.image_file(image) if image is not None else None,
@@ -246,7 +250,7 @@ class SessionsTab:
             state = self._replay(request)
             state.position = max(0, min(int(position or 0), len(state.events)))
             state.selected = None
-            return self._replay_views(state)
+            return self._replay_views(state, move_slider=False)
 
         # `input` fires for typing a number, arrow keys and dragging; `release` ends a drag.
         self.slider.input(seek, inputs=[self.slider], outputs=replay_outputs, trigger_mode="always_last", **quiet)
@@ -303,7 +307,9 @@ class SessionsTab:
         def open_in_studio(key: str, session_id: str) -> None:
             session_id = _required(session_id)
             tab = workspaces.tab(key)
-            workspaces.switch(key, workspaces.open(session_id, reuse=tab.workspace, running_only=True))
+            opened = workspaces.open(session_id, reuse=tab.workspace, running_only=True)
+            opened.refill_form()
+            workspaces.switch(key, opened)
 
         def fork(key: str, session_id: str, step: Any) -> None:
             session_id = _required(session_id)
