@@ -200,6 +200,16 @@ def assert_converges(page, studio, workspace, within_s: float = 1.0, settle_cap_
         time.sleep(0.03)
 
 
+def accept_to_the_end(page) -> None:
+    """Press the primary decision at every review point until the run completes."""
+    deadline = time.monotonic() + 30
+    while "Completed" not in page.locator("#ss-progress").inner_text() and time.monotonic() < deadline:
+        if enabled(page, "ss-accept"):
+            page.locator("#ss-accept").evaluate("b => b.click()")
+        time.sleep(0.15)
+    assert "Completed" in wait_done(page)
+
+
 def type_then_click(page, box: str, text: str, button: str) -> None:
     page.fill(box, text)
     wait_enabled(page, button.lstrip("#"))
@@ -274,12 +284,7 @@ def test_step_mode_shows_the_graph_at_the_first_plan_stop_then_edit_correct_reje
     shot(page, "studio_step_mode")
 
     # Accept everything else to the end.
-    deadline = time.monotonic() + 30
-    while "Completed" not in page.locator("#ss-progress").inner_text() and time.monotonic() < deadline:
-        if enabled(page, "ss-accept"):
-            page.locator("#ss-accept").evaluate("b => b.click()")
-        time.sleep(0.15)
-    assert "Completed" in wait_done(page)
+    accept_to_the_end(page)
     first = cards(page).nth(0)
     assert first.locator(".ss-chip", has_text="refine 1").count() == 1
     assert "Draw a small silver spoon" in first.inner_text()
@@ -332,12 +337,7 @@ def test_final_card_opens_its_failed_facts_by_click_and_keyboard(page, studio):
     wait_new_session(page, previous)
     wait_progress(page, "review the plan")
     page.click("#ss-skip")  # the first object is never drawn: the final inspection fails
-    deadline = time.monotonic() + 30
-    while "Completed" not in page.locator("#ss-progress").inner_text() and time.monotonic() < deadline:
-        if enabled(page, "ss-accept"):
-            page.locator("#ss-accept").evaluate("b => b.click()")
-        time.sleep(0.15)
-    assert "Completed" in wait_done(page)
+    accept_to_the_end(page)
     final = page.locator("#ss-timeline .ss-card-final")
     assert "fail" in final.locator(".ss-badge").inner_text().lower()
     final.click()
@@ -575,10 +575,16 @@ def test_open_in_studio_and_fork_from_sessions(page, studio):
 
 def test_bad_input_gets_a_clear_message(page):
     page.click("button[role='tab']:has-text('Studio')")
+    shown = session_id_shown(page)
     page.fill("#ss-prompt textarea", "   ")
     page.click("#ss-run")
     page.wait_for_selector("#ss-run-message .ss-alert")
     assert "prompt is empty" in page.locator("#ss-run-message").inner_text()
+    # A prompt the parser refuses: the message sits by Run, not over the results on screen.
+    page.fill("#ss-prompt textarea", "1000 cats")
+    page.click("#ss-run")
+    page.wait_for_function("() => document.querySelector('#ss-run-message').innerText.includes('1000 cats')")
+    assert page.locator("#ss-message .ss-alert").count() == 0 and session_id_shown(page) == shown
     # Markup never becomes part of the graph (and never runs).
     page.fill("#ss-prompt textarea", "<script>window.hacked = 1</script> a red cat")
     page.click("#ss-parse")
@@ -595,13 +601,22 @@ def test_two_tabs_are_independent_sessions(page, studio, browser):
         other.set_default_timeout(TIMEOUT_MS)
         open_studio(other, studio.local_url)  # the bare address: a new workspace
         assert "No steps yet" in other.locator("#ss-timeline").inner_text()
-        other.fill("#ss-prompt textarea", "two red apples to the left of a blue cup")
+        long_prompt = ("a cat, a dog, a red apple, a blue cup, a book and a lamp on a very long and winding "
+                       "description that goes on " + "and on " * 30)
+        other.fill("#ss-prompt textarea", long_prompt)
         other.keyboard.press("Control+Enter")  # runs, like the Run button
         second_session = wait_new_session(other, None)
         wait_done(other)
         assert "apple" in other.locator("#ss-objects").inner_text()
         assert second_session != first_session
         assert session_id_shown(page) == first_session  # the first tab did not move
+        # Six cards and a long prompt: the timeline scrolls inside itself, the page never sideways.
+        assert cards(other).count() >= 6
+        assert other.evaluate("() => document.documentElement.scrollWidth") <= 1440
+        other.click("button[role='tab']:has-text('Sessions')")
+        other.wait_for_function("(sid) => document.querySelector('#ss-sessions').innerText.includes(sid)",
+                                arg=second_session)
+        assert other.evaluate("() => document.documentElement.scrollWidth") <= 1440
     finally:
         other.close()
 

@@ -32,7 +32,13 @@ from stagestudio.ui.backend_settings import (  # noqa: E402
     status_for,
     validate_settings,
 )
-from stagestudio.ui.graph_edits import add_object_row, add_relation_row, remove_row  # noqa: E402
+from stagestudio.ui.graph_edits import (  # noqa: E402
+    add_object_row,
+    add_relation_row,
+    has_rows,
+    remove_row,
+    same_rows,
+)
 from stagestudio.ui.graph_view import (  # noqa: E402
     OBJECT_COLUMNS,
     OBJECT_DATATYPES,
@@ -320,7 +326,7 @@ def build_app(
         def edited_graph(sess: StudioSession, objs: Any, rels: Any):
             """The graph the tables describe: the workspace's own when untouched, else the
             person's edit (source 'user')."""
-            if sess.graph is not None and _same_rows((objs, rels), graph_to_tables(sess.graph)):
+            if sess.graph is not None and same_rows((objs, rels), graph_to_tables(sess.graph)):
                 return sess.graph
             return tables_to_graph(objs, rels, based_on=sess.graph)
 
@@ -331,7 +337,7 @@ def build_app(
                                  max_refines=int(refines_v or 0), step_mode=mode_v == "step",
                                  backend_settings=chosen_settings(name, form_values))
             graph_v = None
-            if sess.graph is not None and sess.graph_prompt == strip_markup(prompt_v or "") and _has_rows(objs):
+            if sess.graph is not None and sess.graph_prompt == strip_markup(prompt_v or "") and has_rows(objs):
                 graph_v = edited_graph(sess, objs, rels)  # the person's table edits re-plan the run
             sess.start(request, graph=graph_v)
 
@@ -520,28 +526,6 @@ def _warm_up(pool: BackendPool, name: str):
 
     threading.Thread(target=work, name="stagestudio-warmup", daemon=True).start()
     return ready
-
-
-def _rows(table: Any) -> list[list[Any]]:
-    if table is None:
-        return []
-    if hasattr(table, "values") and hasattr(table, "columns"):
-        table = table.values.tolist()
-    return [list(r) for r in table]
-
-
-def _has_rows(table: Any) -> bool:
-    """Whether a Dataframe value holds any non-empty cell."""
-    return any(str(c).strip() for row in _rows(table) for c in row if c is not None)
-
-
-def _same_rows(tables: tuple[Any, Any], expected: tuple[list[list[Any]], list[list[Any]]]) -> bool:
-    """Whether the tables hold what `expected` holds (cells compared as text)."""
-    def norm(table: Any) -> list[list[str]]:
-        return [[str(c).strip() if c is not None else "" for c in row] for row in _rows(table)
-                if any(str(c).strip() for c in row if c is not None)]
-
-    return all(norm(a) == norm(b) for a, b in zip(tables, expected, strict=True))
 
 
 def _empty_view():

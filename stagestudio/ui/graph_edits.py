@@ -35,7 +35,7 @@ def _part(graph: SceneGraph, ids: Sequence[str]) -> tuple[Any, ...]:
 
 
 # --- table rows ---------------------------------------------------------------------------
-def _rows(table: Any) -> list[list[Any]]:
+def table_rows(table: Any) -> list[list[Any]]:
     """Gradio hands a Dataframe back as a pandas frame or a list of rows."""
     if table is None:
         return []
@@ -48,10 +48,23 @@ def _filled(row: list[Any]) -> bool:
     return any(str(c).strip() for c in row if c is not None)
 
 
+def has_rows(table: Any) -> bool:
+    """Whether a Dataframe value holds any non-empty cell."""
+    return any(_filled(row) for row in table_rows(table))
+
+
+def same_rows(tables: tuple[Any, Any], expected: tuple[list[list[Any]], list[list[Any]]]) -> bool:
+    """Whether the (objects, relations) tables hold what `expected` holds, cells compared as text."""
+    def norm(table: Any) -> list[list[str]]:
+        return [[str(c).strip() if c is not None else "" for c in row] for row in table_rows(table) if _filled(row)]
+
+    return all(norm(a) == norm(b) for a, b in zip(tables, expected, strict=True))
+
+
 def add_object_row(objects: Any) -> list[list[Any]]:
     """The objects table with a new row at the end: the next free id, count 1, the rest empty
     for the person to fill in (Apply names the row if its name stays empty)."""
-    rows = [r for r in _rows(objects) if _filled(r)]
+    rows = [r for r in table_rows(objects) if _filled(r)]
     taken = {str(r[0]).strip() for r in rows if r}
     n = 1
     while f"o{n}" in taken:
@@ -63,15 +76,15 @@ def add_object_row(objects: Any) -> list[list[Any]]:
 def add_relation_row(objects: Any, relations: Any) -> list[list[Any]]:
     """The relations table with a new row, prefilled with the first two objects ("left of")
     when there are two to relate."""
-    ids = [str(r[0]).strip() for r in _rows(objects) if r and str(r[0]).strip()]
-    rows = [r for r in _rows(relations) if _filled(r)]
+    ids = [str(r[0]).strip() for r in table_rows(objects) if r and str(r[0]).strip()]
+    rows = [r for r in table_rows(relations) if _filled(r)]
     new = [ids[0], "left of", ids[1]] if len(ids) >= 2 else ["", "", ""]
     return rows + [new]
 
 
 def remove_row(table: Any, index: int | None) -> list[list[Any]]:
     """The table without row `index` (the last row when None or out of range)."""
-    rows = _rows(table)
+    rows = table_rows(table)
     if not rows:
         return rows
     if index is None or not 0 <= index < len(rows):

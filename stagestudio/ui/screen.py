@@ -122,7 +122,7 @@ def _decision_labels(waiting: str | None, verdict_label: str | None, attempts_le
 
 
 def compose(sess: StudioSession, ctx: ScreenContext) -> Screen:
-    with sess._lock:  # one consistent moment of the workspace
+    with sess.lock:  # one consistent moment of the workspace
         version = sess.version
         running = sess.running
         waiting = sess.waiting

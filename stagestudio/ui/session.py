@@ -194,6 +194,11 @@ class StudioSession:
             self.last_used = time.monotonic()
 
     @property
+    def lock(self) -> threading.RLock:
+        """Hold it to read several fields as of one moment (a screen is drawn that way)."""
+        return self._lock
+
+    @property
     def watched(self) -> bool:
         """Whether any tab is attached."""
         with self._lock:
@@ -269,7 +274,8 @@ class StudioSession:
         try:
             graph = backend.extract_graph(cleaned)
         except Exception as exc:  # PromptError / SceneGraphError carry the actionable message
-            raise StudioError(f"Could not read the prompt: {exc}", "run") from exc
+            shown = cleaned if len(cleaned) <= 60 else cleaned[:57] + "…"
+            raise StudioError(f'Could not read the prompt "{shown}": {exc}', "run") from exc
         self._set_graph(graph, cleaned)
         return graph
 
