@@ -44,33 +44,6 @@ def test_plan_must_name_the_step_objects():
     assert not prompts.plan_is_faithful(prompts.ParsedPlan("Paint a cat.", "d"), step, GRAPH)
 
 
-def test_questions_cover_every_fact_and_answers_parse():
-    questions = prompts.inspection_questions(GRAPH, "Add two red cups.")
-    kinds = [q.kind for q in questions]
-    assert kinds.count("presence") == 3 and kinds.count("count") == 1 and kinds.count("color") == 1
-    assert kinds.count("relation") == 1 and kinds[-1] == "instruction"
-    count_q = next(q for q in questions if q.kind == "count")
-    assert prompts.parse_answer(count_q, "There are 2.") == (True, "2")
-    assert prompts.parse_answer(count_q, "three") == (False, "3")
-    color_q = next(q for q in questions if q.kind == "color")
-    assert prompts.parse_answer(color_q, "They are red.")[0] is True
-    assert prompts.parse_answer(color_q, "blue")[0] is False
-    yes_no = next(q for q in questions if q.kind == "relation")
-    assert prompts.parse_answer(yes_no, "Yes, it is.") == (True, "yes")
-    assert prompts.parse_answer(yes_no, "No.") == (False, "no")
-    assert prompts.parse_answer(yes_no, "&(<|im_start|>")[0] is None
-    fact = prompts.fact_from_answer(yes_no, "&(")
-    assert not fact.passed and fact.observed.startswith("unclear answer") and fact.source == "vqa"
-
-
-def test_critique_and_correction_name_each_failure():
-    questions = prompts.inspection_questions(GRAPH)
-    facts = [prompts.fact_from_answer(q, "no" if q.kind != "count" else "3") for q in questions]
-    critique, correction = prompts.critique_and_correction([f for f in facts if not f.passed], GRAPH)
-    assert "missing" in critique and "Expected 2 cups, saw 3" in critique
-    assert correction.startswith("Add ") and "exactly two cups" in correction
-
-
 def test_bad_settings_are_clear_errors():
     with pytest.raises(BackendError, match="inspector"):
         BagelBackend(inspector="oracle")

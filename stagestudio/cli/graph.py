@@ -5,6 +5,7 @@
     python -m stagestudio graph --jsonl < prompts.jsonl        # one graph per input line
     python -m stagestudio graph --plan "a spoon below a bear"  # the drawing steps as JSON
     python -m stagestudio eval-planner metadata.jsonl [--json] # exact match vs GenEval metadata
+    python -m stagestudio eval-planner --gold tests/data/scene_dev.jsonl [--failures 10]  # vs gold graphs
 """
 
 from __future__ import annotations
@@ -32,14 +33,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     evaluate = subparsers.add_parser(
         "eval-planner",
-        help="score the prompt parser against GenEval metadata",
-        description="Parse every prompt of a GenEval metadata file and compare with its include clauses. "
-                    "Exit 0 only if every line matches.",
+        help="score the prompt parser against GenEval metadata or hand-annotated gold graphs",
+        description="Parse every prompt of a GenEval metadata file and compare with its include clauses "
+                    "(exit 0 only if every line matches), or, with --gold, score the parser against "
+                    "hand-annotated scene graphs (docs/scene_graph_conventions.md) per style.",
     )
-    evaluate.add_argument("file", help="JSON lines file (e.g. GenEval's evaluation_metadata.jsonl)")
+    evaluate.add_argument("file", nargs="?", help="JSON lines file (e.g. GenEval's evaluation_metadata.jsonl)")
+    evaluate.add_argument("--gold", metavar="FILE",
+                          help="gold scene-graph JSON lines (tests/data/scene_dev.jsonl): print precision, "
+                               "recall and accuracy per style instead")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument("--allow-inverse", action="store_true",
                           help="also accept a relation stated from the other side (B left of A for A right of B)")
+    evaluate.add_argument("--out", metavar="PATH",
+                          help="with --gold: also write the report to PATH (.json: JSON, otherwise Markdown)")
+    evaluate.add_argument("--failures", type=int, default=0, metavar="N",
+                          help="with --gold: also print the N worst prompts with what was missed or invented")
     evaluate.set_defaults(func=run_eval_planner)
 
 
@@ -82,7 +91,7 @@ def _run_jsonl(args: argparse.Namespace) -> int:
     out = sys.stdout
     for number, raw in enumerate(sys.stdin, start=1):
         if not raw.strip():
-            continue
+            continue  # blank lines carry no record (JSON-lines convention)
         try:
             line = json.loads(raw)
             if not isinstance(line, dict) or not isinstance(line.get("prompt"), str):
@@ -94,15 +103,25 @@ def _run_jsonl(args: argparse.Namespace) -> int:
         except (PromptError, PlanError, ValueError) as exc:
             failed += 1
             out.write(json.dumps({"error": f"line {number}: {exc}"}, ensure_ascii=False) + "\n")
+        except Exception as exc:  # noqa: BLE001 - one bad line must not cost the batch its other lines
+            failed += 1
+            out.write(json.dumps({"error": f"line {number}: internal error ({type(exc).__name__}): {exc}"},
+                                 ensure_ascii=False) + "\n")
         out.flush()
     if failed:
-        print(f"{failed} line(s) failed to parse", file=sys.stderr)
-    return 1 if failed else 0
+        # A bad line is answered on its own line; the batch as a whole still succeeded.
+        print(f"{failed} line(s) could not be parsed; each has an {{\"error\": ...}} line", file=sys.stderr)
+    return 0
 
 
 def run_eval_planner(args: argparse.Namespace) -> int:
+    from stagestudio.cli.gold_eval import run_gold_eval
     from stagestudio.eval.planner_eval import evaluate_planner
 
+    if args.gold is not None or args.file is None:
+        return run_gold_eval(args)
+    if args.out is not None or args.failures:
+        raise CliError("--out and --failures go with --gold FILE")
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"metadata file not found: {path}")

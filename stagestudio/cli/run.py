@@ -9,6 +9,7 @@ from pathlib import Path
 
 from stagestudio.cli import CliError
 from stagestudio.cli.display import EventPrinter
+from stagestudio.cli.remote_args import add_remote_arguments, remote_settings
 from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.loop.trajectory import TrajectoryWriter
 
@@ -28,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resolution", type=int, default=None, help="bagel: image side in pixels (default 1024)")
     p.add_argument("--timesteps", type=int, default=None, help="bagel: denoising schedule points (default 50)")
     p.add_argument("--inspector", default=None, help="bagel: vqa (default) | detector | both")
+    add_remote_arguments(p)
     p.add_argument("--quiet", action="store_true", help="print only where the output went")
     p.set_defaults(func=cmd_run)
 
@@ -50,6 +52,8 @@ def backend_settings(args: argparse.Namespace) -> dict:
             settings["num_timesteps"] = args.timesteps
         if args.inspector:
             settings["inspector"] = args.inspector
+    elif args.backend == "remote":
+        settings.update(remote_settings(args))
     return settings
 
 

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from stagestudio.backends.bagel.roles import INSPECTORS, BagelInspector, BagelPlanner, BagelSketcher
+from stagestudio.backends.bagel.roles import INSPECTORS, BagelPlanner, BagelSketcher, bagel_inspector
 from stagestudio.backends.bagel.runtime import BagelRuntime, BagelSettings
 from stagestudio.backends.base import Backend, BackendError, BackendStatus
 
@@ -56,10 +56,11 @@ class BagelBackend(Backend):
             ),
             inferencer=_inferencer,
         )
+        self.detector = detector
         super().__init__(
             planner=BagelPlanner(self.runtime),
             sketcher=BagelSketcher(self.runtime),
-            inspector=BagelInspector(self.runtime, mode=inspector, detector=detector),
+            inspector=bagel_inspector(self.runtime, mode=inspector, detector=detector),
         )
 
     @classmethod
@@ -120,7 +121,7 @@ class BagelBackend(Backend):
             "timestep_shift": s.timestep_shift,
             "cfg_text_scale": s.cfg_text_scale,
             "inspector": mode,
-            "detector": self.inspector.detector_name if mode != "vqa" else None,
+            "detector": self.detector if mode != "vqa" else None,
         }
 
     @property

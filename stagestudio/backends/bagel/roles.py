@@ -19,8 +19,6 @@ from PIL import Image
 from stagestudio.backends.bagel import prompts
 from stagestudio.backends.bagel.runtime import BagelRuntime
 from stagestudio.backends.base import (
-    InspectRequest,
-    Inspector,
     Planner,
     PlanRequest,
     RefineRequest,
@@ -28,11 +26,12 @@ from stagestudio.backends.base import (
     SketchRequest,
     StageHooks,
 )
-from stagestudio.inspector.verdict import FactResult, Verdict
+from stagestudio.inspector.detection import Detector
+from stagestudio.inspector.model_inspector import MODES as INSPECTORS
+from stagestudio.inspector.model_inspector import ModelInspector, YesNoAnswer, YesNoModel
+from stagestudio.inspector.questions import Question
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
-
-INSPECTORS = ("vqa", "detector", "both")
 
 
 class BagelPlanner(Planner):
@@ -94,66 +93,54 @@ class BagelSketcher(Sketcher):
         self.runtime.close()
 
 
-class BagelInspector(Inspector):
-    """Model questions ("vqa"), a detector with the scene-graph checker ("detector"), or both."""
+class BagelYesNo(YesNoModel):
+    """BAGEL answering yes/no questions about one image, the image alone as context
+    ([image, question], as the reference's understanding path lays it out)."""
 
-    def __init__(self, runtime: BagelRuntime, mode: str = "vqa", detector: str = "mask2former") -> None:
-        if mode not in INSPECTORS:
-            raise ValueError(f"unknown inspector {mode!r}; choose one of {', '.join(INSPECTORS)}")
+    source = "vqa"
+
+    def __init__(self, runtime: BagelRuntime) -> None:
         self.runtime = runtime
-        self.mode = mode
-        self.detector_name = detector
-        self._checker = None
 
-    def inspect(self, request: InspectRequest, hooks: StageHooks | None = None) -> Verdict:
-        facts: list[FactResult] = []
-        instruction = request.step.instruction if request.step is not None else None
-        if self.mode in ("vqa", "both"):
-            facts.extend(self._vqa_facts(request, instruction, hooks))
-        if self.mode in ("detector", "both"):
-            detector_verdict = self._detector_checker().check(request.image, request.target, instruction)
-            facts.extend(detector_verdict.facts)
-        disagreements = _disagreements(facts) if self.mode == "both" else []
-        failed = [f for f in facts if not f.passed]
-        critique, correction = prompts.critique_and_correction(failed, request.target)
-        if disagreements:
-            critique = (critique + " " if critique else "") + "Model and detector disagree on: " + "; ".join(disagreements) + "."
-        return Verdict(passed=not failed, facts=facts, critique=critique, correction=correction)
-
-    def _vqa_facts(self, request: InspectRequest, instruction: str | None, hooks: StageHooks | None) -> list[FactResult]:
+    def answer_yes_no(self, image: Image.Image, questions: list[Question], seed: int,
+                      hooks: StageHooks | None = None) -> list[YesNoAnswer]:
         rt = self.runtime
         inf = rt.inferencer
-        inf.seed(request.seed)
-        state = rt.image_context(request.image, request.prompt, vae=False)
-        facts = []
-        for question in prompts.inspection_questions(request.target, instruction):
+        inf.seed(seed)
+        state = rt.image_context(image, "", vae=False)
+        answers = []
+        for question in questions:
             if hooks and hooks.cancel:
                 hooks.cancel.raise_if_cancelled()
-            answer = inf.generate_text(inf.append_text(state.cond, question.text),
-                                       max_length=rt.settings.max_answer_tokens).text
-            facts.append(prompts.fact_from_answer(question, answer))
-        return facts
-
-    def _detector_checker(self):
-        if self._checker is None:
-            from stagestudio.inspector.checker import SceneGraphChecker
-            from stagestudio.inspector.detectors import create_detector
-
-            self._checker = SceneGraphChecker(create_detector(self.detector_name, color=True))
-        return self._checker
+            text = inf.generate_text(inf.append_text(state.cond, question.text),
+                                     max_length=rt.settings.max_answer_tokens).text
+            answers.append(YesNoAnswer(text=text))
+        return answers
 
     def close(self) -> None:
-        self._checker = None
         self.runtime.close()
 
 
-def _disagreements(facts: list[FactResult]) -> list[str]:
-    """Facts that the model (vqa) and the detector judged differently."""
-    by_fact: dict[tuple[str, tuple[str, ...]], dict[str, bool]] = {}
-    for f in facts:
-        by_fact.setdefault((f.kind, tuple(f.object_ids)), {})[f.source] = f.passed
-    out = []
-    for (kind, ids), verdicts in by_fact.items():
-        if "vqa" in verdicts and len(verdicts) > 1 and len(set(verdicts.values())) > 1:
-            out.append(f"{kind} of {', '.join(ids)}")
-    return out
+def bagel_inspector(runtime: BagelRuntime, mode: str = "vqa", detector: str = "mask2former") -> ModelInspector:
+    """BAGEL's questions ("vqa"), a detector with the scene-graph checker ("detector"), or both."""
+    checker = None
+    if mode != "vqa":
+        from stagestudio.inspector.checker import SceneGraphChecker
+        from stagestudio.inspector.detectors import create_detector
+
+        checker = SceneGraphChecker(_LazyDetector(lambda: create_detector(detector, color=True), detector))
+    return ModelInspector(BagelYesNo(runtime) if mode != "detector" else None, mode=mode, checker=checker)
+
+
+class _LazyDetector(Detector):
+    """Builds the detector on first use, so settings and status stay cheap."""
+
+    def __init__(self, build, name: str) -> None:
+        self._build = build
+        self._detector = None
+        self.name = name
+
+    def detect(self, image, labels):
+        if self._detector is None:
+            self._detector = self._build()
+        return self._detector.detect(image, labels)

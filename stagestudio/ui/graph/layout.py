@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from stagestudio.scene.graph import Relation, SceneGraph
 from stagestudio.ui.graph import theme
 from stagestudio.ui.graph.card import NodeCard, node_card
-from stagestudio.ui.graph.curves import QuadCurve, bent, clipped, hits, point_at, samples
+from stagestudio.ui.graph.curves import (
+    QuadCurve,
+    bent,
+    clipped,
+    hits,
+    point_at,
+    samples,
+)
 from stagestudio.ui.graph.fonts import ellipsize, text_width
 from stagestudio.ui.graph.grid import Cell, broken_rules, group_cells
 from stagestudio.ui.graph.legend import HEIGHT as LEGEND_HEIGHT

@@ -1,0 +1,233 @@
+"""A scene graph written by a language model, checked by the schema, with the offline parser
+as the fallback.
+
+    1. Knowledge prompts ("the bird that cannot fly but is known for its speed on land") are
+       first rewritten into an explicit prompt ("an ostrich running across open savanna") by
+       a model that can reason (BAGEL's think mode). The rewrite is kept in the graph.
+    2. The model writes the graph as JSON, guided by a few worked examples.
+    3. The JSON is validated by the pydantic schema; on failure the model gets one repair
+       attempt with the error; on a second failure the offline parser takes over and the
+       graph says why (`source="parser"`, `source_note`).
+
+The module knows no model: it takes `generate(prompt) -> text` callables, so BAGEL, a
+transformers VLM and a remote server all use it the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from stagestudio.scene.graph import MAX_COUNT, PREDICATES, SceneGraph, SceneGraphError
+
+GenerateText = Callable[[str], str]
+
+MAX_REWRITE_CHARS = 600
+_EXAMPLES: list[tuple[str, dict[str, Any]]] = [
+    (
+        "a red bicycle leaning against a brick wall, with a small dog sitting to the left of it",
+        {
+            "objects": [
+                {"id": "o1", "name": "bicycle", "count": 1, "attributes": {"color": "red"}},
+                {"id": "o2", "name": "wall", "count": 1, "attributes": {"color": None, "material": "brick"}},
+                {"id": "o3", "name": "dog", "count": 1, "attributes": {"color": None, "size": "small"}},
+            ],
+            "relations": [
+                {"subject": "o1", "predicate": "leaning against", "object": "o2"},
+                {"subject": "o3", "predicate": "left of", "object": "o1"},
+            ],
+        },
+    ),
+    (
+        "Three ceramic mugs on a wooden table, each with a chipped handle; a girl holding a green umbrella "
+        "stands behind the table on a rainy afternoon.",
+        {
+            "objects": [
+                {"id": "o1", "name": "cup", "count": 3,
+                 "attributes": {"color": None, "material": "ceramic", "parts": ["chipped handle"]}},
+                {"id": "o2", "name": "dining table", "count": 1, "attributes": {"color": None, "material": "wooden"}},
+                {"id": "o3", "name": "girl", "count": 1, "attributes": {"color": None}},
+                {"id": "o4", "name": "umbrella", "count": 1, "attributes": {"color": "green"}},
+            ],
+            "relations": [
+                {"subject": "o1", "predicate": "on", "object": "o2"},
+                {"subject": "o3", "predicate": "holding", "object": "o4"},
+                {"subject": "o3", "predicate": "behind", "object": "o2"},
+            ],
+        },
+    ),
+    (
+        "two snowboards propped side by side, each about 150 centimeters long",
+        {
+            "objects": [
+                {"id": "o1", "name": "snowboard", "count": 2,
+                 "attributes": {"color": None, "measurements": ["about 150 centimeters long"]}},
+            ],
+            "relations": [],
+        },
+    ),
+]
+
+_RULES = (
+    "Rules: objects are the drawable things the picture must show (not the setting, style, light or mood); "
+    "names are singular nouns (use COCO class names where one fits, e.g. 'cell phone', 'dining table', "
+    "'tv'); count is how many (1-20); parts of an object (handle, legs, nose) go in its attributes.parts, "
+    "measurements and durations in attributes.measurements, never in count; colours in attributes.color; "
+    f"spatial predicates are exactly one of: {', '.join(PREDICATES)}; any other relation is an action "
+    "written as a present participle ('riding', 'holding', 'looking at'). Answer with the JSON only."
+)
+
+
+def graph_prompt(prompt: str) -> str:
+    """Ask for the scene graph of `prompt`, with worked examples."""
+    lines = ["Write the scene graph of an image prompt as JSON.", _RULES, ""]
+    for text, graph in _EXAMPLES:
+        lines.append(f"Prompt: {text}")
+        lines.append(f"JSON: {json.dumps(graph, ensure_ascii=False)}")
+        lines.append("")
+    lines.append(f"Prompt: {prompt}")
+    lines.append("JSON:")
+    return "\n".join(lines)
+
+
+def repair_prompt(prompt: str, answer: str, error: str) -> str:
+    """One more try, told what was wrong with the first answer."""
+    return "\n".join([
+        graph_prompt(prompt),
+        answer.strip()[:2000],
+        f"That JSON is not valid: {error}",
+        "Write the corrected JSON only.",
+        "JSON:",
+    ])
+
+
+def rewrite_prompt(prompt: str) -> str:
+    """Ask a reasoning model to name what a knowledge prompt describes indirectly."""
+    return (
+        "An image prompt may describe something indirectly, by what it is known for, instead of naming it. "
+        "Rewrite the prompt so that every thing to draw is named explicitly, keeping every detail that "
+        "matters for the picture. If everything is already named, repeat the prompt unchanged. "
+        "Answer with the rewritten prompt only.\n"
+        f"Prompt: {prompt}\nRewritten prompt:"
+    )
+
+
+_THINK = re.compile(r"<think>.*?(?:</think>|$)", re.S | re.I)
+
+
+def parse_rewrite(answer: str, prompt: str) -> str | None:
+    """The rewritten prompt, or None when the model kept the prompt (or wrote nothing usable)."""
+    text = _THINK.sub("", answer).strip()
+    text = re.sub(r"^(?:rewritten prompt\s*:\s*)", "", text, flags=re.I).strip().strip('"').strip()
+    text = text.splitlines()[0].strip() if text else ""
+    if not text or len(text) > MAX_REWRITE_CHARS or not re.search(r"[A-Za-z]{3}", text):
+        return None
+    if _normal(text) == _normal(prompt):
+        return None
+    return text
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _first_json_object(text: str) -> Any:
+    """The first balanced {...} in `text`, decoded."""
+    start = text.find("{")
+    if start < 0:
+        raise SceneGraphError("no JSON object in the answer")
+    depth = 0
+    in_string = False
+    escaped = False
+    for i in range(start, len(text)):
+        ch = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                try:
+                    return json.loads(text[start:i + 1])
+                except json.JSONDecodeError as exc:
+                    raise SceneGraphError(f"the JSON does not parse: {exc.msg}") from exc
+    raise SceneGraphError("the JSON object is not closed")
+
+
+def parse_model_graph(answer: str) -> SceneGraph:
+    """Validate a model's JSON as a scene graph. Counts above the maximum are capped with a
+    note (as the parser does); anything else wrong raises SceneGraphError naming it."""
+    data = _first_json_object(answer)
+    if not isinstance(data, dict):
+        raise SceneGraphError("the answer is not a JSON object")
+    data = {k: v for k, v in data.items() if k in ("objects", "relations")}
+    notes: list[str] = []
+    for obj in data.get("objects") or []:
+        if isinstance(obj, dict) and isinstance(obj.get("count"), int) and obj["count"] > MAX_COUNT:
+            notes.append(f"count {obj['count']} of '{obj.get('name')}' capped at {MAX_COUNT}")
+            obj["count"] = MAX_COUNT
+    graph = SceneGraph.from_json_dict(data)
+    if not graph.objects:
+        raise SceneGraphError("the graph has no objects")
+    for obj in graph.objects:
+        if not re.fullmatch(r"[a-z][a-z' -]*", obj.name):
+            raise SceneGraphError(f"object name {obj.name!r} is not a plain noun")
+    return graph.model_copy(update={"notes": notes})
+
+
+def extract_graph_with_model(
+    prompt: str,
+    generate: GenerateText,
+    *,
+    rewrite: GenerateText | None = None,
+    fallback: Callable[[str], SceneGraph] | None = None,
+) -> SceneGraph:
+    """The model's scene graph of `prompt` (see the module docstring). `rewrite` is the
+    reasoning model for knowledge prompts (None: use the prompt as written); `fallback` is
+    the offline parser by default. Raises only what the fallback raises (a bad prompt)."""
+    if fallback is None:
+        from stagestudio.scene.parser import parse_prompt
+
+        fallback = parse_prompt
+    explicit = prompt
+    rewritten: str | None = None
+    rewrite_problem = ""
+    if rewrite is not None:
+        try:
+            rewritten = parse_rewrite(rewrite(rewrite_prompt(prompt)), prompt)
+        except Exception as exc:  # a model failure must not lose the prompt: go on without
+            rewrite_problem = f"the knowledge rewrite failed ({type(exc).__name__}: {exc}); "
+        if rewritten:
+            explicit = rewritten
+
+    problem = ""
+    answer = ""
+    for attempt in range(2):
+        ask = graph_prompt(explicit) if attempt == 0 else repair_prompt(explicit, answer, problem)
+        try:
+            answer = generate(ask)
+            graph = parse_model_graph(answer)
+        except SceneGraphError as exc:
+            problem = str(exc)
+            continue
+        except Exception as exc:
+            problem = f"the model failed: {type(exc).__name__}: {exc}"
+            break
+        return graph.model_copy(update={
+            "source": "model", "rewrite": rewritten,
+            "source_note": rewrite_problem.rstrip("; ") if rewrite_problem else "",
+        })
+
+    graph = fallback(explicit)
+    note = f"{rewrite_problem}model graph unusable ({problem}); used the offline parser"
+    return graph.model_copy(update={"source": "parser", "source_note": note[:500], "rewrite": rewritten})
