@@ -122,6 +122,10 @@ def test_app_refuses_open_bind_without_auth():
         app.check_args(parser.parse_args(["--backend", "nonesuch"]))
     assert app.main(["--host", "10.0.0.5"]) == 2
     assert app.is_loopback("127.0.0.1") and app.is_loopback("::1") and not app.is_loopback("example.com")
+    assert app.build_parser().parse_args(["--allowed-host", "a.lan", "--allowed-host", "b.lan"]).allowed_host == \
+        ["a.lan", "b.lan"]
+    with pytest.raises(app.UsageError, match="not a host name"):
+        app.check_args(parser.parse_args(["--allowed-host", "http://attacker.test/"]))
 
 
 # --- what the studio says at each point ---------------------------------------------------

@@ -274,8 +274,7 @@ class StudioSession:
         try:
             graph = backend.extract_graph(cleaned)
         except Exception as exc:  # PromptError / SceneGraphError carry the actionable message
-            shown = cleaned if len(cleaned) <= 60 else cleaned[:57] + "…"
-            raise StudioError(f'Could not read the prompt "{shown}": {exc}', "run") from exc
+            raise StudioError(f"Could not read the prompt: {exc}", "run") from exc
         self._set_graph(graph, cleaned)
         return graph
 
