@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -497,7 +498,7 @@ def _settings_form(default_backend: str) -> tuple[list[tuple[str, str, Any]], li
     return form, groups
 
 
-def _warm_up(pool: BackendPool, name: str):
+def _warm_up(pool: BackendPool, name: str) -> threading.Event:
     """Create the default backend and pay one-time import costs (inflect, fonts, sprites) in
     the background, so the first Run is as quick as the later ones. Only the cheap offline
     backend is exercised; model backends load their weights on first use."""

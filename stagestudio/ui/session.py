@@ -43,10 +43,9 @@ from stagestudio.ui.graph_edits import first_changed_step
 from stagestudio.ui.graph_view import graph_to_tables
 from stagestudio.ui.timeline import StepView, TimelineView, build_timeline
 
-# Where a message belongs on the page: next to Run (the form), the graph editor, the decision
-# buttons, or the results.
+# Where a message belongs on the page: "run" (next to Run), "graph" (the graph editor), "steer"
+# (the decision buttons) or "main" (the results).
 MessageArea = str
-AREAS = ("run", "graph", "steer", "main")
 # A prompt's markup never reaches the parser: "<script>" must not become an object "script".
 _MARKUP = re.compile(r"<[^<>]*>|[<>]")
 
@@ -197,12 +196,6 @@ class StudioSession:
     def lock(self) -> threading.RLock:
         """Hold it to read several fields as of one moment (a screen is drawn that way)."""
         return self._lock
-
-    @property
-    def watched(self) -> bool:
-        """Whether any tab is attached."""
-        with self._lock:
-            return bool(self._subscribers)
 
     @property
     def running(self) -> bool:

@@ -50,7 +50,7 @@ class Waker:
         try:
             await asyncio.wait_for(self._event.wait(), timeout)
             return True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
 
 
