@@ -370,13 +370,20 @@ def test_seed_minus_one_is_random_shown_and_recorded(page, studio):
     page.click("#ss-seed-reuse")  # "Last seed" puts the drawn seed in the box
     page.wait_for_function("(s) => document.querySelector('#ss-seed input, #ss-seed textarea').value === s",
                            arg=str(drawn))
-    # A seed beyond 64 bits is refused next to Run, with nothing else disturbed.
+    # A seed beyond 64 bits runs on a seed in range, and the header says how it was obtained.
     fill_seed(page, "99999999999999999999")
     page.click("#ss-run")
-    page.wait_for_function("() => document.querySelector('#ss-run-message').innerText.includes('out of range')")
+    big = wait_new_session(page, sid)
+    wait_done(page)
+    assert "hashed to seed" in page.locator("#ss-header").inner_text()
+    assert 0 <= studio.studio_store.load_session(big).seed < 2**63
+    # Text that is not a number is refused next to Run, with nothing else disturbed.
+    fill_seed(page, "seven")
+    page.click("#ss-run")
+    page.wait_for_function("() => document.querySelector('#ss-run-message').innerText.includes('Seed')")
     message = page.locator("#ss-run-message").inner_text()
-    assert "OverflowError" not in message and "\n" not in message.strip()
-    assert session_id_shown(page) == sid
+    assert "Error" not in message and "\n" not in message.strip()
+    assert session_id_shown(page) == big
     fill_seed(page, "0")
 
 

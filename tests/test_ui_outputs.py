@@ -1,19 +1,18 @@
 """Files the studio serves: written whole under names that are never reused for other bytes,
 so a download running while the same picture is shown again never sees a half-written file;
-and the output folders of studios that are gone are swept away at start."""
+in a folder its process owns, which a starting studio leaves alone while it runs."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 from PIL import Image
 
-from stagestudio.ui.outputs import LEGACY_PREFIX, PREFIX, StudioFiles, sweep_stale_folders, write_atomic
+from stagestudio.store import cleanup_stale_exports
+from stagestudio.ui.outputs import StudioFiles, write_atomic
 
 
 def picture(seed: int, size: int = 256) -> Image.Image:
@@ -83,18 +82,13 @@ def test_write_atomic_leaves_the_old_file_or_the_new_one(tmp_path):
     assert target.read_bytes() == b"two" and [p.name for p in target.parent.iterdir()] == ["file.bin"]
 
 
-def test_folders_of_studios_that_are_gone_are_swept(tmp_path):
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead_pid = int(gone.stdout)
-    dead = tmp_path / f"{PREFIX}{dead_pid}-0123abcd"
-    alive = tmp_path / f"{PREFIX}{os.getppid()}-89abcdef"  # our parent is running
-    mine = tmp_path / f"{PREFIX}{os.getpid()}-deadbeef"
-    old_export, new_export = tmp_path / f"{LEGACY_PREFIX}old1", tmp_path / f"{LEGACY_PREFIX}new1"
-    unrelated = tmp_path / "somebody-elses-folder"
-    for folder in (dead, alive, mine, old_export, new_export, unrelated):
-        (folder / "images").mkdir(parents=True)
-    day_ago = time.time() - 2 * 24 * 3600
-    os.utime(old_export, (day_ago, day_ago))
-    removed = sweep_stale_folders(tmp_path)
-    assert sorted(p.name for p in removed) == sorted([dead.name, old_export.name])
-    assert alive.is_dir() and mine.is_dir() and new_export.is_dir() and unrelated.is_dir()
+def test_the_studio_folder_is_owned_while_it_runs_and_removed_after():
+    files = StudioFiles()
+    try:
+        files.image_file(picture(3))
+        assert files.root.name.startswith("stagestudio-export-")
+        assert files.root not in cleanup_stale_exports(files.root.parent)  # another studio starting
+        assert files.root.is_dir() and any(files.images.iterdir())
+    finally:
+        files.remove()
+    assert not files.root.exists()

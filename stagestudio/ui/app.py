@@ -49,9 +49,9 @@ from stagestudio.ui.graph_view import (  # noqa: E402
 )
 from stagestudio.ui.history import RecentResults  # noqa: E402
 from stagestudio.ui.host_guard import HostGuard, allowed_host_names  # noqa: E402
-from stagestudio.ui.outputs import StudioFiles, sweep_stale_folders  # noqa: E402
+from stagestudio.ui.outputs import StudioFiles  # noqa: E402
 from stagestudio.ui.screen import ScreenContext, compose  # noqa: E402
-from stagestudio.ui.session import RunRequest, StudioError, StudioSession, parse_seed, strip_markup  # noqa: E402
+from stagestudio.ui.session import RunRequest, StudioError, StudioSession, strip_markup  # noqa: E402
 from stagestudio.ui.sessions_tab import CARD_CLICKS_JS, SessionsTab, picked_step  # noqa: E402
 from stagestudio.ui.stream import TabStream  # noqa: E402
 from stagestudio.ui.workspaces import Workspaces  # noqa: E402
@@ -146,7 +146,9 @@ def build_app(
     """The studio app. `db_path=None` keeps sessions in memory only (no Sessions tab data);
     `backend_factory(name, **settings)` replaces the registry (tests use a scripted backend;
     backends the settings form does not know are built with `backend_factory(name)`)."""
-    sweep_stale_folders()
+    from stagestudio.store import cleanup_stale_exports
+
+    cleanup_stale_exports()  # the folders of studios that are no longer running
     files = StudioFiles()
     store = _open_store(db_path) if db_path is not None else None
     pool = BackendPool(backend_factory)
@@ -334,7 +336,7 @@ def build_app(
         def do_run(sess: StudioSession, prompt_v, backend_v, seed_v, refines_v, mode_v, objs, rels,
                    *form_values) -> None:
             name = backend_v or default_backend
-            request = RunRequest(prompt=prompt_v or "", backend=name, seed=parse_seed(seed_v),
+            request = RunRequest(prompt=prompt_v or "", backend=name, seed=seed_v,
                                  max_refines=int(refines_v or 0), step_mode=mode_v == "step",
                                  backend_settings=chosen_settings(name, form_values))
             graph_v = None

@@ -4,32 +4,24 @@ and exported archives.
 A file is written whole under a temporary name and renamed into place, and never rewritten:
 images are named by the hash of their bytes, archives get a fresh folder per export. So a
 download in progress never sees a half-written or replaced file (Gradio's own cache writes a
-PIL image in place, which truncated downloads under load). Each studio process has its own
-folder under the system temp dir, named with its pid; folders of processes that are gone are
-removed when a studio starts."""
+PIL image in place, which truncated downloads under load). Everything lives in the studio's
+own temporary folder, owned by its process (`store.create_export_dir`); a starting studio
+removes the folders of studios that are gone (`store.cleanup_stale_exports`)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import os
-import re
 import shutil
 import tempfile
 import threading
-import time
 import uuid
 import weakref
 from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
-
-PREFIX = "stagestudio-studio-"
-# Folders earlier studios made (one per start, never removed) are swept after a day.
-LEGACY_PREFIX = "stagestudio-export-"
-LEGACY_MAX_AGE_S = 24 * 3600
-_OWN_FOLDER = re.compile(rf"^{re.escape(PREFIX)}(\d+)-[0-9a-f]+$")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -45,34 +37,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, someone else's
-        return True
-    return True
-
-
-def sweep_stale_folders(temp_root: Path | None = None, now: float | None = None) -> list[Path]:
-    """Remove the output folders of studios that are no longer running (and the per-start
-    export folders of older studios, after a day). Returns what was removed."""
-    temp_root = Path(temp_root or tempfile.gettempdir())
-    now = time.time() if now is None else now
-    removed = []
-    for entry in temp_root.iterdir() if temp_root.is_dir() else []:
-        if not entry.is_dir() or entry.is_symlink():
-            continue
-        own = _OWN_FOLDER.match(entry.name)
-        stale = (own is not None and int(own.group(1)) != os.getpid() and not _pid_alive(int(own.group(1)))) or (
-            entry.name.startswith(LEGACY_PREFIX) and now - entry.stat().st_mtime > LEGACY_MAX_AGE_S)
-        if stale:
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry)
-    return removed
-
-
 def _fast_png(image: Image.Image) -> bytes:
     """PNG bytes, quickly: these files are for showing and downloading, not for the store."""
     buf = io.BytesIO()
@@ -81,12 +45,16 @@ def _fast_png(image: Image.Image) -> bytes:
 
 
 class StudioFiles:
-    """This process's output folder: `images/<sha256>.png` and `exports/<uuid>/<name>.zip`."""
+    """This process's output folder: `images/<sha256>.png` and `exports/<uuid>/<name>.zip`.
+    Without `root`, a new folder owned by this process for as long as it runs."""
 
     def __init__(self, root: Path | None = None, max_images: int = 2000) -> None:
+        self._owner = None
         if root is None:
-            root = Path(tempfile.gettempdir()) / f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            root.mkdir(mode=0o700)
+            from stagestudio.store import create_export_dir
+
+            self._owner = create_export_dir()
+            root = self._owner.path
         self.root = root
         self.max_images = max_images
         self._lock = threading.Lock()
@@ -132,4 +100,7 @@ class StudioFiles:
         return folder / name
 
     def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self._owner is not None:
+            self._owner.close()
+        else:
+            shutil.rmtree(self.root, ignore_errors=True)

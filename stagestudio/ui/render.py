@@ -321,7 +321,7 @@ def notice_html(message: str | None) -> str:
     return f'<div class="ss-note" role="status">{esc(message)}</div>' if message else ""
 
 
-def header_html(view: TimelineView, seed_drawn: bool = False) -> str:
+def header_html(view: TimelineView, seed_drawn: bool = False, seed_note: str | None = None) -> str:
     if view.session_id is None:
         return ""
     fork = ""
@@ -333,6 +333,8 @@ def header_html(view: TimelineView, seed_drawn: bool = False) -> str:
     changed = non_default_summary(view.backend, view.backend_settings)
     settings = f' <span class="ss-settings">({esc(changed)})</span>' if changed else ""
     random_note = ' <span class="ss-muted">(random: -1 drew it)</span>' if seed_drawn else ""
+    if seed_note:
+        random_note += f' <span class="ss-muted ss-seed-note">({esc(seed_note)})</span>'
     return (
         f'<div class="ss-session-head">session <code>{esc(view.session_id)}</code> · '
         f'{esc(view.backend)}{settings} · seed <code class="ss-seed-used">{esc(view.seed)}</code>{random_note}{fork}</div>'

@@ -134,7 +134,7 @@ def compose(sess: StudioSession, ctx: ScreenContext) -> Screen:
         graph = sess.graph
         tables, tables_version = sess.tables, sess.tables_version
         request, loaded_token = sess.request, sess.loaded_token
-        seed_drawn = sess.seed_drawn
+        seed_drawn, seed_note = sess.seed_drawn, sess.seed_note
     wait_kind, review = waiting if waiting else (None, None)
     waiting_index = review.step.index if review is not None else None
     step = _shown_step(view, sess, waiting_index)
@@ -148,7 +148,7 @@ def compose(sess: StudioSession, ctx: ScreenContext) -> Screen:
             parts[name] = _value(render.notice_html(text))
         else:
             parts[name] = _value(render.message_html(text, errors))
-    parts["header"] = _value(render.header_html(view, seed_drawn))
+    parts["header"] = _value(render.header_html(view, seed_drawn, None if seed_drawn else seed_note))
 
     picture, label = _big_picture(view, sess, step, wait_kind, running)
     path = ctx.image_file(picture) if picture is not None else None

@@ -34,7 +34,7 @@ from stagestudio.loop.control import (
 )
 from stagestudio.loop.engine import CompletedStep, LoopEngine, Progress, RunConfig
 from stagestudio.loop.events import Event
-from stagestudio.loop.seeds import RANDOM_SEED, SEED_LIMIT, resolve_seed
+from stagestudio.loop.seeds import RANDOM_SEED, resolve_seed
 from stagestudio.scene.graph import SceneGraph, SceneGraphError
 from stagestudio.scene.plan import PlanStep
 from stagestudio.ui.backend_pool import BackendPool, SerializedBackend
@@ -62,36 +62,14 @@ class StudioError(Exception):
 class RunRequest:
     prompt: str
     backend: str
-    seed: int | None = 0  # -1 (or None): a random seed, drawn when the run starts
+    # As typed (an int, or the seed box's text): -1 draws a random seed when the run starts;
+    # resolve_seed says what anything else means.
+    seed: int | str | None = 0
     max_refines: int = 2
     step_mode: bool = False
     max_steps: int = 8
     # Constructor settings of the backend (e.g. {"error_rate": 0.0}); missing ones keep their defaults.
     backend_settings: dict[str, Any] = field(default_factory=dict)
-
-
-def parse_seed(text: Any) -> int | None:
-    """A seed as typed: a whole number (-1 or empty: random). StudioError otherwise; the range
-    is checked when the run starts (resolve_seed)."""
-    if text is None or (isinstance(text, str) and not text.strip()):
-        return RANDOM_SEED
-    if isinstance(text, bool):
-        raise StudioError("Seed: type a whole number, or -1 for a random seed.", "run")
-    if isinstance(text, float):
-        if not text.is_integer():
-            raise StudioError(f"Seed: {text:g} is not a whole number; type one, or -1 for a random seed.", "run")
-        return int(text)
-    if isinstance(text, int):
-        return text
-    cleaned = str(text).strip().replace("_", "").replace(",", "")
-    if not re.fullmatch(r"[+-]?\d+", cleaned):
-        shown = str(text).strip()
-        shown = shown if len(shown) <= 30 else shown[:27] + "…"
-        raise StudioError(f"Seed: {shown!r} is not a whole number; type one, or -1 for a random seed.", "run")
-    if len(cleaned.lstrip("+-")) > 40:  # far out of range; int() of huge strings is refused anyway
-        raise StudioError(f"Seed: a {len(cleaned.lstrip('+-'))}-digit number is out of range: use -1 for a random "
-                          f"seed, or 0 to {SEED_LIMIT - 1}.", "run")
-    return int(cleaned)
 
 
 def strip_markup(prompt: str) -> str:
@@ -154,6 +132,7 @@ class StudioSession:
         self.request: RunRequest | None = None
         self.run_seed: int | None = None  # the seed the shown run uses (drawn when -1 was asked)
         self.seed_drawn = False
+        self.seed_note: str | None = None  # how the seed was obtained when not as typed
         self.graph: SceneGraph | None = None  # the graph the next run uses (parsed or edited)
         self.graph_prompt: str | None = None  # the prompt `graph` was parsed from
         # The tables as the person edits them: rows for the objects and relations tables.
@@ -361,9 +340,10 @@ class StudioSession:
         if self.running:
             raise StudioError("A run is already going — stop it first (or wait for it to finish).", "run")
         try:
-            seed = resolve_seed(request.seed)
+            resolved = resolve_seed(request.seed)
         except ValueError as exc:
             raise StudioError(f"Seed: {exc}.", "run") from exc
+        seed = resolved.seed
         try:
             config = RunConfig(seed=seed, max_refines=int(request.max_refines), max_steps=request.max_steps)
         except ValueError as exc:
@@ -401,7 +381,8 @@ class StudioSession:
             self.message = None
             self.request = request
             self.run_seed = seed
-            self.seed_drawn = request.seed in (None, RANDOM_SEED)
+            self.seed_drawn = resolved.requested == RANDOM_SEED
+            self.seed_note = resolved.note
             self.selected_step = None
             if graph is not self.graph:
                 self.tables = graph_to_tables(graph)
@@ -656,7 +637,7 @@ class StudioSession:
             self.controller = None
             self.progress = None
             self.message = None
-            self.seed_drawn = False
+            self.seed_drawn, self.seed_note = False, None
             if first is not None:
                 self.request = RunRequest(prompt=first.prompt, backend=first.backend, seed=first.seed,
                                           max_refines=first.max_refines, max_steps=first.max_steps,
