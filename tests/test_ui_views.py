@@ -104,6 +104,10 @@ def test_session_filters():
     with pytest.raises(FilterError, match="YYYY-MM-DD"):
         filter_sessions(items, "", "any", "yesterday")
     assert sessions_rows(items[:1])[0][:3] == ["s1", "2026-01-02 00:00", "completed"]
+    damaged = _summary(4, "?", "damaged", "2026-03-02")
+    damaged.problem = "created_at: not a finite number"
+    assert sessions_rows([damaged])[0][2] == "damaged: created_at: not a finite number"
+    assert [s.id for s in filter_sessions(items + [damaged], "", "damaged")] == ["s4"]
 
 
 def test_app_refuses_open_bind_without_auth():

@@ -22,7 +22,7 @@ from stagestudio.ui.timeline import build_timeline
 from stagestudio.ui.workspaces import Workspaces
 
 SESSION_COLUMNS = ["id", "created (UTC)", "status", "steps", "final", "prompt", "branched from"]
-STATUS_FILTERS = ["any", "completed", "stopped", "cancelled", "failed", "interrupted", "running"]
+STATUS_FILTERS = ["any", "completed", "stopped", "cancelled", "failed", "interrupted", "running", "damaged"]
 # Events that change nothing on the replay's picture: Play steps over them.
 _BOOKKEEPING = ("session_started", "intervention", "refinement_planned")
 
@@ -62,7 +62,8 @@ def filter_sessions(summaries: list[Any], query: str = "", status: str = "any", 
 
 
 def sessions_rows(summaries: list[Any], live: dict[str, Any] | None = None) -> list[list[Any]]:
-    """Table rows; a run live in this studio says whether it waits for the person."""
+    """Table rows; a run live in this studio says whether it waits for the person, and a row
+    the store cannot read says why (it is listed, never hidden)."""
     rows = []
     for s in summaries:
         final = "—" if s.passed is None else ("pass" if s.passed else "fail")
@@ -71,6 +72,9 @@ def sessions_rows(summaries: list[Any], live: dict[str, Any] | None = None) -> l
         workspace = (live or {}).get(s.id)
         if workspace is not None:
             status = "waiting for you" if workspace.waiting is not None else "running"
+        problem = getattr(s, "problem", None)
+        if problem:
+            status = f"{status}: {problem}"
         rows.append([s.id, render.format_time(s.created_at), status, s.step_count, final, s.prompt, parent])
     return rows
 
