@@ -287,6 +287,9 @@ def test_graph_edit_during_a_run_stops_and_branches():
     assert sess.apply_graph(changed_spoon, "p", step_mode=False) == "branched"
     assert sess.wait(5)
     assert sess.timeline().parent_session_id == finished and sess.timeline().branch_step == 0
+    # Apply with nothing edited says so instead of starting a copy of the run.
+    with pytest.raises(StudioError, match="edit a cell"):
+        sess.apply_graph(sess.graph, "p")
     # With no run on screen, the edit is what the next Run plans from, and the studio says so.
     fresh = make_session(backend)
     assert fresh.apply_graph(GRAPH, "p") == "saved" and fresh.graph.objects == GRAPH.objects

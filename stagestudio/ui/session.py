@@ -289,12 +289,15 @@ class StudioSession:
             self.set_graph(graph, prompt or self.graph_prompt or "")
             self.set_message("Graph saved: press Run to plan a run from it.", "graph", note=True)
             return "saved"
+        started = self._started()
+        if not self.running and (graph.objects, graph.relations) == (started.graph.objects, started.graph.relations):
+            raise StudioError("The tables hold the run's own graph: edit a cell, or add or remove a row, "
+                              "then Apply re-plans.", "graph")
         if self.running:
             self.controller.cancel.cancel()
             if not self.wait(15):
                 raise StudioError("The run did not stop in time; try again in a moment.", "graph")
         view = self.timeline()
-        started = self._started()
         done = [s for s in view.steps if s.outcome is not None]
         branch = first_changed_step(started.graph, graph, [s.object_ids for s in done])
         sketched = any(e.type == "sketch_ready" for e in self.snapshot_events())
