@@ -25,14 +25,7 @@ from stagestudio.backends.base import Backend  # noqa: E402
 from stagestudio.scene.graph import SceneGraphError  # noqa: E402
 from stagestudio.ui import render  # noqa: E402
 from stagestudio.ui.backend_pool import BackendPool  # noqa: E402
-from stagestudio.ui.backend_settings import (  # noqa: E402
-    BAGEL_PRECISIONS,
-    SettingsError,
-    bagel_default_model,
-    form_settings,
-    status_for,
-    validate_settings,
-)
+from stagestudio.ui.backend_settings import form_settings  # noqa: E402
 from stagestudio.ui.graph_edits import (  # noqa: E402
     add_object_row,
     add_relation_row,
@@ -53,6 +46,7 @@ from stagestudio.ui.outputs import StudioFiles  # noqa: E402
 from stagestudio.ui.screen import ScreenContext, compose  # noqa: E402
 from stagestudio.ui.session import RunRequest, StudioError, StudioSession, strip_markup  # noqa: E402
 from stagestudio.ui.sessions_tab import CARD_CLICKS_JS, SessionsTab, picked_step  # noqa: E402
+from stagestudio.ui.settings_form import backend_choices, backend_status_md, settings_form  # noqa: E402
 from stagestudio.ui.stream import TabStream  # noqa: E402
 from stagestudio.ui.workspaces import Workspaces  # noqa: E402
 
@@ -112,29 +106,6 @@ def launch_options(host: str = "127.0.0.1", allowed_hosts: Iterable[str] = (), s
         "run_history": False,
         "app_kwargs": {"middleware": [guard]},
     }
-
-
-def backend_choices() -> list[tuple[str, str]]:
-    from stagestudio.backends.registry import backend_names, backend_status
-
-    choices = []
-    for name in backend_names():
-        status = backend_status(name)
-        choices.append((f"{name} — {status.state}", name))
-    return choices
-
-
-def backend_status_md(name: str, settings: dict[str, Any] | None = None) -> str:
-    """The status line under the backend picker: the backend's state as configured (BAGEL's
-    follows the model folder in the settings), or what is wrong with the settings."""
-    try:
-        checked = validate_settings(name, settings)
-    except SettingsError as exc:
-        return f"⚠ **{name}** settings: {exc}."
-    status = status_for(name, checked)
-    icon = "✓" if status.ready else "⚠"
-    detail = f" — {status.detail}" if status.detail else ""
-    return f"{icon} **{name}**: {status.state}{detail}"
 
 
 def build_app(
@@ -206,7 +177,7 @@ def build_app(
                             backend_status_md(default_backend) if backend_factory is None else "",
                             elem_id="ss-backend-status",
                         )
-                        form, settings_groups = _settings_form(default_backend)
+                        form, settings_groups = settings_form(default_backend)
                     # ---- results ----
                     with gr.Column(elem_id="ss-results", min_width=0):
                         with gr.Column(elem_classes="ss-statusbar"):
@@ -459,45 +430,6 @@ def build_app(
     demo.studio_screen = lambda ws: compose(ws, context)
     demo.studio_ready = _warm_up(pool, default_backend)
     return demo
-
-
-def _settings_form(default_backend: str) -> tuple[list[tuple[str, str, Any]], list[tuple[str, Any]]]:
-    """The model backends' size and step count on the main panel, and the "Backend settings"
-    accordion: groups of fields per backend, only the chosen backend's visible. Returns the
-    (backend, setting, component) fields in input order and (backend, group) pairs. Values are
-    checked by validate_settings, not by Gradio, so a bad value gets our message (Gradio's own
-    min/max checks would reject it before our code)."""
-    form: list[tuple[str, str, Any]] = []
-    groups: list[tuple[str, Any]] = []
-    with gr.Row(visible=default_backend == "bagel", elem_id="ss-bagel-main") as group:
-        groups.append(("bagel", group))
-        form.append(("bagel", "resolution", gr.Number(
-            value=1024, precision=0, label="Image size (px)", elem_id="ss-bagel-resolution", min_width=0)))
-        form.append(("bagel", "num_timesteps", gr.Number(
-            value=50, precision=0, label="Steps", elem_id="ss-bagel-timesteps", min_width=0)))
-    with gr.Accordion("Backend settings", open=False, elem_id="ss-backend-settings"):
-        with gr.Column(visible=default_backend == "sketchbook", elem_id="ss-settings-sketchbook") as group:
-            groups.append(("sketchbook", group))
-            form.append(("sketchbook", "error_rate", gr.Slider(
-                0, 1, value=0.3, step=0.05, label="Error rate", elem_id="ss-sb-error-rate", min_width=0,
-                info="How often the simulator draws something wrong (0 = never, 1 = every object)."
-            )))
-        with gr.Column(visible=default_backend == "bagel", elem_id="ss-settings-bagel") as group:
-            groups.append(("bagel", group))
-            form.append(("bagel", "model", gr.Textbox(
-                value=bagel_default_model(), label="Model", max_lines=1, elem_id="ss-bagel-model",
-                info="A checkpoint folder, or a Hugging Face repo id already in the cache."
-            )))
-            form.append(("bagel", "precision", gr.Dropdown(
-                choices=list(BAGEL_PRECISIONS), value="nf4", label="Precision", elem_id="ss-bagel-precision",
-                min_width=0)))
-            form.append(("bagel", "inspector", gr.Radio(
-                choices=[("VQA (BAGEL answers questions)", "vqa"), ("Detector + scene-graph checker", "detector"),
-                         ("Both (reports disagreements)", "both")],
-                value="vqa", label="Inspector", elem_id="ss-bagel-inspector")))
-            form.append(("bagel", "offload", gr.Checkbox(
-                value=False, label="Offload to CPU (less GPU memory, slower)", elem_id="ss-bagel-offload")))
-    return form, groups
 
 
 def _warm_up(pool: BackendPool, name: str) -> threading.Event:
