@@ -651,11 +651,21 @@ def choose_backend(page, name: str) -> None:
 
 
 def set_slider(page, elem_id: str, value: str) -> None:
+    """Type a slider's value and make sure the component took it: Gradio's range input follows
+    the number box only once the edit is committed, which an Enter pressed while the accordion
+    is still opening can miss (a person would simply type it again)."""
     box = page.locator(f"#{elem_id} input[type=number]")
-    box.fill(value)
-    box.press("Enter")
-    box.blur()
-    page.wait_for_function(f"() => document.querySelector('#{elem_id} input[type=range]').value === '{value}'")
+    check = f"() => document.querySelector('#{elem_id} input[type=range]').value === '{value}'"
+    for _ in range(3):
+        box.fill(value)
+        box.press("Enter")
+        box.blur()
+        try:
+            page.wait_for_function(check, timeout=3000)
+            return
+        except playwright_sync.TimeoutError:
+            continue
+    page.wait_for_function(check)
 
 
 def test_error_rate_zero_in_the_settings_runs_without_refinements(page, studio):

@@ -406,13 +406,16 @@ def build_app(
             shown = [gr.update(visible=group_backend == name) for group_backend, _ in settings_groups]
             return [status_line(name, *form_values), *shown]
 
+        # The status line has several writers (picker, each field): one at a time, in the order
+        # they were triggered, so an older check never replaces a newer one.
+        in_order = dict(show_progress="hidden", concurrency_limit=1, concurrency_id="ss-backend-status")
         backend.change(on_backend, inputs=[backend, *form_inputs],
-                       outputs=[backend_info, *(group for _, group in settings_groups)], show_progress="hidden")
+                       outputs=[backend_info, *(group for _, group in settings_groups)], **in_order)
         for _, _, component in form:
             # A text box is checked when the person leaves it, not at every keystroke.
             triggers = [component.blur, component.submit] if isinstance(component, gr.Textbox) else [component.change]
             for trigger in triggers:
-                trigger(status_line, inputs=[backend, *form_inputs], outputs=backend_info, show_progress="hidden")
+                trigger(status_line, inputs=[backend, *form_inputs], outputs=backend_info, **in_order)
 
         def forget(request: gr.Request) -> None:
             workspaces.detach(request.session_hash or "default")
