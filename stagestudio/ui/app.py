@@ -46,7 +46,7 @@ from stagestudio.ui.outputs import StudioFiles  # noqa: E402
 from stagestudio.ui.screen import ScreenContext, compose  # noqa: E402
 from stagestudio.ui.session import RunRequest, StudioError, StudioSession, strip_markup  # noqa: E402
 from stagestudio.ui.sessions_tab import CARD_CLICKS_JS, SessionsTab, picked_step  # noqa: E402
-from stagestudio.ui.settings_form import backend_choices, backend_status_md, settings_form  # noqa: E402
+from stagestudio.ui.settings_form import backend_choices, backend_status_md, form_checks, settings_form  # noqa: E402
 from stagestudio.ui.stream import TabStream  # noqa: E402
 from stagestudio.ui.workspaces import Workspaces  # noqa: E402
 
@@ -161,6 +161,8 @@ def build_app(
                             pause_btn = gr.Button("Pause", elem_id="ss-pause", interactive=False, min_width=0)
                             stop_btn = gr.Button("■ Stop", variant="stop", elem_id="ss-stop", interactive=False,
                                                  min_width=0)
+                        # The composed roles' verdict: what Run would refuse, said before Run.
+                        run_verdict = gr.HTML("", elem_id="ss-run-verdict")
                         run_message = gr.HTML("", elem_id="ss-run-message")
                     # ---- options: seed, refinements, backend (after the results on a phone) ----
                     with gr.Column(elem_id="ss-options", elem_classes="ss-panel", min_width=0):
@@ -177,7 +179,7 @@ def build_app(
                             backend_status_md(default_backend) if backend_factory is None else "",
                             elem_id="ss-backend-status",
                         )
-                        form, settings_groups = settings_form(default_backend)
+                        settings_ui = settings_form(default_backend)
                     # ---- results ----
                     with gr.Column(elem_id="ss-results", min_width=0):
                         with gr.Column(elem_classes="ss-statusbar"):
@@ -251,8 +253,10 @@ def build_app(
                 url_session = gr.Textbox(visible="hidden", elem_id="ss-url-session")
             sessions_ui = SessionsTab(store, files)
 
-        form_fields = [(b, setting) for b, setting, _ in form]
-        form_inputs = [component for _, _, component in form]
+        form = settings_ui.fields
+        settings_groups = settings_ui.groups
+        form_fields = settings_ui.names
+        form_inputs = settings_ui.inputs
         backend_values = frozenset(value for _, value in choices)
 
         # ---- the stream: the only writer of these outputs ----
@@ -396,26 +400,39 @@ def build_app(
         seed_reuse.click(None, inputs=None, outputs=seed, js=REUSE_SEED_JS)
         url_session.change(None, inputs=url_session, outputs=None, js=URL_JS)
 
-        def status_line(name: str, *form_values: Any) -> str:
+        readiness = [settings_ui.roles.readiness[role] for role in settings_ui.roles.readiness]
+
+        def checks(name: str, *form_values: Any) -> list[Any]:
             if backend_factory is not None or not name:
-                return ""
-            return backend_status_md(name, chosen_settings(name, form_values))
+                return ["", "", *(gr.skip() for _ in readiness)]
+            return form_checks(name, form_fields, form_values)
 
         def on_backend(name: str, *form_values: Any) -> list[Any]:
             # Only the chosen backend's settings are shown.
             shown = [gr.update(visible=group_backend == name) for group_backend, _ in settings_groups]
-            return [status_line(name, *form_values), *shown]
+            return [*checks(name, *form_values), *shown]
 
-        # The status line has several writers (picker, each field): one at a time, in the order
+        # The checks have several writers (picker, each field): one at a time, in the order
         # they were triggered, so an older check never replaces a newer one.
+        check_outputs = [backend_info, run_verdict, *readiness]
         in_order = dict(show_progress="hidden", concurrency_limit=1, concurrency_id="ss-backend-status")
         backend.change(on_backend, inputs=[backend, *form_inputs],
-                       outputs=[backend_info, *(group for _, group in settings_groups)], **in_order)
+                       outputs=[*check_outputs, *(group for _, group in settings_groups)], **in_order)
         for _, _, component in form:
             # A text box is checked when the person leaves it, not at every keystroke.
             triggers = [component.blur, component.submit] if isinstance(component, gr.Textbox) else [component.change]
             for trigger in triggers:
-                trigger(status_line, inputs=[backend, *form_inputs], outputs=backend_info, **in_order)
+                trigger(checks, inputs=[backend, *form_inputs], outputs=check_outputs, **in_order)
+        demo.load(checks, inputs=[backend, *form_inputs], outputs=check_outputs, **in_order)
+
+        # A role shows the options of the kind chosen for it, and only those.
+        def show_kind(groups: list[tuple[str, Any]]) -> Callable[[str], list[Any]]:
+            return lambda kind: [gr.update(visible=k == kind) for k, _ in groups]
+
+        for role, kind_field in settings_ui.roles.kinds.items():
+            groups = settings_ui.roles.kind_groups[role]
+            kind_field.change(show_kind(groups), inputs=kind_field, outputs=[g for _, g in groups],
+                              show_progress="hidden", concurrency_limit=None, api_visibility="private")
 
         def forget(request: gr.Request) -> None:
             workspaces.detach(request.session_hash or "default")
@@ -436,27 +453,28 @@ def build_app(
 
 
 def _warm_up(pool: BackendPool, name: str) -> threading.Event:
-    """Create the default backend and pay one-time import costs (inflect, fonts, sprites) in
-    the background, so the first Run is as quick as the later ones. Only the cheap offline
-    backend is exercised; model backends load their weights on first use."""
+    """Pay one-time import costs (inflect, fonts, sprites, the parser's tables) in the
+    background, so the first Run is as quick as the later ones. Only the cheap offline backend
+    is built and run; a model backend is left alone (it loads its weights, or calls its
+    servers, on first use), and the offline parser warms the graph drawing instead."""
     import threading
 
     ready = threading.Event()
 
     def work() -> None:
         try:
-            backend = pool.get(name)
+            from stagestudio.scene.parser import parse_prompt
             from stagestudio.scene.text import noun_phrase
+            from stagestudio.ui.graph_view import graph_html
 
             noun_phrase("cat", 2, "red")
             if name == "sketchbook":
                 from stagestudio.loop.engine import LoopEngine, RunConfig
 
+                backend = pool.get(name)
                 for _ in LoopEngine(backend).run("a red cat left of a dog", config=RunConfig(max_refines=0)):
                     pass
-            from stagestudio.ui.graph_view import graph_html
-
-            graph_html(backend.extract_graph("a red cat left of a dog"))
+            graph_html(parse_prompt("a red cat left of a dog"))
         except Exception:  # a broken backend is reported when the person presses Run
             pass
         finally:

@@ -18,6 +18,7 @@ import gradio as gr
 
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.ui import render
+from stagestudio.ui.backend_settings import form_values
 from stagestudio.ui.graph_view import graph_html
 from stagestudio.ui.session import StudioSession
 from stagestudio.ui.timeline import StepView, TimelineView
@@ -239,8 +240,8 @@ def _form_updates(request: Any, ctx: ScreenContext) -> dict[str, Any]:
         "mode": gr.update(value="step" if request.step_mode else "auto"),
         "backend": gr.update(value=request.backend) if known else gr.skip(),
     }
+    shown = form_values(request.backend, request.backend_settings) if known else {}
     for backend, setting in ctx.form_fields:
-        has = known and backend == request.backend and setting in request.backend_settings
-        updates[f"form:{backend}:{setting}"] = (gr.update(value=request.backend_settings[setting]) if has
-                                                else gr.skip())
+        has = backend == request.backend and setting in shown
+        updates[f"form:{backend}:{setting}"] = gr.update(value=shown[setting]) if has else gr.skip()
     return updates

@@ -1,28 +1,59 @@
 """The backend part of the studio's form: the picker's choices and status line, the model
-backends' size and step count on the main panel, and the "Backend settings" accordion."""
+backends' size and step count on the main panel, the "Backend settings" accordion (sketchbook,
+BAGEL, remote endpoints, composed roles), and the checks shown while the form is edited (the
+status line, each composed role's readiness, the verdict next to Run)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import gradio as gr
 
+from stagestudio.backends.catalog import ROLES
 from stagestudio.ui.backend_settings import (
     BAGEL_PRECISIONS,
     SettingsError,
     bagel_default_model,
+    form_settings,
     status_for,
     validate_settings,
 )
+from stagestudio.ui.roles_form import RolesForm, main_panel_fields, role_sections
+
+GRAPH_CHOICES = [("Model (BAGEL writes it; the parser is its fallback)", "model"),
+                        ("Parser (the offline parser only)", "parser")]
+
+
+@dataclass
+class SettingsForm:
+    """Every settings component: `fields` as (backend, setting, component) in input order,
+    `groups` as (backend, container) shown only while that backend is chosen, and the composed
+    roles' kind dropdowns, kind containers and readiness lines."""
+
+    fields: list[tuple[str, str, Any]] = field(default_factory=list)
+    groups: list[tuple[str, Any]] = field(default_factory=list)
+    roles: RolesForm = field(default_factory=RolesForm)
+
+    @property
+    def names(self) -> list[tuple[str, str]]:
+        return [(backend, setting) for backend, setting, _ in self.fields]
+
+    @property
+    def inputs(self) -> list[Any]:
+        return [component for _, _, component in self.fields]
 
 
 def backend_choices() -> list[tuple[str, str]]:
     from stagestudio.backends.registry import backend_names, backend_status
+    from stagestudio.backends.remote.settings import endpoints_from_env
 
     choices = []
     for name in backend_names():
-        status = backend_status(name)
-        choices.append((f"{name} — {status.state}", name))
+        # Remote endpoints can be typed into the settings, so no endpoint yet is no error.
+        state = "enter endpoints" if name == "remote" and not endpoints_from_env() else backend_status(name).state
+        choices.append((f"{name} — {state}", name))
     return choices
 
 
@@ -39,43 +70,107 @@ def backend_status_md(name: str, settings: dict[str, Any] | None = None) -> str:
     return f"{icon} **{name}**: {status.state}{detail}"
 
 
-def settings_form(default_backend: str) -> tuple[list[tuple[str, str, Any]], list[tuple[str, Any]]]:
+def form_checks(name: str, fields: Sequence[tuple[str, str]], values: Sequence[Any]) -> list[Any]:
+    """What the page shows while the form is edited: the status line, the verdict next to Run
+    (composed only), and each composed role's readiness line (unchanged for other backends)."""
+    from stagestudio.ui.role_readiness import role_lines, verdict_html
+
+    settings = form_settings(name, fields, values)
+    status = backend_status_md(name, settings)
+    if name != "composed":
+        return [status, "", *(gr.skip() for _ in ROLES)]
+    try:
+        verdict = verdict_html(validate_settings(name, settings))
+    except SettingsError as exc:
+        verdict = verdict_html(None, str(exc))
+    lines = role_lines(settings)
+    return [status, verdict, *(lines[role].html() for role in ROLES)]
+
+
+def settings_form(default_backend: str) -> SettingsForm:
     """The model backends' size and step count on the main panel, and the "Backend settings"
-    accordion: groups of fields per backend, only the chosen backend's visible. Returns the
-    (backend, setting, component) fields in input order and (backend, group) pairs. Values are
+    accordion: groups of fields per backend, only the chosen backend's visible. Values are
     checked by validate_settings, not by Gradio, so a bad value gets our message (Gradio's own
     min/max checks would reject it before our code)."""
-    form: list[tuple[str, str, Any]] = []
-    groups: list[tuple[str, Any]] = []
-    with gr.Row(visible=default_backend == "bagel", elem_id="ss-bagel-main") as group:
-        groups.append(("bagel", group))
-        form.append(("bagel", "resolution", gr.Number(
-            value=1024, precision=0, label="Image size (px)", elem_id="ss-bagel-resolution", min_width=0)))
-        form.append(("bagel", "num_timesteps", gr.Number(
-            value=50, precision=0, label="Steps", elem_id="ss-bagel-timesteps", min_width=0)))
+    form = SettingsForm()
+    _main_panel(form, default_backend)
     with gr.Accordion("Backend settings", open=False, elem_id="ss-backend-settings"):
         with gr.Column(visible=default_backend == "sketchbook", elem_id="ss-settings-sketchbook") as group:
-            groups.append(("sketchbook", group))
-            form.append(("sketchbook", "error_rate", gr.Slider(
+            form.groups.append(("sketchbook", group))
+            form.fields.append(("sketchbook", "error_rate", gr.Slider(
                 0, 1, value=0.3, step=0.05, label="Error rate", elem_id="ss-sb-error-rate", min_width=0,
                 info="How often the simulator draws something wrong (0 = never, 1 = every object)."
             )))
         with gr.Column(visible=default_backend == "bagel", elem_id="ss-settings-bagel") as group:
-            groups.append(("bagel", group))
-            form.append(("bagel", "model", gr.Textbox(
-                value=bagel_default_model(), label="Model", max_lines=1, elem_id="ss-bagel-model",
-                info="A checkpoint folder, or a Hugging Face repo id already in the cache."
-            )))
-            form.append(("bagel", "precision", gr.Dropdown(
-                choices=list(BAGEL_PRECISIONS), value="nf4", label="Precision", elem_id="ss-bagel-precision",
-                min_width=0)))
-            form.append(("bagel", "inspector", gr.Radio(
-                choices=[("VQA (BAGEL answers questions)", "vqa"), ("Detector + scene-graph checker", "detector"),
-                         ("Both (reports disagreements)", "both")],
-                value="vqa", label="Inspector", elem_id="ss-bagel-inspector")))
-            form.append(("bagel", "offload", gr.Checkbox(
-                value=False, label="Offload to CPU (less GPU memory, slower)", elem_id="ss-bagel-offload",
-                info="bf16/fp32 only. Streams ~26 GB of layers over PCIe for every model forward (seconds "
-                     "each; minutes per image). Helps only to run bf16 on a card under 32 GB; nf4 fits 12 GB "
-                     "and is far faster.")))
-    return form, groups
+            form.groups.append(("bagel", group))
+            _bagel_fields(form)
+        with gr.Column(visible=default_backend == "remote", elem_id="ss-settings-remote") as group:
+            form.groups.append(("remote", group))
+            _remote_fields(form)
+        with gr.Column(visible=default_backend == "composed", elem_id="ss-settings-composed") as group:
+            form.groups.append(("composed", group))
+            gr.Markdown("Choose the planner, the sketcher and the inspector one by one. Each role says whether "
+                        "its files are here, whether its precision runs on this machine and how much GPU memory "
+                        "it needs; the line next to Run says whether the three can run together.",
+                        elem_classes="ss-role-help")
+            role_sections(form.roles)
+    form.fields.extend(("composed", key, component) for key, component in form.roles.fields)
+    return form
+
+
+def _main_panel(form: SettingsForm, default_backend: str) -> None:
+    for backend in ("bagel", "remote"):  # BAGEL's image size and timesteps, local or served
+        with gr.Row(visible=default_backend == backend, elem_id=f"ss-{backend}-main") as group:
+            form.groups.append((backend, group))
+            form.fields.append((backend, "resolution", gr.Number(
+                value=1024, precision=0, label="Image size (px)", elem_id=f"ss-{backend}-resolution", min_width=0)))
+            form.fields.append((backend, "num_timesteps", gr.Number(
+                value=50, precision=0, label="Steps", elem_id=f"ss-{backend}-timesteps", min_width=0)))
+    form.groups.append(("composed", main_panel_fields(form.roles, default_backend == "composed")))
+
+
+def _bagel_fields(form: SettingsForm) -> None:
+    form.fields.append(("bagel", "model", gr.Textbox(
+        value=bagel_default_model(), label="Model", max_lines=1, elem_id="ss-bagel-model",
+        info="A checkpoint folder, or a Hugging Face repo id already in the cache."
+    )))
+    form.fields.append(("bagel", "precision", gr.Dropdown(
+        choices=list(BAGEL_PRECISIONS), value="nf4", label="Precision", elem_id="ss-bagel-precision",
+        min_width=0)))
+    form.fields.append(("bagel", "inspector", gr.Radio(
+        choices=[("VQA (BAGEL answers questions)", "vqa"), ("Detector + scene-graph checker", "detector"),
+                 ("Both (reports disagreements)", "both")],
+        value="vqa", label="Inspector", elem_id="ss-bagel-inspector")))
+    form.fields.append(("bagel", "graph", gr.Radio(
+        choices=GRAPH_CHOICES, value="model", label="Scene graph", elem_id="ss-bagel-graph")))
+    form.fields.append(("bagel", "offload", gr.Checkbox(
+        value=False, label="Offload to CPU (less GPU memory, slower)", elem_id="ss-bagel-offload",
+        info="bf16/fp32 only. Streams ~26 GB of layers over PCIe for every model forward (seconds "
+             "each; minutes per image). Helps only to run bf16 on a card under 32 GB; nf4 fits 12 GB "
+             "and is far faster.")))
+
+
+def _remote_fields(form: SettingsForm) -> None:
+    from stagestudio.backends.remote.settings import API_KEY_ENV, ENDPOINTS_ENV
+    from stagestudio.ui.remote_form import default_settings, endpoints_to_text
+
+    defaults = default_settings()
+    form.fields.append(("remote", "endpoints", gr.Textbox(
+        value=endpoints_to_text(defaults["endpoints"]), label="Endpoints", lines=3, elem_id="ss-remote-endpoints",
+        placeholder="http://gpu-1:8000\nhttp://gpu-2:8001",
+        info=f"vLLM-Omni servers, one per line (default ${ENDPOINTS_ENV}). Each session stays on one of them.")))
+    form.fields.append(("remote", "served_model", gr.Textbox(
+        value="", label="Served model name", max_lines=1, elem_id="ss-remote-served-model",
+        placeholder="(not sent)", info="The request's `model` field, when the servers check it.")))
+    with gr.Row():
+        form.fields.append(("remote", "timeout_s", gr.Number(
+            value=defaults["timeout_s"], label="Timeout (s)", elem_id="ss-remote-timeout", min_width=0,
+            info="The longest wait for one reply (not retried).")))
+        form.fields.append(("remote", "retries", gr.Number(
+            value=defaults["retries"], precision=0, label="Retries", elem_id="ss-remote-retries", min_width=0,
+            info="On 429/502/503/504 and lost connections, with back-off.")))
+    form.fields.append(("remote", "graph", gr.Radio(
+        choices=GRAPH_CHOICES, value=defaults["graph"], label="Scene graph", elem_id="ss-remote-graph")))
+    gr.Markdown(f"**API key**: read from the environment variable `{API_KEY_ENV}` where the studio runs, when a "
+                "run starts. It is never typed here, shown in the page or stored with a session.",
+                elem_id="ss-remote-api-key")
