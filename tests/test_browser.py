@@ -641,8 +641,10 @@ def test_graph_table_edit_replans_the_run(page, studio):
 
 
 def open_backend_settings(page) -> None:
-    if not page.locator("#ss-settings-sketchbook, #ss-settings-bagel").first.is_visible():
+    shown = "() => [...document.querySelectorAll('[id^=ss-settings-]')].some(e => e.offsetParent !== null)"
+    if not page.evaluate(shown):
         page.locator("#ss-backend-settings").get_by_text("Backend settings").click()
+        page.wait_for_function(shown)
 
 
 def choose_backend(page, name: str) -> None:
@@ -730,6 +732,96 @@ def test_bagel_settings_and_missing_weights_reason(page, tmp_path):
     page.wait_for_selector("#ss-settings-sketchbook", state="visible")
     assert not page.locator("#ss-settings-bagel").is_visible()
     assert not page.locator("#ss-bagel-resolution").is_visible()
+
+
+# --- composed roles (pages of their own) ----------------------------------------------------
+def choose_kind(page, role: str, kind: str) -> None:
+    page.locator(f"#ss-role-{role}-kind input").click()
+    page.locator("[role=option]").filter(has_text=f"{kind} —").first.click()
+    page.wait_for_selector(f"#ss-role-{role}-{kind}", state="visible")
+
+
+def type_field(page, elem_id: str, value: str) -> None:
+    box = page.locator(f"#{elem_id} input, #{elem_id} textarea").first
+    box.fill(value)
+    box.press("Enter")
+    box.blur()
+
+
+def wait_text(page, elem_id: str, text: str) -> None:
+    page.wait_for_function("([id, t]) => document.getElementById(id).innerText.includes(t)", arg=[elem_id, text])
+
+
+def test_composed_offline_roles_run_end_to_end_and_reopen_into_the_form(browser, studio):
+    page = new_page(browser, studio)
+    try:
+        choose_backend(page, "composed")
+        open_backend_settings(page)
+        page.wait_for_selector("#ss-settings-composed", state="visible")
+        assert not page.locator("#ss-settings-sketchbook").is_visible()
+        wait_text(page, "ss-run-verdict", "These roles can run here")  # offline, sketchbook, sketchbook
+        for role in ("planner", "sketcher", "inspector"):
+            wait_text(page, f"ss-role-{role}-readiness", "ready")
+        # The sketcher's image size sits on the main panel; its error rate in the role's section.
+        assert page.locator("#ss-composed-main #ss-opt-sketcher-sketchbook-size").is_visible()
+        type_field(page, "ss-opt-sketcher-sketchbook-size", "256")
+        type_field(page, "ss-opt-sketcher-sketchbook-error-rate", "0")
+        page.fill("#ss-prompt textarea", PROMPT)
+        fill_seed(page, "8")
+        page.click("#ss-run")
+        sid = wait_new_session(page, None)
+        assert "Completed" in wait_done(page)
+        settings = studio.studio_store.load_session(sid).settings
+        assert settings == {"planner": {"kind": "offline"}, "sketcher": {"kind": "sketchbook", "error_rate": 0.0,
+                                                                         "size": 256},
+                            "inspector": {"kind": "sketchbook"}}
+        assert ("composed (planner offline; sketcher sketchbook: error_rate 0, size 256; inspector sketchbook)"
+                in page.locator("#ss-header").inner_text())
+        page.wait_for_selector("#ss-sketch img")
+        assert page.evaluate("() => document.querySelector('#ss-sketch img').naturalWidth") == 256
+
+        # Another backend in the form, then the stored session opened from the Sessions tab:
+        # the form shows its roles again, exactly.
+        choose_backend(page, "sketchbook")
+        page.wait_for_selector("#ss-settings-composed", state="hidden")
+        page.click("button[role='tab']:has-text('Sessions')")
+        page.locator("#ss-selected-session textarea, #ss-selected-session input").first.fill(sid)
+        page.click("#ss-open-studio")
+        page.wait_for_selector("#ss-settings-composed", state="visible")
+        page.wait_for_function(
+            "() => document.querySelector('#ss-opt-sketcher-sketchbook-error-rate input').value === '0'")
+        assert page.locator("#ss-opt-sketcher-sketchbook-size input").input_value() == "256"
+        assert page.locator("#ss-backend input").input_value().startswith("composed")
+        assert page.locator("#ss-role-inspector-kind input").input_value().startswith("sketchbook")
+    finally:
+        page.context.close()
+
+
+def test_a_diffusers_sketcher_shows_its_missing_folder_and_run_refuses(browser, studio, tmp_path):
+    page = new_page(browser, studio)
+    try:
+        choose_backend(page, "composed")
+        open_backend_settings(page)
+        choose_kind(page, "sketcher", "flux2-klein")
+        assert not page.locator("#ss-role-sketcher-sketchbook").is_visible()
+        assert page.locator("#ss-main-sketcher-flux2-klein").is_visible()  # its size and steps on the main panel
+        # The sketchbook inspector cannot judge real pictures: said next to Run, before Run.
+        wait_text(page, "ss-run-verdict", "only recognises the sketchbook's own sprites")
+        missing = tmp_path / "no-klein-here"
+        type_field(page, "ss-opt-sketcher-flux2-klein-model", str(missing))
+        wait_text(page, "ss-role-sketcher-readiness", f"{missing} does not exist")
+        readiness = page.locator("#ss-role-sketcher-readiness").inner_text()
+        assert "missing weights" in readiness and "precision" in readiness
+        choose_kind(page, "inspector", "detector")
+        wait_text(page, "ss-run-verdict", "Run will refuse: missing weights")
+        assert str(missing) in page.locator("#ss-run-verdict").inner_text()
+        page.locator("#ss-options").screenshot(path=str(ARTIFACTS / "studio_settings_roles.png"))
+        page.fill("#ss-prompt textarea", PROMPT)
+        page.click("#ss-run")
+        wait_text(page, "ss-run-message", "not available here (missing weights")
+        assert session_id_shown(page) is None  # nothing ran
+    finally:
+        page.context.close()
 
 
 # --- pages of their own -----------------------------------------------------------------
