@@ -33,15 +33,25 @@ def test_graph_prints_the_graph_json():
 
 def test_graph_jsonl_keeps_order_and_reports_failures(shared_dir):
     metadata = (shared_dir / "data" / "geneval" / "evaluation_metadata.jsonl").read_text().splitlines()
-    lines = [metadata[0], json.dumps({"prompt": ""}), "not json", json.dumps({"prompt": "two red cars"})]
+    lines = [metadata[0], json.dumps({"prompt": ""}), "not json", json.dumps({"prompt": "two red cars"}),
+             json.dumps({"prompt": "<script>alert(1)</script>"}), json.dumps({"text": "a cat"}),
+             json.dumps({"prompt": "Two snowboards, each measuring approximately 150 centimeters in length"}),
+             json.dumps({"prompt": "150 candles on a cake"})]
     proc = _run("graph", "--jsonl", stdin="\n".join(lines) + "\n")
-    assert proc.returncode == 1
+    # bad lines are answered on their own lines; the batch still succeeds
+    assert proc.returncode == 0, proc.stderr
+    assert "4 line(s) could not be parsed" in proc.stderr
     out = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert len(out) == 4
+    assert len(out) == len(lines)
     assert out[0]["objects"][0]["name"] == "bench"
     assert "empty" in out[1]["error"]
     assert "not JSON" in out[2]["error"]
     assert out[3]["objects"] == [{"id": "o1", "name": "car", "count": 2, "attributes": {"color": "red"}}]
+    assert "no words" in out[4]["error"] and "line 5" in out[4]["error"]
+    assert "'prompt'" in out[5]["error"]
+    # a large number is a measurement or a capped count, never a refusal
+    assert out[6]["objects"][0]["attributes"]["measurements"] == ["150 centimeters in length"]
+    assert out[7]["objects"][0]["count"] == 20 and out[7]["notes"] == ["count 150 of 'candle' capped at 20"]
 
 
 def test_graph_jsonl_all_good_exits_zero(monkeypatch, capsys):

@@ -1,5 +1,5 @@
-"""The studio's pure pieces: timeline fold, HTML rendering, graph picture and tables, session
-filters, and the app's command-line safety checks."""
+"""The studio's pure pieces: timeline fold, HTML rendering, session filters, and the app's
+command-line safety checks (the scene-graph view has tests/test_graph_view.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PIL import Image
 
 from stagestudio.loop.engine import LoopEngine, Progress, RunConfig
 from stagestudio.loop.control import OverrideVerdict
-from stagestudio.scene.graph import SceneGraphError
 from stagestudio.ui import render
-from stagestudio.ui.graph_view import draw_graph, graph_to_tables, tables_to_graph
 from stagestudio.ui.sessions_tab import FilterError, filter_sessions, sessions_rows
 from stagestudio.ui.timeline import build_timeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.test_ui_session import GRAPH, ScriptedBackend  # noqa: E402
+from tests.test_ui_session import ScriptedBackend  # noqa: E402
 
 
 class OverrideFirst:
@@ -88,31 +85,6 @@ def test_progress_html_states():
     assert "review the verdict" in render.progress_html(p, view, True, False, "verdict")
     done = build_timeline(run_events())
     assert "Completed" in render.progress_html(None, done, False, False, None)
-
-
-def test_graph_tables_round_trip_and_errors():
-    objs, rels = graph_to_tables(GRAPH)
-    assert objs[0][:4] == ["o1", "bear", 1, "brown"] and rels == [["o1", "above", "o2"]]
-    assert tables_to_graph(objs, rels).to_json_dict() == GRAPH.to_json_dict()
-    objs[0][2] = "3"
-    objs.append(["", "", "", "", "", "", ""])  # blank rows are ignored
-    assert tables_to_graph(objs, rels).objects[0].count == 3
-    with pytest.raises(SceneGraphError, match="row 1"):
-        tables_to_graph([["o1", "bear", "many", "", "", "", ""]], [])
-    with pytest.raises(SceneGraphError, match="unknown predicate"):
-        tables_to_graph(objs, [["o1", "<b>beside</b>", "o2"]])
-    with pytest.raises(SceneGraphError, match="unknown object"):
-        tables_to_graph(objs, [["o1", "above", "o9"]])
-    with pytest.raises(SceneGraphError, match="at least one"):
-        tables_to_graph([], [])
-
-
-def test_draw_graph_images():
-    img = draw_graph(GRAPH)
-    assert isinstance(img, Image.Image) and img.width > 300
-    # Not a blank canvas: the nodes and arrows put colour on it.
-    assert len(img.resize((64, 36)).getcolors(maxcolors=4096) or []) > 10
-    assert isinstance(draw_graph(None), Image.Image)
 
 
 def _summary(i, prompt, status, day):

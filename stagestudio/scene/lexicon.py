@@ -323,12 +323,13 @@ QUANTIFIER_NOUNS: dict[str, int | None] = {
     "stack": None, "pile": None, "collection": None, "number": None, "cluster": None,
     "team": None, "pairs": None, "crowd": None, "family": None, "litter": None, "school": None, "fleet": None,
     "bundle": None, "heap": None, "handful": None, "series": None, "slice": 1, "piece": 1,
-    "plate": None, "platter": None, "basket": None, "box": None, "tray": None, "bag": None,
-    "crate": None, "batch": None, "assortment": None, "selection": None, "variety": None,
+    "batch": None, "assortment": None, "selection": None, "variety": None,
     "swarm": None, "gaggle": None, "troop": None, "colony": None, "lineup": None, "array": None,
     "few": 3, "several": 3, "lot": None, "lots": None, "bowlful": None, "serving": None,
     "stalk": 1, "head": 1, "sprig": 1, "wedge": 1, "chunk": 1, "scoop": 1, "portion": 1, "helping": 1,
-    "carton": None, "jar": None, "can": None, "loaf": 1, "tower": None, "mountain": None,
+    "loaf": 1, "sprinkle": None, "pinch": None, "dash": None, "drizzle": None, "dollop": None,
+    "pat": 1, "dusting": None, "sprinkling": None, "clump": None, "spray": None, "tower": None,
+    "mountain": None,
 }
 
 # Determiners and what they say about reference: indefinite ones introduce a new object,
@@ -344,6 +345,8 @@ VAGUE_COUNTS: dict[str, int] = {"several": 3, "few": 3, "many": 5, "multiple": 2
 
 PRONOUNS_SINGULAR: frozenset[str] = frozenset({"it", "itself"})
 PRONOUNS_PLURAL: frozenset[str] = frozenset({"they", "them", "themselves"})
+# Pronouns that point back at a person (or an animal named as one): "a pot behind him".
+PRONOUNS_PERSON: frozenset[str] = frozenset({"he", "him", "himself", "she", "herself"})
 POSSESSIVE_PRONOUNS: frozenset[str] = frozenset({"its", "their", "his", "her"})
 
 # Which nouns outside the classes are objects to draw. Three kinds of noun never are in an
@@ -384,25 +387,32 @@ PLACE_NOUNS: frozenset[str] = frozenset({
     "surface", "ground", "floor", "wall", "walls", "ceiling", "sky", "air", "horizon",
     "park", "garden", "yard", "backyard", "lawn", "grass", "meadow", "forest", "woods", "jungle",
     "beach", "shore", "sand", "sea", "ocean", "lake", "river", "pond", "water", "waves", "wave",
-    "street", "road", "sidewalk", "pavement", "city", "town", "village", "countryside",
+    "street", "road", "avenue", "boulevard", "sidewalk", "pavement", "city", "town", "village", "countryside",
     "farm", "pasture", "desert", "mountain", "mountains", "hill", "hills", "valley",
     "snow", "ice rink", "room", "kitchen", "bedroom", "bathroom", "office", "studio",
     "home", "interior", "exterior", "hallway", "corridor", "restaurant", "cafe",
     "café", "shop", "store", "market", "station", "airport", "harbor", "harbour", "port",
     "dock", "pier", "parking", "lot", "stop", "depot", "terminal", "garage", "stand", "stall",
-    "highway", "intersection", "crosswalk", "square", "plaza",
+    "highway", "intersection", "crosswalk", "square", "plaza", "curb", "kerb", "roadside", "hillside",
     "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world",
     "universe", "planet", "outdoors", "indoors", "outside", "inside", "nature",
-    "countertop", "counter", "shelf", "desk", "plate", "saucer", "napkin", "placemat", "tray",
-    "cutting board", "board", "windowsill", "sill", "tablecloth", "carpet", "rug",
+    "tiles",
     "tile", "tiles", "stage", "arena", "court", "stadium", "slope", "slopes", "trail", "path",
     "track", "tracks", "rail", "rails", "runway", "tarmac", "lane", "alley", "sunset",
     "sunrise", "rain", "fog", "mist", "clouds", "cloud",
-    "branch", "branches", "leaf", "leaves", "foliage", "pebbles", "weeds", "vines",
+    "branches", "leaves", "foliage", "pebbles", "weeds", "vines",
     "wildflowers", "greenery", "petals", "twigs", "moss",
 })
 
 SETTING_NOUNS: frozenset[str] = PICTURE_NOUNS | ABSTRACT_NOUNS | PLACE_NOUNS
+
+# Picture words whose "of" introduces what is depicted ("a photo of a castle"), unlike a
+# quality's "of" ("the glow of the setting sun"), which introduces a detail.
+DEPICTION_NOUNS: frozenset[str] = frozenset({
+    "photo", "photograph", "photography", "picture", "pic", "image", "shot", "snapshot", "snap", "view",
+    "close-up", "closeup", "close", "scene", "render", "rendering", "illustration", "drawing", "painting",
+    "sketch", "depiction", "portrait", "artwork", "art", "poster", "print", "still", "screenshot", "capture",
+})
 NEVER_DRAWN_NOUNS: frozenset[str] = PICTURE_NOUNS | ABSTRACT_NOUNS
 
 # Drawable things that paraphrases also use as scenery: "a dog resting under a tree", "a boat
@@ -423,8 +433,7 @@ UNIQUE_NOUNS: frozenset[str] = frozenset({"sun", "moon", "earth"})
 ATTACHING_PREPOSITIONS: frozenset[str] = frozenset(
     {"with", "of", "at", "from", "for", "by", "through", "across", "along", "among", "amongst",
      "around", "against", "during", "toward", "towards", "like", "without", "into", "onto", "off",
-     "about", "past", "via", "amid", "amidst", "throughout", "under the shade of", "wearing",
-     "holding", "carrying", "beyond", "outside", "than", "as", "per", "to", "between"})
+     "about", "past", "via", "amid", "amidst", "throughout", "under the shade of", "beyond", "outside", "than", "as", "per", "to", "between"})
 
 # Words that end a clause: after them a relation phrase starts a new statement.
 CLAUSE_BREAKERS: frozenset[str] = frozenset(
@@ -537,3 +546,37 @@ point tilt rotate turn bend kneel crouch squat pose smile laugh wave nod hug cud
 peer glance observe admire enjoy share serve offer await occupy decorate adorn accompany flank top
 support block lean prop rest settle sink tower frame illuminate light brighten darken shade rock set
 """.split())
+
+# Things other things are served on rather than in: "a plate of cookies" puts the cookies on it.
+# (Containers proper come from WordNet: "a basket of bread", "a jar of honey".)
+SERVING_SURFACES: frozenset[str] = frozenset({"plate", "platter", "tray", "dish", "saucer", "board",
+                                              "cutting board", "chopping board", "stand"})
+
+# Verbs that say how the picture shows something, or link a subject to a description, rather
+# than what one object does to another: "a photo showing a cat" relates nothing. Lemmas.
+NON_ACTION_VERBS: frozenset[str] = frozenset("""
+be have show depict feature include contain capture display present see make create add cast give
+fill cover surround frame showcase highlight illustrate portray represent evoke convey complement
+contrast accent dominate occupy form emphasize emphasise suggest reflect measure weigh resemble set
+place position locate situate arrange stack pile line use take render paint color colour dye tint
+decorate adorn top bathe light illuminate lend offer provide bring enhance create depict seem appear
+look become remain stay call name describe imagine picture shoot photograph draw sketch style
+feel evoke invite catch match mirror echo
+""".split())
+
+# Verbs that take no object: a noun phrase after one is its subject in an inverted sentence
+# ("Above the sofa hangs a round clock") or a complement ("lies flat"), never what it acts on.
+INTRANSITIVE_VERBS: frozenset[str] = frozenset("""
+stand sit lie hang float hover rest perch sleep nap lean loom tower glide soar lay sprawl nestle
+stretch dangle bask lounge doze kneel crouch squat wait rise shine glow gleam sparkle glisten
+shimmer twinkle sway drift linger emerge sprout bloom grow stay remain live dwell exist
+""".split())
+
+# Particles that stay with an action verb: "looking at", "playing with", "talking to".
+ACTION_PARTICLES: frozenset[str] = frozenset({"at", "with", "to", "for", "into", "toward", "towards"})
+
+# Words after a measurement that say what was measured: "150 centimeters in length", "two feet tall".
+MEASURE_DIMENSIONS: frozenset[str] = frozenset({"long", "tall", "wide", "high", "deep", "thick", "old",
+                                                "across", "away", "apart", "heavy", "large", "big"})
+MEASURE_NOUNS: frozenset[str] = frozenset({"length", "height", "width", "diameter", "depth", "size",
+                                           "circumference", "radius", "thickness", "weight", "total"})

@@ -1,0 +1,1 @@
+"""The offline prompt parser, split by job (see parser.py for the entry point)."""

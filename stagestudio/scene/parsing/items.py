@@ -1,0 +1,86 @@
+"""What the scanner turns tokens into: noun phrases, relation phrases, breaks, prepositions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.relations import RelPhrase
+
+
+@dataclass
+class NounPhrase:
+    head: str  # canonical name
+    is_class: bool
+    plural: bool
+    count: int | None  # explicit number, if any
+    determiner: str  # "indefinite", "definite", "another", "none"
+    modifiers: list[str]
+    pronoun: str | None = None  # "it" / "they" / "person" (he, him, she) when the phrase is a pronoun
+    vague_count: int | None = None
+    # what the lexicon says the head is (class names are always things)
+    kind: NounKind = NounKind.THING
+    # owned through "its", "his", "their": a part or belonging of an object named before
+    possessive: bool = False
+    # the head as written ("mice"), for senses decided by context
+    surface: str = ""
+    # sizes said inside the phrase: "a 10 foot statue"
+    measurements: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """The phrase as a short description: "four sturdy legs", "pink nose"."""
+        number = str(self.count) if self.count and self.count > 1 else ""
+        words = [number, *self.modifiers, self.surface or self.head]
+        return " ".join(w for w in words if w)
+
+
+@dataclass
+class Rel:
+    phrase: RelPhrase
+
+
+@dataclass
+class Break:
+    """A clause break: comma, "and", "while", a relative pronoun."""
+
+    word: str = ","
+
+
+@dataclass
+class Prep:
+    word: str
+
+
+@dataclass
+class Possessive:
+    """The "'s" after a noun phrase, or "whose": the next noun is a part of it ("the dog's
+    tail", "a cat whose fur is orange")."""
+
+    word: str = "'s"
+
+
+@dataclass
+class Adjectives:
+    """Attribute words not followed by a noun: "the cat is white", "red in colour"."""
+
+    words: list[str]
+    # from "in a bright blue hue" / "of blue colour": belongs to the object even after a preposition
+    colour_phrase: bool = False
+
+
+@dataclass
+class Measure:
+    """A measurement, quantity or duration: "150 centimeters in length", "two hours". It
+    describes an object; it is never a count."""
+
+    text: str
+
+
+@dataclass
+class Action:
+    """A verb that relates its subject to the noun phrase after it: "riding", "looking at"."""
+
+    predicate: str
+
+
+Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives | Measure | Action

@@ -1,0 +1,124 @@
+"""The noun lexicon: GenEval class names and synonyms with their plurals, longest match first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing import english
+
+_MAX_NOUN_TOKENS = 5
+
+
+@dataclass(frozen=True)
+class _NounEntry:
+    name: str  # canonical name (a GenEval class string where there is one)
+    plural: bool | None  # None: same form in singular and plural
+    is_class: bool
+
+
+_VOWELS = set("aeiou")
+
+
+def _plural_word(word: str) -> str:
+    """Regular English plural (irregular ones come from the lexicon's EXTRA_PLURALS). Written
+    here rather than using `inflect` so the parser starts fast."""
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and len(word) > 1 and word[-2] not in _VOWELS:
+        return word[:-1] + "ies"
+    if word.endswith("o") and word in ("potato", "tomato", "hero", "mango", "volcano"):
+        return word + "es"
+    return word + "s"
+
+
+def _plural_forms(singular: str) -> set[str]:
+    words = singular.split()
+    if "of" in words[1:]:
+        # "glass of wine" -> "glasses of wine": the head comes before "of"
+        head = words.index("of") - 1
+        return {" ".join(words[:head] + [_plural_word(words[head])] + words[head + 1:])}
+    last = words[-1]
+    forms = {" ".join(words[:-1] + [_plural_word(last)])}
+    forms.add(" ".join(words[:-1] + [last + "s"]))  # GenEval writes "benchs", "sandwichs"
+    return forms
+
+
+def _starts_with_attribute(surface: str) -> bool:
+    words = surface.split()
+    first = words[0]
+    # only plain colour words: "coffee table" and "chocolate cake" are names, not colours
+    plain_colour = first in lx.GENEVAL_COLORS or first in ("gray", "grey")
+    return len(words) > 1 and (plain_colour or first in lx.MATERIAL_WORDS or first in lx.SIZE_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _noun_lexicon() -> dict[tuple[str, ...], _NounEntry]:
+    table: dict[tuple[str, ...], _NounEntry] = {}
+
+    def add(surface: str, entry: _NounEntry, *, overwrite: bool = False) -> None:
+        words = surface.replace("-", " ").split()
+        # "hair dryer", "hair-dryer" and "hairdryer"-style single tokens all name it
+        for key in {tuple(words), ("-".join(words),)}:
+            if overwrite or key not in table:
+                table[key] = entry
+
+    classes = lx.geneval_classes()
+    surfaces: list[tuple[str, str]] = [(c, c) for c in classes]
+    for cls, synonyms in lx.CLASS_SYNONYMS.items():
+        # "wooden bench", "little girl": the first word is an attribute, so the parser reads it
+        # as one (and the rest of the phrase names the object)
+        surfaces.extend((s, cls) for s in synonyms if not _starts_with_attribute(s))
+    # Singular forms first and authoritative; plurals never overwrite a singular.
+    for surface, cls in surfaces:
+        invariant = surface in lx.INVARIANT_NOUNS or surface.split()[-1] in lx.INVARIANT_NOUNS
+        add(surface, _NounEntry(cls, None if invariant else False, True), overwrite=True)
+    for surface, cls in surfaces:
+        extra = lx.EXTRA_PLURALS.get(surface, ())
+        generated = () if surface in lx.INVARIANT_NOUNS else tuple(_plural_forms(surface))
+        for form in (*generated, *extra):
+            add(form, _NounEntry(cls, True, True))
+        last = surface.split()[-1]
+        for form in lx.EXTRA_PLURALS.get(last, ()):
+            add(" ".join(surface.split()[:-1] + [form]), _NounEntry(cls, True, True))
+    return table
+
+
+def match_noun(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
+    """Longest lexicon noun starting at tokens[i]: (entry, number of tokens)."""
+    table = _noun_lexicon()
+    for length in range(min(_MAX_NOUN_TOKENS, len(tokens) - i), 0, -1):
+        entry = table.get(tuple(tokens[i:i + length]))
+        if entry is not None:
+            return entry, length
+    return None
+
+
+_IRREGULAR_SINGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child",
+                       "mice": "mouse", "geese": "goose", "feet": "foot", "teeth": "tooth",
+                       "knives": "knife", "leaves": "leaf", "wolves": "wolf", "shelves": "shelf",
+                       "loaves": "loaf", "halves": "half", "calves": "calf", "lives": "life",
+                       "wives": "wife", "cacti": "cactus", "fungi": "fungus", "oxen": "ox",
+                       "dice": "die", "scarves": "scarf", "thieves": "thief"}
+
+
+_ES_PLURALS_OF_O = {"potatoes", "tomatoes", "heroes", "mangoes", "volcanoes", "echoes", "torpedoes"}
+
+
+def singular_form(word: str) -> tuple[str, bool]:
+    """(singular form, was plural) of a noun outside the lexicon."""
+    if word in _IRREGULAR_SINGULAR:
+        return _IRREGULAR_SINGULAR[word], True
+    if word in ("news", "lens", "series", "species", "means", "chess", "gas", "canvas", "atlas"):
+        return word, False
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous")):
+        return word, False
+    lemma = english.noun_lemma(word)
+    if lemma != word and english.parts_of_speech(word) and lemma[:2] == word[:2]:
+        return lemma, True  # the dictionary knows the plural ("tomatoes", "shelves", "cacti")
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y", True
+    if word.endswith(("ches", "shes", "xes", "zzes", "sses")) or word in _ES_PLURALS_OF_O:
+        return word[:-2], True
+    return word[:-1], True

@@ -1,0 +1,183 @@
+"""Relation phrases: "to the left of", "on its right", "beneath", "from left to right"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from stagestudio.scene import lexicon as lx
+
+
+@dataclass
+class RelPhrase:
+    predicate: str
+    # "object": a noun phrase follows; "absolute": a place in the picture ("on the left");
+    # "owner_pronoun": "to its left"; "owner_before": "the bench's left"; "dangling": a
+    # relation with its object left out ("with a cat on top"); "sequence": "from left to right".
+    kind: str = "object"
+    # bare "in"/"into" only relates when a real object follows ("in a bowl", not "in a park")
+    needs_class_object: bool = False
+    # "under", "beneath", "at the foot of": the thing after it often shelters the subject as
+    # scenery ("a dog resting under a tree"), so a landscape noun there is not an object
+    sheltering: bool = False
+
+
+DIRECTIONAL = {"left of", "right of", "above", "below"}
+# Predicates that place one object relative to another; a noun outside the classes after one
+# of them is an object ("a cat next to a lamp"). Contact and containment ("on", "in",
+# "inside") are left out: "on the grass", "in a park", "on a wooden floor" are the setting.
+POSITIONAL = DIRECTIONAL | {"next to", "near", "in front of", "behind"}
+_SIDE_PREDICATE = {"left": "left of", "right": "right of", "top": "above", "bottom": "below"}
+_IMAGE_NOUNS = {"image", "photo", "photograph", "picture", "frame", "scene", "composition", "shot",
+                "canvas", "view", "painting", "drawing", "illustration", "render", "pic", "screen"}
+_PART_NOUNS = {"side", "part", "half", "portion", "area", "edge", "corner", "section", "region"}
+_SIDE_PREFIXES = {"to", "on", "at", "in", "towards", "toward", "from"}
+_SIDE_ADVERBS = {"immediate", "far", "very", "direct", "extreme", "upper", "lower"}
+
+# Fixed phrases, longest first at match time. Verbs in front of them ("hovering above") are
+# skipped as filler words, so only the prepositional part is listed.
+_FIXED_RELATIONS: dict[tuple[str, ...], RelPhrase] = {}
+
+
+def _add_fixed(predicate: str, phrases: str, **kw: object) -> None:
+    for phrase in phrases.split("|"):
+        _FIXED_RELATIONS[tuple(phrase.split())] = RelPhrase(predicate, **kw)  # type: ignore[arg-type]
+
+
+_add_fixed("above", "above|over|atop|on top of|on the top of|at the top of|up above|high above|higher than|"
+                    "higher up than|further up than|on the upper side of|upon the top of|over the top of")
+_add_fixed("above", "on top|overhead|up top", kind="dangling")
+_add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
+                    "on the underside of")
+_add_fixed("below", "beneath|underneath|under|at the foot of|at the base of|underneath of|down beneath",
+           sheltering=True)
+_add_fixed("in front of", "in front of|in the front of|ahead of|in the foreground of")
+_add_fixed("behind", "behind|in back of|at the back of|in the background of|behind of")
+_add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side of|at the side of|"
+                      "along side|next door to|close beside|flanking|abutting|against|leaning against|"
+                      "on either side of|on both sides of|on each side of|around|surrounding")
+_add_fixed("on", "in the center of|in the centre of|in the middle of|at the center of|at the centre of")
+_add_fixed("near", "near|near to|close to|close by|not far from|in the vicinity of|nearby to|"
+                   "a short distance from")
+_add_fixed("inside", "inside|inside of|within")
+_add_fixed("inside", "in|into", needs_class_object=True)
+_add_fixed("on", "on|upon|onto|on to|resting on|on the surface of")
+_MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
+
+# Phrases that place things relative to each other without saying how; no relation results.
+MUTUAL_PHRASES = [tuple(p.split()) for p in (
+    "side by side|next to each other|next to one another|beside each other|beside one another|"
+    "near each other|near one another|close to each other|close to one another|close together|"
+    "each other|one another|together|alongside each other|alongside one another|by each other|"
+    "in the same|at the same time").split("|")]
+# "From left to right: a bench and a bear": consecutive objects of the list are related.
+SEQUENCES: dict[tuple[str, ...], str] = dict(sorted({
+    tuple(f"{start}{a} to {b}".split()): predicate
+    for start in ("from ", "")
+    for a, b, predicate in (("left", "right", "left of"), ("right", "left", "right of"),
+                            ("top", "bottom", "above"), ("bottom", "top", "below"))
+}.items(), key=lambda kv: -len(kv[0])))
+LINKING_VERBS = {"be", "look", "appear", "seem", "become", "turn", "remain", "stay"}
+COLOUR_NOUNS = {"shade", "hue", "tone", "colour", "color", "tint"}
+NEGATORS = {"no", "without", "zero", "nor", "lacking", "except", "excluding"}
+MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted", "carved", "built", "constructed",
+                                                                 "fashioned", "formed", "cast", "woven", "sculpted")
+                    for prep in ("of", "from", "out of", "entirely of", "entirely from", "completely of")),
+                   key=len, reverse=True)
+# Existential openers, longest first; they carry nothing ("there is a cat" = "a cat").
+THERE_IS = sorted({("there", "is"), ("there", "are"), ("there", "was"), ("there", "were"), ("there", "'s"),
+                    ("there", "stands"), ("there", "sits"), ("there", "lies"), ("there", "hangs"),
+                    ("we", "see"), ("you", "see"), ("you", "can", "see"), ("we", "can", "see"),
+                    ("one", "can", "see"), ("can", "be", "seen")}, key=len, reverse=True)
+
+
+def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
+    """Left/right (and top/bottom) phrases: "to the left of", "on its right", "right of",
+    "on the right side of", "on the left" (absolute)."""
+    n = len(tokens)
+    j = i
+    prefix = False
+    owner_pronoun = False
+    if j < n and tokens[j] in _SIDE_PREFIXES:
+        prefix = True
+        j += 1
+        if j < n and tokens[j] == "the":
+            j += 1
+        elif j < n and tokens[j] in lx.POSSESSIVE_PRONOUNS:
+            owner_pronoun = True
+            j += 1
+        else:
+            return None
+    elif j < n and tokens[j] == "the":
+        # "the left of the cat": rare but harmless
+        j += 1
+    if (j + 1 < n and tokens[j] in ("upper", "lower") and tokens[j + 1] in _PART_NOUNS
+            and (prefix or tokens[i] == "the")):
+        # "in the upper part of the image": a vertical place in the picture
+        side = "top" if tokens[j] == "upper" else "bottom"
+        j += 2
+        if j + 1 < n and tokens[j] == "of" and tokens[j + 1] in ("the", "this") and j + 2 < n \
+                and tokens[j + 2] in _IMAGE_NOUNS:
+            j += 3
+        return RelPhrase(_SIDE_PREDICATE[side], kind="absolute"), j
+    while j < n and tokens[j] in _SIDE_ADVERBS:
+        j += 1
+    if j >= n or tokens[j] not in _SIDE_PREDICATE:
+        return None
+    side = tokens[j]
+    if side in ("top", "bottom") and not prefix:
+        return None
+    j += 1
+    if j < n and tokens[j] in ("hand", "handed"):
+        j += 1
+    if j < n and tokens[j] in _PART_NOUNS:
+        j += 1
+    predicate = _SIDE_PREDICATE[side]
+    if owner_pronoun:
+        return RelPhrase(predicate, kind="owner_pronoun"), j
+    if j < n and tokens[j] == "of":
+        k = j + 1
+        while k < n and tokens[k] in ("the", "this", "our", "that"):
+            k += 1
+        if k < n and tokens[k] in _IMAGE_NOUNS:
+            return RelPhrase(predicate, kind="absolute"), k + 1
+        if side in ("top", "bottom"):
+            return None  # "at the top of" is a fixed phrase; let it match there
+        return RelPhrase(predicate), j + 1
+    if prefix or tokens[i] == "the":
+        if side in ("top", "bottom") and tokens[i] == "on":
+            return None  # "on top" is handled as a fixed phrase
+        return RelPhrase(predicate, kind="absolute"), j
+    return None
+
+
+def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
+    """The relation phrase starting at tokens[i], longest first: (phrase, index after it)."""
+    n = len(tokens)
+    if tokens[i] == "'s" and i + 1 < n and tokens[i + 1] in ("left", "right"):
+        j = i + 2
+        if j < n and tokens[j] in ("hand",):
+            j += 1
+        if j < n and tokens[j] == "side":
+            j += 1
+        return RelPhrase(_SIDE_PREDICATE[tokens[i + 1]], kind="owner_before"), j
+    if tokens[i] in ("right", "directly", "just", "immediately", "slightly", "somewhat", "straight"):
+        # adverbs in front of a relation ("right next to", "directly above")
+        inner = match_relation(tokens, i + 1) if i + 1 < n else None
+        if inner is not None and not (tokens[i] == "right" and tokens[i + 1] == "of"):
+            return inner
+    side = _match_side(tokens, i)
+    if side is not None:
+        return side
+    if i + 1 < n and tokens[i] in ("in", "at", "on") and tokens[i + 1] in ("the", "its", "their"):
+        # "in the middle", "at the centre": a place in the picture, not a relation
+        if i + 2 < n and tokens[i + 2] in ("middle", "center", "centre", "foreground", "background",
+                                           "distance", "corner") and (i + 3 >= n or tokens[i + 3] != "of"):
+            return None
+    if tokens[i] == "by" and (i == 0 or not tokens[i - 1].endswith(("ed", "en"))):
+        # "sitting by a campfire", "keys by the door"; "surrounded by" names an agent
+        return RelPhrase("next to"), i + 1
+    for length in range(min(_MAX_FIXED, n - i), 0, -1):
+        phrase = _FIXED_RELATIONS.get(tuple(tokens[i:i + length]))
+        if phrase is not None:
+            return replace(phrase), i + length
+    return None

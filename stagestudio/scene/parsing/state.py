@@ -1,0 +1,187 @@
+"""The objects read so far and how a noun phrase resolves to one (new, earlier, or none)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from stagestudio.scene import lexicon as lx
+from stagestudio.scene.graph import INVERSE_PREDICATE, MAX_COUNT, is_spatial
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.items import NounPhrase
+
+
+@dataclass
+class _Object:
+    id: str
+    name: str
+    count: int
+    modifiers: list[str]
+    is_class: bool
+    mention: int
+    surface: str = ""
+    parts: list[str] = field(default_factory=list)
+    measurements: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Ref:
+    """A noun phrase resolved to an object (None when the phrase was dropped)."""
+
+    object_id: str | None
+    pronoun: str | None = None
+    # reached through "with"/"holding"/"of" from an earlier object: a detail of that object,
+    # so not the subject of a following relation when the object itself is available
+    attached: bool = False
+
+
+@dataclass
+class State:
+    objects: list[_Object] = field(default_factory=list)
+    relations: list[tuple[str, str, str]] = field(default_factory=list)
+    placements: list[tuple[str, str]] = field(default_factory=list)  # (object id, predicate)
+    dropped: list[str] = field(default_factory=list)
+    seen_predicates: list[str] = field(default_factory=list)
+    # what the reading changed, for the graph's notes ("count 150 of 'candle' capped at 20")
+    notes: list[str] = field(default_factory=list)
+    # second reading of a prompt whose first reading found nothing: every drawable noun counts
+    keep_all_nouns: bool = False
+
+    def get(self, object_id: str) -> _Object:
+        return next(o for o in self.objects if o.id == object_id)
+
+    def latest(self, *, exclude: set[str] | None = None, plural: bool | None = None,
+               person: bool = False) -> str | None:
+        exclude = exclude or set()
+        candidates = [o for o in self.objects if o.id not in exclude]
+        if person:
+            # "he", "him", "she": the latest person (or, failing that, animal)
+            people = [o for o in candidates if o.name == "person" or english.is_person(o.name)]
+            candidates = people or [o for o in candidates if english.is_animate(o.name)] or candidates
+        if plural is not None:
+            preferred = [o for o in candidates if (o.count > 1) == plural]
+            if preferred:
+                candidates = preferred
+        if not candidates:
+            return None
+        return max(candidates, key=lambda o: o.mention).id
+
+    def touch(self, object_id: str, counter: list[int]) -> None:
+        counter[0] += 1
+        self.get(object_id).mention = counter[0]
+
+    def relate(self, subject: str | None, predicate: str, obj: str | None) -> None:
+        if subject is None or obj is None or subject == obj:
+            return
+        triple = (subject, predicate, obj)
+        if triple in self.relations:
+            return
+        if not is_spatial(predicate):
+            self.relations.append(triple)  # an action orders nothing, so it can close no cycle
+            return
+        inverse = INVERSE_PREDICATE.get(predicate)
+        if inverse and (obj, inverse, subject) in self.relations:
+            return
+        # keep the graph orderable: a relation closing a cycle contradicts an earlier one
+        deps = nx.DiGraph()
+        deps.add_nodes_from(o.id for o in self.objects)
+        deps.add_edges_from((o, s) for s, p, o in self.relations if is_spatial(p))
+        if deps.has_node(subject) and deps.has_node(obj) and nx.has_path(deps, subject, obj):
+            return
+        self.relations.append(triple)
+
+
+_ORDINAL_REFERENCES = {"former", "latter", "first", "second"}
+
+
+def _ordinal_reference(word: str, state: State) -> str | None:
+    """"the former"/"the latter": the earlier/later of the two objects mentioned last;
+    "the first"/"the second": by order of introduction."""
+    if not state.objects:
+        return None
+    if word in ("first", "second"):
+        index = 0 if word == "first" else 1
+        return state.objects[index].id if index < len(state.objects) else None
+    recent = sorted(state.objects, key=lambda o: o.mention)[-2:]
+    if len(recent) < 2:
+        return None
+    ordered = sorted(recent, key=lambda o: state.objects.index(o))
+    return ordered[0].id if word == "former" else ordered[1].id
+
+
+def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail: bool,
+                   reference_only: bool = False, anchored: bool = False) -> Ref:
+    """Turn a noun phrase into an object id: a new object, an earlier one, or nothing.
+    `reference_only`: a possessor ("a child's bed") names an object only if it is one already.
+    `anchored`: the phrase is the object of an explicit relation or action, so a definite thing
+    ("next to the mirror") is drawn even when nothing introduced it."""
+    if np_.pronoun is not None:
+        ref = state.latest(plural=np_.pronoun == "they", person=np_.pronoun == "person")
+        return Ref(ref, pronoun=np_.pronoun)
+    if reference_only:
+        same = [o for o in state.objects if o.name == np_.head]
+        if not same:
+            state.dropped.append(np_.head)
+            return Ref(None)
+    if not np_.is_class and np_.determiner == "definite" and np_.head in _ORDINAL_REFERENCES:
+        ref = _ordinal_reference(np_.head, state)
+        if ref is not None:
+            state.touch(ref, counter)
+            return Ref(ref)
+    if not np_.is_class and np_.determiner == "definite" and np_.head in lx.HYPERNYMS:
+        # "a kitten ... the animal": a general word pointing back at a named object
+        kinds = lx.HYPERNYMS[np_.head]
+        same = [o for o in state.objects if kinds is None or o.name in kinds]
+        if same:
+            target = max(same, key=lambda o: o.mention)
+            target.modifiers.extend(w for w in np_.modifiers if w not in target.modifiers)
+            state.touch(target.id, counter)
+            return Ref(target.id)
+    if not np_.is_class and np_.kind in (NounKind.ABSTRACT, NounKind.UNIT):
+        # "a glossy finish", "a sense of calm", "150 centimeters": nothing to draw, ever
+        state.dropped.append(np_.head)
+        return Ref(None)
+    if state.keep_all_nouns and not np_.is_class and np_.head in lx.NEVER_DRAWN_NOUNS:
+        state.dropped.append(np_.head)
+        return Ref(None)
+    if not state.keep_all_nouns and not np_.is_class and (
+            np_.head in lx.SETTING_NOUNS or np_.kind == NounKind.PLACE or detail):
+        state.dropped.append(np_.head)
+        return Ref(None)
+    if (not state.keep_all_nouns and not np_.is_class and np_.determiner == "definite" and state.objects
+            and not (anchored and np_.kind in (NounKind.THING, NounKind.WEAK))
+            and np_.head not in lx.UNIQUE_NOUNS and not any(o.name == np_.head for o in state.objects)):
+        # "the rest of the image", "the wall": new things are introduced with "a" or a number;
+        # a definite one that points at nothing drawn is part of the setting
+        state.dropped.append(np_.head)
+        return Ref(None)
+    count = np_.count
+    if count is None:
+        count = np_.vague_count if np_.plural and np_.vague_count else (2 if np_.plural else 1)
+    if count > MAX_COUNT:
+        state.notes.append(f"count {count} of '{np_.head}' capped at {MAX_COUNT}")
+        count = MAX_COUNT
+    if count < 1:
+        state.dropped.append(np_.head)
+        return Ref(None)
+    refers_back = np_.determiner == "definite" or (np_.determiner == "none" and np_.count is None)
+    if refers_back:
+        same = [o for o in state.objects if o.name == np_.head]
+        if same:
+            # "the blue car" picks the blue one of two cars; otherwise the latest mentioned
+            described = [o for o in same if np_.modifiers and set(np_.modifiers) <= set(o.modifiers)]
+            target = max(described or same, key=lambda o: o.mention)
+            for word in np_.modifiers:
+                if word not in target.modifiers:
+                    target.modifiers.append(word)
+            target.measurements.extend(m for m in np_.measurements if m not in target.measurements)
+            state.touch(target.id, counter)
+            return Ref(target.id)
+    counter[0] += 1
+    obj = _Object(id=f"o{len(state.objects) + 1}", name=np_.head, count=count,
+                  modifiers=list(np_.modifiers), is_class=np_.is_class, mention=counter[0],
+                  surface=np_.surface, measurements=list(np_.measurements))
+    state.objects.append(obj)
+    return Ref(obj.id)

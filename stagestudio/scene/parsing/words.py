@@ -1,0 +1,136 @@
+"""Single-word tests the scanner uses: attribute words, verb forms, compound heads, numbers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.items import Break, Item, NounPhrase, Rel
+from stagestudio.scene.parsing.nouns import match_noun, singular_form
+from stagestudio.scene.parsing.relations import match_relation
+
+
+def is_attribute_word(tok: str) -> bool:
+    return (tok in lx.COLOR_WORDS or tok in lx.MATERIAL_WORDS or tok in lx.SIZE_WORDS
+            or tok in lx.COMMON_ADJECTIVES or tok in lx.COLOR_SHADES or hyphen_colour(tok) is not None)
+
+
+def hyphen_colour(tok: str) -> str | None:
+    """The colour of a hyphenated colour word: "dark-blue", "bright-red", "blue-green"."""
+    if "-" not in tok or tok in lx.COLOR_WORDS:
+        return None
+    last = tok.rsplit("-", 1)[1]
+    return lx.COLOR_WORDS.get(last)
+
+
+@lru_cache(maxsize=8192)
+def is_verb_form(tok: str) -> bool:
+    """Whether `tok` reads as a verb here: a form of one of the lexicon's scene verbs (sits,
+    sitting), or an inflected form of any English verb that is not also a thing's noun
+    ("simmering", "burning", "slicing"; not "building", "flowers", "benches")."""
+    if _scene_verb_form(tok):
+        return True
+    lemma = english.verb_lemma(tok)
+    if lemma is None or lemma == tok:
+        return False
+    if not english.can_be_noun(tok):
+        return True
+    return english.noun_kind(english.noun_lemma(tok)) not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
+
+
+def _scene_verb_form(tok: str) -> bool:
+    verbs = lx.SCENE_VERBS
+    if tok in verbs:
+        return True
+    stems = []
+    if tok.endswith("ies"):
+        stems.append(tok[:-3] + "y")
+    if tok.endswith("es"):
+        stems.append(tok[:-2])
+    if tok.endswith("s"):
+        stems.append(tok[:-1])
+    if tok.endswith("ing"):
+        stem = tok[:-3]
+        stems += [stem, stem + "e"]
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            stems.append(stem[:-1])  # "sitting" -> "sit"
+    if tok.endswith("ed"):
+        stem = tok[:-2]
+        stems += [stem, stem + "e", tok[:-1]]
+        if tok.endswith("ied"):
+            stems.append(tok[:-3] + "y")
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            stems.append(stem[:-1])
+    return any(s in verbs for s in stems)
+
+
+PORTIONS = {"half", "quarter", "floret", "peel", "crust", "bite", "crumb", "segment", "morsel", "sliver",
+             "fillet", "strip", "cube", "ring", "chip", "stick", "bar", "roll", "top", "bottom", "side", "front",
+             "back", "end", "edge", "part", "corner", "center", "centre", "middle", "shape", "size", "type", "kind"}
+_POSTPOSITIVE = {"asleep", "awake", "alone", "alive", "ablaze", "afloat", "aglow", "apart", "aside", "ajar",
+                 "upright", "sideways", "overhead", "outdoors", "indoors", "upstairs", "downstairs", "today",
+                 "tonight", "again", "instead", "versus", "vs", "alike", "galore", "aloft", "abreast", "proper"}
+
+
+def compound_head(tokens: list[str], j: int) -> bool:
+    """Whether the unknown word at tokens[j] is the head of a compound whose first part is the
+    noun before it ("glass jar", "dog collar", "car keys"). Inflected words (-ed, -ing, -ly), -s
+    words that read as verbs, and known verbs are read as the start of the predicate instead ("a
+    cat purrs", "a dog barking")."""
+    if j >= len(tokens):
+        return False
+    tok = tokens[j]
+    if not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")):
+        return False
+    if tok.endswith("s") and (is_verb_form(tok) or english.noun_kind(english.noun_lemma(tok)) != NounKind.THING
+                              or english.noun_lemma(tok) == tok):
+        return False
+    if (tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS
+            or tok in lx.HARD_BOUNDARIES or tok in _POSTPOSITIVE or tok in lx.NUMBER_WORDS
+            or tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS
+            or tok in lx.INDEFINITE_DETERMINERS or tok in lx.DEFINITE_DETERMINERS
+            or is_attribute_word(tok) or is_verb_form(tok)
+            or lx.QUANTIFIER_NOUNS.get(tok, 0) == 1 or tok in PORTIONS):
+        return False  # ("a cake slice" is still cake)
+    return match_relation(tokens, j) is None and match_noun(tokens, j) is None
+
+
+def landscape_compound_head(tok: str) -> bool:
+    """"apple tree(s)", "dog house": a landscape noun after a noun is the head of a compound,
+    unless it is a verb's -s form ("a boat rocks on the waves")."""
+    return singular_form(tok)[0] in lx.LANDSCAPE_OBJECTS and not (tok.endswith("s") and is_verb_form(tok))
+
+
+def bare_plural(tokens: list[str], i: int, items: list[Item]) -> NounPhrase | None:
+    """An unknown plural with no article opening a clause and followed by a relation:
+    "flowers in a vase", "stars above the moon". Elsewhere a bare -s word is more likely a
+    verb ("a cat purrs"), so it is left alone."""
+    tok = tokens[i]
+    opens_clause = not items or isinstance(items[-1], (Break, Rel))
+    if not opens_clause or i + 1 >= len(tokens) or match_relation(tokens, i + 1) is None:
+        return None
+    singular, was_plural = singular_form(tok)
+    if (not was_plural or not tok.isalpha() or is_verb_form(tok) or tok in lx.FILLER_WORDS
+            or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS or is_attribute_word(tok)
+            or tok in lx.QUANTIFIER_NOUNS or match_noun(tokens, i) is not None):
+        return None
+    return NounPhrase(head=singular, is_class=False, plural=True, count=None, determiner="none", modifiers=[])
+
+
+def is_number(tok: str) -> bool:
+    return tok.isdigit() or (tok in lx.NUMBER_WORDS and tok not in lx.QUANTIFIER_NOUNS)
+
+
+def number_value(tok: str) -> int:
+    return int(tok) if tok.isdigit() else lx.NUMBER_WORDS[tok]
+
+
+def _ends_phrase(tok: str) -> bool:
+    return (tok in lx.HARD_BOUNDARIES or tok in lx.CLAUSE_BREAKERS or tok == "'s"
+            or tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL)
+
+
+def noun_starts_at(tokens: list[str], j: int) -> bool:
+    return j < len(tokens) and match_noun(tokens, j) is not None and not _ends_phrase(tokens[j])
