@@ -93,7 +93,7 @@ class SynthReport:
 
     def lines(self) -> list[str]:
         out = [f"prompts: {self.prompts} ({self.ran} run now, {self.resumed_past} done before)",
-               f"sessions: " + ", ".join(f"{k} {v}" for k, v in sorted(self.sessions.items())),
+               "sessions: " + ", ".join(f"{k} {v}" for k, v in sorted(self.sessions.items())),
                f"records added: {self.records_added}"]
         out += [f"refused prompt ({why}): {n}" for why, n in sorted(self.refused.items())]
         out.append("examples kept: " + ", ".join(f"{t} {n}" for t, n in sorted(self.kept.items())))

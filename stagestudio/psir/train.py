@@ -229,6 +229,7 @@ class Trainer:
         else:
             if self.config.resume:
                 self.say(f"no checkpoint in {self.out / CHECKPOINTS_DIR}; starting from step 0")
+            torch.manual_seed(_seed(self.config.seed, "init"))  # PEFT draws A from the global RNG
             attach_lora(self.model, self.lora)
             state = None
         params = trainable_parameters(self.model)
@@ -276,7 +277,7 @@ class Trainer:
         """Loss on the probe set with fixed draws and no dropout: comparable across steps."""
         from stagestudio.backends.bagel.training import sample_draws, training_forward
 
-        self.model.eval()
+        _dropout(self.model, active=False)
         results = []
         for i, example in enumerate(self.probe):
             generator = torch.Generator().manual_seed(_seed(self.config.seed, "probe", i))
@@ -288,6 +289,7 @@ class Trainer:
             except (OSError, ValueError):
                 continue  # reported when the same example comes up in training
             results.append((float(out.loss), out.ce, out.mse))
+        _dropout(self.model, active=True)
 
         def mean(values: list) -> float | None:
             values = [float(v) for v in values if v is not None]
@@ -394,6 +396,15 @@ class Trainer:
                    "config": c.to_json_dict(), "trainable_parameters": sum(p.numel() for p in self.params)}
         (self.out / SUMMARY_FILE).write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
         return report
+
+
+def _dropout(model: torch.nn.Module, active: bool) -> None:
+    """Switch only the dropout layers (LoRA's). The whole model stays in training mode:
+    bitsandbytes repacks 4-bit weights for CPU inference on `eval()`, after which they no
+    longer train."""
+    for module in model.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.train(active)
 
 
 def _mean(values: list[float]) -> float:

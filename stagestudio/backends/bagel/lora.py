@@ -187,17 +187,11 @@ def load_adapter(model: nn.Module, folder: str | os.PathLike[str], trainable: bo
     config.inference_mode = not trainable
     model.requires_grad_(False)
     inject_adapter_in_model(config, model, adapter_name=ADAPTER_NAME)
-    expected = set(adapter_state_dict(model))
-    mismatched = sorted(expected ^ set(weights))
-    if not expected or mismatched:
-        raise AdapterError(
-            f"the adapter in {folder} does not fit this model ({len(mismatched)} weight name(s) differ, e.g. "
-            f"{', '.join(mismatched[:3]) or 'no target module found'}); was it trained on another BAGEL configuration?")
-    shapes = {k: tuple(v.shape) for k, v in adapter_state_dict(model).items()}
-    wrong = [k for k, v in weights.items() if tuple(v.shape) != shapes[k]]
-    if wrong:
-        raise AdapterError(f"the adapter in {folder} has weights of the wrong shape ({wrong[0]}: "
-                           f"{tuple(weights[wrong[0]].shape)} != {shapes[wrong[0]]}); another BAGEL configuration?")
+    try:
+        _check_weights_fit(model, weights, folder)
+    except AdapterError:
+        remove_adapter(model)  # leave the model as it was
+        raise
     set_peft_model_state_dict(model, weights, adapter_name=ADAPTER_NAME)
     for name, param in model.named_parameters():
         if "lora_" in name:
@@ -206,13 +200,36 @@ def load_adapter(model: nn.Module, folder: str | os.PathLike[str], trainable: bo
     return info
 
 
+def _check_weights_fit(model: nn.Module, weights: dict[str, torch.Tensor], folder: Path) -> None:
+    shapes = {k: tuple(v.shape) for k, v in adapter_state_dict(model).items()}
+    mismatched = sorted(set(shapes) ^ set(weights))
+    if not shapes or mismatched:
+        raise AdapterError(
+            f"the adapter in {folder} does not fit this model ({len(mismatched)} weight name(s) differ, e.g. "
+            f"{', '.join(mismatched[:3]) or 'no target module found'}); was it trained on another BAGEL configuration?")
+    wrong = [k for k, v in weights.items() if tuple(v.shape) != shapes[k]]
+    if wrong:
+        raise AdapterError(f"the adapter in {folder} has weights of the wrong shape ({wrong[0]}: "
+                           f"{tuple(weights[wrong[0]].shape)} != {shapes[wrong[0]]}); another BAGEL configuration?")
+
+
+def remove_adapter(model: nn.Module) -> int:
+    """Take the LoRA layers out again without merging (the base weights were never touched)."""
+    return _unwrap(model, merge=False)
+
+
 def merge_adapter(model: nn.Module) -> int:
     """Fold the adapter into the base weights and remove the LoRA layers (faster inference,
     same outputs up to rounding; on NF4 the merged weight is re-quantized, which rounds).
     Returns the number of layers merged."""
+    return _unwrap(model, merge=True)
+
+
+def _unwrap(model: nn.Module, merge: bool) -> int:
     layers = lora_layers(model)
     for name, layer in layers:
-        layer.merge(safe_merge=True)
+        if merge:
+            layer.merge(safe_merge=True)
         parent_name, _, child = name.rpartition(".")
         setattr(model.get_submodule(parent_name), child, layer.get_base_layer())
     if hasattr(model, "peft_config"):
