@@ -76,6 +76,11 @@ def test_zero_adapter_leaves_every_golden_case_unchanged(inferencer, fixture_dir
     try:
         assert len(lora_layers(model)) == model.config.llm.num_hidden_layers * 14
         assert all(float(p.detach().abs().max()) == 0.0 for n, p in model.named_parameters() if "lora_B" in n)
+        # The memory estimate's parameter count is exactly what PEFT creates.
+        from stagestudio.psir.memory import lora_parameter_count
+
+        created = sum(p.numel() for n, p in model.named_parameters() if "lora_" in n)
+        assert lora_parameter_count(model.config, rank=4) == created
         reports = golden.run_golden(fixture_dir, inf=inferencer)
         assert len(reports) == 7
         for report in reports:

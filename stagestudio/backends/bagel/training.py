@@ -38,7 +38,7 @@ from PIL import Image
 from torch import Tensor
 from torch.utils.checkpoint import checkpoint
 
-from .qwen2_mot import apply_rope, attend
+from .qwen2_mot import apply_rope
 
 AttnMode = Literal["causal", "full", "noise"]
 
@@ -315,6 +315,19 @@ def _by_expert(x: Tensor, und: Tensor, gen: Tensor, und_fn, gen_fn) -> Tensor:
     return out.index_copy(0, und, und_out.to(out.dtype)).index_copy(0, gen, gen_out)
 
 
+def _attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:
+    """SDPA over the whole sequence with a boolean mask. The key/value heads are repeated to the
+    query heads (contiguous groups, as in inference) rather than passed with `enable_gqa`, so the
+    memory-efficient kernel, which takes arbitrary masks, can run instead of the L x L math path."""
+    heads, kv_heads = q.shape[1], k.shape[1]
+    if heads != kv_heads:
+        k = k.repeat_interleave(heads // kv_heads, dim=1)
+        v = v.repeat_interleave(heads // kv_heads, dim=1)
+    out = F.scaled_dot_product_attention(q.transpose(0, 1), k.transpose(0, 1).to(q.dtype), v.transpose(0, 1).to(q.dtype),
+                                         attn_mask=mask)
+    return out.transpose(0, 1).reshape(q.shape[0], heads * q.shape[2])
+
+
 def _layer_forward(layer, x: Tensor, cos: Tensor, sin: Tensor, und: Tensor, gen: Tensor, mask: Tensor) -> Tensor:
     """One MoT decoder layer over the whole sequence (the inference layer's maths with a
     free-form mask and any set of generation rows)."""
@@ -327,7 +340,7 @@ def _layer_forward(layer, x: Tensor, cos: Tensor, sin: Tensor, und: Tensor, gen:
     q = _by_expert(q, und, gen, attn.q_norm, attn.q_norm_moe_gen)
     k = _by_expert(k, und, gen, attn.k_norm, attn.k_norm_moe_gen)
     q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
-    out = attend(q, k, v, mask).to(x.dtype)
+    out = _attention(q, k, v, mask).to(x.dtype)
     x = x + _by_expert(out, und, gen, attn.o_proj, attn.o_proj_moe_gen).to(x.dtype)
     h = _by_expert(x, und, gen, layer.post_attention_layernorm, layer.post_attention_layernorm_moe_gen)
     return x + _by_expert(h, und, gen, layer.mlp, layer.mlp_moe_gen).to(x.dtype)
