@@ -255,3 +255,49 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
     assert main(["psir", "train", "--model", "x", "--data", str(tmp_path), "--tasks", "paint"]) == 2
     assert "--tasks takes" in capsys.readouterr().err
     assert Path(tmp_path).is_dir()
+
+
+@pytest.mark.slow
+def test_export_train_and_run_with_the_adapter(fixture_dir, tmp_path):
+    """Studio session -> `psir export` -> `psir train` -> `run --backend bagel --lora`: the
+    adapter loads, and the roles it was trained for ask in the trained formats."""
+    from stagestudio.backends.sketchbook.backend import SketchbookBackend
+    from stagestudio.cli import main
+    from stagestudio.loop.control import EditPlan, Proceed
+    from stagestudio.loop.engine import LoopEngine, RunConfig
+    from stagestudio.store import SessionRecorder, open_store
+
+    class Person:
+        def review_plan(self, review):
+            return EditPlan("Draw a large bear.") if review.step.index == 0 else Proceed()
+
+        def review_verdict(self, review):
+            return Proceed()
+
+    db = tmp_path / "studio.db"
+    with open_store(db) as store:
+        engine = LoopEngine(SketchbookBackend(error_rate=0.6, size=128))
+        for seed in (1, 2, 3):
+            list(SessionRecorder(store).record(engine.run("a bear above a spoon", config=RunConfig(seed=seed),
+                                                          controller=Person())))
+    assert main(["psir", "export", "--db", str(db), "--out", str(tmp_path / "data")]) == 0
+    assert main(["psir", "train", "--model", str(fixture_dir), "--data", str(tmp_path / "data"), "--steps", "4",
+                 "--out", str(tmp_path / "run"), "--precision", "fp32", "--device", "cpu", "--rank", "4",
+                 "--image-size", "64", "--probe", "2", "--quiet"]) == 0
+    adapter = tmp_path / "run" / "adapter"
+    assert main(["run", "a bear above a spoon", "--backend", "bagel", "--model", str(fixture_dir), "--lora",
+                 str(adapter), "--precision", "fp32", "--resolution", "32", "--timesteps", "3", "--max-refines", "1",
+                 "--seed", "3", "--out", str(tmp_path / "out"), "--quiet"]) in (0, 1)
+    trajectory = json.loads((tmp_path / "out" / "trajectory.json").read_text())
+    assert trajectory["settings"]["lora"] == str(adapter)
+    planned = [e["step"] for e in trajectory["events"] if e["type"] == "step_planned"]
+    assert planned and all("psir-v1 format" in p["note"] for p in planned)
+    verdicts = [e["verdict"] for e in trajectory["events"] if e["type"] == "verdict_ready"]
+    trained = [f for v in verdicts for f in v["facts"] if f["source"] == "vqa-psir"]
+    assert verdicts and len(trained) >= len(verdicts)  # every inspection went through the trained format
+    assert all(f["question"].startswith("Inspect this picture.") for f in trained)
+
+    with pytest.raises(Exception, match="does not exist"):
+        from stagestudio.backends.bagel.backend import BagelBackend
+
+        BagelBackend(model=str(fixture_dir), lora=str(tmp_path / "missing"))

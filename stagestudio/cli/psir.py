@@ -91,6 +91,8 @@ def _add_bagel_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resolution", type=int, default=None, help="bagel: image side in pixels (default 1024)")
     p.add_argument("--timesteps", type=int, default=None, help="bagel: denoising schedule points (default 50)")
     p.add_argument("--inspector", default=None, help="bagel: vqa (default) | detector | both")
+    p.add_argument("--lora", default=None, metavar="PATH", help="bagel: a LoRA adapter folder")
+    p.add_argument("--merge-lora", action="store_true", help="bagel: merge the adapter into the weights")
 
 
 def _split(text: str, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:

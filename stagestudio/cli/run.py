@@ -28,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resolution", type=int, default=None, help="bagel: image side in pixels (default 1024)")
     p.add_argument("--timesteps", type=int, default=None, help="bagel: denoising schedule points (default 50)")
     p.add_argument("--inspector", default=None, help="bagel: vqa (default) | detector | both")
+    p.add_argument("--lora", default=None, metavar="PATH", help="bagel: a LoRA adapter folder (psir train's adapter/)")
+    p.add_argument("--merge-lora", action="store_true", help="bagel: merge the adapter into the weights")
     p.add_argument("--quiet", action="store_true", help="print only where the output went")
     p.set_defaults(func=cmd_run)
 
@@ -50,6 +52,9 @@ def backend_settings(args: argparse.Namespace) -> dict:
             settings["num_timesteps"] = args.timesteps
         if args.inspector:
             settings["inspector"] = args.inspector
+        if getattr(args, "lora", None):
+            settings["lora"] = args.lora
+            settings["merge_lora"] = bool(getattr(args, "merge_lora", False))
     return settings
 
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from stagestudio.backends.bagel.adapter_roles import adapter_aware_roles
 from stagestudio.backends.bagel.roles import INSPECTORS, BagelPlanner, BagelSketcher, bagel_inspector
 from stagestudio.backends.bagel.runtime import BagelRuntime, BagelSettings
 from stagestudio.backends.base import Backend, BackendError, BackendStatus
@@ -41,6 +42,8 @@ class BagelBackend(Backend):
         inspector: str = "vqa",
         detector: str = "mask2former",
         download: bool = False,
+        lora: str | None = None,
+        merge_lora: bool = False,
         _inferencer: Any | None = None,
     ) -> None:
         if inspector not in INSPECTORS:
@@ -53,15 +56,15 @@ class BagelBackend(Backend):
                 precision=precision, device=device, offload=offload, resolution=resolution,
                 num_timesteps=num_timesteps, timestep_shift=timestep_shift, cfg_text_scale=cfg_text_scale,
                 max_plan_tokens=max_plan_tokens, max_answer_tokens=max_answer_tokens, download=download,
+                lora=lora or None, merge_lora=merge_lora,
             ),
             inferencer=_inferencer,
         )
         self.detector = detector
-        super().__init__(
-            planner=BagelPlanner(self.runtime),
-            sketcher=BagelSketcher(self.runtime),
-            inspector=bagel_inspector(self.runtime, mode=inspector, detector=detector),
-        )
+        super().__init__(*adapter_aware_roles(
+            self.runtime, BagelPlanner(self.runtime), BagelSketcher(self.runtime),
+            bagel_inspector(self.runtime, mode=inspector, detector=detector),
+        ))
 
     @classmethod
     def with_inferencer(cls, inferencer, **settings: Any) -> "BagelBackend":
@@ -122,6 +125,8 @@ class BagelBackend(Backend):
             "cfg_text_scale": s.cfg_text_scale,
             "inspector": mode,
             "detector": self.detector if mode != "vqa" else None,
+            "lora": s.lora,
+            "merge_lora": s.merge_lora,
         }
 
     @property

@@ -38,6 +38,8 @@ class BagelSettings:
     max_plan_tokens: int = 200
     max_answer_tokens: int = 12
     download: bool = False
+    lora: str | None = None  # a LoRA adapter folder put on the model when it loads
+    merge_lora: bool = False
 
 
 class BagelRuntime:
@@ -58,7 +60,7 @@ class BagelRuntime:
 
             s = self.settings
             loaded = load_bagel(s.model_source, precision=s.precision, device=s.device, offload=s.offload,
-                                download=s.download)
+                                download=s.download, lora=s.lora, merge_lora=s.merge_lora)
             # A checkpoint folder may carry its own image-transform sizes (the tiny test model does).
             self._inferencer = InterleavedInferencer(
                 loaded.model, loaded.tokenizer, loaded.vae, golden_transforms(Path(loaded.folder))
