@@ -39,10 +39,13 @@ def tiny_training(shared: Path) -> dict:
                                    rank=8, alpha=16, lora_dropout=0.0, image_size=64, save_every=20),
                        log=lambda _: None)
         train_s = time.perf_counter() - started
+    probes = [e for e in report.log if e["kind"] == "probe"]
     return {
         "synth": {"prompts": 50, "seconds": round(synth_s, 1), "examples": synth.kept, "rejected": synth.rejected},
         "train": {"steps": 40, "seconds": round(train_s, 1), "probe_loss_first": round(report.first_loss, 4),
                   "probe_loss_last": round(report.last_loss, 4),
+                  "probe_ce": [round(probes[0]["ce"], 3), round(probes[-1]["ce"], 3)],
+                  "probe_mse": [round(probes[0]["mse"], 3), round(probes[-1]["mse"], 3)],
                   "train_loss_first_5": round(report.first_train_loss, 4),
                   "train_loss_last_5": round(report.last_train_loss, 4)},
         "torch": torch.__version__,

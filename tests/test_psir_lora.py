@@ -9,6 +9,8 @@ import json
 import pytest
 import torch
 
+from psir_support import fixture_dir, inferencer, one_thread  # noqa: F401  (shared fixtures)
+
 from stagestudio.backends.bagel import golden
 from stagestudio.backends.bagel.lora import (
     AdapterError,
@@ -23,16 +25,6 @@ from stagestudio.backends.bagel.lora import (
     save_adapter,
     target_module_names,
 )
-
-
-@pytest.fixture(scope="module")
-def fixture_dir(shared_dir):
-    return shared_dir / "fixtures" / "bagel"
-
-
-@pytest.fixture(scope="module")
-def inferencer(fixture_dir):
-    return golden.cached_golden_inferencer(str(fixture_dir))
 
 
 def _probe_outputs(inf):
@@ -136,11 +128,3 @@ def test_bad_adapters_are_clear_errors(tmp_path, inferencer):
     assert not has_adapter(fresh.model)  # a failed load leaves the model as it was
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # The tiny model's matrices are too small to gain from threads; on a shared 2-core
-    # machine a second thread only waits for the first.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)

@@ -16,7 +16,8 @@ import pytest
 import torch
 from PIL import Image
 
-from stagestudio.backends.bagel import golden
+from psir_support import fixture_dir, inferencer, one_thread  # noqa: F401  (shared fixtures)
+
 from stagestudio.backends.bagel.context import Context
 from stagestudio.backends.bagel.lora import LoraSettings, attach_lora, remove_adapter, trainable_parameters
 from stagestudio.backends.bagel.training import PackedSequence, SequencePacker, sample_draws, training_forward
@@ -29,24 +30,6 @@ GENEVAL_SAMPLE = [
 ]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # The tiny model's matrices are too small to gain from threads; on a shared 2-core
-    # machine a second thread only waits for the first.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="module")
-def fixture_dir(shared_dir):
-    return shared_dir / "fixtures" / "bagel"
-
-
-@pytest.fixture(scope="module")
-def inferencer(fixture_dir):
-    return golden.cached_golden_inferencer(str(fixture_dir))
 
 
 @pytest.fixture(scope="module")
