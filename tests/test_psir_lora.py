@@ -128,3 +128,17 @@ def test_bad_adapters_are_clear_errors(tmp_path, inferencer):
     assert not has_adapter(fresh.model)  # a failed load leaves the model as it was
 
 
+
+
+def test_backend_settings_record_the_adapter_and_validate_back(tmp_path, inferencer):
+    from stagestudio.backends.bagel.backend import BagelBackend
+    from stagestudio.ui.backend_settings import validate_settings
+
+    plain = BagelBackend(model="some/where").settings()
+    assert "lora" not in plain  # sessions without an adapter store what they always stored
+    other = copy.deepcopy(inferencer)
+    attach_lora(other.model, LoraSettings(rank=2, alpha=4))
+    folder = save_adapter(other.model, tmp_path / "adapter", AdapterInfo())
+    stored = BagelBackend(model="some/where", lora=str(folder)).settings()
+    assert stored["lora"] == str(folder) and stored["merge_lora"] is False
+    assert BagelBackend(**validate_settings("bagel", stored)).settings() == stored  # forks rebuild it

@@ -198,8 +198,10 @@ def _inspect_examples(record: PsirRecord, images: _Images) -> tuple[list[Example
                 answer = formats.inspect_answer(formats.VERDICT_CONSISTENT, [])
             else:
                 correction = a.correction if a.correction_source in ("human", "inspector") else a.inspection.correction
-                facts = a.inspection.facts if not a.inspection.passed else []
-                critique = a.inspection.critique or (a.human_verdict.reason if a.human_verdict else "")
+                if a.inspection.passed:  # a person failed what the inspector passed: their reason is the critique
+                    facts, critique = [], a.human_verdict.reason if a.human_verdict else ""
+                else:
+                    facts, critique = a.inspection.facts, a.inspection.critique
                 answer = formats.inspect_answer(formats.VERDICT_INCONSISTENT, facts, _text(critique, "critique"),
                                                 _text(correction, "correction"))
             parts = (ImagePart(images.path(a.image, f"sketch of attempt {a.attempt}"), vae=False, vit=True),

@@ -121,6 +121,9 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "inspector": lambda v: _choice("Inspector", v, BAGEL_INSPECTORS),
         # Stored vqa-only sessions record detector=None: it is unused then, so keep the default.
         "detector": lambda v: "mask2former" if v is None else _choice("Detector", v, BAGEL_DETECTORS),
+        # Recorded only by sessions that ran with a LoRA adapter (`--lora`); no form field yet.
+        "lora": lambda v: str(v).strip() or None if v is not None else None,
+        "merge_lora": lambda v: _flag("Merge LoRA", v),
     },
 }
 

@@ -125,8 +125,8 @@ class BagelBackend(Backend):
             "cfg_text_scale": s.cfg_text_scale,
             "inspector": mode,
             "detector": self.detector if mode != "vqa" else None,
-            "lora": s.lora,
-            "merge_lora": s.merge_lora,
+            # Only sessions run with an adapter record it, so older settings stay as they were.
+            **({"lora": s.lora, "merge_lora": s.merge_lora} if s.lora else {}),
         }
 
     @property
