@@ -27,6 +27,12 @@ class BackendError(RuntimeError):
     """A backend failed in a way the user can act on; the message says how."""
 
 
+class BackendUnavailable(BackendError):
+    """The model's service went away (a server died, stopped answering in time, or is
+    overloaded past every retry). Nothing about the session is wrong: the engine stores it
+    as *interrupted*, so it can be resumed once a server answers again."""
+
+
 class CancelToken:
     """Thread-safe cancel flag, checked by the engine between stages and by backends
     between denoising steps."""
@@ -65,6 +71,7 @@ class PlanRequest:
     canvas: Image.Image | None
     seed: int
     max_steps: int
+    session_id: str = ""  # the session asking; lets a remote backend keep it on one server
 
 
 @dataclass
@@ -75,6 +82,7 @@ class SketchRequest:
     target: SceneGraph  # everything that must be visible after this step
     canvas: Image.Image | None  # the accepted image before this step (None at step 0)
     seed: int
+    session_id: str = ""
 
 
 @dataclass
@@ -85,6 +93,7 @@ class InspectRequest:
     image: Image.Image
     seed: int
     step: PlanStep | None = None  # None for the final whole-prompt inspection
+    session_id: str = ""
 
 
 @dataclass
@@ -99,6 +108,7 @@ class RefineRequest:
     correction: str  # the corrective instruction (possibly edited by a person)
     seed: int
     attempt: int = 1
+    session_id: str = ""
 
 
 @dataclass
@@ -158,6 +168,10 @@ class Backend:
     """
 
     name: str = "backend"
+    # Whether several sessions may call one instance at once from different threads (a
+    # remote client: yes; one local model on one GPU: no). The eval harness fans out only
+    # over backends that say so.
+    concurrent_sessions: bool = False
 
     def __init__(self, planner: Planner, sketcher: Sketcher, inspector: Inspector) -> None:
         self.planner = planner

@@ -12,6 +12,7 @@ from stagestudio.backends.base import Backend, BackendStatus
 BACKENDS: dict[str, str] = {
     "sketchbook": "stagestudio.backends.sketchbook.backend:SketchbookBackend",
     "bagel": "stagestudio.backends.bagel.backend:BagelBackend",
+    "remote": "stagestudio.backends.remote.backend:RemoteBackend",
 }
 DEFAULT_BACKEND = "sketchbook"
 

@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "graph",
     "sessions",
     "psir",
+    "serve_omni",
 )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import stagestudio
 from stagestudio.cli import CliError
+from stagestudio.cli.remote_args import add_fanout_arguments, add_remote_arguments, check_concurrency, endpoint_report
 from stagestudio.eval import geneval, harness, report, wise
 
 
@@ -43,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                      help="only the first N prompts of each tag (a quick balanced sample)")
     gen.add_argument("--metadata", type=Path, default=None,
                      help="GenEval metadata (default: shared/data/geneval/evaluation_metadata.jsonl)")
+    add_fanout_arguments(gen)
     gen.set_defaults(func=run_geneval)
 
     score = sub.add_parser(
@@ -167,9 +169,11 @@ def _add_backend_options(parser: argparse.ArgumentParser) -> None:
                         help="sketchbook: simulated mistake rate")
     parser.add_argument("--model", default=None, help="bagel: hub repo id or local folder")
     parser.add_argument("--precision", default=None, help="bagel: bf16 | nf4 | int8 | fp32")
+    add_remote_arguments(parser)
 
 
 def _make_generator(args: argparse.Namespace) -> harness.LoopGenerator:
+    from stagestudio.backends.base import BackendError
     from stagestudio.backends.registry import UnknownBackendError, create_backend
     from stagestudio.cli.run import backend_settings
 
@@ -177,7 +181,7 @@ def _make_generator(args: argparse.Namespace) -> harness.LoopGenerator:
         raise CliError("--limit must be at least 1")
     try:
         backend = create_backend(args.backend, **backend_settings(args))
-    except UnknownBackendError as exc:
+    except (UnknownBackendError, BackendError) as exc:
         raise CliError(str(exc)) from exc
     try:
         return harness.LoopGenerator(backend, args.mode, max_refines=args.max_refines,
@@ -189,6 +193,9 @@ def _make_generator(args: argparse.Namespace) -> harness.LoopGenerator:
 def _print_generation(report: harness.GenerationReport, out: Path) -> int:
     print(f"made {report.made} image(s), kept {report.skipped} existing, "
           f"{len(report.failed)} failed; output in {out}")
+    if report.images_per_minute is not None:
+        retried = f", {report.retried} session(s) redone after a server went away" if report.retried else ""
+        print(f"{report.images_per_minute:.1f} images/minute ({report.made} in {report.elapsed_s:.1f} s{retried})")
     for line in report.failed[:20]:
         print(f"  failed {line}")
     if len(report.failed) > 20:
@@ -213,6 +220,7 @@ def run_geneval(args: argparse.Namespace) -> int:
     if args.per_tag is not None and args.per_tag < 1:
         raise CliError("--per-tag must be at least 1")
     prompts = harness.select_prompts(metadata, args.tags, args.limit, args.per_tag)
+    concurrency = check_concurrency(args)
     generator = _make_generator(args)
     out = Path(args.out)
     update, close = _progress_bar(len(prompts) * args.images_per_prompt,
@@ -220,12 +228,14 @@ def run_geneval(args: argparse.Namespace) -> int:
     try:
         report = harness.generate_geneval(generator, prompts, out,
                                           images_per_prompt=args.images_per_prompt,
-                                          seed=args.seed, progress=update)
-    except harness.RunMismatch as exc:
+                                          seed=args.seed, progress=update, concurrency=concurrency)
+    except (harness.RunMismatch, ValueError) as exc:
         raise CliError(str(exc)) from exc
     finally:
         close()
         generator.backend.close()
+    for line in endpoint_report(generator.backend):
+        print(line)
     return _print_generation(report, out)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from stagestudio.cli import CliError
 from stagestudio.cli.display import EventPrinter
+from stagestudio.cli.remote_args import add_remote_arguments, remote_settings
 from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.loop.trajectory import TrajectoryWriter
 
@@ -30,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--inspector", default=None, help="bagel: vqa (default) | detector | both")
     p.add_argument("--lora", default=None, metavar="PATH", help="bagel: a LoRA adapter folder (psir train's adapter/)")
     p.add_argument("--merge-lora", action="store_true", help="bagel: merge the adapter into the weights")
+    add_remote_arguments(p)
     p.add_argument("--quiet", action="store_true", help="print only where the output went")
     p.set_defaults(func=cmd_run)
 
@@ -55,6 +57,8 @@ def backend_settings(args: argparse.Namespace) -> dict:
         if getattr(args, "lora", None):
             settings["lora"] = args.lora
             settings["merge_lora"] = bool(getattr(args, "merge_lora", False))
+    elif args.backend == "remote":
+        settings.update(remote_settings(args))
     return settings
 
 

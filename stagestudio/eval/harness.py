@@ -17,22 +17,31 @@ GenEval layout (what GenEval's `evaluate_images.py` reads)::
 Generation is resumable: an image whose PNG exists is not made again, and PNGs are written
 under a temporary name then renamed, so an interrupted run never leaves a truncated image.
 Seeds are deterministic: image `s` of prompt `i` uses `seed + i * images_per_prompt + s`.
+
+Fan-out: with `concurrency` N > 1, N sessions run at once on a backend that serves several
+(`Backend.concurrent_sessions`, e.g. the remote backend over several vLLM-Omni endpoints,
+which spreads the sessions by load). An image whose server went away mid-session
+(`interrupted`) is made again from scratch, on whichever endpoint answers, up to
+`interrupted_retries` times; each image depends only on its own seed, so where it was made
+does not change it on identical servers.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from PIL import Image, ImageOps
 
-from stagestudio.backends.base import Backend, Planner, PlanRequest
+from stagestudio.backends.base import Backend, CancelToken, Planner, PlanRequest
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
 
@@ -82,7 +91,7 @@ class Generation:
     """One generated image and how the loop got there."""
 
     image: Image.Image | None
-    status: str  # the session's status: completed | stopped | cancelled | failed
+    status: str  # the session's status: completed | stopped | cancelled | failed | interrupted
     steps: int = 0
     refinements: int = 0
     final_passed: bool | None = None
@@ -119,7 +128,7 @@ class LoopGenerator:
     def settings(self) -> dict[str, Any]:
         return self.engine.backend.settings()
 
-    def generate(self, prompt: str, seed: int) -> Generation:
+    def generate(self, prompt: str, seed: int, cancel: CancelToken | None = None) -> Generation:
         started = time.perf_counter()
         try:
             graph = self.engine.prepare(prompt)
@@ -130,7 +139,7 @@ class LoopGenerator:
         canvas: Image.Image | None = None
         result = Generation(None, "failed")
         config = self._run_config(seed=seed, **self._limits)
-        for event in self.engine.run(prompt, graph=graph, config=config):
+        for event in self.engine.run(prompt, graph=graph, config=config, cancel=cancel):
             kind = event.type
             if kind == "sketch_ready" and event.image is not None:
                 images[(event.step_index, event.attempt)] = event.image
@@ -217,9 +226,83 @@ class GenerationReport:
     made: int = 0
     skipped: int = 0
     failed: list[str] = field(default_factory=list)
+    retried: int = 0  # sessions run again because their server went away
+    elapsed_s: float = 0.0  # time spent making images (skipped ones cost nothing)
+
+    @property
+    def images_per_minute(self) -> float | None:
+        if not self.made or self.elapsed_s <= 0:
+            return None
+        return self.made * 60.0 / self.elapsed_s
 
 
 ProgressFn = Callable[[int, int, str], None]  # (done, total, label)
+
+
+@dataclass(frozen=True)
+class _ImageJob:
+    prompt: str
+    seed: int
+    png: Path
+    label: str
+
+
+def _check_concurrency(generator: LoopGenerator, concurrency: int) -> None:
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    if concurrency > 1 and not generator.backend.concurrent_sessions:
+        raise ValueError(f"backend {generator.backend.name!r} runs one session at a time; "
+                         "concurrency above 1 needs one that serves several (e.g. remote)")
+
+
+def _make_images(generator: LoopGenerator, jobs: Sequence[_ImageJob], report: GenerationReport, *,
+                 concurrency: int, interrupted_retries: int, on_done: Callable[[str], None]) -> None:
+    """Make every job's image (N at a time), writing each PNG and its record as it finishes.
+    An exception here (Ctrl-C, a full disk) cancels the sessions still running, so the run
+    stops at once; what is not written is made by the next run."""
+    lock = threading.Lock()
+    stop = CancelToken()
+
+    def make(job: _ImageJob) -> None:
+        if stop.cancelled:
+            return
+        made = generator.generate(job.prompt, job.seed, cancel=stop)
+        for _ in range(interrupted_retries):
+            if made.status != "interrupted":
+                break
+            with lock:
+                report.retried += 1
+            made = generator.generate(job.prompt, job.seed, cancel=stop)
+        if made.status == "cancelled":
+            return
+        record = {"prompt": job.prompt, "seed": job.seed, "mode": generator.mode, **made.record()}
+        job.png.with_suffix(".json").write_text(json.dumps(record, indent=2))
+        if made.image is not None:
+            _save_png(made.image, job.png)
+        with lock:
+            if made.image is None:
+                report.failed.append(f"{job.label}: {made.error or made.status}")
+            else:
+                report.made += 1
+            on_done(job.label)
+
+    started = time.perf_counter()
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="stagestudio-eval") \
+        if concurrency > 1 else None
+    try:
+        if pool is None:
+            for job in jobs:
+                make(job)
+        else:
+            for future in [pool.submit(make, job) for job in jobs]:
+                future.result()  # a harness bug surfaces here; a session's failure is in its record
+    except BaseException:
+        stop.cancel()
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        report.elapsed_s += time.perf_counter() - started
 
 
 def generate_geneval(
@@ -230,8 +313,12 @@ def generate_geneval(
     images_per_prompt: int = 4,
     seed: int = 0,
     progress: ProgressFn | None = None,
+    concurrency: int = 1,
+    interrupted_retries: int = 2,
 ) -> GenerationReport:
-    """Generate GenEval's folder layout under `out` (see module docstring); resumable."""
+    """Generate GenEval's folder layout under `out` (see module docstring); resumable, and
+    `concurrency` sessions at a time on a backend that allows it."""
+    _check_concurrency(generator, concurrency)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     _claim_folder(out, {"benchmark": "geneval", "mode": generator.mode,
@@ -240,6 +327,7 @@ def generate_geneval(
     report = GenerationReport()
     total = len(prompts) * images_per_prompt
     done = 0
+    jobs: list[_ImageJob] = []
     for index, metadata in prompts:
         folder = out / f"{index:05d}"
         samples = folder / "samples"
@@ -252,20 +340,20 @@ def generate_geneval(
             label = f"{index:05d}/{sample_name(sample)}"
             if png.exists():
                 report.skipped += 1
+                done += 1
+                if progress is not None:
+                    progress(done, total, label)
             else:
-                image_seed = seed + index * images_per_prompt + sample
-                made = generator.generate(metadata["prompt"], image_seed)
-                record = {"prompt": metadata["prompt"], "seed": image_seed,
-                          "mode": generator.mode, **made.record()}
-                png.with_suffix(".json").write_text(json.dumps(record, indent=2))
-                if made.image is None:
-                    report.failed.append(f"{label}: {made.error or made.status}")
-                else:
-                    _save_png(made.image, png)
-                    report.made += 1
-            done += 1
-            if progress is not None:
-                progress(done, total, label)
+                jobs.append(_ImageJob(metadata["prompt"], seed + index * images_per_prompt + sample, png, label))
+
+    def finished(label: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, label)
+
+    _make_images(generator, jobs, report, concurrency=concurrency, interrupted_retries=interrupted_retries,
+                 on_done=finished)
     return report
 
 

@@ -15,6 +15,7 @@ from PIL import Image
 
 from stagestudio.backends.base import (
     Backend,
+    BackendUnavailable,
     CancelToken,
     Cancelled,
     InspectRequest,
@@ -197,6 +198,7 @@ class LoopEngine:
                             canvas=state.canvas,
                             seed=seed,
                             max_steps=config.max_steps,
+                            session_id=state.session_id,
                         )
                     ),
                 )
@@ -211,8 +213,9 @@ class LoopEngine:
         except Cancelled:
             status = "cancelled"
         except _StageFailed as failure:
-            yield emit(ErrorEvent, stage=failure.stage, message=failure.message, step_index=failure.step_index)
-            status = "failed"
+            yield emit(ErrorEvent, stage=failure.stage, message=failure.message, step_index=failure.step_index,
+                       recoverable=failure.resumable)
+            status = failure.status
 
         passed: bool | None = None
         if status == "completed":
@@ -223,8 +226,9 @@ class LoopEngine:
                     final = yield from self._final_inspection(state, prompt, emit, progress)
                     passed = final.passed
                 except _StageFailed as failure:
-                    yield emit(ErrorEvent, stage=failure.stage, message=failure.message, step_index=None)
-                    status = "failed"
+                    yield emit(ErrorEvent, stage=failure.stage, message=failure.message, step_index=None,
+                               recoverable=failure.resumable)
+                    status = failure.status
                 except Cancelled:
                     status = "cancelled"
         yield emit(SessionDone, status=status, passed=passed, steps=len(state.done))
@@ -337,6 +341,7 @@ class LoopEngine:
                         correction=correction,
                         seed=seed,
                         attempt=attempt,
+                        session_id=state.session_id,
                     ),
                     refine_hooks,
                 ),
@@ -364,7 +369,8 @@ class LoopEngine:
             "sketch",
             step.index,
             lambda: self.backend.sketch(
-                SketchRequest(prompt=prompt, graph=state.graph, step=step, target=target, canvas=state.canvas, seed=seed),
+                SketchRequest(prompt=prompt, graph=state.graph, step=step, target=target, canvas=state.canvas, seed=seed,
+                              session_id=state.session_id),
                 hooks,
             ),
         )
@@ -388,7 +394,8 @@ class LoopEngine:
             "inspect",
             step.index,
             lambda: self.backend.inspect(
-                InspectRequest(prompt=prompt, graph=state.graph, target=target, image=image, seed=seed, step=step)
+                InspectRequest(prompt=prompt, graph=state.graph, target=target, image=image, seed=seed, step=step,
+                               session_id=state.session_id)
             ),
         )
         yield emit(
@@ -410,7 +417,8 @@ class LoopEngine:
             "final",
             None,
             lambda: self.backend.inspect(
-                InspectRequest(prompt=prompt, graph=state.graph, target=state.graph, image=state.canvas, seed=seed)
+                InspectRequest(prompt=prompt, graph=state.graph, target=state.graph, image=state.canvas, seed=seed,
+                               session_id=state.session_id)
             ),
         )
         yield emit(FinalVerdict, verdict=verdict, seed=seed, duration_s=time.perf_counter() - started)
@@ -442,6 +450,8 @@ class LoopEngine:
             raise
         except MemoryError as exc:
             raise _StageFailed(stage, step_index, f"out of memory during {stage}: {exc}") from exc
+        except BackendUnavailable as exc:  # the server went away: resumable, not the session's fault
+            raise _StageFailed(stage, step_index, f"{type(exc).__name__}: {exc}", resumable=True) from exc
         except Exception as exc:  # the backend's own message is what the user needs to see
             raise _StageFailed(stage, step_index, f"{type(exc).__name__}: {exc}") from exc
 
@@ -461,8 +471,14 @@ def _edit_change(before: PlanStep, after: PlanStep) -> dict:
 
 
 class _StageFailed(Exception):
-    def __init__(self, stage: str, step_index: int | None, message: str) -> None:
+    def __init__(self, stage: str, step_index: int | None, message: str, resumable: bool = False) -> None:
         super().__init__(message)
         self.stage = stage
         self.step_index = step_index
         self.message = message
+        self.resumable = resumable
+
+    @property
+    def status(self) -> str:
+        """How the session ends: interrupted (resume it later) or failed."""
+        return "interrupted" if self.resumable else "failed"

@@ -107,7 +107,9 @@ class FinalVerdict(_Event):
 
 class SessionDone(_Event):
     type: Literal["session_done"] = "session_done"
-    status: Literal["completed", "stopped", "cancelled", "failed"]
+    # interrupted: the backend's service went away mid-stage (BackendUnavailable); the
+    # session can be resumed from its last completed step.
+    status: Literal["completed", "stopped", "cancelled", "failed", "interrupted"]
     passed: bool | None = None
     steps: int = 0
 
