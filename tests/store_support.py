@@ -79,6 +79,37 @@ class StoreTestBackend(SingleModelBackend):
         return self._image(request.seed, True)
 
 
+def write_big_archive(path: Path, events: int, session_id: str = "bigimport") -> Path:
+    """A valid session archive with `events` events (a session whose person pressed
+    "accept" very many times), built directly as the export format: big in rows, small
+    as a zip, the way a careless or hostile user would make one."""
+    import json
+    import zipfile
+
+    from stagestudio.store import migrations
+    from stagestudio.store.archive import ARCHIVE_FORMAT, ARCHIVE_VERSION
+
+    graph = make_graph(1).model_dump(mode="json")
+    at = 1_700_000_000.0
+    log = [{"session_id": session_id, "seq": 0, "at": at, "type": "session_started", "prompt": "many clicks",
+            "graph": graph, "seed": 1, "backend": "store-test", "settings": {}, "max_refines": 2, "max_steps": 8,
+            "parent_session_id": None, "branch_step": None}]
+    for seq in range(1, events - 1):
+        log.append({"session_id": session_id, "seq": seq, "at": at + seq * 1e-3, "type": "intervention",
+                    "kind": "accept", "step_index": None, "attempt": None, "before": {}, "after": {}})
+    log.append({"session_id": session_id, "seq": events - 1, "at": at + events * 1e-3, "type": "session_done",
+                "status": "stopped", "passed": None, "steps": 0})
+    meta = {"id": session_id, "status": "stopped", "created_at": at, "updated_at": log[-1]["at"],
+            "graph_planned": graph, "graph_edited": None, "prompt": "many clicks", "backend": "store-test",
+            "settings": {}, "seed": 1, "max_refines": 2, "max_steps": 8, "passed": None, "parent_session_id": None,
+            "branch_step": None, "final_verdict": None, "step_count": 0, "last_seq": events - 1, "last_error": None}
+    manifest = {"format": ARCHIVE_FORMAT, "format_version": ARCHIVE_VERSION, "schema_revision": migrations.SCHEMA_HEAD,
+                "session_id": session_id, "sessions": [{"meta": meta, "events": log}], "images": {}}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("session.json", json.dumps(manifest, separators=(",", ":")))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     from stagestudio.loop.engine import LoopEngine, RunConfig
     from stagestudio.store import SessionRecorder, open_store

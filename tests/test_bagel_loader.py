@@ -35,14 +35,14 @@ def tiny_copy(fixture_dir, tmp_path):
 
 
 def test_missing_folder_suggests_the_download_command(tmp_path):
-    with pytest.raises(BagelLoadError, match="huggingface-cli download ByteDance-Seed/BAGEL-7B-MoT --local-dir"):
+    with pytest.raises(BagelLoadError, match="download ByteDance-Seed/BAGEL-7B-MoT --local-dir"):
         resolve_checkpoint(tmp_path / "nowhere")
 
 
 def test_repo_id_not_in_cache_offline(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
     assert os.environ.get("HF_HUB_OFFLINE") == "1"
-    with pytest.raises(BagelLoadError, match="not in the Hugging Face cache.*huggingface-cli download"):
+    with pytest.raises(BagelLoadError, match="not in the Hugging Face cache.* download ByteDance-Seed/BAGEL-7B-MoT"):
         resolve_checkpoint("ByteDance-Seed/BAGEL-7B-MoT")
 
 

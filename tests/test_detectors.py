@@ -13,6 +13,7 @@ import torch
 from PIL import Image
 
 from stagestudio.eval import geneval
+from stagestudio.hub_command import download_command
 from stagestudio.inspector.detection import Detection
 from stagestudio.inspector.detectors import WeightsUnavailable, create_detector
 from stagestudio.inspector.detectors.clip_color import (
@@ -387,7 +388,7 @@ def test_missing_weights_give_actionable_error(tmp_path: Path) -> None:
         create_detector("mask2former", source="stagestudio-tests/no-such-model")
     assert str(info.value) == (
         "weights for stagestudio-tests/no-such-model are not in the Hugging Face cache; run "
-        "`huggingface-cli download stagestudio-tests/no-such-model` or pass a local folder"
+        f"`{download_command('stagestudio-tests/no-such-model')}` or pass a local folder"
     )
     with pytest.raises(WeightsUnavailable, match="no model folder"):
         create_detector("owlv2", source=str(tmp_path / "absent"))

@@ -272,6 +272,8 @@ def test_connection_settings(store):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+        # FULL: a committed event survives a power cut too (2 = FULL).
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
 
 
 def test_older_schema_is_upgraded_on_open(tmp_path):

@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 from stagestudio.cli import CliError
-from stagestudio.cli.display import EventPrinter
+from stagestudio.cli.display import EventPrinter, safe_text
+from stagestudio.cli.paths import ensure_writable_folder
 from stagestudio.cli.remote_args import add_remote_arguments, remote_settings
 from stagestudio.loop.engine import LoopEngine, RunConfig
+from stagestudio.loop.seeds import resolve_seed
 from stagestudio.loop.trajectory import TrajectoryWriter
 
 
@@ -18,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run the staged loop on a prompt and write sketches + trajectory JSON")
     p.add_argument("prompt", help="the text prompt")
     p.add_argument("--backend", default="sketchbook", help="backend name (default: sketchbook)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", default="0", help="session seed: 0..2**63-1, or -1 for a random one (default 0)")
     p.add_argument("--out", required=True, help="output folder for PNGs and trajectory.json")
     p.add_argument("--db", default=None, help="also store the session in this SQLite database")
     p.add_argument("--max-refines", type=int, default=2)
@@ -73,42 +75,61 @@ def make_engine(args: argparse.Namespace) -> LoopEngine:
     return LoopEngine(backend)
 
 
-def _check_writable(out: Path) -> None:
+def _open_db(path: str):
+    """The store a run records into, checked before any work is done: a read-only,
+    damaged, foreign or unopenable database is one clear error, not a lost run."""
+    from stagestudio.store import StoreError, open_store
+
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise CliError(f"cannot write to output folder {str(out)!r}: {exc.strerror or exc}") from exc
+        store = open_store(path)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        store.ensure_writable()
+    except StoreError as exc:
+        store.close()
+        raise CliError(str(exc)) from exc
+    return store
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from stagestudio.scene.parser import PromptError
-
     if not args.prompt.strip():
         raise CliError("the prompt is empty; describe a scene, e.g. \"a bear hovering above a silver spoon\"")
     try:
-        config = RunConfig(seed=args.seed, max_refines=args.max_refines, max_steps=args.max_steps)
+        seed = resolve_seed(args.seed)
+        config = RunConfig(seed=seed.seed, max_refines=args.max_refines, max_steps=args.max_steps)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
+    if seed.note:
+        print(f"note: {seed.note}", file=sys.stderr)
     out = Path(args.out)
-    _check_writable(out)
+    ensure_writable_folder(out, "output folder")
+    store = _open_db(args.db) if args.db else None
+    try:
+        return _run_loop(args, config, out, store, [seed.note] if seed.note else [])
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _run_loop(args: argparse.Namespace, config: RunConfig, out: Path, store, notes: list[str]) -> int:
+    from stagestudio.scene.parser import PromptError
+
     engine = make_engine(args)
     try:
         graph = engine.prepare(args.prompt)
     except PromptError as exc:
+        engine.backend.close()
         raise CliError(str(exc)) from exc
 
-    writer = TrajectoryWriter(out)
+    writer = TrajectoryWriter(out, notes=notes)
     printer = EventPrinter(color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     events = engine.run(args.prompt, graph=graph, config=config)
-    store = None
-    if args.db:
-        from stagestudio.store import SessionRecorder, open_store
+    if store is not None:
+        from stagestudio.store import SessionRecorder
 
-        store = open_store(args.db)
-        events = SessionRecorder(store).record(events)
+        recorder = SessionRecorder(store, on_warning=lambda m: print(f"warning: {safe_text(m)}", file=sys.stderr))
+        events = recorder.record(events)
     status = "failed"
     try:
         for event in events:
@@ -119,12 +140,16 @@ def cmd_run(args: argparse.Namespace) -> int:
                     print(line, flush=True)
             if event.type == "session_done":
                 status = event.status
+    except Exception as exc:
+        from stagestudio.cli import is_store_error
+
+        if is_store_error(exc):
+            raise CliError(f"{exc} (the run's trajectory so far is in {writer.path})") from exc
+        raise
     finally:
         writer.flush()
         engine.backend.close()
-        if store is not None:
-            store.close()
-    print(f"\nwrote {len(writer.images)} sketch(es) and {writer.path}")
-    if args.db:
-        print(f"stored session {writer.events[0]['session_id']} in {args.db}")
+    print(f"\nwrote {len(writer.images)} sketch(es) and {safe_text(writer.path)}")
+    if store is not None:
+        print(f"stored session {writer.events[0]['session_id']} in {safe_text(args.db)}")
     return 0 if status in ("completed", "stopped") else 1

@@ -4,12 +4,13 @@ import and delete stored sessions."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from stagestudio.cli import CliError
+from stagestudio.cli.display import safe_json, safe_text
+from stagestudio.cli.paths import ensure_writable_folder
 
 PROMPT_WIDTH = 60
 
@@ -83,8 +84,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--cascade", action="store_true", help="also delete the forks that share this session's steps")
     p.set_defaults(func=cmd_delete)
 
-    p = sub.add_parser("check", help="run SQLite's integrity check and look for missing image files")
+    p = sub.add_parser("check", help="integrity check: damaged indexes and sessions, missing and orphan images, failed imports")
     _add_db(p)
+    p.add_argument("--repair", action="store_true",
+                   help="rebuild damaged indexes, remove failed imports and image files nothing refers to")
     p.set_defaults(func=cmd_check)
 
 
@@ -103,7 +106,7 @@ def _open(args: argparse.Namespace, create: bool):
 
 
 def _run(args: argparse.Namespace, body, create: bool = False) -> int:
-    """Open the store, run `body(store)`, turn store errors into clean CLI errors."""
+    """Open the store, run `body(store)`, turn store and file errors into clean CLI errors."""
     from stagestudio.store import StoreError
 
     store = _open(args, create)
@@ -111,17 +114,20 @@ def _run(args: argparse.Namespace, body, create: bool = False) -> int:
         return int(body(store) or 0)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise CliError(f"{exc.strerror or exc}{where}") from exc
     finally:
         store.close()
 
 
 def _one_line(text: str, width: int) -> str:
-    flat = " ".join(text.split())
+    flat = safe_text(" ".join(text.split()))
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(safe_json(data, indent=2))
 
 
 def _printer():
@@ -151,20 +157,25 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     def body(store) -> int:
         sessions = store.list_sessions(limit=args.limit, status=args.status, prompt_chars=None if args.json else PROMPT_WIDTH + 40)
+        problems = store.listing_problems()
         if args.json:
             _print_json([s.to_json_dict() for s in sessions])
-            return 0
-        if not sessions:
-            print(f"no sessions in {store.path}")
-            return 0
-        lines = [f"{'ID':<14} {'CREATED (UTC)':<19}  {'STATUS':<11} {'STEPS':>5}  PROMPT"]
-        for s in sessions:
-            fork = f" (fork of {s.parent_session_id} @{s.branch_step})" if s.parent_session_id else ""
-            lines.append(
-                f"{s.id:<14} {iso_time(s.created_at)}  {s.status:<11} {s.step_count:>5}  {_one_line(s.prompt, PROMPT_WIDTH)}{fork}"
-            )
-        sys.stdout.write("\n".join(lines) + "\n")
-        return 0
+        elif not sessions:
+            print(f"no sessions in {safe_text(store.path)}")
+        else:
+            lines = [f"{'ID':<14} {'CREATED (UTC)':<19}  {'STATUS':<13} {'STEPS':>5}  PROMPT"]
+            for s in sessions:
+                fork = f" (fork of {safe_text(s.parent_session_id)} @{s.branch_step})" if s.parent_session_id else ""
+                lines.append(
+                    f"{safe_text(s.id):<14} {iso_time(s.created_at):<19}  {safe_text(s.status):<13} {s.step_count:>5}  "
+                    f"{_one_line(s.prompt, PROMPT_WIDTH)}{fork}"
+                )
+                if s.problem:
+                    lines.append(f"{'':<14} ^ damaged: {safe_text(s.problem)} — `sessions delete {safe_text(s.id)}` removes it")
+            sys.stdout.write("\n".join(lines) + "\n")
+        for problem in problems:
+            print(f"WARNING: {safe_text(problem)}", file=sys.stderr)
+        return 1 if problems else 0
 
     return _run(args, body)
 
@@ -172,48 +183,50 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from stagestudio.store.records import iso_time
 
+    u = safe_text  # everything below that came from a prompt, a model, a person or an archive
+
     def body(store) -> int:
         record = store.load_session(args.id)
         if args.json:
             _print_json(record.to_json_dict())
             return 1 if record.missing_images else 0
-        print(f"session   {record.id}")
-        print(f"status    {record.status}" + ("" if record.passed is None else f" (final {'pass' if record.passed else 'fail'})"))
+        print(f"session   {u(record.id)}")
+        print(f"status    {u(record.status)}" + ("" if record.passed is None else f" (final {'pass' if record.passed else 'fail'})"))
         print(f"created   {iso_time(record.created_at)} UTC   updated {iso_time(record.updated_at)} UTC")
-        print(f"backend   {record.backend} {json.dumps(record.settings, ensure_ascii=False)}")
+        print(f"backend   {u(record.backend)} {safe_json(record.settings)}")
         print(f"seed      {record.seed}   max_refines {record.max_refines}   max_steps {record.max_steps}")
         if record.parent_session_id:
-            print(f"fork of   {record.parent_session_id} from step {record.branch_step} (steps before it are shared)")
-        print(f"prompt    {record.prompt}")
+            print(f"fork of   {u(record.parent_session_id)} from step {record.branch_step} (steps before it are shared)")
+        print(f"prompt    {u(record.prompt)}")
         if record.graph_edited is not None:
             print("graph     edited by a person (planned graph kept)")
         for step in record.steps:
-            origin = f" [shared from {step.session_id}]" if step.inherited else ""
-            print(f"\nstep {step.index}: {step.status}{origin}  — {step.step.instruction}")
+            origin = f" [shared from {u(step.session_id)}]" if step.inherited else ""
+            print(f"\nstep {step.index}: {u(step.status)}{origin}  — {u(step.step.instruction)}")
             if step.step.instruction != step.planned.instruction:
-                print(f"  (planned: {step.planned.instruction})")
+                print(f"  (planned: {u(step.planned.instruction)})")
             for a in step.attempts:
-                verdict = "" if a.verdict is None else ("pass" if a.verdict.passed else "fail")
+                verdict = "" if a.verdict is None else a.verdict.label
                 missing = "  MISSING IMAGE" if a.image_missing else ""
-                print(f"  attempt {a.attempt} {a.stage:<6} {verdict:<4} image {a.image_sha256 or '-'}{missing}")
+                print(f"  attempt {a.attempt} {u(a.stage):<6} {verdict:<6} image {a.image_sha256 or '-'}{missing}")
                 if a.verdict is not None and not a.verdict.passed and a.verdict.critique:
-                    print(f"    critique: {a.verdict.critique}")
+                    print(f"    critique: {u(a.verdict.critique)}")
                 if a.corrective_instruction:
-                    print(f"    correction: {a.corrective_instruction}")
+                    print(f"    correction: {u(a.corrective_instruction)}")
         if record.interventions:
             print("\ninterventions:")
             for i in record.interventions:
                 where = "" if i.step_index is None else f" step {i.step_index}" + ("" if i.attempt is None else f" attempt {i.attempt}")
-                change = f": {i.before} -> {i.after}" if (i.before or i.after) else ""
+                change = f": {u(i.before)} -> {u(i.after)}" if (i.before or i.after) else ""
                 stale = " (on a step re-planned after a resume)" if i.abandoned else ""
-                print(f"  #{i.seq} {i.kind}{where}{change}{stale}")
+                print(f"  #{i.seq} {u(i.kind)}{where}{change}{stale}")
         if record.abandoned_steps:
             print(f"\n{len(record.abandoned_steps)} partial step(s) were re-planned after a resume (kept in the event log)")
         if record.last_error:
-            print(f"\nlast error: {record.last_error}")
+            print(f"\nlast error: {u(record.last_error)}")
         print(f"\n{record.event_count} events stored")
         if record.missing_images:
-            print(f"\nWARNING: {len(record.missing_images)} referenced image(s) missing from {store.images.root}:")
+            print(f"\nWARNING: {len(record.missing_images)} referenced image(s) missing from {u(store.images.root)}:")
             for sha in record.missing_images:
                 print(f"  {sha}")
             return 1
@@ -226,18 +239,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
     def body(store) -> int:
         out = Path(args.images) if args.images else None
         if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
+            ensure_writable_folder(out, "folder for the images")
         fmt = _printer()
         for event in store.replay(args.id, include_history=args.with_history, with_images=out is not None):
             if args.json:
-                print(json.dumps(event.to_json_dict(), ensure_ascii=False))
+                print(safe_json(event.to_json_dict()))
             else:
                 line = fmt(event)
                 if line:
                     print(line)
             image = getattr(event, "image", None)
             if out is not None and image is not None:
-                image.save(out / f"{event.session_id}_{event.seq:04d}_step{event.step_index}_attempt{event.attempt}.png")
+                target = out / f"{event.session_id}_{event.seq:04d}_step{event.step_index}_attempt{event.attempt}.png"
+                try:
+                    image.save(target)
+                except OSError as exc:
+                    raise CliError(f"cannot write {target}: {exc.strerror or exc}") from exc
         return 0
 
     return _run(args, body)
@@ -289,7 +306,7 @@ def cmd_fork(args: argparse.Namespace) -> int:
         last = _print_events(events, args.quiet)
         if last is None:
             raise CliError("the fork produced no events")
-        print(last.session_id)
+        print(safe_text(last.session_id))
         return 0 if getattr(last, "status", "") in ("completed", "stopped") else 1
 
     return _run(args, body)
@@ -301,7 +318,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     def body(store) -> int:
         last = _print_events(resume_session(store, args.id), args.quiet)
         status = getattr(last, "status", "interrupted")
-        print(f"session {args.id}: {status}")
+        print(f"session {safe_text(args.id)}: {status}")
         return 0 if status in ("completed", "stopped") else 1
 
     return _run(args, body)
@@ -312,14 +329,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     def body(store) -> int:
         path = export_session(store, args.id, args.file)
-        print(f"exported {args.id} to {path}")
+        print(f"exported {safe_text(args.id)} to {safe_text(path)}")
         return 0
 
     return _run(args, body)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from stagestudio.store import import_session
+    from stagestudio.store import ArchiveError, import_session
+    from stagestudio.store.archive import check_archive_path
+
+    try:
+        check_archive_path(args.file)  # before a database is created for it
+    except ArchiveError as exc:
+        raise CliError(str(exc)) from exc
 
     def body(store) -> int:
         result = import_session(store, args.file, new_id=args.new_id)
@@ -333,24 +356,49 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     def body(store) -> int:
         report = store.delete_session(args.id, cascade=args.cascade)
-        print(f"deleted {', '.join(report.deleted_sessions)}; removed {len(report.removed_images)} unused image(s)")
+        print(f"deleted {safe_text(', '.join(report.deleted_sessions))}; removed {len(report.removed_images)} unused image(s)")
         return 0
 
     return _run(args, body)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from stagestudio.store.maintenance import check_store
+
     def body(store) -> int:
-        problems = store.integrity_check()
-        for p in problems:
-            print(f"integrity: {p}")
-        missing = 0
-        for s in store.list_sessions():
-            record = store.load_session(s.id)
-            for sha in record.missing_images:
-                missing += 1
-                print(f"session {s.id}: image {sha} missing")
-        print("ok" if not problems and not missing else f"{len(problems)} integrity problem(s), {missing} missing image(s)")
-        return 0 if not problems and not missing else 1
+        report = check_store(store, repair=args.repair)
+        if report.reindexed:
+            print("repaired: rebuilt every index from its table (REINDEX)")
+        for p in report.integrity:
+            print(f"integrity: {safe_text(p)}")
+        for p in report.listing:
+            print(f"index: {safe_text(p)}")
+        for sid, why in report.damaged_sessions:
+            print(f"session {safe_text(sid)}: damaged: {safe_text(why)}")
+        for sid, sha in report.missing_images:
+            print(f"session {safe_text(sid)}: image {sha} missing")
+        for sid in report.removed_imports:
+            print(f"repaired: removed {safe_text(sid)}, an import that died half-way")
+        for sid in report.failed_imports:
+            print(f"session {safe_text(sid)}: an import that died half-way (--repair removes it)")
+        for path in report.removed_files:
+            print(f"repaired: removed {safe_text(path)} (nothing refers to it)")
+        for path in report.orphan_images:
+            print(f"orphan image {safe_text(path)} (nothing refers to it; --repair removes it)")
+        for path in report.temp_files:
+            print(f"leftover temporary file {safe_text(path)} (--repair removes it)")
+        if report.recent_orphans:
+            print(f"note: {len(report.recent_orphans)} unreferenced image(s) younger than 10 minutes left alone "
+                  f"(a live run may be about to refer to them)")
+        if report.repair_failed:
+            print(f"repair failed: {safe_text(report.repair_failed)}")
+        if report.ok:
+            print("ok")
+            return 0
+        problems = (len(report.integrity) + len(report.listing) + len(report.damaged_sessions) + len(report.missing_images)
+                    + len(report.failed_imports) + len(report.orphan_images) + len(report.temp_files))
+        hint = "" if args.repair else "; `sessions check --repair` fixes what can be fixed"
+        print(f"{problems} problem(s){hint}")
+        return 1
 
     return _run(args, body)

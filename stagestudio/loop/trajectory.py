@@ -21,8 +21,10 @@ def sketch_filename(event: SketchReady) -> str:
 
 
 class TrajectoryWriter:
-    def __init__(self, out_dir: str | os.PathLike[str]) -> None:
+    def __init__(self, out_dir: str | os.PathLike[str], notes: list[str] | None = None) -> None:
         self.out_dir = Path(out_dir)
+        # Things the caller wants on record beside the events (e.g. how the seed was chosen).
+        self.notes = list(notes or [])
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.events: list[dict[str, Any]] = []
         self.images: list[str] = []
@@ -51,6 +53,7 @@ class TrajectoryWriter:
             "seed": started.get("seed"),
             "backend": started.get("backend"),
             "settings": started.get("settings"),
+            "notes": self.notes,
             "status": done["status"] if done else "running",
             "passed": done["passed"] if done else None,
             "images": self.images,

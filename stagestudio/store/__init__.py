@@ -5,19 +5,24 @@ PNG files. History, replay, re-run, fork, export/import — and it never loses w
     for event in SessionRecorder(store).record(engine.run(...)): ...
 """
 
-from stagestudio.store.archive import export_session, import_session
+from stagestudio.store.archive import export_session
 from stagestudio.store.db import DB_ENV_VAR, resolve_db_path
 from stagestudio.store.errors import (
     ArchiveError,
     SessionBusyError,
+    SessionDamagedError,
     SessionExistsError,
     SessionNotFoundError,
     StoreCorruptError,
     StoreError,
+    StoreFullError,
     StoreLockedError,
+    StoreOpenError,
     StoreReadOnlyError,
     StoreVersionError,
 )
+from stagestudio.store.exports import cleanup_stale_exports, create_export_dir
+from stagestudio.store.importer import ImportResult, import_session
 from stagestudio.store.recorder import SessionRecorder
 from stagestudio.store.records import AttemptRecord, InterventionRecord, SessionRecord, SessionSummary, StepRecord
 from stagestudio.store.replay import RerunReport, fork_session, rerun_session, resume_session
@@ -28,9 +33,11 @@ __all__ = [
     "ArchiveError",
     "AttemptRecord",
     "DeleteReport",
+    "ImportResult",
     "InterventionRecord",
     "RerunReport",
     "SessionBusyError",
+    "SessionDamagedError",
     "SessionExistsError",
     "SessionNotFoundError",
     "SessionRecord",
@@ -40,9 +47,13 @@ __all__ = [
     "StepRecord",
     "StoreCorruptError",
     "StoreError",
+    "StoreFullError",
     "StoreLockedError",
+    "StoreOpenError",
     "StoreReadOnlyError",
     "StoreVersionError",
+    "cleanup_stale_exports",
+    "create_export_dir",
     "export_session",
     "fork_session",
     "import_session",

@@ -8,9 +8,10 @@ gives the same bytes):
                             image index {sha256: {width, height, size_bytes}}
     images/<sha256>.png     every image the events refer to
 
-The importer trusts nothing: member names, counts and sizes, JSON shape, schema version,
-each event, and each image (PNG that Pillow opens, hash matches its name) are checked
-before anything is written.
+`read_archive` trusts nothing: member names, counts and sizes, JSON shape, schema
+version, every session field (with the models the recorder writes), each event, and each
+image (PNG that Pillow opens, hash matches its name) are checked before anything is
+written. Writing an archive into a store is importer.py.
 """
 
 from __future__ import annotations
@@ -20,31 +21,28 @@ import json
 import os
 import re
 import tempfile
-import uuid
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from PIL import Image
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from stagestudio.loop.events import SessionStarted, SketchReady, event_from_json
+from stagestudio.scene.graph import SceneGraphError
 from stagestudio.store import migrations
-from stagestudio.store.errors import ArchiveError, SessionExistsError, StoreError
+from stagestudio.store.errors import ArchiveError, StoreError
 from stagestudio.store.images import PNG_SIGNATURE, SHA256_RE, StoredImage, sha256_hex
 from stagestudio.store.models import EventRow, ImageRow, SessionRow
-from stagestudio.store.projection import apply_event
 from stagestudio.store.store import SessionStore
+from stagestudio.store.validation import ArchivedSessionMeta, first_error, json_number_problem, timestamp_problem
 
 ARCHIVE_FORMAT = "stagestudio.session-archive"
 ARCHIVE_VERSION = 1
 MANIFEST_NAME = "session.json"
 IMAGE_MEMBER_RE = re.compile(r"^images/([0-9a-f]{64})\.png$")
-SESSION_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 # Limits that keep a hostile archive from exhausting memory or disk.
 MAX_MEMBERS = 20_000
@@ -57,24 +55,16 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Columns an archive carries per session and re-imports as they were; everything else is
 # recomputed from the events and must agree with the archive.
-_META_RESTORED = ("status", "created_at", "updated_at", "graph_planned", "graph_edited")
-_META_CHECKED = (
+META_RESTORED = ("status", "created_at", "updated_at", "graph_planned", "graph_edited")
+META_CHECKED = (
     "prompt", "backend", "settings", "seed", "max_refines", "max_steps", "passed",
     "parent_session_id", "branch_step", "final_verdict", "step_count", "last_seq", "last_error",
 )
 
 
-@dataclass
-class ImportResult:
-    session_id: str
-    imported_sessions: list[str]  # newly created (ancestors a fork needed, then the session)
-    reused_sessions: list[str]  # ancestors already in the store
-    images_written: int
-
-
 def _session_meta(row: SessionRow, status: str) -> dict[str, Any]:
     meta: dict[str, Any] = {"id": row.id}
-    for name in _META_RESTORED + _META_CHECKED:
+    for name in META_RESTORED + META_CHECKED:
         meta[name] = getattr(row, name)
     meta["status"] = status
     return meta
@@ -106,6 +96,8 @@ def build_manifest(store: SessionStore, session_id: str) -> tuple[dict[str, Any]
             )
         )
         status = store._effective_status(sid, summary.status)
+        if status in ("importing", "import-failed"):
+            raise StoreError(f"cannot export {session_id}: session {sid} is {status} (its archive is not fully in this store)")
         if status == "running":
             status = "interrupted"  # a snapshot is not running anywhere
         events = [json.loads(p) for p in payloads]
@@ -143,10 +135,15 @@ def build_manifest(store: SessionStore, session_id: str) -> tuple[dict[str, Any]
 
 def export_session(store: SessionStore, session_id: str, target: str | os.PathLike[str]) -> Path:
     """Write `session_id` (with a fork's shared history) to a self-contained .zip."""
-    manifest, shas = build_manifest(store, session_id)
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".zip", dir=target.parent)
+    if target.is_dir():
+        raise StoreError(f"{target} is a folder; name the archive file to write, e.g. {target / (session_id + '.zip')}")
+    manifest, shas = build_manifest(store, session_id)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".zip", dir=target.parent)
+    except OSError as exc:
+        raise StoreError(f"cannot write {target}: {exc.strerror or exc}; nothing was exported") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             with zipfile.ZipFile(fh, "w") as zf:
@@ -156,11 +153,13 @@ def export_session(store: SessionStore, session_id: str, target: str | os.PathLi
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise StoreError(f"cannot write {target}: {exc.strerror or exc}; nothing was exported") from exc
         raise
     return target
 
@@ -223,15 +222,25 @@ def _validate_png(name: str, data: bytes, sha: str, declared: dict[str, Any]) ->
     return StoredImage(sha, width, height, len(data))
 
 
+def check_archive_path(path: str | os.PathLike[str]) -> Path:
+    """`path` if it can be an archive at all; else ArchiveError saying what it is instead."""
+    path = Path(path)
+    if path.is_dir():
+        raise ArchiveError(f"{path} is a folder, not a session archive; give the .zip file that `sessions export` wrote")
+    if not path.is_file():
+        raise ArchiveError(f"archive {path} does not exist" if not path.exists() else f"{path} is not a regular file")
+    return path
+
+
 def read_archive(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, tuple[bytes, StoredImage]]]:
     """Open and fully validate an archive; returns its manifest and verified images."""
-    path = Path(path)
-    if not path.is_file():
-        raise ArchiveError(f"archive {path} does not exist")
+    path = check_archive_path(path)
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
         raise ArchiveError(f"{path} is not a readable zip archive (truncated or damaged: {exc}); nothing was imported") from exc
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}") from exc
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -298,21 +307,35 @@ def _validate_manifest(manifest: Any) -> None:
             raise ArchiveError(f"{MANIFEST_NAME} has a malformed session entry")
         meta = entry["meta"]
         sid = meta.get("id")
-        if not isinstance(sid, str) or not SESSION_ID_RE.match(sid):
-            raise ArchiveError(f"session id {sid!r} in the archive is not a valid id")
-        if meta.get("parent_session_id") != previous:
-            raise ArchiveError(f"session {sid} in the archive does not continue the session before it")
-        missing = [k for k in _META_RESTORED + _META_CHECKED if k not in meta]
+        shown = repr(sid) if not isinstance(sid, str) or len(sid) > 64 else sid
+        missing = [k for k in ("id",) + META_RESTORED + META_CHECKED if k not in meta]
         if missing:
-            raise ArchiveError(f"session {sid} in the archive lacks {', '.join(missing)}")
+            raise ArchiveError(f"session {shown} in the archive lacks {', '.join(missing)}; nothing was imported")
+        try:
+            # The values that are restored as they are must be what the recorder would
+            # have written: a status it knows, plausible times, valid scene graphs.
+            entry["meta"] = meta = ArchivedSessionMeta.model_validate(meta).model_dump(mode="json")
+        except ValidationError as exc:
+            raise ArchiveError(f"session {shown} in the archive has an invalid {first_error(exc)}; nothing was imported") from None
+        if meta["parent_session_id"] != previous:
+            raise ArchiveError(f"session {sid} in the archive does not continue the session before it")
         events = entry["events"]
         if not events:
             raise ArchiveError(f"session {sid} in the archive has no events")
         for expected_seq, data in enumerate(events):
+            problem = json_number_problem(data) if isinstance(data, dict) else None
+            if problem is None and isinstance(data, dict) and "at" in data:
+                problem = f"at {timestamp_problem(data['at'])}" if timestamp_problem(data["at"]) else None
+            if problem:
+                raise ArchiveError(f"event {expected_seq} of session {sid} is invalid: {problem}; nothing was imported")
             try:
                 event = event_from_json(data)
+                if isinstance(event, SessionStarted):
+                    event.graph.validate_graph()
             except ValidationError as exc:
-                raise ArchiveError(f"event {expected_seq} of session {sid} is invalid: {exc.errors()[0]['msg']}") from exc
+                raise ArchiveError(f"event {expected_seq} of session {sid} is invalid: {first_error(exc)}; nothing was imported") from None
+            except SceneGraphError as exc:
+                raise ArchiveError(f"event {expected_seq} of session {sid} has an invalid scene graph: {exc}") from None
             if event.session_id != sid or event.seq != expected_seq:
                 raise ArchiveError(f"event {expected_seq} of session {sid} is out of order or belongs to another session")
             if expected_seq == 0 and not isinstance(event, SessionStarted):
@@ -326,75 +349,3 @@ def _validate_manifest(manifest: Any) -> None:
         raise ArchiveError(f"{MANIFEST_NAME} names session {manifest.get('session_id')!r} but holds {previous!r} last")
     if referenced != set(manifest["images"]):
         raise ArchiveError(f"{MANIFEST_NAME}'s image index does not match the images its events use")
-
-
-def import_session(store: SessionStore, path: str | os.PathLike[str], *, new_id: bool = False) -> ImportResult:
-    """Import an archive: the session keeps its id (SessionExistsError if taken, unless
-    `new_id`); a fork's ancestors are imported too unless already in the store."""
-    manifest, images = read_archive(path)
-    entries = manifest["sessions"]
-    target_id = manifest["session_id"]
-    existing = {e["meta"]["id"] for e in entries if store.exists(e["meta"]["id"])}
-    renamed_to = target_id
-    if target_id in existing:
-        if not new_id:
-            raise SessionExistsError(
-                f"session {target_id} already exists in {store.path}; import with --new-id to add it under a new id"
-            )
-        renamed_to = uuid.uuid4().hex[:12]
-    for entry in entries[:-1]:
-        if entry["meta"]["id"] in existing:
-            stored = store.load_session(entry["meta"]["id"])
-            if stored.prompt != entry["meta"]["prompt"] or stored.created_at != entry["meta"]["created_at"]:
-                raise ArchiveError(
-                    f"the archive's ancestor session {stored.id} differs from the session with that id in this store"
-                )
-    written: list[str] = []
-    for sha, (data, _info) in images.items():
-        if not store.images.exists(sha):
-            store.images.put_png(data, _info.width, _info.height)
-            written.append(sha)
-
-    def write(db: Session) -> list[str]:
-        created = []
-        for entry in entries:
-            meta = dict(entry["meta"])
-            events = entry["events"]
-            sid = meta["id"]
-            if sid in existing and sid != target_id:
-                continue
-            if sid == target_id and renamed_to != target_id:
-                events = [dict(e, session_id=renamed_to) for e in events]
-                meta["id"] = renamed_to
-                sid = renamed_to
-            for data in events:
-                event = event_from_json(data)
-                stored_image = images[event.image_sha256][1] if isinstance(event, SketchReady) else None
-                apply_event(db, event, json.dumps(data, ensure_ascii=False, separators=(",", ":")), image=stored_image)
-            db.flush()
-            row = db.get(SessionRow, sid)
-            for name in _META_CHECKED:
-                if getattr(row, name) != meta[name]:
-                    raise ArchiveError(
-                        f"session {sid} in the archive says {name}={meta[name]!r} but its events give "
-                        f"{getattr(row, name)!r}; nothing was imported"
-                    )
-            for name in _META_RESTORED:
-                setattr(row, name, meta[name])
-            if row.status == "running":
-                row.status = "interrupted"
-            created.append(sid)
-        return created
-
-    try:
-        created = store.db.write(write)
-    except BaseException:
-        for sha in written:  # leave the images folder as it was
-            store.images.remove(sha)
-        raise
-    return ImportResult(
-        session_id=renamed_to,
-        imported_sessions=created,
-        reused_sessions=sorted(existing - {target_id}),
-        images_written=len(written),
-    )

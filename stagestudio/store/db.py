@@ -11,14 +11,21 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, TypeVar
+from typing import Iterator, NoReturn, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from stagestudio.store import migrations
-from stagestudio.store.errors import StoreCorruptError, StoreLockedError, StoreReadOnlyError
+from stagestudio.store.errors import (
+    StoreCorruptError,
+    StoreError,
+    StoreFullError,
+    StoreLockedError,
+    StoreOpenError,
+    StoreReadOnlyError,
+)
 
 T = TypeVar("T")
 
@@ -29,6 +36,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # loop (with back-off) wraps whole transactions on top of that.
 BUSY_TIMEOUT_MS = 2000
 DEFAULT_LOCK_TIMEOUT_S = 30.0
+# FULL: in WAL mode a commit fsyncs the WAL, so it survives a power cut or an OS crash too
+# (NORMAL may roll the last commits back then; a killed process loses nothing either way).
+DEFAULT_SYNCHRONOUS = "FULL"
+# For commits that may wait for the next durable one (`write(durable=False)`): the recorder
+# syncs at every step's end, not at every stage (bench/results/store.json: an fsync costs
+# ~10 ms on the development VM's disk, over the 5 ms per-event budget).
+RELAXED_SYNCHRONOUS = "NORMAL"
 
 
 def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -53,6 +67,24 @@ def _is_corrupt_error(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text or "disk image" in text
 
 
+def _is_full_error(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database or disk is full" in text or "disk is full" in text
+
+
+def _is_open_error(exc: BaseException) -> bool:
+    return "unable to open database file" in str(exc).lower()
+
+
+def _is_io_error(exc: BaseException) -> bool:
+    return "disk i/o error" in str(exc).lower()
+
+
+def _sqlite_message(exc: BaseException) -> str:
+    """SQLite's own words, without SQLAlchemy's SQL text and links."""
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
+
+
 class Database:
     """One SQLite file plus its engines. Use `write()`/`read()` for transactions."""
 
@@ -60,17 +92,17 @@ class Database:
         self,
         path: str | os.PathLike[str] | None = None,
         *,
-        lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+        lock_timeout_s: float | None = None,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
-        synchronous: str = "NORMAL",
+        synchronous: str = DEFAULT_SYNCHRONOUS,
     ) -> None:
         self.path = resolve_db_path(path)
-        self.lock_timeout_s = lock_timeout_s
+        self.lock_timeout_s = DEFAULT_LOCK_TIMEOUT_S if lock_timeout_s is None else lock_timeout_s
         self.busy_timeout_ms = busy_timeout_ms
         if synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
-        # NORMAL in WAL mode: a crashed or killed process loses no committed event; only an
-        # OS crash or power cut may drop the last commits (never corrupting the file).
+        # In WAL mode a killed process never loses a committed event whatever this says;
+        # FULL (the default) also keeps them through a power cut or an OS crash.
         self.synchronous = synchronous.upper()
         self._check_file()
         self.read_only = self._detect_read_only()
@@ -83,7 +115,9 @@ class Database:
     # --- opening ------------------------------------------------------------------------
     def _check_file(self) -> None:
         if self.path.is_dir():
-            raise StoreCorruptError(f"{self.path} is a folder, not a SQLite database file")
+            raise StoreOpenError(f"{self.path} is a folder, not a SQLite database file; name a file such as {self.path / 'studio.db'}")
+        if self.path.exists() and not self.path.is_file():
+            raise StoreOpenError(f"{self.path} is a device or special file, not a database file; choose another --db path")
         if self.path.exists() and self.path.stat().st_size > 0:
             try:
                 with open(self.path, "rb") as fh:
@@ -175,9 +209,11 @@ class Database:
         self._retry(upgrade)
 
     # --- transactions -------------------------------------------------------------------
-    def _retry(self, fn: Callable[[], T]) -> T:
-        """Run `fn`, retrying with exponential back-off while the database is locked."""
-        deadline = time.monotonic() + self.lock_timeout_s
+    def _retry(self, fn: Callable[[], T], lock_timeout_s: float | None = None) -> T:
+        """Run `fn`, retrying with exponential back-off while the database is locked; SQLite
+        errors a person can act on become StoreErrors with SQLite's words, never SQL text."""
+        timeout = self.lock_timeout_s if lock_timeout_s is None else lock_timeout_s
+        deadline = time.monotonic() + timeout
         delay = 0.01
         attempts = 0
         while True:
@@ -188,36 +224,77 @@ class Database:
                 if _is_lock_error(exc):
                     if time.monotonic() + delay > deadline:
                         raise StoreLockedError(
-                            f"database {self.path} stayed locked by another writer for {self.lock_timeout_s:.1f}s "
+                            f"database {self.path} stayed locked by another writer for {timeout:.1f}s "
                             f"({attempts} tries); nothing was lost — retry when the other run finishes"
                         ) from exc
                     time.sleep(delay * (0.5 + random.random()))
                     delay = min(delay * 2, 0.5)
                     continue
-                if _is_readonly_error(exc):
-                    raise StoreReadOnlyError(f"database {self.path} is read-only: {exc.orig if hasattr(exc, 'orig') else exc}") from exc
-                if _is_corrupt_error(exc):
-                    raise StoreCorruptError(f"database {self.path} is damaged ({exc.orig if hasattr(exc, 'orig') else exc}); it was left untouched") from exc
-                raise
+                self._raise_translated(exc)
             except (DatabaseError, sqlite3.DatabaseError) as exc:
-                if _is_corrupt_error(exc):
-                    raise StoreCorruptError(
-                        f"database {self.path} is damaged ({getattr(exc, 'orig', exc)}); it was left untouched — "
-                        f"restore a backup or move it aside"
-                    ) from exc
-                raise
+                self._raise_translated(exc)
 
-    def write(self, fn: Callable[[Session], T]) -> T:
-        """Run `fn(session)` in one write transaction (committed on return), with retries."""
+    def _raise_translated(self, exc: BaseException) -> NoReturn:
+        translated = self._translate(exc)
+        if translated is exc:
+            raise exc
+        raise translated from exc
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        """The StoreError for a SQLite failure (the original, if it is none we know)."""
+        reason = _sqlite_message(exc)
+        if _is_full_error(exc):
+            return StoreFullError(
+                f"database {self.path}: the disk is full ({reason}); everything committed before is kept — "
+                f"free some space and try again"
+            )
+        if _is_readonly_error(exc):
+            return StoreReadOnlyError(f"database {self.path} is read-only: {reason}")
+        if _is_corrupt_error(exc):
+            return StoreCorruptError(
+                f"database {self.path} is damaged ({reason}); it was left untouched — restore a backup or move it aside"
+            )
+        if _is_open_error(exc):
+            return StoreOpenError(
+                f"cannot open database {self.path}: {reason} (the folder must be writable and on a normal "
+                f"filesystem, not e.g. /proc); choose another --db path"
+            )
+        if _is_io_error(exc):
+            return StoreError(f"database {self.path}: the disk reported an I/O error ({reason}); check the disk")
+        return exc
+
+    def write(self, fn: Callable[[Session], T], *, lock_timeout_s: float | None = None, durable: bool = True) -> T:
+        """Run `fn(session)` in one write transaction (committed on return), with retries
+        for up to `lock_timeout_s` (default: the database's) while another writer holds it.
+
+        `durable=False` commits without syncing the WAL (synchronous=NORMAL for this one
+        transaction): it survives a killed process, and a power cut only once a later
+        durable commit has synced the WAL, which covers everything written before it."""
         if self.read_only:
             raise StoreReadOnlyError(f"database {self.path} is read-only; cannot save changes (check file permissions)")
 
-        def attempt() -> T:
-            with Session(self.write_engine, expire_on_commit=False) as session:
-                with session.begin():
-                    return fn(session)
+        # A short wait must not hide inside SQLite's own busy handler (2 s by default).
+        timeout = self.lock_timeout_s if lock_timeout_s is None else lock_timeout_s
+        settings = {
+            "busy_timeout": (min(self.busy_timeout_ms, int(timeout * 1000)), int(self.busy_timeout_ms)),
+            "synchronous": (self.synchronous if durable else RELAXED_SYNCHRONOUS, self.synchronous),
+        }
+        changed = {name: pair for name, pair in settings.items() if str(pair[0]) != str(pair[1])}
 
-        return self._retry(attempt)
+        def attempt() -> T:
+            with self.write_engine.connect() as conn:
+                dbapi = conn.connection.driver_connection  # no transaction begun yet: PRAGMAs apply
+                for name, (value, _default) in changed.items():
+                    dbapi.execute(f"PRAGMA {name}={value}")
+                try:
+                    with Session(bind=conn, expire_on_commit=False) as session:
+                        with session.begin():
+                            return fn(session)
+                finally:
+                    for name, (_value, default) in changed.items():
+                        dbapi.execute(f"PRAGMA {name}={default}")
+
+        return self._retry(attempt, lock_timeout_s)
 
     def read(self, fn: Callable[[Session], T]) -> T:
         def attempt() -> T:
@@ -249,6 +326,17 @@ class Database:
             return self._retry(run)
         except StoreCorruptError as exc:
             return [str(exc.__cause__ or exc)]
+
+    def table_check(self, tables: tuple[str, ...] | list[str]) -> list[str]:
+        """integrity_check limited to these tables and their indexes (SQLite >= 3.33;
+        older versions check the whole file)."""
+        problems: list[str] = []
+        for table in tables:
+            try:
+                problems += self.integrity_check(f"integrity_check('{table}')")
+            except sqlite3.OperationalError:
+                return self.integrity_check()
+        return problems
 
     def quick_check(self) -> list[str]:
         """Like integrity_check without the slow index cross-checks."""

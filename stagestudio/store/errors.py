@@ -15,6 +15,14 @@ class StoreCorruptError(StoreError):
     """The database file is not a SQLite database or fails its integrity check."""
 
 
+class StoreFullError(StoreError):
+    """The disk (or the database's size limit) is full; nothing after the last commit was saved."""
+
+
+class StoreOpenError(StoreError):
+    """The path cannot hold a database: a folder, a device, a pseudo-filesystem."""
+
+
 class StoreVersionError(StoreError):
     """The database schema is newer than this StageStudio understands."""
 
@@ -25,6 +33,10 @@ class StoreReadOnlyError(StoreError):
 
 class SessionNotFoundError(StoreError):
     """No session with that id in this store."""
+
+
+class SessionDamagedError(StoreError):
+    """One stored session's rows are unreadable or inconsistent; others are unaffected."""
 
 
 class SessionExistsError(StoreError):

@@ -68,7 +68,14 @@ class ImageStore:
     def put_png(self, data: bytes, width: int, height: int) -> StoredImage:
         sha = sha256_hex(data)
         target = self.path_for(sha)
-        if not (target.is_file() and target.stat().st_size == len(data)):
+        if target.is_file() and target.stat().st_size == len(data):
+            # Reused: mark it as fresh, so a concurrent `sessions check --repair` cannot take
+            # it for an old orphan in the moment before this writer's row refers to it.
+            try:
+                os.utime(target)
+            except OSError:
+                pass
+        else:
             self._write_atomic(target, data)
         return StoredImage(sha, width, height, len(data))
 

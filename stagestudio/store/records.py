@@ -13,14 +13,20 @@ from stagestudio.scene.plan import PlanStep
 
 
 def iso_time(ts: float) -> str:
-    return _time.strftime("%Y-%m-%d %H:%M:%S", _time.gmtime(ts))
+    """UTC 'YYYY-MM-DD HH:MM:SS'; a value no calendar can show reads 'invalid time'."""
+    try:
+        return _time.strftime("%Y-%m-%d %H:%M:%S", _time.gmtime(ts))
+    except (OverflowError, ValueError, OSError, TypeError):
+        return "invalid time"
 
 
 @dataclass
 class SessionSummary:
     id: str
     prompt: str
-    status: str  # running | completed | stopped | cancelled | failed | interrupted
+    # running | completed | stopped | cancelled | failed | interrupted | importing |
+    # import-failed | damaged (see store/validation.py)
+    status: str
     step_count: int
     created_at: float
     updated_at: float
@@ -28,6 +34,8 @@ class SessionSummary:
     parent_session_id: str | None = None
     branch_step: int | None = None
     passed: bool | None = None
+    # Why this row is `damaged` (a field that no reader can use); None for a sound row.
+    problem: str | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +50,7 @@ class SessionSummary:
             "parent_session_id": self.parent_session_id,
             "branch_step": self.branch_step,
             "prompt": self.prompt,
+            "problem": self.problem,
         }
 
 

@@ -13,27 +13,38 @@ import json
 import os
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
+from pydantic import ValidationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from stagestudio.inspector.verdict import Verdict
 from stagestudio.loop.engine import CompletedStep
-from stagestudio.loop.events import Event, SessionStarted, SketchReady, event_from_json
+from stagestudio.loop.events import (
+    ErrorEvent,
+    Event,
+    Intervention,
+    SessionDone,
+    SessionStarted,
+    SketchReady,
+    StepCompleted,
+    event_from_json,
+)
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
-from stagestudio.store.db import BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_S, Database
+from stagestudio.store.db import BUSY_TIMEOUT_MS, DEFAULT_SYNCHRONOUS, Database
 from stagestudio.store.errors import (
     SessionBusyError,
+    SessionDamagedError,
     SessionNotFoundError,
     StoreCorruptError,
     StoreError,
-    StoreLockedError,
     StoreReadOnlyError,
 )
 from stagestudio.store.images import ImageStore, encode_png
@@ -47,8 +58,22 @@ from stagestudio.store.records import (
     SessionSummary,
     StepRecord,
 )
+from stagestudio.store.validation import (
+    DAMAGED,
+    IMPORT_FAILED,
+    MAX_TIMESTAMP,
+    MIN_TIMESTAMP,
+    SESSION_STATUSES,
+    first_error,
+    json_number_problem,
+    timestamp_problem,
+)
 
 COMPLETED_STATUSES = ("passed", "failed", "overridden", "skipped", "unsure")
+# Events whose commit syncs the WAL to disk (and with it every event before): the ones a
+# resume needs (a session's start, each step's end, its end) and a person's decisions. The
+# stages in between are redone by a resume anyway, so they need not wait for a disk sync.
+DURABLE_EVENTS = (SessionStarted, Intervention, StepCompleted, SessionDone, ErrorEvent)
 MAX_FORK_DEPTH = 256
 
 
@@ -58,8 +83,71 @@ class DeleteReport:
     removed_images: list[str] = field(default_factory=list)
 
 
-def dump_event(event: Event) -> str:
-    return json.dumps(event.to_json_dict(), ensure_ascii=False, separators=(",", ":"))
+# The listing reads the table itself (NOT INDEXED): a damaged index must never hide a
+# session, and raw values (no type processing) so that one bad row cannot break the rest.
+_SUMMARY_COLUMNS = (
+    "id, {prompt}, status, step_count, created_at, updated_at, backend, parent_session_id, branch_step, passed"
+)
+_LIST_SQL = f"SELECT {_SUMMARY_COLUMNS} FROM sessions NOT INDEXED ORDER BY created_at DESC, id"
+_ROW_SQL = f"SELECT {_SUMMARY_COLUMNS.format(prompt='prompt')} FROM sessions WHERE id = ?"
+
+
+def summary_from_row(row: Any) -> SessionSummary:
+    """A SessionSummary from raw column values; a value no reader can use makes the row
+    `damaged` (with the reason in `problem`) and is replaced by a harmless one."""
+    sid, prompt, status, step_count, created, updated, backend, parent, branch, passed = row
+    if (  # the sound row, checked without building anything (10,000 rows per listing)
+        type(prompt) is str and status in SESSION_STATUSES and type(step_count) is int
+        and type(created) is float and MIN_TIMESTAMP <= created <= MAX_TIMESTAMP
+        and type(updated) is float and MIN_TIMESTAMP <= updated <= MAX_TIMESTAMP
+        and type(backend) is str and (parent is None or type(parent) is str)
+        and (branch is None or type(branch) is int) and passed in (None, 0, 1)
+    ):
+        return SessionSummary(
+            str(sid), prompt, status, step_count, created, updated, backend, parent, branch,
+            None if passed is None else bool(passed),
+        )
+    problems: list[str] = []
+
+    def text(name: str, value: Any, optional: bool = False) -> Any:
+        if isinstance(value, str) or (optional and value is None):
+            return value
+        problems.append(f"{name} is {value!r:.40}, not text")
+        return None if optional else str(value)
+
+    def whole(name: str, value: Any, optional: bool = False) -> Any:
+        if (isinstance(value, int) and not isinstance(value, bool)) or (optional and value is None):
+            return value
+        problems.append(f"{name} is {value!r:.40}, not an integer")
+        return None if optional else 0
+
+    def moment(name: str, value: Any) -> float:
+        problem = timestamp_problem(value)
+        if problem:
+            problems.append(f"{name} {problem}")
+            return 0.0
+        return float(value)
+
+    summary = SessionSummary(
+        id=str(sid),
+        prompt=text("prompt", prompt),
+        status=str(status),
+        step_count=whole("step_count", step_count),
+        created_at=moment("created_at", created),
+        updated_at=moment("updated_at", updated),
+        backend=text("backend", backend),
+        parent_session_id=text("parent_session_id", parent, optional=True),
+        branch_step=whole("branch_step", branch, optional=True),
+        passed=None if passed is None else bool(passed) if passed in (0, 1) else None,
+    )
+    if passed not in (None, 0, 1):
+        problems.append(f"passed is {passed!r:.40}, not true/false")
+    if status not in SESSION_STATUSES:
+        problems.append(f"status is {status!r:.40}, not one of {', '.join(SESSION_STATUSES)}")
+    if problems:
+        summary.status = DAMAGED
+        summary.problem = "; ".join(problems)
+    return summary
 
 
 class SessionStore:
@@ -67,9 +155,9 @@ class SessionStore:
         self,
         path: str | os.PathLike[str] | None = None,
         *,
-        lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+        lock_timeout_s: float | None = None,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
-        synchronous: str = "NORMAL",
+        synchronous: str = DEFAULT_SYNCHRONOUS,
     ) -> None:
         self.db = Database(path, lock_timeout_s=lock_timeout_s, busy_timeout_ms=busy_timeout_ms, synchronous=synchronous)
         self.root = self.db.path.parent
@@ -79,7 +167,10 @@ class SessionStore:
         self.lock_dir = self.root / "locks" / self.db.path.stem
         self._checked_before_writing = False
         if not self.db.read_only:
-            self.images.ensure_root()  # a missing images folder is recreated, never an error
+            try:
+                self.images.ensure_root()  # a missing images folder is recreated, never an error
+            except OSError:
+                pass  # e.g. a full disk: reading still works; a write says what failed
             self.mark_dead_sessions_interrupted()
 
     @property
@@ -106,6 +197,8 @@ class SessionStore:
     def _effective_status(self, session_id: str, status: str) -> str:
         if status == "running" and not self.writer_alive(session_id):
             return "interrupted"
+        if status == "importing" and not self.writer_alive(session_id):
+            return IMPORT_FAILED  # the importer died; `sessions check --repair` removes it
         return status
 
     def mark_dead_sessions_interrupted(self) -> list[str]:
@@ -133,13 +226,15 @@ class SessionStore:
 
         try:
             return self.db.write(sweep)
-        except StoreLockedError:
-            return []
+        except StoreError:
+            return []  # locked, full disk, ...: best effort, readers compute the same status
 
     # --- writing (used by SessionRecorder) ------------------------------------------------
-    def acquire_writer(self, session_id: str) -> WriterLock:
+    def ensure_writable(self) -> None:
+        """Raise a StoreError unless this store may be written: not read-only, and the
+        file passes SQLite's quick check (checked once per store)."""
         if self.read_only:
-            raise StoreReadOnlyError(f"database {self.path} is read-only; cannot record session {session_id}")
+            raise StoreReadOnlyError(f"database {self.path} is read-only; cannot record sessions in it")
         if not self._checked_before_writing:
             # Once per store: never append a session to a damaged file (a quick_check
             # costs ~10 ms for thousands of sessions; opening for reading skips it).
@@ -147,19 +242,32 @@ class SessionStore:
             if problems:
                 raise StoreCorruptError(
                     f"database {self.path} fails SQLite's integrity check ({problems[0]}); nothing was written — "
-                    f"restore a backup or move it aside and start a new one"
+                    f"restore a backup, or move it aside and start a new one"
                 )
             self._checked_before_writing = True
+
+    def acquire_writer(self, session_id: str) -> WriterLock:
+        self.ensure_writable()
         return WriterLock(self.lock_dir, session_id).acquire()
 
-    def commit_event(self, event: Event, *, planned_graph: SceneGraph | None = None) -> None:
+    def commit_event(
+        self, event: Event, *, planned_graph: SceneGraph | None = None, lock_timeout_s: float | None = None
+    ) -> None:
         """Store one event in its own transaction; a SketchReady's image is written to disk
         first and its hash filled into `event.image_sha256`."""
         png = encode_png(event.image) if isinstance(event, SketchReady) and event.image is not None else None
-        self.commit_encoded(event, png, planned_graph=planned_graph)
+        self.commit_encoded(event, png, planned_graph=planned_graph, lock_timeout_s=lock_timeout_s)
 
-    def commit_encoded(self, event: Event, png: bytes | None, *, planned_graph: SceneGraph | None = None) -> None:
-        """`commit_event` with a SketchReady's image already encoded as PNG bytes."""
+    def commit_encoded(
+        self,
+        event: Event,
+        png: bytes | None,
+        *,
+        planned_graph: SceneGraph | None = None,
+        lock_timeout_s: float | None = None,
+    ) -> None:
+        """`commit_event` with a SketchReady's image already encoded as PNG bytes.
+        `lock_timeout_s`: how long to wait for another writer (default: the store's)."""
         stored = None
         if png is not None:
             assert isinstance(event, SketchReady) and event.image is not None
@@ -171,7 +279,13 @@ class SessionStore:
                     f"everything before this stage is saved and the session can be resumed"
                 ) from exc
             event.image_sha256 = stored.sha256
-        payload = dump_event(event)
+        data = event.to_json_dict()
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        problem = json_number_problem(data) or timestamp_problem(event.at)
+        if problem:
+            # SQLite cannot hold it (or a reader could not show it): refuse clearly rather
+            # than fail half-way with an OverflowError.
+            raise StoreError(f"cannot store event {event.seq} ({event.type}) of session {event.session_id}: {problem}")
         planned = planned_graph.model_dump(mode="json") if planned_graph is not None else None
         is_start = isinstance(event, SessionStarted)
 
@@ -181,7 +295,7 @@ class SessionStore:
             apply_event(db, event, payload, image=stored, planned_graph=planned, session_extra=extra)
 
         try:
-            self.db.write(write)
+            self.db.write(write, lock_timeout_s=lock_timeout_s, durable=isinstance(event, DURABLE_EVENTS))
         except IntegrityError as exc:
             raise StoreError(
                 f"cannot store event {event.seq} ({event.type}) of session {event.session_id}: it conflicts with what "
@@ -217,6 +331,12 @@ class SessionStore:
 
     # --- reading ------------------------------------------------------------------------
     @staticmethod
+    def _row_problem(db: Session, session_id: str) -> str | None:
+        """What is wrong with the session row's raw values (as the listing sees them)."""
+        raw = db.connection().exec_driver_sql(_ROW_SQL, (session_id,)).first()
+        return summary_from_row(raw).problem if raw is not None else None
+
+    @staticmethod
     def _row(db: Session, session_id: str) -> SessionRow:
         row = db.get(SessionRow, session_id)
         if row is None:
@@ -229,33 +349,48 @@ class SessionStore:
     def list_sessions(
         self, *, limit: int | None = None, status: str | None = None, prompt_chars: int | None = None
     ) -> list[SessionSummary]:
-        """Newest first. `prompt_chars` truncates prompts in SQL (fast listings)."""
-        prompt_col = SessionRow.prompt if prompt_chars is None else func.substr(SessionRow.prompt, 1, prompt_chars)
-        query = select(
-            SessionRow.id,
-            prompt_col,
-            SessionRow.status,
-            SessionRow.step_count,
-            SessionRow.created_at,
-            SessionRow.updated_at,
-            SessionRow.backend,
-            SessionRow.parent_session_id,
-            SessionRow.branch_step,
-            SessionRow.passed,
-        ).order_by(SessionRow.created_at.desc(), SessionRow.id)
+        """Newest first. `prompt_chars` truncates prompts in SQL (fast listings). A row no
+        reader can use is listed as `damaged` (with `problem`), never hiding the others."""
+        prompt = "prompt" if prompt_chars is None else f"substr(prompt, 1, {int(prompt_chars)})"
+        sql = _LIST_SQL.format(prompt=prompt)
+        params: tuple[Any, ...] = ()
         if limit is not None:
-            query = query.limit(limit)
+            sql += " LIMIT ?"
+            params = (int(limit),)
 
-        def read(db: Session) -> list[SessionSummary]:
-            # Core rows straight off the connection: no ORM loading for a 10k-row listing.
-            return [SessionSummary(*row) for row in db.connection().execute(query)]
+        def read(db: Session) -> list[Any]:
+            return db.connection().exec_driver_sql(sql, params).fetchall()
 
-        summaries = self.db.read(read)
+        summaries = [summary_from_row(row) for row in self.db.read(read)]
         for s in summaries:
             s.status = self._effective_status(s.id, s.status)
         if status is not None:
             summaries = [s for s in summaries if s.status == status]
         return summaries
+
+    def listing_problems(self) -> list[str]:
+        """Damage that could make a listing wrong: each index of the sessions table must
+        hold as many entries as the table has rows (a few milliseconds for 10,000 rows)."""
+
+        def read(db: Session) -> list[str]:
+            conn = db.connection()
+            rows = conn.exec_driver_sql("SELECT count(*) FROM sessions NOT INDEXED").scalar_one()
+            found = []
+            for index in conn.exec_driver_sql("SELECT name FROM pragma_index_list('sessions')").scalars().all():
+                column = conn.exec_driver_sql(f"SELECT name FROM pragma_index_info('{index}') LIMIT 1").scalar()
+                if column is None:
+                    continue  # an expression index: nothing simple to count by
+                entries = conn.exec_driver_sql(
+                    f'SELECT count(*) FROM (SELECT "{column}" FROM sessions INDEXED BY "{index}" ORDER BY "{column}")'
+                ).scalar_one()
+                if entries != rows:
+                    found.append(f"index {index} holds {entries} entries for {rows} sessions")
+            return found
+
+        problems = self.db.read(read)
+        if problems:
+            problems.append("`sessions check --repair` rebuilds the indexes")
+        return problems
 
     def children(self, session_id: str) -> list[str]:
         return self.db.read(
@@ -263,10 +398,48 @@ class SessionStore:
         )
 
     def load_session(self, session_id: str) -> SessionRecord:
-        return self.db.read(lambda db: self._load(db, session_id))
+        """Everything stored about one session. Raises SessionDamagedError (naming what)
+        for a row that cannot be read and StoreCorruptError when a damaged index hides
+        some of its steps."""
+        with self._reading(session_id):
+            record = self.db.read(lambda db: self._load(db, session_id))
+        self._check_count(session_id, "completed steps", len(record.completed_steps), record.step_count, ("steps", "attempts"))
+        self._check_count(session_id, "events", record.event_count, record.last_seq + 1, ("events",))
+        return record
+
+    @contextmanager
+    def _reading(self, session_id: str) -> Iterator[None]:
+        """Turn a stored value no model accepts into SessionDamagedError for this session."""
+        try:
+            yield
+        except ValidationError as exc:
+            raise self._damaged(session_id, first_error(exc)) from exc
+        except (ValueError, TypeError, KeyError) as exc:
+            raise self._damaged(session_id, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
+
+    def _damaged(self, session_id: str, reason: str) -> SessionDamagedError:
+        return SessionDamagedError(
+            f"session {session_id} is damaged and cannot be read ({reason}); other sessions are unaffected — "
+            f"delete it with `sessions delete {session_id}`"
+        )
+
+    def _check_count(self, session_id: str, what: str, found: int, expected: int, tables: tuple[str, ...]) -> None:
+        """A count that disagrees with the session row is how a damaged index shows itself
+        (a query through it finds fewer rows); SQLite's check of those tables confirms it."""
+        if found == expected:
+            return
+        problems = self.db.table_check(tables)
+        if problems:
+            raise StoreCorruptError(
+                f"database {self.path} is damaged ({problems[0]}): only {found} of session {session_id}'s "
+                f"{expected} {what} can be read — run `sessions check --repair` to rebuild the indexes"
+            )
 
     def _load(self, db: Session, session_id: str) -> SessionRecord:
         row = self._row(db, session_id)
+        problem = self._row_problem(db, session_id)
+        if problem:
+            raise self._damaged(session_id, problem)
         steps = self._effective_steps(db, row, upto=None, depth=0)
         abandoned_rows = list(
             db.scalars(
@@ -397,12 +570,17 @@ class SessionStore:
     def event_payloads(self, session_id: str) -> list[dict[str, Any]]:
         """The session's own event log, in order, as stored JSON."""
 
-        def read(db: Session) -> list[dict[str, Any]]:
-            self._row(db, session_id)
+        def read(db: Session) -> tuple[int, list[dict[str, Any]]]:
+            last_seq = db.scalar(select(SessionRow.last_seq).where(SessionRow.id == session_id))
+            if last_seq is None:
+                raise SessionNotFoundError(f"no session {session_id!r} in this store")
             rows = db.scalars(select(EventRow.payload).where(EventRow.session_id == session_id).order_by(EventRow.seq))
-            return [json.loads(p) for p in rows]
+            return last_seq, [json.loads(p) for p in rows]
 
-        return self.db.read(read)
+        with self._reading(session_id):
+            last_seq, payloads = self.db.read(read)
+        self._check_count(session_id, "events", len(payloads), last_seq + 1, ("events",))
+        return payloads
 
     def load_image(self, sha256: str) -> Image.Image:
         try:
@@ -420,7 +598,8 @@ class SessionStore:
         if include_history:
             payloads = self._history_payloads(session_id) + payloads
         for data in payloads:
-            event = event_from_json(data)
+            with self._reading(session_id):
+                event = event_from_json(data)
             if with_images and isinstance(event, SketchReady) and event.image_sha256:
                 try:
                     event.image = self.images.load(event.image_sha256)
@@ -487,9 +666,12 @@ class SessionStore:
         parent's steps, so a session with forks is refused unless `cascade` also deletes
         the forks (and their forks)."""
         report = DeleteReport()
+        self.ensure_writable()  # never write into a file that fails SQLite's check
 
         def write(db: Session) -> list[str]:
-            self._row(db, session_id)
+            # Ids only: a damaged row (whose values no model reads) must still be deletable.
+            if db.scalar(select(SessionRow.id).where(SessionRow.id == session_id)) is None:
+                raise SessionNotFoundError(f"no session {session_id!r} in this store")
             order: list[str] = []
             frontier = [session_id]
             while frontier:
@@ -505,42 +687,62 @@ class SessionStore:
             for sid in order:
                 if self.writer_alive(sid):
                     raise SessionBusyError(f"session {sid} is being written by a live process; stop it before deleting")
-            candidates = set(
-                db.scalars(select(AttemptRow.image_sha256).where(AttemptRow.session_id.in_(order), AttemptRow.image_sha256.is_not(None)))
-            )
-            for sid in reversed(order):  # children before parents (RESTRICT on parent)
-                db.execute(delete(SessionRow).where(SessionRow.id == sid))
-            still_used = set(
-                db.scalars(select(AttemptRow.image_sha256).where(AttemptRow.image_sha256.in_(candidates)))
-            ) | set(db.scalars(select(StepRow.canvas_sha256).where(StepRow.canvas_sha256.in_(candidates))))
-            unused = sorted(candidates - still_used)
-            if unused:
-                db.execute(delete(ImageRow).where(ImageRow.sha256.in_(unused)))
             report.deleted_sessions = order
-            return unused
+            return delete_rows(db, order)
 
         unused = self.db.write(write)
-        # Files go only after the rows are gone for good; a crash in between leaves
-        # unreferenced files, never dangling rows.
-        for sha in unused:
-            self.images.remove(sha)
-        for sid in report.deleted_sessions:
-            remove_lock_file(self.lock_dir, sid)
+        self._remove_files(report.deleted_sessions, unused)
         report.removed_images = unused
         return report
+
+    def discard_sessions(self, session_ids: list[str]) -> list[str]:
+        """Delete these sessions (children before parents) without the checks of
+        `delete_session`: for what an importer leaves half-written. Returns the image
+        hashes whose files were removed."""
+        unused = self.db.write(lambda db: delete_rows(db, session_ids))
+        self._remove_files(session_ids, unused)
+        return unused
+
+    def _remove_files(self, session_ids: list[str], unused_images: list[str]) -> None:
+        # Files go only after the rows are gone for good; a crash in between leaves
+        # unreferenced files (`sessions check --repair` removes them), never dangling rows.
+        for sha in unused_images:
+            self.images.remove(sha)
+        for sid in session_ids:
+            remove_lock_file(self.lock_dir, sid)
 
     # --- checks -------------------------------------------------------------------------
     def integrity_check(self) -> list[str]:
         return self.db.integrity_check()
 
 
+def delete_rows(db: Session, session_ids: list[str]) -> list[str]:
+    """Delete the sessions (given parents first; deleted children first) with their steps,
+    attempts, events and interventions, and the image rows nothing refers to any more;
+    returns those images' hashes."""
+    candidates = set(
+        db.scalars(
+            select(AttemptRow.image_sha256).where(AttemptRow.session_id.in_(session_ids), AttemptRow.image_sha256.is_not(None))
+        )
+    )
+    for sid in reversed(session_ids):  # children before parents (RESTRICT on parent)
+        db.execute(delete(SessionRow).where(SessionRow.id == sid))
+    still_used = set(db.scalars(select(AttemptRow.image_sha256).where(AttemptRow.image_sha256.in_(candidates)))) | set(
+        db.scalars(select(StepRow.canvas_sha256).where(StepRow.canvas_sha256.in_(candidates)))
+    )
+    unused = sorted(candidates - still_used)
+    if unused:
+        db.execute(delete(ImageRow).where(ImageRow.sha256.in_(unused)))
+    return unused
+
+
 def open_store(
     path: str | os.PathLike[str] | None = None,
     *,
-    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+    lock_timeout_s: float | None = None,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> SessionStore:
     """Open (creating or upgrading) the session store at `path`, $STAGESTUDIO_DB, or
     sessions/studio.db. A transaction that finds the database locked is retried with
-    back-off for up to `lock_timeout_s`, then fails with StoreLockedError."""
+    back-off for up to `lock_timeout_s` (default 30 s), then fails with StoreLockedError."""
     return SessionStore(path, lock_timeout_s=lock_timeout_s, busy_timeout_ms=busy_timeout_ms)

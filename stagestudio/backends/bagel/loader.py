@@ -41,6 +41,7 @@ from typing import Iterable, Literal, Protocol
 import torch
 from torch import nn
 
+from ... import hub_command
 from ..base import BackendError
 from .config import BagelConfig
 from .model import BagelModel
@@ -60,7 +61,7 @@ class BagelLoadError(BackendError):
 
 
 def download_command(repo_id: str = DEFAULT_REPO_ID, local_dir: str = "models/BAGEL-7B-MoT") -> str:
-    return f"huggingface-cli download {repo_id} --local-dir {local_dir}"
+    return hub_command.download_command(repo_id, local_dir)
 
 
 def smaller_precision(precision: str) -> str | None:

@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+from stagestudio import hub_command
+
 T = TypeVar("T")
 
 _TRUTHY = {"1", "true", "yes", "on"}
@@ -30,7 +32,7 @@ def hub_offline() -> bool:
 def missing_weights_message(source: str) -> str:
     return (
         f"weights for {source} are not in the Hugging Face cache; run "
-        f"`huggingface-cli download {source}` or pass a local folder"
+        f"`{hub_command.download_command(source)}` or pass a local folder"
     )
 
 
