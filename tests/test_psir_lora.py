@@ -142,3 +142,22 @@ def test_backend_settings_record_the_adapter_and_validate_back(tmp_path, inferen
     stored = BagelBackend(model="some/where", lora=str(folder)).settings()
     assert stored["lora"] == str(folder) and stored["merge_lora"] is False
     assert BagelBackend(**validate_settings("bagel", stored)).settings() == stored  # forks rebuild it
+
+
+def test_loader_puts_the_adapter_on_and_merges_on_request(inferencer, fixture_dir, tmp_path):
+    from stagestudio.backends.bagel.golden import golden_transforms
+    from stagestudio.backends.bagel.inferencer import InterleavedInferencer
+    from stagestudio.backends.bagel.loader import load_bagel
+
+    trained = copy.deepcopy(inferencer)
+    attach_lora(trained.model, LoraSettings(rank=4, alpha=8, dropout=0.0))
+    _randomise_adapter(trained.model, seed=2)
+    expected_logits, expected_velocity = _probe_outputs(trained)
+    folder = save_adapter(trained.model, tmp_path / "adapter", AdapterInfo(formats="psir-v1", tasks=["inspect"]))
+    for merge in (False, True):
+        loaded = load_bagel(fixture_dir, precision="fp32", device="cpu", lora=folder, merge_lora=merge)
+        assert loaded.adapter.trained_for("inspect") and has_adapter(loaded.model) is not merge
+        inf = InterleavedInferencer(loaded.model, loaded.tokenizer, loaded.vae, golden_transforms(fixture_dir))
+        logits, velocity = _probe_outputs(inf)
+        torch.testing.assert_close(logits, expected_logits, atol=1e-4, rtol=1e-4)
+        torch.testing.assert_close(velocity, expected_velocity, atol=1e-4, rtol=1e-4)
