@@ -17,9 +17,6 @@ sketcher already uses.
 
 from __future__ import annotations
 
-from PIL import Image
-
-from stagestudio.backends.bagel import prompts
 from stagestudio.backends.bagel.roles import BagelPlanner, BagelSketcher
 from stagestudio.backends.bagel.runtime import BagelRuntime
 from stagestudio.backends.base import InspectRequest, Inspector, PlanRequest, RefineRequest, StageHooks
@@ -37,35 +34,20 @@ def _drawn(request: PlanRequest) -> list[str]:
 
 
 class TrainedPlanner(BagelPlanner):
-    def plan(self, request: PlanRequest) -> PlanStep | None:
-        from stagestudio.scene.planner import next_planned_step
+    def plan_request(self, request: PlanRequest, proposal: PlanStep) -> str:
+        return formats.plan_request(request.prompt, request.graph, _drawn(request))
 
-        proposal = next_planned_step(request.graph, request.done, request.max_steps, request.realised_ids)
-        if proposal is None:
+    def plan(self, request: PlanRequest) -> PlanStep | None:
+        step = super().plan(request)
+        if step is None:
             return None
-        inf = self.runtime.inferencer
-        inf.seed(request.seed)
-        state = self.runtime.image_context(request.canvas, "", vae=False)
-        ask = formats.plan_request(request.prompt, request.graph, _drawn(request))
-        answer = inf.generate_text(inf.append_text(state.cond, ask),
-                                   max_length=self.runtime.settings.max_plan_tokens).text
-        parsed = prompts.parse_plan(answer)
-        if parsed is None or not prompts.plan_is_faithful(parsed, proposal, request.graph):
-            why = "unusable" if parsed is None else "did not name every object of the step"
-            return proposal.model_copy(update={
-                "source": "fallback",
-                "note": f"model plan ({formats.FORMATS_NAME} format) {why}: {answer[:160]!r}; used the offline planner",
-            })
-        return proposal.model_copy(update={"instruction": parsed.instruction, "description": parsed.description,
-                                           "source": "model", "note": f"{formats.FORMATS_NAME} format"})
+        note = f"{step.note} [{formats.FORMATS_NAME} format]" if step.note else f"{formats.FORMATS_NAME} format"
+        return step.model_copy(update={"note": note})
 
 
 class TrainedRefiner(BagelSketcher):
-    def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image:
-        rt = self.runtime
-        state = rt.image_context(request.image, "")
-        state = rt.inferencer.add_text(state, formats.refine_request(request.step.instruction, request.correction))
-        return rt.generate(state, request.seed, editing=True, hooks=hooks)
+    def refine_text(self, request: RefineRequest) -> str:
+        return formats.refine_request(request.step.instruction, request.correction)
 
 
 class TrainedInspector(Inspector):

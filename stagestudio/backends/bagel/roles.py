@@ -43,6 +43,10 @@ class BagelPlanner(Planner):
 
         return parse_prompt(prompt)
 
+    def plan_request(self, request: PlanRequest, proposal: PlanStep) -> str:
+        """The text asking for the step (an adapter trained on its own format overrides it)."""
+        return prompts.plan_prompt(request.prompt, request.graph, request.done, proposal)
+
     def plan(self, request: PlanRequest) -> PlanStep | None:
         from stagestudio.scene.planner import next_planned_step
 
@@ -52,7 +56,7 @@ class BagelPlanner(Planner):
         inf = self.runtime.inferencer
         inf.seed(request.seed)
         state = self.runtime.image_context(request.canvas, request.prompt, vae=False)
-        ask = prompts.plan_prompt(request.prompt, request.graph, request.done, proposal)
+        ask = self.plan_request(request, proposal)
         answer = inf.generate_text(inf.append_text(state.cond, ask),
                                    max_length=self.runtime.settings.max_plan_tokens).text
         parsed = prompts.parse_plan(answer)
@@ -83,10 +87,14 @@ class BagelSketcher(Sketcher):
         state = inf.add_text(state, request.step.instruction)
         return rt.generate(state, request.seed, editing=True, hooks=hooks)
 
+    def refine_text(self, request: RefineRequest) -> str:
+        """The edit instruction of a refinement (an adapter trained on its own format overrides it)."""
+        return request.correction
+
     def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image:
         rt = self.runtime
         state = rt.image_context(request.image, request.prompt)
-        state = rt.inferencer.add_text(state, request.correction)
+        state = rt.inferencer.add_text(state, self.refine_text(request))
         return rt.generate(state, request.seed, editing=True, hooks=hooks)
 
     def close(self) -> None:
