@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from stagestudio.cli import CliError
+from stagestudio.cli.remote_args import add_remote_arguments
 
 TASKS = ("plan", "sketch", "inspect", "refine")
 
@@ -40,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--error-rate", type=float, default=None, help="sketchbook: simulated mistake rate")
     s.add_argument("--size", type=int, default=None, help="sketchbook: picture side in pixels (default 512)")
     _add_bagel_options(s)
+    add_remote_arguments(s)
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_synth)
 
