@@ -9,7 +9,8 @@ examples (consistent sequences -> plan/sketch, inspections -> inspect, successfu
 was rejected, by reason.
 
 Resumable: `OUT/synth_progress.jsonl` lists every prompt done (or refused); a rerun skips those,
-and a prompt whose session was cut short runs again from the start under a new session.
+and a prompt whose session was cut short (killed, cancelled, or interrupted by a lost model
+server) runs again from the start under a new session.
 Session seeds are `seed + prompt index`, so the same prompt always gets the same session.
 """
 
@@ -34,6 +35,8 @@ from stagestudio.store import SessionRecorder, open_store
 PROGRESS_FILE = "synth_progress.jsonl"
 SUMMARY_FILE = "synth_summary.json"
 STORE_FILE = "synth.db"
+# A session cut short by a lost model server or by Ctrl-C is not a result: a rerun redoes it.
+RETRY_STATUSES = ("interrupted", "cancelled")
 
 
 class PromptFileError(ValueError):
@@ -171,11 +174,13 @@ def synthesize(
                     if event.type == "session_done":
                         status = event.status
                 assert session_id is not None
+                report.sessions[status] += 1
+                report.ran += 1
+                if status in RETRY_STATUSES:
+                    continue  # not logged as done: the next run tries this prompt again
                 found = records_from_session(store, store.load_session(session_id), origin="synth")
                 report.records_added += sum(writer.add(r, found.images) for r in found.records)
                 entry.update(session_id=session_id, status=status, records=len(found.records))
-                report.sessions[status] += 1
-                report.ran += 1
             log.write(json.dumps(entry) + "\n")
             log.flush()
     examples = build_examples(read_records(out), out, policy)
