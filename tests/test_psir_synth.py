@@ -62,3 +62,24 @@ def test_info_lists_examples_and_rejections(tmp_path, capsys):
     assert any(k.startswith("plan: ") for k in info["rejected"]) and "plan" not in info["examples"]
     assert main(["psir", "info", str(tmp_path / "nothing")]) == 2
     assert "not a PSIR dataset" in capsys.readouterr().err
+
+
+def test_a_session_cut_short_by_a_lost_server_is_redone(tmp_path):
+    from stagestudio.backends.base import BackendUnavailable
+
+    class FlakyServer(SketchbookBackend):
+        def __init__(self, down: bool) -> None:
+            super().__init__(error_rate=0.0, size=128)
+            self.down = down
+
+        def sketch(self, request, hooks=None):
+            if self.down:
+                raise BackendUnavailable("the model server went away")
+            return super().sketch(request, hooks)
+
+    out = tmp_path / "data"
+    first = synthesize(FlakyServer(down=True), PROMPTS[:1], out)
+    assert first.sessions == {"interrupted": 1} and first.records_added == 0
+    second = synthesize(FlakyServer(down=False), PROMPTS[:1], out)
+    assert second.ran == 1 and second.resumed_past == 0 and second.sessions == {"completed": 1}
+    assert len(read_records(out).records) == second.records_added > 0
