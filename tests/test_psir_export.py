@@ -140,3 +140,20 @@ def test_bad_records_are_reported_and_skipped(store, tmp_path):
 def test_a_folder_without_a_manifest_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="not a PSIR dataset"):
         read_manifest(tmp_path)
+
+
+def test_date_filters(store, tmp_path):
+    import datetime as dt
+
+    from stagestudio.psir.export import parse_day
+
+    record_session(store, AutoController(), seed=5)
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    tomorrow = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).strftime("%Y-%m-%d")
+    yesterday = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).strftime("%Y-%m-%d")
+    assert export_sessions(store, tmp_path / "a", ExportFilters(since=parse_day(tomorrow))).sessions_seen == 0
+    assert export_sessions(store, tmp_path / "b", ExportFilters(until=parse_day(yesterday, end=True))).sessions_seen == 0
+    day = ExportFilters(since=parse_day(today), until=parse_day(today, end=True))
+    assert export_sessions(store, tmp_path / "c", day).sessions_exported == 1
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        parse_day("last tuesday")
