@@ -11,6 +11,7 @@ from stagestudio.cli import CliError
 from stagestudio.cli.display import EventPrinter, safe_text
 from stagestudio.cli.paths import ensure_writable_folder
 from stagestudio.cli.remote_args import add_remote_arguments, remote_settings
+from stagestudio.cli.roles import add_role_arguments, create_role_backend, role_settings
 from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.loop.seeds import resolve_seed
 from stagestudio.loop.trajectory import TrajectoryWriter
@@ -30,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--precision", default=None, help="bagel: nf4 (default) | int8 | bf16 | fp32")
     p.add_argument("--resolution", type=int, default=None, help="bagel: image side in pixels (default 1024)")
     p.add_argument("--timesteps", type=int, default=None, help="bagel: denoising schedule points (default 50)")
-    p.add_argument("--inspector", default=None, help="bagel: vqa (default) | detector | both")
+    add_role_arguments(p)  # --planner/--sketcher/--inspector and --OPTION-ROLE (bagel: --inspector vqa|detector|both)
     p.add_argument("--lora", default=None, metavar="PATH", help="bagel: a LoRA adapter folder (psir train's adapter/)")
     p.add_argument("--merge-lora", action="store_true", help="bagel: merge the adapter into the weights")
     add_remote_arguments(p)
@@ -68,6 +69,8 @@ def make_engine(args: argparse.Namespace) -> LoopEngine:
     from stagestudio.backends.base import BackendError
     from stagestudio.backends.registry import UnknownBackendError, create_backend
 
+    if (roles := role_settings(args)) is not None:
+        return LoopEngine(create_role_backend(roles))
     try:
         backend = create_backend(args.backend, **backend_settings(args))
     except (UnknownBackendError, BackendError) as exc:

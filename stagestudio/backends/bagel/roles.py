@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from PIL import Image
 
-from stagestudio.backends.bagel import prompts
 from stagestudio.backends.bagel.runtime import BagelRuntime
 from stagestudio.backends.base import (
     Planner,
@@ -48,26 +47,16 @@ class BagelPlanner(Planner):
         return prompts.plan_prompt(request.prompt, request.graph, request.done, proposal)
 
     def plan(self, request: PlanRequest) -> PlanStep | None:
-        from stagestudio.scene.planner import next_planned_step
+        from stagestudio.backends.model_planning import plan_with_model
 
-        proposal = next_planned_step(request.graph, request.done, request.max_steps, request.realised_ids)
-        if proposal is None:
-            return None
-        inf = self.runtime.inferencer
-        inf.seed(request.seed)
-        state = self.runtime.image_context(request.canvas, request.prompt, vae=False)
-        ask = self.plan_request(request, proposal)
-        answer = inf.generate_text(inf.append_text(state.cond, ask),
-                                   max_length=self.runtime.settings.max_plan_tokens).text
-        parsed = prompts.parse_plan(answer)
-        if parsed is None or not prompts.plan_is_faithful(parsed, proposal, request.graph):
-            why = "unusable" if parsed is None else "did not name every object of the step"
-            return proposal.model_copy(
-                update={"source": "fallback", "note": f"model plan {why}: {answer[:160]!r}; used the offline planner"}
-            )
-        return proposal.model_copy(
-            update={"instruction": parsed.instruction, "description": parsed.description, "source": "model"}
-        )
+        def write(ask: str, canvas: Image.Image | None) -> str:
+            inf = self.runtime.inferencer
+            inf.seed(request.seed)
+            state = self.runtime.image_context(canvas, request.prompt, vae=False)
+            return inf.generate_text(inf.append_text(state.cond, ask),
+                                     max_length=self.runtime.settings.max_plan_tokens).text
+
+        return plan_with_model(request, write, ask=self.plan_request)
 
     def close(self) -> None:
         self.runtime.close()
