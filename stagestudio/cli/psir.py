@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from stagestudio.cli import CliError
-from stagestudio.cli.remote_args import add_remote_arguments
+from stagestudio.cli.backend_args import add_backend_arguments
 
 TASKS = ("plan", "sketch", "inspect", "refine")
 
@@ -34,14 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--prompts", required=True, help="JSON lines with a 'prompt' field, a JSON list, or one prompt a line")
     s.add_argument("--out", required=True, help="dataset folder (a rerun resumes where it stopped)")
     s.add_argument("--limit", type=int, default=None, help="only the first N prompts")
-    s.add_argument("--backend", default="sketchbook")
     s.add_argument("--seed", type=int, default=0, help="session seed of prompt i is SEED + i")
     s.add_argument("--max-refines", type=int, default=2)
     s.add_argument("--max-steps", type=int, default=8)
-    s.add_argument("--error-rate", type=float, default=None, help="sketchbook: simulated mistake rate")
     s.add_argument("--size", type=int, default=None, help="sketchbook: picture side in pixels (default 512)")
-    _add_bagel_options(s)
-    add_remote_arguments(s)
+    add_backend_arguments(s)  # --backend and its settings, composed roles, remote endpoints
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_synth)
 
@@ -87,16 +84,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.set_defaults(func=cmd_info)
 
 
-def _add_bagel_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default=None, help="bagel: hub repo id or local folder of the weights")
-    p.add_argument("--precision", default=None, help="bagel: nf4 (default) | int8 | bf16 | fp32")
-    p.add_argument("--resolution", type=int, default=None, help="bagel: image side in pixels (default 1024)")
-    p.add_argument("--timesteps", type=int, default=None, help="bagel: denoising schedule points (default 50)")
-    p.add_argument("--inspector", default=None, help="bagel: vqa (default) | detector | both")
-    p.add_argument("--lora", default=None, metavar="PATH", help="bagel: a LoRA adapter folder")
-    p.add_argument("--merge-lora", action="store_true", help="bagel: merge the adapter into the weights")
-
-
 def _split(text: str, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
     items = tuple(x.strip() for x in text.split(",") if x.strip())
     bad = [x for x in items if x not in allowed]
@@ -138,9 +125,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from stagestudio.backends.base import BackendError
-    from stagestudio.backends.registry import UnknownBackendError, create_backend
-    from stagestudio.cli.run import backend_settings
+    from stagestudio.cli.backend_args import backend_from_args
     from stagestudio.psir.dataset import DatasetError
     from stagestudio.psir.synth import PromptFileError, read_prompts, synthesize
 
@@ -150,13 +135,18 @@ def cmd_synth(args: argparse.Namespace) -> int:
         prompts = read_prompts(args.prompts)
     except PromptFileError as exc:
         raise CliError(str(exc)) from exc
-    settings = backend_settings(args)
-    if args.backend == "sketchbook" and args.size is not None:
-        settings["size"] = args.size
-    try:
-        backend = create_backend(args.backend, **settings)
-    except (UnknownBackendError, BackendError, ValueError) as exc:
-        raise CliError(str(exc)) from exc
+    if args.size is not None:
+        if args.backend != "sketchbook":
+            raise CliError("--size is the sketchbook's picture side; other backends take --resolution")
+        from stagestudio.backends.sketchbook.backend import SketchbookBackend
+        from stagestudio.cli.backend_args import backend_settings
+
+        try:
+            backend = SketchbookBackend(**backend_settings(args), size=args.size)
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+    else:
+        backend = backend_from_args(args)
     try:
         report = synthesize(backend, prompts, args.out, seed=args.seed, limit=args.limit, max_refines=args.max_refines,
                             max_steps=args.max_steps, progress=_progress(args.quiet, "prompt"))

@@ -10,8 +10,7 @@ from pathlib import Path
 from stagestudio.cli import CliError
 from stagestudio.cli.display import EventPrinter, safe_text
 from stagestudio.cli.paths import ensure_writable_folder
-from stagestudio.cli.remote_args import add_remote_arguments, remote_settings
-from stagestudio.cli.roles import add_role_arguments, create_role_backend, role_settings
+from stagestudio.cli.backend_args import add_backend_arguments, backend_from_args
 from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.loop.seeds import resolve_seed
 from stagestudio.loop.trajectory import TrajectoryWriter
@@ -20,62 +19,18 @@ from stagestudio.loop.trajectory import TrajectoryWriter
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run the staged loop on a prompt and write sketches + trajectory JSON")
     p.add_argument("prompt", help="the text prompt")
-    p.add_argument("--backend", default="sketchbook", help="backend name (default: sketchbook)")
     p.add_argument("--seed", default="0", help="session seed: 0..2**63-1, or -1 for a random one (default 0)")
     p.add_argument("--out", required=True, help="output folder for PNGs and trajectory.json")
     p.add_argument("--db", default=None, help="also store the session in this SQLite database")
     p.add_argument("--max-refines", type=int, default=2)
     p.add_argument("--max-steps", type=int, default=8)
-    p.add_argument("--error-rate", type=float, default=None, help="sketchbook: simulated mistake rate (default 0.3)")
-    p.add_argument("--model", default=None, help="bagel: hub repo id or local folder of the weights")
-    p.add_argument("--precision", default=None, help="bagel: nf4 (default) | int8 | bf16 | fp32")
-    p.add_argument("--resolution", type=int, default=None, help="bagel: image side in pixels (default 1024)")
-    p.add_argument("--timesteps", type=int, default=None, help="bagel: denoising schedule points (default 50)")
-    add_role_arguments(p)  # --planner/--sketcher/--inspector and --OPTION-ROLE (bagel: --inspector vqa|detector|both)
-    p.add_argument("--lora", default=None, metavar="PATH", help="bagel: a LoRA adapter folder (psir train's adapter/)")
-    p.add_argument("--merge-lora", action="store_true", help="bagel: merge the adapter into the weights")
-    add_remote_arguments(p)
+    add_backend_arguments(p)
     p.add_argument("--quiet", action="store_true", help="print only where the output went")
     p.set_defaults(func=cmd_run)
 
 
-def backend_settings(args: argparse.Namespace) -> dict:
-    settings: dict = {}
-    if args.backend == "sketchbook":
-        if args.error_rate is not None:
-            if not 0.0 <= args.error_rate <= 1.0:
-                raise CliError("--error-rate must be between 0 and 1")
-            settings["error_rate"] = args.error_rate
-    elif args.backend == "bagel":
-        if args.model:
-            settings["model"] = args.model
-        if args.precision:
-            settings["precision"] = args.precision
-        if args.resolution:
-            settings["resolution"] = args.resolution
-        if args.timesteps:
-            settings["num_timesteps"] = args.timesteps
-        if args.inspector:
-            settings["inspector"] = args.inspector
-        if getattr(args, "lora", None):
-            settings["lora"] = args.lora
-            settings["merge_lora"] = bool(getattr(args, "merge_lora", False))
-    elif args.backend == "remote":
-        settings.update(remote_settings(args))
-    return settings
-
-
 def make_engine(args: argparse.Namespace) -> LoopEngine:
-    from stagestudio.backends.base import BackendError
-    from stagestudio.backends.registry import UnknownBackendError, create_backend
-
-    if (roles := role_settings(args)) is not None:
-        return LoopEngine(create_role_backend(roles))
-    try:
-        backend = create_backend(args.backend, **backend_settings(args))
-    except (UnknownBackendError, BackendError) as exc:
-        raise CliError(str(exc)) from exc
-    return LoopEngine(backend)
+    return LoopEngine(backend_from_args(args))
 
 
 def _open_db(path: str):

@@ -129,6 +129,13 @@ class BagelBackend(Backend):
             **({"lora": s.lora, "merge_lora": s.merge_lora} if s.lora else {}),
         }
 
+    def check_ready(self) -> None:
+        if self.runtime._inferencer is not None:
+            return  # built from an inferencer already in memory
+        status = self.status_for(self.runtime.settings.model_source)
+        if status.state in ("missing weights", "missing dependency", "error"):
+            raise BackendError(f"BAGEL cannot run: {status.detail}")
+
     @property
     def inferencer(self):
         """The loaded model's inferencer (loads it on first use)."""
