@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from PIL import Image
 
+from stagestudio.backends.bagel import prompts
 from stagestudio.backends.bagel.runtime import BagelRuntime
 from stagestudio.backends.base import (
     Planner,
