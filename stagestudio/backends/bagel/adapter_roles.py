@@ -62,10 +62,10 @@ class TrainedInspector(Inspector):
         if hooks and hooks.cancel:
             hooks.cancel.raise_if_cancelled()
         inf = self.runtime.inferencer
-        inf.seed(request.seed)
         instruction = request.step.instruction if request.step is not None else request.prompt
         ask = formats.inspect_request(instruction, request.target)
-        state = self.runtime.image_context(request.image, "", vae=False)
+        # [image (ViT), request]: the reference's understanding layout, as trained; no random draw.
+        state = inf.add_image(inf.new_contexts(), request.image, vae=False, vit=True)
         answer = inf.generate_text(inf.append_text(state.cond, ask), max_length=MAX_INSPECTION_TOKENS).text
         parsed = formats.parse_inspect_answer(answer)
         if parsed is not None:
