@@ -36,7 +36,7 @@ def backend_settings(args: argparse.Namespace) -> dict:
             settings["error_rate"] = args.error_rate
     elif args.backend == "bagel":
         for option, key in (("model", "model"), ("precision", "precision"), ("resolution", "resolution"),
-                            ("timesteps", "num_timesteps"), ("inspector", "inspector")):
+                            ("timesteps", "num_timesteps"), ("inspector", "inspector"), ("graph", "graph")):
             value = getattr(args, option, None)
             if value:
                 settings[key] = value

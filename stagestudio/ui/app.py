@@ -527,7 +527,10 @@ def _settings_form(default_backend: str) -> tuple[list[tuple[str, str, Any]], di
                          ("Both (reports disagreements)", "both")],
                 value="vqa", label="Inspector", elem_id="ss-bagel-inspector")))
             form.append(("bagel", "offload", gr.Checkbox(
-                value=False, label="Offload to CPU (less GPU memory, slower)", elem_id="ss-bagel-offload")))
+                value=False, label="Offload to CPU (less GPU memory, slower)", elem_id="ss-bagel-offload",
+                info="bf16/fp32 only. Streams ~26 GB of layers over PCIe for every model forward (seconds "
+                     "each; minutes per image). Helps only to run bf16 on a card under 32 GB; nf4 fits 12 GB "
+                     "and is far faster.")))
     return form, groups
 
 
