@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from stagestudio.backends.bagel.roles import BagelPlanner, BagelSketcher
 from stagestudio.backends.bagel.runtime import BagelRuntime
+from stagestudio.backends.bagel.stopping import stop_at
 from stagestudio.backends.base import InspectRequest, Inspector, PlanRequest, RefineRequest, StageHooks
 from stagestudio.inspector.verdict import FactResult, Verdict
 from stagestudio.psir import formats
@@ -65,8 +66,9 @@ class TrainedInspector(Inspector):
         instruction = request.step.instruction if request.step is not None else request.prompt
         ask = formats.inspect_request(instruction, request.target)
         # [image (ViT), request]: the reference's understanding layout, as trained; no random draw.
-        state = inf.add_image(inf.new_contexts(), request.image, vae=False, vit=True)
-        answer = inf.generate_text(inf.append_text(state.cond, ask), max_length=MAX_INSPECTION_TOKENS).text
+        state = self.runtime.understanding_context(request.image)
+        answer = inf.generate_text(inf.append_text(state.cond, ask), max_length=MAX_INSPECTION_TOKENS,
+                                   stop=stop_at("</correction>")).text
         parsed = formats.parse_inspect_answer(answer)
         if parsed is not None:
             verdict = parsed.verdict(TRAINED_SOURCE)
