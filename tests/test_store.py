@@ -1,5 +1,6 @@
 """Session store: recording, the projection (steps/attempts/interventions), replay,
-re-run, fork, export/import, delete, schema versions — against a scripted backend."""
+re-run, fork, export/import, delete, schema versions — against a scripted backend, on
+SQLite and on PostgreSQL (`store_spec`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import zipfile
 import pytest
 from PIL import Image
 from sqlalchemy import create_engine, func, select
+from store_backends import store_spec  # noqa: F401 - a fixture
 from store_support import StoreTestBackend, make_graph
 
 from stagestudio.loop.control import Correct, EditPlan, OverrideVerdict, Proceed, Resketch
@@ -34,7 +36,14 @@ from stagestudio.store.models import StepRow
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(store_spec):
+    s = store_spec.open()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
     s = open_store(tmp_path / "studio.db")
     yield s
     s.close()
@@ -267,8 +276,8 @@ def test_database_path_from_option_env_and_default(tmp_path, monkeypatch):
     s.close()
 
 
-def test_connection_settings(store):
-    with store.db.raw() as conn:
+def test_connection_settings(sqlite_store):
+    with sqlite_store.db.raw() as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
@@ -316,7 +325,8 @@ def test_event_log_json_parses_back(store):
 
 
 @pytest.mark.slow  # draws real sketchbook images
-def test_sketchbook_session_reruns_identically(store):
+def test_sketchbook_session_reruns_identically(sqlite_store):  # about the backend: one database is enough
+    store = sqlite_store
     pytest.importorskip("stagestudio.backends.sketchbook.backend")
     from stagestudio.backends.registry import create_backend
 

@@ -11,6 +11,7 @@ from stagestudio.cli import CliError
 from stagestudio.cli.display import EventPrinter, safe_text
 from stagestudio.cli.paths import ensure_writable_folder
 from stagestudio.cli.remote_args import add_remote_arguments, remote_settings
+from stagestudio.cli.store_args import add_db_arguments
 from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.loop.seeds import resolve_seed
 from stagestudio.loop.trajectory import TrajectoryWriter
@@ -22,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--backend", default="sketchbook", help="backend name (default: sketchbook)")
     p.add_argument("--seed", default="0", help="session seed: 0..2**63-1, or -1 for a random one (default 0)")
     p.add_argument("--out", required=True, help="output folder for PNGs and trajectory.json")
-    p.add_argument("--db", default=None, help="also store the session in this SQLite database")
+    add_db_arguments(p, "also store the session in this database: a SQLite file or a PostgreSQL URL "
+                        "(postgresql+psycopg://user:pw@host/db, with --db-images)")
     p.add_argument("--max-refines", type=int, default=2)
     p.add_argument("--max-steps", type=int, default=8)
     p.add_argument("--error-rate", type=float, default=None, help="sketchbook: simulated mistake rate (default 0.3)")
@@ -70,13 +72,13 @@ def make_engine(args: argparse.Namespace) -> LoopEngine:
     return LoopEngine(backend)
 
 
-def _open_db(path: str):
+def _open_db(path: str, images: str | None = None):
     """The store a run records into, checked before any work is done: a read-only,
     damaged, foreign or unopenable database is one clear error, not a lost run."""
     from stagestudio.store import StoreError, open_store
 
     try:
-        store = open_store(path)
+        store = open_store(path, images=images)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     try:
@@ -99,7 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"note: {seed.note}", file=sys.stderr)
     out = Path(args.out)
     ensure_writable_folder(out, "output folder")
-    store = _open_db(args.db) if args.db else None
+    store = _open_db(args.db, args.db_images) if args.db else None
     try:
         return _run_loop(args, config, out, store, [seed.note] if seed.note else [])
     finally:
@@ -146,5 +148,5 @@ def _run_loop(args: argparse.Namespace, config: RunConfig, out: Path, store, not
         engine.backend.close()
     print(f"\nwrote {len(writer.images)} sketch(es) and {safe_text(writer.path)}")
     if store is not None:
-        print(f"stored session {writer.events[0]['session_id']} in {safe_text(args.db)}")
+        print(f"stored session {writer.events[0]['session_id']} in {safe_text(store.location)}")
     return 0 if status in ("completed", "stopped") else 1
