@@ -1,8 +1,8 @@
 """The store tests run on both databases: `store_spec` yields a fresh SQLite file or a
 fresh PostgreSQL schema (with its own shared-images folder) per test.
 
-    from store_backends import store_spec  # noqa: F401 - a fixture
-    def test_x(store_spec):
+    from store_backends import store, store_spec  # noqa: F401 - fixtures
+    def test_x(store_spec):                    # or test_x(store): an open store on each
         store = store_spec.open()
         main([..., *store_spec.cli])
 
@@ -79,3 +79,20 @@ def store_spec(request, tmp_path) -> StoreSpec:
 def pg_spec(tmp_path) -> StoreSpec:
     """A PostgreSQL store only (for what only PostgreSQL has)."""
     return make_spec("postgresql", tmp_path)
+
+
+@pytest.fixture
+def store(store_spec):
+    """An open store on each database."""
+    s = store_spec.open()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """A SQLite store only: for what writes into SQLite's file behind the store's back or
+    reads SQLite's own settings."""
+    s = open_store(tmp_path / "studio.db")
+    yield s
+    s.close()

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from PIL import Image
 from sqlalchemy import create_engine, func, select
-from store_backends import store_spec  # noqa: F401 - a fixture
+from store_backends import sqlite_store, store, store_spec  # noqa: F401 - fixtures
 from store_support import StoreTestBackend, make_graph
 
 from stagestudio.loop.control import Correct, EditPlan, OverrideVerdict, Proceed, Resketch
@@ -33,20 +33,6 @@ from stagestudio.store import (
 from stagestudio.store import migrations
 from stagestudio.store.images import image_hash
 from stagestudio.store.models import StepRow
-
-
-@pytest.fixture
-def store(store_spec):
-    s = store_spec.open()
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def sqlite_store(tmp_path):
-    s = open_store(tmp_path / "studio.db")
-    yield s
-    s.close()
 
 
 def record_run(store, prompt="a bear above a spoon", backend=None, controller=None, **config):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import event as sa_event
-from store_backends import store_spec  # noqa: F401 - a fixture
+from store_backends import sqlite_store, store, store_spec  # noqa: F401 - fixtures
 from store_support import StoreTestBackend, write_big_archive
 from test_store_reliability import good_archive, record_run  # noqa: F401 - a fixture and a helper
 
@@ -43,21 +43,6 @@ from stagestudio.store import importer
 from stagestudio.store.maintenance import check_store
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def store(store_spec):
-    s = store_spec.open()
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def sqlite_store(tmp_path):
-    """For what writes into SQLite's file behind the store's back."""
-    s = open_store(tmp_path / "studio.db")
-    yield s
-    s.close()
 
 
 def rewrite_manifest(src: Path, dst: Path, edit) -> Path:
@@ -264,10 +249,36 @@ def test_the_wal_is_synced_at_each_step_end_and_not_at_every_stage(sqlite_store)
 
 
 # --- item 4: a live recorder never loses a session to a lock ------------------------------
-def test_a_busy_database_is_waited_out_in_memory_with_a_warning(tmp_path):
-    db = tmp_path / "studio.db"
-    store = open_store(db, lock_timeout_s=5, busy_timeout_ms=50)
-    blocker = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+class Blocker:
+    """Another client holding what a recorder needs: SQLite's write lock, or (PostgreSQL,
+    where writers of different sessions never wait for each other) the events table, as a
+    maintenance job might."""
+
+    def __init__(self, spec) -> None:
+        self.spec = spec
+        if spec.dialect == "sqlite":
+            self.conn = sqlite3.connect(spec.db, isolation_level=None, check_same_thread=False)
+        else:
+            from sqlalchemy import create_engine
+
+            self.conn = create_engine(spec.db).connect()
+
+    def take(self) -> None:
+        if self.spec.dialect == "sqlite":
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.conn.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+
+    def release(self) -> None:
+        if self.spec.dialect == "sqlite":
+            self.conn.execute("ROLLBACK")
+        else:
+            self.conn.rollback()
+
+
+def test_a_busy_database_is_waited_out_in_memory_with_a_warning(store_spec):
+    store = store_spec.open(lock_timeout_s=5, busy_timeout_ms=50)
+    blocker = Blocker(store_spec)
     warnings: list[str] = []
     backend = StoreTestBackend(objects=4, delay=0.05)
     events = LoopEngine(backend).run("a scene", config=RunConfig(seed=3, max_steps=4))
@@ -276,9 +287,11 @@ def test_a_busy_database_is_waited_out_in_memory_with_a_warning(tmp_path):
     for event in recorder.record(events):
         seen.append(event)
         if event.type == "step_completed" and event.step_index == 0:
-            blocker.execute("BEGIN IMMEDIATE")  # another writer takes the database for a while
-            threading.Timer(0.8, lambda: blocker.execute("ROLLBACK")).start()
-    blocker.close()
+            blocker.take()  # another writer takes the database for a while
+            release = threading.Timer(0.8, blocker.release)
+            release.start()
+    release.join()
+    blocker.conn.close()
     sid = seen[0].session_id
     assert any("is busy" in w for w in warnings) and any("free again" in w for w in warnings)
     assert recorder.pending == 0

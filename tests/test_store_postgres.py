@@ -7,12 +7,11 @@ behaviour both databases share is tested on both in test_store*.py (`store_spec`
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy import event as sa_event
 from store_backends import pg_spec, postgres_server  # noqa: F401 - a fixture and a helper
 from store_support import StoreTestBackend
@@ -140,28 +139,6 @@ def test_stages_commit_without_waiting_for_the_disk_and_step_ends_with(pg_spec):
     store.close()
 
 
-def test_a_table_locked_by_another_client_is_waited_out_in_memory(pg_spec):
-    store = pg_spec.open(lock_timeout_s=5, busy_timeout_ms=50)
-    blocker = create_engine(pg_spec.db).connect()
-    warnings: list[str] = []
-    events = LoopEngine(StoreTestBackend(objects=4, delay=0.05)).run("a scene", config=RunConfig(seed=3, max_steps=4))
-    recorder = SessionRecorder(store, on_warning=warnings.append, live_wait_s=0.1)
-    seen = []
-    for event in recorder.record(events):
-        seen.append(event)
-        if event.type == "step_completed" and event.step_index == 0:
-            blocker.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")  # e.g. a maintenance job
-            threading.Timer(0.8, blocker.rollback).start()
-    time.sleep(0.1)
-    blocker.close()
-    sid = seen[0].session_id
-    assert any("is busy" in w for w in warnings) and any("free again" in w for w in warnings)
-    assert recorder.pending == 0
-    assert [d["seq"] for d in store.event_payloads(sid)] == [e.seq for e in seen]
-    assert store.load_session(sid).status == "completed"
-    store.close()
-
-
 # --- the writer lock on a connection ------------------------------------------------------
 def test_an_advisory_writer_lock_marks_a_live_writer_and_vanishes_after(pg_spec):
     store, other = pg_spec.open(), pg_spec.open()
@@ -267,6 +244,25 @@ def test_a_new_database_gets_the_schema_once_even_from_two_processes_at_once(tmp
     assert store.load_session(events[0].session_id).seed == 2**63 - 1
     for s in opened:
         s.close()
+
+
+def test_an_older_schema_is_upgraded_revision_by_revision(pg_spec):
+    from sqlalchemy import create_engine
+
+    engine = create_engine(pg_spec.db)
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0001")
+        conn.execute(text(
+            "INSERT INTO sessions (id, prompt, backend, settings, seed, max_refines, max_steps, status, created_at, "
+            "updated_at, graph_planned, step_count, last_seq) VALUES ('old1', 'an old prompt', 'sketchbook', '{}', 1, 2, 8, "
+            "'completed', 1.0, 2.0, '{\"objects\": [], \"relations\": []}', 0, -1)"
+        ))
+    engine.dispose()
+    with pg_spec.open() as store:
+        with store.db.engine.connect() as conn:
+            assert migrations.current_revision(conn) == migrations.head_revision()
+        record = store.load_session("old1")
+        assert record.prompt == "an old prompt" and record.writer_pid is None
 
 
 def test_a_user_who_may_only_read_lists_but_never_writes(pg_spec, tmp_path, capsys):

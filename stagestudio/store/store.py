@@ -52,8 +52,6 @@ from stagestudio.store.images import ImageStore, encode_png
 from stagestudio.store.locks import FileWriters, SessionLock, SessionWriters
 from stagestudio.store.models import AttemptRow, EventRow, ImageRow, InterventionRow, SessionRow, StepRow
 from stagestudio.store.projection import apply_event
-from stagestudio.store.sqltypes import NulSafeText
-from stagestudio.store.target import resolve_target
 from stagestudio.store.records import (
     AttemptRecord,
     InterventionRecord,
@@ -61,6 +59,8 @@ from stagestudio.store.records import (
     SessionSummary,
     StepRecord,
 )
+from stagestudio.store.sqltypes import NulSafeText
+from stagestudio.store.target import resolve_target
 from stagestudio.store.validation import (
     DAMAGED,
     IMPORT_FAILED,
