@@ -2,9 +2,12 @@
 
     python app.py [--host 127.0.0.1] [--port 7860] [--db sessions/studio.db]
                   [--backend sketchbook] [--model PATH] [--share] [--auth user:pass]
+                  [--allowed-host NAME ...]
 
 Binding anything but a loopback address requires --auth, so a studio on a shared network
-is never open to everyone by accident. No analytics: set before gradio is imported.
+is never open to everyone by accident. Requests addressed to any other host name than the
+loopback names and --host are refused (DNS rebinding); --allowed-host adds a name (e.g. the
+machine's name behind a proxy). No analytics: set before gradio is imported.
 """
 
 from __future__ import annotations
@@ -55,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"default BAGEL checkpoint folder (sets ${BAGEL_MODEL_ENV}; the studio's settings can change it)")
     p.add_argument("--share", action="store_true", help="create a public Gradio share link (off by default)")
     p.add_argument("--auth", default=None, metavar="USER:PASS", help="require this login (needed off loopback)")
+    p.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                   help="also answer to this host name (repeatable); by default only localhost, 127.0.0.1, "
+                        "[::1] and --host are accepted in the Host and Origin headers")
     return p
 
 
@@ -74,6 +80,9 @@ def check_args(args: argparse.Namespace) -> tuple[str, str] | None:
         raise UsageError(f"--port {args.port} is not a port number (1-65535)")
     if args.backend not in backend_names():
         raise UsageError(f"unknown backend {args.backend!r}; available: {', '.join(backend_names())}")
+    for name in args.allowed_host:
+        if not name.strip() or any(c in name for c in "/ @"):
+            raise UsageError(f"--allowed-host {name!r} is not a host name (give a name or address, no scheme or port)")
     if args.model is not None and not Path(args.model).expanduser().is_dir():
         raise UsageError(f"--model {args.model}: no such folder; give the BAGEL checkpoint folder "
                          "(the one holding ema.safetensors)")
@@ -99,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot start the studio: {exc}", file=sys.stderr)
         return 1
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, auth=auth,
-                show_error=True, **launch_options())
+                show_error=True, **launch_options(args.host, args.allowed_host, args.share))
     return 0
 
 

@@ -88,3 +88,16 @@ def test_output_path_that_is_a_file_is_a_clear_error(tmp_path):
     proc = run_cli("run", PROMPT, "--out", str(blocker / "out"))
     assert proc.returncode == 2 and "cannot write to output folder" in proc.stderr
     assert Path(blocker).read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "a cat", "--backend", "bagel", "--model", "{missing}", "--out", "{out}"],
+    ["eval", "geneval", "--backend", "bagel", "--model", "{missing}", "--resolution", "32", "--limit", "1",
+     "--out", "{out}"],
+])
+def test_missing_bagel_weights_stop_before_any_work(tmp_path, capsys, command):
+    args = [a.format(missing=tmp_path / "no-model", out=tmp_path / "out") for a in command]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "BAGEL cannot run" in err and "does not exist" in err
+    assert not (tmp_path / "out" / "00000").exists()

@@ -64,7 +64,7 @@ ISSUE_PROMPTS = [
     ("Seven candles burning on a chocolate birthday cake",
      [("cake", 1), ("candle", 7)], {("candle", "on", "cake")}),
     ("A knight in shining armor facing a green dragon, the dragon to the right of the knight",
-     [("dragon", 1), ("knight", 1)], {("knight", "facing", "dragon"), ("dragon", "right of", "knight")}),
+     [("dragon", 1), ("person", 1)], {("person", "facing", "dragon"), ("dragon", "right of", "person")}),
     ("A watercolor illustration of a fox curled up asleep beneath a large oak tree",
      [("fox", 1), ("tree", 1)], {("fox", "below", "tree")}),
     ("A chef slicing tomatoes on a cutting board, a large silver pot simmering on the stove behind him",
@@ -73,7 +73,7 @@ ISSUE_PROMPTS = [
       ("pot", "behind", "person")}),
     ("A yellow school bus parked beside a row of tall pine trees after a fresh snowfall",
      [("bus", 1), ("tree", 2)], {("bus", "next to", "tree")}),
-    ("an astronaut riding a white horse", [("astronaut", 1), ("horse", 1)], {("astronaut", "riding", "horse")}),
+    ("an astronaut riding a white horse", [("horse", 1), ("person", 1)], {("person", "riding", "horse")}),
     ("a girl holding a red umbrella", [("person", 1), ("umbrella", 1)], {("person", "holding", "umbrella")}),
     ("a snowman wearing a black top hat", [("hat", 1), ("snowman", 1)], {("snowman", "wearing", "hat")}),
     ("a man reading a newspaper", [("newspaper", 1), ("person", 1)], {("person", "reading", "newspaper")}),
@@ -146,7 +146,7 @@ def test_parts_attach_to_their_owner():
     graph = parse_prompt("A ceramic mug with its handle facing right, a wooden bench with four sturdy legs, "
                          "a cow with a pink nose, and a knight in shining armor")
     parts = {o.name: o.attributes.parts for o in graph.objects}
-    assert parts == {"cup": ["handle"], "bench": ["4 sturdy legs"], "cow": ["pink nose"], "knight": ["shining armor"]}
+    assert parts == {"cup": ["handle"], "bench": ["4 sturdy legs"], "cow": ["pink nose"], "person": ["shining armor"]}
     cow = next(o for o in graph.objects if o.name == "cow")
     assert cow.attributes.color is None  # the nose is pink, not the cow
 

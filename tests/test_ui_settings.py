@@ -249,6 +249,7 @@ def test_header_names_the_settings_that_differ_from_the_defaults(monkeypatch):
 
     view = TimelineView(session_id="abc123def456", backend="sketchbook", seed=8,
                         backend_settings={"error_rate": 0.0, "size": 512})
-    assert "sketchbook <span class=\"ss-settings\">(error_rate 0)</span> · seed 8" in header_html(view)
+    assert "sketchbook <span class=\"ss-settings\">(error_rate 0)</span> · seed <code class=\"ss-seed-used\">8</code>" \
+        in header_html(view)
     view.backend_settings = {"error_rate": 0.3, "size": 512}
-    assert "sketchbook · seed 8" in header_html(view)
+    assert "sketchbook · seed <code class=\"ss-seed-used\">8</code>" in header_html(view)

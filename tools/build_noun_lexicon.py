@@ -13,9 +13,30 @@ first) as a lexicographer category plus flags from the hypernym tree:
     k  a container
     u  a unit of measurement or of time
     l  a place or landform (location, geological formation, body of water, ground, room)
+    m  a mass or a meal: a liquid, a drink, a sauce, a powder, particles, a vapour, a meal
+       ("milk", "coffee", "flour", "motes", "steam", "dinner"): drawn only in a holder
+    g  large: furniture, a structure, a vehicle, a large home appliance (things stand next
+       to it, rather than on a table with it)
+    i  an instance, that is a proper name: a person, a place, a planet, a god ("Hendrix",
+       "Paris", "Earth", "Thor")
+    b  a building ("café", "barn", "lighthouse"; not a wall or a street)
+    s  a seat: one sits on or in it ("chair", "sofa", "swing", "saddle")
+
+then, for WordNet's part-of ("meronym") relations, after "<" the wholes a part belongs to and
+after ">" the wholes a thing is (both as numbers into one shared list of wholes, base 36, dot
+separated): a headlight is part of a motor vehicle and a truck is one, so "the headlight"
+after a truck is the truck's. A whole is a holonym of the part (or of a whole it is part of)
+or that holonym's direct hypernym, so "leg" (part of a chair) fits a bench (a seat); wholes
+above MAX_WHOLE_SPAN senses ("artifact") say nothing and are left out. Last, after "=", the
+GenEval class a sense belongs to when it descends from that class's synset ("fisherman" ->
+person, "terrier" -> dog, "mallard" -> bird). A line whose senses WordNet orders without any
+frequency data (its "tagsense_cnt" is 0) starts its senses with "?": which one comes first
+says nothing there ("hanger" is listed as a person before the coat hanger).
 
 Output: stagestudio/scene/parsing/data/wordnet_nouns.tsv.gz, lines "lemma<TAB>sense,sense"
-where a sense is its two-digit lexicographer file number followed by its flags.
+where a sense is its two-digit lexicographer file number followed by its flags; and
+wordnet_verbs.tsv.gz, lines "lemma<TAB>NN": the lexicographer file of the verb's first sense
+(34 consumption: "chew", "nibble"; 35 contact: "sit", "lean"...).
 """
 
 from __future__ import annotations
@@ -52,7 +73,41 @@ ANCHORS: dict[str, tuple[str, ...]] = {
           "09334396",  # land, ground
           "04105893",  # room
           "02735688"),  # area (part of a structure)
+    "m": ("14939445", "14939900",  # fluid
+          "14940100", "14940386",  # liquid
+          "07881800",  # beverage
+          "07810907",  # condiment, sauce
+          "14839439",  # particulate
+          "14997012",  # powder
+          "15055633",  # vapour
+          "07573696"),  # meal, repast
+    "b": ("02913152",),  # building, edifice
+    "s": ("04161981",  # seat (furniture)
+          "04161358",  # seat (of a chair, a bench)
+          "02818832",  # bed
+          "04371774",  # swing
+          "04123740"),  # saddle
+    "g": ("03405725",  # furniture
+          "04341686",  # structure, construction
+          "03100490",  # conveyance
+          "04580493"),  # white goods (refrigerator, washer, stove)
 }
+# GenEval classes whose hyponyms are named by the class (docs/scene_graph_conventions.md, "Names").
+CLASS_ANCHORS: dict[str, str] = {
+    "00007846": "person",
+    "02084071": "dog",
+    "02121808": "cat",
+    "02374451": "horse",
+    "02411705": "sheep",
+    "02402425": "cow",
+    "01503061": "bird",
+    "02131653": "bear",
+    "02503517": "elephant",
+    "02391049": "zebra",
+    "02439033": "giraffe",
+}
+# A whole that more stored senses than this descend from is too general to tell anything.
+MAX_WHOLE_SPAN = 800
 LOCATION_LEXFILE = 15
 BODY_LEXFILE = 8
 # Lexicographer files where WordNet's "part of" pointer means a drawable part (animal, artifact,
@@ -78,8 +133,8 @@ def read_synsets(path: Path) -> dict[str, tuple[int, list[str], list[tuple[str, 
                     continue
                 if symbol in ("@", "@i"):
                     hypernyms.append(target)
-                else:
-                    others.append((symbol, target))
+                if symbol != "@":
+                    others.append((symbol, target))  # ("@i" is kept here too: it marks a name)
             synsets[offset] = (lexfile, hypernyms, others)
     return synsets
 
@@ -104,27 +159,119 @@ def flags(offset: str, synsets: dict, cache: dict) -> str:
         out.append("p")
     if "l" not in out and lexfile == LOCATION_LEXFILE:
         out.append("l")
-    return "".join(sorted(out))
+    if any(sym == "@i" for sym, _ in others):
+        out.append("i")
+    cls = next((name for anchor, name in CLASS_ANCHORS.items() if anchor in above), None)
+    return "".join(sorted(out)) + (f"={cls}" if cls else "")
 
 
-def build(wordnet_dir: Path) -> list[str]:
-    synsets = read_synsets(wordnet_dir / "data.noun")
-    cache: dict[str, frozenset[str]] = {}
-    lines = []
+def wholes_of(offset: str, synsets: dict) -> set[str]:
+    """The wholes a part sense belongs to: its part-of holonyms and theirs (a door is part of a
+    wall, which is part of a building), each with its direct hypernyms (a chair's leg fits any seat)."""
+    holonyms: set[str] = set()
+    frontier = [offset]
+    for _ in range(2):
+        frontier = [target for o in frontier for sym, target in synsets[o][2] if sym == "#p"]
+        holonyms.update(frontier)
+    return holonyms | {parent for h in holonyms for parent in synsets[h][1]}
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
+
+
+def read_index(wordnet_dir: Path) -> list[tuple[str, list[str], bool]]:
+    """(lemma, its first MAX_SENSES sense offsets, whether their order is attested by sense
+    frequencies) for every stored noun lemma."""
+    entries = []
     with (wordnet_dir / "index.noun").open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("  "):
                 continue
             fields = line.split()
-            lemma = fields[0]
-            words = lemma.split("_")
+            words = fields[0].split("_")
             if len(words) > MAX_WORDS or not all(w.replace("-", "").isalpha() and w.isascii() for w in words):
                 continue
             n_senses, n_ptr_types = int(fields[2]), int(fields[3])
-            offsets = fields[4 + n_ptr_types + 2:][:n_senses]
-            senses = [f"{synsets[o][0]:02d}{flags(o, synsets, cache)}" for o in offsets[:MAX_SENSES]]
-            lines.append(f"{' '.join(words)}\t{','.join(senses)}")
+            tagged = int(fields[4 + n_ptr_types + 1])
+            entries.append((" ".join(words), fields[4 + n_ptr_types + 2:][:n_senses][:MAX_SENSES],
+                            tagged > 0 or n_senses == 1))
+    return entries
+
+
+TOPS_LEXFILE, OBJECT_LEXFILE = 3, 17
+PHYSICAL_OBJECT = "00002684"
+
+
+def lexfile_of(offset: str, synsets: dict, cache: dict) -> int:
+    """The sense's lexicographer file; a top concept that is a physical object ("animal",
+    "creature", "object", "artifact") is filed as an object, like the things below it."""
+    lexfile = synsets[offset][0]
+    if lexfile == TOPS_LEXFILE and PHYSICAL_OBJECT in ancestors(offset, synsets, cache):
+        return OBJECT_LEXFILE
+    return lexfile
+
+
+def build(wordnet_dir: Path) -> list[str]:
+    synsets = read_synsets(wordnet_dir / "data.noun")
+    cache: dict[str, frozenset[str]] = {}
+    entries = read_index(wordnet_dir)
+    senses = sorted({o for _, offsets, _ in entries for o in offsets})
+    span: dict[str, int] = {}
+    for o in senses:
+        for above in ancestors(o, synsets, cache):
+            span[above] = span.get(above, 0) + 1
+    part_wholes = {o: {w for w in wholes_of(o, synsets) if span.get(w, 0) <= MAX_WHOLE_SPAN} for o in senses}
+    whole_ids = {w: _base36(i) for i, w in enumerate(sorted(set().union(*part_wholes.values())))}
+    lines = []
+    for lemma, offsets, attested in entries:
+        codes = []
+        for o in offsets:
+            code, _, cls = flags(o, synsets, cache).partition("=")
+            is_whole = sorted(whole_ids[w] for w in ancestors(o, synsets, cache) if w in whole_ids)
+            part_of = sorted(whole_ids[w] for w in part_wholes[o])
+            code = f"{lexfile_of(o, synsets, cache):02d}{code}"
+            code += f"<{'.'.join(part_of)}" if part_of else ""
+            code += f">{'.'.join(is_whole)}" if is_whole else ""
+            codes.append(code + (f"={cls}" if cls else ""))
+        lines.append(f"{lemma}\t{'' if attested else '?'}{','.join(codes)}")
     return lines
+
+
+def build_verbs(wordnet_dir: Path) -> list[str]:
+    """"lemma<TAB>lexicographer file of its first sense" for every single-word verb."""
+    lexfiles: dict[str, int] = {}
+    with (wordnet_dir / "data.verb").open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("  "):
+                fields = line.split()
+                lexfiles[fields[0]] = int(fields[1])
+    lines = []
+    with (wordnet_dir / "index.verb").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("  "):
+                continue
+            fields = line.split()
+            if "_" in fields[0] or not fields[0].isalpha():
+                continue
+            n_ptr_types = int(fields[3])
+            first = fields[4 + n_ptr_types + 2]
+            lines.append(f"{fields[0]}\t{lexfiles[first]:02d}")
+    return lines
+
+
+def _write(lines: list[str], out: Path, what: str) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # mtime=0: the same input gives the same bytes
+    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
+        fh.write(("\n".join(lines) + "\n").encode("utf-8"))
+    print(f"{len(lines)} {what} -> {out} ({out.stat().st_size} bytes)")
 
 
 def main() -> None:
@@ -132,12 +279,8 @@ def main() -> None:
     parser.add_argument("--wordnet", type=Path, default=WORDNET_DIR, help="WordNet 3.0 dict folder")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    lines = build(args.wordnet)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    # mtime=0: the same input gives the same bytes
-    with open(args.out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
-        fh.write(("\n".join(lines) + "\n").encode("utf-8"))
-    print(f"{len(lines)} noun lemmas -> {args.out} ({args.out.stat().st_size} bytes)")
+    _write(build(args.wordnet), args.out, "noun lemmas")
+    _write(build_verbs(args.wordnet), args.out.with_name("wordnet_verbs.tsv.gz"), "verb lemmas")
 
 
 if __name__ == "__main__":

@@ -187,6 +187,10 @@ class Backend:
         """JSON-serialisable settings, stored with each session so it can be re-run."""
         return {}
 
+    def check_ready(self) -> None:
+        """Raise BackendError, before any work, when this backend cannot run at all (e.g. its
+        weights are missing). Cheap: no model is loaded."""
+
     # The loop's five calls, each answered by the role that owns it.
     def extract_graph(self, prompt: str) -> SceneGraph:
         return self.planner.extract_graph(prompt)

@@ -13,6 +13,8 @@ BACKENDS: dict[str, str] = {
     "sketchbook": "stagestudio.backends.sketchbook.backend:SketchbookBackend",
     "bagel": "stagestudio.backends.bagel.backend:BagelBackend",
     "remote": "stagestudio.backends.remote.backend:RemoteBackend",
+    # Planner, sketcher and inspector chosen one by one (diffusers, Qwen3-VL, BAGEL, offline).
+    "composed": "stagestudio.backends.compose:ComposedBackend",
 }
 DEFAULT_BACKEND = "sketchbook"
 

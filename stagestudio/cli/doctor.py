@@ -13,7 +13,13 @@ import platform
 import sys
 from pathlib import Path
 
+from stagestudio.backends.bagel.bnb import quiet_bitsandbytes_logging
 from stagestudio.cli import CliError
+from stagestudio.cli.roles import add_role_arguments, readiness_lines
+
+# Every CLI command builds its parser through this module, so this silences bitsandbytes'
+# optional-kernel warning (noise, see bagel/bnb.py) for the whole CLI, before anything imports it.
+quiet_bitsandbytes_logging()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="with --golden: run the cases on this device (the recordings are float32 CPU numbers)")
     p.add_argument("--model", default=None, metavar="PATH",
                    help="BAGEL weights: a local folder or a hub repo id (default: look in the HF cache)")
+    add_role_arguments(p)  # with --sketcher/--inspector/--planner: each role's files and GPU memory estimate
     p.set_defaults(func=cmd_doctor)
 
 
@@ -101,6 +108,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     for line in environment_lines():
         print(line)
     for line in weights_lines(args.model):
+        print(line)
+    for line in readiness_lines(args):
         print(line)
     if args.golden is None:
         if args.case:

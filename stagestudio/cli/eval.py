@@ -9,7 +9,8 @@ from pathlib import Path
 
 import stagestudio
 from stagestudio.cli import CliError
-from stagestudio.cli.remote_args import add_fanout_arguments, add_remote_arguments, check_concurrency, endpoint_report
+from stagestudio.cli.backend_args import add_backend_arguments, backend_from_args
+from stagestudio.cli.remote_args import add_fanout_arguments, check_concurrency, endpoint_report
 from stagestudio.eval import geneval, harness, report, wise
 
 
@@ -158,31 +159,19 @@ def _progress_bar(total: int, desc: str):
 
 
 def _add_backend_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--backend", default="sketchbook", help="backend name (default: sketchbook)")
+    add_backend_arguments(parser)
     parser.add_argument("--mode", choices=harness.MODES, default="staged",
                         help="staged: the full loop; oneshot: one step, no refinement")
     parser.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
     parser.add_argument("--max-refines", type=int, default=2)
     parser.add_argument("--max-steps", type=int, default=8)
     parser.add_argument("--limit", type=int, default=None, help="only the first N prompts")
-    parser.add_argument("--error-rate", type=float, default=None,
-                        help="sketchbook: simulated mistake rate")
-    parser.add_argument("--model", default=None, help="bagel: hub repo id or local folder")
-    parser.add_argument("--precision", default=None, help="bagel: bf16 | nf4 | int8 | fp32")
-    add_remote_arguments(parser)
 
 
 def _make_generator(args: argparse.Namespace) -> harness.LoopGenerator:
-    from stagestudio.backends.base import BackendError
-    from stagestudio.backends.registry import UnknownBackendError, create_backend
-    from stagestudio.cli.run import backend_settings
-
     if args.limit is not None and args.limit < 1:
         raise CliError("--limit must be at least 1")
-    try:
-        backend = create_backend(args.backend, **backend_settings(args))
-    except (UnknownBackendError, BackendError) as exc:
-        raise CliError(str(exc)) from exc
+    backend = backend_from_args(args)
     try:
         return harness.LoopGenerator(backend, args.mode, max_refines=args.max_refines,
                                      max_steps=args.max_steps)

@@ -10,7 +10,7 @@ from pathlib import Path
 from stagestudio.cli import CliError
 from stagestudio.cli.display import EventPrinter, safe_text
 from stagestudio.cli.paths import ensure_writable_folder
-from stagestudio.cli.remote_args import add_remote_arguments, remote_settings
+from stagestudio.cli.backend_args import add_backend_arguments, backend_from_args
 from stagestudio.cli.store_args import add_db_arguments
 from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.loop.seeds import resolve_seed
@@ -20,56 +20,19 @@ from stagestudio.loop.trajectory import TrajectoryWriter
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run the staged loop on a prompt and write sketches + trajectory JSON")
     p.add_argument("prompt", help="the text prompt")
-    p.add_argument("--backend", default="sketchbook", help="backend name (default: sketchbook)")
     p.add_argument("--seed", default="0", help="session seed: 0..2**63-1, or -1 for a random one (default 0)")
     p.add_argument("--out", required=True, help="output folder for PNGs and trajectory.json")
     add_db_arguments(p, "also store the session in this database: a SQLite file or a PostgreSQL URL "
                         "(postgresql+psycopg://user:pw@host/db, with --db-images)")
     p.add_argument("--max-refines", type=int, default=2)
     p.add_argument("--max-steps", type=int, default=8)
-    p.add_argument("--error-rate", type=float, default=None, help="sketchbook: simulated mistake rate (default 0.3)")
-    p.add_argument("--model", default=None, help="bagel: hub repo id or local folder of the weights")
-    p.add_argument("--precision", default=None, help="bagel: nf4 (default) | int8 | bf16 | fp32")
-    p.add_argument("--resolution", type=int, default=None, help="bagel: image side in pixels (default 1024)")
-    p.add_argument("--timesteps", type=int, default=None, help="bagel: denoising schedule points (default 50)")
-    p.add_argument("--inspector", default=None, help="bagel: vqa (default) | detector | both")
-    add_remote_arguments(p)
+    add_backend_arguments(p)
     p.add_argument("--quiet", action="store_true", help="print only where the output went")
     p.set_defaults(func=cmd_run)
 
 
-def backend_settings(args: argparse.Namespace) -> dict:
-    settings: dict = {}
-    if args.backend == "sketchbook":
-        if args.error_rate is not None:
-            if not 0.0 <= args.error_rate <= 1.0:
-                raise CliError("--error-rate must be between 0 and 1")
-            settings["error_rate"] = args.error_rate
-    elif args.backend == "bagel":
-        if args.model:
-            settings["model"] = args.model
-        if args.precision:
-            settings["precision"] = args.precision
-        if args.resolution:
-            settings["resolution"] = args.resolution
-        if args.timesteps:
-            settings["num_timesteps"] = args.timesteps
-        if args.inspector:
-            settings["inspector"] = args.inspector
-    elif args.backend == "remote":
-        settings.update(remote_settings(args))
-    return settings
-
-
 def make_engine(args: argparse.Namespace) -> LoopEngine:
-    from stagestudio.backends.base import BackendError
-    from stagestudio.backends.registry import UnknownBackendError, create_backend
-
-    try:
-        backend = create_backend(args.backend, **backend_settings(args))
-    except (UnknownBackendError, BackendError) as exc:
-        raise CliError(str(exc)) from exc
-    return LoopEngine(backend)
+    return LoopEngine(backend_from_args(args))
 
 
 def _open_db(path: str, images: str | None = None):

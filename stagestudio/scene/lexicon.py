@@ -241,7 +241,7 @@ COLOR_WORDS.update({
     "tangerine-colored": "orange", "amber": "orange", "apricot": "orange", "orangish": "orange",
     "orangey": "orange", "coral": "orange", "peach": "orange", "ginger": "orange",
     "golden-yellow": "yellow", "lemon": "yellow", "mustard": "yellow", "canary": "yellow",
-    "yellowish": "yellow", "blond": "yellow", "blonde": "yellow",
+    "yellowish": "yellow",
     "lime": "green", "olive": "green", "emerald": "green", "jade": "green", "mint": "green",
     "teal": "green", "greenish": "green", "chartreuse": "green", "sage": "green", "khaki": "green",
     "navy": "blue", "azure": "blue", "cobalt": "blue", "cyan": "blue", "turquoise": "blue",
@@ -313,6 +313,8 @@ NUMBER_WORDS: dict[str, int] = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "single": 1, "lone": 1, "solitary": 1, "pair": 2, "couple": 2, "both": 2, "twin": 2,
     "twins": 2, "trio": 3, "triple": 3, "quartet": 4, "dozen": 12, "half-dozen": 6,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "thousand": 1000,
 }
 
 # Quantifier nouns followed by "of": the real object follows them ("a herd of zebras"). Value:
@@ -325,12 +327,19 @@ QUANTIFIER_NOUNS: dict[str, int | None] = {
     "bundle": None, "heap": None, "handful": None, "series": None, "slice": 1, "piece": 1,
     "batch": None, "assortment": None, "selection": None, "variety": None,
     "swarm": None, "gaggle": None, "troop": None, "colony": None, "lineup": None, "array": None,
-    "few": 3, "several": 3, "lot": None, "lots": None, "bowlful": None, "serving": None,
+    "few": 3, "several": 3, "lot": None, "lots": None, "bowlful": None, "serving": None, "bouquet": None,
+    "armful": None, "basketful": None,
     "stalk": 1, "head": 1, "sprig": 1, "wedge": 1, "chunk": 1, "scoop": 1, "portion": 1, "helping": 1,
     "loaf": 1, "sprinkle": None, "pinch": None, "dash": None, "drizzle": None, "dollop": None,
     "pat": 1, "dusting": None, "sprinkling": None, "clump": None, "spray": None, "tower": None,
     "mountain": None,
 }
+
+# Groups of people counted by their members: "a family of four" is four people.
+PEOPLE_GROUPS: frozenset[str] = frozenset({"family", "team", "crew", "group", "couple", "trio", "quartet", "band",
+                                           "party", "gang", "troop", "class"})
+# Of those, the ones that mean people even alone ("the family sat down"; a "band" may be a strap).
+PEOPLE_NAMED_ALONE: frozenset[str] = frozenset({"family", "team", "crew", "couple"})
 
 # Determiners and what they say about reference: indefinite ones introduce a new object,
 # definite ones may point back at one already mentioned.
@@ -348,6 +357,8 @@ PRONOUNS_PLURAL: frozenset[str] = frozenset({"they", "them", "themselves"})
 # Pronouns that point back at a person (or an animal named as one): "a pot behind him".
 PRONOUNS_PERSON: frozenset[str] = frozenset({"he", "him", "himself", "she", "herself"})
 POSSESSIVE_PRONOUNS: frozenset[str] = frozenset({"its", "their", "his", "her"})
+# What kind of owner each possessive pronoun points at ("it" a thing, "they" a group, "person").
+POSSESSIVE_KINDS: dict[str, str] = {"its": "it", "their": "they", "his": "person", "her": "person"}
 
 # Which nouns outside the classes are objects to draw. Three kinds of noun never are in an
 # ordinary parse, and together they make SETTING_NOUNS: words about the picture itself, about
@@ -394,8 +405,8 @@ PLACE_NOUNS: frozenset[str] = frozenset({
     "café", "shop", "store", "market", "station", "airport", "harbor", "harbour", "port",
     "dock", "pier", "parking", "lot", "stop", "depot", "terminal", "garage", "stand", "stall",
     "highway", "intersection", "crosswalk", "square", "plaza", "curb", "kerb", "roadside", "hillside",
-    "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world",
-    "universe", "planet", "outdoors", "indoors", "outside", "inside", "nature",
+    "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world", "earth", "land",
+    "universe", "outdoors", "indoors", "outside", "inside", "nature",
     "tiles",
     "tile", "tiles", "stage", "arena", "court", "stadium", "slope", "slopes", "trail", "path",
     "track", "tracks", "rail", "rails", "runway", "tarmac", "lane", "alley", "sunset",
@@ -405,6 +416,11 @@ PLACE_NOUNS: frozenset[str] = frozenset({
 })
 
 SETTING_NOUNS: frozenset[str] = PICTURE_NOUNS | ABSTRACT_NOUNS | PLACE_NOUNS
+
+# Light and air: "a beam of light", "a wisp of smoke" names no thing.
+LIGHT_NOUNS: frozenset[str] = frozenset({"light", "sunlight", "moonlight", "lamplight", "firelight", "candlelight",
+                                         "starlight", "daylight", "sun", "shadow", "shadows", "mist", "fog", "smoke",
+                                         "steam", "haze", "dust", "color", "colour", "glow"})
 
 # Picture words whose "of" introduces what is depicted ("a photo of a castle"), unlike a
 # quality's "of" ("the glow of the setting sun"), which introduces a detail.
@@ -424,9 +440,16 @@ LANDSCAPE_OBJECTS: frozenset[str] = frozenset({
     "sun", "moon", "star", "house", "building", "cottage", "hut", "cabin", "barn",
 })
 
+# Kinship words: "its mother", "their babies" after an animal name an animal of the same kind.
+KIN_NOUNS: frozenset[str] = frozenset({"mother", "father", "parent", "mom", "dad", "mama", "papa", "sibling", "brother",
+                                       "sister", "baby", "babies", "offspring", "young", "child", "mate", "twin",
+                                       "family", "calf", "calves", "cub", "cubs", "foal", "pup", "pups", "chick",
+                                       "chicks", "kitten", "kittens", "puppy", "puppies", "lamb", "lambs", "joey"})
+
+
 # Things there is only one of: "the moon" introduces an object, where "the wall" points at
 # the setting.
-UNIQUE_NOUNS: frozenset[str] = frozenset({"sun", "moon", "earth"})
+UNIQUE_NOUNS: frozenset[str] = frozenset({"sun", "moon"})
 
 # Prepositions that attach a noun to something else without making a spatial relation the
 # graph records; a non-class noun after them is a detail (a collar, a park), not an object.
@@ -487,7 +510,8 @@ COLOUR_BEARING_PARTS: frozenset[str] = frozenset(
     {"fur", "coat", "hide", "skin", "feather", "feathers", "plumage", "paint", "paintwork", "finish",
      "body", "bodywork", "exterior", "shell", "peel", "rind", "surface", "frame", "casing", "case",
      "cover", "upholstery", "fabric", "wool", "fleece", "deck", "glaze", "coating", "icing",
-     "frosting", "crust", "petals", "leaves", "canopy", "handle", "handles", "hair", "mane"})
+     "frosting", "crust", "petals", "leaves", "canopy", "handle", "handles", "hair", "mane", "stripe", "stripes",
+     "spot", "spots", "pattern", "hull", "walls", "wall"})
 
 # Words that name a class in everyday use but something else in some company: the surface
 # form, the name used instead, and the neighbouring words that signal the other sense
@@ -561,7 +585,7 @@ contrast accent dominate occupy form emphasize emphasise suggest reflect measure
 place position locate situate arrange stack pile line use take render paint color colour dye tint
 decorate adorn top bathe light illuminate lend offer provide bring enhance create depict seem appear
 look become remain stay call name describe imagine picture shoot photograph draw sketch style
-feel evoke invite catch match mirror echo
+feel evoke invite match mirror echo
 """.split())
 
 # Verbs that take no object: a noun phrase after one is its subject in an inverted sentence
@@ -578,5 +602,11 @@ ACTION_PARTICLES: frozenset[str] = frozenset({"at", "with", "to", "for", "into",
 # Words after a measurement that say what was measured: "150 centimeters in length", "two feet tall".
 MEASURE_DIMENSIONS: frozenset[str] = frozenset({"long", "tall", "wide", "high", "deep", "thick", "old",
                                                 "across", "away", "apart", "heavy", "large", "big"})
+# Units WordNet does not list as units first: abbreviations ("a 12 oz jar", "750 ml") and
+# "degree" ("a 360-degree swivel").
+UNIT_ABBREVIATIONS: frozenset[str] = frozenset({"oz", "ml", "cl", "dl", "cm", "mm", "km", "kg", "mg", "lb", "lbs", "ft",
+                                                "yd", "mph", "kph", "hr", "hrs", "min", "mins", "sec", "secs", "gal",
+                                                "qt", "pt", "kb", "mb", "gb", "tb", "mp", "w", "kw", "v", "mah",
+                                                "degree", "degrees", "percent"})
 MEASURE_NOUNS: frozenset[str] = frozenset({"length", "height", "width", "diameter", "depth", "size",
                                            "circumference", "radius", "thickness", "weight", "total"})

@@ -1,32 +1,37 @@
-"""Offline prompt -> scene graph parser: word lists (`lexicon.py`) plus a few rules, no model.
+"""Offline prompt -> scene graph parser: rules over a real English lexicon, no model.
+
+The lexicon (`parsing/english.py`) is lemminflect (parts of speech, lemmas, inflection) and
+tables built from WordNet 3.0 by `tools/build_noun_lexicon.py`: each noun's senses with their
+category (thing, abstraction, place, unit, mass, proper name...), the wholes it is part of
+(meronyms: a headlight is part of a motor vehicle), the GenEval class it falls under (a
+fisherman is a person, a terrier a dog), and each verb's category. `lexicon.py` holds the
+word lists that override or complete it.
 
 The parser works sentence by sentence in three passes:
 
-1. *Scan*: tokens become items: noun phrases (determiner, number, adjectives, head noun),
-   relation phrases ("to the left of", "beneath", "on its right"), clause breaks and
-   prepositions. Multi-word names and relation phrases are matched longest first.
-2. *Resolve*: noun phrases become objects (or refer back to one: "the cat", "it"); nouns that
-   name the picture or the setting ("a photo of", "in a park") and details attached to an
-   object ("with a red collar") are dropped.
-3. *Relate*: each relation phrase gets a subject (the latest object of its clause, or the
-   object after it when the sentence is inverted: "Below the tv, a clock hangs") and an
-   object (the noun phrase after it, or the owner of "its"). Absolute placements ("on the
-   left ... on the right") are paired at the end.
+1. *Scan* (`parsing/scan.py`, `phrases.py`): tokens (accents folded, one-edit typos of known
+   words corrected) become items: noun phrases (determiner, number, adjectives, head noun,
+   sizes), relation phrases ("to the left of", "beneath", "on its right", "filled with"),
+   actions ("riding", "chewing on"), clause breaks and prepositions.
+2. *Resolve* (`relate.py`, `state.py`): noun phrases become objects, refer back to one ("the
+   cat", "the stack", pronouns by salience and agreement: `reference.py`), or are dropped:
+   parts and worn things go to their owner's `parts` ("its rim", "the truck's bumper", "with a
+   navy dial and a leather strap", "office chair, chrome base"); masses, meals, picture words,
+   abstractions, names and the setting ("in a park") are not drawn.
+3. *Relate*: each relation phrase gets a subject and an object: the clause's object it follows
+   (by size for "X on Y next to Z", the agent for a place after an action's object), the
+   object after it in an inverted clause ("Behind her, a dog..."), the owner of a part named
+   ("beside the front tire" -> the truck). Absolute placements ("on the left ... on the
+   right") are paired at the end.
 
 Relation predicates are canonical: every vertical paraphrase becomes GenEval's `above` /
-`below`, every horizontal one `left of` / `right of`; bare contact "on" stays `on`.
+`below`, every horizontal one `left of` / `right of`; contact is `on`, containment `inside`;
+other verbs are free-form action predicates ("riding", "looking at").
 
-Which nouns become objects: a noun naming one of GenEval's 80 classes (or a synonym) always
-does. Any other drawable noun does where the clause is about it (its first object: "a tree
-next to a house", "a photo of a castle") or where it is the object of a positional relation:
-left of, right of, above, below, next to, near, in front of, behind ("a cat next to a lamp",
-"two stars above the moon"). Left out are setting words (`lexicon.PLACE_NOUNS`: park, sky,
-grass, floor, kitchen...) and picture words, details ("with a red collar", "the dog's tail"),
-nouns after contact or containment ("on the grass", "in a park"), landscape things after a
-sheltering phrase ("resting under a tree", "under the stars"), and a definite noun that points
-at nothing drawn ("next to the mirror"), so long descriptive prompts yield the objects they
-are about. A prompt left with nothing ("a sunset over the ocean") is read again keeping its
-setting words; only one with no drawable noun at all ("a photo of") is an error.
+A class noun is always an object. Another drawable noun is one where the clause is about it
+or where an explicit relation places it ("a fox beneath an oak tree", "on a lily pad"). A
+prompt left with nothing is read again drawing its abstract subject ("currency"), then its
+setting words ("a sunset over the ocean"); only one with no noun at all is an error.
 """
 
 from __future__ import annotations

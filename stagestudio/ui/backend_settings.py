@@ -19,6 +19,7 @@ from stagestudio.backends.base import BackendStatus
 BAGEL_PRECISIONS: tuple[str, ...] = ("nf4", "int8", "bf16", "fp32")
 BAGEL_INSPECTORS: tuple[str, ...] = ("vqa", "detector", "both")
 BAGEL_DETECTORS: tuple[str, ...] = ("mask2former", "owlv2", "sketchbook")
+BAGEL_GRAPH_SOURCES: tuple[str, ...] = ("model", "parser")
 BAGEL_MODEL_ENV = "STAGESTUDIO_BAGEL_MODEL"
 BAGEL_DEFAULT_REPO = "ByteDance-Seed/BAGEL-7B-MoT"
 
@@ -46,6 +47,7 @@ def default_settings(name: str) -> dict[str, Any]:
             "cfg_text_scale": 4.0,
             "inspector": "vqa",
             "detector": "mask2former",
+            "graph": "model",
         }
     return {}
 
@@ -121,6 +123,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "inspector": lambda v: _choice("Inspector", v, BAGEL_INSPECTORS),
         # Stored vqa-only sessions record detector=None: it is unused then, so keep the default.
         "detector": lambda v: "mask2former" if v is None else _choice("Detector", v, BAGEL_DETECTORS),
+        "graph": lambda v: _choice("Scene graph", v, BAGEL_GRAPH_SOURCES),
     },
 }
 

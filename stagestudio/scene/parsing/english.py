@@ -7,8 +7,10 @@ Two sources, both installed with the code and read without any download:
   and verb inflection ("rode" -> "riding").
 - WordNet 3.0 noun categories (`data/wordnet_nouns.tsv.gz`, built by
   `tools/build_noun_lexicon.py` from Debian's `wordnet-base`): for each noun its most
-  frequent senses' lexicographer category (animal, artifact, attribute, act...) and whether it
-  is a part, something worn, a container, a unit or a place.
+  frequent senses' lexicographer category (animal, artifact, attribute, act...), whether it
+  is a part, something worn, a container, a unit, a place, a mass, large or a proper name,
+  the wholes it is part of and is (meronyms), and the GenEval class it belongs to; and each
+  verb's category (`data/wordnet_verbs.tsv.gz`: "chew" is consumption, "sit" contact).
 
 The parser asks this module whether a word can name a thing to draw; every word list in
 `lexicon.py` stays an override on top of it.
@@ -27,7 +29,7 @@ import lemminflect
 _NOUN_TABLE = Path(__file__).with_name("data") / "wordnet_nouns.tsv.gz"
 
 # WordNet lexicographer files (noun.*) by number.
-ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE = 5, 6, 8, 13, 17, 18, 20, 27
+ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE, TIME = 5, 6, 8, 13, 17, 18, 20, 27, 28
 # Senses that are things one can draw.
 _THING_FILES = frozenset({ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE})
 
@@ -35,7 +37,13 @@ _THING_FILES = frozenset({ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, S
 @dataclass(frozen=True)
 class NounSense:
     lexfile: int
-    flags: str  # p part, c worn, k container, u unit, l place
+    flags: str  # p part, c worn, k container, u unit, l place, m mass or meal
+    # the GenEval class the sense descends from ("fisherman" -> person), if any
+    geneval_class: str | None = None
+    # WordNet's part-of relations as ids of wholes: those this part belongs to, and those this
+    # thing is (a headlight is part of a motor vehicle; a truck is one)
+    part_of: frozenset[str] = frozenset()
+    wholes: frozenset[str] = frozenset()
 
     @property
     def is_thing(self) -> bool:
@@ -49,6 +57,23 @@ class NounKind(str, Enum):
     PLACE = "place"  # a location or landform: savanna, hill, lake
     UNIT = "unit"  # a measure: centimeter, inch, hour
     UNKNOWN = "unknown"  # not in WordNet: a name, a coinage
+
+
+_VERB_TABLE = Path(__file__).with_name("data") / "wordnet_verbs.tsv.gz"
+CONSUMPTION = 34  # WordNet's verb.consumption: eat, drink, chew, sip
+# verb.communication, verb.consumption, verb.creation: verbs that act on a thing they are "on"
+ACTING_CATEGORIES = frozenset({32, CONSUMPTION, 36})
+
+
+@lru_cache(maxsize=1)
+def _verb_table() -> dict[str, int]:
+    with gzip.open(_VERB_TABLE, "rt", encoding="utf-8") as fh:
+        return {lemma: int(code) for lemma, code in (line.rstrip("\n").split("\t") for line in fh)}
+
+
+def verb_category(lemma: str) -> int | None:
+    """The lexicographer file of the verb's first WordNet sense (34 consumption, 35 contact...)."""
+    return _verb_table().get(lemma)
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +90,27 @@ def noun_senses(lemma: str) -> tuple[NounSense, ...]:
     senses = _noun_table().get(lemma.replace("-", " "))
     if senses is None:
         return ()
-    return tuple(NounSense(int(code[:2]), code[2:]) for code in senses.split(","))
+    return tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
+
+
+def has_noun_entry(lemma: str) -> bool:
+    """Whether WordNet lists the lemma as a noun (a plain look-up, no decoding)."""
+    return lemma.replace("-", " ") in _noun_table()
+
+
+def senses_ordered(lemma: str) -> bool:
+    """Whether WordNet orders the lemma's senses by attested frequency (else the first sense
+    is not the most likely one: "hanger" lists the person first)."""
+    return not _noun_table().get(lemma.replace("-", " "), "").startswith("?")
+
+
+def _decode_sense(code: str) -> NounSense:
+    """"06p<1a.2b>3c=person": lexicographer file, flags, part of, is a, GenEval class."""
+    body, _, cls = code.partition("=")
+    body, _, wholes = body.partition(">")
+    body, _, part_of = body.partition("<")
+    return NounSense(int(body[:2]), body[2:], cls or None, frozenset(part_of.split(".")) if part_of else frozenset(),
+                     frozenset(wholes.split(".")) if wholes else frozenset())
 
 
 @lru_cache(maxsize=8192)
@@ -95,12 +140,122 @@ def is_part(lemma: str) -> bool:
     return has_flag(lemma, "p")
 
 
-def is_worn(lemma: str) -> bool:
-    return has_flag(lemma, "c")
+# Which kinds of part an owner of a kind has: a body part for a person or an animal, a made
+# part for a made thing, a plant part for a plant or a fruit ("a vase with dried flowers" names
+# flowers, not a flower-part of the vase; "a unicorn with a gold horn" names the animal's horn).
+_PART_KINDS = {PERSON: {BODY, ANIMAL}, ANIMAL: {BODY, ANIMAL}, ARTIFACT: {ARTIFACT, OBJECT}, PLANT: {PLANT, BODY},
+               FOOD: {FOOD, PLANT, BODY}}
 
 
-def is_container(lemma: str) -> bool:
-    return has_flag(lemma, "k", senses=1)
+def part_sense_rank(part: str, owner: str, *, strict: bool = False) -> tuple[int, int] | None:
+    """How common the sense is in which `part` is a part of `owner` (0: its first sense), and
+    then 0 where WordNet says so itself (1 where only the kinds fit); None when it is none:
+    "head" is first a body part (of a bird), only later the top of something (a branch)."""
+    owner_senses = noun_senses(owner)
+    owner_sense = next((s for s in owner_senses if s.is_thing or s.geneval_class == "person"), None)
+    if owner_sense is None:
+        return None
+    kinds = _PART_KINDS.get(PERSON if owner_sense.geneval_class == "person" else owner_sense.lexfile, set())
+    for rank, sense in enumerate(noun_senses(part)):
+        if sense.part_of & owner_sense.wholes:
+            return rank, 0
+        if "p" in sense.flags and sense.lexfile in kinds and not strict:
+            return rank, 1
+    return None
+
+
+def is_part_of(part: str, owner: str, *, strict: bool = False) -> bool:
+    """Whether `part` can be a part of `owner`: WordNet says so ("headlight" of a truck, "seat"
+    of a bench, "leg" of a chair), or, where WordNet records no whole for the part's sense, the
+    part is of the owner's kind ("tail" of a dog, "rim" of a cup, "horn" of a unicorn).
+    `strict`: a part WordNet places on other wholes is not this owner's ("the door" after
+    boots is a door). An owner the lexicon does not know takes any part in the first two senses."""
+    # the owner's kind is its first drawable sense ("cup" is first a measure, then a vessel;
+    # "person" is one of WordNet's top concepts)
+    owner_senses = noun_senses(owner)
+    owner_sense = next((s for s in owner_senses if s.is_thing or s.geneval_class == "person"), None)
+    senses = noun_senses(part)
+    if owner_sense is None:
+        return any("p" in s.flags for s in senses[:2])
+    if any(s.part_of & owner_sense.wholes for s in senses):
+        return True
+    kinds = _PART_KINDS.get(PERSON if owner_sense.geneval_class == "person" else owner_sense.lexfile, set())
+    return any("p" in s.flags and s.lexfile in kinds and not (strict and s.part_of) for s in senses)
+
+
+def geneval_class(lemma: str) -> str | None:
+    """The GenEval class a noun names by its first sense ("fisherman" -> person, "terrier" ->
+    dog), or by its second when the first is the food made of it ("duckling" -> bird)."""
+    senses = noun_senses(lemma)
+    if not senses:
+        return None
+    if senses[0].geneval_class is None and senses[0].lexfile == FOOD and len(senses) > 1 \
+            and senses[1].lexfile == ANIMAL:
+        return senses[1].geneval_class
+    # a word whose next sense is a made holder is left as it is: a "pitcher" may be a jug, a
+    # "stroller" a pram; so is one whose senses come in no attested order and include another
+    # drawable thing ("hanger")
+    if len(senses) > 1 and (senses[1].lexfile == ARTIFACT and "k" in senses[1].flags
+                            or senses[0].geneval_class == "person" and senses[1].lexfile == ANIMAL):
+        return None  # (a "whale" is first, in WordNet, a very large person)
+    if not senses_ordered(lemma) and any(s.is_thing and s.geneval_class != senses[0].geneval_class
+                                         for s in senses[1:]):
+        return None
+    return senses[0].geneval_class
+
+
+def is_mass(lemma: str) -> bool:
+    """A liquid, a drink, a sauce, a powder, particles, a vapour or a meal in its first sense
+    ("milk", "coffee", "steam", "dinner"): drawn in a holder, not as an object of its own."""
+    senses = noun_senses(lemma)
+    return bool(senses) and "m" in senses[0].flags
+
+
+def is_substance(lemma: str) -> bool:
+    """A substance in its first sense ("rust", "sand", "mote", "soap")."""
+    senses = noun_senses(lemma)
+    return bool(senses) and senses[0].lexfile == SUBSTANCE
+
+
+def is_large(lemma: str) -> bool:
+    """Furniture, a building or structure, a vehicle, a large appliance, in its first drawable
+    sense: "a lamp on the nightstand next to the bed" places the nightstand by the bed, where
+    "a mug on the table next to a notebook" places the mug by the notebook."""
+    sense = next((s for s in noun_senses(lemma) if s.is_thing), None)
+    return sense is not None and "g" in sense.flags
+
+
+def is_seat(lemma: str) -> bool:
+    """Something one sits on or in, in its first drawable sense: a chair, a sofa, a bed, a swing."""
+    sense = next((s for s in noun_senses(lemma) if s.is_thing), None)
+    return sense is not None and "s" in sense.flags
+
+
+def is_living_or_food(lemma: str) -> bool:
+    """A person, an animal, a plant or a food in its first drawable sense."""
+    sense = next((s for s in noun_senses(lemma) if s.is_thing or s.geneval_class == "person"), None)
+    return sense is not None and (sense.lexfile in (PERSON, ANIMAL, PLANT, FOOD) or sense.geneval_class is not None)
+
+
+def is_building(lemma: str) -> bool:
+    """A building in its first sense ("café", "shop", "garage"; not "kitchen", "wall" or "street")."""
+    senses = noun_senses(lemma)
+    return bool(senses) and "b" in senses[0].flags and "l" not in senses[0].flags
+
+
+def is_artifact(lemma: str) -> bool:
+    """Made by people, in the first sense: a curtain, a wheel, an awning (not a berry, a boat's
+    load of fish, a person)."""
+    senses = noun_senses(lemma)
+    return bool(senses) and senses[0].lexfile == ARTIFACT
+
+
+def is_worn(lemma: str, *, senses: int = 2) -> bool:
+    return has_flag(lemma, "c", senses=senses)
+
+
+def is_container(lemma: str, *, senses: int = 1) -> bool:
+    return has_flag(lemma, "k", senses=senses)
 
 
 def is_unit(lemma: str) -> bool:
@@ -108,15 +263,31 @@ def is_unit(lemma: str) -> bool:
     return bool(senses) and "u" in senses[0].flags
 
 
+@lru_cache(maxsize=8192)
+def is_name(word: str) -> bool:
+    """A proper name: WordNet's first sense is an instance (a person, a place, a planet, a god:
+    "hendrix", "paris", "thor") and the word is no common noun ("newton" the unit, "jersey"
+    the shirt are). It identifies something rather than naming a thing to draw."""
+    senses = noun_senses(word)
+    return bool(senses) and "i" in senses[0].flags and "NOUN" not in parts_of_speech(word)
+
+
+def is_measure_unit(lemma: str) -> bool:
+    """A unit in any stored sense, or a span of time ("foot", "degree", "year"): after a number
+    and before a dimension ("6 feet tall") or in a hyphenated size ("a 10-year-old")."""
+    senses = noun_senses(lemma)
+    return any("u" in s.flags for s in senses) or bool(senses) and senses[0].lexfile == TIME
+
+
 def is_animate(lemma: str) -> bool:
     """A person or an animal in its first sense (the subject of "he", "she", "chasing")."""
     senses = noun_senses(lemma)
-    return bool(senses) and senses[0].lexfile in (PERSON, ANIMAL)
+    return bool(senses) and (senses[0].lexfile in (PERSON, ANIMAL) or senses[0].geneval_class == "person")
 
 
 def is_person(lemma: str) -> bool:
     senses = noun_senses(lemma)
-    return bool(senses) and senses[0].lexfile == PERSON
+    return bool(senses) and (senses[0].lexfile == PERSON or senses[0].geneval_class == "person")
 
 
 # --------------------------------------------------------------------------------------------
@@ -159,6 +330,13 @@ def is_participle_or_finite(word: str) -> bool:
     """An inflected verb form (-ing, -ed, -s, or an irregular past) rather than a base form."""
     lemma = verb_lemma(word)
     return lemma is not None and word != lemma
+
+
+@lru_cache(maxsize=8192)
+def is_past_participle(word: str) -> bool:
+    """"known", "built", "made", "covered" (not "pancakes", a plural that is also a verb's -s)."""
+    lemma = verb_lemma(word)
+    return lemma is not None and lemma != word and word in lemminflect.getInflection(lemma, tag="VBN")
 
 
 @lru_cache(maxsize=4096)

@@ -20,12 +20,15 @@ class NounPhrase:
     vague_count: int | None = None
     # what the lexicon says the head is (class names are always things)
     kind: NounKind = NounKind.THING
-    # owned through "its", "his", "their": a part or belonging of an object named before
-    possessive: bool = False
+    # owned through "its" / "their" / "his", "her": the kind of owner ("it", "they", "person"),
+    # None when the phrase has no possessive determiner
+    possessive: str | None = None
     # the head as written ("mice"), for senses decided by context
     surface: str = ""
     # sizes said inside the phrase: "a 10 foot statue"
     measurements: list[str] = field(default_factory=list)
+    # a part of it that a relation named first: "over one arm of the chair" -> "one arm"
+    portion: str | None = None
 
     def text(self) -> str:
         """The phrase as a short description: "four sturdy legs", "pink nose"."""
@@ -81,6 +84,8 @@ class Action:
     """A verb that relates its subject to the noun phrase after it: "riding", "looking at"."""
 
     predicate: str
+    # its object is a setting word that names nothing to draw ("spraying water on a car")
+    dropped_object: bool = False
 
 
 Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives | Measure | Action

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
+from stagestudio.scene import lexicon as lx
 from stagestudio.scene.graph import Relation, SceneGraph, SceneObject
 from stagestudio.scene.parsing.attributes import attributes
+from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.errors import PromptError
-from stagestudio.scene.parsing.items import Item
+from stagestudio.scene.parsing.items import Item, NounPhrase
 from stagestudio.scene.parsing.relate import (
     drop_vague_duplicates,
     pair_placements,
@@ -34,14 +38,25 @@ def _nothing_found_message(prompt: str, state: State) -> str:
 
 
 def _read(sentences: list[list[Item]], *, keep_all_nouns: bool) -> State:
-    """Resolve and relate the scanned sentences into objects and relations."""
+    """Resolve and relate the scanned sentences into objects and relations (on a copy: the
+    reading annotates the items it resolves)."""
     state = State(keep_all_nouns=keep_all_nouns)
     counter = [0]
-    for items in sentences:
+    for items in copy.deepcopy(sentences):
         process_sentence(items, state, counter)
     pair_placements(state)
     drop_vague_duplicates(state)
     return state
+
+
+def _abstract_subject(sentences: list[list[Item]]) -> NounPhrase | None:
+    """The prompt's first noun phrase when the lexicon calls it abstract but it is no picture,
+    quality or measure word ("currency", "symbol"), else None."""
+    first = next((item for items in sentences for item in items if isinstance(item, NounPhrase)), None)
+    if (first is None or first.kind != NounKind.ABSTRACT or first.head in lx.NEVER_DRAWN_NOUNS
+            or first.pronoun is not None):
+        return None
+    return first
 
 
 def parse_prompt(prompt: str) -> SceneGraph:
@@ -58,6 +73,12 @@ def parse_prompt(prompt: str) -> SceneGraph:
         raise PromptError("prompt has no words outside markup or symbols; describe what to draw, e.g. 'a red car'")
     sentences = [scan(tokens) for tokens in tokenise(prompt)]
     state = _read(sentences, keep_all_nouns=False)
+    subject = _abstract_subject(sentences)
+    if not state.objects and subject is not None:
+        # "Most commonly used currency in the world": what the prompt is about is drawn, even
+        # where the lexicon files it under abstractions
+        subject.kind = NounKind.THING
+        state = _read(sentences, keep_all_nouns=False)
     if not state.objects:
         # Nothing but scenery ("a sunset over the ocean", "a park"): rather than refuse, draw
         # the scenery. Only a prompt with no drawable noun at all is an error.

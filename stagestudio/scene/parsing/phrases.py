@@ -7,10 +7,11 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Adjectives, Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
-from stagestudio.scene.parsing.relations import match_relation
+from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
     compound_head,
+    hyphen_colour,
     is_attribute_word,
     is_number,
     is_verb_form,
@@ -27,8 +28,14 @@ def measurement_at(tokens: list[str], j: int) -> int:
     if j + 1 >= n or not (is_number(tokens[j]) or tokens[j] in ("a", "an", "half")):
         return j
     unit = tokens[j + 1]
-    if unit in ("in", "a", "an") or not english.is_unit(english.noun_lemma(unit)):
+    if unit in ("in", "a", "an"):
         return j
+    dimension_follows = j + 2 < n and (tokens[j + 2] in lx.MEASURE_DIMENSIONS or tokens[j + 2] in ("in", "of")
+                                        and j + 3 < n and tokens[j + 3] in lx.MEASURE_NOUNS)
+    lemma = english.noun_lemma(unit)
+    if not (english.is_unit(lemma) or unit in lx.UNIT_ABBREVIATIONS
+            or dimension_follows and english.is_measure_unit(lemma)):
+        return j  # "two feet tall" measures; "a bird with two feet" counts
     end = j + 2
     if end < n and tokens[end] in lx.MEASURE_DIMENSIONS:
         end += 1
@@ -45,7 +52,8 @@ _FUNCTION_WORDS = (lx.FILLER_WORDS | lx.CLAUSE_BREAKERS | lx.ATTACHING_PREPOSITI
 def is_bare_noun(word: str) -> bool:
     """A word that opens a noun phrase with no determiner: a noun the lexicon grounds as a
     thing and that does not read as a verb here ("armor", "tomatoes"; not "simmering")."""
-    if word in _FUNCTION_WORDS or word in lx.SETTING_NOUNS or not word.isalpha() or is_verb_form(word):
+    if (word in _FUNCTION_WORDS or word in lx.SETTING_NOUNS or not word.isalpha() or is_verb_form(word)
+            or english.is_name(word)):
         return False
     if "ADJ" in english.parts_of_speech(word) or "ADV" in english.parts_of_speech(word):
         return False  # "minimalist", "moody": with no determiner such a word is the adjective
@@ -62,11 +70,39 @@ def _noun_can_follow(tokens: list[str], j: int) -> bool:
 def _grounded_head(word: str) -> NounKind | None:
     """What an open-class word is as the head of a noun phrase, or None when it cannot be one
     (an adverb, an adjective, a verb form): the lexicon grounds every head outside the classes."""
-    if word in lx.SETTING_NOUNS:
+    if word in lx.SETTING_NOUNS and not english.is_building(word):
         return NounKind.PLACE
     if not english.can_be_noun(word) or english.is_adverb_only(word):
         return None
     return english.noun_kind(english.noun_lemma(word))
+
+
+_SHADE_NOUNS = frozenset({"light"})  # a shade before a colour, a noun elsewhere
+
+
+def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
+    """Whether the -ing word at tokens[j] is a verb starting a clause rather than part of a
+    noun: "a woman painting a portrait", "a mechanic fixing a car" (an object phrase follows),
+    "a firefighter spraying water" (after a noun, what follows is its object). "A cozy reading
+    nook" and "a charging case" name kinds."""
+    tok = tokens[j] if j < len(tokens) else ""
+    if not tok.endswith("ing") or english.verb_lemma(tok) in (None, tok) or j + 1 >= len(tokens):
+        return False
+    nxt = tokens[j + 1]
+    if nxt in lx.INDEFINITE_DETERMINERS or nxt in lx.DEFINITE_DETERMINERS or is_number(nxt):
+        return True
+    if english.has_noun_entry(f"{tok} {english.noun_lemma(nxt)}"):
+        return False  # "a marble cutting board": the -ing word names a kind with the noun after it
+    # after a noun, what follows is the verb's object or place: "a firefighter spraying water",
+    # "fresh bread cooling on a wire rack"
+    return after_noun and (nxt not in _FUNCTION_WORDS or match_relation(tokens, j + 1) is not None)
+
+
+def _noun_only(word: str) -> bool:
+    """A head noun that is no adjective: "firefighter", "mechanic" (not "cozy", "fluffy")."""
+    pos = english.parts_of_speech(word)
+    return "ADJ" not in pos and (_grounded_head(word) in (NounKind.THING, NounKind.WEAK)
+                                 or not pos and _grounded_head(word) == NounKind.UNKNOWN)
 
 
 def _compound_name(first: str, head: str) -> str | None:
@@ -85,7 +121,73 @@ def _compound_name(first: str, head: str) -> str | None:
 
 
 def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | Measure | None, int]:
-    """Read one noun phrase starting at tokens[i]; (None, i) when none starts there."""
+    """Read one noun phrase starting at tokens[i]; (None, i) when none starts there. A noun
+    WordNet files under a GenEval class is named by the class ("a fisherman" -> person, "a
+    terrier" -> dog), as the annotation conventions name it."""
+    phrase, end = _read_noun_phrase(tokens, i)
+    if isinstance(phrase, NounPhrase):
+        phrase.modifiers = _joined_compounds(phrase.modifiers)
+    if (isinstance(phrase, NounPhrase) and phrase.head in lx.PEOPLE_NAMED_ALONE and not phrase.is_class
+            and (end >= len(tokens) or tokens[end] != "of")):
+        # "the family sat down", "a couple walking their dog": people
+        phrase.head, phrase.is_class, phrase.kind, phrase.plural = "person", True, NounKind.THING, True
+        if phrase.surface == "couple" and phrase.count is None:
+            phrase.count = 2
+        return phrase, end
+    if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
+            and phrase.head not in lx.SETTING_NOUNS and not english.is_name(phrase.head)
+            and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)):
+        cls = english.geneval_class(phrase.head)
+        if cls is not None:
+            phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
+    return phrase, end
+
+
+def _names_colour(words: list[str]) -> bool:
+    return bool(words) and (words[-1] in lx.COLOR_WORDS or hyphen_colour(words[-1]) is not None)
+
+
+def noun_of(words: Adjectives) -> NounPhrase:
+    """The noun phrase attribute-like words make where a noun must stand ("drinking coffee",
+    "catching a salmon"): the last word is the head."""
+    last = words.words[-1]
+    singular, plural = singular_form(last)
+    return NounPhrase(head=singular, is_class=False, plural=plural, count=None, determiner="none",
+                      modifiers=words.words[:-1], kind=_grounded_head(singular) or NounKind.UNKNOWN, surface=last)
+
+
+def _joined_compounds(modifiers: list[str]) -> list[str]:
+    """Modifier pairs WordNet names as one noun keep together when the second is a colour word:
+    "an ice cream cone" is no cream-white cone ("a red maple leaf" is red)."""
+    out: list[str] = []
+    k = 0
+    while k < len(modifiers):
+        pair = modifiers[k:k + 2]
+        if (len(pair) == 2 and pair[1] in lx.COLOR_WORDS and pair[0] not in lx.COLOR_WORDS
+                and pair[0] not in lx.SIZE_WORDS and pair[0] not in lx.COMMON_ADJECTIVES
+                and _names_a_made_thing(f"{pair[0]} {english.noun_lemma(pair[1])}")):
+            out.append(" ".join(pair))
+            k += 2
+            continue
+        out.append(modifiers[k])
+        k += 1
+    return out
+
+
+def _names_a_made_thing(compound: str) -> bool:
+    """A food or an artifact ("ice cream", "sour cream"), not a species ("small white" is a butterfly)."""
+    senses = english.noun_senses(compound)
+    return bool(senses) and senses[0].lexfile in (english.FOOD, english.ARTIFACT)
+
+
+def _plain_noun(word: str) -> bool:
+    """A word that reads as a noun and nothing else far off: not an adjective or adverb read as
+    a noun ("a gentle, peaceful atmosphere", "ears fall forward")."""
+    pos = english.parts_of_speech(word)
+    return "ADV" not in pos and pos != {"ADJ"}
+
+
+def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | Measure | None, int]:
     n = len(tokens)
     j = i
     determiner = "none"
@@ -94,9 +196,11 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     pair_of: int | None = None
     modifiers: list[str] = []
     measurements: list[str] = []
-    possessive = False
+    possessive: str | None = None
     unknown_seen = False
     started = False  # a determiner, number or adjective opened the phrase
+    noun_end: tuple[int, int] | None = None  # (token index, modifiers) just after the latest noun read
+    noun_ends: list[tuple[int, int]] = []
 
     tok = tokens[i]
     measured = measurement_at(tokens, i)
@@ -105,8 +209,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         # "150 centimeters in length": a size, never a count of centimeters
         return Measure(" ".join(tokens[i:measured])), measured
     person_pronoun = tok in lx.PRONOUNS_PERSON or (
-        tok == "her" and (i + 1 >= n or not (noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1])
-                                             or english.can_be_noun(tokens[i + 1]))))
+        tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or not (
+            noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))))
     if person_pronoun:
         return NounPhrase(head="", is_class=False, plural=False, count=None, determiner="definite",
                           modifiers=[], pronoun="person"), i + 1
@@ -120,18 +224,51 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         # colour pairs inside a phrase: "a black and white cat"
         if (tok == "and" and modifiers and modifiers[-1] in lx.COLOR_WORDS and j + 1 < n
                 and tokens[j + 1] in lx.COLOR_WORDS and j + 2 < n
-                and (noun_starts_at(tokens, j + 2) or is_attribute_word(tokens[j + 2]))):
+                and (noun_starts_at(tokens, j + 2) or is_attribute_word(tokens[j + 2])
+                     or english.has_noun_entry(english.noun_lemma(tokens[j + 2])))):
             j += 1
             continue
         if (tok == "," and modifiers and j + 1 < n
-                and (is_attribute_word(tokens[j + 1]) or noun_starts_at(tokens, j + 1))
-                and (is_attribute_word(modifiers[-1]) or started)):
-            j += 1  # "two plump, fluffy sheep": a comma between adjectives
+                and (is_attribute_word(tokens[j + 1]) or noun_starts_at(tokens, j + 1)
+                     or "ADJ" in english.parts_of_speech(tokens[j + 1]) or "-" in tokens[j + 1])
+                and (is_attribute_word(modifiers[-1])
+                     # ("a cozy, lived-in feeling": another adjective follows; not "her head, copper pots")
+                     or "ADJ" in english.parts_of_speech(modifiers[-1]) and (
+                         "-" in tokens[j + 1] or "ADJ" in english.parts_of_speech(tokens[j + 1])
+                         and "NOUN" not in english.parts_of_speech(tokens[j + 1]))
+                     or started and _grounded_head(modifiers[-1]) not in (NounKind.THING, NounKind.WEAK))):
+            j += 1  # "two plump, fluffy sheep": a comma between adjectives (not after a noun: "her head, copper pots")
             continue
         if tok in lx.HARD_BOUNDARIES or tok == "'s":
             break
-        if j > i and match_relation(tokens, j) is not None and not noun_starts_at(tokens, j):
+        if j > i and (match_relation(tokens, j) is not None and not noun_starts_at(tokens, j)
+                      or tuple(tokens[j:j + 3]) in MUTUAL_PLACES or tuple(tokens[j:j + 4]) in MUTUAL_PLACES):
+            break  # ("a teapot side by side": the phrase ends before the place)
+        if count is not None and not modifiers and measurement_at(tokens, j) > j:
+            # "four 2 liter bottles": a number after the count measures
+            measured = measurement_at(tokens, j)
+            measurements.append(" ".join(tokens[j:measured]))
+            j = measured
+            continue
+        if j > i and modifiers and is_number(tok):
+            break  # "a statue six feet tall": the number starts a measurement after the noun
+        two_word_name = j + 1 < n and english.is_name(f"{tok} {tokens[j + 1]}")
+        if j > i and (english.is_name(tok) or two_word_name) and noun_end is not None:
+            # "the hammer Thor carries", "the instrument Jimi Hendrix played": a name after a
+            # noun starts a clause about it; a title goes with the name ("the sword King Arthur drew")
+            if len(noun_ends) > 1 and english.geneval_class(modifiers[noun_end[1] - 1]) == "person":
+                noun_end = noun_ends[-2]
+            del modifiers[noun_end[1]:]
+            j = noun_end[0]
             break
+        if (j > i and modifiers and tok not in lx.COMMON_ADJECTIVES and tok not in lx.SETTING_NOUNS
+                and english.is_past_participle(tok) and j + 1 < n
+                and (tokens[j + 1] in lx.ATTACHING_PREPOSITIONS or tokens[j + 1] in ("as", "in", "on"))):
+            break  # "the planet known for", "a tower built for": a participle with its phrase
+        if tok in ("pair", "pairs") and count is not None and not modifiers and j + 1 < n and tokens[j + 1] == "of":
+            pair_of, count = count, 2 * count  # "two pairs of shoes": four shoes (two pairs of scissors: two)
+            j += 2
+            continue
         if not modifiers and count is None:
             if tok in ("a", "an") and determiner == "none":
                 determiner, started = "indefinite", True
@@ -148,7 +285,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 continue
             if tok in lx.DEFINITE_DETERMINERS and determiner == "none" and tok != "that":
                 determiner, started = "definite", True
-                possessive = tok in lx.POSSESSIVE_PRONOUNS
+                possessive = lx.POSSESSIVE_KINDS.get(tok)
                 if tok == "both":
                     count = 2
                 j += 1
@@ -169,6 +306,12 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 if j < n and is_number(tokens[j]):
                     count = number_value(tokens[j])
                     j += 1
+                    if quantifier in lx.PEOPLE_GROUPS and (not _noun_can_follow(tokens, j) or tokens[j].endswith("ing")
+                                                           and is_verb_form(tokens[j]) and not noun_starts_at(tokens, j)) \
+                            and not (j < n and is_attribute_word(tokens[j])):
+                        # "a family of four": four people
+                        return NounPhrase(head="person", is_class=True, plural=count > 1, count=count,
+                                          determiner=determiner, modifiers=modifiers, surface=quantifier), j
                 continue
             if tok in ("lot", "lots") and j + 1 < n and tokens[j + 1] == "of":
                 started, vague = True, 5
@@ -207,7 +350,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             entry, length = noun
             after = j + length
             # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
-            follows = after < n and (noun_starts_at(tokens, after) or (
+            follows = after < n and not _verb_opens_clause(tokens, after, after_noun=True) and (
+                noun_starts_at(tokens, after) or (
                 (tokens[after] in lx.SETTING_NOUNS or landscape_compound_head(tokens[after]))
                 and match_relation(tokens, after) is None
                 and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in PORTIONS)
@@ -232,6 +376,11 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             if entry.name == "tv" and "tv" in modifiers:
                 modifiers.remove("tv")
             name, is_class = entry.name, entry.is_class
+            compound = _compound_name(modifiers[-1], english.noun_lemma(surface)) if modifiers else None
+            if compound is not None and english.geneval_class(compound) != name:
+                # "a rocking horse", "a sea lion": WordNet names the pair as another kind of thing
+                name, is_class, surface = compound, False, f"{modifiers[-1]} {surface}"
+                modifiers = modifiers[:-1]
             other = lx.OTHER_SENSES.get(surface)
             if other is not None and (set(modifiers) & other[1] or (pair_of is not None and "pair" in other[1])):
                 name, is_class = other[0], False
@@ -240,6 +389,11 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             return NounPhrase(head=name, is_class=is_class, plural=plural, count=count,
                               determiner=determiner, modifiers=modifiers, vague_count=vague,
                               possessive=possessive, surface=surface, measurements=measurements), after
+        if tok in _SHADE_NOUNS and not (j + 1 < n and (tokens[j + 1] in lx.COLOR_WORDS or hyphen_colour(tokens[j + 1]))):
+            modifiers.append(tok)  # "soft light filters through": the noun, not a shade ("light blue")
+            unknown_seen = True
+            j += 1
+            continue
         if is_attribute_word(tok):
             modifiers.append(tok)
             started = True
@@ -254,9 +408,17 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             started = True
             j += 1
             continue
+        if j > i and _verb_opens_clause(tokens, j, after_noun=bool(modifiers) and _noun_only(modifiers[-1])):
+            break  # "a mechanic fixing a car", "a firefighter spraying water"
         if started and english.is_adverb_only(tok) and j + 1 < n and (
                 is_attribute_word(tokens[j + 1]) or tokens[j + 1].endswith(("ed", "ing"))):
             j += 1  # "a beautifully carved chair": the adverb describes the adjective
+            continue
+        if (tok in lx.FILLER_WORDS and modifiers and english.has_noun_entry(f"{modifiers[-1]} {english.noun_lemma(tok)}")
+                and not is_attribute_word(modifiers[-1])):
+            modifiers.append(tok)  # "pocket watches", "music stand": the word completes a compound noun
+            unknown_seen = True
+            j += 1
             continue
         if tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS:
             break
@@ -269,16 +431,25 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 2
             continue
         if (started and tok.endswith("ing") and j + 1 < n and tokens[j + 1] not in _FUNCTION_WORDS
-                and english.noun_kind(english.noun_lemma(tokens[j + 1])) == NounKind.THING
+                and english.noun_kind(english.noun_lemma(tokens[j + 1])) in (NounKind.THING, NounKind.PLACE)
                 and not is_verb_form(tokens[j + 1]) and match_relation(tokens, j + 1) is None):
             modifiers.append(tok)  # "a cozy reading nook", "a charging case": a gerund naming a kind
             unknown_seen = True
             j += 1
             continue
         if (unknown_seen and tok.endswith("s") and not modifiers[-1].endswith("s") and english.verb_lemma(tok)
+                and _grounded_head(modifiers[-1]) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE)
                 and (j + 1 >= n or tokens[j + 1] in lx.ATTACHING_PREPOSITIONS
                      or match_relation(tokens, j + 1) is not None or english.is_adverb_only(tokens[j + 1]))):
             break  # "soft light filters through the trees": a singular noun's -s verb
+        if (unknown_seen and modifiers[-1].endswith("s") and singular_form(modifiers[-1])[1]
+                and english.verb_lemma(tok) == tok):
+            break  # "its floppy ears fall forward": a plural noun's verb
+        if (unknown_seen and tok.endswith("ing") and is_attribute_word(modifiers[-1]) and english.has_noun_entry(tok)
+                and not _verb_opens_clause(tokens, j, after_noun=False)):
+            modifiers.append(tok)  # "a cozy, lived-in feeling": after an adjective, the -ing noun is the head
+            j += 1
+            continue
         if unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")
                                                    or tok.endswith("ing")):
             # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
@@ -287,21 +458,40 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if (started and _grounded_head(tok) is None and not tok.endswith(("ed", "ing"))
                 and not _noun_can_follow(tokens, j + 1)):
             break  # "trees after a snowfall", "a glossy finish, subtly": no noun closes the phrase here
-        if not started and j == i and is_bare_noun(tok):
-            started = True  # "in shining armor", "slicing tomatoes": a noun needs no determiner
+        if j + 1 < n and english.is_name(tokens[j + 1]) and english.geneval_class(tok) == "person" and not modifiers:
+            break  # "King Arthur": a title with a name is the name
+        if not started and j == i and (is_bare_noun(tok) or i == 0 and tok.isalpha() and not english.is_known_word(tok)
+                                       and _verb_opens_clause(tokens, j + 1, after_noun=True)
+                                       and j + 2 < n and tokens[j + 2] not in lx.SETTING_NOUNS):
+            # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
+            started = True
         if started and (determiner != "none" or count is not None or not is_verb_form(tok)):
             modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
             unknown_seen = True
             j += 1
+            if _grounded_head(tok) in (NounKind.THING, NounKind.WEAK) and not english.is_name(tok):
+                noun_end = (j, len(modifiers))
+                noun_ends.append(noun_end)
             continue
         break
 
     if j == i:
         return None, i
+    if (len(modifiers) == 1 and modifiers[0].endswith("ing") and is_verb_form(modifiers[0]) and count is None
+            and english.verb_lemma(modifiers[0]) != modifiers[0]):
+        return None, i  # "each measuring 150 cm": a verb, not a noun ("the building" is one)
     if unknown_seen:
         # a noun outside the lexicon ("a tall stone castle"): its head is the last word that
         # is not a known adjective, since adjectives come before their noun
-        grounded = [k for k, w in enumerate(modifiers) if not is_attribute_word(w) and _grounded_head(w) is not None]
+        grounded = [k for k, w in enumerate(modifiers)
+                    if (not is_attribute_word(w) or w in _SHADE_NOUNS) and _grounded_head(w) is not None
+                    and not english.is_name(w)]
+        if not grounded and all(english.is_name(w) or is_attribute_word(w) for w in modifiers):
+            return None, i  # "Jimi Hendrix": a name identifies, it is nothing to draw
+        if (determiner == "indefinite" and _names_colour(modifiers) and (j >= n or not _noun_can_follow(tokens, j))
+                and all(_grounded_head(w) in (None, NounKind.PLACE, NounKind.ABSTRACT)
+                        for w in modifiers if not is_attribute_word(w))):
+            return Adjectives(modifiers, colour_phrase=True), j  # "a deep forest green"
         head_index = grounded[-1] if grounded else max(k for k, w in enumerate(modifiers) if not is_attribute_word(w))
         head_word = modifiers[head_index]
         mods = modifiers[:head_index] + modifiers[head_index + 1:]
@@ -319,6 +509,11 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                           determiner=determiner, modifiers=mods, vague_count=vague, kind=kind,
                           possessive=possessive, surface=head_word, measurements=measurements), j
     last = modifiers[-1] if modifiers else ""
+    if determiner != "none" and last in lx.MATERIAL_WORDS and english.noun_kind(last) == NounKind.THING:
+        # "resting on a slate stone", "on a white marble": a material named as a thing
+        return NounPhrase(head=last, is_class=False, plural=False, count=count, determiner=determiner,
+                          modifiers=modifiers[:-1], vague_count=vague, kind=NounKind.THING, possessive=possessive,
+                          surface=last, measurements=measurements), j
     if determiner != "none" and last and not (
             last in lx.COLOR_WORDS or last in lx.MATERIAL_WORDS or last in lx.SIZE_WORDS):
         # "the light", "a fluffy": an adjective-like word used as a noun
@@ -336,5 +531,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                               possessive=possessive, surface=" ".join(modifiers[-2:]),
                               measurements=measurements), j
     if modifiers:
-        return Adjectives(modifiers), j
+        # "faded to a soft gray", "glazed a deep green": with an article, a colour is a colour
+        # phrase, which belongs to the object described even after a preposition
+        return Adjectives(modifiers, colour_phrase=determiner == "indefinite" and _names_colour(modifiers)), j
     return None, j if j > i else i

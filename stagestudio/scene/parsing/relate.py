@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
@@ -16,8 +18,9 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
+from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
-from stagestudio.scene.parsing.state import Ref, State, resolve_phrase
+from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
 from stagestudio.scene.parsing.words import hyphen_colour
 
 
@@ -28,53 +31,142 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     "a frog on a lily pad", "a cat next to a lamp", "a basket of bread". Setting words and
     places are not ("on the grass", "in a park", "under a blue sky"), nor abstractions. After
     a bare "in" only a container is ("flowers in a vase", not "a knight in armour"). A word the
-    lexicon does not know is an object only after a positional predicate ("a cat next to a
-    pikachu"), where nothing else can be meant."""
+    lexicon does not know is an object too ("a cat next to a pikachu", "on the nightstand")."""
+    if (np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and english.is_artifact(np_.head)
+            and np_.head not in lx.SETTING_NOUNS):
+        return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
+    if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
+        return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
     if np_.kind in (NounKind.ABSTRACT, NounKind.PLACE, NounKind.UNIT) or np_.head in lx.SETTING_NOUNS:
         return False
     if phrase.kind == "contents":
         return True
     if phrase.needs_class_object:
-        return english.is_container(np_.head)
+        return english.is_container(np_.head, senses=2)
     if np_.kind == NounKind.UNKNOWN:
         return phrase.predicate in POSITIONAL
     return True
 
 
 _PART_PREPOSITIONS = {"with", "has", "have", "having"}
+_LIST_BREAKS = {",", "and", "&"}
 
 
 _PART_PLACES = {"front", "rear", "back", "left", "right", "top", "bottom", "upper", "lower", "side", "inner", "outer"}
 
 
-def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool) -> str | None:
+def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool,
+                   resolved: list) -> str | None:
     """The object whose part a definite relation object names ("a dog beside the front tire"
     after a truck was mentioned), or None. Only for a part no object of that name exists for."""
     if not isinstance(prev, Rel) or np_.determiner != "definite" or np_.possessive or np_.pronoun is not None:
         return None
     surface = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
-    if not english.is_part(surface) or any(o.name == np_.head for o in state.objects):
+    if any(o.name == np_.head for o in state.objects):
         return None
-    senses = english.noun_senses(surface)
-    # a body part, or a part named by its place on the whole ("the front tire"); "the door" may
-    # well be a door of its own
-    if not (set(np_.modifiers) & _PART_PLACES or senses and senses[0].lexfile == english.BODY):
+    owner = antecedent("it", resolved, len(resolved), state, exclude={subject} if isinstance(subject, str) else set(),
+                       can_own=surface)
+    # a part of something named before ("on the seat" of the bench, "beside the truck's ...
+    # front tire"), or a thing named by its place on a whole ("the front tire")
+    if owner is None or not (english.is_part_of(surface, state.get(owner).word, strict=True)
+                             or set(np_.modifiers) & _PART_PLACES):
         return None
-    return state.latest(exclude={subject} if isinstance(subject, str) else set())
+    return owner
 
 
-def _part_owner(np_: NounPhrase, prev: object, last_kept: str | None) -> str | None:
+def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
+    """A bare made thing after "with" that nothing places on its own: "a window with sheer
+    curtains", "a café with green awnings", "a keyboard with white keycaps" - a fitting of the
+    object, where "a plate with blueberries" or "with chopsticks resting on top" draw them."""
+    return (isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS and np_.determiner == "none"
+            and not isinstance(nxt, Rel)
+            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and english.is_artifact(np_.head)))
+
+
+def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str) -> str | None:
     """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
     with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
     armour"."""
-    if last_kept is None or np_.is_class or np_.pronoun is not None:
+    possessed = isinstance(prev, Possessive) or np_.possessive is not None
+    if last_kept is None or np_.pronoun is not None:
         return None
-    if not (english.is_part(np_.head) or english.is_worn(np_.head)):
+    if np_.is_class:
+        # "its leather seat" (of a bicycle) is a part, though "seat" also names a chair;
+        # "her rocking chair" is not a part of her
+        written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+        return last_kept if possessed and english.is_part_of(written, owner_name) else None
+    # a person or an animal wears things in more senses ("a cat with a pink collar")
+    worn = english.is_worn(np_.head, senses=4 if english.is_animate(owner_name) or owner_name == "person" else 2)
+    # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
+    made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name)
+    covering = possessed and np_.head in lx.COLOUR_BEARING_PARTS  # "its red hull", "the cow's glossy coat"
+    if not (english.is_part_of(np_.head, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)):
         return None
-    owned = (isinstance(prev, Possessive) or np_.possessive
+    owned = (possessed
              or isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
              or isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head))
     return last_kept if owned else None
+
+
+def _unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: State, clause_subject: str | None,
+                        part_subject: str | None) -> str | None:
+    """The owner of a part named without one: a body part an animal was last mentioned with
+    ("one paw dangling over the edge"), a part a relation puts under its own whole ("the bench
+    rests on four sturdy legs"), or what a part carries ("her ear carries a yellow tag")."""
+    if isinstance(prev, Action) and part_subject is not None and not english.is_living_or_food(np_.head):
+        return part_subject  # (what a beak holds, a seed or a fish, is drawn)
+    senses = english.noun_senses(np_.head)
+    if isinstance(prev, Rel) and clause_subject is not None and np_.determiner != "definite":
+        # only where WordNet itself makes it a part of such a whole: "a bench on four legs",
+        # not "a bicycle in front of a door"
+        return clause_subject if english.part_sense_rank(np_.head, state.get(clause_subject).word, strict=True) else None
+    if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive)):
+        owner = antecedent("it", resolved, len(resolved), state, can_own=np_.head)
+        if owner is not None and english.is_animate(state.get(owner).word):
+            return owner
+    return None
+
+
+def _listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) -> str | None:
+    """The object a comma fragment with no article lists a feature of ("Ergonomic office chair,
+    black mesh back, adjustable armrests"): the sentence's first object, when every fragment
+    since it is bare too; None when `np_` is no such fragment."""
+    if not (isinstance(prev, Break) and prev.word == "," and np_.determiner == "none" and np_.pronoun is None):
+        return None
+    kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
+    if not kept:
+        return None
+    # everything after the head is fragments and breaks ("chrome base, 360-degree swivel")
+    if any(isinstance(r, (Rel, Action, Prep)) for r in resolved[kept[0] + 1:]):
+        return None
+    return resolved[kept[0]].object_id
+
+
+def _describes(np_: NounPhrase, owner: ParsedObject) -> bool:
+    """Whether a listed fragment describes `owner` rather than naming another thing: a part of
+    it, what it is made of, or its covering (whose colour it takes)."""
+    surface = np_.surface.split()[-1] if np_.surface else np_.head
+    if surface in lx.MATERIAL_WORDS:
+        owner.modifiers.extend(w for w in [*np_.modifiers, surface] if w not in owner.modifiers)
+        return True
+    if np_.head in lx.COLOUR_BEARING_PARTS:
+        _take_covering_colour(owner, np_)
+        return True
+    if english.is_part_of(np_.head, owner.word) or english.is_worn(np_.head):
+        owner.parts.append(np_.text())
+        owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
+        return True
+    return False
+
+
+def _take_covering_colour(owner: ParsedObject, covering: NounPhrase, *, worn: bool = False) -> None:
+    """"a cow with blue fur", "a car whose paint is red", "its glossy coat": the colour of the
+    covering is the object's. Not what is worn ("a figure in a black coat"), nor a person's."""
+    if (covering.head not in lx.COLOUR_BEARING_PARTS or worn or owner.name == "person"
+            or english.is_person(owner.name)):
+        return
+    owner.modifiers.extend(w for w in covering.modifiers if w not in owner.modifiers
+                           and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
 
 
 def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:
@@ -84,13 +176,25 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     # a positional relation ("a cat next to a lamp", see _anchors_relation). Elsewhere it is a
     # detail or the setting ("a dog with a red collar", "in a park", "adds a splash of colour").
     resolved: list[Item | Ref] = []
+    state.sentence_start = len(state.mentions)
     last_kept: str | None = None
     kept_in_clause = False
     inverted_clause = True  # the clause opened with a relation ("Above the sheep hangs a lantern")
     dropped_before_of: str | None = None  # head of a dropped phrase right before "of"
     pending_measures: list[str] = []
     last_was_detail = False  # the latest noun phrase was dropped as a detail of an object
+    # what a coordinated list of parts hangs on: "with a navy dial and a leather strap", "the
+    # truck's chrome bumper and round headlights", "its white head and yellow beak"
+    list_head: Item | None = None
+    list_possessive: str | None = None
+    part_subject: str | None = None  # owner of the part the current clause is about
+    list_owner: str | None = None  # who the parts of an aside "with"-list belong to
     for k, item in enumerate(items):
+        if isinstance(item, Break) and item.word not in _LIST_BREAKS:
+            part_subject = None
+        if isinstance(item, Break) and item.word not in _LIST_BREAKS or isinstance(item, Action) or (
+                isinstance(item, Prep) and item.word not in _PART_PREPOSITIONS):
+            list_head, list_possessive, list_owner = None, None, None
         if isinstance(item, Break):
             kept_in_clause = False
         if isinstance(item, (Break, Rel)):
@@ -98,8 +202,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if isinstance(item, Adjectives) and k > 0 and isinstance(items[k - 1], Prep):
             last_was_detail = True  # "with mustard": a colour-like word read as a detail
         if isinstance(item, Measure):
-            # "each measuring 150 centimeters in length": a size of the object described
-            if last_kept is not None:
+            # "a 65 inch tv", "each measuring 150 centimeters in length": a size of the object
+            # described; after a clause break, of what the sentence is about
+            subjects = [r.object_id for m, r in enumerate(resolved)
+                        if isinstance(r, Ref) and r.object_id is not None and not _placed(resolved, r)]
+            if k > 0 and isinstance(items[k - 1], Break) and subjects:
+                state.get(subjects[0]).measurements.append(item.text)
+            elif last_kept is not None:
                 state.get(last_kept).measurements.append(item.text)
             else:
                 pending_measures.append(item.text)
@@ -108,27 +217,76 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if isinstance(item, NounPhrase):
             prev = items[k - 1] if k > 0 else None
             nxt = items[k + 1] if k + 1 < len(items) else None
-            owner_id = _part_owner(item, prev, last_kept if last_kept is not None or not item.possessive
-                                   else state.latest())
+            if isinstance(prev, Break) and prev.word in _LIST_BREAKS and not item.is_class:
+                # the list goes on: this member hangs on what the first one did
+                if list_possessive is not None and item.determiner == "none":
+                    item.possessive = list_possessive
+                elif list_head is not None and item.determiner in ("none", "indefinite"):
+                    prev = list_head
+            if item.pronoun is not None:
+                resolved.append(Ref(antecedent(item.pronoun, resolved, len(resolved), state), pronoun=item.pronoun))
+                continue
+            candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head)
+                         if item.possessive else last_kept)
+            if (isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
+                    and last_kept is not None):
+                # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
+                candidate = antecedent("it", resolved, len(resolved), state, can_own=item.head) or last_kept
+                list_owner = candidate
+            elif prev is list_head and list_owner is not None:
+                candidate = list_owner  # "..., with a chipped spout and a bamboo handle"
+            if item.possessive is not None and candidate is not None and item.surface in lx.KIN_NOUNS:
+                owner = state.get(candidate)
+                if owner.name != "person" and english.is_animate(owner.word):
+                    # "a foal next to its mother", "an elephant spraying its calf": the same kind
+                    item.head, item.is_class, item.kind = owner.name, owner.is_class, NounKind.THING
+                    candidate = None  # kin, not a part
+            listing = _listing_head(item, prev, resolved, state)
+            if listing is not None and _describes(item, state.get(listing)):
+                # "office chair, black mesh back, adjustable armrests": a product's listed
+                # features; "perfume bottle, frosted glass, gold cap": its material
+                resolved.append(Ref(None))
+                continue
+            owner_id = _part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
+            if owner_id is None and not item.is_class and item.possessive is None:
+                owner_id = _unowned_part_owner(item, prev, resolved, state, last_kept if kept_in_clause else None,
+                                               part_subject)
             if owner_id is not None:
                 owner = state.get(owner_id)
-                if item.head in lx.COLOUR_BEARING_PARTS:
-                    # "a cow with blue fur": the part's colour is the object's
-                    owner.modifiers.extend(w for w in item.modifiers if w not in owner.modifiers
-                                           and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
+                _take_covering_colour(owner, item, worn=isinstance(prev, Rel))
                 if item.text() not in owner.parts:
                     owner.parts.append(item.text())
-                resolved.append(Ref(None))
+                # "above her head", "in its bed": a relation to a part is a relation to its owner
+                resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive else Ref(None))
+                if not isinstance(prev, (Rel, Action, Prep)):
+                    part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
+                if isinstance(prev, (Prep, Possessive)):
+                    list_head = prev
+                if item.possessive is not None and not isinstance(prev, Rel):
+                    list_possessive = item.possessive
                 continue
             detail = False
             if isinstance(prev, Possessive):
-                detail = True
+                # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above
+                placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
+                                    and not item.is_class or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
+                detail = not placed_belonging
+            elif (isinstance(prev, Prep) and prev.word in _AIMING_PREPOSITIONS and len(resolved) >= 2
+                  and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
+                       and isinstance(resolved[-3], Action)
+                       or isinstance(resolved[-2], Action) and resolved[-2].dropped_object)):
+                detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)  # "drinking milk from a saucer"
             elif isinstance(prev, Prep) and (last_kept is not None or item.determiner == "none"):
-                # "a desk with a lamp" draws the lamp; "with a red collar", "with mustard" are details
-                detail = not (prev.word == "with" and item.kind == NounKind.THING and item.determiner != "none"
-                              and item.head not in lx.SETTING_NOUNS)
+                # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
+                # draw what they name; "with a red collar", "with mustard" are details
+                detail = not (prev.word == "with" and item.kind == NounKind.THING and item.head not in lx.SETTING_NOUNS
+                              and item.head not in lx.COLOUR_BEARING_PARTS
+                              and (item.determiner != "none" or item.plural
+                                   or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object))
             elif isinstance(prev, Rel):
                 detail = not _anchors_relation(prev.phrase, item)
+                if not detail and item.kind == NounKind.PLACE:
+                    item.kind = NounKind.THING  # a built place placed by the relation is drawn
             elif isinstance(prev, Action):
                 detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
             elif isinstance(prev, Prep) and prev.word == "of" and dropped_before_of is not None:
@@ -141,22 +299,38 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
             if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
                     and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
-                # "a cow with blue fur", "a car whose paint is red": the part's colour is the object's
-                owner = state.get(last_kept)
-                owner.modifiers.extend(w for w in item.modifiers if w not in owner.modifiers
-                                       and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
-            whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept)
+                _take_covering_colour(state.get(last_kept), item)
+            whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved)
             if whole is not None:
                 # "beside the front tire", "on the seat": a relation to a part is one to its owner
                 resolved.append(Ref(whole))
                 continue
-            ref = resolve_phrase(item, state, counter, detail=detail, reference_only=possessor,
-                                 anchored=isinstance(prev, (Rel, Action)))
-            ref.attached = isinstance(prev, Prep) and last_kept is not None
+            # "brushing her horse's mane": the possessor of what an action touches is drawn
+            # "brushing her horse's mane", "on a child's finger": the possessor after an action
+            # or a relation is drawn
+            ref = resolve_phrase(item, state, counter, detail=detail,
+                                 reference_only=possessor and not isinstance(prev, Action),
+                                 # "the candle on top of the stack": a thing a relation places is drawn
+                                 anchored=isinstance(prev, (Rel, Action)) or (
+                                     isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
+                                     and not nxt.phrase.needs_class_object))
+            # reached through "with"/"of", as a holder's contents or as what it holds: a detail
+            # of an earlier object ("a vase holds sunflowers on a table": the vase is on it)
+            ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents"
+                            or isinstance(prev, Action) and prev.predicate.split()[0] in _HOLDING
+                            # ("filled with oranges and lemons": the list goes on)
+                            or isinstance(prev, Break) and prev.word in _LIST_BREAKS and bool(resolved)
+                            and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached) \
+                and last_kept is not None
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
             dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
                                  and isinstance(nxt, Prep) and nxt.word == "of" else None)
+            if ref.object_id is not None and item.portion and item.portion not in state.get(ref.object_id).parts:
+                state.get(ref.object_id).parts.append(item.portion)
             if ref.object_id is not None:
+                # "with blueberries and maple syrup": the list still hangs on "with"
+                list_head = prev if isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS else None
+                list_possessive = None
                 last_kept = ref.object_id
                 kept_in_clause = True
                 state.get(last_kept).measurements.extend(pending_measures)
@@ -168,8 +342,14 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     def kept(x: object) -> bool:
         return isinstance(x, Ref) and x.object_id is not None
 
+    # the sentence's subject: its first object that is not placed by a relation or an action
+    subjects = [r.object_id for m, r in enumerate(resolved)
+                if kept(r) and not (m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep)))]
+    state.subjects.append(subjects[0] if subjects else None)
+
     # Pass 3: relations.
     clause_start = 0
+    consumed: set[int] = set()  # relation phrases an action took over
     for k, item in enumerate(resolved):
         if isinstance(item, Break):
             clause_start = k + 1
@@ -187,17 +367,28 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 obj.modifiers.extend(w for w in item.words if w not in obj.modifiers)
             continue
         if isinstance(item, Action):
-            _relate_action(resolved, k, clause_start, item.predicate, state)
+            aimed_at = _aimed_at(resolved, k)
+            if aimed_at is not None:
+                # "spraying water on a burning car", "drinking milk from a saucer": the verb's
+                # object is not drawn, so the action goes to what it is aimed at
+                consumed.add(aimed_at)
+                _relate_action(resolved, k, clause_start, item.predicate, state, target=aimed_at + 1)
+            else:
+                _relate_action(resolved, k, clause_start, item.predicate, state)
             continue
-        if not isinstance(item, Rel):
+        if not isinstance(item, Rel) or k in consumed:
             continue
         phrase = item.phrase
         if phrase.kind == "contents":
-            # "a basket of bread": the bread (after) is inside the basket (before)
-            container = resolved[k - 1] if k > 0 else None
-            contents = resolved[k + 1] if k + 1 < len(resolved) else None
-            if kept(container) and kept(contents):
-                state.relate(contents.object_id, phrase.predicate, container.object_id)  # type: ignore[union-attr]
+            # "a basket of bread", "a bowl filled with lemons and limes": what comes after is
+            # inside (or on) the holder before
+            before = [r for r in resolved[clause_start:k] if kept(r)]
+            holder = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) else (before[-1] if before else None)
+            if holder is None:
+                continue
+            predicate = "on" if state.get(holder.object_id).name in lx.SERVING_SURFACES else phrase.predicate
+            for member in _list_after(resolved, k + 1):
+                state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
             continue
         state.seen_predicates.append(phrase.predicate)
         in_clause = [r for r in resolved[clause_start:k] if kept(r)]
@@ -222,8 +413,22 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 subject_id = following[0][1].object_id  # type: ignore[union-attr]
             else:
                 continue
-            owner_id = _antecedent(resolved, k, state, exclude={subject_id})
+            owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id})
             state.relate(subject_id, phrase.predicate, owner_id)
+            continue
+
+        if phrase.kind == "mutual":
+            # "a green apple and a red apple side by side": the things just named, pairwise
+            named = [r.object_id for r in in_sentence_before if not _placed(resolved, r)]
+            for first, second in itertools.pairwise(named):
+                state.relate(first, phrase.predicate, second)  # type: ignore[arg-type]
+            continue
+
+        if phrase.kind == "between":
+            # "a puppy between two cats", "a lamp between the bed and the chair": next to each
+            if in_clause:
+                for member in _list_after(resolved, k + 1):
+                    state.relate(in_clause[-1].object_id, phrase.predicate, member)  # type: ignore[union-attr]
             continue
 
         if phrase.kind == "sequence":
@@ -232,6 +437,15 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 state.relate(first.object_id, phrase.predicate, second.object_id)  # type: ignore[union-attr]
             continue
 
+        if phrase.kind == "dangling" or (phrase.kind == "object" and phrase.predicate in DIRECTIONAL and not isinstance(
+                resolved[k + 1] if k + 1 < len(resolved) else None, Ref)):
+            # "a stack of pancakes with a strawberry on top", "each with a mirror above": the
+            # object left out is what the subject hangs on
+            subject_ref = in_clause[-1] if in_clause else None
+            hung_on = _hung_on(resolved, subject_ref)
+            if hung_on is not None:
+                state.relate(subject_ref.object_id, phrase.predicate, hung_on)  # type: ignore[union-attr]
+                continue
         if phrase.kind in ("absolute", "dangling"):
             if in_clause:
                 placed = in_clause[-1].object_id  # type: ignore[union-attr]
@@ -262,6 +476,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if phrase.predicate in ("left of", "right of", "above", "below") and in_clause:
                 state.placements.append((in_clause[-1].object_id, phrase.predicate))  # type: ignore[arg-type]
             continue
+        if (k + 3 < len(resolved) and isinstance(resolved[k + 2], Possessive) and isinstance(resolved[k + 3], Ref)
+                and resolved[k + 3].object_id is not None):
+            nxt = resolved[k + 3]  # "on the dog's bed": on the bed (a part went to the dog's parts)
         if nxt.object_id is None:
             continue  # "in a park": the object was dropped, so is the relation
         # a pronoun object ("below it") is resolved after the subject is known
@@ -276,44 +493,96 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
         if main or candidates:
             subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
+            if phrase.predicate == "above" and candidates and _held(resolved, candidates[-1]):
+                subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
+            agent = _agent_of(resolved, subject_ref)
+            if agent is not None and obj_id is not None and (
+                    phrase.predicate in _AGENT_PLACES or english.is_seat(state.get(obj_id).word)):
+                # "a man playing guitar under a tree", "knitting a sweater in a rocking chair": the
+                # place is the agent's ("slicing tomatoes on a cutting board" stays the tomatoes')
+                subject_ref = agent
+            resting = [s_ for s_, p, o in state.relations if o == subject_ref.object_id and p in ("on", "inside")]
+            if (resting and _placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
+                    and not english.is_large(state.get(obj_id).word)):
+                # "a mug on a table next to a notebook": the notebook is on the table too, so the
+                # mug is by the notebook; "a lamp on the nightstand next to the bed" stays
+                subject_ref = Ref(resting[-1])
         else:
             # inverted order: "Below the tv, a clock hangs"
-            after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id]  # type: ignore[union-attr]
+            # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
+            after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id  # type: ignore[union-attr]
+                         and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
             if after_obj:
                 subject_ref = after_obj[0]  # type: ignore[assignment]
             else:
+                # an aside after a comma describes what the sentence is about, not a detail of it
                 earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
-                if earlier:
-                    subject_ref = earlier[-1]  # type: ignore[assignment]
+                heads = [r for r in earlier if not r.attached and not _placed(resolved, r)]
+                if heads or earlier:
+                    subject_ref = (heads or earlier)[-1]  # type: ignore[assignment]
         if subject_ref is None:
             continue
         subject_id = subject_ref.object_id
         if nxt.pronoun is not None:
-            obj_id = _antecedent(resolved, k + 1, state, exclude={subject_id},  # type: ignore[arg-type]
-                                 plural=nxt.pronoun == "they", person=nxt.pronoun == "person")
-        for member in _listed_with(resolved, clause_start, subject_ref, obj_id):
+            obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})  # type: ignore[arg-type]
+        predicate = phrase.predicate
+        if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
+            predicate = "on"  # "grandma in her rocking chair": one sits on a seat
+        for member in _listed_with(resolved, clause_start, subject_ref, obj_id, state):
             # "a wallet, a pen and car keys on a desk": the place phrase describes every member
-            state.relate(member, phrase.predicate, obj_id)
-        state.relate(subject_id, phrase.predicate, obj_id)
+            state.relate(member, predicate, obj_id)
+        state.relate(subject_id, predicate, obj_id)
 
 
-def _antecedent(resolved: list, position: int, state: State, *, exclude: set[str],
-                plural: bool | None = None, person: bool = False) -> str | None:
-    """What "it"/"its" at `position` refers to: the latest object mentioned before it, preferring
-    one that was not itself a relation's object ("a backpack hangs on a hook, and a cat naps
-    underneath it": the backpack)."""
-    if person:
-        # "behind him": the latest person (or animal), wherever the sentence put it
-        return state.latest(exclude=exclude, person=True)
-    candidates = [(m, item) for m, item in enumerate(resolved[:position])
-                  if isinstance(item, Ref) and item.object_id is not None and item.object_id not in exclude
-                  and item.pronoun is None]
-    subjects = [item for m, item in candidates if not (m > 0 and isinstance(resolved[m - 1], (Rel, Action)))]
-    if subjects:
-        return subjects[-1].object_id
-    if candidates:
-        return candidates[-1][1].object_id
-    return state.latest(exclude=exclude, plural=plural)
+_AGENT_PLACES = {"below", "next to", "near", "behind", "in front of", "left of", "right of"}
+
+
+def _agent_of(resolved: list, ref: Ref) -> Ref | None:
+    """When `ref` is what an action acts on ("playing guitar"), the agent of that action (the
+    latest object before the verb in the sentence that is not itself placed); else None."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    if m == 0 or not isinstance(resolved[m - 1], Action):
+        return None
+    agents = [r for i, r in enumerate(resolved[:m - 1])
+              if isinstance(r, Ref) and r.object_id is not None and r.object_id != ref.object_id and not _placed(resolved, r)]
+    return agents[-1] if agents else None
+
+
+def _held(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what a holding action holds ("holding an umbrella")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m > 0 and isinstance(resolved[m - 1], Action) and resolved[m - 1].predicate.split()[0] in _HOLDING
+
+
+def _placed(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is the object of a relation, an action or a preposition ("on a mat")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep))
+
+
+def _list_after(resolved: list, start: int) -> list[str]:
+    """The objects listed from `start` on: "lemons and limes", "three eggs, a whisk and flour"."""
+    members: list[str] = []
+    m = start
+    while m < len(resolved) and isinstance(resolved[m], Ref):
+        if resolved[m].object_id is None:
+            break  # "bottles of red wine and a cheese board": the wine was not drawn, the board is no content
+        members.append(resolved[m].object_id)
+        if not (m + 2 < len(resolved) and isinstance(resolved[m + 1], Break) and resolved[m + 1].word in _LIST_BREAKS):
+            break
+        m += 2
+    return members
+
+
+def _hung_on(resolved: list, subject: Ref | None) -> str | None:
+    """The object `subject` was attached to with "with" ("pancakes with a strawberry"): the
+    latest object before it in the sentence; None when the subject is not attached."""
+    if subject is None or not subject.attached:
+        return None
+    position = next(m for m, r in enumerate(resolved) if r is subject)
+    before = [r.object_id for r in resolved[:position]
+              if isinstance(r, Ref) and r.object_id is not None and r.object_id != subject.object_id]
+    return before[-1] if before else None
 
 
 def pair_placements(state: State) -> None:
@@ -355,7 +624,7 @@ def drop_vague_duplicates(state: State) -> None:
 _HOLDING = {"holding", "containing", "cradling", "carrying", "supporting", "bearing"}
 
 
-def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | None) -> list[str]:
+def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | None, state: State) -> list[str]:
     """Objects listed before `subject` in the same sentence ("a wallet, a pen and car keys"):
     kept noun phrases separated only by commas and "and", right up to the subject's clause."""
     if clause_start < 2 or resolved[clause_start] is not subject:
@@ -372,15 +641,41 @@ def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | 
             break
     if k >= 0 and (isinstance(resolved[k], (Rel, Action)) or isinstance(resolved[k], Ref) and resolved[k].object_id):
         return []  # the list is itself a relation's object ("a table holds books and a cup on it")
-    # "a jar and a cat asleep on a couch" may be about the cat alone; a longer list with commas
-    # ("a wallet, a pen and car keys on a desk") is one group
-    return members if len(members) >= 2 else []
+    # a longer list with commas ("a wallet, a pen and car keys on a desk") is one group; a pair
+    # is when its members are alike ("two dogs and a cat asleep on a sofa", "a teapot and two
+    # cups on a tray"), not in "a jar and a cat asleep on a couch"
+    if len(members) == 1:
+        alive = {english.is_animate(state.get(i).word) or state.get(i).name == "person"
+                 for i in (members[0], subject.object_id)}
+        return members if len(alive) == 1 else []
+    return members
 
 
-def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State) -> None:
+_AIMING_PREPOSITIONS = {"from", "into", "onto", "to", "toward", "towards", "on", "over"}
+
+
+def _aimed_at(resolved: list, k: int) -> int | None:
+    """For the action at `k` whose object was dropped ("spraying water", "pouring latte art"),
+    the index of the relation or preposition that names what it is aimed at ("on a car",
+    "into a cup", "from a saucer"); None otherwise."""
+    if resolved[k].dropped_object:
+        k -= 1  # the object was not even read as a noun phrase ("spraying water on ...")
+    elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None):
+        return None
+    if k + 3 >= len(resolved):
+        return None
+    link, target = resolved[k + 2], resolved[k + 3]
+    # contact and direction ("on a car", "into a cup"), not a place ("eating dinner around a table")
+    aims = (isinstance(link, Rel) and link.phrase.kind == "object" and link.phrase.predicate in ("on", "inside", "above")
+            or isinstance(link, Prep) and link.word in _AIMING_PREPOSITIONS)
+    return k + 2 if aims and isinstance(target, Ref) and target.object_id is not None else None
+
+
+def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
+                   target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
-    one the verb follows), its object the phrase right after the verb."""
-    nxt = resolved[k + 1] if k + 1 < len(resolved) else None
+    one the verb follows), its object the phrase right after the verb (or at `target`)."""
+    nxt = resolved[target if target is not None else k + 1] if (target or k + 1) < len(resolved) else None
     if not isinstance(nxt, Ref) or nxt.object_id is None:
         return
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
@@ -398,7 +693,7 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
     subject_id = candidates[-1].object_id
     obj_id = nxt.object_id
     if nxt.pronoun is not None:
-        obj_id = _antecedent(resolved, k + 1, state, exclude={subject_id}, plural=nxt.pronoun == "they")
+        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})
     if obj_id is None:
         return
     obj = state.get(obj_id)

@@ -14,6 +14,8 @@ class RelPhrase:
     # "owner_pronoun": "to its left"; "owner_before": "the bench's left"; "dangling": a
     # relation with its object left out ("with a cat on top"); "sequence": "from left to right".
     kind: str = "object"
+    # "to its left", "on their right": the kind of owner the pronoun points at ("it", "they", "person")
+    owner: str | None = None
     # bare "in"/"into" only relates when a real object follows ("in a bowl", not "in a park")
     needs_class_object: bool = False
     # "under", "beneath", "at the foot of": the thing after it often shelters the subject as
@@ -43,9 +45,25 @@ def _add_fixed(predicate: str, phrases: str, **kw: object) -> None:
         _FIXED_RELATIONS[tuple(phrase.split())] = RelPhrase(predicate, **kw)  # type: ignore[arg-type]
 
 
-_add_fixed("above", "above|over|atop|on top of|on the top of|at the top of|up above|high above|higher than|"
-                    "higher up than|further up than|on the upper side of|upon the top of|over the top of")
-_add_fixed("above", "on top|overhead|up top", kind="dangling")
+_add_fixed("above", "above|over|at the top of|up above|high above|higher than|"
+                    "higher up than|further up than|on the upper side of|over the top of")
+_add_fixed("above", "overhead|up top", kind="dangling")
+# resting on the top of something is contact: "a candle on top of the stack", "with a strawberry on top"
+_add_fixed("on", "atop|on top of|on the top of|upon the top of")
+_add_fixed("on", "on top", kind="dangling")
+_add_fixed("next to", "on either side|on both sides|on each side", kind="dangling")
+# contact verbs with "over", "across" or "from": "a blanket draped over the chair", "a pen lying
+# across the notebook", "a lantern hanging from a hook"
+for _verb in ("draped", "slung", "thrown", "hung", "folded", "spread", "laid", "lying", "lies", "lay", "resting",
+              "rests", "lounges", "lounging", "sprawled", "sprawls", "stretched"):
+    _add_fixed("on", f"{_verb} over|{_verb} across")
+_add_fixed("on", "hanging from|hangs from|hung from|dangling from|dangles from|suspended from")
+# a holder and what fills it: "a bowl filled with lemons", "a net full of fish", "a cake topped
+# with berries"; the relation runs from the contents to the holder
+_add_fixed("inside", "filled with|full of|stuffed with|packed with|brimming with|overflowing with|loaded with|"
+                     "crammed with", kind="contents")
+_add_fixed("on", "topped with|covered with|piled with|heaped with|strewn with|littered with|scattered with|"
+                 "piled high with|covered in|sprinkled with|decorated with", kind="contents")
 _add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
                     "on the underside of")
 _add_fixed("below", "beneath|underneath|under|at the foot of|at the base of|underneath of|down beneath",
@@ -56,13 +74,24 @@ _add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side 
                       "along side|next door to|close beside|flanking|abutting|against|leaning against|"
                       "on either side of|on both sides of|on each side of|around|surrounding")
 _add_fixed("on", "in the center of|in the centre of|in the middle of|at the center of|at the centre of")
+# "a puppy sleeping between two cats", "a lamp between the bed and the chair": next to each
+_add_fixed("next to", "between|in between|sandwiched between", kind="between")
 _add_fixed("near", "near|near to|close to|close by|not far from|in the vicinity of|nearby to|"
                    "a short distance from")
 _add_fixed("inside", "inside|inside of|within")
 _add_fixed("inside", "in|into", needs_class_object=True)
-_add_fixed("on", "on|upon|onto|on to|resting on|on the surface of")
+_add_fixed("on", "on|upon|onto|on to|on the surface of")
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
 
+# Phrases that place the things just named beside or near each other: "a green apple and a red
+# apple side by side" relates the two.
+MUTUAL_PLACES: dict[tuple[str, ...], str] = dict(sorted({
+    tuple(p.split()): predicate
+    for predicate, phrases in (("next to", ("side by side|next to each other|next to one another|beside each other|"
+                                            "beside one another|alongside each other|alongside one another")),
+                               ("near", ("near each other|near one another|close to each other|close to one another|"
+                                         "close together")))
+    for p in phrases.split("|")}.items(), key=lambda kv: -len(kv[0])))
 # Phrases that place things relative to each other without saying how; no relation results.
 MUTUAL_PHRASES = [tuple(p.split()) for p in (
     "side by side|next to each other|next to one another|beside each other|beside one another|"
@@ -78,6 +107,10 @@ SEQUENCES: dict[tuple[str, ...], str] = dict(sorted({
 }.items(), key=lambda kv: -len(kv[0])))
 LINKING_VERBS = {"be", "look", "appear", "seem", "become", "turn", "remain", "stay"}
 COLOUR_NOUNS = {"shade", "hue", "tone", "colour", "color", "tint"}
+# Phrases after which a noun phrase is a name for what came before: "known as the king of the jungle".
+NAMING_PHRASES = sorted((tuple(p.split()) for p in ("known as", "also known as", "called", "named", "nicknamed",
+                                                      "dubbed", "referred to as", "better known as")),
+                        key=len, reverse=True)
 NEGATORS = {"no", "without", "zero", "nor", "lacking", "except", "excluding"}
 MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted", "carved", "built", "constructed",
                                                                  "fashioned", "formed", "cast", "woven", "sculpted")
@@ -96,14 +129,14 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     n = len(tokens)
     j = i
     prefix = False
-    owner_pronoun = False
+    owner_pronoun: str | None = None
     if j < n and tokens[j] in _SIDE_PREFIXES:
         prefix = True
         j += 1
         if j < n and tokens[j] == "the":
             j += 1
         elif j < n and tokens[j] in lx.POSSESSIVE_PRONOUNS:
-            owner_pronoun = True
+            owner_pronoun = lx.POSSESSIVE_KINDS.get(tokens[j], "it")
             j += 1
         else:
             return None
@@ -133,7 +166,7 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         j += 1
     predicate = _SIDE_PREDICATE[side]
     if owner_pronoun:
-        return RelPhrase(predicate, kind="owner_pronoun"), j
+        return RelPhrase(predicate, kind="owner_pronoun", owner=owner_pronoun), j
     if j < n and tokens[j] == "of":
         k = j + 1
         while k < n and tokens[k] in ("the", "this", "our", "that"):

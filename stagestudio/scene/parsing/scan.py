@@ -15,12 +15,14 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
-from stagestudio.scene.parsing.phrases import parse_noun_phrase
+from stagestudio.scene.parsing.phrases import noun_of, parse_noun_phrase
 from stagestudio.scene.parsing.relations import (
     COLOUR_NOUNS,
     LINKING_VERBS,
     MADE_OF,
     MUTUAL_PHRASES,
+    MUTUAL_PLACES,
+    NAMING_PHRASES,
     NEGATORS,
     SEQUENCES,
     THERE_IS,
@@ -52,16 +54,28 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
     if lemma is None or lemma == tok or lemma in lx.INTRANSITIVE_VERBS:
         return None
     followed_by_determiner = i + 1 < len(tokens) and tokens[i + 1] in _NOUN_PHRASE_OPENERS
-    if not is_verb_form(tok) and not (tok.endswith("ing") and followed_by_determiner):
-        return None  # "building" is a noun, except in "building a sandcastle"
+    # "building" is a noun, except in "building a sandcastle"; so is "waters", except in "a
+    # woman in a cardigan waters a row of geraniums" (after a detail, before its object)
+    third_person = (tok.endswith("s") and followed_by_determiner and isinstance(items[-1], NounPhrase)
+                    and not items[-1].plural and len(items) > 1 and isinstance(items[-2], (Rel, Prep)))
+    if not is_verb_form(tok) and not (tok.endswith("ing") and followed_by_determiner) and not third_person:
+        return None
     clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
     if clause and isinstance(clause[0], Rel):
         return None  # "Underneath a green umbrella stands a hydrant": an inverted sentence
     j = i + 1
+    while j + 1 < len(tokens) and tokens[j].endswith("ly") and english.is_adverb_only(tokens[j]):
+        j += 1  # "chewing contentedly on a ball"
     particle = ""
     if j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES:
         particle, j = tokens[j], j + 1
-    elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and tokens[j + 1] in _NOUN_PHRASE_OPENERS:
+    elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
+        particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
+    elif j < len(tokens) and tokens[j] == "from" and english.verb_category(lemma) == english.CONSUMPTION:
+        particle, j = "from", j + 1  # "drinking from a bottle"
+    elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and (
+            tokens[j + 1] in _NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
+            or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
         j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
     elif lemma in lx.NON_ACTION_VERBS:
         return None
@@ -72,30 +86,104 @@ def _action_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, in
              or nxt in lx.PRONOUNS_PLURAL or nxt in lx.PRONOUNS_PERSON or nxt == "her")
     if not opens:
         phrase, _ = parse_noun_phrase(tokens, j)
-        opens = isinstance(phrase, NounPhrase)
+        # ("spraying water on a car": a setting word may be what the verb acts on; "drinking
+        # coffee": so may a colour-like noun)
+        opens = (isinstance(phrase, NounPhrase) or nxt in lx.SETTING_NOUNS and english.has_noun_entry(nxt)
+                 or isinstance(phrase, Adjectives) and english.has_noun_entry(english.noun_lemma(phrase.words[-1])))
     if not opens:
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
     return Action(predicate), j
 
 
+def _acts_on(lemma: str) -> bool:
+    """Whether "VERB on X" acts on X rather than placing the subject on it: a verb of eating,
+    making or writing that is no posture ("chewing on", "typing on", "writing on";
+    not "sitting on", "lying on", "walking on")."""
+    return (english.verb_category(lemma) in english.ACTING_CATEGORIES and lemma not in lx.INTRANSITIVE_VERBS
+            and not lx.FILLER_WORDS & {lemma, english.present_participle(lemma)})
+
+
+def _predicate_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
+    """Whether tokens[i], right after a noun phrase, is that phrase's verb rather than a new
+    noun: its form agrees with the subject (-s after one thing, the base form after several)
+    and what follows starts a phrase or a place ("light filters through", "hands grip the net")."""
+    if not items or not isinstance(items[-1], NounPhrase) or i + 1 >= len(tokens):
+        return False
+    if len(items) > 1 and isinstance(items[-2], (Rel, Prep, Action, Possessive)):
+        return False  # only a clause's subject is followed by its verb here
+    tok, subject = tokens[i], items[-1]
+    lemma = english.verb_lemma(tok)
+    if lemma is None or match_relation(tokens, i) is not None or subject.is_class:
+        return False  # (a named class ends its phrase itself: "three dogs sit")
+    if (subject.head not in lx.SETTING_NOUNS
+            and english.has_noun_entry(f"{subject.surface or subject.head} {english.noun_lemma(tok)}")):
+        return False  # "soda cans": a compound noun
+    agrees = (tok == lemma + "s" or tok == lemma + "es") if not subject.plural else tok == lemma
+    nxt = tokens[i + 1]
+    follows = (nxt in _NOUN_PHRASE_OPENERS or nxt in lx.ATTACHING_PREPOSITIONS or match_relation(tokens, i + 1) is not None
+               or nxt.endswith("ly") and english.is_adverb_only(nxt))
+    return agrees and follows
+
+
 def _contents_follow(tokens: list[str], end: int, phrase: NounPhrase) -> bool:
     """"a basket of bread", "a plate of cookies": a container or serving surface with what it
     holds after "of"; both are drawn, the contents in (or on) the container."""
-    if end + 1 >= len(tokens) or tokens[end] != "of" or phrase.is_class and phrase.head not in ("bowl", "cup"):
+    if end + 1 >= len(tokens) or tokens[end] != "of":
         return False
+    if phrase.is_class:
+        # of the classes, the open holders of solid things ("a vase of tulips"); a bottle of
+        # perfume or a suitcase of clothes is drawn as the holder
+        return phrase.head in ("bowl", "cup", "vase")
     return phrase.head in lx.SERVING_SURFACES or english.is_container(phrase.head)
+
+
+# places on a thing ("the top of"), and parts WordNet lists as parts in a later sense only
+_PORTION_PLACES = frozenset({"top", "bottom", "side", "edge", "corner", "middle", "center", "centre", "end", "front",
+                             "back", "surface"})
+_PORTION_PARTS = frozenset({"rim", "base", "foot", "head", "tip", "lip", "seat"})
+
+
+def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
+    """"the top of", "one arm of", "the rim of" after a relation, and the index past its "of":
+    "lounging across the top of a bookshelf", "draped over one arm of the chair" relate to the
+    bookshelf and the chair. (None, i) when no such portion starts at i."""
+    if i >= len(tokens):
+        return None, i
+    phrase, end = parse_noun_phrase(tokens, i)
+    if not isinstance(phrase, NounPhrase) or end + 1 >= len(tokens) or tokens[end] != "of" or phrase.pronoun:
+        return None, i
+    head = phrase.surface.split()[-1] if phrase.surface else phrase.head
+    if head in _PORTION_PLACES or head in _PORTION_PARTS or english.is_part(english.noun_lemma(head)):
+        return phrase, end + 1
+    return None, i
 
 
 def scan(tokens: list[str]) -> list[Item]:
     items: list[Item] = []
     i = 0
     n = len(tokens)
+    portions: dict[int, str] = {}  # item index -> a part of it a relation named first ("one arm" of the chair)
     while i < n:
         tok = tokens[i]
+        placed = next((p for p in MUTUAL_PLACES if tuple(tokens[i:i + len(p)]) == p), None)
+        if placed is not None:
+            items.append(Rel(RelPhrase(MUTUAL_PLACES[placed], kind="mutual")))
+            i += len(placed)
+            continue
         mutual = next((p for p in MUTUAL_PHRASES if tuple(tokens[i:i + len(p)]) == p), None)
         if mutual is not None:
             i += len(mutual)
+            continue
+        naming = next((p for p in NAMING_PHRASES if tuple(tokens[i:i + len(p)]) == p), None)
+        if naming is not None:
+            # "the animal known as the king of the jungle": what follows names it, it is not another thing
+            j = i + len(naming)
+            skipped, end = parse_noun_phrase(tokens, j) if j < n else (None, j)
+            i = end if skipped is not None else j
+            while i + 1 < n and tokens[i] == "of" and skipped is not None:
+                skipped, end = parse_noun_phrase(tokens, i + 1)
+                i = end if skipped is not None else i
             continue
         if tok in NEGATORS:
             # "no people", "without any cars": what follows is absent from the picture
@@ -132,7 +220,9 @@ def scan(tokens: list[str]) -> list[Item]:
                     and items[-2].phrase.predicate in ("on", "near", "inside") and isinstance(items[-1], NounPhrase):
                 del items[-2]  # "on the bench's left": the "on" belonged to the side phrase
             items.append(Rel(phrase))
-            i = end
+            portion, i = _portion_at(tokens, end)
+            if portion is not None and portion.head not in _PORTION_PLACES:
+                portions[len(items)] = portion.text()
             continue
         if tok in ("'s", "whose"):
             items.append(Possessive(tok))
@@ -142,11 +232,26 @@ def scan(tokens: list[str]) -> list[Item]:
         if action is not None:
             items.append(action[0])
             i = action[1]
+            phrase_item, end = parse_noun_phrase(tokens, i)
+            if isinstance(phrase_item, Adjectives) and english.has_noun_entry(english.noun_lemma(phrase_item.words[-1])):
+                # "drinking coffee", "catching a salmon": after a verb the colour-like word is a noun
+                items.append(noun_of(phrase_item))
+                i = end
+            elif phrase_item is None and i < n and tokens[i] in lx.SETTING_NOUNS:
+                action[0].dropped_object = True  # "spraying water on ..."
+                i += 1
+            continue
+        if _predicate_verb(tokens, i, items):
+            i += 1  # "soft light filters through the trees", "his hands grip the net": the verb
             continue
         phrase_item, end = parse_noun_phrase(tokens, i)
         if isinstance(phrase_item, Measure):
             items.append(phrase_item)
             i = end
+            continue
+        if (isinstance(phrase_item, NounPhrase) and not phrase_item.is_class and end + 1 < n and tokens[end] == "of"
+                and tokens[end + 1] in lx.LIGHT_NOUNS):
+            i = end + 2  # "a single beam of light", "a shaft of sunlight": light, not a thing
             continue
         if isinstance(phrase_item, NounPhrase) and _contents_follow(tokens, end, phrase_item):
             predicate = "on" if phrase_item.head in lx.SERVING_SURFACES else "inside"
@@ -182,4 +287,7 @@ def scan(tokens: list[str]) -> list[Item]:
             # ("happens to be blue": "to" before a linking verb attaches nothing)
             items.append(Prep(tok))
         i = max(end, i + 1)
+    for index, text in portions.items():
+        if index < len(items) and isinstance(items[index], NounPhrase):
+            items[index].portion = text  # type: ignore[union-attr]
     return items

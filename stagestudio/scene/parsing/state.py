@@ -14,7 +14,9 @@ from stagestudio.scene.parsing.items import NounPhrase
 
 
 @dataclass
-class _Object:
+class ParsedObject:
+    """An object as the reading builds it up (SceneObject once the prompt is read)."""
+
     id: str
     name: str
     count: int
@@ -24,6 +26,14 @@ class _Object:
     surface: str = ""
     parts: list[str] = field(default_factory=list)
     measurements: list[str] = field(default_factory=list)
+
+    @property
+    def word(self) -> str:
+        """The noun WordNet knows the object by: its name ("dog"), else the noun it was called
+        ("tennis ball" for a sports ball, "mouse" for a computer mouse), else its last word."""
+        written = self.surface.split()
+        candidates = [self.name, self.surface, english.noun_lemma(written[-1]) if written else "", self.name.split()[-1]]
+        return next((w for w in candidates if w and english.has_noun_entry(w)), self.name)
 
 
 @dataclass
@@ -39,7 +49,7 @@ class Ref:
 
 @dataclass
 class State:
-    objects: list[_Object] = field(default_factory=list)
+    objects: list[ParsedObject] = field(default_factory=list)
     relations: list[tuple[str, str, str]] = field(default_factory=list)
     placements: list[tuple[str, str]] = field(default_factory=list)  # (object id, predicate)
     dropped: list[str] = field(default_factory=list)
@@ -48,8 +58,13 @@ class State:
     notes: list[str] = field(default_factory=list)
     # second reading of a prompt whose first reading found nothing: every drawable noun counts
     keep_all_nouns: bool = False
+    # every mention of an object in reading order, and where the current sentence starts in it
+    mentions: list[str] = field(default_factory=list)
+    sentence_start: int = 0
+    # each finished sentence's subject (what a pronoun in the next sentence most likely means)
+    subjects: list[str | None] = field(default_factory=list)
 
-    def get(self, object_id: str) -> _Object:
+    def get(self, object_id: str) -> ParsedObject:
         return next(o for o in self.objects if o.id == object_id)
 
     def latest(self, *, exclude: set[str] | None = None, plural: bool | None = None,
@@ -71,6 +86,7 @@ class State:
     def touch(self, object_id: str, counter: list[int]) -> None:
         counter[0] += 1
         self.get(object_id).mention = counter[0]
+        self.mentions.append(object_id)
 
     def relate(self, subject: str | None, predicate: str, obj: str | None) -> None:
         if subject is None or obj is None or subject == obj:
@@ -111,6 +127,18 @@ def _ordinal_reference(word: str, state: State) -> str | None:
     return ordered[0].id if word == "former" else ordered[1].id
 
 
+def _shortened_reference(np_: NounPhrase, state: State) -> ParsedObject | None:
+    """What a definite phrase names by part of its name or by its arrangement: "the sill" after
+    a windowsill, "the board" after a cutting board, "the stack" or "the pile" after books."""
+    if np_.head in lx.QUANTIFIER_NOUNS and lx.QUANTIFIER_NOUNS[np_.head] is None:
+        groups = [o for o in state.objects if o.count > 1]
+        return max(groups, key=lambda o: o.mention) if groups else None
+    if len(np_.head) < 3 or " " in np_.head:
+        return None
+    named = [o for o in state.objects if o.name.endswith(np_.head) or o.surface.endswith(np_.head)]
+    return max(named, key=lambda o: o.mention) if named else None
+
+
 def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail: bool,
                    reference_only: bool = False, anchored: bool = False) -> Ref:
     """Turn a noun phrase into an object id: a new object, an earlier one, or nothing.
@@ -139,6 +167,19 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
             target.modifiers.extend(w for w in np_.modifiers if w not in target.modifiers)
             state.touch(target.id, counter)
             return Ref(target.id)
+    if np_.determiner == "definite" and np_.possessive is None and not any(o.name == np_.head for o in state.objects):
+        target = _shortened_reference(np_, state)
+        if target is not None:
+            target.modifiers.extend(w for w in np_.modifiers if w not in target.modifiers)
+            state.touch(target.id, counter)
+            return Ref(target.id)
+    bare_substance = english.is_substance(np_.head) and np_.determiner == "none" and np_.count is None
+    if not np_.is_class and not state.keep_all_nouns and (english.is_mass(np_.head) or bare_substance):
+        # ("dust motes drift", "speckled with rust"; "a bar of soap" is a thing)
+        # "drinking milk", "steam curls", "eating dinner": a liquid, a mass or a meal is
+        # drawn as its holder ("a cup of coffee" is the cup)
+        state.dropped.append(np_.head)
+        return Ref(None)
     if not np_.is_class and np_.kind in (NounKind.ABSTRACT, NounKind.UNIT):
         # "a glossy finish", "a sense of calm", "150 centimeters": nothing to draw, ever
         state.dropped.append(np_.head)
@@ -147,11 +188,12 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
         state.dropped.append(np_.head)
         return Ref(None)
     if not state.keep_all_nouns and not np_.is_class and (
-            np_.head in lx.SETTING_NOUNS or np_.kind == NounKind.PLACE or detail):
+            np_.head in lx.SETTING_NOUNS and not english.is_building(np_.head) or np_.kind == NounKind.PLACE or detail):
+        # (a café or a shop a clause is about is a building to draw; "in a café" is a detail)
         state.dropped.append(np_.head)
         return Ref(None)
     if (not state.keep_all_nouns and not np_.is_class and np_.determiner == "definite" and state.objects
-            and not (anchored and np_.kind in (NounKind.THING, NounKind.WEAK))
+            and not (anchored and np_.kind in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN))
             and np_.head not in lx.UNIQUE_NOUNS and not any(o.name == np_.head for o in state.objects)):
         # "the rest of the image", "the wall": new things are introduced with "a" or a number;
         # a definite one that points at nothing drawn is part of the setting
@@ -169,6 +211,10 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
     refers_back = np_.determiner == "definite" or (np_.determiner == "none" and np_.count is None)
     if refers_back:
         same = [o for o in state.objects if o.name == np_.head]
+        if np_.possessive is not None or np_.determiner == "none":
+            # "a grandfather teaching his grandson", "a bride and groom", "a guide leading
+            # tourists": another person, unless named the same way ("a dog ... his dog")
+            same = [o for o in same if o.surface == np_.surface]
         if same:
             # "the blue car" picks the blue one of two cars; otherwise the latest mentioned
             described = [o for o in same if np_.modifiers and set(np_.modifiers) <= set(o.modifiers)]
@@ -180,8 +226,9 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
             state.touch(target.id, counter)
             return Ref(target.id)
     counter[0] += 1
-    obj = _Object(id=f"o{len(state.objects) + 1}", name=np_.head, count=count,
+    obj = ParsedObject(id=f"o{len(state.objects) + 1}", name=np_.head, count=count,
                   modifiers=list(np_.modifiers), is_class=np_.is_class, mention=counter[0],
                   surface=np_.surface, measurements=list(np_.measurements))
     state.objects.append(obj)
+    state.mentions.append(obj.id)
     return Ref(obj.id)

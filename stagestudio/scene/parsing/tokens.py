@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.spelling import correct
 
 _TOKEN_RE = re.compile(r"\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
 _SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
@@ -23,8 +26,25 @@ def strip_markup(prompt: str) -> str:
     return _MARKUP_TAG.sub(" ", _MARKUP_BLOCK.sub(" ", prompt))
 
 
+def fold_accents(text: str) -> str:
+    """"café" -> "cafe", "naïve" -> "naive": the lexicon is ASCII, and a letter with an accent
+    is the same letter to it (a character with no ASCII base is left as it is)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_HYPHENATED_MEASURE = re.compile(r"\b(\d+)-([a-z]+)(?:-([a-z]+))?\b")
+
+
+def _spaced_measure(match: re.Match[str]) -> str:
+    number, unit, after = match.group(1), match.group(2), match.group(3)
+    if not (english.is_measure_unit(english.noun_lemma(unit)) or unit in lx.UNIT_ABBREVIATIONS):
+        return match.group(0)
+    return f"{number} {unit}" + (f" {after}" if after else "")
+
+
 def tokenise(prompt: str) -> list[list[str]]:
-    text = strip_markup(prompt).lower()
+    text = fold_accents(strip_markup(prompt)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
     text = re.sub(r"\b(it|that|there|here|what|who|where|this)'s\b", r"\1 is", text)
@@ -39,11 +59,14 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\b(left|right)-hand(ed)?\b", r"\1 hand", text)
     text = re.sub(r"\bside-by-side\b", "side by side", text)
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
+    # "a 10-year-old boy", "a 6-foot-tall cactus", "a 2-liter bottle": a number and a unit
+    text = _HYPHENATED_MEASURE.sub(_spaced_measure, text)
     text = re.sub(r"\d+\.\d+", " ", text)  # "3.5 inches": a decimal is never a count
     text = re.sub(r"\(\s*\d+\s*\)", " ", text)  # "four (4) apples": the digits repeat the word
     text = re.sub(r"\b(e\.g|i\.e|etc|approx|vs|mr|mrs|ms|dr|st)\.", r"\1", text)  # not sentence ends
     sentences: list[list[str]] = [[]]
     for tok in _TOKEN_RE.findall(text):
+        tok = correct(tok)
         if tok in _SENTENCE_ENDS:
             if sentences[-1]:
                 sentences.append([])

@@ -11,10 +11,22 @@ from stagestudio.scene.parsing.items import Break, Item, NounPhrase, Rel
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.relations import match_relation
 
+_PARTICLES = frozenset({"in", "up", "out", "on", "off", "down", "over"})
+
 
 def is_attribute_word(tok: str) -> bool:
     return (tok in lx.COLOR_WORDS or tok in lx.MATERIAL_WORDS or tok in lx.SIZE_WORDS
-            or tok in lx.COMMON_ADJECTIVES or tok in lx.COLOR_SHADES or hyphen_colour(tok) is not None)
+            or tok in lx.COMMON_ADJECTIVES or tok in lx.COLOR_SHADES or hyphen_colour(tok) is not None
+            or _compound_adjective(tok))
+
+
+def _compound_adjective(tok: str) -> bool:
+    """"lived-in", "sun-dappled", "flour-dusted", "half-eaten": a hyphenated word ending in a
+    participle or a particle describes; it names nothing."""
+    if "-" not in tok or english.has_noun_entry(tok):
+        return False
+    last = tok.rsplit("-", 1)[1]
+    return last in _PARTICLES or (last.endswith(("ed", "en", "ing")) and english.verb_lemma(last) not in (None, last))
 
 
 def hyphen_colour(tok: str) -> str | None:
@@ -84,6 +96,10 @@ def compound_head(tokens: list[str], j: int) -> bool:
     tok = tokens[j]
     if not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")):
         return False
+    if (j + 1 < len(tokens) and english.has_noun_entry(tok) and tokens[j + 1].isalpha()
+            and english.noun_kind(english.noun_lemma(tokens[j + 1])) == NounKind.THING
+            and match_relation(tokens, j) is None and tok not in lx.FILLER_WORDS):
+        return True  # "a glass display counter": a noun between two nouns is part of the compound
     if tok.endswith("s") and (is_verb_form(tok) or english.noun_kind(english.noun_lemma(tok)) != NounKind.THING
                               or english.noun_lemma(tok) == tok):
         return False

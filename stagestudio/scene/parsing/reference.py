@@ -1,0 +1,66 @@
+"""What a pronoun points at: "it", "its", "them", "their", "him", "her", "his".
+
+The most salient earlier object that agrees in number and kind (docs/scene_graph_conventions.md,
+"Pronouns"): first what the sentence so far is about (objects that are not the object of a
+relation or an action), then the rest of the sentence so far, then the previous sentence's
+subject, then everything mentioned before, latest first. Agreement is tried strictly first
+("her" -> a person, "its" -> one thing that is not a person, "their" -> a group), then loosely
+("her" -> an animal, "its" -> anything single), then not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.items import Action, Rel
+from stagestudio.scene.parsing.state import ParsedObject, Ref, State
+
+
+def _is_person(obj: ParsedObject) -> bool:
+    return obj.name == "person" or english.is_person(obj.name)
+
+
+def _agreement_tiers(kind: str) -> tuple[Callable[[ParsedObject], bool], ...]:
+    if kind == "person":
+        return (_is_person, lambda o: english.is_animate(o.word))
+    if kind == "they":
+        return (lambda o: o.count > 1,)
+    return (lambda o: o.count == 1 and not _is_person(o), lambda o: o.count == 1)
+
+
+def _salience_order(resolved: Sequence[object], position: int, state: State) -> Iterator[str]:
+    local = [(m, item) for m, item in enumerate(resolved[:position])
+             if isinstance(item, Ref) and item.object_id is not None and item.pronoun is None]
+    placed = {m for m, _ in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action))}
+    for m, item in reversed(local):
+        if m not in placed:
+            yield item.object_id  # type: ignore[misc]
+    for m, item in reversed(local):
+        if m in placed:
+            yield item.object_id  # type: ignore[misc]
+    if state.subjects and state.subjects[-1] is not None:
+        yield state.subjects[-1]
+    yield from reversed(state.mentions[:state.sentence_start])
+
+
+def antecedent(kind: str, resolved: Sequence[object], position: int, state: State, *,
+               exclude: set[str] | frozenset[str] = frozenset(),
+               can_own: str | None = None) -> str | None:
+    """The object a pronoun of `kind` ("it", "they", "person") at `position` of the sentence's
+    items refers to; None when nothing was mentioned. `can_own`: the pronoun is a possessive
+    before this noun ("its eyes"), so an object that can have one comes first (a dog, not the
+    window just mentioned)."""
+    order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state) if i not in exclude))
+    if not order:
+        return None
+    if can_own is not None:
+        # an object the part belongs to in the part's commonest sense first ("its head": the
+        # eagle's, not the branch's; "the bow": the boat's, not the railing's)
+        ranks = {i: english.part_sense_rank(can_own, state.get(i).word) for i in order}
+        order = sorted(order, key=lambda i: (ranks[i] is None, ranks[i] or (0, 0)))
+    for agrees in _agreement_tiers(kind):
+        found = next((i for i in order if agrees(state.get(i))), None)
+        if found is not None:
+            return found
+    return order[0]
