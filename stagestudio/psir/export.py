@@ -236,7 +236,7 @@ def export_sessions(store: SessionStore, out: str | Path, filters: ExportFilters
     unknown = set(filters.session_ids) - {s.id for s in store.list_sessions()}
     report.skipped_sessions.extend((sid, "not in this store") for sid in sorted(unknown))
     source = SourceEntry(kind="export" if origin == "studio" else "synth", at=time.time(),
-                         detail={"db": str(store.path), "filters": filters.to_json_dict()})
+                         detail={"db": str(store.location), "filters": filters.to_json_dict()})
     with DatasetWriter(out, source) as writer:
         for summary in reversed(summaries):  # oldest first: records.jsonl reads in history order
             report.sessions_seen += 1
