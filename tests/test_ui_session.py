@@ -118,7 +118,8 @@ def test_step_mode_edit_override_correct():
     sess.accept()
     assert sess.wait(5)
     kinds = [e.kind for e in sess.events if e.type == "intervention"]
-    assert kinds == ["edit", "correct", "override"]
+    # Every Accept a person clicked is recorded too (training-data provenance).
+    assert kinds == ["edit", "correct", "accept", "accept", "override", "accept"]
     assert backend.sketched[0] == "Draw a tiny silver spoon."
     assert backend.corrections[0] == "Put the spoon at the bottom."
     view = sess.timeline()
@@ -357,7 +358,8 @@ def test_a_decision_acts_only_on_the_review_point_it_was_drawn_for():
     waiting_kind(sess, "verdict")
     with pytest.raises(StudioError, match="earlier review point"):
         sess.skip(plan_token)  # a late click from the plan review: nothing changes
-    assert sess.waiting[0] == "verdict" and not any(e.type == "intervention" for e in sess.events)
+    assert sess.waiting[0] == "verdict"
+    assert [e.kind for e in sess.events if e.type == "intervention"] == ["accept"]  # the plan's Accept only
     verdict_token = sess.review_token
     assert verdict_token != plan_token
     sess.keep_picture(verdict_token)  # a failed sketch, kept as it is

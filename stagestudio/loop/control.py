@@ -21,7 +21,11 @@ from stagestudio.scene.plan import PlanStep
 # --- decisions before a sketch ---------------------------------------------------------
 @dataclass(frozen=True)
 class Proceed:
-    """Go on as planned / as the inspector says."""
+    """Go on as planned / as the inspector says. `by_person`: a person looked and accepted
+    (recorded as an 'accept' intervention, which training-data export counts as a human
+    decision); False when a policy or auto mode went on by itself."""
+
+    by_person: bool = False
 
 
 @dataclass(frozen=True)

@@ -493,5 +493,4 @@ def _empty_view():
 def _open_store(db_path: str | os.PathLike[str]) -> Any:
     from stagestudio.store import open_store
 
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    return open_store(db_path)
+    return open_store(db_path)  # a SQLite path (its folder is made) or a PostgreSQL URL

@@ -543,7 +543,7 @@ class StudioSession:
     def accept(self, token: str | None = None) -> None:
         """Go on as the run proposes: sketch the planned step; at a verdict, move on (a failed
         verdict with refinements left is refined with the inspector's correction)."""
-        self.decide(Proceed(), token)
+        self.decide(Proceed(by_person=True), token)
 
     def edit_instruction(self, instruction: str, token: str | None = None) -> None:
         instruction = (instruction or "").strip()

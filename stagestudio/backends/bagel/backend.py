@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from stagestudio.backends.bagel.adapter_roles import adapter_aware_roles
 from stagestudio.backends.bagel.roles import GRAPH_SOURCES, INSPECTORS, BagelPlanner, BagelSketcher, bagel_inspector
 from stagestudio.backends.bagel.runtime import BagelRuntime, BagelSettings
 from stagestudio.backends.base import Backend, BackendError, BackendStatus
@@ -57,6 +58,8 @@ class BagelBackend(Backend):
         context_cache_mib: int = 512,
         context_spill_mib: int = 8192,
         download: bool = False,
+        lora: str | None = None,
+        merge_lora: bool = False,
         _inferencer: Any | None = None,
     ) -> None:
         if inspector not in INSPECTORS:
@@ -75,15 +78,15 @@ class BagelBackend(Backend):
                 max_plan_tokens=max_plan_tokens, max_graph_tokens=max_graph_tokens,
                 max_think_tokens=max_think_tokens, graph=graph, context_cache_mib=context_cache_mib,
                 context_spill_mib=context_spill_mib, vae_tile=vae_tile_for(precision, resolution), download=download,
+                lora=lora or None, merge_lora=merge_lora,
             ),
             inferencer=_inferencer,
         )
         self.detector = detector
-        super().__init__(
-            planner=BagelPlanner(self.runtime),
-            sketcher=BagelSketcher(self.runtime),
-            inspector=bagel_inspector(self.runtime, mode=inspector, detector=detector),
-        )
+        super().__init__(*adapter_aware_roles(
+            self.runtime, BagelPlanner(self.runtime), BagelSketcher(self.runtime),
+            bagel_inspector(self.runtime, mode=inspector, detector=detector),
+        ))
 
     @classmethod
     def with_inferencer(cls, inferencer, **settings: Any) -> "BagelBackend":
@@ -150,6 +153,8 @@ class BagelBackend(Backend):
             "inspector": mode,
             "detector": self.detector if mode != "vqa" else None,
             "graph": s.graph,
+            # Only sessions run with an adapter record it, so older settings stay as they were.
+            **({"lora": s.lora, "merge_lora": s.merge_lora} if s.lora else {}),
         }
 
     def check_ready(self) -> None:

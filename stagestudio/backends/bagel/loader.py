@@ -285,6 +285,7 @@ class LoadedBagel:
     folder: Path
     precision: str
     device: torch.device
+    adapter: object | None = None  # lora.AdapterInfo of a loaded LoRA adapter
 
     def inferencer(self, transforms=None):
         """An `InterleavedInferencer` over this checkpoint (real BAGEL image transforms by default)."""
@@ -333,9 +334,12 @@ def load_bagel(
     device: str | torch.device | None = None,
     offload: bool = False,
     download: bool = False,
+    lora: str | os.PathLike[str] | None = None,
+    merge_lora: bool = False,
 ) -> LoadedBagel:
     """Load model, VAE and tokenizer. `source`: a folder or a Hub repo id (HF cache only unless
-    `download=True`). `device`: default CUDA when available, else CPU."""
+    `download=True`). `device`: default CUDA when available, else CPU. `lora`: a LoRA adapter
+    folder (`lora.py`) put on the model, merged into its weights with `merge_lora`."""
     if precision not in PRECISIONS:
         raise BagelLoadError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     device_was_chosen = device is not None
@@ -376,7 +380,14 @@ def load_bagel(
     except torch.cuda.OutOfMemoryError as exc:
         raise BagelLoadError(f"out of GPU memory while loading in {precision}: {oom_advice(precision, offload)}") from exc
     model.execution_device = device
-    return LoadedBagel(model, vae, tokenizer, folder, precision, device)
+    adapter = None
+    if lora is not None:
+        from .lora import load_adapter, merge_adapter
+
+        adapter = load_adapter(model, lora)
+        if merge_lora:
+            merge_adapter(model)
+    return LoadedBagel(model, vae, tokenizer, folder, precision, device, adapter)
 
 
 def _offload_decoder_layers(model: BagelModel, device: torch.device) -> None:

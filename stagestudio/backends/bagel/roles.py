@@ -79,6 +79,10 @@ class BagelPlanner(Planner):
         state = inf.add_text(state, ask)
         return inf.generate_text(state.cond, max_length=self.runtime.settings.max_think_tokens).text
 
+    def plan_request(self, request: PlanRequest, proposal: PlanStep) -> str:
+        """The text asking for the step (an adapter trained on its own format overrides it)."""
+        return prompts.plan_prompt(request.prompt, request.graph, request.done, proposal)
+
     def plan(self, request: PlanRequest) -> PlanStep | None:
         from stagestudio.backends.model_planning import plan_with_model
 
@@ -89,7 +93,7 @@ class BagelPlanner(Planner):
             return inf.generate_text(inf.append_text(state.cond, ask), max_length=self.runtime.settings.max_plan_tokens,
                                      stop=stop_at("</des>")).text
 
-        return plan_with_model(request, write)
+        return plan_with_model(request, write, ask=self.plan_request)
 
     def close(self) -> None:
         self.runtime.close()
@@ -105,8 +109,13 @@ class BagelSketcher(Sketcher):
             return self.runtime.text_to_image(text, request.seed, hooks)
         return self.runtime.edit(request.canvas, request.step.instruction, request.seed, hooks)
 
+    def refine_text(self, request: RefineRequest) -> str:
+        """The edit instruction of a refinement: the step's instruction and the correction (an
+        adapter trained on its own format overrides it)."""
+        return prompts.refine_instruction(request.step.instruction, request.correction)
+
     def refine(self, request: RefineRequest, hooks: StageHooks | None = None) -> Image.Image:
-        instruction = prompts.refine_instruction(request.step.instruction, request.correction)
+        instruction = self.refine_text(request)
         return self.runtime.edit(request.image, instruction, request.seed, hooks)
 
     def close(self) -> None:

@@ -53,6 +53,8 @@ class BagelSettings:
     context_spill_mib: int = 8192  # and in host memory beyond that
     vae_tile: int | None = None  # decode in tiles of this many pixels (None: whole image)
     download: bool = False
+    lora: str | None = None  # a LoRA adapter folder put on the model when it loads
+    merge_lora: bool = False
 
 
 class BagelRuntime:
@@ -74,7 +76,7 @@ class BagelRuntime:
 
             s = self.settings
             loaded = load_bagel(s.model_source, precision=s.precision, device=s.device, offload=s.offload,
-                                download=s.download)
+                                download=s.download, lora=s.lora, merge_lora=s.merge_lora)
             # A checkpoint folder may carry its own image-transform sizes (the tiny test model does).
             self._inferencer = InterleavedInferencer(
                 loaded.model, loaded.tokenizer, loaded.vae, golden_transforms(Path(loaded.folder))
