@@ -1,6 +1,6 @@
 """Start the StageStudio studio: `python app.py` then open http://127.0.0.1:7860.
 
-    python app.py [--host 127.0.0.1] [--port 7860] [--db sessions/studio.db]
+    python app.py [--host 127.0.0.1] [--port 7860] [--db sessions/studio.db | --db URL --db-images DIR]
                   [--backend sketchbook] [--model PATH] [--share] [--auth user:pass]
                   [--allowed-host NAME ...]
 
@@ -51,8 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="app.py", description="StageStudio: watch and steer the staged loop in a browser")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
-    p.add_argument("--db", default=None,
-                   help="session database (default $STAGESTUDIO_DB or sessions/studio.db)")
+    from stagestudio.cli.store_args import add_db_arguments
+
+    add_db_arguments(p)  # --db PATH|URL and --db-images DIR (a PostgreSQL store's shared images)
     p.add_argument("--backend", default="sketchbook", help="backend selected at start (default sketchbook)")
     p.add_argument("--model", default=None, metavar="PATH",
                    help=f"default BAGEL checkpoint folder (sets ${BAGEL_MODEL_ENV}; the studio's settings can change it)")
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     from stagestudio.ui import build_app, launch_options
 
     try:
-        demo = build_app(resolve_db_path(args.db), args.backend)
+        demo = build_app(resolve_db_path(args.db), args.backend, db_images=args.db_images)
     except Exception as exc:  # e.g. a corrupt or locked database: say which and stop
         print(f"error: cannot start the studio: {exc}", file=sys.stderr)
         return 1

@@ -253,3 +253,14 @@ def test_header_names_the_settings_that_differ_from_the_defaults(monkeypatch):
         in header_html(view)
     view.backend_settings = {"error_rate": 0.3, "size": 512}
     assert "sketchbook · seed <code class=\"ss-seed-used\">8</code>" in header_html(view)
+
+
+def test_app_passes_a_store_url_and_its_images_folder_through(tmp_path, capsys):
+    import app
+
+    url = "postgresql+psycopg://studio:secret@127.0.0.1:1/stagestudio"
+    assert app.main(["--db", url, "--db-images", str(tmp_path / "not-mounted")]) == 1
+    err = capsys.readouterr().err.strip()
+    # The store itself judged the folder (so the option reached it), before any connection.
+    assert err.startswith("error: cannot start the studio: --db-images") and "not-mounted does not exist" in err
+    assert "secret" not in err and "\n" not in err

@@ -113,15 +113,17 @@ def build_app(
     default_backend: str = "sketchbook",
     *,
     backend_factory: Callable[..., Backend] | None = None,
+    db_images: str | os.PathLike[str] | None = None,
 ) -> gr.Blocks:
-    """The studio app. `db_path=None` keeps sessions in memory only (no Sessions tab data);
+    """The studio app. `db_path` is a SQLite file or a PostgreSQL URL (`db_images`: that store's
+    shared images folder); `db_path=None` keeps sessions in memory only (no Sessions tab data);
     `backend_factory(name, **settings)` replaces the registry (tests use a scripted backend;
     backends the settings form does not know are built with `backend_factory(name)`)."""
     from stagestudio.store import cleanup_stale_exports
 
     cleanup_stale_exports()  # the folders of studios that are no longer running
     files = StudioFiles()
-    store = _open_store(db_path) if db_path is not None else None
+    store = _open_store(db_path, db_images) if db_path is not None else None
     pool = BackendPool(backend_factory)
     recent = RecentResults(store)
 
@@ -490,7 +492,9 @@ def _empty_view():
     return TimelineView()
 
 
-def _open_store(db_path: str | os.PathLike[str]) -> Any:
+def _open_store(db_path: str | os.PathLike[str], images: str | os.PathLike[str] | None = None) -> Any:
     from stagestudio.store import open_store
 
-    return open_store(db_path)  # a SQLite path (its folder is made) or a PostgreSQL URL
+    # A SQLite path (its folder is made) or a PostgreSQL URL, whose images live in `images`
+    # (default $STAGESTUDIO_DB_IMAGES).
+    return open_store(db_path, images=images)
