@@ -11,6 +11,7 @@ import gradio as gr
 import pytest
 
 from stagestudio.backends.remote.backend import RemoteBackend
+from stagestudio.backends.remote.settings import RemoteSettings
 from stagestudio.ui.backend_settings import (
     SettingsError,
     form_settings,
@@ -100,11 +101,12 @@ def test_the_key_is_not_in_the_page(monkeypatch, tmp_path):
 
 def test_stored_remote_settings_refill_the_form_exactly(form):
     stored = RemoteBackend(endpoints=["http://gpu-1:8000", "http://gpu-2:8001"], resolution=256, num_timesteps=12,
-                           graph="parser", retries=1, timeout_s=45, served_model="bagel").settings()
+                           graph="parser", retries=1, timeout_s=45, served_model="bagel", max_plan_tokens=64,
+                           max_answer_tokens=4, timestep_shift=2.5, backoff_s=0.5).settings()
     shown = form_values("remote", stored)
     assert shown["endpoints"] == "http://gpu-1:8000\nhttp://gpu-2:8001"
     fields = {s for b, s, _ in form.fields if b == "remote"}
-    assert fields == {"endpoints", "served_model", "timeout_s", "retries", "graph", "resolution", "num_timesteps"}
+    assert fields == set(RemoteSettings.model_fields)  # every setting a session stores has a field
     assert validate_settings("remote", read(form, "remote", {k: shown[k] for k in fields})) == stored
     assert form_values("remote", {**stored, "served_model": None})["served_model"] == ""
 

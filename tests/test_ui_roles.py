@@ -207,7 +207,7 @@ def test_form_checks_show_each_role_and_the_verdict(form, tmp_path):
     values[("composed", kind_key("inspector"))] = "detector"
     status, verdict, *_ = form_checks("composed", list(values), list(values.values()))
     assert "Run will refuse: missing weights" in verdict and str(missing) in verdict
-    assert "missing weights" in status
+    assert status == "⚠ **composed**: missing weights — each role's line under Backend settings says why"
 
 
 # --- Run ----------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def _precision(kind: str, settings: Mapping[str, Any], role: str) -> tuple[str |
     from stagestudio.backends.hf.loading import ModelLoadError, choose_placement
 
     try:
-        placement = choose_placement(str(precision), settings.get("device"), kind, "Precision")
+        placement = choose_placement(str(precision), settings.get("device"), kind, "precision")
     except ModelLoadError as exc:
         return str(exc), False
     where = "on the GPU" if placement.device.startswith("cuda") else "on the CPU (no CUDA GPU; slow at full size)"

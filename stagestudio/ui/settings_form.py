@@ -25,6 +25,17 @@ from stagestudio.ui.roles_form import RolesForm, main_panel_fields, role_section
 GRAPH_CHOICES = [("Model (BAGEL writes it; the parser is its fallback)", "model"),
                         ("Parser (the offline parser only)", "parser")]
 
+# The remote settings people rarely change (each request carries them, so a session replays them).
+REMOTE_MORE = (
+    ("max_graph_tokens", "Scene graph tokens", "Longest scene-graph JSON the model may write."),
+    ("max_plan_tokens", "Plan tokens", "Longest plan the model may write."),
+    ("max_answer_tokens", "Answer tokens", "Longest answer to an inspection question."),
+    ("timestep_shift", "Timestep shift", "BAGEL's sampler timestep shift."),
+    ("cfg_text_scale", "Text guidance scale", "BAGEL's text classifier-free guidance."),
+    ("connect_timeout_s", "Connect timeout (s)", "The longest wait for a connection."),
+    ("backoff_s", "Back-off (s)", "The first wait before a retry; it doubles each time (at most 30 s)."),
+)
+
 
 @dataclass
 class SettingsForm:
@@ -67,6 +78,8 @@ def backend_status_md(name: str, settings: dict[str, Any] | None = None) -> str:
     status = status_for(name, checked)
     icon = "✓" if status.ready else "⚠"
     detail = f" — {status.detail}" if status.detail else ""
+    if name == "composed" and not status.ready:
+        detail = " — each role's line under Backend settings says why"  # the reasons are long: said once there
     return f"{icon} **{name}**: {status.state}{detail}"
 
 
@@ -171,6 +184,11 @@ def _remote_fields(form: SettingsForm) -> None:
             info="On 429/502/503/504 and lost connections, with back-off.")))
     form.fields.append(("remote", "graph", gr.Radio(
         choices=GRAPH_CHOICES, value=defaults["graph"], label="Scene graph", elem_id="ss-remote-graph")))
+    with gr.Accordion("More remote settings", open=False, elem_id="ss-remote-more"):
+        for setting, label, info in REMOTE_MORE:
+            form.fields.append(("remote", setting, gr.Number(
+                value=defaults[setting], label=label, info=info, elem_id=f"ss-remote-{setting.replace('_', '-')}",
+                min_width=0, precision=0 if isinstance(defaults[setting], int) else None)))
     gr.Markdown(f"**API key**: read from the environment variable `{API_KEY_ENV}` where the studio runs, when a "
                 "run starts. It is never typed here, shown in the page or stored with a session.",
                 elem_id="ss-remote-api-key")
