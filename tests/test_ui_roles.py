@@ -17,7 +17,7 @@ from stagestudio.ui.backend_settings import (
     validate_settings,
 )
 from stagestudio.ui.composed_settings import kind_key, option_key
-from stagestudio.ui.role_readiness import composed_status, role_line, verdict_html
+from stagestudio.ui.role_readiness import combination_html, composed_status, refusal_html, role_line
 from stagestudio.ui.session import BackendPool, RunRequest, StudioError, StudioSession
 from stagestudio.ui.settings_form import form_checks, settings_form
 from test_compose import klein, vlm_yes  # noqa: F401 - the tiny checkpoints, built once per test session
@@ -106,10 +106,10 @@ def test_defaults_in_the_form_are_the_catalogs(form, role, kind):
 
 def test_fields_are_the_right_kind_of_component(form):
     components = {s: c for b, s, c in form.fields if b == "composed"}
-    klein = {o["name"]: o for o in spec_json()["sketcher"]["flux2-klein"]["options"]}
+    klein_spec = {o["name"]: o for o in spec_json()["sketcher"]["flux2-klein"]["options"]}
     precision = components[option_key("sketcher", "flux2-klein", "precision")]
     assert isinstance(precision, gr.Dropdown)
-    assert [c[1] for c in precision.choices] == klein["precision"]["choices"]
+    assert [c[1] for c in precision.choices] == klein_spec["precision"]["choices"]
     assert isinstance(components[option_key("sketcher", "flux2-klein", "offload")], gr.Checkbox)
     assert isinstance(components[option_key("sketcher", "flux2-klein", "model")], gr.Textbox)
     assert isinstance(components[option_key("sketcher", "flux2-klein", "steps")], gr.Number)
@@ -146,7 +146,7 @@ def test_bad_combinations_get_the_backends_one_line_reason(roles, message):
     with pytest.raises(SettingsError) as info:
         validate_settings("composed", roles)
     assert message in str(info.value) and "\n" not in str(info.value)
-    assert message.replace("'", "&#x27;") in verdict_html(None, str(info.value))
+    assert message.replace("'", "&#x27;") in refusal_html(str(info.value))
 
 
 # --- readiness ---------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_tiny_model_folders_are_ready_with_estimates_from_their_files(klein, vlm
                                                           "precision": "fp32", "size": 64},
              "inspector": {"kind": "qwen3-vl", "model": str(vlm_yes), "precision": "fp32"}}
     assert composed_status(roles).ready
-    assert "These roles can run here" in verdict_html(roles)
+    assert "These roles can run here" in combination_html(composed_status(roles), roles)
 
 
 def test_form_checks_show_each_role_and_the_verdict(form, tmp_path):

@@ -162,7 +162,8 @@ def validate_settings(name: str, raw: Mapping[str, Any] | None = None) -> dict[s
 def _validate_model_settings(name: str, raw: dict[str, Any]) -> dict[str, Any]:
     """Composed roles and remote endpoints are checked by the backends' own settings code."""
     from stagestudio.ui.composed_settings import ComposedSettingsError, validate_roles
-    from stagestudio.ui.remote_form import RemoteSettingsError, validate as validate_remote
+    from stagestudio.ui.remote_form import RemoteSettingsError
+    from stagestudio.ui.remote_form import validate as validate_remote
 
     try:
         return validate_roles(raw) if name == "composed" else validate_remote(raw)

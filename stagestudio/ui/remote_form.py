@@ -14,7 +14,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from stagestudio.backends.base import BackendError, BackendStatus
-from stagestudio.backends.remote.settings import API_KEY_ENV, ENDPOINTS_ENV, RemoteSettings, endpoints_from_env
+from stagestudio.backends.remote.settings import (
+    API_KEY_ENV,
+    ENDPOINTS_ENV,
+    RemoteSettings,
+    endpoints_from_env,
+)
 
 # Settings that hold secrets are refused outright, so a key never reaches the store by mistake.
 SECRET_SETTINGS = ("api_key",)

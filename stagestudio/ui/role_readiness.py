@@ -140,14 +140,16 @@ def composed_status(roles: Mapping[str, Mapping[str, Any]]) -> BackendStatus:
     return BackendStatus(name="composed", state=state, detail=reasons)  # type: ignore[arg-type]
 
 
-def verdict_html(roles: Mapping[str, Mapping[str, Any]] | None, error: str | None = None) -> str:
-    """The combination's verdict, shown next to Run: the one-line refusal Run would give, or that
-    these roles can run (and which of them share one loaded model)."""
-    if error is None and roles is not None:
-        status = composed_status(roles)
-        if status.ready:
-            shared = " ".join(f"{esc(text)}." for text in shared_models(roles))
-            return (f'<div class="ss-verdict ss-verdict-ok" role="status">✓ These roles can run here: '
-                    f'{esc(status.detail)}.{" " + shared if shared else ""}</div>')
-        error = f"{status.state} — {status.detail}"
-    return f'<div class="ss-verdict ss-verdict-bad" role="status">⚠ Run will refuse: {esc(error)}</div>'
+def combination_html(status: BackendStatus, roles: Mapping[str, Mapping[str, Any]]) -> str:
+    """The combination's verdict, shown next to Run, from its status (`composed_status(roles)`):
+    that these roles can run (and which of them share one loaded model), or what Run would refuse."""
+    if not status.ready:
+        return refusal_html(f"{status.state} — {status.detail}")
+    shared = " ".join(f"{esc(text)}." for text in shared_models(roles))
+    return (f'<div class="ss-verdict ss-verdict-ok" role="status">✓ These roles can run here: '
+            f'{esc(status.detail)}.{" " + shared if shared else ""}</div>')
+
+
+def refusal_html(reason: str) -> str:
+    """The one-line refusal Run would give, shown next to Run before it is pressed."""
+    return f'<div class="ss-verdict ss-verdict-bad" role="status">⚠ Run will refuse: {esc(reason)}</div>'

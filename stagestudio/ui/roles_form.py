@@ -16,7 +16,12 @@ from typing import Any
 import gradio as gr
 
 from stagestudio.backends.catalog import ROLES, spec_json
-from stagestudio.ui.composed_settings import FORM_DEFAULT_KINDS, MAIN_PANEL_OPTIONS, kind_key, option_key
+from stagestudio.ui.composed_settings import (
+    FORM_DEFAULT_KINDS,
+    MAIN_PANEL_OPTIONS,
+    kind_key,
+    option_key,
+)
 
 MAIN_PANEL_LABELS = {"size": "Image size (px)", "resolution": "Image size (px)", "steps": "Steps",
                      "num_timesteps": "Steps"}

@@ -11,6 +11,7 @@ from typing import Any
 
 import gradio as gr
 
+from stagestudio.backends.base import BackendStatus
 from stagestudio.backends.catalog import ROLES
 from stagestudio.ui.backend_settings import (
     BAGEL_PRECISIONS,
@@ -75,7 +76,10 @@ def backend_status_md(name: str, settings: dict[str, Any] | None = None) -> str:
         checked = validate_settings(name, settings)
     except SettingsError as exc:
         return f"⚠ **{name}** settings: {exc}."
-    status = status_for(name, checked)
+    return _status_md(name, status_for(name, checked))
+
+
+def _status_md(name: str, status: BackendStatus) -> str:
     icon = "✓" if status.ready else "⚠"
     detail = f" — {status.detail}" if status.detail else ""
     if name == "composed" and not status.ready:
@@ -86,18 +90,21 @@ def backend_status_md(name: str, settings: dict[str, Any] | None = None) -> str:
 def form_checks(name: str, fields: Sequence[tuple[str, str]], values: Sequence[Any]) -> list[Any]:
     """What the page shows while the form is edited: the status line, the verdict next to Run
     (composed only), and each composed role's readiness line (unchanged for other backends)."""
-    from stagestudio.ui.role_readiness import role_lines, verdict_html
+    from stagestudio.ui.role_readiness import combination_html, composed_status, refusal_html, role_lines
 
     settings = form_settings(name, fields, values)
-    status = backend_status_md(name, settings)
     if name != "composed":
-        return [status, "", *(gr.skip() for _ in ROLES)]
+        return [backend_status_md(name, settings), "", *(gr.skip() for _ in ROLES)]
     try:
-        verdict = verdict_html(validate_settings(name, settings))
+        roles = validate_settings(name, settings)
     except SettingsError as exc:
-        verdict = verdict_html(None, str(exc))
+        status_line, verdict = f"⚠ **{name}** settings: {exc}.", refusal_html(str(exc))
+    else:
+        status = composed_status(roles)
+        status_line, verdict = _status_md(name, status), combination_html(status, roles)
+    # Each role on its own, so a role's files and precision show even when the combination is refused.
     lines = role_lines(settings)
-    return [status, verdict, *(lines[role].html() for role in ROLES)]
+    return [status_line, verdict, *(lines[role].html() for role in ROLES)]
 
 
 def settings_form(default_backend: str) -> SettingsForm:
