@@ -264,3 +264,16 @@ def test_app_passes_a_store_url_and_its_images_folder_through(tmp_path, capsys):
     # The store itself judged the folder (so the option reached it), before any connection.
     assert err.startswith("error: cannot start the studio: --db-images") and "not-mounted does not exist" in err
     assert "secret" not in err and "\n" not in err
+
+
+def test_a_bagel_lora_adapter_round_trips_through_the_form(tmp_path):
+    from stagestudio.ui.backend_settings import form_values, non_default_summary, validate_settings
+
+    assert validate_settings("bagel", {})["lora"] is None  # no adapter unless one is named
+    stored = {"model": str(tmp_path), "lora": str(tmp_path / "adapter"), "merge_lora": True}
+    settings = validate_settings("bagel", stored)
+    assert settings["lora"] == str(tmp_path / "adapter") and settings["merge_lora"] is True
+    assert form_values("bagel", settings)["lora"] == str(tmp_path / "adapter")
+    summary = non_default_summary("bagel", settings)
+    assert "adapter" in summary and "merge_lora" in summary
+    assert "merge_lora" not in non_default_summary("bagel", validate_settings("bagel", {"model": str(tmp_path)}))

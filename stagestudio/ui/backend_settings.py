@@ -56,6 +56,8 @@ def default_settings(name: str) -> dict[str, Any]:
             "inspector": "vqa",
             "detector": "mask2former",
             "graph": "model",
+            "lora": None,
+            "merge_lora": False,
         }
     return {}
 
@@ -132,7 +134,7 @@ _CHECKS: dict[str, dict[str, Any]] = {
         # Stored vqa-only sessions record detector=None: it is unused then, so keep the default.
         "detector": lambda v: "mask2former" if v is None else _choice("Detector", v, BAGEL_DETECTORS),
         "graph": lambda v: _choice("Scene graph", v, BAGEL_GRAPH_SOURCES),
-        # Recorded only by sessions that ran with a LoRA adapter (`--lora`); no form field yet.
+        # A LoRA adapter folder from `psir train` (empty: none).
         "lora": lambda v: str(v).strip() or None if v is not None else None,
         "merge_lora": lambda v: _flag("Merge LoRA", v),
     },

@@ -163,6 +163,11 @@ def _bagel_fields(form: SettingsForm) -> None:
         value="vqa", label="Inspector", elem_id="ss-bagel-inspector")))
     form.fields.append(("bagel", "graph", gr.Radio(
         choices=GRAPH_CHOICES, value="model", label="Scene graph", elem_id="ss-bagel-graph")))
+    form.fields.append(("bagel", "lora", gr.Textbox(
+        value="", label="LoRA adapter", max_lines=1, elem_id="ss-bagel-lora",
+        info="An adapter folder from `psir train` (OUT/adapter); empty for none.")))
+    form.fields.append(("bagel", "merge_lora", gr.Checkbox(
+        value=False, label="Merge the adapter into the weights (faster; re-quantizes nf4 weights)", elem_id="ss-bagel-merge-lora")))
     form.fields.append(("bagel", "offload", gr.Checkbox(
         value=False, label="Offload to CPU (less GPU memory, slower)", elem_id="ss-bagel-offload",
         info="bf16/fp32 only. Streams ~26 GB of layers over PCIe for every model forward (seconds "
