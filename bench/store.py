@@ -2,7 +2,9 @@
 durability policy (the WAL synced at each step's end) against FULL and NORMAL on every
 event, `sessions list` over 10,000 sessions, loading a 50-step session
 for replay, and importing a 200,000-event archive while a `run --db` process records into
-the same database.
+the same database. Then the commit and the listing again on PostgreSQL (a local server
+started for the run, fsync on; the same policy as `synchronous_commit`), under
+"postgresql".
 
     python bench/store.py                 # writes bench/results/store.json
     python bench/store.py --sessions 2000 --import-events 20000   # a quicker look
@@ -54,6 +56,7 @@ from stagestudio.store.images import encode_png  # noqa: E402
 from stagestudio.store.models import SessionRow  # noqa: E402
 from stagestudio.store.store import SessionStore  # noqa: E402
 from store_support import write_big_archive  # noqa: E402
+from postgres_server import PostgresServer, PostgresUnavailable  # noqa: E402
 
 STEPS = 50
 IMAGE_SIZE = 512  # the sketchbook backend's default canvas
@@ -133,10 +136,11 @@ def bench_commit(store, session_id: str) -> dict:
     }
 
 
-def bench_durability_policies(folder: Path) -> dict:
-    """The same 50-step session committed under each policy, in fresh databases:
-    the default (WAL synced at each step's end and at a person's decisions), FULL on every
-    event, and NORMAL throughout (WAL synced only at checkpoints)."""
+def bench_durability_policies(new_store) -> dict:
+    """The same 50-step session committed under each policy, in fresh databases
+    (`new_store(name, synchronous)`): the default (synced at each step's end and at a
+    person's decisions), synced on every event, and never waiting for the disk (SQLite:
+    NORMAL, the WAL synced only at checkpoints; PostgreSQL: synchronous_commit=off)."""
     from stagestudio.store import store as store_module
 
     policies = {
@@ -149,7 +153,7 @@ def bench_durability_policies(folder: Path) -> dict:
         saved = store_module.DURABLE_EVENTS
         store_module.DURABLE_EVENTS = durable_events
         try:
-            store = SessionStore(folder / f"policy-{name}.db", synchronous=mode)
+            store = new_store(name, mode)
             result = bench_commit(store, name.replace("_", ""))
             store.close()
         finally:
@@ -213,6 +217,45 @@ def bench_import_beside_a_live_run(folder: Path, events: int) -> dict:
     }
 
 
+def bench_postgres(folder: Path, sessions: int) -> dict:
+    """Commit latency per policy and `sessions list` on a local PostgreSQL server (TCP on
+    127.0.0.1, fsync and full_page_writes on, the same disk as the SQLite runs)."""
+    try:
+        server = PostgresServer.start(fsync=True)
+    except PostgresUnavailable as exc:
+        return {"skipped": str(exc)}
+    images = folder / "pg-images"
+    images.mkdir()
+    try:
+        def new_store(name: str, mode: str) -> SessionStore:
+            return SessionStore(server.new_database_url(), images=images, synchronous=mode)
+
+        store = new_store("main", "FULL")
+        with store.db.engine.connect() as conn:
+            version = conn.exec_driver_sql("SHOW server_version").scalar()
+        out: dict = {"server": f"PostgreSQL {version}", "connection": "TCP 127.0.0.1, psycopg 3",
+                     "commit": bench_commit(store, "bench50steps")}
+        out["commit"]["policy"] = ("synchronous_commit as the server sets it (on) for session start, step ends, "
+                                   "interventions, errors and the end; off for the stages in between")
+        out["commit"]["target_ms"] = 5
+        out["commit_by_durability_policy"] = bench_durability_policies(new_store)
+        load_ms = timed(lambda: store.load_session("bench50steps"), 5)
+        fill_sessions(store, sessions)
+        list_cpu: list[float] = []
+        list_ms = timed(lambda: store.list_sessions(prompt_chars=100), 7, list_cpu)
+        out["load_50_step_session_median_ms"] = round(statistics.median(load_ms), 1)
+        out["list_sessions"] = {
+            "sessions": len(store.list_sessions()),
+            "median_store_list_ms": round(statistics.median(list_ms), 1),
+            "median_store_list_cpu_ms": round(statistics.median(list_cpu), 1),
+            "target_ms": 200,
+        }
+        store.close()
+        return out
+    finally:
+        server.stop()
+
+
 def fill_sessions(store, count: int) -> None:
     """`count` sessions straight into the table (the list query reads only this table)."""
     rng = random.Random(7)
@@ -249,6 +292,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--import-events", type=int, default=200_000)
     parser.add_argument("--out", default=str(REPO / "bench" / "results" / "store.json"))
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL part")
     args = parser.parse_args()
     results: dict = {
         "machine": {
@@ -269,7 +313,9 @@ def main() -> int:
         results["commit"] = bench_commit(store, "bench50steps")
         results["commit"]["policy"] = "synchronous=FULL for session start, step ends, interventions, errors and the end; NORMAL for the stages in between"
         results["commit"]["target_ms"] = 5
-        results["commit_by_durability_policy"] = bench_durability_policies(Path(tmp))
+        results["commit_by_durability_policy"] = bench_durability_policies(
+            lambda name, mode: SessionStore(Path(tmp) / f"policy-{name}.db", synchronous=mode)
+        )
 
         store.close()
         replay_ms, replay_cpu, load_ms = [], [], []
@@ -302,7 +348,7 @@ def main() -> int:
         from stagestudio.cli import sessions as sessions_cli
 
         def cli_list() -> None:
-            ns = argparse.Namespace(db=str(db_path), json=False, limit=None, status=None)
+            ns = argparse.Namespace(db=str(db_path), db_images=None, json=False, limit=None, status=None)
             with contextlib.redirect_stdout(io.StringIO()):
                 sessions_cli.cmd_list(ns)
 
@@ -323,6 +369,8 @@ def main() -> int:
             "target_ms": 200,
         }
         results["import_beside_live_run"] = bench_import_beside_a_live_run(Path(tmp), args.import_events)
+        if not args.no_postgres:
+            results["postgresql"] = bench_postgres(Path(tmp), args.sessions)
     results["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")

@@ -2,7 +2,7 @@
 re-runs are bit-identical), and a script entry point that records a slow run into a
 database (the kill -9 test runs it in a subprocess).
 
-    python tests/store_support.py DB_PATH SESSION_ID [--delay S] [--objects N]
+    python tests/store_support.py --db DB [--db-images DIR] SESSION_ID [--delay S] [--objects N]
 """
 
 from __future__ import annotations
@@ -115,14 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     from stagestudio.store import SessionRecorder, open_store
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("db")
+    parser.add_argument("--db", required=True, help="a SQLite file or a PostgreSQL URL")
+    parser.add_argument("--db-images", default=None, help="a PostgreSQL store's image folder")
     parser.add_argument("session_id")
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--objects", type=int, default=6)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     backend = StoreTestBackend(objects=args.objects, delay=args.delay)
-    store = open_store(args.db)
+    store = open_store(args.db, images=args.db_images)
     engine = LoopEngine(backend)
     events = engine.run("a scripted scene", config=RunConfig(seed=args.seed, max_steps=args.objects), session_id=args.session_id)
     for event in SessionRecorder(store).record(events):

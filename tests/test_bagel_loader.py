@@ -12,7 +12,7 @@ from safetensors.torch import load_file, save_file
 from stagestudio.backends.bagel import golden
 from stagestudio.backends.bagel.inferencer import InterleavedInferencer
 from stagestudio.backends.bagel.loader import (
-    BagelLoadError, load_bagel, missing_checkpoint_files, quantized_module_names, resolve_checkpoint,
+    BagelLoadError, bf16_problem, load_bagel, missing_checkpoint_files, quantized_module_names, resolve_checkpoint,
     smaller_precision)
 from stagestudio.backends.bagel.sampler import GenerationSettings
 
@@ -133,3 +133,54 @@ def test_quantized_modes_run_end_to_end_on_cpu(precision, fixture_dir):
     assert torch.isfinite(img.latent_tokens).all() and torch.isfinite(img.decoded).all()
     err = (img.latent_tokens.float() - ref_img.latent_tokens).abs().max()
     assert err < 0.3 * ref_img.latent_tokens.abs().max()
+
+
+# --- GPUs without bfloat16, bitsandbytes' noise, VAE tiles ------------------------------------------
+
+
+def test_gpus_before_ampere_get_a_clear_message(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (7, 5))
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "Tesla T4")
+    problem = bf16_problem(torch.device("cuda"))
+    assert problem and "Tesla T4" in problem and "compute capability 7.5" in problem and "Ampere" in problem
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (8, 6))
+    assert bf16_problem(torch.device("cuda")) is None
+    assert bf16_problem(torch.device("cpu")) is None
+
+
+def test_bitsandbytes_kernel_warning_is_dropped_and_nothing_else(caplog):
+    import logging
+
+    from stagestudio.backends.bagel.bnb import quiet_bitsandbytes_logging
+
+    quiet_bitsandbytes_logging()
+    quiet_bitsandbytes_logging()  # idempotent
+    logger = logging.getLogger("bitsandbytes.backends.cpu.ops")
+    with caplog.at_level(logging.WARNING):
+        logger.warning("Failed to load CPU gemm_4bit_forward from kernels-community: %s.", "No module named 'kernels'")
+        logger.warning("something else went wrong")
+    assert [r.getMessage() for r in caplog.records] == ["something else went wrong"]
+    assert len(logger.filters) == 1
+
+
+def test_quantized_modes_decode_large_pictures_in_tiles(fixture_dir, monkeypatch):
+    from stagestudio.backends.bagel.backend import vae_tile_for
+
+    assert vae_tile_for("nf4", 1024) == 512 and vae_tile_for("int8", 768) == 512
+    assert vae_tile_for("nf4", 512) is None and vae_tile_for("bf16", 1024) is None
+    vae = golden.cached_golden_inferencer(str(fixture_dir)).vae
+    z = torch.randn(1, vae.params.z_channels, 24, 24)
+    whole = vae.decode(z)
+    calls = []
+    tiled_decode = vae.model.tiled_decode
+    monkeypatch.setattr(vae.model, "tiled_decode", lambda *a, **k: calls.append(1) or tiled_decode(*a, **k))
+    try:
+        vae.set_tiling(256)  # the picture fits one tile: decoded whole, exactly as without tiling
+        assert torch.equal(vae.decode(z), whole) and not calls
+        vae.set_tiling(64)
+        tiled = vae.decode(z)
+    finally:
+        vae.set_tiling(None)
+    assert calls and tiled.shape == whole.shape == (1, 3, 192, 192) and torch.isfinite(tiled).all()
+    with pytest.raises(ValueError, match="tile size"):
+        vae.set_tiling(60)

@@ -12,6 +12,7 @@ from safetensors.torch import load_file
 
 from stagestudio.backends.base import CancelToken, Cancelled
 from stagestudio.backends.bagel import golden
+from stagestudio.backends.bagel.context import KVCache
 from stagestudio.backends.bagel.qwen2_mot import BlockRouting, apply_rope, attend, block_mask, route
 from stagestudio.backends.bagel.sampler import GenerationSettings
 
@@ -47,12 +48,13 @@ def test_causal_mask_is_bottom_right_aligned():
 
 def test_gqa_uses_contiguous_groups():
     torch.manual_seed(0)
-    q, k, v = torch.randn(5, 6, 8), torch.randn(7, 2, 8), torch.randn(7, 2, 8)
-    out = attend(q, k, v, None).view(5, 6, 8)
-    for h in range(6):
-        kv = h // 3  # heads 0-2 read KV head 0, heads 3-5 KV head 1
-        weights = torch.softmax(q[:, h] @ k[:, kv].T / 8**0.5, dim=-1)
-        torch.testing.assert_close(out[:, h], weights @ v[:, kv], atol=1e-5, rtol=1e-5)
+    q, k, v = torch.randn(5, 6, 8), torch.randn(2, 7, 8), torch.randn(2, 7, 8)  # k, v head-major
+    for rows in (5, 1):  # a block, and one decoded token (its own path)
+        out = attend(q[:rows], k, v, None).view(rows, 6, 8)
+        for h in range(6):
+            kv = h // 3  # heads 0-2 read KV head 0, heads 3-5 KV head 1
+            weights = torch.softmax(q[:rows, h] @ k[kv].T / 8**0.5, dim=-1)
+            torch.testing.assert_close(out[:, h], weights @ v[kv], atol=1e-5, rtol=1e-5)
 
 
 def test_rope_rotates_half_pairs():
@@ -70,7 +72,7 @@ def test_rope_rotates_half_pairs():
 
 def test_route_keeps_row_order():
     x = torch.arange(5.0)[:, None]
-    routing = BlockRouting.gen(und_rows=torch.tensor([0, 4]), gen_rows=torch.tensor([1, 2, 3]))
+    routing = BlockRouting.gen_rows(1, 4)
     out = route(x, routing, lambda t: t + 100, lambda t: t - 100)
     assert out[:, 0].tolist() == [100, -99, -98, -97, 104]
 
@@ -83,13 +85,17 @@ def test_gen_expert_weights_only_touch_latent_tokens(inf):
     ids = torch.tensor(inf.tokenizer.segment_ids("a red cube"))
     text = model.text_block(ids, 0)
     latent = model.latent_block(torch.randn(6, 64), torch.arange(6), 0.5, inf.special, 3)
-    before_text, _ = model.run_block(text, None)
-    before_latent, kv = model.run_block(latent, None)
+    before_text = model.run_block(text)
+    writer = KVCache().writer(latent.length, keep=True)
+    before_latent = model.run_block(latent, writer)
+    kv = writer.result().layers
     with torch.no_grad():
         for layer in model.language_model.model.layers:
             layer.self_attn.q_proj_moe_gen.weight.mul_(1.5)
-    after_text, _ = model.run_block(text, None)
-    after_latent, kv2 = model.run_block(latent, None)
+    after_text = model.run_block(text)
+    writer = KVCache().writer(latent.length, keep=True)
+    after_latent = model.run_block(latent, writer)
+    kv2 = writer.result().layers
     torch.testing.assert_close(after_text, before_text)  # und mode never reads *_moe_gen
     assert not torch.allclose(after_latent[1:-1], before_latent[1:-1])
     # The marker rows use the und weights: their own keys in layer 0 do not change.

@@ -1,4 +1,9 @@
-"""FLUX VAE and latent packing against the BAGEL golden fixtures (float32, CPU)."""
+"""FLUX VAE and latent packing against the BAGEL golden fixtures (float32, CPU).
+
+Float results are compared with the fixture README's tolerances (atol/rtol 1e-4 per step), never
+bit for bit: another torch release may round `exp` or a random draw's last bit differently.
+Pure layout operations (splitting, patchifying, position ids) move recorded values around
+without arithmetic and are compared exactly."""
 
 from __future__ import annotations
 
@@ -28,6 +33,10 @@ from stagestudio.backends.bagel.vae import (
     load_base_config,
     original_to_diffusers_key,
 )
+
+
+# The fixture README's per-step tolerance (section 4).
+STEP_TOL = 1e-4
 
 
 @pytest.fixture(scope="module")
@@ -155,10 +164,11 @@ def test_f_vae_encode_sample_decode(fixtures: Path, vae: FluxVAE) -> None:
     assert moments.shape == case["moments"].shape
     torch.testing.assert_close(moments, case["moments"], atol=1e-4, rtol=1e-4)
     mean, logvar = vae.split_moments(case["moments"])
-    assert torch.equal(mean, case["mean"]) and torch.equal(logvar, case["logvar"])
-    # Same recorded moments and eps -> the same z, bit for bit.
-    assert torch.equal(vae.sample_latent(case["moments"], case["sample_eps"]), case["z_sample"])
-    assert torch.equal(vae.mode_latent(case["moments"]), case["z_mode"])
+    assert torch.equal(mean, case["mean"]) and torch.equal(logvar, case["logvar"])  # a split: exact
+    # Same recorded moments and eps -> the same z (up to float rounding).
+    torch.testing.assert_close(vae.sample_latent(case["moments"], case["sample_eps"]), case["z_sample"],
+                               atol=STEP_TOL, rtol=STEP_TOL)
+    torch.testing.assert_close(vae.mode_latent(case["moments"]), case["z_mode"], atol=STEP_TOL, rtol=STEP_TOL)
     torch.testing.assert_close(vae.sample_latent(moments, case["sample_eps"]), case["z_sample"], atol=1e-4, rtol=1e-4)
     decoded = vae.decode(case["decode_in"])
     torch.testing.assert_close(decoded, case["decode_out"], atol=1e-4, rtol=1e-4)
@@ -182,9 +192,10 @@ def test_context_images_encode_to_recorded_latents(
             moments = vae.encode(pixels)
             torch.testing.assert_close(moments, tensors[f"image{n}.vae.moments"], atol=1e-4, rtol=1e-4)
             z = vae.sample_latent(tensors[f"image{n}.vae.moments"], tensors[f"image{n}.vae.eps"])
-            assert torch.equal(z, tensors[f"image{n}.vae.z"])
+            torch.testing.assert_close(z, tensors[f"image{n}.vae.z"], atol=STEP_TOL, rtol=STEP_TOL)
             rows, cols = token_grid(pixels.shape[-2], pixels.shape[-1], per_token)
-            tokens = patchify(z, patch, rows, cols)
+            # Patchifying the recorded z is pure layout: exact.
+            tokens = patchify(tensors[f"image{n}.vae.z"], patch, rows, cols)
             assert torch.equal(tokens, tensors[f"image{n}.vae.latent_tokens"]), (case["name"], n)
             ids = latent_position_ids(pixels.shape[-2], pixels.shape[-1], per_token, max_side)
             assert torch.equal(ids, tensors[f"image{n}.vae.latent_pos_ids"])
@@ -227,10 +238,11 @@ def test_seeded_draws_follow_reference_order(
         for n in range(len(case.get("images", []))):
             if f"image{n}.vae.moments" in tensors:
                 z = vae.sample_latent(tensors[f"image{n}.vae.moments"], generator=generator)
-                assert torch.equal(z, tensors[f"image{n}.vae.z"]), (case["name"], n)
+                torch.testing.assert_close(z, tensors[f"image{n}.vae.z"], atol=STEP_TOL, rtol=STEP_TOL,
+                                           msg=f"{case['name']} image {n}")
         height, width = case["image_shape_hw"]
         noise = initial_noise(layout.num_tokens(height, width), layout.token_dim, generator)
-        assert torch.equal(noise, tensors["gen.init_noise"]), case["name"]
+        torch.testing.assert_close(noise, tensors["gen.init_noise"], atol=STEP_TOL, rtol=STEP_TOL, msg=case["name"])
         assert torch.equal(layout.position_ids(height, width), tensors["query.latent_pos_ids"])
         assert torch.equal(layout.to_latent(tensors["gen.final_latent_tokens"], height, width), tensors["gen.latent"])
         checked += 1

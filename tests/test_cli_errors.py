@@ -19,6 +19,7 @@ from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.loop.seeds import MAX_SESSION_SEED, resolve_seed
 from stagestudio.store import SessionRecorder, export_session, open_store
 from stagestudio.store import db as store_db
+from stagestudio.store.sqlite_db import SqliteDatabase
 
 PROMPT = "a bear hovering above a silver spoon"
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -143,7 +144,7 @@ def test_run_with_a_database_locked_for_good_says_so_and_keeps_the_trajectory(tm
 def fill_the_disk(monkeypatch) -> None:
     """Every store opened from now on fails its writes as SQLite does on a full disk
     (no small tmpfs can be mounted here without root)."""
-    create = store_db.Database._create_engine
+    create = SqliteDatabase._create_engine
 
     def create_full(self):
         engine = create(self)
@@ -155,7 +156,7 @@ def fill_the_disk(monkeypatch) -> None:
 
         return engine
 
-    monkeypatch.setattr(store_db.Database, "_create_engine", create_full)
+    monkeypatch.setattr(SqliteDatabase, "_create_engine", create_full)
 
 
 def test_a_full_disk_is_one_clear_line_for_every_command(tmp_path, capsys, monkeypatch):

@@ -345,3 +345,17 @@ def test_backend_composes_roles_and_closes_a_shared_model_once():
     assert [c[0] for c in model.calls].count("sketch") == 2  # the model drew what the offline planner planned
     backend.close()
     assert Model.closed == 1
+
+
+def test_a_persons_accept_is_recorded_and_an_automatic_proceed_is_not():
+    class Accepting:
+        def review_plan(self, review):
+            return Proceed(by_person=review.step.index == 0)
+
+        def review_verdict(self, review):
+            return Proceed(by_person=True)
+
+    events = run(ScriptedBackend(), controller=Accepting())
+    accepts = [(e.step_index, e.attempt) for e in events if e.type == "intervention" and e.kind == "accept"]
+    assert accepts == [(0, None), (0, 0), (1, 0)]
+    assert [e.type for e in run(ScriptedBackend())].count("intervention") == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -186,7 +187,12 @@ def test_gold_files_are_valid_and_split_cleanly(gold_sets):
     assert len(ids) == len(set(ids))
     assert not {" ".join(e.prompt.lower().split()) for e in dev} & {" ".join(e.prompt.lower().split()) for e in holdout}
     for examples in (dev, holdout):
-        assert {e.style for e in examples} == set(STYLES)  # every style in both parts
+        per_style = Counter(e.style for e in examples)
+        assert set(per_style) == set(STYLES)  # every style in both parts,
+        assert len(set(per_style.values())) == 1, per_style  # in equal numbers
+    # the aside set is written apart from the development data and named so
+    assert all(re.fullmatch(r"(dev|hold)-\d{3}", e.id) for e in dev)
+    assert all(re.fullmatch(r"aside-\d{3}", e.id) for e in holdout)
 
 
 def test_every_gold_graph_follows_the_conventions(gold_sets):

@@ -1,5 +1,6 @@
 """Session store: recording, the projection (steps/attempts/interventions), replay,
-re-run, fork, export/import, delete, schema versions — against a scripted backend."""
+re-run, fork, export/import, delete, schema versions — against a scripted backend, on
+SQLite and on PostgreSQL (`store_spec`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import zipfile
 import pytest
 from PIL import Image
 from sqlalchemy import create_engine, func, select
+from store_backends import sqlite_store, store, store_spec  # noqa: F401 - fixtures
 from store_support import StoreTestBackend, make_graph
 
 from stagestudio.loop.control import Correct, EditPlan, OverrideVerdict, Proceed, Resketch
@@ -31,13 +33,6 @@ from stagestudio.store import (
 from stagestudio.store import migrations
 from stagestudio.store.images import image_hash
 from stagestudio.store.models import StepRow
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "studio.db")
-    yield s
-    s.close()
 
 
 def record_run(store, prompt="a bear above a spoon", backend=None, controller=None, **config):
@@ -267,8 +262,8 @@ def test_database_path_from_option_env_and_default(tmp_path, monkeypatch):
     s.close()
 
 
-def test_connection_settings(store):
-    with store.db.raw() as conn:
+def test_connection_settings(sqlite_store):
+    with sqlite_store.db.raw() as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
@@ -316,7 +311,8 @@ def test_event_log_json_parses_back(store):
 
 
 @pytest.mark.slow  # draws real sketchbook images
-def test_sketchbook_session_reruns_identically(store):
+def test_sketchbook_session_reruns_identically(sqlite_store):  # about the backend: one database is enough
+    store = sqlite_store
     pytest.importorskip("stagestudio.backends.sketchbook.backend")
     from stagestudio.backends.registry import create_backend
 

@@ -1,5 +1,6 @@
 """`python -m stagestudio sessions ...`: every sub-command, in-process, against a store
-filled by a scripted backend that the real backend registry can rebuild."""
+filled by a scripted backend that the real backend registry can rebuild — a SQLite file
+or a PostgreSQL URL (whose image folder comes from $STAGESTUDIO_DB_IMAGES here)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import json
 
 import pytest
+from store_backends import store_spec  # noqa: F401 - a fixture
 from store_support import StoreTestBackend
 
 from stagestudio.backends import registry
@@ -34,14 +36,15 @@ def cli(*argv: str) -> int:
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "studio.db"
-    store = open_store(path)
+def db(store_spec, monkeypatch):
+    if store_spec.images:
+        monkeypatch.setenv("STAGESTUDIO_DB_IMAGES", store_spec.images)
+    store = store_spec.open()
     for seed, prompt in [(1, "a bear above a spoon " + "very " * 30 + "long"), (2, "ein Bär 🐻")]:
         events = LoopEngine(StoreTestBackend(objects=3)).run(prompt, config=RunConfig(seed=seed, max_steps=3))
         list(SessionRecorder(store).record(events))
     store.close()
-    return str(path)
+    return store_spec.db
 
 
 def ids(db):

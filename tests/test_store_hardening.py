@@ -1,7 +1,8 @@
 """Issue 12, the store's side: imported archives validated field by field, listing that a
 bad row cannot break, the writer lock released after a full disk, bounded import
 transactions beside a live recorder, damaged indexes detected and rebuilt, orphan files
-and dead imports repaired, stale export folders cleaned."""
+and dead imports repaired, stale export folders cleaned. What does not depend on SQLite's
+file runs on PostgreSQL too (`store_spec`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import event as sa_event
+from store_backends import sqlite_store, store, store_spec  # noqa: F401 - fixtures
 from store_support import StoreTestBackend, write_big_archive
 from test_store_reliability import good_archive, record_run  # noqa: F401 - a fixture and a helper
 
@@ -41,13 +43,6 @@ from stagestudio.store import importer
 from stagestudio.store.maintenance import check_store
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "studio.db")
-    yield s
-    s.close()
 
 
 def rewrite_manifest(src: Path, dst: Path, edit) -> Path:
@@ -146,9 +141,11 @@ def _damage_rows(db_path: Path, sql: str, params=()) -> None:
         ("passed", "x", "passed is 'x'"),
     ],
 )
-def test_one_damaged_row_never_hides_the_others(store, column, value, why):
+def test_one_damaged_row_never_hides_the_others(sqlite_store, column, value, why):
     """A row written before imports were validated (or by hand): listed as damaged, with
-    its id, while every other session lists, shows and deletes as usual."""
+    its id, while every other session lists, shows and deletes as usual. (PostgreSQL's
+    typed columns refuse such values in the first place.)"""
+    store = sqlite_store
     ids = [record_run(store, seed=s)[0].session_id for s in (1, 2)]
     _damage_rows(store.path, f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, ids[0]))
     listed = {s.id: s for s in store.list_sessions()}
@@ -165,7 +162,8 @@ def test_one_damaged_row_never_hides_the_others(store, column, value, why):
     assert [s.id for s in store.list_sessions()] == [ids[1]]
 
 
-def test_a_damaged_scene_graph_in_the_database_is_a_clear_error(store):
+def test_a_damaged_scene_graph_in_the_database_is_a_clear_error(sqlite_store):
+    store = sqlite_store
     sid = record_run(store)[0].session_id
     _damage_rows(store.path, "UPDATE sessions SET graph_planned = ? WHERE id = ?", ('{"objects": "nope"}', sid))
     assert store.list_sessions()[0].status == "completed"  # the listing does not read graphs
@@ -178,15 +176,22 @@ def test_a_damaged_scene_graph_in_the_database_is_a_clear_error(store):
 # --- item 2: the writer lock is released whatever failed ----------------------------------
 @pytest.fixture
 def disk_full():
-    """Make every write statement of the stores opened meanwhile fail as SQLite does on a
-    full disk (there is no small tmpfs without root here)."""
+    """Make every write statement of the stores opened meanwhile fail as the database does
+    on a full disk (there is no small tmpfs without root here)."""
     state = {"full": False, "engines": []}
 
     def install(store):
+        def full_disk_error() -> Exception:
+            if store.dialect == "postgresql":
+                import psycopg.errors
+
+                return psycopg.errors.DiskFull("could not extend file: No space left on device")
+            return sqlite3.OperationalError("database or disk is full")
+
         @sa_event.listens_for(store.db.engine, "before_cursor_execute")
         def _full(conn, cursor, statement, parameters, context, executemany):
             if state["full"] and statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-                raise sqlite3.OperationalError("database or disk is full")
+                raise full_disk_error()
 
         return store
 
@@ -218,9 +223,11 @@ def test_full_disk_releases_the_writer_lock_and_the_session_resumes(store, disk_
 
 
 # --- item 10: durability --------------------------------------------------------------------
-def test_the_wal_is_synced_at_each_step_end_and_not_at_every_stage(store):
+def test_the_wal_is_synced_at_each_step_end_and_not_at_every_stage(sqlite_store):
     """synchronous=FULL for the commits a resume needs (and a person's decisions); the
-    stages between them commit with NORMAL and become durable with the next sync."""
+    stages between them commit with NORMAL and become durable with the next sync.
+    (PostgreSQL: test_store_postgres.py.)"""
+    store = sqlite_store
     statements: list[str] = []
 
     @sa_event.listens_for(store.db.engine, "connect")
@@ -242,10 +249,36 @@ def test_the_wal_is_synced_at_each_step_end_and_not_at_every_stage(store):
 
 
 # --- item 4: a live recorder never loses a session to a lock ------------------------------
-def test_a_busy_database_is_waited_out_in_memory_with_a_warning(tmp_path):
-    db = tmp_path / "studio.db"
-    store = open_store(db, lock_timeout_s=5, busy_timeout_ms=50)
-    blocker = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+class Blocker:
+    """Another client holding what a recorder needs: SQLite's write lock, or (PostgreSQL,
+    where writers of different sessions never wait for each other) the events table, as a
+    maintenance job might."""
+
+    def __init__(self, spec) -> None:
+        self.spec = spec
+        if spec.dialect == "sqlite":
+            self.conn = sqlite3.connect(spec.db, isolation_level=None, check_same_thread=False)
+        else:
+            from sqlalchemy import create_engine
+
+            self.conn = create_engine(spec.db).connect()
+
+    def take(self) -> None:
+        if self.spec.dialect == "sqlite":
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.conn.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+
+    def release(self) -> None:
+        if self.spec.dialect == "sqlite":
+            self.conn.execute("ROLLBACK")
+        else:
+            self.conn.rollback()
+
+
+def test_a_busy_database_is_waited_out_in_memory_with_a_warning(store_spec):
+    store = store_spec.open(lock_timeout_s=5, busy_timeout_ms=50)
+    blocker = Blocker(store_spec)
     warnings: list[str] = []
     backend = StoreTestBackend(objects=4, delay=0.05)
     events = LoopEngine(backend).run("a scene", config=RunConfig(seed=3, max_steps=4))
@@ -254,9 +287,11 @@ def test_a_busy_database_is_waited_out_in_memory_with_a_warning(tmp_path):
     for event in recorder.record(events):
         seen.append(event)
         if event.type == "step_completed" and event.step_index == 0:
-            blocker.execute("BEGIN IMMEDIATE")  # another writer takes the database for a while
-            threading.Timer(0.8, lambda: blocker.execute("ROLLBACK")).start()
-    blocker.close()
+            blocker.take()  # another writer takes the database for a while
+            release = threading.Timer(0.8, blocker.release)
+            release.start()
+    release.join()
+    blocker.conn.close()
     sid = seen[0].session_id
     assert any("is busy" in w for w in warnings) and any("free again" in w for w in warnings)
     assert recorder.pending == 0
@@ -265,27 +300,26 @@ def test_a_busy_database_is_waited_out_in_memory_with_a_warning(tmp_path):
     store.close()
 
 
-def test_import_runs_in_short_transactions_beside_a_live_run(tmp_path, monkeypatch):
+def test_import_runs_in_short_transactions_beside_a_live_run(tmp_path, store_spec):
     """The issue's case, smaller: a big archive imported while a run records into the
     same database. (bench/store.py does it with 200,000 events and a `run --db` process.)"""
     archive = write_big_archive(tmp_path / "big.zip", 12_000)
-    db = tmp_path / "studio.db"
-    open_store(db).close()
+    store_spec.open().close()
     outcome: dict = {}
 
     def do_import() -> None:
-        with open_store(db) as s:
+        with store_spec.open() as s:
             outcome["import"] = import_session(s, archive)
 
     importing = threading.Thread(target=do_import)
     importing.start()
-    with open_store(db) as watcher:
+    with store_spec.open() as watcher:
         deadline = time.monotonic() + 30
         while not any(s.status == "importing" for s in watcher.list_sessions()):
             assert time.monotonic() < deadline and importing.is_alive()
             time.sleep(0.01)
     waits: list[float] = []
-    with open_store(db) as live:
+    with store_spec.open() as live:
         commit = live.commit_encoded
 
         def timed_commit(*args, **kwargs):
@@ -359,7 +393,7 @@ def test_a_damaged_sessions_index_is_reported_and_the_listing_stays_complete(tmp
     store = open_store(db)
     assert {s.id for s in store.list_sessions()} == ids  # the table, not the index
     problems = store.listing_problems()
-    assert "ix_sessions_created_at holds 0 entries for 2 sessions" in problems[0]
+    assert "ix_sessions_created_at holds 0 entries for 2 sessions rows" in problems[0]
     assert check_store(store, repair=True).ok and store.listing_problems() == []
     store.close()
 
@@ -385,14 +419,14 @@ def test_check_repair_removes_orphan_images_and_leftover_temp_files(store):
     assert store.load_session(session.id).missing_images == []  # referenced images untouched
 
 
-def test_an_import_killed_half_way_is_reported_and_removed(tmp_path):
-    archive = write_big_archive(tmp_path / "big.zip", 20_000)
-    db = tmp_path / "studio.db"
-    open_store(db).close()
-    proc = subprocess.Popen([sys.executable, "-m", "stagestudio", "sessions", "import", str(archive), "--db", str(db)],
+def test_an_import_killed_half_way_is_reported_and_removed(tmp_path, store_spec):
+    # Big enough to be killed mid-way (PostgreSQL writes an import about half as fast).
+    archive = write_big_archive(tmp_path / "big.zip", 20_000 if store_spec.dialect == "sqlite" else 8_000)
+    store_spec.open().close()
+    proc = subprocess.Popen([sys.executable, "-m", "stagestudio", "sessions", "import", str(archive), *store_spec.cli],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        with open_store(db) as watcher:
+        with store_spec.open() as watcher:
             deadline = time.monotonic() + 60
             while not any(s.status == "importing" for s in watcher.list_sessions()):
                 assert time.monotonic() < deadline and proc.poll() is None
@@ -400,7 +434,10 @@ def test_an_import_killed_half_way_is_reported_and_removed(tmp_path):
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
-    store = open_store(db)
+    store = store_spec.open()
+    deadline = time.monotonic() + 10  # PostgreSQL: the killed importer's locks go with its connections
+    while store.list_sessions()[0].status == "importing" and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert [s.status for s in store.list_sessions()] == ["import-failed"]
     report = check_store(store)
     assert report.failed_imports == ["bigimport"] and not report.ok

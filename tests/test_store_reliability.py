@@ -1,5 +1,6 @@
-"""The store never loses work: kill -9 mid-run, resume, concurrent writers, locked,
-corrupt and read-only databases, a missing images folder, hostile archives."""
+"""The store never loses work: kill -9 mid-run, resume, concurrent writers (on SQLite and
+on PostgreSQL), locked, corrupt and read-only databases, a missing images folder,
+hostile archives."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from store_backends import store_spec  # noqa: F401 - a fixture
 from store_support import StoreTestBackend
 
 from stagestudio.loop.engine import LoopEngine, RunConfig
@@ -45,10 +47,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_kill_9_mid_run_then_resume(tmp_path):
-    db = tmp_path / "studio.db"
+def test_kill_9_mid_run_then_resume(store_spec):
+    # On PostgreSQL the dead writer is seen from its advisory lock, which the server
+    # drops when the killed process's connection closes (a file lock on SQLite).
     proc = subprocess.Popen(
-        [sys.executable, str(SUPPORT), str(db), "killme", "--delay", "0.2", "--objects", "6", "--seed", "7"],
+        [sys.executable, str(SUPPORT), *store_spec.cli, "killme", "--delay", "0.2", "--objects", "6", "--seed", "7"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -64,9 +67,13 @@ def test_kill_9_mid_run_then_resume(tmp_path):
         proc.wait(timeout=10)
     assert completed == 3 and proc.returncode == -signal.SIGKILL
 
-    store = open_store(db)
+    store = store_spec.open()
     assert store.integrity_check() == []
     record = store.load_session("killme")
+    deadline = time.monotonic() + 10  # the server notices the closed connection at once, in practice
+    while record.status == "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        record = store.load_session("killme")
     assert record.status == "interrupted"
     done = record.completed_steps
     assert len(done) >= 3 and record.missing_images == []
@@ -86,8 +93,8 @@ def test_kill_9_mid_run_then_resume(tmp_path):
     store.close()
 
 
-def test_abandoned_stream_is_interrupted_and_resumable(tmp_path):
-    store = open_store(tmp_path / "studio.db")
+def test_abandoned_stream_is_interrupted_and_resumable(store_spec):
+    store = store_spec.open()
     engine = LoopEngine(StoreTestBackend(objects=3))
     stream = SessionRecorder(store).record(engine.run("three things", config=RunConfig(seed=2, max_steps=3)))
     seen = []
@@ -96,7 +103,7 @@ def test_abandoned_stream_is_interrupted_and_resumable(tmp_path):
         if event.type == "sketch_ready" and event.step_index == 1:
             # While the writer is alive the session is running and nobody else may write it.
             assert store.list_sessions()[0].status == "running"
-            other = open_store(tmp_path / "studio.db")
+            other = store_spec.open()
             assert other.list_sessions()[0].status == "running"
             with pytest.raises(SessionBusyError):
                 list(resume_session(other, event.session_id, backend=StoreTestBackend(objects=3)))
@@ -114,17 +121,17 @@ def test_abandoned_stream_is_interrupted_and_resumable(tmp_path):
 
 
 @pytest.mark.slow  # two interpreter start-ups
-def test_two_processes_write_at_the_same_time(tmp_path):
-    db = tmp_path / "studio.db"
-    open_store(db).close()
+def test_two_processes_write_at_the_same_time(store_spec):
+    """Two recorder processes (what two studios run) and this one, on one database."""
+    store_spec.open().close()
     procs = [
         subprocess.Popen(
-            [sys.executable, str(SUPPORT), str(db), f"proc{i}", "--delay", "0.002", "--objects", "6", "--seed", str(i)],
+            [sys.executable, str(SUPPORT), *store_spec.cli, f"proc{i}", "--delay", "0.002", "--objects", "6", "--seed", str(i)],
             stdout=subprocess.DEVNULL,
         )
         for i in range(2)
     ]
-    store = open_store(db)
+    store = store_spec.open()
     mine = record_run(store, objects=6, seed=5)  # and this process writes too
     for p in procs:
         assert p.wait(timeout=60) == 0
@@ -334,9 +341,9 @@ def test_bad_archives_are_refused_and_change_nothing(tmp_path, target, good_arch
     assert import_session(target, good).session_id in [s.id for s in target.list_sessions()]
 
 
-def test_two_threads_share_one_store(tmp_path):
+def test_two_threads_share_one_store(store_spec):
     """Two browser tabs: two sessions recorded at once through one store object."""
-    store = open_store(tmp_path / "studio.db")
+    store = store_spec.open()
     results, errors = {}, []
 
     def work(seed: int) -> None:

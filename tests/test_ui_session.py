@@ -118,7 +118,8 @@ def test_step_mode_edit_override_correct():
     sess.accept()
     assert sess.wait(5)
     kinds = [e.kind for e in sess.events if e.type == "intervention"]
-    assert kinds == ["edit", "correct", "override"]
+    # Every Accept a person clicked is recorded too (training-data provenance).
+    assert kinds == ["edit", "correct", "accept", "accept", "override", "accept"]
     assert backend.sketched[0] == "Draw a tiny silver spoon."
     assert backend.corrections[0] == "Put the spoon at the bottom."
     view = sess.timeline()
@@ -273,14 +274,27 @@ def test_graph_edit_during_a_run_stops_and_branches():
     parent = sess.session_id
     edited = GRAPH.model_copy(deep=True)
     edited.objects[0].attributes.color = "white"
-    assert sess.apply_graph(edited, "p", step_mode=False) is True
+    # Step 1 drew the spoon, which the edit leaves alone: the branch keeps it and re-plans the bear.
+    assert sess.apply_graph(edited, "p", step_mode=False) == "branched"
     assert sess.wait(5)
     view = sess.timeline()
     assert view.parent_session_id == parent and view.branch_step == 1
-    assert view.graph.objects[0].attributes.color == "white"
+    assert view.graph.objects[0].attributes.color == "white" and view.graph.source == "user"
     assert view.status == "completed" and [s.inherited for s in view.steps] == [True, False]
-    # Not running: the edit is simply what the next run uses.
-    assert sess.apply_graph(GRAPH, "p") is False and sess.graph == GRAPH
+    # After the run ended, Apply still re-plans: a new branch from the first changed step.
+    finished = sess.session_id
+    changed_spoon = GRAPH.model_copy(deep=True)
+    changed_spoon.objects[1].attributes.material = "golden"
+    assert sess.apply_graph(changed_spoon, "p", step_mode=False) == "branched"
+    assert sess.wait(5)
+    assert sess.timeline().parent_session_id == finished and sess.timeline().branch_step == 0
+    # Apply with nothing edited says so instead of starting a copy of the run.
+    with pytest.raises(StudioError, match="edit a cell"):
+        sess.apply_graph(sess.graph, "p")
+    # With no run on screen, the edit is what the next Run plans from, and the studio says so.
+    fresh = make_session(backend)
+    assert fresh.apply_graph(GRAPH, "p") == "saved" and fresh.graph.objects == GRAPH.objects
+    assert "press Run" in fresh.message
 
 
 def test_unavailable_backend_is_refused_with_its_reason():
@@ -314,3 +328,146 @@ def test_two_sessions_share_one_backend_one_stage_at_a_time():
     assert made == ["scripted"] and peak[0] == 1
     assert a.timeline().status == b.timeline().status == "completed"
     assert a.session_id != b.session_id
+
+
+# --- the workspace as tabs see it --------------------------------------------------------
+def test_every_change_wakes_subscribers_with_the_state_that_follows():
+    """The page is redrawn on wake-ups only, so the last wake-up must come after the run starts
+    waiting (else a screen stays on 'inspecting') and after it ends (else 'working' stays)."""
+    sess = make_session(ScriptedBackend(fail_steps={0}))
+    seen: list[tuple[bool, str | None]] = []
+    sess.subscribe(lambda: seen.append((sess.running, sess.waiting[0] if sess.waiting else None)))
+    sess.start(RunRequest(prompt="p", backend="scripted", step_mode=True))
+    waiting_kind(sess, "plan")
+    assert seen[-1] == (True, "plan")
+    sess.accept()
+    waiting_kind(sess, "verdict")
+    assert seen[-1] == (True, "verdict")
+    sess.stop()
+    assert sess.wait(5)
+    assert seen[-1] == (False, None)
+    assert sess.timeline().status == "cancelled"
+
+
+def test_a_decision_acts_only_on_the_review_point_it_was_drawn_for():
+    sess = make_session(ScriptedBackend(fail_steps={0}))
+    sess.start(RunRequest(prompt="p", backend="scripted", step_mode=True))
+    waiting_kind(sess, "plan")
+    plan_token = sess.review_token
+    sess.accept(plan_token)
+    waiting_kind(sess, "verdict")
+    with pytest.raises(StudioError, match="earlier review point"):
+        sess.skip(plan_token)  # a late click from the plan review: nothing changes
+    assert sess.waiting[0] == "verdict"
+    assert [e.kind for e in sess.events if e.type == "intervention"] == ["accept"]  # the plan's Accept only
+    verdict_token = sess.review_token
+    assert verdict_token != plan_token
+    sess.keep_picture(verdict_token)  # a failed sketch, kept as it is
+    waiting_kind(sess, "plan")
+    step1 = sess.timeline().steps[0]
+    assert step1.outcome == "overridden" and len(step1.attempts) == 1
+    sess.stop()
+    assert sess.wait(5)
+
+
+def test_a_review_point_takes_one_decision():
+    gate = threading.Event()
+    sess = make_session(ScriptedBackend(gate=gate))
+    sess.start(RunRequest(prompt="p", backend="scripted", step_mode=True))
+    waiting_kind(sess, "plan")
+    token = sess.review_token
+    done = threading.Event()
+    threading.Thread(target=lambda: (sess.accept(token), done.set()), daemon=True).start()
+    # The engine is held in the sketch, so the first decision is not taken yet: a second one
+    # for the same review point (a double click) must not be queued for the next one.
+    assert sess.wait_until(lambda s: s._decided is not None, timeout=2)
+    with pytest.raises(StudioError):
+        sess.accept(token)
+    gate.set()
+    waiting_kind(sess, "verdict")
+    assert [e.type for e in sess.events].count("sketch_ready") == 1
+    sess.stop()
+    assert sess.wait(5)
+
+
+def test_reject_a_passed_sketch_refines_it():
+    backend = ScriptedBackend()
+    sess = make_session(backend)
+    sess.start(RunRequest(prompt="p", backend="scripted", step_mode=True, max_refines=1))
+    waiting_kind(sess, "plan")
+    sess.accept()
+    review = waiting_kind(sess, "verdict")
+    assert review.verdict.passed
+    sess.override(token=sess.review_token)  # "Reject & refine"
+    review = waiting_kind(sess, "verdict")
+    assert review.attempt == 1 and len(backend.corrections) == 1
+    assert sess.timeline().steps[0].attempts[0].overridden_to is False
+    sess.stop()
+    assert sess.wait(5)
+
+
+def test_seed_minus_one_draws_a_seed_and_records_it(tmp_path):
+    from stagestudio.store import open_store
+
+    store = open_store(tmp_path / "ui.db")
+    try:
+        sess = make_session(store=store)
+        sess.start(RunRequest(prompt="p", backend="scripted", seed="-1"))  # as typed in the seed box
+        assert sess.wait(5)
+        drawn = sess.run_seed
+        assert sess.seed_drawn and 0 <= drawn < 2**63
+        assert sess.events[0].seed == drawn and store.load_session(sess.session_id).seed == drawn
+        # Beyond 64 bits: no OverflowError; the seed is mapped into range and the studio says so.
+        sess.start(RunRequest(prompt="p", backend="scripted", seed="99999999999999999999"))
+        assert sess.wait(5)
+        assert 0 <= sess.run_seed < 2**63 and "hashed" in sess.seed_note
+        assert store.load_session(sess.session_id).seed == sess.run_seed
+        for bad in ("abc", "1.5"):
+            with pytest.raises(StudioError, match="Seed") as info:
+                sess.start(RunRequest(prompt="p", backend="scripted", seed=bad))
+            assert "\n" not in str(info.value)
+    finally:
+        store.close()
+
+
+def test_a_run_stopped_before_its_first_sketch_leaves_no_row(tmp_path):
+    from stagestudio.store import open_store
+
+    store = open_store(tmp_path / "ui.db")
+    try:
+        sess = make_session(store=store)
+        sess.start(RunRequest(prompt="p", backend="scripted", step_mode=True))
+        waiting_kind(sess, "plan")
+        sess.stop()
+        assert sess.wait(5)
+        assert store.list_sessions() == []
+        assert sess.timeline().status == "cancelled" and len(sess.timeline().steps) == 1  # still on screen
+        # Stopped after a sketch: kept.
+        sess.start(RunRequest(prompt="p", backend="scripted", step_mode=True))
+        waiting_kind(sess, "plan")
+        sess.accept()
+        waiting_kind(sess, "verdict")
+        sess.stop()
+        assert sess.wait(5)
+        assert [s.id for s in store.list_sessions()] == [sess.session_id]
+    finally:
+        store.close()
+
+
+def test_markup_never_reaches_the_graph():
+    from stagestudio.ui.session import strip_markup
+
+    assert strip_markup("<script>alert(1)</script> a cat") == "alert(1) a cat"
+    assert strip_markup("a <b>red</b> cat < dog") == "a red cat dog"
+    seen = []
+
+    class Recording(ScriptedBackend):
+        def extract_graph(self, prompt):
+            seen.append(prompt)
+            return super().extract_graph(prompt)
+
+    sess = make_session(Recording())
+    sess.parse("<script>x</script> a bear above a spoon", "scripted")
+    assert seen == ["x a bear above a spoon"]
+    with pytest.raises(StudioError, match="empty"):
+        sess.parse("<img src=x onerror=alert(1)>", "scripted")

@@ -249,6 +249,31 @@ def test_header_names_the_settings_that_differ_from_the_defaults(monkeypatch):
 
     view = TimelineView(session_id="abc123def456", backend="sketchbook", seed=8,
                         backend_settings={"error_rate": 0.0, "size": 512})
-    assert "sketchbook <span class=\"ss-settings\">(error_rate 0)</span> · seed 8" in header_html(view)
+    assert "sketchbook <span class=\"ss-settings\">(error_rate 0)</span> · seed <code class=\"ss-seed-used\">8</code>" \
+        in header_html(view)
     view.backend_settings = {"error_rate": 0.3, "size": 512}
-    assert "sketchbook · seed 8" in header_html(view)
+    assert "sketchbook · seed <code class=\"ss-seed-used\">8</code>" in header_html(view)
+
+
+def test_app_passes_a_store_url_and_its_images_folder_through(tmp_path, capsys):
+    import app
+
+    url = "postgresql+psycopg://studio:secret@127.0.0.1:1/stagestudio"
+    assert app.main(["--db", url, "--db-images", str(tmp_path / "not-mounted")]) == 1
+    err = capsys.readouterr().err.strip()
+    # The store itself judged the folder (so the option reached it), before any connection.
+    assert err.startswith("error: cannot start the studio: --db-images") and "not-mounted does not exist" in err
+    assert "secret" not in err and "\n" not in err
+
+
+def test_a_bagel_lora_adapter_round_trips_through_the_form(tmp_path):
+    from stagestudio.ui.backend_settings import form_values, non_default_summary, validate_settings
+
+    assert validate_settings("bagel", {})["lora"] is None  # no adapter unless one is named
+    stored = {"model": str(tmp_path), "lora": str(tmp_path / "adapter"), "merge_lora": True}
+    settings = validate_settings("bagel", stored)
+    assert settings["lora"] == str(tmp_path / "adapter") and settings["merge_lora"] is True
+    assert form_values("bagel", settings)["lora"] == str(tmp_path / "adapter")
+    summary = non_default_summary("bagel", settings)
+    assert "adapter" in summary and "merge_lora" in summary
+    assert "merge_lora" not in non_default_summary("bagel", validate_settings("bagel", {"model": str(tmp_path)}))

@@ -17,14 +17,19 @@ from stagestudio.scene.plan import PlanStep
 WriteAboutImage = Callable[[str, Image.Image | None], str]
 
 
-def plan_with_model(request: PlanRequest, write: WriteAboutImage) -> PlanStep | None:
+def plan_with_model(request: PlanRequest, write: WriteAboutImage,
+                    ask: Callable[[PlanRequest, PlanStep], str] | None = None) -> PlanStep | None:
+    """`ask` writes the request from the proposal (default: BAGEL's planning prompt; a model
+    fine-tuned on its own format, e.g. a PSIR adapter, brings its own)."""
     from stagestudio.backends.bagel import prompts
     from stagestudio.scene.planner import next_planned_step
 
     proposal = next_planned_step(request.graph, request.done, request.max_steps, request.realised_ids)
     if proposal is None:
         return None
-    answer = write(prompts.plan_prompt(request.prompt, request.graph, request.done, proposal), request.canvas)
+    question = ask(request, proposal) if ask is not None else prompts.plan_prompt(
+        request.prompt, request.graph, request.done, proposal)
+    answer = write(question, request.canvas)
     parsed = prompts.parse_plan(answer)
     if parsed is None or not prompts.plan_is_faithful(parsed, proposal, request.graph):
         why = "unusable" if parsed is None else "did not name every object of the step"

@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "eval",
     "graph",
     "sessions",
+    "psir",
     "serve_omni",
 )
 

@@ -20,6 +20,8 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--precision", default=None, help="bagel: nf4 (default) | int8 | bf16 | fp32")
     parser.add_argument("--resolution", type=int, default=None, help="bagel: image side in pixels (default 1024)")
     parser.add_argument("--timesteps", type=int, default=None, help="bagel: denoising schedule points (default 50)")
+    parser.add_argument("--lora", default=None, metavar="PATH", help="bagel: a LoRA adapter folder (psir train's adapter/)")
+    parser.add_argument("--merge-lora", action="store_true", help="bagel: merge the adapter into the weights")
     add_role_arguments(parser)  # --planner/--sketcher/--inspector and --OPTION-ROLE (bagel: --inspector vqa|detector|both)
     add_remote_arguments(parser)
 
@@ -34,10 +36,13 @@ def backend_settings(args: argparse.Namespace) -> dict:
             settings["error_rate"] = args.error_rate
     elif args.backend == "bagel":
         for option, key in (("model", "model"), ("precision", "precision"), ("resolution", "resolution"),
-                            ("timesteps", "num_timesteps"), ("inspector", "inspector")):
+                            ("timesteps", "num_timesteps"), ("inspector", "inspector"), ("graph", "graph")):
             value = getattr(args, option, None)
             if value:
                 settings[key] = value
+        if getattr(args, "lora", None):
+            settings["lora"] = args.lora
+            settings["merge_lora"] = bool(getattr(args, "merge_lora", False))
     elif args.backend == "remote":
         settings.update(remote_settings(args))
     return settings

@@ -13,8 +13,13 @@ import platform
 import sys
 from pathlib import Path
 
+from stagestudio.backends.bagel.bnb import quiet_bitsandbytes_logging
 from stagestudio.cli import CliError
 from stagestudio.cli.roles import add_role_arguments, readiness_lines
+
+# Every CLI command builds its parser through this module, so this silences bitsandbytes'
+# optional-kernel warning (noise, see bagel/bnb.py) for the whole CLI, before anything imports it.
+quiet_bitsandbytes_logging()
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -27,7 +27,7 @@ def add_remote_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--retries", type=int, default=None,
                        help="remote: retries on 429/5xx/lost connections, with back-off (default 3)")
     group.add_argument("--graph", choices=("model", "parser"), default=None,
-                       help="remote: scene graph written by the model (default) or by the offline parser")
+                       help="bagel/remote: scene graph written by the model (default; the parser is its fallback) or by the offline parser")
     group.add_argument("--max-plan-tokens", type=int, default=None, metavar="N",
                        help="remote: longest plan the model may write (default 200)")
     group.add_argument("--max-answer-tokens", type=int, default=None, metavar="N",

@@ -11,6 +11,7 @@ from stagestudio.cli import CliError
 from stagestudio.cli.display import EventPrinter, safe_text
 from stagestudio.cli.paths import ensure_writable_folder
 from stagestudio.cli.backend_args import add_backend_arguments, backend_from_args
+from stagestudio.cli.store_args import add_db_arguments
 from stagestudio.loop.engine import LoopEngine, RunConfig
 from stagestudio.loop.seeds import resolve_seed
 from stagestudio.loop.trajectory import TrajectoryWriter
@@ -21,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("prompt", help="the text prompt")
     p.add_argument("--seed", default="0", help="session seed: 0..2**63-1, or -1 for a random one (default 0)")
     p.add_argument("--out", required=True, help="output folder for PNGs and trajectory.json")
-    p.add_argument("--db", default=None, help="also store the session in this SQLite database")
+    add_db_arguments(p, "also store the session in this database: a SQLite file or a PostgreSQL URL "
+                        "(postgresql+psycopg://user:pw@host/db, with --db-images)")
     p.add_argument("--max-refines", type=int, default=2)
     p.add_argument("--max-steps", type=int, default=8)
     add_backend_arguments(p)
@@ -33,13 +35,13 @@ def make_engine(args: argparse.Namespace) -> LoopEngine:
     return LoopEngine(backend_from_args(args))
 
 
-def _open_db(path: str):
+def _open_db(path: str, images: str | None = None):
     """The store a run records into, checked before any work is done: a read-only,
     damaged, foreign or unopenable database is one clear error, not a lost run."""
     from stagestudio.store import StoreError, open_store
 
     try:
-        store = open_store(path)
+        store = open_store(path, images=images)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     try:
@@ -62,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"note: {seed.note}", file=sys.stderr)
     out = Path(args.out)
     ensure_writable_folder(out, "output folder")
-    store = _open_db(args.db) if args.db else None
+    store = _open_db(args.db, args.db_images) if args.db else None
     try:
         return _run_loop(args, config, out, store, [seed.note] if seed.note else [])
     finally:
@@ -109,5 +111,5 @@ def _run_loop(args: argparse.Namespace, config: RunConfig, out: Path, store, not
         engine.backend.close()
     print(f"\nwrote {len(writer.images)} sketch(es) and {safe_text(writer.path)}")
     if store is not None:
-        print(f"stored session {writer.events[0]['session_id']} in {safe_text(args.db)}")
+        print(f"stored session {writer.events[0]['session_id']} in {safe_text(store.location)}")
     return 0 if status in ("completed", "stopped") else 1

@@ -11,12 +11,9 @@ from typing import Any
 from stagestudio.cli import CliError
 from stagestudio.cli.display import safe_json, safe_text
 from stagestudio.cli.paths import ensure_writable_folder
+from stagestudio.cli.store_args import add_db_arguments
 
 PROMPT_WIDTH = 60
-
-
-def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", default=None, help="session database (default: $STAGESTUDIO_DB or sessions/studio.db)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,20 +22,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub.required = True
 
     p = sub.add_parser("list", help="id, created, status, steps and prompt of every stored session (newest first)")
-    _add_db(p)
+    add_db_arguments(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--limit", type=int, default=None, help="show at most N sessions")
     p.add_argument("--status", default=None, help="only sessions with this status (e.g. interrupted)")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="one session: settings, steps, attempts, verdicts, interventions")
-    _add_db(p)
+    add_db_arguments(p)
     p.add_argument("id")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("replay", help="step through a stored session exactly as it happened (nothing recomputed)")
-    _add_db(p)
+    add_db_arguments(p)
     p.add_argument("id")
     p.add_argument("--json", action="store_true", help="print each event as one JSON line")
     p.add_argument("--with-history", action="store_true", help="for a fork, first replay the steps it shares")
@@ -46,13 +43,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("rerun", help="recompute with the same seeds/settings; report identical/different sketches")
-    _add_db(p)
+    add_db_arguments(p)
     p.add_argument("id")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_rerun)
 
     p = sub.add_parser("fork", help="new session from step K of a stored one, run to the end; prints the new id")
-    _add_db(p)
+    add_db_arguments(p)
     p.add_argument("id")
     p.add_argument("--from-step", type=int, required=True, metavar="K", help="first step to redo (0-based; steps before it are shared)")
     p.add_argument("--instruction", default=None, help="replace step K's instruction")
@@ -61,31 +58,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_fork)
 
     p = sub.add_parser("resume", help="continue an interrupted session from its last completed step")
-    _add_db(p)
+    add_db_arguments(p)
     p.add_argument("id")
     p.add_argument("--quiet", action="store_true", help="print only the final status")
     p.set_defaults(func=cmd_resume)
 
     p = sub.add_parser("export", help="write one session (with a fork's shared history) to a portable .zip")
-    _add_db(p)
+    add_db_arguments(p)
     p.add_argument("id")
     p.add_argument("file")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="import a session archive (validated before anything is written)")
-    _add_db(p)
+    add_db_arguments(p)
     p.add_argument("file")
     p.add_argument("--new-id", action="store_true", help="import under a new id when the id is already taken")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("delete", help="delete a session and the images nothing else uses")
-    _add_db(p)
+    add_db_arguments(p)
     p.add_argument("id")
     p.add_argument("--cascade", action="store_true", help="also delete the forks that share this session's steps")
     p.set_defaults(func=cmd_delete)
 
     p = sub.add_parser("check", help="integrity check: damaged indexes and sessions, missing and orphan images, failed imports")
-    _add_db(p)
+    add_db_arguments(p)
     p.add_argument("--repair", action="store_true",
                    help="rebuild damaged indexes, remove failed imports and image files nothing refers to")
     p.set_defaults(func=cmd_check)
@@ -96,11 +93,12 @@ def _open(args: argparse.Namespace, create: bool):
     from stagestudio.store import StoreError, open_store, resolve_db_path
 
     path = resolve_db_path(args.db)
-    if not create and not path.exists():
-        # A mistyped --db must not quietly create an empty database.
+    if not create and isinstance(path, Path) and not path.exists():
+        # A mistyped --db must not quietly create an empty database. (A server database
+        # must exist already: nothing here creates one.)
         raise CliError(f"no session database at {path} (choose one with --db or $STAGESTUDIO_DB)")
     try:
-        return open_store(path)
+        return open_store(path, images=args.db_images)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
 
@@ -161,7 +159,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.json:
             _print_json([s.to_json_dict() for s in sessions])
         elif not sessions:
-            print(f"no sessions in {safe_text(store.path)}")
+            print(f"no sessions in {safe_text(store.location)}")
         else:
             lines = [f"{'ID':<14} {'CREATED (UTC)':<19}  {'STATUS':<13} {'STEPS':>5}  PROMPT"]
             for s in sessions:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, Union
 
@@ -20,7 +21,11 @@ from stagestudio.scene.plan import PlanStep
 # --- decisions before a sketch ---------------------------------------------------------
 @dataclass(frozen=True)
 class Proceed:
-    """Go on as planned / as the inspector says."""
+    """Go on as planned / as the inspector says. `by_person`: a person looked and accepted
+    (recorded as an 'accept' intervention, which training-data export counts as a human
+    decision); False when a policy or auto mode went on by itself."""
+
+    by_person: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,13 @@ class InteractiveController:
     the next control point until `resume()` or `decide()`. `cancel` unblocks any wait.
     """
 
-    def __init__(self, step_mode: bool = False, cancel: CancelToken | None = None, poll_s: float = 0.1) -> None:
+    def __init__(
+        self,
+        step_mode: bool = False,
+        cancel: CancelToken | None = None,
+        poll_s: float = 0.1,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
         self.step_mode = step_mode
         self.cancel = cancel or CancelToken()
         self._decisions: queue.Queue[PlanDecision | VerdictDecision] = queue.Queue()
@@ -109,6 +120,11 @@ class InteractiveController:
         self._waiting_lock = threading.Lock()
         self._waiting: tuple[str, Review] | None = None
         self._poll_s = poll_s
+        # Called (from the engine's thread) whenever a wait starts or ends, so a UI can redraw
+        # at once instead of polling `waiting`.
+        self._on_change = on_change
+        # Counts the waits so far: identifies the review point a decision was meant for.
+        self.review_number = 0
 
     # --- called by the UI ---
     def decide(self, decision: PlanDecision | VerdictDecision) -> None:
@@ -130,6 +146,12 @@ class InteractiveController:
         """('plan' | 'verdict', review) while the engine waits for a decision."""
         with self._waiting_lock:
             return self._waiting
+
+    @property
+    def waiting_number(self) -> int | None:
+        """The number of the review point being waited at (None when not waiting)."""
+        with self._waiting_lock:
+            return self.review_number if self._waiting is not None else None
 
     # --- called by the engine ---
     def review_plan(self, review: Review) -> PlanDecision:
@@ -153,6 +175,8 @@ class InteractiveController:
                 return Proceed()
         with self._waiting_lock:
             self._waiting = (kind, review)
+            self.review_number += 1
+        self._changed()
         try:
             while True:
                 self.cancel.raise_if_cancelled()
@@ -166,6 +190,11 @@ class InteractiveController:
         finally:
             with self._waiting_lock:
                 self._waiting = None
+            self._changed()
+
+    def _changed(self) -> None:
+        if self._on_change is not None:
+            self._on_change()
 
 
 __all__ = [

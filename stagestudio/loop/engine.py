@@ -238,6 +238,8 @@ class LoopEngine:
         config = state.config
         index = step.index
         decision = controller.review_plan(Review(state.session_id, step, self._steps_hint(state)))
+        if isinstance(decision, Proceed) and decision.by_person:
+            yield emit(Intervention, kind="accept", step_index=index)
         if isinstance(decision, EditPlan):
             edited = _edited_step(step, decision)
             yield emit(Intervention, kind="edit", step_index=index, **_edit_change(step, edited))
@@ -267,6 +269,9 @@ class LoopEngine:
                 Review(state.session_id, step, self._steps_hint(state), attempt, verdict, attempts_left)
             )
             correction: str | None = None
+            if isinstance(decision, Proceed) and decision.by_person:
+                yield emit(Intervention, kind="accept", step_index=index, attempt=attempt,
+                           before={"passed": verdict.passed})
             if isinstance(decision, (Proceed, OverrideVerdict)):
                 passed = verdict.passed
                 if isinstance(decision, OverrideVerdict):

@@ -87,13 +87,17 @@ class BagelOmniModel:
         inf = self.runtime.inferencer
         height, width = self._canvas(ask)
         settings = self._settings(ask)
-        state = inf.new_contexts()
+        seed = ask.seed
         if ask.image is not None:
             source = ask.image if ask.image.size == (width, height) else ask.image.resize((width, height), Image.BICUBIC)
-            state = inf.add_image(state, source, vae=True, vit=True)
-        state = inf.add_text(state, ask.prompt)
+            # The canvas's VAE posterior is drawn from the request's seed too (the local backend's
+            # rule), and the denoising noise continues from there, so an edit reproduces.
+            state = inf.add_text(self.runtime.edit_context(source, 0 if seed is None else seed), ask.prompt)
+            seed = None
+        else:
+            state = inf.add_text(inf.new_contexts(), ask.prompt)
         try:
-            return inf.generate_image(state, settings, seed=ask.seed, image_shape=(height, width), cancel=cancel).image
+            return inf.generate_image(state, settings, seed=seed, image_shape=(height, width), cancel=cancel).image
         except ValueError as exc:  # e.g. a size outside the model's grid
             raise RequestError(str(exc)) from None
         except BackendError as exc:
@@ -104,5 +108,5 @@ class BagelOmniModel:
         inf = rt.inferencer
         if ask.seed is not None:
             inf.seed(ask.seed)
-        state = rt.image_context(ask.image, "", vae=False) if ask.image is not None else inf.new_contexts()
+        state = rt.understanding_context(ask.image)
         return inf.generate_text(inf.append_text(state.cond, ask.prompt), max_length=ask.max_tokens).text

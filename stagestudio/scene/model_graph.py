@@ -133,11 +133,12 @@ def _normal(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def _first_json_object(text: str) -> Any:
-    """The first balanced {...} in `text`, decoded."""
+def json_object_span(text: str) -> tuple[int, int] | None:
+    """(start, end) of the first balanced {...} in `text` (strings and escapes respected), or
+    None when there is none or it is not closed yet. Also a stop condition for decoding."""
     start = text.find("{")
     if start < 0:
-        raise SceneGraphError("no JSON object in the answer")
+        return None
     depth = 0
     in_string = False
     escaped = False
@@ -157,11 +158,21 @@ def _first_json_object(text: str) -> Any:
         elif ch == "}":
             depth -= 1
             if depth == 0:
-                try:
-                    return json.loads(text[start:i + 1])
-                except json.JSONDecodeError as exc:
-                    raise SceneGraphError(f"the JSON does not parse: {exc.msg}") from exc
-    raise SceneGraphError("the JSON object is not closed")
+                return start, i + 1
+    return None
+
+
+def _first_json_object(text: str) -> Any:
+    """The first balanced {...} in `text`, decoded."""
+    if "{" not in text:
+        raise SceneGraphError("no JSON object in the answer")
+    span = json_object_span(text)
+    if span is None:
+        raise SceneGraphError("the JSON object is not closed")
+    try:
+        return json.loads(text[span[0]:span[1]])
+    except json.JSONDecodeError as exc:
+        raise SceneGraphError(f"the JSON does not parse: {exc.msg}") from exc
 
 
 def parse_model_graph(answer: str) -> SceneGraph:

@@ -1,12 +1,14 @@
-"""The session store: SQLite (SQLAlchemy 2.0, Alembic-versioned) plus content-addressed
-PNG files. History, replay, re-run, fork, export/import — and it never loses work.
+"""The session store: SQLite or PostgreSQL (SQLAlchemy 2.0, Alembic-versioned) plus
+content-addressed PNG files. History, replay, re-run, fork, export/import — and it never
+loses work.
 
-    store = open_store(path_or_None)
+    store = open_store(path_or_None)              # a SQLite file ($STAGESTUDIO_DB, default)
+    store = open_store("postgresql+psycopg://user:pw@host/db", images="/mnt/shared/images")
     for event in SessionRecorder(store).record(engine.run(...)): ...
 """
 
 from stagestudio.store.archive import export_session
-from stagestudio.store.db import DB_ENV_VAR, resolve_db_path
+from stagestudio.store.target import DB_ENV_VAR, IMAGES_ENV_VAR, is_database_url, resolve_db_path
 from stagestudio.store.errors import (
     ArchiveError,
     SessionBusyError,
@@ -30,6 +32,7 @@ from stagestudio.store.store import DeleteReport, SessionStore, open_store
 
 __all__ = [
     "DB_ENV_VAR",
+    "IMAGES_ENV_VAR",
     "ArchiveError",
     "AttemptRecord",
     "DeleteReport",
@@ -57,6 +60,7 @@ __all__ = [
     "export_session",
     "fork_session",
     "import_session",
+    "is_database_url",
     "open_store",
     "rerun_session",
     "resolve_db_path",

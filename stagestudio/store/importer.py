@@ -27,7 +27,7 @@ from stagestudio.loop.events import SketchReady, event_from_json
 from stagestudio.store.archive import META_CHECKED, META_RESTORED, read_archive
 from stagestudio.store.errors import ArchiveError, SessionExistsError
 from stagestudio.store.images import StoredImage
-from stagestudio.store.locks import WriterLock
+from stagestudio.store.locks import SessionLock
 from stagestudio.store.models import ImageRow, SessionRow
 from stagestudio.store.projection import EventToApply, apply_events
 from stagestudio.store.store import SessionStore
@@ -76,7 +76,7 @@ def import_session(store: SessionStore, path: str | os.PathLike[str], *, new_id:
                 if leftover
                 else "import with --new-id to add it under a new id"
             )
-            raise SessionExistsError(f"session {target_id} already exists in {store.path}; {hint}")
+            raise SessionExistsError(f"session {target_id} already exists in {store.location}; {hint}")
         renamed_to = uuid.uuid4().hex[:12]
     for entry in entries[:-1]:
         if entry["meta"]["id"] in existing:
@@ -97,12 +97,12 @@ def import_session(store: SessionStore, path: str | os.PathLike[str], *, new_id:
         plan.append(_Planned(meta["id"], meta, events))
 
     writer = _ChunkedWriter(store, {sha: info for sha, (_data, info) in images.items()})
-    locks: list[WriterLock] = []
+    locks: list[SessionLock] = []
     written: list[str] = []
     try:
         # Locks first: from here on a reader sees a live import, never a dead one.
         for planned in plan:
-            locks.append(WriterLock(store.lock_dir, planned.session_id).acquire())
+            locks.append(store.writers.lock(planned.session_id).acquire())
         for sha, (data, info) in images.items():
             if not store.images.exists(sha):
                 store.images.put_png(data, info.width, info.height)

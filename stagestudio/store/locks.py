@@ -1,4 +1,4 @@
-"""Who is writing a session right now.
+"""Who is writing a session right now (SQLite stores; see advisory_locks.py for PostgreSQL).
 
 A recorder holds an exclusive `flock` on `<db dir>/locks/<session id>.lock` for as long as
 it writes the session. The kernel drops the lock when the process dies (even on kill -9),
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Protocol
 
 try:
     import fcntl
@@ -22,10 +23,44 @@ from stagestudio.store.errors import SessionBusyError, StoreReadOnlyError
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
-def _lock_path(lock_dir: Path, session_id: str) -> Path:
+class SessionLock(Protocol):
+    """An exclusive lock on one session for as long as this process writes it."""
+
+    session_id: str
+
+    def acquire(self) -> "SessionLock": ...
+
+    def release(self) -> None: ...
+
+    @property
+    def held(self) -> bool: ...
+
+    def verify(self) -> bool:
+        """Whether the lock is still held (a connection holding it may have dropped)."""
+        ...
+
+
+class SessionWriters(Protocol):
+    """Which sessions a live process is writing, for one store."""
+
+    def lock(self, session_id: str) -> SessionLock: ...
+
+    def alive(self, session_id: str) -> bool: ...
+
+    def forget(self, session_id: str) -> None:
+        """Remove what a finished writer may leave behind (a lock file)."""
+        ...
+
+
+def check_session_id(session_id: str) -> str:
+    """`session_id` if it is safe as a file name; else ValueError."""
     if not _SAFE_ID.match(session_id) or session_id in (".", ".."):
         raise ValueError(f"session id {session_id!r} may only use letters, digits, '_', '-' and '.'")
-    return lock_dir / f"{session_id}.lock"
+    return session_id
+
+
+def _lock_path(lock_dir: Path, session_id: str) -> Path:
+    return lock_dir / f"{check_session_id(session_id)}.lock"
 
 
 class WriterLock:
@@ -82,6 +117,10 @@ class WriterLock:
     def held(self) -> bool:
         return self._fd is not None
 
+    def verify(self) -> bool:
+        """Whether the lock is still held (the kernel keeps a flock for the process's life)."""
+        return self._fd is not None
+
     def __enter__(self) -> "WriterLock":
         return self.acquire()
 
@@ -126,3 +165,19 @@ def remove_lock_file(lock_dir: Path, session_id: str) -> None:
         _lock_path(lock_dir, session_id).unlink()
     except (FileNotFoundError, ValueError):
         pass
+
+
+class FileWriters:
+    """The writers of one SQLite store: a lock file per session in `lock_dir`."""
+
+    def __init__(self, lock_dir: Path) -> None:
+        self.lock_dir = lock_dir
+
+    def lock(self, session_id: str) -> WriterLock:
+        return WriterLock(self.lock_dir, session_id)
+
+    def alive(self, session_id: str) -> bool:
+        return writer_alive(self.lock_dir, session_id)
+
+    def forget(self, session_id: str) -> None:
+        remove_lock_file(self.lock_dir, session_id)

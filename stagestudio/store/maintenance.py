@@ -1,7 +1,8 @@
 """`sessions check [--repair]`: everything that can be wrong with a store, and what can be
 put right without losing anything.
 
-Found: SQLite's integrity problems (a damaged index among them), sessions whose rows no
+Found: the database's integrity problems (SQLite's integrity check, or amcheck on
+PostgreSQL where it is installed; a damaged index among them), sessions whose rows no
 reader can use, images the database refers to whose files are gone, image files nothing
 refers to (left by a killed import or delete), leftover temporary files, and imports that
 died half-way. Repaired: indexes are rebuilt from the tables (REINDEX), dead partial
@@ -30,7 +31,7 @@ ORPHAN_GRACE_S = 600.0
 
 @dataclass
 class CheckReport:
-    integrity: list[str] = field(default_factory=list)  # SQLite's words, after any repair
+    integrity: list[str] = field(default_factory=list)  # the database's words, after any repair
     listing: list[str] = field(default_factory=list)  # indexes that disagree with the sessions table
     damaged_sessions: list[tuple[str, str]] = field(default_factory=list)  # (id, why)
     missing_images: list[tuple[str, str]] = field(default_factory=list)  # (session id, sha256)
@@ -66,7 +67,7 @@ def _reindex(store: SessionStore, report: CheckReport) -> None:
     """Rebuild every index from its table: what a damaged index needs. Damage to the
     tables themselves survives this and is reported as before."""
     try:
-        store.db.write(lambda db: db.connection().exec_driver_sql("REINDEX"))
+        store.db.reindex()
     except StoreError as exc:
         report.repair_failed = f"could not rebuild the indexes ({exc}); restore a backup or move the file aside"
         return

@@ -10,24 +10,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from stagestudio.store.sqltypes import Int64, NulSafeText
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    # Integers are 64-bit on every backend (seeds); free text may hold any character.
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, int: Int64}
 
 
 class SessionRow(Base):
     __tablename__ = "sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    prompt: Mapped[str] = mapped_column(Text)
+    prompt: Mapped[str] = mapped_column(NulSafeText)
     backend: Mapped[str] = mapped_column(String(64))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)
-    seed: Mapped[int] = mapped_column(Integer)
-    max_refines: Mapped[int] = mapped_column(Integer)
-    max_steps: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Int64)
+    max_refines: Mapped[int] = mapped_column(Int64)
+    max_steps: Mapped[int] = mapped_column(Int64)
     # running | completed | stopped | cancelled | failed | interrupted
     status: Mapped[str] = mapped_column(String(16))
     passed: Mapped[bool | None] = mapped_column(default=None)
@@ -42,9 +45,9 @@ class SessionRow(Base):
     graph_edited: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     final_verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     # Completed steps including the ones inherited from the parent (for `list`).
-    step_count: Mapped[int] = mapped_column(Integer, default=0)
-    last_seq: Mapped[int] = mapped_column(Integer, default=-1)
-    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    step_count: Mapped[int] = mapped_column(Int64, default=0)
+    last_seq: Mapped[int] = mapped_column(Int64, default=-1)
+    last_error: Mapped[str | None] = mapped_column(NulSafeText, default=None)
     # Who is (or was last) writing this session; informative only — liveness is decided
     # by the writer's lock file (see locks.py). Added in revision 0002.
     writer_pid: Mapped[int | None] = mapped_column(default=None)
@@ -61,27 +64,27 @@ class ImageRow(Base):
     __tablename__ = "images"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Int64)
+    height: Mapped[int] = mapped_column(Int64)
+    size_bytes: Mapped[int] = mapped_column(Int64)
     created_at: Mapped[float] = mapped_column(Float)
 
 
 class StepRow(Base):
     __tablename__ = "steps"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Int64, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
-    step_index: Mapped[int] = mapped_column(Integer)
+    step_index: Mapped[int] = mapped_column(Int64)
     planned: Mapped[dict[str, Any]] = mapped_column(JSON)  # the PlanStep as the planner made it
     executed: Mapped[dict[str, Any]] = mapped_column(JSON)  # after a person's edits
-    seed: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Int64)
     plan_duration_s: Mapped[float] = mapped_column(Float, default=0.0)
     # planned | passed | failed | overridden | skipped | abandoned (a resume re-planned it)
     status: Mapped[str] = mapped_column(String(16))
     accepted_attempt: Mapped[int | None] = mapped_column(default=None)
     canvas_sha256: Mapped[str | None] = mapped_column(ForeignKey("images.sha256"), default=None)
-    planned_seq: Mapped[int] = mapped_column(Integer)
+    planned_seq: Mapped[int] = mapped_column(Int64)
     created_at: Mapped[float] = mapped_column(Float)
 
     __table_args__ = (Index("ix_steps_session_index", "session_id", "step_index"),)
@@ -90,24 +93,24 @@ class StepRow(Base):
 class AttemptRow(Base):
     __tablename__ = "attempts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Int64, primary_key=True, autoincrement=True)
     step_id: Mapped[int] = mapped_column(ForeignKey("steps.id", ondelete="CASCADE"))
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
-    step_index: Mapped[int] = mapped_column(Integer)
-    attempt: Mapped[int] = mapped_column(Integer)
+    step_index: Mapped[int] = mapped_column(Int64)
+    attempt: Mapped[int] = mapped_column(Int64)
     stage: Mapped[str] = mapped_column(String(16))  # sketch | refine
-    instruction: Mapped[str] = mapped_column(Text)
+    instruction: Mapped[str] = mapped_column(NulSafeText)
     image_sha256: Mapped[str | None] = mapped_column(ForeignKey("images.sha256"), default=None)
-    sketch_seed: Mapped[int] = mapped_column(Integer)
+    sketch_seed: Mapped[int] = mapped_column(Int64)
     sketch_duration_s: Mapped[float] = mapped_column(Float, default=0.0)
     verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     passed: Mapped[bool | None] = mapped_column(default=None)
-    critique: Mapped[str | None] = mapped_column(Text, default=None)
+    critique: Mapped[str | None] = mapped_column(NulSafeText, default=None)
     inspect_seed: Mapped[int | None] = mapped_column(default=None)
     inspect_duration_s: Mapped[float | None] = mapped_column(Float, default=None)
     # The correction the refine stage actually used for the next attempt (maybe a person's).
-    corrective_instruction: Mapped[str | None] = mapped_column(Text, default=None)
-    sketch_seq: Mapped[int] = mapped_column(Integer)
+    corrective_instruction: Mapped[str | None] = mapped_column(NulSafeText, default=None)
+    sketch_seq: Mapped[int] = mapped_column(Int64)
     created_at: Mapped[float] = mapped_column(Float)
 
     __table_args__ = (
@@ -119,10 +122,10 @@ class AttemptRow(Base):
 class InterventionRow(Base):
     __tablename__ = "interventions"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(Int64, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     step_id: Mapped[int | None] = mapped_column(ForeignKey("steps.id", ondelete="CASCADE"), default=None)
-    seq: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Int64)
     kind: Mapped[str] = mapped_column(String(16))
     step_index: Mapped[int | None] = mapped_column(default=None)
     attempt: Mapped[int | None] = mapped_column(default=None)
@@ -139,8 +142,8 @@ class EventRow(Base):
     __tablename__ = "events"
 
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Int64, primary_key=True)
     type: Mapped[str] = mapped_column(String(32))
     at: Mapped[float] = mapped_column(Float)
-    payload: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(NulSafeText)
     image_sha256: Mapped[str | None] = mapped_column(String(64), default=None)

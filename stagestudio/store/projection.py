@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, func, insert, select, update
+from sqlalchemy import JSON, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,7 @@ from stagestudio.loop.events import (
 from stagestudio.store.errors import SessionExistsError, SessionNotFoundError, StoreError
 from stagestudio.store.images import StoredImage
 from stagestudio.store.models import AttemptRow, EventRow, ImageRow, InterventionRow, SessionRow, StepRow
+from stagestudio.store.sqltypes import greatest
 
 SESSIONS = SessionRow.__table__
 STEPS = StepRow.__table__
@@ -52,7 +54,11 @@ _INSERT_EVENT = insert(EVENTS)
 _INSERT_STEP = insert(STEPS)
 _INSERT_ATTEMPT = insert(ATTEMPTS)
 _INSERT_INTERVENTION = insert(INTERVENTIONS)
-_INSERT_IMAGE = sqlite_insert(IMAGES).on_conflict_do_nothing(index_elements=["sha256"])
+# Two sessions may store the same picture at the same time: the second insert is a no-op.
+_INSERT_IMAGE = {
+    "sqlite": sqlite_insert(IMAGES).on_conflict_do_nothing(index_elements=["sha256"]),
+    "postgresql": postgres_insert(IMAGES).on_conflict_do_nothing(index_elements=["sha256"]),
+}
 _CURRENT_STEP = (
     select(STEPS.c.id, STEPS.c.executed)
     .where(
@@ -105,8 +111,8 @@ def _session_update(columns: tuple[str, ...]):
     stmt = _SESSION_UPDATES.get(columns)
     if stmt is None:
         values: dict[str, Any] = {
-            "updated_at": func.max(SESSIONS.c.updated_at, bindparam("p_at")),
-            "last_seq": func.max(SESSIONS.c.last_seq, bindparam("p_seq")),
+            "updated_at": greatest(SESSIONS.c.updated_at, bindparam("p_at", type_=SESSIONS.c.updated_at.type)),
+            "last_seq": greatest(SESSIONS.c.last_seq, bindparam("p_seq", type_=SESSIONS.c.last_seq.type)),
         }
         for name in columns:
             if name == "step_count":
@@ -120,7 +126,7 @@ def _session_update(columns: tuple[str, ...]):
 
 def record_image(db: Session, image: StoredImage, created_at: float) -> None:
     db.execute(
-        _INSERT_IMAGE,
+        _INSERT_IMAGE[db.get_bind().dialect.name],
         {
             "sha256": image.sha256,
             "width": image.width,

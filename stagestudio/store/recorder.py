@@ -5,6 +5,9 @@
 
 A crash loses at most the stage in flight. The recorder holds the session's writer lock
 while it runs, so other processes can tell a live run from a dead one (`interrupted`).
+On PostgreSQL that lock lives on a connection; before each durable commit the recorder
+checks it still holds it, and takes it again if the connection dropped (or stops, if
+another process has taken the session over meanwhile).
 
 Another writer holding the database (a big import, a second run) never costs the session:
 an event that cannot be committed within `live_wait_s` is kept in memory, the run goes on
@@ -21,9 +24,10 @@ from collections.abc import Callable, Iterable, Iterator
 
 from stagestudio.loop.events import Event, SessionDone, SessionStarted, SketchReady
 from stagestudio.scene.graph import SceneGraph
-from stagestudio.store.errors import StoreError, StoreLockedError
+from stagestudio.store import store as store_module
+from stagestudio.store.errors import SessionBusyError, StoreError, StoreLockedError
 from stagestudio.store.images import encode_png
-from stagestudio.store.locks import WriterLock
+from stagestudio.store.locks import SessionLock
 from stagestudio.store.store import SessionStore
 
 log = logging.getLogger("stagestudio.store")
@@ -78,7 +82,7 @@ class SessionRecorder:
 
         `planned_graph`: the graph as extracted, when the run uses an edited one; both are stored.
         """
-        lock: WriterLock | None = None
+        lock: SessionLock | None = None
         finished = False
         iterator = iter(events)
         try:
@@ -95,6 +99,8 @@ class SessionRecorder:
                             )
                 elif event.session_id != self.session_id:
                     raise StoreError(f"event of session {event.session_id} in the stream of {self.session_id}")
+                elif isinstance(event, store_module.DURABLE_EVENTS):
+                    lock = self._keep_lock(lock)
                 self._commit(event, planned_graph)
                 if isinstance(event, SessionDone):
                     self._final_wait_done = True  # one final wait, not a second one in _finish
@@ -113,6 +119,24 @@ class SessionRecorder:
                 if lock is not None:
                     self._finish(lock, finished)
 
+    def _keep_lock(self, lock: SessionLock) -> SessionLock:
+        """`lock`, or a new one if its connection dropped; raises if another process took
+        the session meanwhile (the run must not write beside it)."""
+        if lock.verify():
+            return lock
+        lock.release()
+        again = self.store.writers.lock(lock.session_id)
+        try:
+            again.acquire()
+        except SessionBusyError:
+            raise StoreError(
+                f"session {lock.session_id} lost its writer lock (the database connection holding it dropped) "
+                f"and another process is writing it now; this run stops here, everything before is stored"
+            ) from None
+        self.store.mark_running(lock.session_id)  # a sweep may have marked it interrupted
+        self._warn(f"the connection holding session {lock.session_id}'s writer lock dropped; the lock was taken again")
+        return again
+
     # --- committing ---------------------------------------------------------------------
     def _commit(self, event: Event, planned_graph: SceneGraph | None) -> None:
         png = encode_png(event.image) if isinstance(event, SketchReady) and event.image is not None else None
@@ -127,7 +151,7 @@ class SessionRecorder:
         except StoreLockedError:
             self._backlog.append((event, png, graph))
             self._warn(
-                f"database {self.store.path} is busy (another writer holds it); session {event.session_id} goes on "
+                f"database {self.store.location} is busy (another writer holds it); session {event.session_id} goes on "
                 f"and its events are kept in memory until they can be stored"
             )
 
@@ -146,7 +170,7 @@ class SessionRecorder:
                 continue
             self._backlog.pop(0)
             if not self._backlog:
-                self._warn(f"database {self.store.path} is free again; session {event.session_id} is stored up to date")
+                self._warn(f"database {self.store.location} is free again; session {event.session_id} is stored up to date")
         return True
 
     def _store_backlog(self) -> None:
@@ -156,12 +180,12 @@ class SessionRecorder:
         while not self._flush_backlog(min(self._nag_every_s, max(0.0, deadline - time.monotonic()))):
             if time.monotonic() >= deadline:
                 raise StoreLockedError(
-                    f"database {self.store.path} stayed locked for {self.final_wait_s:.0f}s; the last "
+                    f"database {self.store.location} stayed locked for {self.final_wait_s:.0f}s; the last "
                     f"{len(self._backlog)} event(s) of session {self.session_id} could not be stored"
                 )
-            self._warn(f"still waiting for database {self.store.path} to store {len(self._backlog)} event(s) of session {self.session_id}")
+            self._warn(f"still waiting for database {self.store.location} to store {len(self._backlog)} event(s) of session {self.session_id}")
 
-    def _finish(self, lock: WriterLock, finished: bool) -> None:
+    def _finish(self, lock: SessionLock, finished: bool) -> None:
         """After the stream: store what is still in memory, mark an unfinished session
         interrupted (so it can be resumed), release the lock — each step whatever the
         previous one raised."""
@@ -171,7 +195,7 @@ class SessionRecorder:
                     self._store_backlog()
                 except StoreError as exc:
                     self._warn(str(exc))
-            if not finished:
+            if not finished and lock.held:  # a lock lost to another process: its session now
                 try:
                     self.store.mark_interrupted(lock.session_id)
                 except Exception as exc:  # noqa: BLE001 - e.g. a full disk; the released lock says it all

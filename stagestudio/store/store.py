@@ -1,6 +1,7 @@
 """SessionStore: the one object the CLI, the recorder and the UI talk to.
 
     store = open_store("sessions/studio.db")      # or None: $STAGESTUDIO_DB / default
+    store = open_store("postgresql+psycopg://user:pw@host/db", images="/mnt/shared/images")
     for s in store.list_sessions(): ...
     record = store.load_session(session_id)        # steps, attempts, images, interventions
     for event in store.replay(session_id): ...     # exactly as it happened, images loaded
@@ -20,7 +21,7 @@ from typing import Any
 
 from PIL import Image
 from pydantic import ValidationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,7 +39,7 @@ from stagestudio.loop.events import (
 )
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.plan import PlanStep
-from stagestudio.store.db import BUSY_TIMEOUT_MS, DEFAULT_SYNCHRONOUS, Database
+from stagestudio.store.db import BUSY_TIMEOUT_MS, DEFAULT_SYNCHRONOUS, open_database
 from stagestudio.store.errors import (
     SessionBusyError,
     SessionDamagedError,
@@ -48,7 +49,7 @@ from stagestudio.store.errors import (
     StoreReadOnlyError,
 )
 from stagestudio.store.images import ImageStore, encode_png
-from stagestudio.store.locks import WriterLock, remove_lock_file, writer_alive
+from stagestudio.store.locks import FileWriters, SessionLock, SessionWriters
 from stagestudio.store.models import AttemptRow, EventRow, ImageRow, InterventionRow, SessionRow, StepRow
 from stagestudio.store.projection import apply_event
 from stagestudio.store.records import (
@@ -58,6 +59,8 @@ from stagestudio.store.records import (
     SessionSummary,
     StepRecord,
 )
+from stagestudio.store.sqltypes import NulSafeText
+from stagestudio.store.target import resolve_target
 from stagestudio.store.validation import (
     DAMAGED,
     IMPORT_FAILED,
@@ -83,13 +86,16 @@ class DeleteReport:
     removed_images: list[str] = field(default_factory=list)
 
 
-# The listing reads the table itself (NOT INDEXED): a damaged index must never hide a
-# session, and raw values (no type processing) so that one bad row cannot break the rest.
+# The listing reads the table itself (SQLite: NOT INDEXED): a damaged index must never
+# hide a session, and raw values (no type processing but the prompt's NUL escapes) so that
+# one bad row cannot break the rest.
 _SUMMARY_COLUMNS = (
-    "id, {prompt}, status, step_count, created_at, updated_at, backend, parent_session_id, branch_step, passed"
+    "id, {prompt} AS prompt, status, step_count, created_at, updated_at, backend, parent_session_id, branch_step, passed"
 )
-_LIST_SQL = f"SELECT {_SUMMARY_COLUMNS} FROM sessions NOT INDEXED ORDER BY created_at DESC, id"
-_ROW_SQL = f"SELECT {_SUMMARY_COLUMNS.format(prompt='prompt')} FROM sessions WHERE id = ?"
+_LIST_SQL = "SELECT {columns} FROM sessions {scan} ORDER BY created_at DESC, id"
+_ROW_SQL = text(f"SELECT {_SUMMARY_COLUMNS.format(prompt='prompt')} FROM sessions WHERE id = :sid").columns(
+    prompt=NulSafeText()
+)
 
 
 def summary_from_row(row: Any) -> SessionSummary:
@@ -151,20 +157,32 @@ def summary_from_row(row: Any) -> SessionSummary:
 
 
 class SessionStore:
+    """`path`: a SQLite file or a PostgreSQL URL (see target.py); `images`: a PostgreSQL
+    store's shared image folder (default $STAGESTUDIO_DB_IMAGES)."""
+
     def __init__(
         self,
         path: str | os.PathLike[str] | None = None,
         *,
+        images: str | os.PathLike[str] | None = None,
         lock_timeout_s: float | None = None,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         synchronous: str = DEFAULT_SYNCHRONOUS,
     ) -> None:
-        self.db = Database(path, lock_timeout_s=lock_timeout_s, busy_timeout_ms=busy_timeout_ms, synchronous=synchronous)
-        self.root = self.db.path.parent
-        # Namespaced by database file: two databases in one folder must never share image
-        # files (deleting a session in one would remove images the other still uses).
-        self.images = ImageStore(self.root / "images" / self.db.path.stem)
-        self.lock_dir = self.root / "locks" / self.db.path.stem
+        target = resolve_target(path, images)
+        self.db = open_database(target, lock_timeout_s=lock_timeout_s, busy_timeout_ms=busy_timeout_ms, synchronous=synchronous)
+        self.images = ImageStore(target.images_root)
+        self.root = target.images_root.parent if target.path is None else target.path.parent
+        # Who writes which session: lock files beside a SQLite file (one machine), advisory
+        # locks held by the writer's connection on PostgreSQL (any machine).
+        self.lock_dir: Path | None = None
+        if target.path is not None:
+            self.lock_dir = self.root / "locks" / target.path.stem
+            self.writers: SessionWriters = FileWriters(self.lock_dir)
+        else:
+            from stagestudio.store.advisory_locks import AdvisoryWriters
+
+            self.writers = AdvisoryWriters(self.db)  # type: ignore[arg-type]  # a PostgresDatabase
         self._checked_before_writing = False
         if not self.db.read_only:
             try:
@@ -174,8 +192,18 @@ class SessionStore:
             self.mark_dead_sessions_interrupted()
 
     @property
-    def path(self) -> Path:
+    def path(self) -> Path | None:
+        """The SQLite file; None for a server database (see `location`)."""
         return self.db.path
+
+    @property
+    def location(self) -> str:
+        """Where the sessions are, for people: the file, or the URL without its password."""
+        return self.db.label
+
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
 
     @property
     def read_only(self) -> bool:
@@ -192,7 +220,7 @@ class SessionStore:
 
     # --- liveness -----------------------------------------------------------------------
     def writer_alive(self, session_id: str) -> bool:
-        return writer_alive(self.lock_dir, session_id)
+        return self.writers.alive(session_id)
 
     def _effective_status(self, session_id: str, status: str) -> str:
         if status == "running" and not self.writer_alive(session_id):
@@ -209,11 +237,15 @@ class SessionStore:
             return []
 
         def sweep(db: Session) -> list[str]:
-            # Re-checked inside the write transaction: a resumer takes the lock before it
-            # writes, so it cannot be marked interrupted under its feet.
+            # Re-checked inside the write transaction, with the rows locked (PostgreSQL;
+            # SQLite's write lock covers the file): a resumer takes the writer lock before
+            # it writes, so it cannot be marked interrupted under its feet.
             marked = [
                 sid
-                for sid in db.scalars(select(SessionRow.id).where(SessionRow.status == "running"))
+                for sid in db.scalars(
+                    # In id order: two sweeps at once lock the rows in the same order.
+                    select(SessionRow.id).where(SessionRow.status == "running").order_by(SessionRow.id).with_for_update()
+                )
                 if not self.writer_alive(sid)
             ]
             if marked:
@@ -232,23 +264,24 @@ class SessionStore:
     # --- writing (used by SessionRecorder) ------------------------------------------------
     def ensure_writable(self) -> None:
         """Raise a StoreError unless this store may be written: not read-only, and the
-        file passes SQLite's quick check (checked once per store)."""
+        database passes its quick check (checked once per store)."""
         if self.read_only:
-            raise StoreReadOnlyError(f"database {self.path} is read-only; cannot record sessions in it")
+            raise StoreReadOnlyError(f"database {self.location} is read-only; cannot record sessions in it")
         if not self._checked_before_writing:
             # Once per store: never append a session to a damaged file (a quick_check
             # costs ~10 ms for thousands of sessions; opening for reading skips it).
             problems = self.db.quick_check()
             if problems:
                 raise StoreCorruptError(
-                    f"database {self.path} fails SQLite's integrity check ({problems[0]}); nothing was written — "
+                    f"database {self.location} fails {self.db.integrity_check_name} ({problems[0]}); nothing was written — "
                     f"restore a backup, or move it aside and start a new one"
                 )
             self._checked_before_writing = True
 
-    def acquire_writer(self, session_id: str) -> WriterLock:
+    def acquire_writer(self, session_id: str) -> SessionLock:
+        """Take the session's writer lock (SessionBusyError if a live process holds it)."""
         self.ensure_writable()
-        return WriterLock(self.lock_dir, session_id).acquire()
+        return self.writers.lock(session_id).acquire()
 
     def commit_event(
         self, event: Event, *, planned_graph: SceneGraph | None = None, lock_timeout_s: float | None = None
@@ -320,6 +353,17 @@ class SessionStore:
 
         return self.db.write(write)
 
+    def mark_running(self, session_id: str) -> None:
+        """An `interrupted` session is `running` again: its writer re-took its lock after
+        a dropped connection (a sweep may have marked it meanwhile)."""
+        self.db.write(
+            lambda db: db.execute(
+                update(SessionRow)
+                .where(SessionRow.id == session_id, SessionRow.status == "interrupted")
+                .values(status="running")
+            )
+        )
+
     def mark_interrupted(self, session_id: str) -> None:
         self.db.write(
             lambda db: db.execute(
@@ -333,7 +377,7 @@ class SessionStore:
     @staticmethod
     def _row_problem(db: Session, session_id: str) -> str | None:
         """What is wrong with the session row's raw values (as the listing sees them)."""
-        raw = db.connection().exec_driver_sql(_ROW_SQL, (session_id,)).first()
+        raw = db.execute(_ROW_SQL, {"sid": session_id}).first()
         return summary_from_row(raw).problem if raw is not None else None
 
     @staticmethod
@@ -352,14 +396,15 @@ class SessionStore:
         """Newest first. `prompt_chars` truncates prompts in SQL (fast listings). A row no
         reader can use is listed as `damaged` (with `problem`), never hiding the others."""
         prompt = "prompt" if prompt_chars is None else f"substr(prompt, 1, {int(prompt_chars)})"
-        sql = _LIST_SQL.format(prompt=prompt)
-        params: tuple[Any, ...] = ()
+        sql = _LIST_SQL.format(columns=_SUMMARY_COLUMNS.format(prompt=prompt), scan=self.db.table_scan_hint)
+        params: dict[str, Any] = {}
         if limit is not None:
-            sql += " LIMIT ?"
-            params = (int(limit),)
+            sql += " LIMIT :limit"
+            params["limit"] = int(limit)
+        query = text(sql).columns(prompt=NulSafeText())
 
         def read(db: Session) -> list[Any]:
-            return db.connection().exec_driver_sql(sql, params).fetchall()
+            return db.execute(query, params).fetchall()
 
         summaries = [summary_from_row(row) for row in self.db.read(read)]
         for s in summaries:
@@ -370,24 +415,9 @@ class SessionStore:
 
     def listing_problems(self) -> list[str]:
         """Damage that could make a listing wrong: each index of the sessions table must
-        hold as many entries as the table has rows (a few milliseconds for 10,000 rows)."""
-
-        def read(db: Session) -> list[str]:
-            conn = db.connection()
-            rows = conn.exec_driver_sql("SELECT count(*) FROM sessions NOT INDEXED").scalar_one()
-            found = []
-            for index in conn.exec_driver_sql("SELECT name FROM pragma_index_list('sessions')").scalars().all():
-                column = conn.exec_driver_sql(f"SELECT name FROM pragma_index_info('{index}') LIMIT 1").scalar()
-                if column is None:
-                    continue  # an expression index: nothing simple to count by
-                entries = conn.exec_driver_sql(
-                    f'SELECT count(*) FROM (SELECT "{column}" FROM sessions INDEXED BY "{index}" ORDER BY "{column}")'
-                ).scalar_one()
-                if entries != rows:
-                    found.append(f"index {index} holds {entries} entries for {rows} sessions")
-            return found
-
-        problems = self.db.read(read)
+        hold as many entries as the table has rows (a few milliseconds for 10,000 rows;
+        SQLite only — on PostgreSQL `sessions check` runs amcheck instead)."""
+        problems = self.db.index_problems("sessions")
         if problems:
             problems.append("`sessions check --repair` rebuilds the indexes")
         return problems
@@ -431,7 +461,7 @@ class SessionStore:
         problems = self.db.table_check(tables)
         if problems:
             raise StoreCorruptError(
-                f"database {self.path} is damaged ({problems[0]}): only {found} of session {session_id}'s "
+                f"database {self.location} is damaged ({problems[0]}): only {found} of session {session_id}'s "
                 f"{expected} {what} can be read — run `sessions check --repair` to rebuild the indexes"
             )
 
@@ -670,7 +700,7 @@ class SessionStore:
 
         def write(db: Session) -> list[str]:
             # Ids only: a damaged row (whose values no model reads) must still be deletable.
-            if db.scalar(select(SessionRow.id).where(SessionRow.id == session_id)) is None:
+            if db.scalar(select(SessionRow.id).where(SessionRow.id == session_id).with_for_update()) is None:
                 raise SessionNotFoundError(f"no session {session_id!r} in this store")
             order: list[str] = []
             frontier = [session_id]
@@ -709,7 +739,7 @@ class SessionStore:
         for sha in unused_images:
             self.images.remove(sha)
         for sid in session_ids:
-            remove_lock_file(self.lock_dir, sid)
+            self.writers.forget(sid)
 
     # --- checks -------------------------------------------------------------------------
     def integrity_check(self) -> list[str]:
@@ -739,10 +769,13 @@ def delete_rows(db: Session, session_ids: list[str]) -> list[str]:
 def open_store(
     path: str | os.PathLike[str] | None = None,
     *,
+    images: str | os.PathLike[str] | None = None,
     lock_timeout_s: float | None = None,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
 ) -> SessionStore:
-    """Open (creating or upgrading) the session store at `path`, $STAGESTUDIO_DB, or
-    sessions/studio.db. A transaction that finds the database locked is retried with
-    back-off for up to `lock_timeout_s` (default 30 s), then fails with StoreLockedError."""
-    return SessionStore(path, lock_timeout_s=lock_timeout_s, busy_timeout_ms=busy_timeout_ms)
+    """Open (creating or upgrading) the session store at `path` (a SQLite file or a
+    PostgreSQL URL), $STAGESTUDIO_DB, or sessions/studio.db. A PostgreSQL store keeps its
+    images in `images` (default $STAGESTUDIO_DB_IMAGES). A transaction that finds the
+    database locked is retried with back-off for up to `lock_timeout_s` (default 30 s),
+    then fails with StoreLockedError."""
+    return SessionStore(path, images=images, lock_timeout_s=lock_timeout_s, busy_timeout_ms=busy_timeout_ms)

@@ -1,5 +1,6 @@
 """The studio UI (Gradio). `build_app(db_path, default_backend)` returns the Blocks app;
-`launch_options()` holds the theme and CSS that Gradio 6 takes in `launch()`."""
+`launch_options(host, allowed_hosts, share)` holds what Gradio 6 takes in `launch()`: theme, CSS,
+the page script and the Host/Origin guard."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ def build_app(db_path: Any = "sessions/studio.db", default_backend: str = "sketc
     return _build(db_path, default_backend, **kwargs)
 
 
-def launch_options() -> dict[str, Any]:
+def launch_options(host: str = "127.0.0.1", allowed_hosts: Any = (), share: bool = False) -> dict[str, Any]:
     from stagestudio.ui.app import launch_options as _options
 
-    return _options()
+    return _options(host, allowed_hosts, share)
 
 
 __all__ = ["build_app", "launch_options"]

@@ -19,6 +19,7 @@ from stagestudio.backends.base import BackendStatus
 BAGEL_PRECISIONS: tuple[str, ...] = ("nf4", "int8", "bf16", "fp32")
 BAGEL_INSPECTORS: tuple[str, ...] = ("vqa", "detector", "both")
 BAGEL_DETECTORS: tuple[str, ...] = ("mask2former", "owlv2", "sketchbook")
+BAGEL_GRAPH_SOURCES: tuple[str, ...] = ("model", "parser")
 BAGEL_MODEL_ENV = "STAGESTUDIO_BAGEL_MODEL"
 BAGEL_DEFAULT_REPO = "ByteDance-Seed/BAGEL-7B-MoT"
 
@@ -33,6 +34,14 @@ def bagel_default_model() -> str:
 
 
 def default_settings(name: str) -> dict[str, Any]:
+    if name == "composed":
+        from stagestudio.ui.composed_settings import default_roles
+
+        return default_roles()
+    if name == "remote":
+        from stagestudio.ui.remote_form import default_settings as remote_defaults
+
+        return remote_defaults()
     if name == "sketchbook":
         return {"error_rate": 0.3, "size": 512}
     if name == "bagel":
@@ -46,6 +55,9 @@ def default_settings(name: str) -> dict[str, Any]:
             "cfg_text_scale": 4.0,
             "inspector": "vqa",
             "detector": "mask2former",
+            "graph": "model",
+            "lora": None,
+            "merge_lora": False,
         }
     return {}
 
@@ -121,6 +133,10 @@ _CHECKS: dict[str, dict[str, Any]] = {
         "inspector": lambda v: _choice("Inspector", v, BAGEL_INSPECTORS),
         # Stored vqa-only sessions record detector=None: it is unused then, so keep the default.
         "detector": lambda v: "mask2former" if v is None else _choice("Detector", v, BAGEL_DETECTORS),
+        "graph": lambda v: _choice("Scene graph", v, BAGEL_GRAPH_SOURCES),
+        # A LoRA adapter folder from `psir train` (empty: none).
+        "lora": lambda v: str(v).strip() or None if v is not None else None,
+        "merge_lora": lambda v: _flag("Merge LoRA", v),
     },
 }
 
@@ -131,6 +147,8 @@ def validate_settings(name: str, raw: Mapping[str, Any] | None = None) -> dict[s
     Raises SettingsError naming the first bad setting. Backends this module does not know
     (a test's scripted backend) get `raw` back unchanged: their constructor checks it."""
     raw = dict(raw or {})
+    if name in ("composed", "remote"):
+        return _validate_model_settings(name, raw)
     checks = _CHECKS.get(name)
     if checks is None:
         return raw
@@ -141,6 +159,18 @@ def validate_settings(name: str, raw: Mapping[str, Any] | None = None) -> dict[s
     for key, value in raw.items():
         settings[key] = checks[key](value)
     return settings
+
+
+def _validate_model_settings(name: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Composed roles and remote endpoints are checked by the backends' own settings code."""
+    from stagestudio.ui.composed_settings import ComposedSettingsError, validate_roles
+    from stagestudio.ui.remote_form import RemoteSettingsError
+    from stagestudio.ui.remote_form import validate as validate_remote
+
+    try:
+        return validate_roles(raw) if name == "composed" else validate_remote(raw)
+    except (ComposedSettingsError, RemoteSettingsError) as exc:
+        raise SettingsError(str(exc)) from exc
 
 
 def settings_key(settings: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -155,12 +185,46 @@ def form_settings(name: str, fields: Sequence[tuple[str, str]], values: Sequence
     ignored. Not validated: pass the result to validate_settings."""
     if len(fields) != len(values):
         raise ValueError(f"the form has {len(fields)} fields but {len(values)} values")
-    return {setting: value for (backend, setting), value in zip(fields, values, strict=True) if backend == name}
+    flat = {setting: value for (backend, setting), value in zip(fields, values, strict=True) if backend == name}
+    if name == "composed":
+        from stagestudio.ui.composed_settings import roles_from_form
+
+        return roles_from_form(flat)
+    if name == "remote" and "endpoints" in flat:
+        from stagestudio.ui.remote_form import endpoints_from_text
+
+        flat["endpoints"] = endpoints_from_text(flat["endpoints"])
+    return flat
+
+
+def form_values(name: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's field values (by setting name) that show stored `settings` of backend `name`:
+    the inverse of form_settings, so opening a stored session refills the form exactly."""
+    if name == "composed":
+        from stagestudio.ui.composed_settings import form_from_roles
+
+        return form_from_roles(settings)
+    values = dict(settings)
+    if name == "remote":
+        from stagestudio.ui.remote_form import endpoints_to_text
+
+        values["endpoints"] = endpoints_to_text(values.get("endpoints"))
+        values["served_model"] = values.get("served_model") or ""
+    return values
 
 
 def non_default_summary(name: str, settings: Mapping[str, Any]) -> str:
     """The settings that differ from the defaults, short (for a session's header), e.g.
-    'error_rate 0' or 'model BAGEL-7B-MoT, inspector both'; '' when all are defaults."""
+    'error_rate 0' or 'model BAGEL-7B-MoT, inspector both'; '' when all are defaults. Composed
+    roles always name each role's kind, and remote sessions their endpoints."""
+    if name == "composed":
+        from stagestudio.ui.composed_settings import summary
+
+        return summary(settings)
+    if name == "remote":
+        from stagestudio.ui.remote_form import summary as remote_summary
+
+        return remote_summary(settings)
     defaults = default_settings(name)
     parts = []
     for key, value in settings.items():
@@ -185,10 +249,19 @@ def bagel_status(model: str | None = None) -> BackendStatus:
 
 
 def status_for(name: str, settings: Mapping[str, Any] | None = None) -> BackendStatus:
-    """The status of backend `name` as configured by `settings` (the model folder matters for
-    BAGEL; the others' status does not depend on their settings)."""
+    """The status of backend `name` as configured by `settings`, checked ones (the model folder
+    matters for BAGEL, each role's files and precision for composed, the endpoints for remote;
+    the sketchbook's status does not depend on its settings)."""
     if name == "bagel":
         return bagel_status((settings or {}).get("model"))
+    if name == "composed":
+        from stagestudio.ui.role_readiness import composed_status
+
+        return composed_status(settings or {})
+    if name == "remote" and settings:
+        from stagestudio.ui.remote_form import status as remote_status
+
+        return remote_status(settings)
     from stagestudio.backends.registry import backend_status
 
     return backend_status(name)

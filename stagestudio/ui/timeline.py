@@ -36,6 +36,7 @@ class StepView:
     instruction: str
     description: str
     source: str = "planner"
+    object_ids: list[str] = field(default_factory=list)  # the objects this step draws
     attempts: list[AttemptView] = field(default_factory=list)
     outcome: str | None = None  # passed | failed | overridden | skipped | unsure; None while running
     accepted_attempt: int | None = None
@@ -57,7 +58,8 @@ class StepView:
 
     @property
     def badge(self) -> str:
-        """pass | fail | overridden | skipped | pending: what the card's badge says."""
+        """pass | fail | unsure | overridden | skipped | pending: what the card's badge says
+        (pending: no verdict yet — the page tells working, waiting and stopped apart)."""
         if self.outcome == "passed":
             return "pass"
         if self.outcome == "failed":
@@ -68,7 +70,7 @@ class StepView:
         if latest is not None and latest.overridden_to is not None:
             return "overridden"
         if latest is not None and latest.verdict is not None:
-            return "pass" if latest.verdict.passed else "fail"
+            return latest.verdict.label
         return "pending"
 
 
@@ -124,6 +126,7 @@ def build_timeline(events: Sequence[Event], load_image: ImageLoader | None = Non
                 instruction=event.step.instruction,
                 description=event.step.description,
                 source=event.step.source,
+                object_ids=list(event.step.object_ids),
             )
             current[step.index] = step
             view.steps.append(step)

@@ -11,12 +11,25 @@ import os
 from pathlib import Path
 from typing import Any
 
-from stagestudio.backends.bagel.roles import INSPECTORS, BagelPlanner, BagelSketcher, bagel_inspector
+from stagestudio.backends.bagel.adapter_roles import adapter_aware_roles
+from stagestudio.backends.bagel.roles import GRAPH_SOURCES, INSPECTORS, BagelPlanner, BagelSketcher, bagel_inspector
 from stagestudio.backends.bagel.runtime import BagelRuntime, BagelSettings
 from stagestudio.backends.base import Backend, BackendError, BackendStatus
 
 DEFAULT_MODEL = "ByteDance-Seed/BAGEL-7B-MoT"
 MODEL_ENV = "STAGESTUDIO_BAGEL_MODEL"
+
+
+# Above this side the quantized modes decode the picture in 512 px tiles: a whole 1024x1024 decode
+# needs about 3.8 GiB of activations in float32 (measured on the CPU: bench notes in the README),
+# about 1.9 GiB in bf16, on top of the weights and the live contexts at the end of denoising;
+# tiles need about a quarter. bf16/fp32 users have the memory and keep the exact whole decode.
+VAE_TILE_PX = 512
+
+
+def vae_tile_for(precision: str, resolution: int) -> int | None:
+    """The VAE decode tile size for a precision and output side (None: decode whole)."""
+    return VAE_TILE_PX if precision in ("nf4", "int8") and resolution > VAE_TILE_PX else None
 
 
 def _is_repo_id(text: str) -> bool:
@@ -37,31 +50,43 @@ class BagelBackend(Backend):
         timestep_shift: float = 3.0,
         cfg_text_scale: float = 4.0,
         max_plan_tokens: int = 200,
-        max_answer_tokens: int = 12,
+        max_graph_tokens: int = 400,
+        max_think_tokens: int = 300,
         inspector: str = "vqa",
         detector: str = "mask2former",
+        graph: str = "model",
+        context_cache_mib: int = 512,
+        context_spill_mib: int = 8192,
         download: bool = False,
+        lora: str | None = None,
+        merge_lora: bool = False,
         _inferencer: Any | None = None,
     ) -> None:
         if inspector not in INSPECTORS:
             raise BackendError(f"unknown inspector {inspector!r}; choose one of {', '.join(INSPECTORS)}")
+        if graph not in GRAPH_SOURCES:
+            raise BackendError(f"unknown scene-graph source {graph!r}; choose one of {', '.join(GRAPH_SOURCES)}")
         if resolution < 16 or resolution > 1024:
             raise BackendError("resolution must be between 16 and 1024 pixels (BAGEL's latent grid is 64x64 at most)")
+        if min(max_plan_tokens, max_graph_tokens, max_think_tokens) < 1:
+            raise BackendError("token limits must be at least 1")
         self.runtime = BagelRuntime(
             BagelSettings(
                 model_source=model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL,
                 precision=precision, device=device, offload=offload, resolution=resolution,
                 num_timesteps=num_timesteps, timestep_shift=timestep_shift, cfg_text_scale=cfg_text_scale,
-                max_plan_tokens=max_plan_tokens, max_answer_tokens=max_answer_tokens, download=download,
+                max_plan_tokens=max_plan_tokens, max_graph_tokens=max_graph_tokens,
+                max_think_tokens=max_think_tokens, graph=graph, context_cache_mib=context_cache_mib,
+                context_spill_mib=context_spill_mib, vae_tile=vae_tile_for(precision, resolution), download=download,
+                lora=lora or None, merge_lora=merge_lora,
             ),
             inferencer=_inferencer,
         )
         self.detector = detector
-        super().__init__(
-            planner=BagelPlanner(self.runtime),
-            sketcher=BagelSketcher(self.runtime),
-            inspector=bagel_inspector(self.runtime, mode=inspector, detector=detector),
-        )
+        super().__init__(*adapter_aware_roles(
+            self.runtime, BagelPlanner(self.runtime), BagelSketcher(self.runtime),
+            bagel_inspector(self.runtime, mode=inspector, detector=detector),
+        ))
 
     @classmethod
     def with_inferencer(cls, inferencer, **settings: Any) -> "BagelBackend":
@@ -107,6 +132,11 @@ class BagelBackend(Backend):
                 name=cls.name, state="no GPU",
                 detail=f"weights at {folder}, but no CUDA GPU: BAGEL-7B on CPU is impractically slow",
             )
+        from stagestudio.backends.bagel.loader import bf16_problem
+
+        problem = bf16_problem(torch.device("cuda"))
+        if problem:
+            return BackendStatus(name=cls.name, state="error", detail=problem)
         return BackendStatus(name=cls.name, state="ready", detail=f"weights at {folder}")
 
     def settings(self) -> dict[str, Any]:
@@ -122,6 +152,9 @@ class BagelBackend(Backend):
             "cfg_text_scale": s.cfg_text_scale,
             "inspector": mode,
             "detector": self.detector if mode != "vqa" else None,
+            "graph": s.graph,
+            # Only sessions run with an adapter record it, so older settings stay as they were.
+            **({"lora": s.lora, "merge_lora": s.merge_lora} if s.lora else {}),
         }
 
     def check_ready(self) -> None:

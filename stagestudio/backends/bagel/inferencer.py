@@ -9,6 +9,13 @@ fixtures reproduce from their seeds:
 * random draws, from one CPU generator seeded with `seed`: one standard-normal `eps` per VAE-encoded
   context image (the posterior sample), then `randn(N, 64)` for the initial noise. (Drawing on the
   CPU keeps results independent of the device; on CPU this is exactly the reference's order.)
+  The generator's state can be saved after building a context and restored before reusing it,
+  so a cached context gives the same noise as a freshly built one (`BagelRuntime`).
+* classifier-free guidance skips the image-free branch while the image-free context equals the
+  conditional one (plain text-to-image): its velocity *is* the conditional one, so 50-point
+  text-to-image makes 49 + 41 = 90 forwards instead of 131, with identical results;
+* yes/no questions are answered from the logits of the answer's first token, all questions
+  about one context in one packed forward (`yes_no_probabilities`).
 * think mode writes a system prompt to cond and cfg_img, decodes the thinking greedily, and writes
   the decoded string back (re-tokenized) to cond only.
 """
@@ -27,6 +34,7 @@ from ..base import BackendError, CancelToken, ProgressFn
 from . import latents, sampler
 from .context import Context, GuidedContexts, Segment
 from .model import BagelModel, LlmBlock
+from .stopping import StopCondition
 from .tokenizer import BagelTokenizer
 from .transforms import REAL_TRANSFORMS
 
@@ -56,6 +64,7 @@ class ImageResult:
     latent_tokens: Tensor  # [N, 64] final x
     latent: Tensor  # [1, C, 2h, 2w] decoder input
     decoded: Tensor  # [1, 3, H, W] raw decoder output
+    forwards: int = 0  # model forwards spent denoising (one per branch per step)
 
 
 @dataclass
@@ -63,6 +72,18 @@ class InterleaveResult:
     outputs: list[str | Image.Image] = field(default_factory=list)
     contexts: GuidedContexts | None = None
     think_text: str | None = None
+
+
+def _packs(sequences: list[list[int]], max_tokens: int) -> list[list[list[int]]]:
+    """Consecutive groups of sequences of at most `max_tokens` tokens together (a longer single
+    sequence forms a group of its own)."""
+    packs: list[list[list[int]]] = []
+    for seq in sequences:
+        if packs and sum(map(len, packs[-1])) + len(seq) <= max_tokens:
+            packs[-1].append(seq)
+        else:
+            packs.append([seq])
+    return packs
 
 
 @contextmanager
@@ -98,9 +119,10 @@ class InterleavedInferencer:
 
     @torch.no_grad()
     def _append(self, ctx: Context, block: LlmBlock, segment: Segment, rope_advance: int) -> Context:
+        writer = ctx.cache.writer(block.length, keep=True)
         with oom_guard(f"adding a {segment.kind} block of {block.length} entries to the context"):
-            _, new_kv = self.model.run_block(block, ctx.cache.as_past())
-        return ctx.with_block(new_kv, segment, rope_advance)
+            self.model.run_block(block, writer)
+        return ctx.with_block(writer.result(), segment, rope_advance)
 
     @torch.no_grad()
     def append_text(self, ctx: Context, text: str, token_ids: Sequence[int] | None = None) -> Context:
@@ -141,7 +163,8 @@ class InterleavedInferencer:
     @torch.no_grad()
     def vae_latent_tokens(self, prepared: Image.Image, eps: Tensor | None = None) -> tuple[Tensor, Tensor]:
         """Encode a prepared picture: sampled latent z, 2x2-patchified to tokens [N, 64], and their
-        position ids. `eps` (the posterior draw) defaults to a draw from the inferencer's generator."""
+        position ids. `eps` (the posterior draw) defaults to a draw from the inferencer's generator
+        (seed it with the stage's seed first: the draw is part of the stage)."""
         if self.vae is None:
             raise BackendError("this inferencer has no VAE: images cannot be encoded or generated")
         pixels = self.transforms.vae_pixels(prepared).unsqueeze(0)
@@ -166,13 +189,16 @@ class InterleavedInferencer:
 
     def add_system_prompt(self, state: GuidedContexts, text: str) -> GuidedContexts:
         """A system prompt goes to cond and cfg_img (not to cfg_text), as in think mode."""
-        return GuidedContexts(self.append_text(state.cond, text), state.cfg_text,
-                              self.append_text(state.cfg_img, text), state.num_images, state.last_image_size)
+        cond = self.append_text(state.cond, text)
+        cfg_img = cond if state.cfg_img is state.cond else self.append_text(state.cfg_img, text)
+        return GuidedContexts(cond, state.cfg_text, cfg_img, state.num_images, state.last_image_size)
 
     def add_text(self, state: GuidedContexts, text: str) -> GuidedContexts:
-        """cfg_text becomes cond as it stood before this text; the text goes to cond and cfg_img."""
-        return GuidedContexts(self.append_text(state.cond, text), state.cond,
-                              self.append_text(state.cfg_img, text), state.num_images, state.last_image_size)
+        """cfg_text becomes cond as it stood before this text; the text goes to cond and cfg_img
+        (run once while they are the same context)."""
+        cond = self.append_text(state.cond, text)
+        cfg_img = cond if state.cfg_img is state.cond else self.append_text(state.cfg_img, text)
+        return GuidedContexts(cond, state.cond, cfg_img, state.num_images, state.last_image_size)
 
     def add_cond_text(self, state: GuidedContexts, text: str) -> GuidedContexts:
         """Text written to cond only (the model's own thinking): no CFG context sees it."""
@@ -200,22 +226,27 @@ class InterleavedInferencer:
 
     @torch.no_grad()
     def generate_text(self, ctx: Context, max_length: int = 500, do_sample: bool = False,
-                      temperature: float = 1.0, keep_logits: bool = False) -> TextResult:
+                      temperature: float = 1.0, keep_logits: bool = False,
+                      stop: StopCondition | None = None) -> TextResult:
         """Decode after `ctx` (left unchanged): feed <|im_start|> at the next position, then each
-        prediction; stop on <|im_end|> or after `max_length` steps (last prediction dropped)."""
-        past = ctx.cache.as_past()
+        prediction; stop on <|im_end|> or after `max_length` steps (last prediction dropped), or
+        as soon as the text so far satisfies `stop` (that last token is kept in the text).
+
+        Each fed token's keys and values are written into capacity reserved once for the whole
+        answer (`KVCache.writer`): the cache is never re-concatenated per token."""
+        cache = ctx.cache
         token = self.special.bos
         position = ctx.next_rope
         fed: list[int] = []
         all_logits: list[Tensor] = []
+        stopped_on: list[int] = []
         for _ in range(max_length):
             fed.append(token)
             block = self.model.text_block(torch.tensor([token], dtype=torch.long), position)
+            writer = cache.writer(1, keep=True, headroom=max_length)
             with oom_guard("decoding text"):
-                hidden, new_kv = self.model.run_block(block, past)
-            past = new_kv if past is None else [
-                (torch.cat([k, nk.to(k.dtype)]), torch.cat([v, nv.to(v.dtype)])) for (k, v), (nk, nv) in zip(past, new_kv)
-            ]
+                hidden = self.model.run_block(block, writer)
+            cache = writer.result()
             logits = self.model.logits(hidden)[0]
             if keep_logits:
                 all_logits.append(logits.cpu())
@@ -227,10 +258,55 @@ class InterleavedInferencer:
             position += 1
             if token == self.special.eos:
                 break
-        text = self.tokenizer.decode(fed)
+            if stop is not None and stop(self.tokenizer.decode(fed[1:] + [token])):
+                stopped_on.append(token)
+                break
+        text = self.tokenizer.decode(fed + stopped_on)
         text = text.split("<|im_end|>")[0]
         text = text.split("<|im_start|>", 1)[1] if "<|im_start|>" in text else text
         return TextResult(text, fed, torch.stack(all_logits) if keep_logits else None)
+
+    # --- yes/no judgment ------------------------------------------------------------------------
+
+    YES_SPELLINGS = ("Yes", "yes", "YES")
+    NO_SPELLINGS = ("No", "no", "NO")
+    MAX_PACKED_TOKENS = 2048  # questions per forward are bounded by their total length
+
+    def answer_token_ids(self) -> tuple[list[int], list[int]]:
+        """Token ids that open a "yes" and a "no" answer. BAGEL's understanding layout starts the
+        answer right after <|im_start|> with no role word and no space, so the first token of
+        "Yes"/"yes"/"YES" (and of the "No" spellings) is what the model writes first; with the
+        Qwen2 vocabulary each of these is one whole-word token. Ids that open both are dropped."""
+        yes = {self.tokenizer.encode(w)[0] for w in self.YES_SPELLINGS}
+        no = {self.tokenizer.encode(w)[0] for w in self.NO_SPELLINGS}
+        shared = yes & no
+        yes, no = sorted(yes - shared), sorted(no - shared)
+        if not yes or not no:
+            raise BackendError("this tokenizer cannot tell a yes answer from a no answer by its first token")
+        return yes, no
+
+    @torch.no_grad()
+    def yes_no_probabilities(self, ctx: Context, questions: Sequence[str]) -> list[float]:
+        """p(yes) for each question asked right after `ctx`, from one forward pass and no decoding.
+
+        Each question is laid out as the reference's understanding path does it (the question as
+        a text segment, then <|im_start|> opening the answer); p(yes) = P(yes tokens) / (P(yes
+        tokens) + P(no tokens)) at that answer position. The questions are packed into one block
+        in which each sees the cached context and itself only; the context is not copied."""
+        if not questions:
+            return []
+        yes, no = self.answer_token_ids()
+        sequences = [self.tokenizer.segment_ids(q) + [self.special.bos] for q in questions]
+        out: list[float] = []
+        for batch in _packs(sequences, self.MAX_PACKED_TOKENS):
+            block = self.model.packed_text_block(batch, ctx.next_rope)
+            with oom_guard(f"answering {len(batch)} questions"):
+                hidden = self.model.run_block(block, ctx.cache.writer(block.length, keep=False))
+            answer_rows = torch.tensor([len(s) for s in batch]).cumsum(0) - 1  # each <|im_start|>
+            logits = self.model.logits(hidden[answer_rows.to(hidden.device)])
+            margin = torch.logsumexp(logits[:, yes], dim=-1) - torch.logsumexp(logits[:, no], dim=-1)
+            out.extend(float(p) for p in torch.sigmoid(margin).cpu())
+        return out
 
     # --- images -------------------------------------------------------------------------------
 
@@ -244,7 +320,7 @@ class InterleavedInferencer:
         """Velocity [N, 64] of the query block (embeddings shared by all branches) placed at
         `ctx`'s next position over `ctx`'s cache. Nothing is cached."""
         block = self.model.with_position(query, ctx.next_rope)
-        hidden, _ = self.model.run_block(block, ctx.cache.as_past())
+        hidden = self.model.run_block(block, ctx.cache.writer(block.length, keep=False))
         return self.model.velocity(hidden, block)
 
     @staticmethod
@@ -279,21 +355,32 @@ class InterleavedInferencer:
             self.seed(seed)
         H, W = self.output_shape(state, image_shape)
         layout = self.layout
-        pos = layout.position_ids(H, W)
+        device = self.model.device
+        pos = layout.position_ids(H, W).to(device)
         x0 = init_noise if init_noise is not None else sampler.initial_noise(
             layout.num_tokens(H, W), layout.token_dim, generator=self.generator)
         contexts = self.branch_contexts(state)
+        # Plain text-to-image: the image-free context is the conditional one, so is its velocity.
+        same_as_cond = {sampler.UNCOND_IMG} if state.image_free_is_cond else set()
+        forwards = 0
 
         def velocity_fn(x_t: Tensor, t: Tensor, branches: Sequence[str]) -> dict[str, Tensor]:
+            nonlocal forwards
             query = self.query_block(x_t, t, pos, 0)  # shared by every branch
-            return {b: self.branch_velocity(contexts[b], query) for b in branches}
+            out = {b: self.branch_velocity(contexts[b], query) for b in branches if b not in same_as_cond}
+            forwards += len(out)
+            out.update({b: out[sampler.COND] for b in branches if b in same_as_cond})
+            return out
 
         with oom_guard(f"generating a {W}x{H} image"):
-            x = sampler.sample(velocity_fn, x0, settings, progress=progress, cancel=cancel, on_step=on_step)
+            # x_t stays on the model's device for the whole loop (no host round trip per step).
+            x = sampler.sample(velocity_fn, x0.to(device), settings, progress=progress, cancel=cancel,
+                               on_step=on_step)
             latent = layout.to_latent(x.float(), H, W)
             decoded = self.vae.decode(latent)
         pixels = self.vae.to_uint8(decoded)[0]
-        return ImageResult(Image.fromarray(pixels.numpy()), x, latent, decoded.float())
+        return ImageResult(Image.fromarray(pixels.cpu().numpy()), x.cpu(), latent.cpu(), decoded.float().cpu(),
+                           forwards)
 
     # --- all together -------------------------------------------------------------------------
 

@@ -20,13 +20,15 @@ error lists what is missing or unexpected. Tensors are read one at a time from t
 and placed straight on their device, so peak host memory stays near one tensor.
 
 Optional CPU offload (fp32/bf16 only) keeps the LLM decoder layers in host memory and streams each
-one to the GPU for its forward (accelerate hooks), trading speed for ~25 GB less GPU memory.
+one to the GPU for its forward (accelerate hooks), trading speed for ~25 GB less GPU memory: about
+26 GB across PCIe per forward, so it only pays to run bf16 on a card under 32 GB (README).
+
+GPUs before Ampere have no bfloat16 units; every GPU mode computes in bf16, so loading there fails
+with a message that says so (`bf16_problem`).
 
 Speed and memory at full size (random weights, H200) are measured by `bench/bagel_gpu.py` and
-recorded in `bench/results/bagel_gpu.json`: with fused attention, nf4 peaks at 11.8 GiB for a
-1024x1024 image (0.46 s per denoising step, 1.04x bf16). An earlier run before fused attention
-(`bench/results/bagel_gpu_before_fused_attention.json`, 14.0 GiB / 1.28 s per step) also measured
-int8 at 19.9 GiB peak and 1.84 s per 1024x1024 step.
+recorded in `bench/results/bagel_gpu.json` (the committed run predates the process-memory
+measurement: text-to-image only, allocator peaks, nf4 11.8 GiB at 1024x1024).
 """
 
 from __future__ import annotations
@@ -173,7 +175,9 @@ def _set_tensor(model: nn.Module, name: str, value: torch.Tensor) -> None:
 
 def _quantize_linear(linear: nn.Linear, weight: torch.Tensor, bias: torch.Tensor | None,
                      precision: str, compute_dtype: torch.dtype, device: torch.device) -> nn.Module:
-    import bitsandbytes as bnb
+    from .bnb import import_bitsandbytes
+
+    bnb = import_bitsandbytes()
 
     if precision == "int8":
         # bitsandbytes warns on every int8 matmul that bf16 inputs are cast to fp16: expected here.
@@ -281,6 +285,7 @@ class LoadedBagel:
     folder: Path
     precision: str
     device: torch.device
+    adapter: object | None = None  # lora.AdapterInfo of a loaded LoRA adapter
 
     def inferencer(self, transforms=None):
         """An `InterleavedInferencer` over this checkpoint (real BAGEL image transforms by default)."""
@@ -294,6 +299,22 @@ def _vae_params(folder: Path):
 
     path = folder / "ae_params.json"
     return FluxVAEParams.from_json(path) if path.is_file() else REAL_FLUX_VAE_PARAMS
+
+
+def bf16_problem(device: torch.device) -> str | None:
+    """Why BAGEL cannot run in bfloat16 on `device`, or None. The model runs in bf16 (the
+    official setting; nf4/int8 compute in bf16 too). GPUs before Ampere (compute capability
+    < 8.0: T4, V100, RTX 20xx) have no bf16 units: PyTorch emulates it, slowly, and float16
+    overflows in Qwen2's large activations, so we refuse rather than run badly."""
+    if device.type != "cuda":
+        return None
+    major, minor = torch.cuda.get_device_capability(device)
+    if major >= 8:
+        return None
+    name = torch.cuda.get_device_name(device)
+    return (f"{name} (compute capability {major}.{minor}) has no bfloat16 support, which BAGEL needs in every "
+            "GPU precision mode; use an Ampere or newer GPU (RTX 30xx/40xx, A10, L4, A100, H100), or run "
+            "--precision fp32 --device cpu (very slow)")
 
 
 def _pick_device(device: str | torch.device | None) -> torch.device:
@@ -313,9 +334,12 @@ def load_bagel(
     device: str | torch.device | None = None,
     offload: bool = False,
     download: bool = False,
+    lora: str | os.PathLike[str] | None = None,
+    merge_lora: bool = False,
 ) -> LoadedBagel:
     """Load model, VAE and tokenizer. `source`: a folder or a Hub repo id (HF cache only unless
-    `download=True`). `device`: default CUDA when available, else CPU."""
+    `download=True`). `device`: default CUDA when available, else CPU. `lora`: a LoRA adapter
+    folder (`lora.py`) put on the model, merged into its weights with `merge_lora`."""
     if precision not in PRECISIONS:
         raise BagelLoadError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     device_was_chosen = device is not None
@@ -338,6 +362,9 @@ def load_bagel(
             "anyway (tens of GB of RAM, minutes per image)")
 
     compute_dtype = torch.float32 if precision == "fp32" else torch.bfloat16
+    problem = bf16_problem(device) if compute_dtype == torch.bfloat16 else None
+    if problem:
+        raise BagelLoadError(problem)
     weights_device = torch.device("cpu") if offload else device
     try:
         load_weights(model, SafetensorsSource(folder / EMA_FILE), precision, weights_device, compute_dtype,
@@ -353,7 +380,14 @@ def load_bagel(
     except torch.cuda.OutOfMemoryError as exc:
         raise BagelLoadError(f"out of GPU memory while loading in {precision}: {oom_advice(precision, offload)}") from exc
     model.execution_device = device
-    return LoadedBagel(model, vae, tokenizer, folder, precision, device)
+    adapter = None
+    if lora is not None:
+        from .lora import load_adapter, merge_adapter
+
+        adapter = load_adapter(model, lora)
+        if merge_lora:
+            merge_adapter(model)
+    return LoadedBagel(model, vae, tokenizer, folder, precision, device, adapter)
 
 
 def _offload_decoder_layers(model: BagelModel, device: torch.device) -> None:

@@ -20,7 +20,7 @@ from torch import Tensor, nn
 
 from .config import BagelConfig
 from .latents import SinCosPositionTable, TimestepEmbedder
-from .qwen2_mot import BlockRouting, LayerKV, Qwen2MoTForCausalLM
+from .qwen2_mot import BlockRouting, KVSink, Qwen2MoTForCausalLM
 from .siglip import SiglipVisionModel, gelu_tanh
 
 
@@ -44,6 +44,7 @@ class LlmBlock:
     positions: Tensor  # [L] long
     routing: BlockRouting
     causal: bool
+    packed: tuple[int, ...] | None = None  # independent causal sequences of these lengths
 
     @property
     def length(self) -> int:
@@ -103,13 +104,7 @@ class BagelModel(nn.Module):
         ends = self.embed_tokens(torch.tensor([markers.start_of_image, markers.end_of_image]))
         embeds = torch.cat([ends[:1], inner.to(ends.dtype), ends[1:]], dim=0)
         n = inner.shape[0]
-        if gen_expert:
-            routing = BlockRouting.gen(
-                und_rows=torch.tensor([0, n + 1], device=self.device),
-                gen_rows=torch.arange(1, n + 1, device=self.device),
-            )
-        else:
-            routing = BlockRouting.und()
+        routing = BlockRouting.gen_rows(1, n + 1) if gen_expert else BlockRouting.und()
         return LlmBlock(embeds, self._positions(position, n + 2, same=True), routing, causal=False)
 
     # --- blocks --------------------------------------------------------------------------
@@ -119,6 +114,14 @@ class BagelModel(nn.Module):
         embeds = self.embed_tokens(token_ids)
         return LlmBlock(embeds, self._positions(position, len(token_ids), same=False),
                         BlockRouting.und(), causal=True)
+
+    def packed_text_block(self, sequences: list[list[int]], position: int) -> LlmBlock:
+        """Several token sequences in one block, each starting at `position` and attending only
+        to the cache and to itself (causal): independent continuations of one context."""
+        ids = torch.tensor([t for seq in sequences for t in seq], dtype=torch.long)
+        positions = torch.cat([self._positions(position, len(seq), same=False) for seq in sequences])
+        return LlmBlock(self.embed_tokens(ids), positions, BlockRouting.und(), causal=True,
+                        packed=tuple(len(seq) for seq in sequences))
 
     def vit_embeddings(self, patches: Tensor, vit_position_ids: Tensor) -> Tensor:
         """One image's patches [n, 588] -> LLM embeddings [n, hidden] (encoder, connector, table)."""
@@ -148,18 +151,20 @@ class BagelModel(nn.Module):
     def with_position(self, block: LlmBlock, position: int) -> LlmBlock:
         """The same image block at another (single) RoPE position (one per CFG branch)."""
         return LlmBlock(block.embeds, self._positions(position, block.length, same=True),
-                        block.routing, block.causal)
+                        block.routing, block.causal, block.packed)
 
     # --- running -------------------------------------------------------------------------
 
-    def run_block(self, block: LlmBlock, past: list[LayerKV] | None) -> tuple[Tensor, list[LayerKV]]:
-        """Final-norm hidden states of `block` over the cache `past`, and the block's own (k, v)."""
-        return self.language_model.model(block.embeds, block.positions, block.routing, past, block.causal)
+    def run_block(self, block: LlmBlock, sink: KVSink | None = None) -> Tensor:
+        """Final-norm hidden states of `block`; `sink` (a `context.BlockWriter`) supplies the
+        cache the block attends over and keeps the block's keys and values if asked to."""
+        return self.language_model.model(block.embeds, block.positions, block.routing, sink, block.causal,
+                                         block.packed)
 
     def logits(self, hidden: Tensor) -> Tensor:
         return self.language_model.lm_head(hidden).float()
 
     def velocity(self, hidden: Tensor, block: LlmBlock) -> Tensor:
         """llm2vae on the latent rows (gen-expert final norm outputs) -> [N, 64] float32."""
-        rows = block.routing.gen_rows
+        rows = block.routing.gen
         return self.llm2vae(hidden[rows].to(self.llm2vae.weight.dtype)).float()

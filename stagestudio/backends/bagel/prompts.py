@@ -75,3 +75,11 @@ def plan_is_faithful(parsed: ParsedPlan, step: PlanStep, graph: SceneGraph) -> b
         if name.split()[-1] not in text:
             return False
     return True
+
+
+# --- refining ---------------------------------------------------------------------------------
+def refine_instruction(step_instruction: str, correction: str) -> str:
+    """The edit instruction of a refinement: the step's own instruction, then the correction,
+    so the edit knows both what the step was meant to draw and what to change."""
+    parts = [p.strip() for p in (step_instruction, correction) if p and p.strip()]
+    return " ".join(p if p.endswith((".", "!", "?")) else p + "." for p in parts)

@@ -3,7 +3,7 @@
 Every decoder layer holds two full sets of weights: the plain Qwen2 ("und") weights and a
 `*_moe_gen` copy used for image-latent tokens. A forward call processes one *block* of new tokens
 against a KV cache of earlier blocks. In "und" mode every token uses the plain weights; in "gen" mode
-the rows listed in `gen_rows` (the latent tokens) use the gen copy and the other rows (the image
+the rows in `gen` (the latent tokens, one contiguous run) use the gen copy and the other rows (the image
 markers) the plain weights. All rows share one attention call, so each expert sees the other's keys.
 
 Parameter names equal the official checkpoint names (`language_model.model.layers.0.self_attn.
@@ -13,7 +13,7 @@ q_proj_moe_gen.weight` and so on, once nested under `BagelModel.language_model`)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Protocol
 
 import torch
 import torch.nn.functional as F
@@ -21,27 +21,37 @@ from torch import Tensor, nn
 
 from .config import LlmConfig
 
-LayerKV = tuple[Tensor, Tensor]  # keys [L, Hk, D] (after qk-norm and RoPE), values [L, Hk, D]
+LayerKV = tuple[Tensor, Tensor]  # keys (after qk-norm and RoPE) and values, [L, Hk, D] or head-major [Hk, L, D]
 
 
 @dataclass(frozen=True)
 class BlockRouting:
-    """Which rows of a block go through which expert. `gen_rows is None` means all "und"."""
+    """Which rows of a block go through which expert. `gen is None` means all "und"; otherwise
+    the rows `gen` (one contiguous run: the latent tokens between their two image markers) use
+    the gen copy and the rows around it the plain weights. Contiguous rows are sliced (views),
+    never gathered or scattered through index tensors."""
 
-    und_rows: Tensor | None = None
-    gen_rows: Tensor | None = None
+    gen: slice | None = None
 
     @property
     def is_gen(self) -> bool:
-        return self.gen_rows is not None
+        return self.gen is not None
 
     @staticmethod
     def und() -> "BlockRouting":
         return BlockRouting()
 
     @staticmethod
-    def gen(und_rows: Tensor, gen_rows: Tensor) -> "BlockRouting":
-        return BlockRouting(und_rows=und_rows, gen_rows=gen_rows)
+    def gen_rows(start: int, stop: int) -> "BlockRouting":
+        return BlockRouting(gen=slice(start, stop))
+
+
+class KVSink(Protocol):
+    """Where a block's keys and values ([n, Hk, D]) go in each layer: returns the keys and values
+    the block attends over (the cache followed by the block), head-major [Hk, L, D]. See
+    `context.BlockWriter`."""
+
+    def __call__(self, layer: int, k: Tensor, v: Tensor, num_layers: int) -> LayerKV: ...
 
 
 class Qwen2RMSNorm(nn.Module):
@@ -54,22 +64,20 @@ class Qwen2RMSNorm(nn.Module):
         self.variance_epsilon = eps
 
     def forward(self, x: Tensor) -> Tensor:
-        xf = x.to(torch.float32)
-        xf = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + self.variance_epsilon)
-        return self.weight * xf.to(x.dtype)
+        # One fused kernel for the statistics (fewer small ops per decoded token).
+        normed = F.rms_norm(x.to(torch.float32), (x.shape[-1],), eps=self.variance_epsilon)
+        return self.weight * normed.to(x.dtype)
 
 
 def route(x: Tensor, routing: BlockRouting, und_fn: Callable[[Tensor], Tensor],
           gen_fn: Callable[[Tensor], Tensor]) -> Tensor:
     """Apply `und_fn` to the und rows and `gen_fn` to the gen rows of `x`, keeping row order."""
-    if not routing.is_gen:
+    if routing.gen is None:
         return und_fn(x)
-    und_out = und_fn(x[routing.und_rows])
-    gen_out = gen_fn(x[routing.gen_rows])
-    out = gen_out.new_empty((x.shape[0],) + tuple(gen_out.shape[1:]))
-    out[routing.und_rows] = und_out.to(out.dtype)
-    out[routing.gen_rows] = gen_out
-    return out
+    start, stop = routing.gen.start, routing.gen.stop
+    gen_out = gen_fn(x[start:stop])  # a view: the latent rows are contiguous
+    und_out = und_fn(torch.cat([x[:start], x[stop:]]))  # the few marker rows
+    return torch.cat([und_out[:start].to(gen_out.dtype), gen_out, und_out[start:].to(gen_out.dtype)])
 
 
 class RotaryEmbedding(nn.Module):
@@ -98,23 +106,40 @@ def apply_rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
     return out.to(x.dtype)
 
 
-def attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> Tensor:
+def attend(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None, is_causal: bool = False) -> Tensor:
     """Scaled dot-product attention with GQA in contiguous groups (query head h reads KV head
-    h // (H / Hk)), which is SDPA's `enable_gqa` convention. q: [Lq, H, D]; k, v: [Lk, Hk, D];
-    mask: bool [Lq, Lk] (True = may attend) or None (everything visible)."""
-    heads = q.shape[1]
-    out = F.scaled_dot_product_attention(
-        q.transpose(0, 1), k.transpose(0, 1).to(q.dtype), v.transpose(0, 1).to(q.dtype), attn_mask=mask,
-        enable_gqa=heads != k.shape[1],
-    )
-    return out.transpose(0, 1).reshape(q.shape[0], heads * q.shape[2])
+    h // (H / Hk)), which is SDPA's `enable_gqa` convention. q: [Lq, H, D]; k, v: head-major
+    [Hk, Lk, D] (the KV storage layout); mask: bool [Lq, Lk] (True = may attend) or None
+    (everything visible, or causal when `is_causal`: SDPA's own causal kernels, valid when
+    Lq == Lk). Returns [Lq, H·D]."""
+    heads, kv_heads, dim = q.shape[1], k.shape[0], q.shape[2]
+    k, v = k.to(q.dtype), v.to(q.dtype)
+    if q.shape[0] == 1 and mask is None and not is_causal and heads != kv_heads:
+        # One query (a decoded token): each KV head's query group becomes a short sequence, so
+        # attention reads the cache once per KV head, with no GQA expansion.
+        out = F.scaled_dot_product_attention(q.reshape(kv_heads, heads // kv_heads, dim), k, v)
+        return out.reshape(1, heads * dim)
+    out = F.scaled_dot_product_attention(q.transpose(0, 1), k, v, attn_mask=mask, is_causal=is_causal,
+                                         enable_gqa=heads != kv_heads)
+    return out.transpose(0, 1).reshape(q.shape[0], heads * dim)
 
 
-def block_mask(num_new: int, num_cached: int, causal: bool, device: torch.device) -> Tensor | None:
+def block_mask(num_new: int, num_cached: int, causal: bool, device: torch.device,
+               packed: tuple[int, ...] | None = None) -> Tensor | None:
     """Mask for a block of `num_new` queries whose keys are [cache..., block...].
 
     Causal blocks use bottom-right alignment (query i sees keys j <= i + num_cached), i.e. causal
-    within the block and a full view of the cache. Bidirectional blocks see everything (None)."""
+    within the block and a full view of the cache. Bidirectional blocks see everything (None).
+    `packed` splits a causal block into independent sequences of these lengths (questions over
+    one shared context): each sees the whole cache and itself causally, never the others."""
+    if packed is not None and len(packed) > 1:
+        if sum(packed) != num_new:
+            raise ValueError(f"packed lengths {packed} do not add up to the block's {num_new} rows")
+        seq = torch.repeat_interleave(torch.arange(len(packed), device=device), torch.tensor(packed, device=device))
+        rows = torch.arange(num_new, device=device)
+        in_block = (seq[:, None] == seq[None, :]) & (rows[None, :] <= rows[:, None])
+        cache = torch.ones(num_new, num_cached, dtype=torch.bool, device=device)
+        return torch.cat([cache, in_block], dim=1)
     if not causal or num_new == 1:
         return None
     rows = torch.arange(num_new, device=device)[:, None]
@@ -155,8 +180,9 @@ class MoTAttention(nn.Module):
         self.v_proj_moe_gen = nn.Linear(h, kv_dim, bias=True)
         self.o_proj_moe_gen = nn.Linear(q_dim, h, bias=False)
 
-    def forward(self, x: Tensor, rope: tuple[Tensor, Tensor], routing: BlockRouting,
-                past: LayerKV | None, causal: bool) -> tuple[Tensor, LayerKV]:
+    def forward(self, x: Tensor, rope: tuple[Tensor, Tensor], routing: BlockRouting, layer: int,
+                sink: KVSink | None, num_layers: int, causal: bool,
+                packed: tuple[int, ...] | None = None) -> Tensor:
         n = x.shape[0]
         q = route(x, routing, self.q_proj, self.q_proj_moe_gen).view(n, self.num_heads, self.head_dim)
         k = route(x, routing, self.k_proj, self.k_proj_moe_gen).view(n, self.num_kv_heads, self.head_dim)
@@ -165,15 +191,15 @@ class MoTAttention(nn.Module):
         k = route(k, routing, self.k_norm, self.k_norm_moe_gen)
         cos, sin = rope
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
-        if past is not None and past[0].shape[0] > 0:
-            all_k = torch.cat([past[0], k.to(past[0].dtype)], dim=0)
-            all_v = torch.cat([past[1], v.to(past[1].dtype)], dim=0)
+        all_k, all_v = (k.transpose(0, 1), v.transpose(0, 1)) if sink is None else sink(layer, k, v, num_layers)
+        num_cached = all_k.shape[1] - n
+        if causal and num_cached == 0 and n > 1 and not (packed and len(packed) > 1):
+            # A causal block with nothing cached (a first prompt): no mask tensor of n x n to
+            # build, and SDPA may use its flash kernels.
+            out = attend(q, all_k, all_v, None, is_causal=True).to(x.dtype)
         else:
-            all_k, all_v = k, v
-        mask = block_mask(n, all_k.shape[0] - n, causal, x.device)
-        out = attend(q, all_k, all_v, mask).to(x.dtype)
-        out = route(out, routing, self.o_proj, self.o_proj_moe_gen)
-        return out, (k, v)
+            out = attend(q, all_k, all_v, block_mask(n, num_cached, causal, x.device, packed)).to(x.dtype)
+        return route(out, routing, self.o_proj, self.o_proj_moe_gen)
 
 
 class MoTDecoderLayer(nn.Module):
@@ -187,14 +213,15 @@ class MoTDecoderLayer(nn.Module):
         self.post_attention_layernorm = Qwen2RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
         self.post_attention_layernorm_moe_gen = Qwen2RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
 
-    def forward(self, x: Tensor, rope: tuple[Tensor, Tensor], routing: BlockRouting,
-                past: LayerKV | None, causal: bool) -> tuple[Tensor, LayerKV]:
+    def forward(self, x: Tensor, rope: tuple[Tensor, Tensor], routing: BlockRouting, layer: int,
+                sink: KVSink | None, num_layers: int, causal: bool,
+                packed: tuple[int, ...] | None = None) -> Tensor:
         h = route(x, routing, self.input_layernorm, self.input_layernorm_moe_gen)
-        attn_out, new_kv = self.self_attn(h, rope, routing, past, causal)
+        attn_out = self.self_attn(h, rope, routing, layer, sink, num_layers, causal, packed)
         x = x + attn_out.to(x.dtype)
         h = route(x, routing, self.post_attention_layernorm, self.post_attention_layernorm_moe_gen)
         h = route(h, routing, self.mlp, self.mlp_moe_gen)
-        return x + h.to(x.dtype), new_kv
+        return x + h.to(x.dtype)
 
 
 class Qwen2MoTModel(nn.Module):
@@ -209,19 +236,17 @@ class Qwen2MoTModel(nn.Module):
         self.norm_moe_gen = Qwen2RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
         self.rotary_emb = RotaryEmbedding(cfg.head_dim, cfg.rope_theta)
 
-    def forward(self, embeds: Tensor, positions: Tensor, routing: BlockRouting,
-                past: list[LayerKV] | None, causal: bool) -> tuple[Tensor, list[LayerKV]]:
-        """Run one block of `embeds` [L, hidden] at RoPE `positions` [L] over the cached
-        `past` (one (k, v) per layer, or None). Returns the final-norm hidden states and this
-        block's own (k, v) per layer (the caller decides whether to cache them)."""
+    def forward(self, embeds: Tensor, positions: Tensor, routing: BlockRouting, sink: KVSink | None,
+                causal: bool, packed: tuple[int, ...] | None = None) -> Tensor:
+        """Run one block of `embeds` [L, hidden] at RoPE `positions` [L]; in each layer the
+        block's keys and values go to `sink`, which says what the block attends over (None:
+        the block alone). Returns the final-norm hidden states."""
         rope = self.rotary_emb(positions)
         x = embeds
-        new_kv: list[LayerKV] = []
+        n = len(self.layers)
         for i, layer in enumerate(self.layers):
-            x, kv = layer(x, rope, routing, None if past is None else past[i], causal)
-            new_kv.append(kv)
-        x = route(x, routing, self.norm, self.norm_moe_gen)
-        return x, new_kv
+            x = layer(x, rope, routing, i, sink, n, causal, packed)
+        return route(x, routing, self.norm, self.norm_moe_gen)
 
 
 class Qwen2MoTForCausalLM(nn.Module):

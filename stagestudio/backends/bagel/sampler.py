@@ -213,7 +213,7 @@ def initial_noise(num_tokens: int, token_dim: int, generator: torch.Generator | 
 # --- Euler loop -------------------------------------------------------------------------
 
 VelocityFn = Callable[[torch.Tensor, torch.Tensor, tuple[str, ...]], Mapping[str, torch.Tensor]]
-"""``velocity_fn(x_t [N,D], t (0-d float32 tensor), branches) -> {branch: velocity [N,D]}``."""
+"""``velocity_fn(x_t [N,D], t (0-d float32 tensor on x_t's device), branches) -> {branch: velocity [N,D]}``."""
 
 
 @dataclass(frozen=True)
@@ -245,15 +245,17 @@ def sample(
     """
     schedule = flow_schedule(settings.num_timesteps, settings.timestep_shift)
     total = len(schedule)
+    # The schedule is copied to x0's device once, so the loop never waits on a host copy.
+    device_t = schedule.timesteps.to(x0.device)
+    device_dt = schedule.dts.to(x0.device)
     x_t = x0
     for index in range(total):
         if cancel is not None:
             cancel.raise_if_cancelled()
         t = schedule.timesteps[index]
-        dt = schedule.dts[index]
-        scales = scales_at(t, settings)
+        scales = scales_at(t, settings)  # decided on the host copy: no device sync
         branches = scales.branches
-        velocities = velocity_fn(x_t, t, branches)
+        velocities = velocity_fn(x_t, device_t[index], branches)
         missing = [b for b in branches if b not in velocities]
         if missing:
             raise ValueError(f"velocity_fn did not return branch(es) {missing} at step {index}")
@@ -267,8 +269,8 @@ def sample(
             settings.cfg_renorm_min,
         )
         if on_step is not None:
-            on_step(StepRecord(index, t, dt, scales, x_t, dict(velocities), v))
-        x_t = x_t - v.to(x_t.device) * dt.to(x_t.device)
+            on_step(StepRecord(index, t, schedule.dts[index], scales, x_t, dict(velocities), v))
+        x_t = x_t - v.to(x_t.device) * device_dt[index]
         if progress is not None:
             progress(index + 1, total)
     return x_t

@@ -190,6 +190,8 @@ def build_autoencoder(params: FluxVAEParams, device: str | torch.device = "cpu")
 class FluxVAE:
     """Encode pixels to BAGEL latents and decode latents to pixels."""
 
+    tile_px: int | None = None  # see set_tiling
+
     def __init__(self, model: Any, params: FluxVAEParams) -> None:
         self.model = model
         self.params = params
@@ -282,6 +284,19 @@ class FluxVAE:
         mean, _ = self.split_moments(moments)
         return self.params.scale_factor * (mean - self.params.shift_factor)
 
+    def set_tiling(self, tile_px: int | None) -> None:
+        """Decode pictures larger than `tile_px` in overlapping tiles of that size (diffusers'
+        tiled decoding, 1/4 overlap blended), or whole (None). Tiling bounds the decoder's
+        activation memory, which at 1024x1024 comes on top of the live KV contexts at the end
+        of every denoising run; the blend changes pixels slightly near tile borders."""
+        if tile_px is not None and (tile_px < 64 or tile_px % self.params.downsample):
+            raise ValueError(f"VAE tile size must be a multiple of {self.params.downsample} of at least 64 pixels")
+        self.tile_px = tile_px
+        if tile_px is not None:
+            self.model.tile_sample_min_size = tile_px
+            self.model.tile_latent_min_size = tile_px // self.params.downsample
+            self.model.tile_overlap_factor = 0.25
+
     @torch.no_grad()
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Latent ``[B, z_channels, h, w]`` -> raw decoder output ``[B,3,8h,8w]`` (about [-1,1])."""
@@ -289,7 +304,11 @@ class FluxVAE:
             raise ValueError(f"decode expects [B,C,h,w] latents, got shape {tuple(z.shape)}")
         z = z.to(device=self.device, dtype=self.dtype)
         # No post_quant_conv in the FLUX config: undo the scale/shift and run the decoder.
-        return self.model.decoder(z / self.params.scale_factor + self.params.shift_factor)
+        z = z / self.params.scale_factor + self.params.shift_factor
+        tile = self.tile_px
+        if tile is not None and max(z.shape[-2:]) * self.params.downsample > tile:
+            return self.model.tiled_decode(z, return_dict=False)[0]
+        return self.model.decoder(z)
 
     @staticmethod
     def to_uint8(decoded: torch.Tensor) -> torch.Tensor:

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, inspect, text
 
 from stagestudio.store.errors import StoreVersionError
 
@@ -53,12 +52,10 @@ def known_revisions() -> set[str]:
 
 def current_revision(connection: Connection) -> str | None:
     """The revision stamped in the database (None for a new, empty one)."""
-    try:
-        rows = connection.execute(text("SELECT version_num FROM alembic_version")).fetchall()
-    except OperationalError as exc:
-        if "no such table" in str(exc):
-            return None
-        raise
+    # Asked, not tried: on PostgreSQL a failed statement aborts the whole transaction.
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).fetchall()
     if len(rows) > 1:
         raise StoreVersionError(f"database has several schema versions stamped ({[r[0] for r in rows]}); it is inconsistent")
     return rows[0][0] if rows else None
