@@ -204,7 +204,7 @@ def test_a_made_things_features_after_with_are_its_parts(prompt, part):
 
 @pytest.mark.parametrize("prompt,objects", [
     ("The invention Thomas Edison is famous for, glowing on a desk", ["desk", "invention"]),
-    ("the sword King Arthur pulled from the stone", ["sword"]),
+    ("the sword King Arthur pulled from the stone", ["stone", "sword"]),  # where it comes from is drawn
     ("a portrait of a woman next to a bust of Albert Einstein", ["bust", "person"]),
 ])
 def test_names_of_people_identify_and_are_not_drawn(prompt, objects):
