@@ -52,8 +52,12 @@ def lock_holders(store, session_id: str) -> list[int]:
 
 
 def drop_connections(store, pids: list[int]) -> None:
-    """What a server restart or a network cut does to those connections."""
-    store.db.write(lambda db: [db.execute(text("SELECT pg_terminate_backend(:p)"), {"p": p}) for p in pids])
+    """What a server restart or a network cut does to those connections.
+
+    The timeout makes the server wait until each backend has exited (and so released its advisory
+    locks); without it the call only signals, and a lock taken right after may still find it held.
+    """
+    store.db.write(lambda db: [db.execute(text("SELECT pg_terminate_backend(:p, 10000)"), {"p": p}) for p in pids])
 
 
 # --- naming the store -------------------------------------------------------------------
