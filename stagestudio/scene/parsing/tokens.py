@@ -90,6 +90,7 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = fold_accents(strip_markup(prompt)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
+    text = re.sub(r"\b(?:a |one )?bakers?'?s? dozen(?: of)?\b", "13", text)  # the idiom counts thirteen
     text = re.sub(r"\b(it|that|there|here|what|who|where|this)'s\b", r"\1 is", text)
     text = re.sub(r"(?<=[a-z])'s\b", " 's", text)  # possessive becomes its own token
     text = re.sub(r"(?<=[a-z]s)'(?=\s)", " 's", text)  # so does a plural one ("kids' backpack")
