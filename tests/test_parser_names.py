@@ -60,3 +60,22 @@ def test_a_synonym_of_a_class_is_named_by_the_class(prompt: str, cls: str) -> No
 ])
 def test_a_bakers_dozen_is_thirteen(prompt: str, name: str, count: int) -> None:
     assert _objects(prompt)[name][0] == count
+
+
+# --- a colour word that is part of a species' name ---------------------------------------------
+@pytest.mark.parametrize(("prompt", "name", "count"), [
+    ("two red pandas asleep in a tree", "red panda", 2),
+    ("a blue whale swimming below a sailboat", "blue whale", 1),
+    ("a grey wolf standing on a snowy ridge", "grey wolf", 1),
+])
+def test_a_colour_that_names_a_species_is_no_colour(prompt: str, name: str, count: int) -> None:
+    assert _objects(prompt)[name] == (count, None)
+
+
+@pytest.mark.parametrize(("prompt", "name", "colour"), [
+    ("a black cat on a windowsill", "cat", "black"),
+    ("a brown bear beside a river", "bear", "brown"),
+    ("a black swan gliding past a rowboat", "bird", "black"),
+])
+def test_a_colour_before_a_class_animal_stays_its_colour(prompt: str, name: str, colour: str) -> None:
+    assert _objects(prompt)[name][1] == colour
