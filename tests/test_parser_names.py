@@ -79,3 +79,17 @@ def test_a_colour_that_names_a_species_is_no_colour(prompt: str, name: str, coun
 ])
 def test_a_colour_before_a_class_animal_stays_its_colour(prompt: str, name: str, colour: str) -> None:
     assert _objects(prompt)[name][1] == colour
+
+
+# --- a plural-only name WordNet lists as a lemma of its own is one thing ------------------------
+@pytest.mark.parametrize(("prompt", "count"), [
+    ("orange sunglasses resting on a stack of books", 1),
+    ("a skier with sunglasses pushed up on her helmet", 1),
+    ("two pairs of sunglasses on a beach towel", 2),
+])
+def test_sunglasses_are_one_thing_named_in_the_plural(prompt: str, count: int) -> None:
+    objects = _objects(prompt)
+    assert "sunglass" not in objects
+    assert objects.get("sunglasses", (count, None))[0] == count
+    assert "sunglasses" in objects or any("sunglasses" in p for o in parse_prompt(prompt).objects
+                                           for p in o.attributes.parts)

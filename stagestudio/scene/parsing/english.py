@@ -254,8 +254,10 @@ def is_pair_noun(word: str, *, after_pair_of: bool = False) -> bool:
     lemma = noun_lemma(word)
     if _plural_by_nature(word[:-1]) or _plural_by_nature(lemma) and lemma != word[:-1]:
         return True
-    # (bare, only where no singular is a WordNet noun: "sunglasses", not "shorts" the short)
-    return _plural_by_nature(word) and (after_pair_of or lemma == word or not has_noun_entry(lemma))
+    # (bare, only where no singular is a WordNet noun, or the singular is only a guess because
+    # lemminflect does not know the form: "sunglasses", "earmuffs"; not "shorts" the short)
+    return _plural_by_nature(word) and (after_pair_of or lemma == word or not has_noun_entry(lemma)
+                                        or not parts_of_speech(word))
 
 
 def is_young_of_several(lemma: str) -> bool:
