@@ -93,3 +93,20 @@ def test_sunglasses_are_one_thing_named_in_the_plural(prompt: str, count: int) -
     assert objects.get("sunglasses", (count, None))[0] == count
     assert "sunglasses" in objects or any("sunglasses" in p for o in parse_prompt(prompt).objects
                                            for p in o.attributes.parts)
+
+
+# --- a verb's -s form that completes a compound noun WordNet lists ------------------------------
+@pytest.mark.parametrize(("prompt", "name"), [
+    ("a tray of cinnamon rolls cooling on the counter", "cinnamon roll"),
+    ("a bowl of egg rolls on the table", "egg roll"),
+    ("a box of fish sticks in the freezer", "fish stick"),
+])
+def test_an_s_word_that_completes_a_food_compound_is_its_plural(prompt: str, name: str) -> None:
+    names = _names(prompt)
+    assert name in names
+    assert name.split()[0] not in names
+
+
+def test_an_s_verb_after_an_animal_is_still_its_verb() -> None:
+    # "bird call" is a WordNet noun, but a sound, not a thing: "calls" is the bird's verb
+    assert "bird call" not in _names("a bird calls from the top of a fence")

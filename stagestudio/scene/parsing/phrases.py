@@ -520,9 +520,13 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 is_attribute_word(tokens[j + 1]) or tokens[j + 1].endswith(("ed", "ing"))):
             j += 1  # "a beautifully carved chair": the adverb describes the adjective
             continue
-        if (tok in lx.FILLER_WORDS and modifiers and english.has_noun_entry(f"{modifiers[-1]} {english.noun_lemma(tok)}")
+        if (modifiers and (tok in lx.FILLER_WORDS or is_verb_form(tok)
+                           and _names_a_made_thing(f"{modifiers[-1]} {english.noun_lemma(tok)}"))
+                and english.has_noun_entry(f"{modifiers[-1]} {english.noun_lemma(tok)}")
                 and (not is_attribute_word(modifiers[-1]) or english.noun_kind(f"{modifiers[-1]} {tok}") == NounKind.THING)):
-            modifiers.append(tok)  # "pocket watches", "music stand", "tin can": the word completes a compound noun
+            # "pocket watches", "music stand", "tin can", "cinnamon rolls" (a food or a made thing,
+            # not "a bird calls"): the word completes a compound noun
+            modifiers.append(tok)
             unknown_seen = True
             j += 1
             continue
