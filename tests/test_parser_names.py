@@ -110,3 +110,27 @@ def test_an_s_word_that_completes_a_food_compound_is_its_plural(prompt: str, nam
 def test_an_s_verb_after_an_animal_is_still_its_verb() -> None:
     # "bird call" is a WordNet noun, but a sound, not a thing: "calls" is the bird's verb
     assert "bird call" not in _names("a bird calls from the top of a fence")
+
+
+# --- product listings: dimensions and size ranges ---------------------------------------------
+@pytest.mark.parametrize(("prompt", "name", "measurements"), [
+    ("Linen tote bag, natural, 40 x 35 cm", "handbag", {"40 cm", "35 cm"}),
+    ("Oak storage box, 30x20x10 inches, with a lid", "box", {"30 inches", "20 inches", "10 inches"}),
+    ("Wool rug, 160 × 230 cm, on a wooden floor", "rug", {"160 cm", "230 cm"}),
+])
+def test_dimensions_are_one_measurement_per_number(prompt: str, name: str, measurements: set[str]) -> None:
+    graph = parse_prompt(prompt)
+    obj = next(o for o in graph.objects if o.name == name)
+    assert set(obj.attributes.measurements) == measurements
+    assert "x" not in _names(prompt)
+
+
+@pytest.mark.parametrize(("prompt", "without"), [
+    ("Kids' rain boots, yellow, sizes 4-10", "Kids' rain boots, yellow"),
+    ("Wooden puzzle, ages 3-5, on a play mat", "Wooden puzzle, on a play mat"),
+    ("Cotton pajamas, striped, size 8", "Cotton pajamas, striped"),
+    ("3-5 ripe apples in a ceramic bowl", "ripe apples in a ceramic bowl"),
+])
+def test_a_size_or_number_range_counts_nothing(prompt: str, without: str) -> None:
+    # the range reads as if it were not there: no object named by a digit, no count from it
+    assert _objects(prompt) == _objects(without)

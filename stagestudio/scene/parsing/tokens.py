@@ -86,6 +86,35 @@ def _spaced_measure(match: re.Match[str]) -> str:
     return f"{number} {unit}" + (f" {after}" if after else "")
 
 
+_DIMENSIONS = re.compile(r"\b(\d+(?:\.\d+)?)\s*[x\u00d7*]\s*(\d+(?:\.\d+)?)(?:\s*[x\u00d7*]\s*(\d+(?:\.\d+)?))?"
+                         r"\s*([a-z]+)\b")
+_NUMBER_RANGE = re.compile(r"(?:\b(?:sizes?|ages?|fits?)\s+)?\b\d+\s*[-\u2013]\s*\d+\b(?=\s*([a-z]*))"
+                           r"|\b(?:sizes?|ages?)\s+\d+\+?(?=\s*(?:$|[,;.)]))")
+
+
+def _is_unit_word(word: str) -> bool:
+    return english.is_measure_unit(english.noun_lemma(word)) or word in lx.UNIT_ABBREVIATIONS
+
+
+def _dimensions(match: re.Match[str]) -> str:
+    """"40 x 35 cm", "30 x 20 x 10 inches": each number is a measurement in the unit after the
+    last ("40 cm, 35 cm"); without a unit ("a 2 x 4 board") the numbers are left as they are."""
+    unit = match.group(4)
+    if not _is_unit_word(unit):
+        return match.group(0)
+    numbers = [n for n in match.group(1, 2, 3) if n]
+    return " , ".join(f"{n} {unit}" for n in numbers)
+
+
+def _number_range(match: re.Match[str]) -> str:
+    """"sizes 4-10", "ages 3-5", "size 12": a range or a size label specifies, it counts nothing;
+    "3-5 apples" leaves "apples" with no count. A range before a unit ("10-12 cm") measures, and
+    is left to the measurement reading."""
+    if match.group(1) and _is_unit_word(match.group(1)):
+        return match.group(0)
+    return " "
+
+
 def tokenise(prompt: str) -> list[list[str]]:
     text = fold_accents(strip_markup(prompt)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
@@ -104,6 +133,8 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\bside-by-side\b", "side by side", text)
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
     text = _SPELLED_NUMBER.sub(_spelled_number, text)
+    text = _DIMENSIONS.sub(_dimensions, text)
+    text = _NUMBER_RANGE.sub(_number_range, text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 10-year-old boy", "a 6-foot-tall cactus", "a 2-liter bottle": a number and a unit
     text = _HYPHENATED_MEASURE.sub(_spaced_measure, text)
