@@ -134,3 +134,19 @@ def test_dimensions_are_one_measurement_per_number(prompt: str, name: str, measu
 def test_a_size_or_number_range_counts_nothing(prompt: str, without: str) -> None:
     # the range reads as if it were not there: no object named by a digit, no count from it
     assert _objects(prompt) == _objects(without)
+
+
+# --- typos of verb forms ----------------------------------------------------------------------
+@pytest.mark.parametrize(("prompt", "verb"), [
+    ("a chef cuting a loaf of bread", "cutting"),
+    ("a woman feedign the ducks in a pond", "feeding"),
+    ("a girl holdign a yellow umbrella", "holding"),
+])
+def test_a_slip_in_a_verb_form_is_read_as_the_verb(prompt: str, verb: str) -> None:
+    graph = parse_prompt(prompt)
+    assert any(r.predicate.startswith(verb) for r in graph.relations)
+    assert all(not o.name.startswith(verb[:3]) for o in graph.objects)
+
+
+def test_a_name_the_dictionary_lacks_is_left_as_it_is() -> None:
+    assert "pikachu" in _names("a pikachu plush next to a lamp")
