@@ -150,3 +150,20 @@ def test_a_slip_in_a_verb_form_is_read_as_the_verb(prompt: str, verb: str) -> No
 
 def test_a_name_the_dictionary_lacks_is_left_as_it_is() -> None:
     assert "pikachu" in _names("a pikachu plush next to a lamp")
+
+
+# --- "hand painted" in a listing says how a thing was made -------------------------------------
+@pytest.mark.parametrize(("prompt", "name"), [
+    ("Set of 4 ceramic mugs, hand painted, blue and white", "cup"),
+    ("Sourdough loaf, oven baked, on a linen cloth", "loaf"),
+    ("Wooden spoon, hand carved, walnut finish", "spoon"),
+])
+def test_a_making_fragment_names_no_object(prompt: str, name: str) -> None:
+    names = _names(prompt)
+    assert name in names
+    assert not names & {"hand", "oven"}
+
+
+def test_a_noun_with_a_participle_inside_a_phrase_is_still_the_noun() -> None:
+    # "a fence painted white" is a fence: only a fragment of its own is read as "how it was made"
+    assert "fence" in _names("a tabby cat sitting on a fence painted white")

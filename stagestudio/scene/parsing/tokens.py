@@ -115,6 +115,24 @@ def _number_range(match: re.Match[str]) -> str:
     return " "
 
 
+_FRAGMENT_PARTICIPLE = re.compile(r"(^|[,;:(]\s*)([a-z]+) ([a-z]+ed|[a-z]+en|made|built|thrown|sewn|spun|blown|woven|dyed)"
+                                  r"(?=\s*(?:$|[,;.)]|and\b))", re.MULTILINE)
+_MAKING_NOUN_FILES = frozenset({english.BODY, english.ARTIFACT, english.OBJECT})
+
+
+def _made_by(match: re.Match[str]) -> str:
+    """"..., hand painted, ...", "..., oven baked.": a fragment of a listing that is a noun and a
+    past participle says how the thing was made ("hand-painted"), naming no hand; joined, it
+    reads as the adjective it is. Only a noun that is first a body part, a made thing or a
+    natural object, and only as a fragment of its own, since "a fence painted white" is a fence."""
+    noun, participle = match.group(2), match.group(3)
+    senses = english.noun_senses(noun)
+    if (not senses or senses[0].lexfile not in _MAKING_NOUN_FILES or english.is_name(noun)
+            or not english.is_past_participle(participle)):
+        return match.group(0)
+    return f"{match.group(1)}{noun}-{participle}"
+
+
 def tokenise(prompt: str) -> list[list[str]]:
     text = fold_accents(strip_markup(prompt)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
@@ -134,6 +152,7 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
     text = _SPELLED_NUMBER.sub(_spelled_number, text)
     text = _DIMENSIONS.sub(_dimensions, text)
+    text = _FRAGMENT_PARTICIPLE.sub(_made_by, text)
     text = _NUMBER_RANGE.sub(_number_range, text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 10-year-old boy", "a 6-foot-tall cactus", "a 2-liter bottle": a number and a unit
