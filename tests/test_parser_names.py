@@ -167,3 +167,21 @@ def test_a_making_fragment_names_no_object(prompt: str, name: str) -> None:
 def test_a_noun_with_a_participle_inside_a_phrase_is_still_the_noun() -> None:
     # "a fence painted white" is a fence: only a fragment of its own is read as "how it was made"
     assert "fence" in _names("a tabby cat sitting on a fence painted white")
+
+
+# --- a group with adjectives before it names its members --------------------------------------
+@pytest.mark.parametrize(("prompt", "member", "group"), [
+    ("a bright school of silver fish circling a diver", "fish", "school"),
+    ("a tall stack of pancakes on a blue plate", "pancake", "stack"),
+    ("a noisy flock of geese above the barn", "bird", "flock"),
+    ("a thick slice of bread beside a bowl of soup", "bread", "slice"),
+])
+def test_adjectives_before_a_group_word_describe_the_group(prompt: str, member: str, group: str) -> None:
+    names = _names(prompt)
+    assert member in names
+    assert group not in names
+
+
+def test_a_group_of_an_invariant_noun_is_plural() -> None:
+    count, _ = _objects("a school of fish below a red boat")["fish"]
+    assert count != 1

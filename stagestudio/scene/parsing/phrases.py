@@ -147,6 +147,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.pronoun_word = tokens[i]
         _parts_from_adjectives(phrase)
         _name_plant_kinds(phrase)
+        if not phrase.plural and phrase.count is None and _group_of(tokens[i:end]):
+            phrase.plural = True  # "a school of fish", "a herd of deer": the members are many
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")
             and not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)):  # ("a silicone band")
@@ -165,6 +167,12 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
             phrase.class_by_sense = True
     return phrase, end
+
+
+def _group_of(words: list[str]) -> bool:
+    """Whether the words name a group of some number of things: "a school of", "a herd of"."""
+    return any(w in lx.QUANTIFIER_NOUNS and lx.QUANTIFIER_NOUNS[w] is None and nxt == "of"
+               for w, nxt in zip(words, words[1:]))
 
 
 _HAVING_PART = re.compile(r"([a-z0-9]+)-([a-z]+)ed")
@@ -372,6 +380,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             pair_of, count = count, 2 * count  # "two pairs of shoes": four shoes (two pairs of scissors: two)
             j += 2
             continue
+        if (modifiers and count is None and j + 1 < n and tokens[j + 1] == "of" and tok in lx.QUANTIFIER_NOUNS
+                and all(is_attribute_word(w) or "ADJ" in english.parts_of_speech(w)
+                        and english.noun_kind(w) != NounKind.THING for w in modifiers)):
+            # "a large flock of birds", "a bright school of fish": the adjectives describe the group
+            modifiers, unknown_seen, noun_end, noun_ends = [], False, None, []
         if not modifiers and count is None:
             if tok in ("a", "an") and determiner == "none":
                 determiner, started = "indefinite", True
