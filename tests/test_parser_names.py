@@ -185,3 +185,35 @@ def test_adjectives_before_a_group_word_describe_the_group(prompt: str, member: 
 def test_a_group_of_an_invariant_noun_is_plural() -> None:
     count, _ = _objects("a school of fish below a red boat")["fish"]
     assert count != 1
+
+
+# --- an -ing word between a thing that cannot act and a thing names a kind ---------------------
+@pytest.mark.parametrize(("prompt", "name", "not_name"), [
+    ("a stoneware serving bowl holding three lemons", "bowl", "stoneware"),
+    ("a walnut serving tray with two cups on it", "tray", "walnut"),
+    ("a steel mixing bowl next to a whisk", "bowl", "steel"),
+])
+def test_a_gerund_after_a_material_noun_names_a_kind(prompt: str, name: str, not_name: str) -> None:
+    names = _names(prompt)
+    assert name in names
+    assert not_name not in names
+    assert not any(p.endswith("ing") for _, p, _ in _relations(prompt))
+
+
+def test_a_gerund_after_a_person_is_still_their_action() -> None:
+    assert ("person", "slicing", "tomato") in _relations("a chef slicing tomato on a board") | _relations(
+        "a chef slicing a tomato on a board")
+
+
+# --- a drink before a made thing says what it is for --------------------------------------------
+@pytest.mark.parametrize(("prompt", "name", "colour"), [
+    ("Ceramic coffee dripper, white, on a tray", "dripper", "white"),
+    ("a glass milk jug beside a loaf of bread", "bottle", None),
+    ("an espresso machine, chrome, on a counter", "espresso machine", None),
+    ("a chocolate cake on a stand", "cake", "brown"),
+    ("a coffee-colored dress on a hanger", "dress", "brown"),
+])
+def test_a_drink_before_a_made_thing_is_no_colour(prompt: str, name: str, colour: str | None) -> None:
+    objects = _objects(prompt)
+    found = next(v for k, v in objects.items() if k == name or k.endswith(name.split()[-1]))
+    assert found[1] == colour

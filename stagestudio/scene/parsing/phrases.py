@@ -13,6 +13,7 @@ from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
     compound_head,
+    gerund_names_a_kind,
     hyphen_colour,
     is_attribute_word,
     is_number,
@@ -102,6 +103,8 @@ def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
         return True
     if english.has_noun_entry(f"{tok} {english.noun_lemma(nxt)}"):
         return False  # "a marble cutting board": the -ing word names a kind with the noun after it
+    if after_noun and gerund_names_a_kind(tokens, j):
+        return False  # "a walnut serving tray": the -ing word names the tray's kind
     # after a noun, what follows is the verb's object or place: "a firefighter spraying water",
     # "fresh bread cooling on a wire rack"
     return after_noun and (nxt not in _FUNCTION_WORDS or match_relation(tokens, j + 1) is not None)

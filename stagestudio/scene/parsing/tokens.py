@@ -133,6 +133,11 @@ def _made_by(match: re.Match[str]) -> str:
     return f"{match.group(1)}{noun}-{participle}"
 
 
+def _colour_family(match: re.Match[str]) -> str:
+    word = match.group(1)
+    return lx.COLOR_WORDS[word] if english.is_mass(word) else word
+
+
 def tokenise(prompt: str) -> list[list[str]]:
     text = fold_accents(strip_markup(prompt)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
@@ -142,7 +147,8 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"(?<=[a-z])'s\b", " 's", text)  # possessive becomes its own token
     text = re.sub(r"(?<=[a-z]s)'(?=\s)", " 's", text)  # so does a plural one ("kids' backpack")
     # "orange-colored cow", "a red coloured car": the colour word is the attribute
-    text = re.sub(rf"\b({_COLOUR_ALTERNATION})[- ](?:colou?red|toned|hued|tinted)\b", r"\1", text)
+    # ("coffee-colored" is the colour even where a bare "coffee" would say what a thing is for)
+    text = re.sub(rf"\b({_COLOUR_ALTERNATION})[- ](?:colou?red|toned|hued|tinted)\b", _colour_family, text)
     text = re.sub(rf"\b({_COLOUR_ALTERNATION})-(?:painted|dyed|stained|glazed|coated|furred|feathered|skinned|"
                   r"lacquered|enamelled|enameled|upholstered|plumaged)\b", r"\1", text)
     # Hyphenated words stay one token ("cotton-ball clouds", "double-decker") unless they

@@ -170,3 +170,22 @@ def _ends_phrase(tok: str) -> bool:
 
 def noun_starts_at(tokens: list[str], j: int) -> bool:
     return j < len(tokens) and match_noun(tokens, j) is not None and not _ends_phrase(tokens[j])
+
+
+def gerund_names_a_kind(tokens: list[str], j: int) -> bool:
+    """Whether the -ing word at tokens[j], between a noun that cannot act and a bare singular
+    thing noun, names the kind of that thing with it ("a stoneware serving bowl", "a walnut
+    serving tray", "a steel mixing bowl"), rather than starting a clause ("a firefighter
+    spraying water", "a truck carrying logs", "a fountain spraying water")."""
+    if j < 1 or j + 1 >= len(tokens):
+        return False
+    before, after = tokens[j - 1], tokens[j + 1]
+    if not before.isalpha() or not after.isalpha() or is_verb_form(after) or match_relation(tokens, j + 1):
+        return False
+    if english.is_animate(english.noun_lemma(before)) or match_noun(tokens, j - 1) is not None:
+        return False  # (a person, an animal or a class named before it acts: "a dog carrying a stick")
+    singular, was_plural = singular_form(after)
+    return (not was_plural and english.noun_kind(singular) == NounKind.THING and not english.is_mass(singular)
+            and (j + 2 >= len(tokens) or tokens[j + 2] not in lx.INDEFINITE_DETERMINERS
+                 and tokens[j + 2] not in lx.DEFINITE_DETERMINERS))
+
