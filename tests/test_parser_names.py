@@ -217,3 +217,18 @@ def test_a_drink_before_a_made_thing_is_no_colour(prompt: str, name: str, colour
     objects = _objects(prompt)
     found = next(v for k, v in objects.items() if k == name or k.endswith(name.split()[-1]))
     assert found[1] == colour
+
+
+# --- a stand is a made thing, not a place --------------------------------------------------------
+@pytest.mark.parametrize(("prompt", "thing"), [
+    ("two dozen cupcakes on a three-tier stand", "stand"),
+    ("a sheet of music on a metal stand beside a piano", "stand"),
+    ("a bonsai tree on a wooden stand", "stand"),
+])
+def test_a_stand_something_rests_on_is_drawn(prompt: str, thing: str) -> None:
+    assert any(name.endswith(thing) for name in _names(prompt))
+
+
+def test_a_mass_noun_before_an_s_verb_leaves_the_verb_alone() -> None:
+    names = _names("a tall glass of cold milk stands on the counter")
+    assert not any(name.endswith("stand") for name in names)

@@ -401,7 +401,7 @@ PLACE_NOUNS: frozenset[str] = frozenset({
     "snow", "ice rink", "room", "kitchen", "bedroom", "bathroom", "office", "studio",
     "home", "interior", "exterior", "hallway", "corridor", "restaurant", "cafe",
     "café", "shop", "store", "market", "station", "airport", "harbor", "harbour", "port",
-    "dock", "pier", "parking", "lot", "stop", "depot", "terminal", "garage", "stand", "stall",
+    "dock", "pier", "parking", "lot", "stop", "depot", "terminal", "garage", "stall",
     "highway", "intersection", "crosswalk", "square", "plaza", "curb", "kerb", "roadside", "hillside",
     "zoo", "savanna", "savannah", "grassland", "landscape", "cityscape", "skyline", "world", "earth", "land",
     "universe", "outdoors", "indoors", "outside", "inside", "nature",

@@ -548,7 +548,9 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             continue
         if (started and tok in lx.FILLER_WORDS and tok not in _FUNCTION_WORDS - lx.FILLER_WORDS
                 and all(is_attribute_word(w) for w in modifiers) and tok.isalpha()
-                and english.noun_kind(english.noun_lemma(tok)) == NounKind.THING):
+                and english.noun_kind(english.noun_lemma(tok)) == NounKind.THING
+                # (a drink or a mass is a noun, and its -s verb follows: "black coffee stands")
+                and not (modifiers and english.is_mass(modifiers[-1]) and tok.endswith("s"))):
             # after an article or adjectives no verb can stand: "a can of soda", "a gold watch",
             # "a folding stand" name things
             modifiers.append(tok)
