@@ -232,3 +232,15 @@ def test_a_stand_something_rests_on_is_drawn(prompt: str, thing: str) -> None:
 def test_a_mass_noun_before_an_s_verb_leaves_the_verb_alone() -> None:
     names = _names("a tall glass of cold milk stands on the counter")
     assert not any(name.endswith("stand") for name in names)
+
+
+# --- after adjectives alone, an -s word that names a thing is the noun -------------------------
+@pytest.mark.parametrize(("prompt", "name", "colour"), [
+    ("red blocks on a wooden table", "block", "red"),
+    ("a child with wooden blocks on a rug", "block", None),
+    ("small green bottles lined up on a shelf", "bottle", "green"),
+])
+def test_an_s_word_after_adjectives_is_the_noun(prompt: str, name: str, colour: str | None) -> None:
+    objects = _objects(prompt)
+    assert name in objects
+    assert objects[name][1] == colour

@@ -623,7 +623,10 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 or j + 1 >= n or tokens[j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, j + 1))):
             # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
             started = True
-        if started and (determiner != "none" or count is not None or not is_verb_form(tok)):
+        if started and (determiner != "none" or count is not None or not is_verb_form(tok)
+                        # after adjectives alone a thing's noun must come ("stacking wooden blocks")
+                        or modifiers and all(is_attribute_word(w) for w in modifiers)
+                        and _grounded_head(tok) == NounKind.THING and tok.endswith("s")):
             modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
             unknown_seen = True
             j += 1
