@@ -244,3 +244,13 @@ def test_an_s_word_after_adjectives_is_the_noun(prompt: str, name: str, colour: 
     objects = _objects(prompt)
     assert name in objects
     assert objects[name][1] == colour
+
+
+# --- cookware holds what is in it ----------------------------------------------------------------
+@pytest.mark.parametrize(("prompt", "content", "holder"), [
+    ("two eggs in a black cast iron pan", "egg", "pan"),
+    ("shrimp sizzling in a wok", "shrimp", "wok"),
+    ("sliced mushrooms in a small saucepan", "mushroom", "saucepan"),
+])
+def test_food_in_a_pan_is_inside_it(prompt: str, content: str, holder: str) -> None:
+    assert (content, "inside", holder) in _relations(prompt)
