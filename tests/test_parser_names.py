@@ -254,3 +254,23 @@ def test_an_s_word_after_adjectives_is_the_noun(prompt: str, name: str, colour: 
 ])
 def test_food_in_a_pan_is_inside_it(prompt: str, content: str, holder: str) -> None:
     assert (content, "inside", holder) in _relations(prompt)
+
+
+# --- an -s word is a verb only where that reading is real ------------------------------------
+@pytest.mark.parametrize(("prompt", "name", "not_name"), [
+    ("ivy climbs toward its upper windows", "window", "upper"),
+    ("window boxes overflowing with petunias below a balcony", "box", "window"),
+    ("cigar boxes overflowing with old letters on a desk", "box", "cigar"),
+])
+def test_an_s_word_that_completes_a_made_thing_is_its_plural(prompt: str, name: str, not_name: str) -> None:
+    names = _names(prompt)
+    assert any(n.endswith(name) for n in names)
+    assert not_name not in names
+
+
+@pytest.mark.parametrize(("prompt", "not_name"), [
+    ("soft light filters through the trees onto a bench", "filter"),
+    ("a bird calls from a branch above a pond", "bird call"),
+])
+def test_an_s_verb_before_a_preposition_stays_a_verb(prompt: str, not_name: str) -> None:
+    assert not any(n.endswith(not_name) for n in _names(prompt))

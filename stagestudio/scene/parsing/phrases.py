@@ -585,8 +585,15 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1
             continue
         if (unknown_seen and tok.endswith("s") and not modifiers[-1].endswith("s") and english.verb_lemma(tok)
+                # (a verb WordNet knows: "windows" in "its upper windows" is no verb's -s form)
+                and english.verb_category(english.verb_lemma(tok)) is not None
                 and (count or 1) == 1  # ("six card slots": after a number above one the head is plural)
                 and _grounded_head(modifiers[-1]) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE)
+                # ("window boxes overflowing with": WordNet names the pair as a made thing, and no
+                # preposition follows the -s word as one follows a verb: "soft light filters through")
+                and not (j + 1 < n and tokens[j + 1] not in lx.ATTACHING_PREPOSITIONS
+                         and match_relation(tokens, j + 1) is not None
+                         and _names_a_made_thing(f"{modifiers[-1]} {english.noun_lemma(tok)}"))
                 and (j + 1 >= n or tokens[j + 1] in lx.ATTACHING_PREPOSITIONS
                      or match_relation(tokens, j + 1) is not None or english.is_adverb_only(tokens[j + 1]))):
             break  # "soft light filters through the trees": a singular noun's -s verb
