@@ -274,3 +274,19 @@ def test_an_s_word_that_completes_a_made_thing_is_its_plural(prompt: str, name: 
 ])
 def test_an_s_verb_before_a_preposition_stays_a_verb(prompt: str, not_name: str) -> None:
     assert not any(n.endswith(not_name) for n in _names(prompt))
+
+
+# --- an adjective whose noun use WordNet never attests is no person ---------------------------
+@pytest.mark.parametrize(("prompt", "name"), [
+    ("the ancient counting tool next to a pile of coins", "tool"),
+    ("an old writing desk under a window", "desk"),
+    ("an elderly reading lamp beside an armchair", "lamp"),
+])
+def test_an_adjective_before_a_gerund_kind_is_no_person(prompt: str, name: str) -> None:
+    names = _names(prompt)
+    assert name in names
+    assert "person" not in names
+
+
+def test_an_animal_before_an_ing_word_is_still_its_agent() -> None:
+    assert "animal" in _names("the largest land animal spraying water")

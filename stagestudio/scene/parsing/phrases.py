@@ -579,7 +579,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 and not is_verb_form(tokens[j + 1]) and match_relation(tokens, j + 1) is None
                 # (after a living thing it is a participle with its object: "the largest land animal
                 # spraying water", "an otter eating clams")
-                and not any(english.is_animate(english.noun_lemma(w)) and not is_attribute_word(w) for w in modifiers)):
+                # ("the ancient counting tool": an adjective whose use as a noun WordNet never saw
+                # in its corpus is the adjective here; "animal" is a noun)
+                and not any(english.is_animate(english.noun_lemma(w)) and not is_attribute_word(w)
+                            and not ("ADJ" in english.parts_of_speech(w) and not english.senses_ordered(w))
+                            for w in modifiers)):
             modifiers.append(tok)  # "a cozy reading nook", "a charging case": a gerund naming a kind
             unknown_seen = True
             j += 1
