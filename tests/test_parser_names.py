@@ -290,3 +290,20 @@ def test_an_adjective_before_a_gerund_kind_is_no_person(prompt: str, name: str) 
 
 def test_an_animal_before_an_ing_word_is_still_its_agent() -> None:
     assert "animal" in _names("the largest land animal spraying water")
+
+
+# --- a colour fragment of a listing colours the listed thing, not the next fragment --------------
+@pytest.mark.parametrize(("prompt", "name", "colour", "part"), [
+    ("Stainless steel water bottle, 750 ml, matte olive green, bamboo lid", "bottle", "green", "bamboo lid"),
+    ("Wool beanie, charcoal grey, leather patch", "beanie", "gray", "leather patch"),
+    ("Ceramic teapot, glossy navy, cork lid", "teapot", "blue", "cork lid"),
+])
+def test_a_colour_fragment_ends_at_its_comma(prompt: str, name: str, colour: str, part: str) -> None:
+    obj = next(o for o in parse_prompt(prompt).objects if o.name == name)
+    assert obj.attributes.color == colour
+    assert part in obj.attributes.parts
+
+
+@pytest.mark.parametrize("word", ["barista", "influencer", "vlogger"])
+def test_people_wordnet_has_no_word_for_are_people(word: str) -> None:
+    assert "person" in _names(f"a {word} holding a paper cup")

@@ -30,7 +30,9 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
                "policeman", "police officer", "chef", "worker", "player", "skier", "surfer",
                "skateboarder", "snowboarder", "cyclist", "rider", "tourist", "student", "farmer",
                "soldier", "doctor", "nurse", "athlete", "dancer", "businessman", "businesswoman",
-               "old man", "old woman", "young man", "young woman", "little girl", "little boy"),
+               "old man", "old woman", "young man", "young woman", "little girl", "little boy",
+               # people WordNet 3.0 (2006) has no word for yet
+               "barista", "influencer", "vlogger", "youtuber", "gamer", "cosplayer", "superhero"),
     "bicycle": ("bike", "cycle", "push bike", "pushbike", "mountain bike", "road bike", "racing bike",
                 "bmx bike", "tandem bicycle"),
     "car": ("automobile", "auto", "sedan", "hatchback", "coupe", "convertible", "taxi", "cab",
@@ -252,7 +254,8 @@ COLOR_WORDS.update({
     "beige": "brown", "tan": "brown", "chocolate": "brown", "coffee": "brown", "chestnut": "brown",
     "caramel": "brown", "bronze-colored": "brown", "brownish": "brown", "taupe": "brown",
     "sepia": "brown", "mahogany": "brown", "hazel": "brown", "auburn": "brown",
-    "ebony": "black", "jet-black": "black", "onyx": "black", "blackish": "black", "charcoal": "black",
+    "ebony": "black", "jet-black": "black", "onyx": "black", "blackish": "black",
+    "charcoal": "gray",  # (docs/scene_graph_conventions.md: "grey, charcoal -> gray")
     "ivory": "white", "cream": "white", "snow-white": "white", "snowy": "white", "pearl": "white",
     "whitish": "white", "alabaster": "white", "milky": "white", "off-white": "white",
     "gray": "gray", "grey": "gray", "greyish": "gray", "grayish": "gray", "slate": "gray",
