@@ -307,3 +307,36 @@ def test_a_colour_fragment_ends_at_its_comma(prompt: str, name: str, colour: str
 @pytest.mark.parametrize("word", ["barista", "influencer", "vlogger"])
 def test_people_wordnet_has_no_word_for_are_people(word: str) -> None:
     assert "person" in _names(f"a {word} holding a paper cup")
+
+
+# --- a shape or an amount before "of" names what follows ----------------------------------------
+@pytest.mark.parametrize(("prompt", "member", "shape"), [
+    ("a coil of rope on the deck of a sailboat", "rope", "coil"),
+    ("a mountain of pancakes on a blue plate", "pancake", "mountain"),
+    ("a swirl of whipped cream on a mug of cocoa", "whipped cream", "swirl"),
+])
+def test_a_shape_word_before_of_names_the_member(prompt: str, member: str, shape: str) -> None:
+    names = _names(prompt)
+    assert member in names
+    assert shape not in names
+
+
+@pytest.mark.parametrize(("prompt", "absent"), [
+    ("a steam train trailing a long plume of white smoke", "plume"),
+    ("a chimney puffing a thin column of smoke", "column"),
+])
+def test_a_shape_of_smoke_names_nothing_to_draw(prompt: str, absent: str) -> None:
+    assert absent not in _names(prompt)
+
+
+@pytest.mark.parametrize(("prompt", "owner", "part"), [
+    ("two chopsticks resting across the rim of a bowl", "bowl", "rim"),
+    ("three of the birds on a wire", "bird", None),
+])
+def test_a_part_or_a_number_before_of_is_not_a_shape(prompt: str, owner: str, part: str | None) -> None:
+    objects = {o.name: o for o in parse_prompt(prompt).objects}
+    assert owner in objects
+    if part is None:
+        assert objects[owner].count == 3
+    else:
+        assert part not in objects

@@ -22,6 +22,7 @@ from stagestudio.scene.parsing.words import (
     name_span,
     noun_starts_at,
     number_value,
+    shapes_what_follows,
 )
 
 
@@ -170,6 +171,15 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
             phrase.class_by_sense = True
     return phrase, end
+
+
+def _word_after_of(tokens: list[str], k: int) -> str:
+    """The first word after "of", its articles and adjectives ("the rim of the bowl" -> "bowl",
+    "a plume of white smoke" -> "smoke")."""
+    while k < len(tokens) and (tokens[k] in ("a", "an", "the", "its", "their", "his", "her")
+                               or is_attribute_word(tokens[k])):
+        k += 1
+    return tokens[k] if k < len(tokens) else ""
 
 
 def _group_of(words: list[str]) -> bool:
@@ -387,7 +397,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             pair_of, count = count, 2 * count  # "two pairs of shoes": four shoes (two pairs of scissors: two)
             j += 2
             continue
-        if (modifiers and count is None and j + 1 < n and tokens[j + 1] == "of" and tok in lx.QUANTIFIER_NOUNS
+        if (modifiers and count is None and j + 1 < n and tokens[j + 1] == "of"
+                and (tok in lx.QUANTIFIER_NOUNS or shapes_what_follows(tok, _word_after_of(tokens, j + 2)))
                 and all(is_attribute_word(w) or "ADJ" in english.parts_of_speech(w)
                         and english.noun_kind(w) != NounKind.THING for w in modifiers)):
             # "a large flock of birds", "a bright school of fish": the adjectives describe the group
@@ -414,9 +425,10 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 j += 1
                 continue
             quantifier = tok if tok in lx.QUANTIFIER_NOUNS else english.noun_lemma(tok)
-            if quantifier in lx.QUANTIFIER_NOUNS and j + 1 < n and tokens[j + 1] == "of" and (
-                    tok == quantifier or tok not in ("lots", "pairs")):
-                implied = lx.QUANTIFIER_NOUNS[quantifier] if tok == quantifier else None
+            if (quantifier in lx.QUANTIFIER_NOUNS or shapes_what_follows(quantifier, _word_after_of(tokens, j + 2))) \
+                    and j + 1 < n \
+                    and tokens[j + 1] == "of" and (tok == quantifier or tok not in ("lots", "pairs")):
+                implied = lx.QUANTIFIER_NOUNS.get(quantifier) if tok == quantifier else None
                 if tok in ("pair", "pairs"):
                     pair_of = count or 1
                 if implied is not None:

@@ -189,3 +189,20 @@ def gerund_names_a_kind(tokens: list[str], j: int) -> bool:
             and (j + 2 >= len(tokens) or tokens[j + 2] not in lx.INDEFINITE_DETERMINERS
                  and tokens[j + 2] not in lx.DEFINITE_DETERMINERS))
 
+
+_SHAPE, _QUANTITY = 25, 23  # WordNet's noun.shape and noun.quantity
+
+
+@lru_cache(maxsize=4096)
+def shapes_what_follows(word: str, whole: str = "") -> bool:
+    """"a coil of rope", "a plume of smoke", "a swirl of cream", "a mountain of pancakes": a noun
+    that WordNet gives a shape or an amount in one of its first two senses says, before "of",
+    how what follows (`whole`, its first word) lies; it is no thing of its own. Not a container or
+    a serving surface (their "of" introduces contents: "a plate of cookies"), a class ("a cup of
+    coffee") or a part or a portion of what follows ("the rim of the bowl", "the top of the hill")."""
+    if word in lx.NUMBER_WORDS or not word.isalpha():
+        return False  # ("three of the birds": a number counts)
+    senses = english.noun_senses(word)[:2]
+    return (any(s.lexfile in (_SHAPE, _QUANTITY) for s in senses) and not english.is_container(word, senses=4)
+            and word not in lx.SERVING_SURFACES and word not in PORTIONS and match_noun([word], 0) is None
+            and not (whole.isalpha() and english.is_part_of(word, english.noun_lemma(whole))))
