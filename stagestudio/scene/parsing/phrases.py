@@ -127,8 +127,9 @@ def _compound_name(first: str, head: str) -> str | None:
         return None
     name = f"{first} {head}"
     senses, head_senses = english.noun_senses(name), english.noun_senses(head)
-    if head in lx.SETTING_NOUNS and senses and english.noun_kind(name) == NounKind.THING:
-        return name  # "music stand", "bus stop": a thing, though the head alone is the setting
+    if (head in lx.SETTING_NOUNS or head in lx.FILLER_WORDS) and senses and english.noun_kind(name) == NounKind.THING:
+        # "music stand", "bus stop": a thing, though the head alone is the setting or reads as a verb
+        return name
     if not senses or (head_senses and head_senses[0].lexfile == senses[0].lexfile
                       and english.noun_kind(head) == english.noun_kind(name)):
         return None
