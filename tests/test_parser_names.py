@@ -340,3 +340,30 @@ def test_a_part_or_a_number_before_of_is_not_a_shape(prompt: str, owner: str, pa
         assert objects[owner].count == 3
     else:
         assert part not in objects
+
+
+# --- a proper name's sense and a plural-only compound ------------------------------------------
+@pytest.mark.parametrize(("prompt", "name"), [
+    ("two seagulls fighting over a french fry", "french fry"),
+    ("a basket of french fries next to a burger", "french fry"),
+])
+def test_a_compound_wordnet_lists_in_the_plural_names_the_singular_too(prompt: str, name: str) -> None:
+    names = _names(prompt)
+    assert name in names
+    assert "person" not in names
+
+
+def test_a_food_named_like_a_person_is_not_a_person() -> None:
+    # WordNet's first "bacon" after the food is Francis Bacon, a name
+    from stagestudio.scene.parsing import english
+    assert english.geneval_class("bacon") is None
+
+
+def test_a_plural_wordnet_lists_as_a_thing_is_no_verb() -> None:
+    # "sprinkles" is a WordNet noun of its own, so "rainbow" is no object with a verb after it
+    assert "rainbow" not in _names("a pink donut with rainbow sprinkles on a white plate")
+    assert "sprinkle" in _names("a chocolate cupcake topped with sprinkles on a napkin")
+
+
+def test_a_plural_with_no_singular_keeps_its_form() -> None:
+    assert "clothes" in _names("a pile of folded clothes on a bed")

@@ -606,8 +606,9 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1
             continue
         if (unknown_seen and tok.endswith("s") and not modifiers[-1].endswith("s") and english.verb_lemma(tok)
-                # (a verb WordNet knows: "windows" in "its upper windows" is no verb's -s form)
-                and english.verb_category(english.verb_lemma(tok)) is not None
+                # (a verb WordNet knows: "windows" in "its upper windows" is no verb's -s form; nor
+                # is a plural WordNet lists as a noun of its own: "rainbow sprinkles")
+                and english.verb_category(english.verb_lemma(tok)) is not None and not english.has_noun_entry(tok)
                 and (count or 1) == 1  # ("six card slots": after a number above one the head is plural)
                 and _grounded_head(modifiers[-1]) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE)
                 # ("window boxes overflowing with": WordNet names the pair as a made thing, and no

@@ -49,6 +49,8 @@ def is_verb_form(tok: str) -> bool:
         return False
     if not english.can_be_noun(tok):
         return True
+    if english.has_noun_entry(tok) and english.noun_kind(tok) == NounKind.THING:
+        return False  # a plural WordNet lists as a thing of its own: "sprinkles", "fries", "clothes"
     return english.noun_kind(english.noun_lemma(tok)) not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
 
 
