@@ -367,3 +367,18 @@ def test_a_plural_wordnet_lists_as_a_thing_is_no_verb() -> None:
 
 def test_a_plural_with_no_singular_keeps_its_form() -> None:
     assert "clothes" in _names("a pile of folded clothes on a bed")
+
+
+# --- a shade before a colour that is also a class is the colour, in a listing ----------------------
+@pytest.mark.parametrize(("prompt", "name", "colour"), [
+    ("Men's running shoes, neon orange with white soles", "shoe", "orange"),
+    ("Silk scarf, pale orange, folded on a chair", "scarf", "orange"),
+])
+def test_a_shaded_colour_fragment_is_no_fruit(prompt: str, name: str, colour: str) -> None:
+    objects = _objects(prompt)
+    assert "orange" not in objects
+    assert objects[name][1] == colour
+
+
+def test_an_orange_with_an_article_is_still_the_fruit() -> None:
+    assert "orange" in _names("a bright orange on a white plate")

@@ -474,9 +474,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                     j += 2
                 continue
         noun = match_noun(tokens, j)
-        if (noun is not None and noun[0].name in lx.COLOR_WORDS and noun[0].plural is False and not started
-                and determiner == "none"):
-            noun = None  # a bare "orange" with no article is the colour: "the cat is orange"
+        if (noun is not None and noun[0].name in lx.COLOR_WORDS and noun[0].plural is False and determiner == "none"
+                and count is None and (not started or modifiers and all(w in lx.COLOR_SHADES for w in modifiers))):
+            # a bare "orange" with no article is the colour: "the cat is orange", "..., neon orange
+            # with white soles"
+            noun = None
         if noun is not None and noun[1] > 1:
             # overlapping names: "stuffed teddy bear" is a teddy bear, not a bear
             shifted = match_noun(tokens, j + 1)
