@@ -382,3 +382,16 @@ def test_a_shaded_colour_fragment_is_no_fruit(prompt: str, name: str, colour: st
 
 def test_an_orange_with_an_article_is_still_the_fruit() -> None:
     assert "orange" in _names("a bright orange on a white plate")
+
+
+# --- a handle is a part, not a covering that gives the thing its colour ------------------------
+@pytest.mark.parametrize(("prompt", "name", "colour", "part"), [
+    ("Canvas tote bag, natural beige, black leather handles, inner zip pocket", "handbag", "brown",
+     "black leather handles"),
+    ("Bamboo toothbrush, charcoal bristles, biodegradable handle", "toothbrush", None, "handle"),
+    ("Enamel saucepan, cream, black handle, on a stove", "saucepan", "white", "black handle"),
+])
+def test_a_handle_fragment_is_a_part(prompt: str, name: str, colour: str | None, part: str) -> None:
+    obj = next(o for o in parse_prompt(prompt).objects if o.name == name)
+    assert obj.attributes.color == colour
+    assert any(p.endswith(part) for p in obj.attributes.parts)

@@ -511,7 +511,7 @@ COLOUR_BEARING_PARTS: frozenset[str] = frozenset(
     {"fur", "coat", "hide", "skin", "feather", "feathers", "plumage", "paint", "paintwork", "finish",
      "body", "bodywork", "exterior", "shell", "peel", "rind", "surface", "frame", "casing", "case",
      "cover", "upholstery", "fabric", "wool", "fleece", "deck", "glaze", "coating", "icing",
-     "frosting", "crust", "petals", "leaves", "canopy", "handle", "handles", "hair", "mane", "stripe", "stripes",
+     "frosting", "crust", "petals", "leaves", "canopy", "hair", "mane", "stripe", "stripes",
      "spot", "spots", "pattern", "hull", "walls", "wall"})
 
 # Words that name a class in everyday use but something else in some company: the surface

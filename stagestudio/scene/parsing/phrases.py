@@ -350,7 +350,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 # ("..., matte olive green, bamboo lid": a bare colour fragment of a listing ends at
                 # its comma when a material or a noun follows; "two plump, fluffy sheep" goes on)
                 and not (determiner == "none" and count is None and _names_colour(modifiers)
-                         and (tokens[j + 1] in lx.MATERIAL_WORDS or noun_starts_at(tokens, j + 1)))
+                         and (tokens[j + 1] in lx.MATERIAL_WORDS or noun_starts_at(tokens, j + 1)
+                              or tokens[j + 1] in lx.COLOR_WORDS))  # ("natural beige, black leather handles")
                 and (is_attribute_word(tokens[j + 1]) or noun_starts_at(tokens, j + 1)
                      or "ADJ" in english.parts_of_speech(tokens[j + 1])
                      or "-" in tokens[j + 1] and not tokens[j + 1][0].isdigit()
