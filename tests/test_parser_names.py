@@ -395,3 +395,23 @@ def test_a_handle_fragment_is_a_part(prompt: str, name: str, colour: str | None,
     obj = next(o for o in parse_prompt(prompt).objects if o.name == name)
     assert obj.attributes.color == colour
     assert any(p.endswith(part) for p in obj.attributes.parts)
+
+
+# --- a possessive written without its apostrophe ------------------------------------------------
+@pytest.mark.parametrize(("prompt", "with_apostrophe"), [
+    ("a toddler on his dads shoulders at a parade", "a toddler on his dad's shoulders at a parade"),
+    ("a ladybug crawling on the girls arm", "a ladybug crawling on the girl's arm"),
+    ("a butterfly resting on the horses nose", "a butterfly resting on the horse's nose"),
+])
+def test_a_possessive_without_apostrophe_before_a_body_part(prompt: str, with_apostrophe: str) -> None:
+    assert parse_prompt(prompt) == parse_prompt(with_apostrophe)
+
+
+def test_a_missing_apostrophe_finds_the_owner() -> None:
+    objects = parse_prompt("a toddler on his dads shoulders at a parade").objects
+    assert sum(o.name == "person" for o in objects) == 2
+    assert any("shoulders" in p for o in objects for p in o.attributes.parts)
+
+
+def test_a_plural_subject_before_a_verb_is_not_a_possessive() -> None:
+    assert _objects("the horses graze near a wooden fence")["horse"][0] != 1

@@ -138,11 +138,26 @@ def _colour_family(match: re.Match[str]) -> str:
     return lx.COLOR_WORDS[word] if english.is_mass(word) else word
 
 
+_BARE_POSSESSIVE = re.compile(r"\b(his|her|my|their|your|our|the) ([a-z]{3,}s) ([a-z]+)\b")
+
+
+def _bare_possessive(match: re.Match[str]) -> str:
+    """"on his dads shoulders", "the dogs tail": a person or an animal in the -s form right before
+    a body part, after a determiner, is a possessive written without its apostrophe."""
+    owner, part = match.group(2), match.group(3)
+    singular = english.noun_lemma(owner)
+    part_senses = english.noun_senses(english.noun_lemma(part))
+    if singular == owner or not english.is_animate(singular) or not part_senses or part_senses[0].lexfile != english.BODY:
+        return match.group(0)
+    return f"{match.group(1)} {singular}'s {part}"
+
+
 def tokenise(prompt: str) -> list[list[str]]:
     text = fold_accents(strip_markup(prompt)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
     text = re.sub(r"\b(?:a |one )?bakers?'?s? dozen(?: of)?\b", "13", text)  # the idiom counts thirteen
+    text = _BARE_POSSESSIVE.sub(_bare_possessive, text)
     text = re.sub(r"\b(it|that|there|here|what|who|where|this)'s\b", r"\1 is", text)
     text = re.sub(r"(?<=[a-z])'s\b", " 's", text)  # possessive becomes its own token
     text = re.sub(r"(?<=[a-z]s)'(?=\s)", " 's", text)  # so does a plural one ("kids' backpack")
