@@ -76,7 +76,11 @@ ANCHORS: dict[str, tuple[str, ...]] = {
           "03597469",  # jewelry
           "02671780"),  # accessory
     "k": ("03094503",  # container
-          "04531098"),  # vessel (container)
+          "04531098",  # vessel (container)
+          # cookware that holds food, which WordNet files under cooking utensils rather than
+          # containers: "eggs in a cast iron pan", "soup in a pot"
+          "03880531",  # pan, cooking pan (frying pan, saucepan, wok)
+          "03990474"),  # pot (cooking pot, kettle, teapot, stockpot)
     "u": ("13583724",  # unit of measurement
           "15154774"),  # time unit
     "l": ("09287968",  # geological formation

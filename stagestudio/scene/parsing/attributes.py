@@ -4,18 +4,31 @@ from __future__ import annotations
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.graph import ObjectAttributes
+from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.words import hyphen_colour
 
 _NOT_ADJECTIVES = {"single", "lone", "solitary", "one", "same", "other", "own", "real", "actual",
                    "whole", "entire", "visible", "various", "different", "certain", "just", "only"}
 
 
+def _names_a_purpose(word: str, head: str | None) -> bool:
+    """"a coffee dripper", "a milk jug", "an espresso machine": a drink named right before a made
+    thing (not a food) says what the thing is for, not its colour ("a chocolate cake" is brown)."""
+    if head is None or not english.is_mass(word) or not english.noun_senses(word)[0].lexfile == english.FOOD:
+        return False
+    last = head.split()[-1]  # (a name WordNet lacks, "dripper", is taken for a made thing too)
+    return (english.is_artifact(last) or not english.noun_senses(last)) and not english.has_sense_of(last, english.FOOD)
+
+
 def attributes(modifiers: list[str], *, parts: list[str] | None = None,
-               measurements: list[str] | None = None) -> ObjectAttributes:
+               measurements: list[str] | None = None, head: str | None = None) -> ObjectAttributes:
+    """The attributes modifier words give the object `head` names (its name, if known)."""
     color = material = size = None
     adjectives: list[str] = []
     for word in modifiers:
-        if hyphen_colour(word) is not None and color is None:
+        if _names_a_purpose(word, head):
+            adjectives.append(word)
+        elif hyphen_colour(word) is not None and color is None:
             color = hyphen_colour(word)
             adjectives.extend(w for w in word.split("-")[:-1] if w not in adjectives)
         elif word in lx.COLOR_WORDS and color is None:

@@ -114,9 +114,21 @@ def noun_senses(lemma: str) -> tuple[NounSense, ...]:
     if senses is None and lemma.endswith("s") and " " not in lemma and noun_lemma(lemma) != lemma:
         # a plural-only name WordNet files under its singular ("overalls", "tweezers")
         senses = _noun_table().get(noun_lemma(lemma))
+    if senses is None and " " in lemma and lemma.isascii():
+        # a compound WordNet lists in the plural only ("french fries", "hash browns")
+        senses = _noun_table().get(_compound_plural(lemma.replace("-", " ")))
     if senses is None:
         return ()
     return tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
+
+
+def _compound_plural(compound: str) -> str:
+    head = compound.rsplit(" ", 1)[-1]
+    if head.endswith(("s", "x", "z", "ch", "sh")):
+        return compound + "es"
+    if head.endswith("y") and len(head) > 1 and head[-2] not in "aeiou":
+        return compound[:-1] + "ies"
+    return compound + "s"
 
 
 def has_noun_entry(lemma: str) -> bool:
@@ -222,7 +234,9 @@ def is_part_of(part: str, owner: str, *, strict: bool = False) -> bool:
 def geneval_class(lemma: str) -> str | None:
     """The GenEval class a noun names by its first sense ("fisherman" -> person, "terrier" ->
     dog), or by its second when the first is the food made of it ("duckling" -> bird)."""
-    senses = noun_senses(lemma)
+    # a proper name's sense says nothing about the common noun: "fry" (Roger Fry), "bacon"
+    # (Francis Bacon) are foods, not people
+    senses = tuple(s for s in noun_senses(lemma) if "i" not in s.flags)
     if not senses:
         return None
     if senses[0].geneval_class is None and senses[0].lexfile == FOOD and len(senses) > 1 \
@@ -254,8 +268,10 @@ def is_pair_noun(word: str, *, after_pair_of: bool = False) -> bool:
     lemma = noun_lemma(word)
     if _plural_by_nature(word[:-1]) or _plural_by_nature(lemma) and lemma != word[:-1]:
         return True
-    # (bare, only where no singular is a WordNet noun: "sunglasses", not "shorts" the short)
-    return _plural_by_nature(word) and (after_pair_of or lemma == word or not has_noun_entry(lemma))
+    # (bare, only where no singular is a WordNet noun, or the singular is only a guess because
+    # lemminflect does not know the form: "sunglasses", "earmuffs"; not "shorts" the short)
+    return _plural_by_nature(word) and (after_pair_of or lemma == word or not has_noun_entry(lemma)
+                                        or not parts_of_speech(word))
 
 
 def is_young_of_several(lemma: str) -> bool:

@@ -85,8 +85,35 @@ def _noun_lexicon() -> dict[tuple[str, ...], _NounEntry]:
     return table
 
 
+def _species_named_by_colour(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
+    """"a red panda", "two blue whales", "a grey wolf": a colour word before an animal noun is
+    part of the species' name where WordNet lists the pair as an animal of its own, and no
+    colour (docs/scene_graph_conventions.md: a species is no colour). Not where the animal is a
+    GenEval class, named as such or by WordNet ("a black cat", "a brown bear", "a black swan"):
+    there the colour is scored, and WordNet's rare "black cat" (a fisher) is not what is meant."""
+    if i + 1 >= len(tokens) or tokens[i] not in lx.COLOR_WORDS or not tokens[i + 1].isalpha():
+        return None
+    word = tokens[i + 1]
+    lemma = english.noun_lemma(word)
+    head = _noun_lexicon().get((word,))
+    if head is not None and head.name in (word, lemma):
+        return None
+    compound = f"{tokens[i]} {lemma}"
+    senses = english.noun_senses(compound)
+    head_senses = [s for s in english.noun_senses(lemma) if s.is_thing]
+    # (the head is an animal in one of its first drawable senses: a "whale" is first a big person)
+    if not senses or senses[0].lexfile != english.ANIMAL or all(s.lexfile != english.ANIMAL for s in head_senses[:2]):
+        return None
+    if english.geneval_class(compound) is not None:
+        return None  # a kind of a class keeps its colour: "a black swan" is a black bird
+    return _NounEntry(compound, lemma != word, False), 2
+
+
 def match_noun(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
     """Longest lexicon noun starting at tokens[i]: (entry, number of tokens)."""
+    species = _species_named_by_colour(tokens, i)
+    if species is not None:
+        return species
     table = _noun_lexicon()
     for length in range(min(_MAX_NOUN_TOKENS, len(tokens) - i), 0, -1):
         entry = table.get(tuple(tokens[i:i + length]))
@@ -117,6 +144,8 @@ def singular_form(word: str) -> tuple[str, bool]:
     lemma = english.noun_lemma(word)
     if lemma != word and english.parts_of_speech(word) and lemma[:2] == word[:2]:
         return lemma, True  # the dictionary knows the plural ("tomatoes", "shelves", "cacti")
+    if lemma == word and english.parts_of_speech(word) and english.has_noun_entry(word):
+        return word, True  # a plural with no singular: "clothes", "groceries" ("clothe" is a verb)
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y", True
     if word.endswith(("ches", "shes", "xes", "zzes", "sses")) or word in _ES_PLURALS_OF_O:

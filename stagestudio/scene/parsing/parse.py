@@ -88,7 +88,7 @@ def parse_prompt(prompt: str) -> SceneGraph:
         state = fallback
     objects = [
         SceneObject(id=o.id, name=o.name, count=o.count,
-                    attributes=attributes(o.modifiers, parts=o.parts, measurements=o.measurements))
+                    attributes=attributes(o.modifiers, parts=o.parts, measurements=o.measurements, head=o.name))
         for o in state.objects
     ]
     relations = [Relation(subject=s, predicate=p, object=o) for s, p, o in state.relations]

@@ -13,6 +13,7 @@ from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
     compound_head,
+    gerund_names_a_kind,
     hyphen_colour,
     is_attribute_word,
     is_number,
@@ -21,6 +22,7 @@ from stagestudio.scene.parsing.words import (
     name_span,
     noun_starts_at,
     number_value,
+    shapes_what_follows,
 )
 
 
@@ -102,6 +104,8 @@ def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
         return True
     if english.has_noun_entry(f"{tok} {english.noun_lemma(nxt)}"):
         return False  # "a marble cutting board": the -ing word names a kind with the noun after it
+    if after_noun and gerund_names_a_kind(tokens, j):
+        return False  # "a walnut serving tray": the -ing word names the tray's kind
     # after a noun, what follows is the verb's object or place: "a firefighter spraying water",
     # "fresh bread cooling on a wire rack"
     return after_noun and (nxt not in _FUNCTION_WORDS or match_relation(tokens, j + 1) is not None)
@@ -123,8 +127,9 @@ def _compound_name(first: str, head: str) -> str | None:
         return None
     name = f"{first} {head}"
     senses, head_senses = english.noun_senses(name), english.noun_senses(head)
-    if head in lx.SETTING_NOUNS and senses and english.noun_kind(name) == NounKind.THING:
-        return name  # "music stand", "bus stop": a thing, though the head alone is the setting
+    if (head in lx.SETTING_NOUNS or head in lx.FILLER_WORDS) and senses and english.noun_kind(name) == NounKind.THING:
+        # "music stand", "bus stop": a thing, though the head alone is the setting or reads as a verb
+        return name
     if not senses or (head_senses and head_senses[0].lexfile == senses[0].lexfile
                       and english.noun_kind(head) == english.noun_kind(name)):
         return None
@@ -147,6 +152,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.pronoun_word = tokens[i]
         _parts_from_adjectives(phrase)
         _name_plant_kinds(phrase)
+        if not phrase.plural and phrase.count is None and _group_of(tokens[i:end]):
+            phrase.plural = True  # "a school of fish", "a herd of deer": the members are many
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")
             and not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)):  # ("a silicone band")
@@ -165,6 +172,21 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
             phrase.class_by_sense = True
     return phrase, end
+
+
+def _word_after_of(tokens: list[str], k: int) -> str:
+    """The first word after "of", its articles and adjectives ("the rim of the bowl" -> "bowl",
+    "a plume of white smoke" -> "smoke")."""
+    while k < len(tokens) and (tokens[k] in ("a", "an", "the", "its", "their", "his", "her")
+                               or is_attribute_word(tokens[k])):
+        k += 1
+    return tokens[k] if k < len(tokens) else ""
+
+
+def _group_of(words: list[str]) -> bool:
+    """Whether the words name a group of some number of things: "a school of", "a herd of"."""
+    return any(w in lx.QUANTIFIER_NOUNS and lx.QUANTIFIER_NOUNS[w] is None and nxt == "of"
+               for w, nxt in zip(words, words[1:]))
 
 
 _HAVING_PART = re.compile(r"([a-z0-9]+)-([a-z]+)ed")
@@ -325,6 +347,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1
             continue
         if (tok == "," and modifiers and j + 1 < n
+                # ("..., matte olive green, bamboo lid": a bare colour fragment of a listing ends at
+                # its comma when a material or a noun follows; "two plump, fluffy sheep" goes on)
+                and not (determiner == "none" and count is None and _names_colour(modifiers)
+                         and (tokens[j + 1] in lx.MATERIAL_WORDS or noun_starts_at(tokens, j + 1)
+                              or tokens[j + 1] in lx.COLOR_WORDS))  # ("natural beige, black leather handles")
                 and (is_attribute_word(tokens[j + 1]) or noun_starts_at(tokens, j + 1)
                      or "ADJ" in english.parts_of_speech(tokens[j + 1])
                      or "-" in tokens[j + 1] and not tokens[j + 1][0].isdigit()
@@ -372,6 +399,12 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             pair_of, count = count, 2 * count  # "two pairs of shoes": four shoes (two pairs of scissors: two)
             j += 2
             continue
+        if (modifiers and count is None and j + 1 < n and tokens[j + 1] == "of"
+                and (tok in lx.QUANTIFIER_NOUNS or shapes_what_follows(tok, _word_after_of(tokens, j + 2)))
+                and all(is_attribute_word(w) or "ADJ" in english.parts_of_speech(w)
+                        and english.noun_kind(w) != NounKind.THING for w in modifiers)):
+            # "a large flock of birds", "a bright school of fish": the adjectives describe the group
+            modifiers, unknown_seen, noun_end, noun_ends = [], False, None, []
         if not modifiers and count is None:
             if tok in ("a", "an") and determiner == "none":
                 determiner, started = "indefinite", True
@@ -394,9 +427,10 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 j += 1
                 continue
             quantifier = tok if tok in lx.QUANTIFIER_NOUNS else english.noun_lemma(tok)
-            if quantifier in lx.QUANTIFIER_NOUNS and j + 1 < n and tokens[j + 1] == "of" and (
-                    tok == quantifier or tok not in ("lots", "pairs")):
-                implied = lx.QUANTIFIER_NOUNS[quantifier] if tok == quantifier else None
+            if (quantifier in lx.QUANTIFIER_NOUNS or shapes_what_follows(quantifier, _word_after_of(tokens, j + 2))) \
+                    and j + 1 < n \
+                    and tokens[j + 1] == "of" and (tok == quantifier or tok not in ("lots", "pairs")):
+                implied = lx.QUANTIFIER_NOUNS.get(quantifier) if tok == quantifier else None
                 if tok in ("pair", "pairs"):
                     pair_of = count or 1
                 if implied is not None:
@@ -441,9 +475,11 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                     j += 2
                 continue
         noun = match_noun(tokens, j)
-        if (noun is not None and noun[0].name in lx.COLOR_WORDS and noun[0].plural is False and not started
-                and determiner == "none"):
-            noun = None  # a bare "orange" with no article is the colour: "the cat is orange"
+        if (noun is not None and noun[0].name in lx.COLOR_WORDS and noun[0].plural is False and determiner == "none"
+                and count is None and (not started or modifiers and all(w in lx.COLOR_SHADES for w in modifiers))):
+            # a bare "orange" with no article is the colour: "the cat is orange", "..., neon orange
+            # with white soles"
+            noun = None
         if noun is not None and noun[1] > 1:
             # overlapping names: "stuffed teddy bear" is a teddy bear, not a bear
             shifted = match_noun(tokens, j + 1)
@@ -520,15 +556,21 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 is_attribute_word(tokens[j + 1]) or tokens[j + 1].endswith(("ed", "ing"))):
             j += 1  # "a beautifully carved chair": the adverb describes the adjective
             continue
-        if (tok in lx.FILLER_WORDS and modifiers and english.has_noun_entry(f"{modifiers[-1]} {english.noun_lemma(tok)}")
+        if (modifiers and (tok in lx.FILLER_WORDS or is_verb_form(tok)
+                           and _names_a_made_thing(f"{modifiers[-1]} {english.noun_lemma(tok)}"))
+                and english.has_noun_entry(f"{modifiers[-1]} {english.noun_lemma(tok)}")
                 and (not is_attribute_word(modifiers[-1]) or english.noun_kind(f"{modifiers[-1]} {tok}") == NounKind.THING)):
-            modifiers.append(tok)  # "pocket watches", "music stand", "tin can": the word completes a compound noun
+            # "pocket watches", "music stand", "tin can", "cinnamon rolls" (a food or a made thing,
+            # not "a bird calls"): the word completes a compound noun
+            modifiers.append(tok)
             unknown_seen = True
             j += 1
             continue
         if (started and tok in lx.FILLER_WORDS and tok not in _FUNCTION_WORDS - lx.FILLER_WORDS
                 and all(is_attribute_word(w) for w in modifiers) and tok.isalpha()
-                and english.noun_kind(english.noun_lemma(tok)) == NounKind.THING):
+                and english.noun_kind(english.noun_lemma(tok)) == NounKind.THING
+                # (a drink or a mass is a noun, and its -s verb follows: "black coffee stands")
+                and not (modifiers and english.is_mass(modifiers[-1]) and tok.endswith("s"))):
             # after an article or adjectives no verb can stand: "a can of soda", "a gold watch",
             # "a folding stand" name things
             modifiers.append(tok)
@@ -557,14 +599,26 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 and not is_verb_form(tokens[j + 1]) and match_relation(tokens, j + 1) is None
                 # (after a living thing it is a participle with its object: "the largest land animal
                 # spraying water", "an otter eating clams")
-                and not any(english.is_animate(english.noun_lemma(w)) and not is_attribute_word(w) for w in modifiers)):
+                # ("the ancient counting tool": an adjective whose use as a noun WordNet never saw
+                # in its corpus is the adjective here; "animal" is a noun)
+                and not any(english.is_animate(english.noun_lemma(w)) and not is_attribute_word(w)
+                            and not ("ADJ" in english.parts_of_speech(w) and not english.senses_ordered(w))
+                            for w in modifiers)):
             modifiers.append(tok)  # "a cozy reading nook", "a charging case": a gerund naming a kind
             unknown_seen = True
             j += 1
             continue
         if (unknown_seen and tok.endswith("s") and not modifiers[-1].endswith("s") and english.verb_lemma(tok)
+                # (a verb WordNet knows: "windows" in "its upper windows" is no verb's -s form; nor
+                # is a plural WordNet lists as a noun of its own: "rainbow sprinkles")
+                and english.verb_category(english.verb_lemma(tok)) is not None and not english.has_noun_entry(tok)
                 and (count or 1) == 1  # ("six card slots": after a number above one the head is plural)
                 and _grounded_head(modifiers[-1]) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE)
+                # ("window boxes overflowing with": WordNet names the pair as a made thing, and no
+                # preposition follows the -s word as one follows a verb: "soft light filters through")
+                and not (j + 1 < n and tokens[j + 1] not in lx.ATTACHING_PREPOSITIONS
+                         and match_relation(tokens, j + 1) is not None
+                         and _names_a_made_thing(f"{modifiers[-1]} {english.noun_lemma(tok)}"))
                 and (j + 1 >= n or tokens[j + 1] in lx.ATTACHING_PREPOSITIONS
                      or match_relation(tokens, j + 1) is not None or english.is_adverb_only(tokens[j + 1]))):
             break  # "soft light filters through the trees": a singular noun's -s verb
@@ -601,7 +655,10 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 or j + 1 >= n or tokens[j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, j + 1))):
             # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
             started = True
-        if started and (determiner != "none" or count is not None or not is_verb_form(tok)):
+        if started and (determiner != "none" or count is not None or not is_verb_form(tok)
+                        # after adjectives alone a thing's noun must come ("stacking wooden blocks")
+                        or modifiers and all(is_attribute_word(w) for w in modifiers)
+                        and _grounded_head(tok) == NounKind.THING and tok.endswith("s")):
             modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
             unknown_seen = True
             j += 1

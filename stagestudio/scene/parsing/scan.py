@@ -159,7 +159,8 @@ def _ends_in_verb(tokens: list[str], i: int, end: int, phrase: NounPhrase, items
     counter ladles soup")."""
     last = tokens[end - 1]
     if (end - i < 2 or not phrase.plural or phrase.pronoun is not None or not last.endswith("s")
-            or not english.is_finite_form(last, plural_subject=False)):
+            or not english.is_finite_form(last, plural_subject=False)
+            or " " in phrase.head and english.has_noun_entry(phrase.head)):  # ("cinnamon rolls": a compound's plural)
         return False
     # "a giraffe bends down": "a" cannot go with "bends" the noun (but "a few trees", "a stack of books")
     singular = (tokens[i] in _SINGULAR_DETERMINERS and phrase.count is None and phrase.vague_count is None

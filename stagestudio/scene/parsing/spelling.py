@@ -1,6 +1,6 @@
 """Typos: a word no lexicon knows, one edit away from a word the parser relies on.
 
-"botle" -> "bottle", "allong" -> "along", "teh" -> "the". Only words unknown to both lemminflect
+"botle" -> "bottle", "allong" -> "along", "teh" -> "the", "cuting" -> "cutting". Only words unknown to both lemminflect
 and WordNet are touched, and only towards a unique target: a GenEval class name or synonym, a
 function word the reading depends on (prepositions, determiners, relation words), or a noun that
 names a thing. Names ("Hendrix", "pikachu") are more than one edit from such words and stay as
@@ -90,4 +90,10 @@ def correct(word: str) -> str:
     # among all nouns, only the commonest slips: a dropped double letter ("botle" -> "bottle",
     # not "bole") or two swapped letters
     things = sorted(w for w in edits if edits[w] in ("double", "swap") and _is_thing_noun(w))
-    return things[0] if len(things) == 1 else word
+    if len(things) == 1:
+        return things[0]
+    # so are a verb's -ing and -ed forms, whose doubled consonant is the usual slip ("cuting",
+    # "runing", "holdign"): the form must be an inflection lemminflect knows, not a base word
+    verbs = sorted(w for w in edits if edits[w] in ("double", "swap") and w.endswith(("ing", "ed"))
+                   and english.is_participle_or_finite(w))
+    return verbs[0] if len(verbs) == 1 else word

@@ -86,15 +86,84 @@ def _spaced_measure(match: re.Match[str]) -> str:
     return f"{number} {unit}" + (f" {after}" if after else "")
 
 
+_DIMENSIONS = re.compile(r"\b(\d+(?:\.\d+)?)\s*[x\u00d7*]\s*(\d+(?:\.\d+)?)(?:\s*[x\u00d7*]\s*(\d+(?:\.\d+)?))?"
+                         r"\s*([a-z]+)\b")
+_NUMBER_RANGE = re.compile(r"(?:\b(?:sizes?|ages?|fits?)\s+)?\b\d+\s*[-\u2013]\s*\d+\b(?=\s*([a-z]*))"
+                           r"|\b(?:sizes?|ages?)\s+\d+\+?(?=\s*(?:$|[,;.)]))")
+
+
+def _is_unit_word(word: str) -> bool:
+    return english.is_measure_unit(english.noun_lemma(word)) or word in lx.UNIT_ABBREVIATIONS
+
+
+def _dimensions(match: re.Match[str]) -> str:
+    """"40 x 35 cm", "30 x 20 x 10 inches": each number is a measurement in the unit after the
+    last ("40 cm, 35 cm"); without a unit ("a 2 x 4 board") the numbers are left as they are."""
+    unit = match.group(4)
+    if not _is_unit_word(unit):
+        return match.group(0)
+    numbers = [n for n in match.group(1, 2, 3) if n]
+    return " , ".join(f"{n} {unit}" for n in numbers)
+
+
+def _number_range(match: re.Match[str]) -> str:
+    """"sizes 4-10", "ages 3-5", "size 12": a range or a size label specifies, it counts nothing;
+    "3-5 apples" leaves "apples" with no count. A range before a unit ("10-12 cm") measures, and
+    is left to the measurement reading."""
+    if match.group(1) and _is_unit_word(match.group(1)):
+        return match.group(0)
+    return " "
+
+
+_FRAGMENT_PARTICIPLE = re.compile(r"(^|[,;:(]\s*)([a-z]+) ([a-z]+ed|[a-z]+en|made|built|thrown|sewn|spun|blown|woven|dyed)"
+                                  r"(?=\s*(?:$|[,;.)]|and\b))", re.MULTILINE)
+_MAKING_NOUN_FILES = frozenset({english.BODY, english.ARTIFACT, english.OBJECT})
+
+
+def _made_by(match: re.Match[str]) -> str:
+    """"..., hand painted, ...", "..., oven baked.": a fragment of a listing that is a noun and a
+    past participle says how the thing was made ("hand-painted"), naming no hand; joined, it
+    reads as the adjective it is. Only a noun that is first a body part, a made thing or a
+    natural object, and only as a fragment of its own, since "a fence painted white" is a fence."""
+    noun, participle = match.group(2), match.group(3)
+    senses = english.noun_senses(noun)
+    if (not senses or senses[0].lexfile not in _MAKING_NOUN_FILES or english.is_name(noun)
+            or not english.is_past_participle(participle)):
+        return match.group(0)
+    return f"{match.group(1)}{noun}-{participle}"
+
+
+def _colour_family(match: re.Match[str]) -> str:
+    word = match.group(1)
+    return lx.COLOR_WORDS[word] if english.is_mass(word) else word
+
+
+_BARE_POSSESSIVE = re.compile(r"\b(his|her|my|their|your|our|the) ([a-z]{3,}s) ([a-z]+)\b")
+
+
+def _bare_possessive(match: re.Match[str]) -> str:
+    """"on his dads shoulders", "the dogs tail": a person or an animal in the -s form right before
+    a body part, after a determiner, is a possessive written without its apostrophe."""
+    owner, part = match.group(2), match.group(3)
+    singular = english.noun_lemma(owner)
+    part_senses = english.noun_senses(english.noun_lemma(part))
+    if singular == owner or not english.is_animate(singular) or not part_senses or part_senses[0].lexfile != english.BODY:
+        return match.group(0)
+    return f"{match.group(1)} {singular}'s {part}"
+
+
 def tokenise(prompt: str) -> list[list[str]]:
     text = fold_accents(strip_markup(prompt)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
+    text = re.sub(r"\b(?:a |one )?bakers?'?s? dozen(?: of)?\b", "13", text)  # the idiom counts thirteen
+    text = _BARE_POSSESSIVE.sub(_bare_possessive, text)
     text = re.sub(r"\b(it|that|there|here|what|who|where|this)'s\b", r"\1 is", text)
     text = re.sub(r"(?<=[a-z])'s\b", " 's", text)  # possessive becomes its own token
     text = re.sub(r"(?<=[a-z]s)'(?=\s)", " 's", text)  # so does a plural one ("kids' backpack")
     # "orange-colored cow", "a red coloured car": the colour word is the attribute
-    text = re.sub(rf"\b({_COLOUR_ALTERNATION})[- ](?:colou?red|toned|hued|tinted)\b", r"\1", text)
+    # ("coffee-colored" is the colour even where a bare "coffee" would say what a thing is for)
+    text = re.sub(rf"\b({_COLOUR_ALTERNATION})[- ](?:colou?red|toned|hued|tinted)\b", _colour_family, text)
     text = re.sub(rf"\b({_COLOUR_ALTERNATION})-(?:painted|dyed|stained|glazed|coated|furred|feathered|skinned|"
                   r"lacquered|enamelled|enameled|upholstered|plumaged)\b", r"\1", text)
     # Hyphenated words stay one token ("cotton-ball clouds", "double-decker") unless they
@@ -103,6 +172,9 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\bside-by-side\b", "side by side", text)
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
     text = _SPELLED_NUMBER.sub(_spelled_number, text)
+    text = _DIMENSIONS.sub(_dimensions, text)
+    text = _FRAGMENT_PARTICIPLE.sub(_made_by, text)
+    text = _NUMBER_RANGE.sub(_number_range, text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 10-year-old boy", "a 6-foot-tall cactus", "a 2-liter bottle": a number and a unit
     text = _HYPHENATED_MEASURE.sub(_spaced_measure, text)

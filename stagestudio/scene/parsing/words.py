@@ -49,6 +49,8 @@ def is_verb_form(tok: str) -> bool:
         return False
     if not english.can_be_noun(tok):
         return True
+    if english.has_noun_entry(tok) and english.noun_kind(tok) == NounKind.THING:
+        return False  # a plural WordNet lists as a thing of its own: "sprinkles", "fries", "clothes"
     return english.noun_kind(english.noun_lemma(tok)) not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
 
 
@@ -170,3 +172,39 @@ def _ends_phrase(tok: str) -> bool:
 
 def noun_starts_at(tokens: list[str], j: int) -> bool:
     return j < len(tokens) and match_noun(tokens, j) is not None and not _ends_phrase(tokens[j])
+
+
+def gerund_names_a_kind(tokens: list[str], j: int) -> bool:
+    """Whether the -ing word at tokens[j], between a noun that cannot act and a bare singular
+    thing noun, names the kind of that thing with it ("a stoneware serving bowl", "a walnut
+    serving tray", "a steel mixing bowl"), rather than starting a clause ("a firefighter
+    spraying water", "a truck carrying logs", "a fountain spraying water")."""
+    if j < 1 or j + 1 >= len(tokens):
+        return False
+    before, after = tokens[j - 1], tokens[j + 1]
+    if not before.isalpha() or not after.isalpha() or is_verb_form(after) or match_relation(tokens, j + 1):
+        return False
+    if english.is_animate(english.noun_lemma(before)) or match_noun(tokens, j - 1) is not None:
+        return False  # (a person, an animal or a class named before it acts: "a dog carrying a stick")
+    singular, was_plural = singular_form(after)
+    return (not was_plural and english.noun_kind(singular) == NounKind.THING and not english.is_mass(singular)
+            and (j + 2 >= len(tokens) or tokens[j + 2] not in lx.INDEFINITE_DETERMINERS
+                 and tokens[j + 2] not in lx.DEFINITE_DETERMINERS))
+
+
+_SHAPE, _QUANTITY = 25, 23  # WordNet's noun.shape and noun.quantity
+
+
+@lru_cache(maxsize=4096)
+def shapes_what_follows(word: str, whole: str = "") -> bool:
+    """"a coil of rope", "a plume of smoke", "a swirl of cream", "a mountain of pancakes": a noun
+    that WordNet gives a shape or an amount in one of its first two senses says, before "of",
+    how what follows (`whole`, its first word) lies; it is no thing of its own. Not a container or
+    a serving surface (their "of" introduces contents: "a plate of cookies"), a class ("a cup of
+    coffee") or a part or a portion of what follows ("the rim of the bowl", "the top of the hill")."""
+    if word in lx.NUMBER_WORDS or not word.isalpha():
+        return False  # ("three of the birds": a number counts)
+    senses = english.noun_senses(word)[:2]
+    return (any(s.lexfile in (_SHAPE, _QUANTITY) for s in senses) and not english.is_container(word, senses=4)
+            and word not in lx.SERVING_SURFACES and word not in PORTIONS and match_noun([word], 0) is None
+            and not (whole.isalpha() and english.is_part_of(word, english.noun_lemma(whole))))
