@@ -118,8 +118,31 @@ def noun_senses(lemma: str) -> tuple[NounSense, ...]:
         # a compound WordNet lists in the plural only ("french fries", "hash browns")
         senses = _noun_table().get(_compound_plural(lemma.replace("-", " ")))
     if senses is None:
-        return ()
+        return _closed_compound_senses(lemma)
     return tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
+
+
+_MIN_COMPOUND_PART = 3
+
+
+def _closed_compound_senses(word: str) -> tuple[NounSense, ...]:
+    """The senses of a closed compound WordNet 3.0 lacks ("nightstand", "dishrack", "toybox",
+    and their plurals): those of its last noun, where the word splits into two nouns WordNet
+    knows and the last one is first a made thing or a food (what a compound of two nouns names).
+    Where the last noun is first a person, an animal or an abstraction ("moonwalk") the word
+    stays unknown: such a split is as likely a name or a coinage as a compound."""
+    if not word.isascii() or not word.isalpha() or not word.islower() or parts_of_speech(word):
+        return ()
+    for form in (word, word[:-1]) if word.endswith("s") else (word,):
+        for cut in range(_MIN_COMPOUND_PART, len(form) - _MIN_COMPOUND_PART + 1):
+            first, last = form[:cut], form[cut:]
+            senses = _noun_table().get(last)
+            if senses is None or not has_noun_entry(first) or is_name(first):
+                continue
+            decoded = tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
+            if decoded[0].lexfile in (ARTIFACT, FOOD) and "i" not in decoded[0].flags:
+                return decoded
+    return ()
 
 
 def _compound_plural(compound: str) -> str:

@@ -1,0 +1,44 @@
+"""The parser's naming, second pass of issue 9 round 4: mechanisms checked on prompts written
+for these tests (none copied from the gold files)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.parser import parse_prompt
+from stagestudio.scene.parsing import english
+
+
+def _objects(prompt: str) -> dict[str, int]:
+    """name -> count of each object the parser finds."""
+    graph: SceneGraph = parse_prompt(prompt)
+    return {o.name: o.count for o in graph.objects}
+
+
+def _relations(prompt: str) -> set[tuple[str, str, str]]:
+    graph = parse_prompt(prompt)
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+# --- a closed compound WordNet lacks takes the senses of its last noun -------------------------
+
+@pytest.mark.parametrize(("prompt", "name", "count"), [
+    ("a reading lamp on the nightstand", "nightstand", 1),
+    ("a white mug on a dishrack by the sink", "dishrack", 1),
+    ("two wooden toyboxes under a window", "toybox", 2),
+    ("a folded facecloth on a sink", "facecloth", 1),
+])
+def test_closed_compound_wordnet_lacks_is_a_thing(prompt: str, name: str, count: int) -> None:
+    assert _objects(prompt).get(name) == count
+
+
+def test_closed_compound_is_placed_by_its_relation() -> None:
+    assert ("vase", "on", "nightstand") in _relations("a blue vase on a nightstand beside the bed")
+
+
+@pytest.mark.parametrize("word", ["housecat", "barncat", "gatsby", "instagram"])
+def test_split_whose_last_noun_is_no_made_thing_stays_unknown(word: str) -> None:
+    # an animal ("cat") or no split at all: as likely a name or a coinage
+    assert english.noun_kind(word) == english.NounKind.UNKNOWN
