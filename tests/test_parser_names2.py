@@ -42,3 +42,28 @@ def test_closed_compound_is_placed_by_its_relation() -> None:
 def test_split_whose_last_noun_is_no_made_thing_stays_unknown(word: str) -> None:
     # an animal ("cat") or no split at all: as likely a name or a coinage
     assert english.noun_kind(word) == english.NounKind.UNKNOWN
+
+
+# --- after a superlative, "in the world" is the ranking's domain, not a place ------------------
+
+@pytest.mark.parametrize(("prompt", "kept"), [
+    ("the tallest tower in the world at sunset", {"tower"}),
+    ("the fastest bird on earth diving at a pigeon", {"bird"}),
+    ("the biggest cake in the world on a table", {"cake", "dining table"}),
+    ("the most expensive car on the planet parked beside a fountain", {"car", "fountain"}),
+])
+def test_superlative_domain_names_no_object(prompt: str, kept: set[str]) -> None:
+    assert set(_objects(prompt)) == kept
+
+
+@pytest.mark.parametrize("prompt", [
+    "a globe on the desk next to a lamp",  # no superlative: the globe is a thing
+    "the largest globe in the shop",  # the ranked thing itself
+])
+def test_world_noun_without_superlative_domain_stays(prompt: str) -> None:
+    assert "globe" in _objects(prompt)
+
+
+def test_superlative_is_recognised_by_its_inflection() -> None:
+    assert all(english.is_superlative(w) for w in ("largest", "best", "priciest", "most"))
+    assert not any(english.is_superlative(w) for w in ("forest", "honest", "nest", "interest"))

@@ -452,6 +452,10 @@ KIN_NOUNS: frozenset[str] = frozenset({"mother", "father", "parent", "mom", "dad
 # the setting.
 UNIQUE_NOUNS: frozenset[str] = frozenset({"sun", "moon"})
 
+# Nouns for everything there is: after a superlative ("the largest mammal on the planet", "the
+# most used currency in the world") they name the domain of the ranking, not a place to draw.
+WHOLE_WORLD_NOUNS: frozenset[str] = frozenset({"world", "planet", "earth", "universe", "globe"})
+
 # Prepositions that attach a noun to something else without making a spatial relation the
 # graph records; a non-class noun after them is a detail (a collar, a park), not an object.
 ATTACHING_PREPOSITIONS: frozenset[str] = frozenset(

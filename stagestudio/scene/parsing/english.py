@@ -503,6 +503,16 @@ def present_participle(lemma: str) -> str:
     return forms[0] if forms else lemma + "ing"
 
 
+@lru_cache(maxsize=4096)
+def is_superlative(word: str) -> bool:
+    """"largest", "best", "most": a superlative, which ranks a thing within some domain."""
+    if word in ("most", "least"):
+        return True
+    lemmas = lemminflect.getAllLemmas(word).get("ADJ", ())
+    return any(word in lemminflect.getAllInflections(lemma, upos="ADJ").get("JJS", ()) for lemma in lemmas
+               if lemma != word)
+
+
 def is_adverb_only(word: str) -> bool:
     pos = parts_of_speech(word)
     return bool(pos) and pos <= {"ADV"}

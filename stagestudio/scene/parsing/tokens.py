@@ -152,6 +152,26 @@ def _bare_possessive(match: re.Match[str]) -> str:
     return f"{match.group(1)} {singular}'s {part}"
 
 
+_SUPERLATIVE_DOMAIN = re.compile(rf"\s*,?\s*\b(?:in|on|of) (?:the|our|this) (?:{'|'.join(sorted(lx.WHOLE_WORLD_NOUNS))})\b")
+_WORD = re.compile(r"[a-z]+")
+_DRAWABLE_KINDS = frozenset({english.NounKind.THING, english.NounKind.WEAK})
+
+
+def _superlative_domain(match: re.Match[str]) -> str:
+    """"the largest mammal on the planet", "the tallest tree in the world": after a superlative
+    in the same sentence, "in the world" says within what the thing ranks first; it places
+    nothing and names nothing to draw ("a globe on the desk" has no superlative, and stays)."""
+    sentence_start = max(match.string.rfind(end, 0, match.start()) for end in _SENTENCE_ENDS)
+    words = _WORD.findall(match.string[sentence_start + 1:match.start()])
+    ranked = next((k for k, word in enumerate(words) if english.is_superlative(word)), None)
+    # (only where the ranked thing is one to draw: "the most used currency in the world" keeps
+    # its world, the one drawable noun it has)
+    if ranked is not None and any(english.noun_kind(english.noun_lemma(word)) in _DRAWABLE_KINDS
+                                  for word in words[ranked + 1:]):
+        return " "
+    return match.group(0)
+
+
 def tokenise(prompt: str) -> list[list[str]]:
     text = fold_accents(strip_markup(prompt)).lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
@@ -172,6 +192,7 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\bside-by-side\b", "side by side", text)
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
     text = _SPELLED_NUMBER.sub(_spelled_number, text)
+    text = _SUPERLATIVE_DOMAIN.sub(_superlative_domain, text)
     text = _DIMENSIONS.sub(_dimensions, text)
     text = _FRAGMENT_PARTICIPLE.sub(_made_by, text)
     text = _NUMBER_RANGE.sub(_number_range, text)
