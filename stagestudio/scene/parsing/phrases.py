@@ -18,6 +18,7 @@ from stagestudio.scene.parsing.words import (
     is_attribute_word,
     is_number,
     is_verb_form,
+    plural_of_a_thing,
     landscape_compound_head,
     name_span,
     noun_starts_at,
@@ -63,8 +64,8 @@ _FUNCTION_WORDS = (lx.FILLER_WORDS | lx.CLAUSE_BREAKERS | lx.ATTACHING_PREPOSITI
 def is_bare_noun(word: str) -> bool:
     """A word that opens a noun phrase with no determiner: a noun the lexicon grounds as a
     thing and that does not read as a verb here ("armor", "tomatoes"; not "simmering")."""
-    if (word in _FUNCTION_WORDS or word in lx.SETTING_NOUNS or not word.isalpha() or is_verb_form(word)
-            or english.is_name(word)):
+    if (word in _FUNCTION_WORDS or word in lx.SETTING_NOUNS or not word.isalpha()
+            or is_verb_form(word) and not plural_of_a_thing(word) or english.is_name(word)):
         return False
     if "ADJ" in english.parts_of_speech(word) or "ADV" in english.parts_of_speech(word):
         return False  # "minimalist", "moody": with no determiner such a word is the adjective
@@ -655,7 +656,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 or j + 1 >= n or tokens[j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, j + 1))):
             # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
             started = True
-        if started and (determiner != "none" or count is not None or not is_verb_form(tok)
+        if started and (determiner != "none" or count is not None or not is_verb_form(tok) or j == i and plural_of_a_thing(tok)
                         # after adjectives alone a thing's noun must come ("stacking wooden blocks")
                         or modifiers and all(is_attribute_word(w) for w in modifiers)
                         and _grounded_head(tok) == NounKind.THING and tok.endswith("s")):

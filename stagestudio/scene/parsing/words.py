@@ -54,6 +54,24 @@ def is_verb_form(tok: str) -> bool:
     return english.noun_kind(english.noun_lemma(tok)) not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
 
 
+_MADE_OR_NATURAL_OBJECT = frozenset({english.ARTIFACT, english.OBJECT})
+
+
+def plural_of_a_thing(tok: str) -> bool:
+    """"blocks", "rocks", "frames", "sticks": the -s form of a scene verb that is first the
+    plural of a made or a natural object's noun, so that it opens a bare noun phrase where one
+    can start ("a boy holding rocks", "children collecting sticks"); after a noun it stays the
+    verb ("a woman props pillows"). Not a body part's or a food's ("the couch faces the tv",
+    "one chews on a leaf"), whose verb is the commoner reading."""
+    if not tok.endswith("s") or tok.endswith("ss"):
+        return False
+    lemma = english.noun_lemma(tok)
+    senses = english.noun_senses(lemma)
+    # (only where WordNet orders the senses by frequency: "gathers" lists a sewing gather first)
+    return (lemma != tok and bool(senses) and senses[0].lexfile in _MADE_OR_NATURAL_OBJECT
+            and english.senses_ordered(lemma) and "NOUN" in english.parts_of_speech(tok))
+
+
 def _scene_verb_form(tok: str) -> bool:
     verbs = lx.SCENE_VERBS
     if tok in verbs:
