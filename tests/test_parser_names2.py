@@ -67,3 +67,38 @@ def test_world_noun_without_superlative_domain_stays(prompt: str) -> None:
 def test_superlative_is_recognised_by_its_inflection() -> None:
     assert all(english.is_superlative(w) for w in ("largest", "best", "priciest", "most"))
     assert not any(english.is_superlative(w) for w in ("forest", "honest", "nest", "interest"))
+
+
+# --- the -s form of a scene verb that is first a thing's plural opens a bare noun phrase --------
+
+@pytest.mark.parametrize(("prompt", "thing"), [
+    ("a boy holding rocks", "rock"),
+    ("children collecting sticks in a park", "stick"),
+    ("a lighthouse on rocks", "rock"),
+    ("a girl holding blocks", "block"),
+])
+def test_plural_of_a_thing_after_a_verb_or_preposition_is_a_noun(prompt: str, thing: str) -> None:
+    assert _objects(prompt).get(thing) == 2
+
+
+@pytest.mark.parametrize(("prompt", "relation"), [
+    ("a woman props pillows on a bed", ("person", "propping", "pillow")),  # after a noun: the verb
+    ("a girl gathers flowers in a basket", ("person", "gathering", "flower")),  # senses unordered
+])
+def test_scene_verb_after_a_noun_stays_the_verb(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(prompt)
+
+
+# --- stacking and piling are things people do --------------------------------------------------
+
+@pytest.mark.parametrize(("prompt", "relation"), [
+    ("a child stacking wooden cubes on a rug", ("person", "stacking", "cube")),
+    ("a boy stacking cups", ("person", "stacking", "cup")),
+    ("a girl stacking the books", ("person", "stacking", "book")),
+])
+def test_stacking_is_an_action(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(prompt)
+
+
+def test_stacked_things_are_still_placed_not_acted_on() -> None:
+    assert _relations("books stacked on a desk") == {("book", "on", "desk")}

@@ -587,7 +587,7 @@ NON_ACTION_VERBS: frozenset[str] = frozenset("""
 be have show depict feature include contain capture display present see make create add cast give
 fill cover surround frame showcase highlight illustrate portray represent evoke convey complement
 contrast accent dominate occupy form emphasize emphasise suggest reflect measure weigh resemble set
-place position locate situate arrange stack pile line use take render paint color colour dye tint
+place position locate situate arrange line use take render paint color colour dye tint
 decorate adorn top bathe light illuminate lend offer provide bring enhance create depict seem appear
 look become remain stay call name describe imagine picture shoot photograph draw sketch style
 feel evoke invite match mirror echo
