@@ -102,3 +102,19 @@ def test_stacking_is_an_action(prompt: str, relation: tuple[str, str, str]) -> N
 
 def test_stacked_things_are_still_placed_not_acted_on() -> None:
     assert _relations("books stacked on a desk") == {("book", "on", "desk")}
+
+
+# --- a noun that is a holder only in a later sense is one when its use is named -----------------
+
+@pytest.mark.parametrize(("prompt", "relation"), [
+    ("a violin in a guitar case", ("violin", "inside", "case")),
+    ("a gold watch in a jewelry case", ("watch", "inside", "case")),
+    ("earphones in a charging case on a desk", ("earphone", "inside", "case")),
+])
+def test_holder_named_by_its_use_is_a_container(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(prompt)
+
+
+@pytest.mark.parametrize("prompt", ["a strange case of a missing cat", "a cat in a big case"])
+def test_case_without_a_use_is_no_holder(prompt: str) -> None:
+    assert "case" not in _objects(prompt)

@@ -17,6 +17,7 @@ from stagestudio.scene.parsing.words import (
     hyphen_colour,
     is_attribute_word,
     is_number,
+    holder_named_by_its_use,
     is_verb_form,
     plural_of_a_thing,
     landscape_compound_head,
@@ -149,6 +150,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 and phrase.head not in lx.SETTING_NOUNS
                 and english.has_sense_of(phrase.head, english.ARTIFACT)):
             phrase.kind = NounKind.THING  # "a wooden post", "a stone cabin": a material makes it a made thing
+        if phrase.kind in (NounKind.WEAK, NounKind.ABSTRACT) and holder_named_by_its_use(phrase.head, phrase.modifiers):
+            phrase.kind = NounKind.THING  # "a charging case", "a phone case"
         if phrase.pronoun is not None or phrase.possessive is not None:
             phrase.pronoun_word = tokens[i]
         _parts_from_adjectives(phrase)

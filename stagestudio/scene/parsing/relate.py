@@ -22,7 +22,7 @@ from stagestudio.scene.parsing.items import (
 from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
-from stagestudio.scene.parsing.words import hyphen_colour
+from stagestudio.scene.parsing.words import holder_named_by_its_use, hyphen_colour
 
 
 def _covers(np_: NounPhrase) -> bool:
@@ -93,7 +93,7 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if phrase.kind == "contents":
         return True
     if phrase.needs_class_object:
-        return english.is_container(np_.head, senses=2)
+        return english.is_container(np_.head, senses=2) or holder_named_by_its_use(np_.head, np_.modifiers)
     if np_.kind == NounKind.UNKNOWN:
         return phrase.predicate in POSITIONAL
     return True

@@ -226,3 +226,19 @@ def shapes_what_follows(word: str, whole: str = "") -> bool:
     return (any(s.lexfile in (_SHAPE, _QUANTITY) for s in senses) and not english.is_container(word, senses=4)
             and word not in lx.SERVING_SURFACES and word not in PORTIONS and match_noun([word], 0) is None
             and not (whole.isalpha() and english.is_part_of(word, english.noun_lemma(whole))))
+
+
+_HOLDER_SENSES = 6  # ("case" is a container only in its fifth sense, after the legal one)
+
+
+def holder_named_by_its_use(head: str, modifiers: list[str]) -> bool:
+    """"a charging case", "a phone case", "a guitar case": a noun that is a container only in
+    a later sense is that container when a word before it says what it holds or does, a made
+    thing or a gerund, rather than an attribute ("a strange case", "a famous case")."""
+    if not modifiers or not english.is_container(head, senses=_HOLDER_SENSES):
+        return False
+    use = modifiers[-1]
+    if not use.isalpha() or is_attribute_word(use) or "ADJ" in english.parts_of_speech(use):
+        return False
+    gerund = use.endswith("ing") and english.verb_lemma(use) not in (None, use)
+    return gerund or english.is_artifact(english.noun_lemma(use))
