@@ -118,3 +118,33 @@ def test_holder_named_by_its_use_is_a_container(prompt: str, relation: tuple[str
 @pytest.mark.parametrize("prompt", ["a strange case of a missing cat", "a cat in a big case"])
 def test_case_without_a_use_is_no_holder(prompt: str) -> None:
     assert "case" not in _objects(prompt)
+
+
+# --- slate is a rock like marble; a material right before a plain colour names its shade --------
+
+def _attributes(prompt: str, name: str):
+    return next(o.attributes for o in parse_prompt(prompt).objects if o.name == name)
+
+
+@pytest.mark.parametrize(("prompt", "name"), [
+    ("a wedge of brie on a slate platter", "platter"),
+    ("a slate roof above a red door", "roof"),
+])
+def test_slate_before_a_noun_is_a_material(prompt: str, name: str) -> None:
+    found = _attributes(prompt, name)
+    assert (found.color, found.material) == (None, "slate")
+
+
+@pytest.mark.parametrize(("prompt", "name", "colour"), [
+    ("a slate gray sedan", "car", "gray"),
+    ("a steel blue bicycle", "bicycle", "blue"),
+    ("a stone grey vase", "vase", "gray"),
+])
+def test_material_noun_before_a_colour_is_its_shade(prompt: str, name: str, colour: str) -> None:
+    found = _attributes(prompt, name)
+    assert (found.color, found.material) == (colour, None)
+
+
+def test_material_adjective_before_a_colour_stays_a_material() -> None:
+    found = _attributes("a wooden red chair", "chair")
+    assert (found.color, found.material) == ("red", "wooden")

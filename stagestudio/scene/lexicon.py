@@ -258,7 +258,7 @@ COLOR_WORDS.update({
     "charcoal": "gray",  # (docs/scene_graph_conventions.md: "grey, charcoal -> gray")
     "ivory": "white", "cream": "white", "snow-white": "white", "snowy": "white", "pearl": "white",
     "whitish": "white", "alabaster": "white", "milky": "white", "off-white": "white",
-    "gray": "gray", "grey": "gray", "greyish": "gray", "grayish": "gray", "slate": "gray",
+    "gray": "gray", "grey": "gray", "greyish": "gray", "grayish": "gray",
     "ash": "gray",
 })
 
@@ -278,6 +278,7 @@ MATERIAL_WORDS: dict[str, str] = {
     "plastic": "plastic", "glass": "glass", "crystal": "crystal", "ceramic": "ceramic",
     "porcelain": "porcelain", "china": "porcelain", "clay": "clay", "terracotta": "terracotta",
     "stone": "stone", "marble": "marble", "granite": "granite", "concrete": "concrete",
+    "slate": "slate",  # a rock like marble: "a slate board" is no colour ("slate gray" is gray)
     "brick": "brick", "leather": "leather", "paper": "paper", "cardboard": "cardboard",
     "fabric": "fabric", "cloth": "fabric", "cotton": "cotton", "wool": "woollen", "woolen": "woollen",
     "woollen": "woollen", "knitted": "knitted", "velvet": "velvet", "silk": "silk", "denim": "denim",

@@ -20,13 +20,26 @@ def _names_a_purpose(word: str, head: str | None) -> bool:
     return (english.is_artifact(last) or not english.noun_senses(last)) and not english.has_sense_of(last, english.FOOD)
 
 
+_FAMILY_COLOURS = frozenset(lx.GENEVAL_COLORS) | {"gray", "grey"}
+
+
+def _names_a_shade(word: str, next_word: str) -> bool:
+    """"slate gray", "steel blue", "stone grey": a material noun right before a plain colour names
+    the colour's shade (English puts the colour before the material: "a black leather bag"), so
+    it is no material; an adjective of material stays one ("a wooden red chair")."""
+    return (word in lx.MATERIAL_WORDS and next_word in _FAMILY_COLOURS
+            and "ADJ" not in english.parts_of_speech(word))
+
+
 def attributes(modifiers: list[str], *, parts: list[str] | None = None,
                measurements: list[str] | None = None, head: str | None = None) -> ObjectAttributes:
     """The attributes modifier words give the object `head` names (its name, if known)."""
     color = material = size = None
     adjectives: list[str] = []
-    for word in modifiers:
+    for k, word in enumerate(modifiers):
         if _names_a_purpose(word, head):
+            adjectives.append(word)
+        elif _names_a_shade(word, modifiers[k + 1] if k + 1 < len(modifiers) else ""):
             adjectives.append(word)
         elif hyphen_colour(word) is not None and color is None:
             color = hyphen_colour(word)
