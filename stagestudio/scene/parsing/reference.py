@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from stagestudio.scene.parsing import english
-from stagestudio.scene.parsing.items import Action, Rel
+from stagestudio.scene.parsing.items import Action, Break, Rel
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
@@ -33,6 +33,10 @@ def _salience_order(resolved: Sequence[object], position: int, state: State) -> 
     local = [(m, item) for m, item in enumerate(resolved[:position])
              if isinstance(item, Ref) and item.object_id is not None and item.pronoun is None]
     placed = {m for m, _ in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action))}
+    for m, _ in local:
+        # the rest of a list a relation or an action took ("holds a lamp, a laptop and a clock")
+        if m >= 2 and m - 2 in placed and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in _LIST_WORDS:
+            placed.add(m)
     for m, item in reversed(local):
         if m not in placed:
             yield item.object_id  # type: ignore[misc]
@@ -41,9 +45,14 @@ def _salience_order(resolved: Sequence[object], position: int, state: State) -> 
             yield item.object_id  # type: ignore[misc]
     if state.subjects and state.subjects[-1] is not None:
         yield state.subjects[-1]
-    yield from reversed(state.mentions[:state.sentence_start])
+    # earlier mentions, latest first; what a holder holds after the holder ("A shelf holds a
+    # vase and a candle. A cat sleeps beside it": the shelf)
+    earlier = list(reversed(state.mentions[:state.sentence_start]))
+    yield from (i for i in earlier if i not in state.held)
+    yield from (i for i in earlier if i in state.held)
 
 
+_LIST_WORDS = {",", "and", "&"}
 _GENDERS = {"she": "f", "her": "f", "herself": "f", "hers": "f", "he": "m", "him": "m", "his": "m", "himself": "m"}
 
 

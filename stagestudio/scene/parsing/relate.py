@@ -264,6 +264,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     list_possessive: str | None = None
     part_subject: str | None = None  # owner of the part the current clause is about
     list_owner: str | None = None  # who the parts of an aside "with"-list belong to
+    part_heads: list[str] = []  # owners of parts that head a clause ("Its wheels spin": the train's)
     for k, item in enumerate(items):
         if isinstance(item, Break) and item.word not in _LIST_BREAKS:
             part_subject = None
@@ -352,6 +353,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                                 else Ref(None, owner=owner_id if _covers(item) else None))
                 if not isinstance(prev, (Rel, Action, Prep)):
                     part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
+                    part_heads.append(owner_id)
+                    # "Its black boiler gleams": the clause speaks of the owner, so it is mentioned again
+                    state.touch(owner_id, counter)
                 if isinstance(prev, (Prep, Possessive)):
                     list_head = prev
                 if item.possessive is not None and not isinstance(prev, Rel):
@@ -461,10 +465,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     def kept(x: object) -> bool:
         return isinstance(x, Ref) and x.object_id is not None
 
-    # the sentence's subject: its first object that is not placed by a relation or an action
+    # the sentence's subject: its first object that is not placed by a relation or an action,
+    # else the owner of a part it is about ("Its wheels spin fast": the train)
     subjects = [r.object_id for m, r in enumerate(resolved)
                 if kept(r) and not (m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep)))]
-    state.subjects.append(subjects[0] if subjects else None)
+    state.subjects.append(subjects[0] if subjects else (part_heads[0] if part_heads else None))
 
     # Pass 3: relations.
     clause_start = 0
@@ -512,12 +517,17 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # "a basket of bread", "a bowl filled with lemons and limes": what comes after is
             # inside (or on) the holder before
             before = [r for r in resolved[clause_start:k] if kept(r)]
-            holder = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) else (before[-1] if before else None)
+            # right after its noun ("a basket of bread"), else after a verb: the clause's subject
+            # ("a basket on the porch is full of apples")
+            subject_id = _clause_subject_ref(resolved[:k])
+            holder = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) and not phrase.after_linking_verb else (
+                Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
             if holder is None:
                 continue
             predicate = "on" if state.get(holder.object_id).name in lx.SERVING_SURFACES else phrase.predicate
             for member in _list_after(resolved, k + 1):
                 state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
+                state.held.add(member)
             continue
         state.seen_predicates.append(phrase.predicate)
         in_clause = [r for r in resolved[clause_start:k] if kept(r)]
@@ -893,6 +903,7 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
         # "a glass bowl holds three eggs", "a side table holds books": a holder, not an agent
         inside = english.is_container(subject.name) or subject.name in ("bowl", "cup", "vase", "bottle")
         state.relate(obj_id, "inside" if inside else "on", subject_id)
+        state.held.add(obj_id)
         return
     if obj.name == "computer mouse" and obj.surface in ("mouse", "mice") and english.is_animate(
             state.get(subject_id).name) and state.get(subject_id).name != "person":

@@ -23,6 +23,8 @@ class RelPhrase:
     # "under", "beneath", "at the foot of": the thing after it often shelters the subject as
     # scenery ("a dog resting under a tree"), so a landscape noun there is not an object
     sheltering: bool = False
+    # a linking verb comes before it ("the basket is full of apples"): its subject is the clause's
+    after_linking_verb: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}

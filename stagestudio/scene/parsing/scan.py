@@ -344,6 +344,7 @@ def scan(tokens: list[str]) -> list[Item]:
             if phrase.kind == "owner_before" and len(items) >= 2 and isinstance(items[-2], Rel) \
                     and items[-2].phrase.predicate in ("on", "near", "inside") and isinstance(items[-1], NounPhrase):
                 del items[-2]  # "on the bench's left": the "on" belonged to the side phrase
+            phrase.after_linking_verb = i > 0 and english.verb_lemma(tokens[i - 1]) in LINKING_VERBS
             items.append(Rel(phrase))
             portion, i = _portion_at(tokens, end)
             if portion is not None and portion.head not in _PORTION_PLACES:

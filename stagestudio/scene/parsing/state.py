@@ -65,6 +65,9 @@ class State:
     sentence_start: int = 0
     # each finished sentence's subject (what a pronoun in the next sentence most likely means)
     subjects: list[str | None] = field(default_factory=list)
+    # things a holder holds ("a shelf holds a vase", "a bowl of apples"): less salient than the
+    # holder for a pronoun in a later sentence
+    held: set[str] = field(default_factory=set)
     # within the current sentence, whom "she"/"her" and "he"/"him"/"his" were found to mean
     gendered: dict[str, str] = field(default_factory=dict)
 

@@ -1,0 +1,45 @@
+"""How objects relate (issue 9, round 4): relation attachment across clauses and sentences,
+pronouns, relations to parts, verbs that place things, and which scenery a relation makes an
+object. Each mechanism is checked on prompts written for these tests, none from the gold sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.parser import parse_prompt
+
+
+def _relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+def _names(graph: SceneGraph) -> set[str]:
+    return {o.name for o in graph.objects}
+
+
+# --- pronouns: what a holder holds is less salient than the holder; a part's clause mentions its owner
+@pytest.mark.parametrize("prompt,expected", [
+    ("A wide oak desk holds a lamp, a laptop and a small clock, and a stool is pushed under it.",
+     ("chair", "below", "desk")),
+    ("A low shelf holds a vase, two books and a candle. A cat sleeps beside it.", ("cat", "next to", "shelf")),
+    ("A big bowl holds three pears and a lemon. A spoon lies beside it.", ("spoon", "next to", "bowl")),
+    ("A wicker basket on the porch is full of apples.", ("apple", "inside", "basket")),
+    ("A wooden cart carries a barrel, a crate and a lantern, and a donkey stands in front of it.",
+     ("donkey", "in front of", "cart")),
+])
+def test_a_pronoun_means_the_holder_not_the_things_it_holds(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,expected", [
+    ("A steam train crosses a bridge. Its wheels spin fast. Behind it roll three wagons.",
+     ("wagon", "behind", "train")),
+    ("A red kite flies over a hill, trailing a long ribbon. Its tail flutters. Below it runs a small dog.",
+     ("dog", "below", "kite")),
+    ("A sailboat drifts past a lighthouse. Its white sail is full of wind. A seagull flies above it.",
+     ("bird", "above", "boat")),
+])
+def test_a_sentence_about_a_part_is_about_its_owner(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
