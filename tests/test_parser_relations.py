@@ -43,3 +43,17 @@ def test_a_pronoun_means_the_holder_not_the_things_it_holds(prompt, expected):
 ])
 def test_a_sentence_about_a_part_is_about_its_owner(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+# --- a coordinated subject is plural: "it" after "a saw and a hammer" means something else ----
+@pytest.mark.parametrize("prompt,expected,not_expected", [
+    ("A saw and a hammer lie beside the toolbox, and a jar full of screws stands behind it.",
+     ("jar", "behind", "toolbox"), ("screw", "behind", "saw")),
+    ("A vase and a clock sit on the mantel, and a candle burns beside it.",
+     ("candle", "next to", "mantel"), ("candle", "next to", "clock")),
+    ("A child builds a sandcastle. A bucket full of shells sits next to it.",
+     ("bucket", "next to", "sandcastle"), ("shell", "next to", "sandcastle")),
+])
+def test_a_singular_pronoun_skips_a_coordinated_subject_and_contents_are_no_subject(prompt, expected, not_expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations and not_expected not in relations

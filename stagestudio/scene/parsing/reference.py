@@ -29,19 +29,35 @@ def _agreement_tiers(kind: str) -> tuple[Callable[[ParsedObject], bool], ...]:
     return (lambda o: o.count == 1 and not _is_person(o), lambda o: o.count == 1)
 
 
-def _salience_order(resolved: Sequence[object], position: int, state: State) -> Iterator[str]:
+def _listed(resolved: Sequence[object], m: int) -> bool:
+    """Whether the item at `m` follows a list word after another object ("a hammer and a saw")."""
+    return (m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in _LIST_WORDS
+            and isinstance(resolved[m - 2], Ref) and resolved[m - 2].object_id is not None)
+
+
+def _salience_order(resolved: Sequence[object], position: int, state: State, *,
+                    singular: bool = False) -> Iterator[str]:
     local = [(m, item) for m, item in enumerate(resolved[:position])
              if isinstance(item, Ref) and item.object_id is not None and item.pronoun is None]
     placed = {m for m, _ in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action))}
     for m, _ in local:
         # the rest of a list a relation or an action took ("holds a lamp, a laptop and a clock")
-        if m >= 2 and m - 2 in placed and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in _LIST_WORDS:
+        if m - 2 in placed and _listed(resolved, m):
             placed.add(m)
+    # members of a coordinated subject ("a hammer and a saw lie by the box, and a can stands
+    # behind it"): together they are plural, so a singular pronoun means them last
+    coordinated = {m for m, _ in local if m not in placed and _listed(resolved, m)}
+    coordinated |= {m - 2 for m in coordinated}
+    if not singular:
+        coordinated = set()
     for m, item in reversed(local):
-        if m not in placed:
+        if m not in placed and m not in coordinated:
             yield item.object_id  # type: ignore[misc]
     for m, item in reversed(local):
         if m in placed:
+            yield item.object_id  # type: ignore[misc]
+    for m, item in reversed(local):
+        if m in coordinated:
             yield item.object_id  # type: ignore[misc]
     if state.subjects and state.subjects[-1] is not None:
         yield state.subjects[-1]
@@ -79,7 +95,8 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
     items refers to; None when nothing was mentioned. `can_own`: the pronoun is a possessive
     before this noun ("its eyes"), so an object that can have one comes first (a dog, not the
     window just mentioned)."""
-    order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state) if i not in exclude))
+    order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state, singular=kind == "it")
+                               if i not in exclude))
     if not order:
         return None
     if can_own is not None:

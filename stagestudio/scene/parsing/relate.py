@@ -632,9 +632,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         subject_ref: Ref | None = None
         inverted_list: list[str] = []
         candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
-        # "a table with a suitcase resting on it": with a pronoun object the latest object is
-        # the subject even when it hangs off another by "with"
-        main = [r for r in candidates if not r.attached or nxt.pronoun is not None]  # type: ignore[union-attr]
+        # "a table with a suitcase resting on it": with a pronoun object the latest object is the
+        # subject even when it hangs off another by "with" (not a holder's contents: "a can full
+        # of nails stands behind it" is the can)
+        main = [r for r in candidates if not r.attached  # type: ignore[union-attr]
+                or nxt.pronoun is not None and not _is_contents(resolved, r)]
         if nxt.pronoun == "person":
             # "a pot simmering on the stove behind him": the clause's subject, not the stove
             main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
