@@ -57,3 +57,36 @@ def test_a_sentence_about_a_part_is_about_its_owner(prompt, expected):
 def test_a_singular_pronoun_skips_a_coordinated_subject_and_contents_are_no_subject(prompt, expected, not_expected):
     relations = _relations(parse_prompt(prompt))
     assert expected in relations and not_expected not in relations
+
+
+# --- a clause's verb that places: cover, fill, top, contain; "lined with" ---------------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("A white tablecloth covers the table.", ("tablecloth", "on", "dining table")),
+    ("Red apples fill a wooden crate on the porch.", ("apple", "inside", "crate")),
+    ("Old paperbacks fill the tall shelf.", ("book", "on", "shelf")),
+    ("A cardboard box on the shelf contains old toys.", ("toy", "inside", "box")),
+    ("a baking tray lined with cookies", ("cookie", "on", "tray")),
+])
+def test_a_verb_that_places_its_subject_or_object_is_a_relation(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+def test_a_placing_verb_does_not_make_the_setting_an_object():
+    graph = parse_prompt("A dog sleeps by the door. Snow covers the ground.")
+    assert _names(graph) == {"dog", "door"}
+
+
+# --- a relation to a part named with "X's" is a relation to X, which is drawn -----------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("a ladybug crawling on a child's finger", ("ladybug", "on", "person")),
+    ("a small bird perched on a horse's back", ("bird", "on", "horse")),
+    ("a sticker on a laptop's lid", ("sticker", "on", "laptop")),
+    ("a crow sitting on a scarecrow's hat", ("bird", "on", "scarecrow")),
+])
+def test_a_relation_to_a_possessors_part_draws_the_possessor(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+def test_a_possessor_whose_place_it_is_stays_setting():
+    graph = parse_prompt("a dog sleeping in a farmer's barn")
+    assert "person" not in _names(graph)

@@ -126,6 +126,17 @@ def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | N
     return owner
 
 
+def _owns_part(owner: NounPhrase, possessed: object) -> bool:
+    """Whether `possessed`, named after "owner's", is a part of it, so that a relation to it is
+    one to the owner: "on a sleeping cat's head", "beside the stall's awning" (not "into an
+    artist's loft"; "on a horse's back", where "back" was read as no noun, is the horse)."""
+    if not isinstance(possessed, NounPhrase):
+        return True
+    part = english.noun_lemma(possessed.surface.split()[-1]) if possessed.surface else possessed.head
+    return (english.is_part_of(part, owner.head)
+            or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head))
+
+
 def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
     """A bare made thing after "with" that nothing places on its own: "a window with sheer
     curtains", "a café with green awnings", "a keyboard with white keycaps" - a fitting of the
@@ -365,8 +376,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if isinstance(prev, Possessive):
                 # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
                 # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
+                # ("cover the stall's awning" with the stall not drawn: a part of the setting)
                 placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
-                                    and not item.is_class or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
+                                    and not item.is_class and not _owns_part(items[k - 2], item)  # type: ignore[arg-type]
+                                    or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
                 owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
                 # (a classifier has no article: "the station's solar panels" are the station's)
                 specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
@@ -421,7 +434,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # "brushing her horse's mane", "on a child's finger": the possessor after an action
             # or a relation is drawn
             ref = resolve_phrase(item, state, counter, detail=detail,
-                                 reference_only=possessor and not isinstance(prev, Action),
+                                 reference_only=possessor and not isinstance(prev, Action) and not (
+                                     isinstance(prev, Rel) and _owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
                                  # "the candle on top of the stack": a thing a relation places is drawn
                                  anchored=isinstance(prev, (Rel, Action)) or (
                                      isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
@@ -520,7 +534,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # right after its noun ("a basket of bread"), else after a verb: the clause's subject
             # ("a basket on the porch is full of apples")
             subject_id = _clause_subject_ref(resolved[:k])
-            holder = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) and not phrase.after_linking_verb else (
+            holder = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) and not phrase.after_verb else (
                 Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
             if holder is None:
                 continue

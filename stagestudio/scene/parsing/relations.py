@@ -23,8 +23,9 @@ class RelPhrase:
     # "under", "beneath", "at the foot of": the thing after it often shelters the subject as
     # scenery ("a dog resting under a tree"), so a landscape noun there is not an object
     sheltering: bool = False
-    # a linking verb comes before it ("the basket is full of apples"): its subject is the clause's
-    after_linking_verb: bool = False
+    # a verb comes before it ("the basket is full of apples", "the box contains toys"): its
+    # subject is the clause's, not the noun right before it
+    after_verb: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -67,7 +68,7 @@ for _verb in verb_forms("hang", "dangle", "suspend", "swing"):
 # with berries"; the relation runs from the contents to the holder
 _add_fixed("inside", "filled with|full of|stuffed with|packed with|brimming with|overflowing with|loaded with|"
                      "crammed with", kind="contents")
-_add_fixed("on", "topped with|covered with|piled with|heaped with|strewn with|littered with|scattered with|"
+_add_fixed("on", "topped with|covered with|lined with|piled with|heaped with|strewn with|littered with|scattered with|"
                  "piled high with|covered in|sprinkled with|decorated with", kind="contents")
 _add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
                     "on the underside of")
@@ -126,6 +127,14 @@ THERE_IS = sorted({("there", "is"), ("there", "are"), ("there", "was"), ("there"
                     ("there", "stands"), ("there", "sits"), ("there", "lies"), ("there", "hangs"),
                     ("we", "see"), ("you", "see"), ("you", "can", "see"), ("we", "can", "see"),
                     ("one", "can", "see"), ("can", "be", "seen")}, key=len, reverse=True)
+
+
+# A clause's own verb that places its subject on or in its object ("a quilt covers the bed",
+# "apples fill a crate"), or its object in its subject ("a box contains toys"): lemma ->
+# predicate ("fill" is "inside" a container, "on" anything else).
+PLACING_VERBS: dict[str, str] = {"cover": "on", "top": "on", "blanket": "on", "carpet": "on", "fill": "inside",
+                                 "contain": "inside"}
+HOLDER_VERBS = frozenset({"contain"})
 
 
 def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:

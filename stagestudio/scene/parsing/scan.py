@@ -19,12 +19,14 @@ from stagestudio.scene.parsing.items import (
 from stagestudio.scene.parsing.phrases import measurement_at, noun_of, parse_noun_phrase
 from stagestudio.scene.parsing.relations import (
     COLOUR_NOUNS,
+    HOLDER_VERBS,
     LINKING_VERBS,
     MADE_OF,
     MUTUAL_PHRASES,
     MUTUAL_PLACES,
     NAMING_PHRASES,
     NEGATORS,
+    PLACING_VERBS,
     SEQUENCES,
     THERE_IS,
     RelPhrase,
@@ -210,6 +212,23 @@ def _purpose_infinitive(tokens: list[str], i: int, items: list[Item]) -> bool:
     return i > 0 and bool(items) and english.is_past_participle(tokens[i - 1])
 
 
+def _placing_verb(tokens: list[str], i: int) -> RelPhrase | None:
+    """The relation a clause's verb at tokens[i] states between its subject and its object: "a
+    quilt covers the bed" (on), "apples fill a crate" (inside), "a box contains toys" (the toys
+    inside the box); None for any other verb or when no noun phrase follows."""
+    lemma = english.verb_lemma(tokens[i])
+    if lemma not in PLACING_VERBS or i + 1 >= len(tokens) or match_relation(tokens, i + 1) is not None:
+        return None
+    phrase, _ = parse_noun_phrase(tokens, i + 1)
+    if not isinstance(phrase, NounPhrase) or phrase.pronoun is not None:
+        return None
+    if lemma in HOLDER_VERBS:
+        return RelPhrase(PLACING_VERBS[lemma], kind="contents", after_verb=True)
+    if lemma == "fill" and not english.is_container(phrase.head, senses=2):
+        return RelPhrase("on")  # "books fill the shelves"
+    return RelPhrase(PLACING_VERBS[lemma])
+
+
 def _acts_on(lemma: str) -> bool:
     """Whether "VERB on X" acts on X rather than placing the subject on it: a verb of eating,
     making or writing that is no posture ("chewing on", "typing on", "writing on";
@@ -344,7 +363,7 @@ def scan(tokens: list[str]) -> list[Item]:
             if phrase.kind == "owner_before" and len(items) >= 2 and isinstance(items[-2], Rel) \
                     and items[-2].phrase.predicate in ("on", "near", "inside") and isinstance(items[-1], NounPhrase):
                 del items[-2]  # "on the bench's left": the "on" belonged to the side phrase
-            phrase.after_linking_verb = i > 0 and english.verb_lemma(tokens[i - 1]) in LINKING_VERBS
+            phrase.after_verb = i > 0 and english.verb_lemma(tokens[i - 1]) in LINKING_VERBS
             items.append(Rel(phrase))
             portion, i = _portion_at(tokens, end)
             if portion is not None and portion.head not in _PORTION_PLACES:
@@ -369,6 +388,9 @@ def scan(tokens: list[str]) -> list[Item]:
         if finite:
             verb_seen = True
             if action is None:
+                placing = _placing_verb(tokens, i)
+                if placing is not None:
+                    items.append(Rel(placing))  # "a quilt covers the bed": on it
                 i += 1  # "paper lanterns hang above the stall": the clause's verb, no object
                 continue
         if action is not None:
