@@ -90,3 +90,50 @@ def test_a_relation_to_a_possessors_part_draws_the_possessor(prompt, expected):
 def test_a_possessor_whose_place_it_is_stays_setting():
     graph = parse_prompt("a dog sleeping in a farmer's barn")
     assert "person" not in _names(graph)
+
+
+# --- movement into something, things held fast in something, watching from the top of it -----
+@pytest.mark.parametrize("prompt,expected", [
+    ("a ball rolling into a cardboard box", ("sports ball", "inside", "box")),
+    ("a letter slipping into a mailbox", ("letter", "inside", "mailbox")),
+    ("a sword stuck in a stone", ("sword", "inside", "stone")),
+    ("a dagger stuck in a tree stump", ("knife", "inside", "stump")),
+    ("an arrow lodged in a wooden target", ("arrow", "inside", "target")),
+    ("a cat glaring from the top of the bookcase", ("cat", "on", "bookcase")),
+])
+def test_movement_into_and_holding_fast_in_are_inside(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert not any(p.endswith("into") for _, p, _ in relations)
+
+
+def test_looking_into_stays_an_action():
+    assert ("person", "looking into", "microscope") in _relations(parse_prompt("a man looking into a microscope"))
+
+
+# --- one of a group: "one of them", "one of the dogs", "the other" ---------------------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("Two boys stand by a fence. One of them holds a kite, the other holds a ball.",
+     {("person", "holding", "kite"), ("person", "holding", "sports ball")}),
+    ("Three kittens sit in a basket; one of them plays with a ball of yarn.",
+     {("cat", "playing with", "sports ball"), ("cat", "inside", "basket")}),
+    ("Two dogs lie on a rug. One of the dogs chews lazily on a bone.", {("dog", "chewing on", "bone")}),
+])
+def test_one_of_a_group_acts_as_the_group(prompt, expected):
+    graph = parse_prompt(prompt)
+    assert expected <= _relations(graph)
+    assert len(graph.objects) == len(_names(graph))  # no second "dog" for "one of the dogs"
+
+
+def test_a_part_of_the_subject_in_another_of_its_parts_relates_nothing():
+    graph = parse_prompt("Two foxes rest under a pine. One of them watches a crow while the other sleeps "
+                         "with its nose tucked in its tail.")
+    assert all(r.subject != r.object for r in graph.relations)
+    assert ("bird", "inside", "fox") not in _relations(graph)
+
+
+def test_a_shortened_reference_matches_a_whole_word():
+    # "the air" is no "chair", "the sill" is the windowsill
+    relations = _relations(parse_prompt("A cat sits on a chair. Steam rises into the cold air."))
+    assert relations == {("cat", "on", "chair")}
+    assert ("cat", "on", "windowsill") in _relations(parse_prompt("A vase stands on a windowsill. A cat naps on the sill."))

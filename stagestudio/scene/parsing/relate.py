@@ -316,8 +316,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 # her": not the calf), unless reflexive
                 bound = _clause_subject_ref(resolved) if (
                     isinstance(prev, (Rel, Action, Prep)) and not item.pronoun_word.endswith(("self", "selves"))) else None
-                resolved.append(Ref(antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
-                                               exclude={bound} if bound else frozenset()), pronoun=item.pronoun))
+                found = antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
+                                   exclude={bound} if bound else frozenset())
+                # "one of them", "the other": the group itself, as what its clause is about
+                resolved.append(Ref(found, member=True) if item.member else Ref(found, pronoun=item.pronoun))
                 continue
             candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
                                     word=item.pronoun_word)
@@ -451,6 +453,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                             # ("a bowl of eggs and a bag of flour": a holder of its own starts anew)
                             and not (isinstance(nxt, Rel) and nxt.phrase.kind == "contents")) \
                 and last_kept is not None
+            ref.member = item.member
             if ref.object_id is None and item.possessive is not None and _covers(item):
                 ref.owner = candidate  # "its weathered wood": what the bench is made of
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
@@ -673,6 +676,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 # "a mug on a table next to a notebook": the notebook is on the table too, so the
                 # mug is by the notebook; "a lamp on the nightstand next to the bed" stays
                 subject_ref = Ref(resting[-1])
+        elif any(r.object_id == obj_id and not r.attached for r in in_clause):  # type: ignore[union-attr]
+            continue  # "the other sleeps with its face buried in its paws": one of its parts in another
         else:
             # inverted order: "Below the tv, a clock hangs"
             # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")

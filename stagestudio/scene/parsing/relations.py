@@ -86,6 +86,11 @@ _add_fixed("near", "near|near to|close to|close by|not far from|in the vicinity 
                    "a short distance from|outside|outside of|across from|opposite")
 _add_fixed("inside", "inside|inside of|within")
 _add_fixed("inside", "in|into", needs_class_object=True)
+# held fast in something, whatever it is: "a sword stuck in a stone", "a diamond set in a ring"
+for _verb in verb_forms("stick", "set", "embed", "lodge", "wedge", "jam", "mount", "bury", "sink"):
+    _add_fixed("inside", f"{_verb} in|{_verb} into")
+# "watching from the top of the fridge": from where it is, on it
+_add_fixed("on", "from the top of|from atop|from on top of")
 _add_fixed("on", "on|upon|onto|on to|on the surface of")
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
 

@@ -68,9 +68,11 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
     if clause and isinstance(clause[0], Rel):
         return None  # "Underneath a green umbrella stands a hydrant": an inverted sentence
     j = i + 1
-    while j + 1 < len(tokens) and tokens[j].endswith("ly") and english.is_adverb_only(tokens[j]):
+    while j + 1 < len(tokens) and _is_adverb(tokens[j]):
         j += 1  # "chewing contentedly on a ball"
     particle = ""
+    if j < len(tokens) and tokens[j] == "into" and english.verb_category(lemma) == english.MOTION:
+        return None  # "a ball flying into the goal": a movement into a place, so "inside" it
     if j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES and not _infinitive_at(tokens, j):
         particle, j = tokens[j], j + 1
     elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
@@ -98,6 +100,16 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
     return Action(predicate, fronted=fronted), j
+
+
+def _is_adverb(word: str) -> bool:
+    """An -ly adverb, including one the lexicon lacks but whose adjective it knows ("lazily")."""
+    if not word.endswith("ly"):
+        return False
+    if english.is_adverb_only(word):
+        return True
+    stem = word[:-3] + "y" if word.endswith("ily") else word[:-2]
+    return not english.parts_of_speech(word) and "ADJ" in english.parts_of_speech(stem)
 
 
 def _measure_follows(tokens: list[str], j: int) -> bool:
@@ -146,7 +158,8 @@ def _finite_verb_at(tokens: list[str], i: int, items: list[Item], verb_seen: boo
     subject = _clause_subject(items)
     if subject is None or match_relation(tokens, i) is not None or isinstance(items[-1], (Rel, Prep, Possessive, Action)):
         return False
-    plural = subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they" or _coordinated(items, subject)
+    plural = not subject.member and (subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they"
+                                     or _coordinated(items, subject))
     return english.is_finite_form(tok, plural_subject=plural)
 
 
@@ -210,6 +223,29 @@ def _purpose_infinitive(tokens: list[str], i: int, items: list[Item]) -> bool:
     """"built to keep", "designed to hold": an infinitive after a past participle says what a
     thing is for."""
     return i > 0 and bool(items) and english.is_past_participle(tokens[i - 1])
+
+
+_GROUP_PRONOUNS = frozenset({"them", "those", "these"})
+
+
+def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
+    """One member of a group named before, and the index after it: "one of them", "each of the
+    dogs", "the other" (with no noun after it). The phrase means the group's object."""
+    n = len(tokens)
+    if tokens[i] in ("one", "each", "either") and i + 2 < n and tokens[i + 1] == "of":
+        if tokens[i + 2] in _GROUP_PRONOUNS:
+            return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite",
+                              modifiers=[], pronoun="they", pronoun_word="them", member=True), i + 3
+        if tokens[i + 2] == "the":
+            phrase, end = parse_noun_phrase(tokens, i + 2)
+            if isinstance(phrase, NounPhrase) and phrase.plural and phrase.pronoun is None:
+                phrase.member, phrase.count, phrase.determiner = True, None, "definite"
+                return phrase, end
+    if tokens[i] == "the" and i + 1 < n and tokens[i + 1] in ("other", "others") and not (
+            i + 2 < n and isinstance(parse_noun_phrase(tokens, i + 2)[0], NounPhrase)):
+        return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite", modifiers=[],
+                          pronoun="they", pronoun_word="them", member=tokens[i + 1] == "other"), i + 2
+    return None
 
 
 def _placing_verb(tokens: list[str], i: int) -> RelPhrase | None:
@@ -364,6 +400,8 @@ def scan(tokens: list[str]) -> list[Item]:
                     and items[-2].phrase.predicate in ("on", "near", "inside") and isinstance(items[-1], NounPhrase):
                 del items[-2]  # "on the bench's left": the "on" belonged to the side phrase
             phrase.after_verb = i > 0 and english.verb_lemma(tokens[i - 1]) in LINKING_VERBS
+            if tok == "into" and i > 0 and english.verb_category(english.verb_lemma(tokens[i - 1]) or "") == english.MOTION:
+                phrase.needs_class_object = False  # "flying into the goal": whatever it moves into
             items.append(Rel(phrase))
             portion, i = _portion_at(tokens, end)
             if portion is not None and portion.head not in _PORTION_PLACES:
@@ -407,6 +445,11 @@ def scan(tokens: list[str]) -> list[Item]:
             elif phrase_item is None and i < n and tokens[i] in lx.SETTING_NOUNS:
                 action[0].dropped_object = True  # "spraying water on ..."
                 i += 1
+            continue
+        member = _group_member_at(tokens, i)
+        if member is not None:
+            items.append(member[0])  # "One of them chews on a leaf while the other sleeps"
+            i = member[1]
             continue
         if _predicate_verb(tokens, i, items):
             i += 1  # "soft light filters through the trees", "his hands grip the net": the verb
