@@ -137,3 +137,23 @@ def test_a_shortened_reference_matches_a_whole_word():
     relations = _relations(parse_prompt("A cat sits on a chair. Steam rises into the cold air."))
     assert relations == {("cat", "on", "chair")}
     assert ("cat", "on", "windowsill") in _relations(parse_prompt("A vase stands on a windowsill. A cat naps on the sill."))
+
+
+# --- a part-like noun placed relative to its would-be whole is a thing of its own ------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("A boy sleeps on a bed, and a lamp glows on the shelf above the bed.", {("lamp", "on", "shelf"),
+                                                                             ("shelf", "above", "bed")}),
+    ("A car is parked by a house; a cat sits on the roof above the car.", {("cat", "on", "roof")}),
+])
+def test_a_definite_part_placed_by_its_whole_is_its_own_object(prompt, expected):
+    assert expected <= _relations(parse_prompt(prompt))
+
+
+# --- a fronted place is no member of the subject's list ---------------------------------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("At a night market, a vendor in a white apron fans the coals.", ("person", "fanning", "coal")),
+    ("In a quiet library, a student in a red sweater reads a thick book.", ("person", "reading", "book")),
+    ("On a windy beach, a boy in a yellow raincoat flies a kite.", ("person", "flying", "kite")),
+])
+def test_a_fronted_place_does_not_make_the_subject_plural(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))

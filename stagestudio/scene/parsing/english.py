@@ -61,7 +61,6 @@ class NounKind(str, Enum):
 
 _VERB_TABLE = Path(__file__).with_name("data") / "wordnet_verbs.tsv.gz"
 CONSUMPTION = 34  # WordNet's verb.consumption: eat, drink, chew, sip
-MOTION = 38  # WordNet's verb.motion: fly, roll, walk, dive
 # verb.communication, verb.consumption, verb.creation: verbs that act on a thing they are "on"
 ACTING_CATEGORIES = frozenset({32, CONSUMPTION, 36})
 

@@ -108,7 +108,7 @@ _PART_PLACES = {"front", "rear", "back", "left", "right", "top", "bottom", "uppe
 
 
 def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool,
-                   resolved: list) -> str | None:
+                   resolved: list, nxt: object = None, after: object = None) -> str | None:
     """The object whose part a definite relation object names ("a dog beside the front tire"
     after a truck was mentioned), or None. Only for a part no object of that name exists for."""
     if not isinstance(prev, (Rel, Prep)) or np_.determiner != "definite" or np_.possessive or np_.pronoun is not None:
@@ -118,6 +118,8 @@ def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | N
         return None
     owner = antecedent("it", resolved, len(resolved), state, exclude={subject} if isinstance(subject, str) else set(),
                        can_own=surface)
+    if owner is not None and isinstance(nxt, Rel) and isinstance(after, NounPhrase) and after.head == state.get(owner).name:
+        return None  # "on the shelf above the bed": placed by the whole, so no part of it
     # a part of something named before ("on the seat" of the bench, "beside the truck's ...
     # front tire"), or a thing named by its place on a whole ("the front tire")
     if owner is None or not (english.is_part_of(surface, state.get(owner).word, strict=True)
@@ -424,7 +426,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
                     and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
                 _take_covering_colour(state.get(last_kept), item)
-            whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved)
+            whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved,
+                                   nxt, items[k + 2] if k + 2 < len(items) else None)
             if whole is not None:
                 # "beside the front tire", "on the seat": a relation to a part is one to its owner;
                 # "sticks out of the back seat": after a preposition, just the owner's part
@@ -846,7 +849,9 @@ def _aimed_at(resolved: list, k: int) -> int | None:
         return None
     link, target = resolved[k + 2], resolved[k + 3]
     # contact and direction ("on a car", "into a cup"), not a place ("eating dinner around a table")
-    aims = (isinstance(link, Rel) and link.phrase.kind == "object" and link.phrase.predicate in ("on", "inside", "above")
+    # ("fanning the coals under a grill": the grill)
+    aims = (isinstance(link, Rel) and link.phrase.kind == "object"
+            and link.phrase.predicate in ("on", "inside", "above", "below")
             or isinstance(link, Prep) and link.word in _AIMING_PREPOSITIONS)
     return k + 2 if aims and isinstance(target, Ref) and target.object_id is not None else None
 

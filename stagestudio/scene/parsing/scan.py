@@ -40,6 +40,7 @@ from stagestudio.scene.parsing.words import (
     names_someone,
 )
 
+_MOTION = 38  # WordNet's verb.motion (the lexicographer file of a verb's first sense): fly, roll, dive
 _NOUN_PHRASE_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
 
 
@@ -71,7 +72,7 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
     while j + 1 < len(tokens) and _is_adverb(tokens[j]):
         j += 1  # "chewing contentedly on a ball"
     particle = ""
-    if j < len(tokens) and tokens[j] == "into" and english.verb_category(lemma) == english.MOTION:
+    if j < len(tokens) and tokens[j] == "into" and english.verb_category(lemma) == _MOTION:
         return None  # "a ball flying into the goal": a movement into a place, so "inside" it
     if j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES and not _infinitive_at(tokens, j):
         particle, j = tokens[j], j + 1
@@ -143,8 +144,9 @@ def _coordinated(items: list[Item], subject: NounPhrase) -> bool:
     """Whether the subject is the last of a list with no verb yet ("a cat and a dog chase"): the
     item before its clause is "and" or a comma, itself after a noun phrase."""
     k = next(k for k, item in enumerate(items) if item is subject)
+    # (not a fronted place: "At a night market, a vendor fans the coals")
     return (k >= 2 and isinstance(items[k - 1], Break) and items[k - 1].word in ("and", "&", ",")
-            and isinstance(items[k - 2], NounPhrase))
+            and isinstance(items[k - 2], NounPhrase) and not (k >= 3 and isinstance(items[k - 3], (Prep, Rel))))
 
 
 def _finite_verb_at(tokens: list[str], i: int, items: list[Item], verb_seen: bool) -> bool:
@@ -400,7 +402,7 @@ def scan(tokens: list[str]) -> list[Item]:
                     and items[-2].phrase.predicate in ("on", "near", "inside") and isinstance(items[-1], NounPhrase):
                 del items[-2]  # "on the bench's left": the "on" belonged to the side phrase
             phrase.after_verb = i > 0 and english.verb_lemma(tokens[i - 1]) in LINKING_VERBS
-            if tok == "into" and i > 0 and english.verb_category(english.verb_lemma(tokens[i - 1]) or "") == english.MOTION:
+            if tok == "into" and i > 0 and english.verb_category(english.verb_lemma(tokens[i - 1]) or "") == _MOTION:
                 phrase.needs_class_object = False  # "flying into the goal": whatever it moves into
             items.append(Rel(phrase))
             portion, i = _portion_at(tokens, end)
