@@ -157,3 +157,21 @@ def test_a_definite_part_placed_by_its_whole_is_its_own_object(prompt, expected)
 ])
 def test_a_fronted_place_does_not_make_the_subject_plural(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+# --- a holder "of" something undrawn is still a member of the list a place phrase describes ---
+@pytest.mark.parametrize("prompt,expected", [
+    ("Two bottles of olive oil and a bread basket on a wooden table", ("bottle", "on", "dining table")),
+    ("a jar of honey and a teapot on a tray", ("jar", "on", "tray")),
+    ("A can of paint and a brush on the ladder", ("can", "on", "ladder")),
+])
+def test_a_holder_of_an_undrawn_mass_is_listed_with_the_rest(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+def test_a_part_named_by_its_place_belongs_only_to_what_can_have_it():
+    # "the front tire" is the truck's; "the front door" is no part of a bowl
+    assert ("dog", "next to", "truck") in _relations(
+        parse_prompt("A truck is parked on a street. A dog sleeps beside the front tire."))
+    bowl = next(o for o in parse_prompt("Keys in a ceramic bowl by the front door").objects if o.name == "bowl")
+    assert not bowl.attributes.parts

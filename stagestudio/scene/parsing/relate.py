@@ -122,8 +122,11 @@ def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | N
         return None  # "on the shelf above the bed": placed by the whole, so no part of it
     # a part of something named before ("on the seat" of the bench, "beside the truck's ...
     # front tire"), or a thing named by its place on a whole ("the front tire")
-    if owner is None or not (english.is_part_of(surface, state.get(owner).word, strict=True)
-                             or set(np_.modifiers) & _PART_PLACES):
+    # ("the front tire" of a truck; "by the front door" is no part of a bowl)
+    whole = state.get(owner).word if owner is not None else ""
+    if owner is None or not (english.is_part_of(surface, whole, strict=True)
+                             or set(np_.modifiers) & _PART_PLACES
+                             and (english.is_part_of(surface, whole) or english.is_large(whole))):
         return None
     return owner
 
@@ -815,6 +818,9 @@ def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | 
         while (end >= 2 and isinstance(resolved[end], Ref) and isinstance(resolved[end - 1], Rel)
                and resolved[end - 1].phrase.kind == "contents"):
             end -= 2  # "a glass bowl of eggs and a bag of flour sit ...": the holder is the member
+        if (end >= 2 and isinstance(resolved[end], Ref) and resolved[end].object_id is None
+                and isinstance(resolved[end - 1], Prep) and resolved[end - 1].word == "of"):
+            end -= 2  # "two bottles of red wine and a cheese board on a table": the bottles
         ref = resolved[end]
         if not (isinstance(ref, Ref) and ref.object_id is not None and ref.pronoun is None) or ref.object_id == obj_id:
             return []
