@@ -175,3 +175,38 @@ def test_a_part_named_by_its_place_belongs_only_to_what_can_have_it():
         parse_prompt("A truck is parked on a street. A dog sleeps beside the front tire."))
     bowl = next(o for o in parse_prompt("Keys in a ceramic bowl by the front door").objects if o.name == "bowl")
     assert not bowl.attributes.parts
+
+
+# --- an undrawn object's action goes where it is aimed: the destination over the source ------
+@pytest.mark.parametrize("prompt,expected,not_expected", [
+    ("a girl pours water from a kettle into a teapot", ("person", "pouring", "teapot"), ("person", "inside", "teapot")),
+    ("a waiter pours wine from a bottle into a glass", ("person", "pouring", "wine glass"),
+     ("person", "pouring", "bottle")),
+    ("a boy drinks milk from a glass bottle", ("person", "drinking", "bottle"), None),
+])
+def test_an_action_on_an_undrawn_mass_goes_to_its_destination(prompt, expected, not_expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations and not_expected not in relations
+
+
+# --- an apposition renames its subject: one person, not two ----------------------------------
+@pytest.mark.parametrize("prompt,count", [
+    ("A girl pours tea. Her lab partner, a boy with curly hair, stands beside her.", 2),
+    ("The owner, an old man in a cardigan, sits beside his dog.", 1),
+])
+def test_an_apposition_is_the_same_person(prompt, count):
+    graph = parse_prompt(prompt)
+    assert sum(o.count for o in graph.objects if o.name == "person") == count
+
+
+def test_a_list_after_a_comma_is_no_apposition():
+    graph = parse_prompt("The chef, a waiter and a busboy stand by the door.")
+    assert sum(o.count for o in graph.objects if o.name == "person") == 3
+
+
+@pytest.mark.parametrize("prompt,expected", [
+    ("A girl pours tea, and a boy stands beside her writing notes.", ("person", "next to", "person")),
+    ("A girl sits on a bench; a dog lies next to her chewing a bone.", ("dog", "next to", "person")),
+])
+def test_her_before_a_participle_is_the_object_pronoun(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))

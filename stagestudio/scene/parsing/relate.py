@@ -142,6 +142,27 @@ def _owns_part(owner: NounPhrase, possessed: object) -> bool:
             or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head))
 
 
+def _apposed(items: list[Item], k: int, resolved: list) -> str | None:
+    """The object an indefinite phrase right after a comma renames ("Her lab partner, a boy with
+    curly hair, stands ..."): a definite or possessed subject of the same class before the comma,
+    in no list ("the chef, a waiter and a busboy" are three)."""
+    item = items[k]
+    if not (isinstance(item, NounPhrase) and item.determiner == "indefinite" and not item.plural and k >= 2
+            and isinstance(items[k - 1], Break) and items[k - 1].word == ","):
+        return None
+    before = items[k - 2]
+    if not (isinstance(before, NounPhrase) and before.head == item.head and before.pronoun is None
+            and (before.determiner == "definite" or before.possessive is not None)
+            and (k == 2 or isinstance(items[k - 3], Break))):
+        return None
+    following = next((m for m in range(k + 1, len(items)) if isinstance(items[m], Break)), None)
+    if following is not None and (items[following].word != "," or following + 1 < len(items)
+                                  and isinstance(items[following + 1], NounPhrase)):
+        return None
+    ref = resolved[-2] if len(resolved) >= 2 else None
+    return ref.object_id if isinstance(ref, Ref) else None
+
+
 def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
     """A bare made thing after "with" that nothing places on its own: "a window with sheer
     curtains", "a café with green awnings", "a keyboard with white keycaps" - a fitting of the
@@ -316,6 +337,15 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                     item.possessive = list_possessive
                 elif list_head is not None and item.determiner in ("none", "indefinite"):
                     prev = list_head
+            same = _apposed(items, k, resolved)
+            if same is not None:
+                # "Her lab partner, a boy with curly hair, stands beside her": one person
+                target = state.get(same)
+                target.modifiers.extend(w for w in item.modifiers if w not in target.modifiers)
+                state.touch(same, counter)
+                resolved.append(Ref(same))
+                last_kept, kept_in_clause = same, True
+                continue
             if item.pronoun is not None:
                 # an object pronoun never means its own clause's subject ("a calf walks beside
                 # her": not the calf), unless reflexive
@@ -851,15 +881,24 @@ def _aimed_at(resolved: list, k: int) -> int | None:
         k -= 1  # the object was not even read as a noun phrase ("spraying water on ...")
     elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None):
         return None
-    if k + 3 >= len(resolved):
+    first = _aim_at(resolved, k + 2)
+    if first is not None and isinstance(resolved[first], Prep) and resolved[first].word == "from":
+        # "pouring liquid from a beaker into a flask": where it goes, rather than where it comes from
+        return _aim_at(resolved, first + 2) or first
+    return first
+
+
+def _aim_at(resolved: list, m: int) -> int | None:
+    """`m` when a relation or preposition there names a drawn thing an action is aimed at."""
+    if m + 1 >= len(resolved):
         return None
-    link, target = resolved[k + 2], resolved[k + 3]
+    link, target = resolved[m], resolved[m + 1]
     # contact and direction ("on a car", "into a cup"), not a place ("eating dinner around a table")
     # ("fanning the coals under a grill": the grill)
     aims = (isinstance(link, Rel) and link.phrase.kind == "object"
             and link.phrase.predicate in ("on", "inside", "above", "below")
             or isinstance(link, Prep) and link.word in _AIMING_PREPOSITIONS)
-    return k + 2 if aims and isinstance(target, Ref) and target.object_id is not None else None
+    return m if aims and isinstance(target, Ref) and target.object_id is not None else None
 
 
 def _more_action_objects(resolved: list, k: int) -> list[int]:
