@@ -210,3 +210,22 @@ def test_a_list_after_a_comma_is_no_apposition():
 ])
 def test_her_before_a_participle_is_the_object_pronoun(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+# --- "a red one ... a yellow one": the members of a pair, told apart -------------------------
+@pytest.mark.parametrize("prompt,name", [
+    ("Two kayaks rest on the shore, a red one in front of a yellow one", "boat"),
+    ("two mugs on a table, a blue one left of a white one", "cup"),
+    ("a red car parked next to a blue one", "car"),
+])
+def test_a_described_one_is_a_member_of_the_kind_just_named(prompt, name):
+    graph = parse_prompt(prompt)
+    members = [o for o in graph.objects if o.name == name]
+    assert [o.count for o in members] == [1, 1]
+    assert len({o.attributes.color for o in members}) == 2  # each keeps its own colour
+    assert any(r.subject == members[0].id and r.object == members[1].id for r in graph.relations)
+
+
+def test_a_described_one_of_a_larger_group_adds_no_object():
+    graph = parse_prompt("Three apples in a bowl; a green one sits on top.")
+    assert [(o.name, o.count) for o in graph.objects] == [("apple", 3), ("bowl", 1)]

@@ -142,6 +142,41 @@ def _owns_part(owner: NounPhrase, possessed: object) -> bool:
             or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head))
 
 
+def _described_one(np_: NounPhrase, state: State, counter: list[int]) -> str | None:
+    """The object "a red one" names: one of the group named last ("Two kayaks ..., a red one in
+    front of a yellow one"). A pair splits into its two members: the first "one" is the group
+    object, now one thing; later ones are new things of the same name. "The red one" is the
+    one so described, if any."""
+    if not state.objects:
+        return None
+    latest = max(state.objects, key=lambda o: o.mention)
+    groups = [o for o in state.objects if o.count > 1]
+    kind = max(groups, key=lambda o: o.mention) if groups else latest
+    if latest.id in state.split and kind.count == 1:
+        kind = latest  # ("a red one in front of a yellow one": the pair being split)
+    if np_.determiner == "definite":
+        described = [o for o in state.objects if o.name == kind.name and set(np_.modifiers) <= set(o.modifiers)]
+        if described:
+            state.touch(described[-1].id, counter)
+            return described[-1].id
+    if kind.count > 2:
+        state.touch(kind.id, counter)
+        return kind.id  # "three apples ...; a green one sits on top": one of them, not a fourth
+    if kind.count == 2 and kind.id not in state.split:
+        kind.count = 1
+        kind.modifiers.extend(w for w in np_.modifiers if w not in kind.modifiers)
+        state.split.add(kind.id)
+        state.touch(kind.id, counter)
+        return kind.id
+    counter[0] += 1
+    obj = ParsedObject(id=f"o{len(state.objects) + 1}", name=kind.name, count=1, modifiers=list(np_.modifiers),
+                       is_class=kind.is_class, mention=counter[0], surface=kind.surface)
+    state.objects.append(obj)
+    state.mentions.append(obj.id)
+    state.split.add(obj.id)
+    return obj.id
+
+
 def _apposed(items: list[Item], k: int, resolved: list) -> str | None:
     """The object an indefinite phrase right after a comma renames ("Her lab partner, a boy with
     curly hair, stands ..."): a definite or possessed subject of the same class before the comma,
@@ -337,6 +372,12 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                     item.possessive = list_possessive
                 elif list_head is not None and item.determiner in ("none", "indefinite"):
                     prev = list_head
+            if item.pronoun == "one":
+                one = _described_one(item, state, counter)
+                resolved.append(Ref(one))
+                if one is not None:
+                    last_kept, kept_in_clause = one, True
+                continue
             same = _apposed(items, k, resolved)
             if same is not None:
                 # "Her lab partner, a boy with curly hair, stands beside her": one person

@@ -35,6 +35,7 @@ from stagestudio.scene.parsing.relations import (
 from stagestudio.scene.parsing.words import (
     bare_plural,
     hyphen_colour,
+    is_attribute_word,
     is_number,
     is_verb_form,
     names_someone,
@@ -228,6 +229,21 @@ def _purpose_infinitive(tokens: list[str], i: int, items: list[Item]) -> bool:
 
 
 _GROUP_PRONOUNS = frozenset({"them", "those", "these"})
+
+
+def _described_one_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
+    """"a red one", "the yellow one", "another small one": one thing of the kind just named,
+    told apart by its adjectives; the phrase and the index after it."""
+    if tokens[i] not in ("a", "an", "the", "another"):
+        return None
+    j = i + 1
+    while j < len(tokens) and is_attribute_word(tokens[j]):
+        j += 1
+    if j == i + 1 or j >= len(tokens) or tokens[j] != "one" or j + 1 < len(tokens) and tokens[j + 1] == "of":
+        return None
+    determiner = "definite" if tokens[i] == "the" else "indefinite"
+    return NounPhrase(head="", is_class=False, plural=False, count=1, determiner=determiner,
+                      modifiers=tokens[i + 1:j], pronoun="one", pronoun_word="one"), j + 1
 
 
 def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
@@ -447,6 +463,11 @@ def scan(tokens: list[str]) -> list[Item]:
             elif phrase_item is None and i < n and tokens[i] in lx.SETTING_NOUNS:
                 action[0].dropped_object = True  # "spraying water on ..."
                 i += 1
+            continue
+        one = _described_one_at(tokens, i)
+        if one is not None:
+            items.append(one[0])  # "two kayaks, a red one in front of a yellow one"
+            i = one[1]
             continue
         member = _group_member_at(tokens, i)
         if member is not None:

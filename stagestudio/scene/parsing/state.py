@@ -70,6 +70,8 @@ class State:
     # things a holder holds ("a shelf holds a vase", "a bowl of apples"): less salient than the
     # holder for a pronoun in a later sentence
     held: set[str] = field(default_factory=set)
+    # objects "a red one" split off a pair ("two kayaks, a red one in front of a yellow one")
+    split: set[str] = field(default_factory=set)
     # within the current sentence, whom "she"/"her" and "he"/"him"/"his" were found to mean
     gendered: dict[str, str] = field(default_factory=dict)
 
