@@ -229,3 +229,18 @@ def test_a_described_one_is_a_member_of_the_kind_just_named(prompt, name):
 def test_a_described_one_of_a_larger_group_adds_no_object():
     graph = parse_prompt("Three apples in a bowl; a green one sits on top.")
     assert [(o.name, o.count) for o in graph.objects] == [("apple", 3), ("bowl", 1)]
+
+
+# --- a clause whose subject is a part: its owner is placed and acts --------------------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("The cat's tail hangs over the edge of a bookshelf.", ("cat", "on", "bookshelf")),
+    ("A heron stands in the shallows. Its long beak points at a small fish.", ("bird", "pointing at", "fish")),
+    ("A dog sleeps on the sofa, its head resting on a pillow.", ("dog", "on", "pillow")),
+    ("A woman sits on a bench. Her hands hold a cup of tea.", ("person", "holding", "cup")),
+])
+def test_a_part_that_heads_its_clause_relates_its_owner(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+def test_a_possessor_named_for_something_not_its_part_stays_undrawn():
+    assert "person" not in _names(parse_prompt("a child's bed with a teddy bear"))

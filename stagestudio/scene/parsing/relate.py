@@ -42,6 +42,18 @@ def _clause_subject_ref(resolved: list) -> str | None:
     return None
 
 
+def _part_head(resolved: list, start: int, end: int) -> str | None:
+    """The owner of a part that heads the clause resolved[start:end] with no object before it
+    ("Its long beak points at a fish", "The cat's tail hangs over a shelf"); else None."""
+    for m in range(start, end):
+        r = resolved[m]
+        if isinstance(r, Ref) and r.object_id is not None:
+            return None
+        if isinstance(r, Ref) and r.part_of is not None:
+            return r.part_of
+    return None
+
+
 def _is_contents(resolved: list, ref: Ref) -> bool:
     """Whether `ref` is what a holder holds: right after "of" / "filled with", or listed after such."""
     m = next(i for i, r in enumerate(resolved) if r is ref)
@@ -439,7 +451,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 owner.measurements.extend(m for m in item.measurements if m not in owner.measurements)
                 # "above her head", "in its bed": a relation to a part is a relation to its owner
                 resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
-                                else Ref(None, owner=owner_id if _covers(item) else None))
+                                else Ref(None, owner=owner_id if _covers(item) else None,
+                                         part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id))
                 if not isinstance(prev, (Rel, Action, Prep)):
                     part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
                     part_heads.append(owner_id)
@@ -513,8 +526,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # "brushing her horse's mane", "on a child's finger": the possessor after an action
             # or a relation is drawn
             ref = resolve_phrase(item, state, counter, detail=detail,
+                                 # ("The cat's tail hangs ...": whose part is named is there too)
                                  reference_only=possessor and not isinstance(prev, Action) and not (
-                                     isinstance(prev, Rel) and _owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
+                                     (isinstance(prev, Rel) or isinstance(items[k + 2] if k + 2 < len(items) else None,
+                                                                          NounPhrase))
+                                     and _owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
                                  # "the candle on top of the stack": a thing a relation places is drawn
                                  anchored=isinstance(prev, (Rel, Action)) or (
                                      isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
@@ -723,6 +739,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             continue  # "in a park": the object was dropped, so is the relation
         # a pronoun object ("below it") is resolved after the subject is known
         obj_id = nxt.object_id if nxt.pronoun is None else None
+        owner = _part_head(resolved, clause_start, k)
+        if owner is not None and not in_clause:
+            # "The cat's tail hangs over the shelf", "its head rests on a pillow": the owner is placed
+            if nxt.pronoun is not None:
+                obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={owner})
+            state.relate(owner, phrase.predicate, obj_id)
+            continue
         subject_ref: Ref | None = None
         inverted_list: list[str] = []
         candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
@@ -980,6 +1003,13 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
     if not isinstance(nxt, Ref) or nxt.object_id is None:
         return
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
+    owner = _part_head(resolved, clause_start, k)
+    if not before and owner is not None and not resolved[k].fronted:
+        # "Its long beak points at a fish": the bird does what its part does
+        obj_id = nxt.object_id if nxt.pronoun is None else antecedent(nxt.pronoun, resolved, k + 1, state,
+                                                                     exclude={owner})
+        state.relate(owner, predicate, obj_id)
+        return
     if not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
         # "A man leans against the door, checking his phone": a participle after a comma is
         # what the sentence's subject does

@@ -49,6 +49,9 @@ class Ref:
     owner: str | None = None
     # one member of the group object ("one of them"): singular for "it" and for its verb
     member: bool = False
+    # a dropped part that heads its clause: its owner, who does what the part does ("Its beak
+    # points at a fish": the heron)
+    part_of: str | None = None
 
 
 @dataclass
