@@ -244,3 +244,17 @@ def test_a_part_that_heads_its_clause_relates_its_owner(prompt, expected):
 
 def test_a_possessor_named_for_something_not_its_part_stays_undrawn():
     assert "person" not in _names(parse_prompt("a child's bed with a teddy bear"))
+
+
+# --- what a quality belongs to is drawn when a relation places it ----------------------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("A cat sleeps on a rug in the soft light of a lamp beside the bed.", ("lamp", "next to", "bed")),
+    ("A girl reads in the shade of a big umbrella next to the pool.", ("umbrella", "next to", "pool")),
+    ("A dog naps in the glow of a lantern hanging above the old piano.", ("lantern", "above", "piano")),
+])
+def test_the_owner_of_a_quality_placed_by_a_relation_is_drawn(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+def test_the_owner_of_a_quality_with_no_relation_stays_setting():
+    assert _names(parse_prompt("A dog naps on a porch in the warm glow of the setting sun.")) == {"dog", "porch"}

@@ -464,7 +464,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                     list_possessive = item.possessive
                 continue
             detail = False
-            if isinstance(prev, Possessive):
+            # "the glow of paper lanterns strung above the stall": what a relation places is drawn
+            placed_after_of = (isinstance(prev, Prep) and prev.word == "of" and dropped_before_of is not None
+                               and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
+                               and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
+            if placed_after_of:
+                pass
+            elif isinstance(prev, Possessive):
                 # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
                 # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
                 # ("cover the stall's awning" with the stall not drawn: a part of the setting)
@@ -545,7 +551,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                             and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached
                             # ("a bowl of eggs and a bag of flour": a holder of its own starts anew)
                             and not (isinstance(nxt, Rel) and nxt.phrase.kind == "contents")) \
-                and last_kept is not None
+                and last_kept is not None and not placed_after_of
             ref.member = item.member
             if ref.object_id is None and item.possessive is not None and _covers(item):
                 ref.owner = candidate  # "its weathered wood": what the bench is made of
