@@ -258,3 +258,15 @@ def test_the_owner_of_a_quality_placed_by_a_relation_is_drawn(prompt, expected):
 
 def test_the_owner_of_a_quality_with_no_relation_stays_setting():
     assert _names(parse_prompt("A dog naps on a porch in the warm glow of the setting sun.")) == {"dog", "porch"}
+
+
+# --- a likeness names nothing to draw ---------------------------------------------------------
+@pytest.mark.parametrize("prompt,names", [
+    ("a cake in the shape of a castle on a plate", {"cake", "plate"}),
+    ("a lamp that looks like a mushroom next to a bed", {"lamp", "bed"}),
+    ("a boy dressed as a pirate holding a sword", {"person", "sword"}),
+    ("a teapot shaped like an elephant on a shelf", {"teapot", "shelf"}),
+])
+def test_what_a_thing_looks_like_is_not_drawn(prompt, names):
+    graph = parse_prompt(prompt)
+    assert _names(graph) == names and len(graph.relations) == 1

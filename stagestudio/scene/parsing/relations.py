@@ -122,6 +122,12 @@ COLOUR_NOUNS = {"shade", "hue", "tone", "colour", "color", "tint"}
 NAMING_PHRASES = sorted((tuple(p.split()) for p in ("known as", "also known as", "called", "named", "nicknamed",
                                                       "dubbed", "referred to as", "better known as")),
                         key=len, reverse=True)
+# Phrases after which a noun phrase says what a thing looks like, not another thing to draw:
+# "a cloud shaped like a rabbit", "a cake in the shape of a castle".
+LIKENESS_PHRASES = sorted((tuple(p.split()) for p in (
+    "shaped like", "in the shape of", "looks like", "look like", "looking like", "resembling", "resembles",
+    "resemble", "shaped as", "in the form of", "disguised as", "dressed as", "dressed up as")),
+    key=len, reverse=True)
 NEGATORS = {"no", "without", "zero", "nor", "lacking", "except", "excluding"}
 MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted", "carved", "built", "constructed",
                                                                  "fashioned", "formed", "cast", "woven", "sculpted")

@@ -20,6 +20,7 @@ from stagestudio.scene.parsing.phrases import measurement_at, noun_of, parse_nou
 from stagestudio.scene.parsing.relations import (
     COLOUR_NOUNS,
     HOLDER_VERBS,
+    LIKENESS_PHRASES,
     LINKING_VERBS,
     MADE_OF,
     MUTUAL_PHRASES,
@@ -368,8 +369,9 @@ def scan(tokens: list[str]) -> list[Item]:
         if mutual is not None:
             i += len(mutual)
             continue
-        naming = next((p for p in NAMING_PHRASES if tuple(tokens[i:i + len(p)]) == p), None)
+        naming = next((p for p in (*NAMING_PHRASES, *LIKENESS_PHRASES) if tuple(tokens[i:i + len(p)]) == p), None)
         if naming is not None:
+            # ("a cloud shaped like a rabbit": a likeness, nothing more to draw)
             # "the animal known as the king of the jungle": what follows names it, it is not another thing
             j = i + len(naming)
             skipped, end = parse_noun_phrase(tokens, j) if j < n else (None, j)
