@@ -270,3 +270,12 @@ def test_the_owner_of_a_quality_with_no_relation_stays_setting():
 def test_what_a_thing_looks_like_is_not_drawn(prompt, names):
     graph = parse_prompt(prompt)
     assert _names(graph) == names and len(graph.relations) == 1
+
+
+# --- a thing the lexicon does not know, placed by contact, is drawn --------------------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("a lamp on the nightstand next to the bed", {("lamp", "on", "nightstand"), ("nightstand", "next to", "bed")}),
+    ("a plush toy on a beanbag", {("toy", "on", "beanbag")}),
+])
+def test_an_unknown_noun_placed_by_on_is_an_object(prompt, expected):
+    assert expected <= _relations(parse_prompt(prompt))

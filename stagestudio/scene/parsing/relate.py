@@ -107,7 +107,7 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if phrase.needs_class_object:
         return english.is_container(np_.head, senses=2)
     if np_.kind == NounKind.UNKNOWN:
-        return phrase.predicate in POSITIONAL
+        return phrase.predicate in POSITIONAL or phrase.predicate == "on"
     return True
 
 
