@@ -279,3 +279,19 @@ def test_what_a_thing_looks_like_is_not_drawn(prompt, names):
 ])
 def test_an_unknown_noun_placed_by_on_is_an_object(prompt, expected):
     assert expected <= _relations(parse_prompt(prompt))
+
+
+# --- a place phrase between commas describes what the sentence is about ----------------------
+@pytest.mark.parametrize("prompt,expected,not_expected", [
+    ("Leather wallet, on a marble desk, car keys beside it", ("wallet", "on", "desk"), ("key", "on", "desk")),
+    ("Ceramic teapot with a wooden handle, on a round tray, two cups beside it",
+     ("teapot", "on", "tray"), ("cup", "on", "tray")),
+    ("A red vase, on a wooden shelf, holds three roses.", ("vase", "on", "shelf"), ("rose", "on", "shelf")),
+])
+def test_a_place_between_commas_is_an_aside_about_the_subject(prompt, expected, not_expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations and not_expected not in relations
+
+
+def test_a_fronted_place_still_describes_what_follows():
+    assert ("dog", "behind", "person") in _relations(parse_prompt("A man reads. Behind him, a dog sleeps."))

@@ -789,14 +789,17 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
             after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id  # type: ignore[union-attr]
                          and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
-            if after_obj:
+            earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
+            heads = [r for r in earlier if not r.attached and not _placed(resolved, r)]
+            aside = (heads and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ","
+                     and k + 2 < len(resolved) and isinstance(resolved[k + 2], Break))
+            if after_obj and not aside:
                 subject_ref = after_obj[0]  # type: ignore[assignment]
                 # "Inside the boat lie two oars and a fishing rod": every one listed
                 inverted_list = _list_after(resolved, resolved.index(subject_ref))[1:]
             else:
-                # an aside after a comma describes what the sentence is about, not a detail of it
-                earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
-                heads = [r for r in earlier if not r.attached and not _placed(resolved, r)]
+                # an aside between commas describes what the sentence is about, not a detail of it
+                # or what follows ("Glass teapot with tea inside, on a bamboo tray, two cups beside it")
                 if heads or earlier:
                     subject_ref = (heads or earlier)[-1]  # type: ignore[assignment]
         if subject_ref is None:
