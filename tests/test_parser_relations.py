@@ -295,3 +295,15 @@ def test_a_place_between_commas_is_an_aside_about_the_subject(prompt, expected, 
 
 def test_a_fronted_place_still_describes_what_follows():
     assert ("dog", "behind", "person") in _relations(parse_prompt("A man reads. Behind him, a dog sleeps."))
+
+
+# --- a subject described by a place phrase keeps its verb ------------------------------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("A chef in a white hat chops onions on a cutting board.", ("person", "chopping", "onion")),
+    ("A girl in a green dress waters roses in the garden.", ("person", "watering", "rose")),
+    ("A man in a wool coat feeds pigeons in the square.", ("person", "feeding", "bird")),
+])
+def test_the_verb_after_a_described_subject_is_not_read_as_a_noun(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert not any(s == "person" and p == "on" for s, p, _ in relations)

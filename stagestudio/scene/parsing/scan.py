@@ -196,6 +196,24 @@ def _ends_in_verb(tokens: list[str], i: int, end: int, phrase: NounPhrase, items
             and isinstance(items[-1], (Rel, Prep)))
 
 
+def _verb_inside(tokens: list[str], i: int, end: int, items: list[Item], verb_seen: bool) -> int | None:
+    """The index of the clause's verb inside the noun phrase read from tokens[i:end], when a
+    singular subject placed by a relation still waits for it ("a chef in a white hat chops
+    onions": "chops" after the noun "hat", with a noun after it); else None."""
+    subject = _clause_subject(items)
+    if (verb_seen or subject is None or subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they"
+            or not items or not isinstance(items[-1], (Rel, Prep))):
+        return None
+    for m in range(i + 1, end - 1):
+        tok, before = tokens[m], tokens[m - 1]
+        if (tok.endswith("s") and english.is_finite_form(tok, plural_subject=False)
+                and english.noun_kind(english.noun_lemma(before)) == NounKind.THING
+                and not english.has_noun_entry(f"{before} {english.noun_lemma(tok)}")
+                and isinstance(parse_noun_phrase(tokens[:end], m + 1)[0], NounPhrase)):
+            return m
+    return None
+
+
 def _infinitive_at(tokens: list[str], i: int) -> bool:
     """"to" before a verb's base form: "built to keep", "teaching his son to ride"."""
     if i + 1 >= len(tokens) or tokens[i] != "to":
@@ -483,6 +501,11 @@ def scan(tokens: list[str]) -> list[Item]:
         if isinstance(phrase_item, NounPhrase) and _ends_in_verb(tokens, i, end, phrase_item, items, verb_seen):
             end -= 1  # "a waiter plates a steak", "behind the counter ladles soup": the verb, not a noun
             phrase_item, end = parse_noun_phrase(tokens[:end], i)
+        elif isinstance(phrase_item, NounPhrase):
+            verb_at = _verb_inside(tokens, i, end, items, verb_seen)
+            if verb_at is not None:
+                # "a chef in a white hat chops onions": the subject's verb, read into the phrase
+                phrase_item, end = parse_noun_phrase(tokens[:verb_at], i)
         if isinstance(phrase_item, Measure):
             items.append(phrase_item)
             i = end
