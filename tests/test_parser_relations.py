@@ -307,3 +307,20 @@ def test_the_verb_after_a_described_subject_is_not_read_as_a_noun(prompt, expect
     relations = _relations(parse_prompt(prompt))
     assert expected in relations
     assert not any(s == "person" and p == "on" for s, p, _ in relations)
+
+
+# --- "between" a holder of something and another ---------------------------------------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("a blender sits between a bowl of bananas and a jar of honey",
+     {("blender", "next to", "bowl"), ("blender", "next to", "jar")}),
+    ("a cat sleeping between a basket of yarn and a stack of books",
+     {("cat", "next to", "basket"), ("cat", "next to", "book")}),
+])
+def test_between_skips_what_each_holds(prompt, expected):
+    assert expected <= _relations(parse_prompt(prompt))
+
+
+def test_a_possessive_prefers_an_owner_that_agrees_to_one_that_has_the_part():
+    # WordNet lists a "dog" among a newspaper's parts; "his dog" is still the man's
+    graph = parse_prompt("A man reads a newspaper while his dog sniffs a fire hydrant.")
+    assert ("dog", "sniffing", "fire hydrant") in _relations(graph)

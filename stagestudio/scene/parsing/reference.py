@@ -99,17 +99,20 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
                                if i not in exclude))
     if not order:
         return None
+    pools = [order]
     if can_own is not None:
         # an object the part belongs to in the part's commonest sense first ("its head": the
         # eagle's, not the branch's; "the bow": the boat's, not the railing's)
         ranks = {i: english.part_sense_rank(can_own, state.get(i).word) for i in order}
-        # only what can have one, where anything can ("its paws": the pandas, though plural,
-        # rather than the leaf just mentioned)
-        order = sorted((i for i in order if ranks[i] is not None), key=lambda i: ranks[i]) or order  # type: ignore[arg-type,return-value]
+        order = sorted(order, key=lambda i: (ranks[i] is None, ranks[i] or (0, 0)))
+        # what can have one is tried on its own first ("its paws": the pandas, though plural,
+        # rather than the leaf just mentioned), then everything ("his dog": the man's)
+        pools = [[i for i in order if ranks[i] is not None], order]
     # a group the sentence speaks of one member of ("the other sleeps with its face ...") is one
     members = {r.object_id for r in resolved[:position] if isinstance(r, Ref) and r.member} if kind == "it" else set()
-    for agrees in _agreement_tiers(kind):
-        found = next((i for i in order if agrees(state.get(i)) or i in members and not _is_person(state.get(i))), None)
-        if found is not None:
-            return found
+    for pool in pools:
+        for agrees in _agreement_tiers(kind):
+            found = next((i for i in pool if agrees(state.get(i)) or i in members and not _is_person(state.get(i))), None)
+            if found is not None:
+                return found
     return order[0]

@@ -689,7 +689,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if phrase.kind == "between":
             # "a puppy between two cats", "a lamp between the bed and the chair": next to each
             if in_clause:
-                for member in _list_after(resolved, k + 1):
+                for member in _holders_after(resolved, k + 1):
                     state.relate(in_clause[-1].object_id, phrase.predicate, member)  # type: ignore[union-attr]
             continue
 
@@ -856,6 +856,23 @@ def _list_after(resolved: list, start: int) -> list[str]:
         if not (m + 2 < len(resolved) and isinstance(resolved[m + 1], Break) and resolved[m + 1].word in _LIST_BREAKS):
             break
         m += 2
+    return members
+
+
+def _holders_after(resolved: list, start: int) -> list[str]:
+    """The objects listed from `start` on, each with what it holds skipped: "between a bowl of
+    bananas and a jar of honey" -> the bowl and the jar."""
+    members: list[str] = []
+    m = start
+    while m < len(resolved) and isinstance(resolved[m], Ref) and resolved[m].object_id is not None:
+        members.append(resolved[m].object_id)
+        m += 1
+        if m + 1 < len(resolved) and (isinstance(resolved[m], Rel) and resolved[m].phrase.kind == "contents"
+                                      or isinstance(resolved[m], Prep) and resolved[m].word == "of"):
+            m += 2  # what it holds ("of bananas")
+        if not (m + 1 < len(resolved) and isinstance(resolved[m], Break) and resolved[m].word in _LIST_BREAKS):
+            break
+        m += 1
     return members
 
 
