@@ -324,3 +324,8 @@ def test_a_possessive_prefers_an_owner_that_agrees_to_one_that_has_the_part():
     # WordNet lists a "dog" among a newspaper's parts; "his dog" is still the man's
     graph = parse_prompt("A man reads a newspaper while his dog sniffs a fire hydrant.")
     assert ("dog", "sniffing", "fire hydrant") in _relations(graph)
+
+
+def test_its_part_stays_with_a_group_that_can_have_it():
+    graph = parse_prompt("Two ripe peaches sit on a wooden board, one sliced open to reveal its large pit.")
+    assert {o.name: o.attributes.parts for o in graph.objects} == {"peach": ["large pit"], "board": []}

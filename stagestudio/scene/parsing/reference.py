@@ -106,8 +106,10 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
         ranks = {i: english.part_sense_rank(can_own, state.get(i).word) for i in order}
         order = sorted(order, key=lambda i: (ranks[i] is None, ranks[i] or (0, 0)))
         # what can have one is tried on its own first ("its paws": the pandas, though plural,
-        # rather than the leaf just mentioned), then everything ("his dog": the man's)
-        pools = [[i for i in order if ranks[i] is not None], order]
+        # rather than the leaf just mentioned); "its" stays with it (the number of "its" is a weak
+        # clue), "his"/"her" go on to everything ("his dog": the man's, not the newspaper's)
+        owners = [i for i in order if ranks[i] is not None]
+        pools = ([owners, order] if kind != "it" else [owners]) if owners else [order]
     # a group the sentence speaks of one member of ("the other sleeps with its face ...") is one
     members = {r.object_id for r in resolved[:position] if isinstance(r, Ref) and r.member} if kind == "it" else set()
     for pool in pools:
@@ -115,4 +117,4 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
             found = next((i for i in pool if agrees(state.get(i)) or i in members and not _is_person(state.get(i))), None)
             if found is not None:
                 return found
-    return order[0]
+    return pools[0][0]
