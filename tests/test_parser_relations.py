@@ -329,3 +329,12 @@ def test_a_possessive_prefers_an_owner_that_agrees_to_one_that_has_the_part():
 def test_its_part_stays_with_a_group_that_can_have_it():
     graph = parse_prompt("Two ripe peaches sit on a wooden board, one sliced open to reveal its large pit.")
     assert {o.name: o.attributes.parts for o in graph.objects} == {"peach": ["large pit"], "board": []}
+
+
+@pytest.mark.parametrize("prompt,expected", [
+    ("A row of potted herbs lines the windowsill.", ("herb", "on", "windowsill")),
+    ("A pile of logs covers the porch.", ("log", "on", "porch")),
+    ("A stack of old books sits beside the lamp.", ("book", "next to", "lamp")),
+])
+def test_a_collection_takes_a_singular_verb(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))

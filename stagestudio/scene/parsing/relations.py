@@ -143,7 +143,7 @@ THERE_IS = sorted({("there", "is"), ("there", "are"), ("there", "was"), ("there"
 # A clause's own verb that places its subject on or in its object ("a quilt covers the bed",
 # "apples fill a crate"), or its object in its subject ("a box contains toys"): lemma ->
 # predicate ("fill" is "inside" a container, "on" anything else).
-PLACING_VERBS: dict[str, str] = {"cover": "on", "top": "on", "blanket": "on", "carpet": "on", "fill": "inside",
+PLACING_VERBS: dict[str, str] = {"cover": "on", "top": "on", "blanket": "on", "carpet": "on", "line": "on", "fill": "inside",
                                  "contain": "inside"}
 HOLDER_VERBS = frozenset({"contain"})
 

@@ -164,7 +164,10 @@ def _finite_verb_at(tokens: list[str], i: int, items: list[Item], verb_seen: boo
         return False
     plural = not subject.member and (subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they"
                                      or _coordinated(items, subject))
-    return english.is_finite_form(tok, plural_subject=plural)
+    # "a row of potted herbs lines the sill", "a stack of books sits": a collection takes either
+    collection = subject.plural and subject.determiner == "indefinite" and subject.count is None
+    return english.is_finite_form(tok, plural_subject=plural) or collection and english.is_finite_form(
+        tok, plural_subject=False)
 
 
 _SINGULAR_DETERMINERS = frozenset({"a", "an", "one", "this", "that", "each", "every", "another"})
