@@ -338,3 +338,8 @@ def test_its_part_stays_with_a_group_that_can_have_it():
 ])
 def test_a_collection_takes_a_singular_verb(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+def test_a_fronted_place_ends_the_list_a_later_place_describes():
+    relations = _relations(parse_prompt("On the floor beside the bed, a pile of books and a toy truck lie on a round rug."))
+    assert {("book", "on", "rug"), ("truck", "on", "rug"), ("book", "next to", "bed")} <= relations
