@@ -343,3 +343,19 @@ def test_a_collection_takes_a_singular_verb(prompt, expected):
 def test_a_fronted_place_ends_the_list_a_later_place_describes():
     relations = _relations(parse_prompt("On the floor beside the bed, a pile of books and a toy truck lie on a round rug."))
     assert {("book", "on", "rug"), ("truck", "on", "rug"), ("book", "next to", "bed")} <= relations
+
+
+# --- a verb that only describes a picture still acts when someone does it ---------------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("a girl decorating a cake", ("person", "decorating", "cake")),
+    ("a man painting a fence", ("person", "painting", "fence")),
+    ("a child making a snowman", ("person", "making", "snowman")),
+    ("a boy stacking cups", ("person", "stacking", "cup")),
+])
+def test_someone_doing_a_picture_verb_acts(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt", ["a photo showing a cat on a sofa", "a painting depicting a ship at sea"])
+def test_a_picture_showing_something_relates_nothing_to_it(prompt):
+    assert not any(p in ("showing", "depicting") for _, p, _ in _relations(parse_prompt(prompt)))

@@ -86,8 +86,11 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
             tokens[j + 1] in _NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
             or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
         j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
-    elif lemma in lx.NON_ACTION_VERBS or english.only_intransitive(lemma):
-        return None  # ("the earth glows orange": no sense of "glow" takes an object)
+    elif lemma in lx.NON_ACTION_VERBS and not (_agent_before(items) and lemma not in _STATIVE_VERBS) \
+            or english.only_intransitive(lemma):
+        # ("the earth glows orange": no sense of "glow" takes an object; "a photo showing a cat"
+        # shows, where "a toddler stacking blocks" acts)
+        return None
     if j >= len(tokens) or match_relation(tokens, j) is not None:
         return None
     nxt = tokens[j]
@@ -113,6 +116,22 @@ def _is_adverb(word: str) -> bool:
         return True
     stem = word[:-3] + "y" if word.endswith("ily") else word[:-2]
     return not english.parts_of_speech(word) and "ADJ" in english.parts_of_speech(stem)
+
+
+# Verbs of being, having, seeming and measuring: no action whoever the subject is.
+_STATIVE_VERBS = frozenset("be have seem appear look become remain stay feel resemble measure weigh match mirror "
+                           "echo suggest evoke convey complement contrast accent emphasize emphasise lend invite "
+                           "reflect cast occupy dominate form frame surround fill cover line top contain include "
+                           "feature show depict display present capture represent illustrate portray render "
+                           "highlight showcase enhance bathe light illuminate call name describe imagine "
+                           "style set use take add".split())
+
+
+def _agent_before(items: list[Item]) -> bool:
+    """Whether the phrase right before is someone who can act: a person or an animal."""
+    last = items[-1] if items else None
+    return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
+                                             or english.is_animate(last.head))
 
 
 def _measure_follows(tokens: list[str], j: int) -> bool:
