@@ -136,6 +136,18 @@ def _compound_name(first: str, head: str) -> str | None:
     return name
 
 
+def _participle_after_her(tokens: list[str], j: int) -> bool:
+    """"her" is the object and tokens[j] the participle of a new phrase: "beside her writing notes",
+    "next to her reading a book" (not "her riding boots", "her sleeping bag": nouns)."""
+    tok = tokens[j]
+    if not tok.endswith("ing") or english.verb_lemma(tok) in (None, tok) or j + 1 >= len(tokens):
+        return False
+    nxt = tokens[j + 1]
+    if nxt in lx.INDEFINITE_DETERMINERS or nxt in lx.DEFINITE_DETERMINERS or nxt in lx.POSSESSIVE_PRONOUNS:
+        return True
+    return nxt.isalpha() and not english.has_noun_entry(f"{tok} {english.noun_lemma(nxt)}") and english.can_be_noun(nxt)
+
+
 def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | Measure | None, int]:
     """Read one noun phrase starting at tokens[i]; (None, i) when none starts there. A noun
     WordNet files under a GenEval class is named by the class ("a fisherman" -> person, "a
@@ -320,7 +332,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         return Measure(" ".join(tokens[i:measured])), measured
     person_pronoun = tok in lx.PRONOUNS_PERSON or (
         tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or not (
-            noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))))
+            noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))
+            or _participle_after_her(tokens, i + 1)))
     if person_pronoun:
         return NounPhrase(head="", is_class=False, plural=False, count=None, determiner="definite",
                           modifiers=[], pronoun="person"), i + 1
