@@ -296,6 +296,17 @@ def _joined_compounds(modifiers: list[str]) -> list[str]:
     return out
 
 
+def _completes_compound(modifiers: list[str], tok: str) -> bool:
+    """Whether `tok` completes a compound noun with the word before it: "pocket watches", "music
+    stand", "tin can", "cinnamon rolls" (a food or a made thing, not "a bird calls")."""
+    if not modifiers:
+        return False
+    compound = f"{modifiers[-1]} {english.noun_lemma(tok)}"
+    return ((tok in lx.FILLER_WORDS or is_verb_form(tok) and _names_a_made_thing(compound))
+            and english.has_noun_entry(compound)
+            and (not is_attribute_word(modifiers[-1]) or english.noun_kind(f"{modifiers[-1]} {tok}") == NounKind.THING))
+
+
 def _names_a_made_thing(compound: str) -> bool:
     """A food or an artifact ("ice cream", "sour cream"), not a species ("small white" is a butterfly)."""
     senses = english.noun_senses(compound)
@@ -386,6 +397,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if tok in lx.HARD_BOUNDARIES or tok == "'s":
             break
         if j > i and (match_relation(tokens, j) is not None and not noun_starts_at(tokens, j)
+                      and not _completes_compound(modifiers, tok)  # ("fish sticks in the freezer")
                       or tuple(tokens[j:j + 3]) in MUTUAL_PLACES or tuple(tokens[j:j + 4]) in MUTUAL_PLACES):
             break  # ("a teapot side by side": the phrase ends before the place)
         if count is not None and not modifiers and measurement_at(tokens, j) > j:
@@ -569,12 +581,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 is_attribute_word(tokens[j + 1]) or tokens[j + 1].endswith(("ed", "ing"))):
             j += 1  # "a beautifully carved chair": the adverb describes the adjective
             continue
-        if (modifiers and (tok in lx.FILLER_WORDS or is_verb_form(tok)
-                           and _names_a_made_thing(f"{modifiers[-1]} {english.noun_lemma(tok)}"))
-                and english.has_noun_entry(f"{modifiers[-1]} {english.noun_lemma(tok)}")
-                and (not is_attribute_word(modifiers[-1]) or english.noun_kind(f"{modifiers[-1]} {tok}") == NounKind.THING)):
-            # "pocket watches", "music stand", "tin can", "cinnamon rolls" (a food or a made thing,
-            # not "a bird calls"): the word completes a compound noun
+        if _completes_compound(modifiers, tok):
             modifiers.append(tok)
             unknown_seen = True
             j += 1
