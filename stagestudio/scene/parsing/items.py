@@ -36,6 +36,9 @@ class NounPhrase:
     pronoun_word: str = ""
     # parts an adjective names: "a red-haired woman" -> "red hair"
     parts: list[str] = field(default_factory=list)
+    # one of a group named before: "one of them", "one of the dogs", "the other" (a singular
+    # subject that means the group's object)
+    member: bool = False
 
     def text(self) -> str:
         """The phrase as a short description: "four sturdy legs", "pink nose"."""

@@ -138,6 +138,18 @@ def _compound_name(first: str, head: str) -> str | None:
     return name
 
 
+def _participle_after_her(tokens: list[str], j: int) -> bool:
+    """"her" is the object and tokens[j] the participle of a new phrase: "beside her writing notes",
+    "next to her reading a book" (not "her riding boots", "her sleeping bag": nouns)."""
+    tok = tokens[j]
+    if not tok.endswith("ing") or english.verb_lemma(tok) in (None, tok) or j + 1 >= len(tokens):
+        return False
+    nxt = tokens[j + 1]
+    if nxt in lx.INDEFINITE_DETERMINERS or nxt in lx.DEFINITE_DETERMINERS or nxt in lx.POSSESSIVE_PRONOUNS:
+        return True
+    return nxt.isalpha() and not english.has_noun_entry(f"{tok} {english.noun_lemma(nxt)}") and english.can_be_noun(nxt)
+
+
 def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | Measure | None, int]:
     """Read one noun phrase starting at tokens[i]; (None, i) when none starts there. A noun
     WordNet files under a GenEval class is named by the class ("a fisherman" -> person, "a
@@ -288,6 +300,17 @@ def _joined_compounds(modifiers: list[str]) -> list[str]:
     return out
 
 
+def _completes_compound(modifiers: list[str], tok: str) -> bool:
+    """Whether `tok` completes a compound noun with the word before it: "pocket watches", "music
+    stand", "tin can", "cinnamon rolls" (a food or a made thing, not "a bird calls")."""
+    if not modifiers:
+        return False
+    compound = f"{modifiers[-1]} {english.noun_lemma(tok)}"
+    return ((tok in lx.FILLER_WORDS or is_verb_form(tok) and _names_a_made_thing(compound))
+            and english.has_noun_entry(compound)
+            and (not is_attribute_word(modifiers[-1]) or english.noun_kind(f"{modifiers[-1]} {tok}") == NounKind.THING))
+
+
 def _names_a_made_thing(compound: str) -> bool:
     """A food or an artifact ("ice cream", "sour cream"), not a species ("small white" is a butterfly)."""
     senses = english.noun_senses(compound)
@@ -324,7 +347,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         return Measure(" ".join(tokens[i:measured])), measured
     person_pronoun = tok in lx.PRONOUNS_PERSON or (
         tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or not (
-            noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))))
+            noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))
+            or _participle_after_her(tokens, i + 1)))
     if person_pronoun:
         return NounPhrase(head="", is_class=False, plural=False, count=None, determiner="definite",
                           modifiers=[], pronoun="person"), i + 1
@@ -377,6 +401,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if tok in lx.HARD_BOUNDARIES or tok == "'s":
             break
         if j > i and (match_relation(tokens, j) is not None and not noun_starts_at(tokens, j)
+                      and not _completes_compound(modifiers, tok)  # ("fish sticks in the freezer")
                       or tuple(tokens[j:j + 3]) in MUTUAL_PLACES or tuple(tokens[j:j + 4]) in MUTUAL_PLACES):
             break  # ("a teapot side by side": the phrase ends before the place)
         if count is not None and not modifiers and measurement_at(tokens, j) > j:
@@ -560,12 +585,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 is_attribute_word(tokens[j + 1]) or tokens[j + 1].endswith(("ed", "ing"))):
             j += 1  # "a beautifully carved chair": the adverb describes the adjective
             continue
-        if (modifiers and (tok in lx.FILLER_WORDS or is_verb_form(tok)
-                           and _names_a_made_thing(f"{modifiers[-1]} {english.noun_lemma(tok)}"))
-                and english.has_noun_entry(f"{modifiers[-1]} {english.noun_lemma(tok)}")
-                and (not is_attribute_word(modifiers[-1]) or english.noun_kind(f"{modifiers[-1]} {tok}") == NounKind.THING)):
-            # "pocket watches", "music stand", "tin can", "cinnamon rolls" (a food or a made thing,
-            # not "a bird calls"): the word completes a compound noun
+        if _completes_compound(modifiers, tok):
             modifiers.append(tok)
             unknown_seen = True
             j += 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from stagestudio.scene.parsing import english
-from stagestudio.scene.parsing.items import Action, Rel
+from stagestudio.scene.parsing.items import Action, Break, Rel
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
@@ -29,21 +29,46 @@ def _agreement_tiers(kind: str) -> tuple[Callable[[ParsedObject], bool], ...]:
     return (lambda o: o.count == 1 and not _is_person(o), lambda o: o.count == 1)
 
 
-def _salience_order(resolved: Sequence[object], position: int, state: State) -> Iterator[str]:
+def _listed(resolved: Sequence[object], m: int) -> bool:
+    """Whether the item at `m` follows a list word after another object ("a hammer and a saw")."""
+    return (m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in _LIST_WORDS
+            and isinstance(resolved[m - 2], Ref) and resolved[m - 2].object_id is not None)
+
+
+def _salience_order(resolved: Sequence[object], position: int, state: State, *,
+                    singular: bool = False) -> Iterator[str]:
     local = [(m, item) for m, item in enumerate(resolved[:position])
              if isinstance(item, Ref) and item.object_id is not None and item.pronoun is None]
     placed = {m for m, _ in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action))}
+    for m, _ in local:
+        # the rest of a list a relation or an action took ("holds a lamp, a laptop and a clock")
+        if m - 2 in placed and _listed(resolved, m):
+            placed.add(m)
+    # members of a coordinated subject ("a hammer and a saw lie by the box, and a can stands
+    # behind it"): together they are plural, so a singular pronoun means them last
+    coordinated = {m for m, _ in local if m not in placed and _listed(resolved, m)}
+    coordinated |= {m - 2 for m in coordinated}
+    if not singular:
+        coordinated = set()
     for m, item in reversed(local):
-        if m not in placed:
+        if m not in placed and m not in coordinated:
             yield item.object_id  # type: ignore[misc]
     for m, item in reversed(local):
         if m in placed:
             yield item.object_id  # type: ignore[misc]
+    for m, item in reversed(local):
+        if m in coordinated:
+            yield item.object_id  # type: ignore[misc]
     if state.subjects and state.subjects[-1] is not None:
         yield state.subjects[-1]
-    yield from reversed(state.mentions[:state.sentence_start])
+    # earlier mentions, latest first; what a holder holds after the holder ("A shelf holds a
+    # vase and a candle. A cat sleeps beside it": the shelf)
+    earlier = list(reversed(state.mentions[:state.sentence_start]))
+    yield from (i for i in earlier if i not in state.held)
+    yield from (i for i in earlier if i in state.held)
 
 
+_LIST_WORDS = {",", "and", "&"}
 _GENDERS = {"she": "f", "her": "f", "herself": "f", "hers": "f", "he": "m", "him": "m", "his": "m", "himself": "m"}
 
 
@@ -70,16 +95,26 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
     items refers to; None when nothing was mentioned. `can_own`: the pronoun is a possessive
     before this noun ("its eyes"), so an object that can have one comes first (a dog, not the
     window just mentioned)."""
-    order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state) if i not in exclude))
+    order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state, singular=kind == "it")
+                               if i not in exclude))
     if not order:
         return None
+    pools = [order]
     if can_own is not None:
         # an object the part belongs to in the part's commonest sense first ("its head": the
         # eagle's, not the branch's; "the bow": the boat's, not the railing's)
         ranks = {i: english.part_sense_rank(can_own, state.get(i).word) for i in order}
         order = sorted(order, key=lambda i: (ranks[i] is None, ranks[i] or (0, 0)))
-    for agrees in _agreement_tiers(kind):
-        found = next((i for i in order if agrees(state.get(i))), None)
-        if found is not None:
-            return found
-    return order[0]
+        # what can have one is tried on its own first ("its paws": the pandas, though plural,
+        # rather than the leaf just mentioned); "its" stays with it (the number of "its" is a weak
+        # clue), "his"/"her" go on to everything ("his dog": the man's, not the newspaper's)
+        owners = [i for i in order if ranks[i] is not None]
+        pools = ([owners, order] if kind != "it" else [owners]) if owners else [order]
+    # a group the sentence speaks of one member of ("the other sleeps with its face ...") is one
+    members = {r.object_id for r in resolved[:position] if isinstance(r, Ref) and r.member} if kind == "it" else set()
+    for pool in pools:
+        for agrees in _agreement_tiers(kind):
+            found = next((i for i in pool if agrees(state.get(i)) or i in members and not _is_person(state.get(i))), None)
+            if found is not None:
+                return found
+    return pools[0][0]

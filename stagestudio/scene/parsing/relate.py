@@ -42,6 +42,18 @@ def _clause_subject_ref(resolved: list) -> str | None:
     return None
 
 
+def _part_head(resolved: list, start: int, end: int) -> str | None:
+    """The owner of a part that heads the clause resolved[start:end] with no object before it
+    ("Its long beak points at a fish", "The cat's tail hangs over a shelf"); else None."""
+    for m in range(start, end):
+        r = resolved[m]
+        if isinstance(r, Ref) and r.object_id is not None:
+            return None
+        if isinstance(r, Ref) and r.part_of is not None:
+            return r.part_of
+    return None
+
+
 def _is_contents(resolved: list, ref: Ref) -> bool:
     """Whether `ref` is what a holder holds: right after "of" / "filled with", or listed after such."""
     m = next(i for i, r in enumerate(resolved) if r is ref)
@@ -95,7 +107,7 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if phrase.needs_class_object:
         return english.is_container(np_.head, senses=2) or holder_named_by_its_use(np_.head, np_.modifiers)
     if np_.kind == NounKind.UNKNOWN:
-        return phrase.predicate in POSITIONAL
+        return phrase.predicate in POSITIONAL or phrase.predicate == "on"
     return True
 
 
@@ -108,7 +120,7 @@ _PART_PLACES = {"front", "rear", "back", "left", "right", "top", "bottom", "uppe
 
 
 def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool,
-                   resolved: list) -> str | None:
+                   resolved: list, nxt: object = None, after: object = None) -> str | None:
     """The object whose part a definite relation object names ("a dog beside the front tire"
     after a truck was mentioned), or None. Only for a part no object of that name exists for."""
     if not isinstance(prev, (Rel, Prep)) or np_.determiner != "definite" or np_.possessive or np_.pronoun is not None:
@@ -118,12 +130,84 @@ def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | N
         return None
     owner = antecedent("it", resolved, len(resolved), state, exclude={subject} if isinstance(subject, str) else set(),
                        can_own=surface)
+    if owner is not None and isinstance(nxt, Rel) and isinstance(after, NounPhrase) and after.head == state.get(owner).name:
+        return None  # "on the shelf above the bed": placed by the whole, so no part of it
     # a part of something named before ("on the seat" of the bench, "beside the truck's ...
     # front tire"), or a thing named by its place on a whole ("the front tire")
-    if owner is None or not (english.is_part_of(surface, state.get(owner).word, strict=True)
-                             or set(np_.modifiers) & _PART_PLACES):
+    # ("the front tire" of a truck; "by the front door" is no part of a bowl)
+    whole = state.get(owner).word if owner is not None else ""
+    if owner is None or not (english.is_part_of(surface, whole, strict=True)
+                             or set(np_.modifiers) & _PART_PLACES
+                             and (english.is_part_of(surface, whole) or english.is_large(whole))):
         return None
     return owner
+
+
+def _owns_part(owner: NounPhrase, possessed: object) -> bool:
+    """Whether `possessed`, named after "owner's", is a part of it, so that a relation to it is
+    one to the owner: "on a sleeping cat's head", "beside the stall's awning" (not "into an
+    artist's loft"; "on a horse's back", where "back" was read as no noun, is the horse)."""
+    if not isinstance(possessed, NounPhrase):
+        return True
+    part = english.noun_lemma(possessed.surface.split()[-1]) if possessed.surface else possessed.head
+    return (english.is_part_of(part, owner.head)
+            or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head))
+
+
+def _described_one(np_: NounPhrase, state: State, counter: list[int]) -> str | None:
+    """The object "a red one" names: one of the group named last ("Two kayaks ..., a red one in
+    front of a yellow one"). A pair splits into its two members: the first "one" is the group
+    object, now one thing; later ones are new things of the same name. "The red one" is the
+    one so described, if any."""
+    if not state.objects:
+        return None
+    latest = max(state.objects, key=lambda o: o.mention)
+    groups = [o for o in state.objects if o.count > 1]
+    kind = max(groups, key=lambda o: o.mention) if groups else latest
+    if latest.id in state.split and kind.count == 1:
+        kind = latest  # ("a red one in front of a yellow one": the pair being split)
+    if np_.determiner == "definite":
+        described = [o for o in state.objects if o.name == kind.name and set(np_.modifiers) <= set(o.modifiers)]
+        if described:
+            state.touch(described[-1].id, counter)
+            return described[-1].id
+    if kind.count > 2:
+        state.touch(kind.id, counter)
+        return kind.id  # "three apples ...; a green one sits on top": one of them, not a fourth
+    if kind.count == 2 and kind.id not in state.split:
+        kind.count = 1
+        kind.modifiers.extend(w for w in np_.modifiers if w not in kind.modifiers)
+        state.split.add(kind.id)
+        state.touch(kind.id, counter)
+        return kind.id
+    counter[0] += 1
+    obj = ParsedObject(id=f"o{len(state.objects) + 1}", name=kind.name, count=1, modifiers=list(np_.modifiers),
+                       is_class=kind.is_class, mention=counter[0], surface=kind.surface)
+    state.objects.append(obj)
+    state.mentions.append(obj.id)
+    state.split.add(obj.id)
+    return obj.id
+
+
+def _apposed(items: list[Item], k: int, resolved: list) -> str | None:
+    """The object an indefinite phrase right after a comma renames ("Her lab partner, a boy with
+    curly hair, stands ..."): a definite or possessed subject of the same class before the comma,
+    in no list ("the chef, a waiter and a busboy" are three)."""
+    item = items[k]
+    if not (isinstance(item, NounPhrase) and item.determiner == "indefinite" and not item.plural and k >= 2
+            and isinstance(items[k - 1], Break) and items[k - 1].word == ","):
+        return None
+    before = items[k - 2]
+    if not (isinstance(before, NounPhrase) and before.head == item.head and before.pronoun is None
+            and (before.determiner == "definite" or before.possessive is not None)
+            and (k == 2 or isinstance(items[k - 3], Break))):
+        return None
+    following = next((m for m in range(k + 1, len(items)) if isinstance(items[m], Break)), None)
+    if following is not None and (items[following].word != "," or following + 1 < len(items)
+                                  and isinstance(items[following + 1], NounPhrase)):
+        return None
+    ref = resolved[-2] if len(resolved) >= 2 else None
+    return ref.object_id if isinstance(ref, Ref) else None
 
 
 def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
@@ -264,6 +348,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     list_possessive: str | None = None
     part_subject: str | None = None  # owner of the part the current clause is about
     list_owner: str | None = None  # who the parts of an aside "with"-list belong to
+    part_heads: list[str] = []  # owners of parts that head a clause ("Its wheels spin": the train's)
     for k, item in enumerate(items):
         if isinstance(item, Break) and item.word not in _LIST_BREAKS:
             part_subject = None
@@ -299,13 +384,30 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                     item.possessive = list_possessive
                 elif list_head is not None and item.determiner in ("none", "indefinite"):
                     prev = list_head
+            if item.pronoun == "one":
+                one = _described_one(item, state, counter)
+                resolved.append(Ref(one))
+                if one is not None:
+                    last_kept, kept_in_clause = one, True
+                continue
+            same = _apposed(items, k, resolved)
+            if same is not None:
+                # "Her lab partner, a boy with curly hair, stands beside her": one person
+                target = state.get(same)
+                target.modifiers.extend(w for w in item.modifiers if w not in target.modifiers)
+                state.touch(same, counter)
+                resolved.append(Ref(same))
+                last_kept, kept_in_clause = same, True
+                continue
             if item.pronoun is not None:
                 # an object pronoun never means its own clause's subject ("a calf walks beside
                 # her": not the calf), unless reflexive
                 bound = _clause_subject_ref(resolved) if (
                     isinstance(prev, (Rel, Action, Prep)) and not item.pronoun_word.endswith(("self", "selves"))) else None
-                resolved.append(Ref(antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
-                                               exclude={bound} if bound else frozenset()), pronoun=item.pronoun))
+                found = antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
+                                   exclude={bound} if bound else frozenset())
+                # "one of them", "the other": the group itself, as what its clause is about
+                resolved.append(Ref(found, member=True) if item.member else Ref(found, pronoun=item.pronoun))
                 continue
             candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
                                     word=item.pronoun_word)
@@ -349,20 +451,32 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 owner.measurements.extend(m for m in item.measurements if m not in owner.measurements)
                 # "above her head", "in its bed": a relation to a part is a relation to its owner
                 resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
-                                else Ref(None, owner=owner_id if _covers(item) else None))
+                                else Ref(None, owner=owner_id if _covers(item) else None,
+                                         part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id))
                 if not isinstance(prev, (Rel, Action, Prep)):
                     part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
+                    part_heads.append(owner_id)
+                    # "Its black boiler gleams": the clause speaks of the owner, so it is mentioned again
+                    state.touch(owner_id, counter)
                 if isinstance(prev, (Prep, Possessive)):
                     list_head = prev
                 if item.possessive is not None and not isinstance(prev, Rel):
                     list_possessive = item.possessive
                 continue
             detail = False
-            if isinstance(prev, Possessive):
+            # "the glow of paper lanterns strung above the stall": what a relation places is drawn
+            placed_after_of = (isinstance(prev, Prep) and prev.word == "of" and dropped_before_of is not None
+                               and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
+                               and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
+            if placed_after_of:
+                pass
+            elif isinstance(prev, Possessive):
                 # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
                 # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
+                # ("cover the stall's awning" with the stall not drawn: a part of the setting)
                 placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
-                                    and not item.is_class or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
+                                    and not item.is_class and not _owns_part(items[k - 2], item)  # type: ignore[arg-type]
+                                    or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
                 owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
                 # (a classifier has no article: "the station's solar panels" are the station's)
                 specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
@@ -405,7 +519,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
                     and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
                 _take_covering_colour(state.get(last_kept), item)
-            whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved)
+            whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved,
+                                   nxt, items[k + 2] if k + 2 < len(items) else None)
             if whole is not None:
                 # "beside the front tire", "on the seat": a relation to a part is one to its owner;
                 # "sticks out of the back seat": after a preposition, just the owner's part
@@ -417,7 +532,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # "brushing her horse's mane", "on a child's finger": the possessor after an action
             # or a relation is drawn
             ref = resolve_phrase(item, state, counter, detail=detail,
-                                 reference_only=possessor and not isinstance(prev, Action),
+                                 # ("The cat's tail hangs ...": whose part is named is there too)
+                                 reference_only=possessor and not isinstance(prev, Action) and not (
+                                     (isinstance(prev, Rel) or isinstance(items[k + 2] if k + 2 < len(items) else None,
+                                                                          NounPhrase))
+                                     and _owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
                                  # "the candle on top of the stack": a thing a relation places is drawn
                                  anchored=isinstance(prev, (Rel, Action)) or (
                                      isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
@@ -432,7 +551,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                             and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached
                             # ("a bowl of eggs and a bag of flour": a holder of its own starts anew)
                             and not (isinstance(nxt, Rel) and nxt.phrase.kind == "contents")) \
-                and last_kept is not None
+                and last_kept is not None and not placed_after_of
+            ref.member = item.member
             if ref.object_id is None and item.possessive is not None and _covers(item):
                 ref.owner = candidate  # "its weathered wood": what the bench is made of
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
@@ -461,10 +581,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     def kept(x: object) -> bool:
         return isinstance(x, Ref) and x.object_id is not None
 
-    # the sentence's subject: its first object that is not placed by a relation or an action
+    # the sentence's subject: its first object that is not placed by a relation or an action,
+    # else the owner of a part it is about ("Its wheels spin fast": the train)
     subjects = [r.object_id for m, r in enumerate(resolved)
                 if kept(r) and not (m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep)))]
-    state.subjects.append(subjects[0] if subjects else None)
+    state.subjects.append(subjects[0] if subjects else (part_heads[0] if part_heads else None))
 
     # Pass 3: relations.
     clause_start = 0
@@ -512,12 +633,17 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # "a basket of bread", "a bowl filled with lemons and limes": what comes after is
             # inside (or on) the holder before
             before = [r for r in resolved[clause_start:k] if kept(r)]
-            holder = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) else (before[-1] if before else None)
+            # right after its noun ("a basket of bread"), else after a verb: the clause's subject
+            # ("a basket on the porch is full of apples")
+            subject_id = _clause_subject_ref(resolved[:k])
+            holder = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) and not phrase.after_verb else (
+                Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
             if holder is None:
                 continue
             predicate = "on" if state.get(holder.object_id).name in lx.SERVING_SURFACES else phrase.predicate
             for member in _list_after(resolved, k + 1):
                 state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
+                state.held.add(member)
             continue
         state.seen_predicates.append(phrase.predicate)
         in_clause = [r for r in resolved[clause_start:k] if kept(r)]
@@ -563,7 +689,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if phrase.kind == "between":
             # "a puppy between two cats", "a lamp between the bed and the chair": next to each
             if in_clause:
-                for member in _list_after(resolved, k + 1):
+                for member in _holders_after(resolved, k + 1):
                     state.relate(in_clause[-1].object_id, phrase.predicate, member)  # type: ignore[union-attr]
             continue
 
@@ -619,12 +745,21 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             continue  # "in a park": the object was dropped, so is the relation
         # a pronoun object ("below it") is resolved after the subject is known
         obj_id = nxt.object_id if nxt.pronoun is None else None
+        owner = _part_head(resolved, clause_start, k)
+        if owner is not None and not in_clause:
+            # "The cat's tail hangs over the shelf", "its head rests on a pillow": the owner is placed
+            if nxt.pronoun is not None:
+                obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={owner})
+            state.relate(owner, phrase.predicate, obj_id)
+            continue
         subject_ref: Ref | None = None
         inverted_list: list[str] = []
         candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
-        # "a table with a suitcase resting on it": with a pronoun object the latest object is
-        # the subject even when it hangs off another by "with"
-        main = [r for r in candidates if not r.attached or nxt.pronoun is not None]  # type: ignore[union-attr]
+        # "a table with a suitcase resting on it": with a pronoun object the latest object is the
+        # subject even when it hangs off another by "with" (not a holder's contents: "a can full
+        # of nails stands behind it" is the can)
+        main = [r for r in candidates if not r.attached  # type: ignore[union-attr]
+                or nxt.pronoun is not None and not _is_contents(resolved, r)]
         if nxt.pronoun == "person":
             # "a pot simmering on the stove behind him": the clause's subject, not the stove
             main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
@@ -647,19 +782,24 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 # "a mug on a table next to a notebook": the notebook is on the table too, so the
                 # mug is by the notebook; "a lamp on the nightstand next to the bed" stays
                 subject_ref = Ref(resting[-1])
+        elif any(r.object_id == obj_id and not r.attached for r in in_clause):  # type: ignore[union-attr]
+            continue  # "the other sleeps with its face buried in its paws": one of its parts in another
         else:
             # inverted order: "Below the tv, a clock hangs"
             # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
             after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id  # type: ignore[union-attr]
                          and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
-            if after_obj:
+            earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
+            heads = [r for r in earlier if not r.attached and not _placed(resolved, r)]
+            aside = (heads and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ","
+                     and k + 2 < len(resolved) and isinstance(resolved[k + 2], Break))
+            if after_obj and not aside:
                 subject_ref = after_obj[0]  # type: ignore[assignment]
                 # "Inside the boat lie two oars and a fishing rod": every one listed
                 inverted_list = _list_after(resolved, resolved.index(subject_ref))[1:]
             else:
-                # an aside after a comma describes what the sentence is about, not a detail of it
-                earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
-                heads = [r for r in earlier if not r.attached and not _placed(resolved, r)]
+                # an aside between commas describes what the sentence is about, not a detail of it
+                # or what follows ("Glass teapot with tea inside, on a bamboo tray, two cups beside it")
                 if heads or earlier:
                     subject_ref = (heads or earlier)[-1]  # type: ignore[assignment]
         if subject_ref is None:
@@ -716,6 +856,23 @@ def _list_after(resolved: list, start: int) -> list[str]:
         if not (m + 2 < len(resolved) and isinstance(resolved[m + 1], Break) and resolved[m + 1].word in _LIST_BREAKS):
             break
         m += 2
+    return members
+
+
+def _holders_after(resolved: list, start: int) -> list[str]:
+    """The objects listed from `start` on, each with what it holds skipped: "between a bowl of
+    bananas and a jar of honey" -> the bowl and the jar."""
+    members: list[str] = []
+    m = start
+    while m < len(resolved) and isinstance(resolved[m], Ref) and resolved[m].object_id is not None:
+        members.append(resolved[m].object_id)
+        m += 1
+        if m + 1 < len(resolved) and (isinstance(resolved[m], Rel) and resolved[m].phrase.kind == "contents"
+                                      or isinstance(resolved[m], Prep) and resolved[m].word == "of"):
+            m += 2  # what it holds ("of bananas")
+        if not (m + 1 < len(resolved) and isinstance(resolved[m], Break) and resolved[m].word in _LIST_BREAKS):
+            break
+        m += 1
     return members
 
 
@@ -781,7 +938,12 @@ def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | 
         while (end >= 2 and isinstance(resolved[end], Ref) and isinstance(resolved[end - 1], Rel)
                and resolved[end - 1].phrase.kind == "contents"):
             end -= 2  # "a glass bowl of eggs and a bag of flour sit ...": the holder is the member
+        if (end >= 2 and isinstance(resolved[end], Ref) and resolved[end].object_id is None
+                and isinstance(resolved[end - 1], Prep) and resolved[end - 1].word == "of"):
+            end -= 2  # "two bottles of red wine and a cheese board on a table": the bottles
         ref = resolved[end]
+        if resolved[k].word == "," and end >= 1 and isinstance(resolved[end - 1], (Rel, Action)):
+            break  # "On the floor beside the bed, a pile of books and a truck lie on a rug": a fronted place ends it
         if not (isinstance(ref, Ref) and ref.object_id is not None and ref.pronoun is None) or ref.object_id == obj_id:
             return []
         members.append(ref.object_id)
@@ -811,13 +973,24 @@ def _aimed_at(resolved: list, k: int) -> int | None:
         k -= 1  # the object was not even read as a noun phrase ("spraying water on ...")
     elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None):
         return None
-    if k + 3 >= len(resolved):
+    first = _aim_at(resolved, k + 2)
+    if first is not None and isinstance(resolved[first], Prep) and resolved[first].word == "from":
+        # "pouring liquid from a beaker into a flask": where it goes, rather than where it comes from
+        return _aim_at(resolved, first + 2) or first
+    return first
+
+
+def _aim_at(resolved: list, m: int) -> int | None:
+    """`m` when a relation or preposition there names a drawn thing an action is aimed at."""
+    if m + 1 >= len(resolved):
         return None
-    link, target = resolved[k + 2], resolved[k + 3]
+    link, target = resolved[m], resolved[m + 1]
     # contact and direction ("on a car", "into a cup"), not a place ("eating dinner around a table")
-    aims = (isinstance(link, Rel) and link.phrase.kind == "object" and link.phrase.predicate in ("on", "inside", "above")
+    # ("fanning the coals under a grill": the grill)
+    aims = (isinstance(link, Rel) and link.phrase.kind == "object"
+            and link.phrase.predicate in ("on", "inside", "above", "below")
             or isinstance(link, Prep) and link.word in _AIMING_PREPOSITIONS)
-    return k + 2 if aims and isinstance(target, Ref) and target.object_id is not None else None
+    return m if aims and isinstance(target, Ref) and target.object_id is not None else None
 
 
 def _more_action_objects(resolved: list, k: int) -> list[int]:
@@ -858,6 +1031,13 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
     if not isinstance(nxt, Ref) or nxt.object_id is None:
         return
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
+    owner = _part_head(resolved, clause_start, k)
+    if not before and owner is not None and not resolved[k].fronted:
+        # "Its long beak points at a fish": the bird does what its part does
+        obj_id = nxt.object_id if nxt.pronoun is None else antecedent(nxt.pronoun, resolved, k + 1, state,
+                                                                     exclude={owner})
+        state.relate(owner, predicate, obj_id)
+        return
     if not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
         # "A man leans against the door, checking his phone": a participle after a comma is
         # what the sentence's subject does
@@ -893,6 +1073,7 @@ def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, st
         # "a glass bowl holds three eggs", "a side table holds books": a holder, not an agent
         inside = english.is_container(subject.name) or subject.name in ("bowl", "cup", "vase", "bottle")
         state.relate(obj_id, "inside" if inside else "on", subject_id)
+        state.held.add(obj_id)
         return
     if obj.name == "computer mouse" and obj.surface in ("mouse", "mice") and english.is_animate(
             state.get(subject_id).name) and state.get(subject_id).name != "person":

@@ -23,6 +23,9 @@ class RelPhrase:
     # "under", "beneath", "at the foot of": the thing after it often shelters the subject as
     # scenery ("a dog resting under a tree"), so a landscape noun there is not an object
     sheltering: bool = False
+    # a verb comes before it ("the basket is full of apples", "the box contains toys"): its
+    # subject is the clause's, not the noun right before it
+    after_verb: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -65,7 +68,7 @@ for _verb in verb_forms("hang", "dangle", "suspend", "swing"):
 # with berries"; the relation runs from the contents to the holder
 _add_fixed("inside", "filled with|full of|stuffed with|packed with|brimming with|overflowing with|loaded with|"
                      "crammed with", kind="contents")
-_add_fixed("on", "topped with|covered with|piled with|heaped with|strewn with|littered with|scattered with|"
+_add_fixed("on", "topped with|covered with|lined with|piled with|heaped with|strewn with|littered with|scattered with|"
                  "piled high with|covered in|sprinkled with|decorated with", kind="contents")
 _add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
                     "on the underside of")
@@ -83,6 +86,11 @@ _add_fixed("near", "near|near to|close to|close by|not far from|in the vicinity 
                    "a short distance from|outside|outside of|across from|opposite")
 _add_fixed("inside", "inside|inside of|within")
 _add_fixed("inside", "in|into", needs_class_object=True)
+# held fast in something, whatever it is: "a sword stuck in a stone", "a diamond set in a ring"
+for _verb in verb_forms("stick", "set", "embed", "lodge", "wedge", "jam", "mount", "bury", "sink"):
+    _add_fixed("inside", f"{_verb} in|{_verb} into")
+# "watching from the top of the fridge": from where it is, on it
+_add_fixed("on", "from the top of|from atop|from on top of")
 _add_fixed("on", "on|upon|onto|on to|on the surface of")
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
 
@@ -114,6 +122,12 @@ COLOUR_NOUNS = {"shade", "hue", "tone", "colour", "color", "tint"}
 NAMING_PHRASES = sorted((tuple(p.split()) for p in ("known as", "also known as", "called", "named", "nicknamed",
                                                       "dubbed", "referred to as", "better known as")),
                         key=len, reverse=True)
+# Phrases after which a noun phrase says what a thing looks like, not another thing to draw:
+# "a cloud shaped like a rabbit", "a cake in the shape of a castle".
+LIKENESS_PHRASES = sorted((tuple(p.split()) for p in (
+    "shaped like", "in the shape of", "looks like", "look like", "looking like", "resembling", "resembles",
+    "resemble", "shaped as", "in the form of", "disguised as", "dressed as", "dressed up as")),
+    key=len, reverse=True)
 NEGATORS = {"no", "without", "zero", "nor", "lacking", "except", "excluding"}
 MADE_OF = sorted((tuple(f"{verb} {prep}".split()) for verb in ("made", "crafted", "carved", "built", "constructed",
                                                                  "fashioned", "formed", "cast", "woven", "sculpted")
@@ -124,6 +138,14 @@ THERE_IS = sorted({("there", "is"), ("there", "are"), ("there", "was"), ("there"
                     ("there", "stands"), ("there", "sits"), ("there", "lies"), ("there", "hangs"),
                     ("we", "see"), ("you", "see"), ("you", "can", "see"), ("we", "can", "see"),
                     ("one", "can", "see"), ("can", "be", "seen")}, key=len, reverse=True)
+
+
+# A clause's own verb that places its subject on or in its object ("a quilt covers the bed",
+# "apples fill a crate"), or its object in its subject ("a box contains toys"): lemma ->
+# predicate ("fill" is "inside" a container, "on" anything else).
+PLACING_VERBS: dict[str, str] = {"cover": "on", "top": "on", "blanket": "on", "carpet": "on", "line": "on", "fill": "inside",
+                                 "contain": "inside"}
+HOLDER_VERBS = frozenset({"contain"})
 
 
 def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:

@@ -19,12 +19,15 @@ from stagestudio.scene.parsing.items import (
 from stagestudio.scene.parsing.phrases import measurement_at, noun_of, parse_noun_phrase
 from stagestudio.scene.parsing.relations import (
     COLOUR_NOUNS,
+    HOLDER_VERBS,
+    LIKENESS_PHRASES,
     LINKING_VERBS,
     MADE_OF,
     MUTUAL_PHRASES,
     MUTUAL_PLACES,
     NAMING_PHRASES,
     NEGATORS,
+    PLACING_VERBS,
     SEQUENCES,
     THERE_IS,
     RelPhrase,
@@ -33,11 +36,13 @@ from stagestudio.scene.parsing.relations import (
 from stagestudio.scene.parsing.words import (
     bare_plural,
     hyphen_colour,
+    is_attribute_word,
     is_number,
     is_verb_form,
     names_someone,
 )
 
+_MOTION = 38  # WordNet's verb.motion (the lexicographer file of a verb's first sense): fly, roll, dive
 _NOUN_PHRASE_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
 
 
@@ -66,9 +71,11 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
     if clause and isinstance(clause[0], Rel):
         return None  # "Underneath a green umbrella stands a hydrant": an inverted sentence
     j = i + 1
-    while j + 1 < len(tokens) and tokens[j].endswith("ly") and english.is_adverb_only(tokens[j]):
+    while j + 1 < len(tokens) and _is_adverb(tokens[j]):
         j += 1  # "chewing contentedly on a ball"
     particle = ""
+    if j < len(tokens) and tokens[j] == "into" and english.verb_category(lemma) == _MOTION:
+        return None  # "a ball flying into the goal": a movement into a place, so "inside" it
     if j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES and not _infinitive_at(tokens, j):
         particle, j = tokens[j], j + 1
     elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
@@ -79,8 +86,11 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
             tokens[j + 1] in _NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
             or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
         j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
-    elif lemma in lx.NON_ACTION_VERBS or english.only_intransitive(lemma):
-        return None  # ("the earth glows orange": no sense of "glow" takes an object)
+    elif lemma in lx.NON_ACTION_VERBS and not (_agent_before(items) and lemma not in _STATIVE_VERBS) \
+            or english.only_intransitive(lemma):
+        # ("the earth glows orange": no sense of "glow" takes an object; "a photo showing a cat"
+        # shows, where "a toddler stacking blocks" acts)
+        return None
     if j >= len(tokens) or match_relation(tokens, j) is not None:
         return None
     nxt = tokens[j]
@@ -96,6 +106,32 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
     return Action(predicate, fronted=fronted), j
+
+
+def _is_adverb(word: str) -> bool:
+    """An -ly adverb, including one the lexicon lacks but whose adjective it knows ("lazily")."""
+    if not word.endswith("ly"):
+        return False
+    if english.is_adverb_only(word):
+        return True
+    stem = word[:-3] + "y" if word.endswith("ily") else word[:-2]
+    return not english.parts_of_speech(word) and "ADJ" in english.parts_of_speech(stem)
+
+
+# Verbs of being, having, seeming and measuring: no action whoever the subject is.
+_STATIVE_VERBS = frozenset("be have seem appear look become remain stay feel resemble measure weigh match mirror "
+                           "echo suggest evoke convey complement contrast accent emphasize emphasise lend invite "
+                           "reflect cast occupy dominate form frame surround fill cover line top contain include "
+                           "feature show depict display present capture represent illustrate portray render "
+                           "highlight showcase enhance bathe light illuminate call name describe imagine "
+                           "style set use take add".split())
+
+
+def _agent_before(items: list[Item]) -> bool:
+    """Whether the phrase right before is someone who can act: a person or an animal."""
+    last = items[-1] if items else None
+    return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
+                                             or english.is_animate(last.head))
 
 
 def _measure_follows(tokens: list[str], j: int) -> bool:
@@ -129,8 +165,9 @@ def _coordinated(items: list[Item], subject: NounPhrase) -> bool:
     """Whether the subject is the last of a list with no verb yet ("a cat and a dog chase"): the
     item before its clause is "and" or a comma, itself after a noun phrase."""
     k = next(k for k, item in enumerate(items) if item is subject)
+    # (not a fronted place: "At a night market, a vendor fans the coals")
     return (k >= 2 and isinstance(items[k - 1], Break) and items[k - 1].word in ("and", "&", ",")
-            and isinstance(items[k - 2], NounPhrase))
+            and isinstance(items[k - 2], NounPhrase) and not (k >= 3 and isinstance(items[k - 3], (Prep, Rel))))
 
 
 def _finite_verb_at(tokens: list[str], i: int, items: list[Item], verb_seen: bool) -> bool:
@@ -144,8 +181,12 @@ def _finite_verb_at(tokens: list[str], i: int, items: list[Item], verb_seen: boo
     subject = _clause_subject(items)
     if subject is None or match_relation(tokens, i) is not None or isinstance(items[-1], (Rel, Prep, Possessive, Action)):
         return False
-    plural = subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they" or _coordinated(items, subject)
-    return english.is_finite_form(tok, plural_subject=plural)
+    plural = not subject.member and (subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they"
+                                     or _coordinated(items, subject))
+    # "a row of potted herbs lines the sill", "a stack of books sits": a collection takes either
+    collection = subject.plural and subject.determiner == "indefinite" and subject.count is None
+    return english.is_finite_form(tok, plural_subject=plural) or collection and english.is_finite_form(
+        tok, plural_subject=False)
 
 
 _SINGULAR_DETERMINERS = frozenset({"a", "an", "one", "this", "that", "each", "every", "another"})
@@ -176,6 +217,24 @@ def _ends_in_verb(tokens: list[str], i: int, end: int, phrase: NounPhrase, items
     subject = _clause_subject(items)
     return (not verb_seen and subject is not None and not subject.plural and (subject.count or 1) == 1
             and isinstance(items[-1], (Rel, Prep)))
+
+
+def _verb_inside(tokens: list[str], i: int, end: int, items: list[Item], verb_seen: bool) -> int | None:
+    """The index of the clause's verb inside the noun phrase read from tokens[i:end], when a
+    singular subject placed by a relation still waits for it ("a chef in a white hat chops
+    onions": "chops" after the noun "hat", with a noun after it); else None."""
+    subject = _clause_subject(items)
+    if (verb_seen or subject is None or subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they"
+            or not items or not isinstance(items[-1], (Rel, Prep))):
+        return None
+    for m in range(i + 1, end - 1):
+        tok, before = tokens[m], tokens[m - 1]
+        if (tok.endswith("s") and english.is_finite_form(tok, plural_subject=False)
+                and english.noun_kind(english.noun_lemma(before)) == NounKind.THING
+                and not english.has_noun_entry(f"{before} {english.noun_lemma(tok)}")
+                and isinstance(parse_noun_phrase(tokens[:end], m + 1)[0], NounPhrase)):
+            return m
+    return None
 
 
 def _infinitive_at(tokens: list[str], i: int) -> bool:
@@ -209,6 +268,61 @@ def _purpose_infinitive(tokens: list[str], i: int, items: list[Item]) -> bool:
     """"built to keep", "designed to hold": an infinitive after a past participle says what a
     thing is for."""
     return i > 0 and bool(items) and english.is_past_participle(tokens[i - 1])
+
+
+_GROUP_PRONOUNS = frozenset({"them", "those", "these"})
+
+
+def _described_one_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
+    """"a red one", "the yellow one", "another small one": one thing of the kind just named,
+    told apart by its adjectives; the phrase and the index after it."""
+    if tokens[i] not in ("a", "an", "the", "another"):
+        return None
+    j = i + 1
+    while j < len(tokens) and is_attribute_word(tokens[j]):
+        j += 1
+    if j == i + 1 or j >= len(tokens) or tokens[j] != "one" or j + 1 < len(tokens) and tokens[j + 1] == "of":
+        return None
+    determiner = "definite" if tokens[i] == "the" else "indefinite"
+    return NounPhrase(head="", is_class=False, plural=False, count=1, determiner=determiner,
+                      modifiers=tokens[i + 1:j], pronoun="one", pronoun_word="one"), j + 1
+
+
+def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
+    """One member of a group named before, and the index after it: "one of them", "each of the
+    dogs", "the other" (with no noun after it). The phrase means the group's object."""
+    n = len(tokens)
+    if tokens[i] in ("one", "each", "either") and i + 2 < n and tokens[i + 1] == "of":
+        if tokens[i + 2] in _GROUP_PRONOUNS:
+            return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite",
+                              modifiers=[], pronoun="they", pronoun_word="them", member=True), i + 3
+        if tokens[i + 2] == "the":
+            phrase, end = parse_noun_phrase(tokens, i + 2)
+            if isinstance(phrase, NounPhrase) and phrase.plural and phrase.pronoun is None:
+                phrase.member, phrase.count, phrase.determiner = True, None, "definite"
+                return phrase, end
+    if tokens[i] == "the" and i + 1 < n and tokens[i + 1] in ("other", "others") and not (
+            i + 2 < n and isinstance(parse_noun_phrase(tokens, i + 2)[0], NounPhrase)):
+        return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite", modifiers=[],
+                          pronoun="they", pronoun_word="them", member=tokens[i + 1] == "other"), i + 2
+    return None
+
+
+def _placing_verb(tokens: list[str], i: int) -> RelPhrase | None:
+    """The relation a clause's verb at tokens[i] states between its subject and its object: "a
+    quilt covers the bed" (on), "apples fill a crate" (inside), "a box contains toys" (the toys
+    inside the box); None for any other verb or when no noun phrase follows."""
+    lemma = english.verb_lemma(tokens[i])
+    if lemma not in PLACING_VERBS or i + 1 >= len(tokens) or match_relation(tokens, i + 1) is not None:
+        return None
+    phrase, _ = parse_noun_phrase(tokens, i + 1)
+    if not isinstance(phrase, NounPhrase) or phrase.pronoun is not None:
+        return None
+    if lemma in HOLDER_VERBS:
+        return RelPhrase(PLACING_VERBS[lemma], kind="contents", after_verb=True)
+    if lemma == "fill" and not english.is_container(phrase.head, senses=2):
+        return RelPhrase("on")  # "books fill the shelves"
+    return RelPhrase(PLACING_VERBS[lemma])
 
 
 def _acts_on(lemma: str) -> bool:
@@ -296,8 +410,9 @@ def scan(tokens: list[str]) -> list[Item]:
         if mutual is not None:
             i += len(mutual)
             continue
-        naming = next((p for p in NAMING_PHRASES if tuple(tokens[i:i + len(p)]) == p), None)
+        naming = next((p for p in (*NAMING_PHRASES, *LIKENESS_PHRASES) if tuple(tokens[i:i + len(p)]) == p), None)
         if naming is not None:
+            # ("a cloud shaped like a rabbit": a likeness, nothing more to draw)
             # "the animal known as the king of the jungle": what follows names it, it is not another thing
             j = i + len(naming)
             skipped, end = parse_noun_phrase(tokens, j) if j < n else (None, j)
@@ -345,6 +460,9 @@ def scan(tokens: list[str]) -> list[Item]:
             if phrase.kind == "owner_before" and len(items) >= 2 and isinstance(items[-2], Rel) \
                     and items[-2].phrase.predicate in ("on", "near", "inside") and isinstance(items[-1], NounPhrase):
                 del items[-2]  # "on the bench's left": the "on" belonged to the side phrase
+            phrase.after_verb = i > 0 and english.verb_lemma(tokens[i - 1]) in LINKING_VERBS
+            if tok == "into" and i > 0 and english.verb_category(english.verb_lemma(tokens[i - 1]) or "") == _MOTION:
+                phrase.needs_class_object = False  # "flying into the goal": whatever it moves into
             items.append(Rel(phrase))
             portion, i = _portion_at(tokens, end)
             if portion is not None and portion.head not in _PORTION_PLACES:
@@ -369,6 +487,9 @@ def scan(tokens: list[str]) -> list[Item]:
         if finite:
             verb_seen = True
             if action is None:
+                placing = _placing_verb(tokens, i)
+                if placing is not None:
+                    items.append(Rel(placing))  # "a quilt covers the bed": on it
                 i += 1  # "paper lanterns hang above the stall": the clause's verb, no object
                 continue
         if action is not None:
@@ -386,6 +507,16 @@ def scan(tokens: list[str]) -> list[Item]:
                 action[0].dropped_object = True  # "spraying water on ..."
                 i += 1
             continue
+        one = _described_one_at(tokens, i)
+        if one is not None:
+            items.append(one[0])  # "two kayaks, a red one in front of a yellow one"
+            i = one[1]
+            continue
+        member = _group_member_at(tokens, i)
+        if member is not None:
+            items.append(member[0])  # "One of them chews on a leaf while the other sleeps"
+            i = member[1]
+            continue
         if _predicate_verb(tokens, i, items):
             i += 1  # "soft light filters through the trees", "his hands grip the net": the verb
             continue
@@ -393,6 +524,11 @@ def scan(tokens: list[str]) -> list[Item]:
         if isinstance(phrase_item, NounPhrase) and _ends_in_verb(tokens, i, end, phrase_item, items, verb_seen):
             end -= 1  # "a waiter plates a steak", "behind the counter ladles soup": the verb, not a noun
             phrase_item, end = parse_noun_phrase(tokens[:end], i)
+        elif isinstance(phrase_item, NounPhrase):
+            verb_at = _verb_inside(tokens, i, end, items, verb_seen)
+            if verb_at is not None:
+                # "a chef in a white hat chops onions": the subject's verb, read into the phrase
+                phrase_item, end = parse_noun_phrase(tokens[:verb_at], i)
         if isinstance(phrase_item, Measure):
             items.append(phrase_item)
             i = end

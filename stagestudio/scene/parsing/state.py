@@ -47,6 +47,11 @@ class Ref:
     attached: bool = False
     # a dropped part or feature: the object it belongs to ("its weathered wood" of the bench)
     owner: str | None = None
+    # one member of the group object ("one of them"): singular for "it" and for its verb
+    member: bool = False
+    # a dropped part that heads its clause: its owner, who does what the part does ("Its beak
+    # points at a fish": the heron)
+    part_of: str | None = None
 
 
 @dataclass
@@ -65,6 +70,11 @@ class State:
     sentence_start: int = 0
     # each finished sentence's subject (what a pronoun in the next sentence most likely means)
     subjects: list[str | None] = field(default_factory=list)
+    # things a holder holds ("a shelf holds a vase", "a bowl of apples"): less salient than the
+    # holder for a pronoun in a later sentence
+    held: set[str] = field(default_factory=set)
+    # objects "a red one" split off a pair ("two kayaks, a red one in front of a yellow one")
+    split: set[str] = field(default_factory=set)
     # within the current sentence, whom "she"/"her" and "he"/"him"/"his" were found to mean
     gendered: dict[str, str] = field(default_factory=dict)
 
@@ -139,8 +149,17 @@ def _shortened_reference(np_: NounPhrase, state: State) -> ParsedObject | None:
         return max(groups, key=lambda o: o.mention) if groups else None
     if len(np_.head) < 3 or " " in np_.head:
         return None
-    named = [o for o in state.objects if o.name.endswith(np_.head) or o.surface.endswith(np_.head)]
+    named = [o for o in state.objects if _ends_with_word(o.name, np_.head) or _ends_with_word(o.surface, np_.head)]
     return max(named, key=lambda o: o.mention) if named else None
+
+
+def _ends_with_word(name: str, head: str) -> bool:
+    """Whether `name` ends with the word `head` ("cutting board", "windowsill" end with "board",
+    "sill"; "chair" does not end with "air")."""
+    if not name.endswith(head):
+        return False
+    rest = name[:-len(head)]
+    return not rest or rest.endswith((" ", "-")) or len(rest) >= 3 and english.has_noun_entry(rest)
 
 
 def _same_noun(a: str, b: str) -> bool:
