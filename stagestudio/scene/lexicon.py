@@ -256,7 +256,8 @@ COLOR_WORDS.update({
     "sepia": "brown", "mahogany": "brown", "hazel": "brown", "auburn": "brown",
     "ebony": "black", "jet-black": "black", "onyx": "black", "blackish": "black",
     "charcoal": "gray",  # (docs/scene_graph_conventions.md: "grey, charcoal -> gray")
-    "ivory": "white", "cream": "white", "snow-white": "white", "snowy": "white", "pearl": "white",
+    # ("snowy" is no colour: first "covered with snow", "a snowy cabin" is not a white one)
+    "ivory": "white", "cream": "white", "snow-white": "white", "pearl": "white",
     "whitish": "white", "alabaster": "white", "milky": "white", "off-white": "white",
     "gray": "gray", "grey": "gray", "greyish": "gray", "grayish": "gray",
     "ash": "gray",
