@@ -183,10 +183,6 @@ def noun_kind(lemma: str) -> NounKind:
     if "u" in first.flags:
         return NounKind.UNIT
     if "l" in first.flags:
-        # ("cabin", "saloon": a room aboard first, in WordNet's nautical counts, and next a
-        # building, which is what a picture draws)
-        if first.lexfile == ARTIFACT and len(senses) > 1 and "b" in senses[1].flags:
-            return NounKind.THING
         return NounKind.PLACE
     if first.is_thing:
         return NounKind.THING
