@@ -37,9 +37,7 @@ def attributes(modifiers: list[str], *, parts: list[str] | None = None,
     color = material = size = None
     adjectives: list[str] = []
     for k, word in enumerate(modifiers):
-        if _names_a_purpose(word, head):
-            adjectives.append(word)
-        elif _names_a_shade(word, modifiers[k + 1] if k + 1 < len(modifiers) else ""):
+        if _names_a_purpose(word, head) or _names_a_shade(word, modifiers[k + 1] if k + 1 < len(modifiers) else ""):
             adjectives.append(word)
         elif hyphen_colour(word) is not None and color is None:
             color = hyphen_colour(word)

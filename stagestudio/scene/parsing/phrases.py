@@ -14,16 +14,16 @@ from stagestudio.scene.parsing.words import (
     PORTIONS,
     compound_head,
     gerund_names_a_kind,
+    holder_named_by_its_use,
     hyphen_colour,
     is_attribute_word,
     is_number,
-    holder_named_by_its_use,
     is_verb_form,
-    plural_of_a_thing,
     landscape_compound_head,
     name_span,
     noun_starts_at,
     number_value,
+    plural_of_a_thing,
     shapes_what_follows,
 )
 
