@@ -359,3 +359,13 @@ def test_someone_doing_a_picture_verb_acts(prompt, expected):
 @pytest.mark.parametrize("prompt", ["a photo showing a cat on a sofa", "a painting depicting a ship at sea"])
 def test_a_picture_showing_something_relates_nothing_to_it(prompt):
     assert not any(p in ("showing", "depicting") for _, p, _ in _relations(parse_prompt(prompt)))
+
+
+@pytest.mark.parametrize(("prompt", "name"), [
+    ("children collecting sticks in a park", "stick"),
+    ("a dog chewing sticks in the yard", "stick"),
+    ("two chess sets in a shop window", "chess set"),
+])
+def test_a_plural_noun_before_in_is_no_held_fast_relation(prompt, name):
+    # only the participles ("stuck in", "set in a ring") say that a thing is held fast in another
+    assert name in {o.name for o in parse_prompt(prompt).objects}

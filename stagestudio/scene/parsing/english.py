@@ -497,6 +497,16 @@ def verb_forms(*lemmas: str) -> list[str]:
     return list(forms)
 
 
+def participle_forms(*lemmas: str) -> list[str]:
+    """The past and -ing forms of the verbs ("stuck", "sticking"), without the base and -s forms,
+    which are often nouns too ("a stick", "sticks")."""
+    forms: dict[str, None] = {}
+    for lemma in lemmas:
+        for tag in ("VBD", "VBN", "VBG"):
+            forms.update(dict.fromkeys(lemminflect.getInflection(lemma, tag=tag)))
+    return list(forms)
+
+
 @lru_cache(maxsize=4096)
 def present_participle(lemma: str) -> str:
     forms = lemminflect.getInflection(lemma, tag="VBG")

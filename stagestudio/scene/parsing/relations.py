@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from stagestudio.scene import lexicon as lx
-from stagestudio.scene.parsing.english import verb_forms
+from stagestudio.scene.parsing.english import participle_forms, verb_forms
 
 
 @dataclass
@@ -87,7 +87,8 @@ _add_fixed("near", "near|near to|close to|close by|not far from|in the vicinity 
 _add_fixed("inside", "inside|inside of|within")
 _add_fixed("inside", "in|into", needs_class_object=True)
 # held fast in something, whatever it is: "a sword stuck in a stone", "a diamond set in a ring"
-for _verb in verb_forms("stick", "set", "embed", "lodge", "wedge", "jam", "mount", "bury", "sink"):
+# (participles only: "collecting sticks in a park" names sticks)
+for _verb in participle_forms("stick", "set", "embed", "lodge", "wedge", "jam", "mount", "bury", "sink"):
     _add_fixed("inside", f"{_verb} in|{_verb} into")
 # "watching from the top of the fridge": from where it is, on it
 _add_fixed("on", "from the top of|from atop|from on top of")
