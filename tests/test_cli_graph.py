@@ -36,11 +36,11 @@ def test_graph_jsonl_keeps_order_and_reports_failures(shared_dir):
     lines = [metadata[0], json.dumps({"prompt": ""}), "not json", json.dumps({"prompt": "two red cars"}),
              json.dumps({"prompt": "<script>alert(1)</script>"}), json.dumps({"text": "a cat"}),
              json.dumps({"prompt": "Two snowboards, each measuring approximately 150 centimeters in length"}),
-             json.dumps({"prompt": "150 candles on a cake"})]
+             json.dumps({"prompt": "150 candles on a cake"}), "", json.dumps({"prompt": "a cat"})]
     proc = _run("graph", "--jsonl", stdin="\n".join(lines) + "\n")
     # bad lines are answered on their own lines; the batch still succeeds
     assert proc.returncode == 0, proc.stderr
-    assert "4 line(s) could not be parsed" in proc.stderr
+    assert "5 line(s) could not be parsed" in proc.stderr
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(out) == len(lines)
     assert out[0]["objects"][0]["name"] == "bench"
@@ -52,12 +52,15 @@ def test_graph_jsonl_keeps_order_and_reports_failures(shared_dir):
     # a large number is a measurement or a capped count, never a refusal
     assert out[6]["objects"][0]["attributes"]["measurements"] == ["150 centimeters in length"]
     assert out[7]["objects"][0]["count"] == 20 and out[7]["notes"] == ["count 150 of 'candle' capped at 20"]
+    # a blank line is answered in its place, so the lines after it stay aligned with their inputs
+    assert "line 9: empty line" in out[8]["error"] and out[9]["objects"][0]["name"] == "cat"
 
 
 def test_graph_jsonl_all_good_exits_zero(monkeypatch, capsys):
-    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"prompt": "a cat"}) + "\n\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"prompt": "a cat"}) + "\n"))
     assert main(["graph", "--jsonl"]) == 0
-    assert json.loads(capsys.readouterr().out)["objects"][0]["name"] == "cat"
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["objects"][0]["name"] == "cat" and captured.err == ""
 
 
 def test_graph_plan_prints_steps(capsys):

@@ -90,9 +90,10 @@ def _run_jsonl(args: argparse.Namespace) -> int:
     failed = 0
     out = sys.stdout
     for number, raw in enumerate(sys.stdin, start=1):
-        if not raw.strip():
-            continue  # blank lines carry no record (JSON-lines convention)
         try:
+            if not raw.strip():
+                # answered too, so that output line N always belongs to input line N
+                raise ValueError("empty line")
             line = json.loads(raw)
             if not isinstance(line, dict) or not isinstance(line.get("prompt"), str):
                 raise ValueError("line has no string 'prompt' field")
