@@ -10,11 +10,8 @@ from stagestudio.scene.parsing.attributes import attributes
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.errors import PromptError
 from stagestudio.scene.parsing.items import Item, NounPhrase
-from stagestudio.scene.parsing.relate import (
-    drop_vague_duplicates,
-    pair_placements,
-    process_sentence,
-)
+from stagestudio.scene.parsing.placements import drop_vague_duplicates, pair_placements
+from stagestudio.scene.parsing.relate import process_sentence
 from stagestudio.scene.parsing.scan import scan
 from stagestudio.scene.parsing.state import State
 from stagestudio.scene.parsing.tokens import strip_markup, tokenise

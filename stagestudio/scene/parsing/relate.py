@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.actions import (
+    AIMING_PREPOSITIONS,
+    aimed_at_position,
+    more_action_objects,
+    relate_action,
+)
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
@@ -19,47 +24,35 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
+from stagestudio.scene.parsing.parts import (
+    PART_PREPOSITIONS,
+    covers,
+    describes,
+    listing_head,
+    owner_of_part,
+    owns_part,
+    part_head,
+    part_owner,
+    take_covering_colour,
+    unowned_part_owner,
+)
+from stagestudio.scene.parsing.positions import (
+    HOLDING,
+    LIST_BREAKS,
+    agent_of,
+    clause_subject_ref,
+    holders_after,
+    hung_on_object,
+    is_contents,
+    is_held,
+    is_placed,
+    list_after,
+    listed_with,
+)
 from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
-from stagestudio.scene.parsing.words import holder_named_by_its_use, hyphen_colour
-
-
-def _covers(np_: NounPhrase) -> bool:
-    """What gives its owner its colour: its material or its covering ("its weathered wood",
-    "its glossy coat"), where a part has a colour of its own ("its shade tinted amber")."""
-    return np_.head in lx.COLOUR_BEARING_PARTS or (np_.surface or np_.head) in lx.MATERIAL_WORDS
-
-
-def _clause_subject_ref(resolved: list) -> str | None:
-    """The current clause's subject so far: its first object no relation, action or preposition
-    introduces."""
-    start = max((m for m, r in enumerate(resolved) if isinstance(r, Break)), default=-1) + 1
-    for m in range(start, len(resolved)):
-        r = resolved[m]
-        if isinstance(r, Ref) and r.object_id is not None:
-            return None if m > start and isinstance(resolved[m - 1], (Rel, Action, Prep)) else r.object_id
-    return None
-
-
-def _part_head(resolved: list, start: int, end: int) -> str | None:
-    """The owner of a part that heads the clause resolved[start:end] with no object before it
-    ("Its long beak points at a fish", "The cat's tail hangs over a shelf"); else None."""
-    for m in range(start, end):
-        r = resolved[m]
-        if isinstance(r, Ref) and r.object_id is not None:
-            return None
-        if isinstance(r, Ref) and r.part_of is not None:
-            return r.part_of
-    return None
-
-
-def _is_contents(resolved: list, ref: Ref) -> bool:
-    """Whether `ref` is what a holder holds: right after "of" / "filled with", or listed after such."""
-    m = next(i for i, r in enumerate(resolved) if r is ref)
-    while ref.attached and m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in _LIST_BREAKS:
-        m -= 2  # ("filled with oranges and lemons"; not "a bowl of eggs and a bag of flour")
-    return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "contents"
+from stagestudio.scene.parsing.words import holder_named_by_its_use
 
 
 def _made(obj: ParsedObject) -> bool:
@@ -111,47 +104,7 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     return True
 
 
-_PART_PREPOSITIONS = {"with", "has", "have", "having"}
 _ABOUT = {"about", "around"}
-_LIST_BREAKS = {",", "and", "&"}
-
-
-_PART_PLACES = {"front", "rear", "back", "left", "right", "top", "bottom", "upper", "lower", "side", "inner", "outer"}
-
-
-def _owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool,
-                   resolved: list, nxt: object = None, after: object = None) -> str | None:
-    """The object whose part a definite relation object names ("a dog beside the front tire"
-    after a truck was mentioned), or None. Only for a part no object of that name exists for."""
-    if not isinstance(prev, (Rel, Prep)) or np_.determiner != "definite" or np_.possessive or np_.pronoun is not None:
-        return None
-    surface = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
-    if any(o.name == np_.head for o in state.objects):
-        return None
-    owner = antecedent("it", resolved, len(resolved), state, exclude={subject} if isinstance(subject, str) else set(),
-                       can_own=surface)
-    if owner is not None and isinstance(nxt, Rel) and isinstance(after, NounPhrase) and after.head == state.get(owner).name:
-        return None  # "on the shelf above the bed": placed by the whole, so no part of it
-    # a part of something named before ("on the seat" of the bench, "beside the truck's ...
-    # front tire"), or a thing named by its place on a whole ("the front tire")
-    # ("the front tire" of a truck; "by the front door" is no part of a bowl)
-    whole = state.get(owner).word if owner is not None else ""
-    if owner is None or not (english.is_part_of(surface, whole, strict=True)
-                             or set(np_.modifiers) & _PART_PLACES
-                             and (english.is_part_of(surface, whole) or english.is_large(whole))):
-        return None
-    return owner
-
-
-def _owns_part(owner: NounPhrase, possessed: object) -> bool:
-    """Whether `possessed`, named after "owner's", is a part of it, so that a relation to it is
-    one to the owner: "on a sleeping cat's head", "beside the stall's awning" (not "into an
-    artist's loft"; "on a horse's back", where "back" was read as no noun, is the horse)."""
-    if not isinstance(possessed, NounPhrase):
-        return True
-    part = english.noun_lemma(possessed.surface.split()[-1]) if possessed.surface else possessed.head
-    return (english.is_part_of(part, owner.head)
-            or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head))
 
 
 def _described_one(np_: NounPhrase, state: State, counter: list[int]) -> str | None:
@@ -210,123 +163,6 @@ def _apposed(items: list[Item], k: int, resolved: list) -> str | None:
     return ref.object_id if isinstance(ref, Ref) else None
 
 
-def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
-    """A bare made thing after "with" that nothing places on its own: "a window with sheer
-    curtains", "a café with green awnings", "a keyboard with white keycaps" - a fitting of the
-    object, where "a plate with blueberries" or "with chopsticks resting on top" draw them."""
-    return (isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS and np_.determiner == "none"
-            and not isinstance(nxt, Rel)
-            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and english.is_artifact(np_.head)))
-
-
-def _part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str) -> str | None:
-    """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
-    with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
-    armour"."""
-    possessed = isinstance(prev, Possessive) or np_.possessive is not None
-    if last_kept is None or np_.pronoun is not None:
-        return None
-    if np_.class_by_sense and not english.is_animate(owner_name) and owner_name != "person":
-        # "a raincoat with a hood": of a made thing, a word that is first a person is its part
-        np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False)
-    if np_.is_class:
-        # "its leather seat" (of a bicycle) is a part, though "seat" also names a chair;
-        # "her rocking chair" is not a part of her
-        written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
-        return last_kept if possessed and english.is_part_of(written, owner_name) else None
-    # a person or an animal wears things in more senses ("a cat with a pink collar")
-    worn = english.is_worn(np_.head, senses=4 if english.is_animate(owner_name) or owner_name == "person" else 2)
-    # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
-    # ("next to their carrying case": what a relation places beside its owner is no part of it)
-    made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name) and not isinstance(prev, Rel)
-    covering = possessed and np_.head in lx.COLOUR_BEARING_PARTS  # "its red hull", "the cow's glossy coat"
-    worn_in = isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head)  # "in a red coat"
-    # (after a relation only what WordNet itself makes the owner's, or any part of a living owner:
-    # "against her flank", "on its launch pad" is no vehicle's part)
-    own_part = english.is_part_of(np_.head, owner_name, strict=True) or (
-        english.is_part_of(np_.head, owner_name) and (owner_name == "person" or english.is_animate(owner_name)))
-    if isinstance(prev, Rel) and not worn_in and not (possessed and own_part):
-        # "next to their carrying case", "a kayak in front of a cabin": what a relation places
-        # its subject by is a thing of its own ("above her head" is a part, of someone else)
-        return None
-    if not (english.is_part_of(np_.head, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)):
-        return None
-    owned = (possessed
-             or isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
-             or isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head))
-    return last_kept if owned else None
-
-
-def _unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: State, clause_subject: str | None,
-                        part_subject: str | None) -> str | None:
-    """The owner of a part named without one: a body part an animal was last mentioned with
-    ("one paw dangling over the edge"), a part a relation puts under its own whole ("the bench
-    rests on four sturdy legs"), or what a part carries ("her ear carries a yellow tag")."""
-    if (isinstance(prev, Action) and part_subject is not None and not english.is_living_or_food(np_.head)
-            and np_.kind not in (NounKind.ABSTRACT, NounKind.UNIT) and np_.determiner != "definite"):
-        return part_subject  # (what a beak holds, a seed or a fish, is drawn; "catch the wind" names nothing new)
-    senses = english.noun_senses(np_.head)
-    if (isinstance(prev, Rel) and clause_subject is not None and np_.determiner != "definite"
-            and prev.phrase.predicate == "on"):
-        # only where WordNet itself makes it a part of such a whole: "a bench on four legs",
-        # not "a bicycle in front of a door"
-        return clause_subject if english.part_sense_rank(np_.head, state.get(clause_subject).word, strict=True) else None
-    # ("one paw dangling", "holding hands": the animal's, the couple's; "chewing a bone": a thing
-    # the action acts on)
-    acted_on = isinstance(prev, Action) and (np_.determiner != "none" or np_.count is not None)
-    if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive)) and not acted_on:
-        owner = antecedent("it", resolved, len(resolved), state, can_own=np_.head)
-        if owner is not None and english.is_animate(state.get(owner).word):
-            return owner
-    return None
-
-
-def _listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) -> str | None:
-    """The object a comma fragment with no article lists a feature of ("Ergonomic office chair,
-    black mesh back, adjustable armrests"): the sentence's first object, when every fragment
-    since it is bare too; None when `np_` is no such fragment."""
-    if not (isinstance(prev, Break) and prev.word == "," and np_.determiner == "none" and np_.pronoun is None):
-        return None
-    kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
-    if not kept:
-        return None
-    # everything after the head is fragments and breaks ("chrome base, 360-degree swivel")
-    if any(isinstance(r, (Rel, Action, Prep)) for r in resolved[kept[0] + 1:]):
-        return None
-    return resolved[kept[0]].object_id
-
-
-def _describes(np_: NounPhrase, owner: ParsedObject) -> bool:
-    """Whether a listed fragment describes `owner` rather than naming another thing: a part of
-    it, what it is made of, or its covering (whose colour it takes)."""
-    surface = np_.surface.split()[-1] if np_.surface else np_.head
-    if surface in lx.MATERIAL_WORDS:
-        owner.modifiers.extend(w for w in [*np_.modifiers, surface] if w not in owner.modifiers)
-        return True
-    if np_.head in lx.COLOUR_BEARING_PARTS:
-        _take_covering_colour(owner, np_)
-        return True
-    # (a made feature given with its size is a specification: "360-degree swivel"; a class word
-    # is its written noun here: "padded seat" of a chair)
-    head = english.noun_lemma(surface) if np_.is_class else np_.head
-    if english.is_part_of(head, owner.word) or english.is_worn(head) or (
-            np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
-        owner.parts.append(np_.text())
-        owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
-        return True
-    return False
-
-
-def _take_covering_colour(owner: ParsedObject, covering: NounPhrase, *, worn: bool = False) -> None:
-    """"a cow with blue fur", "a car whose paint is red", "its glossy coat": the colour of the
-    covering is the object's. Not what is worn ("a figure in a black coat"), nor a person's."""
-    if (covering.head not in lx.COLOUR_BEARING_PARTS or worn or owner.name == "person"
-            or english.is_person(owner.name)):
-        return
-    owner.modifiers.extend(w for w in covering.modifiers if w not in owner.modifiers
-                           and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
-
-
 def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:
     # Pass 2: resolve noun phrases. A class noun is always an object. A noun outside the
     # classes ("castle", "lamp", "tree") is an object only where it is what the clause is
@@ -350,10 +186,10 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     list_owner: str | None = None  # who the parts of an aside "with"-list belong to
     part_heads: list[str] = []  # owners of parts that head a clause ("Its wheels spin": the train's)
     for k, item in enumerate(items):
-        if isinstance(item, Break) and item.word not in _LIST_BREAKS:
+        if isinstance(item, Break) and item.word not in LIST_BREAKS:
             part_subject = None
-        if isinstance(item, Break) and item.word not in _LIST_BREAKS or isinstance(item, Action) or (
-                isinstance(item, Prep) and item.word not in _PART_PREPOSITIONS):
+        if isinstance(item, Break) and item.word not in LIST_BREAKS or isinstance(item, Action) or (
+                isinstance(item, Prep) and item.word not in PART_PREPOSITIONS):
             list_head, list_possessive, list_owner = None, None, None
         if isinstance(item, Break):
             kept_in_clause = False
@@ -365,7 +201,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # "a 65 inch tv", "each measuring 150 centimeters in length": a size of the object
             # described; after a clause break, of what the sentence is about
             subjects = [r.object_id for m, r in enumerate(resolved)
-                        if isinstance(r, Ref) and r.object_id is not None and not _placed(resolved, r)]
+                        if isinstance(r, Ref) and r.object_id is not None and not is_placed(resolved, r)]
             opener = k - 2 if k > 1 and isinstance(items[k - 1], Prep) and items[k - 1].word in _ABOUT else k - 1
             if opener >= 0 and isinstance(items[opener], Break) and subjects:  # (", about 3 inches tall")
                 state.get(subjects[0]).measurements.append(item.text)
@@ -378,7 +214,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if isinstance(item, NounPhrase):
             prev = items[k - 1] if k > 0 else None
             nxt = items[k + 1] if k + 1 < len(items) else None
-            if isinstance(prev, Break) and prev.word in _LIST_BREAKS and not item.is_class:
+            if isinstance(prev, Break) and prev.word in LIST_BREAKS and not item.is_class:
                 # the list goes on: this member hangs on what the first one did
                 if list_possessive is not None and item.determiner == "none":
                     item.possessive = list_possessive
@@ -402,7 +238,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if item.pronoun is not None:
                 # an object pronoun never means its own clause's subject ("a calf walks beside
                 # her": not the calf), unless reflexive
-                bound = _clause_subject_ref(resolved) if (
+                bound = clause_subject_ref(resolved) if (
                     isinstance(prev, (Rel, Action, Prep)) and not item.pronoun_word.endswith(("self", "selves"))) else None
                 found = antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
                                    exclude={bound} if bound else frozenset())
@@ -412,7 +248,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
                                     word=item.pronoun_word)
                          if item.possessive else last_kept)
-            if (isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
+            if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
                     and last_kept is not None):
                 # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
                 candidate = antecedent("it", resolved, len(resolved), state, can_own=item.head) or last_kept
@@ -432,26 +268,26 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 mother = _latest_animal(state)
                 if mother is not None:
                     item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
-            listing = _listing_head(item, prev, resolved, state)
-            if listing is not None and _describes(item, state.get(listing)):
+            listing = listing_head(item, prev, resolved, state)
+            if listing is not None and describes(item, state.get(listing)):
                 # "office chair, black mesh back, adjustable armrests": a product's listed
                 # features; "perfume bottle, frosted glass, gold cap": its material
                 resolved.append(Ref(None))
                 continue
-            owner_id = _part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
+            owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
             if owner_id is None and not item.is_class and item.possessive is None:
-                owner_id = _unowned_part_owner(item, prev, resolved, state, last_kept if kept_in_clause else None,
+                owner_id = unowned_part_owner(item, prev, resolved, state, last_kept if kept_in_clause else None,
                                                part_subject)
             if owner_id is not None:
                 owner = state.get(owner_id)
-                _take_covering_colour(owner, item, worn=isinstance(prev, Rel))
+                take_covering_colour(owner, item, worn=isinstance(prev, Rel))
                 if item.text() not in owner.parts:
                     owner.parts.append(item.text())
                 # ("a smartwatch with a 1.9 inch display": a part's size is the thing's specification)
                 owner.measurements.extend(m for m in item.measurements if m not in owner.measurements)
                 # "above her head", "in its bed": a relation to a part is a relation to its owner
                 resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
-                                else Ref(None, owner=owner_id if _covers(item) else None,
+                                else Ref(None, owner=owner_id if covers(item) else None,
                                          part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id))
                 if not isinstance(prev, (Rel, Action, Prep)):
                     part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
@@ -475,14 +311,14 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
                 # ("cover the stall's awning" with the stall not drawn: a part of the setting)
                 placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
-                                    and not item.is_class and not _owns_part(items[k - 2], item)  # type: ignore[arg-type]
+                                    and not item.is_class and not owns_part(items[k - 2], item)  # type: ignore[arg-type]
                                     or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
                 owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
                 # (a classifier has no article: "the station's solar panels" are the station's)
                 specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
                 detail = not placed_belonging and (owner_drawn or specific_owner
                                                    or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
-            elif (isinstance(prev, Prep) and prev.word in _AIMING_PREPOSITIONS and len(resolved) >= 2
+            elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
                   and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
                        and isinstance(resolved[-3], Action)
                        or isinstance(resolved[-2], Action) and resolved[-2].dropped_object)):
@@ -518,8 +354,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
             if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
                     and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
-                _take_covering_colour(state.get(last_kept), item)
-            whole = _owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved,
+                take_covering_colour(state.get(last_kept), item)
+            whole = owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved,
                                    nxt, items[k + 2] if k + 2 < len(items) else None)
             if whole is not None:
                 # "beside the front tire", "on the seat": a relation to a part is one to its owner;
@@ -536,7 +372,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                                  reference_only=possessor and not isinstance(prev, Action) and not (
                                      (isinstance(prev, Rel) or isinstance(items[k + 2] if k + 2 < len(items) else None,
                                                                           NounPhrase))
-                                     and _owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
+                                     and owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
                                  # "the candle on top of the stack": a thing a relation places is drawn
                                  anchored=isinstance(prev, (Rel, Action)) or (
                                      isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
@@ -545,18 +381,18 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # reached through "with"/"of", as a holder's contents or as what it holds: a detail
             # of an earlier object ("a vase holds sunflowers on a table": the vase is on it)
             ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents"
-                            or isinstance(prev, Action) and prev.predicate.split()[0] in _HOLDING
+                            or isinstance(prev, Action) and prev.predicate.split()[0] in HOLDING
                             # ("filled with oranges and lemons": the list goes on)
-                            or isinstance(prev, Break) and prev.word in _LIST_BREAKS and bool(resolved)
+                            or isinstance(prev, Break) and prev.word in LIST_BREAKS and bool(resolved)
                             and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached
                             # ("a bowl of eggs and a bag of flour": a holder of its own starts anew)
                             and not (isinstance(nxt, Rel) and nxt.phrase.kind == "contents")) \
                 and last_kept is not None and not placed_after_of
             ref.member = item.member
-            if ref.object_id is None and item.possessive is not None and _covers(item):
+            if ref.object_id is None and item.possessive is not None and covers(item):
                 ref.owner = candidate  # "its weathered wood": what the bench is made of
             last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
-            if (detail and ref.object_id is None and isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS
+            if (detail and ref.object_id is None and isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
                     and last_kept is not None and _made(state.get(last_kept))
                     and item.kind in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
                     and not english.is_mass(item.head) and item.text() not in state.get(last_kept).parts):
@@ -568,7 +404,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 state.get(ref.object_id).parts.append(item.portion)
             if ref.object_id is not None:
                 # "with blueberries and maple syrup": the list still hangs on "with"
-                list_head = prev if isinstance(prev, Prep) and prev.word in _PART_PREPOSITIONS else None
+                list_head = prev if isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS else None
                 list_possessive = None
                 last_kept = ref.object_id
                 kept_in_clause = True
@@ -614,17 +450,17 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 obj.modifiers.extend(w for w in item.words if w not in obj.modifiers)
             continue
         if isinstance(item, Action):
-            aimed_at = _aimed_at(resolved, k)
+            aimed_at = aimed_at_position(resolved, k)
             if aimed_at is not None:
                 # "spraying water on a burning car", "drinking milk from a saucer": the verb's
                 # object is not drawn, so the action goes to what it is aimed at
                 consumed.add(aimed_at)
-                _relate_action(resolved, k, clause_start, item.predicate, state, target=aimed_at + 1)
+                relate_action(resolved, k, clause_start, item.predicate, state, target=aimed_at + 1)
             else:
-                _relate_action(resolved, k, clause_start, item.predicate, state)
-                for m in _more_action_objects(resolved, k):
+                relate_action(resolved, k, clause_start, item.predicate, state)
+                for m in more_action_objects(resolved, k):
                     # "wears sunglasses and a white scarf", "holds his hand and a shopping bag"
-                    _relate_action(resolved, k, clause_start, item.predicate, state, target=m)
+                    relate_action(resolved, k, clause_start, item.predicate, state, target=m)
             continue
         if not isinstance(item, Rel) or k in consumed:
             continue
@@ -635,13 +471,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             before = [r for r in resolved[clause_start:k] if kept(r)]
             # right after its noun ("a basket of bread"), else after a verb: the clause's subject
             # ("a basket on the porch is full of apples")
-            subject_id = _clause_subject_ref(resolved[:k])
+            subject_id = clause_subject_ref(resolved[:k])
             holder = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) and not phrase.after_verb else (
                 Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
             if holder is None:
                 continue
             predicate = "on" if state.get(holder.object_id).name in lx.SERVING_SURFACES else phrase.predicate
-            for member in _list_after(resolved, k + 1):
+            for member in list_after(resolved, k + 1):
                 state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
                 state.held.add(member)
             continue
@@ -666,9 +502,9 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if in_clause:
                 # what the clause is about, not a holder's contents ("a bag of flour ... to her left",
                 # "with a vase of daisies to their right")
-                subject_ref = ([r for r in in_clause if not _is_contents(resolved, r)] or in_clause)[-1]
+                subject_ref = ([r for r in in_clause if not is_contents(resolved, r)] or in_clause)[-1]
                 subject_id = subject_ref.object_id  # type: ignore[union-attr]
-                members = _listed_with(resolved, clause_start, subject_ref, None, state)  # type: ignore[arg-type]
+                members = listed_with(resolved, clause_start, subject_ref, None, state)  # type: ignore[arg-type]
             elif following:
                 subject_id = following[0][1].object_id  # type: ignore[union-attr]
             else:
@@ -681,7 +517,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
 
         if phrase.kind == "mutual":
             # "a green apple and a red apple side by side": the things just named, pairwise
-            named = [r.object_id for r in in_sentence_before if not _placed(resolved, r)]
+            named = [r.object_id for r in in_sentence_before if not is_placed(resolved, r)]
             for first, second in itertools.pairwise(named):
                 state.relate(first, phrase.predicate, second)  # type: ignore[arg-type]
             continue
@@ -689,7 +525,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if phrase.kind == "between":
             # "a puppy between two cats", "a lamp between the bed and the chair": next to each
             if in_clause:
-                for member in _holders_after(resolved, k + 1):
+                for member in holders_after(resolved, k + 1):
                     state.relate(in_clause[-1].object_id, phrase.predicate, member)  # type: ignore[union-attr]
             continue
 
@@ -704,7 +540,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             # "a stack of pancakes with a strawberry on top", "each with a mirror above": the
             # object left out is what the subject hangs on
             subject_ref = in_clause[-1] if in_clause else None
-            hung_on = _hung_on(resolved, subject_ref)
+            hung_on = hung_on_object(resolved, subject_ref)
             if hung_on is not None:
                 state.relate(subject_ref.object_id, phrase.predicate, hung_on)  # type: ignore[union-attr]
                 continue
@@ -745,7 +581,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             continue  # "in a park": the object was dropped, so is the relation
         # a pronoun object ("below it") is resolved after the subject is known
         obj_id = nxt.object_id if nxt.pronoun is None else None
-        owner = _part_head(resolved, clause_start, k)
+        owner = part_head(resolved, clause_start, k)
         if owner is not None and not in_clause:
             # "The cat's tail hangs over the shelf", "its head rests on a pillow": the owner is placed
             if nxt.pronoun is not None:
@@ -759,15 +595,15 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         # subject even when it hangs off another by "with" (not a holder's contents: "a can full
         # of nails stands behind it" is the can)
         main = [r for r in candidates if not r.attached  # type: ignore[union-attr]
-                or nxt.pronoun is not None and not _is_contents(resolved, r)]
+                or nxt.pronoun is not None and not is_contents(resolved, r)]
         if nxt.pronoun == "person":
             # "a pot simmering on the stove behind him": the clause's subject, not the stove
             main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
         if main or candidates:
             subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
-            if phrase.predicate == "above" and candidates and _held(resolved, candidates[-1]):
+            if phrase.predicate == "above" and candidates and is_held(resolved, candidates[-1]):
                 subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
-            agent = _agent_of(resolved, subject_ref)
+            agent = agent_of(resolved, subject_ref)
             acted_on = state.get(subject_ref.object_id)  # type: ignore[arg-type]
             if agent is not None and obj_id is not None and (
                     phrase.predicate in _AGENT_PLACES
@@ -777,7 +613,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 # "helping an old man into a wheelchair" seats the man)
                 subject_ref = agent
             resting = [s_ for s_, p, o in state.relations if o == subject_ref.object_id and p in ("on", "inside")]
-            if (resting and _placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
+            if (resting and is_placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
                     and not english.is_large(state.get(obj_id).word)):
                 # "a mug on a table next to a notebook": the notebook is on the table too, so the
                 # mug is by the notebook; "a lamp on the nightstand next to the bed" stays
@@ -790,13 +626,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id  # type: ignore[union-attr]
                          and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
             earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
-            heads = [r for r in earlier if not r.attached and not _placed(resolved, r)]
+            heads = [r for r in earlier if not r.attached and not is_placed(resolved, r)]
             aside = (heads and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ","
                      and k + 2 < len(resolved) and isinstance(resolved[k + 2], Break))
             if after_obj and not aside:
                 subject_ref = after_obj[0]  # type: ignore[assignment]
                 # "Inside the boat lie two oars and a fishing rod": every one listed
-                inverted_list = _list_after(resolved, resolved.index(subject_ref))[1:]
+                inverted_list = list_after(resolved, resolved.index(subject_ref))[1:]
             else:
                 # an aside between commas describes what the sentence is about, not a detail of it
                 # or what follows ("Glass teapot with tea inside, on a bamboo tray, two cups beside it")
@@ -810,273 +646,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         predicate = phrase.predicate
         if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
             predicate = "on"  # "grandma in her rocking chair": one sits on a seat
-        for member in (*_listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list):
+        for member in (*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list):
             # "a wallet, a pen and car keys on a desk": the place phrase describes every member
             state.relate(member, predicate, obj_id)
         state.relate(subject_id, predicate, obj_id)
 
 
 _RELATIVE_PRONOUNS = {"that", "which", "who"}
+
+
 _AGENT_PLACES = {"below", "next to", "near", "behind", "in front of", "left of", "right of"}
-
-
-def _agent_of(resolved: list, ref: Ref) -> Ref | None:
-    """When `ref` is what an action acts on ("playing guitar"), the agent of that action (the
-    latest object before the verb in the sentence that is not itself placed); else None."""
-    m = next(i for i, r in enumerate(resolved) if r is ref)
-    if m == 0 or not isinstance(resolved[m - 1], Action):
-        return None
-    agents = [r for i, r in enumerate(resolved[:m - 1])
-              if isinstance(r, Ref) and r.object_id is not None and r.object_id != ref.object_id and not _placed(resolved, r)]
-    return agents[-1] if agents else None
-
-
-def _held(resolved: list, ref: Ref) -> bool:
-    """Whether `ref` is what a holding action holds ("holding an umbrella")."""
-    m = next(i for i, r in enumerate(resolved) if r is ref)
-    return m > 0 and isinstance(resolved[m - 1], Action) and resolved[m - 1].predicate.split()[0] in _HOLDING
-
-
-def _placed(resolved: list, ref: Ref) -> bool:
-    """Whether `ref` is the object of a relation, an action or a preposition ("on a mat")."""
-    m = next(i for i, r in enumerate(resolved) if r is ref)
-    return m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep))
-
-
-def _list_after(resolved: list, start: int) -> list[str]:
-    """The objects listed from `start` on: "lemons and limes", "three eggs, a whisk and flour"."""
-    members: list[str] = []
-    m = start
-    while m < len(resolved) and isinstance(resolved[m], Ref):
-        if resolved[m].object_id is None:
-            break  # "bottles of red wine and a cheese board": the wine was not drawn, the board is no content
-        if m + 1 < len(resolved) and isinstance(resolved[m + 1], Rel) and resolved[m + 1].phrase.kind == "contents":
-            break  # "a bowl of eggs and a bag of flour": the bag holds its own
-        members.append(resolved[m].object_id)
-        if not (m + 2 < len(resolved) and isinstance(resolved[m + 1], Break) and resolved[m + 1].word in _LIST_BREAKS):
-            break
-        m += 2
-    return members
-
-
-def _holders_after(resolved: list, start: int) -> list[str]:
-    """The objects listed from `start` on, each with what it holds skipped: "between a bowl of
-    bananas and a jar of honey" -> the bowl and the jar."""
-    members: list[str] = []
-    m = start
-    while m < len(resolved) and isinstance(resolved[m], Ref) and resolved[m].object_id is not None:
-        members.append(resolved[m].object_id)
-        m += 1
-        if m + 1 < len(resolved) and (isinstance(resolved[m], Rel) and resolved[m].phrase.kind == "contents"
-                                      or isinstance(resolved[m], Prep) and resolved[m].word == "of"):
-            m += 2  # what it holds ("of bananas")
-        if not (m + 1 < len(resolved) and isinstance(resolved[m], Break) and resolved[m].word in _LIST_BREAKS):
-            break
-        m += 1
-    return members
-
-
-def _hung_on(resolved: list, subject: Ref | None) -> str | None:
-    """The object `subject` was attached to with "with" ("pancakes with a strawberry"): the
-    latest object before it in the sentence; None when the subject is not attached."""
-    if subject is None or not subject.attached:
-        return None
-    position = next(m for m, r in enumerate(resolved) if r is subject)
-    before = [r.object_id for r in resolved[:position]
-              if isinstance(r, Ref) and r.object_id is not None and r.object_id != subject.object_id]
-    return before[-1] if before else None
-
-
-def pair_placements(state: State) -> None:
-    """Turn absolute placements into relations: "a cat on the left and a dog on the right"
-    -> cat left of dog (the first mentioned is the subject)."""
-    order = {o.id: n for n, o in enumerate(state.objects)}
-    for first, second in (("left of", "right of"), ("above", "below")):
-        ones = [oid for oid, p in state.placements if p == first]
-        others = [oid for oid, p in state.placements if p == second]
-        ones = list(dict.fromkeys(ones))
-        others = list(dict.fromkeys(o for o in others if o not in ones))
-        if ones and others:
-            for a in ones:
-                for b in others:
-                    if order[a] <= order[b]:
-                        state.relate(a, first, b)
-                    else:
-                        state.relate(b, second, a)
-            continue
-        placed = ones or others
-        predicate = first if ones else second
-        if len(placed) == 1 and len(state.objects) == 2:
-            a = placed[0]
-            b = next(o.id for o in state.objects if o.id != a)
-            if not any({s, o} == {a, b} for s, _, o in state.relations):
-                state.relate(a, predicate, b)
-
-
-def drop_vague_duplicates(state: State) -> None:
-    """"A dog next to a bear, on the bear's right": the left/right/above/below relation says
-    more than next to / near, so the vaguer one goes."""
-    directional = {frozenset((s, o)) for s, p, o in state.relations if p in DIRECTIONAL}
-    state.relations = [
-        (s, p, o) for s, p, o in state.relations
-        if not (p in ("next to", "near") and frozenset((s, o)) in directional)
-    ]
-
-
-_HOLDING = {"holding", "containing", "cradling", "carrying", "supporting", "bearing"}
-
-
-def _listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | None, state: State) -> list[str]:
-    """Objects listed before `subject` in the same sentence ("a wallet, a pen and car keys"):
-    kept noun phrases separated only by commas and "and", right up to the subject's clause."""
-    if clause_start < 2 or resolved[clause_start] is not subject:
-        return []
-    members: list[str] = []
-    k = clause_start - 1
-    while k >= 1 and isinstance(resolved[k], Break) and resolved[k].word in (",", "and", "&"):
-        end = k - 1
-        while (end >= 2 and isinstance(resolved[end], Ref) and isinstance(resolved[end - 1], Rel)
-               and resolved[end - 1].phrase.kind == "contents"):
-            end -= 2  # "a glass bowl of eggs and a bag of flour sit ...": the holder is the member
-        if (end >= 2 and isinstance(resolved[end], Ref) and resolved[end].object_id is None
-                and isinstance(resolved[end - 1], Prep) and resolved[end - 1].word == "of"):
-            end -= 2  # "two bottles of red wine and a cheese board on a table": the bottles
-        ref = resolved[end]
-        if resolved[k].word == "," and end >= 1 and isinstance(resolved[end - 1], (Rel, Action)):
-            break  # "On the floor beside the bed, a pile of books and a truck lie on a rug": a fronted place ends it
-        if not (isinstance(ref, Ref) and ref.object_id is not None and ref.pronoun is None) or ref.object_id == obj_id:
-            return []
-        members.append(ref.object_id)
-        k = end - 1
-        if k >= 0 and not isinstance(resolved[k], Break):
-            break
-    if k >= 0 and (isinstance(resolved[k], (Rel, Action)) or isinstance(resolved[k], Ref) and resolved[k].object_id):
-        return []  # the list is itself a relation's object ("a table holds books and a cup on it")
-    # a longer list with commas ("a wallet, a pen and car keys on a desk") is one group; a pair
-    # is when its members are alike ("two dogs and a cat asleep on a sofa", "a teapot and two
-    # cups on a tray"), not in "a jar and a cat asleep on a couch"
-    if len(members) == 1:
-        alive = {english.is_animate(state.get(i).word) or state.get(i).name == "person"
-                 for i in (members[0], subject.object_id)}
-        return members if len(alive) == 1 else []
-    return members
-
-
-_AIMING_PREPOSITIONS = {"from", "into", "onto", "to", "toward", "towards", "on", "over"}
-
-
-def _aimed_at(resolved: list, k: int) -> int | None:
-    """For the action at `k` whose object was dropped ("spraying water", "pouring latte art"),
-    the index of the relation or preposition that names what it is aimed at ("on a car",
-    "into a cup", "from a saucer"); None otherwise."""
-    if resolved[k].dropped_object:
-        k -= 1  # the object was not even read as a noun phrase ("spraying water on ...")
-    elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None):
-        return None
-    first = _aim_at(resolved, k + 2)
-    if first is not None and isinstance(resolved[first], Prep) and resolved[first].word == "from":
-        # "pouring liquid from a beaker into a flask": where it goes, rather than where it comes from
-        return _aim_at(resolved, first + 2) or first
-    return first
-
-
-def _aim_at(resolved: list, m: int) -> int | None:
-    """`m` when a relation or preposition there names a drawn thing an action is aimed at."""
-    if m + 1 >= len(resolved):
-        return None
-    link, target = resolved[m], resolved[m + 1]
-    # contact and direction ("on a car", "into a cup"), not a place ("eating dinner around a table")
-    # ("fanning the coals under a grill": the grill)
-    aims = (isinstance(link, Rel) and link.phrase.kind == "object"
-            and link.phrase.predicate in ("on", "inside", "above", "below")
-            or isinstance(link, Prep) and link.word in _AIMING_PREPOSITIONS)
-    return m if aims and isinstance(target, Ref) and target.object_id is not None else None
-
-
-def _more_action_objects(resolved: list, k: int) -> list[int]:
-    """The positions of the objects listed after an action's first one ("and a white scarf"),
-    up to one that is the subject of an action of its own ("... and a man walking a dog")."""
-    found: list[int] = []
-    m = k + 1
-    while (m + 2 < len(resolved) and isinstance(resolved[m], Ref) and isinstance(resolved[m + 1], Break)
-           and resolved[m + 1].word in _LIST_BREAKS and isinstance(resolved[m + 2], Ref)):
-        if m + 3 < len(resolved) and isinstance(resolved[m + 3], Action):
-            break
-        m += 2
-        if resolved[m].object_id is not None and resolved[m].pronoun is None:
-            found.append(m)
-    return found
-
-
-def _main_clause_subject(resolved: list, k: int) -> list[Ref]:
-    """The subject of the clause after the comma that closes a fronted phrase at `k`, as a
-    one-item list (empty when there is none)."""
-    comma = next((m for m in range(k + 1, len(resolved)) if isinstance(resolved[m], Break)), None)
-    if comma is None:
-        return []
-    for m in range(comma + 1, len(resolved)):
-        r = resolved[m]
-        if isinstance(r, Ref) and r.object_id is not None:
-            return [] if isinstance(resolved[m - 1], (Rel, Action, Prep)) else [r]
-        if isinstance(r, Break):
-            return []
-    return []
-
-
-def _relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
-                   target: int | None = None) -> None:
-    """"an astronaut riding a horse": the action's subject is the clause's latest object (the
-    one the verb follows), its object the phrase right after the verb (or at `target`)."""
-    nxt = resolved[target if target is not None else k + 1] if (target or k + 1) < len(resolved) else None
-    if not isinstance(nxt, Ref) or nxt.object_id is None:
-        return
-    before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
-    owner = _part_head(resolved, clause_start, k)
-    if not before and owner is not None and not resolved[k].fronted:
-        # "Its long beak points at a fish": the bird does what its part does
-        obj_id = nxt.object_id if nxt.pronoun is None else antecedent(nxt.pronoun, resolved, k + 1, state,
-                                                                     exclude={owner})
-        state.relate(owner, predicate, obj_id)
-        return
-    if not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
-        # "A man leans against the door, checking his phone": a participle after a comma is
-        # what the sentence's subject does
-        before = [r for m, r in enumerate(resolved[:k]) if isinstance(r, Ref) and r.object_id is not None
-                  and not (m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep, Possessive)))][:1]
-    if resolved[k].fronted:
-        # "Holding a pair of tweezers, he sets ...": the agent is the main clause's subject
-        before = _main_clause_subject(resolved, k)
-    if not before:
-        before = [r for r in resolved[:k] if isinstance(r, Ref) and r.object_id is not None]
-    # (a pronoun object is resolved once the agent is known: "a sofa faces it")
-    other = None if nxt.pronoun is not None else nxt.object_id
-    main = [r for r in before if not r.attached and r.object_id != other]
-    candidates = main or [r for r in before if r.object_id != other]
-    # the agent is what the clause is about, not the object of a place phrase ("a monkey sitting
-    # on a branch eating a banana")
-    agents = [r for r in candidates
-              if not (resolved.index(r) > 0 and isinstance(resolved[resolved.index(r) - 1], (Rel, Action)))]
-    candidates = agents or candidates
-    if resolved[k].infinitive and before:
-        candidates = before[-1:]  # "teaching his son to ride a bike": the son rides
-    if not candidates:
-        return
-    subject_id = candidates[-1].object_id
-    obj_id = nxt.object_id
-    if nxt.pronoun is not None:
-        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})
-    if obj_id is None:
-        return
-    obj = state.get(obj_id)
-    subject = state.get(subject_id)
-    if predicate.split()[0] in _HOLDING and not english.is_animate(subject.name) and subject.name != "person":
-        # "a glass bowl holds three eggs", "a side table holds books": a holder, not an agent
-        inside = english.is_container(subject.name) or subject.name in ("bowl", "cup", "vase", "bottle")
-        state.relate(obj_id, "inside" if inside else "on", subject_id)
-        state.held.add(obj_id)
-        return
-    if obj.name == "computer mouse" and obj.surface in ("mouse", "mice") and english.is_animate(
-            state.get(subject_id).name) and state.get(subject_id).name != "person":
-        # "a cat chasing a mouse": an animal's mouse is the animal
-        obj.name, obj.is_class = "mouse", False
-    state.relate(subject_id, predicate, obj_id)

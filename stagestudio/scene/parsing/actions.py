@@ -1,0 +1,130 @@
+"""Action relations: an action's agent and object ("an astronaut riding a horse"), and what an
+action whose own object is not drawn is aimed at ("spraying water on a burning car")."""
+
+from __future__ import annotations
+
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.items import Action, Break, Possessive, Prep, Rel
+from stagestudio.scene.parsing.parts import part_head
+from stagestudio.scene.parsing.positions import HOLDING, LIST_BREAKS
+from stagestudio.scene.parsing.reference import antecedent
+from stagestudio.scene.parsing.state import Ref, State
+
+AIMING_PREPOSITIONS = {"from", "into", "onto", "to", "toward", "towards", "on", "over"}
+
+
+def aimed_at_position(resolved: list, k: int) -> int | None:
+    """For the action at `k` whose object was dropped ("spraying water", "pouring latte art"),
+    the index of the relation or preposition that names what it is aimed at ("on a car",
+    "into a cup", "from a saucer"); None otherwise."""
+    if resolved[k].dropped_object:
+        k -= 1  # the object was not even read as a noun phrase ("spraying water on ...")
+    elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None):
+        return None
+    first = _aim_at(resolved, k + 2)
+    if first is not None and isinstance(resolved[first], Prep) and resolved[first].word == "from":
+        # "pouring liquid from a beaker into a flask": where it goes, rather than where it comes from
+        return _aim_at(resolved, first + 2) or first
+    return first
+
+
+def _aim_at(resolved: list, m: int) -> int | None:
+    """`m` when a relation or preposition there names a drawn thing an action is aimed at."""
+    if m + 1 >= len(resolved):
+        return None
+    link, target = resolved[m], resolved[m + 1]
+    # contact and direction ("on a car", "into a cup"), not a place ("eating dinner around a table")
+    # ("fanning the coals under a grill": the grill)
+    aims = (isinstance(link, Rel) and link.phrase.kind == "object"
+            and link.phrase.predicate in ("on", "inside", "above", "below")
+            or isinstance(link, Prep) and link.word in AIMING_PREPOSITIONS)
+    return m if aims and isinstance(target, Ref) and target.object_id is not None else None
+
+
+def more_action_objects(resolved: list, k: int) -> list[int]:
+    """The positions of the objects listed after an action's first one ("and a white scarf"),
+    up to one that is the subject of an action of its own ("... and a man walking a dog")."""
+    found: list[int] = []
+    m = k + 1
+    while (m + 2 < len(resolved) and isinstance(resolved[m], Ref) and isinstance(resolved[m + 1], Break)
+           and resolved[m + 1].word in LIST_BREAKS and isinstance(resolved[m + 2], Ref)):
+        if m + 3 < len(resolved) and isinstance(resolved[m + 3], Action):
+            break
+        m += 2
+        if resolved[m].object_id is not None and resolved[m].pronoun is None:
+            found.append(m)
+    return found
+
+
+def _main_clause_subject(resolved: list, k: int) -> list[Ref]:
+    """The subject of the clause after the comma that closes a fronted phrase at `k`, as a
+    one-item list (empty when there is none)."""
+    comma = next((m for m in range(k + 1, len(resolved)) if isinstance(resolved[m], Break)), None)
+    if comma is None:
+        return []
+    for m in range(comma + 1, len(resolved)):
+        r = resolved[m]
+        if isinstance(r, Ref) and r.object_id is not None:
+            return [] if isinstance(resolved[m - 1], (Rel, Action, Prep)) else [r]
+        if isinstance(r, Break):
+            return []
+    return []
+
+
+def relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
+                   target: int | None = None) -> None:
+    """"an astronaut riding a horse": the action's subject is the clause's latest object (the
+    one the verb follows), its object the phrase right after the verb (or at `target`)."""
+    nxt = resolved[target if target is not None else k + 1] if (target or k + 1) < len(resolved) else None
+    if not isinstance(nxt, Ref) or nxt.object_id is None:
+        return
+    before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
+    owner = part_head(resolved, clause_start, k)
+    if not before and owner is not None and not resolved[k].fronted:
+        # "Its long beak points at a fish": the bird does what its part does
+        obj_id = nxt.object_id if nxt.pronoun is None else antecedent(nxt.pronoun, resolved, k + 1, state,
+                                                                     exclude={owner})
+        state.relate(owner, predicate, obj_id)
+        return
+    if not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
+        # "A man leans against the door, checking his phone": a participle after a comma is
+        # what the sentence's subject does
+        before = [r for m, r in enumerate(resolved[:k]) if isinstance(r, Ref) and r.object_id is not None
+                  and not (m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep, Possessive)))][:1]
+    if resolved[k].fronted:
+        # "Holding a pair of tweezers, he sets ...": the agent is the main clause's subject
+        before = _main_clause_subject(resolved, k)
+    if not before:
+        before = [r for r in resolved[:k] if isinstance(r, Ref) and r.object_id is not None]
+    # (a pronoun object is resolved once the agent is known: "a sofa faces it")
+    other = None if nxt.pronoun is not None else nxt.object_id
+    main = [r for r in before if not r.attached and r.object_id != other]
+    candidates = main or [r for r in before if r.object_id != other]
+    # the agent is what the clause is about, not the object of a place phrase ("a monkey sitting
+    # on a branch eating a banana")
+    agents = [r for r in candidates
+              if not (resolved.index(r) > 0 and isinstance(resolved[resolved.index(r) - 1], (Rel, Action)))]
+    candidates = agents or candidates
+    if resolved[k].infinitive and before:
+        candidates = before[-1:]  # "teaching his son to ride a bike": the son rides
+    if not candidates:
+        return
+    subject_id = candidates[-1].object_id
+    obj_id = nxt.object_id
+    if nxt.pronoun is not None:
+        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})
+    if obj_id is None:
+        return
+    obj = state.get(obj_id)
+    subject = state.get(subject_id)
+    if predicate.split()[0] in HOLDING and not english.is_animate(subject.name) and subject.name != "person":
+        # "a glass bowl holds three eggs", "a side table holds books": a holder, not an agent
+        inside = english.is_container(subject.name) or subject.name in ("bowl", "cup", "vase", "bottle")
+        state.relate(obj_id, "inside" if inside else "on", subject_id)
+        state.held.add(obj_id)
+        return
+    if obj.name == "computer mouse" and obj.surface in ("mouse", "mice") and english.is_animate(
+            state.get(subject_id).name) and state.get(subject_id).name != "person":
+        # "a cat chasing a mouse": an animal's mouse is the animal
+        obj.name, obj.is_class = "mouse", False
+    state.relate(subject_id, predicate, obj_id)

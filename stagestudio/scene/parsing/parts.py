@@ -1,0 +1,196 @@
+"""Parts and their owners: whose part, fitting, material or covering a noun phrase names
+("a mug with its handle", "the truck's front tire", "its glossy coat")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.items import (
+    Action,
+    Break,
+    NounPhrase,
+    Possessive,
+    Prep,
+    Rel,
+)
+from stagestudio.scene.parsing.reference import antecedent
+from stagestudio.scene.parsing.state import ParsedObject, Ref, State
+from stagestudio.scene.parsing.words import hyphen_colour
+
+PART_PREPOSITIONS = {"with", "has", "have", "having"}
+
+
+_PART_PLACES = {"front", "rear", "back", "left", "right", "top", "bottom", "upper", "lower", "side", "inner", "outer"}
+
+
+def covers(np_: NounPhrase) -> bool:
+    """What gives its owner its colour: its material or its covering ("its weathered wood",
+    "its glossy coat"), where a part has a colour of its own ("its shade tinted amber")."""
+    return np_.head in lx.COLOUR_BEARING_PARTS or (np_.surface or np_.head) in lx.MATERIAL_WORDS
+
+
+def part_head(resolved: list, start: int, end: int) -> str | None:
+    """The owner of a part that heads the clause resolved[start:end] with no object before it
+    ("Its long beak points at a fish", "The cat's tail hangs over a shelf"); else None."""
+    for m in range(start, end):
+        r = resolved[m]
+        if isinstance(r, Ref) and r.object_id is not None:
+            return None
+        if isinstance(r, Ref) and r.part_of is not None:
+            return r.part_of
+    return None
+
+
+def owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool,
+                   resolved: list, nxt: object = None, after: object = None) -> str | None:
+    """The object whose part a definite relation object names ("a dog beside the front tire"
+    after a truck was mentioned), or None. Only for a part no object of that name exists for."""
+    if not isinstance(prev, (Rel, Prep)) or np_.determiner != "definite" or np_.possessive or np_.pronoun is not None:
+        return None
+    surface = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    if any(o.name == np_.head for o in state.objects):
+        return None
+    owner = antecedent("it", resolved, len(resolved), state, exclude={subject} if isinstance(subject, str) else set(),
+                       can_own=surface)
+    if owner is not None and isinstance(nxt, Rel) and isinstance(after, NounPhrase) and after.head == state.get(owner).name:
+        return None  # "on the shelf above the bed": placed by the whole, so no part of it
+    # a part of something named before ("on the seat" of the bench, "beside the truck's ...
+    # front tire"), or a thing named by its place on a whole ("the front tire")
+    # ("the front tire" of a truck; "by the front door" is no part of a bowl)
+    whole = state.get(owner).word if owner is not None else ""
+    if owner is None or not (english.is_part_of(surface, whole, strict=True)
+                             or set(np_.modifiers) & _PART_PLACES
+                             and (english.is_part_of(surface, whole) or english.is_large(whole))):
+        return None
+    return owner
+
+
+def owns_part(owner: NounPhrase, possessed: object) -> bool:
+    """Whether `possessed`, named after "owner's", is a part of it, so that a relation to it is
+    one to the owner: "on a sleeping cat's head", "beside the stall's awning" (not "into an
+    artist's loft"; "on a horse's back", where "back" was read as no noun, is the horse)."""
+    if not isinstance(possessed, NounPhrase):
+        return True
+    part = english.noun_lemma(possessed.surface.split()[-1]) if possessed.surface else possessed.head
+    return (english.is_part_of(part, owner.head)
+            or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head))
+
+
+def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
+    """A bare made thing after "with" that nothing places on its own: "a window with sheer
+    curtains", "a café with green awnings", "a keyboard with white keycaps" - a fitting of the
+    object, where "a plate with blueberries" or "with chopsticks resting on top" draw them."""
+    return (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and np_.determiner == "none"
+            and not isinstance(nxt, Rel)
+            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and english.is_artifact(np_.head)))
+
+
+def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str) -> str | None:
+    """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
+    with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
+    armour"."""
+    possessed = isinstance(prev, Possessive) or np_.possessive is not None
+    if last_kept is None or np_.pronoun is not None:
+        return None
+    if np_.class_by_sense and not english.is_animate(owner_name) and owner_name != "person":
+        # "a raincoat with a hood": of a made thing, a word that is first a person is its part
+        np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False)
+    if np_.is_class:
+        # "its leather seat" (of a bicycle) is a part, though "seat" also names a chair;
+        # "her rocking chair" is not a part of her
+        written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+        return last_kept if possessed and english.is_part_of(written, owner_name) else None
+    # a person or an animal wears things in more senses ("a cat with a pink collar")
+    worn = english.is_worn(np_.head, senses=4 if english.is_animate(owner_name) or owner_name == "person" else 2)
+    # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
+    # ("next to their carrying case": what a relation places beside its owner is no part of it)
+    made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name) and not isinstance(prev, Rel)
+    covering = possessed and np_.head in lx.COLOUR_BEARING_PARTS  # "its red hull", "the cow's glossy coat"
+    worn_in = isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head)  # "in a red coat"
+    # (after a relation only what WordNet itself makes the owner's, or any part of a living owner:
+    # "against her flank", "on its launch pad" is no vehicle's part)
+    own_part = english.is_part_of(np_.head, owner_name, strict=True) or (
+        english.is_part_of(np_.head, owner_name) and (owner_name == "person" or english.is_animate(owner_name)))
+    if isinstance(prev, Rel) and not worn_in and not (possessed and own_part):
+        # "next to their carrying case", "a kayak in front of a cabin": what a relation places
+        # its subject by is a thing of its own ("above her head" is a part, of someone else)
+        return None
+    if not (english.is_part_of(np_.head, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)):
+        return None
+    owned = (possessed
+             or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
+             or isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head))
+    return last_kept if owned else None
+
+
+def unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: State, clause_subject: str | None,
+                        part_subject: str | None) -> str | None:
+    """The owner of a part named without one: a body part an animal was last mentioned with
+    ("one paw dangling over the edge"), a part a relation puts under its own whole ("the bench
+    rests on four sturdy legs"), or what a part carries ("her ear carries a yellow tag")."""
+    if (isinstance(prev, Action) and part_subject is not None and not english.is_living_or_food(np_.head)
+            and np_.kind not in (NounKind.ABSTRACT, NounKind.UNIT) and np_.determiner != "definite"):
+        return part_subject  # (what a beak holds, a seed or a fish, is drawn; "catch the wind" names nothing new)
+    senses = english.noun_senses(np_.head)
+    if (isinstance(prev, Rel) and clause_subject is not None and np_.determiner != "definite"
+            and prev.phrase.predicate == "on"):
+        # only where WordNet itself makes it a part of such a whole: "a bench on four legs",
+        # not "a bicycle in front of a door"
+        return clause_subject if english.part_sense_rank(np_.head, state.get(clause_subject).word, strict=True) else None
+    # ("one paw dangling", "holding hands": the animal's, the couple's; "chewing a bone": a thing
+    # the action acts on)
+    acted_on = isinstance(prev, Action) and (np_.determiner != "none" or np_.count is not None)
+    if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive)) and not acted_on:
+        owner = antecedent("it", resolved, len(resolved), state, can_own=np_.head)
+        if owner is not None and english.is_animate(state.get(owner).word):
+            return owner
+    return None
+
+
+def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) -> str | None:
+    """The object a comma fragment with no article lists a feature of ("Ergonomic office chair,
+    black mesh back, adjustable armrests"): the sentence's first object, when every fragment
+    since it is bare too; None when `np_` is no such fragment."""
+    if not (isinstance(prev, Break) and prev.word == "," and np_.determiner == "none" and np_.pronoun is None):
+        return None
+    kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
+    if not kept:
+        return None
+    # everything after the head is fragments and breaks ("chrome base, 360-degree swivel")
+    if any(isinstance(r, (Rel, Action, Prep)) for r in resolved[kept[0] + 1:]):
+        return None
+    return resolved[kept[0]].object_id
+
+
+def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
+    """Whether a listed fragment describes `owner` rather than naming another thing: a part of
+    it, what it is made of, or its covering (whose colour it takes)."""
+    surface = np_.surface.split()[-1] if np_.surface else np_.head
+    if surface in lx.MATERIAL_WORDS:
+        owner.modifiers.extend(w for w in [*np_.modifiers, surface] if w not in owner.modifiers)
+        return True
+    if np_.head in lx.COLOUR_BEARING_PARTS:
+        take_covering_colour(owner, np_)
+        return True
+    # (a made feature given with its size is a specification: "360-degree swivel"; a class word
+    # is its written noun here: "padded seat" of a chair)
+    head = english.noun_lemma(surface) if np_.is_class else np_.head
+    if english.is_part_of(head, owner.word) or english.is_worn(head) or (
+            np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
+        owner.parts.append(np_.text())
+        owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
+        return True
+    return False
+
+
+def take_covering_colour(owner: ParsedObject, covering: NounPhrase, *, worn: bool = False) -> None:
+    """"a cow with blue fur", "a car whose paint is red", "its glossy coat": the colour of the
+    covering is the object's. Not what is worn ("a figure in a black coat"), nor a person's."""
+    if (covering.head not in lx.COLOUR_BEARING_PARTS or worn or owner.name == "person"
+            or english.is_person(owner.name)):
+        return
+    owner.modifiers.extend(w for w in covering.modifiers if w not in owner.modifiers
+                           and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))

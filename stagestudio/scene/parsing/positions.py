@@ -1,0 +1,135 @@
+"""Where a reference stands among a sentence's resolved items: placed, held, listed, a
+holder's contents, or the clause's subject. Read by both the resolving and the relating pass."""
+
+from __future__ import annotations
+
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.items import Action, Break, Prep, Rel
+from stagestudio.scene.parsing.state import Ref, State
+
+LIST_BREAKS = {",", "and", "&"}
+
+
+HOLDING = {"holding", "containing", "cradling", "carrying", "supporting", "bearing"}
+
+
+def clause_subject_ref(resolved: list) -> str | None:
+    """The current clause's subject so far: its first object no relation, action or preposition
+    introduces."""
+    start = max((m for m, r in enumerate(resolved) if isinstance(r, Break)), default=-1) + 1
+    for m in range(start, len(resolved)):
+        r = resolved[m]
+        if isinstance(r, Ref) and r.object_id is not None:
+            return None if m > start and isinstance(resolved[m - 1], (Rel, Action, Prep)) else r.object_id
+    return None
+
+
+def is_contents(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what a holder holds: right after "of" / "filled with", or listed after such."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    while ref.attached and m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in LIST_BREAKS:
+        m -= 2  # ("filled with oranges and lemons"; not "a bowl of eggs and a bag of flour")
+    return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "contents"
+
+
+def is_placed(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is the object of a relation, an action or a preposition ("on a mat")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep))
+
+
+def is_held(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what a holding action holds ("holding an umbrella")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m > 0 and isinstance(resolved[m - 1], Action) and resolved[m - 1].predicate.split()[0] in HOLDING
+
+
+def agent_of(resolved: list, ref: Ref) -> Ref | None:
+    """When `ref` is what an action acts on ("playing guitar"), the agent of that action (the
+    latest object before the verb in the sentence that is not itself placed); else None."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    if m == 0 or not isinstance(resolved[m - 1], Action):
+        return None
+    agents = [r for i, r in enumerate(resolved[:m - 1])
+              if isinstance(r, Ref) and r.object_id is not None and r.object_id != ref.object_id and not is_placed(resolved, r)]
+    return agents[-1] if agents else None
+
+
+def list_after(resolved: list, start: int) -> list[str]:
+    """The objects listed from `start` on: "lemons and limes", "three eggs, a whisk and flour"."""
+    members: list[str] = []
+    m = start
+    while m < len(resolved) and isinstance(resolved[m], Ref):
+        if resolved[m].object_id is None:
+            break  # "bottles of red wine and a cheese board": the wine was not drawn, the board is no content
+        if m + 1 < len(resolved) and isinstance(resolved[m + 1], Rel) and resolved[m + 1].phrase.kind == "contents":
+            break  # "a bowl of eggs and a bag of flour": the bag holds its own
+        members.append(resolved[m].object_id)
+        if not (m + 2 < len(resolved) and isinstance(resolved[m + 1], Break) and resolved[m + 1].word in LIST_BREAKS):
+            break
+        m += 2
+    return members
+
+
+def holders_after(resolved: list, start: int) -> list[str]:
+    """The objects listed from `start` on, each with what it holds skipped: "between a bowl of
+    bananas and a jar of honey" -> the bowl and the jar."""
+    members: list[str] = []
+    m = start
+    while m < len(resolved) and isinstance(resolved[m], Ref) and resolved[m].object_id is not None:
+        members.append(resolved[m].object_id)
+        m += 1
+        if m + 1 < len(resolved) and (isinstance(resolved[m], Rel) and resolved[m].phrase.kind == "contents"
+                                      or isinstance(resolved[m], Prep) and resolved[m].word == "of"):
+            m += 2  # what it holds ("of bananas")
+        if not (m + 1 < len(resolved) and isinstance(resolved[m], Break) and resolved[m].word in LIST_BREAKS):
+            break
+        m += 1
+    return members
+
+
+def hung_on_object(resolved: list, subject: Ref | None) -> str | None:
+    """The object `subject` was attached to with "with" ("pancakes with a strawberry"): the
+    latest object before it in the sentence; None when the subject is not attached."""
+    if subject is None or not subject.attached:
+        return None
+    position = next(m for m, r in enumerate(resolved) if r is subject)
+    before = [r.object_id for r in resolved[:position]
+              if isinstance(r, Ref) and r.object_id is not None and r.object_id != subject.object_id]
+    return before[-1] if before else None
+
+
+def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | None, state: State) -> list[str]:
+    """Objects listed before `subject` in the same sentence ("a wallet, a pen and car keys"):
+    kept noun phrases separated only by commas and "and", right up to the subject's clause."""
+    if clause_start < 2 or resolved[clause_start] is not subject:
+        return []
+    members: list[str] = []
+    k = clause_start - 1
+    while k >= 1 and isinstance(resolved[k], Break) and resolved[k].word in (",", "and", "&"):
+        end = k - 1
+        while (end >= 2 and isinstance(resolved[end], Ref) and isinstance(resolved[end - 1], Rel)
+               and resolved[end - 1].phrase.kind == "contents"):
+            end -= 2  # "a glass bowl of eggs and a bag of flour sit ...": the holder is the member
+        if (end >= 2 and isinstance(resolved[end], Ref) and resolved[end].object_id is None
+                and isinstance(resolved[end - 1], Prep) and resolved[end - 1].word == "of"):
+            end -= 2  # "two bottles of red wine and a cheese board on a table": the bottles
+        ref = resolved[end]
+        if resolved[k].word == "," and end >= 1 and isinstance(resolved[end - 1], (Rel, Action)):
+            break  # "On the floor beside the bed, a pile of books and a truck lie on a rug": a fronted place ends it
+        if not (isinstance(ref, Ref) and ref.object_id is not None and ref.pronoun is None) or ref.object_id == obj_id:
+            return []
+        members.append(ref.object_id)
+        k = end - 1
+        if k >= 0 and not isinstance(resolved[k], Break):
+            break
+    if k >= 0 and (isinstance(resolved[k], (Rel, Action)) or isinstance(resolved[k], Ref) and resolved[k].object_id):
+        return []  # the list is itself a relation's object ("a table holds books and a cup on it")
+    # a longer list with commas ("a wallet, a pen and car keys on a desk") is one group; a pair
+    # is when its members are alike ("two dogs and a cat asleep on a sofa", "a teapot and two
+    # cups on a tray"), not in "a jar and a cat asleep on a couch"
+    if len(members) == 1:
+        alive = {english.is_animate(state.get(i).word) or state.get(i).name == "person"
+                 for i in (members[0], subject.object_id)}
+        return members if len(alive) == 1 else []
+    return members
