@@ -133,3 +133,8 @@ def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | N
                  for i in (members[0], subject.object_id)}
         return members if len(alive) == 1 else []
     return members
+
+
+def is_kept(x: object) -> bool:
+    """Whether `x` is a reference to an object that is drawn."""
+    return isinstance(x, Ref) and x.object_id is not None

@@ -7,429 +7,55 @@ import itertools
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.actions import (
-    AIMING_PREPOSITIONS,
     aimed_at_position,
     more_action_objects,
     relate_action,
 )
-from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
     Adjectives,
     Break,
     Item,
-    Measure,
-    NounPhrase,
     Possessive,
     Prep,
     Rel,
 )
-from stagestudio.scene.parsing.parts import (
-    PART_PREPOSITIONS,
-    covers,
-    describes,
-    listing_head,
-    owner_of_part,
-    owns_part,
-    part_head,
-    part_owner,
-    take_covering_colour,
-    unowned_part_owner,
-)
+from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
-    HOLDING,
-    LIST_BREAKS,
     agent_of,
     clause_subject_ref,
     holders_after,
     hung_on_object,
     is_contents,
     is_held,
+    is_kept,
     is_placed,
     list_after,
     listed_with,
 )
 from stagestudio.scene.parsing.reference import antecedent
-from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
-from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
-from stagestudio.scene.parsing.words import holder_named_by_its_use
-
-
-def _made(obj: ParsedObject) -> bool:
-    """A made thing, or a product name the dictionary does not know ("smartwatch")."""
-    return english.is_artifact(obj.word) or not english.noun_senses(obj.word) and not obj.is_class
+from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL
+from stagestudio.scene.parsing.resolve import resolve_sentence
+from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
 def _alive(obj: ParsedObject) -> bool:
     return obj.name == "person" or english.is_animate(obj.word)
 
 
-def _latest_animal(state: State) -> ParsedObject | None:
-    animals = [o for o in state.objects if o.name != "person" and english.is_animate(o.word)]
-    return max(animals, key=lambda o: o.mention) if animals else None
-
-
-def _built_place(np_: NounPhrase) -> bool:
-    """A made place that is a bounded thing in the picture ("fireplace", "balcony"), not a room
-    or a street the setting names."""
-    return english.is_artifact(np_.head) and np_.head not in lx.SETTING_NOUNS
-
-
-def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
-    """Whether a noun outside the classes right after `phrase` is the relation's object.
-
-    A thing the lexicon knows is, whatever the relation: "a fox asleep beneath an oak tree",
-    "a frog on a lily pad", "a cat next to a lamp", "a basket of bread". Setting words and
-    places are not ("on the grass", "in a park", "under a blue sky"), nor abstractions. After
-    a bare "in" only a container is ("flowers in a vase", not "a knight in armour"). A word the
-    lexicon does not know is an object too ("a cat next to a pikachu", "on the nightstand")."""
-    if np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and _built_place(np_):
-        return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
-    if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
-        return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
-    if (np_.kind == NounKind.ABSTRACT and phrase.predicate in POSITIONAL and english.has_thing_sense(np_.head)
-            and np_.head not in lx.SETTING_NOUNS):
-        return True  # "next to their charging case": a thing in a rarer sense, placed by a relation
-    if (np_.head in lx.DEPICTION_NOUNS and phrase.predicate in POSITIONAL | {"on"} and np_.determiner != "definite"
-            and english.noun_kind(np_.head) in (NounKind.THING, NounKind.WEAK)):
-        return True  # "next to two framed photos", "a cat on a painting"
-    if np_.kind in (NounKind.ABSTRACT, NounKind.PLACE, NounKind.UNIT) or np_.head in lx.SETTING_NOUNS:
-        return False
-    if phrase.kind == "contents":
-        return True
-    if phrase.needs_class_object:
-        return english.is_container(np_.head, senses=2) or holder_named_by_its_use(np_.head, np_.modifiers)
-    if np_.kind == NounKind.UNKNOWN:
-        return phrase.predicate in POSITIONAL or phrase.predicate == "on"
-    return True
-
-
-_ABOUT = {"about", "around"}
-
-
-def _described_one(np_: NounPhrase, state: State, counter: list[int]) -> str | None:
-    """The object "a red one" names: one of the group named last ("Two kayaks ..., a red one in
-    front of a yellow one"). A pair splits into its two members: the first "one" is the group
-    object, now one thing; later ones are new things of the same name. "The red one" is the
-    one so described, if any."""
-    if not state.objects:
-        return None
-    latest = max(state.objects, key=lambda o: o.mention)
-    groups = [o for o in state.objects if o.count > 1]
-    kind = max(groups, key=lambda o: o.mention) if groups else latest
-    if latest.id in state.split and kind.count == 1:
-        kind = latest  # ("a red one in front of a yellow one": the pair being split)
-    if np_.determiner == "definite":
-        described = [o for o in state.objects if o.name == kind.name and set(np_.modifiers) <= set(o.modifiers)]
-        if described:
-            state.touch(described[-1].id, counter)
-            return described[-1].id
-    if kind.count > 2:
-        state.touch(kind.id, counter)
-        return kind.id  # "three apples ...; a green one sits on top": one of them, not a fourth
-    if kind.count == 2 and kind.id not in state.split:
-        kind.count = 1
-        kind.modifiers.extend(w for w in np_.modifiers if w not in kind.modifiers)
-        state.split.add(kind.id)
-        state.touch(kind.id, counter)
-        return kind.id
-    counter[0] += 1
-    obj = ParsedObject(id=f"o{len(state.objects) + 1}", name=kind.name, count=1, modifiers=list(np_.modifiers),
-                       is_class=kind.is_class, mention=counter[0], surface=kind.surface)
-    state.objects.append(obj)
-    state.mentions.append(obj.id)
-    state.split.add(obj.id)
-    return obj.id
-
-
-def _apposed(items: list[Item], k: int, resolved: list) -> str | None:
-    """The object an indefinite phrase right after a comma renames ("Her lab partner, a boy with
-    curly hair, stands ..."): a definite or possessed subject of the same class before the comma,
-    in no list ("the chef, a waiter and a busboy" are three)."""
-    item = items[k]
-    if not (isinstance(item, NounPhrase) and item.determiner == "indefinite" and not item.plural and k >= 2
-            and isinstance(items[k - 1], Break) and items[k - 1].word == ","):
-        return None
-    before = items[k - 2]
-    if not (isinstance(before, NounPhrase) and before.head == item.head and before.pronoun is None
-            and (before.determiner == "definite" or before.possessive is not None)
-            and (k == 2 or isinstance(items[k - 3], Break))):
-        return None
-    following = next((m for m in range(k + 1, len(items)) if isinstance(items[m], Break)), None)
-    if following is not None and (items[following].word != "," or following + 1 < len(items)
-                                  and isinstance(items[following + 1], NounPhrase)):
-        return None
-    ref = resolved[-2] if len(resolved) >= 2 else None
-    return ref.object_id if isinstance(ref, Ref) else None
-
-
 def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:
-    # Pass 2: resolve noun phrases. A class noun is always an object. A noun outside the
-    # classes ("castle", "lamp", "tree") is an object only where it is what the clause is
-    # about: its first object ("a castle on a hill", "a photo of a castle"), or the object of
-    # a positional relation ("a cat next to a lamp", see _anchors_relation). Elsewhere it is a
-    # detail or the setting ("a dog with a red collar", "in a park", "adds a splash of colour").
-    resolved: list[Item | Ref] = []
-    state.sentence_start = len(state.mentions)
-    state.gendered.clear()
-    last_kept: str | None = None
-    kept_in_clause = False
-    inverted_clause = True  # the clause opened with a relation ("Above the sheep hangs a lantern")
-    dropped_before_of: str | None = None  # head of a dropped phrase right before "of"
-    pending_measures: list[str] = []
-    last_was_detail = False  # the latest noun phrase was dropped as a detail of an object
-    # what a coordinated list of parts hangs on: "with a navy dial and a leather strap", "the
-    # truck's chrome bumper and round headlights", "its white head and yellow beak"
-    list_head: Item | None = None
-    list_possessive: str | None = None
-    part_subject: str | None = None  # owner of the part the current clause is about
-    list_owner: str | None = None  # who the parts of an aside "with"-list belong to
-    part_heads: list[str] = []  # owners of parts that head a clause ("Its wheels spin": the train's)
-    for k, item in enumerate(items):
-        if isinstance(item, Break) and item.word not in LIST_BREAKS:
-            part_subject = None
-        if isinstance(item, Break) and item.word not in LIST_BREAKS or isinstance(item, Action) or (
-                isinstance(item, Prep) and item.word not in PART_PREPOSITIONS):
-            list_head, list_possessive, list_owner = None, None, None
-        if isinstance(item, Break):
-            kept_in_clause = False
-        if isinstance(item, (Break, Rel)):
-            inverted_clause = isinstance(item, Rel) and (k == 0 or isinstance(items[k - 1], Break))
-        if isinstance(item, Adjectives) and k > 0 and isinstance(items[k - 1], Prep):
-            last_was_detail = True  # "with mustard": a colour-like word read as a detail
-        if isinstance(item, Measure):
-            # "a 65 inch tv", "each measuring 150 centimeters in length": a size of the object
-            # described; after a clause break, of what the sentence is about
-            subjects = [r.object_id for m, r in enumerate(resolved)
-                        if isinstance(r, Ref) and r.object_id is not None and not is_placed(resolved, r)]
-            opener = k - 2 if k > 1 and isinstance(items[k - 1], Prep) and items[k - 1].word in _ABOUT else k - 1
-            if opener >= 0 and isinstance(items[opener], Break) and subjects:  # (", about 3 inches tall")
-                state.get(subjects[0]).measurements.append(item.text)
-            elif last_kept is not None:
-                state.get(last_kept).measurements.append(item.text)
-            else:
-                pending_measures.append(item.text)
-            resolved.append(item)
-            continue
-        if isinstance(item, NounPhrase):
-            prev = items[k - 1] if k > 0 else None
-            nxt = items[k + 1] if k + 1 < len(items) else None
-            if isinstance(prev, Break) and prev.word in LIST_BREAKS and not item.is_class:
-                # the list goes on: this member hangs on what the first one did
-                if list_possessive is not None and item.determiner == "none":
-                    item.possessive = list_possessive
-                elif list_head is not None and item.determiner in ("none", "indefinite"):
-                    prev = list_head
-            if item.pronoun == "one":
-                one = _described_one(item, state, counter)
-                resolved.append(Ref(one))
-                if one is not None:
-                    last_kept, kept_in_clause = one, True
-                continue
-            same = _apposed(items, k, resolved)
-            if same is not None:
-                # "Her lab partner, a boy with curly hair, stands beside her": one person
-                target = state.get(same)
-                target.modifiers.extend(w for w in item.modifiers if w not in target.modifiers)
-                state.touch(same, counter)
-                resolved.append(Ref(same))
-                last_kept, kept_in_clause = same, True
-                continue
-            if item.pronoun is not None:
-                # an object pronoun never means its own clause's subject ("a calf walks beside
-                # her": not the calf), unless reflexive
-                bound = clause_subject_ref(resolved) if (
-                    isinstance(prev, (Rel, Action, Prep)) and not item.pronoun_word.endswith(("self", "selves"))) else None
-                found = antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
-                                   exclude={bound} if bound else frozenset())
-                # "one of them", "the other": the group itself, as what its clause is about
-                resolved.append(Ref(found, member=True) if item.member else Ref(found, pronoun=item.pronoun))
-                continue
-            candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
-                                    word=item.pronoun_word)
-                         if item.possessive else last_kept)
-            if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
-                    and last_kept is not None):
-                # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
-                candidate = antecedent("it", resolved, len(resolved), state, can_own=item.head) or last_kept
-                list_owner = candidate
-            elif prev is list_head and list_owner is not None:
-                candidate = list_owner  # "..., with a chipped spout and a bamboo handle"
-            if item.possessive is not None and candidate is not None and item.surface in lx.KIN_NOUNS:
-                owner = state.get(candidate)
-                if owner.name != "person" and english.is_animate(owner.word):
-                    # "a foal next to its mother", "an elephant spraying its calf": the same kind
-                    item.head, item.is_class, item.kind = owner.name, owner.is_class, NounKind.THING
-                    candidate = None  # kin, not a part
-            elif item.possessive is None and not isinstance(prev, Action) and english.is_young_of_several(
-                    english.noun_lemma(item.surface.split()[-1]) if item.surface else item.head):
-                # "an elephant crosses a riverbed. A tiny calf walks beside her": the young of
-                # whatever animal the prompt is about
-                mother = _latest_animal(state)
-                if mother is not None:
-                    item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
-            listing = listing_head(item, prev, resolved, state)
-            if listing is not None and describes(item, state.get(listing)):
-                # "office chair, black mesh back, adjustable armrests": a product's listed
-                # features; "perfume bottle, frosted glass, gold cap": its material
-                resolved.append(Ref(None))
-                continue
-            owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
-            if owner_id is None and not item.is_class and item.possessive is None:
-                owner_id = unowned_part_owner(item, prev, resolved, state, last_kept if kept_in_clause else None,
-                                               part_subject)
-            if owner_id is not None:
-                owner = state.get(owner_id)
-                take_covering_colour(owner, item, worn=isinstance(prev, Rel))
-                if item.text() not in owner.parts:
-                    owner.parts.append(item.text())
-                # ("a smartwatch with a 1.9 inch display": a part's size is the thing's specification)
-                owner.measurements.extend(m for m in item.measurements if m not in owner.measurements)
-                # "above her head", "in its bed": a relation to a part is a relation to its owner
-                resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
-                                else Ref(None, owner=owner_id if covers(item) else None,
-                                         part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id))
-                if not isinstance(prev, (Rel, Action, Prep)):
-                    part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
-                    part_heads.append(owner_id)
-                    # "Its black boiler gleams": the clause speaks of the owner, so it is mentioned again
-                    state.touch(owner_id, counter)
-                if isinstance(prev, (Prep, Possessive)):
-                    list_head = prev
-                if item.possessive is not None and not isinstance(prev, Rel):
-                    list_possessive = item.possessive
-                continue
-            detail = False
-            # "the glow of paper lanterns strung above the stall": what a relation places is drawn
-            placed_after_of = (isinstance(prev, Prep) and prev.word == "of" and dropped_before_of is not None
-                               and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
-                               and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
-            if placed_after_of:
-                pass
-            elif isinstance(prev, Possessive):
-                # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
-                # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
-                # ("cover the stall's awning" with the stall not drawn: a part of the setting)
-                placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
-                                    and not item.is_class and not owns_part(items[k - 2], item)  # type: ignore[arg-type]
-                                    or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
-                owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
-                # (a classifier has no article: "the station's solar panels" are the station's)
-                specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
-                detail = not placed_belonging and (owner_drawn or specific_owner
-                                                   or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
-            elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
-                  and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
-                       and isinstance(resolved[-3], Action)
-                       or isinstance(resolved[-2], Action) and resolved[-2].dropped_object)):
-                detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)  # "drinking milk from a saucer"
-            elif isinstance(prev, Prep) and (last_kept is not None or item.determiner == "none"):
-                # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
-                # draw what they name; "with a red collar", "with mustard" are details
-                detail = not (prev.word == "with" and item.kind == NounKind.THING and item.head not in lx.SETTING_NOUNS
-                              and item.head not in lx.COLOUR_BEARING_PARTS
-                              and (item.determiner != "none" or item.plural
-                                   or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object)
-                              # what something comes from is there too: "pulling a sword from a
-                              # stone", "a vendor sells corn from a cart", "steam rises from the grill"
-                              or prev.word == "from" and item.kind == NounKind.THING and item.determiner != "none"
-                              and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head))
-            elif isinstance(prev, Rel):
-                detail = not _anchors_relation(prev.phrase, item)
-                if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
-                    item.kind = NounKind.THING  # a built place, a thing in a rarer sense: placed, so drawn
-            elif isinstance(prev, Action):
-                # what an action is aimed at is drawn, a built place too ("facing the fireplace")
-                built_place = item.kind == NounKind.PLACE and _built_place(item)
-                detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN) and not built_place
-                if built_place:
-                    item.kind = NounKind.THING
-            elif isinstance(prev, Prep) and prev.word == "of" and dropped_before_of is not None:
-                detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
-            elif kept_in_clause and not (inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):
-                detail = True
-            elif (last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
-                  and item.determiner == "none" and item.count is None and not item.is_class):
-                detail = True  # "with mustard and ketchup": the list goes on with details
-            possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
-            if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
-                    and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
-                take_covering_colour(state.get(last_kept), item)
-            whole = owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved,
-                                   nxt, items[k + 2] if k + 2 < len(items) else None)
-            if whole is not None:
-                # "beside the front tire", "on the seat": a relation to a part is one to its owner;
-                # "sticks out of the back seat": after a preposition, just the owner's part
-                if item.text() not in state.get(whole).parts:
-                    state.get(whole).parts.append(item.text())
-                resolved.append(Ref(whole) if isinstance(prev, Rel) else Ref(None))
-                continue
-            # "brushing her horse's mane": the possessor of what an action touches is drawn
-            # "brushing her horse's mane", "on a child's finger": the possessor after an action
-            # or a relation is drawn
-            ref = resolve_phrase(item, state, counter, detail=detail,
-                                 # ("The cat's tail hangs ...": whose part is named is there too)
-                                 reference_only=possessor and not isinstance(prev, Action) and not (
-                                     (isinstance(prev, Rel) or isinstance(items[k + 2] if k + 2 < len(items) else None,
-                                                                          NounPhrase))
-                                     and owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
-                                 # "the candle on top of the stack": a thing a relation places is drawn
-                                 anchored=isinstance(prev, (Rel, Action)) or (
-                                     isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
-                                     and not nxt.phrase.needs_class_object)
-                                 or isinstance(prev, Prep) and prev.word == "from" and not detail)
-            # reached through "with"/"of", as a holder's contents or as what it holds: a detail
-            # of an earlier object ("a vase holds sunflowers on a table": the vase is on it)
-            ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents"
-                            or isinstance(prev, Action) and prev.predicate.split()[0] in HOLDING
-                            # ("filled with oranges and lemons": the list goes on)
-                            or isinstance(prev, Break) and prev.word in LIST_BREAKS and bool(resolved)
-                            and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached
-                            # ("a bowl of eggs and a bag of flour": a holder of its own starts anew)
-                            and not (isinstance(nxt, Rel) and nxt.phrase.kind == "contents")) \
-                and last_kept is not None and not placed_after_of
-            ref.member = item.member
-            if ref.object_id is None and item.possessive is not None and covers(item):
-                ref.owner = candidate  # "its weathered wood": what the bench is made of
-            last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
-            if (detail and ref.object_id is None and isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
-                    and last_kept is not None and _made(state.get(last_kept))
-                    and item.kind in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
-                    and not english.is_mass(item.head) and item.text() not in state.get(last_kept).parts):
-                state.get(last_kept).parts.append(item.text())  # "a wallet with six card slots": a feature
-                state.get(last_kept).measurements.extend(item.measurements)
-            dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
-                                 and isinstance(nxt, Prep) and nxt.word == "of" else None)
-            if ref.object_id is not None and item.portion and item.portion not in state.get(ref.object_id).parts:
-                state.get(ref.object_id).parts.append(item.portion)
-            if ref.object_id is not None:
-                # "with blueberries and maple syrup": the list still hangs on "with"
-                list_head = prev if isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS else None
-                list_possessive = None
-                last_kept = ref.object_id
-                kept_in_clause = True
-                state.get(last_kept).measurements.extend(pending_measures)
-                pending_measures.clear()
-            resolved.append(ref)
-        else:
-            resolved.append(item)
+    """Read one sentence: resolve its items to objects, then relate the objects."""
+    _relate_resolved(resolve_sentence(items, state, counter), state)
 
-    def kept(x: object) -> bool:
-        return isinstance(x, Ref) and x.object_id is not None
 
-    # the sentence's subject: its first object that is not placed by a relation or an action,
-    # else the owner of a part it is about ("Its wheels spin fast": the train)
-    subjects = [r.object_id for m, r in enumerate(resolved)
-                if kept(r) and not (m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep)))]
-    state.subjects.append(subjects[0] if subjects else (part_heads[0] if part_heads else None))
-
+def _relate_resolved(resolved: list, state: State) -> None:
     # Pass 3: relations.
     clause_start = 0
     consumed: set[int] = set()  # relation phrases an action took over
     for k, item in enumerate(resolved):
         if isinstance(item, Break):
             # a relative clause is about the noun it follows: "a dome that sits on a plate"
-            relative = item.word in _RELATIVE_PRONOUNS and k > 0 and kept(resolved[k - 1])
+            relative = item.word in _RELATIVE_PRONOUNS and k > 0 and is_kept(resolved[k - 1])
             clause_start = k - 1 if relative else k + 1
             continue
         if isinstance(item, Adjectives):
@@ -437,8 +63,8 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
             if not item.colour_phrase and (
                     isinstance(prev, Prep) or (isinstance(prev, Rel) and not prev.phrase.needs_class_object)):
                 continue  # "with mustard", "of gold": a detail, not the object's colour
-            before = [r for r in resolved[:k] if kept(r)]
-            after = [r for r in resolved[k + 1:] if kept(r)]
+            before = [r for r in resolved[:k] if is_kept(r)]
+            after = [r for r in resolved[k + 1:] if is_kept(r)]
             target = before[-1] if before else (after[0] if after else None)
             described = next((r for r in reversed(resolved[clause_start:k]) if isinstance(r, Ref)), None)
             if described is not None and described.object_id is None:
@@ -468,11 +94,11 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
         if phrase.kind == "contents":
             # "a basket of bread", "a bowl filled with lemons and limes": what comes after is
             # inside (or on) the holder before
-            before = [r for r in resolved[clause_start:k] if kept(r)]
+            before = [r for r in resolved[clause_start:k] if is_kept(r)]
             # right after its noun ("a basket of bread"), else after a verb: the clause's subject
             # ("a basket on the porch is full of apples")
             subject_id = clause_subject_ref(resolved[:k])
-            holder = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) and not phrase.after_verb else (
+            holder = resolved[k - 1] if k > 0 and is_kept(resolved[k - 1]) and not phrase.after_verb else (
                 Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
             if holder is None:
                 continue
@@ -482,16 +108,16 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 state.held.add(member)
             continue
         state.seen_predicates.append(phrase.predicate)
-        in_clause = [r for r in resolved[clause_start:k] if kept(r)]
-        in_sentence_before = [r for r in resolved[:k] if kept(r)]
-        following = [(m, r) for m, r in enumerate(resolved) if m > k and kept(r)]
+        in_clause = [r for r in resolved[clause_start:k] if is_kept(r)]
+        in_sentence_before = [r for r in resolved[:k] if is_kept(r)]
+        following = [(m, r) for m, r in enumerate(resolved) if m > k and is_kept(r)]
 
         if phrase.kind == "owner_before":
             # "... the bench's left": owner is the phrase right before; subject the one before it
-            owner = resolved[k - 1] if k > 0 and kept(resolved[k - 1]) else None
+            owner = resolved[k - 1] if k > 0 and is_kept(resolved[k - 1]) else None
             if owner is None:
                 continue
-            earlier = [r for r in resolved[clause_start:k - 1] if kept(r)]
+            earlier = [r for r in resolved[clause_start:k - 1] if is_kept(r)]
             subject = earlier[-1] if earlier else (following[0][1] if following else None)
             if subject is not None:
                 state.relate(subject.object_id, phrase.predicate, owner.object_id)  # type: ignore[union-attr]
@@ -551,7 +177,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
                 right_after = resolved[k + 1] if k + 1 < len(resolved) else None
                 before = resolved[k - 1] if k > 0 else None
                 new_clause = not isinstance(before, Break) or before.word not in (",", "(")
-                if kept(right_after):
+                if is_kept(right_after):
                     # "on the right is a dog", "on the left there is a cat"
                     placed = right_after.object_id  # type: ignore[union-attr]
                 elif in_sentence_before and not new_clause:
