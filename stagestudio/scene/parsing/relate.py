@@ -34,7 +34,7 @@ from stagestudio.scene.parsing.positions import (
     listed_with,
 )
 from stagestudio.scene.parsing.reference import antecedent
-from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL
+from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.resolve import resolve_sentence
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
@@ -49,7 +49,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
 
 
 def _relate_resolved(resolved: list, state: State) -> None:
-    # Pass 3: relations.
+    """Pass 3: the relations between the objects of one resolved sentence."""
     clause_start = 0
     consumed: set[int] = set()  # relation phrases an action took over
     for k, item in enumerate(resolved):
@@ -59,21 +59,7 @@ def _relate_resolved(resolved: list, state: State) -> None:
             clause_start = k - 1 if relative else k + 1
             continue
         if isinstance(item, Adjectives):
-            prev = resolved[k - 1] if k > 0 else None
-            if not item.colour_phrase and (
-                    isinstance(prev, Prep) or (isinstance(prev, Rel) and not prev.phrase.needs_class_object)):
-                continue  # "with mustard", "of gold": a detail, not the object's colour
-            before = [r for r in resolved[:k] if is_kept(r)]
-            after = [r for r in resolved[k + 1:] if is_kept(r)]
-            target = before[-1] if before else (after[0] if after else None)
-            described = next((r for r in reversed(resolved[clause_start:k]) if isinstance(r, Ref)), None)
-            if described is not None and described.object_id is None:
-                if described.owner is None:
-                    continue  # "the dry earth glows orange": the colour of what is not drawn
-                target = Ref(described.owner)  # "its weathered wood faded to a soft gray": the bench's
-            if target is not None:
-                obj = state.get(target.object_id)  # type: ignore[union-attr]
-                obj.modifiers.extend(w for w in item.words if w not in obj.modifiers)
+            _colour_from_adjectives(item, resolved, k, clause_start, state)
             continue
         if isinstance(item, Action):
             aimed_at = aimed_at_position(resolved, k)
@@ -90,192 +76,227 @@ def _relate_resolved(resolved: list, state: State) -> None:
             continue
         if not isinstance(item, Rel) or k in consumed:
             continue
-        phrase = item.phrase
-        if phrase.kind == "contents":
-            # "a basket of bread", "a bowl filled with lemons and limes": what comes after is
-            # inside (or on) the holder before
-            before = [r for r in resolved[clause_start:k] if is_kept(r)]
-            # right after its noun ("a basket of bread"), else after a verb: the clause's subject
-            # ("a basket on the porch is full of apples")
-            subject_id = clause_subject_ref(resolved[:k])
-            holder = resolved[k - 1] if k > 0 and is_kept(resolved[k - 1]) and not phrase.after_verb else (
-                Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
-            if holder is None:
-                continue
-            predicate = "on" if state.get(holder.object_id).name in lx.SERVING_SURFACES else phrase.predicate
-            for member in list_after(resolved, k + 1):
-                state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
-                state.held.add(member)
-            continue
-        state.seen_predicates.append(phrase.predicate)
-        in_clause = [r for r in resolved[clause_start:k] if is_kept(r)]
-        in_sentence_before = [r for r in resolved[:k] if is_kept(r)]
-        following = [(m, r) for m, r in enumerate(resolved) if m > k and is_kept(r)]
+        _relate_phrase(item.phrase, resolved, k, clause_start, state)
 
-        if phrase.kind == "owner_before":
-            # "... the bench's left": owner is the phrase right before; subject the one before it
-            owner = resolved[k - 1] if k > 0 and is_kept(resolved[k - 1]) else None
-            if owner is None:
-                continue
-            earlier = [r for r in resolved[clause_start:k - 1] if is_kept(r)]
-            subject = earlier[-1] if earlier else (following[0][1] if following else None)
-            if subject is not None:
-                state.relate(subject.object_id, phrase.predicate, owner.object_id)  # type: ignore[union-attr]
-            continue
 
-        if phrase.kind == "owner_pronoun":
-            members: list[str] = []
-            if in_clause:
-                # what the clause is about, not a holder's contents ("a bag of flour ... to her left",
-                # "with a vase of daisies to their right")
-                subject_ref = ([r for r in in_clause if not is_contents(resolved, r)] or in_clause)[-1]
-                subject_id = subject_ref.object_id  # type: ignore[union-attr]
-                members = listed_with(resolved, clause_start, subject_ref, None, state)  # type: ignore[arg-type]
-            elif following:
-                subject_id = following[0][1].object_id  # type: ignore[union-attr]
-            else:
-                continue
-            owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id, *members},
-                                  word=phrase.owner_word)
-            for member in (*members, subject_id):
-                state.relate(member, phrase.predicate, owner_id)
-            continue
+def _colour_from_adjectives(item: Adjectives, resolved: list, k: int, clause_start: int, state: State) -> None:
+    """Colour words said apart from any noun ("its weathered wood faded to a soft gray") go to
+    the object they describe."""
+    prev = resolved[k - 1] if k > 0 else None
+    if not item.colour_phrase and (
+            isinstance(prev, Prep) or (isinstance(prev, Rel) and not prev.phrase.needs_class_object)):
+        return  # "with mustard", "of gold": a detail, not the object's colour
+    before = [r for r in resolved[:k] if is_kept(r)]
+    after = [r for r in resolved[k + 1:] if is_kept(r)]
+    target = before[-1] if before else (after[0] if after else None)
+    described = next((r for r in reversed(resolved[clause_start:k]) if isinstance(r, Ref)), None)
+    if described is not None and described.object_id is None:
+        if described.owner is None:
+            return  # "the dry earth glows orange": the colour of what is not drawn
+        target = Ref(described.owner)  # "its weathered wood faded to a soft gray": the bench's
+    if target is not None:
+        obj = state.get(target.object_id)  # type: ignore[union-attr]
+        obj.modifiers.extend(w for w in item.words if w not in obj.modifiers)
 
-        if phrase.kind == "mutual":
-            # "a green apple and a red apple side by side": the things just named, pairwise
-            named = [r.object_id for r in in_sentence_before if not is_placed(resolved, r)]
-            for first, second in itertools.pairwise(named):
-                state.relate(first, phrase.predicate, second)  # type: ignore[arg-type]
-            continue
 
-        if phrase.kind == "between":
-            # "a puppy between two cats", "a lamp between the bed and the chair": next to each
-            if in_clause:
-                for member in holders_after(resolved, k + 1):
-                    state.relate(in_clause[-1].object_id, phrase.predicate, member)  # type: ignore[union-attr]
-            continue
+def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int, state: State) -> None:
+    """The relation phrase at `k`, by its kind: a holder's contents, a place named by its owner,
+    things side by side, between or in sequence, an absolute place, or an ordinary relation."""
+    if phrase.kind == "contents":
+        _relate_contents(phrase, resolved, k, clause_start, state)
+        return
+    state.seen_predicates.append(phrase.predicate)
+    in_clause = [r for r in resolved[clause_start:k] if is_kept(r)]
+    in_sentence_before = [r for r in resolved[:k] if is_kept(r)]
+    following = [(m, r) for m, r in enumerate(resolved) if m > k and is_kept(r)]
 
-        if phrase.kind == "sequence":
-            listed = [r for _, r in following] or in_sentence_before
-            for first, second in zip(listed, listed[1:]):
-                state.relate(first.object_id, phrase.predicate, second.object_id)  # type: ignore[union-attr]
-            continue
+    if phrase.kind == "owner_before":
+        # "... the bench's left": owner is the phrase right before; subject the one before it
+        owner = resolved[k - 1] if k > 0 and is_kept(resolved[k - 1]) else None
+        if owner is None:
+            return
+        earlier = [r for r in resolved[clause_start:k - 1] if is_kept(r)]
+        subject = earlier[-1] if earlier else (following[0][1] if following else None)
+        if subject is not None:
+            state.relate(subject.object_id, phrase.predicate, owner.object_id)  # type: ignore[union-attr]
+        return
 
-        if phrase.kind == "dangling" or (phrase.kind == "object" and phrase.predicate in DIRECTIONAL and not isinstance(
-                resolved[k + 1] if k + 1 < len(resolved) else None, Ref)):
-            # "a stack of pancakes with a strawberry on top", "each with a mirror above": the
-            # object left out is what the subject hangs on
-            subject_ref = in_clause[-1] if in_clause else None
-            hung_on = hung_on_object(resolved, subject_ref)
-            if hung_on is not None:
-                state.relate(subject_ref.object_id, phrase.predicate, hung_on)  # type: ignore[union-attr]
-                continue
-        if phrase.kind in ("absolute", "dangling"):
-            if in_clause:
-                placed = in_clause[-1].object_id  # type: ignore[union-attr]
-            else:
-                right_after = resolved[k + 1] if k + 1 < len(resolved) else None
-                before = resolved[k - 1] if k > 0 else None
-                new_clause = not isinstance(before, Break) or before.word not in (",", "(")
-                if is_kept(right_after):
-                    # "on the right is a dog", "on the left there is a cat"
-                    placed = right_after.object_id  # type: ignore[union-attr]
-                elif in_sentence_before and not new_clause:
-                    # "A dog, on the left, and ...", "a dog (on the left)": an aside about the one before
-                    placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
-                elif following:
-                    # "On the left, a cat", "..., and on the right, a dog"
-                    placed = following[0][1].object_id  # type: ignore[union-attr]
-                elif in_sentence_before:
-                    placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
-                else:
-                    continue
-            state.placements.append((placed, phrase.predicate))  # type: ignore[arg-type]
-            continue
-
-        # an ordinary relation: its object is the noun phrase right after it
-        nxt = resolved[k + 1] if k + 1 < len(resolved) else None
-        if not isinstance(nxt, Ref):
-            # "a kite with a dog below": the object is implicit; treat it as a placement
-            if phrase.predicate in ("left of", "right of", "above", "below") and in_clause:
-                state.placements.append((in_clause[-1].object_id, phrase.predicate))  # type: ignore[arg-type]
-            continue
-        if (k + 3 < len(resolved) and isinstance(resolved[k + 2], Possessive) and isinstance(resolved[k + 3], Ref)
-                and resolved[k + 3].object_id is not None):
-            nxt = resolved[k + 3]  # "on the dog's bed": on the bed (a part went to the dog's parts)
-        if nxt.object_id is None:
-            continue  # "in a park": the object was dropped, so is the relation
-        # a pronoun object ("below it") is resolved after the subject is known
-        obj_id = nxt.object_id if nxt.pronoun is None else None
-        owner = part_head(resolved, clause_start, k)
-        if owner is not None and not in_clause:
-            # "The cat's tail hangs over the shelf", "its head rests on a pillow": the owner is placed
-            if nxt.pronoun is not None:
-                obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={owner})
-            state.relate(owner, phrase.predicate, obj_id)
-            continue
-        subject_ref: Ref | None = None
-        inverted_list: list[str] = []
-        candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
-        # "a table with a suitcase resting on it": with a pronoun object the latest object is the
-        # subject even when it hangs off another by "with" (not a holder's contents: "a can full
-        # of nails stands behind it" is the can)
-        main = [r for r in candidates if not r.attached  # type: ignore[union-attr]
-                or nxt.pronoun is not None and not is_contents(resolved, r)]
-        if nxt.pronoun == "person":
-            # "a pot simmering on the stove behind him": the clause's subject, not the stove
-            main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
-        if main or candidates:
-            subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
-            if phrase.predicate == "above" and candidates and is_held(resolved, candidates[-1]):
-                subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
-            agent = agent_of(resolved, subject_ref)
-            acted_on = state.get(subject_ref.object_id)  # type: ignore[arg-type]
-            if agent is not None and obj_id is not None and (
-                    phrase.predicate in _AGENT_PLACES
-                    or english.is_seat(state.get(obj_id).word) and not _alive(acted_on)):
-                # "a man playing guitar under a tree", "knitting a sweater in a rocking chair": the
-                # place is the agent's ("slicing tomatoes on a cutting board" stays the tomatoes';
-                # "helping an old man into a wheelchair" seats the man)
-                subject_ref = agent
-            resting = [s_ for s_, p, o in state.relations if o == subject_ref.object_id and p in ("on", "inside")]
-            if (resting and is_placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
-                    and not english.is_large(state.get(obj_id).word)):
-                # "a mug on a table next to a notebook": the notebook is on the table too, so the
-                # mug is by the notebook; "a lamp on the nightstand next to the bed" stays
-                subject_ref = Ref(resting[-1])
-        elif any(r.object_id == obj_id and not r.attached for r in in_clause):  # type: ignore[union-attr]
-            continue  # "the other sleeps with its face buried in its paws": one of its parts in another
+    if phrase.kind == "owner_pronoun":
+        members: list[str] = []
+        if in_clause:
+            # what the clause is about, not a holder's contents ("a bag of flour ... to her left",
+            # "with a vase of daisies to their right")
+            subject_ref = ([r for r in in_clause if not is_contents(resolved, r)] or in_clause)[-1]
+            subject_id = subject_ref.object_id  # type: ignore[union-attr]
+            members = listed_with(resolved, clause_start, subject_ref, None, state)  # type: ignore[arg-type]
+        elif following:
+            subject_id = following[0][1].object_id  # type: ignore[union-attr]
         else:
-            # inverted order: "Below the tv, a clock hangs"
-            # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
-            after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id  # type: ignore[union-attr]
-                         and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
-            earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
-            heads = [r for r in earlier if not r.attached and not is_placed(resolved, r)]
-            aside = (heads and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ","
-                     and k + 2 < len(resolved) and isinstance(resolved[k + 2], Break))
-            if after_obj and not aside:
-                subject_ref = after_obj[0]  # type: ignore[assignment]
-                # "Inside the boat lie two oars and a fishing rod": every one listed
-                inverted_list = list_after(resolved, resolved.index(subject_ref))[1:]
+            return
+        owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id, *members},
+                              word=phrase.owner_word)
+        for member in (*members, subject_id):
+            state.relate(member, phrase.predicate, owner_id)
+        return
+
+    if phrase.kind == "mutual":
+        # "a green apple and a red apple side by side": the things just named, pairwise
+        named = [r.object_id for r in in_sentence_before if not is_placed(resolved, r)]
+        for first, second in itertools.pairwise(named):
+            state.relate(first, phrase.predicate, second)  # type: ignore[arg-type]
+        return
+
+    if phrase.kind == "between":
+        # "a puppy between two cats", "a lamp between the bed and the chair": next to each
+        if in_clause:
+            for member in holders_after(resolved, k + 1):
+                state.relate(in_clause[-1].object_id, phrase.predicate, member)  # type: ignore[union-attr]
+        return
+
+    if phrase.kind == "sequence":
+        listed = [r for _, r in following] or in_sentence_before
+        for first, second in zip(listed, listed[1:]):
+            state.relate(first.object_id, phrase.predicate, second.object_id)  # type: ignore[union-attr]
+        return
+
+    if phrase.kind == "dangling" or (phrase.kind == "object" and phrase.predicate in DIRECTIONAL and not isinstance(
+            resolved[k + 1] if k + 1 < len(resolved) else None, Ref)):
+        # "a stack of pancakes with a strawberry on top", "each with a mirror above": the
+        # object left out is what the subject hangs on
+        subject_ref = in_clause[-1] if in_clause else None
+        hung_on = hung_on_object(resolved, subject_ref)
+        if hung_on is not None:
+            state.relate(subject_ref.object_id, phrase.predicate, hung_on)  # type: ignore[union-attr]
+            return
+    if phrase.kind in ("absolute", "dangling"):
+        if in_clause:
+            placed = in_clause[-1].object_id  # type: ignore[union-attr]
+        else:
+            right_after = resolved[k + 1] if k + 1 < len(resolved) else None
+            before = resolved[k - 1] if k > 0 else None
+            new_clause = not isinstance(before, Break) or before.word not in (",", "(")
+            if is_kept(right_after):
+                # "on the right is a dog", "on the left there is a cat"
+                placed = right_after.object_id  # type: ignore[union-attr]
+            elif in_sentence_before and not new_clause:
+                # "A dog, on the left, and ...", "a dog (on the left)": an aside about the one before
+                placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
+            elif following:
+                # "On the left, a cat", "..., and on the right, a dog"
+                placed = following[0][1].object_id  # type: ignore[union-attr]
+            elif in_sentence_before:
+                placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
             else:
-                # an aside between commas describes what the sentence is about, not a detail of it
-                # or what follows ("Glass teapot with tea inside, on a bamboo tray, two cups beside it")
-                if heads or earlier:
-                    subject_ref = (heads or earlier)[-1]  # type: ignore[assignment]
-        if subject_ref is None:
-            continue
-        subject_id = subject_ref.object_id
+                return
+        state.placements.append((placed, phrase.predicate))  # type: ignore[arg-type]
+        return
+
+    _relate_to_object(phrase, resolved, k, clause_start, in_clause, in_sentence_before, following, state)
+
+
+def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: int, state: State) -> None:
+    """"a basket of bread", "a bowl filled with lemons and limes": what comes after is inside
+    (or on) the holder before."""
+    before = [r for r in resolved[clause_start:k] if is_kept(r)]
+    # right after its noun ("a basket of bread"), else after a verb: the clause's subject
+    # ("a basket on the porch is full of apples")
+    subject_id = clause_subject_ref(resolved[:k])
+    holder = resolved[k - 1] if k > 0 and is_kept(resolved[k - 1]) and not phrase.after_verb else (
+        Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
+    if holder is None:
+        return
+    predicate = "on" if state.get(holder.object_id).name in lx.SERVING_SURFACES else phrase.predicate
+    for member in list_after(resolved, k + 1):
+        state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
+        state.held.add(member)
+
+
+def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: int, in_clause: list[Ref],
+                      in_sentence_before: list[Ref], following: list[tuple[int, Ref]], state: State) -> None:
+    """An ordinary relation: its object is the noun phrase right after it; its subject the
+    clause's (or, inverted, the one named after it), with every member listed with the subject."""
+    nxt = resolved[k + 1] if k + 1 < len(resolved) else None
+    if not isinstance(nxt, Ref):
+        # "a kite with a dog below": the object is implicit; treat it as a placement
+        if phrase.predicate in ("left of", "right of", "above", "below") and in_clause:
+            state.placements.append((in_clause[-1].object_id, phrase.predicate))  # type: ignore[arg-type]
+        return
+    if (k + 3 < len(resolved) and isinstance(resolved[k + 2], Possessive) and isinstance(resolved[k + 3], Ref)
+            and resolved[k + 3].object_id is not None):
+        nxt = resolved[k + 3]  # "on the dog's bed": on the bed (a part went to the dog's parts)
+    if nxt.object_id is None:
+        return  # "in a park": the object was dropped, so is the relation
+    # a pronoun object ("below it") is resolved after the subject is known
+    obj_id = nxt.object_id if nxt.pronoun is None else None
+    owner = part_head(resolved, clause_start, k)
+    if owner is not None and not in_clause:
+        # "The cat's tail hangs over the shelf", "its head rests on a pillow": the owner is placed
         if nxt.pronoun is not None:
-            obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})  # type: ignore[arg-type]
-        predicate = phrase.predicate
-        if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
-            predicate = "on"  # "grandma in her rocking chair": one sits on a seat
-        for member in (*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list):
-            # "a wallet, a pen and car keys on a desk": the place phrase describes every member
-            state.relate(member, predicate, obj_id)
-        state.relate(subject_id, predicate, obj_id)
+            obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={owner})
+        state.relate(owner, phrase.predicate, obj_id)
+        return
+    subject_ref: Ref | None = None
+    inverted_list: list[str] = []
+    candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
+    # "a table with a suitcase resting on it": with a pronoun object the latest object is the
+    # subject even when it hangs off another by "with" (not a holder's contents: "a can full
+    # of nails stands behind it" is the can)
+    main = [r for r in candidates if not r.attached  # type: ignore[union-attr]
+            or nxt.pronoun is not None and not is_contents(resolved, r)]
+    if nxt.pronoun == "person":
+        # "a pot simmering on the stove behind him": the clause's subject, not the stove
+        main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
+    if main or candidates:
+        subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
+        if phrase.predicate == "above" and candidates and is_held(resolved, candidates[-1]):
+            subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
+        agent = agent_of(resolved, subject_ref)
+        acted_on = state.get(subject_ref.object_id)  # type: ignore[arg-type]
+        if agent is not None and obj_id is not None and (
+                phrase.predicate in _AGENT_PLACES
+                or english.is_seat(state.get(obj_id).word) and not _alive(acted_on)):
+            # "a man playing guitar under a tree", "knitting a sweater in a rocking chair": the
+            # place is the agent's ("slicing tomatoes on a cutting board" stays the tomatoes';
+            # "helping an old man into a wheelchair" seats the man)
+            subject_ref = agent
+        resting = [s_ for s_, p, o in state.relations if o == subject_ref.object_id and p in ("on", "inside")]
+        if (resting and is_placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
+                and not english.is_large(state.get(obj_id).word)):
+            # "a mug on a table next to a notebook": the notebook is on the table too, so the
+            # mug is by the notebook; "a lamp on the nightstand next to the bed" stays
+            subject_ref = Ref(resting[-1])
+    elif any(r.object_id == obj_id and not r.attached for r in in_clause):  # type: ignore[union-attr]
+        return  # "the other sleeps with its face buried in its paws": one of its parts in another
+    else:
+        # inverted order: "Below the tv, a clock hangs"
+        # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
+        after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id  # type: ignore[union-attr]
+                     and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
+        earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
+        heads = [r for r in earlier if not r.attached and not is_placed(resolved, r)]
+        aside = (heads and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ","
+                 and k + 2 < len(resolved) and isinstance(resolved[k + 2], Break))
+        if after_obj and not aside:
+            subject_ref = after_obj[0]  # type: ignore[assignment]
+            # "Inside the boat lie two oars and a fishing rod": every one listed
+            inverted_list = list_after(resolved, resolved.index(subject_ref))[1:]
+        else:
+            # an aside between commas describes what the sentence is about, not a detail of it
+            # or what follows ("Glass teapot with tea inside, on a bamboo tray, two cups beside it")
+            if heads or earlier:
+                subject_ref = (heads or earlier)[-1]  # type: ignore[assignment]
+    if subject_ref is None:
+        return
+    subject_id = subject_ref.object_id
+    if nxt.pronoun is not None:
+        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})  # type: ignore[arg-type]
+    predicate = phrase.predicate
+    if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
+        predicate = "on"  # "grandma in her rocking chair": one sits on a seat
+    for member in (*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list):
+        # "a wallet, a pen and car keys on a desk": the place phrase describes every member
+        state.relate(member, predicate, obj_id)
+    state.relate(subject_id, predicate, obj_id)
 
 
 _RELATIVE_PRONOUNS = {"that", "which", "who"}
