@@ -3,6 +3,8 @@ sentence), with the parts, details and measurements that go to objects already n
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.actions import (
@@ -148,40 +150,48 @@ def _apposed(items: list[Item], k: int, resolved: list) -> str | None:
     return ref.object_id if isinstance(ref, Ref) else None
 
 
-def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> list[Item | Ref]:
-    # Pass 2: resolve noun phrases. A class noun is always an object. A noun outside the
-    # classes ("castle", "lamp", "tree") is an object only where it is what the clause is
-    # about: its first object ("a castle on a hill", "a photo of a castle"), or the object of
-    # a positional relation ("a cat next to a lamp", see _anchors_relation). Elsewhere it is a
-    # detail or the setting ("a dog with a red collar", "in a park", "adds a splash of colour").
-    resolved: list[Item | Ref] = []
-    state.sentence_start = len(state.mentions)
-    state.gendered.clear()
-    last_kept: str | None = None
-    kept_in_clause = False
-    inverted_clause = True  # the clause opened with a relation ("Above the sheep hangs a lantern")
+@dataclass
+class _Reading:
+    """What reading one sentence's items carries from each to the next."""
+
+    last_kept: str | None = None  # the latest object drawn
+    kept_in_clause: bool = False  # an object was drawn since the clause began
+    inverted_clause: bool = True  # the clause opened with a relation ("Above the sheep hangs a lantern")
     dropped_before_of: str | None = None  # head of a dropped phrase right before "of"
-    pending_measures: list[str] = []
-    last_was_detail = False  # the latest noun phrase was dropped as a detail of an object
+    pending_measures: list[str] = field(default_factory=list)  # sizes said before their object
+    last_was_detail: bool = False  # the latest noun phrase was dropped as a detail of an object
     # what a coordinated list of parts hangs on: "with a navy dial and a leather strap", "the
     # truck's chrome bumper and round headlights", "its white head and yellow beak"
     list_head: Item | None = None
     list_possessive: str | None = None
     part_subject: str | None = None  # owner of the part the current clause is about
     list_owner: str | None = None  # who the parts of an aside "with"-list belong to
-    part_heads: list[str] = []  # owners of parts that head a clause ("Its wheels spin": the train's)
+    part_heads: list[str] = field(default_factory=list)  # owners of parts that head a clause ("Its wheels spin")
+
+
+def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> list[Item | Ref]:
+    """Pass 2: resolve noun phrases. A class noun is always an object. A noun outside the
+    classes ("castle", "lamp", "tree") is an object only where it is what the clause is
+    about: its first object ("a castle on a hill", "a photo of a castle"), or the object of
+    a positional relation ("a cat next to a lamp", see _anchors_relation). Elsewhere it is a
+    detail or the setting ("a dog with a red collar", "in a park", "adds a splash of colour").
+    Records the sentence's subject in `state.subjects`."""
+    resolved: list[Item | Ref] = []
+    state.sentence_start = len(state.mentions)
+    state.gendered.clear()
+    reading = _Reading()
     for k, item in enumerate(items):
         if isinstance(item, Break) and item.word not in LIST_BREAKS:
-            part_subject = None
+            reading.part_subject = None
         if isinstance(item, Break) and item.word not in LIST_BREAKS or isinstance(item, Action) or (
                 isinstance(item, Prep) and item.word not in PART_PREPOSITIONS):
-            list_head, list_possessive, list_owner = None, None, None
+            reading.list_head, reading.list_possessive, reading.list_owner = None, None, None
         if isinstance(item, Break):
-            kept_in_clause = False
+            reading.kept_in_clause = False
         if isinstance(item, (Break, Rel)):
-            inverted_clause = isinstance(item, Rel) and (k == 0 or isinstance(items[k - 1], Break))
+            reading.inverted_clause = isinstance(item, Rel) and (k == 0 or isinstance(items[k - 1], Break))
         if isinstance(item, Adjectives) and k > 0 and isinstance(items[k - 1], Prep):
-            last_was_detail = True  # "with mustard": a colour-like word read as a detail
+            reading.last_was_detail = True  # "with mustard": a colour-like word read as a detail
         if isinstance(item, Measure):
             # "a 65 inch tv", "each measuring 150 centimeters in length": a size of the object
             # described; after a clause break, of what the sentence is about
@@ -190,212 +200,14 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
             opener = k - 2 if k > 1 and isinstance(items[k - 1], Prep) and items[k - 1].word in _ABOUT else k - 1
             if opener >= 0 and isinstance(items[opener], Break) and subjects:  # (", about 3 inches tall")
                 state.get(subjects[0]).measurements.append(item.text)
-            elif last_kept is not None:
-                state.get(last_kept).measurements.append(item.text)
+            elif reading.last_kept is not None:
+                state.get(reading.last_kept).measurements.append(item.text)
             else:
-                pending_measures.append(item.text)
+                reading.pending_measures.append(item.text)
             resolved.append(item)
             continue
         if isinstance(item, NounPhrase):
-            prev = items[k - 1] if k > 0 else None
-            nxt = items[k + 1] if k + 1 < len(items) else None
-            if isinstance(prev, Break) and prev.word in LIST_BREAKS and not item.is_class:
-                # the list goes on: this member hangs on what the first one did
-                if list_possessive is not None and item.determiner == "none":
-                    item.possessive = list_possessive
-                elif list_head is not None and item.determiner in ("none", "indefinite"):
-                    prev = list_head
-            if item.pronoun == "one":
-                one = _described_one(item, state, counter)
-                resolved.append(Ref(one))
-                if one is not None:
-                    last_kept, kept_in_clause = one, True
-                continue
-            same = _apposed(items, k, resolved)
-            if same is not None:
-                # "Her lab partner, a boy with curly hair, stands beside her": one person
-                target = state.get(same)
-                target.modifiers.extend(w for w in item.modifiers if w not in target.modifiers)
-                state.touch(same, counter)
-                resolved.append(Ref(same))
-                last_kept, kept_in_clause = same, True
-                continue
-            if item.pronoun is not None:
-                # an object pronoun never means its own clause's subject ("a calf walks beside
-                # her": not the calf), unless reflexive
-                bound = clause_subject_ref(resolved) if (
-                    isinstance(prev, (Rel, Action, Prep)) and not item.pronoun_word.endswith(("self", "selves"))) else None
-                found = antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
-                                   exclude={bound} if bound else frozenset())
-                # "one of them", "the other": the group itself, as what its clause is about
-                resolved.append(Ref(found, member=True) if item.member else Ref(found, pronoun=item.pronoun))
-                continue
-            candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
-                                    word=item.pronoun_word)
-                         if item.possessive else last_kept)
-            if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
-                    and last_kept is not None):
-                # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
-                candidate = antecedent("it", resolved, len(resolved), state, can_own=item.head) or last_kept
-                list_owner = candidate
-            elif prev is list_head and list_owner is not None:
-                candidate = list_owner  # "..., with a chipped spout and a bamboo handle"
-            if item.possessive is not None and candidate is not None and item.surface in lx.KIN_NOUNS:
-                owner = state.get(candidate)
-                if owner.name != "person" and english.is_animate(owner.word):
-                    # "a foal next to its mother", "an elephant spraying its calf": the same kind
-                    item.head, item.is_class, item.kind = owner.name, owner.is_class, NounKind.THING
-                    candidate = None  # kin, not a part
-            elif item.possessive is None and not isinstance(prev, Action) and english.is_young_of_several(
-                    english.noun_lemma(item.surface.split()[-1]) if item.surface else item.head):
-                # "an elephant crosses a riverbed. A tiny calf walks beside her": the young of
-                # whatever animal the prompt is about
-                mother = _latest_animal(state)
-                if mother is not None:
-                    item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
-            listing = listing_head(item, prev, resolved, state)
-            if listing is not None and describes(item, state.get(listing)):
-                # "office chair, black mesh back, adjustable armrests": a product's listed
-                # features; "perfume bottle, frosted glass, gold cap": its material
-                resolved.append(Ref(None))
-                continue
-            owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
-            if owner_id is None and not item.is_class and item.possessive is None:
-                owner_id = unowned_part_owner(item, prev, resolved, state, last_kept if kept_in_clause else None,
-                                               part_subject)
-            if owner_id is not None:
-                owner = state.get(owner_id)
-                take_covering_colour(owner, item, worn=isinstance(prev, Rel))
-                if item.text() not in owner.parts:
-                    owner.parts.append(item.text())
-                # ("a smartwatch with a 1.9 inch display": a part's size is the thing's specification)
-                owner.measurements.extend(m for m in item.measurements if m not in owner.measurements)
-                # "above her head", "in its bed": a relation to a part is a relation to its owner
-                resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
-                                else Ref(None, owner=owner_id if covers(item) else None,
-                                         part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id))
-                if not isinstance(prev, (Rel, Action, Prep)):
-                    part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
-                    part_heads.append(owner_id)
-                    # "Its black boiler gleams": the clause speaks of the owner, so it is mentioned again
-                    state.touch(owner_id, counter)
-                if isinstance(prev, (Prep, Possessive)):
-                    list_head = prev
-                if item.possessive is not None and not isinstance(prev, Rel):
-                    list_possessive = item.possessive
-                continue
-            detail = False
-            # "the glow of paper lanterns strung above the stall": what a relation places is drawn
-            placed_after_of = (isinstance(prev, Prep) and prev.word == "of" and dropped_before_of is not None
-                               and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
-                               and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
-            if placed_after_of:
-                pass
-            elif isinstance(prev, Possessive):
-                # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
-                # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
-                # ("cover the stall's awning" with the stall not drawn: a part of the setting)
-                placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
-                                    and not item.is_class and not owns_part(items[k - 2], item)  # type: ignore[arg-type]
-                                    or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
-                owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
-                # (a classifier has no article: "the station's solar panels" are the station's)
-                specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
-                detail = not placed_belonging and (owner_drawn or specific_owner
-                                                   or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
-            elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
-                  and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
-                       and isinstance(resolved[-3], Action)
-                       or isinstance(resolved[-2], Action) and resolved[-2].dropped_object)):
-                detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)  # "drinking milk from a saucer"
-            elif isinstance(prev, Prep) and (last_kept is not None or item.determiner == "none"):
-                # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
-                # draw what they name; "with a red collar", "with mustard" are details
-                detail = not (prev.word == "with" and item.kind == NounKind.THING and item.head not in lx.SETTING_NOUNS
-                              and item.head not in lx.COLOUR_BEARING_PARTS
-                              and (item.determiner != "none" or item.plural
-                                   or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object)
-                              # what something comes from is there too: "pulling a sword from a
-                              # stone", "a vendor sells corn from a cart", "steam rises from the grill"
-                              or prev.word == "from" and item.kind == NounKind.THING and item.determiner != "none"
-                              and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head))
-            elif isinstance(prev, Rel):
-                detail = not _anchors_relation(prev.phrase, item)
-                if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
-                    item.kind = NounKind.THING  # a built place, a thing in a rarer sense: placed, so drawn
-            elif isinstance(prev, Action):
-                # what an action is aimed at is drawn, a built place too ("facing the fireplace")
-                built_place = item.kind == NounKind.PLACE and _built_place(item)
-                detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN) and not built_place
-                if built_place:
-                    item.kind = NounKind.THING
-            elif isinstance(prev, Prep) and prev.word == "of" and dropped_before_of is not None:
-                detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
-            elif kept_in_clause and not (inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):
-                detail = True
-            elif (last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
-                  and item.determiner == "none" and item.count is None and not item.is_class):
-                detail = True  # "with mustard and ketchup": the list goes on with details
-            possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
-            if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and last_kept is not None
-                    and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
-                take_covering_colour(state.get(last_kept), item)
-            whole = owner_of_part(item, prev, state, kept_in_clause and last_kept, resolved,
-                                   nxt, items[k + 2] if k + 2 < len(items) else None)
-            if whole is not None:
-                # "beside the front tire", "on the seat": a relation to a part is one to its owner;
-                # "sticks out of the back seat": after a preposition, just the owner's part
-                if item.text() not in state.get(whole).parts:
-                    state.get(whole).parts.append(item.text())
-                resolved.append(Ref(whole) if isinstance(prev, Rel) else Ref(None))
-                continue
-            # "brushing her horse's mane": the possessor of what an action touches is drawn
-            # "brushing her horse's mane", "on a child's finger": the possessor after an action
-            # or a relation is drawn
-            ref = resolve_phrase(item, state, counter, detail=detail,
-                                 # ("The cat's tail hangs ...": whose part is named is there too)
-                                 reference_only=possessor and not isinstance(prev, Action) and not (
-                                     (isinstance(prev, Rel) or isinstance(items[k + 2] if k + 2 < len(items) else None,
-                                                                          NounPhrase))
-                                     and owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
-                                 # "the candle on top of the stack": a thing a relation places is drawn
-                                 anchored=isinstance(prev, (Rel, Action)) or (
-                                     isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
-                                     and not nxt.phrase.needs_class_object)
-                                 or isinstance(prev, Prep) and prev.word == "from" and not detail)
-            # reached through "with"/"of", as a holder's contents or as what it holds: a detail
-            # of an earlier object ("a vase holds sunflowers on a table": the vase is on it)
-            ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents"
-                            or isinstance(prev, Action) and prev.predicate.split()[0] in HOLDING
-                            # ("filled with oranges and lemons": the list goes on)
-                            or isinstance(prev, Break) and prev.word in LIST_BREAKS and bool(resolved)
-                            and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached
-                            # ("a bowl of eggs and a bag of flour": a holder of its own starts anew)
-                            and not (isinstance(nxt, Rel) and nxt.phrase.kind == "contents")) \
-                and last_kept is not None and not placed_after_of
-            ref.member = item.member
-            if ref.object_id is None and item.possessive is not None and covers(item):
-                ref.owner = candidate  # "its weathered wood": what the bench is made of
-            last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
-            if (detail and ref.object_id is None and isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
-                    and last_kept is not None and _made(state.get(last_kept))
-                    and item.kind in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
-                    and not english.is_mass(item.head) and item.text() not in state.get(last_kept).parts):
-                state.get(last_kept).parts.append(item.text())  # "a wallet with six card slots": a feature
-                state.get(last_kept).measurements.extend(item.measurements)
-            dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
-                                 and isinstance(nxt, Prep) and nxt.word == "of" else None)
-            if ref.object_id is not None and item.portion and item.portion not in state.get(ref.object_id).parts:
-                state.get(ref.object_id).parts.append(item.portion)
-            if ref.object_id is not None:
-                # "with blueberries and maple syrup": the list still hangs on "with"
-                list_head = prev if isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS else None
-                list_possessive = None
-                last_kept = ref.object_id
-                kept_in_clause = True
-                state.get(last_kept).measurements.extend(pending_measures)
-                pending_measures.clear()
-            resolved.append(ref)
+            _resolve_noun_phrase(item, items, k, resolved, reading, state, counter)
         else:
             resolved.append(item)
 
@@ -403,5 +215,210 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
     # else the owner of a part it is about ("Its wheels spin fast": the train)
     subjects = [r.object_id for m, r in enumerate(resolved)
                 if is_kept(r) and not (m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep)))]
-    state.subjects.append(subjects[0] if subjects else (part_heads[0] if part_heads else None))
+    state.subjects.append(subjects[0] if subjects else (reading.part_heads[0] if reading.part_heads else None))
     return resolved
+
+
+def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: list[Item | Ref],
+                         reading: _Reading, state: State, counter: list[int]) -> None:
+    """Resolve the noun phrase at `k` to a reference (appended to `resolved`): an object, a
+    part, detail or feature of one, or nothing drawn."""
+    prev = items[k - 1] if k > 0 else None
+    nxt = items[k + 1] if k + 1 < len(items) else None
+    if isinstance(prev, Break) and prev.word in LIST_BREAKS and not item.is_class:
+        # the list goes on: this member hangs on what the first one did
+        if reading.list_possessive is not None and item.determiner == "none":
+            item.possessive = reading.list_possessive
+        elif reading.list_head is not None and item.determiner in ("none", "indefinite"):
+            prev = reading.list_head
+    if item.pronoun == "one":
+        one = _described_one(item, state, counter)
+        resolved.append(Ref(one))
+        if one is not None:
+            reading.last_kept, reading.kept_in_clause = one, True
+        return
+    same = _apposed(items, k, resolved)
+    if same is not None:
+        # "Her lab partner, a boy with curly hair, stands beside her": one person
+        target = state.get(same)
+        target.modifiers.extend(w for w in item.modifiers if w not in target.modifiers)
+        state.touch(same, counter)
+        resolved.append(Ref(same))
+        reading.last_kept, reading.kept_in_clause = same, True
+        return
+    if item.pronoun is not None:
+        # an object pronoun never means its own clause's subject ("a calf walks beside
+        # her": not the calf), unless reflexive
+        bound = clause_subject_ref(resolved) if (
+            isinstance(prev, (Rel, Action, Prep)) and not item.pronoun_word.endswith(("self", "selves"))) else None
+        found = antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
+                           exclude={bound} if bound else frozenset())
+        # "one of them", "the other": the group itself, as what its clause is about
+        resolved.append(Ref(found, member=True) if item.member else Ref(found, pronoun=item.pronoun))
+        return
+    candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
+                            word=item.pronoun_word)
+                 if item.possessive else reading.last_kept)
+    if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
+            and reading.last_kept is not None):
+        # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
+        candidate = antecedent("it", resolved, len(resolved), state, can_own=item.head) or reading.last_kept
+        reading.list_owner = candidate
+    elif prev is reading.list_head and reading.list_owner is not None:
+        candidate = reading.list_owner  # "..., with a chipped spout and a bamboo handle"
+    if item.possessive is not None and candidate is not None and item.surface in lx.KIN_NOUNS:
+        owner = state.get(candidate)
+        if owner.name != "person" and english.is_animate(owner.word):
+            # "a foal next to its mother", "an elephant spraying its calf": the same kind
+            item.head, item.is_class, item.kind = owner.name, owner.is_class, NounKind.THING
+            candidate = None  # kin, not a part
+    elif item.possessive is None and not isinstance(prev, Action) and english.is_young_of_several(
+            english.noun_lemma(item.surface.split()[-1]) if item.surface else item.head):
+        # "an elephant crosses a riverbed. A tiny calf walks beside her": the young of
+        # whatever animal the prompt is about
+        mother = _latest_animal(state)
+        if mother is not None:
+            item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
+    listing = listing_head(item, prev, resolved, state)
+    if listing is not None and describes(item, state.get(listing)):
+        # "office chair, black mesh back, adjustable armrests": a product's listed
+        # features; "perfume bottle, frosted glass, gold cap": its material
+        resolved.append(Ref(None))
+        return
+    owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
+    if owner_id is None and not item.is_class and item.possessive is None:
+        owner_id = unowned_part_owner(item, prev, resolved, state, reading.last_kept if reading.kept_in_clause else None,
+                                       reading.part_subject)
+    if owner_id is not None:
+        owner = state.get(owner_id)
+        take_covering_colour(owner, item, worn=isinstance(prev, Rel))
+        if item.text() not in owner.parts:
+            owner.parts.append(item.text())
+        # ("a smartwatch with a 1.9 inch display": a part's size is the thing's specification)
+        owner.measurements.extend(m for m in item.measurements if m not in owner.measurements)
+        # "above her head", "in its bed": a relation to a part is a relation to its owner
+        resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
+                        else Ref(None, owner=owner_id if covers(item) else None,
+                                 part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id))
+        if not isinstance(prev, (Rel, Action, Prep)):
+            reading.part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
+            reading.part_heads.append(owner_id)
+            # "Its black boiler gleams": the clause speaks of the owner, so it is mentioned again
+            state.touch(owner_id, counter)
+        if isinstance(prev, (Prep, Possessive)):
+            reading.list_head = prev
+        if item.possessive is not None and not isinstance(prev, Rel):
+            reading.list_possessive = item.possessive
+        return
+    detail = False
+    # "the glow of paper lanterns strung above the stall": what a relation places is drawn
+    placed_after_of = (isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None
+                       and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
+                       and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
+    if placed_after_of:
+        pass
+    elif isinstance(prev, Possessive):
+        # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
+        # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
+        # ("cover the stall's awning" with the stall not drawn: a part of the setting)
+        placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
+                            and not item.is_class and not owns_part(items[k - 2], item)  # type: ignore[arg-type]
+                            or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
+        owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
+        # (a classifier has no article: "the station's solar panels" are the station's)
+        specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
+        detail = not placed_belonging and (owner_drawn or specific_owner
+                                           or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
+    elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
+          and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
+               and isinstance(resolved[-3], Action)
+               or isinstance(resolved[-2], Action) and resolved[-2].dropped_object)):
+        detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)  # "drinking milk from a saucer"
+    elif isinstance(prev, Prep) and (reading.last_kept is not None or item.determiner == "none"):
+        # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
+        # draw what they name; "with a red collar", "with mustard" are details
+        detail = not (prev.word == "with" and item.kind == NounKind.THING and item.head not in lx.SETTING_NOUNS
+                      and item.head not in lx.COLOUR_BEARING_PARTS
+                      and (item.determiner != "none" or item.plural
+                           or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object)
+                      # what something comes from is there too: "pulling a sword from a
+                      # stone", "a vendor sells corn from a cart", "steam rises from the grill"
+                      or prev.word == "from" and item.kind == NounKind.THING and item.determiner != "none"
+                      and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head))
+    elif isinstance(prev, Rel):
+        detail = not _anchors_relation(prev.phrase, item)
+        if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
+            item.kind = NounKind.THING  # a built place, a thing in a rarer sense: placed, so drawn
+    elif isinstance(prev, Action):
+        # what an action is aimed at is drawn, a built place too ("facing the fireplace")
+        built_place = item.kind == NounKind.PLACE and _built_place(item)
+        detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN) and not built_place
+        if built_place:
+            item.kind = NounKind.THING
+    elif isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None:
+        detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
+    elif reading.kept_in_clause and not (reading.inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):
+        detail = True
+    elif (reading.last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
+          and item.determiner == "none" and item.count is None and not item.is_class):
+        detail = True  # "with mustard and ketchup": the list goes on with details
+    possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
+    if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and reading.last_kept is not None
+            and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
+        take_covering_colour(state.get(reading.last_kept), item)
+    whole = owner_of_part(item, prev, state, reading.kept_in_clause and reading.last_kept, resolved,
+                           nxt, items[k + 2] if k + 2 < len(items) else None)
+    if whole is not None:
+        # "beside the front tire", "on the seat": a relation to a part is one to its owner;
+        # "sticks out of the back seat": after a preposition, just the owner's part
+        if item.text() not in state.get(whole).parts:
+            state.get(whole).parts.append(item.text())
+        resolved.append(Ref(whole) if isinstance(prev, Rel) else Ref(None))
+        return
+    # "brushing her horse's mane": the possessor of what an action touches is drawn
+    # "brushing her horse's mane", "on a child's finger": the possessor after an action
+    # or a relation is drawn
+    ref = resolve_phrase(item, state, counter, detail=detail,
+                         # ("The cat's tail hangs ...": whose part is named is there too)
+                         reference_only=possessor and not isinstance(prev, Action) and not (
+                             (isinstance(prev, Rel) or isinstance(items[k + 2] if k + 2 < len(items) else None,
+                                                                  NounPhrase))
+                             and owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
+                         # "the candle on top of the stack": a thing a relation places is drawn
+                         anchored=isinstance(prev, (Rel, Action)) or (
+                             isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
+                             and not nxt.phrase.needs_class_object)
+                         or isinstance(prev, Prep) and prev.word == "from" and not detail)
+    # reached through "with"/"of", as a holder's contents or as what it holds: a detail
+    # of an earlier object ("a vase holds sunflowers on a table": the vase is on it)
+    ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents"
+                    or isinstance(prev, Action) and prev.predicate.split()[0] in HOLDING
+                    # ("filled with oranges and lemons": the list goes on)
+                    or isinstance(prev, Break) and prev.word in LIST_BREAKS and bool(resolved)
+                    and len(resolved) > 1 and isinstance(resolved[-2], Ref) and resolved[-2].attached
+                    # ("a bowl of eggs and a bag of flour": a holder of its own starts anew)
+                    and not (isinstance(nxt, Rel) and nxt.phrase.kind == "contents")) \
+        and reading.last_kept is not None and not placed_after_of
+    ref.member = item.member
+    if ref.object_id is None and item.possessive is not None and covers(item):
+        ref.owner = candidate  # "its weathered wood": what the bench is made of
+    reading.last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
+    if (detail and ref.object_id is None and isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
+            and reading.last_kept is not None and _made(state.get(reading.last_kept))
+            and item.kind in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
+            and not english.is_mass(item.head) and item.text() not in state.get(reading.last_kept).parts):
+        state.get(reading.last_kept).parts.append(item.text())  # "a wallet with six card slots": a feature
+        state.get(reading.last_kept).measurements.extend(item.measurements)
+    reading.dropped_before_of = (item.head if ref.object_id is None and item.head not in lx.DEPICTION_NOUNS
+                         and isinstance(nxt, Prep) and nxt.word == "of" else None)
+    if ref.object_id is not None and item.portion and item.portion not in state.get(ref.object_id).parts:
+        state.get(ref.object_id).parts.append(item.portion)
+    if ref.object_id is not None:
+        # "with blueberries and maple syrup": the list still hangs on "with"
+        reading.list_head = prev if isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS else None
+        reading.list_possessive = None
+        reading.last_kept = ref.object_id
+        reading.kept_in_clause = True
+        state.get(reading.last_kept).measurements.extend(reading.pending_measures)
+        reading.pending_measures.clear()
+    resolved.append(ref)
