@@ -287,81 +287,16 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         return
     owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
     if owner_id is None and not item.is_class and item.possessive is None:
-        owner_id = unowned_part_owner(item, prev, resolved, state, reading.last_kept if reading.kept_in_clause else None,
-                                       reading.part_subject)
+        clause_subject = reading.last_kept if reading.kept_in_clause else None
+        owner_id = unowned_part_owner(item, prev, resolved, state, clause_subject, reading.part_subject)
     if owner_id is not None:
-        owner = state.get(owner_id)
-        take_covering_colour(owner, item, worn=isinstance(prev, Rel))
-        if item.text() not in owner.parts:
-            owner.parts.append(item.text())
-        # ("a smartwatch with a 1.9 inch display": a part's size is the thing's specification)
-        owner.measurements.extend(m for m in item.measurements if m not in owner.measurements)
-        # "above her head", "in its bed": a relation to a part is a relation to its owner
-        resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
-                        else Ref(None, owner=owner_id if covers(item) else None,
-                                 part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id))
-        if not isinstance(prev, (Rel, Action, Prep)):
-            reading.part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
-            reading.part_heads.append(owner_id)
-            # "Its black boiler gleams": the clause speaks of the owner, so it is mentioned again
-            state.touch(owner_id, counter)
-        if isinstance(prev, (Prep, Possessive)):
-            reading.list_head = prev
-        if item.possessive is not None and not isinstance(prev, Rel):
-            reading.list_possessive = item.possessive
+        _record_part(item, prev, owner_id, resolved, reading, state, counter)
         return
-    detail = False
     # "the glow of paper lanterns strung above the stall": what a relation places is drawn
     placed_after_of = (isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None
                        and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
                        and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
-    if placed_after_of:
-        pass
-    elif isinstance(prev, Possessive):
-        # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
-        # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
-        # ("cover the stall's awning" with the stall not drawn: a part of the setting)
-        placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
-                            and not item.is_class and not owns_part(items[k - 2], item)  # type: ignore[arg-type]
-                            or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
-        owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
-        # (a classifier has no article: "the station's solar panels" are the station's)
-        specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
-        detail = not placed_belonging and (owner_drawn or specific_owner
-                                           or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
-    elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
-          and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
-               and isinstance(resolved[-3], Action)
-               or isinstance(resolved[-2], Action) and resolved[-2].dropped_object)):
-        detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)  # "drinking milk from a saucer"
-    elif isinstance(prev, Prep) and (reading.last_kept is not None or item.determiner == "none"):
-        # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
-        # draw what they name; "with a red collar", "with mustard" are details
-        detail = not (prev.word == "with" and item.kind == NounKind.THING and item.head not in lx.SETTING_NOUNS
-                      and item.head not in lx.COLOUR_BEARING_PARTS
-                      and (item.determiner != "none" or item.plural
-                           or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object)
-                      # what something comes from is there too: "pulling a sword from a
-                      # stone", "a vendor sells corn from a cart", "steam rises from the grill"
-                      or prev.word == "from" and item.kind == NounKind.THING and item.determiner != "none"
-                      and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head))
-    elif isinstance(prev, Rel):
-        detail = not _anchors_relation(prev.phrase, item)
-        if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
-            item.kind = NounKind.THING  # a built place, a thing in a rarer sense: placed, so drawn
-    elif isinstance(prev, Action):
-        # what an action is aimed at is drawn, a built place too ("facing the fireplace")
-        built_place = item.kind == NounKind.PLACE and _built_place(item)
-        detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN) and not built_place
-        if built_place:
-            item.kind = NounKind.THING
-    elif isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None:
-        detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
-    elif reading.kept_in_clause and not (reading.inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):
-        detail = True
-    elif (reading.last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
-          and item.determiner == "none" and item.count is None and not item.is_class):
-        detail = True  # "with mustard and ketchup": the list goes on with details
+    detail = _is_detail(item, prev, nxt, items, k, resolved, reading, placed_after_of)
     possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
     if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and reading.last_kept is not None
             and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
@@ -422,3 +357,84 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         state.get(reading.last_kept).measurements.extend(reading.pending_measures)
         reading.pending_measures.clear()
     resolved.append(ref)
+
+
+def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: list[Item | Ref], reading: _Reading,
+                 state: State, counter: list[int]) -> None:
+    """`item` names a part, a fitting or what `owner_id` wears: the owner gets it (and its colour
+    and size), and the reference goes to the owner or to nothing drawn."""
+    owner = state.get(owner_id)
+    take_covering_colour(owner, item, worn=isinstance(prev, Rel))
+    if item.text() not in owner.parts:
+        owner.parts.append(item.text())
+    # ("a smartwatch with a 1.9 inch display": a part's size is the thing's specification)
+    owner.measurements.extend(m for m in item.measurements if m not in owner.measurements)
+    # "above her head", "in its bed": a relation to a part is a relation to its owner
+    resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
+                    else Ref(None, owner=owner_id if covers(item) else None,
+                             part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id))
+    if not isinstance(prev, (Rel, Action, Prep)):
+        reading.part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
+        reading.part_heads.append(owner_id)
+        # "Its black boiler gleams": the clause speaks of the owner, so it is mentioned again
+        state.touch(owner_id, counter)
+    if isinstance(prev, (Prep, Possessive)):
+        reading.list_head = prev
+    if item.possessive is not None and not isinstance(prev, Rel):
+        reading.list_possessive = item.possessive
+
+
+def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: list[Item], k: int,
+               resolved: list[Item | Ref], reading: _Reading, placed_after_of: bool) -> bool:
+    """Whether a noun phrase no class names is a detail or the setting rather than an object to
+    draw, by what comes before it. A built place or a rarer thing sense that is placed, and so
+    drawn, becomes a THING here."""
+    detail = False
+    if placed_after_of:
+        pass
+    elif isinstance(prev, Possessive):
+        # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
+        # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
+        # ("cover the stall's awning" with the stall not drawn: a part of the setting)
+        placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
+                            and not item.is_class and not owns_part(items[k - 2], item)  # type: ignore[arg-type]
+                            or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
+        owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
+        # (a classifier has no article: "the station's solar panels" are the station's)
+        specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
+        detail = not placed_belonging and (owner_drawn or specific_owner
+                                           or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
+    elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
+          and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
+               and isinstance(resolved[-3], Action)
+               or isinstance(resolved[-2], Action) and resolved[-2].dropped_object)):
+        detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)  # "drinking milk from a saucer"
+    elif isinstance(prev, Prep) and (reading.last_kept is not None or item.determiner == "none"):
+        # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
+        # draw what they name; "with a red collar", "with mustard" are details
+        detail = not (prev.word == "with" and item.kind == NounKind.THING and item.head not in lx.SETTING_NOUNS
+                      and item.head not in lx.COLOUR_BEARING_PARTS
+                      and (item.determiner != "none" or item.plural
+                           or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object)
+                      # what something comes from is there too: "pulling a sword from a
+                      # stone", "a vendor sells corn from a cart", "steam rises from the grill"
+                      or prev.word == "from" and item.kind == NounKind.THING and item.determiner != "none"
+                      and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head))
+    elif isinstance(prev, Rel):
+        detail = not _anchors_relation(prev.phrase, item)
+        if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
+            item.kind = NounKind.THING  # a built place, a thing in a rarer sense: placed, so drawn
+    elif isinstance(prev, Action):
+        # what an action is aimed at is drawn, a built place too ("facing the fireplace")
+        built_place = item.kind == NounKind.PLACE and _built_place(item)
+        detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN) and not built_place
+        if built_place:
+            item.kind = NounKind.THING
+    elif isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None:
+        detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
+    elif reading.kept_in_clause and not (reading.inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):
+        detail = True
+    elif (reading.last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
+          and item.determiner == "none" and item.count is None and not item.is_class):
+        detail = True  # "with mustard and ketchup": the list goes on with details
+    return detail
