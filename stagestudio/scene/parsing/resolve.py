@@ -256,29 +256,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # "one of them", "the other": the group itself, as what its clause is about
         resolved.append(Ref(found, member=True) if item.member else Ref(found, pronoun=item.pronoun))
         return
-    candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
-                            word=item.pronoun_word)
-                 if item.possessive else reading.last_kept)
-    if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
-            and reading.last_kept is not None):
-        # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
-        candidate = antecedent("it", resolved, len(resolved), state, can_own=item.head) or reading.last_kept
-        reading.list_owner = candidate
-    elif prev is reading.list_head and reading.list_owner is not None:
-        candidate = reading.list_owner  # "..., with a chipped spout and a bamboo handle"
-    if item.possessive is not None and candidate is not None and item.surface in lx.KIN_NOUNS:
-        owner = state.get(candidate)
-        if owner.name != "person" and english.is_animate(owner.word):
-            # "a foal next to its mother", "an elephant spraying its calf": the same kind
-            item.head, item.is_class, item.kind = owner.name, owner.is_class, NounKind.THING
-            candidate = None  # kin, not a part
-    elif item.possessive is None and not isinstance(prev, Action) and english.is_young_of_several(
-            english.noun_lemma(item.surface.split()[-1]) if item.surface else item.head):
-        # "an elephant crosses a riverbed. A tiny calf walks beside her": the young of
-        # whatever animal the prompt is about
-        mother = _latest_animal(state)
-        if mother is not None:
-            item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
+    candidate = _possible_owner(item, prev, items, k, resolved, reading, state)
     listing = listing_head(item, prev, resolved, state)
     if listing is not None and describes(item, state.get(listing)):
         # "office chair, black mesh back, adjustable armrests": a product's listed
@@ -357,6 +335,37 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         state.get(reading.last_kept).measurements.extend(reading.pending_measures)
         reading.pending_measures.clear()
     resolved.append(ref)
+
+
+def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: int, resolved: list[Item | Ref],
+                    reading: _Reading, state: State) -> str | None:
+    """The object `item` may be a part of: its possessor, else the latest object (or the owner
+    of an aside "with"-list). A kin word ("its mother", then no owner) or a young one ("a tiny
+    calf") is renamed to the animal's kind."""
+    candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
+                            word=item.pronoun_word)
+                 if item.possessive else reading.last_kept)
+    if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
+            and reading.last_kept is not None):
+        # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
+        candidate = antecedent("it", resolved, len(resolved), state, can_own=item.head) or reading.last_kept
+        reading.list_owner = candidate
+    elif prev is reading.list_head and reading.list_owner is not None:
+        candidate = reading.list_owner  # "..., with a chipped spout and a bamboo handle"
+    if item.possessive is not None and candidate is not None and item.surface in lx.KIN_NOUNS:
+        owner = state.get(candidate)
+        if owner.name != "person" and english.is_animate(owner.word):
+            # "a foal next to its mother", "an elephant spraying its calf": the same kind
+            item.head, item.is_class, item.kind = owner.name, owner.is_class, NounKind.THING
+            candidate = None  # kin, not a part
+    elif item.possessive is None and not isinstance(prev, Action) and english.is_young_of_several(
+            english.noun_lemma(item.surface.split()[-1]) if item.surface else item.head):
+        # "an elephant crosses a riverbed. A tiny calf walks beside her": the young of
+        # whatever animal the prompt is about
+        mother = _latest_animal(state)
+        if mother is not None:
+            item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
+    return candidate
 
 
 def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: list[Item | Ref], reading: _Reading,
