@@ -13,16 +13,16 @@ The parser works sentence by sentence in three passes:
    words corrected) become items: noun phrases (determiner, number, adjectives, head noun,
    sizes), relation phrases ("to the left of", "beneath", "on its right", "filled with"),
    actions ("riding", "chewing on"), clause breaks and prepositions.
-2. *Resolve* (`relate.py`, `state.py`): noun phrases become objects, refer back to one ("the
-   cat", "the stack", pronouns by salience and agreement: `reference.py`), or are dropped:
-   parts and worn things go to their owner's `parts` ("its rim", "the truck's bumper", "with a
-   navy dial and a leather strap", "office chair, chrome base"); masses, meals, picture words,
-   abstractions, names and the setting ("in a park") are not drawn.
-3. *Relate*: each relation phrase gets a subject and an object: the clause's object it follows
-   (by size for "X on Y next to Z", the agent for a place after an action's object), the
-   object after it in an inverted clause ("Behind her, a dog..."), the owner of a part named
-   ("beside the front tire" -> the truck). Absolute placements ("on the left ... on the
-   right") are paired at the end.
+2. *Resolve* (`resolve.py`, `parts.py`, `state.py`): noun phrases become objects, refer back
+   to one ("the cat", "the stack", pronouns by salience and agreement: `reference.py`), or are
+   dropped: parts and worn things go to their owner's `parts` ("its rim", "the truck's bumper",
+   "with a navy dial and a leather strap", "office chair, chrome base"); masses, meals, picture
+   words, abstractions, names and the setting ("in a park") are not drawn.
+3. *Relate* (`relate.py`, `actions.py`): each relation phrase gets a subject and an object: the
+   clause's object it follows (by size for "X on Y next to Z", the agent for a place after an
+   action's object), the object after it in an inverted clause ("Behind her, a dog..."), the
+   owner of a part named ("beside the front tire" -> the truck). Absolute placements ("on the
+   left ... on the right") are paired at the end (`placements.py`).
 
 Relation predicates are canonical: every vertical paraphrase becomes GenEval's `above` /
 `below`, every horizontal one `left of` / `right of`; contact is `on`, containment `inside`;

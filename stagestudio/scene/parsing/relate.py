@@ -1,4 +1,5 @@
-"""Relate: a sentence's resolved items -> relations between objects."""
+"""Relate: a sentence's resolved items -> relations between objects (pass 3). `process_sentence`
+reads one sentence: resolve (`resolve.py`), then relate."""
 
 from __future__ import annotations
 
