@@ -7,6 +7,7 @@ file runs on PostgreSQL too (`store_spec`)."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import signal
@@ -331,7 +332,10 @@ def test_import_runs_in_short_transactions_beside_a_live_run(tmp_path, store_spe
         run = record_run(live, objects=4, seed=9)
         importing.join(timeout=120)
         result = outcome["import"]
-        assert result.transactions > 5 and result.longest_hold_s < 3.0
+        # chunks are sized by time, so how many there are depends on the machine's speed; even the
+        # largest chunks cannot take 12,000 events in fewer than these
+        fewest = 1 + math.ceil((12_000 - importer.FIRST_CHUNK_EVENTS) / importer.MAX_CHUNK_EVENTS)
+        assert result.transactions >= fewest and result.longest_hold_s < 3.0
         big = live.load_session("bigimport")
         assert big.status == "stopped" and big.event_count == 12_000
         mine = live.load_session(run[0].session_id)
