@@ -83,14 +83,9 @@ def _verb_flags(lemma: str) -> str:
     return entry[1] if entry else ""
 
 
-def takes_object(lemma: str) -> bool:
-    """WordNet gives one of the verb's senses a direct object ("ride", "stir", "face", "fly" a
-    kite); a verb WordNet does not know is given the benefit of the doubt."""
-    return lemma not in _verb_table() or "t" in _verb_flags(lemma)
-
-
 def only_intransitive(lemma: str) -> bool:
-    """No sense of the verb takes a direct object ("glow", "rise", "howl")."""
+    """No sense of the verb takes a direct object ("glow", "rise", "howl"; not "ride", "stir",
+    "fly" a kite); a verb WordNet does not know is given the benefit of the doubt."""
     return lemma in _verb_table() and "t" not in _verb_flags(lemma)
 
 
