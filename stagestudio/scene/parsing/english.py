@@ -30,6 +30,9 @@ _NOUN_TABLE = Path(__file__).with_name("data") / "wordnet_nouns.tsv.gz"
 
 # WordNet lexicographer files (noun.*) by number.
 ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE, TIME = 5, 6, 8, 13, 17, 18, 20, 27, 28
+# noun.communication: WordNet files many things one holds or hangs there, by what they say
+# rather than what they are ("medal", "buoy", "poster", "ticket", "scroll", "bible")
+COMMUNICATION = 10
 # Senses that are things one can draw.
 _THING_FILES = frozenset({ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE})
 
@@ -193,7 +196,16 @@ WEAK_SENSES = 4
 
 
 def has_thing_sense(lemma: str) -> bool:
-    return any(s.is_thing for s in noun_senses(lemma))
+    """Whether some sense of the noun can be drawn: a thing's, or a communication's, since a
+    sign, an emblem, an award or a document that something is placed by is the made object
+    ("next to a red buoy", "rings on an open bible", "beside a bronze medal")."""
+    return any(s.is_thing or s.lexfile == COMMUNICATION for s in noun_senses(lemma))
+
+
+def can_be_made_thing(lemma: str) -> bool:
+    """Whether a material word before the noun makes it a made thing: it has a made thing's
+    sense, or a communication's ("a wooden post", "a stone cabin", "a bronze medal", "a metal sign")."""
+    return any(s.lexfile in (ARTIFACT, COMMUNICATION) for s in noun_senses(lemma))
 
 
 def has_flag(lemma: str, flag: str, *, senses: int = 2) -> bool:

@@ -160,7 +160,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if (phrase.kind in (NounKind.PLACE, NounKind.WEAK, NounKind.ABSTRACT) and not phrase.is_class
                 and any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)
                 and phrase.head not in lx.SETTING_NOUNS
-                and english.has_sense_of(phrase.head, english.ARTIFACT)):
+                and english.can_be_made_thing(phrase.head)):
             phrase.kind = NounKind.THING  # "a wooden post", "a stone cabin": a material makes it a made thing
         if phrase.kind in (NounKind.WEAK, NounKind.ABSTRACT) and holder_named_by_its_use(phrase.head, phrase.modifiers):
             phrase.kind = NounKind.THING  # "a charging case", "a phone case"
