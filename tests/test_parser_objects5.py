@@ -52,3 +52,29 @@ def test_communication_senses_stay_no_thing_on_their_own() -> None:
     assert english.noun_kind("message") == english.NounKind.ABSTRACT
     assert english.has_thing_sense("ticket") and english.can_be_made_thing("badge")
     assert not english.can_be_made_thing("realism")
+
+
+# --- people nouns: a noun lemminflect also tags as an adjective, -ics plurals, verb forms ----
+@pytest.mark.parametrize("prompt,objects", [
+    # "pilot" is only a noun in WordNet (lemminflect tags it ADJ for "pilot light"): it opens a caption
+    ("pilot climbing into a glider", [("glider", 1), ("person", 1)]),
+    ("vintage typewriter beside a lamp", [("lamp", 1), ("typewriter", 1)]),
+    # "academics", "critics": no science of that name, so the -ics word is a plural
+    ("two academics beside a bookshelf", [("bookshelf", 1), ("person", 2)]),
+    ("two critics tasting wine at a long table", [("dining table", 1), ("person", 2)]),
+    # "wheeling" (a city in WordNet) is first a verb's -ing form, not a name that ends the phrase
+    ("a porter wheeling a trolley", [("person", 1), ("trolley", 1)]),
+])
+def test_people_nouns_are_read_as_nouns(prompt: str, objects: list[tuple[str, int]]) -> None:
+    assert _objects(parse_prompt(prompt)) == objects
+
+
+def test_adjective_tags_need_wordnet_adjectives() -> None:
+    assert "ADJ" not in english.parts_of_speech("pilot")
+    assert "ADJ" in english.parts_of_speech("giant") and "ADJ" in english.parts_of_speech("rustic")
+    assert "ADJ" in english.parts_of_speech("moody")  # (no noun reading: lemminflect's tag stands)
+
+
+def test_a_name_is_no_word_of_another_part_of_speech() -> None:
+    assert english.is_name("hendrix") and english.is_name("paris")
+    assert not english.is_name("wheeling") and not english.is_name("nice")

@@ -46,7 +46,9 @@ first sense (34 consumption: "chew", "nibble"; 35 contact: "sit", "lean"...) and
 sentence frames, "t" where any of its senses takes a direct object ("somebody ----s
 something": "ride", "hold", "stir", "fly" a kite), "n" where its first sense takes none ("glow", "sit"), and
 "o" where one of its first three senses takes an object and an infinitive ("somebody ----s
-somebody to INFINITIVE": "teach", "help").
+somebody to INFINITIVE": "teach", "help"); and wordnet_adjectives.txt.gz, one line per
+single-word adjective lemma (whether a word lemminflect tags "ADJ" is an adjective in WordNet
+too, or a noun used before another: "a pilot light", "a toy car").
 """
 
 from __future__ import annotations
@@ -377,6 +379,13 @@ def build_verbs(wordnet_dir: Path) -> list[str]:
     return lines
 
 
+def build_adjectives(wordnet_dir: Path) -> list[str]:
+    """Every single-word adjective lemma WordNet lists (head adjectives and satellites)."""
+    with (wordnet_dir / "index.adj").open(encoding="utf-8") as fh:
+        lemmas = {line.split(" ", 1)[0] for line in fh if not line.startswith("  ")}
+    return sorted(lemma for lemma in lemmas if "_" not in lemma)
+
+
 def _write(lines: list[str], out: Path, what: str) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0: the same input gives the same bytes
@@ -392,6 +401,7 @@ def main() -> None:
     args = parser.parse_args()
     _write(build(args.wordnet), args.out, "noun lemmas")
     _write(build_verbs(args.wordnet), args.out.with_name("wordnet_verbs.tsv.gz"), "verb lemmas")
+    _write(build_adjectives(args.wordnet), args.out.with_name("wordnet_adjectives.txt.gz"), "adjective lemmas")
 
 
 if __name__ == "__main__":

@@ -396,9 +396,11 @@ def is_unit(lemma: str) -> bool:
 def is_name(word: str) -> bool:
     """A proper name: WordNet's first sense is an instance (a person, a place, a planet, a god:
     "hendrix", "paris", "thor") and the word is no common noun ("newton" the unit, "jersey"
-    the shirt are). It identifies something rather than naming a thing to draw."""
+    the shirt are; nor is a word the dictionary knows in another part of speech: "wheeling" (the
+    city) is first the verb's -ing form, "nice" an adjective). It identifies something rather
+    than naming a thing to draw."""
     senses = noun_senses(word)
-    return bool(senses) and "i" in senses[0].flags and "NOUN" not in parts_of_speech(word)
+    return bool(senses) and "i" in senses[0].flags and not parts_of_speech(word) - {"PROPN"}
 
 
 def is_measure_unit(lemma: str) -> bool:
@@ -422,11 +424,26 @@ def is_person(lemma: str) -> bool:
 # --------------------------------------------------------------------------------------------
 # Parts of speech and inflection (lemminflect)
 # --------------------------------------------------------------------------------------------
+_ADJECTIVE_TABLE = Path(__file__).with_name("data") / "wordnet_adjectives.txt.gz"
+
+
+@lru_cache(maxsize=1)
+def _wordnet_adjectives() -> frozenset[str]:
+    with gzip.open(_ADJECTIVE_TABLE, "rt", encoding="utf-8") as fh:
+        return frozenset(line.rstrip("\n") for line in fh)
+
+
 @lru_cache(maxsize=16384)
 def parts_of_speech(word: str) -> frozenset[str]:
     """Universal POS tags the form can have ("NOUN", "VERB", "ADJ", "ADV", ...); empty when
-    the word is not in lemminflect's dictionary."""
-    return frozenset(lemminflect.getAllLemmas(word).keys())
+    the word is not in lemminflect's dictionary. A noun lemminflect also tags as an adjective
+    because it is often written before another noun ("a pilot whale", "a toy car", "a vintage
+    port") is only a noun unless WordNet lists the adjective ("giant", "expert", "rustic")."""
+    lemmas = lemminflect.getAllLemmas(word)
+    tags = frozenset(lemmas.keys())
+    if "ADJ" in tags and "NOUN" in tags and not any(a in _wordnet_adjectives() for a in lemmas["ADJ"]):
+        return tags - {"ADJ"}
+    return tags
 
 
 def is_known_word(word: str) -> bool:

@@ -139,6 +139,8 @@ def singular_form(word: str) -> tuple[str, bool]:
         return _IRREGULAR_SINGULAR[word], True
     if word in ("news", "lens", "series", "species", "means", "chess", "gas", "canvas", "atlas"):
         return word, False
+    if word.endswith("ics") and not english.has_noun_entry(word) and english.has_noun_entry(word[:-1]):
+        return word[:-1], True  # "paramedics", "medics": no science of that name, so the plural
     if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous")):
         return word, False
     lemma = english.noun_lemma(word)
