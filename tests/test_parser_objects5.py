@@ -78,3 +78,19 @@ def test_adjective_tags_need_wordnet_adjectives() -> None:
 def test_a_name_is_no_word_of_another_part_of_speech() -> None:
     assert english.is_name("hendrix") and english.is_name("paris")
     assert not english.is_name("wheeling") and not english.is_name("nice")
+
+
+# --- a verb's -s form that WordNet's tagged corpus uses far more as a verb than a noun --------
+def test_a_much_commoner_verb_reading_makes_the_s_form_a_verb() -> None:
+    from stagestudio.scene.parsing.words import is_verb_form
+
+    assert english.verb_commoner_than_noun("drag") and english.verb_commoner_than_noun("float")
+    assert not english.verb_commoner_than_noun("sign") and not english.verb_commoner_than_noun("print")
+    assert is_verb_form("drags") and is_verb_form("floats")
+    # a noun that is a thing only in a later sense keeps its plural where the verb is not much commoner
+    assert not is_verb_form("books") and not is_verb_form("prints")
+
+
+def test_what_a_relative_clause_drags_is_drawn_not_the_verb() -> None:
+    graph = parse_prompt("the small bird with red feathers that drags twigs into its nest, perched on a fence")
+    assert {"bird", "twig", "fence"} <= _names(graph) and "drag" not in _names(graph)

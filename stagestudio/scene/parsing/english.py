@@ -92,6 +92,12 @@ def only_intransitive(lemma: str) -> bool:
     return lemma in _verb_table() and "t" not in _verb_flags(lemma)
 
 
+def verb_commoner_than_noun(lemma: str) -> bool:
+    """WordNet's sense-tagged corpus has the word far more often as a verb than as a noun
+    ("drag", "paint", "lift"; not "sign", "rock" or "book")."""
+    return "v" in _verb_flags(lemma)
+
+
 def takes_object_and_infinitive(lemma: str) -> bool:
     """"somebody teaches somebody to ride": the infinitive says what the object does."""
     return "o" in _verb_flags(lemma)

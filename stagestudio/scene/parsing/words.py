@@ -51,7 +51,12 @@ def is_verb_form(tok: str) -> bool:
         return True
     if english.has_noun_entry(tok) and english.noun_kind(tok) == NounKind.THING:
         return False  # a plural WordNet lists as a thing of its own: "sprinkles", "fries", "clothes"
-    return english.noun_kind(english.noun_lemma(tok)) not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
+    kind = english.noun_kind(english.noun_lemma(tok))
+    if kind == NounKind.WEAK:
+        # a thing only in a later sense: the -s form is the verb where that is much the commoner
+        # reading ("a leopard drags its prey"; "three books" stay books, a "product shot" a noun)
+        return tok.endswith("s") and english.verb_commoner_than_noun(lemma)
+    return kind not in (NounKind.THING, NounKind.UNKNOWN)
 
 
 _MADE_OR_NATURAL_OBJECT = frozenset({english.ARTIFACT, english.OBJECT})
