@@ -94,3 +94,18 @@ def test_a_much_commoner_verb_reading_makes_the_s_form_a_verb() -> None:
 def test_what_a_relative_clause_drags_is_drawn_not_the_verb() -> None:
     graph = parse_prompt("the small bird with red feathers that drags twigs into its nest, perched on a fence")
     assert {"bird", "twig", "fence"} <= _names(graph) and "drag" not in _names(graph)
+
+
+# --- indefinite pronouns for people; a group named by a compound keeps its size --------------
+@pytest.mark.parametrize("prompt,objects", [
+    ("a lecture hall where everybody is asleep", [("hall", 1), ("person", 2)]),
+    ("somebody reading a newspaper on a bench", [("bench", 1), ("newspaper", 1), ("person", 1)]),
+    ("everyone at the table raising a glass", [("dining table", 1), ("person", 2), ("wine glass", 1)]),
+])
+def test_indefinite_pronouns_name_people(prompt: str, objects: list[tuple[str, int]]) -> None:
+    assert _objects(parse_prompt(prompt)) == objects
+
+
+def test_a_group_named_by_a_compound_has_the_size_its_noun_says() -> None:
+    # WordNet lists "barbershop quartet" as a social group; its size is the head's ("quartet": 4)
+    assert ("person", 4) in _objects(parse_prompt("a barbershop quartet singing on a street corner"))

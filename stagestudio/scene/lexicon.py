@@ -26,7 +26,7 @@ def geneval_classes() -> tuple[str, ...]:
 # generated. Kept generous because paraphrased prompts use everyday words ("sofa", "fridge").
 CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "person": ("man", "woman", "boy", "girl", "child", "kid", "lady", "gentleman", "guy", "human",
-               "adult", "teenager", "toddler", "baby", "pedestrian", "individual", "someone",
+               "adult", "teenager", "toddler", "baby", "pedestrian", "individual", "someone", "somebody",
                "policeman", "police officer", "chef", "worker", "player", "skier", "surfer",
                "skateboarder", "snowboarder", "cyclist", "rider", "tourist", "student", "farmer",
                "soldier", "doctor", "nurse", "athlete", "dancer", "businessman", "businesswoman",
@@ -186,7 +186,8 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
 # Plural forms that inflection rules get wrong, or that GenEval's own prompts use
 # ("two sheeps", "four benchs"): accepted as plurals of the class.
 EXTRA_PLURALS: dict[str, tuple[str, ...]] = {
-    "person": ("people", "persons", "folks"),
+    # (the indefinite pronouns for everybody there: several people, "everyone staring at the stage")
+    "person": ("people", "persons", "folks", "everyone", "everybody"),
     "man": ("men",),
     "policeman": ("policemen",),
     "businessman": ("businessmen",),

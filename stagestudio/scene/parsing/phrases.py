@@ -175,7 +175,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             and not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)):  # ("a silicone band")
         # "the family sat down", "a couple walking their dog", "a band on stage": WordNet's
         # social groups are people
-        implied = lx.QUANTIFIER_NOUNS.get(phrase.surface)
+        implied = lx.QUANTIFIER_NOUNS.get(phrase.surface.split()[-1] if phrase.surface else "")  # ("string quartet")
         phrase.head, phrase.is_class, phrase.kind, phrase.plural = "person", True, NounKind.THING, True
         if isinstance(implied, int) and phrase.count is None:
             phrase.count = implied  # "a couple": two
