@@ -109,3 +109,13 @@ def test_indefinite_pronouns_name_people(prompt: str, objects: list[tuple[str, i
 def test_a_group_named_by_a_compound_has_the_size_its_noun_says() -> None:
     # WordNet lists "barbershop quartet" as a social group; its size is the head's ("quartet": 4)
     assert ("person", 4) in _objects(parse_prompt("a barbershop quartet singing on a street corner"))
+
+
+# --- a possessive written without its apostrophe, after a determiner and adjectives ----------
+@pytest.mark.parametrize("prompt,objects", [
+    ("a girl brushing a fluffy dogs ear", [("dog", 1), ("person", 1)]),
+    ("a toddler pulling a sleepy cats tail", [("cat", 1), ("person", 1)]),
+    ("a barber shaving an old mans beard", [("person", 1), ("person", 1)]),
+])
+def test_an_animate_s_form_before_a_part_is_a_possessive(prompt: str, objects: list[tuple[str, int]]) -> None:
+    assert _objects(parse_prompt(prompt)) == objects

@@ -138,18 +138,23 @@ def _colour_family(match: re.Match[str]) -> str:
     return lx.COLOR_WORDS[word] if english.is_mass(word) else word
 
 
-_BARE_POSSESSIVE = re.compile(r"\b(his|her|my|their|your|our|the) ([a-z]{3,}s) ([a-z]+)\b")
+_BARE_POSSESSIVE = re.compile(r"\b(his|her|my|their|your|our|the|an?)((?: [a-z]+){0,2}?) ([a-z]{3,}s) ([a-z]+)\b")
 
 
 def _bare_possessive(match: re.Match[str]) -> str:
-    """"on his dads shoulders", "the dogs tail": a person or an animal in the -s form right before
-    a body part, after a determiner, is a possessive written without its apostrophe."""
-    owner, part = match.group(2), match.group(3)
+    """"on his dads shoulders", "the dogs tail", "an old mans arm": a person or an animal in the
+    -s form right before a body part (or another part: "a big dogs paw"), after a determiner and
+    any adjectives, is a possessive written without its apostrophe."""
+    describing, owner, part = match.group(2).split(), match.group(3), match.group(4)
     singular = english.noun_lemma(owner)
-    part_senses = english.noun_senses(english.noun_lemma(part))
-    if singular == owner or not english.is_animate(singular) or not part_senses or part_senses[0].lexfile != english.BODY:
+    part_lemma = english.noun_lemma(part)
+    part_senses = english.noun_senses(part_lemma)
+    body_part = bool(part_senses) and (part_senses[0].lexfile == english.BODY or english.is_part(part_lemma))
+    if singular == owner or not english.is_animate(singular) or not body_part:
         return match.group(0)
-    return f"{match.group(1)} {singular}'s {part}"
+    if not all("ADJ" in english.parts_of_speech(word) for word in describing):
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)} {singular}'s {part}"
 
 
 _SUPERLATIVE_DOMAIN = re.compile(rf"\s*,?\s*\b(?:in|on|of) (?:the|our|this) (?:{'|'.join(sorted(lx.WHOLE_WORLD_NOUNS))})\b")
