@@ -119,3 +119,19 @@ def test_a_group_named_by_a_compound_has_the_size_its_noun_says() -> None:
 ])
 def test_an_animate_s_form_before_a_part_is_a_possessive(prompt: str, objects: list[tuple[str, int]]) -> None:
     assert _objects(parse_prompt(prompt)) == objects
+
+
+# --- an -s word WordNet lists as a thing whose "singular" names none --------------------------
+def test_an_s_word_whose_singular_is_no_thing_keeps_its_form() -> None:
+    from stagestudio.scene.parsing.nouns import singular_form
+
+    assert singular_form("scrubs") == ("scrubs", False)
+    assert singular_form("gallows") == ("gallows", False)
+    assert singular_form("rings") == ("ring", True)  # a ring is a thing in a later sense
+    assert singular_form("steps") == ("step", True)
+
+
+def test_scrubs_are_worn_and_a_gallows_is_one_thing() -> None:
+    surgeon = parse_prompt("a surgeon in green scrubs holding a scalpel").objects[0]
+    assert surgeon.name == "person" and surgeon.attributes.parts == ["green scrubs"]
+    assert _objects(parse_prompt("a wooden gallows on a hill")) == [("gallows", 1)]

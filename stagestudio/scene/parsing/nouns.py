@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
 
 _MAX_NOUN_TOKENS = 5
 
@@ -144,6 +145,11 @@ def singular_form(word: str) -> tuple[str, bool]:
     if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous")):
         return word, False
     lemma = english.noun_lemma(word)
+    if (lemma != word and english.has_noun_entry(word) and english.noun_kind(word) == NounKind.THING
+            and english.noun_kind(lemma) in (NounKind.ABSTRACT, NounKind.UNKNOWN)):
+        # a thing named by an -s word whose "singular" names no thing: "scrubs", "gallows" (not
+        # "rings" or "falls", whose singular is a thing in a later sense)
+        return word, False
     if lemma != word and english.parts_of_speech(word) and lemma[:2] == word[:2]:
         return lemma, True  # the dictionary knows the plural ("tomatoes", "shelves", "cacti")
     if lemma == word and english.parts_of_speech(word) and english.has_noun_entry(word):
