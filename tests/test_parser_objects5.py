@@ -134,3 +134,20 @@ def test_scrubs_are_worn_and_a_gallows_is_one_thing() -> None:
     surgeon = parse_prompt("a surgeon in green scrubs holding a scalpel").objects[0]
     assert surgeon.name == "person" and surgeon.attributes.parts == ["green scrubs"]
     assert _objects(parse_prompt("a wooden gallows on a hill")) == [("gallows", 1)]
+
+
+# --- a picture word that WordNet makes a made thing, introduced after something is drawn -------
+@pytest.mark.parametrize("prompt,relation", [
+    ("A chef plates a steak. A camera on a tripod films the kitchen.", ("camera", "on", "tripod")),
+    ("a painter at work, a canvas on an easel", ("canvas", "on", "easel")),
+])
+def test_a_picture_word_introduced_later_is_a_made_thing(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt", [
+    "A cat looks into the camera",  # definite: the picture's camera
+    "a cat sleeping on a sofa, a photo",  # a depiction word stays the picture
+])
+def test_the_picture_itself_is_not_drawn(prompt: str) -> None:
+    assert not _names(parse_prompt(prompt)) & {"camera", "photo"}

@@ -208,6 +208,18 @@ def has_thing_sense(lemma: str) -> bool:
     return any(s.is_thing or s.lexfile == COMMUNICATION for s in noun_senses(lemma))
 
 
+def picture_word_named_as_thing(lemma: str, determiner: str, count: int | None, after_objects: bool) -> bool:
+    """"a camera on a rail", "a poster ... hangs on the wall", "lifting a frame out of a hive": a
+    word that may name the picture itself (camera, frame, poster, canvas) is a made thing where
+    WordNet makes it one first (an artifact, or a document or sign) and the prompt introduces it
+    ("a", a number) after something else is drawn; opening a prompt ("a poster of a cat") or
+    definite ("facing the camera") it is the picture."""
+    senses = noun_senses(lemma)
+    if not after_objects or not senses or senses[0].lexfile not in (ARTIFACT, COMMUNICATION):
+        return False
+    return determiner == "indefinite" or count is not None
+
+
 def can_be_made_thing(lemma: str) -> bool:
     """Whether a material word before the noun makes it a made thing: it has a made thing's
     sense, or a communication's ("a wooden post", "a stone cabin", "a bronze medal", "a metal sign")."""
