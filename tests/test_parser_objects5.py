@@ -151,3 +151,13 @@ def test_a_picture_word_introduced_later_is_a_made_thing(prompt: str, relation: 
 ])
 def test_the_picture_itself_is_not_drawn(prompt: str) -> None:
     assert not _names(parse_prompt(prompt)) & {"camera", "photo"}
+
+
+# --- the young of several kinds named after its species ---------------------------------------
+@pytest.mark.parametrize("prompt,objects", [
+    ("two elephant calves beside a waterhole", [("elephant", 2), ("waterhole", 1)]),
+    ("three lion cubs", [("lion", 3)]),
+    ("a whale calf next to its mother", [("whale", 1), ("whale", 1)]),
+])
+def test_a_young_animal_after_its_species_is_that_animal(prompt: str, objects: list[tuple[str, int]]) -> None:
+    assert _objects(parse_prompt(prompt)) == objects

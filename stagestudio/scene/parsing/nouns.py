@@ -110,9 +110,29 @@ def _species_named_by_colour(tokens: list[str], i: int) -> tuple[_NounEntry, int
     return _NounEntry(compound, lemma != word, False), 2
 
 
+def _young_named_by_species(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
+    """"a tiger cub", "two elephant calves", "a seal pup": a young animal whose noun WordNet gives
+    to several kinds ("cub", "calf", "pup") after the animal's noun is that animal, named as the
+    annotation conventions name the young of one kind ("puppy" -> dog)."""
+    if i + 1 >= len(tokens) or not tokens[i].isalpha() or not tokens[i + 1].isalpha():
+        return None
+    young = english.noun_lemma(tokens[i + 1])
+    species = tokens[i]
+    if not english.is_young_of_several(young) or english.noun_lemma(species) != species:
+        return None
+    if all(s.lexfile != english.ANIMAL for s in english.noun_senses(species)[:2]):
+        return None  # (the animal in one of its first two senses: a "tiger" is first a fierce person)
+    plural = young != tokens[i + 1]
+    entry = _noun_lexicon().get((species,))
+    if entry is not None and entry.is_class:
+        return _NounEntry(entry.name, plural, True), 2
+    cls = english.geneval_class(species)
+    return _NounEntry(cls or species, plural, cls is not None), 2
+
+
 def match_noun(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
     """Longest lexicon noun starting at tokens[i]: (entry, number of tokens)."""
-    species = _species_named_by_colour(tokens, i)
+    species = _species_named_by_colour(tokens, i) or _young_named_by_species(tokens, i)
     if species is not None:
         return species
     table = _noun_lexicon()
