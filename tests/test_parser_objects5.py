@@ -161,3 +161,19 @@ def test_the_picture_itself_is_not_drawn(prompt: str) -> None:
 ])
 def test_a_young_animal_after_its_species_is_that_animal(prompt: str, objects: list[tuple[str, int]]) -> None:
     assert _objects(parse_prompt(prompt)) == objects
+
+
+# --- a compound WordNet writes closed, written as two words ------------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a scooter parked in front of a book shop", ("motorcycle", "in front of", "book shop")),
+    ("a bird on a scare crow", ("bird", "on", "scare crow")),  # (not a bird on a crow)
+    ("a boy next to a snow man", ("person", "next to", "snow man")),
+])
+def test_a_spaced_closed_compound_names_one_thing(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_spaced_closed_compound_senses() -> None:
+    assert english.noun_kind("barber shop") == english.NounKind.THING  # WordNet: "barbershop", a building
+    assert english.noun_senses("rain coats") == english.noun_senses("raincoat")
+    assert english.noun_senses("mid-century modern") == ()  # (three words: no closed form looked up)

@@ -121,9 +121,24 @@ def noun_senses(lemma: str) -> tuple[NounSense, ...]:
     if senses is None and " " in lemma and lemma.isascii():
         # a compound WordNet lists in the plural only ("french fries", "hash browns")
         senses = _noun_table().get(_compound_plural(lemma.replace("-", " ")))
+    if senses is None and lemma.replace("-", " ").count(" ") == 1 and lemma.isascii():
+        senses = _spaced_closed_compound(lemma.replace("-", " "))
     if senses is None:
         return _closed_compound_senses(lemma)
     return tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
+
+
+def _spaced_closed_compound(compound: str) -> str | None:
+    """The stored senses of a compound WordNet writes closed, written as two words ("barber
+    shop" -> "barbershop", "rain coat" -> "raincoat"), where both words are nouns of their own."""
+    first, second = compound.split(" ")
+    if len(first) < _MIN_COMPOUND_PART or len(second) < _MIN_COMPOUND_PART or not has_noun_entry(first):
+        return None
+    table = _noun_table()
+    closed = table.get(first + second)
+    if closed is None and second.endswith("s"):
+        closed = table.get(first + second[:-1])  # ("barber shops")
+    return closed
 
 
 _MIN_COMPOUND_PART = 3
