@@ -175,5 +175,6 @@ def test_a_spaced_closed_compound_names_one_thing(prompt: str, relation: tuple[s
 
 def test_spaced_closed_compound_senses() -> None:
     assert english.noun_kind("barber shop") == english.NounKind.THING  # WordNet: "barbershop", a building
-    assert english.noun_senses("rain coats") == english.noun_senses("raincoat")
+    assert english.noun_senses("rain coat") == english.noun_senses("raincoat")
+    assert english.noun_senses("sun sets") == ()  # a verb's -s form: no "sunsets"
     assert english.noun_senses("mid-century modern") == ()  # (three words: no closed form looked up)

@@ -132,12 +132,13 @@ def _spaced_closed_compound(compound: str) -> str | None:
     """The stored senses of a compound WordNet writes closed, written as two words ("barber
     shop" -> "barbershop", "rain coat" -> "raincoat"), where both words are nouns of their own."""
     first, second = compound.split(" ")
-    if len(first) < _MIN_COMPOUND_PART or len(second) < _MIN_COMPOUND_PART or not has_noun_entry(first):
+    if (len(first) < _MIN_COMPOUND_PART or len(second) < _MIN_COMPOUND_PART or not has_noun_entry(first)
+            or is_participle_or_finite(second)):
+        return None  # ("the sun sets" is no sunset)
+    closed = _noun_table().get(first + second)
+    # (only a thing's name: "back seat" is not "backseat", first an inferior position)
+    if closed is None or _decode_sense(closed.lstrip("?").split(",")[0]).lexfile not in _THING_FILES:
         return None
-    table = _noun_table()
-    closed = table.get(first + second)
-    if closed is None and second.endswith("s"):
-        closed = table.get(first + second[:-1])  # ("barber shops")
     return closed
 
 

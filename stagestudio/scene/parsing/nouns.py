@@ -165,10 +165,11 @@ def singular_form(word: str) -> tuple[str, bool]:
     if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous")):
         return word, False
     lemma = english.noun_lemma(word)
-    if (lemma != word and english.has_noun_entry(word) and english.noun_kind(word) == NounKind.THING
+    if (lemma != word and english.has_noun_entry(word) and english.is_artifact(word)
             and english.noun_kind(lemma) in (NounKind.ABSTRACT, NounKind.UNKNOWN)):
-        # a thing named by an -s word whose "singular" names no thing: "scrubs", "gallows" (not
-        # "rings" or "falls", whose singular is a thing in a later sense)
+        # a made thing named by an -s word whose "singular" names no thing: "scrubs", "gallows"
+        # (not "rings" or "falls", whose singular is a thing in a later sense; "sprinkles" are
+        # food, named by the singular)
         return word, False
     if lemma != word and english.parts_of_speech(word) and lemma[:2] == word[:2]:
         return lemma, True  # the dictionary knows the plural ("tomatoes", "shelves", "cacti")
