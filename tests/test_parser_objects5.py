@@ -178,3 +178,17 @@ def test_spaced_closed_compound_senses() -> None:
     assert english.noun_senses("rain coat") == english.noun_senses("raincoat")
     assert english.noun_senses("sun sets") == ()  # a verb's -s form: no "sunsets"
     assert english.noun_senses("mid-century modern") == ()  # (three words: no closed form looked up)
+
+
+# --- a material selects a noun's made sense over a first one that is a person -----------------
+@pytest.mark.parametrize("prompt,name,other", [
+    ("a marble knight on a chessboard", "knight", "person"),  # the chess piece
+    ("a leather organizer on a desk", "organizer", "person"),
+])
+def test_a_material_selects_the_made_sense(prompt: str, name: str, other: str) -> None:
+    names = _names(parse_prompt(prompt))
+    assert name in names and other not in names
+
+
+def test_without_a_material_the_first_sense_stands() -> None:
+    assert _names(parse_prompt("a brave knight on a horse")) == {"person", "horse"}

@@ -236,6 +236,15 @@ def picture_word_named_as_thing(lemma: str, determiner: str, count: int | None, 
     return determiner == "indefinite" or count is not None
 
 
+def made_sense_by_material(lemma: str, modifiers: list[str], materials: frozenset[str] | dict) -> bool:
+    """A material before the noun selects its made thing's sense over a first one that is a
+    person or an animal ("a bamboo organizer", "a brass knocker", "a wooden horse" stays a
+    horse: WordNet's "horse" has no made sense)."""
+    senses = noun_senses(lemma)
+    return (bool(senses) and senses[0].lexfile in (PERSON, ANIMAL) and has_sense_of(lemma, ARTIFACT)
+            and any(is_material(w, materials) for w in modifiers))
+
+
 def can_be_made_thing(lemma: str) -> bool:
     """Whether a material word before the noun makes it a made thing: it has a made thing's
     sense, or a communication's ("a wooden post", "a stone cabin", "a bronze medal", "a metal sign")."""
