@@ -192,3 +192,8 @@ def test_a_material_selects_the_made_sense(prompt: str, name: str, other: str) -
 
 def test_without_a_material_the_first_sense_stands() -> None:
     assert _names(parse_prompt("a brave knight on a horse")) == {"person", "horse"}
+
+
+def test_a_ladle_is_its_own_thing_not_a_spoon() -> None:
+    # WordNet files a ladle under vessels, not cutlery; the gold conventions name it as such
+    assert _names(parse_prompt("a ladle hanging on a hook above the stove")) >= {"ladle", "hook"}

@@ -113,7 +113,8 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "fork": ("dinner fork", "table fork"),
     "knife": ("kitchen knife", "chef knife", "chef's knife", "butter knife", "dagger", "blade",
               "steak knife", "pocket knife", "penknife", "cleaver"),
-    "spoon": ("teaspoon", "tablespoon", "soup spoon", "ladle", "dessert spoon"),
+    # (not "ladle": WordNet makes it a spoon-shaped vessel, a container of its own)
+    "spoon": ("teaspoon", "tablespoon", "soup spoon", "dessert spoon"),
     "bowl": ("dish", "soup bowl", "salad bowl", "mixing bowl", "cereal bowl", "basin bowl",
              "rice bowl", "bowl of soup"),
     "banana": ("plantain", "banana fruit"),
