@@ -197,3 +197,14 @@ def test_without_a_material_the_first_sense_stands() -> None:
 def test_a_ladle_is_its_own_thing_not_a_spoon() -> None:
     # WordNet files a ladle under vessels, not cutlery; the gold conventions name it as such
     assert _names(parse_prompt("a ladle hanging on a hook above the stove")) >= {"ladle", "hook"}
+
+
+# --- a unit names no class and is no verb --------------------------------------------------------
+@pytest.mark.parametrize("prompt,objects", [
+    ("a kayak drifts a few meters from the pier", [("boat", 1)]),
+    ("a heron stands two meters behind a duck", [("bird", 1), ("bird", 1)]),
+])
+def test_meters_measure_and_name_no_parking_meter(prompt: str, objects: list[tuple[str, int]]) -> None:
+    graph = parse_prompt(prompt)
+    assert "parking meter" not in _names(graph)
+    assert all(o in _objects(graph) for o in objects)

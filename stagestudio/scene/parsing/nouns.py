@@ -70,7 +70,8 @@ def _noun_lexicon() -> dict[tuple[str, ...], _NounEntry]:
     for cls, synonyms in lx.CLASS_SYNONYMS.items():
         # "wooden bench", "little girl": the first word is an attribute, so the parser reads it
         # as one (and the rest of the phrase names the object)
-        surfaces.extend((s, cls) for s in synonyms if not _starts_with_attribute(s))
+        # (nor a word WordNet makes first a unit: "a few meters away" measures, it names no parking meter)
+        surfaces.extend((s, cls) for s in synonyms if not _starts_with_attribute(s) and not english.is_unit(s))
     # Singular forms first and authoritative; plurals never overwrite a singular.
     for surface, cls in surfaces:
         invariant = surface in lx.INVARIANT_NOUNS or surface.split()[-1] in lx.INVARIANT_NOUNS

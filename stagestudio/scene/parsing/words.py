@@ -56,7 +56,8 @@ def is_verb_form(tok: str) -> bool:
         # a thing only in a later sense: the -s form is the verb where that is much the commoner
         # reading ("a leopard drags its prey"; "three books" stay books, a "product shot" a noun)
         return tok.endswith("s") and english.verb_commoner_than_noun(lemma)
-    return kind not in (NounKind.THING, NounKind.UNKNOWN)
+    # (a unit's plural measures: "a few meters to its right")
+    return kind not in (NounKind.THING, NounKind.UNKNOWN, NounKind.UNIT)
 
 
 _MADE_OR_NATURAL_OBJECT = frozenset({english.ARTIFACT, english.OBJECT})
