@@ -208,3 +208,12 @@ def test_meters_measure_and_name_no_parking_meter(prompt: str, objects: list[tup
     graph = parse_prompt(prompt)
     assert "parking meter" not in _names(graph)
     assert all(o in _objects(graph) for o in objects)
+
+
+# --- an -ing form whose noun is first an act or an event is the participle ------------------------
+def test_an_ing_form_named_first_as_an_event_is_the_participle() -> None:
+    from stagestudio.scene.parsing.words import is_verb_form
+
+    assert is_verb_form("flashing") and is_verb_form("blinking")
+    assert not is_verb_form("painting") and not is_verb_form("icing") and not is_verb_form("building")
+    assert "flashing" not in _names(parse_prompt("A TAXI WAITING AT A CORNER, HAZARD LIGHTS FLASHING"))

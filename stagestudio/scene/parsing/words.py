@@ -55,12 +55,15 @@ def is_verb_form(tok: str) -> bool:
     if kind == NounKind.WEAK:
         # a thing only in a later sense: the -s form is the verb where that is much the commoner
         # reading ("a leopard drags its prey"; "three books" stay books, a "product shot" a noun)
-        return tok.endswith("s") and english.verb_commoner_than_noun(lemma)
+        return (tok.endswith("s") and english.verb_commoner_than_noun(lemma)
+                # an -ing form whose noun is first an act or an event: the participle ("lights flashing")
+                or tok.endswith("ing") and english.noun_senses(tok)[0].lexfile in _ACT_OR_EVENT)
     # (a unit's plural measures: "a few meters to its right")
     return kind not in (NounKind.THING, NounKind.UNKNOWN, NounKind.UNIT)
 
 
 _MADE_OR_NATURAL_OBJECT = frozenset({english.ARTIFACT, english.OBJECT})
+_ACT_OR_EVENT = frozenset({4, 11})  # WordNet's noun.act and noun.event
 
 
 def plural_of_a_thing(tok: str) -> bool:
