@@ -217,3 +217,11 @@ def test_an_ing_form_named_first_as_an_event_is_the_participle() -> None:
     assert is_verb_form("flashing") and is_verb_form("blinking")
     assert not is_verb_form("painting") and not is_verb_form("icing") and not is_verb_form("building")
     assert "flashing" not in _names(parse_prompt("A TAXI WAITING AT A CORNER, HAZARD LIGHTS FLASHING"))
+
+
+@pytest.mark.parametrize("prompt,objects", [
+    ("a six-pack of beer bottles on a cooler", [("bottle", 6), ("cooler", 1)]),
+    ("a 3-pack of tennis balls", [("sports ball", 3)]),
+])
+def test_an_n_pack_counts_what_it_packs(prompt: str, objects: list[tuple[str, int]]) -> None:
+    assert _objects(parse_prompt(prompt)) == objects

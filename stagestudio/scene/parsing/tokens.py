@@ -202,6 +202,8 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = _FRAGMENT_PARTICIPLE.sub(_made_by, text)
     text = _NUMBER_RANGE.sub(_number_range, text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
+    # "a 12-pack of soda cans", "a six-pack of beer bottles": the number counts what is packed
+    text = re.sub(r"\b(?:an? )?(\d+)-pack of\b", r"\1", text)
     # "a 10-year-old boy", "a 6-foot-tall cactus", "a 2-liter bottle": a number and a unit
     text = _HYPHENATED_MEASURE.sub(_spaced_measure, text)
     # "3.5 inches": a decimal measures, never counts (it stays a token only before a unit)
