@@ -225,3 +225,20 @@ def test_an_ing_form_named_first_as_an_event_is_the_participle() -> None:
 ])
 def test_an_n_pack_counts_what_it_packs(prompt: str, objects: list[tuple[str, int]]) -> None:
     assert _objects(parse_prompt(prompt)) == objects
+
+
+# --- an initialism in capitals before a noun says its kind -----------------------------------------
+@pytest.mark.parametrize("prompt,objects", [
+    ("a USB cable next to a laptop", [("cable", 1), ("laptop", 1)]),
+    ("an LCD monitor on a desk", [("desk", 1), ("tv", 1)]),
+    ("an RV parked by a lake", [("rv", 1)]),  # the initialism is the noun itself here
+])
+def test_an_initialism_before_a_noun_is_no_object(prompt: str, objects: list[tuple[str, int]]) -> None:
+    assert _objects(parse_prompt(prompt)) == objects
+
+
+def test_an_initialism_the_noun_lexicon_knows_stays() -> None:
+    from stagestudio.scene.parsing.tokens import tokenise
+
+    assert tokenise("a TV stand in a living room")[0][:3] == ["a", "tv", "stand"]
+    assert tokenise("AMBULANCE SPEEDING DOWN A STREET")[0][0] == "ambulance"  # all capitals: no initialisms

@@ -7,6 +7,7 @@ import unicodedata
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.nouns import match_noun
 from stagestudio.scene.parsing.spelling import correct
 
 # ("a 3-story house": a number joined to a noun stays one token, a size of what follows)
@@ -177,8 +178,27 @@ def _superlative_domain(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+_INITIALISM = re.compile(r"\b([A-Z]{2,5})\s+(?=([a-z]+)\b)")
+
+
+def _initialism_before_noun(match: re.Match[str]) -> str:
+    """"purple LED lights", "a DSLR camera": capitals in a prompt written in lower case spell an
+    initialism, which before a noun says what kind of thing it is; read as a word it would be
+    another ("led", the past of "lead"). It is left out unless the noun lexicon knows it ("TV")."""
+    short, after = match.group(1).lower(), match.group(2)
+    lemma = english.noun_lemma(after)
+    plural_noun = after.endswith("s") and lemma != after
+    if match_noun([short], 0) is not None or not english.has_noun_entry(lemma) \
+            or english.is_participle_or_finite(after) and not plural_noun:
+        return match.group(0)  # ("an RV parked by a lake": the initialism is the noun)
+    return ""
+
+
 def tokenise(prompt: str) -> list[list[str]]:
-    text = fold_accents(strip_markup(prompt)).lower()
+    prompt = fold_accents(strip_markup(prompt))
+    if any(ch.islower() for ch in prompt):
+        prompt = _INITIALISM.sub(_initialism_before_noun, prompt)
+    text = prompt.lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
     text = re.sub(r"\b(?:a |one )?bakers?'?s? dozen(?: of)?\b", "13", text)  # the idiom counts thirteen
