@@ -18,7 +18,9 @@ from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
 def _is_person(obj: ParsedObject) -> bool:
-    return obj.name == "person" or english.is_person(obj.name)
+    # a noun first filed as someone but not named a person has a made-thing sense the scene
+    # means ("the printer ... to its right": the machine, not someone who prints)
+    return obj.name == "person" or english.is_person(obj.name) and not english.has_sense_of(obj.word, english.ARTIFACT)
 
 
 def _agreement_tiers(kind: str) -> tuple[Callable[[ParsedObject], bool], ...]:

@@ -299,7 +299,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                              and owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
                          # "the candle on top of the stack": a thing a relation places is drawn
                          anchored=isinstance(prev, (Rel, Action)) or (
-                             isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
+                             isinstance(nxt, Rel) and nxt.phrase.kind in ("object", "owner_pronoun") and item.kind == NounKind.THING
                              and not nxt.phrase.needs_class_object)
                          or isinstance(prev, Prep) and prev.word == "from" and not detail)
     # reached through "with"/"of", as a holder's contents or as what it holds: a detail
