@@ -30,3 +30,23 @@ def test_a_side_phrase_after_is_places_the_clause_subject(prompt, expected):
     graph = parse_prompt(prompt)
     assert expected in _relations(graph)
     assert not any(a.startswith("being") for a in _actions(graph))
+
+
+# --- a row with a middle: each end relates to the middle, never the ends to each other
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a red mug on the left, a teapot in the middle and a sugar bowl on the right",
+     {("cup", "left of", "teapot"), ("teapot", "left of", "bowl")}, ("cup", "left of", "bowl")),
+    ("a saddle at the top, a bridle in the middle and a bucket at the bottom",
+     {("saddle", "above", "bridle"), ("bridle", "above", "bucket")}, ("saddle", "above", "bucket")),
+    ("violin on the left, cello in the centre, harp on the right",
+     {("violin", "left of", "cello"), ("cello", "left of", "harp")}, ("violin", "left of", "harp")),
+    ("a drum in the middle and a trumpet on the right", {("drum", "left of", "trumpet")}, None),
+])
+def test_a_middle_placement_stands_between_the_ends_of_its_row(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected <= relations
+    assert absent not in relations
+
+
+def test_a_lone_middle_placement_relates_nothing():
+    assert _relations(parse_prompt("a birthday cake in the middle")) == set()

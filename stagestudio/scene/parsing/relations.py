@@ -29,6 +29,10 @@ class RelPhrase:
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
+# An absolute place between the two ends of a row ("in the middle"): no predicate of its own, it
+# only orders the placements on either side of it (placements.py)
+MIDDLE = "middle"
+_MIDDLE_WORDS = {"middle", "center", "centre"}
 # Predicates that place one object relative to another; a noun outside the classes after one
 # of them is an object ("a cat next to a lamp"). Contact and containment ("on", "in",
 # "inside") are left out: "on the grass", "in a park", "on a wooden floor" are the setting.
@@ -230,9 +234,12 @@ def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     if side is not None:
         return side
     if i + 1 < n and tokens[i] in ("in", "at", "on") and tokens[i + 1] in ("the", "its", "their"):
-        # "in the middle", "at the centre": a place in the picture, not a relation
+        # "in the middle", "at the centre": a place in the picture, not a relation; the middle
+        # of a row is between its ends ("a laptop on the left, a notebook in the middle ...")
         if i + 2 < n and tokens[i + 2] in ("middle", "center", "centre", "foreground", "background",
                                            "distance", "corner") and (i + 3 >= n or tokens[i + 3] != "of"):
+            if tokens[i + 1] == "the" and tokens[i + 2] in _MIDDLE_WORDS:
+                return RelPhrase(MIDDLE, kind="absolute"), i + 3
             return None
     if tokens[i] == "by" and (i == 0 or not tokens[i - 1].endswith(("ed", "en"))):
         # "sitting by a campfire", "keys by the door"; "surrounded by" names an agent
