@@ -50,3 +50,34 @@ def test_a_middle_placement_stands_between_the_ends_of_its_row(prompt, expected,
 
 def test_a_lone_middle_placement_relates_nothing():
     assert _relations(parse_prompt("a birthday cake in the middle")) == set()
+
+
+# --- a chain of fronted places: the second place describes the first place's object, and what
+# the inverted clause names after the verb is on that object
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("On a shelf above the sink stand three jars and a candle.",
+     {("shelf", "above", "sink"), ("jar", "on", "shelf"), ("candle", "on", "shelf")}, ("jar", "above", "sink")),
+    ("On a wooden crate beside the fisherman lie a knife and a lantern.",
+     {("crate", "next to", "person"), ("knife", "on", "crate"), ("lantern", "on", "crate")},
+     ("knife", "next to", "person")),
+    ("Under a table beside the stove sleep two cats.",
+     {("dining table", "next to", "oven"), ("cat", "below", "dining table")}, ("cat", "next to", "oven")),
+])
+def test_a_chain_of_fronted_places_describes_the_first_place(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected <= relations
+    assert absent not in relations
+
+
+# --- "the barber" after "a barber ... a customer": the person called so, not the latest person
+@pytest.mark.parametrize("prompt,called", [
+    ("A barber shaves a customer, and a broom leans beside the barber.", "barber"),
+    ("A guide leads a tourist up the hill while a mule walks behind the guide.", "guide"),
+    ("A nurse helps a patient into bed; a trolley stands next to the nurse.", "nurse"),
+])
+def test_a_definite_noun_means_the_one_called_so(prompt, called):
+    graph = parse_prompt(prompt)
+    people = [o for o in graph.objects if o.name == "person"]
+    assert len(people) == 2
+    placed = {r.object for r in graph.relations if r.is_spatial and r.object in {p.id for p in people}}
+    assert placed == {people[0].id}  # the first person named, the one called "the <called>"

@@ -260,7 +260,11 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             # place is the agent's ("slicing tomatoes on a cutting board" stays the tomatoes';
             # "helping an old man into a wheelchair" seats the man)
             subject_ref = agent
-        resting = [s_ for s_, p, o in state.relations if o == subject_ref.object_id and p in ("on", "inside")]
+        # (only what was named before the phrase: "On a tray beside the sink lie two cups" places
+        # the tray, whose cups come after)
+        named_before = {r.object_id for r in in_sentence_before}
+        resting = [s_ for s_, p, o in state.relations
+                   if o == subject_ref.object_id and p in ("on", "inside") and s_ in named_before]
         if (resting and is_placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
                 and not english.is_large(state.get(obj_id).word)):
             # "a mug on a table next to a notebook": the notebook is on the table too, so the

@@ -189,7 +189,10 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
         if isinstance(item, Break):
             reading.kept_in_clause = False
         if isinstance(item, (Break, Rel)):
-            reading.inverted_clause = isinstance(item, Rel) and (k == 0 or isinstance(items[k - 1], Break))
+            # (a chain of fronted places stays inverted: "On a shelf above the sink stand three jars")
+            reading.inverted_clause = isinstance(item, Rel) and (
+                k == 0 or isinstance(items[k - 1], Break)
+                or reading.inverted_clause and k >= 2 and isinstance(items[k - 2], Rel))
         if isinstance(item, Adjectives) and k > 0 and isinstance(items[k - 1], Prep):
             reading.last_was_detail = True  # "with mustard": a colour-like word read as a detail
         if isinstance(item, Measure):

@@ -254,7 +254,10 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
         if same:
             # "the blue car" picks the blue one of two cars; otherwise the latest mentioned
             described = [o for o in same if np_.modifiers and set(np_.modifiers) <= set(o.modifiers)]
-            target = max(described or same, key=lambda o: o.mention)
+            # "a dentist examines a patient ... beside the dentist": the one called so, of
+            # several of one class
+            called = [o for o in described or same if _same_noun(o.surface, np_.surface)]
+            target = max(called or described or same, key=lambda o: o.mention)
             for word in np_.modifiers:
                 if word not in target.modifiers:
                     target.modifiers.append(word)
