@@ -81,3 +81,23 @@ def test_a_definite_noun_means_the_one_called_so(prompt, called):
     assert len(people) == 2
     placed = {r.object for r in graph.relations if r.is_spatial and r.object in {p.id for p in people}}
     assert placed == {people[0].id}  # the first person named, the one called "the <called>"
+
+
+# --- a setting word made of some stuff and placed by a positional relation is a bounded thing
+@pytest.mark.parametrize("prompt,expected", [
+    ("a goat standing next to a low brick wall", ("goat", "next to", "wall")),
+    ("a fishing boat moored beside a wooden pier", ("boat", "next to", "pier")),
+    ("a cyclist resting against a stone wall", ("person", "next to", "wall")),
+    ("a heron waiting near an old concrete dock", ("bird", "near", "dock")),
+])
+def test_a_material_setting_word_placed_by_a_relation_is_drawn(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,setting", [
+    ("a cat sleeping on a wooden floor", "floor"),
+    ("a man walking next to the road", "road"),
+    ("a horse grazing beside a busy street", "street"),
+])
+def test_a_setting_word_without_stuff_or_position_stays_setting(prompt, setting):
+    assert setting not in {o.name for o in parse_prompt(prompt).objects}

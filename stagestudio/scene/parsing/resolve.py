@@ -72,6 +72,9 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     lexicon does not know is an object too ("a cat next to a pikachu", "on the nightstand")."""
     if np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and _built_place(np_):
         return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
+    if (phrase.predicate in POSITIONAL and np_.determiner != "definite" and english.is_artifact(np_.head)
+            and any(w in lx.MATERIAL_WORDS for w in np_.modifiers)):
+        return True  # "beside a dry stone wall", "next to a wooden dock": a built thing of some stuff
     if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
         return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
     if (np_.kind == NounKind.ABSTRACT and phrase.predicate in POSITIONAL and english.has_thing_sense(np_.head)
@@ -436,6 +439,7 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
         detail = not _anchors_relation(prev.phrase, item)
         if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
             item.kind = NounKind.THING  # a built place, a thing in a rarer sense: placed, so drawn
+        item.placed_structure = not detail and item.head in lx.SETTING_NOUNS
     elif isinstance(prev, Action):
         # what an action is aimed at is drawn, a built place too ("facing the fireplace")
         built_place = item.kind == NounKind.PLACE and _built_place(item)

@@ -221,6 +221,7 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
                     and english.noun_kind(np_.head) in (NounKind.THING, NounKind.WEAK))
     if not state.keep_all_nouns and not np_.is_class and (
             np_.head in lx.SETTING_NOUNS and not english.is_building(np_.head) and not hung_picture
+            and not np_.placed_structure
             or np_.kind == NounKind.PLACE or detail):
         # (a café or a shop a clause is about is a building to draw; "in a café" is a detail)
         state.dropped.append(np_.head)
