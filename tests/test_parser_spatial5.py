@@ -101,3 +101,19 @@ def test_a_material_setting_word_placed_by_a_relation_is_drawn(prompt, expected)
 ])
 def test_a_setting_word_without_stuff_or_position_stays_setting(prompt, setting):
     assert setting not in {o.name for o in parse_prompt(prompt).objects}
+
+
+# --- "X in front of its beak": a thing is not placed by its own part; the part's owner is the
+# earlier object that can have one
+@pytest.mark.parametrize("prompt,expected", [
+    ("an owl perched on a post, a moth fluttering just above its head", ("moth", "above", "bird")),
+    ("a horse standing in a field with a fly buzzing in front of its nose", ("fly", "in front of", "horse")),
+    ("a whale surfacing, a seagull hovering above its tail", ("bird", "above", "whale")),
+])
+def test_a_relation_to_its_part_places_the_part_owner(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+def test_a_posture_on_ones_own_part_relates_nothing_new():
+    relations = _relations(parse_prompt("a dog lying on its back next to a sofa"))
+    assert ("dog", "on", "couch") not in relations

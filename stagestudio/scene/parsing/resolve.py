@@ -348,9 +348,17 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
     """The object `item` may be a part of: its possessor, else the latest object (or the owner
     of an aside "with"-list). A kin word ("its mother", then no owner) or a young one ("a tiny
     calf") is renamed to the animal's kind."""
+    # "a dragonfly in front of its beak": a thing is not placed by its own part, so the owner is
+    # another than the relation's subject
+    placed_by = (reading.last_kept if isinstance(prev, Rel) and prev.phrase.predicate in POSITIONAL
+                 and reading.kept_in_clause and reading.last_kept is not None else None)
     candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
-                            word=item.pronoun_word)
+                            word=item.pronoun_word, exclude={placed_by} if placed_by else frozenset())
                  if item.possessive else reading.last_kept)
+    if placed_by and (candidate is None or english.part_sense_rank(item.head, state.get(candidate).word) is None):
+        # (unless no other can have one: "a spoon propped against its rim" keeps the old reading)
+        candidate = antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,  # type: ignore[arg-type]
+                               word=item.pronoun_word)
     if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
             and reading.last_kept is not None):
         # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
