@@ -117,3 +117,16 @@ def test_a_relation_to_its_part_places_the_part_owner(prompt, expected):
 def test_a_posture_on_ones_own_part_relates_nothing_new():
     relations = _relations(parse_prompt("a dog lying on its back next to a sofa"))
     assert ("dog", "on", "couch") not in relations
+
+
+# --- "between" in an inverted clause; "them" for two single things just named
+@pytest.mark.parametrize("prompt,expected", [
+    ("A sofa faces a bookcase. Between them, a low table sits on a rug.",
+     {("dining table", "next to", "couch"), ("dining table", "next to", "bookcase")}),
+    ("A piano stands beside a window. Between them, a cello leans on a stool.",
+     {("cello", "next to", "piano"), ("cello", "next to", "window")}),
+    ("Between the two beds stands a lamp.", {("lamp", "next to", "bed")}),
+    ("Two armchairs face each other. Between them stands a small table.", {("dining table", "next to", "chair")}),
+])
+def test_between_in_an_inverted_clause_places_what_follows(prompt, expected):
+    assert expected <= _relations(parse_prompt(prompt))

@@ -149,9 +149,23 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
 
     if phrase.kind == "between":
         # "a puppy between two cats", "a lamp between the bed and the chair": next to each
+        members = holders_after(resolved, k + 1)
+        first = resolved[k + 1] if k + 1 < len(resolved) else None
+        if is_kept(first) and first.pronoun is not None:  # type: ignore[union-attr]
+            members = [first.object_id]  # type: ignore[union-attr]
         if in_clause:
-            for member in holders_after(resolved, k + 1):
-                state.relate(in_clause[-1].object_id, phrase.predicate, member)  # type: ignore[union-attr]
+            subject_id = in_clause[-1].object_id
+        else:
+            # inverted: "Between the two beds stands a lamp", "Between them, a table sits"
+            after = [r for m, r in following if m > k + 1 and r.object_id not in members
+                     and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
+            subject_id = after[0].object_id if after else None
+        if is_kept(first) and first.pronoun == "they" and state.get(members[0]).count == 1:  # type: ignore[union-attr]
+            # "a sofa faces a fireplace. Between them, a table": "them" are the two things just named
+            other = antecedent("it", resolved, k + 1, state, exclude={members[0], subject_id})  # type: ignore[arg-type]
+            members = [members[0], other] if other is not None else members  # type: ignore[list-item]
+        for member in members:
+            state.relate(subject_id, phrase.predicate, member)  # type: ignore[arg-type]
         return
 
     if phrase.kind == "sequence":
