@@ -130,3 +130,15 @@ def test_a_posture_on_ones_own_part_relates_nothing_new():
 ])
 def test_between_in_an_inverted_clause_places_what_follows(prompt, expected):
     assert expected <= _relations(parse_prompt(prompt))
+
+
+# --- a noun first filed as someone but named as a thing ("pitcher", "printer") is a thing: it
+# pairs with other things in a list and "its" may mean it
+@pytest.mark.parametrize("prompt,expected", [
+    ("A pitcher of lemonade and a bowl of cherries sit on a picnic table.",
+     {("pitcher", "on", "dining table"), ("bowl", "on", "dining table")}),
+    ("A printer and a stapler rest on a shelf.", {("printer", "on", "shelf"), ("stapler", "on", "shelf")}),
+    ("the printer is on the desk and a mug is to its left", {("cup", "left of", "printer")}),
+])
+def test_a_thing_first_filed_as_someone_is_a_thing(prompt, expected):
+    assert expected <= _relations(parse_prompt(prompt))

@@ -3,7 +3,6 @@ holder's contents, or the clause's subject. Read by both the resolving and the r
 
 from __future__ import annotations
 
-from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.items import Action, Break, Prep, Rel
 from stagestudio.scene.parsing.state import Ref, State
 
@@ -129,7 +128,7 @@ def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | N
     # is when its members are alike ("two dogs and a cat asleep on a sofa", "a teapot and two
     # cups on a tray"), not in "a jar and a cat asleep on a couch"
     if len(members) == 1:
-        alive = {english.is_animate(state.get(i).word) or state.get(i).name == "person"
+        alive = {state.get(i).is_alive
                  for i in (members[0], subject.object_id)}
         return members if len(alive) == 1 else []
     return members

@@ -18,14 +18,12 @@ from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
 def _is_person(obj: ParsedObject) -> bool:
-    # a noun first filed as someone but not named a person has a made-thing sense the scene
-    # means ("the printer ... to its right": the machine, not someone who prints)
-    return obj.name == "person" or english.is_person(obj.name) and not english.has_sense_of(obj.word, english.ARTIFACT)
+    return obj.is_someone
 
 
 def _agreement_tiers(kind: str) -> tuple[Callable[[ParsedObject], bool], ...]:
     if kind == "person":
-        return (_is_person, lambda o: english.is_animate(o.word))
+        return (_is_person, lambda o: o.is_alive)
     if kind == "they":
         return (lambda o: o.count > 1,)
     return (lambda o: o.count == 1 and not _is_person(o), lambda o: o.count == 1)

@@ -41,7 +41,7 @@ from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
 def _alive(obj: ParsedObject) -> bool:
-    return obj.name == "person" or english.is_animate(obj.word)
+    return obj.is_alive
 
 
 def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:

@@ -35,6 +35,18 @@ class ParsedObject:
         candidates = [self.name, self.surface, english.noun_lemma(written[-1]) if written else "", self.name.split()[-1]]
         return next((w for w in candidates if w and english.has_noun_entry(w)), self.name)
 
+    @property
+    def is_someone(self) -> bool:
+        """A person. A noun first filed as someone but not named a person has a made-thing
+        sense the scene means ("a pitcher of water", "the printer": things, not people)."""
+        return self.name == "person" or english.is_person(self.word) and not english.has_sense_of(
+            self.word, english.ARTIFACT)
+
+    @property
+    def is_alive(self) -> bool:
+        """A person or an animal (see is_someone for the made things filed first as people)."""
+        return self.is_someone or english.is_animate(self.word) and not english.is_person(self.word)
+
 
 @dataclass
 class Ref:
@@ -87,8 +99,8 @@ class State:
         candidates = [o for o in self.objects if o.id not in exclude]
         if person:
             # "he", "him", "she": the latest person (or, failing that, animal)
-            people = [o for o in candidates if o.name == "person" or english.is_person(o.name)]
-            candidates = people or [o for o in candidates if english.is_animate(o.name)] or candidates
+            people = [o for o in candidates if o.is_someone]
+            candidates = people or [o for o in candidates if o.is_alive] or candidates
         if plural is not None:
             preferred = [o for o in candidates if (o.count > 1) == plural]
             if preferred:
