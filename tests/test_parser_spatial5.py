@@ -142,3 +142,23 @@ def test_between_in_an_inverted_clause_places_what_follows(prompt, expected):
 ])
 def test_a_thing_first_filed_as_someone_is_a_thing(prompt, expected):
     assert expected <= _relations(parse_prompt(prompt))
+
+
+# --- verbs of placing: an adverb inside the verb's phrase; leaning on is leaning against;
+# "overhead" before a camera word is the camera's place
+@pytest.mark.parametrize("prompt,expected", [
+    ("a scarf draped loosely over a chair", ("scarf", "on", "chair")),
+    ("a lantern hanging crookedly from a hook", ("lantern", "on", "hook")),
+    ("a rake leaning on a wheelbarrow", ("rake", "next to", "wheelbarrow")),
+    ("two bicycles propped on a lamppost", ("bicycle", "next to", "lamppost")),
+])
+def test_placing_verbs_with_adverbs_and_leaning(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt", [
+    "a wooden bowl of ramen with two eggs, overhead shot",
+    "a chessboard with three pawns, overhead view",
+])
+def test_an_overhead_camera_places_nothing(prompt):
+    assert not any(r.predicate == "above" for r in parse_prompt(prompt).relations)

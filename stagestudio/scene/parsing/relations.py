@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from stagestudio.scene import lexicon as lx
-from stagestudio.scene.parsing.english import participle_forms, verb_forms
+from stagestudio.scene.parsing.english import participle_forms, parts_of_speech, verb_forms
 
 
 @dataclass
@@ -68,6 +68,9 @@ for _verb in verb_forms("drape", "sling", "throw", "hang", "fold", "spread", "la
     _add_fixed("on", f"{_verb} over|{_verb} across")
 for _verb in verb_forms("hang", "dangle", "suspend", "swing"):
     _add_fixed("on", f"{_verb} from")
+# leaning on a thing touches its side, as leaning against it does: "a bike leaning on the fence"
+for _verb in verb_forms("lean", "prop"):
+    _add_fixed("next to", f"{_verb} on|{_verb} upon")
 # a holder and what fills it: "a bowl filled with lemons", "a net full of fish", "a cake topped
 # with berries"; the relation runs from the contents to the holder
 _add_fixed("inside", "filled with|full of|stuffed with|packed with|brimming with|overflowing with|loaded with|"
@@ -98,6 +101,12 @@ for _verb in participle_forms("stick", "set", "embed", "lodge", "wedge", "jam", 
 _add_fixed("on", "from the top of|from atop|from on top of")
 _add_fixed("on", "on|upon|onto|on to|on the surface of")
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
+# the verbs that open a fixed phrase ("hanging from", "lies across"): an adverb may stand
+# between them and their preposition
+_VERB_HEADS = {k[0] for k in _FIXED_RELATIONS if len(k) == 2 and "VERB" in parts_of_speech(k[0])
+               and "ADP" not in parts_of_speech(k[0]) and "ADV" not in parts_of_speech(k[0])}
+_CAMERA_NOUNS = {"shot", "view", "angle", "photo", "photograph", "perspective", "camera", "lighting", "light",
+                 "image", "picture", "composition"}
 
 # Phrases that place the things just named beside or near each other: "a green apple and a red
 # apple side by side" relates the two.
@@ -244,8 +253,15 @@ def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     if tokens[i] == "by" and (i == 0 or not tokens[i - 1].endswith(("ed", "en"))):
         # "sitting by a campfire", "keys by the door"; "surrounded by" names an agent
         return RelPhrase("next to"), i + 1
+    if tokens[i] == "overhead" and i + 1 < n and tokens[i + 1] in _CAMERA_NOUNS:
+        return None  # "an overhead shot": where the camera is, not a relation
     for length in range(min(_MAX_FIXED, n - i), 0, -1):
         phrase = _FIXED_RELATIONS.get(tuple(tokens[i:i + length]))
         if phrase is not None:
             return replace(phrase), i + length
+    if i + 2 < n and tokens[i + 1].endswith("ly") and tokens[i] in _VERB_HEADS:
+        # "a pen lies diagonally across the page": an adverb inside the verb's phrase
+        inner = match_relation([tokens[i], *tokens[i + 2:]], 0)
+        if inner is not None and inner[1] > 1:
+            return inner[0], i + 1 + inner[1]
     return None
