@@ -162,3 +162,23 @@ def test_placing_verbs_with_adverbs_and_leaning(prompt, expected):
 ])
 def test_an_overhead_camera_places_nothing(prompt):
     assert not any(r.predicate == "above" for r in parse_prompt(prompt).relations)
+
+
+# --- an animal loaded with things carries them on it; a container holds them inside
+@pytest.mark.parametrize("prompt,expected", [
+    ("a camel loaded with rugs", ("rug", "on", "camel")),
+    ("a mule laden with sacks of grain", ("sack", "on", "mule")),
+    ("an elephant loaded with baskets", ("basket", "on", "elephant")),
+    ("a crate loaded with melons", ("melon", "inside", "crate")),
+])
+def test_what_an_animal_is_loaded_with_is_on_it(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,expected", [
+    ("a wheelbarrow loaded with pumpkins", ("pumpkin", "on", "wheelbarrow")),
+    ("a bicycle loaded with crates", ("crate", "on", "bicycle")),
+    ("a basket loaded with apples", ("apple", "inside", "basket")),
+])
+def test_a_load_is_on_a_vehicle_and_inside_a_small_container(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))

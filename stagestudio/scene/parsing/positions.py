@@ -61,8 +61,9 @@ def list_after(resolved: list, start: int) -> list[str]:
     while m < len(resolved) and isinstance(resolved[m], Ref):
         if resolved[m].object_id is None:
             break  # "bottles of red wine and a cheese board": the wine was not drawn, the board is no content
-        if m + 1 < len(resolved) and isinstance(resolved[m + 1], Rel) and resolved[m + 1].phrase.kind == "contents":
-            break  # "a bowl of eggs and a bag of flour": the bag holds its own
+        if (members and m + 1 < len(resolved) and isinstance(resolved[m + 1], Rel)
+                and resolved[m + 1].phrase.kind == "contents"):
+            break  # "a bowl of eggs and a bag of flour": the bag holds its own ("laden with sacks of grain": the sacks)
         members.append(resolved[m].object_id)
         if not (m + 2 < len(resolved) and isinstance(resolved[m + 1], Break) and resolved[m + 1].word in LIST_BREAKS):
             break

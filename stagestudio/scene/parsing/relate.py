@@ -220,7 +220,14 @@ def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: in
         Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
     if holder is None:
         return
-    predicate = "on" if state.get(holder.object_id).name in lx.SERVING_SURFACES else phrase.predicate
+    holding = state.get(holder.object_id)  # type: ignore[union-attr]
+    # a serving surface, or an animal ("a donkey loaded with sacks"), carries things on it
+    # a load is on what carries it ("a bicycle loaded with baskets", "a donkey laden with sacks")
+    # unless a small container holds it ("a crate loaded with melons"); an animal holds nothing inside
+    small_container = english.is_container(holding.word) and not english.is_large(holding.word)
+    carrier = (holding.is_alive or english.has_sense_of(holding.word, english.ANIMAL)
+               or phrase.load and not small_container)
+    predicate = "on" if holding.name in lx.SERVING_SURFACES or carrier else phrase.predicate
     for member in list_after(resolved, k + 1):
         state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
         state.held.add(member)

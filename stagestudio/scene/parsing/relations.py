@@ -26,6 +26,8 @@ class RelPhrase:
     # a verb comes before it ("the basket is full of apples", "the box contains toys"): its
     # subject is the clause's, not the noun right before it
     after_verb: bool = False
+    # contents that are a load ("loaded with"): on what carries them unless it is a container
+    load: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -73,8 +75,9 @@ for _verb in verb_forms("lean", "prop"):
     _add_fixed("next to", f"{_verb} on|{_verb} upon")
 # a holder and what fills it: "a bowl filled with lemons", "a net full of fish", "a cake topped
 # with berries"; the relation runs from the contents to the holder
-_add_fixed("inside", "filled with|full of|stuffed with|packed with|brimming with|overflowing with|loaded with|"
+_add_fixed("inside", "filled with|full of|stuffed with|packed with|brimming with|overflowing with|"
                      "crammed with", kind="contents")
+_add_fixed("inside", "loaded with|laden with|loaded up with", kind="contents", load=True)
 _add_fixed("on", "topped with|covered with|lined with|piled with|heaped with|strewn with|littered with|scattered with|"
                  "piled high with|covered in|sprinkled with|decorated with", kind="contents")
 _add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
