@@ -182,3 +182,14 @@ def test_what_an_animal_is_loaded_with_is_on_it(prompt, expected):
 ])
 def test_a_load_is_on_a_vehicle_and_inside_a_small_container(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+# --- where someone is ("at a desk"), placed in turn by a relation, is drawn and placed
+@pytest.mark.parametrize("prompt,expected", [
+    ("A clockmaker sits at a bench below a window.", ("bench", "below", "window")),
+    ("A radio operator sits at a console beside a map cabinet.", ("console", "next to", "cabinet")),
+    ("A large dish antenna towers over the valley. A technician sits at a workbench below it.",
+     ("workbench", "below", "antenna")),
+])
+def test_where_someone_sits_is_placed_by_the_relation_after_it(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))

@@ -95,6 +95,7 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
 
 
 _ABOUT = {"about", "around"}
+_WHERE_PREPOSITIONS = {"at", "against", "along", "toward", "towards"}
 
 
 def _described_one(np_: NounPhrase, state: State, counter: list[int]) -> str | None:
@@ -277,7 +278,9 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         _record_part(item, prev, owner_id, resolved, reading, state, counter)
         return
     # "the glow of paper lanterns strung above the stall": what a relation places is drawn
-    placed_after_of = (isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None
+    # "sits at a desk below the telescope": where someone is, placed in turn, is drawn too
+    placed_after_of = (isinstance(prev, Prep) and (prev.word == "of" and reading.dropped_before_of is not None
+                                                   or prev.word in _WHERE_PREPOSITIONS and item.head not in lx.SETTING_NOUNS)
                        and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
                        and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
     detail = _is_detail(item, prev, nxt, items, k, resolved, reading, placed_after_of)
