@@ -193,3 +193,13 @@ def test_a_load_is_on_a_vehicle_and_inside_a_small_container(prompt, expected):
 ])
 def test_where_someone_sits_is_placed_by_the_relation_after_it(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+# --- "in the drawer of a dresser": in the whole, through its part that holds things
+@pytest.mark.parametrize("prompt,expected", [
+    ("a puppy asleep in the open drawer of a desk", ("dog", "inside", "desk")),
+    ("a hamster hiding in the bottom drawer of a dresser", ("hamster", "inside", "dresser")),
+    ("a kitten curled up in the drawer of a nightstand", ("cat", "inside", "nightstand")),
+])
+def test_in_a_holding_part_of_a_thing_is_inside_the_thing(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))

@@ -208,6 +208,8 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         j += 1
     if j < n and tokens[j] in _PART_NOUNS:
         j += 1
+    elif j < n and "NOUN" in parts_of_speech(tokens[j]) and "VERB" not in parts_of_speech(tokens[j]):
+        return None  # "in the top drawer of a desk": the side names which one, no place
     predicate = _SIDE_PREDICATE[side]
     if owner_pronoun:
         return RelPhrase(predicate, kind="owner_pronoun", owner=owner_pronoun, owner_word=owner_word), j
