@@ -203,3 +203,16 @@ def test_where_someone_sits_is_placed_by_the_relation_after_it(prompt, expected)
 ])
 def test_in_a_holding_part_of_a_thing_is_inside_the_thing(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+# --- "the shelf below it", where "it" can only be the earlier shelf: another shelf
+@pytest.mark.parametrize("prompt,name,predicate", [
+    ("two jars on the top shelf and a tin on the shelf below it", "shelf", "below"),
+    ("a lantern hangs from the lowest branch, and a bird sits on the branch above it", "branch", "above"),
+    ("a bottle stands in the first crate and a cup lies in the crate behind it", "crate", "behind"),
+])
+def test_a_definite_noun_placed_by_its_namesake_is_another_one(prompt, name, predicate):
+    graph = parse_prompt(prompt)
+    same = [o.id for o in graph.objects if o.name == name]
+    assert len(same) == 2
+    assert any(r.predicate == predicate and {r.subject, r.object} == set(same) for r in graph.relations)

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from stagestudio.scene.parsing import english
-from stagestudio.scene.parsing.items import Action, Break, Rel
+from stagestudio.scene.parsing.items import Action, Break, Item, NounPhrase, Rel
+from stagestudio.scene.parsing.relations import POSITIONAL
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
@@ -118,3 +119,15 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
             if found is not None:
                 return found
     return pools[0][0]
+
+
+def placed_by_its_namesake(np_: NounPhrase, nxt: Item | None, after: Item | None, state: State) -> str | None:
+    """"a vase on the top shelf and a clock on the shelf below it": a definite noun placed
+    relative to "it", where "it" can only be the earlier thing of that name, names another one.
+    Returns the earlier one (what "it" means), or None when the pattern does not apply."""
+    if not (np_.determiner == "definite" and np_.pronoun is None and isinstance(nxt, Rel)
+            and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL
+            and isinstance(after, NounPhrase) and after.pronoun == "it" and not after.member):
+        return None
+    same = [o for o in state.objects if o.name == np_.head and o.count == 1]
+    return max(same, key=lambda o: o.mention).id if same else None

@@ -40,7 +40,7 @@ from stagestudio.scene.parsing.positions import (
     is_kept,
     is_placed,
 )
-from stagestudio.scene.parsing.reference import antecedent
+from stagestudio.scene.parsing.reference import antecedent, placed_by_its_namesake
 from stagestudio.scene.parsing.relations import POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
 from stagestudio.scene.parsing.words import holder_named_by_its_use
@@ -166,6 +166,7 @@ class _Reading:
     inverted_clause: bool = True  # the clause opened with a relation ("Above the sheep hangs a lantern")
     dropped_before_of: str | None = None  # head of a dropped phrase right before "of"
     pending_measures: list[str] = field(default_factory=list)  # sizes said before their object
+    namesake: str | None = None  # what "it" means in "the shelf below it" (reference.placed_by_its_namesake)
     last_was_detail: bool = False  # the latest noun phrase was dropped as a detail of an object
     # what a coordinated list of parts hangs on: "with a navy dial and a leather strap", "the
     # truck's chrome bumper and round headlights", "its white head and yellow beak"
@@ -256,6 +257,13 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         resolved.append(Ref(same))
         reading.last_kept, reading.kept_in_clause = same, True
         return
+    if item.pronoun is not None and reading.namesake is not None:
+        resolved.append(Ref(reading.namesake))  # "on the shelf below it": the earlier shelf
+        reading.namesake = None
+        return
+    reading.namesake = placed_by_its_namesake(item, nxt, items[k + 2] if k + 2 < len(items) else None, state)
+    if reading.namesake is not None:
+        item.determiner = "indefinite"  # another of that name
     if item.pronoun is not None:
         # an object pronoun never means its own clause's subject ("a calf walks beside
         # her": not the calf), unless reflexive
