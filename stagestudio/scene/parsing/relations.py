@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from stagestudio.scene import lexicon as lx
-from stagestudio.scene.parsing.english import participle_forms, parts_of_speech, verb_forms
+from stagestudio.scene.parsing.english import has_noun_entry, participle_forms, parts_of_speech, verb_forms
 
 
 @dataclass
@@ -208,7 +208,8 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         j += 1
     if j < n and tokens[j] in _PART_NOUNS:
         j += 1
-    elif j < n and "NOUN" in parts_of_speech(tokens[j]) and "VERB" not in parts_of_speech(tokens[j]):
+    elif (j < n and "NOUN" in parts_of_speech(tokens[j]) and "VERB" not in parts_of_speech(tokens[j])
+          and has_noun_entry(tokens[j])):  # ("to its left we see": no pronoun)
         return None  # "in the top drawer of a desk": the side names which one, no place
     predicate = _SIDE_PREDICATE[side]
     if owner_pronoun:
