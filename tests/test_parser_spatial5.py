@@ -216,3 +216,18 @@ def test_a_definite_noun_placed_by_its_namesake_is_another_one(prompt, name, pre
     same = [o.id for o in graph.objects if o.name == name]
     assert len(same) == 2
     assert any(r.predicate == predicate and {r.subject, r.object} == set(same) for r in graph.relations)
+
+
+# --- a place after a held thing: a container stands where the place says ("a rose in a vase
+# beside a candle"); what lies on a surface is by things on it too, but not by someone
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a rose in a slim vase beside a candle", ("vase", "next to", "candle"), ("rose", "next to", "candle")),
+    ("a goldfish in a round bowl next to a lamp", ("bowl", "next to", "lamp"), ("goldfish", "next to", "lamp")),
+    ("three cookies on a plate in front of the girl", ("plate", "in front of", "person"),
+     ("cookie", "in front of", "person")),
+    ("a pen on a desk next to a stapler", ("pen", "next to", "stapler"), ("desk", "next to", "stapler")),
+])
+def test_which_thing_a_place_after_a_held_thing_describes(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert absent not in relations

@@ -285,9 +285,9 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         # the tray, whose cups come after)
         named_before = {r.object_id for r in in_sentence_before}
         resting = [s_ for s_, p, o in state.relations
-                   if o == subject_ref.object_id and p in ("on", "inside") and s_ in named_before]
+                   if o == subject_ref.object_id and p == "on" and s_ in named_before]
         if (resting and is_placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
-                and not english.is_large(state.get(obj_id).word)
+                and not english.is_large(state.get(obj_id).word) and not _alive(state.get(obj_id))
                 # (one shelf below another: like things are placed relative to each other)
                 and state.get(obj_id).name != state.get(subject_ref.object_id).name):  # type: ignore[arg-type]
             # "a mug on a table next to a notebook": the notebook is on the table too, so the
