@@ -231,3 +231,13 @@ def test_which_thing_a_place_after_a_held_thing_describes(prompt, expected, abse
     relations = _relations(parse_prompt(prompt))
     assert expected in relations
     assert absent not in relations
+
+
+# --- an adverb of distance before a relation ("close behind her", "far below")
+@pytest.mark.parametrize("prompt,expected", [
+    ("a jockey on a horse with a second rider close behind him", ("person", "behind", "person")),
+    ("a kite flying with a small plane far above it", ("airplane", "above", "kite")),
+    ("a lamb grazing with a sheepdog close beside it", ("dog", "next to", "sheep")),
+])
+def test_an_adverb_of_distance_keeps_the_relation(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))

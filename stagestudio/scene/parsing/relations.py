@@ -240,9 +240,11 @@ def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         if j < n and tokens[j] == "side":
             j += 1
         return RelPhrase(_SIDE_PREDICATE[tokens[i + 1]], kind="owner_before"), j
-    if tokens[i] in ("right", "directly", "just", "immediately", "slightly", "somewhat", "straight"):
-        # adverbs in front of a relation ("right next to", "directly above")
-        inner = match_relation(tokens, i + 1) if i + 1 < n else None
+    if tokens[i] in ("right", "directly", "just", "immediately", "slightly", "somewhat", "straight", "close",
+                     "closely", "far", "way"):
+        # adverbs in front of a relation ("right next to", "directly above", "close behind her",
+        # "far below"); "close by" is a phrase of its own
+        inner = match_relation(tokens, i + 1) if i + 1 < n and tokens[i + 1] != "by" else None
         if inner is not None and not (tokens[i] == "right" and tokens[i + 1] == "of"):
             return inner
     side = _match_side(tokens, i)
