@@ -241,3 +241,19 @@ def test_which_thing_a_place_after_a_held_thing_describes(prompt, expected, abse
 ])
 def test_an_adverb_of_distance_keeps_the_relation(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+# --- whoever watches or works from a seat sits on it
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a grandmother throws bread to pigeons from a bench", ("person", "on", "bench"), ("bird", "on", "bench")),
+    ("a girl sketches the harbour from a folding stool", ("person", "on", "stool"), None),
+    ("a cat watches the birds from an armchair", ("cat", "on", "chair"), ("bird", "on", "chair")),
+])
+def test_someone_acting_from_a_seat_sits_on_it(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert absent not in relations
+
+
+def test_from_a_thing_that_is_no_seat_places_nothing():
+    assert _relations(parse_prompt("a boy waves from a window")) == set()

@@ -75,9 +75,23 @@ def _relate_resolved(resolved: list, state: State) -> None:
                     # "wears sunglasses and a white scarf", "holds his hand and a shopping bag"
                     relate_action(resolved, k, clause_start, item.predicate, state, target=m)
             continue
+        if isinstance(item, Prep) and item.word == "from":
+            _relate_seat_from(resolved, k, clause_start, state)
+            continue
         if not isinstance(item, Rel) or k in consumed:
             continue
         _relate_phrase(item.phrase, resolved, k, clause_start, state)
+
+
+def _relate_seat_from(resolved: list, k: int, clause_start: int, state: State) -> None:
+    """"a customer watches from a stool", "substitutes cheer from the bench": whoever watches
+    from a seat sits on it."""
+    seat = resolved[k + 1] if k + 1 < len(resolved) else None
+    if not is_kept(seat) or not english.is_seat(state.get(seat.object_id).word):  # type: ignore[union-attr]
+        return
+    someone = clause_subject_ref(resolved[:k])
+    if someone is not None and _alive(state.get(someone)):
+        state.relate(someone, "on", seat.object_id)  # type: ignore[union-attr]
 
 
 def _colour_from_adjectives(item: Adjectives, resolved: list, k: int, clause_start: int, state: State) -> None:
