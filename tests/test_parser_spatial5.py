@@ -257,3 +257,23 @@ def test_someone_acting_from_a_seat_sits_on_it(prompt, expected, absent):
 
 def test_from_a_thing_that_is_no_seat_places_nothing():
     assert _relations(parse_prompt("a boy waves from a window")) == set()
+
+
+# --- "near the barn door": a relation to a part named with its whole is one to the whole
+@pytest.mark.parametrize("prompt,expected,part", [
+    ("two goats wait near the barn door", ("goat", "near", "barn"), "door"),
+    ("a pigeon perched on the church roof", ("bird", "on", "church"), "roof"),
+    ("a cat asleep on the boat deck", ("cat", "on", "boat"), "deck"),
+])
+def test_a_relation_to_a_part_named_with_its_whole_places_the_whole(prompt, expected, part):
+    graph = parse_prompt(prompt)
+    assert expected in _relations(graph)
+    assert part not in {o.name for o in graph.objects}
+
+
+@pytest.mark.parametrize("prompt,name", [
+    ("an axe stuck in a tree stump", "stump"),
+    ("a kid waiting by the kitchen door", "door"),
+])
+def test_a_compound_that_names_a_kind_stays_itself(prompt, name):
+    assert name in {o.name for o in parse_prompt(prompt).objects}

@@ -43,6 +43,7 @@ from stagestudio.scene.parsing.positions import (
 from stagestudio.scene.parsing.reference import antecedent, placed_by_its_namesake
 from stagestudio.scene.parsing.relations import POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
+from stagestudio.scene.parsing.wholes import whole_named_before_part
 from stagestudio.scene.parsing.words import holder_named_by_its_use
 
 
@@ -274,6 +275,9 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # "one of them", "the other": the group itself, as what its clause is about
         resolved.append(Ref(found, member=True) if item.member else Ref(found, pronoun=item.pronoun))
         return
+    whole = whole_named_before_part(item, prev)
+    if whole is not None:
+        item = items[k] = whole  # "near the barn door": near the barn
     candidate = _possible_owner(item, prev, items, k, resolved, reading, state)
     listing = listing_head(item, prev, resolved, state)
     if listing is not None and describes(item, state.get(listing)):
