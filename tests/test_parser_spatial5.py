@@ -277,3 +277,18 @@ def test_a_relation_to_a_part_named_with_its_whole_places_the_whole(prompt, expe
 ])
 def test_a_compound_that_names_a_kind_stays_itself(prompt, name):
     assert name in {o.name for o in parse_prompt(prompt).objects}
+
+
+# --- a pronoun an action acts on was placed before: the place after it is the agent's
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("Two ducks swim in the pond. A heron watches them from the top of a rock.",
+     ("bird", "on", "rock"), None),
+    ("Three puppies tumble on the rug. A boy photographs them from a sofa.", ("person", "on", "couch"),
+     ("dog", "on", "couch")),
+    ("A kitten naps on a cushion. An old dog guards it from under the table.", ("dog", "below", "dining table"),
+     ("cat", "below", "dining table")),
+])
+def test_the_place_after_an_acted_on_pronoun_is_the_agents(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert absent not in relations
