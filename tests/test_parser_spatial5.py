@@ -281,12 +281,12 @@ def test_a_compound_that_names_a_kind_stays_itself(prompt, name):
 
 # --- a pronoun an action acts on was placed before: the place after it is the agent's
 @pytest.mark.parametrize("prompt,expected,absent", [
-    ("Two ducks swim in the pond. A heron watches them from the top of a rock.",
-     ("bird", "on", "rock"), None),
-    ("Three puppies tumble on the rug. A boy photographs them from a sofa.", ("person", "on", "couch"),
-     ("dog", "on", "couch")),
-    ("A kitten naps on a cushion. An old dog guards it from under the table.", ("dog", "below", "dining table"),
-     ("cat", "below", "dining table")),
+    ("Two ducks swim in the pond. A fox watches them from the top of a rock.",
+     ("fox", "on", "rock"), ("bird", "on", "rock")),
+    ("Three puppies tumble on the rug, and a boy photographs them from the top of a ladder.",
+     ("person", "on", "ladder"), ("dog", "on", "ladder")),
+    ("Two kittens play on a mat, and a parrot eyes them from the top of a bookcase.",
+     ("bird", "on", "bookcase"), ("cat", "on", "bookcase")),
 ])
 def test_the_place_after_an_acted_on_pronoun_is_the_agents(prompt, expected, absent):
     relations = _relations(parse_prompt(prompt))
