@@ -292,3 +292,17 @@ def test_the_place_after_an_acted_on_pronoun_is_the_agents(prompt, expected, abs
     relations = _relations(parse_prompt(prompt))
     assert expected in relations
     assert absent not in relations
+
+
+# --- "from left to right:" orders the list after it, not where the list stands
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("from left to right: a fork, a plate and a knife on the table",
+     {("fork", "left of", "plate"), ("plate", "left of", "knife"), ("knife", "on", "dining table")},
+     ("knife", "left of", "dining table")),
+    ("from top to bottom: a clock, a mirror and a shelf beside the door",
+     {("clock", "above", "mirror"), ("mirror", "above", "shelf")}, ("shelf", "above", "door")),
+])
+def test_a_sequence_orders_its_list_only(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected <= relations
+    assert absent not in relations

@@ -183,9 +183,12 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
         return
 
     if phrase.kind == "sequence":
-        listed = [r for _, r in following] or in_sentence_before
-        for first, second in zip(listed, listed[1:]):
-            state.relate(first.object_id, phrase.predicate, second.object_id)  # type: ignore[union-attr]
+        # the list after it ("from left to right: a toaster, a kettle and a microwave on the
+        # counter": not the counter), else the things named before it
+        listed = (list_after(resolved, following[0][0]) if following
+                  else [r.object_id for r in in_sentence_before])  # type: ignore[misc]
+        for first, second in itertools.pairwise(listed):
+            state.relate(first, phrase.predicate, second)
         return
 
     if phrase.kind == "dangling" or (phrase.kind == "object" and phrase.predicate in DIRECTIONAL and not isinstance(
