@@ -306,3 +306,15 @@ def test_a_sequence_orders_its_list_only(prompt, expected, absent):
     relations = _relations(parse_prompt(prompt))
     assert expected <= relations
     assert absent not in relations
+
+
+# --- above and below after a thing on a surface describe the surface, which shares its height
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a kettle on a trivet above a candle", ("trivet", "above", "candle"), ("kettle", "above", "candle")),
+    ("a radio on a shelf over a small desk", ("shelf", "above", "desk"), ("radio", "above", "desk")),
+    ("a pot on a grate over a camp stove", ("grate", "above", "oven"), ("pot", "above", "oven")),
+])
+def test_vertical_places_after_a_thing_on_a_surface_describe_the_surface(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert absent not in relations

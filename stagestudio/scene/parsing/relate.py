@@ -305,7 +305,9 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         named_before = {r.object_id for r in in_sentence_before}
         resting = [s_ for s_, p, o in state.relations
                    if o == subject_ref.object_id and p == "on" and s_ in named_before]
-        if (resting and is_placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
+        # (things on a surface share its height, so above and below describe the surface: "a
+        # flask on a tripod over a burner")
+        if (resting and is_placed(resolved, subject_ref) and phrase.predicate in _BESIDE and obj_id is not None
                 and not english.is_large(state.get(obj_id).word) and not _alive(state.get(obj_id))
                 # (one shelf below another: like things are placed relative to each other)
                 and state.get(obj_id).name != state.get(subject_ref.object_id).name):  # type: ignore[arg-type]
@@ -349,4 +351,5 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
 _RELATIVE_PRONOUNS = {"that", "which", "who"}
 
 
+_BESIDE = POSITIONAL - {"above", "below"}
 _AGENT_PLACES = {"below", "next to", "near", "behind", "in front of", "left of", "right of"}
