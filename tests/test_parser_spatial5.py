@@ -318,3 +318,16 @@ def test_vertical_places_after_a_thing_on_a_surface_describe_the_surface(prompt,
     relations = _relations(parse_prompt(prompt))
     assert expected in relations
     assert absent not in relations
+
+
+# --- "with X <participle> <place>": the participle's clause is about X
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a mantelpiece with three cards standing next to a clock", ("card", "next to", "clock"),
+     ("mantelpiece", "next to", "clock")),
+    ("a bookcase with a cat sleeping on a cushion", ("cat", "on", "cushion"), ("bookcase", "on", "cushion")),
+    ("a desk with a lamp next to a window", ("desk", "next to", "window"), ("lamp", "next to", "window")),
+])
+def test_a_participle_after_a_with_noun_describes_that_noun(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert absent not in relations

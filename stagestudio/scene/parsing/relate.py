@@ -83,6 +83,12 @@ def _relate_resolved(resolved: list, state: State) -> None:
         _relate_phrase(item.phrase, resolved, k, clause_start, state)
 
 
+def _after_with(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is named right after "with" ("a piano with a rose")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m > 0 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "with"
+
+
 def _relate_seat_from(resolved: list, k: int, clause_start: int, state: State) -> None:
     """"a customer watches from a stool", "substitutes cheer from the bench": whoever watches
     from a seat sits on it."""
@@ -281,7 +287,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     # subject even when it hangs off another by "with" (not a holder's contents: "a can full
     # of nails stands behind it" is the can)
     main = [r for r in candidates if not r.attached  # type: ignore[union-attr]
-            or nxt.pronoun is not None and not is_contents(resolved, r)]
+            or nxt.pronoun is not None and not is_contents(resolved, r)
+            or phrase.after_participle and r is candidates[-1] and _after_with(resolved, r)]
     if nxt.pronoun == "person":
         # "a pot simmering on the stove behind him": the clause's subject, not the stove
         main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main

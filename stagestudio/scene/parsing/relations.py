@@ -28,6 +28,9 @@ class RelPhrase:
     after_verb: bool = False
     # contents that are a load ("loaded with"): on what carries them unless it is a container
     load: bool = False
+    # a participle leads it ("lying on", "hanging from"): a reduced clause about the noun before,
+    # so "a piano with a rose lying on its lid" places the rose
+    after_participle: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -232,6 +235,20 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
 
 def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     """The relation phrase starting at tokens[i], longest first: (phrase, index after it)."""
+    found = _match_relation(tokens, i)
+    if found is not None:
+        # "a piano with a rose lying on its lid", "with stockings hanging from the mantel"
+        found[0].after_participle = _is_participle(tokens[i]) or i > 0 and _is_participle(tokens[i - 1])
+    return found
+
+
+def _is_participle(word: str) -> bool:
+    # ("standing" is a noun too; "painted" is no noun)
+    return "VERB" in parts_of_speech(word) and (word.endswith("ing") or word.endswith("ed")
+                                                 and "NOUN" not in parts_of_speech(word))
+
+
+def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     n = len(tokens)
     if tokens[i] == "'s" and i + 1 < n and tokens[i + 1] in ("left", "right"):
         j = i + 2
