@@ -331,3 +331,13 @@ def test_a_participle_after_a_with_noun_describes_that_noun(prompt, expected, ab
     relations = _relations(parse_prompt(prompt))
     assert expected in relations
     assert absent not in relations
+
+
+# --- a participle clause after a comma is about the sentence's subject, not the latest noun
+@pytest.mark.parametrize("prompt,expected", [
+    ("A lighthouse that guided the fishing boats home, standing beside a cottage", ("lighthouse", "next to", "cottage")),
+    ("The bird that carried the message to the king, perched on a fence", ("bird", "on", "fence")),
+    ("The tool a carpenter uses to drive nails, lying next to a toolbox", ("tool", "next to", "toolbox")),
+])
+def test_a_participle_clause_after_a_comma_places_the_sentence_subject(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
