@@ -341,3 +341,22 @@ def test_a_participle_after_a_with_noun_describes_that_noun(prompt, expected, ab
 ])
 def test_a_participle_clause_after_a_comma_places_the_sentence_subject(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+# --- "them" / "their" for things named together with "and": each of them
+@pytest.mark.parametrize("prompt,expected", [
+    ("A cup and a saucer sit on the table. A spoon lies beside them.",
+     {("spoon", "next to", "cup"), ("spoon", "next to", "saucer")}),
+    ("A kettle and a teapot stand on the stove, and a cat sleeps to their left.",
+     {("cat", "left of", "kettle"), ("cat", "left of", "teapot")}),
+    ("A tent and a canoe rest by the lake. A dog sleeps in front of them.",
+     {("dog", "in front of", "tent"), ("dog", "in front of", "boat")}),
+])
+def test_them_means_each_of_the_things_named_together(prompt, expected):
+    assert expected <= _relations(parse_prompt(prompt))
+
+
+def test_them_still_means_a_group_when_there_is_one():
+    relations = _relations(parse_prompt("Three puppies play near a kitten. A boy stands behind them."))
+    assert ("person", "behind", "dog") in relations
+    assert ("person", "behind", "cat") not in relations

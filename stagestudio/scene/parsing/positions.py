@@ -138,3 +138,27 @@ def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | N
 def is_kept(x: object) -> bool:
     """Whether `x` is a reference to an object that is drawn."""
     return isinstance(x, Ref) and x.object_id is not None
+
+
+def coordinated_groups(resolved: list) -> list[tuple[str, ...]]:
+    """The objects named together with "and" in a sentence: "a horse and a foal", "a cup, a
+    saucer and a spoon" (a chain of kept references joined by list words, one of them "and")."""
+    groups: list[tuple[str, ...]] = []
+    chain: list[str] = []
+    joined_by_and = False
+    for m, item in enumerate(resolved):
+        if is_kept(item) and item.pronoun is None:
+            if chain and not (isinstance(resolved[m - 1], Break) and resolved[m - 1].word in LIST_BREAKS
+                              and is_kept(resolved[m - 2])):
+                chain, joined_by_and = [], False
+            chain.append(item.object_id)
+            continue
+        if isinstance(item, Break) and item.word in LIST_BREAKS and chain:
+            joined_by_and = joined_by_and or item.word != ","
+            continue
+        if len(set(chain)) > 1 and joined_by_and:
+            groups.append(tuple(dict.fromkeys(chain)))
+        chain, joined_by_and = [], False
+    if len(set(chain)) > 1 and joined_by_and:
+        groups.append(tuple(dict.fromkeys(chain)))
+    return groups

@@ -22,11 +22,12 @@ def _is_person(obj: ParsedObject) -> bool:
     return obj.is_someone
 
 
-def _agreement_tiers(kind: str) -> tuple[Callable[[ParsedObject], bool], ...]:
+def _agreement_tiers(kind: str, state: State) -> tuple[Callable[[ParsedObject], bool], ...]:
     if kind == "person":
         return (_is_person, lambda o: o.is_alive)
     if kind == "they":
-        return (lambda o: o.count > 1,)
+        # a group, else things named together ("a cup and a saucer ... beside them")
+        return (lambda o: o.count > 1, lambda o: len(state.group_of(o.id)) > 1)
     return (lambda o: o.count == 1 and not _is_person(o), lambda o: o.count == 1)
 
 
@@ -114,7 +115,7 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
     # a group the sentence speaks of one member of ("the other sleeps with its face ...") is one
     members = {r.object_id for r in resolved[:position] if isinstance(r, Ref) and r.member} if kind == "it" else set()
     for pool in pools:
-        for agrees in _agreement_tiers(kind):
+        for agrees in _agreement_tiers(kind, state):
             found = next((i for i in pool if agrees(state.get(i)) or i in members and not _is_person(state.get(i))), None)
             if found is not None:
                 return found

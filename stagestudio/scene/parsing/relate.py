@@ -25,6 +25,7 @@ from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
     agent_of,
     clause_subject_ref,
+    coordinated_groups,
     holders_after,
     hung_on_object,
     is_contents,
@@ -51,6 +52,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
 
 def _relate_resolved(resolved: list, state: State) -> None:
     """Pass 3: the relations between the objects of one resolved sentence."""
+    state.coordinated.extend(coordinated_groups(resolved))
     clause_start = 0
     consumed: set[int] = set()  # relation phrases an action took over
     for k, item in enumerate(resolved):
@@ -156,8 +158,13 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
             return
         owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id, *members},
                               word=phrase.owner_word)
-        for member in (*members, subject_id):
-            state.relate(member, phrase.predicate, owner_id)
+        owners = [owner_id]
+        if phrase.owner == "they" and owner_id is not None and state.get(owner_id).count == 1:
+            # "a kettle and a teapot ..., and a cat sleeps to their left": left of each
+            owners = [o for o in state.group_of(owner_id) if o != subject_id and o not in members]
+        for owner in owners:
+            for member in (*members, subject_id):
+                state.relate(member, phrase.predicate, owner)
         return
 
     if phrase.kind == "mutual":
@@ -354,10 +361,16 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     predicate = phrase.predicate
     if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
         predicate = "on"  # "grandma in her rocking chair": one sits on a seat
-    for member in (*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list):
-        # "a wallet, a pen and car keys on a desk": the place phrase describes every member
-        state.relate(member, predicate, obj_id)
-    state.relate(subject_id, predicate, obj_id)
+    members = [*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list]
+    objects = [obj_id]
+    if nxt.pronoun == "they" and obj_id is not None and state.get(obj_id).count == 1:
+        # "a horse and a foal graze, and a cart stands behind them": behind each
+        objects = [o for o in state.group_of(obj_id) if o != subject_id and o not in members]
+    for target in objects:
+        for member in members:
+            # "a wallet, a pen and car keys on a desk": the place phrase describes every member
+            state.relate(member, predicate, target)
+        state.relate(subject_id, predicate, target)
 
 
 _RELATIVE_PRONOUNS = {"that", "which", "who"}

@@ -89,9 +89,15 @@ class State:
     split: set[str] = field(default_factory=set)
     # within the current sentence, whom "she"/"her" and "he"/"him"/"his" were found to mean
     gendered: dict[str, str] = field(default_factory=dict)
+    # things named together ("a horse and a foal"): what "them" means when no one object is plural
+    coordinated: list[tuple[str, ...]] = field(default_factory=list)
 
     def get(self, object_id: str) -> ParsedObject:
         return next(o for o in self.objects if o.id == object_id)
+
+    def group_of(self, object_id: str) -> tuple[str, ...]:
+        """The latest things named together with `object_id` ("a horse and a foal"), itself included."""
+        return next((g for g in reversed(self.coordinated) if object_id in g), (object_id,))
 
     def latest(self, *, exclude: set[str] | None = None, plural: bool | None = None,
                person: bool = False) -> str | None:
