@@ -94,8 +94,14 @@ def test_a_material_setting_word_placed_by_a_relation_is_drawn(prompt, expected)
     assert expected in _relations(parse_prompt(prompt))
 
 
+def test_a_material_setting_word_that_stands_up_is_drawn_under_on():
+    assert ("cat", "on", "wall") in _relations(parse_prompt("a cat sunning itself on a low brick wall"))
+    assert ("bird", "on", "fence") in _relations(parse_prompt("a crow perched on a wooden fence"))
+
+
 @pytest.mark.parametrize("prompt,setting", [
     ("a cat sleeping on a wooden floor", "floor"),
+    ("a boy skating on a concrete sidewalk", "sidewalk"),
     ("a man walking next to the road", "road"),
     ("a horse grazing beside a busy street", "street"),
 ])

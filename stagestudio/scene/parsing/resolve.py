@@ -73,9 +73,12 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     lexicon does not know is an object too ("a cat next to a pikachu", "on the nightstand")."""
     if np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and _built_place(np_):
         return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
-    if (phrase.predicate in POSITIONAL and np_.determiner != "definite" and english.is_artifact(np_.head)
-            and any(w in lx.MATERIAL_WORDS for w in np_.modifiers)):
-        return True  # "beside a dry stone wall", "next to a wooden dock": a built thing of some stuff
+    if (np_.determiner != "definite" and english.is_artifact(np_.head)
+            and any(w in lx.MATERIAL_WORDS for w in np_.modifiers)
+            and (phrase.predicate in POSITIONAL or phrase.predicate == "on" and english.is_large(np_.head))):
+        # "beside a dry stone wall", "next to a wooden dock", "standing on a stone wall": a built
+        # thing of some stuff (what one stands on is one only if it stands up: not "a wooden floor")
+        return True
     if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
         return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
     if (np_.kind == NounKind.ABSTRACT and phrase.predicate in POSITIONAL and english.has_thing_sense(np_.head)
