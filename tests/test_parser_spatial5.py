@@ -366,3 +366,19 @@ def test_them_still_means_a_group_when_there_is_one():
     relations = _relations(parse_prompt("Three puppies play near a kitten. A boy stands behind them."))
     assert ("person", "behind", "dog") in relations
     assert ("person", "behind", "cat") not in relations
+
+
+# --- "The fisherman, with a pipe, sits on a crate mending a net": after an aside, the verb's
+# subject is the one before it, not what the aside names nor what follows
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("The fisherman, with a pipe and a cap, sits on a crate mending a net.",
+     ("person", "on", "crate"), ("net", "on", "crate")),
+    ("A dog sleeps, and the old man, with a cane and a hat, sits on a bench reading a book.",
+     ("person", "on", "bench"), ("book", "on", "bench")),
+    ("The goalkeeper, in gloves and a cap, crouches behind a ball holding a towel.",
+     ("person", "behind", "sports ball"), ("towel", "behind", "sports ball")),
+])
+def test_after_an_aside_the_verb_places_the_subject_before_it(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert absent not in relations

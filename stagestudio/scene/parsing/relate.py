@@ -339,7 +339,14 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         heads = [r for r in earlier if not r.attached and not is_placed(resolved, r)]
         aside = (heads and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ","
                  and k + 2 < len(resolved) and isinstance(resolved[k + 2], Break))
-        if after_obj and not aside:
+        if phrase.after_finite_verb and heads and k > 0 and isinstance(resolved[k - 1], Break) \
+                and resolved[k - 1].word == ",":
+            # "The pilot, in a leather jacket, kneels on one of the floats": the verb's subject
+            # is the one before the aside, not what follows nor what the aside names
+            aside_start = max((m for m in range(k - 1) if isinstance(resolved[m], Break) and resolved[m].word == ","),
+                              default=k - 1)
+            subject_ref = ([r for r in heads if resolved.index(r) < aside_start] or heads)[-1]  # type: ignore[assignment]
+        elif after_obj and not aside:
             subject_ref = after_obj[0]  # type: ignore[assignment]
             # "Inside the boat lie two oars and a fishing rod": every one listed
             inverted_list = list_after(resolved, resolved.index(subject_ref))[1:]

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from stagestudio.scene import lexicon as lx
-from stagestudio.scene.parsing.english import has_noun_entry, participle_forms, parts_of_speech, verb_forms
+from stagestudio.scene.parsing.english import (
+    has_noun_entry,
+    is_finite_form,
+    participle_forms,
+    parts_of_speech,
+    verb_forms,
+)
 
 
 @dataclass
@@ -31,6 +37,8 @@ class RelPhrase:
     # a participle leads it ("lying on", "hanging from"): a reduced clause about the noun before,
     # so "a piano with a rose lying on its lid" places the rose
     after_participle: bool = False
+    # a finite verb leads it ("kneels on"): the clause's subject is the verb's, named before
+    after_finite_verb: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -239,6 +247,9 @@ def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     if found is not None:
         # "a piano with a rose lying on its lid", "with stockings hanging from the mantel"
         found[0].after_participle = _is_participle(tokens[i]) or i > 0 and _is_participle(tokens[i - 1])
+        # "The pilot, in a leather jacket, kneels on a float": the verb's subject came before
+        found[0].after_finite_verb = i > 0 and is_finite_form(tokens[i - 1], plural_subject=False) and not (
+            "NOUN" in parts_of_speech(tokens[i - 1]) and "VERB" not in parts_of_speech(tokens[i - 1]))
     return found
 
 
