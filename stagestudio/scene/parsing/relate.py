@@ -85,6 +85,14 @@ def _relate_resolved(resolved: list, state: State) -> None:
         _relate_phrase(item.phrase, resolved, k, clause_start, state)
 
 
+def _meant_by(pronoun: str | None, object_id: str | None, state: State, *, exclude: set[str]) -> list[str | None]:
+    """What a pronoun resolved to `object_id` stands for: that object, or, for "them"/"their"
+    pointing at a single thing named together with others ("a cup and a saucer"), each of them."""
+    if pronoun == "they" and object_id is not None and state.get(object_id).count == 1:
+        return [o for o in state.group_of(object_id) if o not in exclude]
+    return [object_id]
+
+
 def _after_with(resolved: list, ref: Ref) -> bool:
     """Whether `ref` is named right after "with" ("a piano with a rose")."""
     m = next(i for i, r in enumerate(resolved) if r is ref)
@@ -158,11 +166,8 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
             return
         owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id, *members},
                               word=phrase.owner_word)
-        owners = [owner_id]
-        if phrase.owner == "they" and owner_id is not None and state.get(owner_id).count == 1:
-            # "a kettle and a teapot ..., and a cat sleeps to their left": left of each
-            owners = [o for o in state.group_of(owner_id) if o != subject_id and o not in members]
-        for owner in owners:
+        # ("a kettle and a teapot ..., and a cat sleeps to their left": left of each)
+        for owner in _meant_by(phrase.owner, owner_id, state, exclude={subject_id, *members}):
             for member in (*members, subject_id):
                 state.relate(member, phrase.predicate, owner)
         return
@@ -251,9 +256,9 @@ def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: in
     if holder is None:
         return
     holding = state.get(holder.object_id)  # type: ignore[union-attr]
-    # a serving surface, or an animal ("a donkey loaded with sacks"), carries things on it
-    # a load is on what carries it ("a bicycle loaded with baskets", "a donkey laden with sacks")
-    # unless a small container holds it ("a crate loaded with melons"); an animal holds nothing inside
+    # a serving surface carries things on it, and so does an animal; a load is on what carries
+    # it ("a bicycle loaded with baskets", "a donkey laden with sacks") unless a small container
+    # holds it ("a crate loaded with melons")
     small_container = english.is_container(holding.word) and not english.is_large(holding.word)
     carrier = (holding.is_alive or english.has_sense_of(holding.word, english.ANIMAL)
                or phrase.load and not small_container)
@@ -369,11 +374,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
         predicate = "on"  # "grandma in her rocking chair": one sits on a seat
     members = [*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list]
-    objects = [obj_id]
-    if nxt.pronoun == "they" and obj_id is not None and state.get(obj_id).count == 1:
-        # "a horse and a foal graze, and a cart stands behind them": behind each
-        objects = [o for o in state.group_of(obj_id) if o != subject_id and o not in members]
-    for target in objects:
+    # ("a horse and a foal graze, and a cart stands behind them": behind each)
+    for target in _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members}):  # type: ignore[arg-type]
         for member in members:
             # "a wallet, a pen and car keys on a desk": the place phrase describes every member
             state.relate(member, predicate, target)
