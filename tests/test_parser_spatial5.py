@@ -18,6 +18,13 @@ def _actions(graph: SceneGraph) -> set[str]:
     return {r.predicate for r in graph.relations if not r.is_spatial}
 
 
+def _check(prompt: str, expected: tuple[str, str, str], absent: tuple[str, str, str] | None) -> None:
+    """The prompt's graph states `expected` and not `absent` (the reading the rule replaces)."""
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert absent not in relations
+
+
 # --- "X is to its right": "be" with a side phrase is a place, never an action "being to"; the
 # definite subject of such a phrase is drawn, and "its" means the earlier clause's subject
 @pytest.mark.parametrize("prompt,expected", [
@@ -234,9 +241,7 @@ def test_a_definite_noun_placed_by_its_namesake_is_another_one(prompt, name, pre
     ("a pen on a desk next to a stapler", ("pen", "next to", "stapler"), ("desk", "next to", "stapler")),
 ])
 def test_which_thing_a_place_after_a_held_thing_describes(prompt, expected, absent):
-    relations = _relations(parse_prompt(prompt))
-    assert expected in relations
-    assert absent not in relations
+    _check(prompt, expected, absent)
 
 
 # --- an adverb of distance before a relation ("close behind her", "far below")
@@ -256,9 +261,7 @@ def test_an_adverb_of_distance_keeps_the_relation(prompt, expected):
     ("a cat watches the birds from an armchair", ("cat", "on", "chair"), ("bird", "on", "chair")),
 ])
 def test_someone_acting_from_a_seat_sits_on_it(prompt, expected, absent):
-    relations = _relations(parse_prompt(prompt))
-    assert expected in relations
-    assert absent not in relations
+    _check(prompt, expected, absent)
 
 
 def test_from_a_thing_that_is_no_seat_places_nothing():
@@ -295,9 +298,7 @@ def test_a_compound_that_names_a_kind_stays_itself(prompt, name):
      ("bird", "on", "bookcase"), ("cat", "on", "bookcase")),
 ])
 def test_the_place_after_an_acted_on_pronoun_is_the_agents(prompt, expected, absent):
-    relations = _relations(parse_prompt(prompt))
-    assert expected in relations
-    assert absent not in relations
+    _check(prompt, expected, absent)
 
 
 # --- "from left to right:" orders the list after it, not where the list stands
@@ -321,9 +322,7 @@ def test_a_sequence_orders_its_list_only(prompt, expected, absent):
     ("a pot on a grate over a camp stove", ("grate", "above", "oven"), ("pot", "above", "oven")),
 ])
 def test_vertical_places_after_a_thing_on_a_surface_describe_the_surface(prompt, expected, absent):
-    relations = _relations(parse_prompt(prompt))
-    assert expected in relations
-    assert absent not in relations
+    _check(prompt, expected, absent)
 
 
 # --- "with X <participle> <place>": the participle's clause is about X
@@ -334,9 +333,7 @@ def test_vertical_places_after_a_thing_on_a_surface_describe_the_surface(prompt,
     ("a desk with a lamp next to a window", ("desk", "next to", "window"), ("lamp", "next to", "window")),
 ])
 def test_a_participle_after_a_with_noun_describes_that_noun(prompt, expected, absent):
-    relations = _relations(parse_prompt(prompt))
-    assert expected in relations
-    assert absent not in relations
+    _check(prompt, expected, absent)
 
 
 # --- a participle clause after a comma is about the sentence's subject, not the latest noun
@@ -379,6 +376,4 @@ def test_them_still_means_a_group_when_there_is_one():
      ("person", "behind", "sports ball"), ("towel", "behind", "sports ball")),
 ])
 def test_after_an_aside_the_verb_places_the_subject_before_it(prompt, expected, absent):
-    relations = _relations(parse_prompt(prompt))
-    assert expected in relations
-    assert absent not in relations
+    _check(prompt, expected, absent)
