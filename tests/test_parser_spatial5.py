@@ -377,3 +377,16 @@ def test_them_still_means_a_group_when_there_is_one():
 ])
 def test_after_an_aside_the_verb_places_the_subject_before_it(prompt, expected, absent):
     _check(prompt, expected, absent)
+
+
+# --- "it" after "X on Y" is not X: the place phrase places Y relative to something else
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("A red motorcycle is parked beside a workbench, and a helmet hangs on a hook above it.",
+     ("hook", "above", "motorcycle"), None),
+    ("A bicycle leans against the fence, and a bell hangs from a nail above it.",
+     ("nail", "above", "bicycle"), None),
+    ("A sofa faces the window, and a cat sleeps on a cushion in front of it.",
+     ("cushion", "in front of", "couch"), ("cushion", "in front of", "cat")),
+])
+def test_a_pronoun_after_a_placed_thing_is_not_what_it_holds(prompt, expected, absent):
+    _check(prompt, expected, absent)

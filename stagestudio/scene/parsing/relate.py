@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 from stagestudio.scene import lexicon as lx
+from stagestudio.scene.graph import is_spatial
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.actions import (
     aimed_at_position,
@@ -369,7 +370,11 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         return
     subject_id = subject_ref.object_id
     if nxt.pronoun is not None:
-        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})  # type: ignore[arg-type]
+        # not what the subject is already placed by or places ("a helmet hangs on a hook above
+        # it": not the helmet)
+        placed_with = {s_ for s_, p, o in state.relations if o == subject_id and is_spatial(p)} | {
+            o for s_, p, o in state.relations if s_ == subject_id and is_spatial(p)}
+        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id, *placed_with})  # type: ignore[arg-type]
     predicate = phrase.predicate
     if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
         predicate = "on"  # "grandma in her rocking chair": one sits on a seat
