@@ -390,3 +390,18 @@ def test_after_an_aside_the_verb_places_the_subject_before_it(prompt, expected, 
 ])
 def test_a_pronoun_after_a_placed_thing_is_not_what_it_holds(prompt, expected, absent):
     _check(prompt, expected, absent)
+
+
+# --- in an inverted clause the subject is the possessed noun, not its possessor
+@pytest.mark.parametrize("prompt,place,predicate", [
+    ("A girl reads on the sofa. Beside the fireplace, the girl's father sleeps.", "fireplace", "next to"),
+    ("A boy plays with blocks on the rug. In the armchair by the window, the boy's grandmother knits.",
+     "chair", "on"),
+])
+def test_an_inverted_clause_places_the_possessed_not_the_possessor(prompt, place, predicate):
+    graph = parse_prompt(prompt)
+    people = [o.id for o in graph.objects if o.name == "person"]
+    target = next(o.id for o in graph.objects if o.name == place)
+    assert len(people) == 2
+    placed = {r.subject for r in graph.relations if r.object == target and r.predicate == predicate}
+    assert placed == {people[1]}

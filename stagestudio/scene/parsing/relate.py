@@ -339,8 +339,10 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     else:
         # inverted order: "Below the tv, a clock hangs"
         # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
+        # (nor a possessor: "In the armchair, the baby's mother dozes" is the mother)
         after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id  # type: ignore[union-attr]
-                     and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
+                     and not isinstance(resolved[m - 1], (Rel, Action, Prep))
+                     and not (m + 1 < len(resolved) and isinstance(resolved[m + 1], Possessive))]
         earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
         heads = [r for r in earlier if not r.attached and not is_placed(resolved, r)]
         aside = (heads and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ","
