@@ -405,3 +405,8 @@ def test_an_inverted_clause_places_the_possessed_not_the_possessor(prompt, place
     assert len(people) == 2
     placed = {r.subject for r in graph.relations if r.object == target and r.predicate == predicate}
     assert placed == {people[1]}
+
+
+def test_a_subjectless_clause_after_a_comma_places_the_sentence_subject():
+    relations = _relations(parse_prompt("The metal that a king's crown is made of, set in a velvet box"))
+    assert ("metal", "inside", "box") in relations

@@ -363,10 +363,10 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             # or what follows ("Glass teapot with tea inside, on a bamboo tray, two cups beside it")
             if heads or earlier:
                 subject_ref = (heads or earlier)[-1]  # type: ignore[assignment]
-            if (heads and phrase.after_participle and k > 0 and isinstance(resolved[k - 1], Break)
-                    and resolved[k - 1].word == ","):
-                # a participle clause is about the sentence's subject ("The rocket that carried the
-                # astronauts to the Moon, standing on its launch pad": the rocket)
+            if heads and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
+                # a clause after a comma with no subject of its own is about the sentence's
+                # subject ("The rocket that carried the astronauts to the Moon, standing on its
+                # launch pad": the rocket; "The gemstone that is a girl's best friend, set in a ring")
                 subject_ref = heads[0]
     if subject_ref is None:
         return
