@@ -410,3 +410,18 @@ def test_an_inverted_clause_places_the_possessed_not_the_possessor(prompt, place
 def test_a_subjectless_clause_after_a_comma_places_the_sentence_subject():
     relations = _relations(parse_prompt("The metal that a king's crown is made of, set in a velvet box"))
     assert ("metal", "inside", "box") in relations
+
+
+# --- "before" a made or living thing is in front of it; before a time it places nothing
+@pytest.mark.parametrize("prompt,expected", [
+    ("a priest standing before an altar", ("person", "in front of", "altar")),
+    ("a dog sitting before the fireplace", ("dog", "in front of", "fireplace")),
+])
+def test_before_a_thing_is_in_front_of_it(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt", ["a cat stretching before a nap", "a farmer resting before the harvest",
+                                    "a fox crossing the road before dawn"])
+def test_before_a_time_places_nothing(prompt):
+    assert not any(r.predicate == "in front of" for r in parse_prompt(prompt).relations)

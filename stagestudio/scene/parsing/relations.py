@@ -39,6 +39,9 @@ class RelPhrase:
     after_participle: bool = False
     # a finite verb leads it ("kneels on"): the clause's subject is the verb's, named before
     after_finite_verb: bool = False
+    # it also says when ("before"): only a made or living thing after it is a place ("kneels
+    # before a throne", not "stretching before a nap")
+    temporal_too: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -96,6 +99,8 @@ _add_fixed("below", "below|lower than|lower down than|further down than|at the b
 _add_fixed("below", "beneath|underneath|under|at the foot of|at the base of|underneath of|down beneath",
            sheltering=True)
 _add_fixed("in front of", "in front of|in the front of|ahead of|in the foreground of")
+# "kneels before a throne"; "before dawn", "before dinner" name no object, so relate nothing
+_add_fixed("in front of", "before|right before|just before", temporal_too=True)
 _add_fixed("behind", "behind|in back of|at the back of|in the background of|behind of")
 _add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side of|at the side of|"
                       "along side|next door to|close beside|flanking|abutting|against|leaning against|"

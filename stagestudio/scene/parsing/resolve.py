@@ -71,6 +71,8 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     places are not ("on the grass", "in a park", "under a blue sky"), nor abstractions. After
     a bare "in" only a container is ("flowers in a vase", not "a knight in armour"). A word the
     lexicon does not know is an object too ("a cat next to a pikachu", "on the nightstand")."""
+    if phrase.temporal_too and not (english.is_artifact(np_.head) or english.is_animate(np_.head)):
+        return False  # ("before a nap", "before the storm": a time)
     if np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and _built_place(np_):
         return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
     if (np_.determiner != "definite" and english.is_artifact(np_.head)
