@@ -33,6 +33,11 @@ from stagestudio.scene.parsing.parts import (
     take_covering_colour,
     unowned_part_owner,
 )
+from stagestudio.scene.parsing.placed import (
+    holds_through_portion,
+    placed_verdict,
+    whole_named_before_part,
+)
 from stagestudio.scene.parsing.positions import (
     HOLDING,
     LIST_BREAKS,
@@ -43,7 +48,6 @@ from stagestudio.scene.parsing.positions import (
 from stagestudio.scene.parsing.reference import antecedent, placed_by_its_namesake
 from stagestudio.scene.parsing.relations import POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
-from stagestudio.scene.parsing.wholes import whole_named_before_part
 from stagestudio.scene.parsing.words import holder_named_by_its_use
 
 
@@ -71,16 +75,11 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     places are not ("on the grass", "in a park", "under a blue sky"), nor abstractions. After
     a bare "in" only a container is ("flowers in a vase", not "a knight in armour"). A word the
     lexicon does not know is an object too ("a cat next to a pikachu", "on the nightstand")."""
-    if phrase.temporal_too and not (english.is_artifact(np_.head) or english.is_animate(np_.head)):
-        return False  # ("before a nap", "before the storm": a time)
+    verdict = placed_verdict(phrase, np_)  # ("before a nap"; "beside a dry stone wall")
+    if verdict is not None:
+        return verdict
     if np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and _built_place(np_):
         return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
-    if (np_.determiner != "definite" and english.is_artifact(np_.head)
-            and any(w in lx.MATERIAL_WORDS for w in np_.modifiers)
-            and (phrase.predicate in POSITIONAL or phrase.predicate == "on" and english.is_large(np_.head))):
-        # "beside a dry stone wall", "next to a wooden dock", "standing on a stone wall": a built
-        # thing of some stuff (what one stands on is one only if it stands up: not "a wooden floor")
-        return True
     if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
         return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
     if (np_.kind == NounKind.ABSTRACT and phrase.predicate in POSITIONAL and english.has_thing_sense(np_.head)
@@ -94,10 +93,8 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if phrase.kind == "contents":
         return True
     if phrase.needs_class_object:
-        # ("in the open drawer of a dresser": in the dresser, through its part that holds things)
-        portion = english.noun_lemma(np_.portion.split()[-1]) if np_.portion else ""
         return (english.is_container(np_.head, senses=2) or holder_named_by_its_use(np_.head, np_.modifiers)
-                or bool(portion) and english.is_container(portion, senses=2))
+                or holds_through_portion(np_))
     if np_.kind == NounKind.UNKNOWN:
         return phrase.predicate in POSITIONAL or phrase.predicate == "on"
     return True

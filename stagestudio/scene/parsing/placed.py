@@ -1,5 +1,7 @@
-"""A relation to a part named by its whole: "near the barn door" is near the barn, whose door
-it is (docs/scene_graph_conventions.md: a relation to a part is a relation to its owner)."""
+"""Which noun a relation places: a part named with its whole ("near the barn door" is near the
+barn: a relation to a part is one to its owner, docs/scene_graph_conventions.md), a setting word
+built of some stuff ("beside a dry stone wall"), a holder through its holding part ("in the
+drawer of a dresser"), and not a time ("before dawn")."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Item, NounPhrase, Rel
 from stagestudio.scene.parsing.phrases import parse_noun_phrase
+from stagestudio.scene.parsing.relations import POSITIONAL, RelPhrase
 
 
 def whole_named_before_part(np_: NounPhrase, prev: Item | None) -> NounPhrase | None:
@@ -30,3 +33,23 @@ def whole_named_before_part(np_: NounPhrase, prev: Item | None) -> NounPhrase | 
     whole.determiner = np_.determiner
     whole.parts = [*whole.parts, part]
     return whole
+
+
+def placed_verdict(phrase: RelPhrase, np_: NounPhrase) -> bool | None:
+    """Whether a noun outside the classes after `phrase` is placed by it, where this module
+    decides: False for a time after "before" ("before a nap"); True for a setting word built of
+    some stuff ("beside a dry stone wall", "next to a wooden dock", "standing on a stone wall":
+    under "on" only one that stands up, not "a wooden floor"); else None (no verdict)."""
+    if phrase.temporal_too and not (english.is_artifact(np_.head) or english.is_animate(np_.head)):
+        return False
+    if (np_.determiner != "definite" and english.is_artifact(np_.head)
+            and any(w in lx.MATERIAL_WORDS for w in np_.modifiers)
+            and (phrase.predicate in POSITIONAL or phrase.predicate == "on" and english.is_large(np_.head))):
+        return True
+    return None
+
+
+def holds_through_portion(np_: NounPhrase) -> bool:
+    """"in the open drawer of a dresser": in the dresser, through its part that holds things."""
+    portion = english.noun_lemma(np_.portion.split()[-1]) if np_.portion else ""
+    return bool(portion) and english.is_container(portion, senses=2)
