@@ -21,8 +21,11 @@ The parser works sentence by sentence in three passes:
 3. *Relate* (`relate.py`, `actions.py`): each relation phrase gets a subject and an object: the
    clause's object it follows (by size for "X on Y next to Z", the agent for a place after an
    action's object), the object after it in an inverted clause ("Behind her, a dog..."), the
-   owner of a part named ("beside the front tire" -> the truck). Absolute placements ("on the
-   left ... on the right") are paired at the end (`placements.py`).
+   sentence's subject for a clause after a comma with none of its own ("..., standing on its
+   launch pad"), the owner of a part named ("beside the front tire" -> the truck, "near the
+   barn door" -> the barn: `placed.py`), each of the things "them" stands for ("a cup and a
+   saucer ... beside them"). Absolute placements ("on the left ... in the middle ... on the
+   right") are paired at the end (`placements.py`).
 
 Relation predicates are canonical: every vertical paraphrase becomes GenEval's `above` /
 `below`, every horizontal one `left of` / `right of`; contact is `on`, containment `inside`;

@@ -39,6 +39,8 @@ class NounPhrase:
     # one of a group named before: "one of them", "one of the dogs", "the other" (a singular
     # subject that means the group's object)
     member: bool = False
+    # a setting word a positional relation makes a bounded thing to draw ("beside a dry stone wall")
+    placed_structure: bool = False
 
     def text(self) -> str:
         """The phrase as a short description: "four sturdy legs", "pink nose"."""

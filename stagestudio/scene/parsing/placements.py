@@ -3,19 +3,31 @@
 
 from __future__ import annotations
 
-from stagestudio.scene.parsing.relations import DIRECTIONAL
+from stagestudio.scene.parsing.relations import DIRECTIONAL, MIDDLE
 from stagestudio.scene.parsing.state import State
 
 
 def pair_placements(state: State) -> None:
     """Turn absolute placements into relations: "a cat on the left and a dog on the right"
-    -> cat left of dog (the first mentioned is the subject)."""
+    -> cat left of dog (the first mentioned is the subject). Things "in the middle" stand
+    between the two ends of the row they share an axis with, so each end relates to them, not
+    to the other end: "a laptop on the left, a notebook in the middle, a phone on the right"."""
     order = {o.id: n for n, o in enumerate(state.objects)}
+    middle = list(dict.fromkeys(oid for oid, p in state.placements if p == MIDDLE))
+    middle_used = False
     for first, second in (("left of", "right of"), ("above", "below")):
         ones = [oid for oid, p in state.placements if p == first]
         others = [oid for oid, p in state.placements if p == second]
-        ones = list(dict.fromkeys(ones))
-        others = list(dict.fromkeys(o for o in others if o not in ones))
+        ones = list(dict.fromkeys(o for o in ones if o not in middle))
+        others = list(dict.fromkeys(o for o in others if o not in ones and o not in middle))
+        if middle and not middle_used and (ones or others):
+            middle_used = True  # (the row is horizontal when it has a left or right end)
+            for centre in middle:
+                for a in ones:
+                    state.relate(a, first, centre)
+                for b in others:
+                    state.relate(centre, first, b)
+            continue
         if ones and others:
             for a in ones:
                 for b in others:

@@ -3,7 +3,6 @@ holder's contents, or the clause's subject. Read by both the resolving and the r
 
 from __future__ import annotations
 
-from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.items import Action, Break, Prep, Rel
 from stagestudio.scene.parsing.state import Ref, State
 
@@ -62,8 +61,9 @@ def list_after(resolved: list, start: int) -> list[str]:
     while m < len(resolved) and isinstance(resolved[m], Ref):
         if resolved[m].object_id is None:
             break  # "bottles of red wine and a cheese board": the wine was not drawn, the board is no content
-        if m + 1 < len(resolved) and isinstance(resolved[m + 1], Rel) and resolved[m + 1].phrase.kind == "contents":
-            break  # "a bowl of eggs and a bag of flour": the bag holds its own
+        if (members and m + 1 < len(resolved) and isinstance(resolved[m + 1], Rel)
+                and resolved[m + 1].phrase.kind == "contents"):
+            break  # "a bowl of eggs and a bag of flour": the bag holds its own ("laden with sacks of grain": the sacks)
         members.append(resolved[m].object_id)
         if not (m + 2 < len(resolved) and isinstance(resolved[m + 1], Break) and resolved[m + 1].word in LIST_BREAKS):
             break
@@ -129,7 +129,7 @@ def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | N
     # is when its members are alike ("two dogs and a cat asleep on a sofa", "a teapot and two
     # cups on a tray"), not in "a jar and a cat asleep on a couch"
     if len(members) == 1:
-        alive = {english.is_animate(state.get(i).word) or state.get(i).name == "person"
+        alive = {state.get(i).is_alive
                  for i in (members[0], subject.object_id)}
         return members if len(alive) == 1 else []
     return members
@@ -138,3 +138,27 @@ def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | N
 def is_kept(x: object) -> bool:
     """Whether `x` is a reference to an object that is drawn."""
     return isinstance(x, Ref) and x.object_id is not None
+
+
+def coordinated_groups(resolved: list) -> list[tuple[str, ...]]:
+    """The objects named together with "and" in a sentence: "a horse and a foal", "a cup, a
+    saucer and a spoon" (a chain of kept references joined by list words, one of them "and")."""
+    groups: list[tuple[str, ...]] = []
+    chain: list[str] = []
+    joined_by_and = False
+    for m, item in enumerate(resolved):
+        if is_kept(item) and item.pronoun is None:
+            if chain and not (isinstance(resolved[m - 1], Break) and resolved[m - 1].word in LIST_BREAKS
+                              and is_kept(resolved[m - 2])):
+                chain, joined_by_and = [], False
+            chain.append(item.object_id)
+            continue
+        if isinstance(item, Break) and item.word in LIST_BREAKS and chain:
+            joined_by_and = joined_by_and or item.word != ","
+            continue
+        if len(set(chain)) > 1 and joined_by_and:
+            groups.append(tuple(dict.fromkeys(chain)))
+        chain, joined_by_and = [], False
+    if len(set(chain)) > 1 and joined_by_and:
+        groups.append(tuple(dict.fromkeys(chain)))
+    return groups

@@ -13,19 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from stagestudio.scene.parsing import english
-from stagestudio.scene.parsing.items import Action, Break, Rel
+from stagestudio.scene.parsing.items import Action, Break, Item, NounPhrase, Rel
+from stagestudio.scene.parsing.relations import POSITIONAL
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
 def _is_person(obj: ParsedObject) -> bool:
-    return obj.name == "person" or english.is_person(obj.name)
+    return obj.is_someone
 
 
-def _agreement_tiers(kind: str) -> tuple[Callable[[ParsedObject], bool], ...]:
+def _agreement_tiers(kind: str, state: State) -> tuple[Callable[[ParsedObject], bool], ...]:
     if kind == "person":
-        return (_is_person, lambda o: english.is_animate(o.word))
+        return (_is_person, lambda o: o.is_alive)
     if kind == "they":
-        return (lambda o: o.count > 1,)
+        # a group, else things named together ("a cup and a saucer ... beside them")
+        return (lambda o: o.count > 1, lambda o: len(state.group_of(o.id)) > 1)
     return (lambda o: o.count == 1 and not _is_person(o), lambda o: o.count == 1)
 
 
@@ -113,8 +115,20 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
     # a group the sentence speaks of one member of ("the other sleeps with its face ...") is one
     members = {r.object_id for r in resolved[:position] if isinstance(r, Ref) and r.member} if kind == "it" else set()
     for pool in pools:
-        for agrees in _agreement_tiers(kind):
+        for agrees in _agreement_tiers(kind, state):
             found = next((i for i in pool if agrees(state.get(i)) or i in members and not _is_person(state.get(i))), None)
             if found is not None:
                 return found
     return pools[0][0]
+
+
+def placed_by_its_namesake(np_: NounPhrase, nxt: Item | None, after: Item | None, state: State) -> str | None:
+    """"a vase on the top shelf and a clock on the shelf below it": a definite noun placed
+    relative to "it", where "it" can only be the earlier thing of that name, names another one.
+    Returns the earlier one (what "it" means), or None when the pattern does not apply."""
+    if not (np_.determiner == "definite" and np_.pronoun is None and isinstance(nxt, Rel)
+            and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL
+            and isinstance(after, NounPhrase) and after.pronoun == "it" and not after.member):
+        return None
+    same = [o for o in state.objects if o.name == np_.head and o.count == 1]
+    return max(same, key=lambda o: o.mention).id if same else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 from stagestudio.scene import lexicon as lx
+from stagestudio.scene.graph import is_spatial
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.actions import (
     aimed_at_position,
@@ -25,6 +26,7 @@ from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
     agent_of,
     clause_subject_ref,
+    coordinated_groups,
     holders_after,
     hung_on_object,
     is_contents,
@@ -41,7 +43,7 @@ from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
 def _alive(obj: ParsedObject) -> bool:
-    return obj.name == "person" or english.is_animate(obj.word)
+    return obj.is_alive
 
 
 def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:
@@ -51,6 +53,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
 
 def _relate_resolved(resolved: list, state: State) -> None:
     """Pass 3: the relations between the objects of one resolved sentence."""
+    state.coordinated.extend(coordinated_groups(resolved))
     clause_start = 0
     consumed: set[int] = set()  # relation phrases an action took over
     for k, item in enumerate(resolved):
@@ -75,9 +78,37 @@ def _relate_resolved(resolved: list, state: State) -> None:
                     # "wears sunglasses and a white scarf", "holds his hand and a shopping bag"
                     relate_action(resolved, k, clause_start, item.predicate, state, target=m)
             continue
+        if isinstance(item, Prep) and item.word == "from":
+            _relate_seat_from(resolved, k, clause_start, state)
+            continue
         if not isinstance(item, Rel) or k in consumed:
             continue
         _relate_phrase(item.phrase, resolved, k, clause_start, state)
+
+
+def _meant_by(pronoun: str | None, object_id: str | None, state: State, *, exclude: set[str]) -> list[str | None]:
+    """What a pronoun resolved to `object_id` stands for: that object, or, for "them"/"their"
+    pointing at a single thing named together with others ("a cup and a saucer"), each of them."""
+    if pronoun == "they" and object_id is not None and state.get(object_id).count == 1:
+        return [o for o in state.group_of(object_id) if o not in exclude]
+    return [object_id]
+
+
+def _after_with(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is named right after "with" ("a piano with a rose")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m > 0 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "with"
+
+
+def _relate_seat_from(resolved: list, k: int, clause_start: int, state: State) -> None:
+    """"a customer watches from a stool", "substitutes cheer from the bench": whoever watches
+    from a seat sits on it."""
+    seat = resolved[k + 1] if k + 1 < len(resolved) else None
+    if not is_kept(seat) or not english.is_seat(state.get(seat.object_id).word):  # type: ignore[union-attr]
+        return
+    someone = clause_subject_ref(resolved[:k])
+    if someone is not None and _alive(state.get(someone)):
+        state.relate(someone, "on", seat.object_id)  # type: ignore[union-attr]
 
 
 def _colour_from_adjectives(item: Adjectives, resolved: list, k: int, clause_start: int, state: State) -> None:
@@ -136,8 +167,10 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
             return
         owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id, *members},
                               word=phrase.owner_word)
-        for member in (*members, subject_id):
-            state.relate(member, phrase.predicate, owner_id)
+        # ("a kettle and a teapot ..., and a cat sleeps to their left": left of each)
+        for owner in _meant_by(phrase.owner, owner_id, state, exclude={subject_id, *members}):
+            for member in (*members, subject_id):
+                state.relate(member, phrase.predicate, owner)
         return
 
     if phrase.kind == "mutual":
@@ -149,15 +182,32 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
 
     if phrase.kind == "between":
         # "a puppy between two cats", "a lamp between the bed and the chair": next to each
+        members = holders_after(resolved, k + 1)
+        first = resolved[k + 1] if k + 1 < len(resolved) else None
+        if is_kept(first) and first.pronoun is not None:  # type: ignore[union-attr]
+            members = [first.object_id]  # type: ignore[union-attr]
         if in_clause:
-            for member in holders_after(resolved, k + 1):
-                state.relate(in_clause[-1].object_id, phrase.predicate, member)  # type: ignore[union-attr]
+            subject_id = in_clause[-1].object_id
+        else:
+            # inverted: "Between the two beds stands a lamp", "Between them, a table sits"
+            after = [r for m, r in following if m > k + 1 and r.object_id not in members
+                     and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
+            subject_id = after[0].object_id if after else None
+        if is_kept(first) and first.pronoun == "they" and state.get(members[0]).count == 1:  # type: ignore[union-attr]
+            # "a sofa faces a fireplace. Between them, a table": "them" are the two things just named
+            other = antecedent("it", resolved, k + 1, state, exclude={members[0], subject_id})  # type: ignore[arg-type]
+            members = [members[0], other] if other is not None else members  # type: ignore[list-item]
+        for member in members:
+            state.relate(subject_id, phrase.predicate, member)  # type: ignore[arg-type]
         return
 
     if phrase.kind == "sequence":
-        listed = [r for _, r in following] or in_sentence_before
-        for first, second in zip(listed, listed[1:]):
-            state.relate(first.object_id, phrase.predicate, second.object_id)  # type: ignore[union-attr]
+        # the list after it ("from left to right: a toaster, a kettle and a microwave on the
+        # counter": not the counter), else the things named before it
+        listed = (list_after(resolved, following[0][0]) if following
+                  else [r.object_id for r in in_sentence_before])  # type: ignore[misc]
+        for first, second in itertools.pairwise(listed):
+            state.relate(first, phrase.predicate, second)
         return
 
     if phrase.kind == "dangling" or (phrase.kind == "object" and phrase.predicate in DIRECTIONAL and not isinstance(
@@ -206,7 +256,14 @@ def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: in
         Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
     if holder is None:
         return
-    predicate = "on" if state.get(holder.object_id).name in lx.SERVING_SURFACES else phrase.predicate
+    holding = state.get(holder.object_id)  # type: ignore[union-attr]
+    # a serving surface carries things on it, and so does an animal; a load is on what carries
+    # it ("a bicycle loaded with baskets", "a donkey laden with sacks") unless a small container
+    # holds it ("a crate loaded with melons")
+    small_container = english.is_container(holding.word) and not english.is_large(holding.word)
+    carrier = (holding.is_alive or english.has_sense_of(holding.word, english.ANIMAL)
+               or phrase.load and not small_container)
+    predicate = "on" if holding.name in lx.SERVING_SURFACES or carrier else phrase.predicate
     for member in list_after(resolved, k + 1):
         state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
         state.held.add(member)
@@ -243,7 +300,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     # subject even when it hangs off another by "with" (not a holder's contents: "a can full
     # of nails stands behind it" is the can)
     main = [r for r in candidates if not r.attached  # type: ignore[union-attr]
-            or nxt.pronoun is not None and not is_contents(resolved, r)]
+            or nxt.pronoun is not None and not is_contents(resolved, r)
+            or phrase.after_participle and r is candidates[-1] and _after_with(resolved, r)]
     if nxt.pronoun == "person":
         # "a pot simmering on the stove behind him": the clause's subject, not the stove
         main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
@@ -255,14 +313,24 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         acted_on = state.get(subject_ref.object_id)  # type: ignore[arg-type]
         if agent is not None and obj_id is not None and (
                 phrase.predicate in _AGENT_PLACES
-                or english.is_seat(state.get(obj_id).word) and not _alive(acted_on)):
+                or english.is_seat(state.get(obj_id).word) and not _alive(acted_on)
+                # ("a cat watches them from the top of a bale": who "them" are was placed before)
+                or subject_ref.pronoun is not None):
             # "a man playing guitar under a tree", "knitting a sweater in a rocking chair": the
             # place is the agent's ("slicing tomatoes on a cutting board" stays the tomatoes';
             # "helping an old man into a wheelchair" seats the man)
             subject_ref = agent
-        resting = [s_ for s_, p, o in state.relations if o == subject_ref.object_id and p in ("on", "inside")]
-        if (resting and is_placed(resolved, subject_ref) and phrase.predicate in POSITIONAL and obj_id is not None
-                and not english.is_large(state.get(obj_id).word)):
+        # (only what was named before the phrase: "On a tray beside the sink lie two cups" places
+        # the tray, whose cups come after)
+        named_before = {r.object_id for r in in_sentence_before}
+        resting = [s_ for s_, p, o in state.relations
+                   if o == subject_ref.object_id and p == "on" and s_ in named_before]
+        # (things on a surface share its height, so above and below describe the surface: "a
+        # flask on a tripod over a burner")
+        if (resting and is_placed(resolved, subject_ref) and phrase.predicate in _BESIDE and obj_id is not None
+                and not english.is_large(state.get(obj_id).word) and not _alive(state.get(obj_id))
+                # (one shelf below another: like things are placed relative to each other)
+                and state.get(obj_id).name != state.get(subject_ref.object_id).name):  # type: ignore[arg-type]
             # "a mug on a table next to a notebook": the notebook is on the table too, so the
             # mug is by the notebook; "a lamp on the nightstand next to the bed" stays
             subject_ref = Ref(resting[-1])
@@ -271,13 +339,22 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     else:
         # inverted order: "Below the tv, a clock hangs"
         # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
+        # (nor a possessor: "In the armchair, the baby's mother dozes" is the mother)
         after_obj = [r for m, r in following if m > k + 1 and r.object_id != obj_id  # type: ignore[union-attr]
-                     and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
+                     and not isinstance(resolved[m - 1], (Rel, Action, Prep))
+                     and not (m + 1 < len(resolved) and isinstance(resolved[m + 1], Possessive))]
         earlier = [r for r in in_sentence_before if r.object_id != obj_id]  # type: ignore[union-attr]
         heads = [r for r in earlier if not r.attached and not is_placed(resolved, r)]
         aside = (heads and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ","
                  and k + 2 < len(resolved) and isinstance(resolved[k + 2], Break))
-        if after_obj and not aside:
+        if phrase.after_finite_verb and heads and k > 0 and isinstance(resolved[k - 1], Break) \
+                and resolved[k - 1].word == ",":
+            # "The pilot, in a leather jacket, kneels on one of the floats": the verb's subject
+            # is the one before the aside, not what follows nor what the aside names
+            aside_start = max((m for m in range(k - 1) if isinstance(resolved[m], Break) and resolved[m].word == ","),
+                              default=k - 1)
+            subject_ref = ([r for r in heads if resolved.index(r) < aside_start] or heads)[-1]  # type: ignore[assignment]
+        elif after_obj and not aside:
             subject_ref = after_obj[0]  # type: ignore[assignment]
             # "Inside the boat lie two oars and a fishing rod": every one listed
             inverted_list = list_after(resolved, resolved.index(subject_ref))[1:]
@@ -286,21 +363,34 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             # or what follows ("Glass teapot with tea inside, on a bamboo tray, two cups beside it")
             if heads or earlier:
                 subject_ref = (heads or earlier)[-1]  # type: ignore[assignment]
+            if heads and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
+                # a clause after a comma with no subject of its own is about the sentence's
+                # subject ("The rocket that carried the astronauts to the Moon, standing on its
+                # launch pad": the rocket; "The gemstone that is a girl's best friend, set in a ring")
+                subject_ref = heads[0]
     if subject_ref is None:
         return
     subject_id = subject_ref.object_id
     if nxt.pronoun is not None:
-        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})  # type: ignore[arg-type]
+        # not what the subject is already placed by or places ("a helmet hangs on a hook above
+        # it": not the helmet)
+        placed_with = {s_ for s_, p, o in state.relations if o == subject_id and is_spatial(p)} | {
+            o for s_, p, o in state.relations if s_ == subject_id and is_spatial(p)}
+        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id, *placed_with})  # type: ignore[arg-type]
     predicate = phrase.predicate
     if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
         predicate = "on"  # "grandma in her rocking chair": one sits on a seat
-    for member in (*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list):
-        # "a wallet, a pen and car keys on a desk": the place phrase describes every member
-        state.relate(member, predicate, obj_id)
-    state.relate(subject_id, predicate, obj_id)
+    members = [*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list]
+    # ("a horse and a foal graze, and a cart stands behind them": behind each)
+    for target in _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members}):  # type: ignore[arg-type]
+        for member in members:
+            # "a wallet, a pen and car keys on a desk": the place phrase describes every member
+            state.relate(member, predicate, target)
+        state.relate(subject_id, predicate, target)
 
 
 _RELATIVE_PRONOUNS = {"that", "which", "who"}
 
 
+_BESIDE = POSITIONAL - {"above", "below"}
 _AGENT_PLACES = {"below", "next to", "near", "behind", "in front of", "left of", "right of"}

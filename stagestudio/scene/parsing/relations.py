@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from stagestudio.scene import lexicon as lx
-from stagestudio.scene.parsing.english import participle_forms, verb_forms
+from stagestudio.scene.parsing.english import (
+    has_noun_entry,
+    is_finite_form,
+    participle_forms,
+    parts_of_speech,
+    verb_forms,
+)
 
 
 @dataclass
@@ -26,9 +32,23 @@ class RelPhrase:
     # a verb comes before it ("the basket is full of apples", "the box contains toys"): its
     # subject is the clause's, not the noun right before it
     after_verb: bool = False
+    # contents that are a load ("loaded with"): on what carries them unless it is a container
+    load: bool = False
+    # a participle leads it ("lying on", "hanging from"): a reduced clause about the noun before,
+    # so "a piano with a rose lying on its lid" places the rose
+    after_participle: bool = False
+    # a finite verb leads it ("kneels on"): the clause's subject is the verb's, named before
+    after_finite_verb: bool = False
+    # it also says when ("before"): only a made or living thing after it is a place ("kneels
+    # before a throne", not "stretching before a nap")
+    temporal_too: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
+# An absolute place between the two ends of a row ("in the middle"): no predicate of its own, it
+# only orders the placements on either side of it (placements.py)
+MIDDLE = "middle"
+_MIDDLE_WORDS = {"middle", "center", "centre"}
 # Predicates that place one object relative to another; a noun outside the classes after one
 # of them is an object ("a cat next to a lamp"). Contact and containment ("on", "in",
 # "inside") are left out: "on the grass", "in a park", "on a wooden floor" are the setting.
@@ -64,10 +84,14 @@ for _verb in verb_forms("drape", "sling", "throw", "hang", "fold", "spread", "la
     _add_fixed("on", f"{_verb} over|{_verb} across")
 for _verb in verb_forms("hang", "dangle", "suspend", "swing"):
     _add_fixed("on", f"{_verb} from")
+# leaning on a thing touches its side, as leaning against it does: "a bike leaning on the fence"
+for _verb in verb_forms("lean", "prop"):
+    _add_fixed("next to", f"{_verb} on|{_verb} upon")
 # a holder and what fills it: "a bowl filled with lemons", "a net full of fish", "a cake topped
 # with berries"; the relation runs from the contents to the holder
-_add_fixed("inside", "filled with|full of|stuffed with|packed with|brimming with|overflowing with|loaded with|"
+_add_fixed("inside", "filled with|full of|stuffed with|packed with|brimming with|overflowing with|"
                      "crammed with", kind="contents")
+_add_fixed("inside", "loaded with|laden with|loaded up with", kind="contents", load=True)
 _add_fixed("on", "topped with|covered with|lined with|piled with|heaped with|strewn with|littered with|scattered with|"
                  "piled high with|covered in|sprinkled with|decorated with", kind="contents")
 _add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
@@ -75,6 +99,8 @@ _add_fixed("below", "below|lower than|lower down than|further down than|at the b
 _add_fixed("below", "beneath|underneath|under|at the foot of|at the base of|underneath of|down beneath",
            sheltering=True)
 _add_fixed("in front of", "in front of|in the front of|ahead of|in the foreground of")
+# "kneels before a throne"; "before dawn", "before dinner" name no object, so relate nothing
+_add_fixed("in front of", "before|right before|just before", temporal_too=True)
 _add_fixed("behind", "behind|in back of|at the back of|in the background of|behind of")
 _add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side of|at the side of|"
                       "along side|next door to|close beside|flanking|abutting|against|leaning against|"
@@ -94,6 +120,12 @@ for _verb in participle_forms("stick", "set", "embed", "lodge", "wedge", "jam", 
 _add_fixed("on", "from the top of|from atop|from on top of")
 _add_fixed("on", "on|upon|onto|on to|on the surface of")
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
+# the verbs that open a fixed phrase ("hanging from", "lies across"): an adverb may stand
+# between them and their preposition
+_VERB_HEADS = {k[0] for k in _FIXED_RELATIONS if len(k) == 2 and "VERB" in parts_of_speech(k[0])
+               and "ADP" not in parts_of_speech(k[0]) and "ADV" not in parts_of_speech(k[0])}
+_CAMERA_NOUNS = {"shot", "view", "angle", "photo", "photograph", "perspective", "camera", "lighting", "light",
+                 "image", "picture", "composition"}
 
 # Phrases that place the things just named beside or near each other: "a green apple and a red
 # apple side by side" relates the two.
@@ -192,6 +224,9 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         j += 1
     if j < n and tokens[j] in _PART_NOUNS:
         j += 1
+    elif (j < n and "NOUN" in parts_of_speech(tokens[j]) and "VERB" not in parts_of_speech(tokens[j])
+          and has_noun_entry(tokens[j])):  # ("to its left we see": no pronoun)
+        return None  # "in the top drawer of a desk": the side names which one, no place
     predicate = _SIDE_PREDICATE[side]
     if owner_pronoun:
         return RelPhrase(predicate, kind="owner_pronoun", owner=owner_pronoun, owner_word=owner_word), j
@@ -213,6 +248,23 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
 
 def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     """The relation phrase starting at tokens[i], longest first: (phrase, index after it)."""
+    found = _match_relation(tokens, i)
+    if found is not None:
+        # "a piano with a rose lying on its lid", "with stockings hanging from the mantel"
+        found[0].after_participle = _is_participle(tokens[i]) or i > 0 and _is_participle(tokens[i - 1])
+        # "The pilot, in a leather jacket, kneels on a float": the verb's subject came before
+        found[0].after_finite_verb = i > 0 and is_finite_form(tokens[i - 1], plural_subject=False) and not (
+            "NOUN" in parts_of_speech(tokens[i - 1]) and "VERB" not in parts_of_speech(tokens[i - 1]))
+    return found
+
+
+def _is_participle(word: str) -> bool:
+    # ("standing" is a noun too; "painted" is no noun)
+    return "VERB" in parts_of_speech(word) and (word.endswith("ing") or word.endswith("ed")
+                                                 and "NOUN" not in parts_of_speech(word))
+
+
+def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     n = len(tokens)
     if tokens[i] == "'s" and i + 1 < n and tokens[i + 1] in ("left", "right"):
         j = i + 2
@@ -221,24 +273,36 @@ def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         if j < n and tokens[j] == "side":
             j += 1
         return RelPhrase(_SIDE_PREDICATE[tokens[i + 1]], kind="owner_before"), j
-    if tokens[i] in ("right", "directly", "just", "immediately", "slightly", "somewhat", "straight"):
-        # adverbs in front of a relation ("right next to", "directly above")
-        inner = match_relation(tokens, i + 1) if i + 1 < n else None
+    if tokens[i] in ("right", "directly", "just", "immediately", "slightly", "somewhat", "straight", "close",
+                     "closely", "far", "way"):
+        # adverbs in front of a relation ("right next to", "directly above", "close behind her",
+        # "far below"); "close by" is a phrase of its own
+        inner = match_relation(tokens, i + 1) if i + 1 < n and tokens[i + 1] != "by" else None
         if inner is not None and not (tokens[i] == "right" and tokens[i + 1] == "of"):
             return inner
     side = _match_side(tokens, i)
     if side is not None:
         return side
     if i + 1 < n and tokens[i] in ("in", "at", "on") and tokens[i + 1] in ("the", "its", "their"):
-        # "in the middle", "at the centre": a place in the picture, not a relation
+        # "in the middle", "at the centre": a place in the picture, not a relation; the middle
+        # of a row is between its ends ("a laptop on the left, a notebook in the middle ...")
         if i + 2 < n and tokens[i + 2] in ("middle", "center", "centre", "foreground", "background",
                                            "distance", "corner") and (i + 3 >= n or tokens[i + 3] != "of"):
+            if tokens[i + 1] == "the" and tokens[i + 2] in _MIDDLE_WORDS:
+                return RelPhrase(MIDDLE, kind="absolute"), i + 3
             return None
     if tokens[i] == "by" and (i == 0 or not tokens[i - 1].endswith(("ed", "en"))):
         # "sitting by a campfire", "keys by the door"; "surrounded by" names an agent
         return RelPhrase("next to"), i + 1
+    if tokens[i] == "overhead" and i + 1 < n and tokens[i + 1] in _CAMERA_NOUNS:
+        return None  # "an overhead shot": where the camera is, not a relation
     for length in range(min(_MAX_FIXED, n - i), 0, -1):
         phrase = _FIXED_RELATIONS.get(tuple(tokens[i:i + length]))
         if phrase is not None:
             return replace(phrase), i + length
+    if i + 2 < n and tokens[i + 1].endswith("ly") and tokens[i] in _VERB_HEADS:
+        # "a pen lies diagonally across the page": an adverb inside the verb's phrase
+        inner = match_relation([tokens[i], *tokens[i + 2:]], 0)
+        if inner is not None and inner[1] > 1:
+            return inner[0], i + 1 + inner[1]
     return None

@@ -33,6 +33,11 @@ from stagestudio.scene.parsing.parts import (
     take_covering_colour,
     unowned_part_owner,
 )
+from stagestudio.scene.parsing.placed import (
+    holds_through_portion,
+    placed_verdict,
+    whole_named_before_part,
+)
 from stagestudio.scene.parsing.positions import (
     HOLDING,
     LIST_BREAKS,
@@ -40,7 +45,7 @@ from stagestudio.scene.parsing.positions import (
     is_kept,
     is_placed,
 )
-from stagestudio.scene.parsing.reference import antecedent
+from stagestudio.scene.parsing.reference import antecedent, placed_by_its_namesake
 from stagestudio.scene.parsing.relations import POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
 from stagestudio.scene.parsing.words import holder_named_by_its_use
@@ -70,6 +75,9 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     places are not ("on the grass", "in a park", "under a blue sky"), nor abstractions. After
     a bare "in" only a container is ("flowers in a vase", not "a knight in armour"). A word the
     lexicon does not know is an object too ("a cat next to a pikachu", "on the nightstand")."""
+    verdict = placed_verdict(phrase, np_)  # ("before a nap"; "beside a dry stone wall")
+    if verdict is not None:
+        return verdict
     if np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and _built_place(np_):
         return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
     if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
@@ -85,13 +93,15 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if phrase.kind == "contents":
         return True
     if phrase.needs_class_object:
-        return english.is_container(np_.head, senses=2) or holder_named_by_its_use(np_.head, np_.modifiers)
+        return (english.is_container(np_.head, senses=2) or holder_named_by_its_use(np_.head, np_.modifiers)
+                or holds_through_portion(np_))
     if np_.kind == NounKind.UNKNOWN:
         return phrase.predicate in POSITIONAL or phrase.predicate == "on"
     return True
 
 
 _ABOUT = {"about", "around"}
+_WHERE_PREPOSITIONS = {"at", "against", "along", "toward", "towards"}
 
 
 def _described_one(np_: NounPhrase, state: State, counter: list[int]) -> str | None:
@@ -159,6 +169,7 @@ class _Reading:
     inverted_clause: bool = True  # the clause opened with a relation ("Above the sheep hangs a lantern")
     dropped_before_of: str | None = None  # head of a dropped phrase right before "of"
     pending_measures: list[str] = field(default_factory=list)  # sizes said before their object
+    namesake: str | None = None  # what "it" means in "the shelf below it" (reference.placed_by_its_namesake)
     last_was_detail: bool = False  # the latest noun phrase was dropped as a detail of an object
     # what a coordinated list of parts hangs on: "with a navy dial and a leather strap", "the
     # truck's chrome bumper and round headlights", "its white head and yellow beak"
@@ -189,7 +200,10 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
         if isinstance(item, Break):
             reading.kept_in_clause = False
         if isinstance(item, (Break, Rel)):
-            reading.inverted_clause = isinstance(item, Rel) and (k == 0 or isinstance(items[k - 1], Break))
+            # (a chain of fronted places stays inverted: "On a shelf above the sink stand three jars")
+            reading.inverted_clause = isinstance(item, Rel) and (
+                k == 0 or isinstance(items[k - 1], Break)
+                or reading.inverted_clause and k >= 2 and isinstance(items[k - 2], Rel))
         if isinstance(item, Adjectives) and k > 0 and isinstance(items[k - 1], Prep):
             reading.last_was_detail = True  # "with mustard": a colour-like word read as a detail
         if isinstance(item, Measure):
@@ -246,6 +260,13 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         resolved.append(Ref(same))
         reading.last_kept, reading.kept_in_clause = same, True
         return
+    if item.pronoun is not None and reading.namesake is not None:
+        resolved.append(Ref(reading.namesake))  # "on the shelf below it": the earlier shelf
+        reading.namesake = None
+        return
+    reading.namesake = placed_by_its_namesake(item, nxt, items[k + 2] if k + 2 < len(items) else None, state)
+    if reading.namesake is not None:
+        item.determiner = "indefinite"  # another of that name
     if item.pronoun is not None:
         # an object pronoun never means its own clause's subject ("a calf walks beside
         # her": not the calf), unless reflexive
@@ -256,6 +277,9 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # "one of them", "the other": the group itself, as what its clause is about
         resolved.append(Ref(found, member=True) if item.member else Ref(found, pronoun=item.pronoun))
         return
+    whole = whole_named_before_part(item, prev)
+    if whole is not None:
+        item = items[k] = whole  # "near the barn door": near the barn
     candidate = _possible_owner(item, prev, items, k, resolved, reading, state)
     listing = listing_head(item, prev, resolved, state)
     if listing is not None and describes(item, state.get(listing)):
@@ -271,7 +295,9 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         _record_part(item, prev, owner_id, resolved, reading, state, counter)
         return
     # "the glow of paper lanterns strung above the stall": what a relation places is drawn
-    placed_after_of = (isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None
+    # "sits at a desk below the telescope": where someone is, placed in turn, is drawn too
+    placed_after_of = (isinstance(prev, Prep) and (prev.word == "of" and reading.dropped_before_of is not None
+                                                   or prev.word in _WHERE_PREPOSITIONS and item.head not in lx.SETTING_NOUNS)
                        and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
                        and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
     detail = _is_detail(item, prev, nxt, items, k, resolved, reading, placed_after_of)
@@ -299,7 +325,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                              and owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
                          # "the candle on top of the stack": a thing a relation places is drawn
                          anchored=isinstance(prev, (Rel, Action)) or (
-                             isinstance(nxt, Rel) and nxt.phrase.kind == "object" and item.kind == NounKind.THING
+                             isinstance(nxt, Rel) and nxt.phrase.kind in ("object", "owner_pronoun") and item.kind == NounKind.THING
                              and not nxt.phrase.needs_class_object)
                          or isinstance(prev, Prep) and prev.word == "from" and not detail)
     # reached through "with"/"of", as a holder's contents or as what it holds: a detail
@@ -342,9 +368,17 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
     """The object `item` may be a part of: its possessor, else the latest object (or the owner
     of an aside "with"-list). A kin word ("its mother", then no owner) or a young one ("a tiny
     calf") is renamed to the animal's kind."""
+    # "a dragonfly in front of its beak": a thing is not placed by its own part, so the owner is
+    # another than the relation's subject
+    placed_by = (reading.last_kept if isinstance(prev, Rel) and prev.phrase.predicate in POSITIONAL
+                 and reading.kept_in_clause and reading.last_kept is not None else None)
     candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
-                            word=item.pronoun_word)
+                            word=item.pronoun_word, exclude={placed_by} if placed_by else frozenset())
                  if item.possessive else reading.last_kept)
+    if placed_by and (candidate is None or english.part_sense_rank(item.head, state.get(candidate).word) is None):
+        # (unless no other can have one: "a spoon propped against its rim" keeps the old reading)
+        candidate = antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,  # type: ignore[arg-type]
+                               word=item.pronoun_word)
     if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
             and reading.last_kept is not None):
         # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
@@ -433,6 +467,7 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
         detail = not _anchors_relation(prev.phrase, item)
         if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
             item.kind = NounKind.THING  # a built place, a thing in a rarer sense: placed, so drawn
+        item.placed_structure = not detail and item.head in lx.SETTING_NOUNS
     elif isinstance(prev, Action):
         # what an action is aimed at is drawn, a built place too ("facing the fireplace")
         built_place = item.kind == NounKind.PLACE and _built_place(item)

@@ -76,7 +76,8 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
     particle = ""
     if j < len(tokens) and tokens[j] == "into" and english.verb_category(lemma) == _MOTION:
         return None  # "a ball flying into the goal": a movement into a place, so "inside" it
-    if j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES and not _infinitive_at(tokens, j):
+    if (j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES and not _infinitive_at(tokens, j)
+            and lemma != "be"):  # ("the lamp is to its right": a place, no action)
         particle, j = tokens[j], j + 1
     elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
         particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place

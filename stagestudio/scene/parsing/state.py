@@ -35,6 +35,18 @@ class ParsedObject:
         candidates = [self.name, self.surface, english.noun_lemma(written[-1]) if written else "", self.name.split()[-1]]
         return next((w for w in candidates if w and english.has_noun_entry(w)), self.name)
 
+    @property
+    def is_someone(self) -> bool:
+        """A person. A noun first filed as someone but not named a person has a made-thing
+        sense the scene means ("a pitcher of water", "the printer": things, not people)."""
+        return self.name == "person" or english.is_person(self.word) and not english.has_sense_of(
+            self.word, english.ARTIFACT)
+
+    @property
+    def is_alive(self) -> bool:
+        """A person or an animal (see is_someone for the made things filed first as people)."""
+        return self.is_someone or english.is_animate(self.word) and not english.is_person(self.word)
+
 
 @dataclass
 class Ref:
@@ -77,9 +89,15 @@ class State:
     split: set[str] = field(default_factory=set)
     # within the current sentence, whom "she"/"her" and "he"/"him"/"his" were found to mean
     gendered: dict[str, str] = field(default_factory=dict)
+    # things named together ("a horse and a foal"): what "them" means when no one object is plural
+    coordinated: list[tuple[str, ...]] = field(default_factory=list)
 
     def get(self, object_id: str) -> ParsedObject:
         return next(o for o in self.objects if o.id == object_id)
+
+    def group_of(self, object_id: str) -> tuple[str, ...]:
+        """The latest things named together with `object_id` ("a horse and a foal"), itself included."""
+        return next((g for g in reversed(self.coordinated) if object_id in g), (object_id,))
 
     def latest(self, *, exclude: set[str] | None = None, plural: bool | None = None,
                person: bool = False) -> str | None:
@@ -87,8 +105,8 @@ class State:
         candidates = [o for o in self.objects if o.id not in exclude]
         if person:
             # "he", "him", "she": the latest person (or, failing that, animal)
-            people = [o for o in candidates if o.name == "person" or english.is_person(o.name)]
-            candidates = people or [o for o in candidates if english.is_animate(o.name)] or candidates
+            people = [o for o in candidates if o.is_someone]
+            candidates = people or [o for o in candidates if o.is_alive] or candidates
         if plural is not None:
             preferred = [o for o in candidates if (o.count > 1) == plural]
             if preferred:
@@ -225,6 +243,7 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
                     and english.noun_kind(np_.head) in (NounKind.THING, NounKind.WEAK))
     if not state.keep_all_nouns and not np_.is_class and (
             np_.head in lx.SETTING_NOUNS and not english.is_building(np_.head) and not hung_picture
+            and not np_.placed_structure
             or np_.kind == NounKind.PLACE or detail):
         # (a café or a shop a clause is about is a building to draw; "in a café" is a detail)
         state.dropped.append(np_.head)
@@ -258,7 +277,10 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
         if same:
             # "the blue car" picks the blue one of two cars; otherwise the latest mentioned
             described = [o for o in same if np_.modifiers and set(np_.modifiers) <= set(o.modifiers)]
-            target = max(described or same, key=lambda o: o.mention)
+            # "a dentist examines a patient ... beside the dentist": the one called so, of
+            # several of one class
+            called = [o for o in described or same if _same_noun(o.surface, np_.surface)]
+            target = max(called or described or same, key=lambda o: o.mention)
             for word in np_.modifiers:
                 if word not in target.modifiers:
                     target.modifiers.append(word)
