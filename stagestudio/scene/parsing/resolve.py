@@ -85,7 +85,9 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if phrase.kind == "contents":
         return True
     if phrase.needs_class_object:
-        return english.is_container(np_.head, senses=2) or holder_named_by_its_use(np_.head, np_.modifiers)
+        # ("asleep in the open drawer of a dresser": in the dresser, by its part that holds things)
+        return (english.is_container(np_.head, senses=2) or holder_named_by_its_use(np_.head, np_.modifiers)
+                or bool(np_.portion) and english.is_container(english.noun_lemma(np_.portion.split()[-1])))
     if np_.kind == NounKind.UNKNOWN:
         return phrase.predicate in POSITIONAL or phrase.predicate == "on"
     return True

@@ -43,6 +43,9 @@ from stagestudio.scene.parsing.words import (
 )
 
 _MOTION = 38  # WordNet's verb.motion (the lexicographer file of a verb's first sense): fly, roll, dive
+# verb.communication, verb.competition, verb.emotion: what such a verb is "over" is what it is
+# about ("arguing over", "fighting over", "fussing over"), where a motion verb flies over a place
+_DISPUTING = frozenset({32, 33, 37})
 _NOUN_PHRASE_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
 
 
@@ -63,6 +66,8 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
     lemma = english.verb_lemma(tok)
     if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS:
         return None
+    if lemma in _MEASURING_VERBS and _measure_follows(tokens, i + 1):
+        return None
     followed_by_determiner = i + 1 < len(tokens) and tokens[i + 1] in _NOUN_PHRASE_OPENERS
     # "building" is a noun, except in "building a sandcastle"
     if not finite and not is_verb_form(tok) and not (tok.endswith("ing") and followed_by_determiner):
@@ -82,6 +87,8 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
         particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
     elif j < len(tokens) and tokens[j] == "from" and english.verb_category(lemma) == english.CONSUMPTION:
         particle, j = "from", j + 1  # "drinking from a bottle"
+    elif j < len(tokens) and tokens[j] in ("over", "about") and english.verb_category(lemma) in _DISPUTING:
+        particle, j = tokens[j], j + 1  # "arguing over a pot", "fussing over a baby": its cause, not a place
     elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and (
             tokens[j + 1] in _NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
             or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
@@ -118,13 +125,15 @@ def _is_adverb(word: str) -> bool:
     return not english.parts_of_speech(word) and "ADJ" in english.parts_of_speech(stem)
 
 
-# Verbs of being, having, seeming and measuring: no action whoever the subject is.
-_STATIVE_VERBS = frozenset("be have seem appear look become remain stay feel resemble measure weigh match mirror "
+# Verbs of being, having, seeming and depicting: no action whoever the subject is. (A person or
+# an animal that shows, takes, uses, fills, lights or measures something acts on it: "a referee
+# showing a red card", "a baker weighing flour"; a picture that shows a cat does not.)
+_STATIVE_VERBS = frozenset("be have seem appear look become remain stay feel resemble match mirror "
                            "echo suggest evoke convey complement contrast accent emphasize emphasise lend invite "
-                           "reflect cast occupy dominate form frame surround fill cover line top contain include "
-                           "feature show depict display present capture represent illustrate portray render "
-                           "highlight showcase enhance bathe light illuminate call name describe imagine "
-                           "style set use take add".split())
+                           "reflect occupy dominate form frame surround line top contain include "
+                           "feature depict represent illustrate portray render "
+                           "highlight showcase enhance bathe illuminate call name describe imagine".split())
+_MEASURING_VERBS = frozenset({"measure", "weigh"})  # "a baby measuring 50 cm": a size, no action
 
 
 def _agent_before(items: list[Item]) -> bool:
@@ -381,16 +390,26 @@ def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
         return None, i
     phrase, end = parse_noun_phrase(tokens, i)
     if (not isinstance(phrase, NounPhrase) or end + 1 >= len(tokens) or tokens[end] != "of" or phrase.pronoun
-            or names_someone(tokens, end + 1)):
-        return None, i  # ("a bust of Albert Einstein" is the bust)
+            or names_someone(tokens, end + 1) or _contents_follow(tokens, end, phrase)
+            and not _part_of_next(tokens, end + 1, phrase)):
+        # ("a bust of Albert Einstein" is the bust; "carrying two buckets of milk", "arguing over
+        # a pot of soup": a container with its contents, not a part of them; "the open drawer
+        # of a dresser" is the dresser's)
+        return None, i
     head = phrase.surface.split()[-1] if phrase.surface else phrase.head
     if head in _PORTION_PLACES or head in _PORTION_PARTS or english.is_part(english.noun_lemma(head)):
         return phrase, end + 1
-    owner, _ = parse_noun_phrase(tokens, end + 1)
-    if isinstance(owner, NounPhrase) and owner.pronoun is None and english.is_part_of(
-            english.noun_lemma(head), owner.head, strict=True):
+    if _part_of_next(tokens, end + 1, phrase):
         return phrase, end + 1  # "the engine of a red truck": WordNet makes it the truck's
     return None, i
+
+
+def _part_of_next(tokens: list[str], i: int, part: NounPhrase) -> bool:
+    """Whether the noun phrase at tokens[i] names a whole WordNet makes `part` a part of."""
+    owner, _ = parse_noun_phrase(tokens, i)
+    head = part.surface.split()[-1] if part.surface else part.head
+    return (isinstance(owner, NounPhrase) and owner.pronoun is None
+            and english.is_part_of(english.noun_lemma(head), owner.head, strict=True))
 
 
 def scan(tokens: list[str]) -> list[Item]:

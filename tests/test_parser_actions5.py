@@ -1,0 +1,98 @@
+"""The parser's fifth round, part C: action relations, parts and what paragraphs invent.
+
+Each group checks one general mechanism on prompts written for it, in other domains than the
+gold sets' prompts (none is taken from them): what a container "of" its contents is, what a
+verb of dispute is "over", which verbs only a picture (not a person) uses without acting, and
+the others below. A mechanism is kept only when it holds on prompts someone else would write.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.parser import parse_prompt
+
+
+def _names(graph: SceneGraph) -> set[str]:
+    return {o.name for o in graph.objects}
+
+
+def _relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+def _parts(graph: SceneGraph, name: str) -> list[str]:
+    return [p for o in graph.objects if o.name == name for p in o.attributes.parts]
+
+
+# --- a container "of" its contents is the container, not a part of the contents ---------------
+@pytest.mark.parametrize("prompt,relation,contents", [
+    ("a waiter carrying two pitchers of lemonade", ("person", "carrying", "pitcher"), None),
+    ("a girl lifting a basket of apples", ("person", "lifting", "basket"), ("apple", "inside", "basket")),
+    ("a sailor hauling a crate of oranges up the gangway", ("person", "hauling", "crate"),
+     ("orange", "inside", "crate")),
+    ("a toddler dragging a bucket of sand", ("person", "dragging", "bucket"), None),
+])
+def test_an_action_on_a_container_of_contents_acts_on_the_container(prompt, relation, contents):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    if contents is not None:
+        assert contents in _relations(graph)
+
+
+@pytest.mark.parametrize("prompt,owner,part", [
+    # a container WordNet makes a part of what follows stays that thing's part
+    ("a kitten hiding in the drawer of a desk", "desk", "drawer"),
+    ("a boy opening the drawer of a dresser", "dresser", "drawer"),
+    ("a man lifting the lid of a pot", "pot", "lid"),
+])
+def test_a_container_that_is_part_of_the_next_noun_stays_its_part(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert part not in _names(graph)
+    assert any(p.endswith(part) for p in _parts(graph, owner))
+    assert any(o == owner for _, _, o in _relations(graph))  # in it, or acted on through its part
+
+
+# --- a verb of dispute or feeling is "over" its cause, a motion verb over a place -------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("two kids fighting over a toy truck", ("person", "fighting over", "truck")),
+    ("a nurse fussing over a newborn baby", ("person", "fussing over", "person")),
+    ("three crows squabbling over a bagel", ("bird", "squabbling over", "bagel")),
+    ("two brothers arguing about a broken vase", ("person", "arguing about", "vase")),
+])
+def test_a_verb_of_dispute_is_over_its_cause(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("a helicopter flying over a bridge", ("helicopter", "above", "bridge")),
+    ("a kite soaring over a lighthouse", ("kite", "above", "lighthouse")),
+])
+def test_a_motion_verb_over_a_thing_stays_above_it(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert not [r for r in graph.relations if r.predicate.endswith("over")]
+
+
+# --- a person who shows, takes, uses or measures something acts on it; a picture does not -----
+@pytest.mark.parametrize("prompt,relation", [
+    ("a magician showing a playing card to a child", ("person", "showing", "card")),
+    ("a baker weighing a sack of flour on a scale", ("person", "weighing", "sack")),
+    ("a tourist using a selfie stick on a bridge", ("person", "using", "stick")),
+    ("a waiter lighting a candle on the table", ("person", "lighting", "candle")),
+    ("a girl filling a watering can at the tap", ("person", "filling", "watering can")),
+])
+def test_a_person_acts_with_a_verb_a_picture_only_depicts_with(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt", [
+    "a poster showing a red car",
+    "a painting depicting a lighthouse",
+    "a baby measuring 50 centimeters",
+])
+def test_a_picture_or_a_size_relates_nothing(prompt):
+    graph = parse_prompt(prompt)
+    assert not graph.relations
