@@ -96,3 +96,32 @@ def test_a_person_acts_with_a_verb_a_picture_only_depicts_with(prompt, relation)
 def test_a_picture_or_a_size_relates_nothing(prompt):
     graph = parse_prompt(prompt)
     assert not graph.relations
+
+
+# --- a verb of doing that is no posture acts on what it is "on" -------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a man trying on a leather jacket in a shop", ("person", "trying on", "jacket")),
+    ("a grandfather working on an old motorcycle", ("person", "working on", "motorcycle")),
+])
+def test_a_social_verb_acts_on_what_it_is_on(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("a cat sitting on a suitcase", ("cat", "on", "suitcase")),
+    ("a boy standing on a skateboard", ("person", "on", "skateboard")),
+])
+def test_a_posture_verb_on_a_thing_stays_on_it(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+# --- what a person wears "in" is theirs, in any of its first senses ---------------------------
+@pytest.mark.parametrize("prompt,part", [
+    ("a surgeon in green scrubs holding a scalpel", "green scrubs"),  # plural-only: not brushwood
+    ("a soldier in desert fatigues next to a jeep", "desert fatigues"),
+    ("a cyclist in a yellow jersey riding a bicycle", "yellow jersey"),  # not the island
+])
+def test_a_garment_worn_in_is_the_wearers_part(prompt, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, "person")
+    assert part.split()[-1] not in _names(graph)

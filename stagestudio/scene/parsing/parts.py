@@ -103,13 +103,12 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         # "her rocking chair" is not a part of her
         written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
         return last_kept if possessed and english.is_part_of(written, owner_name) else None
-    # a person or an animal wears things in more senses ("a cat with a pink collar")
-    worn = english.is_worn(np_.head, senses=4 if english.is_animate(owner_name) or owner_name == "person" else 2)
+    worn = _worn(np_, owner_name)
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
     # ("next to their carrying case": what a relation places beside its owner is no part of it)
     made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name) and not isinstance(prev, Rel)
     covering = possessed and np_.head in lx.COLOUR_BEARING_PARTS  # "its red hull", "the cow's glossy coat"
-    worn_in = isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head)  # "in a red coat"
+    worn_in = isinstance(prev, Rel) and prev.phrase.needs_class_object and worn  # "in a red coat"
     # (after a relation only what WordNet itself makes the owner's, or any part of a living owner:
     # "against her flank", "on its launch pad" is no vehicle's part)
     own_part = english.is_part_of(np_.head, owner_name, strict=True) or (
@@ -122,8 +121,19 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         return None
     owned = (possessed
              or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
-             or isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head))
+             or worn_in)
     return last_kept if owned else None
+
+
+def _worn(np_: NounPhrase, owner_name: str) -> bool:
+    """Whether `np_` names something its owner wears. A person or an animal wears things in more
+    senses ("a cat with a pink collar", "a player in a purple jersey", not the island); a
+    garment named only in the plural is its own word ("in blue scrubs", "in fatigues": not
+    "scrub", brushwood)."""
+    senses = 4 if english.is_animate(owner_name) or owner_name == "person" else 2
+    written = np_.surface.split()[-1] if np_.surface else np_.head
+    return english.is_worn(np_.head, senses=senses) or (
+        written != np_.head and english.has_noun_entry(written) and english.is_worn(written, senses=1))
 
 
 def unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: State, clause_subject: str | None,

@@ -46,6 +46,7 @@ _MOTION = 38  # WordNet's verb.motion (the lexicographer file of a verb's first 
 # verb.communication, verb.competition, verb.emotion: what such a verb is "over" is what it is
 # about ("arguing over", "fighting over", "fussing over"), where a motion verb flies over a place
 _DISPUTING = frozenset({32, 33, 37})
+_SOCIAL = 41  # verb.social: "trying on a hat", "working on a bike" act on it (not a posture on it)
 _NOUN_PHRASE_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
 
 
@@ -336,9 +337,9 @@ def _placing_verb(tokens: list[str], i: int) -> RelPhrase | None:
 
 def _acts_on(lemma: str) -> bool:
     """Whether "VERB on X" acts on X rather than placing the subject on it: a verb of eating,
-    making or writing that is no posture ("chewing on", "typing on", "writing on";
+    making, writing or doing that is no posture ("chewing on", "typing on", "trying on";
     not "sitting on", "lying on", "walking on")."""
-    return (english.verb_category(lemma) in english.ACTING_CATEGORIES and lemma not in lx.INTRANSITIVE_VERBS
+    return (english.verb_category(lemma) in english.ACTING_CATEGORIES | {_SOCIAL} and lemma not in lx.INTRANSITIVE_VERBS
             and not lx.FILLER_WORDS & {lemma, english.present_participle(lemma)})
 
 
