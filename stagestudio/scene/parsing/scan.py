@@ -70,8 +70,11 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
     if lemma in _MEASURING_VERBS and _measure_follows(tokens, i + 1):
         return None
     followed_by_determiner = i + 1 < len(tokens) and tokens[i + 1] in _NOUN_PHRASE_OPENERS
-    # "building" is a noun, except in "building a sandcastle"
-    if not finite and not is_verb_form(tok) and not (tok.endswith("ing") and followed_by_determiner):
+    # "building" is a noun, except in "building a sandcastle" (or, after someone, with its
+    # particle: "a man working on a motorcycle", "a boy drawing on a wall")
+    particle_follows = i + 1 < len(tokens) and (tokens[i + 1] in lx.ACTION_PARTICLES or tokens[i + 1] == "on")
+    if not finite and not is_verb_form(tok) and not (tok.endswith("ing") and (
+            followed_by_determiner or particle_follows and _agent_before(items))):
         return None
     clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
     if clause and isinstance(clause[0], Rel):
