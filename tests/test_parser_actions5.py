@@ -125,3 +125,15 @@ def test_a_garment_worn_in_is_the_wearers_part(prompt, part):
     graph = parse_prompt(prompt)
     assert part in _parts(graph, "person")
     assert part.split()[-1] not in _names(graph)
+
+
+# --- after someone, an -ing word is what they do, not a noun they modify ----------------------
+@pytest.mark.parametrize("prompt,name", [
+    ("a woman painting", "person"),  # was read as "a painting" of a kind, and refused
+    ("a grey cat sleeping", "cat"),
+    ("an old man fishing", "person"),
+])
+def test_an_ing_word_after_someone_is_what_they_do(prompt, name):
+    graph = parse_prompt(prompt)
+    assert [o.name for o in graph.objects] == [name]
+

@@ -113,6 +113,18 @@ def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
     return after_noun and (nxt not in _FUNCTION_WORDS or match_relation(tokens, j + 1) is not None)
 
 
+def _acts_after(name: str, tokens: list[str], j: int, after: int) -> bool:
+    """Whether the -ing word at tokens[after] is what the person or animal named by tokens[j:after]
+    does, not a noun it modifies: "a woman painting", "a dog sleeping", "a man working on a car"
+    (but "horse riding", "bird watching": WordNet names the pair as an activity)."""
+    tok = tokens[after]
+    if not tok.endswith("ing") or english.verb_lemma(tok) in (None, tok):
+        return False
+    if not (name == "person" or english.is_animate(name)):
+        return False
+    return not english.has_noun_entry(f"{english.noun_lemma(tokens[after - 1])} {tok}")
+
+
 def _noun_only(word: str) -> bool:
     """A head noun that is no adjective: "firefighter", "mechanic" (not "cozy", "fluffy")."""
     pos = english.parts_of_speech(word)
@@ -521,7 +533,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             entry, length = noun
             after = j + length
             # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
-            follows = after < n and not _verb_opens_clause(tokens, after, after_noun=True) and (
+            follows = after < n and not _verb_opens_clause(tokens, after, after_noun=True) and not _acts_after(
+                entry.name, tokens, j, after) and (
                 noun_starts_at(tokens, after) or (
                 (tokens[after] in lx.SETTING_NOUNS or landscape_compound_head(tokens[after]))
                 and match_relation(tokens, after) is None
