@@ -137,3 +137,24 @@ def test_an_ing_word_after_someone_is_what_they_do(prompt, name):
     graph = parse_prompt(prompt)
     assert [o.name for o in graph.objects] == [name]
 
+
+
+# --- a made thing someone has "with" them on their own body is carried like something worn ---
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("a carpenter with a pencil behind his ear", "person", "pencil"),
+    ("a lifeguard with a whistle in her mouth", "person", "whistle"),
+    ("a nurse with a stethoscope around her neck", "person", "stethoscope"),
+    ("a terrier with a stick in its mouth", "dog", "stick"),
+])
+def test_a_thing_carried_on_the_owners_body_is_their_part(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, owner)
+    assert part not in _names(graph)
+
+
+@pytest.mark.parametrize("prompt,thing", [
+    ("a dog with a frisbee in its mouth", "frisbee"),  # a class keeps its own box
+    ("a piano with a red rose lying on its lid", "rose"),  # a lid is no body part
+])
+def test_a_class_or_a_thing_on_a_made_part_stays_an_object(prompt, thing):
+    assert thing in _names(parse_prompt(prompt))

@@ -88,7 +88,8 @@ def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
             and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and english.is_artifact(np_.head)))
 
 
-def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str) -> str | None:
+def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str,
+               after: object = None) -> str | None:
     """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
     with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
     armour"."""
@@ -117,12 +118,23 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         # "next to their carrying case", "a kayak in front of a cabin": what a relation places
         # its subject by is a thing of its own ("above her head" is a part, of someone else)
         return None
-    if not (english.is_part_of(np_.head, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)):
+    if not (english.is_part_of(np_.head, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)
+            or _carried_on_body(np_, prev, nxt, after, owner_name)):
         return None
     owned = (possessed
              or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
              or worn_in)
     return last_kept if owned else None
+
+
+def _carried_on_body(np_: NounPhrase, prev: object, nxt: object, after: object, owner_name: str) -> bool:
+    """"a tailor with a measuring tape draped around his neck", "a referee with a whistle in his
+    mouth": a made thing someone has "with" them, placed on their own body, is carried like
+    something worn (a class keeps its own box: "a dog with a frisbee in its mouth")."""
+    return (isinstance(prev, Prep) and prev.word == "with" and isinstance(nxt, Rel)
+            and isinstance(after, NounPhrase) and after.possessive is not None and not np_.is_class
+            and (owner_name == "person" or english.is_animate(owner_name))
+            and english.has_sense_of(after.head, english.BODY) and english.has_sense_of(np_.head, english.ARTIFACT))
 
 
 def _worn(np_: NounPhrase, owner_name: str) -> bool:

@@ -265,7 +265,8 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # features; "perfume bottle, frosted glass, gold cap": its material
         resolved.append(Ref(None))
         return
-    owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
+    owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "",
+                          after=items[k + 2] if k + 2 < len(items) else None)
     if owner_id is None and not item.is_class and item.possessive is None:
         clause_subject = reading.last_kept if reading.kept_in_clause else None
         owner_id = unowned_part_owner(item, prev, resolved, state, clause_subject, reading.part_subject)
