@@ -158,3 +158,32 @@ def test_a_thing_carried_on_the_owners_body_is_their_part(prompt, owner, part):
 ])
 def test_a_class_or_a_thing_on_a_made_part_stays_an_object(prompt, thing):
     assert thing in _names(parse_prompt(prompt))
+
+
+# --- a thing WordNet names only in the plural is one thing after "a" --------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a farmhand pumps a leather bellows by the stove", ("person", "pumping", "bellows")),
+    ("a hangman builds a wooden gallows in the square", ("person", "building", "gallows")),
+])
+def test_a_plural_only_noun_after_a_is_one_thing_not_a_verb(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert [o.count for o in graph.objects if o.name == relation[2]] == [1]
+
+
+# --- a clause's opening phrase is its subject, so an -s word after its noun is the verb -------
+@pytest.mark.parametrize("prompt,relation", [
+    ("A gardener waters the roses while his neighbour trims the hedge", ("person", "trimming", "hedge")),
+    ("The carpenter planes a board", ("person", "planing", "board")),  # not two airplanes
+    ("the sculptor chisels a marble block", ("person", "chiselling", "block")),
+])
+def test_an_s_word_after_the_clause_subjects_noun_is_its_verb(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,name", [
+    ("two bakery shelves hold bread", "shelf"),
+    ("the kitchen counters gleam in the morning light", "counter"),
+])
+def test_a_plural_noun_before_its_verb_stays_the_noun(prompt, name):
+    assert name in _names(parse_prompt(prompt))

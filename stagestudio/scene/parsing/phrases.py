@@ -668,9 +668,10 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1
             continue
         if unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")
-                                                   or tok.endswith("ing")):
+                                                   or tok.endswith("ing")) and not english.has_flag(tok, "2", senses=1):
             # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
-            # after a singular noun is a noun itself ("the Eiffel Tower")
+            # after a singular noun is a noun itself ("the Eiffel Tower"), and so is a thing
+            # WordNet names only in the plural ("a leather bellows", "steel tongs")
             break
         if (started and _grounded_head(tok) is None and not tok.endswith(("ed", "ing"))
                 and not _noun_can_follow(tokens, j + 1)):
@@ -730,6 +731,9 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if was_plural and english.is_pair_noun(head_word, after_pair_of=pair_of is not None):
             # "a pair of tweezers", "jeans": one thing whose name is plural
             singular, was_plural, count = head_word, False, pair_of or count
+        elif was_plural and determiner == "indefinite" and english.has_flag(head_word, "2", senses=1):
+            # "a leather bellows", "a gallows": "a" before a name WordNet gives only in the plural
+            singular, was_plural, kind = head_word, False, english.noun_kind(head_word)
         compound = _compound_name(mods[head_index - 1], singular) if head_index > 0 else None
         if compound is not None:
             # "lily pad", "log cabin", "top hat": WordNet names the pair as one thing

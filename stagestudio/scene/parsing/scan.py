@@ -219,7 +219,8 @@ def _ends_in_verb(tokens: list[str], i: int, end: int, phrase: NounPhrase, items
     # "a giraffe bends down": "a" cannot go with "bends" the noun (but "a few trees", "a stack of books")
     singular = (tokens[i] in _SINGULAR_DETERMINERS and phrase.count is None and phrase.vague_count is None
                 and "of" not in tokens[i:end] and tokens[i + 1] not in lx.QUANTIFIER_NOUNS
-                and tokens[i + 1] not in lx.NUMBER_WORDS and not english.is_pair_noun(last))
+                and tokens[i + 1] not in lx.NUMBER_WORDS and not english.is_pair_noun(last)
+                and not english.has_flag(last, "2", senses=1))  # ("a leather bellows": plural-only)
     if end >= len(tokens) or singular:
         return singular
     nxt = tokens[end]
@@ -227,9 +228,21 @@ def _ends_in_verb(tokens: list[str], i: int, end: int, phrase: NounPhrase, items
         parse_noun_phrase(tokens, end)[0], NounPhrase)
     if not object_follows or match_relation(tokens, end) is not None:
         return False
+    if not verb_seen and (not items or isinstance(items[-1], Break)) and _singular_noun(tokens[end - 2]) and (
+            nxt in _NOUN_PHRASE_OPENERS or is_number(nxt) or is_attribute_word(nxt)):
+        # the phrase opens its clause, so it is the subject and the -s word after its singular
+        # noun its verb: "her colleague sprays the next tray", "the blacksmith grips hot iron"
+        return True
     subject = _clause_subject(items)
     return (not verb_seen and subject is not None and not subject.plural and (subject.count or 1) == 1
             and isinstance(items[-1], (Rel, Prep)))
+
+
+def _singular_noun(word: str) -> bool:
+    """A singular noun of a thing or a person that is no adjective ("colleague", "blacksmith")."""
+    return (english.can_be_noun(word) and english.noun_lemma(word) == word and not is_attribute_word(word)
+            and "ADJ" not in english.parts_of_speech(word)
+            and english.noun_kind(word) in (NounKind.THING, NounKind.WEAK))
 
 
 def _verb_inside(tokens: list[str], i: int, end: int, items: list[Item], verb_seen: bool) -> int | None:
