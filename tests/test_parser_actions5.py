@@ -187,3 +187,36 @@ def test_an_s_word_after_the_clause_subjects_noun_is_its_verb(prompt, relation):
 ])
 def test_a_plural_noun_before_its_verb_stays_the_noun(prompt, name):
     assert name in _names(parse_prompt(prompt))
+
+
+# --- an action on a picture "of" something is aimed at what it shows -------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a tourist taking a photo of a lighthouse", ("person", "taking a photo of", "lighthouse")),
+    ("an artist sketching a portrait of a horse", ("person", "sketching a portrait of", "horse")),
+    ("a child drawing a picture of a giraffe", ("person", "drawing a picture of", "giraffe")),
+])
+def test_an_action_on_a_depiction_is_aimed_at_what_it_shows(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert not _names(graph) & {"photo", "portrait", "picture"}
+
+
+# --- a participle after a place acts, unless the sentence is inverted -------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    # the subject, an aside between commas, its verb and a place: the subject acts
+    ("The diver, in a black wetsuit and flippers, floats above a reef holding a flashlight",
+     ("diver", "holding", "flashlight")),
+    ("The shepherd, with a wooden staff, stands on a rock watching a flock of sheep",
+     ("person", "watching", "sheep")),
+    # an inverted sentence: the participle is what its subject does
+    ("On a bench sits an old man feeding a pigeon", ("person", "feeding", "bird")),
+])
+def test_a_participle_after_a_place_is_what_the_subject_does(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert not [r for r in _relations(graph) if r[1] == relation[1] and r[0] != relation[0]]
+
+
+def test_an_inverted_sentences_verb_stays_no_action():
+    graph = parse_prompt("Underneath a green umbrella stands a hydrant")
+    assert _relations(graph) == {("fire hydrant", "below", "umbrella")}

@@ -77,8 +77,12 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
             followed_by_determiner or particle_follows and _agent_before(items))):
         return None
     clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
-    if clause and isinstance(clause[0], Rel):
-        return None  # "Underneath a green umbrella stands a hydrant": an inverted sentence
+    if clause and isinstance(clause[0], Rel) and (finite or not any(isinstance(item, NounPhrase) for item in clause[2:])
+                                                   and not _follows_subject_aside(items, len(items) - len(clause))):
+        # "Underneath a green umbrella stands a hydrant": an inverted sentence, whose verb is
+        # no action; a participle after the place acts ("On a bench sits a man holding a paper",
+        # "The pilot, in a jacket, kneels on a float tightening a rope")
+        return None
     j = i + 1
     while j + 1 < len(tokens) and _is_adverb(tokens[j]):
         j += 1  # "chewing contentedly on a ball"
@@ -117,6 +121,16 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
     return Action(predicate, fronted=fronted), j
+
+
+def _follows_subject_aside(items: list[Item], start: int) -> bool:
+    """Whether the clause at items[start:] follows a subject and an aside between commas ("The
+    pilot, in a leather jacket, kneels on ...", "The shepherd, with a staff, stands on ..."):
+    the place phrase then comes after the verb."""
+    commas = [k for k in range(start) if isinstance(items[k], Break) and items[k].word == ","]  # type: ignore[union-attr]
+    return (len(commas) >= 2 and commas[-1] == start - 1 and commas[-2] > 0 and isinstance(items[commas[-2] - 1], NounPhrase)
+            and (commas[-2] == 1 or isinstance(items[commas[-2] - 2], Break))
+            and commas[-2] + 1 < len(items) and isinstance(items[commas[-2] + 1], (Rel, Prep)))
 
 
 def _is_adverb(word: str) -> bool:
@@ -421,6 +435,18 @@ def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
     return None, i
 
 
+def _past_depiction(tokens: list[str], i: int, action: Action) -> int:
+    """"taking a picture of a bride", "sketching a portrait of a horse": the action is aimed at
+    what the picture shows, which the predicate names ("taking a picture of"); the index of
+    that thing's phrase (`i` itself when no depiction "of" something starts there)."""
+    phrase, end = parse_noun_phrase(tokens, i)
+    if (not isinstance(phrase, NounPhrase) or phrase.head not in lx.DEPICTION_NOUNS or phrase.pronoun
+            or end + 1 >= len(tokens) or tokens[end] != "of" or len(action.predicate.split()) + end - i + 1 > 4):
+        return i
+    action.predicate = " ".join([action.predicate, *tokens[i:end], "of"])
+    return end + 1
+
+
 def _part_of_next(tokens: list[str], i: int, part: NounPhrase) -> bool:
     """Whether the noun phrase at tokens[i] names a whole WordNet makes `part` a part of."""
     owner, _ = parse_noun_phrase(tokens, i)
@@ -531,6 +557,7 @@ def scan(tokens: list[str]) -> list[Item]:
         if action is not None:
             items.append(action[0])
             i = action[1]
+            i = _past_depiction(tokens, i, action[0])
             portion, i = _portion_at(tokens, i)
             if portion is not None and portion.head not in _PORTION_PLACES:
                 portions[len(items)] = portion.text()  # "repairing the engine of a truck": the truck
