@@ -220,3 +220,18 @@ def test_a_participle_after_a_place_is_what_the_subject_does(prompt, relation):
 def test_an_inverted_sentences_verb_stays_no_action():
     graph = parse_prompt("Underneath a green umbrella stands a hydrant")
     assert _relations(graph) == {("fire hydrant", "below", "umbrella")}
+
+
+# --- after a verb of posture, a bare singular noun is its complement --------------------------
+@pytest.mark.parametrize("prompt,names", [
+    ("A sentry stands guard beside the palace gate, holding a rifle", {"person", "gate", "rifle"}),
+    ("a marine stands watch on the deck of a ship", {"person", "boat"}),
+])
+def test_a_bare_noun_after_a_posture_verb_is_no_new_thing(prompt, names):
+    graph = parse_prompt(prompt)
+    assert [o.name for o in graph.objects].count("person") == 1
+    assert names <= _names(graph)
+
+
+def test_an_inverted_subject_after_a_posture_verb_is_still_drawn():
+    assert {"couch", "clock"} <= _names(parse_prompt("Above the sofa hangs an old clock"))

@@ -435,6 +435,22 @@ def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
     return None, i
 
 
+def _past_complement(tokens: list[str], i: int) -> int:
+    """After a verb of posture, a bare singular noun is its complement, not a thing: "stands
+    guard at the gate", "keeps watch", "lies face down" (an inverted subject has its article:
+    "above the sofa hangs a clock"). The index past it, or `i`."""
+    lemma = english.verb_lemma(tokens[i - 1])
+    if lemma not in lx.INTRANSITIVE_VERBS or i >= len(tokens) or tokens[i] in _NOUN_PHRASE_OPENERS:
+        return i
+    phrase, end = parse_noun_phrase(tokens, i)
+    if (isinstance(phrase, NounPhrase) and phrase.determiner == "none" and not phrase.plural and phrase.count is None
+            and phrase.pronoun is None and not phrase.modifiers and end == i + 1
+            and (end >= len(tokens) or tokens[end] in lx.ATTACHING_PREPOSITIONS or tokens[end] in lx.HARD_BOUNDARIES
+                 or tokens[end] in lx.CLAUSE_BREAKERS or match_relation(tokens, end) is not None)):
+        return end
+    return i
+
+
 def _past_depiction(tokens: list[str], i: int, action: Action) -> int:
     """"taking a picture of a bride", "sketching a portrait of a horse": the action is aimed at
     what the picture shows, which the predicate names ("taking a picture of"); the index of
@@ -553,6 +569,7 @@ def scan(tokens: list[str]) -> list[Item]:
                 if placing is not None:
                     items.append(Rel(placing))  # "a quilt covers the bed": on it
                 i += 1  # "paper lanterns hang above the stall": the clause's verb, no object
+                i = _past_complement(tokens, i)
                 continue
         if action is not None:
             items.append(action[0])
