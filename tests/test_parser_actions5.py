@@ -235,3 +235,15 @@ def test_a_bare_noun_after_a_posture_verb_is_no_new_thing(prompt, names):
 
 def test_an_inverted_subject_after_a_posture_verb_is_still_drawn():
     assert {"couch", "clock"} <= _names(parse_prompt("Above the sofa hangs an old clock"))
+
+
+# --- a definite class word points back at a compound of the same word --------------------------
+@pytest.mark.parametrize("prompt,name", [
+    ("A long conference table fills the room. A jug of water sits on the table.", "conference table"),
+    ("An old drafting table stands by the window. A lamp sits on the table.", "drafting table"),
+])
+def test_the_class_word_refers_to_the_compound_named_before(prompt, name):
+    graph = parse_prompt(prompt)
+    assert [o.name for o in graph.objects].count(name) == 1
+    assert "dining table" not in _names(graph)
+    assert any(o == name for _, p, o in _relations(graph) if p == "on")
