@@ -247,3 +247,21 @@ def test_the_class_word_refers_to_the_compound_named_before(prompt, name):
     assert [o.name for o in graph.objects].count(name) == 1
     assert "dining table" not in _names(graph)
     assert any(o == name for _, p, o in _relations(graph) if p == "on")
+
+
+# --- a thing placed by "its" part is placed by another thing's part ---------------------------
+@pytest.mark.parametrize("prompt,relation,owner,part", [
+    ("a heron standing in the reeds, a frog just below its beak", ("frog", "below", "bird"), "bird", "beak"),
+    ("a statue in the square with three pigeons sitting on its shoulders", ("bird", "on", "statue"),
+     "statue", "shoulders"),
+    ("an old bicycle in the yard with a cat asleep on its seat", ("cat", "on", "bicycle"), "bicycle", "seat"),
+])
+def test_a_relation_to_its_part_is_a_relation_to_the_other_owner(prompt, relation, owner, part):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert part in _parts(graph, owner)
+
+
+def test_a_part_wordnet_gives_the_placed_thing_stays_its_own():
+    graph = parse_prompt("a ramekin of jam with a silver spoon propped against its rim")
+    assert "rim" not in _names(graph)

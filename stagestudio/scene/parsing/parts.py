@@ -89,7 +89,7 @@ def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
 
 
 def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str,
-               after: object = None) -> str | None:
+               after: object = None, placed_by_other: bool = False) -> str | None:
     """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
     with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
     armour"."""
@@ -112,8 +112,11 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
     worn_in = isinstance(prev, Rel) and prev.phrase.needs_class_object and worn  # "in a red coat"
     # (after a relation only what WordNet itself makes the owner's, or any part of a living owner:
     # "against her flank", "on its launch pad" is no vehicle's part)
+    # (or, where the relation places another thing on it, any part of its kind: "two crows
+    # perched on its arms" of a scarecrow, where "the rocket on its launch pad" is no part)
     own_part = english.is_part_of(np_.head, owner_name, strict=True) or (
-        english.is_part_of(np_.head, owner_name) and (owner_name == "person" or english.is_animate(owner_name)))
+        english.is_part_of(np_.head, owner_name)
+        and (owner_name == "person" or english.is_animate(owner_name) or placed_by_other))
     if isinstance(prev, Rel) and not worn_in and not (possessed and own_part):
         # "next to their carrying case", "a kayak in front of a cabin": what a relation places
         # its subject by is a thing of its own ("above her head" is a part, of someone else)

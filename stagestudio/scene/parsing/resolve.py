@@ -265,8 +265,10 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # features; "perfume bottle, frosted glass, gold cap": its material
         resolved.append(Ref(None))
         return
+    placed = _relation_subject(prev, resolved)
     owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "",
-                          after=items[k + 2] if k + 2 < len(items) else None)
+                          after=items[k + 2] if k + 2 < len(items) else None,
+                          placed_by_other=placed is not None and placed != candidate)
     if owner_id is None and not item.is_class and item.possessive is None:
         clause_subject = reading.last_kept if reading.kept_in_clause else None
         owner_id = unowned_part_owner(item, prev, resolved, state, clause_subject, reading.part_subject)
@@ -345,8 +347,13 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
     """The object `item` may be a part of: its possessor, else the latest object (or the owner
     of an aside "with"-list). A kin word ("its mother", then no owner) or a young one ("a tiny
     calf") is renamed to the animal's kind."""
+    placed = _relation_subject(prev, resolved)
+    if placed is not None and (item.pronoun_word not in ("its", "their") or _strictly_owns(state.get(placed), item)):
+        placed = None
+    # ("a dragonfly just in front of its beak": a thing is not placed by its own part, unless
+    # WordNet makes the part one of its own: "a spoon propped against its rim")
     candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
-                            word=item.pronoun_word)
+                            word=item.pronoun_word, exclude={placed} if placed else frozenset())
                  if item.possessive else reading.last_kept)
     if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
             and reading.last_kept is not None):
@@ -369,6 +376,19 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
         if mother is not None:
             item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
     return candidate
+
+
+def _strictly_owns(owner: ParsedObject, part: NounPhrase) -> bool:
+    rank = english.part_sense_rank(part.head, owner.word)
+    return rank is not None and rank[1] == 0
+
+
+def _relation_subject(prev: Item | None, resolved: list[Item | Ref]) -> str | None:
+    """The object a spatial relation right before a noun phrase places: the reference before it."""
+    if not (isinstance(prev, Rel) and prev.phrase.kind == "object" and len(resolved) >= 2
+            and isinstance(resolved[-2], Ref)):
+        return None
+    return resolved[-2].object_id  # type: ignore[union-attr]
 
 
 def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: list[Item | Ref], reading: _Reading,
