@@ -265,3 +265,18 @@ def test_a_relation_to_its_part_is_a_relation_to_the_other_owner(prompt, relatio
 def test_a_part_wordnet_gives_the_placed_thing_stays_its_own():
     graph = parse_prompt("a ramekin of jam with a silver spoon propped against its rim")
     assert "rim" not in _names(graph)
+
+
+# --- someone acts with a verb WordNet knows only without an object, on a thing with an article --
+@pytest.mark.parametrize("prompt,relation", [
+    ("a girl in a yellow raincoat pedals a tricycle", ("person", "pedaling", "tricycle")),
+    ("an old fisherman paddles a canoe across the lake", ("person", "paddling", "boat")),
+    ("In the background, a boy in a red cap pedals a bicycle", ("person", "pedaling", "bicycle")),
+])
+def test_someone_acts_on_a_thing_after_an_intransitive_verb(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt", ["the lantern glows orange above the door", "a dog sleeps a lot"])
+def test_no_agent_or_no_article_relates_nothing_new(prompt):
+    assert not [r for r in parse_prompt(prompt).relations if r.predicate.endswith("ing")]

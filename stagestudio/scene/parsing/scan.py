@@ -102,7 +102,7 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
             or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
         j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
     elif lemma in lx.NON_ACTION_VERBS and not (_agent_before(items) and lemma not in _STATIVE_VERBS) \
-            or english.only_intransitive(lemma):
+            or english.only_intransitive(lemma) and not _agent_acts_on_thing(tokens, j, items, finite):
         # ("the earth glows orange": no sense of "glow" takes an object; "a photo showing a cat"
         # shows, where "a toddler stacking blocks" acts)
         return None
@@ -161,6 +161,19 @@ def _agent_before(items: list[Item]) -> bool:
                                              or english.is_animate(last.head))
 
 
+def _agent_acts_on_thing(tokens: list[str], j: int, items: list[Item], finite: bool) -> bool:
+    """Whether someone uses a verb WordNet only knows without an object on a thing named with
+    its article right after it: "a woman pedals a bicycle", "a boy paddles a canoe" (where "the
+    earth glows orange" has no article and no agent)."""
+    subject = _clause_subject(items) if finite else items[-1] if items else None
+    agent = isinstance(subject, NounPhrase) and (subject.pronoun == "person" or subject.head == "person"
+                                                 or english.is_animate(subject.head))
+    if not agent or j >= len(tokens) or tokens[j] not in _NOUN_PHRASE_OPENERS:
+        return False
+    phrase, _ = parse_noun_phrase(tokens, j)
+    return isinstance(phrase, NounPhrase) and (phrase.is_class or phrase.kind == NounKind.THING)
+
+
 def _measure_follows(tokens: list[str], j: int) -> bool:
     """A measurement starts at tokens[j], after adverbs ("about", "roughly") or "measuring"."""
     while j < len(tokens) and (tokens[j] in lx.FILLER_WORDS or english.is_adverb_only(tokens[j])
@@ -193,8 +206,10 @@ def _coordinated(items: list[Item], subject: NounPhrase) -> bool:
     item before its clause is "and" or a comma, itself after a noun phrase."""
     k = next(k for k, item in enumerate(items) if item is subject)
     # (not a fronted place: "At a night market, a vendor fans the coals")
+    # (nor a place word left of a fronted place: "In the foreground, a woman pedals")
     return (k >= 2 and isinstance(items[k - 1], Break) and items[k - 1].word in ("and", "&", ",")
-            and isinstance(items[k - 2], NounPhrase) and not (k >= 3 and isinstance(items[k - 3], (Prep, Rel))))
+            and isinstance(items[k - 2], NounPhrase) and not (k >= 3 and isinstance(items[k - 3], (Prep, Rel)))
+            and not (items[k - 1].word == "," and items[k - 2].kind == NounKind.PLACE))
 
 
 def _finite_verb_at(tokens: list[str], i: int, items: list[Item], verb_seen: bool) -> bool:
