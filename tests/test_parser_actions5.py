@@ -280,3 +280,21 @@ def test_someone_acts_on_a_thing_after_an_intransitive_verb(prompt, relation):
 @pytest.mark.parametrize("prompt", ["the lantern glows orange above the door", "a dog sleeps a lot"])
 def test_no_agent_or_no_article_relates_nothing_new(prompt):
     assert not [r for r in parse_prompt(prompt).relations if r.predicate.endswith("ing")]
+
+
+# --- a listed made thing with no article is a component of the product ------------------------
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("Camping lantern, matte black, glass globe, steel handle", "lantern", "glass globe"),
+    ("Toddler raincoat, yellow with a duck print, plastic toggle", "raincoat", "plastic toggle"),
+    ("Kids' bicycle, bright red with white stripes, padded saddle", "bicycle", "padded saddle"),
+])
+def test_a_listed_component_is_part_of_the_product(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, owner)
+    assert part.split()[-1] not in _names(graph)
+
+
+def test_things_after_a_fronted_place_are_no_listing():
+    graph = parse_prompt("To the right of the vase, two small brass candlesticks hold white candles")
+    assert "candlestick" in _names(graph) or "candle" in _names(graph)
+    assert not _parts(graph, "vase")

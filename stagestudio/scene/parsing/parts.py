@@ -184,8 +184,11 @@ def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) ->
     kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
     if not kept:
         return None
-    # everything after the head is fragments and breaks ("chrome base, 360-degree swivel")
-    if any(isinstance(r, (Rel, Action, Prep)) for r in resolved[kept[0] + 1:]):
+    # everything after the head is fragments and breaks ("chrome base, 360-degree swivel"), a
+    # fragment may have its own "with" ("lime green with a dinosaur print, adjustable dial")
+    # (the product opens the sentence: "To the right of the vase, two candlesticks" lists nothing)
+    if (kept[0] > 0 and isinstance(resolved[kept[0] - 1], (Rel, Action))
+            or any(isinstance(r, (Rel, Action)) for r in resolved[kept[0] + 1:])):
         return None
     return resolved[kept[0]].object_id
 
@@ -203,7 +206,11 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     # (a made feature given with its size is a specification: "360-degree swivel"; a class word
     # is its written noun here: "padded seat" of a chair)
     head = english.noun_lemma(surface) if np_.is_class else np_.head
-    if english.is_part_of(head, owner.word) or english.is_worn(head) or (
+    # (a listed made thing with no article of its own is a component of a made product: "black
+    # tubing" of a stethoscope, "brushed nickel buckle" of a belt, "3 compartments")
+    component = (not np_.is_class and english.is_artifact(owner.word) and english.has_sense_of(head, english.ARTIFACT)
+                 and np_.kind in (NounKind.THING, NounKind.WEAK))
+    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or (
             np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
         owner.parts.append(np_.text())
         owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
