@@ -298,3 +298,13 @@ def test_things_after_a_fronted_place_are_no_listing():
     graph = parse_prompt("To the right of the vase, two small brass candlesticks hold white candles")
     assert "candlestick" in _names(graph) or "candle" in _names(graph)
     assert not _parts(graph, "vase")
+
+
+# --- a verb's base form after a singular noun, ending a listed phrase, is the head noun ---------
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("Baby stroller, gray, with rain cover", "stroller", "rain cover"),  # not the weather
+    ("Garden bench, teak, with seat cushion and rain cover", "bench", "rain cover"),
+])
+def test_a_base_verb_form_after_a_singular_noun_in_a_list_is_a_noun(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert any(p.endswith(part) for p in _parts(graph, owner))

@@ -113,6 +113,20 @@ def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
     return after_noun and (nxt not in _FUNCTION_WORDS or match_relation(tokens, j + 1) is not None)
 
 
+_LIST_ENDS = frozenset({",", "and", "or", ".", ";"})
+
+
+def _noun_after_singular(before: str, tok: str, tokens: list[str], j: int) -> bool:
+    """A verb's base form right after a singular thing noun cannot be that noun's verb (it would
+    take -s), so at the end of a listed phrase it is the head noun: "with rain cover and hip
+    belt", "a brass door stop," (a plural's verb agrees: "its floppy ears fall")."""
+    if english.verb_lemma(tok) != tok or before.endswith("s") or not english.can_be_noun(tok):
+        return False
+    if english.noun_kind(english.noun_lemma(tok)) not in (NounKind.THING, NounKind.WEAK):
+        return False
+    return j + 1 >= len(tokens) or tokens[j + 1] in _LIST_ENDS
+
+
 def _acts_after(name: str, tokens: list[str], j: int, after: int) -> bool:
     """Whether the -ing word at tokens[after] is what the person or animal named by tokens[j:after]
     does, not a noun it modifies: "a woman painting", "a dog sleeping", "a man working on a car"
@@ -668,7 +682,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             j += 1
             continue
         if unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")
-                                                   or tok.endswith("ing")) and not english.has_flag(tok, "2", senses=1):
+                                                   or tok.endswith("ing")) and not english.has_flag(tok, "2", senses=1) \
+                and not _noun_after_singular(modifiers[-1], tok, tokens, j):
             # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
             # after a singular noun is a noun itself ("the Eiffel Tower"), and so is a thing
             # WordNet names only in the plural ("a leather bellows", "steel tongs")
@@ -694,6 +709,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
             started = True
         if started and (determiner != "none" or count is not None or not is_verb_form(tok) or j == i and plural_of_a_thing(tok)
+                        or modifiers and _noun_after_singular(modifiers[-1], tok, tokens, j)
                         # after adjectives alone a thing's noun must come ("stacking wooden blocks")
                         or modifiers and all(is_attribute_word(w) for w in modifiers)
                         and _grounded_head(tok) == NounKind.THING and tok.endswith("s")):
