@@ -308,3 +308,25 @@ def test_things_after_a_fronted_place_are_no_listing():
 def test_a_base_verb_form_after_a_singular_noun_in_a_list_is_a_noun(prompt, owner, part):
     graph = parse_prompt(prompt)
     assert any(p.endswith(part) for p in _parts(graph, owner))
+
+
+# --- a coordinated subject's verb after a person or an animal ----------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("In a sunny kitchen, a father and his daughter bake cookies", ("person", "baking", "cookie")),
+    ("a girl and her puppy chase bubbles", ("dog", "chasing", "bubble")),
+])
+def test_the_verb_of_a_coordinated_subject_is_not_read_into_its_last_noun(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert [o.name for o in graph.objects].count("person") >= 1
+
+
+# --- after the subject and an aside between commas comes the subject's verb ---------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("The old carpenter, wearing a leather apron, planes a long oak board", ("person", "planing", "board")),
+    ("The potter, with clay on her hands, shapes a tall vase", ("person", "shaping", "vase")),
+])
+def test_the_verb_after_a_subject_aside_is_the_subjects(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert "airplane" not in _names(graph)

@@ -124,13 +124,13 @@ def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = F
 
 
 def _follows_subject_aside(items: list[Item], start: int) -> bool:
-    """Whether the clause at items[start:] follows a subject and an aside between commas ("The
-    pilot, in a leather jacket, kneels on ...", "The shepherd, with a staff, stands on ..."):
-    the place phrase then comes after the verb."""
-    commas = [k for k in range(start) if isinstance(items[k], Break) and items[k].word == ","]  # type: ignore[union-attr]
-    return (len(commas) >= 2 and commas[-1] == start - 1 and commas[-2] > 0 and isinstance(items[commas[-2] - 1], NounPhrase)
-            and (commas[-2] == 1 or isinstance(items[commas[-2] - 2], Break))
-            and commas[-2] + 1 < len(items) and isinstance(items[commas[-2] + 1], (Rel, Prep)))
+    """Whether the clause at items[start:] follows the sentence's subject and one aside between
+    commas ("The pilot, in a leather jacket, kneels on ...", "The shepherd, with a staff, stands
+    on ...", "The carpenter, wearing an apron, planes ..."): its verb comes first."""
+    return (start >= 4 and isinstance(items[0], NounPhrase) and isinstance(items[1], Break) and items[1].word == ","
+            and isinstance(items[2], (Rel, Prep, Action))
+            and isinstance(items[start - 1], Break) and items[start - 1].word == ","  # type: ignore[union-attr]
+            and not any(isinstance(item, Break) and item.word not in ("and", "&") for item in items[2:start - 1]))
 
 
 def _is_adverb(word: str) -> bool:
@@ -196,6 +196,8 @@ def _clause_subject(items: list[Item]) -> NounPhrase | None:
     if (start >= 2 and items[start - 1].word in ("that", "which", "who")  # type: ignore[union-attr]
             and isinstance(items[start - 2], NounPhrase) and not any(isinstance(item, NounPhrase) for item in clause)):
         return items[start - 2]  # "the fruit that keeps ...": the relative clause is about the noun before it
+    if not clause and _follows_subject_aside(items, start):
+        return items[0] if isinstance(items[0], NounPhrase) else None  # "The carpenter, wearing an apron, planes ..."
     if not clause or not isinstance(clause[0], NounPhrase):
         return None
     return clause[0]
@@ -278,6 +280,14 @@ def _verb_inside(tokens: list[str], i: int, end: int, items: list[Item], verb_se
     """The index of the clause's verb inside the noun phrase read from tokens[i:end], when a
     singular subject placed by a relation still waits for it ("a chef in a white hat chops
     onions": "chops" after the noun "hat", with a noun after it); else None."""
+    if not verb_seen and items and isinstance(items[-1], Break) and items[-1].word in ("and", "&"):
+        # "a father and his daughter bake cookies": after someone, the plural subject's verb
+        for m in range(i + 1, min(end, len(tokens) - 1)):
+            tok, before = tokens[m], tokens[m - 1]
+            if (english.verb_lemma(tok) == tok and _names_someone(before)
+                    and not english.has_noun_entry(f"{before} {tok}")
+                    and isinstance(parse_noun_phrase(tokens, m + 1)[0], NounPhrase)):
+                return m
     subject = _clause_subject(items)
     if (verb_seen or subject is None or subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they"
             or not items or not isinstance(items[-1], (Rel, Prep))):
@@ -290,6 +300,13 @@ def _verb_inside(tokens: list[str], i: int, end: int, items: list[Item], verb_se
                 and isinstance(parse_noun_phrase(tokens[:end], m + 1)[0], NounPhrase)):
             return m
     return None
+
+
+def _names_someone(word: str) -> bool:
+    """A singular noun for a person or an animal ("daughter", "puppy")."""
+    senses = english.noun_senses(word)
+    return (english.noun_lemma(word) == word and not is_attribute_word(word) and bool(senses)
+            and senses[0].lexfile in (english.PERSON, english.ANIMAL))
 
 
 def _infinitive_at(tokens: list[str], i: int) -> bool:
