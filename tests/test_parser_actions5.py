@@ -330,3 +330,13 @@ def test_the_verb_after_a_subject_aside_is_the_subjects(prompt, relation):
     graph = parse_prompt(prompt)
     assert relation in _relations(graph)
     assert "airplane" not in _names(graph)
+
+
+@pytest.mark.parametrize("prompt,relation,owner,part", [
+    ("a jeep with a spare tire on its back door", ("spare tire", "on", "car"), "car", "back door"),
+    ("a fire truck with a ladder on its front bumper", ("ladder", "on", "truck"), "truck", "front bumper"),
+])
+def test_a_part_named_by_its_place_on_the_owner_is_the_owners(prompt, relation, owner, part):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert part in _parts(graph, owner)

@@ -114,14 +114,16 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
     # "against her flank", "on its launch pad" is no vehicle's part)
     # (or, where the relation places another thing on it, any part of its kind: "two crows
     # perched on its arms" of a scarecrow, where "the rocket on its launch pad" is no part)
-    own_part = english.is_part_of(np_.head, owner_name, strict=True) or (
-        english.is_part_of(np_.head, owner_name)
+    # ("its back door": a door at the back of it, whatever WordNet's "back door" is part of)
+    part = np_.head.split()[-1] if np_.head.split()[0] in _PART_PLACES else np_.head
+    own_part = english.is_part_of(part, owner_name, strict=True) or (
+        english.is_part_of(part, owner_name)
         and (owner_name == "person" or english.is_animate(owner_name) or placed_by_other))
     if isinstance(prev, Rel) and not worn_in and not (possessed and own_part):
         # "next to their carrying case", "a kayak in front of a cabin": what a relation places
         # its subject by is a thing of its own ("above her head" is a part, of someone else)
         return None
-    if not (english.is_part_of(np_.head, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)
+    if not (english.is_part_of(part, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)
             or _carried_on_body(np_, prev, nxt, after, owner_name)):
         return None
     owned = (possessed
