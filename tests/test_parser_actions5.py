@@ -340,3 +340,16 @@ def test_a_part_named_by_its_place_on_the_owner_is_the_owners(prompt, relation, 
     graph = parse_prompt(prompt)
     assert relation in _relations(graph)
     assert part in _parts(graph, owner)
+
+
+# --- what someone carries on their body belongs to them, whatever was named last ---------------
+@pytest.mark.parametrize("prompt,thing,relation", [
+    ("A lighthouse keeper climbs the spiral staircase with an oil lamp in his hand", "staircase",
+     ("person", "climbing", "staircase")),
+    ("a girl walks her dog with a leash in her hand", "dog", ("person", "walking", "dog")),
+])
+def test_a_thing_carried_in_a_hand_is_the_carriers_not_the_last_things(prompt, thing, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert not [r for r in _relations(graph) if r[0] == thing and r[2] == "person"]  # no "staircase inside person"
+    assert not _parts(graph, thing)

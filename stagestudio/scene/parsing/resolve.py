@@ -169,6 +169,8 @@ class _Reading:
     part_subject: str | None = None  # owner of the part the current clause is about
     list_owner: str | None = None  # who the parts of an aside "with"-list belong to
     part_heads: list[str] = field(default_factory=list)  # owners of parts that head a clause ("Its wheels spin")
+    carried: bool = False  # the latest phrase is carried on its owner's body ("with a lamp in his hand")
+    on_body: bool = False  # the next phrase is that body part
 
 
 def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> list[Item | Ref]:
@@ -208,8 +210,16 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
                 reading.pending_measures.append(item.text)
             resolved.append(item)
             continue
+        if isinstance(item, Rel) and reading.carried:
+            # "with an oil lamp in his hand": where the lamp is carried, no relation to draw
+            reading.carried, reading.on_body = False, True
+            resolved.append(Prep("with"))
+            continue
         if isinstance(item, NounPhrase):
             _resolve_noun_phrase(item, items, k, resolved, reading, state, counter)
+            if reading.on_body:
+                reading.on_body = False
+                resolved[-1] = Ref(None)  # (the hand, recorded as the owner's part)
         else:
             resolved.append(item)
 
@@ -265,10 +275,16 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # features; "perfume bottle, frosted glass, gold cap": its material
         resolved.append(Ref(None))
         return
+    after = items[k + 2] if k + 2 < len(items) else None
+    # "climbs the staircase with an oil lamp in his hand": what is carried on a body is its owner's
+    body_owner = _body_owner(prev, nxt, after, resolved, state)
+    candidate = body_owner or candidate
     placed = _relation_subject(prev, resolved)
     owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "",
-                          after=items[k + 2] if k + 2 < len(items) else None,
+                          after=after,
                           placed_by_other=placed is not None and placed != candidate)
+    # (the relation to the body part says where it is carried, and relates nothing)
+    reading.carried = owner_id is not None and owner_id == body_owner
     if owner_id is None and not item.is_class and item.possessive is None:
         clause_subject = reading.last_kept if reading.kept_in_clause else None
         owner_id = unowned_part_owner(item, prev, resolved, state, clause_subject, reading.part_subject)
@@ -376,6 +392,20 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
         if mother is not None:
             item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
     return candidate
+
+
+def _body_owner(prev: Item | None, nxt: Item | None, after: Item | None, resolved: list[Item | Ref],
+                state: State) -> str | None:
+    """Who has a "with"-phrase on their body ("with an oil lamp in his hand"): the person or the
+    animal the possessive before the body part means; None for any other shape."""
+    if not (isinstance(prev, Prep) and prev.word == "with" and isinstance(nxt, Rel) and isinstance(after, NounPhrase)
+            and after.possessive is not None and english.has_sense_of(after.head, english.BODY)):
+        return None
+    owner = antecedent(after.possessive, resolved, len(resolved), state, can_own=after.head, word=after.pronoun_word)
+    if owner is None:
+        return None
+    word = state.get(owner).word
+    return owner if state.get(owner).name == "person" or english.is_animate(word) else None
 
 
 def _strictly_owns(owner: ParsedObject, part: NounPhrase) -> bool:
