@@ -353,3 +353,17 @@ def test_a_thing_carried_in_a_hand_is_the_carriers_not_the_last_things(prompt, t
     assert relation in _relations(graph)
     assert not [r for r in _relations(graph) if r[0] == thing and r[2] == "person"]  # no "staircase inside person"
     assert not _parts(graph, thing)
+
+
+# --- an opening phrase's -s word after its singular noun, before an object, is the verb ---------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a baker shapes dough into small rolls with his hands", ("person", "shaping", "dough")),
+    ("a potter spins a clay bowl on the wheel", ("person", "spinning", "bowl")),
+])
+def test_the_verb_inside_an_opening_phrase_is_split_off(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_a_plural_noun_wordnet_knows_no_verb_of_is_no_action():
+    graph = parse_prompt("a cook presses rice into small ovals")
+    assert not [r for r in graph.relations if r.predicate.startswith("ovaling")]

@@ -8,6 +8,7 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
+    Adjectives,
     Break,
     Item,
     NounPhrase,
@@ -119,11 +120,18 @@ def ends_in_verb(tokens: list[str], i: int, end: int, phrase: NounPhrase, items:
             and isinstance(items[-1], (Rel, Prep)))
 
 
+def _object_at(tokens: list[str], j: int) -> bool:
+    """A noun phrase starts at tokens[j], or adjectives ending in a noun ("hot iron")."""
+    phrase, _ = parse_noun_phrase(tokens, j)
+    return isinstance(phrase, NounPhrase) or (
+        isinstance(phrase, Adjectives) and english.has_noun_entry(english.noun_lemma(phrase.words[-1])))
+
+
 def _singular_noun(word: str) -> bool:
     """A singular noun of a thing or a person that is no adjective ("colleague", "blacksmith")."""
     return (english.can_be_noun(word) and english.noun_lemma(word) == word and not is_attribute_word(word)
             and "ADJ" not in english.parts_of_speech(word)
-            and english.noun_kind(word) in (NounKind.THING, NounKind.WEAK))
+            and english.noun_kind(word) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE))
 
 
 def verb_inside(tokens: list[str], i: int, end: int, items: list[Item], verb_seen: bool) -> int | None:
@@ -137,6 +145,15 @@ def verb_inside(tokens: list[str], i: int, end: int, items: list[Item], verb_see
             if (english.verb_lemma(tok) == tok and _names_someone(before)
                     and not english.has_noun_entry(f"{before} {tok}")
                     and isinstance(parse_noun_phrase(tokens, m + 1)[0], NounPhrase)):
+                return m
+    if not verb_seen and (not items or isinstance(items[-1], Break)):
+        # the phrase opens its clause, so it is the subject: "a baker shapes dough", "the
+        # blacksmith grips hot iron" (its singular noun, then an -s verb with an object)
+        for m in range(i + 1, end - 1):
+            tok, before = tokens[m], tokens[m - 1]
+            if (tok.endswith("s") and english.is_finite_form(tok, plural_subject=False) and _singular_noun(before)
+                    and not english.has_noun_entry(f"{before} {english.noun_lemma(tok)}")
+                    and _object_at(tokens[:end], m + 1)):
                 return m
     subject = clause_subject(items)
     if (verb_seen or subject is None or subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they"

@@ -49,6 +49,8 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     lemma = english.verb_lemma(tok)
     if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS:
         return None
+    if not tok.endswith("ing") and english.verb_category(lemma) is None and english.has_noun_entry(english.noun_lemma(tok)):
+        return None  # "presses rice into small ovals": a plural noun WordNet knows no verb of
     if lemma in _MEASURING_VERBS and measure_follows(tokens, i + 1):
         return None
     followed_by_determiner = i + 1 < len(tokens) and tokens[i + 1] in NOUN_PHRASE_OPENERS
