@@ -131,6 +131,7 @@ def _singular_noun(word: str) -> bool:
     """A singular noun of a thing or a person that is no adjective ("colleague", "blacksmith")."""
     return (english.can_be_noun(word) and english.noun_lemma(word) == word and not is_attribute_word(word)
             and "ADJ" not in english.parts_of_speech(word)
+            and not is_number(word) and word not in lx.NUMBER_WORDS  # ("three sports balls")
             and english.noun_kind(word) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE))
 
 
