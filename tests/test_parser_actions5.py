@@ -367,3 +367,15 @@ def test_the_verb_inside_an_opening_phrase_is_split_off(prompt, relation):
 def test_a_plural_noun_wordnet_knows_no_verb_of_is_no_action():
     graph = parse_prompt("a cook presses rice into small ovals")
     assert not [r for r in graph.relations if r.predicate.startswith("ovaling")]
+
+
+# --- a bare plural of nothing drawable after a verb is its object; the action aims past it -------
+@pytest.mark.parametrize("prompt,relation", [
+    ("A student sits at the table writing notes in a notebook", ("person", "writing", "book")),
+    ("Her assistant, a young man in a cap, stands beside her sorting receipts into a box",
+     ("person", "sorting", "box")),
+])
+def test_an_action_on_an_undrawn_plural_aims_at_the_thing_after_it(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert not [r for r in _relations(graph) if r[1] == "inside" and r[0] == "person"]

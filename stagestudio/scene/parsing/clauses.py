@@ -33,7 +33,9 @@ def follows_subject_aside(items: list[Item], start: int) -> bool:
     commas ("The pilot, in a leather jacket, kneels on ...", "The shepherd, with a staff, stands
     on ...", "The carpenter, wearing an apron, planes ..."): its verb comes first."""
     return (start >= 4 and isinstance(items[0], NounPhrase) and isinstance(items[1], Break) and items[1].word == ","
-            and isinstance(items[2], (Rel, Prep, Action))
+            and (isinstance(items[2], (Rel, Prep, Action))
+                 # ("Her lab partner, a boy with curly hair, stands ...": an apposition)
+                 or isinstance(items[2], NounPhrase) and items[2].determiner == "indefinite" and not items[2].plural)
             and isinstance(items[start - 1], Break) and items[start - 1].word == ","  # type: ignore[union-attr]
             and not any(isinstance(item, Break) and item.word not in ("and", "&") for item in items[2:start - 1]))
 

@@ -47,6 +47,7 @@ from stagestudio.scene.parsing.verbs import (
     past_complement,
     past_depiction,
     purpose_infinitive,
+    undrawn_plural_at,
 )
 from stagestudio.scene.parsing.words import (
     bare_plural,
@@ -259,8 +260,8 @@ def scan(tokens: list[str]) -> list[Item]:
                 # "drinking coffee", "catching a salmon": after a verb the colour-like word is a noun
                 items.append(noun_of(phrase_item))
                 i = end
-            elif phrase_item is None and i < n and tokens[i] in lx.SETTING_NOUNS:
-                action[0].dropped_object = True  # "spraying water on ..."
+            elif phrase_item is None and i < n and (tokens[i] in lx.SETTING_NOUNS or undrawn_plural_at(tokens, i)):
+                action[0].dropped_object = True  # "spraying water on ...", "writing notes in a notebook"
                 i += 1
             continue
         one = _described_one_at(tokens, i)

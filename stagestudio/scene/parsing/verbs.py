@@ -55,10 +55,11 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
         return None
     followed_by_determiner = i + 1 < len(tokens) and tokens[i + 1] in NOUN_PHRASE_OPENERS
     # "building" is a noun, except in "building a sandcastle" (or, after someone, with its
-    # particle: "a man working on a motorcycle", "a boy drawing on a wall")
+    # particle or object: "a man working on a motorcycle", "a boy writing notes in a notebook")
     particle_follows = i + 1 < len(tokens) and (tokens[i + 1] in lx.ACTION_PARTICLES or tokens[i + 1] == "on")
+    object_follows = i + 1 < len(tokens) and isinstance(parse_noun_phrase(tokens, i + 1)[0], NounPhrase)
     if not finite and not is_verb_form(tok) and not (tok.endswith("ing") and (
-            followed_by_determiner or particle_follows and _agent_before(items))):
+            followed_by_determiner or (particle_follows or object_follows) and _agent_before(items))):
         return None
     clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
     if clause and isinstance(clause[0], Rel) and (finite or not any(isinstance(item, NounPhrase) for item in clause[2:])
@@ -100,11 +101,21 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
         # ("spraying water on a car": a setting word may be what the verb acts on; "drinking
         # coffee": so may a colour-like noun)
         opens = (isinstance(phrase, NounPhrase) or nxt in lx.SETTING_NOUNS and english.has_noun_entry(nxt)
-                 or isinstance(phrase, Adjectives) and english.has_noun_entry(english.noun_lemma(phrase.words[-1])))
+                 or isinstance(phrase, Adjectives) and english.has_noun_entry(english.noun_lemma(phrase.words[-1]))
+                 or undrawn_plural_at(tokens, j))
     if not opens:
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
     return Action(predicate, fronted=fronted), j
+
+
+def undrawn_plural_at(tokens: list[str], j: int) -> bool:
+    """A bare plural noun of nothing drawable right after an action verb ("writing notes in a
+    notebook", "taking notes"): the verb's object, though a verb form would not open a phrase."""
+    tok = tokens[j] if j < len(tokens) else ""
+    lemma = english.noun_lemma(tok)
+    return (tok.isalpha() and tok.endswith("s") and lemma != tok and english.has_noun_entry(lemma)
+            and english.noun_kind(lemma) in (NounKind.ABSTRACT, NounKind.UNKNOWN))
 
 
 def _is_adverb(word: str) -> bool:
