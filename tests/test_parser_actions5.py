@@ -379,3 +379,20 @@ def test_an_action_on_an_undrawn_plural_aims_at_the_thing_after_it(prompt, relat
     graph = parse_prompt(prompt)
     assert relation in _relations(graph)
     assert not [r for r in _relations(graph) if r[1] == "inside" and r[0] == "person"]
+
+
+# --- "the" made thing "of" a made thing is its part; the action acts on the whole --------------
+@pytest.mark.parametrize("prompt,relation,owner,part", [
+    ("a welder repairing the hull of a fishing boat", ("person", "repairing", "boat"), "boat", "hull"),
+    ("a man polishing the hood of a vintage car", ("person", "polishing", "car"), "car", "hood"),
+    ("a boy painting the door of a barn", ("person", "painting", "barn"), "barn", "door"),
+])
+def test_an_action_on_the_part_of_a_made_thing_acts_on_the_thing(prompt, relation, owner, part):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert part in _parts(graph, owner)
+
+
+def test_a_thing_of_a_reader_is_no_part():
+    graph = parse_prompt("a girl reading the menu of a cafe")
+    assert "menu" in _names(graph)

@@ -135,9 +135,21 @@ def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
     head = phrase.surface.split()[-1] if phrase.surface else phrase.head
     if head in _PORTION_PLACES or head in _PORTION_PARTS or english.is_part(english.noun_lemma(head)):
         return phrase, end + 1
-    if _part_of_next(tokens, end + 1, phrase):
+    if _part_of_next(tokens, end + 1, phrase) or _made_part_of_next(tokens, end + 1, phrase):
         return phrase, end + 1  # "the engine of a red truck": WordNet makes it the truck's
     return None, i
+
+
+def _made_part_of_next(tokens: list[str], i: int, part: NounPhrase) -> bool:
+    """"the tire of a pickup truck", "the propeller of a small plane": "the" made thing "of" a
+    made thing is one of its parts, where WordNet records no whole for it (not a picture of
+    something, nor a holder of its contents)."""
+    owner, _ = parse_noun_phrase(tokens, i)
+    head = english.noun_lemma(part.surface.split()[-1]) if part.surface else part.head
+    return (part.determiner == "definite" and part.count is None and not part.plural
+            and isinstance(owner, NounPhrase) and owner.pronoun is None and not owner.plural
+            and head not in lx.DEPICTION_NOUNS and english.is_artifact(head) and not english.is_container(head)
+            and english.is_artifact(english.noun_lemma(owner.surface.split()[-1]) if owner.surface else owner.head))
 
 
 def _part_of_next(tokens: list[str], i: int, part: NounPhrase) -> bool:
