@@ -384,7 +384,7 @@ def test_an_action_on_an_undrawn_plural_aims_at_the_thing_after_it(prompt, relat
 # --- "the" made thing "of" a made thing is its part; the action acts on the whole --------------
 @pytest.mark.parametrize("prompt,relation,owner,part", [
     ("a welder repairing the hull of a fishing boat", ("person", "repairing", "boat"), "boat", "hull"),
-    ("a man polishing the hood of a vintage car", ("person", "polishing", "car"), "car", "hood"),
+    ("a kid spinning the propeller of a toy plane", ("person", "spinning", "airplane"), "airplane", "propeller"),
     ("a boy painting the door of a barn", ("person", "painting", "barn"), "barn", "door"),
 ])
 def test_an_action_on_the_part_of_a_made_thing_acts_on_the_thing(prompt, relation, owner, part):
