@@ -126,6 +126,11 @@ def test_verb_key_and_measurements():
     assert measurement_found("150 centimeters", ["approximately 150 cm in length"])
     assert measurement_found("2 hours", ["only two hours old"])
     assert not measurement_found("34 inches", ["34 cm in width"])
+    # product listings abbreviate units glued to the number: '18V', '5.5 qt', '1200W'
+    assert measurement_found("18 volts", ["18V"])
+    assert measurement_found("5.5 quarts", ["5.5 qt"])
+    assert measurement_found("1200 watts", ["1200W"])
+    assert not measurement_found("18 volts", ["18 watts"])
 
 
 # --- metric: counts, colours, parts, measurements -------------------------------------------

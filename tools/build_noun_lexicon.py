@@ -46,7 +46,11 @@ first sense (34 consumption: "chew", "nibble"; 35 contact: "sit", "lean"...) and
 sentence frames, "t" where any of its senses takes a direct object ("somebody ----s
 something": "ride", "hold", "stir", "fly" a kite), "n" where its first sense takes none ("glow", "sit"), and
 "o" where one of its first three senses takes an object and an infinitive ("somebody ----s
-somebody to INFINITIVE": "teach", "help").
+somebody to INFINITIVE": "teach", "help"), and "v" where WordNet's sense-tagged corpus
+(cntlist.rev) has the word as a verb at least MIN_VERB_TAGS times and VERB_TO_NOUN_RATIO times as often
+as a noun ("drag", "paint", "lift"; not "sign" or "rock"); and wordnet_adjectives.txt.gz, one line per
+single-word adjective lemma (whether a word lemminflect tags "ADJ" is an adjective in WordNet
+too, or a noun used before another: "a pilot light", "a toy car").
 """
 
 from __future__ import annotations
@@ -348,9 +352,34 @@ def _frames_of(lemma: str, offset: str, synsets: dict, words: dict[str, list[str
     return frames.get(0, set()) | frames.get(position, set())
 
 
+# The verb reading is the commoner one where the tagged corpus has it at least this many times
+# and more than VERB_TO_NOUN_RATIO times as often as the noun ("drag" 33 to 1, "paint" 41 to 7;
+# not "sign" 40 to 36, "print" 13 to 4).
+MIN_VERB_TAGS = 5
+VERB_TO_NOUN_RATIO = 4
+
+
+def _verb_commoner(counts: list[int]) -> bool:
+    nouns, verbs = counts
+    return verbs >= MIN_VERB_TAGS and verbs > VERB_TO_NOUN_RATIO * nouns
+
+
+def tagged_counts(wordnet_dir: Path) -> dict[str, list[int]]:
+    """lemma -> [noun, verb] occurrences in WordNet's sense-tagged corpus (cntlist.rev)."""
+    counts: dict[str, list[int]] = {}
+    with (wordnet_dir / "cntlist.rev").open(encoding="utf-8") as fh:
+        for line in fh:
+            key, _, count = line.split()
+            lemma, _, sense = key.partition("%")
+            if sense[:1] in ("1", "2"):
+                counts.setdefault(lemma, [0, 0])[int(sense[0]) - 1] += int(count)
+    return counts
+
+
 def build_verbs(wordnet_dir: Path) -> list[str]:
     """"lemma<TAB>lexicographer file of its first sense<TAB>frame flags" for every single-word verb."""
     synsets = read_verb_synsets(wordnet_dir / "data.verb")
+    counts = tagged_counts(wordnet_dir)
     words: dict[str, list[str]] = {}
     with (wordnet_dir / "data.verb").open(encoding="utf-8") as fh:
         for line in fh:
@@ -372,9 +401,17 @@ def build_verbs(wordnet_dir: Path) -> list[str]:
             frames = [_frames_of(lemma, o, synsets, words) for o in offsets]
             flags = ("t" if any(f & TRANSITIVE_FRAMES for f in frames) else "") \
                 + ("n" if frames[0] - TRANSITIVE_FRAMES else "") \
-                + ("o" if any(f & OBJECT_INFINITIVE_FRAMES for f in frames[:3]) else "")
+                + ("o" if any(f & OBJECT_INFINITIVE_FRAMES for f in frames[:3]) else "") \
+                + ("v" if _verb_commoner(counts.get(lemma, [0, 0])) else "")
             lines.append(f"{lemma}\t{synsets[offsets[0]][0]:02d}\t{flags}")
     return lines
+
+
+def build_adjectives(wordnet_dir: Path) -> list[str]:
+    """Every single-word adjective lemma WordNet lists (head adjectives and satellites)."""
+    with (wordnet_dir / "index.adj").open(encoding="utf-8") as fh:
+        lemmas = {line.split(" ", 1)[0] for line in fh if not line.startswith("  ")}
+    return sorted(lemma for lemma in lemmas if "_" not in lemma)
 
 
 def _write(lines: list[str], out: Path, what: str) -> None:
@@ -392,6 +429,7 @@ def main() -> None:
     args = parser.parse_args()
     _write(build(args.wordnet), args.out, "noun lemmas")
     _write(build_verbs(args.wordnet), args.out.with_name("wordnet_verbs.tsv.gz"), "verb lemmas")
+    _write(build_adjectives(args.wordnet), args.out.with_name("wordnet_adjectives.txt.gz"), "adjective lemmas")
 
 
 if __name__ == "__main__":

@@ -73,11 +73,12 @@ _UNITS = {
     "l": "liter", "litre": "liter", "oz": "ounce", "lb": "pound", "lbs": "pound", "kg": "kilogram",
     "g": "gram", "hr": "hour", "hrs": "hour", "h": "hour", "min": "minute", "mins": "minute",
     "sec": "second", "secs": "second", "yr": "year", "yrs": "year", "storey": "story", "stories": "story",
-    "storeys": "story", "deg": "degree",
+    "storeys": "story", "deg": "degree", "qt": "quart", "gal": "gallon", "pt": "pint", "v": "volt",
+    "w": "watt", "kw": "kilowatt", "hz": "hertz", "gb": "gigabyte", "tb": "terabyte",
 }
 # Abbreviations that are also ordinary words or letters: units only right after a number
 # ("34 in" is inches, "150 centimeters in length" is not).
-_UNITS_AFTER_NUMBER_ONLY = frozenset({"in", "m", "g", "h", "l", "min", "sec"})
+_UNITS_AFTER_NUMBER_ONLY = frozenset({"in", "m", "g", "h", "l", "min", "sec", "pt", "v", "w"})
 
 
 def measurement_tokens(text: str) -> frozenset[str]:

@@ -26,7 +26,7 @@ def geneval_classes() -> tuple[str, ...]:
 # generated. Kept generous because paraphrased prompts use everyday words ("sofa", "fridge").
 CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "person": ("man", "woman", "boy", "girl", "child", "kid", "lady", "gentleman", "guy", "human",
-               "adult", "teenager", "toddler", "baby", "pedestrian", "individual", "someone",
+               "adult", "teenager", "toddler", "baby", "pedestrian", "individual", "someone", "somebody",
                "policeman", "police officer", "chef", "worker", "player", "skier", "surfer",
                "skateboarder", "snowboarder", "cyclist", "rider", "tourist", "student", "farmer",
                "soldier", "doctor", "nurse", "athlete", "dancer", "businessman", "businesswoman",
@@ -113,7 +113,8 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "fork": ("dinner fork", "table fork"),
     "knife": ("kitchen knife", "chef knife", "chef's knife", "butter knife", "dagger", "blade",
               "steak knife", "pocket knife", "penknife", "cleaver"),
-    "spoon": ("teaspoon", "tablespoon", "soup spoon", "ladle", "dessert spoon"),
+    # (not "ladle": WordNet makes it a spoon-shaped vessel, a container of its own)
+    "spoon": ("teaspoon", "tablespoon", "soup spoon", "dessert spoon"),
     "bowl": ("dish", "soup bowl", "salad bowl", "mixing bowl", "cereal bowl", "basin bowl",
              "rice bowl", "bowl of soup"),
     "banana": ("plantain", "banana fruit"),
@@ -186,7 +187,8 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
 # Plural forms that inflection rules get wrong, or that GenEval's own prompts use
 # ("two sheeps", "four benchs"): accepted as plurals of the class.
 EXTRA_PLURALS: dict[str, tuple[str, ...]] = {
-    "person": ("people", "persons", "folks"),
+    # (the indefinite pronouns for everybody there: several people, "everyone staring at the stage")
+    "person": ("people", "persons", "folks", "everyone", "everybody"),
     "man": ("men",),
     "policeman": ("policemen",),
     "businessman": ("businessmen",),

@@ -30,6 +30,9 @@ _NOUN_TABLE = Path(__file__).with_name("data") / "wordnet_nouns.tsv.gz"
 
 # WordNet lexicographer files (noun.*) by number.
 ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE, TIME = 5, 6, 8, 13, 17, 18, 20, 27, 28
+# noun.communication: WordNet files many things one holds or hangs there, by what they say
+# rather than what they are ("medal", "buoy", "poster", "ticket", "scroll", "bible")
+COMMUNICATION = 10
 # Senses that are things one can draw.
 _THING_FILES = frozenset({ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE})
 
@@ -89,6 +92,12 @@ def only_intransitive(lemma: str) -> bool:
     return lemma in _verb_table() and "t" not in _verb_flags(lemma)
 
 
+def verb_commoner_than_noun(lemma: str) -> bool:
+    """WordNet's sense-tagged corpus has the word far more often as a verb than as a noun
+    ("drag", "paint", "lift"; not "sign", "rock" or "book")."""
+    return "v" in _verb_flags(lemma)
+
+
 def takes_object_and_infinitive(lemma: str) -> bool:
     """"somebody teaches somebody to ride": the infinitive says what the object does."""
     return "o" in _verb_flags(lemma)
@@ -112,9 +121,25 @@ def noun_senses(lemma: str) -> tuple[NounSense, ...]:
     if senses is None and " " in lemma and lemma.isascii():
         # a compound WordNet lists in the plural only ("french fries", "hash browns")
         senses = _noun_table().get(_compound_plural(lemma.replace("-", " ")))
+    if senses is None and lemma.replace("-", " ").count(" ") == 1 and lemma.isascii():
+        senses = _spaced_closed_compound(lemma.replace("-", " "))
     if senses is None:
         return _closed_compound_senses(lemma)
     return tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
+
+
+def _spaced_closed_compound(compound: str) -> str | None:
+    """The stored senses of a compound WordNet writes closed, written as two words ("barber
+    shop" -> "barbershop", "rain coat" -> "raincoat"), where both words are nouns of their own."""
+    first, second = compound.split(" ")
+    if (len(first) < _MIN_COMPOUND_PART or len(second) < _MIN_COMPOUND_PART or not has_noun_entry(first)
+            or is_participle_or_finite(second)):
+        return None  # ("the sun sets" is no sunset)
+    closed = _noun_table().get(first + second)
+    # (only a thing's name: "back seat" is not "backseat", first an inferior position)
+    if closed is None or _decode_sense(closed.lstrip("?").split(",")[0]).lexfile not in _THING_FILES:
+        return None
+    return closed
 
 
 _MIN_COMPOUND_PART = 3
@@ -193,7 +218,37 @@ WEAK_SENSES = 4
 
 
 def has_thing_sense(lemma: str) -> bool:
-    return any(s.is_thing for s in noun_senses(lemma))
+    """Whether some sense of the noun can be drawn: a thing's, or a communication's, since a
+    sign, an emblem, an award or a document that something is placed by is the made object
+    ("next to a red buoy", "rings on an open bible", "beside a bronze medal")."""
+    return any(s.is_thing or s.lexfile == COMMUNICATION for s in noun_senses(lemma))
+
+
+def picture_word_named_as_thing(lemma: str, determiner: str, count: int | None, after_objects: bool) -> bool:
+    """"a camera on a rail", "a poster ... hangs on the wall", "lifting a frame out of a hive": a
+    word that may name the picture itself (camera, frame, poster, canvas) is a made thing where
+    WordNet makes it one first (an artifact, or a document or sign) and the prompt introduces it
+    ("a", a number) after something else is drawn; opening a prompt ("a poster of a cat") or
+    definite ("facing the camera") it is the picture."""
+    senses = noun_senses(lemma)
+    if not after_objects or not senses or senses[0].lexfile not in (ARTIFACT, COMMUNICATION):
+        return False
+    return determiner == "indefinite" or count is not None
+
+
+def made_sense_by_material(lemma: str, modifiers: list[str], materials: frozenset[str] | dict) -> bool:
+    """A material before the noun selects its made thing's sense over a first one that is a
+    person or an animal ("a bamboo organizer", "a brass knocker", "a wooden horse" stays a
+    horse: WordNet's "horse" has no made sense)."""
+    senses = noun_senses(lemma)
+    return (bool(senses) and senses[0].lexfile in (PERSON, ANIMAL) and has_sense_of(lemma, ARTIFACT)
+            and any(is_material(w, materials) for w in modifiers))
+
+
+def can_be_made_thing(lemma: str) -> bool:
+    """Whether a material word before the noun makes it a made thing: it has a made thing's
+    sense, or a communication's ("a wooden post", "a stone cabin", "a bronze medal", "a metal sign")."""
+    return any(s.lexfile in (ARTIFACT, COMMUNICATION) for s in noun_senses(lemma))
 
 
 def has_flag(lemma: str, flag: str, *, senses: int = 2) -> bool:
@@ -384,9 +439,11 @@ def is_unit(lemma: str) -> bool:
 def is_name(word: str) -> bool:
     """A proper name: WordNet's first sense is an instance (a person, a place, a planet, a god:
     "hendrix", "paris", "thor") and the word is no common noun ("newton" the unit, "jersey"
-    the shirt are). It identifies something rather than naming a thing to draw."""
+    the shirt are; nor is a word the dictionary knows in another part of speech: "wheeling" (the
+    city) is first the verb's -ing form, "nice" an adjective). It identifies something rather
+    than naming a thing to draw."""
     senses = noun_senses(word)
-    return bool(senses) and "i" in senses[0].flags and "NOUN" not in parts_of_speech(word)
+    return bool(senses) and "i" in senses[0].flags and not parts_of_speech(word) - {"PROPN"}
 
 
 def is_measure_unit(lemma: str) -> bool:
@@ -410,11 +467,26 @@ def is_person(lemma: str) -> bool:
 # --------------------------------------------------------------------------------------------
 # Parts of speech and inflection (lemminflect)
 # --------------------------------------------------------------------------------------------
+_ADJECTIVE_TABLE = Path(__file__).with_name("data") / "wordnet_adjectives.txt.gz"
+
+
+@lru_cache(maxsize=1)
+def _wordnet_adjectives() -> frozenset[str]:
+    with gzip.open(_ADJECTIVE_TABLE, "rt", encoding="utf-8") as fh:
+        return frozenset(line.rstrip("\n") for line in fh)
+
+
 @lru_cache(maxsize=16384)
 def parts_of_speech(word: str) -> frozenset[str]:
     """Universal POS tags the form can have ("NOUN", "VERB", "ADJ", "ADV", ...); empty when
-    the word is not in lemminflect's dictionary."""
-    return frozenset(lemminflect.getAllLemmas(word).keys())
+    the word is not in lemminflect's dictionary. A noun lemminflect also tags as an adjective
+    because it is often written before another noun ("a pilot whale", "a toy car", "a vintage
+    port") is only a noun unless WordNet lists the adjective ("giant", "expert", "rustic")."""
+    lemmas = lemminflect.getAllLemmas(word)
+    tags = frozenset(lemmas.keys())
+    if "ADJ" in tags and "NOUN" in tags and not any(a in _wordnet_adjectives() for a in lemmas["ADJ"]):
+        return tags - {"ADJ"}
+    return tags
 
 
 def is_known_word(word: str) -> bool:

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
 
 _MAX_NOUN_TOKENS = 5
 
@@ -69,7 +70,8 @@ def _noun_lexicon() -> dict[tuple[str, ...], _NounEntry]:
     for cls, synonyms in lx.CLASS_SYNONYMS.items():
         # "wooden bench", "little girl": the first word is an attribute, so the parser reads it
         # as one (and the rest of the phrase names the object)
-        surfaces.extend((s, cls) for s in synonyms if not _starts_with_attribute(s))
+        # (nor a word WordNet makes first a unit: "a few meters away" measures, it names no parking meter)
+        surfaces.extend((s, cls) for s in synonyms if not _starts_with_attribute(s) and not english.is_unit(s))
     # Singular forms first and authoritative; plurals never overwrite a singular.
     for surface, cls in surfaces:
         invariant = surface in lx.INVARIANT_NOUNS or surface.split()[-1] in lx.INVARIANT_NOUNS
@@ -109,9 +111,29 @@ def _species_named_by_colour(tokens: list[str], i: int) -> tuple[_NounEntry, int
     return _NounEntry(compound, lemma != word, False), 2
 
 
+def _young_named_by_species(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
+    """"a tiger cub", "two elephant calves", "a seal pup": a young animal whose noun WordNet gives
+    to several kinds ("cub", "calf", "pup") after the animal's noun is that animal, named as the
+    annotation conventions name the young of one kind ("puppy" -> dog)."""
+    if i + 1 >= len(tokens) or not tokens[i].isalpha() or not tokens[i + 1].isalpha():
+        return None
+    young = english.noun_lemma(tokens[i + 1])
+    species = tokens[i]
+    if not english.is_young_of_several(young) or english.noun_lemma(species) != species:
+        return None
+    if all(s.lexfile != english.ANIMAL for s in english.noun_senses(species)[:2]):
+        return None  # (the animal in one of its first two senses: a "tiger" is first a fierce person)
+    plural = young != tokens[i + 1]
+    entry = _noun_lexicon().get((species,))
+    if entry is not None and entry.is_class:
+        return _NounEntry(entry.name, plural, True), 2
+    cls = english.geneval_class(species)
+    return _NounEntry(cls or species, plural, cls is not None), 2
+
+
 def match_noun(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
     """Longest lexicon noun starting at tokens[i]: (entry, number of tokens)."""
-    species = _species_named_by_colour(tokens, i)
+    species = _species_named_by_colour(tokens, i) or _young_named_by_species(tokens, i)
     if species is not None:
         return species
     table = _noun_lexicon()
@@ -139,9 +161,17 @@ def singular_form(word: str) -> tuple[str, bool]:
         return _IRREGULAR_SINGULAR[word], True
     if word in ("news", "lens", "series", "species", "means", "chess", "gas", "canvas", "atlas"):
         return word, False
+    if word.endswith("ics") and not english.has_noun_entry(word) and english.has_noun_entry(word[:-1]):
+        return word[:-1], True  # "paramedics", "medics": no science of that name, so the plural
     if len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is", "ics", "ous")):
         return word, False
     lemma = english.noun_lemma(word)
+    if (lemma != word and english.has_noun_entry(word) and english.is_artifact(word)
+            and english.noun_kind(lemma) in (NounKind.ABSTRACT, NounKind.UNKNOWN)):
+        # a made thing named by an -s word whose "singular" names no thing: "scrubs", "gallows"
+        # (not "rings" or "falls", whose singular is a thing in a later sense; "sprinkles" are
+        # food, named by the singular)
+        return word, False
     if lemma != word and english.parts_of_speech(word) and lemma[:2] == word[:2]:
         return lemma, True  # the dictionary knows the plural ("tomatoes", "shelves", "cacti")
     if lemma == word and english.parts_of_speech(word) and english.has_noun_entry(word):

@@ -78,7 +78,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if (phrase.kind in (NounKind.PLACE, NounKind.WEAK, NounKind.ABSTRACT) and not phrase.is_class
                 and any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)
                 and phrase.head not in lx.SETTING_NOUNS
-                and english.has_sense_of(phrase.head, english.ARTIFACT)):
+                and english.can_be_made_thing(phrase.head)):
             phrase.kind = NounKind.THING  # "a wooden post", "a stone cabin": a material makes it a made thing
         if phrase.kind in (NounKind.WEAK, NounKind.ABSTRACT) and holder_named_by_its_use(phrase.head, phrase.modifiers):
             phrase.kind = NounKind.THING  # "a charging case", "a phone case"
@@ -93,14 +93,15 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             and not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)):  # ("a silicone band")
         # "the family sat down", "a couple walking their dog", "a band on stage": WordNet's
         # social groups are people
-        implied = lx.QUANTIFIER_NOUNS.get(phrase.surface)
+        implied = lx.QUANTIFIER_NOUNS.get(phrase.surface.split()[-1] if phrase.surface else "")  # ("string quartet")
         phrase.head, phrase.is_class, phrase.kind, phrase.plural = "person", True, NounKind.THING, True
         if isinstance(implied, int) and phrase.count is None:
             phrase.count = implied  # "a couple": two
         return phrase, end
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and phrase.head not in lx.SETTING_NOUNS and not english.is_name(phrase.head)
-            and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)):
+            and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)
+            and not english.made_sense_by_material(phrase.head, phrase.modifiers, lx.MATERIAL_WORDS)):
         cls = english.geneval_class(phrase.head)
         if cls is not None:
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING

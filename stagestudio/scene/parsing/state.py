@@ -218,7 +218,11 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
         return Ref(None)
     # a picture placed or counted is a thing on the wall, not the picture itself ("next to two
     # framed photos")
-    hung_picture = (np_.head in lx.DEPICTION_NOUNS and (anchored or (np_.count or 1) > 1)
+    if np_.head in lx.PICTURE_NOUNS - lx.DEPICTION_NOUNS and english.picture_word_named_as_thing(
+            np_.head, np_.determiner, np_.count, bool(state.objects)):
+        np_.kind = NounKind.THING  # "a camera on a rail", "lifting a frame": a made thing, not the picture
+    hung_picture = np_.kind == NounKind.THING and np_.head in lx.PICTURE_NOUNS or (
+        np_.head in lx.DEPICTION_NOUNS and (anchored or (np_.count or 1) > 1)
                     and np_.determiner != "definite"  # ("in the center of the image" is the picture)
                     and english.noun_kind(np_.head) in (NounKind.THING, NounKind.WEAK))
     if not state.keep_all_nouns and not np_.is_class and (

@@ -7,6 +7,7 @@ import unicodedata
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.nouns import match_noun
 from stagestudio.scene.parsing.spelling import correct
 
 # ("a 3-story house": a number joined to a noun stays one token, a size of what follows)
@@ -138,18 +139,23 @@ def _colour_family(match: re.Match[str]) -> str:
     return lx.COLOR_WORDS[word] if english.is_mass(word) else word
 
 
-_BARE_POSSESSIVE = re.compile(r"\b(his|her|my|their|your|our|the) ([a-z]{3,}s) ([a-z]+)\b")
+_BARE_POSSESSIVE = re.compile(r"\b(his|her|my|their|your|our|the|an?)((?: [a-z]+){0,2}?) ([a-z]{3,}s) ([a-z]+)\b")
 
 
 def _bare_possessive(match: re.Match[str]) -> str:
-    """"on his dads shoulders", "the dogs tail": a person or an animal in the -s form right before
-    a body part, after a determiner, is a possessive written without its apostrophe."""
-    owner, part = match.group(2), match.group(3)
+    """"on his dads shoulders", "the dogs tail", "an old mans arm": a person or an animal in the
+    -s form right before a body part (or another part: "a big dogs paw"), after a determiner and
+    any adjectives, is a possessive written without its apostrophe."""
+    describing, owner, part = match.group(2).split(), match.group(3), match.group(4)
     singular = english.noun_lemma(owner)
-    part_senses = english.noun_senses(english.noun_lemma(part))
-    if singular == owner or not english.is_animate(singular) or not part_senses or part_senses[0].lexfile != english.BODY:
+    part_lemma = english.noun_lemma(part)
+    part_senses = english.noun_senses(part_lemma)
+    body_part = bool(part_senses) and (part_senses[0].lexfile == english.BODY or english.is_part(part_lemma))
+    if singular == owner or not english.is_animate(singular) or not body_part:
         return match.group(0)
-    return f"{match.group(1)} {singular}'s {part}"
+    if not all("ADJ" in english.parts_of_speech(word) for word in describing):
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)} {singular}'s {part}"
 
 
 _SUPERLATIVE_DOMAIN = re.compile(rf"\s*,?\s*\b(?:in|on|of) (?:the|our|this) (?:{'|'.join(sorted(lx.WHOLE_WORLD_NOUNS))})\b")
@@ -172,8 +178,27 @@ def _superlative_domain(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+_INITIALISM = re.compile(r"\b([A-Z]{2,5})\s+(?=([a-z]+)\b)")
+
+
+def _initialism_before_noun(match: re.Match[str]) -> str:
+    """"purple LED lights", "a DSLR camera": capitals in a prompt written in lower case spell an
+    initialism, which before a noun says what kind of thing it is; read as a word it would be
+    another ("led", the past of "lead"). It is left out unless the noun lexicon knows it ("TV")."""
+    short, after = match.group(1).lower(), match.group(2)
+    lemma = english.noun_lemma(after)
+    plural_noun = after.endswith("s") and lemma != after
+    if match_noun([short], 0) is not None or not english.has_noun_entry(lemma) \
+            or english.is_participle_or_finite(after) and not plural_noun:
+        return match.group(0)  # ("an RV parked by a lake": the initialism is the noun)
+    return ""
+
+
 def tokenise(prompt: str) -> list[list[str]]:
-    text = fold_accents(strip_markup(prompt)).lower()
+    prompt = fold_accents(strip_markup(prompt))
+    if any(ch.islower() for ch in prompt):
+        prompt = _INITIALISM.sub(_initialism_before_noun, prompt)
+    text = prompt.lower()
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
     text = re.sub(r"\b(?:a |one )?bakers?'?s? dozen(?: of)?\b", "13", text)  # the idiom counts thirteen
@@ -197,6 +222,8 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = _FRAGMENT_PARTICIPLE.sub(_made_by, text)
     text = _NUMBER_RANGE.sub(_number_range, text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
+    # "a 12-pack of soda cans", "a six-pack of beer bottles": the number counts what is packed
+    text = re.sub(r"\b(?:an? )?(\d+)-pack of\b", r"\1", text)
     # "a 10-year-old boy", "a 6-foot-tall cactus", "a 2-liter bottle": a number and a unit
     text = _HYPHENATED_MEASURE.sub(_spaced_measure, text)
     # "3.5 inches": a decimal measures, never counts (it stays a token only before a unit)

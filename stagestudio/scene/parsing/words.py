@@ -51,10 +51,19 @@ def is_verb_form(tok: str) -> bool:
         return True
     if english.has_noun_entry(tok) and english.noun_kind(tok) == NounKind.THING:
         return False  # a plural WordNet lists as a thing of its own: "sprinkles", "fries", "clothes"
-    return english.noun_kind(english.noun_lemma(tok)) not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
+    kind = english.noun_kind(english.noun_lemma(tok))
+    if kind == NounKind.WEAK:
+        # a thing only in a later sense: the -s form is the verb where that is much the commoner
+        # reading ("a leopard drags its prey"; "three books" stay books, a "product shot" a noun)
+        return (tok.endswith("s") and english.verb_commoner_than_noun(lemma)
+                # an -ing form whose noun is first an act or an event: the participle ("lights flashing")
+                or tok.endswith("ing") and english.noun_senses(tok)[0].lexfile in _ACT_OR_EVENT)
+    # (a unit's plural measures: "a few meters to its right")
+    return kind not in (NounKind.THING, NounKind.UNKNOWN, NounKind.UNIT)
 
 
 _MADE_OR_NATURAL_OBJECT = frozenset({english.ARTIFACT, english.OBJECT})
+_ACT_OR_EVENT = frozenset({4, 11})  # WordNet's noun.act and noun.event
 
 
 def plural_of_a_thing(tok: str) -> bool:
