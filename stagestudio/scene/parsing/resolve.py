@@ -364,8 +364,10 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
     of an aside "with"-list). A kin word ("its mother", then no owner) or a young one ("a tiny
     calf") is renamed to the animal's kind."""
     placed = _relation_subject(prev, resolved)
-    if placed is not None and (item.pronoun_word not in ("its", "their") or _strictly_owns(state.get(placed), item)):
-        placed = None
+    written = english.noun_lemma((item.surface or item.head).split()[-1])
+    if placed is not None and (item.pronoun_word not in ("its", "their") or _strictly_owns(state.get(placed), item)
+                               or item.is_class or not (english.is_part(written) or english.has_sense_of(written, english.BODY))):
+        placed = None  # (only a part: "a whale calf next to its mother" is the calf's mother)
     # ("a dragonfly just in front of its beak": a thing is not placed by its own part, unless
     # WordNet makes the part one of its own: "a spoon propped against its rim")
     candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
