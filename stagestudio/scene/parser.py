@@ -9,10 +9,11 @@ word lists that override or complete it.
 
 The parser works sentence by sentence in three passes:
 
-1. *Scan* (`parsing/scan.py`, `phrases.py`): tokens (accents folded, one-edit typos of known
-   words corrected) become items: noun phrases (determiner, number, adjectives, head noun,
-   sizes), relation phrases ("to the left of", "beneath", "on its right", "filled with"),
-   actions ("riding", "chewing on"), clause breaks and prepositions.
+1. *Scan* (`parsing/scan.py`, `clauses.py`, `verbs.py`, `phrases.py`, `phrase_words.py`): tokens
+   (accents folded, one-edit typos of known words corrected) become items: noun phrases
+   (determiner, number, adjectives, head noun, sizes), relation phrases ("to the left of",
+   "beneath", "on its right", "filled with"), actions ("riding", "chewing on"), clause breaks
+   and prepositions.
 2. *Resolve* (`resolve.py`, `parts.py`, `state.py`): noun phrases become objects, refer back
    to one ("the cat", "the stack", pronouns by salience and agreement: `reference.py`), or are
    dropped: parts and worn things go to their owner's `parts` ("its rim", "the truck's bumper",

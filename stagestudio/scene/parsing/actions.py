@@ -71,6 +71,25 @@ def _main_clause_subject(resolved: list, k: int) -> list[Ref]:
     return []
 
 
+def _placed(resolved: list, m: int) -> bool:
+    """Whether resolved[m] is the object of a relation, an action, a preposition or a possessive."""
+    return m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep, Possessive))
+
+
+def _follows_aside(resolved: list, clause_start: int) -> bool:
+    """Whether the clause at `clause_start` comes after its subject and an aside between commas
+    ("The diver, in a wetsuit and flippers, floats ...")."""
+    commas = [m for m in range(clause_start) if isinstance(resolved[m], Break) and resolved[m].word == ","]
+    return (len(commas) >= 2 and commas[-1] == clause_start - 1 and commas[-2] == 1
+            and isinstance(resolved[0], Ref) and resolved[0].object_id is not None)
+
+
+def _sentence_subject(resolved: list, k: int) -> list[Ref]:
+    """The sentence's first object before `k` that nothing places, as a one-item list."""
+    return [r for m, r in enumerate(resolved[:k])
+            if isinstance(r, Ref) and r.object_id is not None and not _placed(resolved, m)][:1]
+
+
 def relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
                    target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
@@ -89,11 +108,18 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
     if not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
         # "A man leans against the door, checking his phone": a participle after a comma is
         # what the sentence's subject does
-        before = [r for m, r in enumerate(resolved[:k]) if isinstance(r, Ref) and r.object_id is not None
-                  and not (m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep, Possessive)))][:1]
+        before = _sentence_subject(resolved, k)
+    if before and not resolved[k].fronted and all(
+            _placed(resolved, m) for m in range(clause_start, k) if isinstance(resolved[m], Ref)
+            and resolved[m].object_id is not None):
+        # "The pilot, in a leather jacket, kneels on one of the floats tightening a rope": a
+        # clause with nothing but places acts through the sentence's subject
+        before = _sentence_subject(resolved, k) or before
     if resolved[k].fronted:
         # "Holding a pair of tweezers, he sets ...": the agent is the main clause's subject
         before = _main_clause_subject(resolved, k)
+    if not before and not resolved[k].fronted and _follows_aside(resolved, clause_start):
+        before = _sentence_subject(resolved, k)  # "The diver, in a wetsuit, floats above a reef holding ..."
     if not before:
         before = [r for r in resolved[:k] if isinstance(r, Ref) and r.object_id is not None]
     # (a pronoun object is resolved once the agent is known: "a sofa faces it")

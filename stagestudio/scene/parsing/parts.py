@@ -88,7 +88,8 @@ def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
             and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and english.is_artifact(np_.head)))
 
 
-def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str) -> str | None:
+def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str,
+               after: object = None, placed_by_other: bool = False) -> str | None:
     """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
     with its handle", "a bench with four sturdy legs", "the dog's tail", "a knight in shining
     armour"."""
@@ -103,27 +104,55 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         # "her rocking chair" is not a part of her
         written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
         return last_kept if possessed and english.is_part_of(written, owner_name) else None
-    # a person or an animal wears things in more senses ("a cat with a pink collar")
-    worn = english.is_worn(np_.head, senses=4 if english.is_animate(owner_name) or owner_name == "person" else 2)
+    worn = _worn(np_, owner_name)
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
     # ("next to their carrying case": what a relation places beside its owner is no part of it)
     made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name) and not isinstance(prev, Rel)
     covering = possessed and np_.head in lx.COLOUR_BEARING_PARTS  # "its red hull", "the cow's glossy coat"
-    worn_in = isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head)  # "in a red coat"
+    worn_in = isinstance(prev, Rel) and prev.phrase.needs_class_object and worn  # "in a red coat"
     # (after a relation only what WordNet itself makes the owner's, or any part of a living owner:
     # "against her flank", "on its launch pad" is no vehicle's part)
-    own_part = english.is_part_of(np_.head, owner_name, strict=True) or (
-        english.is_part_of(np_.head, owner_name) and (owner_name == "person" or english.is_animate(owner_name)))
+    # (or, where the relation places another thing on it, any part of its kind: "two crows
+    # perched on its arms" of a scarecrow, where "the rocket on its launch pad" is no part)
+    # ("its back door": a door at the back of it, whatever WordNet's "back door" is part of)
+    part = np_.head.split()[-1] if np_.head.split()[0] in _PART_PLACES else np_.head
+    own_part = english.is_part_of(part, owner_name, strict=True) or (
+        english.is_part_of(part, owner_name)
+        and (owner_name == "person" or english.is_animate(owner_name) or placed_by_other))
     if isinstance(prev, Rel) and not worn_in and not (possessed and own_part):
         # "next to their carrying case", "a kayak in front of a cabin": what a relation places
         # its subject by is a thing of its own ("above her head" is a part, of someone else)
         return None
-    if not (english.is_part_of(np_.head, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)):
+    if not (english.is_part_of(part, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)
+            or _carried_on_body(np_, prev, nxt, after, owner_name)):
         return None
     owned = (possessed
              or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
-             or isinstance(prev, Rel) and prev.phrase.needs_class_object and english.is_worn(np_.head))
+             or worn_in)
     return last_kept if owned else None
+
+
+def _carried_on_body(np_: NounPhrase, prev: object, nxt: object, after: object, owner_name: str) -> bool:
+    """"a tailor with a measuring tape draped around his neck", "a referee with a whistle in his
+    mouth": a made thing someone has "with" them, placed on their own body, is carried like
+    something worn (a class keeps its own box: "a dog with a frisbee in its mouth"); not a living
+    thing ("with a fly buzzing in front of its nose" is a fly by the horse)."""
+    return (isinstance(prev, Prep) and prev.word == "with" and isinstance(nxt, Rel)
+            and not english.is_animate(np_.head)
+            and isinstance(after, NounPhrase) and after.possessive is not None and not np_.is_class
+            and (owner_name == "person" or english.is_animate(owner_name))
+            and english.has_sense_of(after.head, english.BODY) and english.has_sense_of(np_.head, english.ARTIFACT))
+
+
+def _worn(np_: NounPhrase, owner_name: str) -> bool:
+    """Whether `np_` names something its owner wears. A person or an animal wears things in more
+    senses ("a cat with a pink collar", "a player in a purple jersey", not the island); a
+    garment named only in the plural is its own word ("in blue scrubs", "in fatigues": not
+    "scrub", brushwood)."""
+    senses = 4 if english.is_animate(owner_name) or owner_name == "person" else 2
+    written = np_.surface.split()[-1] if np_.surface else np_.head
+    return english.is_worn(np_.head, senses=senses) or (
+        written != np_.head and english.has_noun_entry(written) and english.is_worn(written, senses=1))
 
 
 def unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: State, clause_subject: str | None,
@@ -159,8 +188,11 @@ def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) ->
     kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
     if not kept:
         return None
-    # everything after the head is fragments and breaks ("chrome base, 360-degree swivel")
-    if any(isinstance(r, (Rel, Action, Prep)) for r in resolved[kept[0] + 1:]):
+    # everything after the head is fragments and breaks ("chrome base, 360-degree swivel"), a
+    # fragment may have its own "with" ("lime green with a dinosaur print, adjustable dial")
+    # (the product opens the sentence: "To the right of the vase, two candlesticks" lists nothing)
+    if (kept[0] > 0 and isinstance(resolved[kept[0] - 1], (Rel, Action))
+            or any(isinstance(r, (Rel, Action)) for r in resolved[kept[0] + 1:])):
         return None
     return resolved[kept[0]].object_id
 
@@ -178,7 +210,11 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     # (a made feature given with its size is a specification: "360-degree swivel"; a class word
     # is its written noun here: "padded seat" of a chair)
     head = english.noun_lemma(surface) if np_.is_class else np_.head
-    if english.is_part_of(head, owner.word) or english.is_worn(head) or (
+    # (a listed made thing with no article of its own is a component of a made product: "black
+    # tubing" of a stethoscope, "brushed nickel buckle" of a belt, "3 compartments")
+    component = (not np_.is_class and english.is_artifact(owner.word) and english.has_sense_of(head, english.ARTIFACT)
+                 and np_.kind in (NounKind.THING, NounKind.WEAK))
+    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or (
             np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
         owner.parts.append(np_.text())
         owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)

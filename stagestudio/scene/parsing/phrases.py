@@ -9,11 +9,23 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Adjectives, Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
+from stagestudio.scene.parsing.phrase_words import (
+    FUNCTION_WORDS,
+    SHADE_NOUNS,
+    acts_after,
+    compound_name,
+    grounded_head,
+    is_bare_noun,
+    noun_after_singular,
+    noun_can_follow,
+    noun_only,
+    participle_after_her,
+    verb_opens_clause,
+)
 from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
     compound_head,
-    gerund_names_a_kind,
     holder_named_by_its_use,
     hyphen_colour,
     is_attribute_word,
@@ -26,7 +38,6 @@ from stagestudio.scene.parsing.words import (
     plural_of_a_thing,
     shapes_what_follows,
 )
-
 
 _NUMBER_COMPOUND = re.compile(r"(\d+)-([a-z]+)")
 
@@ -55,99 +66,6 @@ def measurement_at(tokens: list[str], j: int) -> int:
     elif end + 1 < n and tokens[end] in ("in", "of") and tokens[end + 1] in lx.MEASURE_NOUNS:
         end += 2
     return end
-
-
-_FUNCTION_WORDS = (lx.FILLER_WORDS | lx.CLAUSE_BREAKERS | lx.ATTACHING_PREPOSITIONS | lx.INDEFINITE_DETERMINERS
-                   | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS | lx.PRONOUNS_SINGULAR | lx.PRONOUNS_PLURAL
-                   | lx.PRONOUNS_PERSON | lx.HARD_BOUNDARIES)
-
-
-def is_bare_noun(word: str) -> bool:
-    """A word that opens a noun phrase with no determiner: a noun the lexicon grounds as a
-    thing and that does not read as a verb here ("armor", "tomatoes"; not "simmering")."""
-    if (word in _FUNCTION_WORDS or word in lx.SETTING_NOUNS or not word.isalpha()
-            or is_verb_form(word) and not plural_of_a_thing(word) or english.is_name(word)):
-        return False
-    if "ADJ" in english.parts_of_speech(word) or "ADV" in english.parts_of_speech(word):
-        return False  # "minimalist", "moody": with no determiner such a word is the adjective
-    return _grounded_head(word) in (NounKind.THING, NounKind.WEAK)
-
-
-def _noun_can_follow(tokens: list[str], j: int) -> bool:
-    """Whether tokens[j] can continue an open noun phrase as a noun."""
-    if j >= len(tokens):
-        return False
-    return noun_starts_at(tokens, j) or (tokens[j] not in _FUNCTION_WORDS and _grounded_head(tokens[j]) is not None)
-
-
-def _grounded_head(word: str) -> NounKind | None:
-    """What an open-class word is as the head of a noun phrase, or None when it cannot be one
-    (an adverb, an adjective, a verb form): the lexicon grounds every head outside the classes."""
-    if word in lx.SETTING_NOUNS and not english.is_building(word):
-        return NounKind.PLACE
-    if not english.can_be_noun(word) or english.is_adverb_only(word):
-        return None
-    return english.noun_kind(english.noun_lemma(word))
-
-
-_SHADE_NOUNS = frozenset({"light"})  # a shade before a colour, a noun elsewhere
-
-
-def _verb_opens_clause(tokens: list[str], j: int, *, after_noun: bool) -> bool:
-    """Whether the -ing word at tokens[j] is a verb starting a clause rather than part of a
-    noun: "a woman painting a portrait", "a mechanic fixing a car" (an object phrase follows),
-    "a firefighter spraying water" (after a noun, what follows is its object). "A cozy reading
-    nook" and "a charging case" name kinds."""
-    tok = tokens[j] if j < len(tokens) else ""
-    if not tok.endswith("ing") or english.verb_lemma(tok) in (None, tok) or j + 1 >= len(tokens):
-        return False
-    nxt = tokens[j + 1]
-    if nxt in lx.INDEFINITE_DETERMINERS or nxt in lx.DEFINITE_DETERMINERS or is_number(nxt):
-        return True
-    if english.has_noun_entry(f"{tok} {english.noun_lemma(nxt)}"):
-        return False  # "a marble cutting board": the -ing word names a kind with the noun after it
-    if after_noun and gerund_names_a_kind(tokens, j):
-        return False  # "a walnut serving tray": the -ing word names the tray's kind
-    # after a noun, what follows is the verb's object or place: "a firefighter spraying water",
-    # "fresh bread cooling on a wire rack"
-    return after_noun and (nxt not in _FUNCTION_WORDS or match_relation(tokens, j + 1) is not None)
-
-
-def _noun_only(word: str) -> bool:
-    """A head noun that is no adjective: "firefighter", "mechanic" (not "cozy", "fluffy")."""
-    pos = english.parts_of_speech(word)
-    return "ADJ" not in pos and (_grounded_head(word) in (NounKind.THING, NounKind.WEAK)
-                                 or not pos and _grounded_head(word) == NounKind.UNKNOWN)
-
-
-def _compound_name(first: str, head: str) -> str | None:
-    """The two-word noun "first head" when WordNet lists it as a different kind of thing from
-    the head alone ("lily pad": a plant, not a pad; "cutting board": a utensil, not a
-    committee); None when the head alone says it ("apple tree" is a tree, "top hat" a hat) or
-    `first` is an attribute ("oak tree", whose "oak" is the material)."""
-    if is_attribute_word(first) or first in _FUNCTION_WORDS:
-        return None
-    name = f"{first} {head}"
-    senses, head_senses = english.noun_senses(name), english.noun_senses(head)
-    if (head in lx.SETTING_NOUNS or head in lx.FILLER_WORDS) and senses and english.noun_kind(name) == NounKind.THING:
-        # "music stand", "bus stop": a thing, though the head alone is the setting or reads as a verb
-        return name
-    if not senses or (head_senses and head_senses[0].lexfile == senses[0].lexfile
-                      and english.noun_kind(head) == english.noun_kind(name)):
-        return None
-    return name
-
-
-def _participle_after_her(tokens: list[str], j: int) -> bool:
-    """"her" is the object and tokens[j] the participle of a new phrase: "beside her writing notes",
-    "next to her reading a book" (not "her riding boots", "her sleeping bag": nouns)."""
-    tok = tokens[j]
-    if not tok.endswith("ing") or english.verb_lemma(tok) in (None, tok) or j + 1 >= len(tokens):
-        return False
-    nxt = tokens[j + 1]
-    if nxt in lx.INDEFINITE_DETERMINERS or nxt in lx.DEFINITE_DETERMINERS or nxt in lx.POSSESSIVE_PRONOUNS:
-        return True
-    return nxt.isalpha() and not english.has_noun_entry(f"{tok} {english.noun_lemma(nxt)}") and english.can_be_noun(nxt)
 
 
 def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | Measure | None, int]:
@@ -249,7 +167,7 @@ def noun_of(words: Adjectives) -> NounPhrase:
     last = words.words[-1]
     singular, plural = singular_form(last)
     return NounPhrase(head=singular, is_class=False, plural=plural, count=None, determiner="none",
-                      modifiers=words.words[:-1], kind=_grounded_head(singular) or NounKind.UNKNOWN, surface=last)
+                      modifiers=words.words[:-1], kind=grounded_head(singular) or NounKind.UNKNOWN, surface=last)
 
 
 _KIND_HEADS = frozenset({english.PLANT, english.FOOD, english.BODY})
@@ -349,7 +267,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     person_pronoun = tok in lx.PRONOUNS_PERSON or (
         tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or not (
             noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))
-            or _participle_after_her(tokens, i + 1)))
+            or participle_after_her(tokens, i + 1)))
     if person_pronoun:
         return NounPhrase(head="", is_class=False, plural=False, count=None, determiner="definite",
                           modifiers=[], pronoun="person"), i + 1
@@ -393,7 +311,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                      # ("black mesh back, adjustable armrests": "back" was the head noun)
                      and not (len(modifiers) > 1 and "NOUN" in english.parts_of_speech(modifiers[-1])
                               and english.noun_kind(english.noun_lemma(modifiers[-1])) == NounKind.THING)
-                     or started and _grounded_head(modifiers[-1]) not in (NounKind.THING, NounKind.WEAK)
+                     or started and grounded_head(modifiers[-1]) not in (NounKind.THING, NounKind.WEAK)
                      and english.noun_kind(english.noun_lemma(modifiers[-1])) != NounKind.THING
                      # (a word that is only a noun ends its phrase: "their charging case, minimalist")
                      and ("ADJ" in english.parts_of_speech(modifiers[-1]) or "NOUN" not in english.parts_of_speech(modifiers[-1])))):
@@ -473,7 +391,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 if j < n and is_number(tokens[j]):
                     count = number_value(tokens[j])
                     j += 1
-                    if quantifier in lx.PEOPLE_GROUPS and (not _noun_can_follow(tokens, j) or tokens[j].endswith("ing")
+                    if quantifier in lx.PEOPLE_GROUPS and (not noun_can_follow(tokens, j) or tokens[j].endswith("ing")
                                                            and is_verb_form(tokens[j]) and not noun_starts_at(tokens, j)) \
                             and not (j < n and is_attribute_word(tokens[j])):
                         # "a family of four": four people
@@ -522,7 +440,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             entry, length = noun
             after = j + length
             # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
-            follows = after < n and not _verb_opens_clause(tokens, after, after_noun=True) and (
+            follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not acts_after(
+                entry.name, tokens, j, after) and (
                 noun_starts_at(tokens, after) or (
                 (tokens[after] in lx.SETTING_NOUNS or landscape_compound_head(tokens[after]))
                 and match_relation(tokens, after) is None
@@ -548,7 +467,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             if entry.name == "tv" and "tv" in modifiers:
                 modifiers.remove("tv")
             name, is_class = entry.name, entry.is_class
-            compound = _compound_name(modifiers[-1], english.noun_lemma(surface)) if modifiers else None
+            compound = compound_name(modifiers[-1], english.noun_lemma(surface)) if modifiers else None
             if compound is not None and english.geneval_class(compound) != name:
                 # "a rocking horse", "a sea lion": WordNet names the pair as another kind of thing
                 name, is_class, surface = compound, False, f"{modifiers[-1]} {surface}"
@@ -561,7 +480,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             return NounPhrase(head=name, is_class=is_class, plural=plural, count=count,
                               determiner=determiner, modifiers=modifiers, vague_count=vague,
                               possessive=possessive, surface=surface, measurements=measurements), after
-        if tok in _SHADE_NOUNS and not (j + 1 < n and (tokens[j + 1] in lx.COLOR_WORDS or hyphen_colour(tokens[j + 1]))):
+        if tok in SHADE_NOUNS and not (j + 1 < n and (tokens[j + 1] in lx.COLOR_WORDS or hyphen_colour(tokens[j + 1]))):
             modifiers.append(tok)  # "soft light filters through": the noun, not a shade ("light blue")
             unknown_seen = True
             j += 1
@@ -580,7 +499,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             started = True
             j += 1
             continue
-        if j > i and _verb_opens_clause(tokens, j, after_noun=bool(modifiers) and _noun_only(modifiers[-1])):
+        if j > i and verb_opens_clause(tokens, j, after_noun=bool(modifiers) and noun_only(modifiers[-1])):
             break  # "a mechanic fixing a car", "a firefighter spraying water"
         if started and english.is_adverb_only(tok) and j + 1 < n and (
                 is_attribute_word(tokens[j + 1]) or tokens[j + 1].endswith(("ed", "ing"))):
@@ -591,7 +510,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             unknown_seen = True
             j += 1
             continue
-        if (started and tok in lx.FILLER_WORDS and tok not in _FUNCTION_WORDS - lx.FILLER_WORDS
+        if (started and tok in lx.FILLER_WORDS and tok not in FUNCTION_WORDS - lx.FILLER_WORDS
                 and all(is_attribute_word(w) for w in modifiers) and tok.isalpha()
                 and english.noun_kind(english.noun_lemma(tok)) == NounKind.THING
                 # (a drink or a mass is a noun, and its -s verb follows: "black coffee stands")
@@ -605,7 +524,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             noun_ends.append(noun_end)
             continue
         if (started and tok in lx.FILLER_WORDS and "ADJ" in english.parts_of_speech(tok)
-                and "VERB" not in english.parts_of_speech(tok) and _noun_can_follow(tokens, j + 1)):
+                and "VERB" not in english.parts_of_speech(tok) and noun_can_follow(tokens, j + 1)):
             modifiers.append(tok)  # "the whole family", "a sharp knife": an adjective before its noun
             j += 1
             continue
@@ -613,13 +532,13 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             break
         if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS:
             break
-        if (started and j + 1 < n and tokens[j + 1] not in _FUNCTION_WORDS
+        if (started and j + 1 < n and tokens[j + 1] not in FUNCTION_WORDS
                 and english.noun_senses(f"{tok} {english.noun_lemma(tokens[j + 1])}")):
             modifiers.extend(tokens[j:j + 2])  # "a cozy living room", "a cutting board": one noun
             unknown_seen = True
             j += 2
             continue
-        if (started and tok.endswith("ing") and j + 1 < n and tokens[j + 1] not in _FUNCTION_WORDS
+        if (started and tok.endswith("ing") and j + 1 < n and tokens[j + 1] not in FUNCTION_WORDS
                 and english.noun_kind(english.noun_lemma(tokens[j + 1])) in (NounKind.THING, NounKind.PLACE)
                 and not is_verb_form(tokens[j + 1]) and match_relation(tokens, j + 1) is None
                 # (after a living thing it is a participle with its object: "the largest land animal
@@ -638,7 +557,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 # is a plural WordNet lists as a noun of its own: "rainbow sprinkles")
                 and english.verb_category(english.verb_lemma(tok)) is not None and not english.has_noun_entry(tok)
                 and (count or 1) == 1  # ("six card slots": after a number above one the head is plural)
-                and _grounded_head(modifiers[-1]) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE)
+                and grounded_head(modifiers[-1]) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE)
                 # ("window boxes overflowing with": WordNet names the pair as a made thing, and no
                 # preposition follows the -s word as one follows a verb: "soft light filters through")
                 and not (j + 1 < n and tokens[j + 1] not in lx.ATTACHING_PREPOSITIONS
@@ -651,21 +570,23 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
                 and english.verb_lemma(tok) == tok):
             break  # "its floppy ears fall forward": a plural noun's verb
         if (unknown_seen and tok.endswith("ing") and is_attribute_word(modifiers[-1]) and english.has_noun_entry(tok)
-                and not _verb_opens_clause(tokens, j, after_noun=False)):
+                and not verb_opens_clause(tokens, j, after_noun=False)):
             modifiers.append(tok)  # "a cozy, lived-in feeling": after an adjective, the -ing noun is the head
             j += 1
             continue
         if unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")
-                                                   or tok.endswith("ing")):
+                                                   or tok.endswith("ing")) and not english.has_flag(tok, "2", senses=1) \
+                and not noun_after_singular(modifiers[-1], tok, tokens, j):
             # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
-            # after a singular noun is a noun itself ("the Eiffel Tower")
+            # after a singular noun is a noun itself ("the Eiffel Tower"), and so is a thing
+            # WordNet names only in the plural ("a leather bellows", "steel tongs")
             break
-        if (started and _grounded_head(tok) is None and not tok.endswith(("ed", "ing"))
-                and not _noun_can_follow(tokens, j + 1)):
+        if (started and grounded_head(tok) is None and not tok.endswith(("ed", "ing"))
+                and not noun_can_follow(tokens, j + 1)):
             break  # "trees after a snowfall", "a glossy finish, subtly": no noun closes the phrase here
         if j + 1 < n and english.is_name(tokens[j + 1]) and english.geneval_class(tok) == "person" and not modifiers:
             break  # "King Arthur": a title with a name is the name
-        if (not started and j == i and english.is_adjective_only(tok) and tok not in _FUNCTION_WORDS
+        if (not started and j == i and english.is_adjective_only(tok) and tok not in FUNCTION_WORDS
                 and j + 1 < n and (noun_starts_at(tokens, j + 1) or is_bare_noun(tokens[j + 1]))):
             modifiers.append(tok)  # "adjustable armrests", "ergonomic chairs": an adjective opens the phrase
             started = True
@@ -675,19 +596,20 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         # ("Earth glows blue", "grass covers the hill": a bare place word is a phrase too, if no object)
         bare_place = tok in lx.PLACE_NOUNS and english.has_noun_entry(tok) and not is_verb_form(tok)
         if not started and j == i and (is_bare_noun(tok) or bare_place or unknown_first and (
-                _verb_opens_clause(tokens, j + 1, after_noun=True) and j + 2 < n and tokens[j + 2] not in lx.SETTING_NOUNS
+                verb_opens_clause(tokens, j + 1, after_noun=True) and j + 2 < n and tokens[j + 2] not in lx.SETTING_NOUNS
                 # a name the dictionary lacks heading a listing: "Smartwatch with a display", "Airpods, white"
                 or j + 1 >= n or tokens[j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, j + 1))):
             # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
             started = True
         if started and (determiner != "none" or count is not None or not is_verb_form(tok) or j == i and plural_of_a_thing(tok)
+                        or modifiers and noun_after_singular(modifiers[-1], tok, tokens, j)
                         # after adjectives alone a thing's noun must come ("stacking wooden blocks")
                         or modifiers and all(is_attribute_word(w) for w in modifiers)
-                        and _grounded_head(tok) == NounKind.THING and tok.endswith("s")):
+                        and grounded_head(tok) == NounKind.THING and tok.endswith("s")):
             modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
             unknown_seen = True
             j += 1
-            if _grounded_head(tok) in (NounKind.THING, NounKind.WEAK) and not english.is_name(tok):
+            if grounded_head(tok) in (NounKind.THING, NounKind.WEAK) and not english.is_name(tok):
                 noun_end = (j, len(modifiers))
                 noun_ends.append(noun_end)
             continue
@@ -702,26 +624,29 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         # a noun outside the lexicon ("a tall stone castle"): its head is the last word that
         # is not a known adjective, since adjectives come before their noun
         grounded = [k for k, w in enumerate(modifiers)
-                    if (not is_attribute_word(w) or w in _SHADE_NOUNS) and _grounded_head(w) is not None
+                    if (not is_attribute_word(w) or w in SHADE_NOUNS) and grounded_head(w) is not None
                     and not english.is_name(w)]
         if not grounded and all(english.is_name(w) or is_attribute_word(w) for w in modifiers):
             return None, i  # "Jimi Hendrix": a name identifies, it is nothing to draw
-        if (determiner == "indefinite" and _names_colour(modifiers) and (j >= n or not _noun_can_follow(tokens, j))
-                and all(_grounded_head(w) in (None, NounKind.PLACE, NounKind.ABSTRACT)
+        if (determiner == "indefinite" and _names_colour(modifiers) and (j >= n or not noun_can_follow(tokens, j))
+                and all(grounded_head(w) in (None, NounKind.PLACE, NounKind.ABSTRACT)
                         for w in modifiers if not is_attribute_word(w))):
             return Adjectives(modifiers, colour_phrase=True), j  # "a deep forest green"
         head_index = grounded[-1] if grounded else max(k for k, w in enumerate(modifiers) if not is_attribute_word(w))
         head_word = modifiers[head_index]
         mods = modifiers[:head_index] + modifiers[head_index + 1:]
         singular, was_plural = singular_form(head_word)
-        kind = _grounded_head(head_word) or NounKind.ABSTRACT
+        kind = grounded_head(head_word) or NounKind.ABSTRACT
         if was_plural and english.is_pair_noun(head_word, after_pair_of=pair_of is not None):
             # "a pair of tweezers", "jeans": one thing whose name is plural
             singular, was_plural, count = head_word, False, pair_of or count
-        compound = _compound_name(mods[head_index - 1], singular) if head_index > 0 else None
+        elif was_plural and determiner == "indefinite" and english.has_flag(head_word, "2", senses=1):
+            # "a leather bellows", "a gallows": "a" before a name WordNet gives only in the plural
+            singular, was_plural, kind = head_word, False, english.noun_kind(head_word)
+        compound = compound_name(mods[head_index - 1], singular) if head_index > 0 else None
         if compound is not None:
             # "lily pad", "log cabin", "top hat": WordNet names the pair as one thing
-            singular, kind, head_word = compound, _grounded_head(compound) or kind, f"{mods[head_index - 1]} {head_word}"
+            singular, kind, head_word = compound, grounded_head(compound) or kind, f"{mods[head_index - 1]} {head_word}"
             mods = mods[:head_index - 1] + mods[head_index:]
         return NounPhrase(head=singular, is_class=False, plural=was_plural, count=count,
                           determiner=determiner, modifiers=mods, vague_count=vague, kind=kind,
@@ -740,7 +665,7 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             last in lx.COLOR_WORDS or last in lx.MATERIAL_WORDS or last in lx.SIZE_WORDS):
         # "the light", "a fluffy": an adjective-like word used as a noun
         singular, was_plural = singular_form(last)
-        kind = _grounded_head(last) or NounKind.ABSTRACT
+        kind = grounded_head(last) or NounKind.ABSTRACT
         return NounPhrase(head=singular, is_class=False, plural=was_plural, count=count,
                           determiner=determiner, modifiers=modifiers[:-1], vague_count=vague, kind=kind,
                           possessive=possessive, surface=last, measurements=measurements), j
@@ -756,4 +681,4 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         # "faded to a soft gray", "glazed a deep green": with an article, a colour is a colour
         # phrase, which belongs to the object described even after a preposition
         return Adjectives(modifiers, colour_phrase=determiner == "indefinite" and _names_colour(modifiers)), j
-    return None, j if j > i else i
+    return None, max(i, j)

@@ -178,6 +178,8 @@ class _Reading:
     part_subject: str | None = None  # owner of the part the current clause is about
     list_owner: str | None = None  # who the parts of an aside "with"-list belong to
     part_heads: list[str] = field(default_factory=list)  # owners of parts that head a clause ("Its wheels spin")
+    carried: bool = False  # the latest phrase is carried on its owner's body ("with a lamp in his hand")
+    on_body: bool = False  # the next phrase is that body part
 
 
 def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> list[Item | Ref]:
@@ -220,8 +222,16 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
                 reading.pending_measures.append(item.text)
             resolved.append(item)
             continue
+        if isinstance(item, Rel) and reading.carried:
+            # "with an oil lamp in his hand": where the lamp is carried, no relation to draw
+            reading.carried, reading.on_body = False, True
+            resolved.append(Prep("with"))
+            continue
         if isinstance(item, NounPhrase):
             _resolve_noun_phrase(item, items, k, resolved, reading, state, counter)
+            if reading.on_body:
+                reading.on_body = False
+                resolved[-1] = Ref(None)  # (the hand, recorded as the owner's part)
         else:
             resolved.append(item)
 
@@ -287,7 +297,17 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # features; "perfume bottle, frosted glass, gold cap": its material
         resolved.append(Ref(None))
         return
-    owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "")
+    after = items[k + 2] if k + 2 < len(items) else None
+    # "climbs the staircase with an oil lamp in his hand": what is carried on a body is its owner's
+    # (not a living thing: "with a fly buzzing in front of its nose" is a fly by the horse)
+    body_owner = None if english.is_animate(item.head) else _body_owner(prev, nxt, after, resolved, state)
+    candidate = body_owner or candidate
+    placed = _relation_subject(prev, resolved)
+    owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "",
+                          after=after,
+                          placed_by_other=placed is not None and placed != candidate)
+    # (the relation to the body part says where it is carried, and relates nothing)
+    reading.carried = owner_id is not None and owner_id == body_owner
     if owner_id is None and not item.is_class and item.possessive is None:
         clause_subject = reading.last_kept if reading.kept_in_clause else None
         owner_id = unowned_part_owner(item, prev, resolved, state, clause_subject, reading.part_subject)
@@ -368,17 +388,16 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
     """The object `item` may be a part of: its possessor, else the latest object (or the owner
     of an aside "with"-list). A kin word ("its mother", then no owner) or a young one ("a tiny
     calf") is renamed to the animal's kind."""
-    # "a dragonfly in front of its beak": a thing is not placed by its own part, so the owner is
-    # another than the relation's subject
-    placed_by = (reading.last_kept if isinstance(prev, Rel) and prev.phrase.predicate in POSITIONAL
-                 and reading.kept_in_clause and reading.last_kept is not None else None)
+    placed = _relation_subject(prev, resolved)
+    written = english.noun_lemma((item.surface or item.head).split()[-1])
+    if placed is not None and (item.pronoun_word not in ("its", "their") or _strictly_owns(state.get(placed), item)
+                               or item.is_class or not (english.is_part(written) or english.has_sense_of(written, english.BODY))):
+        placed = None  # (only a part: "a whale calf next to its mother" is the calf's mother)
+    # ("a dragonfly just in front of its beak": a thing is not placed by its own part, unless
+    # WordNet makes the part one of its own: "a spoon propped against its rim")
     candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
-                            word=item.pronoun_word, exclude={placed_by} if placed_by else frozenset())
+                            word=item.pronoun_word, exclude={placed} if placed else frozenset())
                  if item.possessive else reading.last_kept)
-    if placed_by and (candidate is None or english.part_sense_rank(item.head, state.get(candidate).word) is None):
-        # (unless no other can have one: "a spoon propped against its rim" keeps the old reading)
-        candidate = antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,  # type: ignore[arg-type]
-                               word=item.pronoun_word)
     if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
             and reading.last_kept is not None):
         # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one
@@ -400,6 +419,33 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
         if mother is not None:
             item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
     return candidate
+
+
+def _body_owner(prev: Item | None, nxt: Item | None, after: Item | None, resolved: list[Item | Ref],
+                state: State) -> str | None:
+    """Who has a "with"-phrase on their body ("with an oil lamp in his hand"): the person or the
+    animal the possessive before the body part means; None for any other shape."""
+    if not (isinstance(prev, Prep) and prev.word == "with" and isinstance(nxt, Rel) and isinstance(after, NounPhrase)
+            and after.possessive is not None and english.has_sense_of(after.head, english.BODY)):
+        return None
+    owner = antecedent(after.possessive, resolved, len(resolved), state, can_own=after.head, word=after.pronoun_word)
+    if owner is None:
+        return None
+    word = state.get(owner).word
+    return owner if state.get(owner).name == "person" or english.is_animate(word) else None
+
+
+def _strictly_owns(owner: ParsedObject, part: NounPhrase) -> bool:
+    rank = english.part_sense_rank(part.head, owner.word)
+    return rank is not None and rank[1] == 0
+
+
+def _relation_subject(prev: Item | None, resolved: list[Item | Ref]) -> str | None:
+    """The object a spatial relation right before a noun phrase places: the reference before it."""
+    if not (isinstance(prev, Rel) and prev.phrase.kind == "object" and len(resolved) >= 2
+            and isinstance(resolved[-2], Ref)):
+        return None
+    return resolved[-2].object_id  # type: ignore[union-attr]
 
 
 def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: list[Item | Ref], reading: _Reading,

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.clauses import (
+    ends_in_verb,
+    finite_verb_at,
+    placing_verb,
+    predicate_verb,
+    verb_inside,
+)
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
@@ -16,10 +23,9 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
-from stagestudio.scene.parsing.phrases import measurement_at, noun_of, parse_noun_phrase
+from stagestudio.scene.parsing.phrases import noun_of, parse_noun_phrase
 from stagestudio.scene.parsing.relations import (
     COLOUR_NOUNS,
-    HOLDER_VERBS,
     LIKENESS_PHRASES,
     LINKING_VERBS,
     MADE_OF,
@@ -27,248 +33,33 @@ from stagestudio.scene.parsing.relations import (
     MUTUAL_PLACES,
     NAMING_PHRASES,
     NEGATORS,
-    PLACING_VERBS,
     SEQUENCES,
     THERE_IS,
     RelPhrase,
     match_relation,
 )
+from stagestudio.scene.parsing.verbs import (
+    MOTION,
+    action_at,
+    infinitive_at,
+    measure_follows,
+    object_infinitive,
+    past_complement,
+    past_depiction,
+    purpose_infinitive,
+    undrawn_plural_at,
+)
 from stagestudio.scene.parsing.words import (
     bare_plural,
     hyphen_colour,
     is_attribute_word,
-    is_number,
-    is_verb_form,
     names_someone,
 )
-
-_MOTION = 38  # WordNet's verb.motion (the lexicographer file of a verb's first sense): fly, roll, dive
-_NOUN_PHRASE_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
-
-
-def _action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = False) -> tuple[Action, int] | None:
-    """An action verb at tokens[i] with its object after it: "riding a horse", "holds a red
-    umbrella", "looking at the moon" -> (Action("riding"), index of the object phrase).
-
-    Only -ing forms and, with `finite`, the clause's own verb count (a past participle is passive
-    or an adjective: "a parked car", "painted blue"); the verb must follow a noun phrase in its
-    sentence, and what follows it must open a noun phrase, not a relation ("sitting on a bench"
-    is the spatial "on"). A verb whose first WordNet senses take no object acts on nothing."""
-    tok = tokens[i]
-    # "Holding a pair of tweezers, he sets ...": its object has an article ("Gaming chair, ..." is a noun)
-    fronted = not items and tok.endswith("ing") and i + 1 < len(tokens) and tokens[i + 1] in _NOUN_PHRASE_OPENERS
-    if (not (finite or tok.endswith(("ing", "s"))) or not fronted and (
-            not any(isinstance(item, NounPhrase) for item in items) or isinstance(items[-1], (Rel, Prep, Possessive, Action)))):
-        return None
-    lemma = english.verb_lemma(tok)
-    if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS:
-        return None
-    followed_by_determiner = i + 1 < len(tokens) and tokens[i + 1] in _NOUN_PHRASE_OPENERS
-    # "building" is a noun, except in "building a sandcastle"
-    if not finite and not is_verb_form(tok) and not (tok.endswith("ing") and followed_by_determiner):
-        return None
-    clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
-    if clause and isinstance(clause[0], Rel):
-        return None  # "Underneath a green umbrella stands a hydrant": an inverted sentence
-    j = i + 1
-    while j + 1 < len(tokens) and _is_adverb(tokens[j]):
-        j += 1  # "chewing contentedly on a ball"
-    particle = ""
-    if j < len(tokens) and tokens[j] == "into" and english.verb_category(lemma) == _MOTION:
-        return None  # "a ball flying into the goal": a movement into a place, so "inside" it
-    if (j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES and not _infinitive_at(tokens, j)
-            and lemma != "be"):  # ("the lamp is to its right": a place, no action)
-        particle, j = tokens[j], j + 1
-    elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
-        particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
-    elif j < len(tokens) and tokens[j] == "from" and english.verb_category(lemma) == english.CONSUMPTION:
-        particle, j = "from", j + 1  # "drinking from a bottle"
-    elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and (
-            tokens[j + 1] in _NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
-            or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
-        j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
-    elif lemma in lx.NON_ACTION_VERBS and not (_agent_before(items) and lemma not in _STATIVE_VERBS) \
-            or english.only_intransitive(lemma):
-        # ("the earth glows orange": no sense of "glow" takes an object; "a photo showing a cat"
-        # shows, where "a toddler stacking blocks" acts)
-        return None
-    if j >= len(tokens) or match_relation(tokens, j) is not None:
-        return None
-    nxt = tokens[j]
-    opens = (nxt in _NOUN_PHRASE_OPENERS or is_number(nxt) or nxt in lx.PRONOUNS_SINGULAR
-             or nxt in lx.PRONOUNS_PLURAL or nxt in lx.PRONOUNS_PERSON or nxt == "her")
-    if not opens:
-        phrase, _ = parse_noun_phrase(tokens, j)
-        # ("spraying water on a car": a setting word may be what the verb acts on; "drinking
-        # coffee": so may a colour-like noun)
-        opens = (isinstance(phrase, NounPhrase) or nxt in lx.SETTING_NOUNS and english.has_noun_entry(nxt)
-                 or isinstance(phrase, Adjectives) and english.has_noun_entry(english.noun_lemma(phrase.words[-1])))
-    if not opens:
-        return None
-    predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
-    return Action(predicate, fronted=fronted), j
-
-
-def _is_adverb(word: str) -> bool:
-    """An -ly adverb, including one the lexicon lacks but whose adjective it knows ("lazily")."""
-    if not word.endswith("ly"):
-        return False
-    if english.is_adverb_only(word):
-        return True
-    stem = word[:-3] + "y" if word.endswith("ily") else word[:-2]
-    return not english.parts_of_speech(word) and "ADJ" in english.parts_of_speech(stem)
-
-
-# Verbs of being, having, seeming and measuring: no action whoever the subject is.
-_STATIVE_VERBS = frozenset("be have seem appear look become remain stay feel resemble measure weigh match mirror "
-                           "echo suggest evoke convey complement contrast accent emphasize emphasise lend invite "
-                           "reflect cast occupy dominate form frame surround fill cover line top contain include "
-                           "feature show depict display present capture represent illustrate portray render "
-                           "highlight showcase enhance bathe light illuminate call name describe imagine "
-                           "style set use take add".split())
-
-
-def _agent_before(items: list[Item]) -> bool:
-    """Whether the phrase right before is someone who can act: a person or an animal."""
-    last = items[-1] if items else None
-    return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
-                                             or english.is_animate(last.head))
-
-
-def _measure_follows(tokens: list[str], j: int) -> bool:
-    """A measurement starts at tokens[j], after adverbs ("about", "roughly") or "measuring"."""
-    while j < len(tokens) and (tokens[j] in lx.FILLER_WORDS or english.is_adverb_only(tokens[j])
-                               or english.verb_lemma(tokens[j]) == "measure"):
-        j += 1
-    return j < len(tokens) and measurement_at(tokens, j) > j
 
 
 def _names_a_thing(words: Adjectives) -> bool:
     last = words.words[-1]
     return last in lx.COLOR_WORDS and english.noun_kind(english.noun_lemma(last)) == NounKind.THING
-
-
-def _clause_subject(items: list[Item]) -> NounPhrase | None:
-    """The current clause's subject so far: its first noun phrase that no relation, preposition,
-    action or possessive introduces ("the cook" in "the cook behind it ..."); None when the
-    clause opened otherwise ("Behind him, ...") or has none yet."""
-    start = max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1
-    clause = items[start:]
-    if (start >= 2 and items[start - 1].word in ("that", "which", "who")  # type: ignore[union-attr]
-            and isinstance(items[start - 2], NounPhrase) and not any(isinstance(item, NounPhrase) for item in clause)):
-        return items[start - 2]  # "the fruit that keeps ...": the relative clause is about the noun before it
-    if not clause or not isinstance(clause[0], NounPhrase):
-        return None
-    return clause[0]
-
-
-def _coordinated(items: list[Item], subject: NounPhrase) -> bool:
-    """Whether the subject is the last of a list with no verb yet ("a cat and a dog chase"): the
-    item before its clause is "and" or a comma, itself after a noun phrase."""
-    k = next(k for k, item in enumerate(items) if item is subject)
-    # (not a fronted place: "At a night market, a vendor fans the coals")
-    return (k >= 2 and isinstance(items[k - 1], Break) and items[k - 1].word in ("and", "&", ",")
-            and isinstance(items[k - 2], NounPhrase) and not (k >= 3 and isinstance(items[k - 3], (Prep, Rel))))
-
-
-def _finite_verb_at(tokens: list[str], i: int, items: list[Item], verb_seen: bool) -> bool:
-    """Whether tokens[i] is the finite verb of a clause that has its subject but no verb yet: a
-    verb form that agrees with the subject in number ("the cook behind it ladles broth", "a
-    sofa faces it", "two line cooks stir flaming pans") and is no relation word. Agreement is
-    what tells "ladles" the verb from "ladles" the spoons."""
-    tok = tokens[i]
-    if verb_seen or not tok.isalpha() or tok in ("has", "have", "had", "having") or tok in _NOUN_PHRASE_OPENERS:
-        return False
-    subject = _clause_subject(items)
-    if subject is None or match_relation(tokens, i) is not None or isinstance(items[-1], (Rel, Prep, Possessive, Action)):
-        return False
-    plural = not subject.member and (subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they"
-                                     or _coordinated(items, subject))
-    # "a row of potted herbs lines the sill", "a stack of books sits": a collection takes either
-    collection = subject.plural and subject.determiner == "indefinite" and subject.count is None
-    return english.is_finite_form(tok, plural_subject=plural) or collection and english.is_finite_form(
-        tok, plural_subject=False)
-
-
-_SINGULAR_DETERMINERS = frozenset({"a", "an", "one", "this", "that", "each", "every", "another"})
-
-
-def _ends_in_verb(tokens: list[str], i: int, end: int, phrase: NounPhrase, items: list[Item], verb_seen: bool) -> bool:
-    """Whether the noun phrase read from tokens[i:end] swallowed the clause's verb as its plural
-    head: the last word is a verb's -s form, an object follows it, and either a singular
-    determiner cannot go with a plural head ("a waiter plates a steak") or the clause has a
-    subject still waiting for its verb, which the word agrees with ("the cook behind the
-    counter ladles soup")."""
-    last = tokens[end - 1]
-    if (end - i < 2 or not phrase.plural or phrase.pronoun is not None or not last.endswith("s")
-            or not english.is_finite_form(last, plural_subject=False)
-            or " " in phrase.head and english.has_noun_entry(phrase.head)):  # ("cinnamon rolls": a compound's plural)
-        return False
-    # "a giraffe bends down": "a" cannot go with "bends" the noun (but "a few trees", "a stack of books")
-    singular = (tokens[i] in _SINGULAR_DETERMINERS and phrase.count is None and phrase.vague_count is None
-                and "of" not in tokens[i:end] and tokens[i + 1] not in lx.QUANTIFIER_NOUNS
-                and tokens[i + 1] not in lx.NUMBER_WORDS and not english.is_pair_noun(last))
-    if end >= len(tokens) or singular:
-        return singular
-    nxt = tokens[end]
-    object_follows = nxt in _NOUN_PHRASE_OPENERS or is_number(nxt) or isinstance(
-        parse_noun_phrase(tokens, end)[0], NounPhrase)
-    if not object_follows or match_relation(tokens, end) is not None:
-        return False
-    subject = _clause_subject(items)
-    return (not verb_seen and subject is not None and not subject.plural and (subject.count or 1) == 1
-            and isinstance(items[-1], (Rel, Prep)))
-
-
-def _verb_inside(tokens: list[str], i: int, end: int, items: list[Item], verb_seen: bool) -> int | None:
-    """The index of the clause's verb inside the noun phrase read from tokens[i:end], when a
-    singular subject placed by a relation still waits for it ("a chef in a white hat chops
-    onions": "chops" after the noun "hat", with a noun after it); else None."""
-    subject = _clause_subject(items)
-    if (verb_seen or subject is None or subject.plural or (subject.count or 1) > 1 or subject.pronoun == "they"
-            or not items or not isinstance(items[-1], (Rel, Prep))):
-        return None
-    for m in range(i + 1, end - 1):
-        tok, before = tokens[m], tokens[m - 1]
-        if (tok.endswith("s") and english.is_finite_form(tok, plural_subject=False)
-                and english.noun_kind(english.noun_lemma(before)) == NounKind.THING
-                and not english.has_noun_entry(f"{before} {english.noun_lemma(tok)}")
-                and isinstance(parse_noun_phrase(tokens[:end], m + 1)[0], NounPhrase)):
-            return m
-    return None
-
-
-def _infinitive_at(tokens: list[str], i: int) -> bool:
-    """"to" before a verb's base form: "built to keep", "teaching his son to ride"."""
-    if i + 1 >= len(tokens) or tokens[i] != "to":
-        return False
-    nxt = tokens[i + 1]
-    return english.verb_lemma(nxt) == nxt and english.noun_kind(nxt) != NounKind.THING
-
-
-def _object_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
-    """"to ride a bike" right after the object of an action, when that object can act (a person
-    or an animal: "helping her daughter to carry a box") or the verb is one WordNet gives the
-    frame "somebody ----s somebody to INFINITIVE" ("teach"): the object's own action."""
-    actions = [item for item in items if isinstance(item, Action)]
-    if not actions or not isinstance(items[-1], NounPhrase) or items[-2] is not actions[-1]:
-        return None
-    lemma = english.verb_lemma(actions[-1].predicate.split()[0])
-    obj = items[-1]
-    can_act = obj.pronoun == "person" or obj.head == "person" or english.is_animate(obj.head)
-    if lemma is None or not (can_act or english.takes_object_and_infinitive(lemma)):
-        return None
-    found = _action_at(tokens, i + 1, items, finite=True)
-    if found is None:
-        return None
-    found[0].infinitive = True
-    return found
-
-
-def _purpose_infinitive(tokens: list[str], i: int, items: list[Item]) -> bool:
-    """"built to keep", "designed to hold": an infinitive after a past participle says what a
-    thing is for."""
-    return i > 0 and bool(items) and english.is_past_participle(tokens[i - 1])
 
 
 _GROUP_PRONOUNS = frozenset({"them", "those", "these"})
@@ -309,53 +100,6 @@ def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None
     return None
 
 
-def _placing_verb(tokens: list[str], i: int) -> RelPhrase | None:
-    """The relation a clause's verb at tokens[i] states between its subject and its object: "a
-    quilt covers the bed" (on), "apples fill a crate" (inside), "a box contains toys" (the toys
-    inside the box); None for any other verb or when no noun phrase follows."""
-    lemma = english.verb_lemma(tokens[i])
-    if lemma not in PLACING_VERBS or i + 1 >= len(tokens) or match_relation(tokens, i + 1) is not None:
-        return None
-    phrase, _ = parse_noun_phrase(tokens, i + 1)
-    if not isinstance(phrase, NounPhrase) or phrase.pronoun is not None:
-        return None
-    if lemma in HOLDER_VERBS:
-        return RelPhrase(PLACING_VERBS[lemma], kind="contents", after_verb=True)
-    if lemma == "fill" and not english.is_container(phrase.head, senses=2):
-        return RelPhrase("on")  # "books fill the shelves"
-    return RelPhrase(PLACING_VERBS[lemma])
-
-
-def _acts_on(lemma: str) -> bool:
-    """Whether "VERB on X" acts on X rather than placing the subject on it: a verb of eating,
-    making or writing that is no posture ("chewing on", "typing on", "writing on";
-    not "sitting on", "lying on", "walking on")."""
-    return (english.verb_category(lemma) in english.ACTING_CATEGORIES and lemma not in lx.INTRANSITIVE_VERBS
-            and not lx.FILLER_WORDS & {lemma, english.present_participle(lemma)})
-
-
-def _predicate_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
-    """Whether tokens[i], right after a noun phrase, is that phrase's verb rather than a new
-    noun: its form agrees with the subject (-s after one thing, the base form after several)
-    and what follows starts a phrase or a place ("light filters through", "hands grip the net")."""
-    if not items or not isinstance(items[-1], NounPhrase) or i + 1 >= len(tokens):
-        return False
-    if len(items) > 1 and isinstance(items[-2], (Rel, Prep, Action, Possessive)):
-        return False  # only a clause's subject is followed by its verb here
-    tok, subject = tokens[i], items[-1]
-    lemma = english.verb_lemma(tok)
-    if lemma is None or match_relation(tokens, i) is not None or subject.is_class:
-        return False  # (a named class ends its phrase itself: "three dogs sit")
-    if (subject.head not in lx.SETTING_NOUNS
-            and english.has_noun_entry(f"{subject.surface or subject.head} {english.noun_lemma(tok)}")):
-        return False  # "soda cans": a compound noun
-    agrees = (tok == lemma + "s" or tok == lemma + "es") if not subject.plural else tok == lemma
-    nxt = tokens[i + 1]
-    follows = (nxt in _NOUN_PHRASE_OPENERS or nxt in lx.ATTACHING_PREPOSITIONS or match_relation(tokens, i + 1) is not None
-               or nxt.endswith("ly") and english.is_adverb_only(nxt))
-    return agrees and follows
-
-
 def _contents_follow(tokens: list[str], end: int, phrase: NounPhrase) -> bool:
     """"a basket of bread", "a plate of cookies": a container or serving surface with what it
     holds after "of"; both are drawn, the contents in (or on) the container."""
@@ -382,16 +126,47 @@ def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
         return None, i
     phrase, end = parse_noun_phrase(tokens, i)
     if (not isinstance(phrase, NounPhrase) or end + 1 >= len(tokens) or tokens[end] != "of" or phrase.pronoun
-            or names_someone(tokens, end + 1)):
-        return None, i  # ("a bust of Albert Einstein" is the bust)
+            or names_someone(tokens, end + 1) or _contents_follow(tokens, end, phrase)
+            and not _part_of_next(tokens, end + 1, phrase) and not _one_thing_follows(tokens, end + 1)):
+        # ("a bust of Albert Einstein" is the bust; "carrying two buckets of milk", "arguing over
+        # a pot of soup": a container with its contents, not a part of them; "the open drawer
+        # of a dresser" is the dresser's)
+        return None, i
     head = phrase.surface.split()[-1] if phrase.surface else phrase.head
     if head in _PORTION_PLACES or head in _PORTION_PARTS or english.is_part(english.noun_lemma(head)):
         return phrase, end + 1
-    owner, _ = parse_noun_phrase(tokens, end + 1)
-    if isinstance(owner, NounPhrase) and owner.pronoun is None and english.is_part_of(
-            english.noun_lemma(head), owner.head, strict=True):
+    if _part_of_next(tokens, end + 1, phrase) or _made_part_of_next(tokens, end + 1, phrase):
         return phrase, end + 1  # "the engine of a red truck": WordNet makes it the truck's
     return None, i
+
+
+def _one_thing_follows(tokens: list[str], i: int) -> bool:
+    """"of a nightstand", "of the dresser": one counted thing with its article after "of" owns the
+    holder before it; contents are plural or a mass ("a pot of soup", "buckets of milk")."""
+    owner, _ = parse_noun_phrase(tokens, i)
+    return (isinstance(owner, NounPhrase) and owner.pronoun is None and not owner.plural
+            and owner.determiner in ("indefinite", "definite") and owner.count in (None, 1)
+            and not english.is_mass(owner.head))
+
+
+def _made_part_of_next(tokens: list[str], i: int, part: NounPhrase) -> bool:
+    """"the tire of a pickup truck", "the propeller of a small plane": "the" made thing "of" a
+    made thing is one of its parts, where WordNet records no whole for it (not a picture of
+    something, nor a holder of its contents)."""
+    owner, _ = parse_noun_phrase(tokens, i)
+    head = english.noun_lemma(part.surface.split()[-1]) if part.surface else part.head
+    return (part.determiner == "definite" and part.count is None and not part.plural
+            and isinstance(owner, NounPhrase) and owner.pronoun is None and not owner.plural
+            and head not in lx.DEPICTION_NOUNS and english.is_artifact(head) and not english.is_container(head)
+            and english.is_artifact(english.noun_lemma(owner.surface.split()[-1]) if owner.surface else owner.head))
+
+
+def _part_of_next(tokens: list[str], i: int, part: NounPhrase) -> bool:
+    """Whether the noun phrase at tokens[i] names a whole WordNet makes `part` a part of."""
+    owner, _ = parse_noun_phrase(tokens, i)
+    head = part.surface.split()[-1] if part.surface else part.head
+    return (isinstance(owner, NounPhrase) and owner.pronoun is None
+            and english.is_part_of(english.noun_lemma(head), owner.head, strict=True))
 
 
 def scan(tokens: list[str]) -> list[Item]:
@@ -462,7 +237,7 @@ def scan(tokens: list[str]) -> list[Item]:
                     and items[-2].phrase.predicate in ("on", "near", "inside") and isinstance(items[-1], NounPhrase):
                 del items[-2]  # "on the bench's left": the "on" belonged to the side phrase
             phrase.after_verb = i > 0 and english.verb_lemma(tokens[i - 1]) in LINKING_VERBS
-            if tok == "into" and i > 0 and english.verb_category(english.verb_lemma(tokens[i - 1]) or "") == _MOTION:
+            if tok == "into" and i > 0 and english.verb_category(english.verb_lemma(tokens[i - 1]) or "") == MOTION:
                 phrase.needs_class_object = False  # "flying into the goal": whatever it moves into
             items.append(Rel(phrase))
             portion, i = _portion_at(tokens, end)
@@ -473,29 +248,31 @@ def scan(tokens: list[str]) -> list[Item]:
             items.append(Possessive(tok))
             i += 1
             continue
-        if tok in ("each", "every", "all") and items and isinstance(items[-1], Break) and _measure_follows(tokens, i + 1):
+        if tok in ("each", "every", "all") and items and isinstance(items[-1], Break) and measure_follows(tokens, i + 1):
             i += 1  # "eight candles on a cake, each about 3 inches tall": the size of what the sentence is about
             continue
-        infinitive = _infinitive_at(tokens, i)
-        if infinitive and _purpose_infinitive(tokens, i, items):
+        infinitive = infinitive_at(tokens, i)
+        if infinitive and purpose_infinitive(tokens, i, items):
             # "a wall built to keep invaders out": what a thing is for is not in the picture
             i += 2
             while i < n and tokens[i] not in lx.HARD_BOUNDARIES and match_relation(tokens, i) is None:
                 i += 1
             continue
-        finite = not infinitive and _finite_verb_at(tokens, i, items, verb_seen)
-        action = _object_infinitive(tokens, i, items) if infinitive else _action_at(tokens, i, items, finite=finite)
+        finite = not infinitive and finite_verb_at(tokens, i, items, verb_seen)
+        action = object_infinitive(tokens, i, items) if infinitive else action_at(tokens, i, items, finite=finite)
         if finite:
             verb_seen = True
             if action is None:
-                placing = _placing_verb(tokens, i)
+                placing = placing_verb(tokens, i)
                 if placing is not None:
                     items.append(Rel(placing))  # "a quilt covers the bed": on it
                 i += 1  # "paper lanterns hang above the stall": the clause's verb, no object
+                i = past_complement(tokens, i)
                 continue
         if action is not None:
             items.append(action[0])
             i = action[1]
+            i = past_depiction(tokens, i, action[0])
             portion, i = _portion_at(tokens, i)
             if portion is not None and portion.head not in _PORTION_PLACES:
                 portions[len(items)] = portion.text()  # "repairing the engine of a truck": the truck
@@ -504,8 +281,8 @@ def scan(tokens: list[str]) -> list[Item]:
                 # "drinking coffee", "catching a salmon": after a verb the colour-like word is a noun
                 items.append(noun_of(phrase_item))
                 i = end
-            elif phrase_item is None and i < n and tokens[i] in lx.SETTING_NOUNS:
-                action[0].dropped_object = True  # "spraying water on ..."
+            elif phrase_item is None and i < n and (tokens[i] in lx.SETTING_NOUNS or undrawn_plural_at(tokens, i)):
+                action[0].dropped_object = True  # "spraying water on ...", "writing notes in a notebook"
                 i += 1
             continue
         one = _described_one_at(tokens, i)
@@ -518,15 +295,15 @@ def scan(tokens: list[str]) -> list[Item]:
             items.append(member[0])  # "One of them chews on a leaf while the other sleeps"
             i = member[1]
             continue
-        if _predicate_verb(tokens, i, items):
+        if predicate_verb(tokens, i, items):
             i += 1  # "soft light filters through the trees", "his hands grip the net": the verb
             continue
         phrase_item, end = parse_noun_phrase(tokens, i)
-        if isinstance(phrase_item, NounPhrase) and _ends_in_verb(tokens, i, end, phrase_item, items, verb_seen):
+        if isinstance(phrase_item, NounPhrase) and ends_in_verb(tokens, i, end, phrase_item, items, verb_seen):
             end -= 1  # "a waiter plates a steak", "behind the counter ladles soup": the verb, not a noun
             phrase_item, end = parse_noun_phrase(tokens[:end], i)
         elif isinstance(phrase_item, NounPhrase):
-            verb_at = _verb_inside(tokens, i, end, items, verb_seen)
+            verb_at = verb_inside(tokens, i, end, items, verb_seen)
             if verb_at is not None:
                 # "a chef in a white hat chops onions": the subject's verb, read into the phrase
                 phrase_item, end = parse_noun_phrase(tokens[:verb_at], i)

@@ -165,9 +165,11 @@ def _shortened_reference(np_: NounPhrase, state: State) -> ParsedObject | None:
     if np_.head in lx.QUANTIFIER_NOUNS and lx.QUANTIFIER_NOUNS[np_.head] is None:
         groups = [o for o in state.objects if o.count > 1]
         return max(groups, key=lambda o: o.mention) if groups else None
-    if len(np_.head) < 3 or " " in np_.head:
+    # (a class by its written word: "the table" after a conference table)
+    head = np_.surface if np_.is_class and np_.surface and " " not in np_.surface else np_.head
+    if len(head) < 3 or " " in head:
         return None
-    named = [o for o in state.objects if _ends_with_word(o.name, np_.head) or _ends_with_word(o.surface, np_.head)]
+    named = [o for o in state.objects if _ends_with_word(o.name, head) or _ends_with_word(o.surface, head)]
     return max(named, key=lambda o: o.mention) if named else None
 
 

@@ -1,0 +1,237 @@
+"""Action verbs for the scan: a verb with its object ("riding a horse", "arguing over a pot"),
+its particle, and the infinitives and complements around it."""
+
+from __future__ import annotations
+
+from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.clauses import (
+    NOUN_PHRASE_OPENERS,
+    clause_subject,
+    follows_subject_aside,
+)
+from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.items import (
+    Action,
+    Adjectives,
+    Break,
+    Item,
+    NounPhrase,
+    Possessive,
+    Prep,
+    Rel,
+)
+from stagestudio.scene.parsing.phrases import measurement_at, parse_noun_phrase
+from stagestudio.scene.parsing.relations import match_relation
+from stagestudio.scene.parsing.words import is_number, is_verb_form
+
+MOTION = 38  # WordNet's verb.motion (the lexicographer file of a verb's first sense): fly, roll, dive
+# verb.communication, verb.competition, verb.emotion: what such a verb is "over" is what it is
+# about ("arguing over", "fighting over", "fussing over"), where a motion verb flies over a place
+_DISPUTING = frozenset({32, 33, 37})
+_SOCIAL = 41  # verb.social: "trying on a hat", "working on a bike" act on it (not a posture on it)
+
+
+def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = False) -> tuple[Action, int] | None:
+    """An action verb at tokens[i] with its object after it: "riding a horse", "holds a red
+    umbrella", "looking at the moon" -> (Action("riding"), index of the object phrase).
+
+    Only -ing forms and, with `finite`, the clause's own verb count (a past participle is passive
+    or an adjective: "a parked car", "painted blue"); the verb must follow a noun phrase in its
+    sentence, and what follows it must open a noun phrase, not a relation ("sitting on a bench"
+    is the spatial "on"). A verb whose first WordNet senses take no object acts on nothing."""
+    tok = tokens[i]
+    # "Holding a pair of tweezers, he sets ...": its object has an article ("Gaming chair, ..." is a noun)
+    fronted = not items and tok.endswith("ing") and i + 1 < len(tokens) and tokens[i + 1] in NOUN_PHRASE_OPENERS
+    if (not (finite or tok.endswith(("ing", "s"))) or not fronted and (
+            not any(isinstance(item, NounPhrase) for item in items) or isinstance(items[-1], (Rel, Prep, Possessive, Action)))):
+        return None
+    lemma = english.verb_lemma(tok)
+    if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS:
+        return None
+    if not tok.endswith("ing") and english.verb_category(lemma) is None and english.has_noun_entry(english.noun_lemma(tok)):
+        return None  # "presses rice into small ovals": a plural noun WordNet knows no verb of
+    if lemma in _MEASURING_VERBS and measure_follows(tokens, i + 1):
+        return None
+    followed_by_determiner = i + 1 < len(tokens) and tokens[i + 1] in NOUN_PHRASE_OPENERS
+    # "building" is a noun, except in "building a sandcastle" (or, after someone, with its
+    # particle or object: "a man working on a motorcycle", "a boy writing notes in a notebook")
+    particle_follows = i + 1 < len(tokens) and (tokens[i + 1] in lx.ACTION_PARTICLES or tokens[i + 1] == "on")
+    object_follows = i + 1 < len(tokens) and isinstance(parse_noun_phrase(tokens, i + 1)[0], NounPhrase)
+    if not finite and not is_verb_form(tok) and not (tok.endswith("ing") and (
+            followed_by_determiner or (particle_follows or object_follows) and _agent_before(items))):
+        return None
+    clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
+    if clause and isinstance(clause[0], Rel) and (finite or not any(isinstance(item, NounPhrase) for item in clause[2:])
+                                                   and not follows_subject_aside(items, len(items) - len(clause))):
+        # "Underneath a green umbrella stands a hydrant": an inverted sentence, whose verb is
+        # no action; a participle after the place acts ("On a bench sits a man holding a paper",
+        # "The pilot, in a jacket, kneels on a float tightening a rope")
+        return None
+    j = i + 1
+    while j + 1 < len(tokens) and _is_adverb(tokens[j]):
+        j += 1  # "chewing contentedly on a ball"
+    particle = ""
+    if j < len(tokens) and tokens[j] == "into" and english.verb_category(lemma) == MOTION:
+        return None  # "a ball flying into the goal": a movement into a place, so "inside" it
+    if (j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES and not infinitive_at(tokens, j)
+            and lemma != "be"):  # ("the lamp is to its right": a place, no action)
+        particle, j = tokens[j], j + 1
+    elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
+        particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
+    elif j < len(tokens) and tokens[j] == "from" and english.verb_category(lemma) == english.CONSUMPTION:
+        particle, j = "from", j + 1  # "drinking from a bottle"
+    elif j < len(tokens) and tokens[j] in ("over", "about") and english.verb_category(lemma) in _DISPUTING:
+        particle, j = tokens[j], j + 1  # "arguing over a pot", "fussing over a baby": its cause, not a place
+    elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and (
+            tokens[j + 1] in NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
+            or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
+        j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
+    elif lemma in lx.NON_ACTION_VERBS and not (_agent_before(items) and lemma not in _STATIVE_VERBS) \
+            or english.only_intransitive(lemma) and not _agent_acts_on_thing(tokens, j, items, finite):
+        # ("the earth glows orange": no sense of "glow" takes an object; "a photo showing a cat"
+        # shows, where "a toddler stacking blocks" acts)
+        return None
+    if j >= len(tokens) or match_relation(tokens, j) is not None:
+        return None
+    nxt = tokens[j]
+    opens = (nxt in NOUN_PHRASE_OPENERS or is_number(nxt) or nxt in lx.PRONOUNS_SINGULAR
+             or nxt in lx.PRONOUNS_PLURAL or nxt in lx.PRONOUNS_PERSON or nxt == "her")
+    if not opens:
+        phrase, _ = parse_noun_phrase(tokens, j)
+        # ("spraying water on a car": a setting word may be what the verb acts on; "drinking
+        # coffee": so may a colour-like noun)
+        opens = (isinstance(phrase, NounPhrase) or nxt in lx.SETTING_NOUNS and english.has_noun_entry(nxt)
+                 or isinstance(phrase, Adjectives) and english.has_noun_entry(english.noun_lemma(phrase.words[-1]))
+                 or undrawn_plural_at(tokens, j))
+    if not opens:
+        return None
+    predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
+    return Action(predicate, fronted=fronted), j
+
+
+def undrawn_plural_at(tokens: list[str], j: int) -> bool:
+    """A bare plural noun of nothing drawable right after an action verb ("writing notes in a
+    notebook", "taking notes"): the verb's object, though a verb form would not open a phrase."""
+    tok = tokens[j] if j < len(tokens) else ""
+    lemma = english.noun_lemma(tok)
+    return (tok.isalpha() and tok.endswith("s") and lemma != tok and english.has_noun_entry(lemma)
+            and english.noun_kind(lemma) in (NounKind.ABSTRACT, NounKind.UNKNOWN))
+
+
+def _is_adverb(word: str) -> bool:
+    """An -ly adverb, including one the lexicon lacks but whose adjective it knows ("lazily")."""
+    if not word.endswith("ly"):
+        return False
+    if english.is_adverb_only(word):
+        return True
+    stem = word[:-3] + "y" if word.endswith("ily") else word[:-2]
+    return not english.parts_of_speech(word) and "ADJ" in english.parts_of_speech(stem)
+
+
+# Verbs of being, having, seeming and depicting: no action whoever the subject is. (A person or
+# an animal that shows, takes, uses, fills, lights or measures something acts on it: "a referee
+# showing a red card", "a baker weighing flour"; a picture that shows a cat does not.)
+_STATIVE_VERBS = frozenset("be have seem appear look become remain stay feel resemble match mirror "
+                           "echo suggest evoke convey complement contrast accent emphasize emphasise lend invite "
+                           "reflect occupy dominate form frame surround line top contain include "
+                           "feature depict represent illustrate portray render "
+                           "highlight showcase enhance bathe illuminate call name describe imagine".split())
+_MEASURING_VERBS = frozenset({"measure", "weigh"})  # "a baby measuring 50 cm": a size, no action
+
+
+def _agent_before(items: list[Item]) -> bool:
+    """Whether the phrase right before is someone who can act: a person or an animal."""
+    last = items[-1] if items else None
+    return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
+                                             or english.is_animate(last.head))
+
+
+def _agent_acts_on_thing(tokens: list[str], j: int, items: list[Item], finite: bool) -> bool:
+    """Whether someone uses a verb WordNet only knows without an object on a thing named with
+    its article right after it: "a woman pedals a bicycle", "a boy paddles a canoe" (where "the
+    earth glows orange" has no article and no agent)."""
+    subject = clause_subject(items) if finite else items[-1] if items else None
+    agent = isinstance(subject, NounPhrase) and (subject.pronoun == "person" or subject.head == "person"
+                                                 or english.is_animate(subject.head))
+    if not agent or j >= len(tokens) or tokens[j] not in NOUN_PHRASE_OPENERS:
+        return False
+    phrase, _ = parse_noun_phrase(tokens, j)
+    return isinstance(phrase, NounPhrase) and (phrase.is_class or phrase.kind == NounKind.THING)
+
+
+def measure_follows(tokens: list[str], j: int) -> bool:
+    """A measurement starts at tokens[j], after adverbs ("about", "roughly") or "measuring"."""
+    while j < len(tokens) and (tokens[j] in lx.FILLER_WORDS or english.is_adverb_only(tokens[j])
+                               or english.verb_lemma(tokens[j]) == "measure"):
+        j += 1
+    return j < len(tokens) and measurement_at(tokens, j) > j
+
+
+def infinitive_at(tokens: list[str], i: int) -> bool:
+    """"to" before a verb's base form: "built to keep", "teaching his son to ride"."""
+    if i + 1 >= len(tokens) or tokens[i] != "to":
+        return False
+    nxt = tokens[i + 1]
+    return english.verb_lemma(nxt) == nxt and english.noun_kind(nxt) != NounKind.THING
+
+
+def object_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
+    """"to ride a bike" right after the object of an action, when that object can act (a person
+    or an animal: "helping her daughter to carry a box") or the verb is one WordNet gives the
+    frame "somebody ----s somebody to INFINITIVE" ("teach"): the object's own action."""
+    actions = [item for item in items if isinstance(item, Action)]
+    if not actions or not isinstance(items[-1], NounPhrase) or items[-2] is not actions[-1]:
+        return None
+    lemma = english.verb_lemma(actions[-1].predicate.split()[0])
+    obj = items[-1]
+    can_act = obj.pronoun == "person" or obj.head == "person" or english.is_animate(obj.head)
+    if lemma is None or not (can_act or english.takes_object_and_infinitive(lemma)):
+        return None
+    found = action_at(tokens, i + 1, items, finite=True)
+    if found is None:
+        return None
+    found[0].infinitive = True
+    return found
+
+
+def purpose_infinitive(tokens: list[str], i: int, items: list[Item]) -> bool:
+    """"built to keep", "designed to hold": an infinitive after a past participle says what a
+    thing is for."""
+    return i > 0 and bool(items) and english.is_past_participle(tokens[i - 1])
+
+
+def _acts_on(lemma: str) -> bool:
+    """Whether "VERB on X" acts on X rather than placing the subject on it: a verb of eating,
+    making, writing or doing that is no posture ("chewing on", "typing on", "trying on";
+    not "sitting on", "lying on", "walking on")."""
+    return (english.verb_category(lemma) in english.ACTING_CATEGORIES | {_SOCIAL} and lemma not in lx.INTRANSITIVE_VERBS
+            and not lx.FILLER_WORDS & {lemma, english.present_participle(lemma)})
+
+
+def past_complement(tokens: list[str], i: int) -> int:
+    """After a verb of posture, a bare singular noun is its complement, not a thing: "stands
+    guard at the gate", "keeps watch", "lies face down" (an inverted subject has its article:
+    "above the sofa hangs a clock"). The index past it, or `i`."""
+    lemma = english.verb_lemma(tokens[i - 1])
+    if lemma not in lx.INTRANSITIVE_VERBS or i >= len(tokens) or tokens[i] in NOUN_PHRASE_OPENERS:
+        return i
+    phrase, end = parse_noun_phrase(tokens, i)
+    if (isinstance(phrase, NounPhrase) and phrase.determiner == "none" and not phrase.plural and phrase.count is None
+            and phrase.pronoun is None and not phrase.modifiers and end == i + 1
+            and (end >= len(tokens) or tokens[end] in lx.ATTACHING_PREPOSITIONS or tokens[end] in lx.HARD_BOUNDARIES
+                 or tokens[end] in lx.CLAUSE_BREAKERS or match_relation(tokens, end) is not None)):
+        return end
+    return i
+
+
+def past_depiction(tokens: list[str], i: int, action: Action) -> int:
+    """"taking a picture of a bride", "sketching a portrait of a horse": the action is aimed at
+    what the picture shows, which the predicate names ("taking a picture of"); the index of
+    that thing's phrase (`i` itself when no depiction "of" something starts there)."""
+    phrase, end = parse_noun_phrase(tokens, i)
+    if (not isinstance(phrase, NounPhrase) or phrase.head not in lx.DEPICTION_NOUNS or phrase.pronoun
+            or end + 1 >= len(tokens) or tokens[end] != "of" or len(action.predicate.split()) + end - i + 1 > 4):
+        return i
+    action.predicate = " ".join([action.predicate, *tokens[i:end], "of"])
+    return end + 1
