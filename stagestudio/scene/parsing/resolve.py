@@ -282,8 +282,12 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # her": not the calf), unless reflexive
         bound = clause_subject_ref(resolved) if (
             isinstance(prev, (Rel, Action, Prep)) and not item.pronoun_word.endswith(("self", "selves"))) else None
-        found = antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
-                           exclude={bound} if bound else frozenset())
+        # "The insect that makes honey, three of them ...": a count means what the sentence is about
+        first = next((r.object_id for r in resolved if isinstance(r, Ref) and r.object_id), None) if item.count else None
+        found = first or antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
+                                    exclude={bound} if bound else frozenset())
+        if item.count and found is not None and state.get(found).count == 1:
+            state.get(found).count = item.count  # "the fruit ..., three of them in a bag": three apples
         # "one of them", "the other": the group itself, as what its clause is about
         resolved.append(Ref(found, member=True) if item.member else Ref(found, pronoun=item.pronoun))
         return

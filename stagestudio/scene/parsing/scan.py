@@ -53,7 +53,9 @@ from stagestudio.scene.parsing.words import (
     bare_plural,
     hyphen_colour,
     is_attribute_word,
+    is_number,
     names_someone,
+    number_value,
 )
 
 
@@ -84,6 +86,14 @@ def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None
     """One member of a group named before, and the index after it: "one of them", "each of the
     dogs", "the other" (with no noun after it). The phrase means the group's object."""
     n = len(tokens)
+    many = 2 if tokens[i:i + 2] == ["a", "pair"] else (number_value(tokens[i]) if is_number(tokens[i]) else 0)
+    if many > 1 and tokens[i + 1 + (tokens[i] == "a"):i + 3 + (tokens[i] == "a")] in (["of", "them"], ["of", "those"]):
+        # "The insect that makes honey, three of them on a flower": how many of what was named;
+        # a participle before a place is their posture ("landing on"), not a noun
+        end = i + 3 + (tokens[i] == "a")
+        end += end + 1 < n and tokens[end].endswith("ing") and match_relation(tokens, end + 1) is not None
+        return NounPhrase(head="", is_class=False, plural=True, count=many, determiner="definite", modifiers=[],
+                          pronoun="they", pronoun_word="them"), end
     if tokens[i] in ("one", "each", "either") and i + 2 < n and tokens[i + 1] == "of":
         if tokens[i + 2] in _GROUP_PRONOUNS:
             return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite",
