@@ -10,6 +10,7 @@ import pytest
 
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.parser import parse_prompt
+from stagestudio.scene.parsing import english
 
 
 def _objects(graph: SceneGraph) -> list[tuple[str, int]]:
@@ -46,3 +47,24 @@ def test_participle_after_counted_group_is_no_object() -> None:
     graph = parse_prompt("The bug with red wings and black spots, three of them landing on a leaf")
     names = {name for name, _ in _objects(graph)}
     assert "landing" not in names
+
+
+# --- a holder in its made sense: "in a crock" (WordNet's first "crock" is soot) ---------------
+def _relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("a wooden whisk standing in a stoneware crock", ("whisk", "inside", "crock")),
+    ("three pencils in a tin on a windowsill", ("pencil", "inside", "tin")),
+    ("a pair of chopsticks in a crock", ("chopstick", "inside", "crock")),
+])
+def test_holder_in_its_made_sense_is_drawn(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_made_thing_that_holds_nothing_is_no_holder() -> None:
+    # a drum is a made thing, but no container: "a key in a drum" keeps no drum to hold it
+    assert not english.is_made_holder("drum")
+    assert english.is_made_holder("crock")

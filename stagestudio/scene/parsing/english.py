@@ -430,6 +430,13 @@ def is_container(lemma: str, *, senses: int = 1) -> bool:
     return has_flag(lemma, "k", senses=senses)
 
 
+def is_made_holder(lemma: str) -> bool:
+    """A noun whose first made-thing sense is a container, whatever comes before it: "a crock"
+    is first soot in WordNet, but the crock a ladle stands in is the jar."""
+    made = next((s for s in noun_senses(lemma) if s.lexfile == ARTIFACT), None)
+    return made is not None and "k" in made.flags
+
+
 def is_unit(lemma: str) -> bool:
     senses = noun_senses(lemma)
     return bool(senses) and "u" in senses[0].flags

@@ -93,7 +93,8 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if phrase.kind == "contents":
         return True
     if phrase.needs_class_object:
-        return (english.is_container(np_.head, senses=2) or holder_named_by_its_use(np_.head, np_.modifiers)
+        return (english.is_container(np_.head, senses=2) or english.is_made_holder(np_.head)
+                or holder_named_by_its_use(np_.head, np_.modifiers)
                 or holds_through_portion(np_))
     if np_.kind == NounKind.UNKNOWN:
         return phrase.predicate in POSITIONAL or phrase.predicate == "on"
