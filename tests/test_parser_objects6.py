@@ -68,3 +68,27 @@ def test_made_thing_that_holds_nothing_is_no_holder() -> None:
     # a drum is a made thing, but no container: "a key in a drum" keeps no drum to hold it
     assert not english.is_made_holder("drum")
     assert english.is_made_holder("crock")
+
+
+# --- shade names a product listing gives on their own --------------------------------------
+@pytest.mark.parametrize("prompt,name,colour", [
+    ("Canvas messenger bag, camel, brass buckles", "bag", "brown"),
+    ("Suede loafers, mocha, rubber sole, size 42", "loafer", "brown"),
+    ("Cotton hoodie in blush with a front pocket", "hoodie", "pink"),
+    ("Chelsea boots, oxblood, leather, size 9", "boot", "red"),
+])
+def test_shade_name_in_a_listing_is_the_colour(prompt: str, name: str, colour: str) -> None:
+    graph = parse_prompt(prompt)
+    found = {o.name: o.attributes.color for o in graph.objects}
+    assert found.get(name) == colour, found
+
+
+@pytest.mark.parametrize("prompt,name", [
+    ("a camel next to a palm tree", "camel"),
+    ("two camels resting beside a tent", "camel"),
+    ("a mug of mocha on a saucer", "cup"),
+])
+def test_shade_name_with_an_article_stays_the_thing(prompt: str, name: str) -> None:
+    graph = parse_prompt(prompt)
+    assert name in {o.name for o in graph.objects}
+    assert all(o.attributes.color is None for o in graph.objects)

@@ -263,6 +263,9 @@ COLOR_WORDS.update({
     "whitish": "white", "alabaster": "white", "milky": "white", "off-white": "white",
     "gray": "gray", "grey": "gray", "greyish": "gray", "grayish": "gray",
     "ash": "gray",
+    # shade names product listings use on their own ("Wool fedora, camel, grosgrain band"); as a
+    # noun with an article they stay the thing ("a camel in the desert", "a mug of mocha")
+    "camel": "brown", "mocha": "brown", "blush": "pink", "oxblood": "red",
 })
 
 # Colour modifiers kept as free adjectives ("light blue" -> blue + "light").
