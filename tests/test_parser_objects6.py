@@ -92,3 +92,22 @@ def test_shade_name_with_an_article_stays_the_thing(prompt: str, name: str) -> N
     graph = parse_prompt(prompt)
     assert name in {o.name for o in graph.objects}
     assert all(o.attributes.color is None for o in graph.objects)
+
+
+# --- "a flour dusted counter": a covering noun and its participle, written apart, describe ------
+@pytest.mark.parametrize("prompt,drawn,covering", [
+    ("a clay jug on a flour dusted table", "dining table", "flour"),
+    ("a sugar coated donut on a plate", "donut", "sugar"),
+    ("a red bicycle leaning on a moss covered rock", "rock", "moss"),
+    ("a lantern on a frost covered bench", "bench", "frost"),
+])
+def test_covering_noun_before_participle_is_an_attribute(prompt: str, drawn: str, covering: str) -> None:
+    graph = parse_prompt(prompt)
+    names = {o.name for o in graph.objects}
+    assert drawn in names and covering not in names
+
+
+def test_colour_before_participle_stays_the_colour() -> None:
+    graph = parse_prompt("an orange potted plant next to a black spoon")
+    plant = next(o for o in graph.objects if o.name == "potted plant")
+    assert plant.attributes.color == "orange"

@@ -7,6 +7,7 @@ import unicodedata
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.nouns import match_noun
 from stagestudio.scene.parsing.spelling import correct
 
@@ -134,6 +135,26 @@ def _made_by(match: re.Match[str]) -> str:
     return f"{match.group(1)}{noun}-{participle}"
 
 
+_COVERED_BY = re.compile(r"\b(an?|the|its|his|her|their|some|two|three|four|five|[0-9]+) ((?:[a-z]+ )?)([a-z]+) "
+                        r"([a-z]+ed) ([a-z]+)\b")
+# what lies on, lines or lights a surface: a food, a natural object or phenomenon, a plant, a substance
+_COVERING_FILES = frozenset({english.FOOD, english.OBJECT, english.PLANT, english.SUBSTANCE, 19})  # 19: noun.phenomenon
+
+
+def _covered_by(match: re.Match[str]) -> str:
+    """"a flour dusted counter", "the snow covered roofs", "a tree lined avenue": between a
+    determiner and a noun, a covering noun and a past participle written apart are one adjective
+    ("flour-dusted"), so the counter is what the phrase names, not the flour."""
+    covering, participle, noun = match.group(3), match.group(4), match.group(5)
+    senses = english.noun_senses(covering)
+    if (not senses or senses[0].lexfile not in _COVERING_FILES or not english.is_past_participle(participle)
+            or english.is_name(covering) or covering in lx.COLOR_WORDS  # ("an orange potted plant")
+            or "ADJ" in english.parts_of_speech(covering) or english.noun_kind(english.noun_lemma(noun)) in (
+                NounKind.ABSTRACT, NounKind.UNIT, NounKind.UNKNOWN)):
+        return match.group(0)
+    return f"{match.group(1)} {match.group(2)}{covering}-{participle} {noun}"
+
+
 def _colour_family(match: re.Match[str]) -> str:
     word = match.group(1)
     return lx.COLOR_WORDS[word] if english.is_mass(word) else word
@@ -220,6 +241,7 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = _SUPERLATIVE_DOMAIN.sub(_superlative_domain, text)
     text = _DIMENSIONS.sub(_dimensions, text)
     text = _FRAGMENT_PARTICIPLE.sub(_made_by, text)
+    text = _COVERED_BY.sub(_covered_by, text)
     text = _NUMBER_RANGE.sub(_number_range, text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 12-pack of soda cans", "a six-pack of beer bottles": the number counts what is packed
