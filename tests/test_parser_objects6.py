@@ -111,3 +111,19 @@ def test_colour_before_participle_stays_the_colour() -> None:
     graph = parse_prompt("an orange potted plant next to a black spoon")
     plant = next(o for o in graph.objects if o.name == "potted plant")
     assert plant.attributes.color == "orange"
+
+
+# --- a document things lie on: "on an open bible" ------------------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a brass key on an old certificate", ("key", "on", "certificate")),
+    ("a pair of glasses resting on an open bible", ("glasses", "on", "bible")),
+    ("a silver key on a crumpled ticket", ("key", "on", "ticket")),
+])
+def test_thing_on_a_document_draws_the_document(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_lighthouse_on_a_point_draws_no_point() -> None:
+    # "point" is first an abstraction, not a document: "on a rocky point" is where it stands
+    names = {o.name for o in parse_prompt("a white lighthouse on a rocky point").objects}
+    assert "point" not in names

@@ -430,6 +430,13 @@ def is_container(lemma: str, *, senses: int = 1) -> bool:
     return has_flag(lemma, "k", senses=senses)
 
 
+def is_document(lemma: str) -> bool:
+    """A noun WordNet files first under communication: a bible, a ticket, a note, a certificate,
+    which a picture draws as the sheet or the book things lie on ("rings on an open bible")."""
+    senses = noun_senses(lemma)
+    return bool(senses) and senses[0].lexfile == COMMUNICATION
+
+
 def is_made_holder(lemma: str) -> bool:
     """A noun whose first made-thing sense is a container, whatever comes before it: "a crock"
     is first soot in WordNet, but the crock a ladle stands in is the jar."""

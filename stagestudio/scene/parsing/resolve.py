@@ -82,7 +82,8 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
         return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
     if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
         return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
-    if (np_.kind == NounKind.ABSTRACT and phrase.predicate in POSITIONAL and english.has_thing_sense(np_.head)
+    if (np_.kind == NounKind.ABSTRACT and english.has_thing_sense(np_.head) and (
+            phrase.predicate in POSITIONAL or phrase.predicate == "on" and english.is_document(np_.head))
             and np_.head not in lx.SETTING_NOUNS):
         return True  # "next to their charging case": a thing in a rarer sense, placed by a relation
     if (np_.head in lx.DEPICTION_NOUNS and phrase.predicate in POSITIONAL | {"on"} and np_.determiner != "definite"
