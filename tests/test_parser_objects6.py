@@ -127,3 +127,13 @@ def test_lighthouse_on_a_point_draws_no_point() -> None:
     # "point" is first an abstraction, not a document: "on a rocky point" is where it stands
     names = {o.name for o in parse_prompt("a white lighthouse on a rocky point").objects}
     assert "point" not in names
+
+
+# --- money one holds: WordNet files "coin" and "banknote" under possession --------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a ceramic piggy bank beside three coins", ("piggy bank", "next to", "coin")),
+    ("a leather wallet next to a pile of coins", ("wallet", "next to", "coin")),
+    ("a magnifying glass beside a banknote", ("magnifying glass", "next to", "banknote")),
+])
+def test_money_placed_by_a_relation_is_drawn(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))

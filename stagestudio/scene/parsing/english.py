@@ -33,6 +33,8 @@ ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE, TIME = 5, 6, 8, 
 # noun.communication: WordNet files many things one holds or hangs there, by what they say
 # rather than what they are ("medal", "buoy", "poster", "ticket", "scroll", "bible")
 COMMUNICATION = 10
+# noun.possession: money one holds ("coin", "banknote") beside what is only owned ("property")
+POSSESSION = 21
 # Senses that are things one can draw.
 _THING_FILES = frozenset({ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE})
 
@@ -221,7 +223,7 @@ def has_thing_sense(lemma: str) -> bool:
     """Whether some sense of the noun can be drawn: a thing's, or a communication's, since a
     sign, an emblem, an award or a document that something is placed by is the made object
     ("next to a red buoy", "rings on an open bible", "beside a bronze medal")."""
-    return any(s.is_thing or s.lexfile == COMMUNICATION for s in noun_senses(lemma))
+    return any(s.is_thing or s.lexfile in (COMMUNICATION, POSSESSION) for s in noun_senses(lemma))
 
 
 def picture_word_named_as_thing(lemma: str, determiner: str, count: int | None, after_objects: bool) -> bool:
