@@ -137,3 +137,13 @@ def test_lighthouse_on_a_point_draws_no_point() -> None:
 ])
 def test_money_placed_by_a_relation_is_drawn(prompt: str, relation: tuple[str, str, str]) -> None:
     assert relation in _relations(parse_prompt(prompt))
+
+
+# --- "is a step too late": a noun that measures a degree names nothing ----------------------
+@pytest.mark.parametrize("prompt,measure", [
+    ("A goalkeeper dives for the ball but is a step too slow.", "step"),
+    ("The cake on the counter is a touch too dark.", "touch"),
+    ("A runner reaches the tape, a stride ahead of a rival who was a beat too late.", "beat"),
+])
+def test_degree_noun_before_too_is_no_object(prompt: str, measure: str) -> None:
+    assert measure not in {o.name for o in parse_prompt(prompt).objects}

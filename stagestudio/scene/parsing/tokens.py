@@ -242,6 +242,9 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = _DIMENSIONS.sub(_dimensions, text)
     text = _FRAGMENT_PARTICIPLE.sub(_made_by, text)
     text = _COVERED_BY.sub(_covered_by, text)
+    # "is a step too late", "was a touch too long": after a copula the noun before "too" measures
+    # how much, it names nothing to draw
+    text = re.sub(r"\b(is|are|was|were|be|seems?|looks?) (?:a|one) [a-z]+ too\b", r"\1 too", text)
     text = _NUMBER_RANGE.sub(_number_range, text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 12-pack of soda cans", "a six-pack of beer bottles": the number counts what is packed
