@@ -147,3 +147,19 @@ def test_money_placed_by_a_relation_is_drawn(prompt: str, relation: tuple[str, s
 ])
 def test_degree_noun_before_too_is_no_object(prompt: str, measure: str) -> None:
     assert measure not in {o.name for o in parse_prompt(prompt).objects}
+
+
+# --- "two apartment blocks": after a number above one, a thing's -s form heads the phrase -----
+@pytest.mark.parametrize("prompt,name,count", [
+    ("a crane above three office blocks", "block", 3),
+    ("two garden hoses and a bucket", "hose", 2),
+    ("four concrete pipes stacked by a road", "pipe", 4),
+])
+def test_plural_head_after_a_number_is_the_noun(prompt: str, name: str, count: int) -> None:
+    assert (name, count) in _objects(parse_prompt(prompt))
+
+
+def test_singular_subject_keeps_its_verb() -> None:
+    # one noun before a thing's -s form: the verb ("a boulder blocks the road")
+    graph = parse_prompt("a fallen boulder blocks a narrow road near a red car")
+    assert "block" not in {o.name for o in graph.objects}

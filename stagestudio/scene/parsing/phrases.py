@@ -576,7 +576,8 @@ def _read_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             continue
         if unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or modifiers[-1].endswith("s")
                                                    or tok.endswith("ing")) and not english.has_flag(tok, "2", senses=1) \
-                and not noun_after_singular(modifiers[-1], tok, tokens, j):
+                and not noun_after_singular(modifiers[-1], tok, tokens, j) \
+                and not ((count or 1) > 1 and not modifiers[-1].endswith("s") and plural_of_a_thing(tok)):
             # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
             # after a singular noun is a noun itself ("the Eiffel Tower"), and so is a thing
             # WordNet names only in the plural ("a leather bellows", "steel tongs")
