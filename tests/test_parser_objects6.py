@@ -163,3 +163,9 @@ def test_singular_subject_keeps_its_verb() -> None:
     # one noun before a thing's -s form: the verb ("a boulder blocks the road")
     graph = parse_prompt("a fallen boulder blocks a narrow road near a red car")
     assert "block" not in {o.name for o in graph.objects}
+
+
+def test_paddleboard_is_no_surfboard() -> None:
+    # a paddleboard is a board of its own; named beside surfboards, both stay
+    graph = parse_prompt("a yellow paddleboard next to two surfboards on a rack")
+    assert {("paddleboard", 1), ("surfboard", 2)} <= set(_objects(graph))

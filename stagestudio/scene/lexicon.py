@@ -101,7 +101,7 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "baseball glove": ("baseball mitt", "mitt", "catcher's mitt", "softball glove", "glove",
                        "fielding glove", "baseball gloves"),
     "skateboard": ("skate board", "longboard", "skate deck"),
-    "surfboard": ("surf board", "bodyboard", "paddleboard", "paddle board"),
+    "surfboard": ("surf board", "bodyboard"),  # (a paddleboard is a board of its own, stood on and paddled)
     "tennis racket": ("tennis racquet", "racket", "racquet", "badminton racket", "squash racket"),
     "bottle": ("water bottle", "wine bottle", "beer bottle", "soda bottle", "plastic bottle",
                "glass bottle", "milk bottle", "jug"),
