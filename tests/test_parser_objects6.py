@@ -169,3 +169,20 @@ def test_paddleboard_is_no_surfboard() -> None:
     # a paddleboard is a board of its own; named beside surfboards, both stay
     graph = parse_prompt("a yellow paddleboard next to two surfboards on a rack")
     assert {("paddleboard", 1), ("surfboard", 2)} <= set(_objects(graph))
+
+
+# --- "a Bluetooth speaker": a made thing's noun or an unknown brand word picks the made sense --
+@pytest.mark.parametrize("prompt,thing", [
+    ("a bluetooth speaker on a wet rock", "speaker"),
+    ("a stereo speaker next to a sofa", "speaker"),
+    ("a laptop speaker on a desk", "speaker"),
+])
+def test_device_word_picks_the_made_sense(prompt: str, thing: str) -> None:
+    names = {o.name for o in parse_prompt(prompt).objects}
+    assert thing in names and "person" not in names
+
+
+def test_person_word_keeps_the_person_sense() -> None:
+    # "guest" is a person, not a made thing: a guest speaker is someone
+    names = {o.name for o in parse_prompt("a guest speaker at a wooden podium").objects}
+    assert "person" in names and "speaker" not in names

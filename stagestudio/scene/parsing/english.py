@@ -243,8 +243,22 @@ def made_sense_by_material(lemma: str, modifiers: list[str], materials: frozense
     person or an animal ("a bamboo organizer", "a brass knocker", "a wooden horse" stays a
     horse: WordNet's "horse" has no made sense)."""
     senses = noun_senses(lemma)
-    return (bool(senses) and senses[0].lexfile in (PERSON, ANIMAL) and has_sense_of(lemma, ARTIFACT)
-            and any(is_material(w, materials) for w in modifiers))
+    if not senses or senses[0].lexfile not in (PERSON, ANIMAL) or not has_sense_of(lemma, ARTIFACT):
+        return False
+    return any(is_material(w, materials) for w in modifiers) or _made_by_device_word(lemma, modifiers)
+
+
+def _made_by_device_word(lemma: str, modifiers: list[str]) -> bool:
+    """"a Bluetooth speaker", "a laptop speaker": right before a noun that is first a person and
+    next a made thing, a made thing's noun or a word WordNet lacks (a brand, a technology) picks the
+    made thing, unless WordNet names the pair itself ("a bus driver" is a person)."""
+    if not modifiers or len(senses := noun_senses(lemma)) < 2 or senses[1].lexfile != ARTIFACT:
+        return False
+    before = modifiers[-1]
+    if not before.isalpha() or noun_senses(f"{before} {lemma}") or is_name(before):
+        return False
+    before_senses = noun_senses(before)
+    return (before_senses[0].lexfile == ARTIFACT) if before_senses else not parts_of_speech(before)
 
 
 def can_be_made_thing(lemma: str) -> bool:
