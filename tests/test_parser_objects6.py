@@ -17,6 +17,11 @@ def _objects(graph: SceneGraph) -> list[tuple[str, int]]:
     return sorted((o.name, o.count) for o in graph.objects)
 
 
+def _relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
 # --- "N of them": how many of the thing a knowledge prompt describes -------------------------
 @pytest.mark.parametrize("prompt,name,count", [
     ("The vegetable that rabbits love in cartoons, four of them on a wooden board", "vegetable", 4),
@@ -50,11 +55,6 @@ def test_participle_after_counted_group_is_no_object() -> None:
 
 
 # --- a holder in its made sense: "in a crock" (WordNet's first "crock" is soot) ---------------
-def _relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
-    names = {o.id: o.name for o in graph.objects}
-    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
-
-
 @pytest.mark.parametrize("prompt,relation", [
     ("a wooden whisk standing in a stoneware crock", ("whisk", "inside", "crock")),
     ("three pencils in a tin on a windowsill", ("pencil", "inside", "tin")),
