@@ -43,3 +43,25 @@ def test_counted_plurals_listed_together_share_a_place(prompt, expected):
 def test_a_single_thing_and_an_animal_do_not_share_a_place():
     # "a jar and a cat asleep on a couch": the cat is on the couch, the jar is not said to be
     assert ("jar", "on", "couch") not in _relations(parse_prompt("a jar and a cat asleep on a couch"))
+
+
+# --- "to the moose's right": whose side it is is drawn and is the relation's object
+@pytest.mark.parametrize("prompt,expected", [
+    ("A moose stands in a lake. A loon floats to the moose's right.", ("loon", "right of", "moose")),
+    ("A lamp stands in the corner. A kitten sleeps to the lamp's left.", ("cat", "left of", "lamp")),
+    ("A heron wades in the shallows. A canoe drifts a few meters to the heron's left.", ("boat", "left of", "bird")),
+    ("An easel stands by the window. A stool sits to the easel's right.", ("stool", "right of", "easel")),
+])
+def test_the_owner_of_a_side_is_the_relations_object(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+# --- a plural subject that is not drawn (clouds, mist) still has its verb: the verb is no thing
+@pytest.mark.parametrize("prompt,verb", [
+    ("A moose wades in a lake, and low clouds cling to the hills behind it.", "cling"),
+    ("A heron stands on a post, and thin mists drift over the water.", "drift"),
+    ("A lighthouse stands on the cliff, and dark clouds gather above the sea.", "gather"),
+])
+def test_the_verb_of_an_undrawn_plural_subject_is_no_object(prompt, verb):
+    names = {o.name for o in parse_prompt(prompt).objects}
+    assert verb not in names
