@@ -65,3 +65,20 @@ def test_the_owner_of_a_side_is_the_relations_object(prompt, expected):
 def test_the_verb_of_an_undrawn_plural_subject_is_no_object(prompt, verb):
     names = {o.name for o in parse_prompt(prompt).objects}
     assert verb not in names
+
+
+# --- plants or food named "with" a container are in it; a part or an animal is not
+@pytest.mark.parametrize("prompt,expected", [
+    ("a vase with tulips and daisies", [("tulip", "inside", "vase"), ("daisy", "inside", "vase")]),
+    ("two clay pots with cacti, white background", [("potted plant", "inside", "pot")]),
+    ("a ceramic bowl with apples", [("apple", "inside", "bowl")]),
+])
+def test_plants_or_food_with_a_container_are_in_it(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    for rel in expected:
+        assert rel in relations
+
+
+@pytest.mark.parametrize("prompt", ["a mug with a curved handle", "a wicker basket with a kitten beside it"])
+def test_a_part_or_an_animal_with_a_container_is_not_in_it(prompt):
+    assert not any(p == "inside" for _, p, _ in _relations(parse_prompt(prompt)))
