@@ -143,8 +143,9 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
         return
     obj = state.get(obj_id)
     subject = state.get(subject_id)
-    if predicate.split()[0] in HOLDING and not english.is_animate(subject.name) and subject.name != "person":
+    if predicate.split()[0] in HOLDING and not subject.is_alive:
         # "a glass bowl holds three eggs", "a side table holds books": a holder, not an agent
+        # (by its drawn sense: "a desk organizer holding pens" is a tray, not an organiser)
         inside = english.is_container(subject.name) or subject.name in ("bowl", "cup", "vase", "bottle")
         state.relate(obj_id, "inside" if inside else "on", subject_id)
         state.held.add(obj_id)

@@ -122,6 +122,27 @@ def ends_in_verb(tokens: list[str], i: int, end: int, phrase: NounPhrase, items:
             and isinstance(items[-1], (Rel, Prep)))
 
 
+def verb_after_unread_subject(tokens: list[str], i: int, items: list[Item], verb_seen: bool) -> bool:
+    """Whether tokens[i] is the clause's verb after a plural subject that was read as nothing
+    to draw ("..., and low clouds cling to the slopes", "thin mists drift over the lake"): a
+    bare verb form after a plural noun, before a place, an object or the end, is the verb, not
+    a noun of its own (unless the two make a compound the dictionary knows)."""
+    if verb_seen or i == 0 or items and not isinstance(items[-1], Break):
+        return False
+    verb, subject = tokens[i], tokens[i - 1]
+    if not english.is_finite_form(verb, plural_subject=True) or english.is_finite_form(verb, plural_subject=False):
+        return False
+    singular = english.noun_lemma(subject)
+    if (subject in NOUN_PHRASE_OPENERS or "NOUN" not in english.parts_of_speech(subject) or singular == subject
+            or not english.has_noun_entry(singular) or english.has_noun_entry(f"{singular} {verb}")):
+        return False
+    if i + 1 == len(tokens):
+        return True
+    nxt = tokens[i + 1]
+    return (match_relation(tokens, i + 1) is not None or nxt in NOUN_PHRASE_OPENERS or nxt in lx.ACTION_PARTICLES
+            or nxt in lx.ATTACHING_PREPOSITIONS)
+
+
 def _object_at(tokens: list[str], j: int) -> bool:
     """A noun phrase starts at tokens[j], or adjectives ending in a noun ("hot iron")."""
     phrase, _ = parse_noun_phrase(tokens, j)

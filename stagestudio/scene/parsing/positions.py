@@ -127,11 +127,12 @@ def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | N
         return []  # the list is itself a relation's object ("a table holds books and a cup on it")
     # a longer list with commas ("a wallet, a pen and car keys on a desk") is one group; a pair
     # is when its members are alike ("two dogs and a cat asleep on a sofa", "a teapot and two
-    # cups on a tray"), not in "a jar and a cat asleep on a couch"
+    # cups on a tray"), not in "a jar and a cat asleep on a couch"; two counted plurals are
+    # a tally of one scene's things ("five loaves and two fish in a basket")
     if len(members) == 1:
-        alive = {state.get(i).is_alive
-                 for i in (members[0], subject.object_id)}
-        return members if len(alive) == 1 else []
+        pair = [state.get(i) for i in (members[0], subject.object_id)]
+        alike = len({o.is_alive for o in pair}) == 1
+        return members if alike or all(o.count > 1 for o in pair) else []
     return members
 
 

@@ -81,6 +81,9 @@ def _relate_resolved(resolved: list, state: State) -> None:
         if isinstance(item, Prep) and item.word == "from":
             _relate_seat_from(resolved, k, clause_start, state)
             continue
+        if isinstance(item, Prep) and item.word == "with":
+            _relate_grown_or_served_in(resolved, k, state)
+            continue
         if not isinstance(item, Rel) or k in consumed:
             continue
         _relate_phrase(item.phrase, resolved, k, clause_start, state)
@@ -98,6 +101,21 @@ def _after_with(resolved: list, ref: Ref) -> bool:
     """Whether `ref` is named right after "with" ("a piano with a rose")."""
     m = next(i for i, r in enumerate(resolved) if r is ref)
     return m > 0 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "with"
+
+
+def _relate_grown_or_served_in(resolved: list, k: int, state: State) -> None:
+    """"three clay pots with succulents", "a bowl with apples and pears": plants or food named
+    with a container are in it (not "a mug with a handle", "a jar with a cat beside it")."""
+    if not (0 < k < len(resolved) - 1 and is_kept(resolved[k - 1]) and is_kept(resolved[k + 1])
+            and resolved[k + 1].pronoun is None):
+        return
+    holder = state.get(resolved[k - 1].object_id)
+    if not english.is_container(holder.word):
+        return
+    for member in list_after(resolved, k + 1):
+        senses = english.noun_senses(state.get(member).word)
+        if senses and senses[0].lexfile in (english.PLANT, english.FOOD) and not state.get(member).is_alive:
+            state.relate(member, "inside", holder.id)
 
 
 def _relate_seat_from(resolved: list, k: int, clause_start: int, state: State) -> None:

@@ -102,6 +102,7 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     return True
 
 
+_DRAWN_KINDS = (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
 _ABOUT = {"about", "around"}
 _WHERE_PREPOSITIONS = {"at", "against", "along", "toward", "towards"}
 
@@ -327,6 +328,9 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                        and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
                        and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
     detail = _is_detail(item, prev, nxt, items, k, resolved, reading, placed_after_of)
+    # "a loon floats to the moose's right": whose side it is is the relation's object
+    owns_side = isinstance(nxt, Rel) and nxt.phrase.kind == "owner_before" and item.kind in _DRAWN_KINDS
+    detail = detail and not owns_side
     possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
     if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and reading.last_kept is not None
             and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
@@ -350,7 +354,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                                                                   NounPhrase))
                              and owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
                          # "the candle on top of the stack": a thing a relation places is drawn
-                         anchored=isinstance(prev, (Rel, Action)) or (
+                         anchored=isinstance(prev, (Rel, Action)) or owns_side or (
                              isinstance(nxt, Rel) and nxt.phrase.kind in ("object", "owner_pronoun") and item.kind == NounKind.THING
                              and not nxt.phrase.needs_class_object)
                          or isinstance(prev, Prep) and prev.word == "from" and not detail)

@@ -9,6 +9,7 @@ from stagestudio.scene.parsing.clauses import (
     finite_verb_at,
     placing_verb,
     predicate_verb,
+    verb_after_unread_subject,
     verb_inside,
 )
 from stagestudio.scene.parsing.english import NounKind
@@ -304,6 +305,10 @@ def scan(tokens: list[str]) -> list[Item]:
         if member is not None:
             items.append(member[0])  # "One of them chews on a leaf while the other sleeps"
             i = member[1]
+            continue
+        if verb_after_unread_subject(tokens, i, items, verb_seen):
+            verb_seen = True
+            i += 1
             continue
         if predicate_verb(tokens, i, items):
             i += 1  # "soft light filters through the trees", "his hands grip the net": the verb
