@@ -9,11 +9,11 @@ refusals, next to issue 9's acceptance targets.
     python bench/parser_gold.py                                      # bench/results/parser_gold.{md,json}
     python bench/parser_gold.py --stem bench/results/parser_gold_baseline
 
-The dev set (328 prompts: dev-*, hold-* and aside-*, the first two aside sets, folded in after
-tuning rounds 2 and 3) is what the parser is tuned on; the JSON lists every dev prompt that had a
-problem, with what was missed or invented. The holdout (128 fresh-* prompts, written afresh before
-round 4) is reported as figures only, so whoever tunes the parser on these results never sees
-its prompts.
+The dev set (456 prompts: dev-*, hold-*, aside-* and fresh-*, the first three aside sets, folded
+in after tuning rounds 2, 3 and 4) is what the parser is tuned on; the JSON lists every dev prompt
+that had a problem, with what was missed or invented. The holdout (128 unseen-* prompts, written
+afresh before round 5) is reported as figures only, so whoever tunes the parser on these results
+never sees its prompts.
 """
 
 from __future__ import annotations
