@@ -1,0 +1,684 @@
+"""Reading the words of one noun phrase, one rule at a time: determiner, number, adjectives, head noun.
+
+phrases.parse_noun_phrase decides what the phrase read here names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.items import Adjectives, Measure, NounPhrase
+from stagestudio.scene.parsing.nouns import match_noun, singular_form
+from stagestudio.scene.parsing.phrase_words import (
+    FUNCTION_WORDS,
+    SHADE_NOUNS,
+    acts_after,
+    compound_name,
+    grounded_head,
+    is_bare_noun,
+    noun_after_singular,
+    noun_can_follow,
+    noun_only,
+    participle_after_her,
+    verb_opens_clause,
+)
+from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
+from stagestudio.scene.parsing.words import (
+    PORTIONS,
+    compound_head,
+    hyphen_colour,
+    is_attribute_word,
+    is_number,
+    is_verb_form,
+    landscape_compound_head,
+    name_span,
+    noun_starts_at,
+    number_value,
+    plural_of_a_thing,
+    shapes_what_follows,
+)
+
+if TYPE_CHECKING:
+    from stagestudio.scene.parsing.nouns import _NounEntry
+
+
+_NUMBER_COMPOUND = re.compile(r"(\d+)-([a-z]+)")
+
+
+_DECIMAL = re.compile(r"\d+\.\d+")
+
+
+def measurement_at(tokens: list[str], j: int) -> int:
+    """End of a measurement starting at tokens[j] ("150 centimeters in length", "two hours",
+    "34 inches tall", "1.9 inch"), or j when none starts there."""
+    n = len(tokens)
+    if j + 1 >= n or not (is_number(tokens[j]) or tokens[j] in ("a", "an", "half") or _DECIMAL.fullmatch(tokens[j])):
+        return j
+    unit = tokens[j + 1]
+    if unit in ("in", "a", "an"):
+        return j
+    dimension_follows = j + 2 < n and (tokens[j + 2] in lx.MEASURE_DIMENSIONS or tokens[j + 2] in ("in", "of")
+                                        and j + 3 < n and tokens[j + 3] in lx.MEASURE_NOUNS)
+    lemma = english.noun_lemma(unit)
+    if not (english.is_unit(lemma) or unit in lx.UNIT_ABBREVIATIONS
+            or dimension_follows and english.is_measure_unit(lemma)):
+        return j  # "two feet tall" measures; "a bird with two feet" counts
+    end = j + 2
+    if end < n and tokens[end] in lx.MEASURE_DIMENSIONS:
+        end += 1
+    elif end + 1 < n and tokens[end] in ("in", "of") and tokens[end + 1] in lx.MEASURE_NOUNS:
+        end += 2
+    return end
+
+
+def _word_after_of(tokens: list[str], k: int) -> str:
+    """The first word after "of", its articles and adjectives ("the rim of the bowl" -> "bowl",
+    "a plume of white smoke" -> "smoke")."""
+    while k < len(tokens) and (tokens[k] in ("a", "an", "the", "its", "their", "his", "her")
+                               or is_attribute_word(tokens[k])):
+        k += 1
+    return tokens[k] if k < len(tokens) else ""
+
+
+def _names_colour(words: list[str]) -> bool:
+    return bool(words) and (words[-1] in lx.COLOR_WORDS or hyphen_colour(words[-1]) is not None)
+
+
+def _completes_compound(modifiers: list[str], tok: str) -> bool:
+    """Whether `tok` completes a compound noun with the word before it: "pocket watches", "music
+    stand", "tin can", "cinnamon rolls" (a food or a made thing, not "a bird calls")."""
+    if not modifiers:
+        return False
+    compound = f"{modifiers[-1]} {english.noun_lemma(tok)}"
+    return ((tok in lx.FILLER_WORDS or is_verb_form(tok) and names_a_made_thing(compound))
+            and english.has_noun_entry(compound)
+            and (not is_attribute_word(modifiers[-1]) or english.noun_kind(f"{modifiers[-1]} {tok}") == NounKind.THING))
+
+
+def names_a_made_thing(compound: str) -> bool:
+    """A food or an artifact ("ice cream", "sour cream"), not a species ("small white" is a butterfly)."""
+    senses = english.noun_senses(compound)
+    return bool(senses) and senses[0].lexfile in (english.FOOD, english.ARTIFACT)
+
+
+@dataclass
+class _OpenPhrase:
+    """A noun phrase still being read: the words gathered so far and the next token to read."""
+
+    j: int
+    determiner: str = "none"
+    count: int | None = None
+    vague: int | None = None
+    pair_of: int | None = None
+    modifiers: list[str] = field(default_factory=list)
+    measurements: list[str] = field(default_factory=list)
+    possessive: str | None = None
+    unknown_seen: bool = False
+    started: bool = False  # a determiner, number or adjective opened the phrase
+    noun_end: tuple[int, int] | None = None  # (token index, modifiers) just after the latest noun read
+    noun_ends: list[tuple[int, int]] = field(default_factory=list)
+
+
+_Read = tuple[NounPhrase | Adjectives | Measure | None, int]
+# What one reading rule tells the loop: it read words and reading goes on (_NEXT), the phrase
+# ends before this word (_STOP), the phrase is complete (a _Read), or the rule does not apply (None).
+_NEXT, _STOP = "next", "stop"
+_Outcome = str | _Read | None
+
+
+def read_noun_phrase(tokens: list[str], i: int) -> _Read:
+    """Read the words of one phrase from tokens[i], one reading rule at a time, and make the phrase
+    they form; parse_noun_phrase then decides what it names."""
+    opening = _read_pronoun_or_measure(tokens, i)
+    if opening is not None:
+        return opening
+    p = _OpenPhrase(j=i)
+    while p.j < len(tokens):
+        # the rules run in this order; the first that applies decides
+        outcome = (_read_size_or_joiner(tokens, p) or _ends_at_boundary(tokens, i, p)
+                   or _read_measure_after_count(tokens, p) or _ends_after_modifiers(tokens, i, p)
+                   or _read_pair_or_group(tokens, p) or _read_determiner(tokens, p) or _read_quantity(tokens, p)
+                   or _read_known_noun(tokens, p) or _read_modifier_word(tokens, i, p)
+                   or _read_compound_or_verb(tokens, p) or _read_unknown_word(tokens, i, p))
+        if isinstance(outcome, tuple):
+            return outcome
+        if outcome == _STOP:
+            break
+    return _finished_phrase(tokens, i, p)
+
+
+def _read_pronoun_or_measure(tokens: list[str], i: int) -> _Read | None:
+    """A measurement or a pronoun that is the whole phrase; None when the phrase opens otherwise."""
+    n = len(tokens)
+    tok = tokens[i]
+    measured = measurement_at(tokens, i)
+    if measured > i and not (measured < n and (noun_starts_at(tokens, measured)
+                                               or is_attribute_word(tokens[measured]))):
+        # "150 centimeters in length": a size, never a count of centimeters
+        return Measure(" ".join(tokens[i:measured])), measured
+    person_pronoun = tok in lx.PRONOUNS_PERSON or (
+        tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or not (
+            noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))
+            or participle_after_her(tokens, i + 1)))
+    if person_pronoun:
+        return NounPhrase(head="", is_class=False, plural=False, count=None, determiner="definite",
+                          modifiers=[], pronoun="person"), i + 1
+    if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL:
+        pronoun = "it" if tok in lx.PRONOUNS_SINGULAR else "they"
+        return NounPhrase(head="", is_class=False, plural=pronoun == "they", count=None,
+                           determiner="definite", modifiers=[], pronoun=pronoun), i + 1
+    return None
+
+
+def _read_size_or_joiner(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+    """A size compound ("a 3-story house") or a word joining attributes ("black and white", "plump, fluffy")."""
+    n = len(tokens)
+    tok = tokens[p.j]
+    compound_size = _NUMBER_COMPOUND.fullmatch(tok)
+    if compound_size and p.j + 1 < n and tokens[p.j + 1].isalpha():
+        # "a 3-story house", "a 5-star hotel": a size of the noun, never its count
+        number, word = compound_size.groups()
+        p.measurements.append(f"{number} {word}")
+        p.started = True
+        p.j += 1
+        return _NEXT
+    # colour pairs inside a phrase: "a black and white cat"
+    if (tok == "and" and p.modifiers and p.modifiers[-1] in lx.COLOR_WORDS and p.j + 1 < n
+            and tokens[p.j + 1] in lx.COLOR_WORDS and p.j + 2 < n
+            and (noun_starts_at(tokens, p.j + 2) or is_attribute_word(tokens[p.j + 2])
+                 or english.has_noun_entry(english.noun_lemma(tokens[p.j + 2])))):
+        p.j += 1
+        return _NEXT
+    if _comma_joins_adjectives(tokens, p):
+        p.j += 1  # "two plump, fluffy sheep": a comma between adjectives (not after a noun: "her head, copper pots")
+        return _NEXT
+    return None
+
+
+def _comma_joins_adjectives(tokens: list[str], p: _OpenPhrase) -> bool:
+    """Whether the comma at tokens[p.j] stands between adjectives of one phrase."""
+    n = len(tokens)
+    tok = tokens[p.j]
+    return (tok == "," and bool(p.modifiers) and p.j + 1 < n
+            # ("..., matte olive green, bamboo lid": a bare colour fragment of a listing ends at
+            # its comma when a material or a noun follows; "two plump, fluffy sheep" goes on)
+            and not (p.determiner == "none" and p.count is None and _names_colour(p.modifiers)
+                     and (tokens[p.j + 1] in lx.MATERIAL_WORDS or noun_starts_at(tokens, p.j + 1)
+                          or tokens[p.j + 1] in lx.COLOR_WORDS))  # ("natural beige, black leather handles")
+            and (is_attribute_word(tokens[p.j + 1]) or noun_starts_at(tokens, p.j + 1)
+                 or "ADJ" in english.parts_of_speech(tokens[p.j + 1])
+                 or "-" in tokens[p.j + 1] and not tokens[p.j + 1][0].isdigit()
+                 or english.is_past_participle(tokens[p.j + 1]) and is_attribute_word(p.modifiers[-1]))
+            and (is_attribute_word(p.modifiers[-1])
+                 # ("a cozy, lived-in feeling": another adjective follows; not "her head, copper pots")
+                 or "ADJ" in english.parts_of_speech(p.modifiers[-1]) and (
+                     "-" in tokens[p.j + 1] or "ADJ" in english.parts_of_speech(tokens[p.j + 1])
+                     and "NOUN" not in english.parts_of_speech(tokens[p.j + 1]))
+                 # ("black mesh back, adjustable armrests": "back" was the head noun)
+                 and not (len(p.modifiers) > 1 and "NOUN" in english.parts_of_speech(p.modifiers[-1])
+                          and english.noun_kind(english.noun_lemma(p.modifiers[-1])) == NounKind.THING)
+                 or p.started and grounded_head(p.modifiers[-1]) not in (NounKind.THING, NounKind.WEAK)
+                 and english.noun_kind(english.noun_lemma(p.modifiers[-1])) != NounKind.THING
+                 # (a word that is only a noun ends its phrase: "their charging case, minimalist")
+                 and ("ADJ" in english.parts_of_speech(p.modifiers[-1]) or "NOUN" not in english.parts_of_speech(p.modifiers[-1]))))
+
+
+def _ends_at_boundary(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
+    """A boundary word, a possessive or a relation word ends the phrase."""
+    tok = tokens[p.j]
+    if tok in lx.HARD_BOUNDARIES or tok == "'s":
+        return _STOP
+    if p.j > i and (match_relation(tokens, p.j) is not None and not noun_starts_at(tokens, p.j)
+                    and not _completes_compound(p.modifiers, tok)  # ("fish sticks in the freezer")
+                    or tuple(tokens[p.j:p.j + 3]) in MUTUAL_PLACES or tuple(tokens[p.j:p.j + 4]) in MUTUAL_PLACES):
+        return _STOP  # ("a teapot side by side": the phrase ends before the place)
+    return None
+
+
+def _read_measure_after_count(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+    """A measurement right after the count belongs to the phrase."""
+    if p.count is not None and not p.modifiers and measurement_at(tokens, p.j) > p.j:
+        # "four 2 liter bottles": a number after the count measures
+        measured = measurement_at(tokens, p.j)
+        p.measurements.append(" ".join(tokens[p.j:measured]))
+        p.j = measured
+        return _NEXT
+    return None
+
+
+def _ends_after_modifiers(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
+    """A number, a name or a participle with its phrase after the words read ends the phrase."""
+    n = len(tokens)
+    tok = tokens[p.j]
+    if p.j > i and p.modifiers and is_number(tok):
+        return _STOP  # "a statue six feet tall": the number starts a measurement after the noun
+    if p.j > i and name_span(tokens, p.j) and p.noun_end is not None:
+        # "the hammer Thor carries", "the instrument Jimi Hendrix played": a name after a
+        # noun starts a clause about it; a title goes with the name ("the sword King Arthur drew")
+        if len(p.noun_ends) > 1 and english.geneval_class(p.modifiers[p.noun_end[1] - 1]) == "person":
+            p.noun_end = p.noun_ends[-2]
+        del p.modifiers[p.noun_end[1]:]
+        p.j = p.noun_end[0]
+        return _STOP
+    if (p.j > i and p.modifiers and tok not in lx.COMMON_ADJECTIVES and tok not in lx.SETTING_NOUNS
+            and english.is_past_participle(tok) and p.j + 1 < n
+            and (tokens[p.j + 1] in lx.ATTACHING_PREPOSITIONS or tokens[p.j + 1] in ("as", "in", "on"))):
+        return _STOP  # "the planet known for", "a tower built for": a participle with its phrase
+    return None
+
+
+def _read_pair_or_group(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+    """"two pairs of" doubles the count; "a large flock of" drops the adjectives the group had."""
+    n = len(tokens)
+    tok = tokens[p.j]
+    if tok in ("pair", "pairs") and p.count is not None and not p.modifiers and p.j + 1 < n and tokens[p.j + 1] == "of":
+        p.pair_of, p.count = p.count, 2 * p.count  # "two pairs of shoes": four shoes (two pairs of scissors: two)
+        p.j += 2
+        return _NEXT
+    if (p.modifiers and p.count is None and p.j + 1 < n and tokens[p.j + 1] == "of"
+            and (tok in lx.QUANTIFIER_NOUNS or shapes_what_follows(tok, _word_after_of(tokens, p.j + 2)))
+            and all(is_attribute_word(w) or "ADJ" in english.parts_of_speech(w)
+                    and english.noun_kind(w) != NounKind.THING for w in p.modifiers)):
+        # "a large flock of birds", "a bright school of fish": the adjectives describe the group
+        p.modifiers, p.unknown_seen, p.noun_end, p.noun_ends = [], False, None, []
+    return None
+
+
+def _read_determiner(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+    """An article or determiner opening the phrase."""
+    tok = tokens[p.j]
+    if not p.modifiers and p.count is None:
+        if tok in ("a", "an") and p.determiner == "none":
+            p.determiner, p.started = "indefinite", True
+            p.j += 1
+            return _NEXT
+        if tok == "another" and p.determiner == "none":
+            p.determiner, p.started = "another", True
+            p.j += 1
+            return _NEXT
+        if tok in lx.INDEFINITE_DETERMINERS and p.determiner == "none":
+            p.determiner, p.started = "indefinite", True
+            p.vague = lx.VAGUE_COUNTS.get(tok)
+            p.j += 1
+            return _NEXT
+        if tok in lx.DEFINITE_DETERMINERS and p.determiner == "none" and tok != "that":
+            p.determiner, p.started = "definite", True
+            p.possessive = lx.POSSESSIVE_KINDS.get(tok)
+            if tok == "both":
+                p.count = 2
+            p.j += 1
+            return _NEXT
+    return None
+
+
+def _read_quantity(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+    """A count, a quantity noun ("a group of"), or a size before the noun, opening the phrase."""
+    n = len(tokens)
+    tok = tokens[p.j]
+    if not p.modifiers and p.count is None:
+        quantifier = tok if tok in lx.QUANTIFIER_NOUNS else english.noun_lemma(tok)
+        if (quantifier in lx.QUANTIFIER_NOUNS or shapes_what_follows(quantifier, _word_after_of(tokens, p.j + 2))) \
+                and p.j + 1 < n \
+                and tokens[p.j + 1] == "of" and (tok == quantifier or tok not in ("lots", "pairs")):
+            implied = lx.QUANTIFIER_NOUNS.get(quantifier) if tok == quantifier else None
+            if tok in ("pair", "pairs"):
+                p.pair_of = p.count or 1
+            if implied is not None:
+                p.count = implied
+            p.started = True
+            p.j += 2
+            # "a pair of the dogs", "a group of three cats"
+            while p.j < n and tokens[p.j] in ("the", "these", "those"):
+                p.j += 1
+            if p.j < n and is_number(tokens[p.j]):
+                p.count = number_value(tokens[p.j])
+                p.j += 1
+                if quantifier in lx.PEOPLE_GROUPS and (not noun_can_follow(tokens, p.j) or tokens[p.j].endswith("ing")
+                                                       and is_verb_form(tokens[p.j]) and not noun_starts_at(tokens, p.j)) \
+                        and not (p.j < n and is_attribute_word(tokens[p.j])):
+                    # "a family of four": four people
+                    return NounPhrase(head="person", is_class=True, plural=p.count > 1, count=p.count,
+                                      determiner=p.determiner, modifiers=p.modifiers, surface=quantifier), p.j
+            return _NEXT
+        if tok in ("lot", "lots") and p.j + 1 < n and tokens[p.j + 1] == "of":
+            p.started, p.vague = True, 5
+            p.j += 2
+            return _NEXT
+        measured = measurement_at(tokens, p.j)
+        if measured > p.j:
+            # "a 10 foot statue": the size belongs to the noun that follows
+            p.measurements.append(" ".join(tokens[p.j:measured]))
+            p.started = True
+            p.j = measured
+            return _NEXT
+        # a number that is also a noun ("a couple", "a dozen") counts what follows it, if anything does
+        number_word = is_number(tok) or (tok in lx.NUMBER_WORDS and p.j + 1 < n and tokens[p.j + 1] != "of" and (
+            noun_starts_at(tokens, p.j + 1) or is_attribute_word(tokens[p.j + 1]) or is_bare_noun(tokens[p.j + 1])
+            or tokens[p.j + 1].isdigit()))
+        if number_word and not (tok in ("single", "lone", "solitary") and p.count is not None):
+            # "one" / "single" may follow an article: "a single cat"
+            p.count = number_value(tok)
+            p.started = True
+            p.j += 1
+            # "two of the dogs"
+            if p.j + 1 < n and tokens[p.j] == "of" and tokens[p.j + 1] in ("the", "these", "those"):
+                p.j += 2
+            return _NEXT
+    return None
+
+
+def _read_known_noun(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+    """A lexicon noun: a modifier of a noun that follows, or the head that completes the phrase."""
+    tok = tokens[p.j]
+    noun = match_noun(tokens, p.j)
+    if (noun is not None and noun[0].name in lx.COLOR_WORDS and noun[0].plural is False and p.determiner == "none"
+            and p.count is None and (not p.started or p.modifiers and all(w in lx.COLOR_SHADES for w in p.modifiers))):
+        # a bare "orange" with no article is the colour: "the cat is orange", "..., neon orange
+        # with white soles"
+        noun = None
+    if noun is not None and noun[1] > 1:
+        # overlapping names: "stuffed teddy bear" is a teddy bear, not a bear
+        shifted = match_noun(tokens, p.j + 1)
+        if shifted is not None and p.j + 1 + shifted[1] > p.j + noun[1]:
+            p.modifiers.append(tok)
+            p.started = True
+            p.j += 1
+            return _NEXT
+    if noun is not None:
+        entry, length = noun
+        after = p.j + length
+        # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
+        follows = _noun_modifies_next(tokens, p, entry, after)
+        if follows and entry.plural is not True:
+            p.modifiers.extend(tokens[p.j:after])
+            p.started = True
+            p.j = after
+            return _NEXT
+        return _known_noun_phrase(tokens, p, entry, after)
+    return None
+
+
+def _noun_modifies_next(tokens: list[str], p: _OpenPhrase, entry: _NounEntry, after: int) -> bool:
+    """Whether the noun at tokens[p.j:after] modifies a noun that follows it."""
+    n = len(tokens)
+    follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not acts_after(
+        entry.name, tokens, p.j, after) and (
+        noun_starts_at(tokens, after) or (
+        (tokens[after] in lx.SETTING_NOUNS or landscape_compound_head(tokens[after]))
+        and match_relation(tokens, after) is None
+        and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in PORTIONS)
+        # ^ "train station", "dog park": a place
+        or compound_head(tokens, after))  # "glass jar", "laptop bag": the last noun is the head
+    if not follows and entry.name in lx.COLOR_WORDS:
+        k = after
+        while k < n and k < after + 3 and is_attribute_word(tokens[k]):
+            k += 1
+        follows = k > after and noun_starts_at(tokens, k)
+    return follows
+
+
+def _known_noun_phrase(tokens: list[str], p: _OpenPhrase, entry: _NounEntry, after: int) -> _Read:
+    """The phrase a lexicon noun heads: its number, a compound WordNet names, a sense its modifiers pick."""
+    surface = " ".join(tokens[p.j:after])
+    if p.pair_of is not None and entry.name in ("skis", "scissors"):
+        p.count = p.pair_of  # a pair of scissors is one pair
+    plural = bool(entry.plural)
+    if entry.plural is None:
+        plural = surface.endswith("s") and surface not in ("scissors", "skis") and p.count is None
+    if entry.name == "tv" and "tv" in p.modifiers:
+        p.modifiers.remove("tv")
+    name, is_class = entry.name, entry.is_class
+    compound = compound_name(p.modifiers[-1], english.noun_lemma(surface)) if p.modifiers else None
+    if compound is not None and english.geneval_class(compound) != name:
+        # "a rocking horse", "a sea lion": WordNet names the pair as another kind of thing
+        name, is_class, surface = compound, False, f"{p.modifiers[-1]} {surface}"
+        p.modifiers = p.modifiers[:-1]
+    other = lx.OTHER_SENSES.get(surface)
+    if other is not None and (set(p.modifiers) & other[1] or (p.pair_of is not None and "pair" in other[1])):
+        name, is_class = other[0], False
+        if p.pair_of is not None and surface == "glasses":
+            p.count = p.pair_of
+    return NounPhrase(head=name, is_class=is_class, plural=plural, count=p.count,
+                      determiner=p.determiner, modifiers=p.modifiers, vague_count=p.vague,
+                      possessive=p.possessive, surface=surface, measurements=p.measurements), after
+
+
+def _read_modifier_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
+    """Adjectives, participles, adverbs and compound words before the head; a verb or boundary ends the phrase."""
+    n = len(tokens)
+    tok = tokens[p.j]
+    if tok in SHADE_NOUNS and not (p.j + 1 < n and (tokens[p.j + 1] in lx.COLOR_WORDS or hyphen_colour(tokens[p.j + 1]))):
+        p.modifiers.append(tok)  # "soft light filters through": the noun, not a shade ("light blue")
+        p.unknown_seen = True
+        p.j += 1
+        return _NEXT
+    if is_attribute_word(tok):
+        p.modifiers.append(tok)
+        p.started = True
+        p.j += 1
+        return _NEXT
+    if (not p.unknown_seen and tok.endswith(("ing", "ed")) and p.j + 1 < n
+            and (tok in lx.FILLER_WORDS or is_verb_form(tok))
+            and (p.started and (noun_starts_at(tokens, p.j + 1) or is_attribute_word(tokens[p.j + 1])
+                                or is_bare_noun(tokens[p.j + 1]) and match_relation(tokens, p.j + 1) is None)
+                 or not p.started and is_bare_noun(tokens[p.j + 1]))):
+        p.modifiers.append(tok)  # "a sleeping cat", "a steaming cup": a participle used as adjective
+        p.started = True
+        p.j += 1
+        return _NEXT
+    if p.j > i and verb_opens_clause(tokens, p.j, after_noun=bool(p.modifiers) and noun_only(p.modifiers[-1])):
+        return _STOP  # "a mechanic fixing a car", "a firefighter spraying water"
+    if p.started and english.is_adverb_only(tok) and p.j + 1 < n and (
+            is_attribute_word(tokens[p.j + 1]) or tokens[p.j + 1].endswith(("ed", "ing"))):
+        p.j += 1  # "a beautifully carved chair": the adverb describes the adjective
+        return _NEXT
+    if _completes_compound(p.modifiers, tok):
+        p.modifiers.append(tok)
+        p.unknown_seen = True
+        p.j += 1
+        return _NEXT
+    if (p.started and tok in lx.FILLER_WORDS and tok not in FUNCTION_WORDS - lx.FILLER_WORDS
+            and all(is_attribute_word(w) for w in p.modifiers) and tok.isalpha()
+            and english.noun_kind(english.noun_lemma(tok)) == NounKind.THING
+            # (a drink or a mass is a noun, and its -s verb follows: "black coffee stands")
+            and not (p.modifiers and english.is_mass(p.modifiers[-1]) and tok.endswith("s"))):
+        # after an article or adjectives no verb can stand: "a can of soda", "a gold watch",
+        # "a folding stand" name things
+        p.modifiers.append(tok)
+        p.unknown_seen = True
+        p.j += 1
+        p.noun_end = (p.j, len(p.modifiers))
+        p.noun_ends.append(p.noun_end)
+        return _NEXT
+    if (p.started and tok in lx.FILLER_WORDS and "ADJ" in english.parts_of_speech(tok)
+            and "VERB" not in english.parts_of_speech(tok) and noun_can_follow(tokens, p.j + 1)):
+        p.modifiers.append(tok)  # "the whole family", "a sharp knife": an adjective before its noun
+        p.j += 1
+        return _NEXT
+    if tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS:
+        return _STOP
+    if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS:
+        return _STOP
+    return None
+
+
+def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+    """Two-word nouns and gerunds that name a kind read on; a verb after the noun ends the phrase."""
+    n = len(tokens)
+    tok = tokens[p.j]
+    if (p.started and p.j + 1 < n and tokens[p.j + 1] not in FUNCTION_WORDS
+            and english.noun_senses(f"{tok} {english.noun_lemma(tokens[p.j + 1])}")):
+        p.modifiers.extend(tokens[p.j:p.j + 2])  # "a cozy living room", "a cutting board": one noun
+        p.unknown_seen = True
+        p.j += 2
+        return _NEXT
+    if (p.started and tok.endswith("ing") and p.j + 1 < n and tokens[p.j + 1] not in FUNCTION_WORDS
+            and english.noun_kind(english.noun_lemma(tokens[p.j + 1])) in (NounKind.THING, NounKind.PLACE)
+            and not is_verb_form(tokens[p.j + 1]) and match_relation(tokens, p.j + 1) is None
+            # (after a living thing it is a participle with its object: "the largest land animal
+            # spraying water", "an otter eating clams")
+            # ("the ancient counting tool": an adjective whose use as a noun WordNet never saw
+            # in its corpus is the adjective here; "animal" is a noun)
+            and not any(english.is_animate(english.noun_lemma(w)) and not is_attribute_word(w)
+                        and not ("ADJ" in english.parts_of_speech(w) and not english.senses_ordered(w))
+                        for w in p.modifiers)):
+        p.modifiers.append(tok)  # "a cozy reading nook", "a charging case": a gerund naming a kind
+        p.unknown_seen = True
+        p.j += 1
+        return _NEXT
+    if (p.unknown_seen and tok.endswith("s") and not p.modifiers[-1].endswith("s") and english.verb_lemma(tok)
+            # (a verb WordNet knows: "windows" in "its upper windows" is no verb's -s form; nor
+            # is a plural WordNet lists as a noun of its own: "rainbow sprinkles")
+            and english.verb_category(english.verb_lemma(tok)) is not None and not english.has_noun_entry(tok)
+            and (p.count or 1) == 1  # ("six card slots": after a number above one the head is plural)
+            and grounded_head(p.modifiers[-1]) in (NounKind.THING, NounKind.WEAK, NounKind.PLACE)
+            # ("window boxes overflowing with": WordNet names the pair as a made thing, and no
+            # preposition follows the -s word as one follows a verb: "soft light filters through")
+            and not (p.j + 1 < n and tokens[p.j + 1] not in lx.ATTACHING_PREPOSITIONS
+                     and match_relation(tokens, p.j + 1) is not None
+                     and names_a_made_thing(f"{p.modifiers[-1]} {english.noun_lemma(tok)}"))
+            and (p.j + 1 >= n or tokens[p.j + 1] in lx.ATTACHING_PREPOSITIONS
+                 or match_relation(tokens, p.j + 1) is not None or english.is_adverb_only(tokens[p.j + 1]))):
+        return _STOP  # "soft light filters through the trees": a singular noun's -s verb
+    if (p.unknown_seen and p.modifiers[-1].endswith("s") and singular_form(p.modifiers[-1])[1]
+            and english.verb_lemma(tok) == tok):
+        return _STOP  # "its floppy ears fall forward": a plural noun's verb
+    if (p.unknown_seen and tok.endswith("ing") and is_attribute_word(p.modifiers[-1]) and english.has_noun_entry(tok)
+            and not verb_opens_clause(tokens, p.j, after_noun=False)):
+        p.modifiers.append(tok)  # "a cozy, lived-in feeling": after an adjective, the -ing noun is the head
+        p.j += 1
+        return _NEXT
+    if p.unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or p.modifiers[-1].endswith("s")
+                                                 or tok.endswith("ing")) and not english.has_flag(tok, "2", senses=1) \
+            and not noun_after_singular(p.modifiers[-1], tok, tokens, p.j) \
+            and not ((p.count or 1) > 1 and not p.modifiers[-1].endswith("s") and plural_of_a_thing(tok)):
+        # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
+        # after a singular noun is a noun itself ("the Eiffel Tower"), and so is a thing
+        # WordNet names only in the plural ("a leather bellows", "steel tongs")
+        return _STOP
+    return None
+
+
+def _read_unknown_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
+    """A word outside the lexicon: adjective or head of an open phrase; otherwise the phrase ends."""
+    n = len(tokens)
+    tok = tokens[p.j]
+    if (p.started and grounded_head(tok) is None and not tok.endswith(("ed", "ing"))
+            and not noun_can_follow(tokens, p.j + 1)):
+        return _STOP  # "trees after a snowfall", "a glossy finish, subtly": no noun closes the phrase here
+    if p.j + 1 < n and english.is_name(tokens[p.j + 1]) and english.geneval_class(tok) == "person" and not p.modifiers:
+        return _STOP  # "King Arthur": a title with a name is the name
+    if (not p.started and p.j == i and english.is_adjective_only(tok) and tok not in FUNCTION_WORDS
+            and p.j + 1 < n and (noun_starts_at(tokens, p.j + 1) or is_bare_noun(tokens[p.j + 1]))):
+        p.modifiers.append(tok)  # "adjustable armrests", "ergonomic chairs": an adjective opens the phrase
+        p.started = True
+        p.j += 1
+        return _NEXT
+    unknown_first = i == 0 and tok.isalpha() and not english.is_known_word(tok) and len(tok) > 3
+    # ("Earth glows blue", "grass covers the hill": a bare place word is a phrase too, if no object)
+    bare_place = tok in lx.PLACE_NOUNS and english.has_noun_entry(tok) and not is_verb_form(tok)
+    if not p.started and p.j == i and (is_bare_noun(tok) or bare_place or unknown_first and (
+            verb_opens_clause(tokens, p.j + 1, after_noun=True) and p.j + 2 < n and tokens[p.j + 2] not in lx.SETTING_NOUNS
+            # a name the dictionary lacks heading a listing: "Smartwatch with a display", "Airpods, white"
+            or p.j + 1 >= n or tokens[p.j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, p.j + 1))):
+        # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
+        p.started = True
+    if p.started and (p.determiner != "none" or p.count is not None or not is_verb_form(tok) or p.j == i and plural_of_a_thing(tok)
+                      or p.modifiers and noun_after_singular(p.modifiers[-1], tok, tokens, p.j)
+                      # after adjectives alone a thing's noun must come ("stacking wooden blocks")
+                      or p.modifiers and all(is_attribute_word(w) for w in p.modifiers)
+                      and grounded_head(tok) == NounKind.THING and tok.endswith("s")):
+        p.modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
+        p.unknown_seen = True
+        p.j += 1
+        if grounded_head(tok) in (NounKind.THING, NounKind.WEAK) and not english.is_name(tok):
+            p.noun_end = (p.j, len(p.modifiers))
+            p.noun_ends.append(p.noun_end)
+        return _NEXT
+    return _STOP
+
+
+def _finished_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
+    """What the words read make once reading stopped: a noun phrase, attributes alone, or nothing."""
+    if p.j == i:
+        return None, i
+    if (len(p.modifiers) == 1 and p.modifiers[0].endswith("ing") and is_verb_form(p.modifiers[0]) and p.count is None
+            and english.verb_lemma(p.modifiers[0]) != p.modifiers[0]):
+        return None, i  # "each measuring 150 cm": a verb, not a noun ("the building" is one)
+    if p.unknown_seen:
+        return _unknown_head_phrase(tokens, i, p)
+    return _attribute_words_phrase(tokens, i, p)
+
+
+def _unknown_head_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
+    """The phrase whose head is a noun outside the lexicon."""
+    n = len(tokens)
+    # a noun outside the lexicon ("a tall stone castle"): its head is the last word that
+    # is not a known adjective, since adjectives come before their noun
+    grounded = [k for k, w in enumerate(p.modifiers)
+                if (not is_attribute_word(w) or w in SHADE_NOUNS) and grounded_head(w) is not None
+                and not english.is_name(w)]
+    if not grounded and all(english.is_name(w) or is_attribute_word(w) for w in p.modifiers):
+        return None, i  # "Jimi Hendrix": a name identifies, it is nothing to draw
+    if (p.determiner == "indefinite" and _names_colour(p.modifiers) and (p.j >= n or not noun_can_follow(tokens, p.j))
+            and all(grounded_head(w) in (None, NounKind.PLACE, NounKind.ABSTRACT)
+                    for w in p.modifiers if not is_attribute_word(w))):
+        return Adjectives(p.modifiers, colour_phrase=True), p.j  # "a deep forest green"
+    head_index = grounded[-1] if grounded else max(k for k, w in enumerate(p.modifiers) if not is_attribute_word(w))
+    head_word = p.modifiers[head_index]
+    mods = p.modifiers[:head_index] + p.modifiers[head_index + 1:]
+    singular, was_plural = singular_form(head_word)
+    kind = grounded_head(head_word) or NounKind.ABSTRACT
+    if was_plural and english.is_pair_noun(head_word, after_pair_of=p.pair_of is not None):
+        # "a pair of tweezers", "jeans": one thing whose name is plural
+        singular, was_plural, p.count = head_word, False, p.pair_of or p.count
+    elif was_plural and p.determiner == "indefinite" and english.has_flag(head_word, "2", senses=1):
+        # "a leather bellows", "a gallows": "a" before a name WordNet gives only in the plural
+        singular, was_plural, kind = head_word, False, english.noun_kind(head_word)
+    compound = compound_name(mods[head_index - 1], singular) if head_index > 0 else None
+    if compound is not None:
+        # "lily pad", "log cabin", "top hat": WordNet names the pair as one thing
+        singular, kind, head_word = compound, grounded_head(compound) or kind, f"{mods[head_index - 1]} {head_word}"
+        mods = mods[:head_index - 1] + mods[head_index:]
+    return NounPhrase(head=singular, is_class=False, plural=was_plural, count=p.count,
+                      determiner=p.determiner, modifiers=mods, vague_count=p.vague, kind=kind,
+                      possessive=p.possessive, surface=head_word, measurements=p.measurements), p.j
+
+
+def _attribute_words_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
+    """The phrase made of attribute-like words alone: a material or adjective used as a noun, or a colour phrase."""
+    if (len(p.modifiers) >= 2 and p.modifiers[-2] in lx.MATERIAL_WORDS and not english.can_be_noun(p.modifiers[-1])
+            and english.noun_kind(p.modifiers[-2]) == NounKind.THING):
+        # "its weathered wood faded to gray": a participle after the material that heads the phrase
+        p.modifiers, p.j = p.modifiers[:-1], p.j - 1
+    last = p.modifiers[-1] if p.modifiers else ""
+    if p.determiner != "none" and last in lx.MATERIAL_WORDS and english.noun_kind(last) == NounKind.THING:
+        # "resting on a slate stone", "on a white marble": a material named as a thing
+        return NounPhrase(head=last, is_class=False, plural=False, count=p.count, determiner=p.determiner,
+                          modifiers=p.modifiers[:-1], vague_count=p.vague, kind=NounKind.THING, possessive=p.possessive,
+                          surface=last, measurements=p.measurements), p.j
+    if p.determiner != "none" and last and not (
+            last in lx.COLOR_WORDS or last in lx.MATERIAL_WORDS or last in lx.SIZE_WORDS):
+        # "the light", "a fluffy": an adjective-like word used as a noun
+        singular, was_plural = singular_form(last)
+        kind = grounded_head(last) or NounKind.ABSTRACT
+        return NounPhrase(head=singular, is_class=False, plural=was_plural, count=p.count,
+                          determiner=p.determiner, modifiers=p.modifiers[:-1], vague_count=p.vague, kind=kind,
+                          possessive=p.possessive, surface=last, measurements=p.measurements), p.j
+    if len(p.modifiers) >= 2 and p.determiner != "none":
+        name = f"{p.modifiers[-2]} {singular_form(p.modifiers[-1])[0]}"
+        if english.noun_kind(name) == NounKind.THING:
+            # "a scoop of ice cream": two attribute-like words that name a thing together
+            return NounPhrase(head=name, is_class=False, plural=singular_form(p.modifiers[-1])[1], count=p.count,
+                              determiner=p.determiner, modifiers=p.modifiers[:-2], vague_count=p.vague,
+                              possessive=p.possessive, surface=" ".join(p.modifiers[-2:]),
+                              measurements=p.measurements), p.j
+    if p.modifiers:
+        # "faded to a soft gray", "glazed a deep green": with an article, a colour is a colour
+        # phrase, which belongs to the object described even after a preposition
+        return Adjectives(p.modifiers, colour_phrase=p.determiner == "indefinite" and _names_colour(p.modifiers)), p.j
+    return None, max(i, p.j)
