@@ -137,47 +137,44 @@ def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
         return None, i
     phrase, end = parse_noun_phrase(tokens, i)
     if (not isinstance(phrase, NounPhrase) or end + 1 >= len(tokens) or tokens[end] != "of" or phrase.pronoun
-            or names_someone(tokens, end + 1) or _contents_follow(tokens, end, phrase)
-            and not _part_of_next(tokens, end + 1, phrase) and not _one_thing_follows(tokens, end + 1)):
-        # ("a bust of Albert Einstein" is the bust; "carrying two buckets of milk", "arguing over
-        # a pot of soup": a container with its contents, not a part of them; "the open drawer
-        # of a dresser" is the dresser's)
+            or names_someone(tokens, end + 1)):
+        return None, i  # ("a bust of Albert Einstein" is the bust)
+    parsed, _ = parse_noun_phrase(tokens, end + 1)
+    owner = parsed if isinstance(parsed, NounPhrase) and parsed.pronoun is None else None
+    if _contents_follow(tokens, end, phrase) and not _part_of(phrase, owner) and not _one_thing(owner):
+        # ("carrying two buckets of milk", "arguing over a pot of soup": a container with its
+        # contents, not a part of them; "the open drawer of a dresser" is the dresser's)
         return None, i
     head = phrase.surface.split()[-1] if phrase.surface else phrase.head
     if head in _PORTION_PLACES or head in _PORTION_PARTS or english.is_part(english.noun_lemma(head)):
         return phrase, end + 1
-    if _part_of_next(tokens, end + 1, phrase) or _made_part_of_next(tokens, end + 1, phrase):
+    if _part_of(phrase, owner) or _made_part_of(phrase, owner):
         return phrase, end + 1  # "the engine of a red truck": WordNet makes it the truck's
     return None, i
 
 
-def _one_thing_follows(tokens: list[str], i: int) -> bool:
+def _one_thing(owner: NounPhrase | None) -> bool:
     """"of a nightstand", "of the dresser": one counted thing with its article after "of" owns the
     holder before it; contents are plural or a mass ("a pot of soup", "buckets of milk")."""
-    owner, _ = parse_noun_phrase(tokens, i)
-    return (isinstance(owner, NounPhrase) and owner.pronoun is None and not owner.plural
-            and owner.determiner in ("indefinite", "definite") and owner.count in (None, 1)
-            and not english.is_mass(owner.head))
+    return (owner is not None and not owner.plural and owner.determiner in ("indefinite", "definite")
+            and owner.count in (None, 1) and not english.is_mass(owner.head))
 
 
-def _made_part_of_next(tokens: list[str], i: int, part: NounPhrase) -> bool:
+def _made_part_of(part: NounPhrase, owner: NounPhrase | None) -> bool:
     """"the tire of a pickup truck", "the propeller of a small plane": "the" made thing "of" a
     made thing is one of its parts, where WordNet records no whole for it (not a picture of
     something, nor a holder of its contents)."""
-    owner, _ = parse_noun_phrase(tokens, i)
     head = english.noun_lemma(part.surface.split()[-1]) if part.surface else part.head
     return (part.determiner == "definite" and part.count is None and not part.plural
-            and isinstance(owner, NounPhrase) and owner.pronoun is None and not owner.plural
+            and owner is not None and not owner.plural
             and head not in lx.DEPICTION_NOUNS and english.is_artifact(head) and not english.is_container(head)
             and english.is_artifact(english.noun_lemma(owner.surface.split()[-1]) if owner.surface else owner.head))
 
 
-def _part_of_next(tokens: list[str], i: int, part: NounPhrase) -> bool:
-    """Whether the noun phrase at tokens[i] names a whole WordNet makes `part` a part of."""
-    owner, _ = parse_noun_phrase(tokens, i)
+def _part_of(part: NounPhrase, owner: NounPhrase | None) -> bool:
+    """Whether WordNet makes `part` a part of `owner` (the noun phrase after "of")."""
     head = part.surface.split()[-1] if part.surface else part.head
-    return (isinstance(owner, NounPhrase) and owner.pronoun is None
-            and english.is_part_of(english.noun_lemma(head), owner.head, strict=True))
+    return owner is not None and english.is_part_of(english.noun_lemma(head), owner.head, strict=True)
 
 
 def scan(tokens: list[str]) -> list[Item]:
