@@ -132,16 +132,22 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
     return last_kept if owned else None
 
 
+def with_on_own_body(np_: NounPhrase, prev: object, nxt: object, after: object) -> bool:
+    """"with X <place> <a possessive body part>" ("with an oil lamp in his hand", "with a measuring
+    tape around his neck"), X no living thing ("with a fly buzzing in front of its nose" is a fly
+    by the horse)."""
+    return (isinstance(prev, Prep) and prev.word == "with" and isinstance(nxt, Rel)
+            and isinstance(after, NounPhrase) and after.possessive is not None
+            and english.has_sense_of(after.head, english.BODY) and not english.is_animate(np_.head))
+
+
 def _carried_on_body(np_: NounPhrase, prev: object, nxt: object, after: object, owner_name: str) -> bool:
     """"a tailor with a measuring tape draped around his neck", "a referee with a whistle in his
     mouth": a made thing someone has "with" them, placed on their own body, is carried like
-    something worn (a class keeps its own box: "a dog with a frisbee in its mouth"); not a living
-    thing ("with a fly buzzing in front of its nose" is a fly by the horse)."""
-    return (isinstance(prev, Prep) and prev.word == "with" and isinstance(nxt, Rel)
-            and not english.is_animate(np_.head)
-            and isinstance(after, NounPhrase) and after.possessive is not None and not np_.is_class
+    something worn (a class keeps its own box: "a dog with a frisbee in its mouth")."""
+    return (with_on_own_body(np_, prev, nxt, after) and not np_.is_class
             and (owner_name == "person" or english.is_animate(owner_name))
-            and english.has_sense_of(after.head, english.BODY) and english.has_sense_of(np_.head, english.ARTIFACT))
+            and english.has_sense_of(np_.head, english.ARTIFACT))
 
 
 def _worn(np_: NounPhrase, owner_name: str) -> bool:

@@ -32,6 +32,7 @@ from stagestudio.scene.parsing.parts import (
     part_owner,
     take_covering_colour,
     unowned_part_owner,
+    with_on_own_body,
 )
 from stagestudio.scene.parsing.placed import (
     holds_through_portion,
@@ -306,8 +307,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         return
     after = items[k + 2] if k + 2 < len(items) else None
     # "climbs the staircase with an oil lamp in his hand": what is carried on a body is its owner's
-    # (not a living thing: "with a fly buzzing in front of its nose" is a fly by the horse)
-    body_owner = None if english.is_animate(item.head) else _body_owner(prev, nxt, after, resolved, state)
+    body_owner = _body_owner(item, prev, nxt, after, resolved, state)
     candidate = body_owner or candidate
     placed = _relation_subject(prev, resolved)
     owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "",
@@ -431,12 +431,11 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
     return candidate
 
 
-def _body_owner(prev: Item | None, nxt: Item | None, after: Item | None, resolved: list[Item | Ref],
-                state: State) -> str | None:
+def _body_owner(item: NounPhrase, prev: Item | None, nxt: Item | None, after: Item | None,
+                resolved: list[Item | Ref], state: State) -> str | None:
     """Who has a "with"-phrase on their body ("with an oil lamp in his hand"): the person or the
     animal the possessive before the body part means; None for any other shape."""
-    if not (isinstance(prev, Prep) and prev.word == "with" and isinstance(nxt, Rel) and isinstance(after, NounPhrase)
-            and after.possessive is not None and english.has_sense_of(after.head, english.BODY)):
+    if not with_on_own_body(item, prev, nxt, after) or not isinstance(after, NounPhrase):
         return None
     owner = antecedent(after.possessive, resolved, len(resolved), state, can_own=after.head, word=after.pronoun_word)
     if owner is None:
