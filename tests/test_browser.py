@@ -777,7 +777,9 @@ def test_composed_offline_roles_run_end_to_end_and_reopen_into_the_form(browser,
                             "inspector": {"kind": "sketchbook"}}
         assert ("composed (planner offline; sketcher sketchbook: error_rate 0, size 256; inspector sketchbook)"
                 in page.locator("#ss-header").inner_text())
-        page.wait_for_selector("#ss-sketch img")
+        # (the img element appears before its bytes arrive: wait for the load, then check the size)
+        page.wait_for_function("() => { const img = document.querySelector('#ss-sketch img');"
+                               " return img !== null && img.complete && img.naturalWidth > 0; }")
         assert page.evaluate("() => document.querySelector('#ss-sketch img').naturalWidth") == 256
 
         # Another backend in the form, then the stored session opened from the Sessions tab:
