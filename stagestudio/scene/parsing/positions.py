@@ -115,6 +115,10 @@ def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | N
                 and isinstance(resolved[end - 1], Prep) and resolved[end - 1].word == "of"):
             end -= 2  # "two bottles of red wine and a cheese board on a table": the bottles
         ref = resolved[end]
+        if members and isinstance(ref, Break) and ref.word in LIST_BREAKS:
+            # ", and a thermos and three mugs stand beside her": ", and" opened the clause,
+            # so the list began after it
+            break
         if resolved[k].word == "," and end >= 1 and isinstance(resolved[end - 1], (Rel, Action)):
             break  # "On the floor beside the bed, a pile of books and a truck lie on a rug": a fronted place ends it
         if not (isinstance(ref, Ref) and ref.object_id is not None and ref.pronoun is None) or ref.object_id == obj_id:

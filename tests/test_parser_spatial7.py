@@ -1,0 +1,35 @@
+"""Spatial relations, round 7 (issue 9): mechanisms found on the unseen prompts, each checked on
+prompts written for these tests (other domains than the gold sets')."""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.parser import parse_prompt
+
+
+def _relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+def _check(prompt: str, expected: set[tuple[str, str, str]], absent: set[tuple[str, str, str]]) -> None:
+    """The prompt's graph states every `expected` relation and none of `absent` (the readings the
+    mechanism replaces)."""
+    relations = _relations(parse_prompt(prompt))
+    assert expected <= relations, relations
+    assert not absent & relations, relations
+
+
+# --- a coordinated subject that opens a clause after ", and": the place phrase describes every member
+@pytest.mark.parametrize("prompt,expected", [
+    ("A mechanic repairs a tractor, and a wrench and two screwdrivers lie on the ground beside him",
+     {("wrench", "next to", "person"), ("screwdriver", "next to", "person")}),
+    ("The old captain steers the ship, and a parrot and a monkey sit on the railing behind him",
+     {("bird", "behind", "person"), ("monkey", "behind", "person")}),
+    ("A potter shapes a bowl at the wheel, and a sponge and a wire cutter rest on the bench near her",
+     {("sponge", "near", "person"), ("wire cutter", "near", "person")}),
+])
+def test_a_list_after_comma_and_is_placed_as_a_whole(prompt, expected):
+    _check(prompt, expected, set())
