@@ -33,3 +33,24 @@ def _check(prompt: str, expected: set[tuple[str, str, str]], absent: set[tuple[s
 ])
 def test_a_list_after_comma_and_is_placed_as_a_whole(prompt, expected):
     _check(prompt, expected, set())
+
+
+# --- a definite relation object that is a part of an earlier object only in a rare sense (a
+# "shore" is first a coast, a prop only later; a "wall" first a building's, a body wall only
+# later) is the setting, not that object: no relation to it; a part in its common sense still is
+@pytest.mark.parametrize("prompt,absent", [
+    ("a sailor coiling ropes on the harbor wall", ("rope", "on", "person")),
+    ("a grandmother drying towels on the garden wall", ("towel", "on", "person")),
+    ("a tent pitched near the trees, a kayak resting on the shore", ("boat", "on", "tent")),
+    ("a boy eating an apple on the wall", ("apple", "on", "person")),
+])
+def test_a_part_in_a_rare_sense_is_not_the_earlier_objects(prompt, absent):
+    _check(prompt, set(), {absent})
+
+
+@pytest.mark.parametrize("prompt,expected", [
+    ("a cat asleep on the seat of the bench", ("cat", "on", "bench")),
+    ("a kettle on the burner of the stove", ("kettle", "on", "oven")),
+])
+def test_a_part_in_its_common_sense_still_places_on_its_owner(prompt, expected):
+    _check(prompt, {expected}, set())

@@ -53,3 +53,16 @@ def holds_through_portion(np_: NounPhrase) -> bool:
     """"in the open drawer of a dresser": in the dresser, through its part that holds things."""
     portion = english.noun_lemma(np_.portion.split()[-1]) if np_.portion else ""
     return bool(portion) and english.is_container(portion, senses=2)
+
+
+def part_in_a_rare_sense(np_: NounPhrase, whole: str) -> bool:
+    """Whether `np_` is a part of `whole` only in a rare sense whose commonest sense is a place
+    or another thing's part: "on the shore" is no prop of a tent, "on the harbor wall" no body
+    wall of a fisherman, where "on the seat" of a bench and "on the burner" of a stove are."""
+    part = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    rank = english.part_sense_rank(part, whole)
+    senses = english.noun_senses(part)
+    if rank is None or rank[0] == 0 or rank[1] == 0 or not senses:
+        return False
+    first = senses[0]
+    return "l" in first.flags or bool(first.part_of)

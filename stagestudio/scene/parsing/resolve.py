@@ -36,6 +36,7 @@ from stagestudio.scene.parsing.parts import (
 )
 from stagestudio.scene.parsing.placed import (
     holds_through_portion,
+    part_in_a_rare_sense,
     placed_verdict,
     whole_named_before_part,
 )
@@ -337,6 +338,8 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         take_covering_colour(state.get(reading.last_kept), item)
     whole = owner_of_part(item, prev, state, reading.kept_in_clause and reading.last_kept, resolved,
                            nxt, items[k + 2] if k + 2 < len(items) else None)
+    if whole is not None and part_in_a_rare_sense(item, state.get(whole).word):
+        whole = None
     if whole is not None:
         # "beside the front tire", "on the seat": a relation to a part is one to its owner;
         # "sticks out of the back seat": after a preposition, just the owner's part
