@@ -54,3 +54,18 @@ def test_a_part_in_a_rare_sense_is_not_the_earlier_objects(prompt, absent):
 ])
 def test_a_part_in_its_common_sense_still_places_on_its_owner(prompt, expected):
     _check(prompt, {expected}, set())
+
+
+# --- a holder's contents begin with a bare noun; a member named with an article or a number
+# after it is a thing of its own, placed by what follows, never held
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a bowl of cherries and a knife on a cutting board", {("knife", "on", "cutting board")},
+     {("knife", "inside", "bowl")}),
+    ("a jar of nails and two hammers on the workbench", {("nail", "inside", "jar")},
+     {("hammer", "inside", "jar")}),
+    ("a bucket of sand and a small shovel beside the sandcastle", {("shovel", "next to", "sandcastle")},
+     {("shovel", "inside", "bucket")}),
+    ("a crate of oranges and lemons", {("orange", "inside", "crate"), ("lemon", "inside", "crate")}, set()),
+])
+def test_a_determined_member_ends_a_holders_contents(prompt, expected, absent):
+    _check(prompt, expected, absent)

@@ -54,13 +54,17 @@ def agent_of(resolved: list, ref: Ref) -> Ref | None:
     return agents[-1] if agents else None
 
 
-def list_after(resolved: list, start: int) -> list[str]:
-    """The objects listed from `start` on: "lemons and limes", "three eggs, a whisk and flour"."""
+def list_after(resolved: list, start: int, *, contents: bool = False) -> list[str]:
+    """The objects listed from `start` on: "lemons and limes", "three eggs, a whisk and flour".
+    `contents`: what a holder holds, which a bare noun begins and an article or number ends
+    ("a bowl of cherries and a knife": the knife is no content)."""
     members: list[str] = []
     m = start
     while m < len(resolved) and isinstance(resolved[m], Ref):
         if resolved[m].object_id is None:
             break  # "bottles of red wine and a cheese board": the wine was not drawn, the board is no content
+        if contents and members and resolved[m].determined and not resolved[start].determined:
+            break
         if (members and m + 1 < len(resolved) and isinstance(resolved[m + 1], Rel)
                 and resolved[m + 1].phrase.kind == "contents"):
             break  # "a bowl of eggs and a bag of flour": the bag holds its own ("laden with sacks of grain": the sacks)

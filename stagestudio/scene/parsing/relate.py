@@ -282,7 +282,7 @@ def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: in
     carrier = (holding.is_alive or english.has_sense_of(holding.word, english.ANIMAL)
                or phrase.load and not small_container)
     predicate = "on" if holding.name in lx.SERVING_SURFACES or carrier else phrase.predicate
-    for member in list_after(resolved, k + 1):
+    for member in list_after(resolved, k + 1, contents=True):
         state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
         state.held.add(member)
 

@@ -372,6 +372,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                     and not (isinstance(nxt, Rel) and nxt.phrase.kind == "contents")) \
         and reading.last_kept is not None and not placed_after_of
     ref.member = item.member
+    ref.determined = item.determiner == "indefinite" or item.count is not None
     if ref.object_id is None and item.possessive is not None and covers(item):
         ref.owner = candidate  # "its weathered wood": what the bench is made of
     reading.last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))
