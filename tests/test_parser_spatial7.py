@@ -69,3 +69,20 @@ def test_a_part_in_its_common_sense_still_places_on_its_owner(prompt, expected):
 ])
 def test_a_determined_member_ends_a_holders_contents(prompt, expected, absent):
     _check(prompt, expected, absent)
+
+
+# --- "inside" as an adverb, its object left out: the thing inside is in what it was named with
+@pytest.mark.parametrize("prompt,expected", [
+    ("a fishbowl with a goldfish inside", ("goldfish", "inside", "fishbowl")),
+    ("a glass cabinet with a violin inside", ("violin", "inside", "cabinet")),
+    ("a shopping cart with a toddler sitting inside", ("person", "inside", "cart")),
+    ("a cast iron pan, 12 inch, with a wooden spoon resting inside", ("spoon", "inside", "pan")),
+])
+def test_inside_with_its_object_left_out_is_inside_the_holder(prompt, expected):
+    _check(prompt, {expected}, set())
+
+
+def test_a_bare_in_with_nothing_after_places_nothing():
+    # "sliced in half": "in" names no place, so the egg is in nothing
+    graph = parse_prompt("a bowl of noodles on a table, topped with an egg sliced in half")
+    assert not any(p == "inside" and s == "egg" for s, p, _ in _relations(graph))

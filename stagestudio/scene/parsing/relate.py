@@ -228,10 +228,10 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
             state.relate(first, phrase.predicate, second)
         return
 
-    if phrase.kind == "dangling" or (phrase.kind == "object" and phrase.predicate in DIRECTIONAL and not isinstance(
+    if phrase.kind == "dangling" or (phrase.kind == "object" and _left_out(phrase) and not isinstance(
             resolved[k + 1] if k + 1 < len(resolved) else None, Ref)):
-        # "a stack of pancakes with a strawberry on top", "each with a mirror above": the
-        # object left out is what the subject hangs on
+        # "a stack of pancakes with a strawberry on top", "each with a mirror above", "a wok
+        # with a spatula resting inside": the object left out is what the subject hangs on
         subject_ref = in_clause[-1] if in_clause else None
         hung_on = hung_on_object(resolved, subject_ref)
         if hung_on is not None:
@@ -411,4 +411,10 @@ _RELATIVE_PRONOUNS = {"that", "which", "who"}
 
 
 _BESIDE = POSITIONAL - {"above", "below"}
+
+
+def _left_out(phrase: RelPhrase) -> bool:
+    """Whether the relation may stand as an adverb with its object left out: "with a mirror
+    above", "with a cat inside" (not a bare "in": "sliced in half")."""
+    return phrase.predicate in DIRECTIONAL or phrase.predicate == "inside" and not phrase.needs_class_object
 _AGENT_PLACES = {"below", "next to", "near", "behind", "in front of", "left of", "right of"}
