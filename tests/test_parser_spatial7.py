@@ -86,3 +86,17 @@ def test_a_bare_in_with_nothing_after_places_nothing():
     # "sliced in half": "in" names no place, so the egg is in nothing
     graph = parse_prompt("a bowl of noodles on a table, topped with an egg sliced in half")
     assert not any(p == "inside" and s == "egg" for s, p, _ in _relations(graph))
+
+
+# --- a finite verb after "X on Y": the verb's place phrase is X's, not the thing X stands on;
+# a plural noun that could be a verb ("pawns") is still read as the noun it ends
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a lantern on a long pole stands beside the gate", ("lantern", "next to", "gate"), ("pole", "next to", "gate")),
+    ("a parrot on a wooden perch squawks behind the counter", ("bird", "behind", "counter"),
+     ("perch", "behind", "counter")),
+    ("a clock on a brass bracket hangs above the door", ("clock", "above", "door"), ("bracket", "above", "door")),
+    ("a chess knight standing behind a row of pawns on the board", ("pawn", "on", "board"),
+     ("person", "on", "board")),
+])
+def test_a_finite_verbs_place_is_its_subjects(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})

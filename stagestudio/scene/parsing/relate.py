@@ -325,6 +325,12 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
     if main or candidates:
         subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
+        unplaced = [r for r in (main or candidates) if not is_placed(resolved, r)]
+        if phrase.after_finite_verb and unplaced and not any(isinstance(r, Action) for r in resolved[clause_start:k]):
+            # "a microphone on a boom arm hangs in front of a couch": a finite verb's place is
+            # its subject's, not that of the thing the subject was placed by (after an action's
+            # object the "verb" is more likely a noun: "loading hay bales onto a truck")
+            subject_ref = unplaced[-1]
         if phrase.predicate == "above" and candidates and is_held(resolved, candidates[-1]):
             subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
         agent = agent_of(resolved, subject_ref)

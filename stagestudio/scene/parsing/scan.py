@@ -183,7 +183,11 @@ def scan(tokens: list[str]) -> list[Item]:
     n = len(tokens)
     portions: dict[int, str] = {}  # item index -> a part of it a relation named first ("one arm" of the chair)
     verb_seen = False  # the current clause has its finite verb
+    noun_end, read = -1, 0  # where the latest noun phrase ended; how many items were read then
     while i < n:
+        if len(items) != read:
+            read = len(items)
+            noun_end = i if isinstance(items[-1], NounPhrase) else noun_end
         tok = tokens[i]
         placed = next((p for p in MUTUAL_PLACES if tuple(tokens[i:i + len(p)]) == p), None)
         if placed is not None:
@@ -245,6 +249,8 @@ def scan(tokens: list[str]) -> list[Item]:
                     and items[-2].phrase.predicate in ("on", "near", "inside") and isinstance(items[-1], NounPhrase):
                 del items[-2]  # "on the bench's left": the "on" belonged to the side phrase
             phrase.after_verb = i > 0 and english.verb_lemma(tokens[i - 1]) in LINKING_VERBS
+            if noun_end == i:
+                phrase.after_finite_verb = False  # "pawns on the board": the noun, not the verb "pawn"
             if tok == "into" and i > 0 and english.verb_category(english.verb_lemma(tokens[i - 1]) or "") == MOTION:
                 phrase.needs_class_object = False  # "flying into the goal": whatever it moves into
             items.append(Rel(phrase))
