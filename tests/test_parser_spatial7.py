@@ -100,3 +100,17 @@ def test_a_bare_in_with_nothing_after_places_nothing():
 ])
 def test_a_finite_verbs_place_is_its_subjects(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
+
+
+# --- "To the left of X, a Y ...": the comma after a fronted place ends the place, it lists
+# nothing, so Y is what its clause is about and what a later "it" means first
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("To the left of the oven, a mixer stands on a tray, and a cat sits on a stool beside it",
+     ("stool", "next to", "mixer"), ("stool", "next to", "tray")),
+    ("In front of the shed, a wheelbarrow rests on a plank, and a dog lies on a mat next to it",
+     ("mat", "next to", "wheelbarrow"), ("mat", "next to", "plank")),
+    ("Behind the sofa, a floor lamp stands on a rug, and a guitar leans against a stool beside it",
+     ("stool", "next to", "lamp"), ("stool", "next to", "rug")),
+])
+def test_a_fronted_place_is_no_list_member_for_a_pronoun(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})

@@ -34,7 +34,10 @@ def _agreement_tiers(kind: str, state: State) -> tuple[Callable[[ParsedObject], 
 def _listed(resolved: Sequence[object], m: int) -> bool:
     """Whether the item at `m` follows a list word after another object ("a hammer and a saw")."""
     return (m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in _LIST_WORDS
-            and isinstance(resolved[m - 2], Ref) and resolved[m - 2].object_id is not None)
+            and isinstance(resolved[m - 2], Ref) and resolved[m - 2].object_id is not None
+            # ("To the right of the skeleton, a case ...": a fronted place is no list member)
+            and not (resolved[m - 1].word == "," and m >= 3 and isinstance(resolved[m - 3], Rel)
+                     and (m == 3 or isinstance(resolved[m - 4], Break))))
 
 
 def _salience_order(resolved: Sequence[object], position: int, state: State, *,
