@@ -114,3 +114,20 @@ def test_a_finite_verbs_place_is_its_subjects(prompt, expected, absent):
 ])
 def test_a_fronted_place_is_no_list_member_for_a_pronoun(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
+
+
+# --- a path along a thing ("down a ladder", "up a rope") is "on" it, after a verb of motion or
+# the thing carried; a verb's particle ("puts down a plate") and a place ("down the slope") relate nothing
+@pytest.mark.parametrize("prompt,expected", [
+    ("a cat sliding down a banister", ("cat", "on", "banister")),
+    ("a monkey swinging down a rope", ("monkey", "on", "rope")),
+    ("a sailor carrying a crate down a gangplank", ("person", "on", "gangplank")),
+])
+def test_a_path_along_a_thing_is_on_it(prompt, expected):
+    _check(prompt, {expected}, set())
+
+
+@pytest.mark.parametrize("prompt", ["a waiter puts down a plate", "kids racing down the slope",
+                                    "a boy picks up a stick"])
+def test_a_particle_or_a_place_after_down_relates_nothing_on(prompt):
+    assert not any(p == "on" for _, p, _ in _relations(parse_prompt(prompt)))

@@ -42,6 +42,9 @@ class RelPhrase:
     # it also says when ("before"): only a made or living thing after it is a place ("kneels
     # before a throne", not "stretching before a nap")
     temporal_too: bool = False
+    # a path along a thing ("down a ladder", "up a tree"): on it, when something moves along it
+    # (after a verb of motion or the thing moved), not a verb's particle ("puts down a plate")
+    path: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -119,6 +122,7 @@ for _verb in participle_forms("stick", "set", "embed", "lodge", "wedge", "jam", 
 # "watching from the top of the fridge": from where it is, on it
 _add_fixed("on", "from the top of|from atop|from on top of")
 _add_fixed("on", "on|upon|onto|on to|on the surface of")
+_add_fixed("on", "down|up|down along|up along", path=True)
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
 # the verbs that open a fixed phrase ("hanging from", "lies across"): an adverb may stand
 # between them and their preposition

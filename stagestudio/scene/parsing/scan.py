@@ -177,6 +177,21 @@ def _part_of(part: NounPhrase, owner: NounPhrase | None) -> bool:
     return owner is not None and english.is_part_of(english.noun_lemma(head), owner.head, strict=True)
 
 
+def _moves_along(tokens: list[str], i: int, *, after_noun: bool) -> bool:
+    """Whether the path word at `i` ("down", "up") follows a verb of motion ("climbs down a
+    ladder") or the thing carried along ("carrying a child down a ladder"), not a verb it is a
+    particle of ("puts down a plate", "picks up a stick")."""
+    if i == 0 or i + 1 >= len(tokens) or tokens[i + 1] not in _PATH_DETERMINERS:
+        return False
+    before = tokens[i - 1]
+    if after_noun or "VERB" not in english.parts_of_speech(before):
+        return "NOUN" in english.parts_of_speech(before)
+    return english.verb_category(english.verb_lemma(before) or "") == MOTION
+
+
+_PATH_DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "my", "our", "your", "this", "that"}
+
+
 def scan(tokens: list[str]) -> list[Item]:
     items: list[Item] = []
     i = 0
@@ -243,6 +258,8 @@ def scan(tokens: list[str]) -> list[Item]:
             i += 1
             continue
         rel = match_relation(tokens, i)
+        if rel is not None and rel[0].path and not _moves_along(tokens, i, after_noun=noun_end == i):
+            rel = None
         if rel is not None:
             phrase, end = rel
             if phrase.kind == "owner_before" and len(items) >= 2 and isinstance(items[-2], Rel) \
