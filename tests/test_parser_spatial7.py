@@ -131,3 +131,13 @@ def test_a_path_along_a_thing_is_on_it(prompt, expected):
                                     "a boy picks up a stick"])
 def test_a_particle_or_a_place_after_down_relates_nothing_on(prompt):
     assert not any(p == "on" for _, p, _ in _relations(parse_prompt(prompt)))
+
+
+# --- "putting them into a jar": what a verb puts into a holder is in it, its agent is not
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("A boy collects shells and puts them into a jar", ("shell", "inside", "jar"), ("person", "inside", "jar")),
+    ("A girl picks apples and drops them into a basket", ("apple", "inside", "basket"),
+     ("person", "inside", "basket")),
+])
+def test_a_pronoun_object_put_into_a_holder_is_inside_it(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})

@@ -338,8 +338,9 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         if agent is not None and obj_id is not None and (
                 phrase.predicate in _AGENT_PLACES
                 or english.is_seat(state.get(obj_id).word) and not _alive(acted_on)
-                # ("a cat watches them from the top of a bale": who "them" are was placed before)
-                or subject_ref.pronoun is not None):
+                # ("a cat watches them from the top of a bale": who "them" are was placed before;
+                # "dropping them into a crate" puts them in it)
+                or subject_ref.pronoun is not None and phrase.predicate != "inside"):
             # "a man playing guitar under a tree", "knitting a sweater in a rocking chair": the
             # place is the agent's ("slicing tomatoes on a cutting board" stays the tomatoes';
             # "helping an old man into a wheelchair" seats the man)
