@@ -141,3 +141,15 @@ def test_a_particle_or_a_place_after_down_relates_nothing_on(prompt):
 ])
 def test_a_pronoun_object_put_into_a_holder_is_inside_it(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
+
+
+# --- "X ..., between A and B": a "between" aside after a comma is about the sentence's subject
+@pytest.mark.parametrize("prompt,expected", [
+    ("the vase stands in the middle of the table, between a candle and a bowl of fruit",
+     {("vase", "next to", "candle"), ("vase", "next to", "bowl")}),
+    ("a lamp glows on the desk, between a stack of books and a mug",
+     {("lamp", "next to", "book"), ("lamp", "next to", "cup")}),
+    ("the clock hangs on the wall, between two paintings", {("clock", "next to", "painting")}),
+])
+def test_a_between_aside_places_the_sentence_subject(prompt, expected):
+    _check(prompt, expected, set())

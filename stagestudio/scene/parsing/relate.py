@@ -211,6 +211,11 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
             after = [r for m, r in following if m > k + 1 and r.object_id not in members
                      and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
             subject_id = after[0].object_id if after else None
+            heads = [r for r in in_sentence_before if r.object_id not in members and not is_placed(resolved, r)]
+            if subject_id is None and heads and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
+                # "the trophy stands on the shelf, between a photo and a clock": an aside about
+                # what the sentence is about
+                subject_id = heads[0].object_id
         if is_kept(first) and first.pronoun == "they" and state.get(members[0]).count == 1:  # type: ignore[union-attr]
             # "a sofa faces a fireplace. Between them, a table": "them" are the two things just named
             other = antecedent("it", resolved, k + 1, state, exclude={members[0], subject_id})  # type: ignore[arg-type]
