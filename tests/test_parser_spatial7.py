@@ -153,3 +153,15 @@ def test_a_pronoun_object_put_into_a_holder_is_inside_it(prompt, expected, absen
 ])
 def test_a_between_aside_places_the_sentence_subject(prompt, expected):
     _check(prompt, expected, set())
+
+
+# --- a relation to a part a product listing gave an object ("2 burners", then "on one burner")
+# is a relation to that object, not to a new thing
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a gas grill, 4 burners, with a frying pan on one burner", ("pan", "on", "grill"), ("pan", "on", "burner")),
+    ("Wooden sofa, 3 seats, grey, with a cat asleep on one seat", ("cat", "on", "couch"), ("cat", "on", "seat")),
+    ("Camping stove, 2 burners, with a kettle on one burner, on a picnic table", ("kettle", "on", "oven"),
+     ("kettle", "on", "burner")),
+])
+def test_a_listed_part_places_on_its_owner(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})

@@ -36,6 +36,7 @@ from stagestudio.scene.parsing.parts import (
 )
 from stagestudio.scene.parsing.placed import (
     holds_through_portion,
+    owner_of_named_part,
     part_in_a_rare_sense,
     placed_verdict,
     whole_named_before_part,
@@ -340,6 +341,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                            nxt, items[k + 2] if k + 2 < len(items) else None)
     if whole is not None and part_in_a_rare_sense(item, state.get(whole).word):
         whole = None
+    whole = whole or owner_of_named_part(item, prev, state)
     if whole is not None:
         # "beside the front tire", "on the seat": a relation to a part is one to its owner;
         # "sticks out of the back seat": after a preposition, just the owner's part
