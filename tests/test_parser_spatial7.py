@@ -165,3 +165,16 @@ def test_a_between_aside_places_the_sentence_subject(prompt, expected):
 ])
 def test_a_listed_part_places_on_its_owner(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
+
+
+# --- "X on a plate, topped with Y": a holder phrase after a comma is about the sentence's subject
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("A slice of cheesecake on a glass plate, topped with fresh strawberries and mint",
+     {("strawberry", "on", "cake")}, {("strawberry", "on", "plate")}),
+    ("A pizza on a metal tray, covered with olives and basil", {("olive", "on", "pizza"), ("basil", "on", "pizza")},
+     {("olive", "on", "tray")}),
+    ("A stack of crepes on a blue plate, topped with sliced bananas", {("banana", "on", "crepe")},
+     {("banana", "on", "plate")}),
+])
+def test_a_holder_aside_after_a_comma_is_the_subjects(prompt, expected, absent):
+    _check(prompt, expected, absent)

@@ -277,6 +277,9 @@ def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: in
     subject_id = clause_subject_ref(resolved[:k])
     holder = resolved[k - 1] if k > 0 and is_kept(resolved[k - 1]) and not phrase.after_verb else (
         Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
+    heads = [r for r in resolved[:k] if is_kept(r) and not is_placed(resolved, r)]
+    if holder is None and heads and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
+        holder = heads[0]  # "pancakes on a plate, topped with butter": an aside about the sentence's subject
     if holder is None:
         return
     holding = state.get(holder.object_id)  # type: ignore[union-attr]
