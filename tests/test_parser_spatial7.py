@@ -178,3 +178,16 @@ def test_a_listed_part_places_on_its_owner(prompt, expected, absent):
 ])
 def test_a_holder_aside_after_a_comma_is_the_subjects(prompt, expected, absent):
     _check(prompt, expected, absent)
+
+
+# --- "X in a holder by the front door": a place phrase never names a part of its own subject
+@pytest.mark.parametrize("prompt,expected", [
+    ("a wallet in a tray next to the front door", ("tray", "next to", "door")),
+    ("a phone in a basket near the front door", ("basket", "near", "door")),
+])
+def test_a_place_is_not_a_part_of_its_own_subject(prompt, expected):
+    _check(prompt, {expected}, set())
+
+
+def test_a_part_of_another_object_still_places_on_that_object():
+    _check("a cat beside the front tire of a truck", {("cat", "next to", "truck")}, set())

@@ -339,8 +339,9 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         take_covering_colour(state.get(reading.last_kept), item)
     whole = owner_of_part(item, prev, state, reading.kept_in_clause and reading.last_kept, resolved,
                            nxt, items[k + 2] if k + 2 < len(items) else None)
-    if whole is not None and part_in_a_rare_sense(item, state.get(whole).word):
-        whole = None
+    if whole is not None and (part_in_a_rare_sense(item, state.get(whole).word)
+                              or isinstance(prev, Rel) and whole == clause_subject_ref(resolved)):
+        whole = None  # ("keys in a bowl by the front door": no place is by a part of its own subject)
     whole = whole or owner_of_named_part(item, prev, state)
     if whole is not None:
         # "beside the front tire", "on the seat": a relation to a part is one to its owner;
