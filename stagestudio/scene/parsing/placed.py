@@ -57,7 +57,7 @@ def holds_through_portion(np_: NounPhrase) -> bool:
 
 
 def part_in_a_rare_sense(np_: NounPhrase, whole: str) -> bool:
-    """Whether `np_` is a part of `whole` only in a rare sense whose commonest sense is a place
+    """Whether `np_` is a part of `whole` only in a rare sense whose commonest sense is a landform
     or another thing's part: "on the shore" is no prop of a tent, "on the harbor wall" no body
     wall of a fisherman, where "on the seat" of a bench and "on the burner" of a stove are."""
     part = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
@@ -66,7 +66,8 @@ def part_in_a_rare_sense(np_: NounPhrase, whole: str) -> bool:
     if rank is None or rank[0] == 0 or rank[1] == 0 or not senses:
         return False
     first = senses[0]
-    return "l" in first.flags or bool(first.part_of)
+    # (a relative place, "the back seat" of a car, "the side" of a truck, may well be its part)
+    return first.lexfile == english.OBJECT and "l" in first.flags or bool(first.part_of)
 
 
 def owner_of_named_part(np_: NounPhrase, prev: Item | None, state: State) -> str | None:
