@@ -191,3 +191,15 @@ def test_a_place_is_not_a_part_of_its_own_subject(prompt, expected):
 
 def test_a_part_of_another_object_still_places_on_that_object():
     _check("a cat beside the front tire of a truck", {("cat", "next to", "truck")}, set())
+
+
+# --- "crates of crabs and mussels behind him": a place phrase after a holder's contents places the
+# holder, not its last content
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a bowl of apples and pears beside a candle", ("bowl", "next to", "candle"), ("pear", "next to", "candle")),
+    ("jars of pickles and jams near the window", ("jar", "near", "window"), ("jam", "near", "window")),
+    ("A carpenter saws a plank. Buckets of nails and screws stand behind him.", ("bucket", "behind", "person"),
+     ("screw", "behind", "person")),
+])
+def test_a_place_after_contents_places_the_holder(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})

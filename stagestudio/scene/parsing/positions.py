@@ -31,6 +31,19 @@ def is_contents(resolved: list, ref: Ref) -> bool:
     return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "contents"
 
 
+def holder_of(resolved: list, ref: Ref) -> Ref | None:
+    """The holder whose contents `ref` is ("crates of crabs and mussels": the crates), else None."""
+    if not is_contents(resolved, ref):
+        return None
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    while m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in LIST_BREAKS:
+        m -= 2
+    if ref.determined and not (isinstance(resolved[m], Ref) and resolved[m].determined):
+        return None  # ("a bucket of sand and a small shovel": the shovel is no content, see list_after)
+    holder = resolved[m - 2] if m >= 2 else None
+    return holder if isinstance(holder, Ref) and holder.object_id is not None else None
+
+
 def is_placed(resolved: list, ref: Ref) -> bool:
     """Whether `ref` is the object of a relation, an action or a preposition ("on a mat")."""
     m = next(i for i, r in enumerate(resolved) if r is ref)

@@ -28,6 +28,7 @@ from stagestudio.scene.parsing.positions import (
     clause_subject_ref,
     coordinated_groups,
     holders_after,
+    holder_of,
     hung_on_object,
     is_contents,
     is_held,
@@ -333,6 +334,9 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
     if main or candidates:
         subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
+        holder = holder_of(resolved, subject_ref) if phrase.predicate in POSITIONAL else None
+        if holder is not None and holder.object_id != obj_id:
+            subject_ref = holder  # "crates of crabs and mussels are stacked behind him": the crates
         unplaced = [r for r in (main or candidates) if not is_placed(resolved, r)]
         if phrase.after_finite_verb and unplaced and not any(isinstance(r, Action) for r in resolved[clause_start:k]):
             # "a microphone on a boom arm hangs in front of a couch": a finite verb's place is
