@@ -194,12 +194,15 @@ def test_a_part_of_another_object_still_places_on_that_object():
 
 
 # --- "crates of crabs and mussels behind him": a place phrase after a holder's contents places the
-# holder, not its last content
+# holder, not its last content (whatever the relation: "baskets of peaches and plums on a table")
 @pytest.mark.parametrize("prompt,expected,absent", [
     ("a bowl of apples and pears beside a candle", ("bowl", "next to", "candle"), ("pear", "next to", "candle")),
     ("jars of pickles and jams near the window", ("jar", "near", "window"), ("jam", "near", "window")),
     ("A carpenter saws a plank. Buckets of nails and screws stand behind him.", ("bucket", "behind", "person"),
      ("screw", "behind", "person")),
+    ("Baskets of peaches and plums sit on a folding table", ("basket", "on", "dining table"),
+     ("plum", "on", "dining table")),
+    ("Boxes of nails and screws rest on the workbench", ("box", "on", "workbench"), ("screw", "on", "workbench")),
 ])
 def test_a_place_after_contents_places_the_holder(prompt, expected, absent):
     _check(prompt, {expected}, {absent})

@@ -334,7 +334,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
     if main or candidates:
         subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
-        holder = holder_of(resolved, subject_ref) if phrase.predicate in POSITIONAL else None
+        holder = holder_of(resolved, subject_ref)
         if holder is not None and holder.object_id != obj_id:
             subject_ref = holder  # "crates of crabs and mussels are stacked behind him": the crates
         unplaced = [r for r in (main or candidates) if not is_placed(resolved, r)]
