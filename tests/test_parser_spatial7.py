@@ -206,3 +206,15 @@ def test_a_part_of_another_object_still_places_on_that_object():
 ])
 def test_a_place_after_contents_places_the_holder(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
+
+
+# --- "at its foot", "at its base", "in its centre": a fixed "at the foot of" phrase whose owner is
+# a possessive pronoun relates to what the pronoun means
+@pytest.mark.parametrize("prompt,expected", [
+    ("an old oak tree with a wooden bench at its base", ("bench", "below", "tree")),
+    ("a lighthouse on a cliff with a small cottage at its foot", ("cottage", "below", "lighthouse")),
+    ("a round table with a vase of tulips in its centre", ("vase", "on", "dining table")),
+    ("a fountain in a plaza with a statue in its center", ("statue", "on", "fountain")),
+])
+def test_a_portion_phrase_owned_by_a_pronoun_relates_to_its_owner(prompt, expected):
+    _check(prompt, {expected}, set())

@@ -268,6 +268,18 @@ def _is_participle(word: str) -> bool:
                                                  and "NOUN" not in parts_of_speech(word))
 
 
+def _owned_portion(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
+    """"at its foot", "at their base", "in its centre": a fixed phrase "at the foot of" whose
+    owner is a possessive pronoun, the relation to that owner."""
+    if i + 2 >= len(tokens) or tokens[i + 1] not in lx.POSSESSIVE_PRONOUNS:
+        return None
+    phrase = _FIXED_RELATIONS.get((tokens[i], "the", tokens[i + 2], "of"))
+    if phrase is None or phrase.kind != "object":
+        return None
+    owner = lx.POSSESSIVE_KINDS.get(tokens[i + 1], "it")
+    return replace(phrase, kind="owner_pronoun", owner=owner, owner_word=tokens[i + 1]), i + 3
+
+
 def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     n = len(tokens)
     if tokens[i] == "'s" and i + 1 < n and tokens[i + 1] in ("left", "right"):
@@ -294,7 +306,7 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
                                            "distance", "corner") and (i + 3 >= n or tokens[i + 3] != "of"):
             if tokens[i + 1] == "the" and tokens[i + 2] in _MIDDLE_WORDS:
                 return RelPhrase(MIDDLE, kind="absolute"), i + 3
-            return None
+            return _owned_portion(tokens, i)  # ("in its centre": of the thing "its" means)
     if tokens[i] == "by" and (i == 0 or not tokens[i - 1].endswith(("ed", "en"))):
         # "sitting by a campfire", "keys by the door"; "surrounded by" names an agent
         return RelPhrase("next to"), i + 1
@@ -304,6 +316,9 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         phrase = _FIXED_RELATIONS.get(tuple(tokens[i:i + length]))
         if phrase is not None:
             return replace(phrase), i + length
+    owned = _owned_portion(tokens, i)
+    if owned is not None:
+        return owned
     if i + 2 < n and tokens[i + 1].endswith("ly") and tokens[i] in _VERB_HEADS:
         # "a pen lies diagonally across the page": an adverb inside the verb's phrase
         inner = match_relation([tokens[i], *tokens[i + 2:]], 0)
