@@ -218,3 +218,30 @@ def test_a_place_after_contents_places_the_holder(prompt, expected, absent):
 ])
 def test_a_portion_phrase_owned_by_a_pronoun_relates_to_its_owner(prompt, expected):
     _check(prompt, {expected}, set())
+
+
+# --- a thing named through "with" is less salient than what it hangs on: "with a mug to its left
+# and a lamp behind it" means the laptop both times
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a laptop on a desk with a coffee mug to its left and a lamp behind it", ("lamp", "behind", "laptop"),
+     ("lamp", "behind", "cup")),
+    ("a sofa with a floor lamp to its right and a bookshelf behind it", ("bookshelf", "behind", "couch"),
+     ("bookshelf", "behind", "lamp")),
+    ("a bed under the window with a nightstand to its left and a rug in front of it", ("rug", "in front of", "bed"),
+     ("rug", "in front of", "nightstand")),
+])
+def test_a_with_detail_is_not_what_a_later_it_means(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})
+
+
+# --- "below it on the radiator": a pronoun a relation placed is not the subject of the next place phrase
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a lantern on the windowsill, with a cat sitting right below it on the radiator", ("cat", "on", "radiator"),
+     ("lantern", "on", "radiator")),
+    ("a clock on the wall, with a dog sleeping right below it on a cushion", ("dog", "on", "cushion"),
+     ("clock", "on", "cushion")),
+    ("a mirror on the wall, with a boy standing below it on a stool", ("person", "on", "stool"),
+     ("mirror", "on", "stool")),
+])
+def test_a_placed_pronoun_is_not_the_next_phrases_subject(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})

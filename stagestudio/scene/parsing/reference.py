@@ -44,7 +44,7 @@ def _salience_order(resolved: Sequence[object], position: int, state: State, *,
                     singular: bool = False) -> Iterator[str]:
     local = [(m, item) for m, item in enumerate(resolved[:position])
              if isinstance(item, Ref) and item.object_id is not None and item.pronoun is None]
-    placed = {m for m, _ in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action))}
+    placed = {m for m, item in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action)) or item.attached}
     for m, _ in local:
         # the rest of a list a relation or an action took ("holds a lamp, a laptop and a clock")
         if m - 2 in placed and _listed(resolved, m):

@@ -323,6 +323,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     subject_ref: Ref | None = None
     inverted_list: list[str] = []
     candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
+    # ("a cat sitting below it on the radiator": a pronoun another relation placed is no subject)
+    candidates = [r for r in candidates if r.pronoun is None or not is_placed(resolved, r)] or candidates
     # "a table with a suitcase resting on it": with a pronoun object the latest object is the
     # subject even when it hangs off another by "with" (not a holder's contents: "a can full
     # of nails stands behind it" is the can)
