@@ -245,3 +245,16 @@ def test_a_with_detail_is_not_what_a_later_it_means(prompt, expected, absent):
 ])
 def test_a_placed_pronoun_is_not_the_next_phrases_subject(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
+
+
+# --- "steam rising above the pot, a ladle resting beside it": a place phrase after a subject that is
+# not drawn belongs to that subject, never to what the next clause names
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("steam rising above the pot, a ladle resting beside it", ("ladle", "next to", "pot"), ("ladle", "above", "pot")),
+    ("rain falling on the greenhouse, a wheelbarrow parked beside it", ("wheelbarrow", "next to", "greenhouse"),
+     ("wheelbarrow", "on", "greenhouse")),
+    ("snow piled on the roof of the shed, a sled leaning beside it", ("sled", "next to", "shed"),
+     ("sled", "on", "shed")),
+])
+def test_a_place_of_an_undrawn_subject_is_not_the_next_clauses(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})

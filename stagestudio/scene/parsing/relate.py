@@ -375,6 +375,9 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             subject_ref = Ref(resting[-1])
     elif any(r.object_id == obj_id and not r.attached for r in in_clause):  # type: ignore[union-attr]
         return  # "the other sleeps with its face buried in its paws": one of its parts in another
+    elif k > 0 and isinstance(resolved[k - 1], Ref) and resolved[k - 1].object_id is None \
+            and resolved[k - 1].owner is None and not isinstance(resolved[k - 2] if k > 1 else None, (Rel, Action, Prep)):
+        return  # "campfire burning in front of a tent, two chairs ...": the subject is not drawn, nothing follows for it
     else:
         # inverted order: "Below the tv, a clock hangs"
         # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
