@@ -258,3 +258,23 @@ def test_a_placed_pronoun_is_not_the_next_phrases_subject(prompt, expected, abse
 ])
 def test_a_place_of_an_undrawn_subject_is_not_the_next_clauses(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
+
+
+# --- "in its top", "on its top": the preposition of containment or contact decides, not "top"
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("an old oak with a treehouse built in its top", ("treehouse", "inside", "oak"), ("treehouse", "above", "oak")),
+    ("a tall cabinet with a cat asleep on its top", ("cat", "on", "cabinet"), ("cat", "above", "cabinet")),
+])
+def test_in_or_on_its_top_is_inside_or_on(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})
+
+
+# --- in a relative clause, "its" means first what the clause is about
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("a sofa facing a fireplace that has a clock to its left", ("clock", "left of", "fireplace"),
+     ("clock", "left of", "couch")),
+    ("a bus parked beside a tree that has a kite caught in its top", ("kite", "inside", "tree"),
+     ("kite", "above", "bus")),
+])
+def test_its_in_a_relative_clause_is_the_clauses_head(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})

@@ -184,8 +184,8 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
             subject_id = following[0][1].object_id  # type: ignore[union-attr]
         else:
             return
-        owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id, *members},
-                              word=phrase.owner_word)
+        owner_id = _relative_head(resolved, clause_start, phrase, state, exclude={subject_id, *members}) or antecedent(
+            phrase.owner or "it", resolved, k, state, exclude={subject_id, *members}, word=phrase.owner_word)
         # ("a kettle and a teapot ..., and a cat sleeps to their left": left of each)
         for owner in _meant_by(phrase.owner, owner_id, state, exclude={subject_id, *members}):
             for member in (*members, subject_id):
@@ -267,6 +267,19 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
         return
 
     _relate_to_object(phrase, resolved, k, clause_start, in_clause, in_sentence_before, following, state)
+
+
+def _relative_head(resolved: list, clause_start: int, phrase: RelPhrase, state: State, *,
+                   exclude: set[str]) -> str | None:
+    """In a relative clause ("a palm tree that has a kite tangled in its top"), the thing the
+    clause is about, which its "its" means first; None elsewhere or when it does not agree."""
+    head = resolved[clause_start] if clause_start + 1 < len(resolved) else None
+    if not (is_kept(head) and isinstance(resolved[clause_start + 1], Break)
+            and resolved[clause_start + 1].word in _RELATIVE_PRONOUNS):
+        return None
+    obj = state.get(head.object_id)  # type: ignore[union-attr]
+    agrees = (obj.count == 1) == (phrase.owner == "it") if phrase.owner in ("it", "they") else obj.is_someone
+    return obj.id if agrees and obj.id not in exclude else None
 
 
 def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: int, state: State) -> None:

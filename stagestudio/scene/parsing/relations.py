@@ -60,6 +60,7 @@ _SIDE_PREDICATE = {"left": "left of", "right": "right of", "top": "above", "bott
 _IMAGE_NOUNS = {"image", "photo", "photograph", "picture", "frame", "scene", "composition", "shot",
                 "canvas", "view", "painting", "drawing", "illustration", "render", "pic", "screen"}
 _PART_NOUNS = {"side", "part", "half", "portion", "area", "edge", "corner", "section", "region"}
+_TOP_CONTACT = {"in": "inside", "on": "on"}
 _SIDE_PREFIXES = {"to", "on", "at", "in", "towards", "toward", "from"}
 _SIDE_ADVERBS = {"immediate", "far", "very", "direct", "extreme", "upper", "lower"}
 
@@ -232,6 +233,9 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
           and has_noun_entry(tokens[j])):  # ("to its left we see": no pronoun)
         return None  # "in the top drawer of a desk": the side names which one, no place
     predicate = _SIDE_PREDICATE[side]
+    if side == "top" and tokens[i] in _TOP_CONTACT:
+        # "tangled in its top", "a cat asleep on its top": in or on the thing, not above it
+        predicate = _TOP_CONTACT[tokens[i]]
     if owner_pronoun:
         return RelPhrase(predicate, kind="owner_pronoun", owner=owner_pronoun, owner_word=owner_word), j
     if j < n and tokens[j] == "of":
