@@ -278,3 +278,14 @@ def test_in_or_on_its_top_is_inside_or_on(prompt, expected, absent):
 ])
 def test_its_in_a_relative_clause_is_the_clauses_head(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
+
+
+# --- "X on the ice behind a boat": a layer of stuff X lies on is not what the next place phrase describes
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("seals lying on the ice behind a fishing boat", ("seal", "behind", "boat"), ("ice", "behind", "boat")),
+    ("two penguins standing on the ice in front of a research hut", ("bird", "in front of", "hut"),
+     ("ice", "in front of", "hut")),
+    ("melons lying on the straw beneath a wooden cart", ("melon", "below", "cart"), ("straw", "below", "cart")),
+])
+def test_a_layer_of_stuff_passes_the_place_to_what_lies_on_it(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})

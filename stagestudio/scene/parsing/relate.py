@@ -336,8 +336,10 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     subject_ref: Ref | None = None
     inverted_list: list[str] = []
     candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
-    # ("a cat sitting below it on the radiator": a pronoun another relation placed is no subject)
-    candidates = [r for r in candidates if r.pronoun is None or not is_placed(resolved, r)] or candidates
+    # ("a cat sitting below it on the radiator": a pronoun another relation placed is no subject,
+    # nor a layer of stuff one lies on: "pumpkins sprawl across the straw beneath it")
+    candidates = [r for r in candidates if not is_placed(resolved, r) or r.pronoun is None
+                  and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
     # "a table with a suitcase resting on it": with a pronoun object the latest object is the
     # subject even when it hangs off another by "with" (not a holder's contents: "a can full
     # of nails stands behind it" is the can)
