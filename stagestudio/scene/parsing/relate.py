@@ -27,8 +27,8 @@ from stagestudio.scene.parsing.positions import (
     agent_of,
     clause_subject_ref,
     coordinated_groups,
-    holders_after,
     holder_of,
+    holders_after,
     hung_on_object,
     is_contents,
     is_held,
@@ -269,6 +269,31 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
     _relate_to_object(phrase, resolved, k, clause_start, in_clause, in_sentence_before, following, state)
 
 
+def _subject_candidates(in_clause: list[Ref], obj_id: str | None, resolved: list, state: State) -> list[Ref]:
+    """What in the clause may be a relation's subject: not its object, nor a pronoun another
+    relation placed ("a cat sitting below it on the radiator"), nor a layer of stuff something
+    lies on ("pumpkins sprawl across the straw beneath it"), unless nothing else is left."""
+    candidates = [r for r in in_clause if r.object_id != obj_id]
+    return [r for r in candidates if not is_placed(resolved, r) or r.pronoun is None
+            and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
+
+
+def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list, clause_start: int, k: int,
+                              obj_id: str | None) -> Ref:
+    """The latest of `pool`, or what stands for it: the holder of contents ("crates of crabs and
+    mussels are stacked behind him": the crates), or a finite verb's subject rather than what
+    it was placed by ("a microphone on a boom arm hangs in front of a couch")."""
+    subject_ref = pool[-1]
+    holder = holder_of(resolved, subject_ref)
+    if holder is not None and holder.object_id != obj_id:
+        subject_ref = holder
+    unplaced = [r for r in pool if not is_placed(resolved, r)]
+    # (after an action's object the "verb" is more likely a noun: "loading hay bales onto a truck")
+    if phrase.after_finite_verb and unplaced and not any(isinstance(r, Action) for r in resolved[clause_start:k]):
+        subject_ref = unplaced[-1]
+    return subject_ref
+
+
 def _relative_head(resolved: list, clause_start: int, phrase: RelPhrase, state: State, *,
                    exclude: set[str]) -> str | None:
     """In a relative clause ("a palm tree that has a kite tangled in its top"), the thing the
@@ -335,11 +360,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         return
     subject_ref: Ref | None = None
     inverted_list: list[str] = []
-    candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
-    # ("a cat sitting below it on the radiator": a pronoun another relation placed is no subject,
-    # nor a layer of stuff one lies on: "pumpkins sprawl across the straw beneath it")
-    candidates = [r for r in candidates if not is_placed(resolved, r) or r.pronoun is None
-                  and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
+    candidates = _subject_candidates(in_clause, obj_id, resolved, state)
     # "a table with a suitcase resting on it": with a pronoun object the latest object is the
     # subject even when it hangs off another by "with" (not a holder's contents: "a can full
     # of nails stands behind it" is the can)
@@ -350,16 +371,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         # "a pot simmering on the stove behind him": the clause's subject, not the stove
         main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
     if main or candidates:
-        subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
-        holder = holder_of(resolved, subject_ref)
-        if holder is not None and holder.object_id != obj_id:
-            subject_ref = holder  # "crates of crabs and mussels are stacked behind him": the crates
-        unplaced = [r for r in (main or candidates) if not is_placed(resolved, r)]
-        if phrase.after_finite_verb and unplaced and not any(isinstance(r, Action) for r in resolved[clause_start:k]):
-            # "a microphone on a boom arm hangs in front of a couch": a finite verb's place is
-            # its subject's, not that of the thing the subject was placed by (after an action's
-            # object the "verb" is more likely a noun: "loading hay bales onto a truck")
-            subject_ref = unplaced[-1]
+        subject_ref = _verbs_or_holders_subject(phrase, main or candidates, resolved, clause_start, k, obj_id)
         if phrase.predicate == "above" and candidates and is_held(resolved, candidates[-1]):
             subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
         agent = agent_of(resolved, subject_ref)
