@@ -289,3 +289,14 @@ def test_its_in_a_relative_clause_is_the_clauses_head(prompt, expected, absent):
 ])
 def test_a_layer_of_stuff_passes_the_place_to_what_lies_on_it(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
+
+
+# --- "on the floor" of a building named before is the setting, as any floor is, not the building
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("An old barn stands in a field. A cat naps on the floor next to a hay bale.", {("cat", "next to", "bale")},
+     {("cat", "on", "barn")}),
+    ("A greenhouse full of orchids. A watering can sits on the floor near a bench.",
+     {("watering can", "near", "bench")}, {("watering can", "on", "greenhouse"), ("greenhouse", "near", "bench")}),
+])
+def test_a_buildings_floor_is_setting(prompt, expected, absent):
+    _check(prompt, expected, absent)

@@ -340,8 +340,11 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
     whole = owner_of_part(item, prev, state, reading.kept_in_clause and reading.last_kept, resolved,
                            nxt, items[k + 2] if k + 2 < len(items) else None)
     if whole is not None and (part_in_a_rare_sense(item, state.get(whole).word)
-                              or isinstance(prev, Rel) and whole == clause_subject_ref(resolved)):
-        whole = None  # ("keys in a bowl by the front door": no place is by a part of its own subject)
+                              or isinstance(prev, Rel) and whole == clause_subject_ref(resolved)
+                              or isinstance(prev, Rel) and item.head in lx.SETTING_NOUNS):
+        # ("keys in a bowl by the front door": no place is by a part of its own subject; "lies on
+        # the floor" of the observatory: the setting, as any floor is)
+        whole = None
     whole = whole or owner_of_named_part(item, prev, state)
     if whole is not None:
         # "beside the front tire", "on the seat": a relation to a part is one to its owner;
