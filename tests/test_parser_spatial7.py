@@ -300,3 +300,19 @@ def test_a_layer_of_stuff_passes_the_place_to_what_lies_on_it(prompt, expected, 
 ])
 def test_a_buildings_floor_is_setting(prompt, expected, absent):
     _check(prompt, expected, absent)
+
+
+# --- "behind her stand two lamps": after a relation, "her" before a verb and its subject is the
+# relation's object, not a possessive ("next to her stand mixer" stays one)
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("A girl reads. Behind her stand two tall lamps.", ("lamp", "behind", "person"), ("lamp", "behind", "stand")),
+    ("A chef cooks. In front of her lie two knives.", ("knife", "in front of", "person"), None),
+    ("A woman sits. On the table in front of her stand a vase and a candle.",
+     ("dining table", "in front of", "person"), ("dining table", "in front of", "stand")),
+])
+def test_her_before_an_inverted_verb_is_the_relations_object(prompt, expected, absent):
+    _check(prompt, {expected}, {absent} if absent else set())
+
+
+def test_her_before_a_noun_stays_a_possessive():
+    _check("a cat next to her stand mixer", {("cat", "next to", "mixer")}, set())
