@@ -316,3 +316,15 @@ def test_her_before_an_inverted_verb_is_the_relations_object(prompt, expected, a
 
 def test_her_before_a_noun_stays_a_possessive():
     _check("a cat next to her stand mixer", {("cat", "next to", "mixer")}, set())
+
+
+# --- an inverted list ("On the workbench lie a box of screws, a hammer and ..."): every holder listed
+# is placed, past what the first one holds
+@pytest.mark.parametrize("prompt,expected", [
+    ("On the workbench lie a box of screws, a hammer and a tape measure.",
+     {("box", "on", "workbench"), ("hammer", "on", "workbench"), ("tape measure", "on", "workbench")}),
+    ("Beside the sink stand a jar of spoons, a kettle and a toaster.",
+     {("jar", "next to", "sink"), ("kettle", "next to", "sink"), ("toaster", "next to", "sink")}),
+])
+def test_an_inverted_list_places_every_holder(prompt, expected):
+    _check(prompt, expected, set())

@@ -425,8 +425,9 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             subject_ref = ([r for r in heads if resolved.index(r) < aside_start] or heads)[-1]  # type: ignore[assignment]
         elif after_obj and not aside:
             subject_ref = after_obj[0]  # type: ignore[assignment]
-            # "Inside the boat lie two oars and a fishing rod": every one listed
-            inverted_list = list_after(resolved, resolved.index(subject_ref))[1:]
+            # "Inside the boat lie two oars and a fishing rod": every one listed ("a rack of
+            # test tubes, a burner and a notebook": each holder, not what it holds)
+            inverted_list = holders_after(resolved, resolved.index(subject_ref))[1:]
         else:
             # an aside between commas describes what the sentence is about, not a detail of it
             # or what follows ("Glass teapot with tea inside, on a bamboo tray, two cups beside it")
