@@ -328,3 +328,8 @@ def test_her_before_a_noun_stays_a_possessive():
 ])
 def test_an_inverted_list_places_every_holder(prompt, expected):
     _check(prompt, expected, set())
+
+
+def test_a_place_after_an_undrawn_list_member_is_the_lists_heads():
+    # the solution is not drawn, but it ends the list "of vinegar and litmus solution"
+    _check("The mixture of vinegar and litmus solution in a glass", {("mixture", "inside", "wine glass")}, set())

@@ -294,6 +294,18 @@ def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list
     return subject_ref
 
 
+def _after_undrawn_subject(resolved: list, k: int) -> bool:
+    """Whether the relation at `k` follows a noun phrase that opens its clause and is not drawn
+    ("steam rising above the pot"); not one that ends a list ("the mixture of vinegar and litmus
+    solution in a glass": the list's head is placed)."""
+    before = resolved[k - 1] if k > 0 else None
+    if not (isinstance(before, Ref) and before.object_id is None and before.owner is None):
+        return False
+    opener = resolved[k - 2] if k > 1 else None
+    listed = isinstance(opener, Break) and opener.word in ("and", "&") and k > 2 and isinstance(resolved[k - 3], Ref)
+    return not isinstance(opener, (Rel, Action, Prep)) and not listed
+
+
 def _relative_head(resolved: list, clause_start: int, phrase: RelPhrase, state: State, *,
                    exclude: set[str]) -> str | None:
     """In a relative clause ("a palm tree that has a kite tangled in its top"), the thing the
@@ -402,9 +414,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             subject_ref = Ref(resting[-1])
     elif any(r.object_id == obj_id and not r.attached for r in in_clause):  # type: ignore[union-attr]
         return  # "the other sleeps with its face buried in its paws": one of its parts in another
-    elif k > 0 and isinstance(resolved[k - 1], Ref) and resolved[k - 1].object_id is None \
-            and resolved[k - 1].owner is None and not isinstance(resolved[k - 2] if k > 1 else None, (Rel, Action, Prep)):
-        return  # "campfire burning in front of a tent, two chairs ...": the subject is not drawn, nothing follows for it
+    elif _after_undrawn_subject(resolved, k):
+        return  # "steam rising above the pot, a ladle ...": the subject is not drawn, nothing follows for it
     else:
         # inverted order: "Below the tv, a clock hangs"
         # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
