@@ -330,6 +330,10 @@ def test_an_inverted_list_places_every_holder(prompt, expected):
     _check(prompt, expected, set())
 
 
-def test_a_place_after_an_undrawn_list_member_is_the_lists_heads():
-    # the solution is not drawn, but it ends the list "of vinegar and litmus solution"
-    _check("The mixture of vinegar and litmus solution in a glass", {("mixture", "inside", "wine glass")}, set())
+@pytest.mark.parametrize("prompt,expected", [
+    ("The mixture of honey and lemon juice in a mug", ("mixture", "inside", "cup")),
+    ("a mixture of sand and cement in a wheelbarrow", ("mixture", "inside", "wheelbarrow")),
+])
+def test_a_place_after_an_undrawn_list_member_is_the_lists_heads(prompt, expected):
+    # the juice is not drawn, but it ends the list "of honey and lemon juice", whose head is placed
+    _check(prompt, {expected}, set())
