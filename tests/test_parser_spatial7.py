@@ -95,8 +95,8 @@ def test_a_bare_in_with_nothing_after_places_nothing():
     ("a parrot on a wooden perch squawks behind the counter", ("bird", "behind", "counter"),
      ("perch", "behind", "counter")),
     ("a clock on a brass bracket hangs above the door", ("clock", "above", "door"), ("bracket", "above", "door")),
-    ("a chess knight standing behind a row of pawns on the board", ("pawn", "on", "board"),
-     ("person", "on", "board")),
+    ("a toy soldier standing behind a row of pawns on the table", ("pawn", "on", "dining table"),
+     ("person", "on", "dining table")),
 ])
 def test_a_finite_verbs_place_is_its_subjects(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
