@@ -337,3 +337,15 @@ def test_an_inverted_list_places_every_holder(prompt, expected):
 def test_a_place_after_an_undrawn_list_member_is_the_lists_heads(prompt, expected):
     # the juice is not drawn, but it ends the list "of honey and lemon juice", whose head is placed
     _check(prompt, {expected}, set())
+
+
+# --- "X in a pot stands in the corner to the left of Y": a setting word right after another noun
+# phrase is a verb's complement, so the place phrase after it is the verb's subject's
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("A fern in a clay pot stands in the corner to the left of the bookcase", ("potted plant", "left of", "bookcase"),
+     ("pot", "left of", "bookcase")),
+    ("A lamp on a brass stand sits in the corner behind the armchair", ("lamp", "behind", "chair"),
+     ("stand", "behind", "chair")),
+])
+def test_a_place_after_a_verbs_setting_complement_is_the_subjects(prompt, expected, absent):
+    _check(prompt, {expected}, {absent})

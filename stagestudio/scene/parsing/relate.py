@@ -289,7 +289,11 @@ def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list
         subject_ref = holder
     unplaced = [r for r in pool if not is_placed(resolved, r)]
     # (after an action's object the "verb" is more likely a noun: "loading hay bales onto a truck")
-    if phrase.after_finite_verb and unplaced and not any(isinstance(r, Action) for r in resolved[clause_start:k]):
+    # ("stands in the corner to the left of the fireplace": a setting word right after another
+    # noun phrase is the complement of a verb read between them, so the place is the verb's too)
+    verbs = phrase.after_finite_verb or (k > 1 and isinstance(resolved[k - 1], Ref) and resolved[k - 1].object_id is None
+                                         and isinstance(resolved[k - 2], Ref))
+    if verbs and unplaced and not any(isinstance(r, Action) for r in resolved[clause_start:k]):
         subject_ref = unplaced[-1]
     return subject_ref
 
