@@ -3,9 +3,9 @@
 The most salient earlier object that agrees in number and kind (docs/scene_graph_conventions.md,
 "Pronouns"): first what the sentence so far is about (objects that are not the object of a
 relation or an action, nor a detail named with "with"), then the rest of the sentence so far,
-then the previous sentence's subject, then everything mentioned before, latest first. Agreement is tried strictly first
-("her" -> a person, "its" -> one thing that is not a person, "their" -> a group), then loosely
-("her" -> an animal, "its" -> anything single), then not at all.
+then the previous sentence's subject, then everything mentioned before, latest first. Agreement
+is tried strictly first ("her" -> a person, "its" -> one thing that is not a person, "their" ->
+a group), then loosely ("her" -> an animal, "its" -> anything single), then not at all.
 """
 
 from __future__ import annotations
