@@ -291,8 +291,9 @@ def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list
     # (after an action's object the "verb" is more likely a noun: "loading hay bales onto a truck")
     # ("stands in the corner to the left of the fireplace": a setting word right after another
     # noun phrase is the complement of a verb read between them, so the place is the verb's too)
-    verbs = phrase.after_finite_verb or (k > 1 and isinstance(resolved[k - 1], Ref) and resolved[k - 1].object_id is None
-                                         and isinstance(resolved[k - 2], Ref))
+    complement = k > 1 and isinstance(resolved[k - 1], Ref) and resolved[k - 1].object_id is None \
+        and isinstance(resolved[k - 2], Ref)
+    verbs = phrase.after_finite_verb or complement
     if verbs and unplaced and not any(isinstance(r, Action) for r in resolved[clause_start:k]):
         subject_ref = unplaced[-1]
     return subject_ref
