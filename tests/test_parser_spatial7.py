@@ -349,3 +349,11 @@ def test_a_place_after_an_undrawn_list_member_is_the_lists_heads(prompt, expecte
 ])
 def test_a_place_after_a_verbs_setting_complement_is_the_subjects(prompt, expected, absent):
     _check(prompt, {expected}, {absent})
+
+
+@pytest.mark.parametrize("prompt", ["a kite in the top and a boat in the bottom",
+                                    "a sun in the top of the image and a boat at the bottom"])
+def test_in_the_top_of_the_picture_stays_a_placement(prompt):
+    relations = _relations(parse_prompt(prompt))
+    assert relations & {(prompt.split()[1], "above", "boat"), ("boat", "below", prompt.split()[1])}
+    assert not any(p == "inside" for _, p, _ in relations)

@@ -479,10 +479,10 @@ _RELATIVE_PRONOUNS = {"that", "which", "who"}
 
 
 _BESIDE = POSITIONAL - {"above", "below"}
+_AGENT_PLACES = {"below", "next to", "near", "behind", "in front of", "left of", "right of"}
 
 
 def _left_out(phrase: RelPhrase) -> bool:
     """Whether the relation may stand as an adverb with its object left out: "with a mirror
     above", "with a cat inside" (not a bare "in": "sliced in half")."""
     return phrase.predicate in DIRECTIONAL or phrase.predicate == "inside" and not phrase.needs_class_object
-_AGENT_PLACES = {"below", "next to", "near", "behind", "in front of", "left of", "right of"}

@@ -233,10 +233,10 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
           and has_noun_entry(tokens[j])):  # ("to its left we see": no pronoun)
         return None  # "in the top drawer of a desk": the side names which one, no place
     predicate = _SIDE_PREDICATE[side]
-    if side == "top" and tokens[i] in _TOP_CONTACT:
-        # "tangled in its top", "a cat asleep on its top": in or on the thing, not above it
-        predicate = _TOP_CONTACT[tokens[i]]
     if owner_pronoun:
+        if side == "top" and tokens[i] in _TOP_CONTACT:
+            # "tangled in its top", "a cat asleep on its top": in or on the thing, not above it
+            predicate = _TOP_CONTACT[tokens[i]]
         return RelPhrase(predicate, kind="owner_pronoun", owner=owner_pronoun, owner_word=owner_word), j
     if j < n and tokens[j] == "of":
         k = j + 1
