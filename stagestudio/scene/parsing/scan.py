@@ -284,6 +284,7 @@ def scan(tokens: list[str]) -> list[Item]:
             i += 1  # "eight candles on a cake, each about 3 inches tall": the size of what the sentence is about
             continue
         if object_her_before_verb(tokens, i, items):
+            # "behind her stand two lamps": the pronoun alone; the verb and its subject follow
             items.append(parse_noun_phrase(["her"], 0)[0])  # type: ignore[arg-type]
             i += 1
             continue
