@@ -237,3 +237,14 @@ def predicate_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
     follows = (nxt in NOUN_PHRASE_OPENERS or nxt in lx.ATTACHING_PREPOSITIONS or match_relation(tokens, i + 1) is not None
                or nxt.endswith("ly") and english.is_adverb_only(nxt))
     return agrees and follows
+
+
+def object_her_before_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
+    """Whether "her" at `i` is the object of the relation before it and the next word the verb
+    of an inverted clause ("In front of her stand a rack and a burner", "behind her lie two
+    knives"), not her possession ("next to her stand mixer")."""
+    if tokens[i] != "her" or i + 2 >= len(tokens) or not items or not isinstance(items[-1], Rel):
+        return False
+    verb, after = tokens[i + 1], tokens[i + 2]
+    return ("VERB" in english.parts_of_speech(verb) and english.verb_lemma(verb) is not None
+            and (after in NOUN_PHRASE_OPENERS or is_number(after)))

@@ -11,6 +11,7 @@ from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Item, NounPhrase, Rel
 from stagestudio.scene.parsing.phrases import parse_noun_phrase
 from stagestudio.scene.parsing.relations import POSITIONAL, RelPhrase
+from stagestudio.scene.parsing.state import State
 
 
 def whole_named_before_part(np_: NounPhrase, prev: Item | None) -> NounPhrase | None:
@@ -53,3 +54,29 @@ def holds_through_portion(np_: NounPhrase) -> bool:
     """"in the open drawer of a dresser": in the dresser, through its part that holds things."""
     portion = english.noun_lemma(np_.portion.split()[-1]) if np_.portion else ""
     return bool(portion) and english.is_container(portion, senses=2)
+
+
+def part_in_a_rare_sense(np_: NounPhrase, whole: str) -> bool:
+    """Whether `np_` is a part of `whole` only in a rare sense whose commonest sense is a landform
+    or another thing's part: "on the shore" is no prop of a tent, "on the harbor wall" no body
+    wall of a fisherman, where "on the seat" of a bench and "on the burner" of a stove are."""
+    part = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    rank = english.part_sense_rank(part, whole)
+    senses = english.noun_senses(part)
+    if rank is None or rank[0] == 0 or rank[1] == 0 or not senses:
+        return False
+    first = senses[0]
+    # (a relative place, "the back seat" of a car, "the side" of a truck, may well be its part)
+    return first.lexfile == english.OBJECT and "l" in first.flags or bool(first.part_of)
+
+
+def owner_of_named_part(np_: NounPhrase, prev: Item | None, state: State) -> str | None:
+    """The object an earlier phrase gave this part to, for a relation's object: "a stove, 2
+    burners, with a kettle on one burner" is on the stove; "a dresser with three drawers, a cat
+    in the top drawer" in the dresser. None when no object has a part of that name."""
+    if not isinstance(prev, Rel) or np_.pronoun is not None or np_.possessive is not None or np_.is_class:
+        return None
+    word = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    owners = [o for o in state.objects
+              if any(english.noun_lemma(part.split()[-1]) == word for part in o.parts) and o.name != np_.head]
+    return max(owners, key=lambda o: o.mention).id if owners else None

@@ -31,6 +31,19 @@ def is_contents(resolved: list, ref: Ref) -> bool:
     return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "contents"
 
 
+def holder_of(resolved: list, ref: Ref) -> Ref | None:
+    """The holder whose contents `ref` is ("crates of crabs and mussels": the crates), else None."""
+    if not is_contents(resolved, ref):
+        return None
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    while m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in LIST_BREAKS:
+        m -= 2
+    if ref.determined and not (isinstance(resolved[m], Ref) and resolved[m].determined):
+        return None  # ("a bucket of sand and a small shovel": the shovel is no content, see list_after)
+    holder = resolved[m - 2] if m >= 2 else None
+    return holder if isinstance(holder, Ref) and holder.object_id is not None else None
+
+
 def is_placed(resolved: list, ref: Ref) -> bool:
     """Whether `ref` is the object of a relation, an action or a preposition ("on a mat")."""
     m = next(i for i, r in enumerate(resolved) if r is ref)
@@ -54,13 +67,17 @@ def agent_of(resolved: list, ref: Ref) -> Ref | None:
     return agents[-1] if agents else None
 
 
-def list_after(resolved: list, start: int) -> list[str]:
-    """The objects listed from `start` on: "lemons and limes", "three eggs, a whisk and flour"."""
+def list_after(resolved: list, start: int, *, contents: bool = False) -> list[str]:
+    """The objects listed from `start` on: "lemons and limes", "three eggs, a whisk and flour".
+    `contents`: what a holder holds, which a bare noun begins and an article or number ends
+    ("a bowl of cherries and a knife": the knife is no content)."""
     members: list[str] = []
     m = start
     while m < len(resolved) and isinstance(resolved[m], Ref):
         if resolved[m].object_id is None:
             break  # "bottles of red wine and a cheese board": the wine was not drawn, the board is no content
+        if contents and members and resolved[m].determined and not resolved[start].determined:
+            break
         if (members and m + 1 < len(resolved) and isinstance(resolved[m + 1], Rel)
                 and resolved[m + 1].phrase.kind == "contents"):
             break  # "a bowl of eggs and a bag of flour": the bag holds its own ("laden with sacks of grain": the sacks)
@@ -115,6 +132,10 @@ def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | N
                 and isinstance(resolved[end - 1], Prep) and resolved[end - 1].word == "of"):
             end -= 2  # "two bottles of red wine and a cheese board on a table": the bottles
         ref = resolved[end]
+        if members and isinstance(ref, Break) and ref.word in LIST_BREAKS:
+            # ", and a thermos and three mugs stand beside her": ", and" opened the clause,
+            # so the list began after it
+            break
         if resolved[k].word == "," and end >= 1 and isinstance(resolved[end - 1], (Rel, Action)):
             break  # "On the floor beside the bed, a pile of books and a truck lie on a rug": a fronted place ends it
         if not (isinstance(ref, Ref) and ref.object_id is not None and ref.pronoun is None) or ref.object_id == obj_id:

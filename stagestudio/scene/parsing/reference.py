@@ -2,10 +2,10 @@
 
 The most salient earlier object that agrees in number and kind (docs/scene_graph_conventions.md,
 "Pronouns"): first what the sentence so far is about (objects that are not the object of a
-relation or an action), then the rest of the sentence so far, then the previous sentence's
-subject, then everything mentioned before, latest first. Agreement is tried strictly first
-("her" -> a person, "its" -> one thing that is not a person, "their" -> a group), then loosely
-("her" -> an animal, "its" -> anything single), then not at all.
+relation or an action, nor a detail named with "with"), then the rest of the sentence so far,
+then the previous sentence's subject, then everything mentioned before, latest first. Agreement
+is tried strictly first ("her" -> a person, "its" -> one thing that is not a person, "their" ->
+a group), then loosely ("her" -> an animal, "its" -> anything single), then not at all.
 """
 
 from __future__ import annotations
@@ -34,14 +34,17 @@ def _agreement_tiers(kind: str, state: State) -> tuple[Callable[[ParsedObject], 
 def _listed(resolved: Sequence[object], m: int) -> bool:
     """Whether the item at `m` follows a list word after another object ("a hammer and a saw")."""
     return (m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in _LIST_WORDS
-            and isinstance(resolved[m - 2], Ref) and resolved[m - 2].object_id is not None)
+            and isinstance(resolved[m - 2], Ref) and resolved[m - 2].object_id is not None
+            # ("To the right of the skeleton, a case ...": a fronted place is no list member)
+            and not (resolved[m - 1].word == "," and m >= 3 and isinstance(resolved[m - 3], Rel)
+                     and (m == 3 or isinstance(resolved[m - 4], Break))))
 
 
 def _salience_order(resolved: Sequence[object], position: int, state: State, *,
                     singular: bool = False) -> Iterator[str]:
     local = [(m, item) for m, item in enumerate(resolved[:position])
              if isinstance(item, Ref) and item.object_id is not None and item.pronoun is None]
-    placed = {m for m, _ in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action))}
+    placed = {m for m, item in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action)) or item.attached}
     for m, _ in local:
         # the rest of a list a relation or an action took ("holds a lamp, a laptop and a clock")
         if m - 2 in placed and _listed(resolved, m):

@@ -27,6 +27,7 @@ from stagestudio.scene.parsing.positions import (
     agent_of,
     clause_subject_ref,
     coordinated_groups,
+    holder_of,
     holders_after,
     hung_on_object,
     is_contents,
@@ -183,8 +184,8 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
             subject_id = following[0][1].object_id  # type: ignore[union-attr]
         else:
             return
-        owner_id = antecedent(phrase.owner or "it", resolved, k, state, exclude={subject_id, *members},
-                              word=phrase.owner_word)
+        owner_id = _relative_head(resolved, clause_start, phrase, state, exclude={subject_id, *members}) or antecedent(
+            phrase.owner or "it", resolved, k, state, exclude={subject_id, *members}, word=phrase.owner_word)
         # ("a kettle and a teapot ..., and a cat sleeps to their left": left of each)
         for owner in _meant_by(phrase.owner, owner_id, state, exclude={subject_id, *members}):
             for member in (*members, subject_id):
@@ -211,6 +212,11 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
             after = [r for m, r in following if m > k + 1 and r.object_id not in members
                      and not isinstance(resolved[m - 1], (Rel, Action, Prep))]
             subject_id = after[0].object_id if after else None
+            heads = [r for r in in_sentence_before if r.object_id not in members and not is_placed(resolved, r)]
+            if subject_id is None and heads and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
+                # "the trophy stands on the shelf, between a photo and a clock": an aside about
+                # what the sentence is about
+                subject_id = heads[0].object_id
         if is_kept(first) and first.pronoun == "they" and state.get(members[0]).count == 1:  # type: ignore[union-attr]
             # "a sofa faces a fireplace. Between them, a table": "them" are the two things just named
             other = antecedent("it", resolved, k + 1, state, exclude={members[0], subject_id})  # type: ignore[arg-type]
@@ -228,10 +234,10 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
             state.relate(first, phrase.predicate, second)
         return
 
-    if phrase.kind == "dangling" or (phrase.kind == "object" and phrase.predicate in DIRECTIONAL and not isinstance(
+    if phrase.kind == "dangling" or (phrase.kind == "object" and _left_out(phrase) and not isinstance(
             resolved[k + 1] if k + 1 < len(resolved) else None, Ref)):
-        # "a stack of pancakes with a strawberry on top", "each with a mirror above": the
-        # object left out is what the subject hangs on
+        # "a stack of pancakes with a strawberry on top", "each with a mirror above", "a wok
+        # with a spatula resting inside": the object left out is what the subject hangs on
         subject_ref = in_clause[-1] if in_clause else None
         hung_on = hung_on_object(resolved, subject_ref)
         if hung_on is not None:
@@ -263,6 +269,61 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
     _relate_to_object(phrase, resolved, k, clause_start, in_clause, in_sentence_before, following, state)
 
 
+def _subject_candidates(in_clause: list[Ref], obj_id: str | None, resolved: list, state: State) -> list[Ref]:
+    """What in the clause may be a relation's subject: not its object, nor a pronoun another
+    relation placed ("a cat sitting below it on the radiator"), nor a layer of stuff something
+    lies on ("pumpkins sprawl across the straw beneath it"), unless nothing else is left."""
+    candidates = [r for r in in_clause if r.object_id != obj_id]
+    return [r for r in candidates if not is_placed(resolved, r) or r.pronoun is None
+            and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
+
+
+def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list, clause_start: int, k: int,
+                              obj_id: str | None) -> Ref:
+    """The latest of `pool`, or what stands for it: the holder of contents ("crates of crabs and
+    mussels are stacked behind him": the crates), or a finite verb's subject rather than what
+    it was placed by ("a microphone on a boom arm hangs in front of a couch")."""
+    subject_ref = pool[-1]
+    holder = holder_of(resolved, subject_ref)
+    if holder is not None and holder.object_id != obj_id:
+        subject_ref = holder
+    unplaced = [r for r in pool if not is_placed(resolved, r)]
+    # (after an action's object the "verb" is more likely a noun: "loading hay bales onto a truck")
+    # ("stands in the corner to the left of the fireplace": a setting word right after another
+    # noun phrase is the complement of a verb read between them, so the place is the verb's too)
+    complement = k > 1 and isinstance(resolved[k - 1], Ref) and resolved[k - 1].object_id is None \
+        and isinstance(resolved[k - 2], Ref)
+    verbs = phrase.after_finite_verb or complement
+    if verbs and unplaced and not any(isinstance(r, Action) for r in resolved[clause_start:k]):
+        subject_ref = unplaced[-1]
+    return subject_ref
+
+
+def _after_undrawn_subject(resolved: list, k: int) -> bool:
+    """Whether the relation at `k` follows a noun phrase that opens its clause and is not drawn
+    ("steam rising above the pot"); not one that ends a list ("the mixture of vinegar and litmus
+    solution in a glass": the list's head is placed)."""
+    before = resolved[k - 1] if k > 0 else None
+    if not (isinstance(before, Ref) and before.object_id is None and before.owner is None):
+        return False
+    opener = resolved[k - 2] if k > 1 else None
+    listed = isinstance(opener, Break) and opener.word in ("and", "&") and k > 2 and isinstance(resolved[k - 3], Ref)
+    return not isinstance(opener, (Rel, Action, Prep)) and not listed
+
+
+def _relative_head(resolved: list, clause_start: int, phrase: RelPhrase, state: State, *,
+                   exclude: set[str]) -> str | None:
+    """In a relative clause ("a palm tree that has a kite tangled in its top"), the thing the
+    clause is about, which its "its" means first; None elsewhere or when it does not agree."""
+    head = resolved[clause_start] if clause_start + 1 < len(resolved) else None
+    if not (is_kept(head) and isinstance(resolved[clause_start + 1], Break)
+            and resolved[clause_start + 1].word in _RELATIVE_PRONOUNS):
+        return None
+    obj = state.get(head.object_id)  # type: ignore[union-attr]
+    agrees = (obj.count == 1) == (phrase.owner == "it") if phrase.owner in ("it", "they") else obj.is_someone
+    return obj.id if agrees and obj.id not in exclude else None
+
+
 def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: int, state: State) -> None:
     """"a basket of bread", "a bowl filled with lemons and limes": what comes after is inside
     (or on) the holder before."""
@@ -272,6 +333,9 @@ def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: in
     subject_id = clause_subject_ref(resolved[:k])
     holder = resolved[k - 1] if k > 0 and is_kept(resolved[k - 1]) and not phrase.after_verb else (
         Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
+    heads = [r for r in resolved[:k] if is_kept(r) and not is_placed(resolved, r)]
+    if holder is None and heads and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
+        holder = heads[0]  # "pancakes on a plate, topped with butter": an aside about the sentence's subject
     if holder is None:
         return
     holding = state.get(holder.object_id)  # type: ignore[union-attr]
@@ -282,7 +346,7 @@ def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: in
     carrier = (holding.is_alive or english.has_sense_of(holding.word, english.ANIMAL)
                or phrase.load and not small_container)
     predicate = "on" if holding.name in lx.SERVING_SURFACES or carrier else phrase.predicate
-    for member in list_after(resolved, k + 1):
+    for member in list_after(resolved, k + 1, contents=True):
         state.relate(member, predicate, holder.object_id)  # type: ignore[union-attr]
         state.held.add(member)
 
@@ -313,7 +377,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         return
     subject_ref: Ref | None = None
     inverted_list: list[str] = []
-    candidates = [r for r in in_clause if r.object_id != obj_id]  # type: ignore[union-attr]
+    candidates = _subject_candidates(in_clause, obj_id, resolved, state)
     # "a table with a suitcase resting on it": with a pronoun object the latest object is the
     # subject even when it hangs off another by "with" (not a holder's contents: "a can full
     # of nails stands behind it" is the can)
@@ -324,7 +388,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         # "a pot simmering on the stove behind him": the clause's subject, not the stove
         main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main
     if main or candidates:
-        subject_ref = (main or candidates)[-1]  # type: ignore[assignment]
+        subject_ref = _verbs_or_holders_subject(phrase, main or candidates, resolved, clause_start, k, obj_id)
         if phrase.predicate == "above" and candidates and is_held(resolved, candidates[-1]):
             subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
         agent = agent_of(resolved, subject_ref)
@@ -332,8 +396,9 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         if agent is not None and obj_id is not None and (
                 phrase.predicate in _AGENT_PLACES
                 or english.is_seat(state.get(obj_id).word) and not _alive(acted_on)
-                # ("a cat watches them from the top of a bale": who "them" are was placed before)
-                or subject_ref.pronoun is not None):
+                # ("a cat watches them from the top of a bale": who "them" are was placed before;
+                # "dropping them into a crate" puts them in it)
+                or subject_ref.pronoun is not None and phrase.predicate != "inside"):
             # "a man playing guitar under a tree", "knitting a sweater in a rocking chair": the
             # place is the agent's ("slicing tomatoes on a cutting board" stays the tomatoes';
             # "helping an old man into a wheelchair" seats the man)
@@ -354,6 +419,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             subject_ref = Ref(resting[-1])
     elif any(r.object_id == obj_id and not r.attached for r in in_clause):  # type: ignore[union-attr]
         return  # "the other sleeps with its face buried in its paws": one of its parts in another
+    elif _after_undrawn_subject(resolved, k):
+        return  # "steam rising above the pot, a ladle ...": the subject is not drawn, nothing follows for it
     else:
         # inverted order: "Below the tv, a clock hangs"
         # (not a later relation's object: "Glass teapot, on a bamboo mat beside two cups")
@@ -374,8 +441,9 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             subject_ref = ([r for r in heads if resolved.index(r) < aside_start] or heads)[-1]  # type: ignore[assignment]
         elif after_obj and not aside:
             subject_ref = after_obj[0]  # type: ignore[assignment]
-            # "Inside the boat lie two oars and a fishing rod": every one listed
-            inverted_list = list_after(resolved, resolved.index(subject_ref))[1:]
+            # "Inside the boat lie two oars and a fishing rod": every one listed ("a rack of
+            # test tubes, a burner and a notebook": each holder, not what it holds)
+            inverted_list = holders_after(resolved, resolved.index(subject_ref))[1:]
         else:
             # an aside between commas describes what the sentence is about, not a detail of it
             # or what follows ("Glass teapot with tea inside, on a bamboo tray, two cups beside it")
@@ -412,3 +480,9 @@ _RELATIVE_PRONOUNS = {"that", "which", "who"}
 
 _BESIDE = POSITIONAL - {"above", "below"}
 _AGENT_PLACES = {"below", "next to", "near", "behind", "in front of", "left of", "right of"}
+
+
+def _left_out(phrase: RelPhrase) -> bool:
+    """Whether the relation may stand as an adverb with its object left out: "with a mirror
+    above", "with a cat inside" (not a bare "in": "sliced in half")."""
+    return phrase.predicate in DIRECTIONAL or phrase.predicate == "inside" and not phrase.needs_class_object

@@ -42,6 +42,9 @@ class RelPhrase:
     # it also says when ("before"): only a made or living thing after it is a place ("kneels
     # before a throne", not "stretching before a nap")
     temporal_too: bool = False
+    # a path along a thing ("down a ladder", "up a tree"): on it, when something moves along it
+    # (after a verb of motion or the thing moved), not a verb's particle ("puts down a plate")
+    path: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -57,6 +60,7 @@ _SIDE_PREDICATE = {"left": "left of", "right": "right of", "top": "above", "bott
 _IMAGE_NOUNS = {"image", "photo", "photograph", "picture", "frame", "scene", "composition", "shot",
                 "canvas", "view", "painting", "drawing", "illustration", "render", "pic", "screen"}
 _PART_NOUNS = {"side", "part", "half", "portion", "area", "edge", "corner", "section", "region"}
+_TOP_CONTACT = {"in": "inside", "on": "on"}
 _SIDE_PREFIXES = {"to", "on", "at", "in", "towards", "toward", "from"}
 _SIDE_ADVERBS = {"immediate", "far", "very", "direct", "extreme", "upper", "lower"}
 
@@ -119,6 +123,7 @@ for _verb in participle_forms("stick", "set", "embed", "lodge", "wedge", "jam", 
 # "watching from the top of the fridge": from where it is, on it
 _add_fixed("on", "from the top of|from atop|from on top of")
 _add_fixed("on", "on|upon|onto|on to|on the surface of")
+_add_fixed("on", "down|up|down along|up along", path=True)
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
 # the verbs that open a fixed phrase ("hanging from", "lies across"): an adverb may stand
 # between them and their preposition
@@ -229,6 +234,9 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         return None  # "in the top drawer of a desk": the side names which one, no place
     predicate = _SIDE_PREDICATE[side]
     if owner_pronoun:
+        if side == "top" and tokens[i] in _TOP_CONTACT:
+            # "tangled in its top", "a cat asleep on its top": in or on the thing, not above it
+            predicate = _TOP_CONTACT[tokens[i]]
         return RelPhrase(predicate, kind="owner_pronoun", owner=owner_pronoun, owner_word=owner_word), j
     if j < n and tokens[j] == "of":
         k = j + 1
@@ -264,6 +272,18 @@ def _is_participle(word: str) -> bool:
                                                  and "NOUN" not in parts_of_speech(word))
 
 
+def _owned_portion(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
+    """"at its foot", "at their base", "in its centre": a fixed phrase "at the foot of" whose
+    owner is a possessive pronoun, the relation to that owner."""
+    if i + 2 >= len(tokens) or tokens[i + 1] not in lx.POSSESSIVE_PRONOUNS:
+        return None
+    phrase = _FIXED_RELATIONS.get((tokens[i], "the", tokens[i + 2], "of"))
+    if phrase is None or phrase.kind != "object":
+        return None
+    owner = lx.POSSESSIVE_KINDS.get(tokens[i + 1], "it")
+    return replace(phrase, kind="owner_pronoun", owner=owner, owner_word=tokens[i + 1]), i + 3
+
+
 def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     n = len(tokens)
     if tokens[i] == "'s" and i + 1 < n and tokens[i + 1] in ("left", "right"):
@@ -290,7 +310,7 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
                                            "distance", "corner") and (i + 3 >= n or tokens[i + 3] != "of"):
             if tokens[i + 1] == "the" and tokens[i + 2] in _MIDDLE_WORDS:
                 return RelPhrase(MIDDLE, kind="absolute"), i + 3
-            return None
+            return _owned_portion(tokens, i)  # ("in its centre": of the thing "its" means)
     if tokens[i] == "by" and (i == 0 or not tokens[i - 1].endswith(("ed", "en"))):
         # "sitting by a campfire", "keys by the door"; "surrounded by" names an agent
         return RelPhrase("next to"), i + 1
@@ -300,6 +320,9 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         phrase = _FIXED_RELATIONS.get(tuple(tokens[i:i + length]))
         if phrase is not None:
             return replace(phrase), i + length
+    owned = _owned_portion(tokens, i)
+    if owned is not None:
+        return owned
     if i + 2 < n and tokens[i + 1].endswith("ly") and tokens[i] in _VERB_HEADS:
         # "a pen lies diagonally across the page": an adverb inside the verb's phrase
         inner = match_relation([tokens[i], *tokens[i + 2:]], 0)

@@ -36,6 +36,8 @@ from stagestudio.scene.parsing.parts import (
 )
 from stagestudio.scene.parsing.placed import (
     holds_through_portion,
+    owner_of_named_part,
+    part_in_a_rare_sense,
     placed_verdict,
     whole_named_before_part,
 )
@@ -337,6 +339,13 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         take_covering_colour(state.get(reading.last_kept), item)
     whole = owner_of_part(item, prev, state, reading.kept_in_clause and reading.last_kept, resolved,
                            nxt, items[k + 2] if k + 2 < len(items) else None)
+    if whole is not None and (part_in_a_rare_sense(item, state.get(whole).word)
+                              or isinstance(prev, Rel) and whole == clause_subject_ref(resolved)
+                              or isinstance(prev, Rel) and item.head in lx.SETTING_NOUNS):
+        # ("keys in a bowl by the front door": no place is by a part of its own subject; "lies on
+        # the floor" of the observatory: the setting, as any floor is)
+        whole = None
+    whole = whole or owner_of_named_part(item, prev, state)
     if whole is not None:
         # "beside the front tire", "on the seat": a relation to a part is one to its owner;
         # "sticks out of the back seat": after a preposition, just the owner's part
@@ -369,6 +378,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                     and not (isinstance(nxt, Rel) and nxt.phrase.kind == "contents")) \
         and reading.last_kept is not None and not placed_after_of
     ref.member = item.member
+    ref.determined = item.determiner == "indefinite" or item.count is not None
     if ref.object_id is None and item.possessive is not None and covers(item):
         ref.owner = candidate  # "its weathered wood": what the bench is made of
     reading.last_was_detail = detail and ref.object_id is None and isinstance(prev, (Prep, Possessive))

@@ -7,6 +7,7 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.clauses import (
     ends_in_verb,
     finite_verb_at,
+    object_her_before_verb,
     placing_verb,
     predicate_verb,
     verb_after_unread_subject,
@@ -177,13 +178,32 @@ def _part_of(part: NounPhrase, owner: NounPhrase | None) -> bool:
     return owner is not None and english.is_part_of(english.noun_lemma(head), owner.head, strict=True)
 
 
+def _moves_along(tokens: list[str], i: int, *, after_noun: bool) -> bool:
+    """Whether the path word at `i` ("down", "up") follows a verb of motion ("climbs down a
+    ladder") or the thing carried along ("carrying a child down a ladder"), not a verb it is a
+    particle of ("puts down a plate", "picks up a stick")."""
+    if i == 0 or i + 1 >= len(tokens) or tokens[i + 1] not in _PATH_DETERMINERS:
+        return False
+    before = tokens[i - 1]
+    if after_noun or "VERB" not in english.parts_of_speech(before):
+        return "NOUN" in english.parts_of_speech(before)
+    return english.verb_category(english.verb_lemma(before) or "") == MOTION
+
+
+_PATH_DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "my", "our", "your", "this", "that"}
+
+
 def scan(tokens: list[str]) -> list[Item]:
     items: list[Item] = []
     i = 0
     n = len(tokens)
     portions: dict[int, str] = {}  # item index -> a part of it a relation named first ("one arm" of the chair)
     verb_seen = False  # the current clause has its finite verb
+    noun_end, read = -1, 0  # where the latest noun phrase ended; how many items were read then
     while i < n:
+        if len(items) != read:
+            read = len(items)
+            noun_end = i if isinstance(items[-1], NounPhrase) else noun_end
         tok = tokens[i]
         placed = next((p for p in MUTUAL_PLACES if tuple(tokens[i:i + len(p)]) == p), None)
         if placed is not None:
@@ -239,12 +259,16 @@ def scan(tokens: list[str]) -> list[Item]:
             i += 1
             continue
         rel = match_relation(tokens, i)
+        if rel is not None and rel[0].path and not _moves_along(tokens, i, after_noun=noun_end == i):
+            rel = None
         if rel is not None:
             phrase, end = rel
             if phrase.kind == "owner_before" and len(items) >= 2 and isinstance(items[-2], Rel) \
                     and items[-2].phrase.predicate in ("on", "near", "inside") and isinstance(items[-1], NounPhrase):
                 del items[-2]  # "on the bench's left": the "on" belonged to the side phrase
             phrase.after_verb = i > 0 and english.verb_lemma(tokens[i - 1]) in LINKING_VERBS
+            if noun_end == i:
+                phrase.after_finite_verb = False  # "pawns on the board": the noun, not the verb "pawn"
             if tok == "into" and i > 0 and english.verb_category(english.verb_lemma(tokens[i - 1]) or "") == MOTION:
                 phrase.needs_class_object = False  # "flying into the goal": whatever it moves into
             items.append(Rel(phrase))
@@ -258,6 +282,11 @@ def scan(tokens: list[str]) -> list[Item]:
             continue
         if tok in ("each", "every", "all") and items and isinstance(items[-1], Break) and measure_follows(tokens, i + 1):
             i += 1  # "eight candles on a cake, each about 3 inches tall": the size of what the sentence is about
+            continue
+        if object_her_before_verb(tokens, i, items):
+            # "behind her stand two lamps": the pronoun alone; the verb and its subject follow
+            items.append(parse_noun_phrase(["her"], 0)[0])  # type: ignore[arg-type]
+            i += 1
             continue
         infinitive = infinitive_at(tokens, i)
         if infinitive and purpose_infinitive(tokens, i, items):

@@ -64,6 +64,8 @@ class Ref:
     # a dropped part that heads its clause: its owner, who does what the part does ("Its beak
     # points at a fish": the heron)
     part_of: str | None = None
+    # named with an article or a number ("a knife", "a pair of spoons"), not as a bare noun ("cherries")
+    determined: bool = False
 
 
 @dataclass
