@@ -71,9 +71,30 @@ def _main_clause_subject(resolved: list, k: int) -> list[Ref]:
     return []
 
 
-def _placed(resolved: list, m: int) -> bool:
-    """Whether resolved[m] is the object of a relation, an action, a preposition or a possessive."""
-    return m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep, Possessive))
+def _placed(resolved: list, m: int, state: State | None = None) -> bool:
+    """Whether resolved[m] is the object of a relation, an action, a preposition or a possessive;
+    with `state`, also a thing listed after one ("in orange vests and white hard hats": the hats
+    are worn too, so not the clause's subject)."""
+    if m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep, Possessive)):
+        return True
+    return state is not None and _listed_after_placed(resolved, m, state)
+
+
+def _listed_after_placed(resolved: list, m: int, state: State) -> bool:
+    """A thing (no one who can act) in a list whose first member is placed: "a technician in
+    safety goggles and a lab coat", "with a pen, a ruler and a stapler"."""
+    ref = resolved[m]
+    if not isinstance(ref, Ref) or ref.object_id is None or state.get(ref.object_id).is_alive:
+        return False
+    while m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in LIST_BREAKS \
+            and isinstance(resolved[m - 2], Ref):
+        m -= 2
+        link = resolved[m - 1] if m > 0 else None
+        # (worn or carried: "in safety goggles and a lab coat"; "above the fireplace and a sofa
+        # faces it" joins a clause)
+        if isinstance(link, Prep) and link.word == "with" or isinstance(link, Rel) and link.phrase.predicate == "inside":
+            return True
+    return False
 
 
 def _follows_aside(resolved: list, clause_start: int) -> bool:
@@ -84,10 +105,19 @@ def _follows_aside(resolved: list, clause_start: int) -> bool:
             and isinstance(resolved[0], Ref) and resolved[0].object_id is not None)
 
 
-def _sentence_subject(resolved: list, k: int) -> list[Ref]:
-    """The sentence's first object before `k` that nothing places, as a one-item list."""
-    return [r for m, r in enumerate(resolved[:k])
-            if isinstance(r, Ref) and r.object_id is not None and not _placed(resolved, m)][:1]
+def _sentence_subject(resolved: list, k: int, state: State | None = None, start: int = 0) -> list[Ref]:
+    """The sentence's first object before `k` (from `start`) that nothing places, as a one-item list."""
+    return [r for m, r in enumerate(resolved[:k]) if m >= start
+            and isinstance(r, Ref) and r.object_id is not None and not _placed(resolved, m, state)][:1]
+
+
+def _comma_clause_subject(resolved: list, k: int, state: State) -> list[Ref]:
+    """Who does what a participle after a comma at `k` says: the subject of the clause the comma
+    ends ("a ladder leans against a shelf, and a student stands on it, pulling a volume": the
+    student), else the sentence's."""
+    joins = [m for m in range(k - 1) if isinstance(resolved[m], Break) and resolved[m].word not in (",", "&")]
+    start = joins[-1] + 1 if joins else 0
+    return _sentence_subject(resolved, k, state, start) or _sentence_subject(resolved, k, state)
 
 
 def relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
@@ -108,13 +138,13 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
     if not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
         # "A man leans against the door, checking his phone": a participle after a comma is
         # what the sentence's subject does
-        before = _sentence_subject(resolved, k)
+        before = _comma_clause_subject(resolved, k, state)
     if before and not resolved[k].fronted and all(
-            _placed(resolved, m) for m in range(clause_start, k) if isinstance(resolved[m], Ref)
+            _placed(resolved, m, state) for m in range(clause_start, k) if isinstance(resolved[m], Ref)
             and resolved[m].object_id is not None):
         # "The pilot, in a leather jacket, kneels on one of the floats tightening a rope": a
         # clause with nothing but places acts through the sentence's subject
-        before = _sentence_subject(resolved, k) or before
+        before = _comma_clause_subject(resolved, k, state) or before
     if resolved[k].fronted:
         # "Holding a pair of tweezers, he sets ...": the agent is the main clause's subject
         before = _main_clause_subject(resolved, k)
@@ -129,7 +159,8 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
     # the agent is what the clause is about, not the object of a place phrase ("a monkey sitting
     # on a branch eating a banana")
     agents = [r for r in candidates
-              if not (resolved.index(r) > 0 and isinstance(resolved[resolved.index(r) - 1], (Rel, Action)))]
+              if not (resolved.index(r) > 0 and isinstance(resolved[resolved.index(r) - 1], (Rel, Action))
+                      or _listed_after_placed(resolved, resolved.index(r), state))]
     candidates = agents or candidates
     if resolved[k].infinitive and before:
         candidates = before[-1:]  # "teaching his son to ride a bike": the son rides
