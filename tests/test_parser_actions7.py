@@ -61,3 +61,48 @@ def test_a_comma_participle_acts_through_its_own_clause_subject(prompt, relation
 def test_a_comma_participle_after_one_clause_acts_through_the_sentence_subject():
     relations = _relations(parse_prompt("A potter sits at her wheel, shaping a tall vase."))
     assert ("person", "shaping", "vase") in relations
+
+
+# --- an action on a part reaches its owner; on one's own body it is no action ----------------
+@pytest.mark.parametrize("prompt,relation,part", [
+    ("A jockey pats his horse's neck.", ("person", "patting", "horse"), ("horse", "neck")),
+    ("A keeper cleans the elephant's tusks.", ("person", "cleaning", "elephant"), ("elephant", "tusks")),
+    ("A vet examines the cow and strokes its flank.", ("vet", "stroking", "cow"), ("cow", "flank")),
+])
+def test_an_action_on_a_part_reaches_the_owner(prompt, relation, part):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert part[1] in _parts(graph, part[0])
+
+
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("A toddler presses both hands against the window.", "person", "hands"),
+    ("Two boys holding hands on a bridge.", "person", "hands"),
+    ("A girl waving both arms at a bus.", "person", "arms"),
+    ("A man clapping hands beside a fire.", "person", "hands"),
+])
+def test_ones_own_body_part_after_a_verb_is_a_part_not_an_object(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert not any(o.name in ("hand", "arm") for o in graph.objects)
+    assert any(p.endswith(part) for p in _parts(graph, owner))
+
+
+def test_someone_elses_body_part_after_a_verb_stays_acted_on():
+    # "a hand" with its article may be anyone's: a thing the dog licks
+    assert ("dog", "licking", "hand") in _relations(parse_prompt("a dog licking a hand"))
+
+
+# --- a verb joined by "and" with no subject of its own shares the agent before it ------------
+@pytest.mark.parametrize("prompt,relations", [
+    ("A woman walks her neighbor's dog and strokes its ears.",
+     {("person", "walking", "dog"), ("person", "stroking", "dog")}),
+    ("A farmer pats his neighbor's cow and checks its hooves.",
+     {("person", "patting", "cow"), ("person", "checking", "cow")}),
+    ("A girl with a kite and a balloon chases a puppy and waves at a bus.",
+     {("person", "chasing", "dog"), ("person", "waving at", "bus")}),
+    ("A nurse lifts a tray and wipes the table.",
+     {("person", "lifting", "tray"), ("person", "wiping", "dining table")}),
+])
+def test_a_verb_after_and_shares_the_agent_of_the_verb_before(prompt, relations):
+    found = _relations(parse_prompt(prompt))
+    assert relations <= found

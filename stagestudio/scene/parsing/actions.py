@@ -19,8 +19,9 @@ def aimed_at_position(resolved: list, k: int) -> int | None:
     "into a cup", "from a saucer"); None otherwise."""
     if resolved[k].dropped_object:
         k -= 1  # the object was not even read as a noun phrase ("spraying water on ...")
-    elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None):
-        return None
+    elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None
+              and resolved[k + 1].acted_whole is None):
+        return None  # (a part acted on is not dropped: "strokes its back" reaches the dog)
     first = _aim_at(resolved, k + 2)
     if first is not None and isinstance(resolved[first], Prep) and resolved[first].word == "from":
         # "pouring liquid from a beaker into a flask": where it goes, rather than where it comes from
@@ -120,12 +121,40 @@ def _comma_clause_subject(resolved: list, k: int, state: State) -> list[Ref]:
     return _sentence_subject(resolved, k, state, start) or _sentence_subject(resolved, k, state)
 
 
+def _acted_on(resolved: list, m: int) -> Ref | None:
+    """What the action whose object phrase is at `m` acts on: the phrase's object; the thing after
+    a possessive that is no part of its owner ("holds the dog's leash": the leash); the owner of
+    a part ("strokes its back": the dog, as "brushing a horse's mane" is the horse)."""
+    nxt = resolved[m] if m < len(resolved) else None
+    if not isinstance(nxt, Ref):
+        return None
+    if (m + 2 < len(resolved) and isinstance(resolved[m + 1], Possessive) and isinstance(resolved[m + 2], Ref)
+            and resolved[m + 2].object_id is not None):
+        return resolved[m + 2]
+    if nxt.object_id is None:
+        return Ref(nxt.acted_whole) if nxt.acted_whole is not None else None
+    return nxt
+
+
+def _coordinated_agent(resolved: list, k: int) -> str | None:
+    """The agent of the action before "and" when the action at `k` follows it with no subject of
+    its own ("holds a lamp and opens the gate"); None otherwise."""
+    if not (k > 1 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == "and"):
+        return None
+    for m in range(k - 2, -1, -1):
+        if isinstance(resolved[m], Action):
+            return resolved[m].agent
+        if isinstance(resolved[m], Break) and resolved[m].word not in LIST_BREAKS:
+            return None
+    return None
+
+
 def relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
                    target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
     one the verb follows), its object the phrase right after the verb (or at `target`)."""
-    nxt = resolved[target if target is not None else k + 1] if (target or k + 1) < len(resolved) else None
-    if not isinstance(nxt, Ref) or nxt.object_id is None:
+    nxt = _acted_on(resolved, target if target is not None else k + 1)
+    if nxt is None:
         return
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
     owner = part_head(resolved, clause_start, k)
@@ -135,7 +164,10 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
                                                                      exclude={owner})
         state.relate(owner, predicate, obj_id)
         return
-    if not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
+    shared = _coordinated_agent(resolved, k)
+    if not before and shared is not None:
+        before = [Ref(shared)]  # "holds the dog's leash and strokes its back": the same agent
+    elif not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
         # "A man leans against the door, checking his phone": a participle after a comma is
         # what the sentence's subject does
         before = _comma_clause_subject(resolved, k, state)
@@ -186,3 +218,4 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
         # "a cat chasing a mouse": an animal's mouse is the animal
         obj.name, obj.is_class = "mouse", False
     state.relate(subject_id, predicate, obj_id)
+    resolved[k].agent = subject_id

@@ -177,12 +177,21 @@ def unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: Sta
         return clause_subject if english.part_sense_rank(np_.head, state.get(clause_subject).word, strict=True) else None
     # ("one paw dangling", "holding hands": the animal's, the couple's; "chewing a bone": a thing
     # the action acts on)
-    acted_on = isinstance(prev, Action) and (np_.determiner != "none" or np_.count is not None)
+    acted_on = isinstance(prev, Action) and not _own_body_phrase(np_)
     if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive)) and not acted_on:
-        owner = antecedent("it", resolved, len(resolved), state, can_own=np_.head)
-        if owner is not None and english.is_animate(state.get(owner).word):
-            return owner
+        for kind in ("it", "they"):  # ("two horses nuzzling necks": the owner is plural)
+            owner = antecedent(kind, resolved, len(resolved), state, can_own=np_.head)
+            if owner is not None and english.is_animate(state.get(owner).word):
+                return owner
     return None
+
+
+def _own_body_phrase(np_: NounPhrase) -> bool:
+    """How one names one's own body parts after a verb: bare ("holding hands"), "one" ("with one
+    finger") or "both" ("presses both hands against the glass"), where "a hand", "the hand",
+    "three fingers" may be anyone's."""
+    both = np_.determiner == "definite" and np_.count == 2 and np_.possessive is None
+    return np_.determiner == "none" and np_.count in (None, 1) or both
 
 
 def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) -> str | None:

@@ -470,7 +470,8 @@ def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: l
     # "above her head", "in its bed": a relation to a part is a relation to its owner
     resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
                     else Ref(None, owner=owner_id if covers(item) else None,
-                             part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id))
+                             part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id,
+                             acted_whole=owner_id if isinstance(prev, Action) else None))
     if not isinstance(prev, (Rel, Action, Prep)):
         reading.part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
         reading.part_heads.append(owner_id)

@@ -64,6 +64,8 @@ class Ref:
     # a dropped part that heads its clause: its owner, who does what the part does ("Its beak
     # points at a fish": the heron)
     part_of: str | None = None
+    # a dropped part an action acts on: its owner, whom the action reaches ("strokes its back")
+    acted_whole: str | None = None
 
 
 @dataclass
