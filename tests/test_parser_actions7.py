@@ -106,3 +106,21 @@ def test_someone_elses_body_part_after_a_verb_stays_acted_on():
 def test_a_verb_after_and_shares_the_agent_of_the_verb_before(prompt, relations):
     found = _relations(parse_prompt(prompt))
     assert relations <= found
+
+
+# --- "her" opening a clause owns what follows; a worn thing placed on its own is a thing -----
+@pytest.mark.parametrize("prompt,thing,place", [
+    ("A girl reads on the porch. Her boots stand by the door.", "boot", "door"),
+    ("A hiker rests on a log. Her hiking boots stand beside the tent.", "boot", "tent"),
+    ("A knight kneels in the chapel. His helmet lies beside the altar.", "helmet", "altar"),
+])
+def test_a_possessed_garment_placed_on_its_own_is_an_object(prompt, thing, place):
+    graph = parse_prompt(prompt)
+    relations = _relations(graph)
+    assert (thing, "next to", place) in relations
+    assert not any(p.startswith("hik") for _, p, _ in relations)
+
+
+def test_a_worn_garment_with_no_place_of_its_own_stays_a_part():
+    graph = parse_prompt("A nurse in green scrubs checks a chart. Her badge is clipped to her pocket.")
+    assert not any(o.name == "scrubs" for o in graph.objects)

@@ -105,6 +105,8 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
         return last_kept if possessed and english.is_part_of(written, owner_name) else None
     worn = _worn(np_, owner_name)
+    if worn and not english.is_part_of(np_.head, owner_name) and _placed_apart(prev, nxt):
+        return None  # "Her hiking boots stand by the door": taken off, a thing of its own
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
     # ("next to their carrying case": what a relation places beside its owner is no part of it)
     made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name) and not isinstance(prev, Rel)
@@ -130,6 +132,12 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
              or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
              or worn_in)
     return last_kept if owned else None
+
+
+def _placed_apart(prev: object, nxt: object) -> bool:
+    """A phrase that opens its clause and is placed by a relation of its own ("His coat hangs on
+    a hook", "Her boots stand by the door")."""
+    return (prev is None or isinstance(prev, Break)) and isinstance(nxt, Rel) and nxt.phrase.kind == "object"
 
 
 def with_on_own_body(np_: NounPhrase, prev: object, nxt: object, after: object) -> bool:

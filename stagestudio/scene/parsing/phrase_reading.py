@@ -163,7 +163,7 @@ def _read_pronoun_or_measure(tokens: list[str], i: int) -> _Read | None:
     person_pronoun = tok in lx.PRONOUNS_PERSON or (
         tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or not (
             noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))
-            or participle_after_her(tokens, i + 1)))
+            or participle_after_her(tokens, i + 1) and not _opens_clause(tokens, i)))
     if person_pronoun:
         return NounPhrase(head="", is_class=False, plural=False, count=None, determiner="definite",
                           modifiers=[], pronoun="person"), i + 1
@@ -172,6 +172,12 @@ def _read_pronoun_or_measure(tokens: list[str], i: int) -> _Read | None:
         return NounPhrase(head="", is_class=False, plural=pronoun == "they", count=None,
                            determiner="definite", modifiers=[], pronoun=pronoun), i + 1
     return None
+
+
+def _opens_clause(tokens: list[str], i: int) -> bool:
+    """Whether tokens[i] opens its sentence or clause, where "her" owns what follows ("Her hiking
+    boots stand by the door"): an object pronoun needs a verb or a preposition before it."""
+    return i == 0 or tokens[i - 1] in lx.HARD_BOUNDARIES or tokens[i - 1] in lx.CLAUSE_BREAKERS
 
 
 def _read_size_or_joiner(tokens: list[str], p: _OpenPhrase) -> _Outcome:
