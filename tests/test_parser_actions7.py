@@ -124,3 +124,22 @@ def test_a_possessed_garment_placed_on_its_own_is_an_object(prompt, thing, place
 def test_a_worn_garment_with_no_place_of_its_own_stays_a_part():
     graph = parse_prompt("A nurse in green scrubs checks a chart. Her badge is clipped to her pocket.")
     assert not any(o.name == "scrubs" for o in graph.objects)
+
+
+# --- a passive with someone after "by": that someone does it ---------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a carriage pulled by two white horses", ("horse", "pulling", "carriage")),
+    ("a sled pulled by a team of huskies across the snow", ("dog", "pulling", "sled")),
+    ("The cart is pushed by a little boy.", ("person", "pushing", "cart")),
+    ("a mouse chased by a cat", ("cat", "chasing", "mouse")),
+    ("a rowboat on a quiet lake, steered by an old fisherman", ("person", "steering", "boat")),
+])
+def test_the_agent_after_by_does_what_the_participle_says(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt", ["a cottage surrounded by trees", "a room lit by a lamp",
+                                    "a garden shaded by a tall oak"])
+def test_by_after_a_participle_of_place_or_light_is_no_action(prompt):
+    graph = parse_prompt(prompt)
+    assert not any(r.predicate.endswith("ing") for r in graph.relations)

@@ -149,12 +149,37 @@ def _coordinated_agent(resolved: list, k: int) -> str | None:
     return None
 
 
+def _relate_passive(resolved: list, k: int, agent: Ref, predicate: str, state: State) -> None:
+    """"a carriage pulled by two horses": the horses pull the carriage, the phrase the participle
+    follows; after a comma ("a plow in a field, guided by a farmer") the clause's subject."""
+    prev = resolved[k - 1] if k > 0 else None
+    patient = [prev] if isinstance(prev, Ref) and prev.object_id is not None else _comma_clause_subject(resolved, k, state)
+    if not patient or agent.object_id is None:
+        return
+    agent_id = agent.object_id if agent.pronoun is None else antecedent(
+        agent.pronoun, resolved, k + 1, state, exclude={patient[0].object_id})
+    if agent_id is not None:
+        _relate_acting(agent_id, predicate, patient[0].object_id, state)
+
+
+def _relate_acting(subject_id: str, predicate: str, obj_id: str, state: State) -> None:
+    obj = state.get(obj_id)
+    if obj.name == "computer mouse" and obj.surface in ("mouse", "mice") and english.is_animate(
+            state.get(subject_id).name) and state.get(subject_id).name != "person":
+        # "a cat chasing a mouse": an animal's mouse is the animal
+        obj.name, obj.is_class = "mouse", False
+    state.relate(subject_id, predicate, obj_id)
+
+
 def relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
                    target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
     one the verb follows), its object the phrase right after the verb (or at `target`)."""
     nxt = _acted_on(resolved, target if target is not None else k + 1)
     if nxt is None:
+        return
+    if resolved[k].passive:
+        _relate_passive(resolved, k, nxt, predicate, state)
         return
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
     owner = part_head(resolved, clause_start, k)
@@ -204,7 +229,6 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
         obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})
     if obj_id is None:
         return
-    obj = state.get(obj_id)
     subject = state.get(subject_id)
     if predicate.split()[0] in HOLDING and not subject.is_alive:
         # "a glass bowl holds three eggs", "a side table holds books": a holder, not an agent
@@ -213,9 +237,5 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
         state.relate(obj_id, "inside" if inside else "on", subject_id)
         state.held.add(obj_id)
         return
-    if obj.name == "computer mouse" and obj.surface in ("mouse", "mice") and english.is_animate(
-            state.get(subject_id).name) and state.get(subject_id).name != "person":
-        # "a cat chasing a mouse": an animal's mouse is the animal
-        obj.name, obj.is_class = "mouse", False
-    state.relate(subject_id, predicate, obj_id)
+    _relate_acting(subject_id, predicate, obj_id, state)
     resolved[k].agent = subject_id

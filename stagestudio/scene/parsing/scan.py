@@ -45,6 +45,7 @@ from stagestudio.scene.parsing.verbs import (
     infinitive_at,
     measure_follows,
     object_infinitive,
+    passive_agent_at,
     past_complement,
     past_depiction,
     purpose_infinitive,
@@ -258,6 +259,11 @@ def scan(tokens: list[str]) -> list[Item]:
             continue
         if tok in ("each", "every", "all") and items and isinstance(items[-1], Break) and measure_follows(tokens, i + 1):
             i += 1  # "eight candles on a cake, each about 3 inches tall": the size of what the sentence is about
+            continue
+        passive = passive_agent_at(tokens, i, items)
+        if passive is not None:
+            items.append(passive[0])  # "a plow guided by an old farmer": the farmer guides it
+            i = passive[1]
             continue
         infinitive = infinitive_at(tokens, i)
         if infinitive and purpose_infinitive(tokens, i, items):

@@ -111,6 +111,23 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     return Action(predicate, fronted=fronted), j
 
 
+def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
+    """A past participle with someone after "by": "a plow guided by an old farmer", "the bagpipes,
+    played by a man in a kilt" -> (Action("guiding", passive=True), index of the agent's phrase).
+    Only a person or an animal acts so ("lit by a lamp", "surrounded by trees" say where)."""
+    if not (i + 2 < len(tokens) and tokens[i + 1] == "by" and english.is_past_participle(tokens[i])
+            and any(isinstance(item, NounPhrase) for item in items)):
+        return None
+    lemma = english.verb_lemma(tokens[i])
+    if lemma is None or lemma in lx.NON_ACTION_VERBS or lemma in _STATIVE_VERBS or lemma in lx.INTRANSITIVE_VERBS:
+        return None
+    agent, _ = parse_noun_phrase(tokens, i + 2)
+    if not (isinstance(agent, NounPhrase) and (agent.pronoun == "person" or agent.head == "person"
+                                               or english.is_animate(agent.head))):
+        return None
+    return Action(english.present_participle(lemma), passive=True), i + 2
+
+
 def undrawn_plural_at(tokens: list[str], j: int) -> bool:
     """A bare plural noun of nothing drawable right after an action verb ("writing notes in a
     notebook", "taking notes"): the verb's object, though a verb form would not open a phrase."""
