@@ -143,3 +143,23 @@ def test_the_agent_after_by_does_what_the_participle_says(prompt, relation):
 def test_by_after_a_participle_of_place_or_light_is_no_action(prompt):
     graph = parse_prompt(prompt)
     assert not any(r.predicate.endswith("ing") for r in graph.relations)
+
+
+# --- who receives: what is fed "to" an animal feeds the animal; poured "for" someone ----------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a girl feeding hay to a goat", ("person", "feeding", "goat")),
+    ("a farmer feeding corn to the chickens", ("person", "feeding", "bird")),
+    ("a boy pouring milk for his cat", ("person", "pouring", "cat")),
+    ("a bartender pouring beer for two sailors", ("person", "pouring", "person")),
+])
+def test_the_recipient_of_food_or_a_drink_is_what_the_action_reaches(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("a boy throwing a stick to his dog", ("person", "throwing", "stick")),
+    ("a courier handing a box to a clerk", ("person", "handing", "box")),
+    ("a chef baking a cake for her son", ("person", "baking", "cake")),
+])
+def test_a_drawn_thing_given_to_someone_stays_the_object(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))

@@ -13,10 +13,14 @@ from stagestudio.scene.parsing.state import Ref, State
 AIMING_PREPOSITIONS = {"from", "into", "onto", "to", "toward", "towards", "on", "over"}
 
 
-def aimed_at_position(resolved: list, k: int) -> int | None:
+def aimed_at_position(resolved: list, k: int, state: State | None = None) -> int | None:
     """For the action at `k` whose object was dropped ("spraying water", "pouring latte art"),
     the index of the relation or preposition that names what it is aimed at ("on a car",
-    "into a cup", "from a saucer"); None otherwise."""
+    "into a cup", "from a saucer", "for a couple"), or of the one who is fed ("feeding fish to a
+    sea lion"); None otherwise."""
+    recipient = _recipient_at(resolved, k, state)
+    if recipient is not None:
+        return recipient
     if resolved[k].dropped_object:
         k -= 1  # the object was not even read as a noun phrase ("spraying water on ...")
     elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None
@@ -27,6 +31,22 @@ def aimed_at_position(resolved: list, k: int) -> int | None:
         # "pouring liquid from a beaker into a flask": where it goes, rather than where it comes from
         return _aim_at(resolved, first + 2) or first
     return first
+
+
+def _recipient_at(resolved: list, k: int, state: State | None) -> int | None:
+    """The "to"/"for" before a person or an animal who receives what the action at `k` gives:
+    whatever is poured or served "for" someone ("pouring wine for a couple"), and the food of a
+    verb of feeding "to" someone ("feeding fish to a sea lion": the sea lion is fed; "handing a
+    parcel to a woman" hands the parcel)."""
+    m = k + 1 if resolved[k].dropped_object else k + 2
+    if state is None or m + 1 >= len(resolved) or not isinstance(resolved[m], Prep):
+        return None
+    target = resolved[m + 1]
+    if not (isinstance(target, Ref) and target.object_id is not None and state.get(target.object_id).is_alive):
+        return None
+    dropped = resolved[k].dropped_object or isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None
+    feeding = english.verb_category(english.verb_lemma(resolved[k].predicate.split()[0]) or "") == english.CONSUMPTION
+    return m if resolved[m].word == "for" and dropped or resolved[m].word in ("to", "for") and feeding else None
 
 
 def _aim_at(resolved: list, m: int) -> int | None:

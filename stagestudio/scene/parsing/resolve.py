@@ -503,6 +503,9 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
         specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
         detail = not placed_belonging and (owner_drawn or specific_owner
                                            or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
+    elif isinstance(prev, Prep) and prev.word in ("to", "for") and len(resolved) >= 3 and isinstance(
+            resolved[-3], Action) and english.is_animate(item.head):
+        detail = False  # "feeding fish to a sea lion": who receives what an action gives is there
     elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
           and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
                and isinstance(resolved[-3], Action)
