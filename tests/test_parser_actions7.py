@@ -163,3 +163,33 @@ def test_the_recipient_of_food_or_a_drink_is_what_the_action_reaches(prompt, rel
 ])
 def test_a_drawn_thing_given_to_someone_stays_the_object(prompt, relation):
     assert relation in _relations(parse_prompt(prompt))
+
+
+# --- verbs with their preposition: seeing through or out of, touching "on" ------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a geologist looking through a magnifying glass", ("person", "looking through", "magnifying glass")),
+    ("a cat peering out of a cardboard box", ("cat", "peering out of", "box")),
+    ("a girl looking out of the train window", ("person", "looking out of", "window")),
+    ("a woodpecker tapping on a tree trunk", ("bird", "tapping on", "trunk")),
+    ("a kitten pawing on a ball of yarn", ("cat", "pawing on", "sports ball")),
+])
+def test_a_verb_keeps_the_preposition_that_makes_it_act(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("a cat sitting on a windowsill", ("cat", "on", "windowsill")),
+    ("a dog lying on a rug", ("dog", "on", "rug")),
+])
+def test_a_posture_on_something_stays_a_place(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+# --- "with X doing Y": X does it --------------------------------------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a woman with a dog pulling at its leash", ("dog", "pulling at", "leash")),
+    ("A basket sits on the porch, with a kitten chewing on a ribbon.", ("cat", "chewing on", "ribbon")),
+    ("a fisherman with a pelican eating a fish from his bucket", ("bird", "eating", "fish")),
+])
+def test_a_living_thing_after_with_does_the_participle_after_it(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))

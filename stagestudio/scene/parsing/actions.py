@@ -191,6 +191,14 @@ def _relate_acting(subject_id: str, predicate: str, obj_id: str, state: State) -
     state.relate(subject_id, predicate, obj_id)
 
 
+def _with_absolute(resolved: list, k: int, state: State) -> bool:
+    """"..., with a gray cat peering out", "a woman with a dog pulling at its leash": someone
+    named after "with" right before a participle is who does it."""
+    return (k >= 2 and isinstance(resolved[k - 2], Prep) and resolved[k - 2].word == "with"
+            and isinstance(resolved[k - 1], Ref) and resolved[k - 1].object_id is not None
+            and state.get(resolved[k - 1].object_id).is_alive)
+
+
 def relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
                    target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
@@ -241,6 +249,8 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
     candidates = agents or candidates
     if resolved[k].infinitive and before:
         candidates = before[-1:]  # "teaching his son to ride a bike": the son rides
+    elif _with_absolute(resolved, k, state):
+        candidates = [resolved[k - 1]]  # "a carrier on a chair, with a cat peering out": the cat
     if not candidates:
         return
     subject_id = candidates[-1].object_id

@@ -31,6 +31,10 @@ MOTION = 38  # WordNet's verb.motion (the lexicographer file of a verb's first s
 # about ("arguing over", "fighting over", "fussing over"), where a motion verb flies over a place
 _DISPUTING = frozenset({32, 33, 37})
 _SOCIAL = 41  # verb.social: "trying on a hat", "working on a bike" act on it (not a posture on it)
+_CONTACT = 35  # verb.contact: "tugging on a rope", "tapping on a window" (its postures are intransitive)
+_PERCEPTION = 39  # verb.perception: "looking through a microscope", "peering out through a grille"
+# what a verb of seeing looks through or out of is what it looks at (not a place the looker is in)
+_SIGHT_LINES = frozenset({"through", "into", "out"})
 
 
 def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = False) -> tuple[Action, int] | None:
@@ -78,6 +82,9 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     if (j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES and not infinitive_at(tokens, j)
             and lemma != "be"):  # ("the lamp is to its right": a place, no action)
         particle, j = tokens[j], j + 1
+    elif j + 1 < len(tokens) and tokens[j] in _SIGHT_LINES and english.verb_category(lemma) == _PERCEPTION \
+            and _agent_before(items):
+        particle, j = _sight_line(tokens, j)  # "looking through a microscope", "peering out of a window"
     elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
         particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
     elif j < len(tokens) and tokens[j] == "from" and english.verb_category(lemma) == english.CONSUMPTION:
@@ -219,11 +226,22 @@ def purpose_infinitive(tokens: list[str], i: int, items: list[Item]) -> bool:
     return i > 0 and bool(items) and english.is_past_participle(tokens[i - 1])
 
 
+def _sight_line(tokens: list[str], j: int) -> tuple[str, int]:
+    """The particle of a verb of seeing at tokens[j] and the index past it: "through", "into",
+    "out of", "out through"."""
+    if tokens[j] == "out" and j + 1 < len(tokens) and tokens[j + 1] in ("of", "through", "from", "at"):
+        return f"out {tokens[j + 1]}", j + 2
+    return tokens[j], j + 1
+
+
 def _acts_on(lemma: str) -> bool:
     """Whether "VERB on X" acts on X rather than placing the subject on it: a verb of eating,
-    making, writing or doing that is no posture ("chewing on", "typing on", "trying on";
-    not "sitting on", "lying on", "walking on")."""
-    return (english.verb_category(lemma) in english.ACTING_CATEGORIES | {_SOCIAL} and lemma not in lx.INTRANSITIVE_VERBS
+    making, writing, doing or touching that is no posture ("chewing on", "typing on", "trying
+    on", "tugging on"; not "sitting on", "lying on", "walking on")."""
+    category = english.verb_category(lemma)
+    return ((category in english.ACTING_CATEGORIES | {_SOCIAL}
+             or category == _CONTACT and not english.only_intransitive(lemma))
+            and lemma not in lx.INTRANSITIVE_VERBS
             and not lx.FILLER_WORDS & {lemma, english.present_participle(lemma)})
 
 
