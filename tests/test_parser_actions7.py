@@ -193,3 +193,14 @@ def test_a_posture_on_something_stays_a_place(prompt, relation):
 ])
 def test_a_living_thing_after_with_does_the_participle_after_it(prompt, relation):
     assert relation in _relations(parse_prompt(prompt))
+
+
+# --- what paragraphs invent: a passive participle or an inverted verb read as a noun ----------
+@pytest.mark.parametrize("prompt,not_object", [
+    ("A small cabin ringed by tall pines sits by a lake.", "ringed"),
+    ("A cottage girdled by hedges stands at the end of the lane.", "girdled"),
+    ("A potter works at her wheel. On the shelf behind her stand three glazed jars.", "stand"),
+    ("A girl naps in a hammock. Beside her lies a closed book.", "lie"),
+])
+def test_a_verb_is_not_read_as_an_invented_object(prompt, not_object):
+    assert not_object not in {o.name for o in parse_prompt(prompt).objects}

@@ -163,7 +163,8 @@ def _read_pronoun_or_measure(tokens: list[str], i: int) -> _Read | None:
     person_pronoun = tok in lx.PRONOUNS_PERSON or (
         tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or not (
             noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))
-            or participle_after_her(tokens, i + 1) and not _opens_clause(tokens, i)))
+            or participle_after_her(tokens, i + 1) and not _opens_clause(tokens, i)
+            or _verb_then_article(tokens, i + 1)))
     if person_pronoun:
         return NounPhrase(head="", is_class=False, plural=False, count=None, determiner="definite",
                           modifiers=[], pronoun="person"), i + 1
@@ -172,6 +173,14 @@ def _read_pronoun_or_measure(tokens: list[str], i: int) -> _Read | None:
         return NounPhrase(head="", is_class=False, plural=pronoun == "they", count=None,
                            determiner="definite", modifiers=[], pronoun=pronoun), i + 1
     return None
+
+
+def _verb_then_article(tokens: list[str], j: int) -> bool:
+    """A verb form at tokens[j] with an article right after it: "in front of her stand a rack",
+    "beside her sits a cat" - "her" is the object, the verb opens an inverted clause."""
+    return (j + 1 < len(tokens) and english.verb_lemma(tokens[j]) is not None
+            and (tokens[j + 1] in lx.INDEFINITE_DETERMINERS or tokens[j + 1] in lx.DEFINITE_DETERMINERS
+                 or is_number(tokens[j + 1])))
 
 
 def _opens_clause(tokens: list[str], i: int) -> bool:
@@ -242,6 +251,9 @@ def _ends_at_boundary(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
                     and not _completes_compound(p.modifiers, tok)  # ("fish sticks in the freezer")
                     or tuple(tokens[p.j:p.j + 3]) in MUTUAL_PLACES or tuple(tokens[p.j:p.j + 4]) in MUTUAL_PLACES):
         return _STOP  # ("a teapot side by side": the phrase ends before the place)
+    if (p.j > i and p.j + 1 < len(tokens) and tokens[p.j + 1] == "by" and not english.has_noun_entry(tok)
+            and (english.is_past_participle(tok) or tok.endswith("ed"))):
+        return _STOP  # "a pond ringed by pines": a passive participle (one the lexicon lacks too), no noun
     return None
 
 
