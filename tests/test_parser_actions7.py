@@ -204,3 +204,24 @@ def test_a_living_thing_after_with_does_the_participle_after_it(prompt, relation
 ])
 def test_a_verb_is_not_read_as_an_invented_object(prompt, not_object):
     assert not_object not in {o.name for o in parse_prompt(prompt).objects}
+
+
+# --- product listings: a colour fragment ends at its comma; "and" goes on listing parts -------
+@pytest.mark.parametrize("prompt,owner,parts,not_objects", [
+    ("Canvas tote bag, navy, inner pocket and leather handles", "handbag", {"inner pocket", "leather handles"},
+     {"handle"}),
+    ("Desk lamp, matte black, adjustable arm", "lamp", {"adjustable arm"}, set()),
+    ("Hiking backpack, forest green, padded straps and side pockets", "backpack", {"padded straps"},
+     {"strap", "pocket"}),
+    ("Travel mug, steel, flip lid and rubber grip", "cup", {"rubber grip"}, {"grip"}),
+])
+def test_a_product_listing_keeps_its_fragments_apart_and_owned(prompt, owner, parts, not_objects):
+    graph = parse_prompt(prompt)
+    assert parts <= set(_parts(graph, owner))
+    assert not not_objects & {o.name for o in graph.objects}
+
+
+def test_and_after_a_contents_phrase_still_lists_a_new_object():
+    # "a bottle of olive oil and three lemons": the lemons are drawn, not the bottle's parts
+    names = {o.name for o in parse_prompt("a 1 liter jug of milk and four pears on a tray").objects}
+    assert "pear" in names

@@ -206,7 +206,12 @@ def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) ->
     """The object a comma fragment with no article lists a feature of ("Ergonomic office chair,
     black mesh back, adjustable armrests"): the sentence's first object, when every fragment
     since it is bare too; None when `np_` is no such fragment."""
-    if not (isinstance(prev, Break) and prev.word == "," and np_.determiner == "none" and np_.pronoun is None):
+    # ("front zip pocket and shoulder strap": a fragment after "and" that follows one continues the list)
+    after_fragment = (isinstance(prev, Break) and prev.word == "and" and len(resolved) >= 3
+                      and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
+                      and isinstance(resolved[-3], Break) and resolved[-3].word == ",")
+    if not ((isinstance(prev, Break) and prev.word == "," or after_fragment)
+            and np_.determiner == "none" and np_.pronoun is None):
         return None
     kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
     if not kept:
