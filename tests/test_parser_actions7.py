@@ -225,3 +225,29 @@ def test_and_after_a_contents_phrase_still_lists_a_new_object():
     # "a bottle of olive oil and three lemons": the lemons are drawn, not the bottle's parts
     names = {o.name for o in parse_prompt("a 1 liter jug of milk and four pears on a tray").objects}
     assert "pear" in names
+
+
+# --- a participle after a comma acts through the clause's subject, even a verb of depiction ---
+@pytest.mark.parametrize("prompt,relation", [
+    ("An artist sits by the river, painting a small boat.", ("person", "painting", "boat")),
+    ("A girl kneels on the rug, sketching a sleeping cat.", ("person", "sketching", "cat")),
+])
+def test_a_comma_participle_of_depiction_is_the_subjects_action(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_a_picture_verb_after_a_thing_stays_no_action():
+    # the agent test after a comma asks for someone: a vase is no painter
+    relations = _relations(parse_prompt("A vase stands on a shelf, painting the wall with its shadow."))
+    assert not any(p == "painting" for _, p, _ in relations)
+
+
+# --- an adverb after a participle is its particle, never a verb of its own --------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("two boys sliding down a sand dune on a plastic sled", ("person", "on", "sled")),
+    ("a boy scrambling up a rocky slope with a rope", None),
+])
+def test_a_particle_after_a_participle_is_no_verb(prompt, relation):
+    relations = _relations(parse_prompt(prompt))
+    assert not any(p.startswith(("downing", "upping")) for _, p, _ in relations)
+    assert relation is None or relation in relations

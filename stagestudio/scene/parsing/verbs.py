@@ -46,6 +46,8 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     sentence, and what follows it must open a noun phrase, not a relation ("sitting on a bench"
     is the spatial "on"). A verb whose first WordNet senses take no object acts on nothing."""
     tok = tokens[i]
+    if i > 0 and tokens[i - 1].endswith("ing") and is_verb_form(tokens[i - 1]) and "ADV" in english.parts_of_speech(tok):
+        return None  # "sledding down a hill": the particle of the verb before, no verb of its own
     # "Holding a pair of tweezers, he sets ...": its object has an article ("Gaming chair, ..." is a noun)
     fronted = not items and tok.endswith("ing") and i + 1 < len(tokens) and tokens[i + 1] in NOUN_PHRASE_OPENERS
     if (not (finite or tok.endswith(("ing", "s"))) or not fronted and (
@@ -166,8 +168,11 @@ _MEASURING_VERBS = frozenset({"measure", "weigh"})  # "a baby measuring 50 cm": 
 
 
 def _agent_before(items: list[Item]) -> bool:
-    """Whether the phrase right before is someone who can act: a person or an animal."""
+    """Whether the phrase right before is someone who can act: a person or an animal (after a
+    comma, the subject of the clause it ends: "a monk bends over a desk, painting a letter")."""
     last = items[-1] if items else None
+    if isinstance(last, Break) and last.word == ",":
+        last = clause_subject(items[:-1])
     return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
                                              or english.is_animate(last.head))
 
