@@ -251,3 +251,26 @@ def test_a_particle_after_a_participle_is_no_verb(prompt, relation):
     relations = _relations(parse_prompt(prompt))
     assert not any(p.startswith(("downing", "upping")) for _, p, _ in relations)
     assert relation is None or relation in relations
+
+
+# --- "as" opening a clause; a verb with two objects --------------------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("A girl claps as the juggler tosses a torch into the air.", ("person", "tossing", "torch")),
+    ("The farmer smiles as his dog herds the sheep.", ("dog", "herding", "sheep")),
+])
+def test_as_before_a_subject_and_its_verb_opens_a_clause(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_as_naming_a_likeness_opens_no_clause():
+    relations = _relations(parse_prompt("a boy dressed as a pirate holds a sword"))
+    assert ("person", "holding", "sword") in relations
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("a boy throws his dog a ball", ("person", "throwing", "sports ball")),
+    ("a keeper feeds the seal a fish", ("person", "feeding", "seal")),
+    ("A grandmother knits by the fire. Her grandson hands her a ball of yarn.", ("person", "handing", "sports ball")),
+])
+def test_a_verb_with_someone_and_a_thing_acts_on_the_thing_unless_it_feeds(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))

@@ -191,6 +191,19 @@ def _relate_acting(subject_id: str, predicate: str, obj_id: str, state: State) -
     state.relate(subject_id, predicate, obj_id)
 
 
+def _indirect_object(resolved: list, k: int, state: State) -> int | None:
+    """"hands her a cup", "feeds the seal a fish": a verb with someone and then a thing after it
+    acts on the thing given, except a verb of feeding, which feeds the one fed; None otherwise."""
+    if not (k + 2 < len(resolved) and isinstance(resolved[k + 1], Ref) and isinstance(resolved[k + 2], Ref)
+            and resolved[k + 2].object_id is not None and resolved[k + 2].pronoun is None):
+        return None
+    first = resolved[k + 1]
+    if not (first.pronoun == "person" or first.object_id is not None and state.get(first.object_id).is_alive):
+        return None  # ("with its dark brown body feathers": one phrase read as two)
+    lemma = english.verb_lemma(resolved[k].predicate.split()[0]) or ""
+    return k + 1 if english.verb_category(lemma) == english.CONSUMPTION else k + 2
+
+
 def _with_absolute(resolved: list, k: int, state: State) -> bool:
     """"..., with a gray cat peering out", "a woman with a dog pulling at its leash": someone
     named after "with" right before a participle is who does it."""
@@ -203,6 +216,8 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
                    target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
     one the verb follows), its object the phrase right after the verb (or at `target`)."""
+    if target is None:
+        target = _indirect_object(resolved, k, state)
     nxt = _acted_on(resolved, target if target is not None else k + 1)
     if nxt is None:
         return

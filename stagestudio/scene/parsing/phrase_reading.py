@@ -161,7 +161,7 @@ def _read_pronoun_or_measure(tokens: list[str], i: int) -> _Read | None:
         # "150 centimeters in length": a size, never a count of centimeters
         return Measure(" ".join(tokens[i:measured])), measured
     person_pronoun = tok in lx.PRONOUNS_PERSON or (
-        tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or not (
+        tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or tokens[i + 1] in _OBJECT_OPENERS or not (
             noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))
             or participle_after_her(tokens, i + 1) and not _opens_clause(tokens, i)
             or _verb_then_article(tokens, i + 1)))
@@ -562,7 +562,9 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
                      and match_relation(tokens, p.j + 1) is not None
                      and names_a_made_thing(f"{p.modifiers[-1]} {english.noun_lemma(tok)}"))
             and (p.j + 1 >= n or tokens[p.j + 1] in lx.ATTACHING_PREPOSITIONS
-                 or match_relation(tokens, p.j + 1) is not None or english.is_adverb_only(tokens[p.j + 1]))):
+                 or match_relation(tokens, p.j + 1) is not None or english.is_adverb_only(tokens[p.j + 1])
+                 # ("the groom feeds her a slice", "a potter shapes the clay": its object follows)
+                 or tokens[p.j + 1] in _OBJECT_OPENERS)):
         return _STOP  # "soft light filters through the trees": a singular noun's -s verb
     if (p.unknown_seen and p.modifiers[-1].endswith("s") and singular_form(p.modifiers[-1])[1]
             and english.verb_lemma(tok) == tok):
@@ -581,6 +583,10 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
         # WordNet names only in the plural ("a leather bellows", "steel tongs")
         return _STOP
     return None
+
+
+# words that open a verb's object, never a noun's next word
+_OBJECT_OPENERS = frozenset({"a", "an", "the", "her", "him", "them", "his", "its", "their"})
 
 
 def _read_unknown_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:

@@ -42,6 +42,7 @@ from stagestudio.scene.parsing.relations import (
 from stagestudio.scene.parsing.verbs import (
     MOTION,
     action_at,
+    clause_opening_as,
     infinitive_at,
     measure_follows,
     object_infinitive,
@@ -231,7 +232,7 @@ def scan(tokens: list[str]) -> list[Item]:
         if there is not None:
             i += len(there)
             continue
-        if (tok in lx.HARD_BOUNDARIES or tok in lx.CLAUSE_BREAKERS) and tok != "whose":
+        if (tok in lx.HARD_BOUNDARIES or tok in lx.CLAUSE_BREAKERS or clause_opening_as(tokens, i)) and tok != "whose":
             if tok in ("and", "&") and items and isinstance(items[-1], Rel):
                 i += 1  # "to the left and ..." keeps its relation open
                 continue

@@ -137,6 +137,16 @@ def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Acti
     return Action(english.present_participle(lemma), passive=True), i + 2
 
 
+def clause_opening_as(tokens: list[str], i: int) -> bool:
+    """"as" that opens a clause with its own subject and verb ("laughs as the groom feeds her",
+    "as a heron lands on the rail"): a clause break, where "dressed as a pirate" names a likeness."""
+    if tokens[i] != "as" or i + 1 >= len(tokens) or tokens[i + 1] not in NOUN_PHRASE_OPENERS:
+        return False
+    phrase, end = parse_noun_phrase(tokens, i + 1)
+    return (isinstance(phrase, NounPhrase) and end < len(tokens)
+            and english.is_finite_form(tokens[end], plural_subject=phrase.plural))
+
+
 def undrawn_plural_at(tokens: list[str], j: int) -> bool:
     """A bare plural noun of nothing drawable right after an action verb ("writing notes in a
     notebook", "taking notes"): the verb's object, though a verb form would not open a phrase."""
