@@ -274,3 +274,12 @@ def test_as_naming_a_likeness_opens_no_clause():
 ])
 def test_a_verb_with_someone_and_a_thing_acts_on_the_thing_unless_it_feeds(prompt, relation):
     assert relation in _relations(parse_prompt(prompt))
+
+
+# --- a bare infinitive after help/watch/let: the object's own action ---------------------------
+@pytest.mark.parametrize("prompt,relations", [
+    ("a girl helping her father wash the car", {("person", "helping", "person"), ("person", "washing", "car")}),
+    ("a boy watching his sister climb a tree", {("person", "watching", "person"), ("person", "climbing", "tree")}),
+])
+def test_a_bare_infinitive_is_what_the_object_does(prompt, relations):
+    assert relations <= _relations(parse_prompt(prompt))

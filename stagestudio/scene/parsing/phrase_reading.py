@@ -569,6 +569,10 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
     if (p.unknown_seen and p.modifiers[-1].endswith("s") and singular_form(p.modifiers[-1])[1]
             and english.verb_lemma(tok) == tok):
         return _STOP  # "its floppy ears fall forward": a plural noun's verb
+    if (p.unknown_seen and p.j + 1 < n and tokens[p.j + 1] in _OBJECT_OPENERS and english.verb_lemma(tok) == tok
+            and english.verb_category(tok) is not None
+            and (english.verb_commoner_than_noun(tok) or english.is_animate(english.noun_lemma(p.modifiers[-1])))):
+        return _STOP  # "helping her father wash the car": after someone, a bare verb with its object
     if (p.unknown_seen and tok.endswith("ing") and is_attribute_word(p.modifiers[-1]) and english.has_noun_entry(tok)
             and not verb_opens_clause(tokens, p.j, after_noun=False)):
         p.modifiers.append(tok)  # "a cozy, lived-in feeling": after an adjective, the -ing noun is the head

@@ -42,6 +42,7 @@ from stagestudio.scene.parsing.relations import (
 from stagestudio.scene.parsing.verbs import (
     MOTION,
     action_at,
+    bare_infinitive,
     clause_opening_as,
     infinitive_at,
     measure_follows,
@@ -274,7 +275,8 @@ def scan(tokens: list[str]) -> list[Item]:
                 i += 1
             continue
         finite = not infinitive and finite_verb_at(tokens, i, items, verb_seen)
-        action = object_infinitive(tokens, i, items) if infinitive else action_at(tokens, i, items, finite=finite)
+        action = object_infinitive(tokens, i, items) if infinitive else (
+            bare_infinitive(tokens, i, items) or action_at(tokens, i, items, finite=finite))
         if finite:
             verb_seen = True
             if action is None:

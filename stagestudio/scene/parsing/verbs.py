@@ -235,6 +235,28 @@ def object_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Act
     return found
 
 
+# verbs whose object's action follows as a bare infinitive: "helping her father wash the car",
+# "watching his son climb a tree", "letting a dog lick a plate" (a closed class of English)
+_BARE_INFINITIVE_VERBS = frozenset({"help", "let", "make", "watch", "see", "hear", "have"})
+
+
+def bare_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
+    """A verb's base form right after the living object of one of those verbs: that object's own
+    action ("helping mum knead dough": mum kneads)."""
+    actions = [item for item in items if isinstance(item, Action)]
+    if (not actions or len(items) < 2 or items[-2] is not actions[-1] or not isinstance(items[-1], NounPhrase)
+            or english.verb_lemma(actions[-1].predicate.split()[0]) not in _BARE_INFINITIVE_VERBS
+            or english.verb_lemma(tokens[i]) != tokens[i]):
+        return None
+    obj = items[-1]
+    if not (obj.pronoun == "person" or obj.head == "person" or english.is_animate(obj.head)):
+        return None
+    found = action_at(tokens, i, items, finite=True)
+    if found is not None:
+        found[0].infinitive = True
+    return found
+
+
 def purpose_infinitive(tokens: list[str], i: int, items: list[Item]) -> bool:
     """"built to keep", "designed to hold": an infinitive after a past participle says what a
     thing is for."""
