@@ -283,3 +283,20 @@ def test_a_verb_with_someone_and_a_thing_acts_on_the_thing_unless_it_feeds(promp
 ])
 def test_a_bare_infinitive_is_what_the_object_does(prompt, relations):
     assert relations <= _relations(parse_prompt(prompt))
+
+
+# --- a list after "in" keeps being worn ---------------------------------------------------------
+@pytest.mark.parametrize("prompt,parts", [
+    ("a knight in shining armor and a red cape holding a sword", {"shining armor", "red cape"}),
+    ("a woman in a long coat and boots walks a dog through the park", {"long coat", "boots"}),
+    ("Two miners in overalls and yellow helmets push a cart.", {"overalls", "yellow helmets"}),
+])
+def test_everything_listed_after_in_is_worn(prompt, parts):
+    graph = parse_prompt(prompt)
+    assert parts <= set(_parts(graph, "person"))
+    assert not {"cape", "boot", "helmet"} & {o.name for o in graph.objects}
+
+
+def test_people_listed_after_in_are_still_people():
+    graph = parse_prompt("a boy in a red coat and a girl in a blue dress")
+    assert [o.name for o in graph.objects] == ["person", "person"]

@@ -140,6 +140,16 @@ def _placed_apart(prev: object, nxt: object) -> bool:
     return (prev is None or isinstance(prev, Break)) and isinstance(nxt, Rel) and nxt.phrase.kind == "object"
 
 
+def worn_list_link(items: list, k: int) -> object:
+    """The "in" that a list of worn things after it hangs on ("in orange vests and white hard
+    hats": the hats are worn too), for the noun phrase at items[k]; None for any other shape."""
+    if not (k >= 3 and isinstance(items[k - 1], Break) and items[k - 1].word in ("and", ",")
+            and isinstance(items[k - 2], NounPhrase) and isinstance(items[k - 3], Rel)):
+        return None
+    link = items[k - 3]
+    return link if link.phrase.needs_class_object and link.phrase.predicate == "inside" else None
+
+
 def with_on_own_body(np_: NounPhrase, prev: object, nxt: object, after: object) -> bool:
     """"with X <place> <a possessive body part>" ("with an oil lamp in his hand", "with a measuring
     tape around his neck"), X no living thing ("with a fly buzzing in front of its nose" is a fly

@@ -33,6 +33,7 @@ from stagestudio.scene.parsing.parts import (
     take_covering_colour,
     unowned_part_owner,
     with_on_own_body,
+    worn_list_link,
 )
 from stagestudio.scene.parsing.placed import (
     holds_through_portion,
@@ -310,7 +311,8 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
     body_owner = _body_owner(item, prev, nxt, after, resolved, state)
     candidate = body_owner or candidate
     placed = _relation_subject(prev, resolved)
-    owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "",
+    link = worn_list_link(items, k) or prev  # ("in orange vests and white hard hats": both worn)
+    owner_id = part_owner(item, link, nxt, candidate, state.get(candidate).word if candidate else "",
                           after=after,
                           placed_by_other=placed is not None and placed != candidate)
     # (the relation to the body part says where it is carried, and relates nothing)
@@ -319,7 +321,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         clause_subject = reading.last_kept if reading.kept_in_clause else None
         owner_id = unowned_part_owner(item, prev, resolved, state, clause_subject, reading.part_subject)
     if owner_id is not None:
-        _record_part(item, prev, owner_id, resolved, reading, state, counter)
+        _record_part(item, link, owner_id, resolved, reading, state, counter)
         return
     # "the glow of paper lanterns strung above the stall": what a relation places is drawn
     # "sits at a desk below the telescope": where someone is, placed in turn, is drawn too
