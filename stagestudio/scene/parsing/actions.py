@@ -4,6 +4,7 @@ action whose own object is not drawn is aimed at ("spraying water on a burning c
 from __future__ import annotations
 
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.agents import choose_agent, comma_clause_subject
 from stagestudio.scene.parsing.items import Action, Break, Possessive, Prep, Rel
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import HOLDING, LIST_BREAKS
@@ -77,68 +78,16 @@ def more_action_objects(resolved: list, k: int) -> list[int]:
     return found
 
 
-def _main_clause_subject(resolved: list, k: int) -> list[Ref]:
-    """The subject of the clause after the comma that closes a fronted phrase at `k`, as a
-    one-item list (empty when there is none)."""
-    comma = next((m for m in range(k + 1, len(resolved)) if isinstance(resolved[m], Break)), None)
-    if comma is None:
-        return []
-    for m in range(comma + 1, len(resolved)):
-        r = resolved[m]
-        if isinstance(r, Ref) and r.object_id is not None:
-            return [] if isinstance(resolved[m - 1], (Rel, Action, Prep)) else [r]
-        if isinstance(r, Break):
-            return []
-    return []
 
 
-def _placed(resolved: list, m: int, state: State | None = None) -> bool:
-    """Whether resolved[m] is the object of a relation, an action, a preposition or a possessive;
-    with `state`, also a thing listed after one ("in orange vests and white hard hats": the hats
-    are worn too, so not the clause's subject)."""
-    if m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep, Possessive)):
-        return True
-    return state is not None and _listed_after_placed(resolved, m, state)
 
 
-def _listed_after_placed(resolved: list, m: int, state: State) -> bool:
-    """A thing (no one who can act) in a list whose first member is placed: "a technician in
-    safety goggles and a lab coat", "with a pen, a ruler and a stapler"."""
-    ref = resolved[m]
-    if not isinstance(ref, Ref) or ref.object_id is None or state.get(ref.object_id).is_alive:
-        return False
-    while m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in LIST_BREAKS \
-            and isinstance(resolved[m - 2], Ref):
-        m -= 2
-        link = resolved[m - 1] if m > 0 else None
-        # (worn or carried: "in safety goggles and a lab coat"; "above the fireplace and a sofa
-        # faces it" joins a clause)
-        if isinstance(link, Prep) and link.word == "with" or isinstance(link, Rel) and link.phrase.predicate == "inside":
-            return True
-    return False
 
 
-def _follows_aside(resolved: list, clause_start: int) -> bool:
-    """Whether the clause at `clause_start` comes after its subject and an aside between commas
-    ("The diver, in a wetsuit and flippers, floats ...")."""
-    commas = [m for m in range(clause_start) if isinstance(resolved[m], Break) and resolved[m].word == ","]
-    return (len(commas) >= 2 and commas[-1] == clause_start - 1 and commas[-2] == 1
-            and isinstance(resolved[0], Ref) and resolved[0].object_id is not None)
 
 
-def _sentence_subject(resolved: list, k: int, state: State | None = None, start: int = 0) -> list[Ref]:
-    """The sentence's first object before `k` (from `start`) that nothing places, as a one-item list."""
-    return [r for m, r in enumerate(resolved[:k]) if m >= start
-            and isinstance(r, Ref) and r.object_id is not None and not _placed(resolved, m, state)][:1]
 
 
-def _comma_clause_subject(resolved: list, k: int, state: State) -> list[Ref]:
-    """Who does what a participle after a comma at `k` says: the subject of the clause the comma
-    ends ("a ladder leans against a shelf, and a student stands on it, pulling a volume": the
-    student), else the sentence's."""
-    joins = [m for m in range(k - 1) if isinstance(resolved[m], Break) and resolved[m].word not in (",", "&")]
-    start = joins[-1] + 1 if joins else 0
-    return _sentence_subject(resolved, k, state, start) or _sentence_subject(resolved, k, state)
 
 
 def _acted_on(resolved: list, m: int) -> Ref | None:
@@ -156,24 +105,13 @@ def _acted_on(resolved: list, m: int) -> Ref | None:
     return nxt
 
 
-def _coordinated_agent(resolved: list, k: int) -> str | None:
-    """The agent of the action before "and" when the action at `k` follows it with no subject of
-    its own ("holds a lamp and opens the gate"); None otherwise."""
-    if not (k > 1 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == "and"):
-        return None
-    for m in range(k - 2, -1, -1):
-        if isinstance(resolved[m], Action):
-            return resolved[m].agent
-        if isinstance(resolved[m], Break) and resolved[m].word not in LIST_BREAKS:
-            return None
-    return None
 
 
 def _relate_passive(resolved: list, k: int, agent: Ref, predicate: str, state: State) -> None:
     """"a carriage pulled by two horses": the horses pull the carriage, the phrase the participle
     follows; after a comma ("a plow in a field, guided by a farmer") the clause's subject."""
     prev = resolved[k - 1] if k > 0 else None
-    patient = [prev] if isinstance(prev, Ref) and prev.object_id is not None else _comma_clause_subject(resolved, k, state)
+    patient = [prev] if isinstance(prev, Ref) and prev.object_id is not None else comma_clause_subject(resolved, k, state)
     if not patient or agent.object_id is None:
         return
     agent_id = agent.object_id if agent.pronoun is None else antecedent(
@@ -204,12 +142,6 @@ def _indirect_object(resolved: list, k: int, state: State) -> int | None:
     return k + 1 if english.verb_category(lemma) == english.CONSUMPTION else k + 2
 
 
-def _with_absolute(resolved: list, k: int, state: State) -> bool:
-    """"..., with a gray cat peering out", "a woman with a dog pulling at its leash": someone
-    named after "with" right before a participle is who does it."""
-    return (k >= 2 and isinstance(resolved[k - 2], Prep) and resolved[k - 2].word == "with"
-            and isinstance(resolved[k - 1], Ref) and resolved[k - 1].object_id is not None
-            and state.get(resolved[k - 1].object_id).is_alive)
 
 
 def relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
@@ -232,43 +164,10 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
                                                                      exclude={owner})
         state.relate(owner, predicate, obj_id)
         return
-    shared = _coordinated_agent(resolved, k)
-    if not before and shared is not None:
-        before = [Ref(shared)]  # "holds the dog's leash and strokes its back": the same agent
-    elif not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
-        # "A man leans against the door, checking his phone": a participle after a comma is
-        # what the sentence's subject does
-        before = _comma_clause_subject(resolved, k, state)
-    if before and not resolved[k].fronted and all(
-            _placed(resolved, m, state) for m in range(clause_start, k) if isinstance(resolved[m], Ref)
-            and resolved[m].object_id is not None):
-        # "The pilot, in a leather jacket, kneels on one of the floats tightening a rope": a
-        # clause with nothing but places acts through the sentence's subject
-        before = _comma_clause_subject(resolved, k, state) or before
-    if resolved[k].fronted:
-        # "Holding a pair of tweezers, he sets ...": the agent is the main clause's subject
-        before = _main_clause_subject(resolved, k)
-    if not before and not resolved[k].fronted and _follows_aside(resolved, clause_start):
-        before = _sentence_subject(resolved, k)  # "The diver, in a wetsuit, floats above a reef holding ..."
-    if not before:
-        before = [r for r in resolved[:k] if isinstance(r, Ref) and r.object_id is not None]
-    # (a pronoun object is resolved once the agent is known: "a sofa faces it")
-    other = None if nxt.pronoun is not None else nxt.object_id
-    main = [r for r in before if not r.attached and r.object_id != other]
-    candidates = main or [r for r in before if r.object_id != other]
-    # the agent is what the clause is about, not the object of a place phrase ("a monkey sitting
-    # on a branch eating a banana")
-    agents = [r for r in candidates
-              if not (resolved.index(r) > 0 and isinstance(resolved[resolved.index(r) - 1], (Rel, Action))
-                      or _listed_after_placed(resolved, resolved.index(r), state))]
-    candidates = agents or candidates
-    if resolved[k].infinitive and before:
-        candidates = before[-1:]  # "teaching his son to ride a bike": the son rides
-    elif _with_absolute(resolved, k, state):
-        candidates = [resolved[k - 1]]  # "a carrier on a chair, with a cat peering out": the cat
-    if not candidates:
+    agent = choose_agent(resolved, k, clause_start, nxt, state)
+    if agent is None:
         return
-    subject_id = candidates[-1].object_id
+    subject_id = agent.object_id
     obj_id = nxt.object_id
     if nxt.pronoun is not None:
         obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})
