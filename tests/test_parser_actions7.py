@@ -300,3 +300,19 @@ def test_everything_listed_after_in_is_worn(prompt, parts):
 def test_people_listed_after_in_are_still_people():
     graph = parse_prompt("a boy in a red coat and a girl in a blue dress")
     assert [o.name for o in graph.objects] == ["person", "person"]
+
+
+# --- a subject of several named together: each one acts --------------------------------------
+@pytest.mark.parametrize("prompt,relations", [
+    ("a puppy and a toddler tugging on a rope toy", {("dog", "tugging on", "rope"), ("person", "tugging on", "rope")}),
+    ("A goat and a sheep eating hay from a trough.", {("goat", "eating", "hay"), ("sheep", "eating", "hay")}),
+    ("a fox and a badger sniffing a log", {("fox", "sniffing", "log"), ("badger", "sniffing", "log")}),
+])
+def test_each_member_of_a_listed_subject_acts(prompt, relations):
+    assert relations <= _relations(parse_prompt(prompt))
+
+
+def test_a_thing_placed_before_and_is_no_co_agent():
+    relations = _relations(parse_prompt("A woman walks past a bench and a dog chasing a ball."))
+    assert ("dog", "chasing", "sports ball") in relations
+    assert not any(s == "bench" for s, _, _ in relations)

@@ -4,7 +4,7 @@ action whose own object is not drawn is aimed at ("spraying water on a burning c
 from __future__ import annotations
 
 from stagestudio.scene.parsing import english
-from stagestudio.scene.parsing.agents import choose_agent, comma_clause_subject
+from stagestudio.scene.parsing.agents import choose_agent, co_agents, comma_clause_subject
 from stagestudio.scene.parsing.items import Action, Break, Possessive, Prep, Rel
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import HOLDING, LIST_BREAKS
@@ -183,3 +183,5 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
         return
     _relate_acting(subject_id, predicate, obj_id, state)
     resolved[k].agent = subject_id
+    for other in co_agents(resolved, k, agent):
+        _relate_acting(other.object_id, predicate, obj_id, state)  # "a puppy and a toddler tugging on a rope"

@@ -42,6 +42,23 @@ def choose_agent(resolved: list, k: int, clause_start: int, nxt: Ref, state: Sta
     return candidates[-1] if candidates else None
 
 
+def co_agents(resolved: list, k: int, agent: Ref) -> list[Ref]:
+    """The others named with the agent right before the verb at `k` as one subject ("a puppy and
+    a toddler tugging on a rope", "a cat, a dog and a rabbit eating grass"): each acts too."""
+    a = k - 1
+    if resolved[a] is not agent or not (a >= 2 and isinstance(resolved[a - 1], Break)
+                                        and resolved[a - 1].word in ("and", "&")):
+        return []
+    found: list[Ref] = []
+    while a >= 2 and isinstance(resolved[a - 1], Break) and resolved[a - 1].word in LIST_BREAKS:
+        a -= 2
+        ref = resolved[a]
+        if not (isinstance(ref, Ref) and ref.object_id is not None and not ref.attached and not _placed(resolved, a)):
+            return []  # ("a woman walks past a bench and a dog chasing a ball": no list of subjects)
+        found.append(ref)
+    return found
+
+
 def _unplaced(before: list[Ref], resolved: list, nxt: Ref, state: State) -> list[Ref]:
     """Of the objects before the verb, those it can be about: not the thing acted on, not a
     detail reached through "with", not the object of a place phrase ("a monkey sitting on a
