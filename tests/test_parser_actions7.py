@@ -316,3 +316,15 @@ def test_a_thing_placed_before_and_is_no_co_agent():
     relations = _relations(parse_prompt("A woman walks past a bench and a dog chasing a ball."))
     assert ("dog", "chasing", "sports ball") in relations
     assert not any(s == "bench" for s, _, _ in relations)
+
+
+# --- an animal's own part named without an owner is the animal's (WordNet files it with animals)
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("A horse stands in the stable, one hoof resting on a bucket.", "horse", "hoof"),
+    ("A gull perches on a post, one wing stretched over the water.", "bird", "wing"),
+    ("A dog naps on the rug, one paw over a chew toy.", "dog", "paw"),
+])
+def test_an_animals_part_is_a_part_not_an_object(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, owner)
+    assert part not in {o.name for o in graph.objects}

@@ -196,7 +196,10 @@ def unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: Sta
     # ("one paw dangling", "holding hands": the animal's, the couple's; "chewing a bone": a thing
     # the action acts on)
     acted_on = isinstance(prev, Action) and not _own_body_phrase(np_)
-    if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive)) and not acted_on:
+    # (a body part in WordNet's body file, or an animal's own part in the animal file: "paw", "hoof")
+    body_part = bool(senses) and (senses[0].lexfile == english.BODY
+                                  or senses[0].lexfile == english.ANIMAL and "p" in senses[0].flags)
+    if body_part and not isinstance(prev, (Rel, Prep, Possessive)) and not acted_on:
         for kind in ("it", "they"):  # ("two horses nuzzling necks": the owner is plural)
             owner = antecedent(kind, resolved, len(resolved), state, can_own=np_.head)
             if owner is not None and english.is_animate(state.get(owner).word):
