@@ -328,3 +328,9 @@ def test_an_animals_part_is_a_part_not_an_object(prompt, owner, part):
     graph = parse_prompt(prompt)
     assert part in _parts(graph, owner)
     assert part not in {o.name for o in graph.objects}
+
+
+def test_a_thing_named_before_a_passive_is_kept_and_acted_on():
+    # "the style of shoe worn by women": the shoe is drawn and worn, not a detail of a style
+    relations = _relations(parse_prompt("The style of hat worn by sailors in winter"))
+    assert ("person", "wearing", "hat") in relations

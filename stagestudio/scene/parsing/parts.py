@@ -197,10 +197,12 @@ def unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: Sta
     # the action acts on)
     acted_on = isinstance(prev, Action) and not _own_body_phrase(np_)
     # (a body part in WordNet's body file, or an animal's own part in the animal file: "paw", "hoof")
-    body_part = bool(senses) and (senses[0].lexfile == english.BODY
-                                  or senses[0].lexfile == english.ANIMAL and "p" in senses[0].flags)
+    # ("down" bare is no animal's part: only a counted one is, "one paw dangling")
+    body_part = bool(senses) and (senses[0].lexfile == english.BODY or senses[0].lexfile == english.ANIMAL
+                                  and "p" in senses[0].flags and (np_.determiner != "none" or np_.count is not None))
     if body_part and not isinstance(prev, (Rel, Prep, Possessive)) and not acted_on:
-        for kind in ("it", "they"):  # ("two horses nuzzling necks": the owner is plural)
+        # ("two boys holding hands": after a verb the owner may be plural)
+        for kind in ("it", "they") if isinstance(prev, Action) else ("it",):
             owner = antecedent(kind, resolved, len(resolved), state, can_own=np_.head)
             if owner is not None and english.is_animate(state.get(owner).word):
                 return owner

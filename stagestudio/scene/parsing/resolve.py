@@ -327,8 +327,9 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
     # "sits at a desk below the telescope": where someone is, placed in turn, is drawn too
     placed_after_of = (isinstance(prev, Prep) and (prev.word == "of" and reading.dropped_before_of is not None
                                                    or prev.word in _WHERE_PREPOSITIONS and item.head not in lx.SETTING_NOUNS)
-                       and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
-                       and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
+                       and (item.is_class or item.kind == NounKind.THING)
+                       and (isinstance(nxt, Rel) and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL
+                            or isinstance(nxt, Action) and nxt.passive))  # ("the style of shoe worn by women")
     detail = _is_detail(item, prev, nxt, items, k, resolved, reading, placed_after_of)
     # "a loon floats to the moose's right": whose side it is is the relation's object
     owns_side = isinstance(nxt, Rel) and nxt.phrase.kind == "owner_before" and item.kind in _DRAWN_KINDS

@@ -264,7 +264,8 @@ def scan(tokens: list[str]) -> list[Item]:
             continue
         passive = passive_agent_at(tokens, i, items)
         if passive is not None:
-            items.append(passive[0])  # "a plow guided by an old farmer": the farmer guides it
+            if passive[0] is not None:
+                items.append(passive[0])  # "a plow guided by an old farmer": the farmer guides it
             i = passive[1]
             continue
         infinitive = infinitive_at(tokens, i)

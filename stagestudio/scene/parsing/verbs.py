@@ -120,10 +120,11 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     return Action(predicate, fronted=fronted), j
 
 
-def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
+def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action | None, int] | None:
     """A past participle with someone after "by": "a plow guided by an old farmer", "the bagpipes,
     played by a man in a kilt" -> (Action("guiding", passive=True), index of the agent's phrase).
-    Only a person or an animal acts so ("lit by a lamp", "surrounded by trees" say where)."""
+    Only a person or an animal acts so ("lit by a lamp", "surrounded by trees" say where); after
+    an action verb with another thing after "by", (None, index of "by"): the participle is skipped."""
     if not (i + 2 < len(tokens) and tokens[i + 1] == "by" and english.is_past_participle(tokens[i])
             and any(isinstance(item, NounPhrase) for item in items)):
         return None
@@ -131,9 +132,10 @@ def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Acti
     if lemma is None or lemma in lx.NON_ACTION_VERBS or lemma in _STATIVE_VERBS or lemma in lx.INTRANSITIVE_VERBS:
         return None
     agent, _ = parse_noun_phrase(tokens, i + 2)
+    # (a noun the lexicon lacks after "by" is taken for someone: "armor worn by Greek hoplites")
     if not (isinstance(agent, NounPhrase) and (agent.pronoun == "person" or agent.head == "person"
-                                               or english.is_animate(agent.head))):
-        return None
+                                               or english.is_animate(agent.head) or agent.kind == NounKind.UNKNOWN)):
+        return None, i + 1
     return Action(english.present_participle(lemma), passive=True), i + 2
 
 
