@@ -4,7 +4,11 @@ action whose own object is not drawn is aimed at ("spraying water on a burning c
 from __future__ import annotations
 
 from stagestudio.scene.parsing import english
-from stagestudio.scene.parsing.agents import choose_agent, co_agents, comma_clause_subject
+from stagestudio.scene.parsing.agents import (
+    choose_agent,
+    co_agents,
+    comma_clause_subject,
+)
 from stagestudio.scene.parsing.items import Action, Break, Possessive, Prep, Rel
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import HOLDING, LIST_BREAKS
