@@ -4,6 +4,11 @@ action whose own object is not drawn is aimed at ("spraying water on a burning c
 from __future__ import annotations
 
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.agents import (
+    choose_agent,
+    co_agents,
+    comma_clause_subject,
+)
 from stagestudio.scene.parsing.items import Action, Break, Possessive, Prep, Rel
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import HOLDING, LIST_BREAKS
@@ -13,19 +18,40 @@ from stagestudio.scene.parsing.state import Ref, State
 AIMING_PREPOSITIONS = {"from", "into", "onto", "to", "toward", "towards", "on", "over"}
 
 
-def aimed_at_position(resolved: list, k: int) -> int | None:
+def aimed_at_position(resolved: list, k: int, state: State | None = None) -> int | None:
     """For the action at `k` whose object was dropped ("spraying water", "pouring latte art"),
     the index of the relation or preposition that names what it is aimed at ("on a car",
-    "into a cup", "from a saucer"); None otherwise."""
+    "into a cup", "from a saucer", "for a couple"), or of the one who is fed ("feeding fish to a
+    sea lion"); None otherwise."""
+    recipient = _recipient_at(resolved, k, state)
+    if recipient is not None:
+        return recipient
     if resolved[k].dropped_object:
         k -= 1  # the object was not even read as a noun phrase ("spraying water on ...")
-    elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None):
-        return None
+    elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None
+              and resolved[k + 1].acted_whole is None):
+        return None  # (a part acted on is not dropped: "strokes its back" reaches the dog)
     first = _aim_at(resolved, k + 2)
     if first is not None and isinstance(resolved[first], Prep) and resolved[first].word == "from":
         # "pouring liquid from a beaker into a flask": where it goes, rather than where it comes from
         return _aim_at(resolved, first + 2) or first
     return first
+
+
+def _recipient_at(resolved: list, k: int, state: State | None) -> int | None:
+    """The "to"/"for" before a person or an animal who receives what the action at `k` gives:
+    whatever is poured or served "for" someone ("pouring wine for a couple"), and the food of a
+    verb of feeding "to" someone ("feeding fish to a sea lion": the sea lion is fed; "handing a
+    parcel to a woman" hands the parcel)."""
+    m = k + 1 if resolved[k].dropped_object else k + 2
+    if state is None or m + 1 >= len(resolved) or not isinstance(resolved[m], Prep):
+        return None
+    target = resolved[m + 1]
+    if not (isinstance(target, Ref) and target.object_id is not None and state.get(target.object_id).is_alive):
+        return None
+    dropped = resolved[k].dropped_object or isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None
+    feeding = english.verb_category(english.verb_lemma(resolved[k].predicate.split()[0]) or "") == english.CONSUMPTION
+    return m if resolved[m].word == "for" and dropped or resolved[m].word in ("to", "for") and feeding else None
 
 
 def _aim_at(resolved: list, m: int) -> int | None:
@@ -56,46 +82,83 @@ def more_action_objects(resolved: list, k: int) -> list[int]:
     return found
 
 
-def _main_clause_subject(resolved: list, k: int) -> list[Ref]:
-    """The subject of the clause after the comma that closes a fronted phrase at `k`, as a
-    one-item list (empty when there is none)."""
-    comma = next((m for m in range(k + 1, len(resolved)) if isinstance(resolved[m], Break)), None)
-    if comma is None:
-        return []
-    for m in range(comma + 1, len(resolved)):
-        r = resolved[m]
-        if isinstance(r, Ref) and r.object_id is not None:
-            return [] if isinstance(resolved[m - 1], (Rel, Action, Prep)) else [r]
-        if isinstance(r, Break):
-            return []
-    return []
 
 
-def _placed(resolved: list, m: int) -> bool:
-    """Whether resolved[m] is the object of a relation, an action, a preposition or a possessive."""
-    return m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep, Possessive))
 
 
-def _follows_aside(resolved: list, clause_start: int) -> bool:
-    """Whether the clause at `clause_start` comes after its subject and an aside between commas
-    ("The diver, in a wetsuit and flippers, floats ...")."""
-    commas = [m for m in range(clause_start) if isinstance(resolved[m], Break) and resolved[m].word == ","]
-    return (len(commas) >= 2 and commas[-1] == clause_start - 1 and commas[-2] == 1
-            and isinstance(resolved[0], Ref) and resolved[0].object_id is not None)
 
 
-def _sentence_subject(resolved: list, k: int) -> list[Ref]:
-    """The sentence's first object before `k` that nothing places, as a one-item list."""
-    return [r for m, r in enumerate(resolved[:k])
-            if isinstance(r, Ref) and r.object_id is not None and not _placed(resolved, m)][:1]
+
+
+
+
+
+
+def _acted_on(resolved: list, m: int) -> Ref | None:
+    """What the action whose object phrase is at `m` acts on: the phrase's object; the thing after
+    a possessive that is no part of its owner ("holds the dog's leash": the leash); the owner of
+    a part ("strokes its back": the dog, as "brushing a horse's mane" is the horse)."""
+    nxt = resolved[m] if m < len(resolved) else None
+    if not isinstance(nxt, Ref):
+        return None
+    if (m + 2 < len(resolved) and isinstance(resolved[m + 1], Possessive) and isinstance(resolved[m + 2], Ref)
+            and resolved[m + 2].object_id is not None):
+        return resolved[m + 2]
+    if nxt.object_id is None:
+        return Ref(nxt.acted_whole) if nxt.acted_whole is not None else None
+    return nxt
+
+
+
+
+def _relate_passive(resolved: list, k: int, agent: Ref, predicate: str, state: State) -> None:
+    """"a carriage pulled by two horses": the horses pull the carriage, the phrase the participle
+    follows; after a comma ("a plow in a field, guided by a farmer") the clause's subject."""
+    prev = resolved[k - 1] if k > 0 else None
+    patient = [prev] if isinstance(prev, Ref) and prev.object_id is not None else comma_clause_subject(resolved, k, state)
+    if not patient or agent.object_id is None:
+        return
+    agent_id = agent.object_id if agent.pronoun is None else antecedent(
+        agent.pronoun, resolved, k + 1, state, exclude={patient[0].object_id})
+    if agent_id is not None:
+        _relate_acting(agent_id, predicate, patient[0].object_id, state)
+
+
+def _relate_acting(subject_id: str, predicate: str, obj_id: str, state: State) -> None:
+    obj = state.get(obj_id)
+    if obj.name == "computer mouse" and obj.surface in ("mouse", "mice") and english.is_animate(
+            state.get(subject_id).name) and state.get(subject_id).name != "person":
+        # "a cat chasing a mouse": an animal's mouse is the animal
+        obj.name, obj.is_class = "mouse", False
+    state.relate(subject_id, predicate, obj_id)
+
+
+def _indirect_object(resolved: list, k: int, state: State) -> int | None:
+    """"hands her a cup", "feeds the seal a fish": a verb with someone and then a thing after it
+    acts on the thing given, except a verb of feeding, which feeds the one fed; None otherwise."""
+    if not (k + 2 < len(resolved) and isinstance(resolved[k + 1], Ref) and isinstance(resolved[k + 2], Ref)
+            and resolved[k + 2].object_id is not None and resolved[k + 2].pronoun is None):
+        return None
+    first = resolved[k + 1]
+    if not (first.pronoun == "person" or first.object_id is not None and state.get(first.object_id).is_alive):
+        return None  # ("with its dark brown body feathers": one phrase read as two)
+    lemma = english.verb_lemma(resolved[k].predicate.split()[0]) or ""
+    return k + 1 if english.verb_category(lemma) == english.CONSUMPTION else k + 2
+
+
 
 
 def relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
                    target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
     one the verb follows), its object the phrase right after the verb (or at `target`)."""
-    nxt = resolved[target if target is not None else k + 1] if (target or k + 1) < len(resolved) else None
-    if not isinstance(nxt, Ref) or nxt.object_id is None:
+    if target is None:
+        target = _indirect_object(resolved, k, state)
+    nxt = _acted_on(resolved, target if target is not None else k + 1)
+    if nxt is None:
+        return
+    if resolved[k].passive:
+        _relate_passive(resolved, k, nxt, predicate, state)
         return
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
     owner = part_head(resolved, clause_start, k)
@@ -105,43 +168,15 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
                                                                      exclude={owner})
         state.relate(owner, predicate, obj_id)
         return
-    if not before and k > 0 and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
-        # "A man leans against the door, checking his phone": a participle after a comma is
-        # what the sentence's subject does
-        before = _sentence_subject(resolved, k)
-    if before and not resolved[k].fronted and all(
-            _placed(resolved, m) for m in range(clause_start, k) if isinstance(resolved[m], Ref)
-            and resolved[m].object_id is not None):
-        # "The pilot, in a leather jacket, kneels on one of the floats tightening a rope": a
-        # clause with nothing but places acts through the sentence's subject
-        before = _sentence_subject(resolved, k) or before
-    if resolved[k].fronted:
-        # "Holding a pair of tweezers, he sets ...": the agent is the main clause's subject
-        before = _main_clause_subject(resolved, k)
-    if not before and not resolved[k].fronted and _follows_aside(resolved, clause_start):
-        before = _sentence_subject(resolved, k)  # "The diver, in a wetsuit, floats above a reef holding ..."
-    if not before:
-        before = [r for r in resolved[:k] if isinstance(r, Ref) and r.object_id is not None]
-    # (a pronoun object is resolved once the agent is known: "a sofa faces it")
-    other = None if nxt.pronoun is not None else nxt.object_id
-    main = [r for r in before if not r.attached and r.object_id != other]
-    candidates = main or [r for r in before if r.object_id != other]
-    # the agent is what the clause is about, not the object of a place phrase ("a monkey sitting
-    # on a branch eating a banana")
-    agents = [r for r in candidates
-              if not (resolved.index(r) > 0 and isinstance(resolved[resolved.index(r) - 1], (Rel, Action)))]
-    candidates = agents or candidates
-    if resolved[k].infinitive and before:
-        candidates = before[-1:]  # "teaching his son to ride a bike": the son rides
-    if not candidates:
+    agent = choose_agent(resolved, k, clause_start, nxt, state)
+    if agent is None:
         return
-    subject_id = candidates[-1].object_id
+    subject_id = agent.object_id
     obj_id = nxt.object_id
     if nxt.pronoun is not None:
         obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})
     if obj_id is None:
         return
-    obj = state.get(obj_id)
     subject = state.get(subject_id)
     if predicate.split()[0] in HOLDING and not subject.is_alive:
         # "a glass bowl holds three eggs", "a side table holds books": a holder, not an agent
@@ -150,8 +185,7 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
         state.relate(obj_id, "inside" if inside else "on", subject_id)
         state.held.add(obj_id)
         return
-    if obj.name == "computer mouse" and obj.surface in ("mouse", "mice") and english.is_animate(
-            state.get(subject_id).name) and state.get(subject_id).name != "person":
-        # "a cat chasing a mouse": an animal's mouse is the animal
-        obj.name, obj.is_class = "mouse", False
-    state.relate(subject_id, predicate, obj_id)
+    _relate_acting(subject_id, predicate, obj_id, state)
+    resolved[k].agent = subject_id
+    for other in co_agents(resolved, k, agent):
+        _relate_acting(other.object_id, predicate, obj_id, state)  # "a puppy and a toddler tugging on a rope"

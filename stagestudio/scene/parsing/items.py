@@ -102,6 +102,10 @@ class Action:
     fronted: bool = False
     # an infinitive after another action's object, whose action it is ("teaching his son to ride a bike")
     infinitive: bool = False
+    # a passive with its agent after "by" ("a plow guided by a farmer"): the phrase after it acts
+    passive: bool = False
+    # the object found to do it, once related (a verb joined to it by "and" has the same agent)
+    agent: str | None = None
 
 
 Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives | Measure | Action

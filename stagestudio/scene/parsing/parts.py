@@ -105,6 +105,8 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
         return last_kept if possessed and english.is_part_of(written, owner_name) else None
     worn = _worn(np_, owner_name)
+    if worn and not english.is_part_of(np_.head, owner_name) and _placed_apart(prev, nxt):
+        return None  # "Her hiking boots stand by the door": taken off, a thing of its own
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
     # ("next to their carrying case": what a relation places beside its owner is no part of it)
     made = possessed and english.is_artifact(np_.head) and english.is_artifact(owner_name) and not isinstance(prev, Rel)
@@ -130,6 +132,22 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
              or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
              or worn_in)
     return last_kept if owned else None
+
+
+def _placed_apart(prev: object, nxt: object) -> bool:
+    """A phrase that opens its clause and is placed by a relation of its own ("His coat hangs on
+    a hook", "Her boots stand by the door")."""
+    return (prev is None or isinstance(prev, Break)) and isinstance(nxt, Rel) and nxt.phrase.kind == "object"
+
+
+def worn_list_link(items: list, k: int) -> object:
+    """The "in" that a list of worn things after it hangs on ("in orange vests and white hard
+    hats": the hats are worn too), for the noun phrase at items[k]; None for any other shape."""
+    if not (k >= 3 and isinstance(items[k - 1], Break) and items[k - 1].word in ("and", ",")
+            and isinstance(items[k - 2], NounPhrase) and isinstance(items[k - 3], Rel)):
+        return None
+    link = items[k - 3]
+    return link if link.phrase.needs_class_object and link.phrase.predicate == "inside" else None
 
 
 def with_on_own_body(np_: NounPhrase, prev: object, nxt: object, after: object) -> bool:
@@ -177,19 +195,38 @@ def unowned_part_owner(np_: NounPhrase, prev: object, resolved: list, state: Sta
         return clause_subject if english.part_sense_rank(np_.head, state.get(clause_subject).word, strict=True) else None
     # ("one paw dangling", "holding hands": the animal's, the couple's; "chewing a bone": a thing
     # the action acts on)
-    acted_on = isinstance(prev, Action) and (np_.determiner != "none" or np_.count is not None)
-    if senses and senses[0].lexfile == english.BODY and not isinstance(prev, (Rel, Prep, Possessive)) and not acted_on:
-        owner = antecedent("it", resolved, len(resolved), state, can_own=np_.head)
-        if owner is not None and english.is_animate(state.get(owner).word):
-            return owner
+    acted_on = isinstance(prev, Action) and not _own_body_phrase(np_)
+    # (a body part in WordNet's body file, or an animal's own part in the animal file: "paw", "hoof")
+    # ("down" bare is no animal's part: only a counted one is, "one paw dangling")
+    body_part = bool(senses) and (senses[0].lexfile == english.BODY or senses[0].lexfile == english.ANIMAL
+                                  and "p" in senses[0].flags and (np_.determiner != "none" or np_.count is not None))
+    if body_part and not isinstance(prev, (Rel, Prep, Possessive)) and not acted_on:
+        # ("two boys holding hands": after a verb the owner may be plural)
+        for kind in ("it", "they") if isinstance(prev, Action) else ("it",):
+            owner = antecedent(kind, resolved, len(resolved), state, can_own=np_.head)
+            if owner is not None and english.is_animate(state.get(owner).word):
+                return owner
     return None
+
+
+def _own_body_phrase(np_: NounPhrase) -> bool:
+    """How one names one's own body parts after a verb: bare ("holding hands"), "one" ("with one
+    finger") or "both" ("presses both hands against the glass"), where "a hand", "the hand",
+    "three fingers" may be anyone's."""
+    both = np_.determiner == "definite" and np_.count == 2 and np_.possessive is None
+    return np_.determiner == "none" and np_.count in (None, 1) or both
 
 
 def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) -> str | None:
     """The object a comma fragment with no article lists a feature of ("Ergonomic office chair,
     black mesh back, adjustable armrests"): the sentence's first object, when every fragment
     since it is bare too; None when `np_` is no such fragment."""
-    if not (isinstance(prev, Break) and prev.word == "," and np_.determiner == "none" and np_.pronoun is None):
+    # ("front zip pocket and shoulder strap": a fragment after "and" that follows one continues the list)
+    after_fragment = (isinstance(prev, Break) and prev.word == "and" and len(resolved) >= 3
+                      and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
+                      and isinstance(resolved[-3], Break) and resolved[-3].word == ",")
+    if not ((isinstance(prev, Break) and prev.word == "," or after_fragment)
+            and np_.determiner == "none" and np_.pronoun is None):
         return None
     kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
     if not kept:

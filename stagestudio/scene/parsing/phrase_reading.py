@@ -161,9 +161,10 @@ def _read_pronoun_or_measure(tokens: list[str], i: int) -> _Read | None:
         # "150 centimeters in length": a size, never a count of centimeters
         return Measure(" ".join(tokens[i:measured])), measured
     person_pronoun = tok in lx.PRONOUNS_PERSON or (
-        tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or not (
+        tok == "her" and (i + 1 >= n or not tokens[i + 1].isalpha() or tokens[i + 1] in _OBJECT_OPENERS or not (
             noun_starts_at(tokens, i + 1) or is_attribute_word(tokens[i + 1]) or english.can_be_noun(tokens[i + 1]))
-            or participle_after_her(tokens, i + 1)))
+            or participle_after_her(tokens, i + 1) and not _opens_clause(tokens, i)
+            or _verb_then_article(tokens, i + 1)))
     if person_pronoun:
         return NounPhrase(head="", is_class=False, plural=False, count=None, determiner="definite",
                           modifiers=[], pronoun="person"), i + 1
@@ -172,6 +173,20 @@ def _read_pronoun_or_measure(tokens: list[str], i: int) -> _Read | None:
         return NounPhrase(head="", is_class=False, plural=pronoun == "they", count=None,
                            determiner="definite", modifiers=[], pronoun=pronoun), i + 1
     return None
+
+
+def _verb_then_article(tokens: list[str], j: int) -> bool:
+    """A verb form at tokens[j] with an article right after it: "in front of her stand a rack",
+    "beside her sits a cat" - "her" is the object, the verb opens an inverted clause."""
+    return (j + 1 < len(tokens) and english.verb_lemma(tokens[j]) is not None
+            and (tokens[j + 1] in lx.INDEFINITE_DETERMINERS or tokens[j + 1] in lx.DEFINITE_DETERMINERS
+                 or is_number(tokens[j + 1])))
+
+
+def _opens_clause(tokens: list[str], i: int) -> bool:
+    """Whether tokens[i] opens its sentence or clause, where "her" owns what follows ("Her hiking
+    boots stand by the door"): an object pronoun needs a verb or a preposition before it."""
+    return i == 0 or tokens[i - 1] in lx.HARD_BOUNDARIES or tokens[i - 1] in lx.CLAUSE_BREAKERS
 
 
 def _read_size_or_joiner(tokens: list[str], p: _OpenPhrase) -> _Outcome:
@@ -208,7 +223,9 @@ def _comma_joins_adjectives(tokens: list[str], p: _OpenPhrase) -> bool:
             # its comma when a material or a noun follows; "two plump, fluffy sheep" goes on)
             and not (p.determiner == "none" and p.count is None and _names_colour(p.modifiers)
                      and (tokens[p.j + 1] in lx.MATERIAL_WORDS or noun_starts_at(tokens, p.j + 1)
-                          or tokens[p.j + 1] in lx.COLOR_WORDS))  # ("natural beige, black leather handles")
+                          or tokens[p.j + 1] in lx.COLOR_WORDS  # ("natural beige, black leather handles")
+                          # ("mustard yellow, front zip pocket": the next fragment has a noun of its own)
+                          or isinstance(read_noun_phrase(tokens, p.j + 1)[0], NounPhrase)))
             and (is_attribute_word(tokens[p.j + 1]) or noun_starts_at(tokens, p.j + 1)
                  or "ADJ" in english.parts_of_speech(tokens[p.j + 1])
                  or "-" in tokens[p.j + 1] and not tokens[p.j + 1][0].isdigit()
@@ -236,6 +253,9 @@ def _ends_at_boundary(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
                     and not _completes_compound(p.modifiers, tok)  # ("fish sticks in the freezer")
                     or tuple(tokens[p.j:p.j + 3]) in MUTUAL_PLACES or tuple(tokens[p.j:p.j + 4]) in MUTUAL_PLACES):
         return _STOP  # ("a teapot side by side": the phrase ends before the place)
+    if (p.j > i and p.j + 1 < len(tokens) and tokens[p.j + 1] == "by" and not english.has_noun_entry(tok)
+            and (english.is_past_participle(tok) or tok.endswith("ed"))):
+        return _STOP  # "a pond ringed by pines": a passive participle (one the lexicon lacks too), no noun
     return None
 
 
@@ -542,11 +562,17 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
                      and match_relation(tokens, p.j + 1) is not None
                      and names_a_made_thing(f"{p.modifiers[-1]} {english.noun_lemma(tok)}"))
             and (p.j + 1 >= n or tokens[p.j + 1] in lx.ATTACHING_PREPOSITIONS
-                 or match_relation(tokens, p.j + 1) is not None or english.is_adverb_only(tokens[p.j + 1]))):
+                 or match_relation(tokens, p.j + 1) is not None or english.is_adverb_only(tokens[p.j + 1])
+                 # ("the groom feeds her a slice", "a potter shapes the clay": its object follows)
+                 or tokens[p.j + 1] in _OBJECT_OPENERS)):
         return _STOP  # "soft light filters through the trees": a singular noun's -s verb
     if (p.unknown_seen and p.modifiers[-1].endswith("s") and singular_form(p.modifiers[-1])[1]
             and english.verb_lemma(tok) == tok):
         return _STOP  # "its floppy ears fall forward": a plural noun's verb
+    if (p.unknown_seen and p.j + 1 < n and tokens[p.j + 1] in _OBJECT_OPENERS and english.verb_lemma(tok) == tok
+            and english.verb_category(tok) is not None
+            and (english.verb_commoner_than_noun(tok) or english.is_animate(english.noun_lemma(p.modifiers[-1])))):
+        return _STOP  # "helping her father wash the car": after someone, a bare verb with its object
     if (p.unknown_seen and tok.endswith("ing") and is_attribute_word(p.modifiers[-1]) and english.has_noun_entry(tok)
             and not verb_opens_clause(tokens, p.j, after_noun=False)):
         p.modifiers.append(tok)  # "a cozy, lived-in feeling": after an adjective, the -ing noun is the head
@@ -561,6 +587,10 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
         # WordNet names only in the plural ("a leather bellows", "steel tongs")
         return _STOP
     return None
+
+
+# words that open a verb's object, never a noun's next word
+_OBJECT_OPENERS = frozenset({"a", "an", "the", "her", "him", "them", "his", "its", "their"})
 
 
 def _read_unknown_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:

@@ -67,7 +67,7 @@ def _relate_resolved(resolved: list, state: State) -> None:
             _colour_from_adjectives(item, resolved, k, clause_start, state)
             continue
         if isinstance(item, Action):
-            aimed_at = aimed_at_position(resolved, k)
+            aimed_at = aimed_at_position(resolved, k, state)
             if aimed_at is not None:
                 # "spraying water on a burning car", "drinking milk from a saucer": the verb's
                 # object is not drawn, so the action goes to what it is aimed at

@@ -33,6 +33,7 @@ from stagestudio.scene.parsing.parts import (
     take_covering_colour,
     unowned_part_owner,
     with_on_own_body,
+    worn_list_link,
 )
 from stagestudio.scene.parsing.placed import (
     holds_through_portion,
@@ -312,7 +313,8 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
     body_owner = _body_owner(item, prev, nxt, after, resolved, state)
     candidate = body_owner or candidate
     placed = _relation_subject(prev, resolved)
-    owner_id = part_owner(item, prev, nxt, candidate, state.get(candidate).word if candidate else "",
+    link = worn_list_link(items, k) or prev  # ("in orange vests and white hard hats": both worn)
+    owner_id = part_owner(item, link, nxt, candidate, state.get(candidate).word if candidate else "",
                           after=after,
                           placed_by_other=placed is not None and placed != candidate)
     # (the relation to the body part says where it is carried, and relates nothing)
@@ -321,14 +323,15 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         clause_subject = reading.last_kept if reading.kept_in_clause else None
         owner_id = unowned_part_owner(item, prev, resolved, state, clause_subject, reading.part_subject)
     if owner_id is not None:
-        _record_part(item, prev, owner_id, resolved, reading, state, counter)
+        _record_part(item, link, owner_id, resolved, reading, state, counter)
         return
     # "the glow of paper lanterns strung above the stall": what a relation places is drawn
     # "sits at a desk below the telescope": where someone is, placed in turn, is drawn too
     placed_after_of = (isinstance(prev, Prep) and (prev.word == "of" and reading.dropped_before_of is not None
                                                    or prev.word in _WHERE_PREPOSITIONS and item.head not in lx.SETTING_NOUNS)
-                       and (item.is_class or item.kind == NounKind.THING) and isinstance(nxt, Rel)
-                       and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL)
+                       and (item.is_class or item.kind == NounKind.THING)
+                       and (isinstance(nxt, Rel) and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL
+                            or isinstance(nxt, Action) and nxt.passive))  # ("the style of shoe worn by women")
     detail = _is_detail(item, prev, nxt, items, k, resolved, reading, placed_after_of)
     # "a loon floats to the moose's right": whose side it is is the relation's object
     owns_side = isinstance(nxt, Rel) and nxt.phrase.kind == "owner_before" and item.kind in _DRAWN_KINDS
@@ -480,7 +483,8 @@ def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: l
     # "above her head", "in its bed": a relation to a part is a relation to its owner
     resolved.append(Ref(owner_id) if isinstance(prev, Rel) and item.possessive
                     else Ref(None, owner=owner_id if covers(item) else None,
-                             part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id))
+                             part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id,
+                             acted_whole=owner_id if isinstance(prev, Action) else None))
     if not isinstance(prev, (Rel, Action, Prep)):
         reading.part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
         reading.part_heads.append(owner_id)
@@ -512,6 +516,9 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
         specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
         detail = not placed_belonging and (owner_drawn or specific_owner
                                            or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
+    elif isinstance(prev, Prep) and prev.word in ("to", "for") and len(resolved) >= 3 and isinstance(
+            resolved[-3], Action) and english.is_animate(item.head):
+        detail = False  # "feeding fish to a sea lion": who receives what an action gives is there
     elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
           and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
                and isinstance(resolved[-3], Action)

@@ -43,9 +43,12 @@ from stagestudio.scene.parsing.relations import (
 from stagestudio.scene.parsing.verbs import (
     MOTION,
     action_at,
+    bare_infinitive,
+    clause_opening_as,
     infinitive_at,
     measure_follows,
     object_infinitive,
+    passive_agent_at,
     past_complement,
     past_depiction,
     purpose_infinitive,
@@ -250,7 +253,7 @@ def scan(tokens: list[str]) -> list[Item]:
         if there is not None:
             i += len(there)
             continue
-        if (tok in lx.HARD_BOUNDARIES or tok in lx.CLAUSE_BREAKERS) and tok != "whose":
+        if (tok in lx.HARD_BOUNDARIES or tok in lx.CLAUSE_BREAKERS or clause_opening_as(tokens, i)) and tok != "whose":
             if tok in ("and", "&") and items and isinstance(items[-1], Rel):
                 i += 1  # "to the left and ..." keeps its relation open
                 continue
@@ -288,6 +291,12 @@ def scan(tokens: list[str]) -> list[Item]:
             items.append(parse_noun_phrase(["her"], 0)[0])  # type: ignore[arg-type]
             i += 1
             continue
+        passive = passive_agent_at(tokens, i, items)
+        if passive is not None:
+            if passive[0] is not None:
+                items.append(passive[0])  # "a plow guided by an old farmer": the farmer guides it
+            i = passive[1]
+            continue
         infinitive = infinitive_at(tokens, i)
         if infinitive and purpose_infinitive(tokens, i, items):
             # "a wall built to keep invaders out": what a thing is for is not in the picture
@@ -296,7 +305,8 @@ def scan(tokens: list[str]) -> list[Item]:
                 i += 1
             continue
         finite = not infinitive and finite_verb_at(tokens, i, items, verb_seen)
-        action = object_infinitive(tokens, i, items) if infinitive else action_at(tokens, i, items, finite=finite)
+        action = object_infinitive(tokens, i, items) if infinitive else (
+            bare_infinitive(tokens, i, items) or action_at(tokens, i, items, finite=finite))
         if finite:
             verb_seen = True
             if action is None:

@@ -66,6 +66,8 @@ class Ref:
     part_of: str | None = None
     # named with an article or a number ("a knife", "a pair of spoons"), not as a bare noun ("cherries")
     determined: bool = False
+    # a dropped part an action acts on: its owner, whom the action reaches ("strokes its back")
+    acted_whole: str | None = None
 
 
 @dataclass

@@ -31,6 +31,10 @@ MOTION = 38  # WordNet's verb.motion (the lexicographer file of a verb's first s
 # about ("arguing over", "fighting over", "fussing over"), where a motion verb flies over a place
 _DISPUTING = frozenset({32, 33, 37})
 _SOCIAL = 41  # verb.social: "trying on a hat", "working on a bike" act on it (not a posture on it)
+_CONTACT = 35  # verb.contact: "tugging on a rope", "tapping on a window" (its postures are intransitive)
+_PERCEPTION = 39  # verb.perception: "looking through a microscope", "peering out through a grille"
+# what a verb of seeing looks through or out of is what it looks at (not a place the looker is in)
+_SIGHT_LINES = frozenset({"through", "into", "out"})
 
 
 def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = False) -> tuple[Action, int] | None:
@@ -42,6 +46,8 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     sentence, and what follows it must open a noun phrase, not a relation ("sitting on a bench"
     is the spatial "on"). A verb whose first WordNet senses take no object acts on nothing."""
     tok = tokens[i]
+    if i > 0 and tokens[i - 1].endswith("ing") and is_verb_form(tokens[i - 1]) and "ADV" in english.parts_of_speech(tok):
+        return None  # "sledding down a hill": the particle of the verb before, no verb of its own
     # "Holding a pair of tweezers, he sets ...": its object has an article ("Gaming chair, ..." is a noun)
     fronted = not items and tok.endswith("ing") and i + 1 < len(tokens) and tokens[i + 1] in NOUN_PHRASE_OPENERS
     if (not (finite or tok.endswith(("ing", "s"))) or not fronted and (
@@ -78,6 +84,9 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     if (j < len(tokens) and tokens[j] in lx.ACTION_PARTICLES and not infinitive_at(tokens, j)
             and lemma != "be"):  # ("the lamp is to its right": a place, no action)
         particle, j = tokens[j], j + 1
+    elif j + 1 < len(tokens) and tokens[j] in _SIGHT_LINES and english.verb_category(lemma) == _PERCEPTION \
+            and _agent_before(items):
+        particle, j = _sight_line(tokens, j)  # "looking through a microscope", "peering out of a window"
     elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
         particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
     elif j < len(tokens) and tokens[j] == "from" and english.verb_category(lemma) == english.CONSUMPTION:
@@ -111,6 +120,35 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     return Action(predicate, fronted=fronted), j
 
 
+def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action | None, int] | None:
+    """A past participle with someone after "by": "a plow guided by an old farmer", "the bagpipes,
+    played by a man in a kilt" -> (Action("guiding", passive=True), index of the agent's phrase).
+    Only a person or an animal acts so ("lit by a lamp", "surrounded by trees" say where); after
+    an action verb with another thing after "by", (None, index of "by"): the participle is skipped."""
+    if not (i + 2 < len(tokens) and tokens[i + 1] == "by" and english.is_past_participle(tokens[i])
+            and any(isinstance(item, NounPhrase) for item in items)):
+        return None
+    lemma = english.verb_lemma(tokens[i])
+    if lemma is None or lemma in lx.NON_ACTION_VERBS or lemma in _STATIVE_VERBS or lemma in lx.INTRANSITIVE_VERBS:
+        return None
+    agent, _ = parse_noun_phrase(tokens, i + 2)
+    # (a noun the lexicon lacks after "by" is taken for someone: "armor worn by Greek hoplites")
+    if not (isinstance(agent, NounPhrase) and (agent.pronoun == "person" or agent.head == "person"
+                                               or english.is_animate(agent.head) or agent.kind == NounKind.UNKNOWN)):
+        return None, i + 1
+    return Action(english.present_participle(lemma), passive=True), i + 2
+
+
+def clause_opening_as(tokens: list[str], i: int) -> bool:
+    """"as" that opens a clause with its own subject and verb ("laughs as the groom feeds her",
+    "as a heron lands on the rail"): a clause break, where "dressed as a pirate" names a likeness."""
+    if tokens[i] != "as" or i + 1 >= len(tokens) or tokens[i + 1] not in NOUN_PHRASE_OPENERS:
+        return False
+    phrase, end = parse_noun_phrase(tokens, i + 1)
+    return (isinstance(phrase, NounPhrase) and end < len(tokens)
+            and english.is_finite_form(tokens[end], plural_subject=phrase.plural))
+
+
 def undrawn_plural_at(tokens: list[str], j: int) -> bool:
     """A bare plural noun of nothing drawable right after an action verb ("writing notes in a
     notebook", "taking notes"): the verb's object, though a verb form would not open a phrase."""
@@ -142,8 +180,11 @@ _MEASURING_VERBS = frozenset({"measure", "weigh"})  # "a baby measuring 50 cm": 
 
 
 def _agent_before(items: list[Item]) -> bool:
-    """Whether the phrase right before is someone who can act: a person or an animal."""
+    """Whether the phrase right before is someone who can act: a person or an animal (after a
+    comma, the subject of the clause it ends: "a monk bends over a desk, painting a letter")."""
     last = items[-1] if items else None
+    if isinstance(last, Break) and last.word == ",":
+        last = clause_subject(items[:-1])
     return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
                                              or english.is_animate(last.head))
 
@@ -196,17 +237,50 @@ def object_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Act
     return found
 
 
+# verbs whose object's action follows as a bare infinitive: "helping her father wash the car",
+# "watching his son climb a tree", "letting a dog lick a plate" (a closed class of English)
+_BARE_INFINITIVE_VERBS = frozenset({"help", "let", "make", "watch", "see", "hear", "have"})
+
+
+def bare_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
+    """A verb's base form right after the living object of one of those verbs: that object's own
+    action ("helping mum knead dough": mum kneads)."""
+    actions = [item for item in items if isinstance(item, Action)]
+    if (not actions or len(items) < 2 or items[-2] is not actions[-1] or not isinstance(items[-1], NounPhrase)
+            or english.verb_lemma(actions[-1].predicate.split()[0]) not in _BARE_INFINITIVE_VERBS
+            or english.verb_lemma(tokens[i]) != tokens[i]):
+        return None
+    obj = items[-1]
+    if not (obj.pronoun == "person" or obj.head == "person" or english.is_animate(obj.head)):
+        return None
+    found = action_at(tokens, i, items, finite=True)
+    if found is not None:
+        found[0].infinitive = True
+    return found
+
+
 def purpose_infinitive(tokens: list[str], i: int, items: list[Item]) -> bool:
     """"built to keep", "designed to hold": an infinitive after a past participle says what a
     thing is for."""
     return i > 0 and bool(items) and english.is_past_participle(tokens[i - 1])
 
 
+def _sight_line(tokens: list[str], j: int) -> tuple[str, int]:
+    """The particle of a verb of seeing at tokens[j] and the index past it: "through", "into",
+    "out of", "out through"."""
+    if tokens[j] == "out" and j + 1 < len(tokens) and tokens[j + 1] in ("of", "through", "from", "at"):
+        return f"out {tokens[j + 1]}", j + 2
+    return tokens[j], j + 1
+
+
 def _acts_on(lemma: str) -> bool:
     """Whether "VERB on X" acts on X rather than placing the subject on it: a verb of eating,
-    making, writing or doing that is no posture ("chewing on", "typing on", "trying on";
-    not "sitting on", "lying on", "walking on")."""
-    return (english.verb_category(lemma) in english.ACTING_CATEGORIES | {_SOCIAL} and lemma not in lx.INTRANSITIVE_VERBS
+    making, writing, doing or touching that is no posture ("chewing on", "typing on", "trying
+    on", "tugging on"; not "sitting on", "lying on", "walking on")."""
+    category = english.verb_category(lemma)
+    return ((category in english.ACTING_CATEGORIES | {_SOCIAL}
+             or category == _CONTACT and not english.only_intransitive(lemma))
+            and lemma not in lx.INTRANSITIVE_VERBS
             and not lx.FILLER_WORDS & {lemma, english.present_participle(lemma)})
 
 
