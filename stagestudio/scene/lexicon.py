@@ -622,3 +622,11 @@ UNIT_ABBREVIATIONS: frozenset[str] = frozenset({"oz", "ml", "cl", "dl", "cm", "m
                                                 "degree", "degrees", "percent"})
 MEASURE_NOUNS: frozenset[str] = frozenset({"length", "height", "width", "diameter", "depth", "size",
                                            "circumference", "radius", "thickness", "weight", "total"})
+
+# Chat shorthand that asides carry and that names nothing: "my dog refuses to get out lol".
+# Removed before reading; an abbreviation that stands for words ("w/") is spelled out instead.
+CHAT_INTERJECTIONS: frozenset[str] = frozenset({"lol", "lmao", "lmfao", "rofl", "omg", "omfg", "haha", "hahaha",
+                                                "hehe", "tbh", "imo", "imho", "btw", "smh", "fyi", "ikr", "idk",
+                                                "pls", "plz", "xoxo"})
+CHAT_ABBREVIATIONS: dict[str, str] = {"w/o": "without", "w/": "with", "b/c": "because", "thru": "through",
+                                      "'n'": "and", "n'": "and"}

@@ -552,7 +552,22 @@ def verb_lemma(word: str) -> str | None:
     """The verb a form belongs to ("rides", "rode", "riding" -> "ride"); None when it is not a
     verb form."""
     lemmas = lemminflect.getAllLemmas(word, upos="VERB").get("VERB")
-    return lemmas[0] if lemmas else None
+    if lemmas:
+        return lemmas[0]
+    return _unlisted_ing_form(word)
+
+
+def _unlisted_ing_form(word: str) -> str | None:
+    """The verb of an -ing form lemminflect does not list, where its stem is a WordNet noun or
+    verb: "pipetting" -> "pipet", "kayaking" -> "kayak" (a tool or a craft used as a verb). Names
+    ("Beijing") and coinages have no such stem."""
+    if not word.endswith("ing") or len(word) < 6 or not word.isalpha() or parts_of_speech(word) \
+            or has_noun_entry(word):
+        return None
+    for stem in dict.fromkeys(lemminflect.getAllLemmasOOV(word, upos="VERB").get("VERB", ())):
+        if stem != word and (has_noun_entry(stem) or stem in _verb_table()):
+            return stem
+    return None
 
 
 def is_participle_or_finite(word: str) -> bool:

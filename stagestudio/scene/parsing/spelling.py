@@ -75,6 +75,8 @@ def correct(word: str) -> str:
     """The word meant by a typo, or the word itself when it is known or no single target fits."""
     if not word.isalpha() or len(word) < 3 or english.is_known_word(word) or word in _function_words():
         return word
+    if word.endswith("in") and len(word) > 4 and english.is_participle_or_finite(word + "g"):
+        return word + "g"  # a dropped g: "loadin" -> "loading", "fishin" -> "fishing"
     if word.endswith("s") and len(word) > 4:
         # a plural keeps its "s": "skateboarders", "baguettes", "botles" -> "bottles"
         stem = correct(word[:-1])

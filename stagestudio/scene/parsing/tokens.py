@@ -215,11 +215,26 @@ def _initialism_before_noun(match: re.Match[str]) -> str:
     return ""
 
 
+_CHAT_ABBREVIATION = re.compile(
+    r"(?<![a-z])(" + "|".join(re.escape(w) for w in sorted(lx.CHAT_ABBREVIATIONS, key=len, reverse=True)) + r")(?![a-z/])")
+_CHAT_INTERJECTION = re.compile(r"\b(?:" + "|".join(sorted(lx.CHAT_INTERJECTIONS)) + r")\b[!.]*")
+
+
+def informal_writing(text: str) -> str:
+    """Lower-case text with chat shorthand spelled out and its interjections dropped: "by the window
+    w/ a cup of tea" -> "with a cup", "my dog refuses to get out lol" -> "... out". A layer before
+    every lexicon, so a word the shorthand hides is read like any other."""
+    text = _CHAT_ABBREVIATION.sub(lambda m: f" {lx.CHAT_ABBREVIATIONS[m.group(1)]} ", text)
+    text = re.sub(r"(?<=[a-z]) n (?=[a-z])", " and ", text)  # "fish n chips"
+    return _CHAT_INTERJECTION.sub(" ", text)
+
+
 def tokenise(prompt: str) -> list[list[str]]:
     prompt = fold_accents(strip_markup(prompt))
     if any(ch.islower() for ch in prompt):
         prompt = _INITIALISM.sub(_initialism_before_noun, prompt)
     text = prompt.lower()
+    text = informal_writing(text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
     text = re.sub(r"\b(?:a |one )?bakers?'?s? dozen(?: of)?\b", "13", text)  # the idiom counts thirteen

@@ -47,6 +47,8 @@ def is_verb_form(tok: str) -> bool:
     lemma = english.verb_lemma(tok)
     if lemma is None or lemma == tok:
         return False
+    if not english.parts_of_speech(tok) and not english.has_noun_entry(tok):
+        return True  # an -ing form no dictionary lists, of a noun's or a verb's stem ("pipetting")
     if not english.can_be_noun(tok):
         return True
     if english.has_noun_entry(tok) and english.noun_kind(tok) == NounKind.THING:
@@ -115,6 +117,43 @@ _POSTPOSITIVE = {"asleep", "awake", "alone", "alive", "ablaze", "afloat", "aglow
                  "tonight", "again", "instead", "versus", "vs", "alike", "galore", "aloft", "abreast", "proper"}
 
 
+_SINGULAR_DETERMINERS = frozenset({"a", "an", "one", "each", "every", "this", "that", "another"})
+_OBJECT_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
+_PHRASE_EDGES = (_OBJECT_OPENERS | lx.FILLER_WORDS | lx.HARD_BOUNDARIES | lx.CLAUSE_BREAKERS | lx.ATTACHING_PREPOSITIONS
+                 | _SINGULAR_DETERMINERS)
+
+
+def _opened_by_singular(tokens: list[str], j: int) -> bool:
+    """Whether the words before tokens[j] are a phrase opened by a singular determiner ("a
+    yellow excavator", "one small dog"), read back over words to the nearest function word."""
+    k = j - 1
+    while k >= 0 and tokens[k].isalpha() and tokens[k] not in _PHRASE_EDGES and match_relation(tokens, k) is None:
+        k -= 1
+    return k >= 0 and tokens[k] in _SINGULAR_DETERMINERS and k < j - 1
+
+
+def verb_agrees_after_noun(tokens: list[str], j: int) -> bool:
+    """Whether the -s word at tokens[j], right after a singular noun, is that noun's verb rather
+    than the plural head of a compound: "an excavator digs into", "my dog refuses to get out",
+    "a crane lifts the crate" (not "dog treats in a bowl", "a box of cat toys"). After "a" or
+    "one" a plural head cannot stand, so any verb agrees; otherwise the clause after it must be
+    a verb's (its object's determiner, or "to" and a verb) and the verb the commoner reading."""
+    tok = tokens[j] if j < len(tokens) else ""
+    before = tokens[j - 1] if j >= 1 else ""
+    if not tok.endswith("s") or tok.endswith("ss") or not before.isalpha() or before.endswith("s") \
+            or is_verb_form(before) or not english.is_finite_form(tok, plural_subject=False):
+        return False
+    nxt = tokens[j + 1] if j + 1 < len(tokens) else ""
+    opens_object = nxt in _OBJECT_OPENERS or is_number(nxt) or nxt in lx.PRONOUNS_PERSON
+    infinitive = nxt == "to" and j + 2 < len(tokens) and english.verb_lemma(tokens[j + 2]) == tokens[j + 2] \
+        and english.noun_kind(tokens[j + 2]) != NounKind.THING
+    if _opened_by_singular(tokens, j):
+        # ("a leather bellows hangs": a thing named only in the plural is no verb before a verb)
+        return bool(nxt) and not is_verb_form(nxt) and nxt not in lx.HARD_BOUNDARIES
+    lemma = english.verb_lemma(tok) or ""
+    return (opens_object or infinitive) and english.verb_commoner_than_noun(lemma)
+
+
 def compound_head(tokens: list[str], j: int) -> bool:
     """Whether the unknown word at tokens[j] is the head of a compound whose first part is the
     noun before it ("glass jar", "dog collar", "car keys"). Inflected words (-ed, -ing, -ly), -s
@@ -123,7 +162,7 @@ def compound_head(tokens: list[str], j: int) -> bool:
     if j >= len(tokens):
         return False
     tok = tokens[j]
-    if not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")):
+    if not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")) or verb_agrees_after_noun(tokens, j):
         return False
     if (j + 1 < len(tokens) and english.has_noun_entry(tok) and tokens[j + 1].isalpha()
             and english.noun_kind(english.noun_lemma(tokens[j + 1])) == NounKind.THING
