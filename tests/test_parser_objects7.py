@@ -89,3 +89,27 @@ def test_s_verb_after_singular_noun_is_its_verb(prompt: str, subject: str, obj: 
 ])
 def test_plural_compound_heads_stay_nouns(prompt: str, name: str) -> None:
     assert name in _names(parse_prompt(prompt))
+
+
+# --- a shade named after a thing is that thing where nothing follows for it to colour ---------
+@pytest.mark.parametrize("prompt,thing,other", [
+    ("a salmon leaping over a rock", "salmon", "rock"),
+    ("the plum sitting on a plate", "plum", "plate"),
+    ("the camel standing beside a tent", "camel", "tent"),
+    ("a bucket of lilac by the door", "lilac", "bucket"),
+    ("a jar of ginger next to a kettle", "ginger", "jar"),
+])
+def test_shade_word_names_the_thing(prompt: str, thing: str, other: str) -> None:
+    names = _names(parse_prompt(prompt))
+    assert thing in names and other in names
+
+
+@pytest.mark.parametrize("prompt,name,colour", [
+    ("a lavender dress on a hanger", "dress", "purple"),
+    ("a camel coat on a chair", "coat", "brown"),
+    ("a car painted salmon next to a van", "car", "pink"),
+])
+def test_shade_word_before_a_noun_stays_its_colour(prompt: str, name: str, colour: str) -> None:
+    graph = parse_prompt(prompt)
+    assert [o.attributes.color for o in graph.objects if o.name == name] == [colour]
+    assert len(graph.objects) == 2

@@ -29,6 +29,8 @@ from stagestudio.scene.parsing.phrase_words import (
 from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
+    colour_noun_as_contents,
+    colour_noun_before_participles,
     compound_head,
     hyphen_colour,
     is_attribute_word,
@@ -654,6 +656,9 @@ def _unknown_head_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
 
 def _attribute_words_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
     """The phrase made of attribute-like words alone: a material or adjective used as a noun, or a colour phrase."""
+    head_at = colour_noun_before_participles(p.modifiers, p.determiner, tokens[p.j] if p.j < len(tokens) else "")
+    if head_at is not None:  # "a camel sleeping in the shade": the participle starts the clause
+        p.j, p.modifiers = p.j - (len(p.modifiers) - head_at - 1), p.modifiers[:head_at + 1]
     if (len(p.modifiers) >= 2 and p.modifiers[-2] in lx.MATERIAL_WORDS and not english.can_be_noun(p.modifiers[-1])
             and english.noun_kind(p.modifiers[-2]) == NounKind.THING):
         # "its weathered wood faded to gray": a participle after the material that heads the phrase
@@ -683,5 +688,6 @@ def _attribute_words_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
     if p.modifiers:
         # "faded to a soft gray", "glazed a deep green": with an article, a colour is a colour
         # phrase, which belongs to the object described even after a preposition
-        return Adjectives(p.modifiers, colour_phrase=p.determiner == "indefinite" and _names_colour(p.modifiers)), p.j
+        return Adjectives(p.modifiers, colour_phrase=p.determiner == "indefinite" and _names_colour(p.modifiers)
+                          or head_at is not None or colour_noun_as_contents(tokens, i, p.modifiers)), p.j
     return None, max(i, p.j)

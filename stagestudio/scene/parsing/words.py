@@ -154,6 +154,43 @@ def verb_agrees_after_noun(tokens: list[str], j: int) -> bool:
     return (opens_object or infinitive) and english.verb_commoner_than_noun(lemma)
 
 
+_NAMED_AFTER_KINDS = frozenset({english.ANIMAL, english.PLANT, english.FOOD})
+
+
+def colour_named_after_thing(word: str) -> bool:
+    """A shade named after an animal, a plant or a fruit that is first that thing in WordNet
+    ("camel", "lavender", "salmon", "plum"; not "rust", "chocolate" the drink, or "red")."""
+    if lx.COLOR_WORDS.get(word, word) == word or english.is_mass(word):
+        return False
+    sense = next((s for s in english.noun_senses(word) if s.is_thing), None)
+    return sense is not None and sense.lexfile in _NAMED_AFTER_KINDS and english.noun_kind(word) == NounKind.THING
+
+
+def _participle(word: str) -> bool:
+    return word.endswith(("ing", "ed")) and english.verb_lemma(word) not in (None, word)
+
+
+def colour_noun_before_participles(modifiers: list[str], determiner: str, after: str) -> int | None:
+    """Where a phrase of attribute-like words alone ends in participles (or stops before one,
+    `after`) after a shade named after a thing, the index of that word, which is the phrase's
+    noun: "a camel sleeping in the shade", "the salmon leaping upstream" (a participle describes
+    a noun, it names none)."""
+    if determiner == "none" or not modifiers or not (_participle(modifiers[-1]) or _participle(after)):
+        return None
+    k = len(modifiers) - 1
+    while k > 0 and _participle(modifiers[k]):
+        k -= 1
+    ok = colour_named_after_thing(modifiers[k]) and all(w in lx.SIZE_WORDS for w in modifiers[:k])
+    return k if ok else None
+
+
+def colour_noun_as_contents(tokens: list[str], i: int, modifiers: list[str]) -> bool:
+    """"a vase of lavender", "a bowl of plums": a bare shade named after a plant or a fruit, after
+    a container's "of", is what the container holds, not its colour."""
+    return (len(modifiers) == 1 and colour_named_after_thing(modifiers[0]) and i >= 2 and tokens[i - 1] == "of"
+            and english.is_container(english.noun_lemma(tokens[i - 2]), senses=2))
+
+
 def compound_head(tokens: list[str], j: int) -> bool:
     """Whether the unknown word at tokens[j] is the head of a compound whose first part is the
     noun before it ("glass jar", "dog collar", "car keys"). Inflected words (-ed, -ing, -ly), -s
