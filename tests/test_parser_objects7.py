@@ -113,3 +113,33 @@ def test_shade_word_before_a_noun_stays_its_colour(prompt: str, name: str, colou
     graph = parse_prompt(prompt)
     assert [o.attributes.color for o in graph.objects if o.name == name] == [colour]
     assert len(graph.objects) == 2
+
+
+# --- a size in a physical unit selects a noun's made sense over a person or an animal ---------
+@pytest.mark.parametrize("prompt,name", [
+    ("a 10 cm speaker on a bookshelf", "speaker"),
+    ("a 15 m fighter parked on the runway", "fighter"),
+    ("a 2 m tall speaker beside a stage", "speaker"),
+])
+def test_physical_size_selects_made_sense(prompt: str, name: str) -> None:
+    names = _names(parse_prompt(prompt))
+    assert names[0] == name and "person" not in names
+
+
+@pytest.mark.parametrize("prompt", ["a 6-foot man beside a door", "a 40 kg boxer in a ring",
+                                    "a 5-year-old boy with a kite"])
+def test_size_or_age_of_a_person_keeps_the_person(prompt: str) -> None:
+    assert _names(parse_prompt(prompt))[0] == "person"
+
+
+# --- a thing named in the plural by nature heads its compound ---------------------------------
+@pytest.mark.parametrize("prompt,name,modifier", [
+    ("a pair of ski goggles on a helmet", "goggles", "ski"),
+    ("bike pliers on a workbench", "pliers", "bike"),
+    ("a knife beside kitchen scissors", "scissors", "kitchen"),
+])
+def test_plural_by_nature_noun_heads_compound(prompt: str, name: str, modifier: str) -> None:
+    graph = parse_prompt(prompt)
+    found = [o for o in graph.objects if o.name == name]
+    assert len(found) == 1 and found[0].count == 1 and modifier in found[0].attributes.adjectives
+    assert "skis" not in _names(graph)

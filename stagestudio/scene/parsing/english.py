@@ -238,14 +238,28 @@ def picture_word_named_as_thing(lemma: str, determiner: str, count: int | None, 
     return determiner == "indefinite" or count is not None
 
 
-def made_sense_by_material(lemma: str, modifiers: list[str], materials: frozenset[str] | dict) -> bool:
+def made_sense_by_material(lemma: str, modifiers: list[str], materials: frozenset[str] | dict,
+                           measurements: list[str] = ()) -> bool:  # type: ignore[assignment]
     """A material before the noun selects its made thing's sense over a first one that is a
     person or an animal ("a bamboo organizer", "a brass knocker", "a wooden horse" stays a
-    horse: WordNet's "horse" has no made sense)."""
+    horse: WordNet's "horse" has no made sense), and so does a size in a unit of length, weight
+    or volume ("a 30 cm ruler", "a 2 m speaker"; "a 5-year-old" is an age, "a 6-foot man" has no
+    made sense)."""
     senses = noun_senses(lemma)
     if not senses or senses[0].lexfile not in (PERSON, ANIMAL) or not has_sense_of(lemma, ARTIFACT):
         return False
-    return any(is_material(w, materials) for w in modifiers) or _made_by_device_word(lemma, modifiers)
+    return (any(is_material(w, materials) for w in modifiers) or _made_by_device_word(lemma, modifiers)
+            or any(_physical_size(m) for m in measurements))
+
+
+def _physical_size(measurement: str) -> bool:
+    """"30 cm", "1.5 m tall", "2 liters": a number and a unit that is no span of time."""
+    words = measurement.split()
+    if len(words) < 2 or not any(ch.isdigit() for ch in words[0]):
+        return False
+    senses = noun_senses(noun_lemma(words[1]))
+    return bool(senses) and senses[0].lexfile != TIME and any("u" in s.flags for s in senses[:2]) \
+        or words[1] in ("cm", "mm", "m", "km", "kg", "g", "ml", "l", "in", "ft", "oz", "lb", "lbs")
 
 
 def _made_by_device_word(lemma: str, modifiers: list[str]) -> bool:

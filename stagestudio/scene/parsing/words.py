@@ -206,8 +206,8 @@ def compound_head(tokens: list[str], j: int) -> bool:
             and match_relation(tokens, j) is None and tok not in lx.FILLER_WORDS):
         return True  # "a glass display counter": a noun between two nouns is part of the compound
     if tok.endswith("s") and (is_verb_form(tok) or english.noun_kind(english.noun_lemma(tok)) != NounKind.THING
-                              or english.noun_lemma(tok) == tok):
-        return False
+                              or english.noun_lemma(tok) == tok) and not english.is_pair_noun(tok):
+        return False  # (a thing named in the plural by nature is a head: "ski goggles", "garden shears")
     if (tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS
             or tok in lx.HARD_BOUNDARIES or tok in _POSTPOSITIVE or tok in lx.NUMBER_WORDS
             or tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS
