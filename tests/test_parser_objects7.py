@@ -10,6 +10,7 @@ import pytest
 
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.parser import parse_prompt
+from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.spelling import correct
 from stagestudio.scene.parsing.tokens import tokenise
 
@@ -143,3 +144,21 @@ def test_plural_by_nature_noun_heads_compound(prompt: str, name: str, modifier: 
     found = [o for o in graph.objects if o.name == name]
     assert len(found) == 1 and found[0].count == 1 and modifier in found[0].attributes.adjectives
     assert "skis" not in _names(graph)
+
+
+# --- the young of one kind of animal is named as that animal ----------------------------------
+@pytest.mark.parametrize("prompt,objects", [
+    ("an eaglet on a branch", [("bird", 1), ("branch", 1)]),
+    ("two cygnets behind a swan", [("bird", 1), ("bird", 2)]),
+    ("a leveret hiding under a hedge", [("hare", 1), ("hedge", 1)]),
+    ("six shoats beside a wheelbarrow", [("pig", 6), ("wheelbarrow", 1)]),
+])
+def test_young_of_one_kind_is_named_by_its_kind(prompt: str, objects: list[tuple[str, int]]) -> None:
+    assert _objects(parse_prompt(prompt)) == objects
+
+
+@pytest.mark.parametrize("lemma,kind", [("piglet", "pig"), ("gosling", "goose"), ("owlet", "owl"),
+                                        ("kid", None), ("cub", None), ("fawn", None)])
+def test_young_of_reads_wordnet_gloss(lemma: str, kind: str | None) -> None:
+    # "kid" is first a child and "fawn" first a colour; a cub is the young of several kinds
+    assert english.young_of(lemma) == kind

@@ -28,7 +28,8 @@ first) as a lexicographer category plus flags from the hypernym tree:
        name WordNet gives it is plural ("glasses", "pliers", "shorts"), one is "pair of ..."
        ("pair of tweezers"), or its gloss says "(usually plural)" ("jeans", "trousers")
 
-then, for WordNet's part-of ("meronym") relations, after "<" the wholes a part belongs to and
+then, for a young animal of one kind, after "^" the noun of that kind, read from its gloss
+("piglet": "a young pig" -> "^pig", "kitten" -> "^domestic cat"); and, for WordNet's part-of ("meronym") relations, after "<" the wholes a part belongs to and
 after ">" the wholes a thing is (both as numbers into one shared list of wholes, base 36, dot
 separated): a headlight is part of a motor vehicle and a truck is one, so "the headlight"
 after a truck is the truck's. A whole is a holonym of the part (or of a whole it is part of)
@@ -193,6 +194,39 @@ def young_of_several_kinds(path: Path, synsets: dict, cache: dict) -> frozenset[
     return frozenset(found)
 
 
+_YOUNG_GLOSS = re.compile(r"^(?:an? |the )?young (?:of (?:an? )?)?([a-z][a-z -]*)")
+_GLOSS_STOPS = frozenset({"or", "and", "that", "not", "up", "under", "having", "usually", "especially", "without",
+                          "of", "with", "in", "e.g."})
+_TOO_GENERAL = frozenset({"animal", "mammal", "creature", "organism"})
+
+
+def young_species(path: Path, nouns: frozenset[str]) -> dict[str, str]:
+    """offset -> the noun of the one kind an animal sense is the young of, by its gloss ("piglet":
+    "a young pig" -> "pig"; "kitten": "young domestic cat" -> "domestic cat"; "filly": "a young
+    female horse under ..." -> "horse"): the longest tail of the gloss's words, up to the first
+    that no longer names the kind, that is a noun lemma."""
+    found: dict[str, str] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("  "):
+                continue
+            head, _, gloss = line.partition(" | ")
+            fields = head.split()
+            match = _YOUNG_GLOSS.match(gloss.split(";")[0].strip().lower())
+            if int(fields[1]) != 5 or match is None:
+                continue
+            words: list[str] = []
+            for word in match.group(1).split():
+                if word in _GLOSS_STOPS:
+                    break
+                words.append(word)
+            tails = (" ".join(words[k:]) for k in range(len(words)))
+            species = next((t for t in tails if t.replace(" ", "_") in nouns), None)
+            if species is not None and species not in _TOO_GENERAL:
+                found[fields[0]] = species
+    return found
+
+
 def plural_by_nature(path: Path) -> frozenset[str]:
     """Offsets of made things whose names are plural by nature (flag "2")."""
     found: set[str] = set()
@@ -298,6 +332,7 @@ def build(wordnet_dir: Path) -> list[str]:
     cache: dict[str, frozenset[str]] = {}
     young = young_of_several_kinds(wordnet_dir / "data.noun", synsets, cache)
     entries = read_index(wordnet_dir)
+    species_of = young_species(wordnet_dir / "data.noun", frozenset(lemma.replace(" ", "_") for lemma, _, _ in entries))
     senses = sorted({o for _, offsets, _ in entries for o in offsets})
     span: dict[str, int] = {}
     for o in senses:
@@ -315,7 +350,8 @@ def build(wordnet_dir: Path) -> list[str]:
             code = f"{lexfile_of(o, synsets, cache):02d}{code}"
             code += f"<{'.'.join(part_of)}" if part_of else ""
             code += f">{'.'.join(is_whole)}" if is_whole else ""
-            codes.append(code + (f"={cls}" if cls else ""))
+            code += f"={cls}" if cls else ""
+            codes.append(code + (f"^{species_of[o]}" if o in species_of and o not in young else ""))
         lines.append(f"{lemma}\t{'' if attested else '?'}{','.join(codes)}")
     return lines
 

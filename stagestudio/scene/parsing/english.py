@@ -49,6 +49,8 @@ class NounSense:
     # thing is (a headlight is part of a motor vehicle; a truck is one)
     part_of: frozenset[str] = frozenset()
     wholes: frozenset[str] = frozenset()
+    # the one kind of animal a young animal's sense is the young of ("piglet" -> "pig")
+    young_of: str | None = None
 
     @property
     def is_thing(self) -> bool:
@@ -188,12 +190,13 @@ def senses_ordered(lemma: str) -> bool:
 
 
 def _decode_sense(code: str) -> NounSense:
-    """"06p<1a.2b>3c=person": lexicographer file, flags, part of, is a, GenEval class."""
+    """"06p<1a.2b>3c=person^pig": lexicographer file, flags, part of, is a, GenEval class, young of."""
+    code, _, young_of = code.partition("^")
     body, _, cls = code.partition("=")
     body, _, wholes = body.partition(">")
     body, _, part_of = body.partition("<")
     return NounSense(int(body[:2]), body[2:], cls or None, frozenset(part_of.split(".")) if part_of else frozenset(),
-                     frozenset(wholes.split(".")) if wholes else frozenset())
+                     frozenset(wholes.split(".")) if wholes else frozenset(), young_of or None)
 
 
 @lru_cache(maxsize=8192)
@@ -375,6 +378,16 @@ def is_pair_noun(word: str, *, after_pair_of: bool = False) -> bool:
     # lemminflect does not know the form: "sunglasses", "earmuffs"; not "shorts" the short)
     return _plural_by_nature(word) and (after_pair_of or lemma == word or not has_noun_entry(lemma)
                                         or not parts_of_speech(word))
+
+
+def young_of(lemma: str) -> str | None:
+    """The kind of animal a noun names the young of, by its first sense ("piglet" -> "pig",
+    "eaglet" -> "eagle", "cygnet" -> "swan"); None for a person first ("kid"), a colour first
+    ("fawn"), or the young of several kinds ("cub", "calf": `is_young_of_several`)."""
+    senses = noun_senses(lemma)
+    if not senses or senses[0].lexfile != ANIMAL or not senses_ordered(lemma):
+        return None
+    return senses[0].young_of
 
 
 def is_young_of_several(lemma: str) -> bool:

@@ -141,7 +141,26 @@ def match_noun(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
         entry = table.get(tuple(tokens[i:i + length]))
         if entry is not None:
             return entry, length
-    return None
+    young = _young_of_one_kind(tokens[i])
+    return (young, 1) if young is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _young_of_one_kind(word: str) -> _NounEntry | None:
+    """"nine piglets", "an eaglet", "two cygnets": a young animal of one kind is named as that
+    animal, as the annotation conventions name a puppy a dog: by its class where it has one
+    ("eaglet" -> bird), else by the kind's own noun ("piglet" -> pig)."""
+    if not word.isalpha() or len(word) < 4:
+        return None
+    lemma = english.noun_lemma(word)
+    species = english.young_of(lemma)
+    if species is None:
+        return None
+    entry = _noun_lexicon().get(tuple(species.split()))
+    if entry is None:
+        cls = english.geneval_class(species)
+        entry = _NounEntry(cls or species, False, cls is not None)
+    return _NounEntry(entry.name, lemma != word, entry.is_class)
 
 
 _IRREGULAR_SINGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child",
