@@ -162,3 +162,15 @@ def test_young_of_one_kind_is_named_by_its_kind(prompt: str, objects: list[tuple
 def test_young_of_reads_wordnet_gloss(lemma: str, kind: str | None) -> None:
     # "kid" is first a child and "fawn" first a colour; a cub is the young of several kinds
     assert english.young_of(lemma) == kind
+
+
+# --- a kind of plant is that plant; the prompt's "potted" makes any plant a potted plant -------
+@pytest.mark.parametrize("prompt,names", [
+    ("a lizard resting on a cactus", ["lizard", "cactus"]),
+    ("a fern beside a boulder", ["fern", "boulder"]),
+    ("a potted orchid on a windowsill", ["potted plant", "windowsill"]),
+    ("two potted ferns by the door", ["potted plant", "door"]),
+    ("a small potted succulent next to a laptop", ["potted plant", "laptop"]),
+])
+def test_plant_kinds_are_potted_plants_only_when_potted(prompt: str, names: list[str]) -> None:
+    assert _names(parse_prompt(prompt)) == names

@@ -138,8 +138,10 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
               "sectional", "sofa bed", "davenport"),
     "potted plant": ("plant", "houseplant", "house plant", "pot plant", "flowerpot", "flower pot",
                      "potted flower", "plant pot", "potted fern", "potted cactus", "indoor plant",
-                     "bonsai", "bonsai tree", "succulent", "plant in a pot", "planter",
-                     "potted tree", "fern", "cactus"),
+                     "bonsai", "bonsai tree", "potted succulent", "plant in a pot", "planter",
+                     "potted tree"),
+    # (a kind of plant is that plant unless the prompt pots it: "a cactus beside a rock" is a
+    # cactus, "a potted cactus" a potted plant; nouns.py names any "potted" plant so)
     "bed": ("double bed", "single bed", "king size bed", "bunk bed", "crib", "cot",
             "four poster bed", "bedstead", "daybed"),
     "dining table": ("table", "dinner table", "kitchen table", "dining-table", "breakfast table",

@@ -131,9 +131,21 @@ def _young_named_by_species(tokens: list[str], i: int) -> tuple[_NounEntry, int]
     return _NounEntry(cls or species, plural, cls is not None), 2
 
 
+def _potted_plant(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
+    """"a potted orchid", "two potted ferns": a plant the prompt pots is GenEval's potted plant,
+    whatever its kind (a bare "cactus" or "fern" stays that plant)."""
+    if tokens[i] != "potted" or i + 1 >= len(tokens) or not tokens[i + 1].isalpha():
+        return None
+    lemma = english.noun_lemma(tokens[i + 1])
+    sense = next((s for s in english.noun_senses(lemma) if s.is_thing), None)
+    if sense is None or sense.lexfile != english.PLANT:
+        return None
+    return _NounEntry("potted plant", lemma != tokens[i + 1], True), 2
+
+
 def match_noun(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
     """Longest lexicon noun starting at tokens[i]: (entry, number of tokens)."""
-    species = _species_named_by_colour(tokens, i) or _young_named_by_species(tokens, i)
+    species = _species_named_by_colour(tokens, i) or _young_named_by_species(tokens, i) or _potted_plant(tokens, i)
     if species is not None:
         return species
     table = _noun_lexicon()
