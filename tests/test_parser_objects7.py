@@ -174,3 +174,29 @@ def test_young_of_reads_wordnet_gloss(lemma: str, kind: str | None) -> None:
 ])
 def test_plant_kinds_are_potted_plants_only_when_potted(prompt: str, names: list[str]) -> None:
     assert _names(parse_prompt(prompt)) == names
+
+
+# --- a count above one needs a plural head: the singular noun before it modifies ---------------
+@pytest.mark.parametrize("prompt,name,count,material", [
+    ("10 glass slides on a tray", "slide", 10, "glass"),
+    ("three paper lanterns above a gate", "lantern", 3, "paper"),
+    ("two stone lions beside a staircase", "lion", 2, "stone"),
+])
+def test_counted_plural_heads_its_compound(prompt: str, name: str, count: int, material: str) -> None:
+    first = parse_prompt(prompt).objects[0]
+    assert (first.name, first.count, first.attributes.material) == (name, count, material)
+
+
+def test_counted_plural_keeps_a_compound_head_after_a_class_noun() -> None:
+    assert _objects(parse_prompt("two dog beds by the fire")) == [("bed", 2), ("fire", 1)]
+
+
+# --- a noun that holds things only in a later sense is that holder after a gerund of its use ----
+@pytest.mark.parametrize("prompt,name", [
+    ("a padded carrying case on a chair", "case"),
+    ("a zippered carrying case beside a tripod", "case"),
+    ("a sturdy shipping case on a cart", "case"),
+])
+def test_holder_named_by_its_use_after_a_gerund(prompt: str, name: str) -> None:
+    names = _names(parse_prompt(prompt))
+    assert names[0] == name and not {"padded", "zippered", "sturdy"} & set(names)

@@ -32,6 +32,7 @@ from stagestudio.scene.parsing.words import (
     colour_noun_as_contents,
     colour_noun_before_participles,
     compound_head,
+    holder_named_by_its_use,
     hyphen_colour,
     is_attribute_word,
     is_number,
@@ -522,7 +523,8 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
         p.j += 2
         return _NEXT
     if (p.started and tok.endswith("ing") and p.j + 1 < n and tokens[p.j + 1] not in FUNCTION_WORDS
-            and english.noun_kind(english.noun_lemma(tokens[p.j + 1])) in (NounKind.THING, NounKind.PLACE)
+            and (english.noun_kind(english.noun_lemma(tokens[p.j + 1])) in (NounKind.THING, NounKind.PLACE)
+                 or holder_named_by_its_use(english.noun_lemma(tokens[p.j + 1]), [tok]))  # ("a padded carrying case")
             and not is_verb_form(tokens[p.j + 1]) and match_relation(tokens, p.j + 1) is None
             # (after a living thing it is a participle with its object: "the largest land animal
             # spraying water", "an otter eating clams")

@@ -191,6 +191,21 @@ def colour_noun_as_contents(tokens: list[str], i: int, modifiers: list[str]) -> 
             and english.is_container(english.noun_lemma(tokens[i - 2]), senses=2))
 
 
+def counted_plural_head(tokens: list[str], j: int) -> bool:
+    """Whether the plural thing noun at tokens[j] heads a phrase counted above one whose noun
+    before it is singular: "10 glass slides", "three paper lanterns", "two stone lions" (a count
+    above one needs a plural head, so the singular noun before it modifies; "10 glass" is none)."""
+    tok, before = tokens[j], tokens[j - 1] if j >= 1 else ""
+    lemma = english.noun_lemma(tok)
+    if (not tok.endswith("s") or lemma == tok or english.noun_kind(lemma) != NounKind.THING or not before.isalpha()
+            or singular_form(before)[1] or before in lx.INVARIANT_NOUNS):
+        return False
+    k = j - 2
+    while k >= 0 and is_attribute_word(tokens[k]):
+        k -= 1
+    return k >= 0 and is_number(tokens[k]) and number_value(tokens[k]) > 1
+
+
 def compound_head(tokens: list[str], j: int) -> bool:
     """Whether the unknown word at tokens[j] is the head of a compound whose first part is the
     noun before it ("glass jar", "dog collar", "car keys"). Inflected words (-ed, -ing, -ly), -s
@@ -201,6 +216,8 @@ def compound_head(tokens: list[str], j: int) -> bool:
     tok = tokens[j]
     if not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")) or verb_agrees_after_noun(tokens, j):
         return False
+    if counted_plural_head(tokens, j):
+        return True
     if (j + 1 < len(tokens) and english.has_noun_entry(tok) and tokens[j + 1].isalpha()
             and english.noun_kind(english.noun_lemma(tokens[j + 1])) == NounKind.THING
             and match_relation(tokens, j) is None and tok not in lx.FILLER_WORDS):
