@@ -200,3 +200,13 @@ def test_counted_plural_keeps_a_compound_head_after_a_class_noun() -> None:
 def test_holder_named_by_its_use_after_a_gerund(prompt: str, name: str) -> None:
     names = _names(parse_prompt(prompt))
     assert names[0] == name and not {"padded", "zippered", "sturdy"} & set(names)
+
+
+# --- a past participle spelt like its base ("cut", "split") after a noun is no compound head ----
+@pytest.mark.parametrize("prompt,objects", [
+    ("a pumpkin split open on a porch", [("porch", 1), ("pumpkin", 1)]),
+    ("a watermelon cut into wedges beside a knife", [("knife", 1), ("watermelon", 1)]),
+    ("a pie cut in half", [("pie", 1)]),
+])
+def test_bare_participle_after_noun_is_the_verb(prompt: str, objects: list[tuple[str, int]]) -> None:
+    assert _objects(parse_prompt(prompt)) == objects

@@ -626,6 +626,12 @@ def is_past_participle(word: str) -> bool:
     return lemma is not None and lemma != word and word in lemminflect.getInflection(lemma, tag="VBN")
 
 
+@lru_cache(maxsize=4096)
+def is_participle_form_of_base(word: str) -> bool:
+    """A verb whose past participle is spelt like its base: "cut", "split", "set", "spread"."""
+    return verb_lemma(word) == word and word in lemminflect.getInflection(word, tag="VBN")
+
+
 def verb_forms(*lemmas: str) -> list[str]:
     """Every inflected form of the verbs, base form included ("hang", "hangs", "hung", "hanging")."""
     forms: dict[str, None] = {}

@@ -29,6 +29,7 @@ from stagestudio.scene.parsing.phrase_words import (
 from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
+    bare_participle,
     colour_noun_as_contents,
     colour_noun_before_participles,
     compound_head,
@@ -514,8 +515,8 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
     """Two-word nouns and gerunds that name a kind read on; a verb after the noun ends the phrase."""
     n = len(tokens)
     tok = tokens[p.j]
-    if p.unknown_seen and verb_agrees_after_noun(tokens, p.j):
-        return _STOP  # "an excavator digs into the clay": the -s word is the noun's verb
+    if p.unknown_seen and (verb_agrees_after_noun(tokens, p.j) or bare_participle(tokens, p.j)):
+        return _STOP  # "an excavator digs into the clay", "a melon cut in half": the noun's verb
     if (p.started and p.j + 1 < n and tokens[p.j + 1] not in FUNCTION_WORDS
             and english.noun_senses(f"{tok} {english.noun_lemma(tokens[p.j + 1])}")):
         p.modifiers.extend(tokens[p.j:p.j + 2])  # "a cozy living room", "a cutting board": one noun

@@ -206,6 +206,22 @@ def counted_plural_head(tokens: list[str], j: int) -> bool:
     return k >= 0 and is_number(tokens[k]) and number_value(tokens[k]) > 1
 
 
+_RESULT_PARTICLES = frozenset({"in", "into", "open", "apart", "up", "off", "down", "across", "over", "through"})
+
+
+def bare_participle(tokens: list[str], j: int) -> bool:
+    """Whether tokens[j] is a past participle spelt like its verb's base ("cut", "split",
+    "spread", "set") with a particle or a place after it, right after a noun: "a melon cut in
+    half", "a log split open", "a blanket spread over the grass" (not "a chess set on a table":
+    WordNet names the pair)."""
+    tok = tokens[j]
+    if j < 1 or j + 1 >= len(tokens) or tokens[j + 1] not in _RESULT_PARTICLES or english.verb_lemma(tok) != tok:
+        return False
+    if not english.is_participle_form_of_base(tok) or english.has_noun_entry(f"{tokens[j - 1]} {tok}"):
+        return False
+    return tokens[j - 1].isalpha() and english.noun_kind(english.noun_lemma(tokens[j - 1])) == NounKind.THING
+
+
 def compound_head(tokens: list[str], j: int) -> bool:
     """Whether the unknown word at tokens[j] is the head of a compound whose first part is the
     noun before it ("glass jar", "dog collar", "car keys"). Inflected words (-ed, -ing, -ly), -s
@@ -214,7 +230,8 @@ def compound_head(tokens: list[str], j: int) -> bool:
     if j >= len(tokens):
         return False
     tok = tokens[j]
-    if not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")) or verb_agrees_after_noun(tokens, j):
+    if (not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")) or verb_agrees_after_noun(tokens, j)
+            or bare_participle(tokens, j)):
         return False
     if counted_plural_head(tokens, j):
         return True
