@@ -210,3 +210,18 @@ def test_holder_named_by_its_use_after_a_gerund(prompt: str, name: str) -> None:
 ])
 def test_bare_participle_after_noun_is_the_verb(prompt: str, objects: list[tuple[str, int]]) -> None:
     assert _objects(parse_prompt(prompt)) == objects
+
+
+# --- where WordNet has no frequency order, a seat, holder or garment sense beats a first place ---
+@pytest.mark.parametrize("lemma", ["hammock", "breadbasket", "fez", "sombrero"])
+def test_unordered_made_sense_is_a_thing(lemma: str) -> None:
+    assert english.noun_kind(lemma) == english.NounKind.THING
+
+
+@pytest.mark.parametrize("lemma", ["harbour", "plaza", "canal", "oasis"])
+def test_unordered_places_stay_places(lemma: str) -> None:
+    assert english.noun_kind(lemma) == english.NounKind.PLACE
+
+
+def test_unordered_made_sense_is_drawn() -> None:
+    assert _names(parse_prompt("a cat napping on a hammock between two trees")) == ["cat", "hammock", "tree"]

@@ -207,13 +207,22 @@ def noun_kind(lemma: str) -> NounKind:
     first = senses[0]
     if "u" in first.flags:
         return NounKind.UNIT
-    if "l" in first.flags:
+    if "l" in first.flags and not _made_sense_unordered(lemma, senses):
         return NounKind.PLACE
-    if first.is_thing:
+    if first.is_thing or "l" in first.flags:  # (the place listed first only for want of an order)
         return NounKind.THING
     if any(s.is_thing for s in senses[1:WEAK_SENSES]):
         return NounKind.WEAK
     return NounKind.ABSTRACT
+
+
+def _made_sense_unordered(lemma: str, senses: tuple[NounSense, ...]) -> bool:
+    """Whether WordNet lists a place first only for want of frequency data, with a seat, a holder
+    or something worn among the next senses ("hammock": a hill, then the hanging bed): where no
+    order is attested the first sense is no likelier, and the made thing is what a picture draws."""
+    # (only a made thing one sits in, wears or fills: a "harbour" or a "plaza" stays a place)
+    return not senses_ordered(lemma) and any(s.lexfile == ARTIFACT and "l" not in s.flags and set(s.flags) & set("skc")
+                                             for s in senses[1:WEAK_SENSES])
 
 
 # A noun is a thing "in a later sense" (WEAK) when one of its first four senses is; rarer ones
