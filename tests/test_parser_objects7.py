@@ -225,3 +225,28 @@ def test_unordered_places_stay_places(lemma: str) -> None:
 
 def test_unordered_made_sense_is_drawn() -> None:
     assert _names(parse_prompt("a cat napping on a hammock between two trees")) == ["cat", "hammock", "tree"]
+
+
+# --- an age with no noun after it stands for the person of that age ----------------------------
+@pytest.mark.parametrize("prompt,count,age", [
+    ("a 3-month-old asleep in a stroller", 1, "3 month old"),
+    ("two 8-year-olds playing chess on a bench", 2, "8 year old"),
+    ("the 10-year-old, grinning, on a bike", 1, "10 year old"),
+])
+def test_age_alone_is_a_person(prompt: str, count: int, age: str) -> None:
+    first = parse_prompt(prompt).objects[0]
+    assert (first.name, first.count, first.attributes.measurements) == ("person", count, [age])
+
+
+@pytest.mark.parametrize("prompt,name", [("a 5-year-old boy with a kite", "person"),
+                                         ("a 10-year-old golden retriever on a rug", "dog"),
+                                         ("a 40-year-old oak tree by a barn", "tree")])
+def test_age_before_a_noun_measures_that_noun(prompt: str, name: str) -> None:
+    graph = parse_prompt(prompt)
+    assert graph.objects[0].name == name and len(graph.objects) == 2
+
+
+# --- a verb's doer after a noun, written as one word, is a person --------------------------------
+@pytest.mark.parametrize("prompt", ["a zookeeper feeding a giraffe", "two zookeepers beside a gate"])
+def test_closed_compound_doer_is_a_person(prompt: str) -> None:
+    assert _names(parse_prompt(prompt))[0] == "person"

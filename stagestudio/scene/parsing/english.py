@@ -153,8 +153,9 @@ def _closed_compound_senses(word: str) -> tuple[NounSense, ...]:
     """The senses of a closed compound WordNet 3.0 lacks ("nightstand", "dishrack", "toybox",
     and their plurals): those of its last noun, where the word splits into two nouns WordNet
     knows and the last one is first a made thing or a food (what a compound of two nouns names).
-    Where the last noun is first a person, an animal or an abstraction ("moonwalk") the word
-    stays unknown: such a split is as likely a name or a coinage as a compound."""
+    Where the last noun is first an animal or an abstraction ("moonwalk"), or a person other than
+    a verb's doer, the word stays unknown: such a split is as likely a name or a coinage as a
+    compound."""
     if not word.isascii() or not word.isalpha() or not word.islower() or parts_of_speech(word):
         return ()
     for form in (word, word[:-1]) if word.endswith("s") else (word,):
@@ -164,9 +165,18 @@ def _closed_compound_senses(word: str) -> tuple[NounSense, ...]:
             if senses is None or not has_noun_entry(first) or is_name(first):
                 continue
             decoded = tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
-            if decoded[0].lexfile in (ARTIFACT, FOOD) and "i" not in decoded[0].flags:
+            if decoded[0].lexfile in (ARTIFACT, FOOD) and "i" not in decoded[0].flags or _agent_of(last, decoded):
                 return decoded
     return ()
+
+
+def _agent_of(last: str, senses: tuple[NounSense, ...]) -> bool:
+    """A person named as the doer of a verb ("keeper", "walker", "goer"): after a noun it makes
+    one who does that to or at the thing ("zookeeper", "dogwalker", "beachgoer"), as WordNet's
+    own "shopkeeper" and "beekeeper" do; a bare person noun ("man", "smith") could be a surname."""
+    if senses[0].lexfile != PERSON or "i" in senses[0].flags or not last.endswith("er") or len(last) < 5:
+        return False
+    return any(stem in _verb_table() for stem in (last[:-2], last[:-1]))
 
 
 def _compound_plural(compound: str) -> str:

@@ -112,7 +112,7 @@ def _scene_verb_form(tok: str) -> bool:
 PORTIONS = {"half", "quarter", "floret", "peel", "crust", "bite", "crumb", "segment", "morsel", "sliver",
              "fillet", "strip", "cube", "ring", "chip", "stick", "bar", "roll", "top", "bottom", "side", "front",
              "back", "end", "edge", "part", "corner", "center", "centre", "middle", "shape", "size", "type", "kind"}
-_POSTPOSITIVE = {"asleep", "awake", "alone", "alive", "ablaze", "afloat", "aglow", "apart", "aside", "ajar",
+POSTPOSITIVE_ADJECTIVES = {"asleep", "awake", "alone", "alive", "ablaze", "afloat", "aglow", "apart", "aside", "ajar",
                  "upright", "sideways", "overhead", "outdoors", "indoors", "upstairs", "downstairs", "today",
                  "tonight", "again", "instead", "versus", "vs", "alike", "galore", "aloft", "abreast", "proper"}
 
@@ -243,7 +243,7 @@ def compound_head(tokens: list[str], j: int) -> bool:
                               or english.noun_lemma(tok) == tok) and not english.is_pair_noun(tok):
         return False  # (a thing named in the plural by nature is a head: "ski goggles", "garden shears")
     if (tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS
-            or tok in lx.HARD_BOUNDARIES or tok in _POSTPOSITIVE or tok in lx.NUMBER_WORDS
+            or tok in lx.HARD_BOUNDARIES or tok in POSTPOSITIVE_ADJECTIVES or tok in lx.NUMBER_WORDS
             or tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS
             or tok in lx.INDEFINITE_DETERMINERS or tok in lx.DEFINITE_DETERMINERS
             or is_attribute_word(tok) or is_verb_form(tok)
