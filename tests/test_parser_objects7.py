@@ -250,3 +250,25 @@ def test_age_before_a_noun_measures_that_noun(prompt: str, name: str) -> None:
 @pytest.mark.parametrize("prompt", ["a zookeeper feeding a giraffe", "two zookeepers beside a gate"])
 def test_closed_compound_doer_is_a_person(prompt: str) -> None:
     assert _names(parse_prompt(prompt))[0] == "person"
+
+
+# --- a listing's opening compound: any noun (an activity, a brand) modifies the thing after it ---
+@pytest.mark.parametrize("prompt,name,modifier", [
+    ("Climbing rope, 60 m, orange, coiled on a rock", "rope", "climbing"),
+    ("Pilates ball, 65 cm, lilac", "ball", "pilates"),
+    ("Zigbee thermostat, white, on a wall", "thermostat", "zigbee"),
+    ("Boys' football boots, black, size 5", "boot", "football"),
+])
+def test_listing_opens_with_a_compound(prompt: str, name: str, modifier: str) -> None:
+    graph = parse_prompt(prompt)
+    first = graph.objects[0]
+    assert first.name in (name, "sports ball") and modifier in first.attributes.adjectives
+
+
+@pytest.mark.parametrize("prompt,first,not_named", [
+    ("birds nest in the old barn", "bird", "nest"),
+    ("smoke rises from a chimney", "chimney", "rise"),
+])
+def test_clause_subject_is_no_compound_modifier(prompt: str, first: str, not_named: str) -> None:
+    names = _names(parse_prompt(prompt))
+    assert names[0] == first and not_named not in names

@@ -42,6 +42,7 @@ from stagestudio.scene.parsing.words import (
     name_span,
     noun_starts_at,
     number_value,
+    opens_bare_compound,
     plural_of_a_thing,
     shapes_what_follows,
     verb_agrees_after_noun,
@@ -589,7 +590,7 @@ def _read_unknown_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
     unknown_first = i == 0 and tok.isalpha() and not english.is_known_word(tok) and len(tok) > 3
     # ("Earth glows blue", "grass covers the hill": a bare place word is a phrase too, if no object)
     bare_place = tok in lx.PLACE_NOUNS and english.has_noun_entry(tok) and not is_verb_form(tok)
-    if not p.started and p.j == i and (is_bare_noun(tok) or bare_place or unknown_first and (
+    if not p.started and p.j == i and (is_bare_noun(tok) or bare_place or opens_bare_compound(tokens, p.j) or unknown_first and (
             verb_opens_clause(tokens, p.j + 1, after_noun=True) and p.j + 2 < n and tokens[p.j + 2] not in lx.SETTING_NOUNS
             # a name the dictionary lacks heading a listing: "Smartwatch with a display", "Airpods, white"
             or p.j + 1 >= n or tokens[p.j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, p.j + 1))):

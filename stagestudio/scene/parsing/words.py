@@ -222,6 +222,23 @@ def bare_participle(tokens: list[str], j: int) -> bool:
     return tokens[j - 1].isalpha() and english.noun_kind(english.noun_lemma(tokens[j - 1])) == NounKind.THING
 
 
+def opens_bare_compound(tokens: list[str], j: int) -> bool:
+    """Whether tokens[j], opening the prompt (or after an owner's "'s") with no determiner, is a
+    noun modifying the thing noun after it: "Yoga mat, 183 x 61 cm", "Bluetooth speaker,
+    waterproof", "Girls' party dress in pink" (a listing names its product so). Any noun or unknown word may modify (an activity, a brand);
+    a plural ("birds nest in the eaves") or a verb form ("smoke rises") is the clause's instead."""
+    if (j + 1 >= len(tokens) or not tokens[j].isalpha() or not tokens[j + 1].isalpha() or len(tokens[j]) < 3
+            or j > 0 and tokens[j - 1] != "'s"):
+        return False  # (only the phrase a prompt or its owner opens: a later fragment may be a part)
+    tok, head = tokens[j], tokens[j + 1]
+    if (tok in _PHRASE_EDGES or tok in lx.NUMBER_WORDS or is_attribute_word(tok) or is_verb_form(tok)
+            or singular_form(tok)[1] or not english.can_be_noun(tok) or english.is_adverb_only(tok)):
+        return False
+    singular, _ = singular_form(head)
+    return (english.noun_kind(singular) == NounKind.THING and not is_verb_form(head) and head not in _PHRASE_EDGES
+            and match_relation(tokens, j + 1) is None and not english.is_participle_or_finite(head))
+
+
 def compound_head(tokens: list[str], j: int) -> bool:
     """Whether the unknown word at tokens[j] is the head of a compound whose first part is the
     noun before it ("glass jar", "dog collar", "car keys"). Inflected words (-ed, -ing, -ly), -s
