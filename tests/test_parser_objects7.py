@@ -272,3 +272,15 @@ def test_listing_opens_with_a_compound(prompt: str, name: str, modifier: str) ->
 def test_clause_subject_is_no_compound_modifier(prompt: str, first: str, not_named: str) -> None:
     names = _names(parse_prompt(prompt))
     assert names[0] == first and not_named not in names
+
+
+# --- typos: any single slip inside a long word towards one thing's noun; a doubled letter -------
+@pytest.mark.parametrize("typed,meant", [("pumkin", "pumpkin"), ("dolphn", "dolphin"), ("vegtable", "vegetable"),
+                                         ("pianno", "piano"), ("mountian", "mountain")])
+def test_single_slip_in_a_long_word_is_corrected(typed: str, meant: str) -> None:
+    assert correct(typed) == meant
+
+
+@pytest.mark.parametrize("word", ["matcha", "banksy", "kombucha", "peloton", "gandalf"])
+def test_names_and_foreign_words_stay(word: str) -> None:
+    assert correct(word) == word

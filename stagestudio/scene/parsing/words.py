@@ -232,8 +232,8 @@ def opens_bare_compound(tokens: list[str], j: int) -> bool:
         return False  # (only the phrase a prompt or its owner opens: a later fragment may be a part)
     tok, head = tokens[j], tokens[j + 1]
     if (tok in _PHRASE_EDGES or tok in lx.NUMBER_WORDS or is_attribute_word(tok) or is_verb_form(tok)
-            or singular_form(tok)[1] or not english.can_be_noun(tok) or english.is_adverb_only(tok)):
-        return False
+            or singular_form(tok)[1] or not english.can_be_noun(tok) or english.parts_of_speech(tok) & {"ADJ", "ADV"}):
+        return False  # (an adjective opens its phrase as it always did: "National flag of ...")
     singular, _ = singular_form(head)
     return (english.noun_kind(singular) == NounKind.THING and not is_verb_form(head) and head not in _PHRASE_EDGES
             and match_relation(tokens, j + 1) is None and not english.is_participle_or_finite(head))
