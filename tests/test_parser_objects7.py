@@ -284,3 +284,21 @@ def test_single_slip_in_a_long_word_is_corrected(typed: str, meant: str) -> None
 @pytest.mark.parametrize("word", ["matcha", "banksy", "kombucha", "peloton", "gandalf"])
 def test_names_and_foreign_words_stay(word: str) -> None:
     assert correct(word) == word
+
+
+# --- a listing's bare colour fragment is the product's colour, ended by its comma ----------------
+@pytest.mark.parametrize("prompt,name,colour,part", [
+    ("Canvas tote bag, navy blue, padded handles", "handbag", "blue", "padded handles"),
+    ("Ceramic teapot, 1 L, sage green, woven cane handle", "teapot", "green", "cane handle"),
+])
+def test_listing_colour_fragment_colours_the_product(prompt: str, name: str, colour: str, part: str) -> None:
+    graph = parse_prompt(prompt)
+    assert len(graph.objects) == 1
+    product = graph.objects[0]
+    assert (product.name, product.attributes.color) == (name, colour) and part in product.attributes.parts
+
+
+def test_colour_list_before_a_noun_still_reads_on() -> None:
+    balloons = parse_prompt("red, white and blue balloons on a porch").objects[0]
+    assert balloons.name == "balloon"
+    assert {balloons.attributes.color, *balloons.attributes.adjectives} >= {"red", "white", "blue"}

@@ -30,6 +30,7 @@ from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
     bare_participle,
+    colour_fragment_ends,
     colour_noun_as_contents,
     colour_noun_before_participles,
     compound_head,
@@ -214,6 +215,7 @@ def _comma_joins_adjectives(tokens: list[str], p: _OpenPhrase) -> bool:
             # its comma when a material or a noun follows; "two plump, fluffy sheep" goes on)
             and not (p.determiner == "none" and p.count is None and _names_colour(p.modifiers)
                      and (tokens[p.j + 1] in lx.MATERIAL_WORDS or noun_starts_at(tokens, p.j + 1)
+                          or colour_fragment_ends(tokens, p.j, p.modifiers)
                           or tokens[p.j + 1] in lx.COLOR_WORDS))  # ("natural beige, black leather handles")
             and (is_attribute_word(tokens[p.j + 1]) or noun_starts_at(tokens, p.j + 1)
                  or "ADJ" in english.parts_of_speech(tokens[p.j + 1])

@@ -239,6 +239,16 @@ def opens_bare_compound(tokens: list[str], j: int) -> bool:
             and match_relation(tokens, j + 1) is None and not english.is_participle_or_finite(head))
 
 
+def colour_fragment_ends(tokens: list[str], comma: int, modifiers: list[str]) -> bool:
+    """Whether the comma at tokens[comma] ends a listing's bare colour fragment: "Insulated lunch
+    bag, 8 L, mustard yellow, front zip pocket", "leather belt, dark brown, brushed nickel buckle"
+    (the colour is the product's, not the next fragment's). Only a fragment of colour words alone
+    between commas: "two plump, fluffy sheep" and "a red, white and blue flag" read on."""
+    start = comma - len(modifiers)
+    colours = all(w in lx.COLOR_WORDS or w in lx.COLOR_SHADES or hyphen_colour(w) for w in modifiers)
+    return bool(modifiers) and colours and start > 0 and tokens[start - 1] == "," and tokens[start:comma] == modifiers
+
+
 def compound_head(tokens: list[str], j: int) -> bool:
     """Whether the unknown word at tokens[j] is the head of a compound whose first part is the
     noun before it ("glass jar", "dog collar", "car keys"). Inflected words (-ed, -ing, -ly), -s
