@@ -302,3 +302,9 @@ def test_colour_list_before_a_noun_still_reads_on() -> None:
     balloons = parse_prompt("red, white and blue balloons on a porch").objects[0]
     assert balloons.name == "balloon"
     assert {balloons.attributes.color, *balloons.attributes.adjectives} >= {"red", "white", "blue"}
+
+
+def test_unlisted_ed_form_is_the_participle() -> None:
+    # "ringed" is in no dictionary the parser reads, but its stem is WordNet's verb "ring"
+    assert english.verb_lemma("ringed") == "ring" and english.verb_lemma("mohammed") is None
+    assert _names(parse_prompt("a lake ringed by pines")) == ["lake", "pine"]

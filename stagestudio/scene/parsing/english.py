@@ -507,13 +507,17 @@ def verb_lemma(word: str) -> str | None:
 
 def _unlisted_ing_form(word: str) -> str | None:
     """The verb of an -ing form lemminflect does not list, where its stem is a WordNet noun or
-    verb: "pipetting" -> "pipet", "kayaking" -> "kayak" (a tool or a craft used as a verb). Names
-    ("Beijing") and coinages have no such stem."""
-    if not word.endswith("ing") or len(word) < 6 or not word.isalpha() or parts_of_speech(word) \
+    verb: "pipetting" -> "pipet", "kayaking" -> "kayak" (a tool or a craft used as a verb), and of
+    an -ed form whose stem is a WordNet verb ("ringed" -> "ring": "a pond ringed by pines").
+    Names ("Beijing", "Mohammed") and coinages have no such stem."""
+    ing = word.endswith("ing")
+    if not (ing or word.endswith("ed")) or len(word) < 6 or not word.isalpha() or parts_of_speech(word) \
             or has_noun_entry(word):
         return None
-    for stem in dict.fromkeys(lemminflect.getAllLemmasOOV(word, upos="VERB").get("VERB", ())):
-        if stem != word and (has_noun_entry(stem) or stem in _verb_table()):
+    cut = word[:-3] if ing else word[:-2]
+    rules = (cut, cut + "e", cut[:-1] if len(cut) > 2 and cut[-1] == cut[-2] else "")
+    for stem in dict.fromkeys((*lemminflect.getAllLemmasOOV(word, upos="VERB").get("VERB", ()), *rules)):
+        if stem and stem != word and (ing and has_noun_entry(stem) or stem in _verb_table()):
             return stem
     return None
 
