@@ -308,3 +308,17 @@ def test_unlisted_ed_form_is_the_participle() -> None:
     # "ringed" is in no dictionary the parser reads, but its stem is WordNet's verb "ring"
     assert english.verb_lemma("ringed") == "ring" and english.verb_lemma("mohammed") is None
     assert _names(parse_prompt("a lake ringed by pines")) == ["lake", "pine"]
+
+
+# --- a singular that ends in -s is singular where its plural is another word ---------------------
+@pytest.mark.parametrize("prompt,objects", [
+    ("a thermos beside a tent", [("tent", 1), ("thermos", 1)]),
+    ("two thermoses on a picnic blanket", [("blanket", 1), ("thermos", 2)]),
+])
+def test_singular_in_s_counts_one(prompt: str, objects: list[tuple[str, int]]) -> None:
+    assert _objects(parse_prompt(prompt)) == objects
+
+
+def test_plural_without_singular_stays_plural() -> None:
+    from stagestudio.scene.parsing.nouns import singular_form
+    assert singular_form("clothes") == ("clothes", True) and singular_form("thermos") == ("thermos", False)

@@ -544,6 +544,12 @@ def is_finite_form(word: str, *, plural_subject: bool) -> bool:
     return word in lemminflect.getInflection(lemma, tag="VBZ")
 
 
+def plural_is_itself(word: str) -> bool:
+    """Whether lemminflect's plural of the noun is the word itself ("clothes", "jeans", "deer"),
+    as it is not for a singular that happens to end in -s ("thermos" -> "thermoses")."""
+    return word in lemminflect.getInflection(word, tag="NNS")
+
+
 @lru_cache(maxsize=8192)
 def is_past_participle(word: str) -> bool:
     """"known", "built", "made", "covered" (not "pancakes", a plural that is also a verb's -s)."""

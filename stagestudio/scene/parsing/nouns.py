@@ -206,7 +206,9 @@ def singular_form(word: str) -> tuple[str, bool]:
     if lemma != word and english.parts_of_speech(word) and lemma[:2] == word[:2]:
         return lemma, True  # the dictionary knows the plural ("tomatoes", "shelves", "cacti")
     if lemma == word and english.parts_of_speech(word) and english.has_noun_entry(word):
-        return word, True  # a plural with no singular: "clothes", "groceries" ("clothe" is a verb)
+        # a plural with no singular: "clothes", "groceries" ("clothe" is a verb); a singular in
+        # -s has a plural of its own ("a thermos", "thermoses"; "a pancreas")
+        return word, english.plural_is_itself(word)
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y", True
     if word.endswith(("ches", "shes", "xes", "zzes", "sses")) or word in _ES_PLURALS_OF_O:
