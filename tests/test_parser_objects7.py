@@ -322,3 +322,30 @@ def test_singular_in_s_counts_one(prompt: str, objects: list[tuple[str, int]]) -
 def test_plural_without_singular_stays_plural() -> None:
     from stagestudio.scene.parsing.nouns import singular_form
     assert singular_form("clothes") == ("clothes", True) and singular_form("thermos") == ("thermos", False)
+
+
+# --- a listing's count after its plural noun counts it; hashtags describe nothing --------------
+@pytest.mark.parametrize("prompt,name,count", [
+    ("Enamel plates, set of 6, cream", "plate", 6),
+    ("Linen napkins (set of 4) on a table", "napkin", 4),
+    ("Beeswax candles x3 on a tray", "candle", 3),
+    ("Bamboo toothbrushes, 5-pack", "toothbrush", 5),
+    ("2x wicker baskets by the door", "basket", 2),
+    ("6 pcs silicone lids", "lid", 6),
+])
+def test_listing_count_after_the_noun(prompt: str, name: str, count: int) -> None:
+    first = parse_prompt(prompt).objects[0]
+    assert (first.name, first.count) == (name, count)
+    assert not {"x", "pcs", "set", "pack"} & set(first.attributes.adjectives)
+
+
+@pytest.mark.parametrize("prompt,counts", [
+    ("three mugs, set of 4", [("cup", 3)]),  # a count before the noun is the noun's
+    ("a set of 4 plates on a shelf", [("plate", 4), ("shelf", 1)]),
+])
+def test_listing_count_leaves_counts_before_the_noun(prompt: str, counts: list[tuple[str, int]]) -> None:
+    assert _objects(parse_prompt(prompt)) == counts
+
+
+def test_hashtags_and_handles_name_nothing() -> None:
+    assert _names(parse_prompt("#sunset a dog on the beach #goldenhour @mybeachpics")) == ["dog"]

@@ -8,6 +8,7 @@ import unicodedata
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.listing_counts import move_listing_counts
 from stagestudio.scene.parsing.nouns import match_noun
 from stagestudio.scene.parsing.spelling import correct
 from stagestudio.scene.parsing.words import POSTPOSITIVE_ADJECTIVES
@@ -237,9 +238,12 @@ _CHAT_INTERJECTION = re.compile(r"\b(?:" + "|".join(sorted(lx.CHAT_INTERJECTIONS
 
 
 def informal_writing(text: str) -> str:
-    """Lower-case text with chat shorthand spelled out and its interjections dropped: "by the window
-    w/ a cup of tea" -> "with a cup", "my dog refuses to get out lol" -> "... out". A layer before
-    every lexicon, so a word the shorthand hides is read like any other."""
+    """Lower-case text with chat shorthand spelled out and its interjections, hashtags and handles
+    dropped: "by the window w/ a cup of tea" -> "with a cup", "my dog refuses to get out lol" ->
+    "... out", "a dog on the beach #goldenhour" -> "... beach". A layer before every lexicon, so a
+    word the shorthand hides is read like any other."""
+    text = re.sub(r"(?<![\w&])[#@][a-z0-9_]+", " ", text)  # hashtags and handles tag a post, they describe nothing
+    text = text.replace("\u00d7", "x")  # "jars \u00d76": a multiplier
     text = _CHAT_ABBREVIATION.sub(lambda m: f" {lx.CHAT_ABBREVIATIONS[m.group(1)]} ", text)
     text = re.sub(r"(?<=[a-z]) n (?=[a-z])", " and ", text)  # "fish n chips"
     return _CHAT_INTERJECTION.sub(" ", text)
@@ -295,4 +299,4 @@ def tokenise(prompt: str) -> list[list[str]]:
                 sentences.append([])
             continue
         sentences[-1].append(tok)
-    return [s for s in sentences if s]
+    return [move_listing_counts(s) for s in sentences if s]
