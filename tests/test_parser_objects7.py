@@ -349,3 +349,17 @@ def test_listing_count_leaves_counts_before_the_noun(prompt: str, counts: list[t
 
 def test_hashtags_and_handles_name_nothing() -> None:
     assert _names(parse_prompt("#sunset a dog on the beach #goldenhour @mybeachpics")) == ["dog"]
+
+
+# --- a compound WordNet names as a thing is read whole, even where its head could be a verb ------
+@pytest.mark.parametrize("prompt,names", [
+    ("the clock tower behind a tram", ["tower", "train"]),
+    ("a fire escape above a dumpster", ["fire escape", "dumpster"]),
+])
+def test_wordnet_compound_after_a_class_noun(prompt: str, names: list[str]) -> None:
+    assert _names(parse_prompt(prompt)) == names
+
+
+def test_singular_subject_still_takes_its_verb() -> None:
+    # "bird call" is no thing in WordNet, and "calls" agrees with "the bird"
+    assert _names(parse_prompt("the bird calls from a branch"))[0] == "bird"

@@ -249,6 +249,16 @@ def colour_fragment_ends(tokens: list[str], comma: int, modifiers: list[str]) ->
     return bool(modifiers) and colours and start > 0 and tokens[start - 1] == "," and tokens[start:comma] == modifiers
 
 
+def names_thing_with_noun_before(tokens: list[str], j: int) -> bool:
+    """Whether WordNet names the noun before tokens[j] and tokens[j] together as a thing ("clock
+    tower", "fire escape", "bus shelter"), so tokens[j] heads it even where it could be a verb
+    ("the clock tower next to ..." is no clock that towers)."""
+    before = tokens[j - 1] if j >= 1 else ""
+    if not before.isalpha() or tokens[j].endswith("s") and english.is_finite_form(tokens[j], plural_subject=False):
+        return False
+    return english.noun_kind(f"{before} {english.noun_lemma(tokens[j])}") == NounKind.THING
+
+
 def compound_head(tokens: list[str], j: int) -> bool:
     """Whether the unknown word at tokens[j] is the head of a compound whose first part is the
     noun before it ("glass jar", "dog collar", "car keys"). Inflected words (-ed, -ing, -ly), -s
@@ -260,7 +270,7 @@ def compound_head(tokens: list[str], j: int) -> bool:
     if (not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")) or verb_agrees_after_noun(tokens, j)
             or bare_participle(tokens, j)):
         return False
-    if counted_plural_head(tokens, j):
+    if counted_plural_head(tokens, j) or names_thing_with_noun_before(tokens, j):
         return True
     if (j + 1 < len(tokens) and english.has_noun_entry(tok) and tokens[j + 1].isalpha()
             and english.noun_kind(english.noun_lemma(tokens[j + 1])) == NounKind.THING
