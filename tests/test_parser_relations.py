@@ -332,7 +332,7 @@ def test_its_part_stays_with_a_group_that_can_have_it():
 
 
 @pytest.mark.parametrize("prompt,expected", [
-    ("A row of potted herbs lines the windowsill.", ("herb", "on", "windowsill")),
+    ("A row of potted herbs lines the windowsill.", ("potted plant", "on", "windowsill")),
     ("A pile of logs covers the porch.", ("log", "on", "porch")),
     ("A stack of old books sits beside the lamp.", ("book", "next to", "lamp")),
 ])

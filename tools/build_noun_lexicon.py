@@ -28,7 +28,8 @@ first) as a lexicographer category plus flags from the hypernym tree:
        name WordNet gives it is plural ("glasses", "pliers", "shorts"), one is "pair of ..."
        ("pair of tweezers"), or its gloss says "(usually plural)" ("jeans", "trousers")
 
-then, for WordNet's part-of ("meronym") relations, after "<" the wholes a part belongs to and
+then, for a young animal of one kind, after "^" the noun of that kind, read from its gloss
+("piglet": "a young pig" -> "^pig", "kitten" -> "^domestic cat"); and, for WordNet's part-of ("meronym") relations, after "<" the wholes a part belongs to and
 after ">" the wholes a thing is (both as numbers into one shared list of wholes, base 36, dot
 separated): a headlight is part of a motor vehicle and a truck is one, so "the headlight"
 after a truck is the truck's. A whole is a holonym of the part (or of a whole it is part of)
@@ -58,6 +59,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 WORDNET_DIR = Path("/usr/share/wordnet")
@@ -175,6 +177,16 @@ ARTIFACT_LEXFILE = 6
 _NOT_PLURAL_ENDINGS = ("us", "is", "ss", "os", "ns", "as")
 
 
+def synset_lines(path: Path) -> Iterator[tuple[list[str], str]]:
+    """Each synset line of a WordNet data file as (its fields before the gloss, its gloss)."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("  "):
+                continue  # licence header
+            head, _, gloss = line.partition(" | ")
+            yield head.split(), gloss
+
+
 YOUNG = "01321579"  # young, offspring (of an animal)
 _SEVERAL_KINDS = re.compile(r"\b(various|certain|any of|several)\b")
 
@@ -182,34 +194,52 @@ _SEVERAL_KINDS = re.compile(r"\b(various|certain|any of|several)\b")
 def young_of_several_kinds(path: Path, synsets: dict, cache: dict) -> frozenset[str]:
     """Offsets of young animals whose gloss names several kinds (flag "y")."""
     found: set[str] = set()
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("  "):
-                continue
-            offset = line.split(" ", 1)[0]
-            gloss = line.partition(" | ")[2]
-            if _SEVERAL_KINDS.search(gloss.split(";")[0]) and YOUNG in ancestors(offset, synsets, cache):
-                found.add(offset)
+    for fields, gloss in synset_lines(path):
+        if _SEVERAL_KINDS.search(gloss.split(";")[0]) and YOUNG in ancestors(fields[0], synsets, cache):
+            found.add(fields[0])
     return frozenset(found)
+
+
+_YOUNG_GLOSS = re.compile(r"^(?:an? |the )?young (?:of (?:an? )?)?([a-z][a-z -]*)")
+_GLOSS_STOPS = frozenset({"or", "and", "that", "not", "up", "under", "having", "usually", "especially", "without",
+                          "of", "with", "in", "e.g."})
+_TOO_GENERAL = frozenset({"animal", "mammal", "creature", "organism"})
+
+
+def young_species(path: Path, nouns: frozenset[str]) -> dict[str, str]:
+    """offset -> the noun of the one kind an animal sense is the young of, by its gloss ("piglet":
+    "a young pig" -> "pig"; "kitten": "young domestic cat" -> "domestic cat"; "filly": "a young
+    female horse under ..." -> "horse"): the longest tail of the gloss's words, up to the first
+    that no longer names the kind, that is a noun lemma."""
+    found: dict[str, str] = {}
+    for fields, gloss in synset_lines(path):
+        match = _YOUNG_GLOSS.match(gloss.split(";")[0].strip().lower())
+        if int(fields[1]) != 5 or match is None:
+            continue
+        words: list[str] = []
+        for word in match.group(1).split():
+            if word in _GLOSS_STOPS:
+                break
+            words.append(word)
+        tails = (" ".join(words[k:]) for k in range(len(words)))
+        species = next((t for t in tails if t.replace(" ", "_") in nouns), None)
+        if species is not None and species not in _TOO_GENERAL:
+            found[fields[0]] = species
+    return found
 
 
 def plural_by_nature(path: Path) -> frozenset[str]:
     """Offsets of made things whose names are plural by nature (flag "2")."""
     found: set[str] = set()
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("  "):
-                continue
-            head, _, gloss = line.partition(" | ")
-            fields = head.split()
-            if int(fields[1]) != ARTIFACT_LEXFILE:
-                continue
-            words = [fields[4 + 2 * i].lower() for i in range(int(fields[3], 16))]
-            # (a word in -us, -is, -ss, -os, -ns or -as is no plural: "abacus", "lens", "bus")
-            if (all(w.endswith("s") and not w.endswith(_NOT_PLURAL_ENDINGS) for w in words)
-                    or any(w.startswith("pair_of_") for w in words)
-                    or gloss.startswith(("(usually plural)", "(usually in the plural)"))):
-                found.add(fields[0])
+    for fields, gloss in synset_lines(path):
+        if int(fields[1]) != ARTIFACT_LEXFILE:
+            continue
+        words = [fields[4 + 2 * i].lower() for i in range(int(fields[3], 16))]
+        # (a word in -us, -is, -ss, -os, -ns or -as is no plural: "abacus", "lens", "bus")
+        if (all(w.endswith("s") and not w.endswith(_NOT_PLURAL_ENDINGS) for w in words)
+                or any(w.startswith("pair_of_") for w in words)
+                or gloss.startswith(("(usually plural)", "(usually in the plural)"))):
+            found.add(fields[0])
     return frozenset(found)
 
 
@@ -298,6 +328,7 @@ def build(wordnet_dir: Path) -> list[str]:
     cache: dict[str, frozenset[str]] = {}
     young = young_of_several_kinds(wordnet_dir / "data.noun", synsets, cache)
     entries = read_index(wordnet_dir)
+    species_of = young_species(wordnet_dir / "data.noun", frozenset(lemma.replace(" ", "_") for lemma, _, _ in entries))
     senses = sorted({o for _, offsets, _ in entries for o in offsets})
     span: dict[str, int] = {}
     for o in senses:
@@ -315,7 +346,8 @@ def build(wordnet_dir: Path) -> list[str]:
             code = f"{lexfile_of(o, synsets, cache):02d}{code}"
             code += f"<{'.'.join(part_of)}" if part_of else ""
             code += f">{'.'.join(is_whole)}" if is_whole else ""
-            codes.append(code + (f"={cls}" if cls else ""))
+            code += f"={cls}" if cls else ""
+            codes.append(code + (f"^{species_of[o]}" if o in species_of and o not in young else ""))
         lines.append(f"{lemma}\t{'' if attested else '?'}{','.join(codes)}")
     return lines
 

@@ -138,8 +138,10 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
               "sectional", "sofa bed", "davenport"),
     "potted plant": ("plant", "houseplant", "house plant", "pot plant", "flowerpot", "flower pot",
                      "potted flower", "plant pot", "potted fern", "potted cactus", "indoor plant",
-                     "bonsai", "bonsai tree", "succulent", "plant in a pot", "planter",
-                     "potted tree", "fern", "cactus"),
+                     "bonsai", "bonsai tree", "potted succulent", "plant in a pot", "planter",
+                     "potted tree"),
+    # (a kind of plant is that plant unless the prompt pots it: "a cactus beside a rock" is a
+    # cactus, "a potted cactus" a potted plant; nouns.py names any "potted" plant so)
     "bed": ("double bed", "single bed", "king size bed", "bunk bed", "crib", "cot",
             "four poster bed", "bedstead", "daybed"),
     "dining table": ("table", "dinner table", "kitchen table", "dining-table", "breakfast table",
@@ -622,3 +624,11 @@ UNIT_ABBREVIATIONS: frozenset[str] = frozenset({"oz", "ml", "cl", "dl", "cm", "m
                                                 "degree", "degrees", "percent"})
 MEASURE_NOUNS: frozenset[str] = frozenset({"length", "height", "width", "diameter", "depth", "size",
                                            "circumference", "radius", "thickness", "weight", "total"})
+
+# Chat shorthand that asides carry and that names nothing: "my dog refuses to get out lol".
+# Removed before reading; an abbreviation that stands for words ("w/") is spelled out instead.
+CHAT_INTERJECTIONS: frozenset[str] = frozenset({"lol", "lmao", "lmfao", "rofl", "omg", "omfg", "haha", "hahaha",
+                                                "hehe", "tbh", "imo", "imho", "btw", "smh", "fyi", "ikr", "idk",
+                                                "pls", "plz", "xoxo"})
+CHAT_ABBREVIATIONS: dict[str, str] = {"w/o": "without", "w/": "with", "b/c": "because", "thru": "through",
+                                      "'n'": "and", "n'": "and"}

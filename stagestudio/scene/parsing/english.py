@@ -49,6 +49,8 @@ class NounSense:
     # thing is (a headlight is part of a motor vehicle; a truck is one)
     part_of: frozenset[str] = frozenset()
     wholes: frozenset[str] = frozenset()
+    # the one kind of animal a young animal's sense is the young of ("piglet" -> "pig")
+    young_of: str | None = None
 
     @property
     def is_thing(self) -> bool:
@@ -151,8 +153,9 @@ def _closed_compound_senses(word: str) -> tuple[NounSense, ...]:
     """The senses of a closed compound WordNet 3.0 lacks ("nightstand", "dishrack", "toybox",
     and their plurals): those of its last noun, where the word splits into two nouns WordNet
     knows and the last one is first a made thing or a food (what a compound of two nouns names).
-    Where the last noun is first a person, an animal or an abstraction ("moonwalk") the word
-    stays unknown: such a split is as likely a name or a coinage as a compound."""
+    Where the last noun is first an animal or an abstraction ("moonwalk"), or a person other than
+    a verb's doer, the word stays unknown: such a split is as likely a name or a coinage as a
+    compound."""
     if not word.isascii() or not word.isalpha() or not word.islower() or parts_of_speech(word):
         return ()
     for form in (word, word[:-1]) if word.endswith("s") else (word,):
@@ -162,9 +165,18 @@ def _closed_compound_senses(word: str) -> tuple[NounSense, ...]:
             if senses is None or not has_noun_entry(first) or is_name(first):
                 continue
             decoded = tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
-            if decoded[0].lexfile in (ARTIFACT, FOOD) and "i" not in decoded[0].flags:
+            if decoded[0].lexfile in (ARTIFACT, FOOD) and "i" not in decoded[0].flags or _agent_of(last, decoded):
                 return decoded
     return ()
+
+
+def _agent_of(last: str, senses: tuple[NounSense, ...]) -> bool:
+    """A person named as the doer of a verb ("keeper", "walker", "goer"): after a noun it makes
+    one who does that to or at the thing ("zookeeper", "dogwalker", "beachgoer"), as WordNet's
+    own "shopkeeper" and "beekeeper" do; a bare person noun ("man", "smith") could be a surname."""
+    if senses[0].lexfile != PERSON or "i" in senses[0].flags or not last.endswith("er") or len(last) < 5:
+        return False
+    return any(stem in _verb_table() for stem in (last[:-2], last[:-1]))
 
 
 def _compound_plural(compound: str) -> str:
@@ -188,12 +200,13 @@ def senses_ordered(lemma: str) -> bool:
 
 
 def _decode_sense(code: str) -> NounSense:
-    """"06p<1a.2b>3c=person": lexicographer file, flags, part of, is a, GenEval class."""
+    """"06p<1a.2b>3c=person^pig": lexicographer file, flags, part of, is a, GenEval class, young of."""
+    code, _, young_of = code.partition("^")
     body, _, cls = code.partition("=")
     body, _, wholes = body.partition(">")
     body, _, part_of = body.partition("<")
     return NounSense(int(body[:2]), body[2:], cls or None, frozenset(part_of.split(".")) if part_of else frozenset(),
-                     frozenset(wholes.split(".")) if wholes else frozenset())
+                     frozenset(wholes.split(".")) if wholes else frozenset(), young_of or None)
 
 
 @lru_cache(maxsize=8192)
@@ -204,13 +217,22 @@ def noun_kind(lemma: str) -> NounKind:
     first = senses[0]
     if "u" in first.flags:
         return NounKind.UNIT
-    if "l" in first.flags:
+    if "l" in first.flags and not _made_sense_unordered(lemma, senses):
         return NounKind.PLACE
-    if first.is_thing:
+    if first.is_thing or "l" in first.flags:  # (the place listed first only for want of an order)
         return NounKind.THING
     if any(s.is_thing for s in senses[1:WEAK_SENSES]):
         return NounKind.WEAK
     return NounKind.ABSTRACT
+
+
+def _made_sense_unordered(lemma: str, senses: tuple[NounSense, ...]) -> bool:
+    """Whether WordNet lists a place first only for want of frequency data, with a seat, a holder
+    or something worn among the next senses ("hammock": a hill, then the hanging bed): where no
+    order is attested the first sense is no likelier, and the made thing is what a picture draws."""
+    # (only a made thing one sits in, wears or fills: a "harbour" or a "plaza" stays a place)
+    return not senses_ordered(lemma) and any(s.lexfile == ARTIFACT and "l" not in s.flags and set(s.flags) & set("skc")
+                                             for s in senses[1:WEAK_SENSES])
 
 
 # A noun is a thing "in a later sense" (WEAK) when one of its first four senses is; rarer ones
@@ -226,47 +248,6 @@ def has_thing_sense(lemma: str) -> bool:
     return any(s.is_thing or s.lexfile in (COMMUNICATION, POSSESSION) for s in noun_senses(lemma))
 
 
-def picture_word_named_as_thing(lemma: str, determiner: str, count: int | None, after_objects: bool) -> bool:
-    """"a camera on a rail", "a poster ... hangs on the wall", "lifting a frame out of a hive": a
-    word that may name the picture itself (camera, frame, poster, canvas) is a made thing where
-    WordNet makes it one first (an artifact, or a document or sign) and the prompt introduces it
-    ("a", a number) after something else is drawn; opening a prompt ("a poster of a cat") or
-    definite ("facing the camera") it is the picture."""
-    senses = noun_senses(lemma)
-    if not after_objects or not senses or senses[0].lexfile not in (ARTIFACT, COMMUNICATION):
-        return False
-    return determiner == "indefinite" or count is not None
-
-
-def made_sense_by_material(lemma: str, modifiers: list[str], materials: frozenset[str] | dict) -> bool:
-    """A material before the noun selects its made thing's sense over a first one that is a
-    person or an animal ("a bamboo organizer", "a brass knocker", "a wooden horse" stays a
-    horse: WordNet's "horse" has no made sense)."""
-    senses = noun_senses(lemma)
-    if not senses or senses[0].lexfile not in (PERSON, ANIMAL) or not has_sense_of(lemma, ARTIFACT):
-        return False
-    return any(is_material(w, materials) for w in modifiers) or _made_by_device_word(lemma, modifiers)
-
-
-def _made_by_device_word(lemma: str, modifiers: list[str]) -> bool:
-    """"a Bluetooth speaker", "a laptop speaker": right before a noun that is first a person and
-    next a made thing, a made thing's noun or a word WordNet lacks (a brand, a technology) picks the
-    made thing, unless WordNet names the pair itself ("a bus driver" is a person)."""
-    if not modifiers or len(senses := noun_senses(lemma)) < 2 or senses[1].lexfile != ARTIFACT:
-        return False
-    before = modifiers[-1]
-    if not before.isalpha() or noun_senses(f"{before} {lemma}") or is_name(before):
-        return False
-    before_senses = noun_senses(before)
-    return (before_senses[0].lexfile == ARTIFACT) if before_senses else not parts_of_speech(before)
-
-
-def can_be_made_thing(lemma: str) -> bool:
-    """Whether a material word before the noun makes it a made thing: it has a made thing's
-    sense, or a communication's ("a wooden post", "a stone cabin", "a bronze medal", "a metal sign")."""
-    return any(s.lexfile in (ARTIFACT, COMMUNICATION) for s in noun_senses(lemma))
-
-
 def has_flag(lemma: str, flag: str, *, senses: int = 2) -> bool:
     """Whether one of the lemma's first `senses` senses carries `flag`."""
     return any(flag in s.flags for s in noun_senses(lemma)[:senses])
@@ -275,49 +256,6 @@ def has_flag(lemma: str, flag: str, *, senses: int = 2) -> bool:
 def is_part(lemma: str) -> bool:
     """A part or feature of something else: handle, leg, nose, wheel, petal, fur."""
     return has_flag(lemma, "p")
-
-
-# Which kinds of part an owner of a kind has: a body part for a person or an animal, a made
-# part for a made thing, a plant part for a plant or a fruit ("a vase with dried flowers" names
-# flowers, not a flower-part of the vase; "a unicorn with a gold horn" names the animal's horn).
-_PART_KINDS = {PERSON: {BODY, ANIMAL}, ANIMAL: {BODY, ANIMAL}, ARTIFACT: {ARTIFACT, OBJECT}, PLANT: {PLANT, BODY},
-               FOOD: {FOOD, PLANT, BODY}}
-
-
-def part_sense_rank(part: str, owner: str, *, strict: bool = False) -> tuple[int, int] | None:
-    """How common the sense is in which `part` is a part of `owner` (0: its first sense), and
-    then 0 where WordNet says so itself (1 where only the kinds fit); None when it is none:
-    "head" is first a body part (of a bird), only later the top of something (a branch)."""
-    owner_senses = noun_senses(owner)
-    owner_sense = next((s for s in owner_senses if s.is_thing or s.geneval_class == "person"), None)
-    if owner_sense is None:
-        return None
-    kinds = _PART_KINDS.get(PERSON if owner_sense.geneval_class == "person" else owner_sense.lexfile, set())
-    for rank, sense in enumerate(noun_senses(part)):
-        if sense.part_of & owner_sense.wholes:
-            return rank, 0
-        if "p" in sense.flags and sense.lexfile in kinds and not strict:
-            return rank, 1
-    return None
-
-
-def is_part_of(part: str, owner: str, *, strict: bool = False) -> bool:
-    """Whether `part` can be a part of `owner`: WordNet says so ("headlight" of a truck, "seat"
-    of a bench, "leg" of a chair), or, where WordNet records no whole for the part's sense, the
-    part is of the owner's kind ("tail" of a dog, "rim" of a cup, "horn" of a unicorn).
-    `strict`: a part WordNet places on other wholes is not this owner's ("the door" after
-    boots is a door). An owner the lexicon does not know takes any part in the first two senses."""
-    # the owner's kind is its first drawable sense ("cup" is first a measure, then a vessel;
-    # "person" is one of WordNet's top concepts)
-    owner_senses = noun_senses(owner)
-    owner_sense = next((s for s in owner_senses if s.is_thing or s.geneval_class == "person"), None)
-    senses = noun_senses(part)
-    if owner_sense is None:
-        return any("p" in s.flags for s in senses[:2])
-    if any(s.part_of & owner_sense.wholes for s in senses):
-        return True
-    kinds = _PART_KINDS.get(PERSON if owner_sense.geneval_class == "person" else owner_sense.lexfile, set())
-    return any("p" in s.flags and s.lexfile in kinds and not (strict and s.part_of) for s in senses)
 
 
 def geneval_class(lemma: str) -> str | None:
@@ -361,6 +299,16 @@ def is_pair_noun(word: str, *, after_pair_of: bool = False) -> bool:
     # lemminflect does not know the form: "sunglasses", "earmuffs"; not "shorts" the short)
     return _plural_by_nature(word) and (after_pair_of or lemma == word or not has_noun_entry(lemma)
                                         or not parts_of_speech(word))
+
+
+def young_of(lemma: str) -> str | None:
+    """The kind of animal a noun names the young of, by its first sense ("piglet" -> "pig",
+    "eaglet" -> "eagle", "cygnet" -> "swan"); None for a person first ("kid"), a colour first
+    ("fawn"), or the young of several kinds ("cub", "calf": `is_young_of_several`)."""
+    senses = noun_senses(lemma)
+    if not senses or senses[0].lexfile != ANIMAL or not senses_ordered(lemma):
+        return None
+    return senses[0].young_of
 
 
 def is_young_of_several(lemma: str) -> bool:
@@ -552,7 +500,26 @@ def verb_lemma(word: str) -> str | None:
     """The verb a form belongs to ("rides", "rode", "riding" -> "ride"); None when it is not a
     verb form."""
     lemmas = lemminflect.getAllLemmas(word, upos="VERB").get("VERB")
-    return lemmas[0] if lemmas else None
+    if lemmas:
+        return lemmas[0]
+    return _unlisted_ing_form(word)
+
+
+def _unlisted_ing_form(word: str) -> str | None:
+    """The verb of an -ing form lemminflect does not list, where its stem is a WordNet noun or
+    verb: "pipetting" -> "pipet", "kayaking" -> "kayak" (a tool or a craft used as a verb), and of
+    an -ed form whose stem is a WordNet verb ("ringed" -> "ring": "a pond ringed by pines").
+    Names ("Beijing", "Mohammed") and coinages have no such stem."""
+    ing = word.endswith("ing")
+    if not (ing or word.endswith("ed")) or len(word) < 6 or not word.isalpha() or parts_of_speech(word) \
+            or has_noun_entry(word):
+        return None
+    cut = word[:-3] if ing else word[:-2]
+    rules = (cut, cut + "e", cut[:-1] if len(cut) > 2 and cut[-1] == cut[-2] else "")
+    for stem in dict.fromkeys((*lemminflect.getAllLemmasOOV(word, upos="VERB").get("VERB", ()), *rules)):
+        if stem and stem != word and (ing and has_noun_entry(stem) or stem in _verb_table()):
+            return stem
+    return None
 
 
 def is_participle_or_finite(word: str) -> bool:
@@ -577,11 +544,23 @@ def is_finite_form(word: str, *, plural_subject: bool) -> bool:
     return word in lemminflect.getInflection(lemma, tag="VBZ")
 
 
+def plural_is_itself(word: str) -> bool:
+    """Whether lemminflect's plural of the noun is the word itself ("clothes", "jeans", "deer"),
+    as it is not for a singular that happens to end in -s ("thermos" -> "thermoses")."""
+    return word in lemminflect.getInflection(word, tag="NNS")
+
+
 @lru_cache(maxsize=8192)
 def is_past_participle(word: str) -> bool:
     """"known", "built", "made", "covered" (not "pancakes", a plural that is also a verb's -s)."""
     lemma = verb_lemma(word)
     return lemma is not None and lemma != word and word in lemminflect.getInflection(lemma, tag="VBN")
+
+
+@lru_cache(maxsize=4096)
+def is_participle_form_of_base(word: str) -> bool:
+    """A verb whose past participle is spelt like its base: "cut", "split", "set", "spread"."""
+    return verb_lemma(word) == word and word in lemminflect.getInflection(word, tag="VBN")
 
 
 def verb_forms(*lemmas: str) -> list[str]:
@@ -628,3 +607,15 @@ def is_adverb_only(word: str) -> bool:
 def is_adjective_only(word: str) -> bool:
     pos = parts_of_speech(word)
     return bool(pos) and "NOUN" not in pos and "ADJ" in pos and not noun_senses(word)
+
+
+# Which sense of a noun the words around it select (a material, a size, an owner), kept in their
+# own module; re-exported here, the parser's one door to the lexicon.
+# (imported last: it reads the tables above)
+from stagestudio.scene.parsing.sense_choice import (
+    can_be_made_thing,  # noqa: F401
+    is_part_of,  # noqa: F401
+    made_sense_by_material,  # noqa: F401
+    part_sense_rank,  # noqa: F401
+    picture_word_named_as_thing,  # noqa: F401
+)

@@ -131,9 +131,21 @@ def _young_named_by_species(tokens: list[str], i: int) -> tuple[_NounEntry, int]
     return _NounEntry(cls or species, plural, cls is not None), 2
 
 
+def _potted_plant(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
+    """"a potted orchid", "two potted ferns": a plant the prompt pots is GenEval's potted plant,
+    whatever its kind (a bare "cactus" or "fern" stays that plant)."""
+    if tokens[i] != "potted" or i + 1 >= len(tokens) or not tokens[i + 1].isalpha():
+        return None
+    lemma = english.noun_lemma(tokens[i + 1])
+    sense = next((s for s in english.noun_senses(lemma) if s.is_thing), None)
+    if sense is None or sense.lexfile != english.PLANT:
+        return None
+    return _NounEntry("potted plant", lemma != tokens[i + 1], True), 2
+
+
 def match_noun(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
     """Longest lexicon noun starting at tokens[i]: (entry, number of tokens)."""
-    species = _species_named_by_colour(tokens, i) or _young_named_by_species(tokens, i)
+    species = _species_named_by_colour(tokens, i) or _young_named_by_species(tokens, i) or _potted_plant(tokens, i)
     if species is not None:
         return species
     table = _noun_lexicon()
@@ -141,7 +153,26 @@ def match_noun(tokens: list[str], i: int) -> tuple[_NounEntry, int] | None:
         entry = table.get(tuple(tokens[i:i + length]))
         if entry is not None:
             return entry, length
-    return None
+    young = _young_of_one_kind(tokens[i])
+    return (young, 1) if young is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _young_of_one_kind(word: str) -> _NounEntry | None:
+    """"nine piglets", "an eaglet", "two cygnets": a young animal of one kind is named as that
+    animal, as the annotation conventions name a puppy a dog: by its class where it has one
+    ("eaglet" -> bird), else by the kind's own noun ("piglet" -> pig)."""
+    if not word.isalpha() or len(word) < 4:
+        return None
+    lemma = english.noun_lemma(word)
+    species = english.young_of(lemma)
+    if species is None:
+        return None
+    entry = _noun_lexicon().get(tuple(species.split()))
+    if entry is None:
+        cls = english.geneval_class(species)
+        entry = _NounEntry(cls or species, False, cls is not None)
+    return _NounEntry(entry.name, lemma != word, entry.is_class)
 
 
 _IRREGULAR_SINGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child",
@@ -175,7 +206,9 @@ def singular_form(word: str) -> tuple[str, bool]:
     if lemma != word and english.parts_of_speech(word) and lemma[:2] == word[:2]:
         return lemma, True  # the dictionary knows the plural ("tomatoes", "shelves", "cacti")
     if lemma == word and english.parts_of_speech(word) and english.has_noun_entry(word):
-        return word, True  # a plural with no singular: "clothes", "groceries" ("clothe" is a verb)
+        # a plural with no singular: "clothes", "groceries" ("clothe" is a verb); a singular in
+        # -s has a plural of its own ("a thermos", "thermoses"; "a pancreas")
+        return word, english.plural_is_itself(word)
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y", True
     if word.endswith(("ches", "shes", "xes", "zzes", "sses")) or word in _ES_PLURALS_OF_O:

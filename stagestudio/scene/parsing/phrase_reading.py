@@ -29,7 +29,12 @@ from stagestudio.scene.parsing.phrase_words import (
 from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
+    bare_participle,
+    colour_fragment_ends,
+    colour_noun_as_contents,
+    colour_noun_before_participles,
     compound_head,
+    holder_named_by_its_use,
     hyphen_colour,
     is_attribute_word,
     is_number,
@@ -38,8 +43,10 @@ from stagestudio.scene.parsing.words import (
     name_span,
     noun_starts_at,
     number_value,
+    opens_bare_compound,
     plural_of_a_thing,
     shapes_what_follows,
+    verb_agrees_after_noun,
 )
 
 if TYPE_CHECKING:
@@ -223,6 +230,7 @@ def _comma_joins_adjectives(tokens: list[str], p: _OpenPhrase) -> bool:
             # its comma when a material or a noun follows; "two plump, fluffy sheep" goes on)
             and not (p.determiner == "none" and p.count is None and _names_colour(p.modifiers)
                      and (tokens[p.j + 1] in lx.MATERIAL_WORDS or noun_starts_at(tokens, p.j + 1)
+                          or colour_fragment_ends(tokens, p.j, p.modifiers)
                           or tokens[p.j + 1] in lx.COLOR_WORDS  # ("natural beige, black leather handles")
                           # ("mustard yellow, front zip pocket": the next fragment has a noun of its own)
                           or isinstance(read_noun_phrase(tokens, p.j + 1)[0], NounPhrase)))
@@ -530,6 +538,8 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
     """Two-word nouns and gerunds that name a kind read on; a verb after the noun ends the phrase."""
     n = len(tokens)
     tok = tokens[p.j]
+    if p.unknown_seen and (verb_agrees_after_noun(tokens, p.j) or bare_participle(tokens, p.j)):
+        return _STOP  # "an excavator digs into the clay", "a melon cut in half": the noun's verb
     if (p.started and p.j + 1 < n and tokens[p.j + 1] not in FUNCTION_WORDS
             and english.noun_senses(f"{tok} {english.noun_lemma(tokens[p.j + 1])}")):
         p.modifiers.extend(tokens[p.j:p.j + 2])  # "a cozy living room", "a cutting board": one noun
@@ -537,7 +547,8 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
         p.j += 2
         return _NEXT
     if (p.started and tok.endswith("ing") and p.j + 1 < n and tokens[p.j + 1] not in FUNCTION_WORDS
-            and english.noun_kind(english.noun_lemma(tokens[p.j + 1])) in (NounKind.THING, NounKind.PLACE)
+            and (english.noun_kind(english.noun_lemma(tokens[p.j + 1])) in (NounKind.THING, NounKind.PLACE)
+                 or holder_named_by_its_use(english.noun_lemma(tokens[p.j + 1]), [tok]))  # ("a padded carrying case")
             and not is_verb_form(tokens[p.j + 1]) and match_relation(tokens, p.j + 1) is None
             # (after a living thing it is a participle with its object: "the largest land animal
             # spraying water", "an otter eating clams")
@@ -611,7 +622,7 @@ def _read_unknown_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
     unknown_first = i == 0 and tok.isalpha() and not english.is_known_word(tok) and len(tok) > 3
     # ("Earth glows blue", "grass covers the hill": a bare place word is a phrase too, if no object)
     bare_place = tok in lx.PLACE_NOUNS and english.has_noun_entry(tok) and not is_verb_form(tok)
-    if not p.started and p.j == i and (is_bare_noun(tok) or bare_place or unknown_first and (
+    if not p.started and p.j == i and (is_bare_noun(tok) or bare_place or opens_bare_compound(tokens, p.j) or unknown_first and (
             verb_opens_clause(tokens, p.j + 1, after_noun=True) and p.j + 2 < n and tokens[p.j + 2] not in lx.SETTING_NOUNS
             # a name the dictionary lacks heading a listing: "Smartwatch with a display", "Airpods, white"
             or p.j + 1 >= n or tokens[p.j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, p.j + 1))):
@@ -681,6 +692,9 @@ def _unknown_head_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
 
 def _attribute_words_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
     """The phrase made of attribute-like words alone: a material or adjective used as a noun, or a colour phrase."""
+    head_at = colour_noun_before_participles(p.modifiers, p.determiner, tokens[p.j] if p.j < len(tokens) else "")
+    if head_at is not None:  # "a camel sleeping in the shade": the participle starts the clause
+        p.j, p.modifiers = p.j - (len(p.modifiers) - head_at - 1), p.modifiers[:head_at + 1]
     if (len(p.modifiers) >= 2 and p.modifiers[-2] in lx.MATERIAL_WORDS and not english.can_be_noun(p.modifiers[-1])
             and english.noun_kind(p.modifiers[-2]) == NounKind.THING):
         # "its weathered wood faded to gray": a participle after the material that heads the phrase
@@ -710,5 +724,6 @@ def _attribute_words_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
     if p.modifiers:
         # "faded to a soft gray", "glazed a deep green": with an article, a colour is a colour
         # phrase, which belongs to the object described even after a preposition
-        return Adjectives(p.modifiers, colour_phrase=p.determiner == "indefinite" and _names_colour(p.modifiers)), p.j
+        return Adjectives(p.modifiers, colour_phrase=p.determiner == "indefinite" and _names_colour(p.modifiers)
+                          or head_at is not None or colour_noun_as_contents(tokens, i, p.modifiers)), p.j
     return None, max(i, p.j)

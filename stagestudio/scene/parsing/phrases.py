@@ -51,7 +51,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and phrase.head not in lx.SETTING_NOUNS and not english.is_name(phrase.head)
             and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)
-            and not english.made_sense_by_material(phrase.head, phrase.modifiers, lx.MATERIAL_WORDS)):
+            and not english.made_sense_by_material(phrase.head, phrase.modifiers, lx.MATERIAL_WORDS, phrase.measurements)):
         cls = english.geneval_class(phrase.head)
         if cls is not None:
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING

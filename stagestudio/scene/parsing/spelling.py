@@ -54,7 +54,10 @@ def _one_edit(word: str) -> dict[str, str]:
     edits: dict[str, str] = {}
     for a, b in splits:
         if b:
-            edits.setdefault(a + b[1:], "delete")
+            # (typing a letter twice is the commonest slip: "pianno" -> "piano" undoes it; not at the
+            # end, where a doubled letter is often the word's own: "brulee", "toffee")
+            doubled = len(b) > 2 and ((a and a[-1] == b[0]) or b[1] == b[0])
+            edits.setdefault(a + b[1:], "double" if doubled else "delete")
         if len(b) > 1:
             edits.setdefault(a + b[1] + b[0] + b[2:], "swap")
         if b:
@@ -66,8 +69,14 @@ def _one_edit(word: str) -> dict[str, str]:
     return edits
 
 
-def _is_thing_noun(word: str) -> bool:
-    return english.has_noun_entry(word) and english.noun_kind(word) == NounKind.THING
+def _is_thing_noun(word: str, *, places: bool = False) -> bool:
+    kinds = (NounKind.THING, NounKind.PLACE) if places else (NounKind.THING,)
+    return english.has_noun_entry(word) and english.noun_kind(word) in kinds
+
+
+# From this length a word has few neighbours one edit away, so any single slip towards a unique
+# thing's noun is trusted ("pumkin", "dolphn", "vegtable"), not only a doubled or swapped letter.
+_LONG_WORD = 6
 
 
 @lru_cache(maxsize=4096)
@@ -75,6 +84,8 @@ def correct(word: str) -> str:
     """The word meant by a typo, or the word itself when it is known or no single target fits."""
     if not word.isalpha() or len(word) < 3 or english.is_known_word(word) or word in _function_words():
         return word
+    if word.endswith("in") and len(word) > 4 and english.is_participle_or_finite(word + "g"):
+        return word + "g"  # a dropped g: "loadin" -> "loading", "fishin" -> "fishing"
     if word.endswith("s") and len(word) > 4:
         # a plural keeps its "s": "skateboarders", "baguettes", "botles" -> "bottles"
         stem = correct(word[:-1])
@@ -87,11 +98,18 @@ def correct(word: str) -> str:
         found = sorted(w for w in edits if w in pool)
         if len(found) == 1:
             return found[0]
-    # among all nouns, only the commonest slips: a dropped double letter ("botle" -> "bottle",
-    # not "bole") or two swapped letters
-    things = sorted(w for w in edits if edits[w] in ("double", "swap") and _is_thing_noun(w))
+    # among all nouns and places, the commonest slips: a dropped or doubled letter ("botle" ->
+    # "bottle", not "bole"; "pianno") or two swapped letters ("mountian")
+    things = sorted(w for w in edits if edits[w] in ("double", "swap") and _is_thing_noun(w, places=True))
     if len(things) == 1:
         return things[0]
+    if len(word) >= _LONG_WORD and not things:
+        # (inside the word only: a foreign or a brand name ends otherwise, "matcha" is no "match",
+        # "brulee" no "brule")
+        things = sorted(w for w in edits if w[-1] == word[-1] and (len(w) >= len(word) or w[-2:] == word[-2:])
+                        and _is_thing_noun(w))
+        if len(things) == 1:
+            return things[0]
     # so are a verb's -ing and -ed forms, whose doubled consonant is the usual slip ("cuting",
     # "runing", "holdign"): the form must be an inflection lemminflect knows, not a base word
     verbs = sorted(w for w in edits if edits[w] in ("double", "swap") and w.endswith(("ing", "ed"))

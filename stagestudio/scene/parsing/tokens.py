@@ -8,8 +8,10 @@ import unicodedata
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.listing_counts import move_listing_counts
 from stagestudio.scene.parsing.nouns import match_noun
 from stagestudio.scene.parsing.spelling import correct
+from stagestudio.scene.parsing.words import POSTPOSITIVE_ADJECTIVES
 
 # ("a 3-story house": a number joined to a noun stays one token, a size of what follows)
 _TOKEN_RE = re.compile(r"\d+\.\d+|\d+-[a-z]+\b(?!-)|\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
@@ -86,6 +88,21 @@ def _spaced_measure(match: re.Match[str]) -> str:
     if after is None and re.match(r"\s+[a-z]", match.string[match.end():]):
         return match.group(0)  # "a 40-foot sailboat": one token, a size of the noun after it
     return f"{number} {unit}" + (f" {after}" if after else "")
+
+
+_AGE_ALONE = re.compile(r"\b([a-z]+|\d+) (\d+ (?:year|month|week)s? old)(s?)\b(?=\s*([,;.!?]|$|[a-z]+))")
+_AFTER_AGE_NOUN = frozenset({"in", "on", "at", "with", "and", "by", "under", "beside", "next", "near", "behind",
+                             "holding", "who", "that", "is", "was", "sits", "stands"})
+
+
+def _age_alone(match: re.Match[str]) -> str:
+    """"a 2-year-old pulling a wagon", "the 10-year-old, grinning": an age with no noun after it
+    stands for the person of that age, the noun it leaves out ("a 5-year-old boy" keeps its boy)."""
+    after = match.group(4) or ""
+    if after.isalpha() and after not in _AFTER_AGE_NOUN and after not in POSTPOSITIVE_ADJECTIVES and not (
+            english.is_participle_or_finite(after) and english.noun_kind(english.noun_lemma(after)) != NounKind.THING):
+        return match.group(0)
+    return f"{match.group(1)} {match.group(2)} {'people' if match.group(3) else 'person'}"
 
 
 _DIMENSIONS = re.compile(r"\b(\d+(?:\.\d+)?)\s*[x\u00d7*]\s*(\d+(?:\.\d+)?)(?:\s*[x\u00d7*]\s*(\d+(?:\.\d+)?))?"
@@ -215,11 +232,29 @@ def _initialism_before_noun(match: re.Match[str]) -> str:
     return ""
 
 
+_CHAT_ABBREVIATION = re.compile(
+    r"(?<![a-z])(" + "|".join(re.escape(w) for w in sorted(lx.CHAT_ABBREVIATIONS, key=len, reverse=True)) + r")(?![a-z/])")
+_CHAT_INTERJECTION = re.compile(r"\b(?:" + "|".join(sorted(lx.CHAT_INTERJECTIONS)) + r")\b[!.]*")
+
+
+def informal_writing(text: str) -> str:
+    """Lower-case text with chat shorthand spelled out and its interjections, hashtags and handles
+    dropped: "by the window w/ a cup of tea" -> "with a cup", "my dog refuses to get out lol" ->
+    "... out", "a dog on the beach #goldenhour" -> "... beach". A layer before every lexicon, so a
+    word the shorthand hides is read like any other."""
+    text = re.sub(r"(?<![\w&])[#@][a-z0-9_]+", " ", text)  # hashtags and handles tag a post, they describe nothing
+    text = text.replace("\u00d7", "x")  # "jars \u00d76": a multiplier
+    text = _CHAT_ABBREVIATION.sub(lambda m: f" {lx.CHAT_ABBREVIATIONS[m.group(1)]} ", text)
+    text = re.sub(r"(?<=[a-z]) n (?=[a-z])", " and ", text)  # "fish n chips"
+    return _CHAT_INTERJECTION.sub(" ", text)
+
+
 def tokenise(prompt: str) -> list[list[str]]:
     prompt = fold_accents(strip_markup(prompt))
     if any(ch.islower() for ch in prompt):
         prompt = _INITIALISM.sub(_initialism_before_noun, prompt)
     text = prompt.lower()
+    text = informal_writing(text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = re.sub(r"\bt\.v\.", "tv", text)
     text = re.sub(r"\b(?:a |one )?bakers?'?s? dozen(?: of)?\b", "13", text)  # the idiom counts thirteen
@@ -251,6 +286,7 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\b(?:an? )?(\d+)-pack of\b", r"\1", text)
     # "a 10-year-old boy", "a 6-foot-tall cactus", "a 2-liter bottle": a number and a unit
     text = _HYPHENATED_MEASURE.sub(_spaced_measure, text)
+    text = _AGE_ALONE.sub(_age_alone, text)
     # "3.5 inches": a decimal measures, never counts (it stays a token only before a unit)
     text = re.sub(r"\d+\.\d+(?![ -]?[a-z])", " ", text)
     text = re.sub(r"\(\s*\d+\s*\)", " ", text)  # "four (4) apples": the digits repeat the word
@@ -263,4 +299,4 @@ def tokenise(prompt: str) -> list[list[str]]:
                 sentences.append([])
             continue
         sentences[-1].append(tok)
-    return [s for s in sentences if s]
+    return [move_listing_counts(s) for s in sentences if s]

@@ -47,6 +47,8 @@ def is_verb_form(tok: str) -> bool:
     lemma = english.verb_lemma(tok)
     if lemma is None or lemma == tok:
         return False
+    if not english.parts_of_speech(tok) and not english.has_noun_entry(tok):
+        return True  # an -ing form no dictionary lists, of a noun's or a verb's stem ("pipetting")
     if not english.can_be_noun(tok):
         return True
     if english.has_noun_entry(tok) and english.noun_kind(tok) == NounKind.THING:
@@ -110,9 +112,151 @@ def _scene_verb_form(tok: str) -> bool:
 PORTIONS = {"half", "quarter", "floret", "peel", "crust", "bite", "crumb", "segment", "morsel", "sliver",
              "fillet", "strip", "cube", "ring", "chip", "stick", "bar", "roll", "top", "bottom", "side", "front",
              "back", "end", "edge", "part", "corner", "center", "centre", "middle", "shape", "size", "type", "kind"}
-_POSTPOSITIVE = {"asleep", "awake", "alone", "alive", "ablaze", "afloat", "aglow", "apart", "aside", "ajar",
+POSTPOSITIVE_ADJECTIVES = {"asleep", "awake", "alone", "alive", "ablaze", "afloat", "aglow", "apart", "aside", "ajar",
                  "upright", "sideways", "overhead", "outdoors", "indoors", "upstairs", "downstairs", "today",
                  "tonight", "again", "instead", "versus", "vs", "alike", "galore", "aloft", "abreast", "proper"}
+
+
+_SINGULAR_DETERMINERS = frozenset({"a", "an", "one", "each", "every", "this", "that", "another"})
+_OBJECT_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
+_PHRASE_EDGES = (_OBJECT_OPENERS | lx.FILLER_WORDS | lx.HARD_BOUNDARIES | lx.CLAUSE_BREAKERS | lx.ATTACHING_PREPOSITIONS
+                 | _SINGULAR_DETERMINERS)
+
+
+def _opened_by_singular(tokens: list[str], j: int) -> bool:
+    """Whether the words before tokens[j] are a phrase opened by a singular determiner ("a
+    yellow excavator", "one small dog"), read back over words to the nearest function word."""
+    k = j - 1
+    while k >= 0 and tokens[k].isalpha() and tokens[k] not in _PHRASE_EDGES and match_relation(tokens, k) is None:
+        k -= 1
+    return k >= 0 and tokens[k] in _SINGULAR_DETERMINERS and k < j - 1
+
+
+def verb_agrees_after_noun(tokens: list[str], j: int) -> bool:
+    """Whether the -s word at tokens[j], right after a singular noun, is that noun's verb rather
+    than the plural head of a compound: "an excavator digs into", "my dog refuses to get out",
+    "a crane lifts the crate" (not "dog treats in a bowl", "a box of cat toys"). After "a" or
+    "one" a plural head cannot stand, so any verb agrees; otherwise the clause after it must be
+    a verb's (its object's determiner, or "to" and a verb) and the verb the commoner reading."""
+    tok = tokens[j] if j < len(tokens) else ""
+    before = tokens[j - 1] if j >= 1 else ""
+    if not tok.endswith("s") or tok.endswith("ss") or not before.isalpha() or before.endswith("s") \
+            or is_verb_form(before) or not english.is_finite_form(tok, plural_subject=False):
+        return False
+    nxt = tokens[j + 1] if j + 1 < len(tokens) else ""
+    opens_object = nxt in _OBJECT_OPENERS or is_number(nxt) or nxt in lx.PRONOUNS_PERSON
+    infinitive = nxt == "to" and j + 2 < len(tokens) and english.verb_lemma(tokens[j + 2]) == tokens[j + 2] \
+        and english.noun_kind(tokens[j + 2]) != NounKind.THING
+    if _opened_by_singular(tokens, j):
+        # ("a leather bellows hangs": a thing named only in the plural is no verb before a verb)
+        return bool(nxt) and not is_verb_form(nxt) and nxt not in lx.HARD_BOUNDARIES
+    lemma = english.verb_lemma(tok) or ""
+    return (opens_object or infinitive) and english.verb_commoner_than_noun(lemma)
+
+
+_NAMED_AFTER_KINDS = frozenset({english.ANIMAL, english.PLANT, english.FOOD})
+
+
+def colour_named_after_thing(word: str) -> bool:
+    """A shade named after an animal, a plant or a fruit that is first that thing in WordNet
+    ("camel", "lavender", "salmon", "plum"; not "rust", "chocolate" the drink, or "red")."""
+    if lx.COLOR_WORDS.get(word, word) == word or english.is_mass(word):
+        return False
+    sense = next((s for s in english.noun_senses(word) if s.is_thing), None)
+    return sense is not None and sense.lexfile in _NAMED_AFTER_KINDS and english.noun_kind(word) == NounKind.THING
+
+
+def _participle(word: str) -> bool:
+    return word.endswith(("ing", "ed")) and english.verb_lemma(word) not in (None, word)
+
+
+def colour_noun_before_participles(modifiers: list[str], determiner: str, after: str) -> int | None:
+    """Where a phrase of attribute-like words alone ends in participles (or stops before one,
+    `after`) after a shade named after a thing, the index of that word, which is the phrase's
+    noun: "a camel sleeping in the shade", "the salmon leaping upstream" (a participle describes
+    a noun, it names none)."""
+    if determiner == "none" or not modifiers or not (_participle(modifiers[-1]) or _participle(after)):
+        return None
+    k = len(modifiers) - 1
+    while k > 0 and _participle(modifiers[k]):
+        k -= 1
+    ok = colour_named_after_thing(modifiers[k]) and all(w in lx.SIZE_WORDS for w in modifiers[:k])
+    return k if ok else None
+
+
+def colour_noun_as_contents(tokens: list[str], i: int, modifiers: list[str]) -> bool:
+    """"a vase of lavender", "a bowl of plums": a bare shade named after a plant or a fruit, after
+    a container's "of", is what the container holds, not its colour."""
+    return (len(modifiers) == 1 and colour_named_after_thing(modifiers[0]) and i >= 2 and tokens[i - 1] == "of"
+            and english.is_container(english.noun_lemma(tokens[i - 2]), senses=2))
+
+
+def counted_plural_head(tokens: list[str], j: int) -> bool:
+    """Whether the plural thing noun at tokens[j] heads a phrase counted above one whose noun
+    before it is singular: "10 glass slides", "three paper lanterns", "two stone lions" (a count
+    above one needs a plural head, so the singular noun before it modifies; "10 glass" is none)."""
+    tok, before = tokens[j], tokens[j - 1] if j >= 1 else ""
+    lemma = english.noun_lemma(tok)
+    if (not tok.endswith("s") or lemma == tok or english.noun_kind(lemma) != NounKind.THING or not before.isalpha()
+            or singular_form(before)[1] or before in lx.INVARIANT_NOUNS):
+        return False
+    k = j - 2
+    while k >= 0 and is_attribute_word(tokens[k]):
+        k -= 1
+    return k >= 0 and is_number(tokens[k]) and number_value(tokens[k]) > 1
+
+
+_RESULT_PARTICLES = frozenset({"in", "into", "open", "apart", "up", "off", "down", "across", "over", "through"})
+
+
+def bare_participle(tokens: list[str], j: int) -> bool:
+    """Whether tokens[j] is a past participle spelt like its verb's base ("cut", "split",
+    "spread", "set") with a particle or a place after it, right after a noun: "a melon cut in
+    half", "a log split open", "a blanket spread over the grass" (not "a chess set on a table":
+    WordNet names the pair)."""
+    tok = tokens[j]
+    if j < 1 or j + 1 >= len(tokens) or tokens[j + 1] not in _RESULT_PARTICLES or english.verb_lemma(tok) != tok:
+        return False
+    if not english.is_participle_form_of_base(tok) or english.has_noun_entry(f"{tokens[j - 1]} {tok}"):
+        return False
+    return tokens[j - 1].isalpha() and english.noun_kind(english.noun_lemma(tokens[j - 1])) == NounKind.THING
+
+
+def opens_bare_compound(tokens: list[str], j: int) -> bool:
+    """Whether tokens[j], opening the prompt (or after an owner's "'s") with no determiner, is a
+    noun modifying the thing noun after it: "Yoga mat, 183 x 61 cm", "Bluetooth speaker,
+    waterproof", "Girls' party dress in pink" (a listing names its product so). Any noun or unknown word may modify (an activity, a brand);
+    a plural ("birds nest in the eaves") or a verb form ("smoke rises") is the clause's instead."""
+    if (j + 1 >= len(tokens) or not tokens[j].isalpha() or not tokens[j + 1].isalpha() or len(tokens[j]) < 3
+            or j > 0 and tokens[j - 1] != "'s"):
+        return False  # (only the phrase a prompt or its owner opens: a later fragment may be a part)
+    tok, head = tokens[j], tokens[j + 1]
+    if (tok in _PHRASE_EDGES or tok in lx.NUMBER_WORDS or is_attribute_word(tok) or is_verb_form(tok)
+            or singular_form(tok)[1] or not english.can_be_noun(tok) or english.parts_of_speech(tok) & {"ADJ", "ADV"}):
+        return False  # (an adjective opens its phrase as it always did: "National flag of ...")
+    singular, _ = singular_form(head)
+    return (english.noun_kind(singular) == NounKind.THING and not is_verb_form(head) and head not in _PHRASE_EDGES
+            and match_relation(tokens, j + 1) is None and not english.is_participle_or_finite(head))
+
+
+def colour_fragment_ends(tokens: list[str], comma: int, modifiers: list[str]) -> bool:
+    """Whether the comma at tokens[comma] ends a listing's bare colour fragment: "Insulated lunch
+    bag, 8 L, mustard yellow, front zip pocket", "leather belt, dark brown, brushed nickel buckle"
+    (the colour is the product's, not the next fragment's). Only a fragment of colour words alone
+    between commas: "two plump, fluffy sheep" and "a red, white and blue flag" read on."""
+    start = comma - len(modifiers)
+    colours = all(w in lx.COLOR_WORDS or w in lx.COLOR_SHADES or hyphen_colour(w) for w in modifiers)
+    return bool(modifiers) and colours and start > 0 and tokens[start - 1] == "," and tokens[start:comma] == modifiers
+
+
+def names_thing_with_noun_before(tokens: list[str], j: int) -> bool:
+    """Whether WordNet names the noun before tokens[j] and tokens[j] together as a thing ("clock
+    tower", "fire escape", "bus shelter"), so tokens[j] heads it even where it could be a verb
+    ("the clock tower next to ..." is no clock that towers)."""
+    before = tokens[j - 1] if j >= 1 else ""
+    if not before.isalpha() or tokens[j].endswith("s") and english.is_finite_form(tokens[j], plural_subject=False):
+        return False
+    return english.noun_kind(f"{before} {english.noun_lemma(tokens[j])}") == NounKind.THING
 
 
 def compound_head(tokens: list[str], j: int) -> bool:
@@ -123,17 +267,20 @@ def compound_head(tokens: list[str], j: int) -> bool:
     if j >= len(tokens):
         return False
     tok = tokens[j]
-    if not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")):
+    if (not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")) or verb_agrees_after_noun(tokens, j)
+            or bare_participle(tokens, j)):
         return False
+    if counted_plural_head(tokens, j) or names_thing_with_noun_before(tokens, j):
+        return True
     if (j + 1 < len(tokens) and english.has_noun_entry(tok) and tokens[j + 1].isalpha()
             and english.noun_kind(english.noun_lemma(tokens[j + 1])) == NounKind.THING
             and match_relation(tokens, j) is None and tok not in lx.FILLER_WORDS):
         return True  # "a glass display counter": a noun between two nouns is part of the compound
     if tok.endswith("s") and (is_verb_form(tok) or english.noun_kind(english.noun_lemma(tok)) != NounKind.THING
-                              or english.noun_lemma(tok) == tok):
-        return False
+                              or english.noun_lemma(tok) == tok) and not english.is_pair_noun(tok):
+        return False  # (a thing named in the plural by nature is a head: "ski goggles", "garden shears")
     if (tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS
-            or tok in lx.HARD_BOUNDARIES or tok in _POSTPOSITIVE or tok in lx.NUMBER_WORDS
+            or tok in lx.HARD_BOUNDARIES or tok in POSTPOSITIVE_ADJECTIVES or tok in lx.NUMBER_WORDS
             or tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS
             or tok in lx.INDEFINITE_DETERMINERS or tok in lx.DEFINITE_DETERMINERS
             or is_attribute_word(tok) or is_verb_form(tok)

@@ -1,0 +1,73 @@
+"""Counts a product listing writes after its noun: "Ceramic mugs, set of 4", "Glass jars x6",
+"Steel straws, 8 pack", "Wine glasses (set of 2)", "2x ceramic bowls", "4 pcs bamboo coasters".
+
+The phrase reader counts what a number before a noun says, so such a count is moved to the start
+of the plural noun phrase it follows (and a multiplier or a "pcs" after a count is dropped),
+before any reading. Only after a plural noun: "a set of 4 plates" is read as it stands."""
+
+from __future__ import annotations
+
+from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing.nouns import singular_form
+
+_PIECES = frozenset({"pcs", "pc", "pieces", "ct", "count"})
+_SET_WORDS = frozenset({"set", "pack", "box", "pair", "pairs"})
+# words a noun phrase never reaches back over: it starts right after them
+_PHRASE_OPENERS = (lx.HARD_BOUNDARIES | lx.ATTACHING_PREPOSITIONS | lx.INDEFINITE_DETERMINERS
+                   | lx.DEFINITE_DETERMINERS | frozenset({"in", "on", "under", "near", "behind", "beside"}))
+
+
+def _is_count(tok: str) -> bool:
+    return tok.isdigit() or tok in lx.NUMBER_WORDS and lx.NUMBER_WORDS[tok] is not None
+
+
+def _count_after(tokens: list[str], j: int) -> tuple[str, int] | None:
+    """The count a marker at tokens[j] gives the plural noun before it, and the marker's length:
+    "x 6", ", set of 4", "( set of 2 )", ", 8 pack", ", 8-pack", ", 12 pcs"."""
+    at = tokens[j:j + 6]
+    if len(at) >= 2 and at[0] == "x" and _is_count(at[1]):
+        return at[1], 2
+    opener = at[0] if at and at[0] in (",", "(") else ""
+    rest = at[1:] if opener else at
+    size = 0
+    number = None
+    if len(rest) >= 3 and rest[0] in _SET_WORDS and rest[1] == "of" and _is_count(rest[2]):
+        number, size = rest[2], 3
+    elif len(rest) >= 2 and _is_count(rest[0]) and (rest[1] == "pack" or rest[1] in _PIECES):
+        number, size = rest[0], 2
+    elif rest and rest[0].endswith("-pack") and _is_count(rest[0][:-5]):
+        number, size = rest[0][:-5], 1
+    if number is None or opener and not (size == len(rest) or rest[size] in (",", ")", "and", "with")):
+        return None  # (a fragment of its own: the count is all it says)
+    if opener == "(" and len(rest) > size and rest[size] == ")":
+        size += 1
+    return number, size + (1 if opener else 0)
+
+
+def _phrase_start(tokens: list[str], noun: int) -> int:
+    k = noun
+    while k > 0 and tokens[k - 1].isalpha() and tokens[k - 1] not in _PHRASE_OPENERS and not _is_count(tokens[k - 1]):
+        k -= 1
+    return k
+
+
+def move_listing_counts(tokens: list[str]) -> list[str]:
+    """The sentence's tokens with each count written after a plural noun moved before its phrase,
+    and multipliers and "pcs" after a count dropped ("2 x ceramic bowls" -> "2 ceramic bowls")."""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        tok = out[k]
+        if _is_count(tok) and k + 1 < len(out) and out[k + 1] in ("x", "pcs", "pc") \
+                and k + 2 < len(out) and out[k + 2].isalpha() and out[k + 2] != "of":
+            del out[k + 1]  # "2x ceramic bowls", "4 pcs bamboo coasters"
+        elif tok.isalpha() and singular_form(tok)[1] and k + 1 < len(out):
+            found = _count_after(out, k + 1)
+            start = _phrase_start(out, k)
+            if found is not None and not (start > 0 and _is_count(out[start - 1])):
+                number, size = found
+                del out[k + 1:k + 1 + size]
+                out.insert(start, number)
+                k += 1
+        k += 1
+    return out
