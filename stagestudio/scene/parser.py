@@ -10,7 +10,7 @@ word lists that override or complete it.
 The parser works sentence by sentence in three passes:
 
 1. *Scan* (`parsing/scan.py`, `clauses.py`, `verbs.py`, `phrases.py`,
-   `phrase_reading.py`, `phrase_words.py`): tokens
+   `phrase_reading.py`, `phrase_state.py`, `phrase_endings.py`, `phrase_words.py`): tokens
    (accents folded, one-edit typos of known words corrected) become items: noun phrases
    (determiner, number, adjectives, head noun, sizes), relation phrases ("to the left of",
    "beneath", "on its right", "filled with"), actions ("riding", "chewing on"), clause breaks

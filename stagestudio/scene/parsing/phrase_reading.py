@@ -5,14 +5,22 @@ phrases.parse_noun_phrase decides what the phrase read here names."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
-from stagestudio.scene.parsing.items import Adjectives, Measure, NounPhrase
+from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
+from stagestudio.scene.parsing.phrase_endings import finished_phrase, read_unknown_word
+from stagestudio.scene.parsing.phrase_state import (
+    NEXT,
+    STOP,
+    OpenPhrase,
+    Outcome,
+    PhraseRead,
+    names_colour,
+)
 from stagestudio.scene.parsing.phrase_words import (
     FUNCTION_WORDS,
     SHADE_NOUNS,
@@ -31,8 +39,6 @@ from stagestudio.scene.parsing.words import (
     PORTIONS,
     bare_participle,
     colour_fragment_ends,
-    colour_noun_as_contents,
-    colour_noun_before_participles,
     compound_head,
     holder_named_by_its_use,
     hyphen_colour,
@@ -43,7 +49,6 @@ from stagestudio.scene.parsing.words import (
     name_span,
     noun_starts_at,
     number_value,
-    opens_bare_compound,
     plural_of_a_thing,
     shapes_what_follows,
     verb_agrees_after_noun,
@@ -91,10 +96,6 @@ def _word_after_of(tokens: list[str], k: int) -> str:
     return tokens[k] if k < len(tokens) else ""
 
 
-def _names_colour(words: list[str]) -> bool:
-    return bool(words) and (words[-1] in lx.COLOR_WORDS or hyphen_colour(words[-1]) is not None)
-
-
 def _completes_compound(modifiers: list[str], tok: str) -> bool:
     """Whether `tok` completes a compound noun with the word before it: "pocket watches", "music
     stand", "tin can", "cinnamon rolls" (a food or a made thing, not "a bird calls")."""
@@ -112,53 +113,29 @@ def names_a_made_thing(compound: str) -> bool:
     return bool(senses) and senses[0].lexfile in (english.FOOD, english.ARTIFACT)
 
 
-@dataclass
-class _OpenPhrase:
-    """A noun phrase still being read: the words gathered so far and the next token to read."""
 
-    j: int
-    determiner: str = "none"
-    count: int | None = None
-    vague: int | None = None
-    pair_of: int | None = None
-    modifiers: list[str] = field(default_factory=list)
-    measurements: list[str] = field(default_factory=list)
-    possessive: str | None = None
-    unknown_seen: bool = False
-    started: bool = False  # a determiner, number or adjective opened the phrase
-    noun_end: tuple[int, int] | None = None  # (token index, modifiers) just after the latest noun read
-    noun_ends: list[tuple[int, int]] = field(default_factory=list)
-
-
-_Read = tuple[NounPhrase | Adjectives | Measure | None, int]
-# What one reading rule tells the loop: it read words and reading goes on (_NEXT), the phrase
-# ends before this word (_STOP), the phrase is complete (a _Read), or the rule does not apply (None).
-_NEXT, _STOP = "next", "stop"
-_Outcome = str | _Read | None
-
-
-def read_noun_phrase(tokens: list[str], i: int) -> _Read:
+def read_noun_phrase(tokens: list[str], i: int) -> PhraseRead:
     """Read the words of one phrase from tokens[i], one reading rule at a time, and make the phrase
     they form; parse_noun_phrase then decides what it names."""
     opening = _read_pronoun_or_measure(tokens, i)
     if opening is not None:
         return opening
-    p = _OpenPhrase(j=i)
+    p = OpenPhrase(j=i)
     while p.j < len(tokens):
         # the rules run in this order; the first that applies decides
         outcome = (_read_size_or_joiner(tokens, p) or _ends_at_boundary(tokens, i, p)
                    or _read_measure_after_count(tokens, p) or _ends_after_modifiers(tokens, i, p)
                    or _read_pair_or_group(tokens, p) or _read_determiner(tokens, p) or _read_quantity(tokens, p)
                    or _read_known_noun(tokens, p) or _read_modifier_word(tokens, i, p)
-                   or _read_compound_or_verb(tokens, p) or _read_unknown_word(tokens, i, p))
+                   or _read_compound_or_verb(tokens, p) or read_unknown_word(tokens, i, p))
         if isinstance(outcome, tuple):
             return outcome
-        if outcome == _STOP:
+        if outcome == STOP:
             break
-    return _finished_phrase(tokens, i, p)
+    return finished_phrase(tokens, i, p)
 
 
-def _read_pronoun_or_measure(tokens: list[str], i: int) -> _Read | None:
+def _read_pronoun_or_measure(tokens: list[str], i: int) -> PhraseRead | None:
     """A measurement or a pronoun that is the whole phrase; None when the phrase opens otherwise."""
     n = len(tokens)
     tok = tokens[i]
@@ -196,7 +173,7 @@ def _opens_clause(tokens: list[str], i: int) -> bool:
     return i == 0 or tokens[i - 1] in lx.HARD_BOUNDARIES or tokens[i - 1] in lx.CLAUSE_BREAKERS
 
 
-def _read_size_or_joiner(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+def _read_size_or_joiner(tokens: list[str], p: OpenPhrase) -> Outcome:
     """A size compound ("a 3-story house") or a word joining attributes ("black and white", "plump, fluffy")."""
     n = len(tokens)
     tok = tokens[p.j]
@@ -207,28 +184,28 @@ def _read_size_or_joiner(tokens: list[str], p: _OpenPhrase) -> _Outcome:
         p.measurements.append(f"{number} {word}")
         p.started = True
         p.j += 1
-        return _NEXT
+        return NEXT
     # colour pairs inside a phrase: "a black and white cat"
     if (tok == "and" and p.modifiers and p.modifiers[-1] in lx.COLOR_WORDS and p.j + 1 < n
             and tokens[p.j + 1] in lx.COLOR_WORDS and p.j + 2 < n
             and (noun_starts_at(tokens, p.j + 2) or is_attribute_word(tokens[p.j + 2])
                  or english.has_noun_entry(english.noun_lemma(tokens[p.j + 2])))):
         p.j += 1
-        return _NEXT
+        return NEXT
     if _comma_joins_adjectives(tokens, p):
         p.j += 1  # "two plump, fluffy sheep": a comma between adjectives (not after a noun: "her head, copper pots")
-        return _NEXT
+        return NEXT
     return None
 
 
-def _comma_joins_adjectives(tokens: list[str], p: _OpenPhrase) -> bool:
+def _comma_joins_adjectives(tokens: list[str], p: OpenPhrase) -> bool:
     """Whether the comma at tokens[p.j] stands between adjectives of one phrase."""
     n = len(tokens)
     tok = tokens[p.j]
     return (tok == "," and bool(p.modifiers) and p.j + 1 < n
             # ("..., matte olive green, bamboo lid": a bare colour fragment of a listing ends at
             # its comma when a material or a noun follows; "two plump, fluffy sheep" goes on)
-            and not (p.determiner == "none" and p.count is None and _names_colour(p.modifiers)
+            and not (p.determiner == "none" and p.count is None and names_colour(p.modifiers)
                      and (tokens[p.j + 1] in lx.MATERIAL_WORDS or noun_starts_at(tokens, p.j + 1)
                           or colour_fragment_ends(tokens, p.j, p.modifiers)
                           or tokens[p.j + 1] in lx.COLOR_WORDS  # ("natural beige, black leather handles")
@@ -252,38 +229,38 @@ def _comma_joins_adjectives(tokens: list[str], p: _OpenPhrase) -> bool:
                  and ("ADJ" in english.parts_of_speech(p.modifiers[-1]) or "NOUN" not in english.parts_of_speech(p.modifiers[-1]))))
 
 
-def _ends_at_boundary(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
+def _ends_at_boundary(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """A boundary word, a possessive or a relation word ends the phrase."""
     tok = tokens[p.j]
     if tok in lx.HARD_BOUNDARIES or tok == "'s":
-        return _STOP
+        return STOP
     if p.j > i and (match_relation(tokens, p.j) is not None and not noun_starts_at(tokens, p.j)
                     and not _completes_compound(p.modifiers, tok)  # ("fish sticks in the freezer")
                     or tuple(tokens[p.j:p.j + 3]) in MUTUAL_PLACES or tuple(tokens[p.j:p.j + 4]) in MUTUAL_PLACES):
-        return _STOP  # ("a teapot side by side": the phrase ends before the place)
+        return STOP  # ("a teapot side by side": the phrase ends before the place)
     if (p.j > i and p.j + 1 < len(tokens) and tokens[p.j + 1] == "by" and not english.has_noun_entry(tok)
             and (english.is_past_participle(tok) or tok.endswith("ed"))):
-        return _STOP  # "a pond ringed by pines": a passive participle (one the lexicon lacks too), no noun
+        return STOP  # "a pond ringed by pines": a passive participle (one the lexicon lacks too), no noun
     return None
 
 
-def _read_measure_after_count(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+def _read_measure_after_count(tokens: list[str], p: OpenPhrase) -> Outcome:
     """A measurement right after the count belongs to the phrase."""
     if p.count is not None and not p.modifiers and measurement_at(tokens, p.j) > p.j:
         # "four 2 liter bottles": a number after the count measures
         measured = measurement_at(tokens, p.j)
         p.measurements.append(" ".join(tokens[p.j:measured]))
         p.j = measured
-        return _NEXT
+        return NEXT
     return None
 
 
-def _ends_after_modifiers(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
+def _ends_after_modifiers(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """A number, a name or a participle with its phrase after the words read ends the phrase."""
     n = len(tokens)
     tok = tokens[p.j]
     if p.j > i and p.modifiers and is_number(tok):
-        return _STOP  # "a statue six feet tall": the number starts a measurement after the noun
+        return STOP  # "a statue six feet tall": the number starts a measurement after the noun
     if p.j > i and name_span(tokens, p.j) and p.noun_end is not None:
         # "the hammer Thor carries", "the instrument Jimi Hendrix played": a name after a
         # noun starts a clause about it; a title goes with the name ("the sword King Arthur drew")
@@ -291,22 +268,22 @@ def _ends_after_modifiers(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome
             p.noun_end = p.noun_ends[-2]
         del p.modifiers[p.noun_end[1]:]
         p.j = p.noun_end[0]
-        return _STOP
+        return STOP
     if (p.j > i and p.modifiers and tok not in lx.COMMON_ADJECTIVES and tok not in lx.SETTING_NOUNS
             and english.is_past_participle(tok) and p.j + 1 < n
             and (tokens[p.j + 1] in lx.ATTACHING_PREPOSITIONS or tokens[p.j + 1] in ("as", "in", "on"))):
-        return _STOP  # "the planet known for", "a tower built for": a participle with its phrase
+        return STOP  # "the planet known for", "a tower built for": a participle with its phrase
     return None
 
 
-def _read_pair_or_group(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+def _read_pair_or_group(tokens: list[str], p: OpenPhrase) -> Outcome:
     """"two pairs of" doubles the count; "a large flock of" drops the adjectives the group had."""
     n = len(tokens)
     tok = tokens[p.j]
     if tok in ("pair", "pairs") and p.count is not None and not p.modifiers and p.j + 1 < n and tokens[p.j + 1] == "of":
         p.pair_of, p.count = p.count, 2 * p.count  # "two pairs of shoes": four shoes (two pairs of scissors: two)
         p.j += 2
-        return _NEXT
+        return NEXT
     if (p.modifiers and p.count is None and p.j + 1 < n and tokens[p.j + 1] == "of"
             and (tok in lx.QUANTIFIER_NOUNS or shapes_what_follows(tok, _word_after_of(tokens, p.j + 2)))
             and all(is_attribute_word(w) or "ADJ" in english.parts_of_speech(w)
@@ -316,34 +293,34 @@ def _read_pair_or_group(tokens: list[str], p: _OpenPhrase) -> _Outcome:
     return None
 
 
-def _read_determiner(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+def _read_determiner(tokens: list[str], p: OpenPhrase) -> Outcome:
     """An article or determiner opening the phrase."""
     tok = tokens[p.j]
     if not p.modifiers and p.count is None:
         if tok in ("a", "an") and p.determiner == "none":
             p.determiner, p.started = "indefinite", True
             p.j += 1
-            return _NEXT
+            return NEXT
         if tok == "another" and p.determiner == "none":
             p.determiner, p.started = "another", True
             p.j += 1
-            return _NEXT
+            return NEXT
         if tok in lx.INDEFINITE_DETERMINERS and p.determiner == "none":
             p.determiner, p.started = "indefinite", True
             p.vague = lx.VAGUE_COUNTS.get(tok)
             p.j += 1
-            return _NEXT
+            return NEXT
         if tok in lx.DEFINITE_DETERMINERS and p.determiner == "none" and tok != "that":
             p.determiner, p.started = "definite", True
             p.possessive = lx.POSSESSIVE_KINDS.get(tok)
             if tok == "both":
                 p.count = 2
             p.j += 1
-            return _NEXT
+            return NEXT
     return None
 
 
-def _read_quantity(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+def _read_quantity(tokens: list[str], p: OpenPhrase) -> Outcome:
     """A count, a quantity noun ("a group of"), or a size before the noun, opening the phrase."""
     n = len(tokens)
     tok = tokens[p.j]
@@ -371,18 +348,18 @@ def _read_quantity(tokens: list[str], p: _OpenPhrase) -> _Outcome:
                     # "a family of four": four people
                     return NounPhrase(head="person", is_class=True, plural=p.count > 1, count=p.count,
                                       determiner=p.determiner, modifiers=p.modifiers, surface=quantifier), p.j
-            return _NEXT
+            return NEXT
         if tok in ("lot", "lots") and p.j + 1 < n and tokens[p.j + 1] == "of":
             p.started, p.vague = True, 5
             p.j += 2
-            return _NEXT
+            return NEXT
         measured = measurement_at(tokens, p.j)
         if measured > p.j:
             # "a 10 foot statue": the size belongs to the noun that follows
             p.measurements.append(" ".join(tokens[p.j:measured]))
             p.started = True
             p.j = measured
-            return _NEXT
+            return NEXT
         # a number that is also a noun ("a couple", "a dozen") counts what follows it, if anything does
         number_word = is_number(tok) or (tok in lx.NUMBER_WORDS and p.j + 1 < n and tokens[p.j + 1] != "of" and (
             noun_starts_at(tokens, p.j + 1) or is_attribute_word(tokens[p.j + 1]) or is_bare_noun(tokens[p.j + 1])
@@ -395,11 +372,11 @@ def _read_quantity(tokens: list[str], p: _OpenPhrase) -> _Outcome:
             # "two of the dogs"
             if p.j + 1 < n and tokens[p.j] == "of" and tokens[p.j + 1] in ("the", "these", "those"):
                 p.j += 2
-            return _NEXT
+            return NEXT
     return None
 
 
-def _read_known_noun(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
     """A lexicon noun: a modifier of a noun that follows, or the head that completes the phrase."""
     tok = tokens[p.j]
     noun = match_noun(tokens, p.j)
@@ -415,7 +392,7 @@ def _read_known_noun(tokens: list[str], p: _OpenPhrase) -> _Outcome:
             p.modifiers.append(tok)
             p.started = True
             p.j += 1
-            return _NEXT
+            return NEXT
     if noun is not None:
         entry, length = noun
         after = p.j + length
@@ -425,12 +402,12 @@ def _read_known_noun(tokens: list[str], p: _OpenPhrase) -> _Outcome:
             p.modifiers.extend(tokens[p.j:after])
             p.started = True
             p.j = after
-            return _NEXT
+            return NEXT
         return _known_noun_phrase(tokens, p, entry, after)
     return None
 
 
-def _noun_modifies_next(tokens: list[str], p: _OpenPhrase, entry: _NounEntry, after: int) -> bool:
+def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, after: int) -> bool:
     """Whether the noun at tokens[p.j:after] modifies a noun that follows it."""
     n = len(tokens)
     follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not acts_after(
@@ -449,7 +426,7 @@ def _noun_modifies_next(tokens: list[str], p: _OpenPhrase, entry: _NounEntry, af
     return follows
 
 
-def _known_noun_phrase(tokens: list[str], p: _OpenPhrase, entry: _NounEntry, after: int) -> _Read:
+def _known_noun_phrase(tokens: list[str], p: OpenPhrase, entry: _NounEntry, after: int) -> PhraseRead:
     """The phrase a lexicon noun heads: its number, a compound WordNet names, a sense its modifiers pick."""
     surface = " ".join(tokens[p.j:after])
     if p.pair_of is not None and entry.name in ("skis", "scissors"):
@@ -475,7 +452,7 @@ def _known_noun_phrase(tokens: list[str], p: _OpenPhrase, entry: _NounEntry, aft
                       possessive=p.possessive, surface=surface, measurements=p.measurements), after
 
 
-def _read_modifier_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
+def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """Adjectives, participles, adverbs and compound words before the head; a verb or boundary ends the phrase."""
     n = len(tokens)
     tok = tokens[p.j]
@@ -483,12 +460,12 @@ def _read_modifier_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
         p.modifiers.append(tok)  # "soft light filters through": the noun, not a shade ("light blue")
         p.unknown_seen = True
         p.j += 1
-        return _NEXT
+        return NEXT
     if is_attribute_word(tok):
         p.modifiers.append(tok)
         p.started = True
         p.j += 1
-        return _NEXT
+        return NEXT
     if (not p.unknown_seen and tok.endswith(("ing", "ed")) and p.j + 1 < n
             and (tok in lx.FILLER_WORDS or is_verb_form(tok))
             and (p.started and (noun_starts_at(tokens, p.j + 1) or is_attribute_word(tokens[p.j + 1])
@@ -497,18 +474,18 @@ def _read_modifier_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
         p.modifiers.append(tok)  # "a sleeping cat", "a steaming cup": a participle used as adjective
         p.started = True
         p.j += 1
-        return _NEXT
+        return NEXT
     if p.j > i and verb_opens_clause(tokens, p.j, after_noun=bool(p.modifiers) and noun_only(p.modifiers[-1])):
-        return _STOP  # "a mechanic fixing a car", "a firefighter spraying water"
+        return STOP  # "a mechanic fixing a car", "a firefighter spraying water"
     if p.started and english.is_adverb_only(tok) and p.j + 1 < n and (
             is_attribute_word(tokens[p.j + 1]) or tokens[p.j + 1].endswith(("ed", "ing"))):
         p.j += 1  # "a beautifully carved chair": the adverb describes the adjective
-        return _NEXT
+        return NEXT
     if _completes_compound(p.modifiers, tok):
         p.modifiers.append(tok)
         p.unknown_seen = True
         p.j += 1
-        return _NEXT
+        return NEXT
     if (p.started and tok in lx.FILLER_WORDS and tok not in FUNCTION_WORDS - lx.FILLER_WORDS
             and all(is_attribute_word(w) for w in p.modifiers) and tok.isalpha()
             and english.noun_kind(english.noun_lemma(tok)) == NounKind.THING
@@ -521,31 +498,31 @@ def _read_modifier_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
         p.j += 1
         p.noun_end = (p.j, len(p.modifiers))
         p.noun_ends.append(p.noun_end)
-        return _NEXT
+        return NEXT
     if (p.started and tok in lx.FILLER_WORDS and "ADJ" in english.parts_of_speech(tok)
             and "VERB" not in english.parts_of_speech(tok) and noun_can_follow(tokens, p.j + 1)):
         p.modifiers.append(tok)  # "the whole family", "a sharp knife": an adjective before its noun
         p.j += 1
-        return _NEXT
+        return NEXT
     if tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS:
-        return _STOP
+        return STOP
     if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS:
-        return _STOP
+        return STOP
     return None
 
 
-def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
+def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
     """Two-word nouns and gerunds that name a kind read on; a verb after the noun ends the phrase."""
     n = len(tokens)
     tok = tokens[p.j]
     if p.unknown_seen and (verb_agrees_after_noun(tokens, p.j) or bare_participle(tokens, p.j)):
-        return _STOP  # "an excavator digs into the clay", "a melon cut in half": the noun's verb
+        return STOP  # "an excavator digs into the clay", "a melon cut in half": the noun's verb
     if (p.started and p.j + 1 < n and tokens[p.j + 1] not in FUNCTION_WORDS
             and english.noun_senses(f"{tok} {english.noun_lemma(tokens[p.j + 1])}")):
         p.modifiers.extend(tokens[p.j:p.j + 2])  # "a cozy living room", "a cutting board": one noun
         p.unknown_seen = True
         p.j += 2
-        return _NEXT
+        return NEXT
     if (p.started and tok.endswith("ing") and p.j + 1 < n and tokens[p.j + 1] not in FUNCTION_WORDS
             and (english.noun_kind(english.noun_lemma(tokens[p.j + 1])) in (NounKind.THING, NounKind.PLACE)
                  or holder_named_by_its_use(english.noun_lemma(tokens[p.j + 1]), [tok]))  # ("a padded carrying case")
@@ -560,7 +537,7 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
         p.modifiers.append(tok)  # "a cozy reading nook", "a charging case": a gerund naming a kind
         p.unknown_seen = True
         p.j += 1
-        return _NEXT
+        return NEXT
     if (p.unknown_seen and tok.endswith("s") and not p.modifiers[-1].endswith("s") and english.verb_lemma(tok)
             # (a verb WordNet knows: "windows" in "its upper windows" is no verb's -s form; nor
             # is a plural WordNet lists as a noun of its own: "rainbow sprinkles")
@@ -576,19 +553,19 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
                  or match_relation(tokens, p.j + 1) is not None or english.is_adverb_only(tokens[p.j + 1])
                  # ("the groom feeds her a slice", "a potter shapes the clay": its object follows)
                  or tokens[p.j + 1] in _OBJECT_OPENERS)):
-        return _STOP  # "soft light filters through the trees": a singular noun's -s verb
+        return STOP  # "soft light filters through the trees": a singular noun's -s verb
     if (p.unknown_seen and p.modifiers[-1].endswith("s") and singular_form(p.modifiers[-1])[1]
             and english.verb_lemma(tok) == tok):
-        return _STOP  # "its floppy ears fall forward": a plural noun's verb
+        return STOP  # "its floppy ears fall forward": a plural noun's verb
     if (p.unknown_seen and p.j + 1 < n and tokens[p.j + 1] in _OBJECT_OPENERS and english.verb_lemma(tok) == tok
             and english.verb_category(tok) is not None
             and (english.verb_commoner_than_noun(tok) or english.is_animate(english.noun_lemma(p.modifiers[-1])))):
-        return _STOP  # "helping her father wash the car": after someone, a bare verb with its object
+        return STOP  # "helping her father wash the car": after someone, a bare verb with its object
     if (p.unknown_seen and tok.endswith("ing") and is_attribute_word(p.modifiers[-1]) and english.has_noun_entry(tok)
             and not verb_opens_clause(tokens, p.j, after_noun=False)):
         p.modifiers.append(tok)  # "a cozy, lived-in feeling": after an adjective, the -ing noun is the head
         p.j += 1
-        return _NEXT
+        return NEXT
     if p.unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or p.modifiers[-1].endswith("s")
                                                  or tok.endswith("ing")) and not english.has_flag(tok, "2", senses=1) \
             and not noun_after_singular(p.modifiers[-1], tok, tokens, p.j) \
@@ -596,134 +573,9 @@ def _read_compound_or_verb(tokens: list[str], p: _OpenPhrase) -> _Outcome:
         # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
         # after a singular noun is a noun itself ("the Eiffel Tower"), and so is a thing
         # WordNet names only in the plural ("a leather bellows", "steel tongs")
-        return _STOP
+        return STOP
     return None
 
 
 # words that open a verb's object, never a noun's next word
 _OBJECT_OPENERS = frozenset({"a", "an", "the", "her", "him", "them", "his", "its", "their"})
-
-
-def _read_unknown_word(tokens: list[str], i: int, p: _OpenPhrase) -> _Outcome:
-    """A word outside the lexicon: adjective or head of an open phrase; otherwise the phrase ends."""
-    n = len(tokens)
-    tok = tokens[p.j]
-    if (p.started and grounded_head(tok) is None and not tok.endswith(("ed", "ing"))
-            and not noun_can_follow(tokens, p.j + 1)):
-        return _STOP  # "trees after a snowfall", "a glossy finish, subtly": no noun closes the phrase here
-    if p.j + 1 < n and english.is_name(tokens[p.j + 1]) and english.geneval_class(tok) == "person" and not p.modifiers:
-        return _STOP  # "King Arthur": a title with a name is the name
-    if (not p.started and p.j == i and english.is_adjective_only(tok) and tok not in FUNCTION_WORDS
-            and p.j + 1 < n and (noun_starts_at(tokens, p.j + 1) or is_bare_noun(tokens[p.j + 1]))):
-        p.modifiers.append(tok)  # "adjustable armrests", "ergonomic chairs": an adjective opens the phrase
-        p.started = True
-        p.j += 1
-        return _NEXT
-    unknown_first = i == 0 and tok.isalpha() and not english.is_known_word(tok) and len(tok) > 3
-    # ("Earth glows blue", "grass covers the hill": a bare place word is a phrase too, if no object)
-    bare_place = tok in lx.PLACE_NOUNS and english.has_noun_entry(tok) and not is_verb_form(tok)
-    if not p.started and p.j == i and (is_bare_noun(tok) or bare_place or opens_bare_compound(tokens, p.j) or unknown_first and (
-            verb_opens_clause(tokens, p.j + 1, after_noun=True) and p.j + 2 < n and tokens[p.j + 2] not in lx.SETTING_NOUNS
-            # a name the dictionary lacks heading a listing: "Smartwatch with a display", "Airpods, white"
-            or p.j + 1 >= n or tokens[p.j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, p.j + 1))):
-        # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
-        p.started = True
-    if p.started and (p.determiner != "none" or p.count is not None or not is_verb_form(tok) or p.j == i and plural_of_a_thing(tok)
-                      or p.modifiers and noun_after_singular(p.modifiers[-1], tok, tokens, p.j)
-                      # after adjectives alone a thing's noun must come ("stacking wooden blocks")
-                      or p.modifiers and all(is_attribute_word(w) for w in p.modifiers)
-                      and grounded_head(tok) == NounKind.THING and tok.endswith("s")):
-        p.modifiers.append(tok)  # an unknown word inside an open phrase: adjective or head
-        p.unknown_seen = True
-        p.j += 1
-        if grounded_head(tok) in (NounKind.THING, NounKind.WEAK) and not english.is_name(tok):
-            p.noun_end = (p.j, len(p.modifiers))
-            p.noun_ends.append(p.noun_end)
-        return _NEXT
-    return _STOP
-
-
-def _finished_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
-    """What the words read make once reading stopped: a noun phrase, attributes alone, or nothing."""
-    if p.j == i:
-        return None, i
-    if (len(p.modifiers) == 1 and p.modifiers[0].endswith("ing") and is_verb_form(p.modifiers[0]) and p.count is None
-            and english.verb_lemma(p.modifiers[0]) != p.modifiers[0]):
-        return None, i  # "each measuring 150 cm": a verb, not a noun ("the building" is one)
-    if p.unknown_seen:
-        return _unknown_head_phrase(tokens, i, p)
-    return _attribute_words_phrase(tokens, i, p)
-
-
-def _unknown_head_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
-    """The phrase whose head is a noun outside the lexicon."""
-    n = len(tokens)
-    # a noun outside the lexicon ("a tall stone castle"): its head is the last word that
-    # is not a known adjective, since adjectives come before their noun
-    grounded = [k for k, w in enumerate(p.modifiers)
-                if (not is_attribute_word(w) or w in SHADE_NOUNS) and grounded_head(w) is not None
-                and not english.is_name(w)]
-    if not grounded and all(english.is_name(w) or is_attribute_word(w) for w in p.modifiers):
-        return None, i  # "Jimi Hendrix": a name identifies, it is nothing to draw
-    if (p.determiner == "indefinite" and _names_colour(p.modifiers) and (p.j >= n or not noun_can_follow(tokens, p.j))
-            and all(grounded_head(w) in (None, NounKind.PLACE, NounKind.ABSTRACT)
-                    for w in p.modifiers if not is_attribute_word(w))):
-        return Adjectives(p.modifiers, colour_phrase=True), p.j  # "a deep forest green"
-    head_index = grounded[-1] if grounded else max(k for k, w in enumerate(p.modifiers) if not is_attribute_word(w))
-    head_word = p.modifiers[head_index]
-    mods = p.modifiers[:head_index] + p.modifiers[head_index + 1:]
-    singular, was_plural = singular_form(head_word)
-    kind = grounded_head(head_word) or NounKind.ABSTRACT
-    if was_plural and english.is_pair_noun(head_word, after_pair_of=p.pair_of is not None):
-        # "a pair of tweezers", "jeans": one thing whose name is plural
-        singular, was_plural, p.count = head_word, False, p.pair_of or p.count
-    elif was_plural and p.determiner == "indefinite" and english.has_flag(head_word, "2", senses=1):
-        # "a leather bellows", "a gallows": "a" before a name WordNet gives only in the plural
-        singular, was_plural, kind = head_word, False, english.noun_kind(head_word)
-    compound = compound_name(mods[head_index - 1], singular) if head_index > 0 else None
-    if compound is not None:
-        # "lily pad", "log cabin", "top hat": WordNet names the pair as one thing
-        singular, kind, head_word = compound, grounded_head(compound) or kind, f"{mods[head_index - 1]} {head_word}"
-        mods = mods[:head_index - 1] + mods[head_index:]
-    return NounPhrase(head=singular, is_class=False, plural=was_plural, count=p.count,
-                      determiner=p.determiner, modifiers=mods, vague_count=p.vague, kind=kind,
-                      possessive=p.possessive, surface=head_word, measurements=p.measurements), p.j
-
-
-def _attribute_words_phrase(tokens: list[str], i: int, p: _OpenPhrase) -> _Read:
-    """The phrase made of attribute-like words alone: a material or adjective used as a noun, or a colour phrase."""
-    head_at = colour_noun_before_participles(p.modifiers, p.determiner, tokens[p.j] if p.j < len(tokens) else "")
-    if head_at is not None:  # "a camel sleeping in the shade": the participle starts the clause
-        p.j, p.modifiers = p.j - (len(p.modifiers) - head_at - 1), p.modifiers[:head_at + 1]
-    if (len(p.modifiers) >= 2 and p.modifiers[-2] in lx.MATERIAL_WORDS and not english.can_be_noun(p.modifiers[-1])
-            and english.noun_kind(p.modifiers[-2]) == NounKind.THING):
-        # "its weathered wood faded to gray": a participle after the material that heads the phrase
-        p.modifiers, p.j = p.modifiers[:-1], p.j - 1
-    last = p.modifiers[-1] if p.modifiers else ""
-    if p.determiner != "none" and last in lx.MATERIAL_WORDS and english.noun_kind(last) == NounKind.THING:
-        # "resting on a slate stone", "on a white marble": a material named as a thing
-        return NounPhrase(head=last, is_class=False, plural=False, count=p.count, determiner=p.determiner,
-                          modifiers=p.modifiers[:-1], vague_count=p.vague, kind=NounKind.THING, possessive=p.possessive,
-                          surface=last, measurements=p.measurements), p.j
-    if p.determiner != "none" and last and not (
-            last in lx.COLOR_WORDS or last in lx.MATERIAL_WORDS or last in lx.SIZE_WORDS):
-        # "the light", "a fluffy": an adjective-like word used as a noun
-        singular, was_plural = singular_form(last)
-        kind = grounded_head(last) or NounKind.ABSTRACT
-        return NounPhrase(head=singular, is_class=False, plural=was_plural, count=p.count,
-                          determiner=p.determiner, modifiers=p.modifiers[:-1], vague_count=p.vague, kind=kind,
-                          possessive=p.possessive, surface=last, measurements=p.measurements), p.j
-    if len(p.modifiers) >= 2 and p.determiner != "none":
-        name = f"{p.modifiers[-2]} {singular_form(p.modifiers[-1])[0]}"
-        if english.noun_kind(name) == NounKind.THING:
-            # "a scoop of ice cream": two attribute-like words that name a thing together
-            return NounPhrase(head=name, is_class=False, plural=singular_form(p.modifiers[-1])[1], count=p.count,
-                              determiner=p.determiner, modifiers=p.modifiers[:-2], vague_count=p.vague,
-                              possessive=p.possessive, surface=" ".join(p.modifiers[-2:]),
-                              measurements=p.measurements), p.j
-    if p.modifiers:
-        # "faded to a soft gray", "glazed a deep green": with an article, a colour is a colour
-        # phrase, which belongs to the object described even after a preposition
-        return Adjectives(p.modifiers, colour_phrase=p.determiner == "indefinite" and _names_colour(p.modifiers)
-                          or head_at is not None or colour_noun_as_contents(tokens, i, p.modifiers)), p.j
-    return None, max(i, p.j)
