@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from stagestudio.backends.bagel.adapter_roles import adapter_aware_roles
-from stagestudio.backends.bagel.roles import GRAPH_SOURCES, INSPECTORS, BagelPlanner, BagelSketcher, bagel_inspector
+from stagestudio.backends.bagel.roles import GRAPH_SOURCES, BagelPlanner, BagelSketcher, bagel_inspector
 from stagestudio.backends.bagel.runtime import BagelRuntime, BagelSettings
 from stagestudio.backends.base import Backend, BackendError, BackendStatus
+from stagestudio.inspector.model_inspector import MODES as INSPECTORS
 
 DEFAULT_MODEL = "ByteDance-Seed/BAGEL-7B-MoT"
 MODEL_ENV = "STAGESTUDIO_BAGEL_MODEL"

@@ -35,7 +35,6 @@ from stagestudio.backends.base import (
     StageHooks,
 )
 from stagestudio.inspector.detection import Detector
-from stagestudio.inspector.model_inspector import MODES as INSPECTORS
 from stagestudio.inspector.model_inspector import ModelInspector, YesNoAnswer, YesNoModel
 from stagestudio.inspector.questions import Question
 from stagestudio.scene.graph import SceneGraph
