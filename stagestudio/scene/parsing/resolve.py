@@ -421,6 +421,10 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
     candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
                             word=item.pronoun_word, exclude={placed} if placed else frozenset())
                  if item.possessive else reading.last_kept)
+    if k > 0 and isinstance(items[k - 1], Possessive) and len(resolved) >= 2 and isinstance(resolved[-2], Ref):
+        # "a kite on a boy's bed": what follows "'s" can only be its possessor's, never the
+        # kite's; a possessor left undrawn owns nothing drawn, and the bed is a thing of its own
+        candidate = resolved[-2].object_id
     if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
             and reading.last_kept is not None):
         # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one

@@ -111,6 +111,9 @@ _NUMBER_RANGE = re.compile(r"(?:\b(?:sizes?|ages?|fits?)\s+)?\b\d+\s*[-\u2013]\s
                            r"|\b(?:sizes?|ages?)\s+\d+\+?(?=\s*(?:$|[,;.)]))")
 
 
+_LISTING_SEPARATOR = re.compile(r"(?:^|\s)(?:-{1,2}|[\u2013\u2014|\u2022\u00b7/])(?=\s|$)")
+
+
 def _is_unit_word(word: str) -> bool:
     return english.is_measure_unit(english.noun_lemma(word)) or word in lx.UNIT_ABBREVIATIONS
 
@@ -281,6 +284,10 @@ def tokenise(prompt: str) -> list[list[str]]:
     # how much, it names nothing to draw
     text = re.sub(r"\b(is|are|was|were|be|seems?|looks?) (?:a|one) [a-z]+ too\b", r"\1 too", text)
     text = _NUMBER_RANGE.sub(_number_range, text)
+    # "controller - wireless - purple", "saddle | gel padding": a spaced dash, a bar or a bullet
+    # separates a listing's fragments as a comma does; the tokeniser would drop it and run two
+    # fragments into one phrase (after the ranges above, so "10 - 12" is already read)
+    text = _LISTING_SEPARATOR.sub(" , ", text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 12-pack of soda cans", "a six-pack of beer bottles": the number counts what is packed
     text = re.sub(r"\b(?:an? )?(\d+)-pack of\b", r"\1", text)
