@@ -58,3 +58,57 @@ def test_possessed_part_still_goes_to_its_owner() -> None:
     assert _relations(graph) == {("bird", "on", "scarecrow")}
     graph = parse_prompt("a dog beside the tractor's rear wheel")
     assert _relations(graph) == {("dog", "next to", "tractor")}
+
+
+# --- a bare word that is also an adjective, first a person, before its -ing verb is the doer --
+@pytest.mark.parametrize("prompt,thing", [
+    ("native carrying a basket on her head", "basket"),
+    ("expert repairing a watch at a desk", "watch"),
+    ("criminal hiding behind a dumpster", "dumpster"),
+    ("mechanic lying under a tractor", "tractor"),
+])
+def test_role_noun_before_its_verb_is_a_person(prompt: str, thing: str) -> None:
+    graph = parse_prompt(prompt)
+    assert graph.objects[0].name == "person"
+    assert thing in _objects(graph)
+    assert any(s == "person" and o == thing for s, _, o in _relations(graph))
+
+
+# --- an ordinal, a decade or a number that cannot count its singular noun is no count ---------
+@pytest.mark.parametrize("prompt,name", [
+    ("a 19th century clock on a mantel", "clock"),
+    ("a 2019 pickup truck next to a barn", "truck"),
+    ("a 3rd-place ribbon pinned to a jacket", "ribbon"),
+    ("a 1967 sailboat moored at a jetty", "boat"),
+])
+def test_dates_and_ranks_do_not_count(prompt: str, name: str) -> None:
+    graph = parse_prompt(prompt)
+    assert _objects(graph)[name].count == 1
+
+
+def test_a_decade_is_no_measurement() -> None:
+    graph = parse_prompt("a 1920s typewriter on a desk")
+    assert _objects(graph)["typewriter"].attributes.measurements == []
+
+
+def test_counted_plurals_and_invariant_nouns_still_count() -> None:
+    graph = parse_prompt("3 sheep next to 2 dogs and 1000 lanterns")
+    assert [(o.name, o.count) for o in graph.objects][:2] == [("sheep", 3), ("dog", 2)]
+
+
+# --- a word that can be an adverb, before a word that only describes, is the adverb -----------
+@pytest.mark.parametrize("prompt,thing,place", [
+    ("a puppy still wet from the bath beside a towel", "dog", "towel"),
+    ("a cake still hot on a cooling rack", "cake", "rack"),
+    ("a kitten still asleep in a basket", "cat", "basket"),
+    ("a loaf still warm on a wooden board", "loaf", "board"),
+])
+def test_adverb_after_a_noun_is_no_compound_head(prompt: str, thing: str, place: str) -> None:
+    graph = parse_prompt(prompt)
+    assert graph.objects[0].name == thing
+    assert "still" not in _objects(graph)
+    assert place in _objects(graph)
+
+
+def test_a_still_life_stays_a_noun() -> None:
+    assert "still life" in _objects(parse_prompt("a still life of apples in a bowl"))

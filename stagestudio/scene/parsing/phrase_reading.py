@@ -37,6 +37,7 @@ from stagestudio.scene.parsing.phrase_words import (
 from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
+    adverb_before_description,
     bare_participle,
     colour_fragment_ends,
     compound_head,
@@ -415,7 +416,8 @@ def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, aft
         noun_starts_at(tokens, after) or (
         (tokens[after] in lx.SETTING_NOUNS or landscape_compound_head(tokens[after]))
         and match_relation(tokens, after) is None
-        and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in PORTIONS)
+        and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in PORTIONS
+        and not adverb_before_description(tokens, after))  # ("a foal still wet")
         # ^ "train station", "dog park": a place
         or compound_head(tokens, after))  # "glass jar", "laptop bag": the last noun is the head
     if not follows and entry.name in lx.COLOR_WORDS:

@@ -14,7 +14,7 @@ from stagestudio.scene.parsing.phrase_reading import (
     names_a_made_thing,
     read_noun_phrase,
 )
-from stagestudio.scene.parsing.phrase_words import grounded_head
+from stagestudio.scene.parsing.phrase_words import grounded_head, verb_opens_clause
 from stagestudio.scene.parsing.words import holder_named_by_its_use
 
 
@@ -23,7 +23,15 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     WordNet files under a GenEval class is named by the class ("a fisherman" -> person, "a
     terrier" -> dog), as the annotation conventions name it."""
     phrase, end = read_noun_phrase(tokens, i)
+    if phrase is None and _doer_before_its_verb(tokens, i):
+        # (read as after an article, which leaves the word no adjective reading)
+        phrase, end = read_noun_phrase(["the", *tokens[i:]], 0)
+        end = i + end - 1
+        if isinstance(phrase, NounPhrase):
+            phrase.determiner = "none"
     if isinstance(phrase, NounPhrase):
+        if _number_is_a_label(phrase):
+            phrase.count = None
         phrase.modifiers = _joined_compounds(phrase.modifiers)
         if (phrase.kind in (NounKind.PLACE, NounKind.WEAK, NounKind.ABSTRACT) and not phrase.is_class
                 and any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)
@@ -57,6 +65,24 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
             phrase.class_by_sense = True
     return phrase, end
+
+
+def _number_is_a_label(phrase: NounPhrase) -> bool:
+    """"a 1967 muscle car", "2019 pickup truck": a number that cannot count its singular noun
+    (after "a", or in the thousands) names a year or a model; the noun is one thing."""
+    if phrase.count is None or phrase.count < 2 or phrase.plural or (phrase.surface or "").endswith("s"):
+        return False
+    return phrase.determiner == "indefinite" or phrase.count >= 1000
+
+
+def _doer_before_its_verb(tokens: list[str], i: int) -> bool:
+    """"mechanic lying under a car", "native carrying a basket": a bare word that is also an
+    adjective, but first a person or an animal, right before an -ing verb with its object or
+    place, is the one who does it (with no determiner such a word otherwise reads as the
+    adjective: "minimalist", "moody")."""
+    if i + 1 >= len(tokens) or not tokens[i].isalpha() or not english.senses_ordered(tokens[i]):
+        return False
+    return english.is_animate(english.noun_lemma(tokens[i])) and verb_opens_clause(tokens, i + 1, after_noun=True)
 
 
 def _group_of(words: list[str]) -> bool:

@@ -13,8 +13,10 @@ from stagestudio.scene.parsing.nouns import match_noun
 from stagestudio.scene.parsing.spelling import correct
 from stagestudio.scene.parsing.words import POSTPOSITIVE_ADJECTIVES
 
-# ("a 3-story house": a number joined to a noun stays one token, a size of what follows)
-_TOKEN_RE = re.compile(r"\d+\.\d+|\d+-[a-z]+\b(?!-)|\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
+# ("a 3-story house": a number joined to a noun stays one token, a size of what follows; so
+# does an ordinal or a decade, "a 12th-century castle", "the 3rd floor", "a 1950s jukebox",
+# which date or rank and never count)
+_TOKEN_RE = re.compile(r"\d+\.\d+|\d+(?:st|nd|rd|th)\b(?:-[a-z]+)*|\d+0s\b|\d+-[a-z]+\b(?!-)|\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
 _SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
 
 

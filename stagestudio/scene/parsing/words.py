@@ -268,7 +268,7 @@ def compound_head(tokens: list[str], j: int) -> bool:
         return False
     tok = tokens[j]
     if (not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")) or verb_agrees_after_noun(tokens, j)
-            or bare_participle(tokens, j)):
+            or bare_participle(tokens, j) or adverb_before_description(tokens, j)):
         return False
     if counted_plural_head(tokens, j) or names_thing_with_noun_before(tokens, j):
         return True
@@ -345,7 +345,20 @@ def _ends_phrase(tok: str) -> bool:
 
 
 def noun_starts_at(tokens: list[str], j: int) -> bool:
-    return j < len(tokens) and match_noun(tokens, j) is not None and not _ends_phrase(tokens[j])
+    return (j < len(tokens) and match_noun(tokens, j) is not None and not _ends_phrase(tokens[j])
+            and not adverb_before_description(tokens, j))
+
+
+def adverb_before_description(tokens: list[str], j: int) -> bool:
+    """"a puppy still wet from the bath", "bread still warm": a word that can be an adverb, right
+    before a word that describes (an adjective, no noun, no participle), is the adverb, not a
+    noun after the noun before it ("a still life", "a counter next to" stay nouns)."""
+    if j + 1 >= len(tokens) or "ADV" not in english.parts_of_speech(tokens[j]):
+        return False
+    after = tokens[j + 1]
+    if english.is_participle_or_finite(after) or match_relation(tokens, j + 1) is not None:
+        return False  # ("a display counter filled with watches", "a counter next to": a counter)
+    return (is_attribute_word(after) or "ADJ" in english.parts_of_speech(after)) and match_noun(tokens, j + 1) is None
 
 
 def gerund_names_a_kind(tokens: list[str], j: int) -> bool:
