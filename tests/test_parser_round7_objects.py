@@ -112,3 +112,39 @@ def test_adverb_after_a_noun_is_no_compound_head(prompt: str, thing: str, place:
 
 def test_a_still_life_stays_a_noun() -> None:
     assert "still life" in _objects(parse_prompt("a still life of apples in a bowl"))
+
+
+# --- a seat one sits in is the relation's object (drawn, and "on" it), as a container is ------
+@pytest.mark.parametrize("prompt,sitter,seat", [
+    ("a baby asleep in a car seat", "person", "car seat"),
+    ("a dog sitting in a bucket seat", "dog", "bucket seat"),
+    ("a pilot in an ejection seat", "person", "ejection seat"),
+    ("a cat curled up in a window seat", "cat", "window seat"),
+])
+def test_seat_after_in_is_drawn(prompt: str, sitter: str, seat: str) -> None:
+    graph = parse_prompt(prompt)
+    assert set(_objects(graph)) == {sitter, seat}
+    assert (sitter, "on", seat) in _relations(graph)
+
+
+def test_counted_compound_is_plural_over_participles() -> None:
+    graph = parse_prompt("two matching car seats in the back of a van")
+    assert _objects(graph)["car seat"].count == 2
+    assert "car" not in _objects(graph)
+
+
+def test_idiom_with_a_bare_seat_noun_draws_nothing() -> None:
+    graph = parse_prompt("The fair is in full swing. A girl leads a pig past a table.")
+    assert "swing" not in _objects(graph)
+
+
+# --- the words for children of one birth count them --------------------------------------------
+@pytest.mark.parametrize("prompt,count", [
+    ("the triplets on a bench", 3),
+    ("twins asleep in two strollers", 2),
+    ("quadruplets in four bassinets", 4),
+    ("sextuplets lying on a blanket", 6),
+])
+def test_multiple_births_count_people(prompt: str, count: int) -> None:
+    graph = parse_prompt(prompt)
+    assert (graph.objects[0].name, graph.objects[0].count) == ("person", count)

@@ -23,6 +23,9 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     WordNet files under a GenEval class is named by the class ("a fisherman" -> person, "a
     terrier" -> dog), as the annotation conventions name it."""
     phrase, end = read_noun_phrase(tokens, i)
+    births = _multiple_birth(tokens, i, phrase)
+    if births is not None:
+        return births
     if phrase is None and _doer_before_its_verb(tokens, i):
         # (read as after an article, which leaves the word no adjective reading)
         phrase, end = read_noun_phrase(["the", *tokens[i:]], 0)
@@ -65,6 +68,22 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
             phrase.class_by_sense = True
     return phrase, end
+
+
+# The words for children of one birth say how many they are (a closed class: "twins" is two).
+_MULTIPLE_BIRTHS = {"twins": 2, "triplets": 3, "quadruplets": 4, "quintuplets": 5, "sextuplets": 6}
+
+
+def _multiple_birth(tokens: list[str], i: int, phrase: object) -> tuple[NounPhrase, int] | None:
+    """"quadruplets asleep in car seats", "the twins on a swing": that many people, where no other
+    noun follows ("twin girls" are counted by the number reading)."""
+    j = i + 1 if tokens[i] in lx.DEFINITE_DETERMINERS and i + 1 < len(tokens) else i
+    count = _MULTIPLE_BIRTHS.get(tokens[j])
+    if count is None or isinstance(phrase, NounPhrase) and phrase.surface != tokens[j]:
+        return None
+    return NounPhrase(head="person", is_class=True, plural=True, count=count,
+                      determiner="definite" if j > i else "none", modifiers=[], kind=NounKind.THING,
+                      surface=tokens[j]), j + 1
 
 
 def _number_is_a_label(phrase: NounPhrase) -> bool:

@@ -98,7 +98,9 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if phrase.kind == "contents":
         return True
     if phrase.needs_class_object:
-        return (english.is_container(np_.head, senses=2) or english.is_made_holder(np_.head)
+        # (or a seat one sits in, "a baby asleep in a car seat"; not an idiom's bare noun, "in full swing")
+        seat = english.is_seat(np_.head) and (np_.determiner != "none" or np_.plural)
+        return (english.is_container(np_.head, senses=2) or english.is_made_holder(np_.head) or seat
                 or holder_named_by_its_use(np_.head, np_.modifiers)
                 or holds_through_portion(np_))
     if np_.kind == NounKind.UNKNOWN:

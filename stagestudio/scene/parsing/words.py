@@ -197,11 +197,16 @@ def counted_plural_head(tokens: list[str], j: int) -> bool:
     above one needs a plural head, so the singular noun before it modifies; "10 glass" is none)."""
     tok, before = tokens[j], tokens[j - 1] if j >= 1 else ""
     lemma = english.noun_lemma(tok)
-    if (not tok.endswith("s") or lemma == tok or english.noun_kind(lemma) != NounKind.THING or not before.isalpha()
-            or singular_form(before)[1] or before in lx.INVARIANT_NOUNS):
+    if (not tok.endswith("s") or lemma == tok or not before.isalpha() or singular_form(before)[1]
+            or before in lx.INVARIANT_NOUNS):
+        return False
+    # (the thing may be the pair's: a "seat" is first a place to sit, a "car seat" a made thing)
+    if NounKind.THING not in (english.noun_kind(lemma), english.noun_kind(f"{before} {lemma}")):
         return False
     k = j - 2
-    while k >= 0 and is_attribute_word(tokens[k]):
+    # (over adjectives and participles used as adjectives: "four matching car seats")
+    while k >= 0 and (is_attribute_word(tokens[k]) or tokens[k].endswith(("ing", "ed"))
+                      and english.verb_lemma(tokens[k]) not in (None, tokens[k])):
         k -= 1
     return k >= 0 and is_number(tokens[k]) and number_value(tokens[k]) > 1
 
