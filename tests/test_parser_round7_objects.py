@@ -148,3 +148,45 @@ def test_idiom_with_a_bare_seat_noun_draws_nothing() -> None:
 def test_multiple_births_count_people(prompt: str, count: int) -> None:
     graph = parse_prompt(prompt)
     assert (graph.objects[0].name, graph.objects[0].count) == ("person", count)
+
+
+# --- a measurement before a thing's noun is that thing's (a listed component with its size) ---
+@pytest.mark.parametrize("prompt,product,component,colour", [
+    ("Cordless drill, 18V battery, blue", "drill", "battery", "blue"),
+    ("Desk fan, 2 m cable, white", "fan", "cable", "white"),
+    ("Leaf blower, 40V battery, green", "blower", "battery", "green"),
+    ("Road bike, 28 mm tires, red", "bicycle", "tires", "red"),
+])
+def test_measured_component_of_a_listing(prompt: str, product: str, component: str, colour: str) -> None:
+    graph = parse_prompt(prompt)
+    assert list(_objects(graph)) == [product]
+    attributes = graph.objects[0].attributes
+    assert attributes.color == colour and component in attributes.parts and attributes.measurements
+
+
+def test_a_size_before_an_adjective_or_a_quality_stays_a_size() -> None:
+    graph = parse_prompt("Digital kitchen scale, 5 kg capacity, black")
+    assert list(_objects(graph)) == ["scale"]
+    graph = parse_prompt("a statue 3 meters tall beside a 2 m ladder")
+    assert _relations(graph) == {("statue", "next to", "ladder")}
+
+
+# --- a listing's product title names a made thing, where its noun is first a person -----------
+@pytest.mark.parametrize("prompt,name,colour", [
+    ("Wireless speaker, waterproof, orange", "speaker", "orange"),
+    ("Gaming controller, wireless, white", "controller", "white"),
+    ("Smart speaker, fabric cover, gray", "speaker", "gray"),
+    ("Drone controller, foldable antennas, gray", "controller", "gray"),
+])
+def test_product_title_is_the_made_thing(prompt: str, name: str, colour: str) -> None:
+    graph = parse_prompt(prompt)
+    assert [(o.name, o.attributes.color) for o in graph.objects] == [(name, colour)]
+
+
+@pytest.mark.parametrize("prompt", [
+    "Guest speaker, smiling, holding a microphone",
+    "Guest speaker, grey suit, holding a microphone",
+])
+def test_a_title_whose_fragments_act_is_a_person(prompt: str) -> None:
+    graph = parse_prompt(prompt)
+    assert ("person", "holding", "microphone") in _relations(graph)
