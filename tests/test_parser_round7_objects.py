@@ -190,3 +190,16 @@ def test_product_title_is_the_made_thing(prompt: str, name: str, colour: str) ->
 def test_a_title_whose_fragments_act_is_a_person(prompt: str) -> None:
     graph = parse_prompt(prompt)
     assert ("person", "holding", "microphone") in _relations(graph)
+
+
+# --- "mid" is a preposition (of time): "mid leap" is what one is doing, nothing drawn ----------
+@pytest.mark.parametrize("prompt,doer,place", [
+    ("a horse mid gallop beside a fence", "horse", "fence"),
+    ("a goalkeeper mid dive next to a goalpost", "person", "goalpost"),
+    ("bmx rider mid backflip over a ramp", "person", "ramp"),
+    ("a surfer mid turn on a big wave", "person", None),
+])
+def test_mid_opens_no_object(prompt: str, doer: str, place: str | None) -> None:
+    graph = parse_prompt(prompt)
+    assert graph.objects[0].name == doer
+    assert set(_objects(graph)) == {doer} | ({place} if place else set())
