@@ -203,3 +203,17 @@ def test_mid_opens_no_object(prompt: str, doer: str, place: str | None) -> None:
     graph = parse_prompt(prompt)
     assert graph.objects[0].name == doer
     assert set(_objects(graph)) == {doer} | ({place} if place else set())
+
+
+# --- a listed component belongs to a product that is a made thing in any of its senses --------
+@pytest.mark.parametrize("prompt,component,colour", [
+    ("Cable organizer, 5 slots, black", "5 slots", "black"),
+    ("Shoe organizer, 10 pockets, gray", "10 pockets", "gray"),
+    ("Desk organizer, 3 compartments, white", "3 compartments", "white"),
+    ("Toy organizer, 9 bins, blue", "9 bins", "blue"),
+])
+def test_listed_component_of_a_product_first_named_otherwise(prompt: str, component: str, colour: str) -> None:
+    graph = parse_prompt(prompt)
+    assert [o.name for o in graph.objects] == ["organizer"]
+    assert graph.objects[0].attributes.color == colour
+    assert component in graph.objects[0].attributes.parts
