@@ -217,3 +217,21 @@ def test_listed_component_of_a_product_first_named_otherwise(prompt: str, compon
     assert [o.name for o in graph.objects] == ["organizer"]
     assert graph.objects[0].attributes.color == colour
     assert component in graph.objects[0].attributes.parts
+
+
+# --- between a describing word and a noun, a relation's word is a noun modifier ("down") ------
+@pytest.mark.parametrize("prompt,worn", [
+    ("a woman in a blue down jacket walking a dog", "blue down jacket"),
+    ("a hiker in a green down vest beside a signpost", "green down vest"),
+    ("a boy in a red down coat holding a sled", "red down coat"),
+    ("a man in a black down parka shoveling snow", "black down parka"),
+])
+def test_down_garment_keeps_its_colour(prompt: str, worn: str) -> None:
+    person = parse_prompt(prompt).objects[0]
+    assert person.name == "person" and person.attributes.color is None
+    assert worn in person.attributes.parts
+
+
+def test_down_after_a_colour_before_an_article_is_still_a_place() -> None:
+    graph = parse_prompt("a red ball rolling down the stairs")
+    assert "sports ball" in _objects(graph)

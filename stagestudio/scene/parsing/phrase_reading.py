@@ -48,6 +48,7 @@ from stagestudio.scene.parsing.words import (
     is_verb_form,
     landscape_compound_head,
     name_span,
+    noun_between_describer_and_noun,
     noun_starts_at,
     number_value,
     plural_of_a_thing,
@@ -237,6 +238,7 @@ def _ends_at_boundary(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         return STOP
     if p.j > i and (match_relation(tokens, p.j) is not None and not noun_starts_at(tokens, p.j)
                     and not _completes_compound(p.modifiers, tok)  # ("fish sticks in the freezer")
+                    and not noun_between_describer_and_noun(tokens, p.j)  # ("a red down suit")
                     or tuple(tokens[p.j:p.j + 3]) in MUTUAL_PLACES or tuple(tokens[p.j:p.j + 4]) in MUTUAL_PLACES):
         return STOP  # ("a teapot side by side": the phrase ends before the place)
     if (p.j > i and p.j + 1 < len(tokens) and tokens[p.j + 1] == "by" and not english.has_noun_entry(tok)

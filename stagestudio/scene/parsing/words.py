@@ -354,6 +354,18 @@ def noun_starts_at(tokens: list[str], j: int) -> bool:
             and not adverb_before_description(tokens, j))
 
 
+def noun_between_describer_and_noun(tokens: list[str], j: int) -> bool:
+    """"a blue down jacket", "a red down suit": a word that is also a relation's, between a
+    describing word and a thing's noun, is a noun modifying that noun (no preposition follows an
+    adjective and precedes a bare noun)."""
+    if j < 1 or j + 1 >= len(tokens) or not english.has_noun_entry(tokens[j]) or not is_attribute_word(tokens[j - 1]):
+        return False
+    after = tokens[j + 1]
+    return (after.isalpha() and not is_verb_form(after) and after not in lx.FILLER_WORDS
+            and (match_noun(tokens, j + 1) is not None
+                 or english.noun_kind(english.noun_lemma(after)) == NounKind.THING and "ADJ" not in english.parts_of_speech(after)))
+
+
 def adverb_before_description(tokens: list[str], j: int) -> bool:
     """"a puppy still wet from the bath", "bread still warm": a word that can be an adverb, right
     before a word that describes (an adjective, no noun, no participle), is the adverb, not a
