@@ -470,7 +470,7 @@ WHOLE_WORLD_NOUNS: frozenset[str] = frozenset({"world", "planet", "earth", "univ
 ATTACHING_PREPOSITIONS: frozenset[str] = frozenset(
     {"with", "of", "at", "from", "for", "by", "through", "across", "along", "among", "amongst",
      "around", "against", "during", "toward", "towards", "like", "without", "into", "onto", "off",
-     "about", "past", "via", "amid", "amidst", "throughout", "under the shade of", "beyond", "outside", "than", "as", "per", "to", "between"})
+     "about", "past", "via", "amid", "amidst", "mid", "throughout", "under the shade of", "beyond", "outside", "than", "as", "per", "to", "between"})
 
 # Words that end a clause: after them a relation phrase starts a new statement.
 CLAUSE_BREAKERS: frozenset[str] = frozenset(

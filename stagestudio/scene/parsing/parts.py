@@ -255,8 +255,9 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     head = english.noun_lemma(surface) if np_.is_class else np_.head
     # (a listed made thing with no article of its own is a component of a made product: "black
     # tubing" of a stethoscope, "brushed nickel buckle" of a belt, "3 compartments")
-    component = (not np_.is_class and english.is_artifact(owner.word) and english.has_sense_of(head, english.ARTIFACT)
-                 and np_.kind in (NounKind.THING, NounKind.WEAK))
+    # (a product that is a made thing in any sense: a "scale", first a reference standard)
+    component = (not np_.is_class and english.has_sense_of(owner.word, english.ARTIFACT)
+                 and english.has_sense_of(head, english.ARTIFACT) and np_.kind in (NounKind.THING, NounKind.WEAK))
     if english.is_part_of(head, owner.word) or english.is_worn(head) or component or (
             np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
         owner.parts.append(np_.text())

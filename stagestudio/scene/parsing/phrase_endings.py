@@ -28,6 +28,7 @@ from stagestudio.scene.parsing.phrase_words import (
 )
 from stagestudio.scene.parsing.relations import match_relation
 from stagestudio.scene.parsing.words import (
+    adverb_before_description,
     colour_noun_as_contents,
     colour_noun_before_participles,
     is_attribute_word,
@@ -42,6 +43,8 @@ def read_unknown_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """A word outside the lexicon: adjective or head of an open phrase; otherwise the phrase ends."""
     n = len(tokens)
     tok = tokens[p.j]
+    if p.unknown_seen and adverb_before_description(tokens, p.j):
+        return STOP  # "a loaf still warm": the adverb ends the noun's phrase
     if (p.started and grounded_head(tok) is None and not tok.endswith(("ed", "ing"))
             and not noun_can_follow(tokens, p.j + 1)):
         return STOP  # "trees after a snowfall", "a glossy finish, subtly": no noun closes the phrase here

@@ -37,6 +37,7 @@ from stagestudio.scene.parsing.phrase_words import (
 from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
 from stagestudio.scene.parsing.words import (
     PORTIONS,
+    adverb_before_description,
     bare_participle,
     colour_fragment_ends,
     compound_head,
@@ -47,6 +48,7 @@ from stagestudio.scene.parsing.words import (
     is_verb_form,
     landscape_compound_head,
     name_span,
+    noun_between_describer_and_noun,
     noun_starts_at,
     number_value,
     plural_of_a_thing,
@@ -236,6 +238,7 @@ def _ends_at_boundary(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         return STOP
     if p.j > i and (match_relation(tokens, p.j) is not None and not noun_starts_at(tokens, p.j)
                     and not _completes_compound(p.modifiers, tok)  # ("fish sticks in the freezer")
+                    and not noun_between_describer_and_noun(tokens, p.j)  # ("a red down suit")
                     or tuple(tokens[p.j:p.j + 3]) in MUTUAL_PLACES or tuple(tokens[p.j:p.j + 4]) in MUTUAL_PLACES):
         return STOP  # ("a teapot side by side": the phrase ends before the place)
     if (p.j > i and p.j + 1 < len(tokens) and tokens[p.j + 1] == "by" and not english.has_noun_entry(tok)
@@ -415,7 +418,8 @@ def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, aft
         noun_starts_at(tokens, after) or (
         (tokens[after] in lx.SETTING_NOUNS or landscape_compound_head(tokens[after]))
         and match_relation(tokens, after) is None
-        and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in PORTIONS)
+        and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in PORTIONS
+        and not adverb_before_description(tokens, after))  # ("a foal still wet")
         # ^ "train station", "dog park": a place
         or compound_head(tokens, after))  # "glass jar", "laptop bag": the last noun is the head
     if not follows and entry.name in lx.COLOR_WORDS:

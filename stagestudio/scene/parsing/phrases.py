@@ -14,8 +14,9 @@ from stagestudio.scene.parsing.phrase_reading import (
     names_a_made_thing,
     read_noun_phrase,
 )
-from stagestudio.scene.parsing.phrase_words import grounded_head
-from stagestudio.scene.parsing.words import holder_named_by_its_use
+from stagestudio.scene.parsing.phrase_words import grounded_head, verb_opens_clause
+from stagestudio.scene.parsing.relations import match_relation
+from stagestudio.scene.parsing.words import holder_named_by_its_use, is_verb_form
 
 
 def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjectives | Measure | None, int]:
@@ -23,7 +24,24 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
     WordNet files under a GenEval class is named by the class ("a fisherman" -> person, "a
     terrier" -> dog), as the annotation conventions name it."""
     phrase, end = read_noun_phrase(tokens, i)
+    if isinstance(phrase, Measure) and _measured_thing_at(tokens, end):
+        # "36V battery", "with 30 m hose": a size before a thing's noun is that thing's
+        measured, end = parse_noun_phrase(tokens, end)
+        if isinstance(measured, NounPhrase):
+            measured.measurements.insert(0, phrase.text)
+        return measured, end
+    births = _multiple_birth(tokens, i, phrase)
+    if births is not None:
+        return births
+    if phrase is None and _doer_before_its_verb(tokens, i):
+        # (read as after an article, which leaves the word no adjective reading)
+        phrase, end = read_noun_phrase(["the", *tokens[i:]], 0)
+        end = i + end - 1
+        if isinstance(phrase, NounPhrase):
+            phrase.determiner = "none"
     if isinstance(phrase, NounPhrase):
+        if _number_is_a_label(phrase):
+            phrase.count = None
         phrase.modifiers = _joined_compounds(phrase.modifiers)
         if (phrase.kind in (NounKind.PLACE, NounKind.WEAK, NounKind.ABSTRACT) and not phrase.is_class
                 and any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)
@@ -53,10 +71,74 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)
             and not english.made_sense_by_material(phrase.head, phrase.modifiers, lx.MATERIAL_WORDS, phrase.measurements)):
         cls = english.geneval_class(phrase.head)
-        if cls is not None:
+        if cls is not None and not (cls == "person" and _product_title(tokens, i, end, phrase, phrase.head)):
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
             phrase.class_by_sense = True
+    elif (isinstance(phrase, NounPhrase) and phrase.head == "person" and phrase.surface
+          and _product_title(tokens, i, end, phrase, english.noun_lemma(phrase.surface.split()[-1]))):
+        phrase.head, phrase.is_class = english.noun_lemma(phrase.surface.split()[-1]), False  # ("speaker")
     return phrase, end
+
+
+def _product_title(tokens: list[str], i: int, end: int, phrase: NounPhrase, noun: str) -> bool:
+    """"Gaming controller, wireless, purple", "Wireless speaker, waterproof": a bare phrase that
+    opens a listing of comma fragments names the product, so a noun that is first a person but
+    also a made thing (a controller, a speaker, a driver) is the made thing."""
+    # (the title may open with a word read apart: "Wireless speaker, ...")
+    opening = i <= 2 and all(t.isalpha() and t not in lx.INDEFINITE_DETERMINERS and t not in lx.DEFINITE_DETERMINERS
+                             for t in tokens[:i])
+    # (a fragment saying what someone does describes a person: "Guest speaker, smiling", "...,
+    # holding a microphone"; a gerund naming a kind, "with charging dock", does not)
+    determiners = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS
+    acting = any(tokens[k].endswith("ing") and is_verb_form(tokens[k])
+                 and (tokens[k - 1] == "," or k + 1 < len(tokens) and tokens[k + 1] in determiners)
+                 for k in range(end + 1, len(tokens)))
+    return (opening and not acting and phrase.determiner == "none" and end < len(tokens) and tokens[end] == ","
+            and english.has_sense_of(noun, english.ARTIFACT))
+
+
+def _measured_thing_at(tokens: list[str], j: int) -> bool:
+    """Whether a made or natural thing's noun that no verb or relation reading claims stands at
+    tokens[j], after a measurement ("36 v battery"; not "5 kg capacity", "80 cm wide", "3 cm in")."""
+    if j >= len(tokens) or not tokens[j].isalpha() or is_verb_form(tokens[j]) or match_relation(tokens, j) is not None:
+        return False
+    return (grounded_head(tokens[j]) in (NounKind.THING, NounKind.WEAK)
+            and english.has_sense_of(english.noun_lemma(tokens[j]), english.ARTIFACT)
+            and "ADJ" not in english.parts_of_speech(tokens[j]))
+
+
+# The words for children of one birth say how many they are (a closed class: "twins" is two).
+_MULTIPLE_BIRTHS = {"twins": 2, "triplets": 3, "quadruplets": 4, "quintuplets": 5, "sextuplets": 6}
+
+
+def _multiple_birth(tokens: list[str], i: int, phrase: object) -> tuple[NounPhrase, int] | None:
+    """"quadruplets asleep in car seats", "the twins on a swing": that many people, where no other
+    noun follows ("twin girls" are counted by the number reading)."""
+    j = i + 1 if tokens[i] in lx.DEFINITE_DETERMINERS and i + 1 < len(tokens) else i
+    count = _MULTIPLE_BIRTHS.get(tokens[j])
+    if count is None or isinstance(phrase, NounPhrase) and phrase.surface != tokens[j]:
+        return None
+    return NounPhrase(head="person", is_class=True, plural=True, count=count,
+                      determiner="definite" if j > i else "none", modifiers=[], kind=NounKind.THING,
+                      surface=tokens[j]), j + 1
+
+
+def _number_is_a_label(phrase: NounPhrase) -> bool:
+    """"a 1967 muscle car", "2019 pickup truck": a number that cannot count its singular noun
+    (after "a", or in the thousands) names a year or a model; the noun is one thing."""
+    if phrase.count is None or phrase.count < 2 or phrase.plural or (phrase.surface or "").endswith("s"):
+        return False
+    return phrase.determiner == "indefinite" or phrase.count >= 1000
+
+
+def _doer_before_its_verb(tokens: list[str], i: int) -> bool:
+    """"mechanic lying under a car", "native carrying a basket": a bare word that is also an
+    adjective, but first a person or an animal, right before an -ing verb with its object or
+    place, is the one who does it (with no determiner such a word otherwise reads as the
+    adjective: "minimalist", "moody")."""
+    if i + 1 >= len(tokens) or not tokens[i].isalpha() or not english.senses_ordered(tokens[i]):
+        return False
+    return english.is_animate(english.noun_lemma(tokens[i])) and verb_opens_clause(tokens, i + 1, after_noun=True)
 
 
 def _group_of(words: list[str]) -> bool:

@@ -98,7 +98,9 @@ def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if phrase.kind == "contents":
         return True
     if phrase.needs_class_object:
-        return (english.is_container(np_.head, senses=2) or english.is_made_holder(np_.head)
+        # (or a seat one sits in, "a baby asleep in a car seat"; not an idiom's bare noun, "in full swing")
+        seat = english.is_seat(np_.head) and (np_.determiner != "none" or np_.plural)
+        return (english.is_container(np_.head, senses=2) or english.is_made_holder(np_.head) or seat
                 or holder_named_by_its_use(np_.head, np_.modifiers)
                 or holds_through_portion(np_))
     if np_.kind == NounKind.UNKNOWN:
@@ -421,6 +423,10 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
     candidate = (antecedent(item.possessive, resolved, len(resolved), state, can_own=item.head,
                             word=item.pronoun_word, exclude={placed} if placed else frozenset())
                  if item.possessive else reading.last_kept)
+    if k > 0 and isinstance(items[k - 1], Possessive) and len(resolved) >= 2 and isinstance(resolved[-2], Ref):
+        # "a kite on a boy's bed": what follows "'s" can only be its possessor's, never the
+        # kite's; a possessor left undrawn owns nothing drawn, and the bed is a thing of its own
+        candidate = resolved[-2].object_id
     if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and k > 1 and isinstance(items[k - 2], Break)
             and reading.last_kept is not None):
         # "a teapot sits on a shelf, with a chipped spout": an aside about what can have one

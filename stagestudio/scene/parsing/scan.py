@@ -196,6 +196,19 @@ def _moves_along(tokens: list[str], i: int, *, after_noun: bool) -> bool:
 _PATH_DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "my", "our", "your", "this", "that"}
 
 
+def _owned_noun(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
+    """The noun phrase after "'s" where the plain reading finds none: "on my grandmother's
+    piano" ("piano" is also an adverb). A possessive is always followed by what it owns, as a
+    determiner is, so the words are read as after one; None when even so they name nothing."""
+    phrase, end = parse_noun_phrase(["the", *tokens[i:]], 0)
+    # (a thing's noun, within its fragment: "men's size L, black" owns no size)
+    if (not isinstance(phrase, NounPhrase) or phrase.pronoun is not None or end < 2 or "," in tokens[i:i + end - 1]
+            or phrase.kind not in (NounKind.THING, NounKind.WEAK)):
+        return None
+    phrase.determiner = "none"
+    return phrase, i + end - 1
+
+
 def scan(tokens: list[str]) -> list[Item]:
     items: list[Item] = []
     i = 0
@@ -362,6 +375,13 @@ def scan(tokens: list[str]) -> list[Item]:
             items.append(phrase_item)
             i = end
             continue
+        if (not isinstance(phrase_item, NounPhrase) and items and isinstance(items[-1], Possessive)
+                and items[-1].word == "'s"):
+            owned = _owned_noun(tokens, i)
+            if owned is not None:
+                items.append(owned[0])
+                i = owned[1]
+                continue
         if (isinstance(phrase_item, Adjectives) and phrase_item.colour_phrase and _names_a_thing(phrase_item)
                 and (not items or isinstance(items[-1], (Rel, Action))
                      or isinstance(items[-1], Prep) and items[-1].word == "with"

@@ -13,8 +13,10 @@ from stagestudio.scene.parsing.nouns import match_noun
 from stagestudio.scene.parsing.spelling import correct
 from stagestudio.scene.parsing.words import POSTPOSITIVE_ADJECTIVES
 
-# ("a 3-story house": a number joined to a noun stays one token, a size of what follows)
-_TOKEN_RE = re.compile(r"\d+\.\d+|\d+-[a-z]+\b(?!-)|\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
+# ("a 3-story house": a number joined to a noun stays one token, a size of what follows; so
+# does an ordinal or a decade, "a 12th-century castle", "the 3rd floor", "a 1950s jukebox",
+# which date or rank and never count)
+_TOKEN_RE = re.compile(r"\d+\.\d+|\d+(?:st|nd|rd|th)\b(?:-[a-z]+)*|\d+0s\b|\d+-[a-z]+\b(?!-)|\d+|[a-z]+(?:-[a-z]+)*(?:'[a-z]+)?|'s\b|[.,;:!?()\"&\n]")
 _SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
 
 
@@ -109,6 +111,9 @@ _DIMENSIONS = re.compile(r"\b(\d+(?:\.\d+)?)\s*[x\u00d7*]\s*(\d+(?:\.\d+)?)(?:\s
                          r"\s*([a-z]+)\b")
 _NUMBER_RANGE = re.compile(r"(?:\b(?:sizes?|ages?|fits?)\s+)?\b\d+\s*[-\u2013]\s*\d+\b(?=\s*([a-z]*))"
                            r"|\b(?:sizes?|ages?)\s+\d+\+?(?=\s*(?:$|[,;.)]))")
+
+
+_LISTING_SEPARATOR = re.compile(r"(?:^|\s)(?:-{1,2}|[\u2013\u2014|\u2022\u00b7/])(?=\s|$)")
 
 
 def _is_unit_word(word: str) -> bool:
@@ -281,6 +286,10 @@ def tokenise(prompt: str) -> list[list[str]]:
     # how much, it names nothing to draw
     text = re.sub(r"\b(is|are|was|were|be|seems?|looks?) (?:a|one) [a-z]+ too\b", r"\1 too", text)
     text = _NUMBER_RANGE.sub(_number_range, text)
+    # "controller - wireless - purple", "saddle | gel padding": a spaced dash, a bar or a bullet
+    # separates a listing's fragments as a comma does; the tokeniser would drop it and run two
+    # fragments into one phrase (after the ranges above, so "10 - 12" is already read)
+    text = _LISTING_SEPARATOR.sub(" , ", text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 12-pack of soda cans", "a six-pack of beer bottles": the number counts what is packed
     text = re.sub(r"\b(?:an? )?(\d+)-pack of\b", r"\1", text)

@@ -197,11 +197,16 @@ def counted_plural_head(tokens: list[str], j: int) -> bool:
     above one needs a plural head, so the singular noun before it modifies; "10 glass" is none)."""
     tok, before = tokens[j], tokens[j - 1] if j >= 1 else ""
     lemma = english.noun_lemma(tok)
-    if (not tok.endswith("s") or lemma == tok or english.noun_kind(lemma) != NounKind.THING or not before.isalpha()
-            or singular_form(before)[1] or before in lx.INVARIANT_NOUNS):
+    if (not tok.endswith("s") or lemma == tok or not before.isalpha() or singular_form(before)[1]
+            or before in lx.INVARIANT_NOUNS):
+        return False
+    # (the thing may be the pair's: a "seat" is first a place to sit, a "car seat" a made thing)
+    if NounKind.THING not in (english.noun_kind(lemma), english.noun_kind(f"{before} {lemma}")):
         return False
     k = j - 2
-    while k >= 0 and is_attribute_word(tokens[k]):
+    # (over adjectives and participles used as adjectives: "four matching car seats")
+    while k >= 0 and (is_attribute_word(tokens[k]) or tokens[k].endswith(("ing", "ed"))
+                      and english.verb_lemma(tokens[k]) not in (None, tokens[k])):
         k -= 1
     return k >= 0 and is_number(tokens[k]) and number_value(tokens[k]) > 1
 
@@ -268,7 +273,7 @@ def compound_head(tokens: list[str], j: int) -> bool:
         return False
     tok = tokens[j]
     if (not tok.isalpha() or len(tok) < 3 or tok.endswith(("ed", "ing", "ly")) or verb_agrees_after_noun(tokens, j)
-            or bare_participle(tokens, j)):
+            or bare_participle(tokens, j) or adverb_before_description(tokens, j)):
         return False
     if counted_plural_head(tokens, j) or names_thing_with_noun_before(tokens, j):
         return True
@@ -345,7 +350,32 @@ def _ends_phrase(tok: str) -> bool:
 
 
 def noun_starts_at(tokens: list[str], j: int) -> bool:
-    return j < len(tokens) and match_noun(tokens, j) is not None and not _ends_phrase(tokens[j])
+    return (j < len(tokens) and match_noun(tokens, j) is not None and not _ends_phrase(tokens[j])
+            and not adverb_before_description(tokens, j))
+
+
+def noun_between_describer_and_noun(tokens: list[str], j: int) -> bool:
+    """"a blue down jacket", "a red down suit": a word that is also a relation's, between a
+    describing word and a thing's noun, is a noun modifying that noun (no preposition follows an
+    adjective and precedes a bare noun)."""
+    if j < 1 or j + 1 >= len(tokens) or not english.has_noun_entry(tokens[j]) or not is_attribute_word(tokens[j - 1]):
+        return False
+    after = tokens[j + 1]
+    return (after.isalpha() and not is_verb_form(after) and after not in lx.FILLER_WORDS
+            and (match_noun(tokens, j + 1) is not None
+                 or english.noun_kind(english.noun_lemma(after)) == NounKind.THING and "ADJ" not in english.parts_of_speech(after)))
+
+
+def adverb_before_description(tokens: list[str], j: int) -> bool:
+    """"a puppy still wet from the bath", "bread still warm": a word that can be an adverb, right
+    before a word that describes (an adjective, no noun, no participle), is the adverb, not a
+    noun after the noun before it ("a still life", "a counter next to" stay nouns)."""
+    if j + 1 >= len(tokens) or "ADV" not in english.parts_of_speech(tokens[j]):
+        return False
+    after = tokens[j + 1]
+    if english.is_participle_or_finite(after) or match_relation(tokens, j + 1) is not None:
+        return False  # ("a display counter filled with watches", "a counter next to": a counter)
+    return (is_attribute_word(after) or "ADJ" in english.parts_of_speech(after)) and match_noun(tokens, j + 1) is None
 
 
 def gerund_names_a_kind(tokens: list[str], j: int) -> bool:
