@@ -441,6 +441,15 @@ DEPICTION_NOUNS: frozenset[str] = frozenset({
 })
 NEVER_DRAWN_NOUNS: frozenset[str] = PICTURE_NOUNS | ABSTRACT_NOUNS
 
+# Picture words that say what the picture holds, drawn when a prompt names nothing else ("a
+# portrait in the style of Picasso", "an abstract painting", "a religious scene"); a portrait
+# shows a person.
+PORTRAIT_NOUNS: frozenset[str] = frozenset({"portrait", "self-portrait", "headshot", "selfie"})
+CONTENT_PICTURE_NOUNS: frozenset[str] = PORTRAIT_NOUNS | frozenset({
+    "painting", "drawing", "sketch", "illustration", "artwork", "art", "scene", "poster", "canvas",
+    "camera", "lens", "field", "shape", "shapes", "pattern", "design", "silhouette", "reflection",
+})
+
 # Drawable things that paraphrases also use as scenery: "a dog resting under a tree", "a boat
 # under the stars". They are objects like any other noun outside the classes ("a tree next to
 # a house", "two stars above the moon"), except after a sheltering phrase (under, beneath, at

@@ -7,6 +7,7 @@ import copy
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.graph import Relation, SceneGraph, SceneObject
 from stagestudio.scene.parsing.attributes import attributes
+from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.errors import PromptError
 from stagestudio.scene.parsing.items import Item, NounPhrase
@@ -34,10 +35,10 @@ def _nothing_found_message(prompt: str, state: State) -> str:
             "Name what to draw, e.g. 'a photo of a dog' or 'a red car left of a cat'.")
 
 
-def _read(sentences: list[list[Item]], *, keep_all_nouns: bool) -> State:
+def _read(sentences: list[list[Item]], *, keep_all_nouns: bool, last_resort_subject: str = "") -> State:
     """Resolve and relate the scanned sentences into objects and relations (on a copy: the
     reading annotates the items it resolves)."""
-    state = State(keep_all_nouns=keep_all_nouns)
+    state = State(keep_all_nouns=keep_all_nouns, last_resort_subject=last_resort_subject)
     counter = [0]
     for items in copy.deepcopy(sentences):
         process_sentence(items, state, counter)
@@ -54,6 +55,42 @@ def _abstract_subject(sentences: list[list[Item]]) -> NounPhrase | None:
             or first.pronoun is not None):
         return None
     return first
+
+
+# Words that only frame a picture: a prompt naming nothing else names nothing to draw ("a photo
+# of", "the style of", "a close-up shot"). Picture words that carry content ("a portrait", "an
+# abstract painting", "a religious scene") are not among them.
+_FRAMING_WORDS = (lx.PICTURE_NOUNS | lx.ABSTRACT_NOUNS) - lx.CONTENT_PICTURE_NOUNS
+
+
+# WordNet lexicographer files of nouns that name no thing one could draw even as a picture's
+# subject: act (a war), attribute, cognition, event, feeling, motive, phenomenon, process,
+# quantity, relation, state, time (an era, a century).
+_UNDEPICTABLE_FILES = frozenset({4, 7, 9, 11, 12, 16, 19, 22, 23, 24, 26, 28})
+
+
+def _depictable(head: str) -> bool:
+    senses = english.noun_senses(head)
+    return not senses or senses[0].lexfile not in _UNDEPICTABLE_FILES
+
+
+def _last_resort_subject(sentences: list[list[Item]]) -> str | None:
+    """Where no reading finds an object ("A lavender field during summer", "a tall, thin
+    rectangle and a short, wide rectangle", "A portrait in the style of Leonardo da Vinci"), the
+    first noun that names more than the picture's framing, a thing before anything else. Every
+    phrase with that head is made a thing to draw; returns the head, or None."""
+    phrases = [item for items in sentences for item in items
+               if isinstance(item, NounPhrase) and item.pronoun is None and item.head not in _FRAMING_WORDS
+               and _depictable(item.head)]
+    if not phrases:
+        return None
+    chosen = next((p for p in phrases if english.has_thing_sense(p.head)), phrases[0]).head
+    for phrase in phrases:
+        if phrase.head == chosen:
+            phrase.kind = NounKind.THING
+            if chosen in lx.PORTRAIT_NOUNS:  # a portrait shows someone
+                phrase.head = phrase.surface = "person"
+    return "person" if chosen in lx.PORTRAIT_NOUNS else chosen
 
 
 def parse_prompt(prompt: str) -> SceneGraph:
@@ -81,7 +118,14 @@ def parse_prompt(prompt: str) -> SceneGraph:
         # the scenery. Only a prompt with no drawable noun at all is an error.
         fallback = _read(sentences, keep_all_nouns=True)
         if not fallback.objects:
-            raise PromptError(_nothing_found_message(prompt, state))
+            # Refuse only a prompt that names nothing at all: a picture whose subject the
+            # reading files as a setting, a shape or an abstraction is still drawn as that subject.
+            chosen = _last_resort_subject(sentences)
+            if chosen is not None:
+                fallback = _read(sentences, keep_all_nouns=True, last_resort_subject=chosen)
+                fallback.notes.append(f"no concrete object found; '{chosen}' is drawn as the prompt's subject")
+            if not fallback.objects:
+                raise PromptError(_nothing_found_message(prompt, state))
         state = fallback
     objects = [
         SceneObject(id=o.id, name=o.name, count=o.count,

@@ -81,6 +81,8 @@ class State:
     notes: list[str] = field(default_factory=list)
     # second reading of a prompt whose first reading found nothing: every drawable noun counts
     keep_all_nouns: bool = False
+    # the noun a prompt that names nothing else is drawn as (parse._last_resort_subject)
+    last_resort_subject: str = ""
     # every mention of an object in reading order, and where the current sentence starts in it
     mentions: list[str] = field(default_factory=list)
     sentence_start: int = 0
@@ -235,7 +237,8 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
         # "a glossy finish", "a sense of calm", "150 centimeters": nothing to draw, ever
         state.dropped.append(np_.head)
         return Ref(None)
-    if state.keep_all_nouns and not np_.is_class and np_.head in lx.NEVER_DRAWN_NOUNS:
+    if (state.keep_all_nouns and not np_.is_class and np_.head in lx.NEVER_DRAWN_NOUNS
+            and np_.head != state.last_resort_subject):
         state.dropped.append(np_.head)
         return Ref(None)
     # a picture placed or counted is a thing on the wall, not the picture itself ("next to two
