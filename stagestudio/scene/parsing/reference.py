@@ -41,7 +41,7 @@ def _listed(resolved: Sequence[object], m: int) -> bool:
 
 
 def _salience_order(resolved: Sequence[object], position: int, state: State, *,
-                    singular: bool = False) -> Iterator[str]:
+                    singular: bool = False, person: bool = False) -> Iterator[str]:
     local = [(m, item) for m, item in enumerate(resolved[:position])
              if isinstance(item, Ref) and item.object_id is not None and item.pronoun is None]
     placed = {m for m, item in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action)) or item.attached}
@@ -64,8 +64,12 @@ def _salience_order(resolved: Sequence[object], position: int, state: State, *,
     for m, item in reversed(local):
         if m in coordinated:
             yield item.object_id  # type: ignore[misc]
-    if state.subjects and state.subjects[-1] is not None:
-        yield state.subjects[-1]
+    # "he"/"she" carries on whom the previous sentence was about ("A model leans on a tower. The
+    # photographer crouches in front of her"), in both passes over the sentence; a thing's "it"
+    # or "them" is the latest mention first ("A lamp behind the sofa. A rug in front of it")
+    latest_subject = state.previous_subject if person else (state.subjects[-1] if state.subjects else None)
+    if latest_subject is not None:
+        yield latest_subject
     # earlier mentions, latest first; what a holder holds after the holder ("A shelf holds a
     # vase and a candle. A cat sleeps beside it": the shelf)
     earlier = list(reversed(state.mentions[:state.sentence_start]))
@@ -100,7 +104,8 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
     items refers to; None when nothing was mentioned. `can_own`: the pronoun is a possessive
     before this noun ("its eyes"), so an object that can have one comes first (a dog, not the
     window just mentioned)."""
-    order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state, singular=kind == "it")
+    order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state, singular=kind == "it",
+                                                          person=kind == "person")
                                if i not in exclude))
     if not order:
         return None

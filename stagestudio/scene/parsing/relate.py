@@ -372,7 +372,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     if owner is not None and not in_clause:
         # "The cat's tail hangs over the shelf", "its head rests on a pillow": the owner is placed
         if nxt.pronoun is not None:
-            obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={owner})
+            obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={owner}, word=nxt.pronoun_word)
         state.relate(owner, phrase.predicate, obj_id)
         return
     subject_ref: Ref | None = None
@@ -462,7 +462,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         # it": not the helmet)
         placed_with = {s_ for s_, p, o in state.relations if o == subject_id and is_spatial(p)} | {
             o for s_, p, o in state.relations if s_ == subject_id and is_spatial(p)}
-        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id, *placed_with})  # type: ignore[arg-type]
+        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id, *placed_with},  # type: ignore[arg-type]
+                            word=nxt.pronoun_word)
     predicate = phrase.predicate
     if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
         predicate = "on"  # "grandma in her rocking chair": one sits on a seat

@@ -7,6 +7,7 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.clauses import (
     ends_in_verb,
     finite_verb_at,
+    object_her_before_function_word,
     object_her_before_verb,
     placing_verb,
     predicate_verb,
@@ -286,7 +287,7 @@ def scan(tokens: list[str]) -> list[Item]:
         if tok in ("each", "every", "all") and items and isinstance(items[-1], Break) and measure_follows(tokens, i + 1):
             i += 1  # "eight candles on a cake, each about 3 inches tall": the size of what the sentence is about
             continue
-        if object_her_before_verb(tokens, i, items):
+        if object_her_before_verb(tokens, i, items) or object_her_before_function_word(tokens, i, items):
             # "behind her stand two lamps": the pronoun alone; the verb and its subject follow
             items.append(parse_noun_phrase(["her"], 0)[0])  # type: ignore[arg-type]
             i += 1

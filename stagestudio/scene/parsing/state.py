@@ -54,6 +54,8 @@ class Ref:
 
     object_id: str | None
     pronoun: str | None = None
+    # the pronoun as written ("her", "him"): whom it meant earlier in the sentence it still means
+    pronoun_word: str = ""
     # reached through "with"/"holding"/"of" from an earlier object: a detail of that object,
     # so not the subject of a following relation when the object itself is available
     attached: bool = False
@@ -86,6 +88,9 @@ class State:
     sentence_start: int = 0
     # each finished sentence's subject (what a pronoun in the next sentence most likely means)
     subjects: list[str | None] = field(default_factory=list)
+    # the subject of the sentence before the one being read, for both of its passes (resolve
+    # appends the current sentence's subject to `subjects` before relate runs)
+    previous_subject: str | None = None
     # things a holder holds ("a shelf holds a vase", "a bowl of apples"): less salient than the
     # holder for a pronoun in a later sentence
     held: set[str] = field(default_factory=set)

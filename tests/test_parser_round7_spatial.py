@@ -1,0 +1,49 @@
+"""Spatial attachment, round 7 (issue 9): classes of construction found on the novel-* prompts,
+each checked on prompts written for these tests in other domains."""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.parser import parse_prompt
+
+
+def _relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+def _ids(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    """Relations by object id, for prompts with several people."""
+    return {(r.subject, r.predicate, r.object) for r in graph.relations}
+
+
+# --- "her" right before a preposition is the object pronoun, not a possessive missing its noun
+@pytest.mark.parametrize("prompt,expected", [
+    ("A girl sits on a swing. Her father stands behind her with a camera.", ("o3", "behind", "o1")),
+    ("A queen sits on a golden throne. A guard waits beside her in silence.", ("o3", "next to", "o1")),
+    ("A bride walks down the aisle. A small boy walks in front of her with the rings.", ("o3", "in front of", "o1")),
+    ("A jockey mounts her horse. A groom stands near her with a bucket.", ("o3", "near", "o1")),
+])
+def test_her_before_a_preposition_is_the_object(prompt, expected):
+    graph = parse_prompt(prompt)
+    assert expected in _ids(graph), _ids(graph)
+
+
+# --- "he"/"she" carries on whom the previous sentence was about, not the latest person named in it
+@pytest.mark.parametrize("prompt,expected", [
+    ("A chef tastes the soup while a waiter watches the clock. A cat sleeps behind him.", ("o4", "behind", "o1")),
+    ("A pilot sits in the cockpit with a cadet. A mechanic waves in front of him.", ("o3", "in front of", "o1")),
+    ("An old fisherman mends a net on the pier next to a boy. A gull perches behind him.", ("o4", "behind", "o1")),
+    ("A surgeon bends over the patient beside a nurse. An intern stands to his left.", ("o3", "left of", "o1")),
+])
+def test_a_person_pronoun_continues_the_previous_subject(prompt, expected):
+    graph = parse_prompt(prompt)
+    assert expected in _ids(graph), _ids(graph)
+
+
+def test_her_keeps_its_meaning_within_a_sentence():
+    # the second "her" is the violinist the first one meant, not the conductor named between
+    graph = parse_prompt("A violinist plays on the stage. A conductor stands near her and a cellist sits behind her.")
+    assert {("o2", "near", "o1"), ("o3", "behind", "o1")} <= _ids(graph), _ids(graph)
