@@ -47,3 +47,32 @@ def test_her_keeps_its_meaning_within_a_sentence():
     # the second "her" is the violinist the first one meant, not the conductor named between
     graph = parse_prompt("A violinist plays on the stage. A conductor stands near her and a cellist sits behind her.")
     assert {("o2", "near", "o1"), ("o3", "behind", "o1")} <= _ids(graph), _ids(graph)
+
+
+# --- "his daughter ... beneath it": a possessed person is no second one of an earlier object's
+# name, so "it" keeps its own meaning (the thing before), and the place holds for both people
+@pytest.mark.parametrize("prompt,thing,predicate", [
+    ("A tractor stands in the barn. A farmer and his young son stand beside it.", "tractor", "next to"),
+    ("A wooden cart stands in the square. A vendor and his wife sit behind it.", "cart", "behind"),
+    ("A fountain stands in the plaza. A mother and her toddler sit near it.", "fountain", "near"),
+    ("A large tent stands in the field. A scout and his sister sit in front of it.", "tent", "in front of"),
+])
+def test_it_after_a_possessed_person_is_the_thing_before(prompt, thing, predicate):
+    graph = parse_prompt(prompt)
+    assert {("o2", predicate, "o1"), ("o3", predicate, "o1")} <= _ids(graph), _ids(graph)
+    assert graph.object("o1").name == thing
+    assert ("person", predicate, "person") not in _relations(graph)
+
+
+# --- "it" is never a person: a collective read as a plural ("a flock of geese") is what it means
+# before a singular person named after it
+@pytest.mark.parametrize("prompt,expected", [
+    ("A flock of geese follows an old farmer. A dog runs behind it.", ("dog", "behind", "bird")),
+    ("A swarm of bees circles a beekeeper. A wooden hive stands behind it.", ("hive", "behind", "bee")),
+    ("A pile of oranges sits beside a vendor. A crate lies under it.", ("crate", "below", "orange")),
+    ("A herd of goats grazes near a shepherd. A dog runs behind it.", ("dog", "behind", "goat")),
+])
+def test_it_is_no_person_before_it_is_singular(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations, relations
+    assert (expected[0], expected[1], "person") not in relations, relations

@@ -28,7 +28,9 @@ def _agreement_tiers(kind: str, state: State) -> tuple[Callable[[ParsedObject], 
     if kind == "they":
         # a group, else things named together ("a cup and a saucer ... beside them")
         return (lambda o: o.count > 1, lambda o: len(state.group_of(o.id)) > 1)
-    return (lambda o: o.count == 1 and not _is_person(o), lambda o: o.count == 1)
+    # "it" is no person whatever the count says ("a 1967 muscle car ... they stand beneath it",
+    # "a herd of goats ... a boy sits near it"): kind first, then number
+    return (lambda o: o.count == 1 and not _is_person(o), lambda o: not _is_person(o), lambda o: o.count == 1)
 
 
 def _listed(resolved: Sequence[object], m: int) -> bool:
@@ -134,9 +136,11 @@ def placed_by_its_namesake(np_: NounPhrase, nxt: Item | None, after: Item | None
     """"a vase on the top shelf and a clock on the shelf below it": a definite noun placed
     relative to "it", where "it" can only be the earlier thing of that name, names another one.
     Returns the earlier one (what "it" means), or None when the pattern does not apply."""
-    if not (np_.determiner == "definite" and np_.pronoun is None and isinstance(nxt, Rel)
+    # (not a possessed noun, nor a person "it" cannot mean: "a father and his daughter stand
+    # beneath it" is below the car)
+    if not (np_.determiner == "definite" and np_.pronoun is None and np_.possessive is None and isinstance(nxt, Rel)
             and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL
             and isinstance(after, NounPhrase) and after.pronoun == "it" and not after.member):
         return None
-    same = [o for o in state.objects if o.name == np_.head and o.count == 1]
+    same = [o for o in state.objects if o.name == np_.head and o.count == 1 and not o.is_someone]
     return max(same, key=lambda o: o.mention).id if same else None
