@@ -76,3 +76,34 @@ def test_it_is_no_person_before_it_is_singular(prompt, expected):
     relations = _relations(parse_prompt(prompt))
     assert expected in relations, relations
     assert (expected[0], expected[1], "person") not in relations, relations
+
+
+# --- a side said without its object: the side of the holder a "with"-detail hangs on, or of the
+# object an earlier side relation on the same axis named (not only a place in the picture)
+@pytest.mark.parametrize("prompt,expected", [
+    ("a laptop with a mouse to the right and a mug behind it", ("computer mouse", "right of", "laptop")),
+    ("a bed with a lamp on the right and a rug below it", ("lamp", "right of", "bed")),
+    ("a tent with a bicycle to the left and a dog behind it", ("bicycle", "left of", "tent")),
+    ("an easel with a chair on the right and a cat in front of it", ("chair", "right of", "easel")),
+])
+def test_a_side_after_a_with_detail_is_its_holders(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations, relations
+
+
+@pytest.mark.parametrize("prompt,expected", [
+    ("a lamp to the left of the sofa and a plant on the right", ("potted plant", "right of", "couch")),
+    ("a bench to the right of the oak tree and a bicycle on the left", ("bicycle", "left of", "tree")),
+    ("a printer on the left of the monitor and a phone on the right", ("cell phone", "right of", "tv")),
+    ("a chair to the left of the desk and a trash can to the right", ("trash can", "right of", "desk")),
+])
+def test_a_side_after_a_side_relation_shares_its_object(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations, relations
+
+
+def test_a_side_in_a_with_list_stays_a_place():
+    # the books are on the desk's left, not stated relative to the laptop
+    relations = _relations(parse_prompt(
+        "a wooden desk with a monitor, a plant to the right of the monitor, and three books on the left side"))
+    assert ("book", "left of", "tv") not in relations, relations
