@@ -107,3 +107,32 @@ def test_a_side_in_a_with_list_stays_a_place():
     relations = _relations(parse_prompt(
         "a wooden desk with a monitor, a plant to the right of the monitor, and three books on the left side"))
     assert ("book", "left of", "tv") not in relations, relations
+
+
+# --- "both"/"all" after a comma: the relation that follows places each thing named before
+@pytest.mark.parametrize("prompt,expected", [
+    ("a cup and a saucer, both on a tray", {("cup", "on", "tray"), ("saucer", "on", "tray")}),
+    ("a dog next to a cat, both under a table", {("dog", "below", "dining table"), ("cat", "below", "dining table")}),
+    ("a violin and a bow, both resting on a velvet cushion", {("violin", "on", "cushion"), ("bow", "on", "cushion")}),
+    ("three kittens and a puppy, all sleeping in a basket", {("cat", "inside", "basket"), ("dog", "inside", "basket")}),
+    ("a red kite above a blue kite, both above a lighthouse", {("kite", "above", "lighthouse")}),
+])
+def test_both_places_each_thing_named_before(prompt, expected):
+    graph = parse_prompt(prompt)
+    relations = _relations(graph)
+    assert expected <= relations, relations
+    placed = {r.subject for r in graph.relations if graph.object(r.object).name == sorted(expected)[0][2]}
+    assert len(placed) == 2, graph.relations
+
+
+# --- "at the foot of" a bed, a sofa or a throne is at its end, next to it; of a tall thing, below
+@pytest.mark.parametrize("prompt,expected", [
+    ("a cat curled up at the foot of the sofa", ("cat", "next to", "couch")),
+    ("slippers at the foot of the bed", ("slipper", "next to", "bed")),
+    ("a guard standing at the foot of the throne", ("person", "next to", "chair")),
+    ("a suitcase at the foot of a bunk bed", ("suitcase", "next to", "bed")),
+    ("two paint cans at the foot of a stepladder", ("can", "below", "stepladder")),
+])
+def test_at_the_foot_of_a_seat_is_beside_it(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations, relations

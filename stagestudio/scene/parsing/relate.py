@@ -271,6 +271,15 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
         state.placements.append((placed, phrase.predicate))  # type: ignore[arg-type]
         return
 
+    nxt = resolved[k + 1] if k + 1 < len(resolved) else None
+    if phrase.distributive and not in_clause and is_kept(nxt) and nxt.pronoun is None:  # type: ignore[union-attr]
+        # "a tumbleweed left of a skull, both in front of a wheel": each thing named before it
+        named = [r.object_id for r in in_sentence_before
+                 if not r.attached and r.pronoun is None and r.object_id != nxt.object_id]  # type: ignore[union-attr]
+        for member in dict.fromkeys(named):
+            state.relate(member, phrase.predicate, nxt.object_id)  # type: ignore[union-attr]
+        if named:
+            return
     _relate_to_object(phrase, resolved, k, clause_start, in_clause, in_sentence_before, following, state)
 
 
@@ -511,6 +520,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     predicate = phrase.predicate
     if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
         predicate = "on"  # "grandma in her rocking chair": one sits on a seat
+    if phrase.foot and obj_id is not None and english.is_seat(state.get(obj_id).word):
+        predicate = "next to"  # "standing at the foot of the bed": at its end, not under it
     members = [*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list]
     # ("a horse and a foal graze, and a cart stands behind them": behind each)
     for target in _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members}):  # type: ignore[arg-type]

@@ -45,6 +45,12 @@ class RelPhrase:
     # a path along a thing ("down a ladder", "up a tree"): on it, when something moves along it
     # (after a verb of motion or the thing moved), not a verb's particle ("puts down a plate")
     path: bool = False
+    # "both"/"all"/"each" leads it after a comma ("a tumbleweed left of a skull, both in front of
+    # a wheel"): it places each of the things just named, not only the first
+    distributive: bool = False
+    # "at the foot of": below a tall thing ("a chapel at the foot of a redwood"), but by a bed or
+    # a sofa, whose foot is the end one stands at
+    foot: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -100,8 +106,8 @@ _add_fixed("on", "topped with|covered with|lined with|piled with|heaped with|str
                  "piled high with|covered in|sprinkled with|decorated with", kind="contents")
 _add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
                     "on the underside of")
-_add_fixed("below", "beneath|underneath|under|at the foot of|at the base of|underneath of|down beneath",
-           sheltering=True)
+_add_fixed("below", "beneath|underneath|under|at the base of|underneath of|down beneath", sheltering=True)
+_add_fixed("below", "at the foot of", sheltering=True, foot=True)
 _add_fixed("in front of", "in front of|in the front of|ahead of|in the foreground of")
 # "kneels before a throne"; "before dawn", "before dinner" name no object, so relate nothing
 _add_fixed("in front of", "before|right before|just before", temporal_too=True)

@@ -197,12 +197,20 @@ def _moves_along(tokens: list[str], i: int, *, after_noun: bool) -> bool:
 _PATH_DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "my", "our", "your", "this", "that"}
 
 
+_DISTRIBUTIVES = {"both", "all", "each"}
+
+
+def _is_participle_form(word: str) -> bool:
+    return word.endswith(("ing", "ed")) and english.verb_lemma(word) is not None
+
+
 def scan(tokens: list[str]) -> list[Item]:
     items: list[Item] = []
     i = 0
     n = len(tokens)
     portions: dict[int, str] = {}  # item index -> a part of it a relation named first ("one arm" of the chair)
     verb_seen = False  # the current clause has its finite verb
+    distribute = False  # "both"/"all"/"each" opened the clause right before a relation
     noun_end, read = -1, 0  # where the latest noun phrase ended; how many items were read then
     while i < n:
         if len(items) != read:
@@ -275,6 +283,7 @@ def scan(tokens: list[str]) -> list[Item]:
                 phrase.after_finite_verb = False  # "pawns on the board": the noun, not the verb "pawn"
             if tok == "into" and i > 0 and english.verb_category(english.verb_lemma(tokens[i - 1]) or "") == MOTION:
                 phrase.needs_class_object = False  # "flying into the goal": whatever it moves into
+            phrase.distributive, distribute = distribute, False
             items.append(Rel(phrase))
             portion, i = _portion_at(tokens, end)
             if portion is not None and portion.head not in _PORTION_PLACES:
@@ -282,6 +291,14 @@ def scan(tokens: list[str]) -> list[Item]:
             continue
         if tok in ("'s", "whose"):
             items.append(Possessive(tok))
+            i += 1
+            continue
+        if tok in _DISTRIBUTIVES and items and isinstance(items[-1], Break) and items[-1].word == "," and (
+                match_relation(tokens, i + 1) is not None
+                or i + 2 < n and _is_participle_form(tokens[i + 1]) and match_relation(tokens, i + 2) is not None):
+            # "a tumbleweed left of a skull, both in front of a wheel", "..., all resting on a
+            # shelf": the relation that follows places each thing named before
+            distribute = True
             i += 1
             continue
         if tok in ("each", "every", "all") and items and isinstance(items[-1], Break) and measure_follows(tokens, i + 1):
