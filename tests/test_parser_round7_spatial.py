@@ -136,3 +136,26 @@ def test_both_places_each_thing_named_before(prompt, expected):
 def test_at_the_foot_of_a_seat_is_beside_it(prompt, expected):
     relations = _relations(parse_prompt(prompt))
     assert expected in relations, relations
+
+
+# --- fastened ("tied to", "clipped to", any participle of a verb of contact before "to") or
+# wound "around": a small thing is on what holds it, or on the owner of the part named; a living
+# or a large thing is beside it
+@pytest.mark.parametrize("prompt,expected", [
+    ("a tag tied to the suitcase handle", ("tag", "on", "suitcase")),
+    ("a scarf wrapped around the snowman's neck", ("scarf", "on", "snowman")),
+    ("a lantern hooked to the wagon's side", ("lantern", "on", "wagon")),
+    ("a compass clipped to a backpack", ("compass", "on", "backpack")),
+    ("a ribbon tied around a gift box", ("ribbon", "on", "box")),
+    ("a horse tethered to a fence", ("horse", "next to", "fence")),
+    ("a bike chained to a railing", ("bicycle", "next to", "railing")),
+    ("four chairs around a table", ("chair", "next to", "dining table")),
+])
+def test_fastened_to_a_thing_or_its_part(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations, relations
+
+
+def test_a_contact_participle_before_a_side_keeps_the_side():
+    relations = _relations(parse_prompt("two tents in front of a cabin, with a truck parked to their right"))
+    assert ("truck", "right of", "tent") in relations, relations

@@ -414,6 +414,9 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         if phrase.predicate in ("left of", "right of", "above", "below") and in_clause:
             state.placements.append((in_clause[-1].object_id, phrase.predicate))  # type: ignore[arg-type]
         return
+    # ("around a nurse's neck": the neck went to the nurse's parts)
+    via_part = nxt.via_part or (k + 3 < len(resolved) and isinstance(resolved[k + 2], Possessive)
+                                and isinstance(resolved[k + 3], Ref) and resolved[k + 3].object_id is None)
     if (k + 3 < len(resolved) and isinstance(resolved[k + 2], Possessive) and isinstance(resolved[k + 3], Ref)
             and resolved[k + 3].object_id is not None):
         nxt = resolved[k + 3]  # "on the dog's bed": on the bed (a part went to the dog's parts)
@@ -446,7 +449,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
         agent = agent_of(resolved, subject_ref)
         acted_on = state.get(subject_ref.object_id)  # type: ignore[arg-type]
-        if agent is not None and obj_id is not None and (
+        if agent is not None and obj_id is not None and not phrase.fastened and (
                 phrase.predicate in _AGENT_PLACES
                 or english.is_seat(state.get(obj_id).word) and not _alive(acted_on)
                 # ("a cat watches them from the top of a bale": who "them" are was placed before;
@@ -522,6 +525,14 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         predicate = "on"  # "grandma in her rocking chair": one sits on a seat
     if phrase.foot and obj_id is not None and english.is_seat(state.get(obj_id).word):
         predicate = "next to"  # "standing at the foot of the bed": at its end, not under it
+    fastened = state.get(subject_id)  # type: ignore[arg-type]
+    if phrase.fastened and obj_id is not None and not (_alive(fastened) or english.is_large(fastened.word)) and (
+            via_part or not _alive(state.get(obj_id))):
+        # a small thing fastened to or wound round another, or a part of one, is on it ("a key
+        # tied to its string", "a scarf around her neck", "a board clamped to the workbench");
+        # a living or a large thing is beside what holds it ("a dog tied to a post", "a bike
+        # chained to a railing", "chairs around a table")
+        predicate = "on"
     members = [*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list]
     # ("a horse and a foal graze, and a cart stands behind them": behind each)
     for target in _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members}):  # type: ignore[arg-type]

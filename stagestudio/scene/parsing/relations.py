@@ -6,11 +6,15 @@ from dataclasses import dataclass, replace
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing.english import (
+    CONTACT,
     has_noun_entry,
     is_finite_form,
+    is_past_participle,
     participle_forms,
     parts_of_speech,
+    verb_category,
     verb_forms,
+    verb_lemma,
 )
 
 
@@ -51,6 +55,9 @@ class RelPhrase:
     # "at the foot of": below a tall thing ("a chapel at the foot of a redwood"), but by a bed or
     # a sofa, whose foot is the end one stands at
     foot: bool = False
+    # fastened to or wound around something ("a key tied to its string", "a scarf around her
+    # neck"): beside a thing, but on the owner of a part it is fastened to
+    fastened: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -114,7 +121,8 @@ _add_fixed("in front of", "before|right before|just before", temporal_too=True)
 _add_fixed("behind", "behind|in back of|at the back of|in the background of|behind of")
 _add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side of|at the side of|"
                       "along side|next door to|close beside|flanking|abutting|against|leaning against|"
-                      "on either side of|on both sides of|on each side of|around|surrounding")
+                      "on either side of|on both sides of|on each side of|surrounding")
+_add_fixed("next to", "around", fastened=True)
 _add_fixed("on", "in the center of|in the centre of|in the middle of|at the center of|at the centre of")
 # "a puppy sleeping between two cats", "a lamp between the bed and the chair": next to each
 _add_fixed("next to", "between|in between|sandwiched between", kind="between")
@@ -329,6 +337,11 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     owned = _owned_portion(tokens, i)
     if owned is not None:
         return owned
+    if i + 1 < n and tokens[i + 1] == "to" and is_past_participle(tokens[i]) \
+            and verb_category(verb_lemma(tokens[i]) or "") == CONTACT and _match_side(tokens, i + 1) is None:
+        # a participle of a verb of contact before "to" ("tied to", "clipped to", "pinned to",
+        # whatever the verb): fastened to what follows ("parked to their left" is a side)
+        return RelPhrase("next to", fastened=True), i + 2
     if i + 2 < n and tokens[i + 1].endswith("ly") and tokens[i] in _VERB_HEADS:
         # "a pen lies diagonally across the page": an adverb inside the verb's phrase
         inner = match_relation([tokens[i], *tokens[i + 2:]], 0)

@@ -356,7 +356,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # "sticks out of the back seat": after a preposition, just the owner's part
         if item.text() not in state.get(whole).parts:
             state.get(whole).parts.append(item.text())
-        resolved.append(Ref(whole) if isinstance(prev, Rel) else Ref(None))
+        resolved.append(Ref(whole, via_part=True) if isinstance(prev, Rel) else Ref(None))
         return
     # "brushing her horse's mane": the possessor of what an action touches is drawn
     # "brushing her horse's mane", "on a child's finger": the possessor after an action

@@ -56,6 +56,8 @@ class Ref:
     pronoun: str | None = None
     # the pronoun as written ("her", "him"): whom it meant earlier in the sentence it still means
     pronoun_word: str = ""
+    # a relation's object named by one of its parts ("tied to its string": the kite)
+    via_part: bool = False
     # reached through "with"/"holding"/"of" from an earlier object: a detail of that object,
     # so not the subject of a following relation when the object itself is available
     attached: bool = False
