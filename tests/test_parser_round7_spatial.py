@@ -159,3 +159,21 @@ def test_fastened_to_a_thing_or_its_part(prompt, expected):
 def test_a_contact_participle_before_a_side_keeps_the_side():
     relations = _relations(parse_prompt("two tents in front of a cabin, with a truck parked to their right"))
     assert ("truck", "right of", "tent") in relations, relations
+
+
+# --- "along" a portion or part of a thing ("the rim of", "the top of") is on that thing; along
+# a place or a thing's side relates nothing
+@pytest.mark.parametrize("prompt,expected", [
+    ("a snail crawling along the edge of a bucket", ("snail", "on", "bucket")),
+    ("an ant marching along the handle of a spoon", ("ant", "on", "spoon")),
+    ("a cat walking along the top of the fence", ("cat", "on", "fence")),
+    ("a row of pigeons along the ridge of the roof", ("bird", "on", "roof")),
+])
+def test_along_a_portion_of_a_thing_is_on_it(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations, relations
+
+
+def test_along_a_side_is_not_on_it():
+    relations = _relations(parse_prompt("a truck parked along the side of the barn"))
+    assert ("truck", "on", "barn") not in relations, relations

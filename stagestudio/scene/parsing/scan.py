@@ -270,6 +270,16 @@ def scan(tokens: list[str]) -> list[Item]:
             verb_seen = False
             i += 1
             continue
+        if tok == "along":
+            portion, after = _portion_at(tokens, i + 1)
+            if portion is not None and (portion.surface or portion.head).split()[-1] != "side":
+                # "walking along the rim of a teacup", "lanterns along the top of the wall": on
+                # the thing (the length of a side is beside it: "parked along the side of a barn")
+                items.append(Rel(RelPhrase("on")))
+                if portion.head not in _PORTION_PLACES:
+                    portions[len(items)] = portion.text()
+                i = after
+                continue
         rel = match_relation(tokens, i)
         if rel is not None and rel[0].path and not _moves_along(tokens, i, after_noun=noun_end == i):
             rel = None
