@@ -24,7 +24,6 @@ from stagestudio.scene.parsing.items import (
 )
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
-    LIST_BREAKS,
     agent_of,
     clause_subject_ref,
     coordinated_groups,
@@ -37,6 +36,7 @@ from stagestudio.scene.parsing.positions import (
     is_placed,
     list_after,
     listed_with,
+    side_anchor,
 )
 from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
@@ -264,7 +264,7 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
                 placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
             else:
                 return
-        anchor = _side_anchor(phrase, resolved, k, placed, state)
+        anchor = side_anchor(phrase, resolved, k, placed)
         if anchor is not None:
             state.relate(placed, phrase.predicate, anchor)  # type: ignore[arg-type]
             return
@@ -281,45 +281,6 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
         if named:
             return
     _relate_to_object(phrase, resolved, k, clause_start, in_clause, in_sentence_before, following, state)
-
-
-_AXES = ({"left of", "right of"}, {"above", "below"})
-
-
-def _side_anchor(phrase: RelPhrase, resolved: list, k: int, placed: str | None, state: State) -> str | None:
-    """What a side said without its object is the side of, when the sentence says it: the holder
-    a "with"-detail hangs on ("a bowl with chopsticks to the left": left of the bowl), or the
-    object of an earlier side relation on the same axis ("a copier left of the cooler and a fern
-    on the right": right of the cooler). None leaves the side a place in the picture."""
-    axis = next((a for a in _AXES if phrase.predicate in a), None)
-    if placed is None or axis is None or phrase.kind != "absolute":
-        return None
-    m = next((i for i in range(k - 1, -1, -1) if isinstance(resolved[i], Ref) and resolved[i].object_id == placed), None)
-    if m is not None and m == k - 1 and m >= 2 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "with":
-        holder = hung_on_object(resolved, resolved[m])
-        if holder is not None:
-            return holder
-    if m is not None and _in_with_list(resolved, m):
-        return None  # ("a desk with a laptop, a cup right of it, and books on the left": the desk's left)
-    for i in range(k - 1, 0, -1):
-        if isinstance(resolved[i], Rel) and resolved[i].phrase.kind == "object" and resolved[i].phrase.predicate in axis:
-            after = resolved[i + 1] if i + 1 < len(resolved) else None
-            if is_kept(after) and after.object_id != placed and i + 1 < (m if m is not None else k):  # type: ignore[union-attr]
-                return after.object_id  # type: ignore[union-attr]
-            return None
-    return None
-
-
-def _in_with_list(resolved: list, m: int) -> bool:
-    """Whether the object at `m` is one of a list opened by "with" ("a desk with a laptop, a cup
-    ..., and three books"): nothing but list members, their relations and list words since it."""
-    for i in range(m - 1, -1, -1):
-        item = resolved[i]
-        if isinstance(item, Prep) and item.word == "with":
-            return True
-        if isinstance(item, Action) or isinstance(item, Break) and item.word not in LIST_BREAKS:
-            return False
-    return False
 
 
 def _subject_candidates(in_clause: list[Ref], obj_id: str | None, resolved: list, state: State) -> list[Ref]:
