@@ -177,3 +177,24 @@ def test_along_a_portion_of_a_thing_is_on_it(prompt, expected):
 def test_along_a_side_is_not_on_it():
     relations = _relations(parse_prompt("a truck parked along the side of the barn"))
     assert ("truck", "on", "barn") not in relations, relations
+
+
+# --- "him"/"her" as an object is someone: with no one else to mean, no relation, rather than a
+# relation of the person to the instrument just named
+@pytest.mark.parametrize("prompt,thing", [
+    ("Under the bridge, a busker plays the violin, his open case on the ground in front of him.", "violin"),
+    ("A gardener trims the hedge, his old radio on the grass beside him.", "hedge"),
+    ("A violinist tunes her violin, her open case at her feet behind her.", "violin"),
+    ("A cellist bows the cello, her open case on the floor behind her.", "cello"),
+])
+def test_a_person_pronoun_never_means_a_thing(prompt, thing):
+    graph = parse_prompt(prompt)
+    names = {o.id: o.name for o in graph.objects}
+    spatial = [(names[r.subject], r.predicate, names[r.object]) for r in graph.relations if r.is_spatial]
+    assert not [r for r in spatial if r[0] == "person" and r[2] == thing], spatial
+
+
+def test_a_person_pronoun_may_mean_a_noun_someone_is_in_a_later_sense():
+    graph = parse_prompt("A tall model in a flowing red dress leans against a rusty water tower. "
+                         "The photographer crouches in front of her.")
+    assert ("o3", "in front of", "o1") in _ids(graph), _ids(graph)

@@ -129,6 +129,10 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
             found = next((i for i in pool if agrees(state.get(i)) or i in members and not _is_person(state.get(i))), None)
             if found is not None:
                 return found
+    if kind == "person" and can_own is None:
+        # "him" or "her" as an object is someone, never the violin just named; at worst a noun
+        # someone is in a later sense ("a tall model in a red dress")
+        return next((i for i in pools[0] if english.has_sense_of(state.get(i).word, english.PERSON)), None)
     return pools[0][0]
 
 
