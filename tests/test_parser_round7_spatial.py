@@ -198,3 +198,22 @@ def test_a_person_pronoun_may_mean_a_noun_someone_is_in_a_later_sense():
     graph = parse_prompt("A tall model in a flowing red dress leans against a rusty water tower. "
                          "The photographer crouches in front of her.")
     assert ("o3", "in front of", "o1") in _ids(graph), _ids(graph)
+
+
+# --- "the courtiers", "the guests": several people named otherwise than the one person before are
+# others, not a reference back to that person
+@pytest.mark.parametrize("prompt,expected", [
+    ("A king sits on his throne. The courtiers stand in a line beside him.", ("o3", "next to", "o1")),
+    ("A conductor taps his baton. The musicians wait in front of him.", ("o3", "in front of", "o1")),
+    ("A captain stands at the wheel. The sailors haul ropes behind him.", ("o2", "hauling", "o3")),
+])
+def test_several_people_named_otherwise_are_others(prompt, expected):
+    graph = parse_prompt(prompt)
+    assert expected in _ids(graph), _ids(graph)
+    assert [o.count for o in graph.objects if o.name == "person"][1] >= 2
+
+
+def test_the_guests_are_not_the_groom():
+    graph = parse_prompt("The bride and groom stand under an arch of roses, the guests seated in rows in front of them.")
+    assert ("o2", "in front of", "o1") not in _ids(graph), _ids(graph)
+    assert len([o for o in graph.objects if o.name == "person"]) == 3

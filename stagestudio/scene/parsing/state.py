@@ -287,6 +287,11 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
         if not np_.plural and (np_.count or 1) == 1:
             # "two customers ... the cook": one of a kind named otherwise is someone else
             same = [o for o in same if o.count == 1 or _same_noun(o.surface, np_.surface)]
+        elif np_.plural and np_.count is None and not reference_only and not english.is_people_group(
+                np_.surface or np_.head):
+            # "the bride and groom ..., the guests seated behind them": several of a kind named
+            # otherwise are others, not the one named before
+            same = [o for o in same if o.count > 1 or _same_noun(o.surface, np_.surface)]
         if same:
             # "the blue car" picks the blue one of two cars; otherwise the latest mentioned
             described = [o for o in same if np_.modifiers and set(np_.modifiers) <= set(o.modifiers)]
