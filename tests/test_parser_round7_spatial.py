@@ -217,3 +217,33 @@ def test_the_guests_are_not_the_groom():
     graph = parse_prompt("The bride and groom stand under an arch of roses, the guests seated in rows in front of them.")
     assert ("o2", "in front of", "o1") not in _ids(graph), _ids(graph)
     assert len([o for o in graph.objects if o.name == "person"]) == 3
+
+
+# --- "from the top of", "from atop": where the doer is, never what it acts on
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("A boy throws snowballs at his sister from the top of a slide.", ("person", "on", "slide"), ("snowball", "on", "slide")),
+    ("A squirrel eyes an acorn from atop a mailbox.", ("squirrel", "on", "mailbox"), ("acorn", "on", "mailbox")),
+    ("A girl waves a flag from the top of a tractor.", ("person", "on", "tractor"), ("flag", "on", "tractor")),
+    ("A cat watches the goldfish bowl from the top of the fridge.", ("cat", "on", "refrigerator"),
+     ("goldfish bowl", "on", "refrigerator")),
+])
+def test_from_the_top_of_places_the_doer(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations, relations
+    assert absent not in relations, relations
+
+
+# --- a participle right after a noun reached by a preposition opens a clause about that noun:
+# its place is the noun's, not the sentence subject's
+@pytest.mark.parametrize("prompt,expected,absent", [
+    ("A woman carrying a basket walks past a horse grazing near the fence.", ("horse", "near", "fence"),
+     ("person", "near", "fence")),
+    ("A cyclist rides past a cow standing beside the road sign.", ("cow", "next to", "sign"), ("person", "next to", "sign")),
+    ("A tractor rumbles past a sheep lying under the old wagon.", ("sheep", "below", "wagon"), ("tractor", "below", "wagon")),
+    ("A girl skips past an elephant standing behind the railing.", ("elephant", "behind", "railing"),
+     ("person", "behind", "railing")),
+])
+def test_a_participle_after_a_noun_places_that_noun(prompt, expected, absent):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations, relations
+    assert absent not in relations, relations

@@ -408,10 +408,16 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         subject_ref = _verbs_or_holders_subject(phrase, main or candidates, resolved, clause_start, k, obj_id)
         if phrase.predicate == "above" and candidates and is_held(resolved, candidates[-1]):
             subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
+        before = resolved[k - 1] if k > 1 else None
+        if (phrase.after_participle and candidates and before is candidates[-1] and before.pronoun is None
+                and isinstance(resolved[k - 2], Prep) and resolved[k - 2].word not in ("of", "with")):
+            # "walks past a horse grazing near the fence": a participle right after a noun opens
+            # a clause about it (with "with" the rule above already holds)
+            subject_ref = before
         agent = agent_of(resolved, subject_ref)
         acted_on = state.get(subject_ref.object_id)  # type: ignore[arg-type]
         if agent is not None and obj_id is not None and not phrase.fastened and (
-                phrase.predicate in _AGENT_PLACES
+                phrase.predicate in _AGENT_PLACES or phrase.doers_place
                 or english.is_seat(state.get(obj_id).word) and not _alive(acted_on)
                 # ("a cat watches them from the top of a bale": who "them" are was placed before;
                 # "dropping them into a crate" puts them in it)

@@ -58,6 +58,9 @@ class RelPhrase:
     # fastened to or wound around something ("a key tied to its string", "a scarf around her
     # neck"): beside a thing, but on the owner of a part it is fastened to
     fastened: bool = False
+    # "from the top of": where a doer is ("watches the tank from the top of the bookshelf"), never
+    # what it acts on
+    doers_place: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -135,7 +138,7 @@ _add_fixed("inside", "in|into", needs_class_object=True)
 for _verb in participle_forms("stick", "set", "embed", "lodge", "wedge", "jam", "mount", "bury", "sink"):
     _add_fixed("inside", f"{_verb} in|{_verb} into")
 # "watching from the top of the fridge": from where it is, on it
-_add_fixed("on", "from the top of|from atop|from on top of")
+_add_fixed("on", "from the top of|from atop|from on top of", doers_place=True)
 _add_fixed("on", "on|upon|onto|on to|on the surface of")
 _add_fixed("on", "down|up|down along|up along", path=True)
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
