@@ -68,7 +68,6 @@ class NounKind(str, Enum):
 
 _VERB_TABLE = Path(__file__).with_name("data") / "wordnet_verbs.tsv.gz"
 CONSUMPTION = 34  # WordNet's verb.consumption: eat, drink, chew, sip
-CONTACT = 35  # verb.contact: tie, clip, pin, press, hang
 # verb.communication, verb.consumption, verb.creation: verbs that act on a thing they are "on"
 ACTING_CATEGORIES = frozenset({32, CONSUMPTION, 36})
 

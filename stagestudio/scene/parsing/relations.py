@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing.english import (
-    CONTACT,
     has_noun_entry,
     is_finite_form,
     is_past_participle,
@@ -64,6 +63,7 @@ class RelPhrase:
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
+_CONTACT = 35  # WordNet's verb.contact: tie, clip, pin, strap, press
 # An absolute place between the two ends of a row ("in the middle"): no predicate of its own, it
 # only orders the placements on either side of it (placements.py)
 MIDDLE = "middle"
@@ -341,7 +341,7 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     if owned is not None:
         return owned
     if i + 1 < n and tokens[i + 1] == "to" and is_past_participle(tokens[i]) \
-            and verb_category(verb_lemma(tokens[i]) or "") == CONTACT and _match_side(tokens, i + 1) is None:
+            and verb_category(verb_lemma(tokens[i]) or "") == _CONTACT and _match_side(tokens, i + 1) is None:
         # a participle of a verb of contact before "to" ("tied to", "clipped to", "pinned to",
         # whatever the verb): fastened to what follows ("parked to their left" is a side)
         return RelPhrase("next to", fastened=True), i + 2
