@@ -239,6 +239,18 @@ def predicate_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
     return agrees and follows
 
 
+def object_her_before_function_word(tokens: list[str], i: int, items: list[Item]) -> bool:
+    """Whether "her" at `i`, after a relation, a verb or a preposition, is the object pronoun
+    because a preposition or a clause word follows ("crouches in front of her with a camera",
+    "sits beside her on the bench", "next to her while ..."): a possessive needs its noun next,
+    and prepositions, which the dictionary of inflections does not list, are no nouns."""
+    if tokens[i] != "her" or i + 1 >= len(tokens) or not items or not isinstance(items[-1], (Rel, Action, Prep)):
+        return False
+    nxt = tokens[i + 1]
+    return (nxt in lx.ATTACHING_PREPOSITIONS or nxt in lx.CLAUSE_BREAKERS
+            or match_relation(tokens, i + 1) is not None)
+
+
 def object_her_before_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
     """Whether "her" at `i` is the object of the relation before it and the next word the verb
     of an inverted clause ("In front of her stand a rack and a burner", "behind her lie two

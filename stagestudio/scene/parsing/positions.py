@@ -4,6 +4,7 @@ holder's contents, or the clause's subject. Read by both the resolving and the r
 from __future__ import annotations
 
 from stagestudio.scene.parsing.items import Action, Break, Prep, Rel
+from stagestudio.scene.parsing.relations import RelPhrase
 from stagestudio.scene.parsing.state import Ref, State
 
 LIST_BREAKS = {",", "and", "&"}
@@ -184,3 +185,43 @@ def coordinated_groups(resolved: list) -> list[tuple[str, ...]]:
     if len(set(chain)) > 1 and joined_by_and:
         groups.append(tuple(dict.fromkeys(chain)))
     return groups
+
+
+# a side phrase's axis: "on the right" answers "left of", not "above"
+_AXES = ({"left of", "right of"}, {"above", "below"})
+
+
+def side_anchor(phrase: RelPhrase, resolved: list, k: int, placed: str | None) -> str | None:
+    """What a side said without its object is the side of, when the sentence says it: the holder
+    a "with"-detail hangs on ("a bowl with chopsticks to the left": left of the bowl), or the
+    object of an earlier side relation on the same axis ("a copier left of the cooler and a fern
+    on the right": right of the cooler). None leaves the side a place in the picture."""
+    axis = next((a for a in _AXES if phrase.predicate in a), None)
+    if placed is None or axis is None or phrase.kind != "absolute":
+        return None
+    m = next((i for i in range(k - 1, -1, -1) if isinstance(resolved[i], Ref) and resolved[i].object_id == placed), None)
+    if m is not None and m == k - 1 and m >= 2 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "with":
+        holder = hung_on_object(resolved, resolved[m])
+        if holder is not None:
+            return holder
+    if m is not None and _in_with_list(resolved, m):
+        return None  # ("a desk with a laptop, a cup right of it, and books on the left": the desk's left)
+    for i in range(k - 1, 0, -1):
+        if isinstance(resolved[i], Rel) and resolved[i].phrase.kind == "object" and resolved[i].phrase.predicate in axis:
+            after = resolved[i + 1] if i + 1 < len(resolved) else None
+            if is_kept(after) and after.object_id != placed and i + 1 < (m if m is not None else k):  # type: ignore[union-attr]
+                return after.object_id  # type: ignore[union-attr]
+            return None
+    return None
+
+
+def _in_with_list(resolved: list, m: int) -> bool:
+    """Whether the object at `m` is one of a list opened by "with" ("a desk with a laptop, a cup
+    ..., and three books"): nothing but list members, their relations and list words since it."""
+    for i in range(m - 1, -1, -1):
+        item = resolved[i]
+        if isinstance(item, Prep) and item.word == "with":
+            return True
+        if isinstance(item, Action) or isinstance(item, Break) and item.word not in LIST_BREAKS:
+            return False
+    return False

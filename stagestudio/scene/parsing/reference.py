@@ -28,7 +28,9 @@ def _agreement_tiers(kind: str, state: State) -> tuple[Callable[[ParsedObject], 
     if kind == "they":
         # a group, else things named together ("a cup and a saucer ... beside them")
         return (lambda o: o.count > 1, lambda o: len(state.group_of(o.id)) > 1)
-    return (lambda o: o.count == 1 and not _is_person(o), lambda o: o.count == 1)
+    # "it" is no person whatever the count says ("a 1967 muscle car ... they stand beneath it",
+    # "a herd of goats ... a boy sits near it"): kind first, then number
+    return (lambda o: o.count == 1 and not _is_person(o), lambda o: not _is_person(o), lambda o: o.count == 1)
 
 
 def _listed(resolved: Sequence[object], m: int) -> bool:
@@ -41,7 +43,7 @@ def _listed(resolved: Sequence[object], m: int) -> bool:
 
 
 def _salience_order(resolved: Sequence[object], position: int, state: State, *,
-                    singular: bool = False) -> Iterator[str]:
+                    singular: bool = False, person: bool = False) -> Iterator[str]:
     local = [(m, item) for m, item in enumerate(resolved[:position])
              if isinstance(item, Ref) and item.object_id is not None and item.pronoun is None]
     placed = {m for m, item in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action)) or item.attached}
@@ -64,8 +66,12 @@ def _salience_order(resolved: Sequence[object], position: int, state: State, *,
     for m, item in reversed(local):
         if m in coordinated:
             yield item.object_id  # type: ignore[misc]
-    if state.subjects and state.subjects[-1] is not None:
-        yield state.subjects[-1]
+    # "he"/"she" carries on whom the previous sentence was about ("A model leans on a tower. The
+    # photographer crouches in front of her"), in both passes over the sentence; a thing's "it"
+    # or "them" is the latest mention first ("A lamp behind the sofa. A rug in front of it")
+    latest_subject = state.previous_subject if person else (state.subjects[-1] if state.subjects else None)
+    if latest_subject is not None:
+        yield latest_subject
     # earlier mentions, latest first; what a holder holds after the holder ("A shelf holds a
     # vase and a candle. A cat sleeps beside it": the shelf)
     earlier = list(reversed(state.mentions[:state.sentence_start]))
@@ -100,7 +106,8 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
     items refers to; None when nothing was mentioned. `can_own`: the pronoun is a possessive
     before this noun ("its eyes"), so an object that can have one comes first (a dog, not the
     window just mentioned)."""
-    order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state, singular=kind == "it")
+    order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state, singular=kind == "it",
+                                                          person=kind == "person")
                                if i not in exclude))
     if not order:
         return None
@@ -122,6 +129,10 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
             found = next((i for i in pool if agrees(state.get(i)) or i in members and not _is_person(state.get(i))), None)
             if found is not None:
                 return found
+    if kind == "person" and can_own is None:
+        # "him" or "her" as an object is someone, never the violin just named; at worst a noun
+        # someone is in a later sense ("a tall model in a red dress")
+        return next((i for i in pools[0] if english.has_sense_of(state.get(i).word, english.PERSON)), None)
     return pools[0][0]
 
 
@@ -129,9 +140,11 @@ def placed_by_its_namesake(np_: NounPhrase, nxt: Item | None, after: Item | None
     """"a vase on the top shelf and a clock on the shelf below it": a definite noun placed
     relative to "it", where "it" can only be the earlier thing of that name, names another one.
     Returns the earlier one (what "it" means), or None when the pattern does not apply."""
-    if not (np_.determiner == "definite" and np_.pronoun is None and isinstance(nxt, Rel)
+    # (not a possessed noun, nor a person "it" cannot mean: "a father and his daughter stand
+    # beneath it" is below the car)
+    if not (np_.determiner == "definite" and np_.pronoun is None and np_.possessive is None and isinstance(nxt, Rel)
             and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL
             and isinstance(after, NounPhrase) and after.pronoun == "it" and not after.member):
         return None
-    same = [o for o in state.objects if o.name == np_.head and o.count == 1]
+    same = [o for o in state.objects if o.name == np_.head and o.count == 1 and not o.is_someone]
     return max(same, key=lambda o: o.mention).id if same else None

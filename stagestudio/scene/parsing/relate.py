@@ -36,6 +36,7 @@ from stagestudio.scene.parsing.positions import (
     is_placed,
     list_after,
     listed_with,
+    side_anchor,
 )
 from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
@@ -263,9 +264,22 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
                 placed = in_sentence_before[-1].object_id  # type: ignore[union-attr]
             else:
                 return
+        anchor = side_anchor(phrase, resolved, k, placed)
+        if anchor is not None:
+            state.relate(placed, phrase.predicate, anchor)  # type: ignore[arg-type]
+            return
         state.placements.append((placed, phrase.predicate))  # type: ignore[arg-type]
         return
 
+    nxt = resolved[k + 1] if k + 1 < len(resolved) else None
+    if phrase.distributive and not in_clause and is_kept(nxt) and nxt.pronoun is None:  # type: ignore[union-attr]
+        # "a tumbleweed left of a skull, both in front of a wheel": each thing named before it
+        named = [r.object_id for r in in_sentence_before
+                 if not r.attached and r.pronoun is None and r.object_id != nxt.object_id]  # type: ignore[union-attr]
+        for member in dict.fromkeys(named):
+            state.relate(member, phrase.predicate, nxt.object_id)  # type: ignore[union-attr]
+        if named:
+            return
     _relate_to_object(phrase, resolved, k, clause_start, in_clause, in_sentence_before, following, state)
 
 
@@ -361,6 +375,9 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         if phrase.predicate in ("left of", "right of", "above", "below") and in_clause:
             state.placements.append((in_clause[-1].object_id, phrase.predicate))  # type: ignore[arg-type]
         return
+    # ("around a nurse's neck": the neck went to the nurse's parts)
+    via_part = nxt.via_part or (k + 3 < len(resolved) and isinstance(resolved[k + 2], Possessive)
+                                and isinstance(resolved[k + 3], Ref) and resolved[k + 3].object_id is None)
     if (k + 3 < len(resolved) and isinstance(resolved[k + 2], Possessive) and isinstance(resolved[k + 3], Ref)
             and resolved[k + 3].object_id is not None):
         nxt = resolved[k + 3]  # "on the dog's bed": on the bed (a part went to the dog's parts)
@@ -372,7 +389,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     if owner is not None and not in_clause:
         # "The cat's tail hangs over the shelf", "its head rests on a pillow": the owner is placed
         if nxt.pronoun is not None:
-            obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={owner})
+            obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={owner}, word=nxt.pronoun_word)
         state.relate(owner, phrase.predicate, obj_id)
         return
     subject_ref: Ref | None = None
@@ -391,10 +408,16 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         subject_ref = _verbs_or_holders_subject(phrase, main or candidates, resolved, clause_start, k, obj_id)
         if phrase.predicate == "above" and candidates and is_held(resolved, candidates[-1]):
             subject_ref = candidates[-1]  # "holding an umbrella over a child": the umbrella is above
+        before = resolved[k - 1] if k > 1 else None
+        if (phrase.after_participle and candidates and before is candidates[-1] and before.pronoun is None
+                and isinstance(resolved[k - 2], Prep) and resolved[k - 2].word not in ("of", "with")):
+            # "walks past a horse grazing near the fence": a participle right after a noun opens
+            # a clause about it (with "with" the rule above already holds)
+            subject_ref = before
         agent = agent_of(resolved, subject_ref)
         acted_on = state.get(subject_ref.object_id)  # type: ignore[arg-type]
-        if agent is not None and obj_id is not None and (
-                phrase.predicate in _AGENT_PLACES
+        if agent is not None and obj_id is not None and not phrase.fastened and (
+                phrase.predicate in _AGENT_PLACES or phrase.doers_place
                 or english.is_seat(state.get(obj_id).word) and not _alive(acted_on)
                 # ("a cat watches them from the top of a bale": who "them" are was placed before;
                 # "dropping them into a crate" puts them in it)
@@ -462,10 +485,21 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         # it": not the helmet)
         placed_with = {s_ for s_, p, o in state.relations if o == subject_id and is_spatial(p)} | {
             o for s_, p, o in state.relations if s_ == subject_id and is_spatial(p)}
-        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id, *placed_with})  # type: ignore[arg-type]
+        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id, *placed_with},  # type: ignore[arg-type]
+                            word=nxt.pronoun_word)
     predicate = phrase.predicate
     if phrase.needs_class_object and obj_id is not None and english.is_seat(state.get(obj_id).word):
         predicate = "on"  # "grandma in her rocking chair": one sits on a seat
+    if phrase.foot and obj_id is not None and english.is_seat(state.get(obj_id).word):
+        predicate = "next to"  # "standing at the foot of the bed": at its end, not under it
+    fastened = state.get(subject_id)  # type: ignore[arg-type]
+    if phrase.fastened and obj_id is not None and not (_alive(fastened) or english.is_large(fastened.word)) and (
+            via_part or not _alive(state.get(obj_id))):
+        # a small thing fastened to or wound round another, or a part of one, is on it ("a key
+        # tied to its string", "a scarf around her neck", "a board clamped to the workbench");
+        # a living or a large thing is beside what holds it ("a dog tied to a post", "a bike
+        # chained to a railing", "chairs around a table")
+        predicate = "on"
     members = [*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list]
     # ("a horse and a foal graze, and a cart stands behind them": behind each)
     for target in _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members}):  # type: ignore[arg-type]

@@ -8,9 +8,12 @@ from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing.english import (
     has_noun_entry,
     is_finite_form,
+    is_past_participle,
     participle_forms,
     parts_of_speech,
+    verb_category,
     verb_forms,
+    verb_lemma,
 )
 
 
@@ -45,9 +48,22 @@ class RelPhrase:
     # a path along a thing ("down a ladder", "up a tree"): on it, when something moves along it
     # (after a verb of motion or the thing moved), not a verb's particle ("puts down a plate")
     path: bool = False
+    # "both"/"all"/"each" leads it after a comma ("a tumbleweed left of a skull, both in front of
+    # a wheel"): it places each of the things just named, not only the first
+    distributive: bool = False
+    # "at the foot of": below a tall thing ("a chapel at the foot of a redwood"), but by a bed or
+    # a sofa, whose foot is the end one stands at
+    foot: bool = False
+    # fastened to or wound around something ("a key tied to its string", "a scarf around her
+    # neck"): beside a thing, but on the owner of a part it is fastened to
+    fastened: bool = False
+    # "from the top of": where a doer is ("watches the tank from the top of the bookshelf"), never
+    # what it acts on
+    doers_place: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
+_CONTACT = 35  # WordNet's verb.contact: tie, clip, pin, strap, press
 # An absolute place between the two ends of a row ("in the middle"): no predicate of its own, it
 # only orders the placements on either side of it (placements.py)
 MIDDLE = "middle"
@@ -100,15 +116,16 @@ _add_fixed("on", "topped with|covered with|lined with|piled with|heaped with|str
                  "piled high with|covered in|sprinkled with|decorated with", kind="contents")
 _add_fixed("below", "below|lower than|lower down than|further down than|at the bottom of|down below|"
                     "on the underside of")
-_add_fixed("below", "beneath|underneath|under|at the foot of|at the base of|underneath of|down beneath",
-           sheltering=True)
+_add_fixed("below", "beneath|underneath|under|at the base of|underneath of|down beneath", sheltering=True)
+_add_fixed("below", "at the foot of", sheltering=True, foot=True)
 _add_fixed("in front of", "in front of|in the front of|ahead of|in the foreground of")
 # "kneels before a throne"; "before dawn", "before dinner" name no object, so relate nothing
 _add_fixed("in front of", "before|right before|just before", temporal_too=True)
 _add_fixed("behind", "behind|in back of|at the back of|in the background of|behind of")
 _add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side of|at the side of|"
                       "along side|next door to|close beside|flanking|abutting|against|leaning against|"
-                      "on either side of|on both sides of|on each side of|around|surrounding")
+                      "on either side of|on both sides of|on each side of|surrounding")
+_add_fixed("next to", "around", fastened=True)
 _add_fixed("on", "in the center of|in the centre of|in the middle of|at the center of|at the centre of")
 # "a puppy sleeping between two cats", "a lamp between the bed and the chair": next to each
 _add_fixed("next to", "between|in between|sandwiched between", kind="between")
@@ -121,7 +138,7 @@ _add_fixed("inside", "in|into", needs_class_object=True)
 for _verb in participle_forms("stick", "set", "embed", "lodge", "wedge", "jam", "mount", "bury", "sink"):
     _add_fixed("inside", f"{_verb} in|{_verb} into")
 # "watching from the top of the fridge": from where it is, on it
-_add_fixed("on", "from the top of|from atop|from on top of")
+_add_fixed("on", "from the top of|from atop|from on top of", doers_place=True)
 _add_fixed("on", "on|upon|onto|on to|on the surface of")
 _add_fixed("on", "down|up|down along|up along", path=True)
 _MAX_FIXED = max(len(k) for k in _FIXED_RELATIONS)
@@ -323,6 +340,11 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     owned = _owned_portion(tokens, i)
     if owned is not None:
         return owned
+    if i + 1 < n and tokens[i + 1] == "to" and is_past_participle(tokens[i]) \
+            and verb_category(verb_lemma(tokens[i]) or "") == _CONTACT and _match_side(tokens, i + 1) is None:
+        # a participle of a verb of contact before "to" ("tied to", "clipped to", "pinned to",
+        # whatever the verb): fastened to what follows ("parked to their left" is a side)
+        return RelPhrase("next to", fastened=True), i + 2
     if i + 2 < n and tokens[i + 1].endswith("ly") and tokens[i] in _VERB_HEADS:
         # "a pen lies diagonally across the page": an adverb inside the verb's phrase
         inner = match_relation([tokens[i], *tokens[i + 2:]], 0)

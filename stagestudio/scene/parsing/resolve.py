@@ -200,6 +200,7 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
     Records the sentence's subject in `state.subjects`."""
     resolved: list[Item | Ref] = []
     state.sentence_start = len(state.mentions)
+    state.previous_subject = state.subjects[-1] if state.subjects else None
     state.gendered.clear()
     reading = _Reading()
     for k, item in enumerate(items):
@@ -298,7 +299,8 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         if item.count and found is not None and state.get(found).count == 1:
             state.get(found).count = item.count  # "the fruit ..., three of them in a bag": three apples
         # "one of them", "the other": the group itself, as what its clause is about
-        resolved.append(Ref(found, member=True) if item.member else Ref(found, pronoun=item.pronoun))
+        resolved.append(Ref(found, member=True) if item.member
+                        else Ref(found, pronoun=item.pronoun, pronoun_word=item.pronoun_word))
         return
     whole = whole_named_before_part(item, prev)
     if whole is not None:
@@ -356,7 +358,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # "sticks out of the back seat": after a preposition, just the owner's part
         if item.text() not in state.get(whole).parts:
             state.get(whole).parts.append(item.text())
-        resolved.append(Ref(whole) if isinstance(prev, Rel) else Ref(None))
+        resolved.append(Ref(whole, via_part=True) if isinstance(prev, Rel) else Ref(None))
         return
     # "brushing her horse's mane": the possessor of what an action touches is drawn
     # "brushing her horse's mane", "on a child's finger": the possessor after an action

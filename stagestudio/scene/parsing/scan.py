@@ -7,6 +7,7 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.clauses import (
     ends_in_verb,
     finite_verb_at,
+    object_her_before_function_word,
     object_her_before_verb,
     placing_verb,
     predicate_verb,
@@ -209,12 +210,20 @@ def _owned_noun(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
     return phrase, i + end - 1
 
 
+_DISTRIBUTIVES = {"both", "all", "each"}
+
+
+def _is_participle_form(word: str) -> bool:
+    return word.endswith(("ing", "ed")) and english.verb_lemma(word) is not None
+
+
 def scan(tokens: list[str]) -> list[Item]:
     items: list[Item] = []
     i = 0
     n = len(tokens)
     portions: dict[int, str] = {}  # item index -> a part of it a relation named first ("one arm" of the chair)
     verb_seen = False  # the current clause has its finite verb
+    distribute = False  # "both"/"all"/"each" opened the clause right before a relation
     noun_end, read = -1, 0  # where the latest noun phrase ended; how many items were read then
     while i < n:
         if len(items) != read:
@@ -274,6 +283,16 @@ def scan(tokens: list[str]) -> list[Item]:
             verb_seen = False
             i += 1
             continue
+        if tok == "along":
+            portion, after = _portion_at(tokens, i + 1)
+            if portion is not None and (portion.surface or portion.head).split()[-1] != "side":
+                # "walking along the rim of a teacup", "lanterns along the top of the wall": on
+                # the thing (the length of a side is beside it: "parked along the side of a barn")
+                items.append(Rel(RelPhrase("on")))
+                if portion.head not in _PORTION_PLACES:
+                    portions[len(items)] = portion.text()
+                i = after
+                continue
         rel = match_relation(tokens, i)
         if rel is not None and rel[0].path and not _moves_along(tokens, i, after_noun=noun_end == i):
             rel = None
@@ -287,6 +306,7 @@ def scan(tokens: list[str]) -> list[Item]:
                 phrase.after_finite_verb = False  # "pawns on the board": the noun, not the verb "pawn"
             if tok == "into" and i > 0 and english.verb_category(english.verb_lemma(tokens[i - 1]) or "") == MOTION:
                 phrase.needs_class_object = False  # "flying into the goal": whatever it moves into
+            phrase.distributive, distribute = distribute, False
             items.append(Rel(phrase))
             portion, i = _portion_at(tokens, end)
             if portion is not None and portion.head not in _PORTION_PLACES:
@@ -296,10 +316,18 @@ def scan(tokens: list[str]) -> list[Item]:
             items.append(Possessive(tok))
             i += 1
             continue
+        if tok in _DISTRIBUTIVES and items and isinstance(items[-1], Break) and items[-1].word == "," and (
+                match_relation(tokens, i + 1) is not None
+                or i + 2 < n and _is_participle_form(tokens[i + 1]) and match_relation(tokens, i + 2) is not None):
+            # "a tumbleweed left of a skull, both in front of a wheel", "..., all resting on a
+            # shelf": the relation that follows places each thing named before
+            distribute = True
+            i += 1
+            continue
         if tok in ("each", "every", "all") and items and isinstance(items[-1], Break) and measure_follows(tokens, i + 1):
             i += 1  # "eight candles on a cake, each about 3 inches tall": the size of what the sentence is about
             continue
-        if object_her_before_verb(tokens, i, items):
+        if object_her_before_verb(tokens, i, items) or object_her_before_function_word(tokens, i, items):
             # "behind her stand two lamps": the pronoun alone; the verb and its subject follow
             items.append(parse_noun_phrase(["her"], 0)[0])  # type: ignore[arg-type]
             i += 1

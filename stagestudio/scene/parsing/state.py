@@ -54,6 +54,10 @@ class Ref:
 
     object_id: str | None
     pronoun: str | None = None
+    # the pronoun as written ("her", "him"): whom it meant earlier in the sentence it still means
+    pronoun_word: str = ""
+    # a relation's object named by one of its parts ("tied to its string": the kite)
+    via_part: bool = False
     # reached through "with"/"holding"/"of" from an earlier object: a detail of that object,
     # so not the subject of a following relation when the object itself is available
     attached: bool = False
@@ -88,6 +92,9 @@ class State:
     sentence_start: int = 0
     # each finished sentence's subject (what a pronoun in the next sentence most likely means)
     subjects: list[str | None] = field(default_factory=list)
+    # the subject of the sentence before the one being read, for both of its passes (resolve
+    # appends the current sentence's subject to `subjects` before relate runs)
+    previous_subject: str | None = None
     # things a holder holds ("a shelf holds a vase", "a bowl of apples"): less salient than the
     # holder for a pronoun in a later sentence
     held: set[str] = field(default_factory=set)
@@ -283,6 +290,11 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
         if not np_.plural and (np_.count or 1) == 1:
             # "two customers ... the cook": one of a kind named otherwise is someone else
             same = [o for o in same if o.count == 1 or _same_noun(o.surface, np_.surface)]
+        elif np_.plural and np_.count is None and not reference_only and not english.is_people_group(
+                np_.surface or np_.head):
+            # "the bride and groom ..., the guests seated behind them": several of a kind named
+            # otherwise are others, not the one named before
+            same = [o for o in same if o.count > 1 or _same_noun(o.surface, np_.surface)]
         if same:
             # "the blue car" picks the blue one of two cars; otherwise the latest mentioned
             described = [o for o in same if np_.modifiers and set(np_.modifiers) <= set(o.modifiers)]
