@@ -38,6 +38,17 @@ from stagestudio.scene.parsing.words import (
 )
 
 
+# the reciprocal pronouns, a closed class of English: only a verb comes right before one
+RECIPROCALS = frozenset({("each", "other"), ("one", "another")})
+
+
+def verb_before_reciprocal(tokens: list[str], j: int) -> bool:
+    """Whether tokens[j] is a verb whose object is "each other" ("a boy and his grandfather wave
+    at each other", "a fox and a hare chase one another"), so no noun of the phrase before it."""
+    k = j + 2 if j + 1 < len(tokens) and tokens[j + 1] in lx.ACTION_PARTICLES else j + 1
+    return tuple(tokens[k:k + 2]) in RECIPROCALS and english.verb_lemma(tokens[j]) is not None
+
+
 def read_unknown_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """A word outside the lexicon: adjective or head of an open phrase; otherwise the phrase ends."""
     n = len(tokens)

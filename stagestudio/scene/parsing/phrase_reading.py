@@ -12,7 +12,7 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
-from stagestudio.scene.parsing.phrase_endings import finished_phrase, read_unknown_word
+from stagestudio.scene.parsing.phrase_endings import finished_phrase, read_unknown_word, verb_before_reciprocal
 from stagestudio.scene.parsing.phrase_state import (
     NEXT,
     STOP,
@@ -117,6 +117,8 @@ def names_a_made_thing(compound: str) -> bool:
 def read_noun_phrase(tokens: list[str], i: int) -> PhraseRead:
     """Read the words of one phrase from tokens[i], one reading rule at a time, and make the phrase
     they form; parse_noun_phrase then decides what it names."""
+    if i >= len(tokens):
+        return None, i  # (a verb's "each other" may end the sentence)
     opening = _read_pronoun_or_measure(tokens, i)
     if opening is not None:
         return opening
@@ -238,6 +240,8 @@ def _ends_at_boundary(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
                     and not _completes_compound(p.modifiers, tok)  # ("fish sticks in the freezer")
                     or tuple(tokens[p.j:p.j + 3]) in MUTUAL_PLACES or tuple(tokens[p.j:p.j + 4]) in MUTUAL_PLACES):
         return STOP  # ("a teapot side by side": the phrase ends before the place)
+    if p.j > i and verb_before_reciprocal(tokens, p.j):
+        return STOP  # "a fox and a hare chase one another": the verb, no noun
     if (p.j > i and p.j + 1 < len(tokens) and tokens[p.j + 1] == "by" and not english.has_noun_entry(tok)
             and (english.is_past_participle(tok) or tok.endswith("ed"))):
         return STOP  # "a pond ringed by pines": a passive participle (one the lexicon lacks too), no noun
@@ -410,7 +414,8 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
 def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, after: int) -> bool:
     """Whether the noun at tokens[p.j:after] modifies a noun that follows it."""
     n = len(tokens)
-    follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not acts_after(
+    follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not verb_before_reciprocal(
+        tokens, after) and not acts_after(
         entry.name, tokens, p.j, after) and (
         noun_starts_at(tokens, after) or (
         (tokens[after] in lx.SETTING_NOUNS or landscape_compound_head(tokens[after]))

@@ -21,6 +21,7 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
+from stagestudio.scene.parsing.phrase_endings import RECIPROCALS
 from stagestudio.scene.parsing.phrase_reading import measurement_at
 from stagestudio.scene.parsing.phrases import parse_noun_phrase
 from stagestudio.scene.parsing.relations import match_relation
@@ -102,6 +103,10 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
         # ("the earth glows orange": no sense of "glow" takes an object; "a photo showing a cat"
         # shows, where "a toddler stacking blocks" acts)
         return None
+    if tuple(tokens[j:j + 2]) in RECIPROCALS:
+        # "an umpire and a manager yelling at each other": each acts on the other
+        return Action(english.present_participle(lemma) + (f" {particle}" if particle else ""),
+                      fronted=fronted, mutual=True), j + 2
     if j >= len(tokens) or match_relation(tokens, j) is not None:
         return None
     nxt = tokens[j]
