@@ -43,3 +43,33 @@ def test_each_other_within_one_group_relates_nothing():
     graph = parse_prompt("two chairs facing each other")
     assert [o.name for o in graph.objects] == ["chair"]
     assert graph.relations == []
+
+
+# --- a passive phrasal verb keeps its particle, and a thing can do its work ---------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a bookshelf held up by two brackets", ("bracket", "holding up", "bookshelf")),
+    ("a tent held down by four stakes", ("stake", "holding down", "tent")),
+    ("a wooden gate propped open by a rock", ("rock", "propping open", "gate")),
+    ("a banner held up by two protesters", ("person", "holding up", "banner")),
+    ("a canoe tied up by a rope", ("rope", "tying up", "boat")),
+])
+def test_a_passive_with_a_particle_is_an_action_of_its_agent(prompt, relation):
+    relations = _relations(parse_prompt(prompt))
+    assert relation in relations
+    assert not any(p == "next to" for _, p, _ in relations)
+
+
+# --- a passive after "a holder of its contents" acts on the holder -------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a basket of apples carried by a girl", ("person", "carrying", "basket")),
+    ("a crate of bottles lifted by a worker", ("person", "lifting", "crate")),
+    ("a jar of cookies held by a grandmother", ("person", "holding", "jar")),
+    ("a box of kittens carried by a boy", ("person", "carrying", "box")),
+])
+def test_a_passive_after_contents_acts_on_their_holder(prompt, relation):
+    graph = parse_prompt(prompt)
+    relations = _relations(graph)
+    assert relation in relations
+    holder = relation[2]
+    assert {(s, p) for s, p, o in relations if o == holder} >= {("person", relation[1])}
+    assert not any(p == relation[1] and o != holder for _, p, o in relations)

@@ -117,6 +117,9 @@ def _relate_passive(resolved: list, k: int, agent: Ref, predicate: str, state: S
     """"a carriage pulled by two horses": the horses pull the carriage, the phrase the participle
     follows; after a comma ("a plow in a field, guided by a farmer") the clause's subject."""
     prev = resolved[k - 1] if k > 0 else None
+    if (k >= 3 and isinstance(resolved[k - 2], Rel) and resolved[k - 2].phrase.kind == "contents"
+            and isinstance(resolved[k - 3], Ref) and resolved[k - 3].object_id is not None):
+        prev = resolved[k - 3]  # "a basket of apples carried by a girl": she carries the basket
     patient = [prev] if isinstance(prev, Ref) and prev.object_id is not None else comma_clause_subject(resolved, k, state)
     if not patient or agent.object_id is None:
         return

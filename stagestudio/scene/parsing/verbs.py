@@ -130,18 +130,28 @@ def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Acti
     played by a man in a kilt" -> (Action("guiding", passive=True), index of the agent's phrase).
     Only a person or an animal acts so ("lit by a lamp", "surrounded by trees" say where); after
     an action verb with another thing after "by", (None, index of "by"): the participle is skipped."""
-    if not (i + 2 < len(tokens) and tokens[i + 1] == "by" and english.is_past_participle(tokens[i])
+    # ("held together by two pins", "propped up by bricks": a phrasal verb keeps its particle)
+    particle = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1] in _PASSIVE_PARTICLES else ""
+    by = i + 2 if particle else i + 1
+    if not (by + 1 < len(tokens) and tokens[by] == "by" and english.is_past_participle(tokens[i])
             and any(isinstance(item, NounPhrase) for item in items)):
         return None
     lemma = english.verb_lemma(tokens[i])
     if lemma is None or lemma in lx.NON_ACTION_VERBS or lemma in _STATIVE_VERBS or lemma in lx.INTRANSITIVE_VERBS:
         return None
-    agent, _ = parse_noun_phrase(tokens, i + 2)
-    # (a noun the lexicon lacks after "by" is taken for someone: "armor worn by Greek hoplites")
+    agent, _ = parse_noun_phrase(tokens, by + 1)
+    # (a noun the lexicon lacks after "by" is taken for someone: "armor worn by Greek hoplites";
+    # a thing does a phrasal verb's work: "a shelf held up by two brackets" is held by them, where
+    # "lit by a lamp" only says where the light comes from)
     if not (isinstance(agent, NounPhrase) and (agent.pronoun == "person" or agent.head == "person"
-                                               or english.is_animate(agent.head) or agent.kind == NounKind.UNKNOWN)):
-        return None, i + 1
-    return Action(english.present_participle(lemma), passive=True), i + 2
+                                               or english.is_animate(agent.head) or agent.kind == NounKind.UNKNOWN
+                                               or particle and (agent.is_class or agent.kind in (NounKind.THING, NounKind.WEAK)))):
+        return None, by
+    return Action(english.present_participle(lemma) + (f" {particle}" if particle else ""), passive=True), by + 1
+
+
+# the particles of phrasal verbs that come before "by" in a passive, a closed class
+_PASSIVE_PARTICLES = frozenset({"up", "down", "together", "back", "open", "shut", "off", "out", "apart", "in"})
 
 
 def clause_opening_as(tokens: list[str], i: int) -> bool:
