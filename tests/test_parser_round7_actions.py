@@ -73,3 +73,21 @@ def test_a_passive_after_contents_acts_on_their_holder(prompt, relation):
     holder = relation[2]
     assert {(s, p) for s, p, o in relations if o == holder} >= {("person", relation[1])}
     assert not any(p == relation[1] and o != holder for _, p, o in relations)
+
+
+# --- a verb of posture done to someone moves them -----------------------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a nurse stretching a patient's leg", ("person", "stretching", "person")),
+    ("a coach stretching a swimmer's shoulder", ("person", "stretching", "person")),
+    ("a mother lays her baby in a crib", ("person", "laying", "person")),
+    ("a farmer laying a lamb on the straw", ("person", "laying", "sheep")),
+    ("a dancer leaning his partner backwards", ("person", "leaning", "person")),
+])
+def test_a_posture_verb_with_someone_after_it_acts_on_them(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt", ["a cat stretching its legs on a sofa", "a yoga teacher stretching her arms",
+                                    "Beside the gate stands a boy"])
+def test_a_posture_verb_on_ones_own_body_or_inverted_moves_no_one(prompt):
+    assert not any(p in ("stretching", "standing") for _, p, _ in _relations(parse_prompt(prompt)))

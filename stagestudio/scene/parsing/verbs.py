@@ -55,7 +55,8 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
             not any(isinstance(item, NounPhrase) for item in items) or isinstance(items[-1], (Rel, Prep, Possessive, Action)))):
         return None
     lemma = english.verb_lemma(tok)
-    if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS:
+    if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS and not _moves_someone(
+            tokens, i, items, lemma, finite):
         return None
     if not tok.endswith("ing") and english.verb_category(lemma) is None and english.has_noun_entry(english.noun_lemma(tok)):
         return None  # "presses rice into small ovals": a plural noun WordNet knows no verb of
@@ -202,6 +203,22 @@ def _agent_before(items: list[Item]) -> bool:
         last = clause_subject(items[:-1])
     return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
                                              or english.is_animate(last.head))
+
+
+def _moves_someone(tokens: list[str], i: int, items: list[Item], lemma: str, finite: bool) -> bool:
+    """A verb of posture that WordNet also gives an object, done by someone to a person or an
+    animal named right after it: "a physio stretching a runner's hamstring", "a mother lays her
+    baby in a cot" (where "a cat stretching on a rug" or "lies a few feet away" move no one)."""
+    subject = clause_subject(items) if finite else items[-1] if items else None
+    if finite and isinstance(items[-1] if items else None, (Rel, Prep)):
+        return False  # ("Beside the gate stands a boy": an inverted clause)
+    agent = isinstance(subject, NounPhrase) and (subject.pronoun == "person" or subject.head == "person"
+                                                 or english.is_animate(subject.head))
+    if not agent or english.only_intransitive(lemma) or i + 1 >= len(tokens):
+        return False
+    phrase, _ = parse_noun_phrase(tokens, i + 1)
+    return isinstance(phrase, NounPhrase) and phrase.pronoun is None and phrase.determiner != "none" and (
+        phrase.head == "person" or english.is_animate(phrase.head))
 
 
 def _agent_acts_on_thing(tokens: list[str], j: int, items: list[Item], finite: bool) -> bool:
