@@ -91,3 +91,27 @@ def test_a_posture_verb_with_someone_after_it_acts_on_them(prompt, relation):
                                     "Beside the gate stands a boy"])
 def test_a_posture_verb_on_ones_own_body_or_inverted_moves_no_one(prompt):
     assert not any(p in ("stretching", "standing") for _, p, _ in _relations(parse_prompt(prompt)))
+
+
+# --- a small made thing a person has "with" them is their part ---------------------------------
+@pytest.mark.parametrize("prompt,part", [
+    ("a miner with a headlamp kneels in the tunnel", "headlamp"),
+    ("a surveyor with a tripod stands on the hill", "tripod"),
+    ("An elderly man with reading glasses sits in a chair", "reading glasses"),
+    ("a pilot with a headset sits in the cockpit", "headset"),
+    ("a gardener with a trowel kneels on a mat", "trowel"),
+])
+def test_a_thing_a_person_has_with_them_is_their_part(prompt, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, "person")
+    assert part.split()[-1] not in {o.name for o in graph.objects}
+
+
+@pytest.mark.parametrize("prompt,thing", [
+    ("a farmer with a tractor in a field", "tractor"),
+    ("a woman with a suitcase at the station", "suitcase"),
+    ("a girl with a jar of honey", "jar"),
+    ("a toddler with plastic cups on a blanket", "cup"),
+])
+def test_a_vehicle_a_class_or_a_holder_of_contents_stays_an_object(prompt, thing):
+    assert thing in {o.name for o in parse_prompt(prompt).objects}

@@ -126,12 +126,25 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         # its subject by is a thing of its own ("above her head" is a part, of someone else)
         return None
     if not (english.is_part_of(part, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)
-            or _carried_on_body(np_, prev, nxt, after, owner_name)):
+            or _carried_on_body(np_, prev, nxt, after, owner_name) or _accessory(np_, prev, nxt, owner_name)):
         return None
     owned = (possessed
              or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
              or worn_in)
     return last_kept if owned else None
+
+
+def _accessory(np_: NounPhrase, prev: object, nxt: object, owner_name: str) -> bool:
+    """A small made thing a person has "with" them, which they wear or carry: "a stage manager
+    with a headset", "two divers with headlamps", "a hiker with a walking stick" (not a class of
+    its own, "with a suitcase"; not a vehicle or a building, "with a tractor"; not one that acts,
+    "with a drone hovering"; not a holder of contents, "with a jar of honey"; not one placed on
+    its own, "with wooden blocks on a rug", where "with a headset kneels on a mat" places her)."""
+    return (isinstance(prev, Prep) and prev.word == "with" and not isinstance(nxt, Action)
+            and not (isinstance(nxt, Rel) and not nxt.phrase.after_finite_verb)
+            and (owner_name == "person" or english.is_person(owner_name))
+            and not np_.is_class and np_.pronoun is None and np_.kind == NounKind.THING
+            and english.is_artifact(np_.head) and not english.is_large(np_.head) and not english.is_building(np_.head))
 
 
 def _placed_apart(prev: object, nxt: object) -> bool:
