@@ -115,3 +115,17 @@ def test_a_thing_a_person_has_with_them_is_their_part(prompt, part):
 ])
 def test_a_vehicle_a_class_or_a_holder_of_contents_stays_an_object(prompt, thing):
     assert thing in {o.name for o in parse_prompt(prompt).objects}
+
+
+# --- "the <part> of <a whole>" after a plain preposition is the whole's part --------------------
+@pytest.mark.parametrize("prompt,whole,part", [
+    ("a squirrel watches from the lid of a trash can", "trash can", "lid"),
+    ("a gecko crawls along the rim of a teacup", "cup", "rim"),
+    ("a child waves from the window of a bus", "bus", "window"),
+    ("a note taped to the door of a fridge", "refrigerator", "door"),
+    ("a sticker stuck to the lid of a laptop", "laptop", "lid"),
+])
+def test_a_part_of_a_whole_after_a_preposition_is_the_wholes(prompt, whole, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, whole)
+    assert part not in {o.name for o in graph.objects}

@@ -413,6 +413,10 @@ def scan(tokens: list[str]) -> list[Item]:
         elif tok in lx.ATTACHING_PREPOSITIONS and not (tok == "to" and i + 1 < n and tokens[i + 1] in LINKING_VERBS):
             # ("happens to be blue": "to" before a linking verb attaches nothing)
             items.append(Prep(tok))
+            portion, after_of = _portion_at(tokens, i + 1)
+            if portion is not None and portion.head not in _PORTION_PLACES:
+                portions[len(items)] = portion.text()  # "along the rim of a teacup": the teacup's rim
+                end = after_of
         i = max(end, i + 1)
     for index, text in portions.items():
         if index < len(items) and isinstance(items[index], NounPhrase):
