@@ -129,3 +129,17 @@ def test_a_part_of_a_whole_after_a_preposition_is_the_wholes(prompt, whole, part
     graph = parse_prompt(prompt)
     assert part in _parts(graph, whole)
     assert part not in {o.name for o in graph.objects}
+
+
+# --- a listed product that WordNet names first as someone has made components too --------------
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("Bamboo drawer organizer, 4 compartments", "organizer", "4 compartments"),
+    ("Plastic closet organizer, 6 shelves", "organizer", "6 shelves"),
+    ("Wooden planter, 2 handles", "potted plant", "2 handles"),
+    ("Canvas carrier, 2 handles, zip pocket", "carrier", "zip pocket"),
+    ("Ceramic planter, bamboo saucer, drainage hole", "potted plant", "bamboo saucer"),
+])
+def test_a_listed_feature_of_a_product_named_first_as_someone_is_its_part(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, owner)
+    assert [o.name for o in graph.objects] == [owner]

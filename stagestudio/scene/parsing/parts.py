@@ -268,7 +268,7 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     head = english.noun_lemma(surface) if np_.is_class else np_.head
     # (a listed made thing with no article of its own is a component of a made product: "black
     # tubing" of a stethoscope, "brushed nickel buckle" of a belt, "3 compartments")
-    component = (not np_.is_class and english.is_artifact(owner.word) and english.has_sense_of(head, english.ARTIFACT)
+    component = (not np_.is_class and _made(owner) and english.has_sense_of(head, english.ARTIFACT)
                  and np_.kind in (NounKind.THING, NounKind.WEAK))
     if english.is_part_of(head, owner.word) or english.is_worn(head) or component or (
             np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
@@ -276,6 +276,14 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
         owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
         return True
     return False
+
+
+def _made(owner: ParsedObject) -> bool:
+    """A made thing in the sense the listing draws: first a made thing, or a drawn object that is
+    no living thing and a made thing in a later sense ("Digital kitchen scale": a scale is first
+    a magnitude)."""
+    return english.is_artifact(owner.word) or (english.has_sense_of(owner.word, english.ARTIFACT)
+                                               and not owner.is_alive)
 
 
 def take_covering_colour(owner: ParsedObject, covering: NounPhrase, *, worn: bool = False) -> None:
