@@ -143,3 +143,24 @@ def test_a_listed_feature_of_a_product_named_first_as_someone_is_its_part(prompt
     graph = parse_prompt(prompt)
     assert part in _parts(graph, owner)
     assert [o.name for o in graph.objects] == [owner]
+
+
+# --- "one" / "the other" before a verb's -s form is a member of the group, then its verb --------
+@pytest.mark.parametrize("prompt,relations", [
+    ("Two boys sit on a dock. One holds a rod while the other eats a sandwich.",
+     {("person", "holding", "rod"), ("person", "eating", "sandwich")}),
+    ("Two dogs play in a yard; one chews a bone.", {("dog", "chewing", "bone")}),
+    ("Two girls stand at a sink; one washes a plate and the other dries a cup.",
+     {("person", "washing", "plate"), ("person", "drying", "cup")}),
+    ("Two men on a roof: one holds a ladder while the other fixes a gutter.",
+     {("person", "holding", "ladder"), ("person", "fixing", "gutter")}),
+])
+def test_one_and_the_other_before_a_verb_act_for_their_group(prompt, relations):
+    graph = parse_prompt(prompt)
+    assert relations <= _relations(graph)
+    assert not any(o.name in ("hold", "chew", "wash", "dry") for o in graph.objects)
+
+
+@pytest.mark.parametrize("prompt,name", [("one pants", "pants"), ("one boots", "boot")])
+def test_one_before_a_plural_only_or_bare_thing_still_names_it(prompt, name):
+    assert [o.name for o in parse_prompt(prompt).objects] == [name]

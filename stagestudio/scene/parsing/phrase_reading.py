@@ -12,7 +12,12 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
-from stagestudio.scene.parsing.phrase_endings import finished_phrase, read_unknown_word, verb_before_reciprocal
+from stagestudio.scene.parsing.phrase_endings import (
+    finished_phrase,
+    one_then_verb,
+    read_unknown_word,
+    verb_before_reciprocal,
+)
 from stagestudio.scene.parsing.phrase_state import (
     NEXT,
     STOP,
@@ -141,6 +146,10 @@ def _read_pronoun_or_measure(tokens: list[str], i: int) -> PhraseRead | None:
     """A measurement or a pronoun that is the whole phrase; None when the phrase opens otherwise."""
     n = len(tokens)
     tok = tokens[i]
+    if tok == "one" and i + 1 < n and one_then_verb(tokens, i + 1):
+        # "Two divers hover above the deck; one holds a slate": one of them, then its verb
+        return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite", modifiers=[],
+                          pronoun="they", pronoun_word="them", member=True), i + 1
     measured = measurement_at(tokens, i)
     if measured > i and not (measured < n and (noun_starts_at(tokens, measured)
                                                or is_attribute_word(tokens[measured]))):

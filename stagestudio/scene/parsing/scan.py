@@ -26,6 +26,7 @@ from stagestudio.scene.parsing.items import (
     Rel,
 )
 from stagestudio.scene.parsing.phrases import noun_of, parse_noun_phrase
+from stagestudio.scene.parsing.phrase_endings import one_then_verb
 from stagestudio.scene.parsing.relations import (
     COLOUR_NOUNS,
     LIKENESS_PHRASES,
@@ -109,7 +110,8 @@ def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None
                 phrase.member, phrase.count, phrase.determiner = True, None, "definite"
                 return phrase, end
     if tokens[i] == "the" and i + 1 < n and tokens[i + 1] in ("other", "others") and not (
-            i + 2 < n and isinstance(parse_noun_phrase(tokens, i + 2)[0], NounPhrase)):
+            i + 2 < n and isinstance(parse_noun_phrase(tokens, i + 2)[0], NounPhrase)
+            and not one_then_verb(tokens, i + 2)):  # ("the other dries a cup": its verb)
         return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite", modifiers=[],
                           pronoun="they", pronoun_word="them", member=tokens[i + 1] == "other"), i + 2
     return None
