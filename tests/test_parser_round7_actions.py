@@ -164,3 +164,17 @@ def test_one_and_the_other_before_a_verb_act_for_their_group(prompt, relations):
 @pytest.mark.parametrize("prompt,name", [("one pants", "pants"), ("one boots", "boot")])
 def test_one_before_a_plural_only_or_bare_thing_still_names_it(prompt, name):
     assert [o.name for o in parse_prompt(prompt).objects] == [name]
+
+
+# --- a second verb joined by "and" has the first verb's subject, whatever verb it is -----------
+@pytest.mark.parametrize("prompt,relation,wrong", [
+    ("A man holds a leash and measures the dog.", ("person", "measuring", "dog"), ("person", "holding", "dog")),
+    ("A farmer opens a gate and measures a calf.", ("person", "measuring", "cow"), ("person", "opening", "cow")),
+    ("A vet holds a chart and weighs a puppy.", ("vet", "weighing", "dog"), ("vet", "holding", "dog")),
+    ("A girl picks a flower and shows a butterfly to her brother.", ("person", "showing", "butterfly"),
+     ("person", "picking", "butterfly")),
+])
+def test_a_verb_after_and_acts_for_the_first_verbs_subject(prompt, relation, wrong):
+    relations = _relations(parse_prompt(prompt))
+    assert relation in relations
+    assert wrong not in relations

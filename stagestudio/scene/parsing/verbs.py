@@ -199,7 +199,8 @@ def _agent_before(items: list[Item]) -> bool:
     """Whether the phrase right before is someone who can act: a person or an animal (after a
     comma, the subject of the clause it ends: "a monk bends over a desk, painting a letter")."""
     last = items[-1] if items else None
-    if isinstance(last, Break) and last.word == ",":
+    if isinstance(last, Break) and (last.word == "," or last.word == "and" and _verb_before(items[:-1])):
+        # ("holds a clipboard and measures a seedling": the second verb has the first one's subject)
         last = clause_subject(items[:-1])
     return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
                                              or english.is_animate(last.head))
@@ -219,6 +220,12 @@ def _moves_someone(tokens: list[str], i: int, items: list[Item], lemma: str, fin
     phrase, _ = parse_noun_phrase(tokens, i + 1)
     return isinstance(phrase, NounPhrase) and phrase.pronoun is None and phrase.determiner != "none" and (
         phrase.head == "person" or english.is_animate(phrase.head))
+
+
+def _verb_before(items: list[Item]) -> bool:
+    """Whether the clause that ends `items` has an action verb with its object."""
+    start = max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1
+    return any(isinstance(item, Action) for item in items[start:]) and isinstance(items[-1], NounPhrase)
 
 
 def _agent_acts_on_thing(tokens: list[str], j: int, items: list[Item], finite: bool) -> bool:
