@@ -178,3 +178,16 @@ def test_a_verb_after_and_acts_for_the_first_verbs_subject(prompt, relation, wro
     relations = _relations(parse_prompt(prompt))
     assert relation in relations
     assert wrong not in relations
+
+
+# --- after "a", an -s word is no plural noun, so the worn noun after it is no verb -------------
+@pytest.mark.parametrize("prompt,part", [
+    ("a boy in a sideways cap", "sideways cap"),
+    ("a skater with a sideways cap", "sideways cap"),
+    ("a girl in a backwards dress", "backwards dress"),
+    ("a man in a backwards coat", "backwards coat"),
+])
+def test_a_worn_thing_after_an_s_adjective_is_worn(prompt, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, "person")
+    assert [o.name for o in graph.objects] == ["person"]

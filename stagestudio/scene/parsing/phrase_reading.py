@@ -311,11 +311,11 @@ def _read_determiner(tokens: list[str], p: OpenPhrase) -> Outcome:
     tok = tokens[p.j]
     if not p.modifiers and p.count is None:
         if tok in ("a", "an") and p.determiner == "none":
-            p.determiner, p.started = "indefinite", True
+            p.determiner, p.started, p.singular_article = "indefinite", True, True
             p.j += 1
             return NEXT
         if tok == "another" and p.determiner == "none":
-            p.determiner, p.started = "another", True
+            p.determiner, p.started, p.singular_article = "another", True, True
             p.j += 1
             return NEXT
         if tok in lx.INDEFINITE_DETERMINERS and p.determiner == "none":
@@ -569,7 +569,8 @@ def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
                  or tokens[p.j + 1] in _OBJECT_OPENERS)):
         return STOP  # "soft light filters through the trees": a singular noun's -s verb
     if (p.unknown_seen and p.modifiers[-1].endswith("s") and singular_form(p.modifiers[-1])[1]
-            and english.verb_lemma(tok) == tok):
+            and english.verb_lemma(tok) == tok and not p.singular_article):
+        # ("a backwards cap": after "a" the -s word is no plural noun, so the next word no verb)
         return STOP  # "its floppy ears fall forward": a plural noun's verb
     if (p.unknown_seen and p.j + 1 < n and tokens[p.j + 1] in _OBJECT_OPENERS and english.verb_lemma(tok) == tok
             and english.verb_category(tok) is not None
