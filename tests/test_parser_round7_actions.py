@@ -191,3 +191,17 @@ def test_a_worn_thing_after_an_s_adjective_is_worn(prompt, part):
     graph = parse_prompt(prompt)
     assert part in _parts(graph, "person")
     assert [o.name for o in graph.objects] == ["person"]
+
+
+# --- a listed feature may open with its size, and is still the product's part ------------------
+@pytest.mark.parametrize("prompt,owner,part,measure", [
+    ("Cordless drill, 18V battery, two drill bits", "drill", "battery", "18 v"),
+    ("Camping lantern, 5000 mAh battery, metal hook", "lantern", "battery", "5000 mah"),
+    ("Travel kettle, 0.5 L, 1000 W heating element", "kettle", "heating element", "1000 w"),
+    ("Garden sprayer, 5 L tank, brass nozzle", "sprayer", "tank", "5 l"),
+])
+def test_a_sized_listed_feature_is_the_products_part(prompt, owner, part, measure):
+    graph = parse_prompt(prompt)
+    assert [o.name for o in graph.objects] == [owner]
+    assert part in _parts(graph, owner)
+    assert measure in graph.objects[0].attributes.measurements

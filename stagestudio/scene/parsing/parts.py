@@ -11,6 +11,7 @@ from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
     Break,
+    Measure,
     NounPhrase,
     Possessive,
     Prep,
@@ -238,7 +239,10 @@ def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) ->
     after_fragment = (isinstance(prev, Break) and prev.word == "and" and len(resolved) >= 3
                       and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
                       and isinstance(resolved[-3], Break) and resolved[-3].word == ",")
-    if not ((isinstance(prev, Break) and prev.word == "," or after_fragment)
+    # ("12V battery", "500 ml flask": a fragment may open with its size)
+    sized = (isinstance(prev, Measure) and len(resolved) >= 2 and resolved[-1] is prev
+             and isinstance(resolved[-2], Break) and resolved[-2].word == ",")
+    if not ((isinstance(prev, Break) and prev.word == "," or after_fragment or sized)
             and np_.determiner == "none" and np_.pronoun is None):
         return None
     kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
