@@ -205,3 +205,16 @@ def test_a_sized_listed_feature_is_the_products_part(prompt, owner, part, measur
     assert [o.name for o in graph.objects] == [owner]
     assert part in _parts(graph, owner)
     assert measure in graph.objects[0].attributes.measurements
+
+
+# --- a verb's -s form after "and", before its object's article, is the subject's second verb ----
+@pytest.mark.parametrize("prompt,relation", [
+    ("A nurse sits beside a bed and washes a patient.", ("person", "washing", "person")),
+    ("A sailor leans over the rail and steadies a rope.", ("person", "steadying", "rope")),
+    ("A baker stands at the counter and dusts a cake.", ("person", "dusting", "cake")),
+    ("A potter leans over a student and steadies her bowl.", ("person", "steadying", "bowl")),
+])
+def test_a_verb_after_and_before_an_article_is_a_verb(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert not any(o.name in ("wash", "steady", "dust") for o in graph.objects)

@@ -47,6 +47,7 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     sentence, and what follows it must open a noun phrase, not a relation ("sitting on a bench"
     is the spatial "on"). A verb whose first WordNet senses take no object acts on nothing."""
     tok = tokens[i]
+    finite = finite or _joined_verb(tokens, i, items)
     if i > 0 and tokens[i - 1].endswith("ing") and is_verb_form(tokens[i - 1]) and "ADV" in english.parts_of_speech(tok):
         return None  # "sledding down a hill": the particle of the verb before, no verb of its own
     # "Holding a pair of tweezers, he sets ...": its object has an article ("Gaming chair, ..." is a noun)
@@ -220,6 +221,16 @@ def _moves_someone(tokens: list[str], i: int, items: list[Item], lemma: str, fin
     phrase, _ = parse_noun_phrase(tokens, i + 1)
     return isinstance(phrase, NounPhrase) and phrase.pronoun is None and phrase.determiner != "none" and (
         phrase.head == "person" or english.is_animate(phrase.head))
+
+
+def _joined_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
+    """A verb's -s form right after "and", with its object's article or possessive after it: a
+    second verb of the clause's subject ("leans over a student and steadies her bowl"), as no
+    plural noun stands between "and" and an article."""
+    return (bool(items) and isinstance(items[-1], Break) and items[-1].word == "and" and tokens[i].endswith("s")
+            and i + 1 < len(tokens) and tokens[i + 1] in NOUN_PHRASE_OPENERS
+            and any(isinstance(item, NounPhrase) for item in items)
+            and english.is_finite_form(tokens[i], plural_subject=False) and not english.plural_is_itself(tokens[i]))
 
 
 def _verb_before(items: list[Item]) -> bool:
