@@ -71,6 +71,8 @@ def more_action_objects(resolved: list, k: int) -> list[int]:
     """The positions of the objects listed after an action's first one ("and a white scarf"),
     up to one that is the subject of an action of its own ("... and a man walking a dog")."""
     found: list[int] = []
+    if resolved[k].mutual:
+        return found
     m = k + 1
     while (m + 2 < len(resolved) and isinstance(resolved[m], Ref) and isinstance(resolved[m + 1], Break)
            and resolved[m + 1].word in LIST_BREAKS and isinstance(resolved[m + 2], Ref)):
@@ -115,6 +117,9 @@ def _relate_passive(resolved: list, k: int, agent: Ref, predicate: str, state: S
     """"a carriage pulled by two horses": the horses pull the carriage, the phrase the participle
     follows; after a comma ("a plow in a field, guided by a farmer") the clause's subject."""
     prev = resolved[k - 1] if k > 0 else None
+    if (k >= 3 and isinstance(resolved[k - 2], Rel) and resolved[k - 2].phrase.kind == "contents"
+            and isinstance(resolved[k - 3], Ref) and resolved[k - 3].object_id is not None):
+        prev = resolved[k - 3]  # "a basket of apples carried by a girl": she carries the basket
     patient = [prev] if isinstance(prev, Ref) and prev.object_id is not None else comma_clause_subject(resolved, k, state)
     if not patient or agent.object_id is None:
         return
@@ -122,6 +127,20 @@ def _relate_passive(resolved: list, k: int, agent: Ref, predicate: str, state: S
         agent.pronoun, resolved, k + 1, state, exclude={patient[0].object_id})
     if agent_id is not None:
         _relate_acting(agent_id, predicate, patient[0].object_id, state)
+
+
+def _relate_mutual(resolved: list, k: int, predicate: str, state: State) -> None:
+    """"an umpire and a manager yelling at each other": each one named in the subject acts on
+    every other one. One group ("two chairs facing each other") relates nothing: its members
+    are one object."""
+    agent = resolved[k - 1] if k > 0 else None
+    if not (isinstance(agent, Ref) and agent.object_id is not None):
+        return
+    group = [agent.object_id, *(other.object_id for other in co_agents(resolved, k, agent))]
+    for subject_id in group:
+        for obj_id in group:
+            if subject_id != obj_id:
+                _relate_acting(subject_id, predicate, obj_id, state)
 
 
 def _relate_acting(subject_id: str, predicate: str, obj_id: str, state: State) -> None:
@@ -152,6 +171,9 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
                    target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
     one the verb follows), its object the phrase right after the verb (or at `target`)."""
+    if resolved[k].mutual:
+        _relate_mutual(resolved, k, predicate, state)
+        return
     if target is None:
         target = _indirect_object(resolved, k, state)
     nxt = _acted_on(resolved, target if target is not None else k + 1)

@@ -106,6 +106,8 @@ class Action:
     passive: bool = False
     # the object found to do it, once related (a verb joined to it by "and" has the same agent)
     agent: str | None = None
+    # its object is "each other" / "one another": the subjects named together act on each other
+    mutual: bool = False
 
 
 Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives | Measure | Action

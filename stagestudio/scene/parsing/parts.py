@@ -11,6 +11,7 @@ from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
     Break,
+    Measure,
     NounPhrase,
     Possessive,
     Prep,
@@ -126,12 +127,25 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         # its subject by is a thing of its own ("above her head" is a part, of someone else)
         return None
     if not (english.is_part_of(part, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)
-            or _carried_on_body(np_, prev, nxt, after, owner_name)):
+            or _carried_on_body(np_, prev, nxt, after, owner_name) or _accessory(np_, prev, nxt, owner_name)):
         return None
     owned = (possessed
              or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
              or worn_in)
     return last_kept if owned else None
+
+
+def _accessory(np_: NounPhrase, prev: object, nxt: object, owner_name: str) -> bool:
+    """A small made thing a person has "with" them, which they wear or carry: "a stage manager
+    with a headset", "two divers with headlamps", "a hiker with a walking stick" (not a class of
+    its own, "with a suitcase"; not a vehicle or a building, "with a tractor"; not one that acts,
+    "with a drone hovering"; not a holder of contents, "with a jar of honey"; not one placed on
+    its own, "with wooden blocks on a rug", where "with a headset kneels on a mat" places her)."""
+    return (isinstance(prev, Prep) and prev.word == "with" and not isinstance(nxt, Action)
+            and not (isinstance(nxt, Rel) and not nxt.phrase.after_finite_verb)
+            and (owner_name == "person" or english.is_person(owner_name))
+            and not np_.is_class and np_.pronoun is None and np_.kind == NounKind.THING
+            and english.is_artifact(np_.head) and not english.is_large(np_.head) and not english.is_building(np_.head))
 
 
 def _placed_apart(prev: object, nxt: object) -> bool:
@@ -225,7 +239,10 @@ def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) ->
     after_fragment = (isinstance(prev, Break) and prev.word == "and" and len(resolved) >= 3
                       and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
                       and isinstance(resolved[-3], Break) and resolved[-3].word == ",")
-    if not ((isinstance(prev, Break) and prev.word == "," or after_fragment)
+    # ("12V battery", "500 ml flask": a fragment may open with its size)
+    sized = (isinstance(prev, Measure) and len(resolved) >= 2 and resolved[-1] is prev
+             and isinstance(resolved[-2], Break) and resolved[-2].word == ",")
+    if not ((isinstance(prev, Break) and prev.word == "," or after_fragment or sized)
             and np_.determiner == "none" and np_.pronoun is None):
         return None
     kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
@@ -255,15 +272,22 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     head = english.noun_lemma(surface) if np_.is_class else np_.head
     # (a listed made thing with no article of its own is a component of a made product: "black
     # tubing" of a stethoscope, "brushed nickel buckle" of a belt, "3 compartments")
-    # (a product that is a made thing in any sense: a "scale", first a reference standard)
-    component = (not np_.is_class and english.has_sense_of(owner.word, english.ARTIFACT)
-                 and english.has_sense_of(head, english.ARTIFACT) and np_.kind in (NounKind.THING, NounKind.WEAK))
+    component = (not np_.is_class and _made(owner) and english.has_sense_of(head, english.ARTIFACT)
+                 and np_.kind in (NounKind.THING, NounKind.WEAK))
     if english.is_part_of(head, owner.word) or english.is_worn(head) or component or (
             np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
         owner.parts.append(np_.text())
         owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
         return True
     return False
+
+
+def _made(owner: ParsedObject) -> bool:
+    """A made thing in the sense the listing draws: first a made thing, or a drawn object that is
+    no living thing and a made thing in a later sense ("Digital kitchen scale": a scale is first
+    a magnitude)."""
+    return english.is_artifact(owner.word) or (english.has_sense_of(owner.word, english.ARTIFACT)
+                                               and not owner.is_alive)
 
 
 def take_covering_colour(owner: ParsedObject, covering: NounPhrase, *, worn: bool = False) -> None:

@@ -39,6 +39,34 @@ from stagestudio.scene.parsing.words import (
 )
 
 
+# the reciprocal pronouns, a closed class of English: only a verb comes right before one
+RECIPROCALS = frozenset({("each", "other"), ("one", "another")})
+
+
+def one_then_verb(tokens: list[str], j: int) -> bool:
+    """Whether tokens[j], after a bare "one", is a verb's -s form, so "one" is a pronoun subject
+    ("one holds a slate", "one chews a bone"): "one" never counts a plural noun (but "one pants"
+    names a thing: a plural-only noun stays one, and a word that is first a thing's plural is a
+    verb only with an object opening after it)."""
+    word = tokens[j]
+    lemma, noun = english.verb_lemma(word), english.noun_lemma(word)
+    if not (word.endswith("s") and lemma is not None and english.is_finite_form(word, plural_subject=False)
+            and not english.plural_is_itself(word) and not english.has_flag(noun, "2", senses=2)):
+        return False
+    opener = j + 1 < len(tokens) and tokens[j + 1] in _OBJECT_OPENERS
+    return opener or english.verb_commoner_than_noun(lemma) and english.noun_kind(noun) != NounKind.THING
+
+
+_OBJECT_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
+
+
+def verb_before_reciprocal(tokens: list[str], j: int) -> bool:
+    """Whether tokens[j] is a verb whose object is "each other" ("a boy and his grandfather wave
+    at each other", "a fox and a hare chase one another"), so no noun of the phrase before it."""
+    k = j + 2 if j + 1 < len(tokens) and tokens[j + 1] in lx.ACTION_PARTICLES else j + 1
+    return tuple(tokens[k:k + 2]) in RECIPROCALS and english.verb_lemma(tokens[j]) is not None
+
+
 def read_unknown_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """A word outside the lexicon: adjective or head of an open phrase; otherwise the phrase ends."""
     n = len(tokens)

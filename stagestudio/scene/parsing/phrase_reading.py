@@ -12,7 +12,12 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
-from stagestudio.scene.parsing.phrase_endings import finished_phrase, read_unknown_word
+from stagestudio.scene.parsing.phrase_endings import (
+    finished_phrase,
+    one_then_verb,
+    read_unknown_word,
+    verb_before_reciprocal,
+)
 from stagestudio.scene.parsing.phrase_state import (
     NEXT,
     STOP,
@@ -119,6 +124,8 @@ def names_a_made_thing(compound: str) -> bool:
 def read_noun_phrase(tokens: list[str], i: int) -> PhraseRead:
     """Read the words of one phrase from tokens[i], one reading rule at a time, and make the phrase
     they form; parse_noun_phrase then decides what it names."""
+    if i >= len(tokens):
+        return None, i  # (a verb's "each other" may end the sentence)
     opening = _read_pronoun_or_measure(tokens, i)
     if opening is not None:
         return opening
@@ -141,6 +148,10 @@ def _read_pronoun_or_measure(tokens: list[str], i: int) -> PhraseRead | None:
     """A measurement or a pronoun that is the whole phrase; None when the phrase opens otherwise."""
     n = len(tokens)
     tok = tokens[i]
+    if tok == "one" and i + 1 < n and one_then_verb(tokens, i + 1):
+        # "Two divers hover above the deck; one holds a slate": one of them, then its verb
+        return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite", modifiers=[],
+                          pronoun="they", pronoun_word="them", member=True), i + 1
     measured = measurement_at(tokens, i)
     if measured > i and not (measured < n and (noun_starts_at(tokens, measured)
                                                or is_attribute_word(tokens[measured]))):
@@ -241,6 +252,8 @@ def _ends_at_boundary(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
                     and not noun_between_describer_and_noun(tokens, p.j)  # ("a red down suit")
                     or tuple(tokens[p.j:p.j + 3]) in MUTUAL_PLACES or tuple(tokens[p.j:p.j + 4]) in MUTUAL_PLACES):
         return STOP  # ("a teapot side by side": the phrase ends before the place)
+    if p.j > i and verb_before_reciprocal(tokens, p.j):
+        return STOP  # "a fox and a hare chase one another": the verb, no noun
     if (p.j > i and p.j + 1 < len(tokens) and tokens[p.j + 1] == "by" and not english.has_noun_entry(tok)
             and (english.is_past_participle(tok) or tok.endswith("ed"))):
         return STOP  # "a pond ringed by pines": a passive participle (one the lexicon lacks too), no noun
@@ -301,11 +314,11 @@ def _read_determiner(tokens: list[str], p: OpenPhrase) -> Outcome:
     tok = tokens[p.j]
     if not p.modifiers and p.count is None:
         if tok in ("a", "an") and p.determiner == "none":
-            p.determiner, p.started = "indefinite", True
+            p.determiner, p.started, p.singular_article = "indefinite", True, True
             p.j += 1
             return NEXT
         if tok == "another" and p.determiner == "none":
-            p.determiner, p.started = "another", True
+            p.determiner, p.started, p.singular_article = "another", True, True
             p.j += 1
             return NEXT
         if tok in lx.INDEFINITE_DETERMINERS and p.determiner == "none":
@@ -413,7 +426,8 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
 def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, after: int) -> bool:
     """Whether the noun at tokens[p.j:after] modifies a noun that follows it."""
     n = len(tokens)
-    follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not acts_after(
+    follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not verb_before_reciprocal(
+        tokens, after) and not acts_after(
         entry.name, tokens, p.j, after) and (
         noun_starts_at(tokens, after) or (
         (tokens[after] in lx.SETTING_NOUNS or landscape_compound_head(tokens[after]))
@@ -559,7 +573,8 @@ def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
                  or tokens[p.j + 1] in _OBJECT_OPENERS)):
         return STOP  # "soft light filters through the trees": a singular noun's -s verb
     if (p.unknown_seen and p.modifiers[-1].endswith("s") and singular_form(p.modifiers[-1])[1]
-            and english.verb_lemma(tok) == tok):
+            and english.verb_lemma(tok) == tok and not p.singular_article):
+        # ("a backwards cap": after "a" the -s word is no plural noun, so the next word no verb)
         return STOP  # "its floppy ears fall forward": a plural noun's verb
     if (p.unknown_seen and p.j + 1 < n and tokens[p.j + 1] in _OBJECT_OPENERS and english.verb_lemma(tok) == tok
             and english.verb_category(tok) is not None

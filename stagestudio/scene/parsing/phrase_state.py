@@ -28,6 +28,7 @@ class OpenPhrase:
     possessive: str | None = None
     unknown_seen: bool = False
     started: bool = False  # a determiner, number or adjective opened the phrase
+    singular_article: bool = False  # "a", "an", "another": no plural noun can come in the phrase
     noun_end: tuple[int, int] | None = None  # (token index, modifiers) just after the latest noun read
     noun_ends: list[tuple[int, int]] = field(default_factory=list)
 

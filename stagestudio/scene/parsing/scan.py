@@ -27,6 +27,7 @@ from stagestudio.scene.parsing.items import (
     Rel,
 )
 from stagestudio.scene.parsing.phrases import noun_of, parse_noun_phrase
+from stagestudio.scene.parsing.phrase_endings import one_then_verb
 from stagestudio.scene.parsing.relations import (
     COLOUR_NOUNS,
     LIKENESS_PHRASES,
@@ -110,7 +111,8 @@ def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None
                 phrase.member, phrase.count, phrase.determiner = True, None, "definite"
                 return phrase, end
     if tokens[i] == "the" and i + 1 < n and tokens[i + 1] in ("other", "others") and not (
-            i + 2 < n and isinstance(parse_noun_phrase(tokens, i + 2)[0], NounPhrase)):
+            i + 2 < n and isinstance(parse_noun_phrase(tokens, i + 2)[0], NounPhrase)
+            and not one_then_verb(tokens, i + 2)):  # ("the other dries a cup": its verb)
         return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite", modifiers=[],
                           pronoun="they", pronoun_word="them", member=tokens[i + 1] == "other"), i + 2
     return None
@@ -461,6 +463,10 @@ def scan(tokens: list[str]) -> list[Item]:
         elif tok in lx.ATTACHING_PREPOSITIONS and not (tok == "to" and i + 1 < n and tokens[i + 1] in LINKING_VERBS):
             # ("happens to be blue": "to" before a linking verb attaches nothing)
             items.append(Prep(tok))
+            portion, after_of = _portion_at(tokens, i + 1)
+            if portion is not None and portion.head not in _PORTION_PLACES:
+                portions[len(items)] = portion.text()  # "along the rim of a teacup": the teacup's rim
+                end = after_of
         i = max(end, i + 1)
     for index, text in portions.items():
         if index < len(items) and isinstance(items[index], NounPhrase):

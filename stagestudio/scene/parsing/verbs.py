@@ -21,6 +21,7 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
+from stagestudio.scene.parsing.phrase_endings import RECIPROCALS
 from stagestudio.scene.parsing.phrase_reading import measurement_at
 from stagestudio.scene.parsing.phrases import parse_noun_phrase
 from stagestudio.scene.parsing.relations import match_relation
@@ -46,6 +47,7 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     sentence, and what follows it must open a noun phrase, not a relation ("sitting on a bench"
     is the spatial "on"). A verb whose first WordNet senses take no object acts on nothing."""
     tok = tokens[i]
+    finite = finite or _joined_verb(tokens, i, items)
     if i > 0 and tokens[i - 1].endswith("ing") and is_verb_form(tokens[i - 1]) and "ADV" in english.parts_of_speech(tok):
         return None  # "sledding down a hill": the particle of the verb before, no verb of its own
     # "Holding a pair of tweezers, he sets ...": its object has an article ("Gaming chair, ..." is a noun)
@@ -54,7 +56,8 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
             not any(isinstance(item, NounPhrase) for item in items) or isinstance(items[-1], (Rel, Prep, Possessive, Action)))):
         return None
     lemma = english.verb_lemma(tok)
-    if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS:
+    if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS and not _moves_someone(
+            tokens, i, items, lemma, finite):
         return None
     if not tok.endswith("ing") and english.verb_category(lemma) is None and english.has_noun_entry(english.noun_lemma(tok)):
         return None  # "presses rice into small ovals": a plural noun WordNet knows no verb of
@@ -102,6 +105,10 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
         # ("the earth glows orange": no sense of "glow" takes an object; "a photo showing a cat"
         # shows, where "a toddler stacking blocks" acts)
         return None
+    if tuple(tokens[j:j + 2]) in RECIPROCALS:
+        # "an umpire and a manager yelling at each other": each acts on the other
+        return Action(english.present_participle(lemma) + (f" {particle}" if particle else ""),
+                      fronted=fronted, mutual=True), j + 2
     if j >= len(tokens) or match_relation(tokens, j) is not None:
         return None
     nxt = tokens[j]
@@ -125,18 +132,28 @@ def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Acti
     played by a man in a kilt" -> (Action("guiding", passive=True), index of the agent's phrase).
     Only a person or an animal acts so ("lit by a lamp", "surrounded by trees" say where); after
     an action verb with another thing after "by", (None, index of "by"): the participle is skipped."""
-    if not (i + 2 < len(tokens) and tokens[i + 1] == "by" and english.is_past_participle(tokens[i])
+    # ("held together by two pins", "propped up by bricks": a phrasal verb keeps its particle)
+    particle = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1] in _PASSIVE_PARTICLES else ""
+    by = i + 2 if particle else i + 1
+    if not (by + 1 < len(tokens) and tokens[by] == "by" and english.is_past_participle(tokens[i])
             and any(isinstance(item, NounPhrase) for item in items)):
         return None
     lemma = english.verb_lemma(tokens[i])
     if lemma is None or lemma in lx.NON_ACTION_VERBS or lemma in _STATIVE_VERBS or lemma in lx.INTRANSITIVE_VERBS:
         return None
-    agent, _ = parse_noun_phrase(tokens, i + 2)
-    # (a noun the lexicon lacks after "by" is taken for someone: "armor worn by Greek hoplites")
+    agent, _ = parse_noun_phrase(tokens, by + 1)
+    # (a noun the lexicon lacks after "by" is taken for someone: "armor worn by Greek hoplites";
+    # a thing does a phrasal verb's work: "a shelf held up by two brackets" is held by them, where
+    # "lit by a lamp" only says where the light comes from)
     if not (isinstance(agent, NounPhrase) and (agent.pronoun == "person" or agent.head == "person"
-                                               or english.is_animate(agent.head) or agent.kind == NounKind.UNKNOWN)):
-        return None, i + 1
-    return Action(english.present_participle(lemma), passive=True), i + 2
+                                               or english.is_animate(agent.head) or agent.kind == NounKind.UNKNOWN
+                                               or particle and (agent.is_class or agent.kind in (NounKind.THING, NounKind.WEAK)))):
+        return None, by
+    return Action(english.present_participle(lemma) + (f" {particle}" if particle else ""), passive=True), by + 1
+
+
+# the particles of phrasal verbs that come before "by" in a passive, a closed class
+_PASSIVE_PARTICLES = frozenset({"up", "down", "together", "back", "open", "shut", "off", "out", "apart", "in"})
 
 
 def clause_opening_as(tokens: list[str], i: int) -> bool:
@@ -183,10 +200,43 @@ def _agent_before(items: list[Item]) -> bool:
     """Whether the phrase right before is someone who can act: a person or an animal (after a
     comma, the subject of the clause it ends: "a monk bends over a desk, painting a letter")."""
     last = items[-1] if items else None
-    if isinstance(last, Break) and last.word == ",":
+    if isinstance(last, Break) and (last.word == "," or last.word == "and" and _verb_before(items[:-1])):
+        # ("holds a clipboard and measures a seedling": the second verb has the first one's subject)
         last = clause_subject(items[:-1])
     return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
                                              or english.is_animate(last.head))
+
+
+def _moves_someone(tokens: list[str], i: int, items: list[Item], lemma: str, finite: bool) -> bool:
+    """A verb of posture that WordNet also gives an object, done by someone to a person or an
+    animal named right after it: "a physio stretching a runner's hamstring", "a mother lays her
+    baby in a cot" (where "a cat stretching on a rug" or "lies a few feet away" move no one)."""
+    subject = clause_subject(items) if finite else items[-1] if items else None
+    if finite and isinstance(items[-1] if items else None, (Rel, Prep)):
+        return False  # ("Beside the gate stands a boy": an inverted clause)
+    agent = isinstance(subject, NounPhrase) and (subject.pronoun == "person" or subject.head == "person"
+                                                 or english.is_animate(subject.head))
+    if not agent or english.only_intransitive(lemma) or i + 1 >= len(tokens):
+        return False
+    phrase, _ = parse_noun_phrase(tokens, i + 1)
+    return isinstance(phrase, NounPhrase) and phrase.pronoun is None and phrase.determiner != "none" and (
+        phrase.head == "person" or english.is_animate(phrase.head))
+
+
+def _joined_verb(tokens: list[str], i: int, items: list[Item]) -> bool:
+    """A verb's -s form right after "and", with its object's article or possessive after it: a
+    second verb of the clause's subject ("leans over a student and steadies her bowl"), as no
+    plural noun stands between "and" and an article."""
+    return (bool(items) and isinstance(items[-1], Break) and items[-1].word == "and" and tokens[i].endswith("s")
+            and i + 1 < len(tokens) and tokens[i + 1] in NOUN_PHRASE_OPENERS
+            and any(isinstance(item, NounPhrase) for item in items)
+            and english.is_finite_form(tokens[i], plural_subject=False) and not english.plural_is_itself(tokens[i]))
+
+
+def _verb_before(items: list[Item]) -> bool:
+    """Whether the clause that ends `items` has an action verb with its object."""
+    start = max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1
+    return any(isinstance(item, Action) for item in items[start:]) and isinstance(items[-1], NounPhrase)
 
 
 def _agent_acts_on_thing(tokens: list[str], j: int, items: list[Item], finite: bool) -> bool:

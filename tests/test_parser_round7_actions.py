@@ -1,0 +1,220 @@
+"""The parser's seventh round, part C: mechanisms for action relations and parts that must hold
+on prompts nobody tuned against.
+
+Each group checks one general mechanism on prompts invented for it, in other domains than the
+gold sets' prompts (none is taken from them).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.parser import parse_prompt
+
+
+def _relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+def _parts(graph: SceneGraph, name: str) -> list[str]:
+    return [p for o in graph.objects if o.name == name for p in o.attributes.parts]
+
+
+# --- a reciprocal object: those named together act on each other ---------------------------------
+@pytest.mark.parametrize("prompt,first,second,predicate", [
+    ("a boy and a girl looking at each other", "person", "person", "looking at"),
+    ("a cat and a dog staring at one another across a fence", "cat", "dog", "staring at"),
+    ("a knight and a dragon fighting each other in a cave", "person", "dragon", "fighting"),
+    ("A fox and a hare chase one another around a tree.", "fox", "hare", "chasing"),
+    ("A boy and his grandfather wave at each other from across the street.", "person", "person", "waving at"),
+])
+def test_each_other_relates_the_subjects_both_ways(prompt, first, second, predicate):
+    graph = parse_prompt(prompt)
+    names = {o.id: o.name for o in graph.objects}
+    pairs = {(r.subject, r.object) for r in graph.relations if r.predicate == predicate}
+    assert len(pairs) == 2
+    assert {(names[s], names[o]) for s, o in pairs} == {(first, second), (second, first)}
+
+
+def test_each_other_within_one_group_relates_nothing():
+    # one object stands for the group: a relation of it to itself says nothing
+    graph = parse_prompt("two chairs facing each other")
+    assert [o.name for o in graph.objects] == ["chair"]
+    assert graph.relations == []
+
+
+# --- a passive phrasal verb keeps its particle, and a thing can do its work ---------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a bookshelf held up by two brackets", ("bracket", "holding up", "bookshelf")),
+    ("a tent held down by four stakes", ("stake", "holding down", "tent")),
+    ("a wooden gate propped open by a rock", ("rock", "propping open", "gate")),
+    ("a banner held up by two protesters", ("person", "holding up", "banner")),
+    ("a canoe tied up by a rope", ("rope", "tying up", "boat")),
+])
+def test_a_passive_with_a_particle_is_an_action_of_its_agent(prompt, relation):
+    relations = _relations(parse_prompt(prompt))
+    assert relation in relations
+    assert not any(p == "next to" for _, p, _ in relations)
+
+
+# --- a passive after "a holder of its contents" acts on the holder -------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a basket of apples carried by a girl", ("person", "carrying", "basket")),
+    ("a crate of bottles lifted by a worker", ("person", "lifting", "crate")),
+    ("a jar of cookies held by a grandmother", ("person", "holding", "jar")),
+    ("a box of kittens carried by a boy", ("person", "carrying", "box")),
+])
+def test_a_passive_after_contents_acts_on_their_holder(prompt, relation):
+    graph = parse_prompt(prompt)
+    relations = _relations(graph)
+    assert relation in relations
+    holder = relation[2]
+    assert {(s, p) for s, p, o in relations if o == holder} >= {("person", relation[1])}
+    assert not any(p == relation[1] and o != holder for _, p, o in relations)
+
+
+# --- a verb of posture done to someone moves them -----------------------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a nurse stretching a patient's leg", ("person", "stretching", "person")),
+    ("a coach stretching a swimmer's shoulder", ("person", "stretching", "person")),
+    ("a mother lays her baby in a crib", ("person", "laying", "person")),
+    ("a farmer laying a lamb on the straw", ("person", "laying", "sheep")),
+    ("a dancer leaning his partner backwards", ("person", "leaning", "person")),
+])
+def test_a_posture_verb_with_someone_after_it_acts_on_them(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt", ["a cat stretching its legs on a sofa", "a yoga teacher stretching her arms",
+                                    "Beside the gate stands a boy"])
+def test_a_posture_verb_on_ones_own_body_or_inverted_moves_no_one(prompt):
+    assert not any(p in ("stretching", "standing") for _, p, _ in _relations(parse_prompt(prompt)))
+
+
+# --- a small made thing a person has "with" them is their part ---------------------------------
+@pytest.mark.parametrize("prompt,part", [
+    ("a miner with a headlamp kneels in the tunnel", "headlamp"),
+    ("a surveyor with a tripod stands on the hill", "tripod"),
+    ("An elderly man with reading glasses sits in a chair", "reading glasses"),
+    ("a pilot with a headset sits in the cockpit", "headset"),
+    ("a gardener with a trowel kneels on a mat", "trowel"),
+])
+def test_a_thing_a_person_has_with_them_is_their_part(prompt, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, "person")
+    assert part.split()[-1] not in {o.name for o in graph.objects}
+
+
+@pytest.mark.parametrize("prompt,thing", [
+    ("a farmer with a tractor in a field", "tractor"),
+    ("a woman with a suitcase at the station", "suitcase"),
+    ("a girl with a jar of honey", "jar"),
+    ("a toddler with plastic cups on a blanket", "cup"),
+])
+def test_a_vehicle_a_class_or_a_holder_of_contents_stays_an_object(prompt, thing):
+    assert thing in {o.name for o in parse_prompt(prompt).objects}
+
+
+# --- "the <part> of <a whole>" after a plain preposition is the whole's part --------------------
+@pytest.mark.parametrize("prompt,whole,part", [
+    ("a squirrel watches from the lid of a trash can", "trash can", "lid"),
+    ("a gecko crawls along the rim of a teacup", "cup", "rim"),
+    ("a child waves from the window of a bus", "bus", "window"),
+    ("a note taped to the door of a fridge", "refrigerator", "door"),
+    ("a sticker stuck to the lid of a laptop", "laptop", "lid"),
+])
+def test_a_part_of_a_whole_after_a_preposition_is_the_wholes(prompt, whole, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, whole)
+    assert part not in {o.name for o in graph.objects}
+
+
+# --- a listed product that WordNet names first as someone has made components too --------------
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("Bamboo drawer organizer, 4 compartments", "organizer", "4 compartments"),
+    ("Plastic closet organizer, 6 shelves", "organizer", "6 shelves"),
+    ("Wooden planter, 2 handles", "potted plant", "2 handles"),
+    ("Canvas carrier, 2 handles, zip pocket", "carrier", "zip pocket"),
+    ("Ceramic planter, bamboo saucer, drainage hole", "potted plant", "bamboo saucer"),
+])
+def test_a_listed_feature_of_a_product_named_first_as_someone_is_its_part(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, owner)
+    assert [o.name for o in graph.objects] == [owner]
+
+
+# --- "one" / "the other" before a verb's -s form is a member of the group, then its verb --------
+@pytest.mark.parametrize("prompt,relations", [
+    ("Two boys sit on a dock. One holds a rod while the other eats a sandwich.",
+     {("person", "holding", "rod"), ("person", "eating", "sandwich")}),
+    ("Two dogs play in a yard; one chews a bone.", {("dog", "chewing", "bone")}),
+    ("Two girls stand at a sink; one washes a plate and the other dries a cup.",
+     {("person", "washing", "plate"), ("person", "drying", "cup")}),
+    ("Two men on a roof: one holds a ladder while the other fixes a gutter.",
+     {("person", "holding", "ladder"), ("person", "fixing", "gutter")}),
+])
+def test_one_and_the_other_before_a_verb_act_for_their_group(prompt, relations):
+    graph = parse_prompt(prompt)
+    assert relations <= _relations(graph)
+    assert not any(o.name in ("hold", "chew", "wash", "dry") for o in graph.objects)
+
+
+@pytest.mark.parametrize("prompt,name", [("one pants", "pants"), ("one boots", "boot")])
+def test_one_before_a_plural_only_or_bare_thing_still_names_it(prompt, name):
+    assert [o.name for o in parse_prompt(prompt).objects] == [name]
+
+
+# --- a second verb joined by "and" has the first verb's subject, whatever verb it is -----------
+@pytest.mark.parametrize("prompt,relation,wrong", [
+    ("A man holds a leash and measures the dog.", ("person", "measuring", "dog"), ("person", "holding", "dog")),
+    ("A farmer opens a gate and measures a calf.", ("person", "measuring", "cow"), ("person", "opening", "cow")),
+    ("A vet holds a chart and weighs a puppy.", ("vet", "weighing", "dog"), ("vet", "holding", "dog")),
+    ("A girl picks a flower and shows a butterfly to her brother.", ("person", "showing", "butterfly"),
+     ("person", "picking", "butterfly")),
+])
+def test_a_verb_after_and_acts_for_the_first_verbs_subject(prompt, relation, wrong):
+    relations = _relations(parse_prompt(prompt))
+    assert relation in relations
+    assert wrong not in relations
+
+
+# --- after "a", an -s word is no plural noun, so the worn noun after it is no verb -------------
+@pytest.mark.parametrize("prompt,part", [
+    ("a boy in a sideways cap", "sideways cap"),
+    ("a skater with a sideways cap", "sideways cap"),
+    ("a girl in a backwards dress", "backwards dress"),
+    ("a man in a backwards coat", "backwards coat"),
+])
+def test_a_worn_thing_after_an_s_adjective_is_worn(prompt, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, "person")
+    assert [o.name for o in graph.objects] == ["person"]
+
+
+# --- a listed feature may open with its size, and is still the product's part ------------------
+@pytest.mark.parametrize("prompt,owner,part,measure", [
+    ("Cordless drill, 18V battery, two drill bits", "drill", "battery", "18 v"),
+    ("Camping lantern, 5000 mAh battery, metal hook", "lantern", "battery", "5000 mah"),
+    ("Travel kettle, 0.5 L, 1000 W heating element", "kettle", "heating element", "1000 w"),
+    ("Garden sprayer, 5 L tank, brass nozzle", "sprayer", "tank", "5 l"),
+])
+def test_a_sized_listed_feature_is_the_products_part(prompt, owner, part, measure):
+    graph = parse_prompt(prompt)
+    assert [o.name for o in graph.objects] == [owner]
+    assert part in _parts(graph, owner)
+    assert measure in graph.objects[0].attributes.measurements
+
+
+# --- a verb's -s form after "and", before its object's article, is the subject's second verb ----
+@pytest.mark.parametrize("prompt,relation", [
+    ("A nurse sits beside a bed and washes a patient.", ("person", "washing", "person")),
+    ("A sailor leans over the rail and steadies a rope.", ("person", "steadying", "rope")),
+    ("A baker stands at the counter and dusts a cake.", ("person", "dusting", "cake")),
+    ("A potter leans over a student and steadies her bowl.", ("person", "steadying", "bowl")),
+])
+def test_a_verb_after_and_before_an_article_is_a_verb(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert not any(o.name in ("wash", "steady", "dust") for o in graph.objects)
