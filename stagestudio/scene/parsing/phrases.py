@@ -114,6 +114,8 @@ _MULTIPLE_BIRTHS = {"twins": 2, "triplets": 3, "quadruplets": 4, "quintuplets": 
 def _multiple_birth(tokens: list[str], i: int, phrase: object) -> tuple[NounPhrase, int] | None:
     """"quadruplets asleep in car seats", "the twins on a swing": that many people, where no other
     noun follows ("twin girls" are counted by the number reading)."""
+    if i >= len(tokens):  # (asked past the end: "facing each other" reads on from its last word)
+        return None
     j = i + 1 if tokens[i] in lx.DEFINITE_DETERMINERS and i + 1 < len(tokens) else i
     count = _MULTIPLE_BIRTHS.get(tokens[j])
     if count is None or isinstance(phrase, NounPhrase) and phrase.surface != tokens[j]:

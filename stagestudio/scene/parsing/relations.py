@@ -272,7 +272,10 @@ def _match_side(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
 
 
 def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
-    """The relation phrase starting at tokens[i], longest first: (phrase, index after it)."""
+    """The relation phrase starting at tokens[i], longest first: (phrase, index after it); None
+    past the end (callers look ahead: "..., both" may end the prompt)."""
+    if i >= len(tokens):
+        return None
     found = _match_relation(tokens, i)
     if found is not None:
         # "a piano with a rose lying on its lid", "with stockings hanging from the mantel"

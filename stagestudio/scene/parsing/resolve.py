@@ -517,7 +517,8 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
         # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
         # ("cover the stall's awning" with the stall not drawn: a part of the setting)
         placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
-                            and not item.is_class and not owns_part(items[k - 2], item)  # type: ignore[arg-type]
+                            and not item.is_class
+                            and not (isinstance(items[k - 2], NounPhrase) and owns_part(items[k - 2], item))
                             or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
         owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
         # (a classifier has no article: "the station's solar panels" are the station's)

@@ -1,5 +1,6 @@
-"""A prompt whose every noun the reading files as setting, shape or picture word is still drawn
-as its subject (with a note saying so); only a prompt that names nothing at all is refused."""
+"""Where the reading runs out: a prompt whose every noun the reading files as setting, shape or
+picture word is still drawn as its subject (with a note saying so), only a prompt that names
+nothing at all is refused, and a prompt that ends where a rule looks ahead is read, not crashed."""
 
 import pytest
 
@@ -40,3 +41,14 @@ def test_a_prompt_with_an_object_is_read_as_before():
 def test_framing_time_and_abstractions_alone_are_still_refused(prompt):
     with pytest.raises(PromptError, match="no recognisable object"):
         parse_prompt(prompt)
+
+
+@pytest.mark.parametrize("prompt", ["Four kids sitting on a fence, each", "a skull left of a wagon wheel, both",
+                                    "two chairs facing each other", "the twins"])
+def test_a_prompt_ending_where_a_rule_looks_ahead_is_read_not_crashed(prompt):
+    assert parse_prompt(prompt).objects
+
+
+def test_a_possessive_after_a_stray_word_is_read_not_crashed():
+    # "'s" after a comma-less run of function words: the owner slot holds no noun phrase
+    assert parse_prompt("The in that pulls Santa's sleigh, animal the snow").objects
