@@ -235,3 +235,24 @@ def test_down_garment_keeps_its_colour(prompt: str, worn: str) -> None:
 def test_down_after_a_colour_before_an_article_is_still_a_place() -> None:
     graph = parse_prompt("a red ball rolling down the stairs")
     assert "sports ball" in _objects(graph)
+
+
+# --- a noun whose WordNet senses come in no attested order is drawn where a later sense is a thing:
+# its first sense (the party's emblem for "donkey", a measure for "keg") is no likelier ----------
+@pytest.mark.parametrize("prompt,thing", [
+    ("a farmer with a donkey and a cart", "donkey"),
+    ("a brewer with a keg and a ladder", "keg"),
+    ("a tailor with a thimble and a spool", "thimble"),
+    ("a girl with a lynx on a snowy ridge", "lynx"),
+    ("a fisherman with a van and a dog", "van"),
+])
+def test_unordered_noun_with_a_drawn_later_sense_is_an_object(prompt: str, thing: str) -> None:
+    assert thing in _objects(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,absent", [
+    ("a lighthouse on a cliff with spray rising from the low rocks", "low"),
+    ("a wall built to keep invaders out of the valley", "keep"),
+])
+def test_unordered_adjective_or_verb_stays_a_word(prompt: str, absent: str) -> None:
+    assert absent not in _objects(parse_prompt(prompt))

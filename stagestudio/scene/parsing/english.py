@@ -221,9 +221,27 @@ def noun_kind(lemma: str) -> NounKind:
         return NounKind.PLACE
     if first.is_thing or "l" in first.flags:  # (the place listed first only for want of an order)
         return NounKind.THING
+    if _drawn_sense_unordered(lemma, senses):
+        return NounKind.THING
     if any(s.is_thing for s in senses[1:WEAK_SENSES]):
         return NounKind.WEAK
     return NounKind.ABSTRACT
+
+
+def _drawn_sense_unordered(lemma: str, senses: tuple[NounSense, ...]) -> bool:
+    """Where WordNet attests no order of senses, a first sense that is an emblem, a quantity or
+    a quality is no likelier than a made thing, a food, an animal or a plant among the next ones
+    ("donkey": the party's emblem, then the animal; "keg": a measure, then the barrel). Not a
+    word that is also an adjective or a verb ("low", "keep"), nor one whose ending makes it an
+    abstraction ("elongation", "rarity"), nor by a proper name's sense."""
+    if senses_ordered(lemma) or not parts_of_speech(lemma) <= {"NOUN"} or lemma.endswith(_ABSTRACT_ENDINGS):
+        return False
+    return any(s.lexfile in _DRAWN_FILES and "i" not in s.flags for s in senses[1:WEAK_SENSES])
+
+
+# (closed classes: English's suffixes that make a noun of a state, an act or a quality)
+_ABSTRACT_ENDINGS = ("tion", "sion", "ment", "ity", "ness", "ance", "ence", "ism", "osis", "age", "ure")
+_DRAWN_FILES = frozenset({ANIMAL, ARTIFACT, FOOD, PLANT})
 
 
 def _made_sense_unordered(lemma: str, senses: tuple[NounSense, ...]) -> bool:
