@@ -256,3 +256,20 @@ def test_unordered_noun_with_a_drawn_later_sense_is_an_object(prompt: str, thing
 ])
 def test_unordered_adjective_or_verb_stays_a_word(prompt: str, absent: str) -> None:
     assert absent not in _objects(parse_prompt(prompt))
+
+
+# --- WordNet files drivers under "operator", a causal agent, not under "person": they are
+# people all the same; imaginary beings, filed with an is-a of their own, keep their names -----
+@pytest.mark.parametrize("prompt,thing", [
+    ("a trucker leaning on the grille of his truck", "truck"),
+    ("a chauffeur standing beside a limousine", "car"),
+    ("a motorist next to a broken-down car", "car"),
+    ("a bus driver waving from a bus", "bus"),
+    ("a cabdriver reading a newspaper in his cab", "newspaper"),
+])
+def test_operator_nouns_are_persons(prompt: str, thing: str) -> None:
+    assert set(_objects(parse_prompt(prompt))) >= {"person", thing}
+
+
+def test_imaginary_being_keeps_its_name() -> None:
+    assert set(_objects(parse_prompt("an elf on a shelf"))) == {"elf", "shelf"}

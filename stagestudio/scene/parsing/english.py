@@ -205,6 +205,10 @@ def _decode_sense(code: str) -> NounSense:
     body, _, cls = code.partition("=")
     body, _, wholes = body.partition(">")
     body, _, part_of = body.partition("<")
+    if body[:2] == "18" and not cls and not wholes and "i" not in body[2:]:
+        # a person WordNet files under "operator", a causal agent, not under "person" ("driver",
+        # "trucker", "chauffeur", "telephonist"); imaginary beings keep their is-a ("elf", "alien")
+        cls = "person"
     return NounSense(int(body[:2]), body[2:], cls or None, frozenset(part_of.split(".")) if part_of else frozenset(),
                      frozenset(wholes.split(".")) if wholes else frozenset(), young_of or None)
 
