@@ -273,3 +273,23 @@ def test_operator_nouns_are_persons(prompt: str, thing: str) -> None:
 
 def test_imaginary_being_keeps_its_name() -> None:
     assert set(_objects(parse_prompt("an elf on a shelf"))) == {"elf", "shelf"}
+
+
+# --- a body part's noun before a noun that is only a verb's doer names a garment worn there to
+# do it ("ear defenders"), not more people -------------------------------------------------------
+@pytest.mark.parametrize("prompt,part", [
+    ("a welder with ear protectors beside an anvil", "ear protectors"),
+    ("a cyclist in knee protectors next to a bike", "knee protectors"),
+    ("a goalkeeper in shin defenders next to a goal", "shin defenders"),
+    ("a roofer in knee protectors kneeling on a ladder", "knee protectors"),
+    ("A worker in a gray jumpsuit and ear defenders checks a tablet", "ear defenders"),
+])
+def test_doer_noun_after_a_body_part_is_worn(prompt: str, part: str) -> None:
+    graph = parse_prompt(prompt)
+    people = [o for o in graph.objects if o.name == "person"]
+    assert len(people) == 1 and people[0].count == 1
+    assert part in people[0].attributes.parts
+
+
+def test_doer_noun_after_another_noun_is_still_a_person() -> None:
+    assert [o.name for o in parse_prompt("a ball boy next to a net").objects] == ["person", "net"]

@@ -127,9 +127,26 @@ def noun_senses(lemma: str) -> tuple[NounSense, ...]:
         senses = _noun_table().get(_compound_plural(lemma.replace("-", " ")))
     if senses is None and lemma.replace("-", " ").count(" ") == 1 and lemma.isascii():
         senses = _spaced_closed_compound(lemma.replace("-", " "))
+    if senses is None and lemma.count(" ") == 1:
+        return _worn_on_body_part(*lemma.split(" "))
     if senses is None:
         return _closed_compound_senses(lemma)
     return tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
+
+
+def _worn_on_body_part(part: str, doer: str) -> tuple[NounSense, ...]:
+    """"ear defender", "knee protector", "shin defender": after a body part's noun, a noun that
+    is only the doer of a verb (one who defends, protects) names what is worn there to do it,
+    a garment, where WordNet has no such compound of its own ("a ball boy" is none: "ball" is
+    no body part; "hand warmer" is already a made thing by "warmer")."""
+    if not part.isalpha() or not doer.endswith(("er", "or")):
+        return ()
+    part_senses, senses = noun_senses(part), noun_senses(doer)
+    if (not part_senses or part_senses[0].lexfile != BODY or not senses or senses[0].lexfile != PERSON
+            or any(s.lexfile == ARTIFACT for s in senses)
+            or not any(stem in _verb_table() for stem in (doer[:-2], doer[:-1]))):
+        return ()
+    return (NounSense(ARTIFACT, "c", None, frozenset(), frozenset(), None),)
 
 
 def _spaced_closed_compound(compound: str) -> str | None:
