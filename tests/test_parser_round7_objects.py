@@ -293,3 +293,16 @@ def test_doer_noun_after_a_body_part_is_worn(prompt: str, part: str) -> None:
 
 def test_doer_noun_after_another_noun_is_still_a_person() -> None:
     assert [o.name for o in parse_prompt("a ball boy next to a net").objects] == ["person", "net"]
+
+
+# --- a built place WordNet files as an area (kiln, locker, cupboard, fireplace) is drawn when a
+# spatial relation places it, as the subject as well as the relation's object ------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a kiln next to a bench", ("kiln", "next to", "bench")),
+    ("a locker beside a bench", ("locker", "next to", "bench")),
+    ("a kiln behind a potter", ("kiln", "behind", "person")),
+    ("a cupboard beside a fridge", ("cupboard", "next to", "refrigerator")),
+    ("a fireplace next to an armchair", ("fireplace", "next to", "chair")),
+])
+def test_built_place_placed_as_subject_is_drawn(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
