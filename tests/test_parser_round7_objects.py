@@ -306,3 +306,19 @@ def test_doer_noun_after_another_noun_is_still_a_person() -> None:
 ])
 def test_built_place_placed_as_subject_is_drawn(prompt: str, relation: tuple[str, str, str]) -> None:
     assert relation in _relations(parse_prompt(prompt))
+
+
+# --- "the" before a colour word that is first a thing (lemon, camel, peach, olive) opening the
+# prompt names the thing, as "a" already did ------------------------------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("the lemon on a plate", ("lemon", "on", "plate")),
+    ("the camel carries a rug", ("camel", "carrying", "rug")),
+    ("the peach rests in a bowl", ("peach", "inside", "bowl")),
+    ("the olive floats in a glass", ("olive", "inside", "wine glass")),
+])
+def test_definite_colour_word_that_is_a_thing(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_definite_colour_that_is_no_thing_stays_a_colour() -> None:
+    assert [o.name for o in parse_prompt("a boat on the deep blue").objects] == ["boat"]
