@@ -127,9 +127,26 @@ def noun_senses(lemma: str) -> tuple[NounSense, ...]:
         senses = _noun_table().get(_compound_plural(lemma.replace("-", " ")))
     if senses is None and lemma.replace("-", " ").count(" ") == 1 and lemma.isascii():
         senses = _spaced_closed_compound(lemma.replace("-", " "))
+    if senses is None and lemma.count(" ") == 1:
+        return _worn_on_body_part(*lemma.split(" "))
     if senses is None:
         return _closed_compound_senses(lemma)
     return tuple(_decode_sense(code) for code in senses.lstrip("?").split(","))
+
+
+def _worn_on_body_part(part: str, doer: str) -> tuple[NounSense, ...]:
+    """"ear defender", "knee protector", "shin defender": after a body part's noun, a noun that
+    is only the doer of a verb (one who defends, protects) names what is worn there to do it,
+    a garment, where WordNet has no such compound of its own ("a ball boy" is none: "ball" is
+    no body part; "hand warmer" is already a made thing by "warmer")."""
+    if not part.isalpha() or not doer.endswith(("er", "or")):
+        return ()
+    part_senses, senses = noun_senses(part), noun_senses(doer)
+    if (not part_senses or part_senses[0].lexfile != BODY or not senses or senses[0].lexfile != PERSON
+            or any(s.lexfile == ARTIFACT for s in senses)
+            or not any(stem in _verb_table() for stem in (doer[:-2], doer[:-1]))):
+        return ()
+    return (NounSense(ARTIFACT, "c", None, frozenset(), frozenset(), None),)
 
 
 def _spaced_closed_compound(compound: str) -> str | None:
@@ -205,6 +222,10 @@ def _decode_sense(code: str) -> NounSense:
     body, _, cls = code.partition("=")
     body, _, wholes = body.partition(">")
     body, _, part_of = body.partition("<")
+    if body[:2] == "18" and not cls and not wholes and "i" not in body[2:]:
+        # a person WordNet files under "operator", a causal agent, not under "person" ("driver",
+        # "trucker", "chauffeur", "telephonist"); imaginary beings keep their is-a ("elf", "alien")
+        cls = "person"
     return NounSense(int(body[:2]), body[2:], cls or None, frozenset(part_of.split(".")) if part_of else frozenset(),
                      frozenset(wholes.split(".")) if wholes else frozenset(), young_of or None)
 
@@ -221,9 +242,27 @@ def noun_kind(lemma: str) -> NounKind:
         return NounKind.PLACE
     if first.is_thing or "l" in first.flags:  # (the place listed first only for want of an order)
         return NounKind.THING
+    if _drawn_sense_unordered(lemma, senses):
+        return NounKind.THING
     if any(s.is_thing for s in senses[1:WEAK_SENSES]):
         return NounKind.WEAK
     return NounKind.ABSTRACT
+
+
+def _drawn_sense_unordered(lemma: str, senses: tuple[NounSense, ...]) -> bool:
+    """Where WordNet attests no order of senses, a first sense that is an emblem, a quantity or
+    a quality is no likelier than a made thing, a food, an animal or a plant among the next ones
+    ("donkey": the party's emblem, then the animal; "keg": a measure, then the barrel). Not a
+    word that is also an adjective or a verb ("low", "keep"), nor one whose ending makes it an
+    abstraction ("elongation", "rarity"), nor by a proper name's sense."""
+    if senses_ordered(lemma) or not parts_of_speech(lemma) <= {"NOUN"} or lemma.endswith(_ABSTRACT_ENDINGS):
+        return False
+    return any(s.lexfile in _DRAWN_FILES and "i" not in s.flags for s in senses[1:WEAK_SENSES])
+
+
+# (closed classes: English's suffixes that make a noun of a state, an act or a quality)
+_ABSTRACT_ENDINGS = ("tion", "sion", "ment", "ity", "ness", "ance", "ence", "ism", "osis", "age", "ure")
+_DRAWN_FILES = frozenset({ANIMAL, ARTIFACT, FOOD, PLANT})
 
 
 def _made_sense_unordered(lemma: str, senses: tuple[NounSense, ...]) -> bool:

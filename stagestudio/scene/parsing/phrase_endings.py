@@ -189,6 +189,7 @@ def attribute_words_phrase(tokens: list[str], i: int, p: OpenPhrase) -> PhraseRe
     if p.modifiers:
         # "faded to a soft gray", "glazed a deep green": with an article, a colour is a colour
         # phrase, which belongs to the object described even after a preposition
-        return Adjectives(p.modifiers, colour_phrase=p.determiner == "indefinite" and names_colour(p.modifiers)
+        # ("the lemon on a plate": with "the" too, so a colour word that is first a thing can be it)
+        return Adjectives(p.modifiers, colour_phrase=p.determiner in ("indefinite", "definite") and names_colour(p.modifiers)
                           or head_at is not None or colour_noun_as_contents(tokens, i, p.modifiers)), p.j
     return None, max(i, p.j)

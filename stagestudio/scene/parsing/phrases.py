@@ -50,6 +50,12 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.kind = NounKind.THING  # "a wooden post", "a stone cabin": a material makes it a made thing
         if phrase.kind in (NounKind.WEAK, NounKind.ABSTRACT) and holder_named_by_its_use(phrase.head, phrase.modifiers):
             phrase.kind = NounKind.THING  # "a charging case", "a phone case"
+        if (not phrase.is_class and phrase.modifiers and phrase.modifiers[-1].isalpha()
+                and english.is_worn(worn := f"{english.noun_lemma(phrase.modifiers[-1])} {phrase.head}", senses=1)
+                and not english.is_worn(phrase.head)):
+            # "ear defenders": worn on the ear, a garment named by the pair, not a person
+            phrase.head, phrase.kind = worn, NounKind.THING
+            phrase.modifiers.pop()
         if phrase.pronoun is not None or phrase.possessive is not None:
             phrase.pronoun_word = tokens[i]
         _parts_from_adjectives(phrase)

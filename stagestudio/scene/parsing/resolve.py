@@ -562,4 +562,7 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
     elif (reading.last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
           and item.determiner == "none" and item.count is None and not item.is_class):
         detail = True  # "with mustard and ketchup": the list goes on with details
+    if (not detail and item.kind == NounKind.PLACE and isinstance(nxt, Rel) and nxt.phrase.predicate in POSITIONAL
+            and _built_place(item)):
+        item.kind = NounKind.THING  # "a kiln next to a bench": a built place that a relation places is drawn
     return detail
