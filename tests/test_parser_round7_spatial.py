@@ -247,3 +247,17 @@ def test_a_participle_after_a_noun_places_that_noun(prompt, expected, absent):
     relations = _relations(parse_prompt(prompt))
     assert expected in relations, relations
     assert absent not in relations, relations
+
+
+# --- a thing hanging over another is held up from elsewhere: above it, not on it; draped over
+# an edge it is on the thing
+@pytest.mark.parametrize("prompt,expected", [
+    ("a paper lantern hung over the picnic table", ("lantern", "above", "dining table")),
+    ("a heat lamp hanging over the puppy's basket", ("lamp", "above", "basket")),
+    ("a brass lamp hangs over the billiard table in the pub", ("lamp", "above", "billiard table")),
+    ("a glass chandelier hanging over the grand piano", ("chandelier", "above", "piano")),
+    ("a wooden birdcage hangs over the kitchen sink", ("birdcage", "above", "sink")),
+    ("a blanket hangs over the back of the sofa", ("blanket", "on", "couch")),
+])
+def test_hanging_over_is_above_unless_over_an_edge(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
