@@ -261,3 +261,28 @@ def test_a_participle_after_a_noun_places_that_noun(prompt, expected, absent):
 ])
 def test_hanging_over_is_above_unless_over_an_edge(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+# --- "on the lid", "on the armrest": a made part WordNet gives only to other wholes (a pot's lid,
+# a chair's armrest) is still the part of the made thing named before, and the relation goes to it;
+# a room's fixture (a windowsill) is a thing of its own
+@pytest.mark.parametrize("prompt,expected,part_owner", [
+    ("A barbecue grill smokes on the patio, and a spatula rests on the lid.", ("spatula", "on", "grill"), "grill"),
+    ("A blender stands on the counter, and a spoon lies on the lid.", ("spoon", "on", "blender"), "blender"),
+    ("A sofa faces the fireplace. A cat sleeps on the armrest.", ("cat", "on", "couch"), "couch"),
+    ("A wheelchair waits by the elevator, and a blanket lies on the armrest.", ("blanket", "on", "chair"), "chair"),
+    ("A treadmill faces the mirror, and a water bottle sits on the handrail.", ("bottle", "on", "treadmill"),
+     "treadmill"),
+])
+def test_a_relation_on_an_unlisted_part_goes_to_its_made_whole(prompt, expected, part_owner):
+    graph = parse_prompt(prompt)
+    assert expected in _relations(graph)
+    owner = next(o for o in graph.objects if o.name == part_owner)
+    part = prompt.rstrip(".").split()[-1]
+    assert part in owner.attributes.parts
+    assert part not in {o.name for o in graph.objects}
+
+
+def test_a_rooms_fixture_stays_an_object():
+    graph = parse_prompt("A man reads in his armchair. A radio plays on the windowsill.")
+    assert ("radio", "on", "windowsill") in _relations(graph)
