@@ -286,3 +286,18 @@ def test_a_relation_on_an_unlisted_part_goes_to_its_made_whole(prompt, expected,
 def test_a_rooms_fixture_stays_an_object():
     graph = parse_prompt("A man reads in his armchair. A radio plays on the windowsill.")
     assert ("radio", "on", "windowsill") in _relations(graph)
+
+
+# --- the things something is between only frame it: a place said after them is the framed thing's
+@pytest.mark.parametrize("prompt,expected,not_expected", [
+    ("A banner is strung between two lampposts above the crowd.", ("banner", "above", "person"),
+     ("lamppost", "above", "person")),
+    ("A hammock hangs between two palm trees above the hot tub.", ("hammock", "above", "tub"), ("tree", "above", "tub")),
+    ("Fairy lights are strung between two beams above the dance floor.", ("fairy light", "above", "dance floor"),
+     ("beam", "above", "dance floor")),
+    ("A clothesline stretches between two poles above the vegetable patch, a sheet pegged to it.",
+     ("clothesline", "above", "vegetable patch"), ("pole", "above", "vegetable patch")),
+])
+def test_a_place_after_between_is_the_framed_things(prompt, expected, not_expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations and not_expected not in relations

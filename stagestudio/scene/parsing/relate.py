@@ -288,8 +288,20 @@ def _subject_candidates(in_clause: list[Ref], obj_id: str | None, resolved: list
     relation placed ("a cat sitting below it on the radiator"), nor a layer of stuff something
     lies on ("pumpkins sprawl across the straw beneath it"), unless nothing else is left."""
     candidates = [r for r in in_clause if r.object_id != obj_id]
+    # the things something is between only frame it, so a place said after them is still the
+    # framed thing's ("flags strung between two poles above the tents": the flags are above)
+    candidates = [r for r in candidates if not _between_end(resolved, r)] or candidates
     return [r for r in candidates if not is_placed(resolved, r) or r.pronoun is None
             and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
+
+
+def _between_end(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is one of the things after "between" ("between the bed and the chair")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    while m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in ("and", "&") \
+            and isinstance(resolved[m - 2], Ref):
+        m -= 2
+    return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "between"
 
 
 def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list, clause_start: int, k: int,
