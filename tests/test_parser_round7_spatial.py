@@ -301,3 +301,21 @@ def test_a_rooms_fixture_stays_an_object():
 def test_a_place_after_between_is_the_framed_things(prompt, expected, not_expected):
     relations = _relations(parse_prompt(prompt))
     assert expected in relations and not_expected not in relations
+
+
+# --- "them" after two living things placed side by side, each named alone, is the pair
+@pytest.mark.parametrize("prompt,pair,other,predicate", [
+    ("A cow grazes beside a calf. A farmer stands next to them.", ("o1", "o2"), "o3", "next to"),
+    ("A swan floats beside a cygnet. A boy kneels near them.", ("o1", "o2"), "o3", "near"),
+    ("A grandmother sits next to a toddler. A golden retriever sleeps in front of them.", ("o1", "o2"), "o3",
+     "in front of"),
+    ("A nurse sits beside a patient. A heart monitor beeps behind them.", ("o1", "o2"), "o3", "behind"),
+])
+def test_them_after_a_pair_side_by_side_is_both(prompt, pair, other, predicate):
+    relations = _ids(parse_prompt(prompt))
+    assert all((other, predicate, member) in relations for member in pair), relations
+
+
+def test_them_is_no_pair_of_a_thing_beside_another():
+    relations = _relations(parse_prompt("A canoe lies next to a small dock. A heron wades behind them."))
+    assert not {("bird", "behind", "canoe"), ("bird", "behind", "dock")} <= relations

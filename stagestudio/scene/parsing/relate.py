@@ -93,10 +93,21 @@ def _relate_resolved(resolved: list, state: State) -> None:
 
 def _meant_by(pronoun: str | None, object_id: str | None, state: State, *, exclude: set[str]) -> list[str | None]:
     """What a pronoun resolved to `object_id` stands for: that object, or, for "them"/"their"
-    pointing at a single thing named together with others ("a cup and a saucer"), each of them."""
+    pointing at a single thing named together with others ("a cup and a saucer"), each of them;
+    or, where a living thing was named alone, each single living thing it was placed beside ("a
+    mare lies beside a foal. A farmhand kneels next to them": the two are a pair; a canoe beside a
+    dock is no pair "them" means)."""
     if pronoun == "they" and object_id is not None and state.get(object_id).count == 1:
-        return [o for o in state.group_of(object_id) if o not in exclude]
+        group = state.group_of(object_id)
+        if len(group) == 1 and _alive(state.get(object_id)):
+            group = (object_id, *(other for s_, p, o in state.relations if p in _PAIRING and object_id in (s_, o)
+                                  for other in (s_, o) if other != object_id and state.get(other).count == 1
+                                  and _alive(state.get(other))))
+        return [o for o in dict.fromkeys(group) if o not in exclude]
     return [object_id]
+
+
+_PAIRING = {"next to", "near"}  # side by side: what a plural pronoun may take as a pair
 
 
 def _after_with(resolved: list, ref: Ref) -> bool:
