@@ -247,3 +247,75 @@ def test_a_participle_after_a_noun_places_that_noun(prompt, expected, absent):
     relations = _relations(parse_prompt(prompt))
     assert expected in relations, relations
     assert absent not in relations, relations
+
+
+# --- a thing hanging over another is held up from elsewhere: above it, not on it; draped over
+# an edge it is on the thing
+@pytest.mark.parametrize("prompt,expected", [
+    ("a paper lantern hung over the picnic table", ("lantern", "above", "dining table")),
+    ("a heat lamp hanging over the puppy's basket", ("lamp", "above", "basket")),
+    ("a brass lamp hangs over the billiard table in the pub", ("lamp", "above", "billiard table")),
+    ("a glass chandelier hanging over the grand piano", ("chandelier", "above", "piano")),
+    ("a wooden birdcage hangs over the kitchen sink", ("birdcage", "above", "sink")),
+    ("a blanket hangs over the back of the sofa", ("blanket", "on", "couch")),
+])
+def test_hanging_over_is_above_unless_over_an_edge(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+# --- "on the lid", "on the armrest": a made part WordNet gives only to other wholes (a pot's lid,
+# a chair's armrest) is still the part of the made thing named before, and the relation goes to it;
+# a room's fixture (a windowsill) is a thing of its own
+@pytest.mark.parametrize("prompt,expected,part_owner", [
+    ("A barbecue grill smokes on the patio, and a spatula rests on the lid.", ("spatula", "on", "grill"), "grill"),
+    ("A blender stands on the counter, and a spoon lies on the lid.", ("spoon", "on", "blender"), "blender"),
+    ("A sofa faces the fireplace. A cat sleeps on the armrest.", ("cat", "on", "couch"), "couch"),
+    ("A wheelchair waits by the elevator, and a blanket lies on the armrest.", ("blanket", "on", "chair"), "chair"),
+    ("A treadmill faces the mirror, and a water bottle sits on the handrail.", ("bottle", "on", "treadmill"),
+     "treadmill"),
+])
+def test_a_relation_on_an_unlisted_part_goes_to_its_made_whole(prompt, expected, part_owner):
+    graph = parse_prompt(prompt)
+    assert expected in _relations(graph)
+    owner = next(o for o in graph.objects if o.name == part_owner)
+    part = prompt.rstrip(".").split()[-1]
+    assert part in owner.attributes.parts
+    assert part not in {o.name for o in graph.objects}
+
+
+def test_a_rooms_fixture_stays_an_object():
+    graph = parse_prompt("A man reads in his armchair. A radio plays on the windowsill.")
+    assert ("radio", "on", "windowsill") in _relations(graph)
+
+
+# --- the things something is between only frame it: a place said after them is the framed thing's
+@pytest.mark.parametrize("prompt,expected,not_expected", [
+    ("A banner is strung between two lampposts above the crowd.", ("banner", "above", "person"),
+     ("lamppost", "above", "person")),
+    ("A hammock hangs between two palm trees above the hot tub.", ("hammock", "above", "tub"), ("tree", "above", "tub")),
+    ("Fairy lights are strung between two beams above the dance floor.", ("fairy light", "above", "dance floor"),
+     ("beam", "above", "dance floor")),
+    ("A clothesline stretches between two poles above the vegetable patch, a sheet pegged to it.",
+     ("clothesline", "above", "vegetable patch"), ("pole", "above", "vegetable patch")),
+])
+def test_a_place_after_between_is_the_framed_things(prompt, expected, not_expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations and not_expected not in relations
+
+
+# --- "them" after two living things placed side by side, each named alone, is the pair
+@pytest.mark.parametrize("prompt,pair,other,predicate", [
+    ("A cow grazes beside a calf. A farmer stands next to them.", ("o1", "o2"), "o3", "next to"),
+    ("A swan floats beside a cygnet. A boy kneels near them.", ("o1", "o2"), "o3", "near"),
+    ("A grandmother sits next to a toddler. A golden retriever sleeps in front of them.", ("o1", "o2"), "o3",
+     "in front of"),
+    ("A nurse sits beside a patient. A heart monitor beeps behind them.", ("o1", "o2"), "o3", "behind"),
+])
+def test_them_after_a_pair_side_by_side_is_both(prompt, pair, other, predicate):
+    relations = _ids(parse_prompt(prompt))
+    assert all((other, predicate, member) in relations for member in pair), relations
+
+
+def test_them_is_no_pair_of_a_thing_beside_another():
+    relations = _relations(parse_prompt("A canoe lies next to a small dock. A heron wades behind them."))
+    assert not {("bird", "behind", "canoe"), ("bird", "behind", "dock")} <= relations

@@ -5,13 +5,17 @@ drawer of a dresser"), and not a time ("before dawn")."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
-from stagestudio.scene.parsing.items import Item, NounPhrase, Rel
+from stagestudio.scene.parsing.items import Action, Break, Item, NounPhrase, Prep, Rel
 from stagestudio.scene.parsing.phrases import parse_noun_phrase
+from stagestudio.scene.parsing.positions import LIST_BREAKS, clause_subject_ref
+from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import POSITIONAL, RelPhrase
-from stagestudio.scene.parsing.state import State
+from stagestudio.scene.parsing.state import Ref, State
 
 
 def whole_named_before_part(np_: NounPhrase, prev: Item | None) -> NounPhrase | None:
@@ -80,3 +84,54 @@ def owner_of_named_part(np_: NounPhrase, prev: Item | None, state: State) -> str
     owners = [o for o in state.objects
               if any(english.noun_lemma(part.split()[-1]) == word for part in o.parts) and o.name != np_.head]
     return max(owners, key=lambda o: o.mention).id if owners else None
+
+
+def owner_of_unlisted_part(np_: NounPhrase, prev: Item | None, state: State, resolved: list,
+                           subject: str | None | bool) -> str | None:
+    """The made thing that "on the" made part belongs to, where WordNet lists that part only on
+    other wholes: "a metronome ticks on the lid" of the piano, "a cat naps on the armrest" of the
+    sofa (WordNet's lids are a pot's, its armrests a chair's). The owner is what a possessive
+    "its" would mean there; it must be made, not the clause's subject (`subject`), and no object
+    of the part's name may be drawn already. None otherwise (a door "beside the boots" is a door)."""
+    if (not isinstance(prev, Rel) or prev.phrase.kind != "object" or prev.phrase.predicate != "on"
+            or np_.determiner != "definite" or np_.pronoun is not None or np_.possessive is not None
+            or np_.plural or np_.count is not None or np_.is_class):
+        return None
+    part = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    made_part = any(s.lexfile == english.ARTIFACT and "p" in s.flags for s in english.noun_senses(part)[:2])
+    if (not made_part or part in lx.SETTING_NOUNS or _fixture(part)
+            or any(o.name == np_.head for o in state.objects)):
+        return None
+    # only a made thing, not worn, owns a made part ("the lid" near a dog is the piano's)
+    unfit = {o.id for o in state.objects if not english.is_artifact(o.word) or english.is_worn(o.word)}
+    # the whole was named before this clause: a thing named in it, or together with one, is placed
+    # by the part ("a vase of roses sits on the lid", "a vase and a clock sit on the mantel")
+    start = len(resolved)
+    while start > 0 and not (isinstance(resolved[start - 1], Break) and not _joins_subjects(resolved, start - 1)):
+        start -= 1
+    for named in {r.object_id for r in resolved[start:] if isinstance(r, Ref) and r.object_id is not None} | {
+            i for i in (subject, clause_subject_ref(resolved)) if isinstance(i, str)}:
+        unfit.update(state.group_of(named))
+    owner = antecedent("it", resolved, len(resolved), state, exclude=unfit, can_own=part)
+    return owner if owner is not None and english.is_part_of(part, state.get(owner).word) else None
+
+
+@lru_cache(maxsize=1)
+def _building_wholes() -> frozenset[str]:
+    # what a building and its rooms, walls and windows are, as WordNet's ids of wholes
+    return frozenset().union(*(s.wholes for w in ("building", "room", "wall", "window")
+                               for s in english.noun_senses(w)[:1]))
+
+
+def _fixture(part: str) -> bool:
+    """A part of a building or a room ("windowsill", "radiator", "shelf"): drawn as a thing of its
+    own, since the building it belongs to is the setting, not an object there."""
+    return any(s.part_of & _building_wholes() for s in english.noun_senses(part)[:2])
+
+
+def _joins_subjects(resolved: list, m: int) -> bool:
+    """Whether the break at `m` joins two things named together as subjects ("A vase and a clock
+    sit ..."), rather than ending a clause."""
+    return (resolved[m].word in LIST_BREAKS and 0 < m < len(resolved) - 1
+            and isinstance(resolved[m - 1], Ref) and isinstance(resolved[m + 1], Ref)
+            and not (m >= 2 and isinstance(resolved[m - 2], (Rel, Action, Prep))))

@@ -93,10 +93,21 @@ def _relate_resolved(resolved: list, state: State) -> None:
 
 def _meant_by(pronoun: str | None, object_id: str | None, state: State, *, exclude: set[str]) -> list[str | None]:
     """What a pronoun resolved to `object_id` stands for: that object, or, for "them"/"their"
-    pointing at a single thing named together with others ("a cup and a saucer"), each of them."""
+    pointing at a single thing named together with others ("a cup and a saucer"), each of them;
+    or, where a living thing was named alone, each single living thing it was placed beside ("a
+    mare lies beside a foal. A farmhand kneels next to them": the two are a pair; a canoe beside a
+    dock is no pair "them" means)."""
     if pronoun == "they" and object_id is not None and state.get(object_id).count == 1:
-        return [o for o in state.group_of(object_id) if o not in exclude]
+        group = state.group_of(object_id)
+        if len(group) == 1 and _alive(state.get(object_id)):
+            group = (object_id, *(other for s_, p, o in state.relations if p in _PAIRING and object_id in (s_, o)
+                                  for other in (s_, o) if other != object_id and state.get(other).count == 1
+                                  and _alive(state.get(other))))
+        return [o for o in dict.fromkeys(group) if o not in exclude]
     return [object_id]
+
+
+_PAIRING = {"next to", "near"}  # side by side: what a plural pronoun may take as a pair
 
 
 def _after_with(resolved: list, ref: Ref) -> bool:
@@ -288,8 +299,20 @@ def _subject_candidates(in_clause: list[Ref], obj_id: str | None, resolved: list
     relation placed ("a cat sitting below it on the radiator"), nor a layer of stuff something
     lies on ("pumpkins sprawl across the straw beneath it"), unless nothing else is left."""
     candidates = [r for r in in_clause if r.object_id != obj_id]
+    # the things something is between only frame it, so a place said after them is still the
+    # framed thing's ("flags strung between two poles above the tents": the flags are above)
+    candidates = [r for r in candidates if not _between_end(resolved, r)] or candidates
     return [r for r in candidates if not is_placed(resolved, r) or r.pronoun is None
             and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
+
+
+def _between_end(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is one of the things after "between" ("between the bed and the chair")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    while m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in ("and", "&") \
+            and isinstance(resolved[m - 2], Ref):
+        m -= 2
+    return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "between"
 
 
 def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list, clause_start: int, k: int,

@@ -102,6 +102,13 @@ _add_fixed("next to", "on either side|on both sides|on each side", kind="danglin
 for _verb in verb_forms("drape", "sling", "throw", "hang", "fold", "spread", "lay", "lie", "rest", "lounge",
                         "sprawl", "stretch"):
     _add_fixed("on", f"{_verb} over|{_verb} across")
+# a hanging thing over something is held up from elsewhere, so above it ("a chandelier hanging
+# over the pool table", "a lamp dangles over the bar"); only over an edge does it lie on the
+# thing, draped ("a towel hangs over the edge of the tub")
+for _verb in verb_forms("hang", "dangle", "suspend", "swing"):
+    _add_fixed("above", f"{_verb} over|{_verb} overhead of")
+    for _edge in ("edge", "side", "rim", "lip", "back", "arm", "end", "top"):
+        _add_fixed("on", f"{_verb} over the {_edge} of|{_verb} over its {_edge}")
 for _verb in verb_forms("hang", "dangle", "suspend", "swing"):
     _add_fixed("on", f"{_verb} from")
 # leaning on a thing touches its side, as leaning against it does: "a bike leaning on the fence"

@@ -38,6 +38,7 @@ from stagestudio.scene.parsing.parts import (
 from stagestudio.scene.parsing.placed import (
     holds_through_portion,
     owner_of_named_part,
+    owner_of_unlisted_part,
     part_in_a_rare_sense,
     placed_verdict,
     whole_named_before_part,
@@ -352,7 +353,8 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # ("keys in a bowl by the front door": no place is by a part of its own subject; "lies on
         # the floor" of the observatory: the setting, as any floor is)
         whole = None
-    whole = whole or owner_of_named_part(item, prev, state)
+    whole = whole or owner_of_named_part(item, prev, state) or owner_of_unlisted_part(
+        item, prev, state, resolved, reading.kept_in_clause and reading.last_kept)
     if whole is not None:
         # "beside the front tire", "on the seat": a relation to a part is one to its owner;
         # "sticks out of the back seat": after a preposition, just the owner's part
