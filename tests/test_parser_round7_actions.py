@@ -218,3 +218,27 @@ def test_a_verb_after_and_before_an_article_is_a_verb(prompt, relation):
     graph = parse_prompt(prompt)
     assert relation in _relations(graph)
     assert not any(o.name in ("wash", "steady", "dust") for o in graph.objects)
+
+
+# --- a machine that grips, lifts or conveys acts on what it holds; a holder only holds ---------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a silver robot holding a paper lantern", ("robot", "holding", "lantern")),
+    ("an android holding a teacup in a garden", ("android", "holding", "cup")),
+    ("a hoist holding an engine above a workbench", ("hoist", "holding", "engine")),
+    ("a red truck carrying three logs", ("truck", "carrying", "log")),
+    ("a tractor carrying a hay bale across a field", ("tractor", "carrying", "bale")),
+    ("a small canoe carrying two fishing rods", ("boat", "carrying", "rod")),
+])
+def test_a_machine_or_vehicle_holding_something_acts_on_it(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert not any(p in ("on", "inside") and s == relation[2] for s, p, _ in _relations(graph))
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("a shopping cart holding oranges", ("orange", "inside", "cart")),
+    ("a glass jar holding buttons", ("button", "inside", "jar")),
+    ("a side table holding two candles", ("candle", "on", "dining table")),
+])
+def test_a_holder_holding_something_still_holds_it(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
