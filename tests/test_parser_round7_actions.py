@@ -242,3 +242,23 @@ def test_a_machine_or_vehicle_holding_something_acts_on_it(prompt, relation):
 ])
 def test_a_holder_holding_something_still_holds_it(prompt, relation):
     assert relation in _relations(parse_prompt(prompt))
+
+
+# --- after an action, "the <part> on <its whole>" is the whole's part, and the whole is acted on --
+@pytest.mark.parametrize("prompt,whole,part,verb", [
+    ("a mechanic replacing the wheel on a truck", "truck", "wheel", "replacing"),
+    ("a luthier tightening the strings on a violin", "violin", "strings", "tightening"),
+    ("a sailor mending the sail on a small boat", "boat", "sail", "mending"),
+    ("a boy turning the knob on a door", "door", "knob", "turning"),
+    ("a tailor fixing the zipper on a jacket", "jacket", "zipper", "fixing"),
+])
+def test_the_part_on_its_whole_after_an_action_is_the_wholes(prompt, whole, part, verb):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, whole)
+    assert ("person", verb, whole) in _relations(graph)
+    assert part not in {o.name for o in graph.objects}
+
+
+def test_a_thing_placed_on_another_after_an_action_stays_apart():
+    relations = _relations(parse_prompt("a man polishing the lamp on his desk"))
+    assert {("person", "polishing", "lamp"), ("lamp", "on", "desk")} <= relations
