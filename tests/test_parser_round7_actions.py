@@ -262,3 +262,17 @@ def test_the_part_on_its_whole_after_an_action_is_the_wholes(prompt, whole, part
 def test_a_thing_placed_on_another_after_an_action_stays_apart():
     relations = _relations(parse_prompt("a man polishing the lamp on his desk"))
     assert {("person", "polishing", "lamp"), ("lamp", "on", "desk")} <= relations
+
+
+# --- "rides on (top of) / in" what is ridden is riding it, not a place -------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a monkey riding on top of a bus", ("monkey", "riding", "bus")),
+    ("a parrot rides on a bicycle", ("bird", "riding", "bicycle")),
+    ("a dog riding in a canoe", ("dog", "riding", "boat")),
+    ("two kids riding on a tractor", ("person", "riding", "tractor")),
+    ("a frog rides on top of a turtle", ("frog", "riding", "turtle")),
+])
+def test_riding_on_or_in_a_thing_rides_it(prompt, relation):
+    relations = _relations(parse_prompt(prompt))
+    assert relation in relations
+    assert not any(p in ("on", "inside") for _, p, _ in relations)
