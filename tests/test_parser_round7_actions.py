@@ -276,3 +276,24 @@ def test_riding_on_or_in_a_thing_rides_it(prompt, relation):
     relations = _relations(parse_prompt(prompt))
     assert relation in relations
     assert not any(p in ("on", "inside") for _, p, _ in relations)
+
+
+# --- a thing someone has "with" them before the clause's own verb is theirs; they do the verb --
+@pytest.mark.parametrize("prompt,part,relation", [
+    ("a nurse with a clipboard checks a chart", "clipboard", ("person", "checking", "chart")),
+    ("a chef with a ladle stirs a pot", "ladle", ("person", "stirring", "pot")),
+    ("a jeweler with a loupe inspects a ring", "loupe", ("person", "inspecting", "ring")),
+    ("a guard with a flashlight checks a door", "flashlight", ("person", "checking", "door")),
+    ("a hiker with a headlamp climbs a hill", "headlamp", None),
+])
+def test_a_with_thing_before_a_finite_verb_is_the_persons(prompt, part, relation):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, "person")
+    assert part not in {o.name for o in graph.objects}
+    if relation is not None:
+        assert relation in _relations(graph)
+
+
+def test_a_with_thing_before_a_participle_still_acts_on_its_own():
+    graph = parse_prompt("a boy with a drone hovering above him")
+    assert ("drone", "above", "person") in _relations(graph)

@@ -140,8 +140,9 @@ def _accessory(np_: NounPhrase, prev: object, nxt: object, owner_name: str) -> b
     with a headset", "two divers with headlamps", "a hiker with a walking stick" (not a class of
     its own, "with a suitcase"; not a vehicle or a building, "with a tractor"; not one that acts,
     "with a drone hovering"; not a holder of contents, "with a jar of honey"; not one placed on
-    its own, "with wooden blocks on a rug", where "with a headset kneels on a mat" places her)."""
-    return (isinstance(prev, Prep) and prev.word == "with" and not isinstance(nxt, Action)
+    its own, "with wooden blocks on a rug", where "with a headset kneels on a mat" places her, and
+    "with a headlamp climbs a hill" is her climbing)."""
+    return (isinstance(prev, Prep) and prev.word == "with" and not (isinstance(nxt, Action) and not nxt.finite)
             and not (isinstance(nxt, Rel) and not nxt.phrase.after_finite_verb)
             and (owner_name == "person" or english.is_person(owner_name))
             and not np_.is_class and np_.pronoun is None and np_.kind == NounKind.THING

@@ -128,7 +128,7 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     if not opens:
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
-    return Action(predicate, fronted=fronted), j
+    return Action(predicate, fronted=fronted, finite=not tok.endswith("ing")), j
 
 
 def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action | None, int] | None:
