@@ -297,3 +297,21 @@ def test_a_with_thing_before_a_finite_verb_is_the_persons(prompt, part, relation
 def test_a_with_thing_before_a_participle_still_acts_on_its_own():
     graph = parse_prompt("a boy with a drone hovering above him")
     assert ("drone", "above", "person") in _relations(graph)
+
+
+# --- a comma clause that places its own noun after an action's object is no second object -------
+@pytest.mark.parametrize("prompt,placed,wrong", [
+    ("A student reads a textbook, her phone on the desk.", ("cell phone", "on", "desk"), ("person", "reading", "cell phone")),
+    ("A girl feeds a goat, a bucket beside her.", ("bucket", "next to", "person"), ("person", "feeding", "bucket")),
+    ("A chef slices onions, a pot on the stove behind him.", ("pot", "on", "oven"), ("person", "slicing", "pot")),
+    ("A florist trims roses, a bucket beside her.", ("bucket", "next to", "person"), ("person", "trimming", "bucket")),
+])
+def test_a_placed_comma_clause_after_an_object_is_not_acted_on(prompt, placed, wrong):
+    relations = _relations(parse_prompt(prompt))
+    assert placed in relations
+    assert wrong not in relations
+
+
+def test_a_comma_list_of_objects_is_still_acted_on():
+    relations = _relations(parse_prompt("a woman carrying a cup, a saucer and a spoon"))
+    assert {("person", "carrying", x) for x in ("cup", "saucer", "spoon")} <= relations

@@ -101,6 +101,10 @@ def more_action_objects(resolved: list, k: int) -> list[int]:
            and resolved[m + 1].word in LIST_BREAKS and isinstance(resolved[m + 2], Ref)):
         if m + 3 < len(resolved) and isinstance(resolved[m + 3], Action):
             break
+        if resolved[m + 1].word == "," and m + 3 < len(resolved) and isinstance(resolved[m + 3], Rel):
+            # "reads a textbook, her phone on the desk": a comma clause that places its own
+            # noun is an aside about the scene, no second thing read
+            break
         m += 2
         if resolved[m].object_id is not None and resolved[m].pronoun is None:
             found.append(m)
