@@ -315,3 +315,23 @@ def test_a_placed_comma_clause_after_an_object_is_not_acted_on(prompt, placed, w
 def test_a_comma_list_of_objects_is_still_acted_on():
     relations = _relations(parse_prompt("a woman carrying a cup, a saucer and a spoon"))
     assert {("person", "carrying", x) for x in ("cup", "saucer", "spoon")} <= relations
+
+
+# --- after an action, a made thing a living owner has (not its part, not worn) is acted on itself --
+@pytest.mark.parametrize("prompt,thing,verb,owner", [
+    ("a boy holds the dog's leash", "leash", "holding", "dog"),
+    ("a woman fills the cat's bowl", "bowl", "filling", "cat"),
+    ("a child hugs the dog's pillow", "pillow", "hugging", "dog"),
+    ("a woman folds the horse's rug", "rug", "folding", "horse"),
+    ("a farmer repairs the goat's pen", "pen", "repairing", "goat"),
+    ("a man repairs the horse's saddlebag", "saddlebag", "repairing", "horse"),
+])
+def test_a_living_owners_made_thing_after_an_action_is_acted_on(prompt, thing, verb, owner):
+    graph = parse_prompt(prompt)
+    assert ("person", verb, thing) in _relations(graph)
+    assert thing not in _parts(graph, owner)
+
+
+def test_a_living_owners_part_after_an_action_still_reaches_the_owner():
+    graph = parse_prompt("a groom brushes the horse's mane")
+    assert ("person", "brushing", "horse") in _relations(graph)
