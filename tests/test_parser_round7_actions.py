@@ -218,3 +218,120 @@ def test_a_verb_after_and_before_an_article_is_a_verb(prompt, relation):
     graph = parse_prompt(prompt)
     assert relation in _relations(graph)
     assert not any(o.name in ("wash", "steady", "dust") for o in graph.objects)
+
+
+# --- a machine that grips, lifts or conveys acts on what it holds; a holder only holds ---------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a silver robot holding a paper lantern", ("robot", "holding", "lantern")),
+    ("an android holding a teacup in a garden", ("android", "holding", "cup")),
+    ("a hoist holding an engine above a workbench", ("hoist", "holding", "engine")),
+    ("a red truck carrying three logs", ("truck", "carrying", "log")),
+    ("a tractor carrying a hay bale across a field", ("tractor", "carrying", "bale")),
+    ("a small canoe carrying two fishing rods", ("boat", "carrying", "rod")),
+])
+def test_a_machine_or_vehicle_holding_something_acts_on_it(prompt, relation):
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert not any(p in ("on", "inside") and s == relation[2] for s, p, _ in _relations(graph))
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("a shopping cart holding oranges", ("orange", "inside", "cart")),
+    ("a glass jar holding buttons", ("button", "inside", "jar")),
+    ("a side table holding two candles", ("candle", "on", "dining table")),
+])
+def test_a_holder_holding_something_still_holds_it(prompt, relation):
+    assert relation in _relations(parse_prompt(prompt))
+
+
+# --- after an action, "the <part> on <its whole>" is the whole's part, and the whole is acted on --
+@pytest.mark.parametrize("prompt,whole,part,verb", [
+    ("a mechanic replacing the wheel on a truck", "truck", "wheel", "replacing"),
+    ("a luthier tightening the strings on a violin", "violin", "strings", "tightening"),
+    ("a sailor mending the sail on a small boat", "boat", "sail", "mending"),
+    ("a boy turning the knob on a door", "door", "knob", "turning"),
+    ("a tailor fixing the zipper on a jacket", "jacket", "zipper", "fixing"),
+])
+def test_the_part_on_its_whole_after_an_action_is_the_wholes(prompt, whole, part, verb):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, whole)
+    assert ("person", verb, whole) in _relations(graph)
+    assert part not in {o.name for o in graph.objects}
+
+
+def test_a_thing_placed_on_another_after_an_action_stays_apart():
+    relations = _relations(parse_prompt("a man polishing the lamp on his desk"))
+    assert {("person", "polishing", "lamp"), ("lamp", "on", "desk")} <= relations
+
+
+# --- "rides on (top of) / in" what is ridden is riding it, not a place -------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a monkey riding on top of a bus", ("monkey", "riding", "bus")),
+    ("a parrot rides on a bicycle", ("bird", "riding", "bicycle")),
+    ("a dog riding in a canoe", ("dog", "riding", "boat")),
+    ("two kids riding on a tractor", ("person", "riding", "tractor")),
+    ("a frog rides on top of a turtle", ("frog", "riding", "turtle")),
+])
+def test_riding_on_or_in_a_thing_rides_it(prompt, relation):
+    relations = _relations(parse_prompt(prompt))
+    assert relation in relations
+    assert not any(p in ("on", "inside") for _, p, _ in relations)
+
+
+# --- a thing someone has "with" them before the clause's own verb is theirs; they do the verb --
+@pytest.mark.parametrize("prompt,part,relation", [
+    ("a nurse with a clipboard checks a chart", "clipboard", ("person", "checking", "chart")),
+    ("a chef with a ladle stirs a pot", "ladle", ("person", "stirring", "pot")),
+    ("a jeweler with a loupe inspects a ring", "loupe", ("person", "inspecting", "ring")),
+    ("a guard with a flashlight checks a door", "flashlight", ("person", "checking", "door")),
+    ("a hiker with a headlamp climbs a hill", "headlamp", None),
+])
+def test_a_with_thing_before_a_finite_verb_is_the_persons(prompt, part, relation):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, "person")
+    assert part not in {o.name for o in graph.objects}
+    if relation is not None:
+        assert relation in _relations(graph)
+
+
+def test_a_with_thing_before_a_participle_still_acts_on_its_own():
+    graph = parse_prompt("a boy with a drone hovering above him")
+    assert ("drone", "above", "person") in _relations(graph)
+
+
+# --- a comma clause that places its own noun after an action's object is no second object -------
+@pytest.mark.parametrize("prompt,placed,wrong", [
+    ("A student reads a textbook, her phone on the desk.", ("cell phone", "on", "desk"), ("person", "reading", "cell phone")),
+    ("A girl feeds a goat, a bucket beside her.", ("bucket", "next to", "person"), ("person", "feeding", "bucket")),
+    ("A chef slices onions, a pot on the stove behind him.", ("pot", "on", "oven"), ("person", "slicing", "pot")),
+    ("A florist trims roses, a bucket beside her.", ("bucket", "next to", "person"), ("person", "trimming", "bucket")),
+])
+def test_a_placed_comma_clause_after_an_object_is_not_acted_on(prompt, placed, wrong):
+    relations = _relations(parse_prompt(prompt))
+    assert placed in relations
+    assert wrong not in relations
+
+
+def test_a_comma_list_of_objects_is_still_acted_on():
+    relations = _relations(parse_prompt("a woman carrying a cup, a saucer and a spoon"))
+    assert {("person", "carrying", x) for x in ("cup", "saucer", "spoon")} <= relations
+
+
+# --- after an action, a made thing a living owner has (not its part, not worn) is acted on itself --
+@pytest.mark.parametrize("prompt,thing,verb,owner", [
+    ("a boy holds the dog's leash", "leash", "holding", "dog"),
+    ("a woman fills the cat's bowl", "bowl", "filling", "cat"),
+    ("a child hugs the dog's pillow", "pillow", "hugging", "dog"),
+    ("a woman folds the horse's rug", "rug", "folding", "horse"),
+    ("a farmer repairs the goat's pen", "pen", "repairing", "goat"),
+    ("a man repairs the horse's saddlebag", "saddlebag", "repairing", "horse"),
+])
+def test_a_living_owners_made_thing_after_an_action_is_acted_on(prompt, thing, verb, owner):
+    graph = parse_prompt(prompt)
+    assert ("person", verb, thing) in _relations(graph)
+    assert thing not in _parts(graph, owner)
+
+
+def test_a_living_owners_part_after_an_action_still_reaches_the_owner():
+    graph = parse_prompt("a groom brushes the horse's mane")
+    assert ("person", "brushing", "horse") in _relations(graph)

@@ -17,6 +17,29 @@ from stagestudio.scene.parsing.state import Ref, State
 
 AIMING_PREPOSITIONS = {"from", "into", "onto", "to", "toward", "towards", "on", "over"}
 
+# WordNet kinds of made things that move or grip what they hold, as the ids of the wholes each
+# kind's own sense is: a robot or android holds as a person does, a crane or hoist lifts, and a
+# vehicle, boat or lift carries its load ("a forklift carries a pallet" is carrying, not inside)
+_GRIPPING_KINDS = ("automaton", "lifting device")
+_CONVEYING_KINDS = ("conveyance",)
+_TRANSPORT_VERBS = {"carrying", "bearing"}
+
+
+def _kind_ids(kinds: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(s.wholes for k in kinds for s in english.noun_senses(k) if s.lexfile == english.ARTIFACT))
+
+
+def _acts_as_carrier(name: str, predicate: str) -> bool:
+    """Whether a made thing that holds something is doing so as an agent (a robot, a crane, a
+    truck carrying) rather than as a holder (a bowl, a shelf, a table); by its first made sense.
+    A vehicle only carries: "a cart holding groceries" stays a holder of what is in it."""
+    sense = next((s for s in english.noun_senses(name) if s.lexfile == english.ARTIFACT), None)
+    if sense is None:
+        return False
+    if sense.wholes & _kind_ids(_GRIPPING_KINDS):
+        return True
+    return predicate.split()[0] in _TRANSPORT_VERBS and bool(sense.wholes & _kind_ids(_CONVEYING_KINDS))
+
 
 def aimed_at_position(resolved: list, k: int, state: State | None = None) -> int | None:
     """For the action at `k` whose object was dropped ("spraying water", "pouring latte art"),
@@ -77,6 +100,10 @@ def more_action_objects(resolved: list, k: int) -> list[int]:
     while (m + 2 < len(resolved) and isinstance(resolved[m], Ref) and isinstance(resolved[m + 1], Break)
            and resolved[m + 1].word in LIST_BREAKS and isinstance(resolved[m + 2], Ref)):
         if m + 3 < len(resolved) and isinstance(resolved[m + 3], Action):
+            break
+        if resolved[m + 1].word == "," and m + 3 < len(resolved) and isinstance(resolved[m + 3], Rel):
+            # "reads a textbook, her phone on the desk": a comma clause that places its own
+            # noun is an aside about the scene, no second thing read
             break
         m += 2
         if resolved[m].object_id is not None and resolved[m].pronoun is None:
@@ -200,7 +227,7 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
     if obj_id is None:
         return
     subject = state.get(subject_id)
-    if predicate.split()[0] in HOLDING and not subject.is_alive:
+    if predicate.split()[0] in HOLDING and not subject.is_alive and not _acts_as_carrier(subject.name, predicate):
         # "a glass bowl holds three eggs", "a side table holds books": a holder, not an agent
         # (by its drawn sense: "a desk organizer holding pens" is a tray, not an organiser)
         inside = english.is_container(subject.name) or subject.name in ("bowl", "cup", "vase", "bottle")

@@ -108,6 +108,9 @@ class Action:
     agent: str | None = None
     # its object is "each other" / "one another": the subjects named together act on each other
     mutual: bool = False
+    # the clause's own verb ("watches", "climbs"), not a participle: what comes right before it
+    # in a "with"-phrase is no agent of it ("a hiker with a headlamp climbs a hill")
+    finite: bool = False
 
 
 Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives | Measure | Action

@@ -80,6 +80,17 @@ def owns_part(owner: NounPhrase, possessed: object) -> bool:
             or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head))
 
 
+def acted_on_belonging(owner: object, possessed: NounPhrase) -> bool:
+    """After an action, "the dog's leash", "the dog's ball": a made thing a living owner has
+    that is neither one of its parts nor worn by it is a thing of its own, and what is acted on
+    (where "brushing a horse's mane" or "checks the cat's collar" reach the owner)."""
+    if not isinstance(owner, NounPhrase) or not (owner.head == "person" or english.is_animate(owner.head)):
+        return False
+    word = english.noun_lemma(possessed.surface.split()[-1]) if possessed.surface else possessed.head
+    return (possessed.pronoun is None and english.is_artifact(word) and not english.is_part(word)
+            and not english.is_part_of(word, owner.head) and not english.is_worn(word, senses=4))
+
+
 def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
     """A bare made thing after "with" that nothing places on its own: "a window with sheer
     curtains", "a café with green awnings", "a keyboard with white keycaps" - a fitting of the
@@ -140,8 +151,9 @@ def _accessory(np_: NounPhrase, prev: object, nxt: object, owner_name: str) -> b
     with a headset", "two divers with headlamps", "a hiker with a walking stick" (not a class of
     its own, "with a suitcase"; not a vehicle or a building, "with a tractor"; not one that acts,
     "with a drone hovering"; not a holder of contents, "with a jar of honey"; not one placed on
-    its own, "with wooden blocks on a rug", where "with a headset kneels on a mat" places her)."""
-    return (isinstance(prev, Prep) and prev.word == "with" and not isinstance(nxt, Action)
+    its own, "with wooden blocks on a rug", where "with a headset kneels on a mat" places her, and
+    "with a headlamp climbs a hill" is her climbing)."""
+    return (isinstance(prev, Prep) and prev.word == "with" and not (isinstance(nxt, Action) and not nxt.finite)
             and not (isinstance(nxt, Rel) and not nxt.phrase.after_finite_verb)
             and (owner_name == "person" or english.is_person(owner_name))
             and not np_.is_class and np_.pronoun is None and np_.kind == NounKind.THING

@@ -24,6 +24,7 @@ from stagestudio.scene.parsing.items import (
 )
 from stagestudio.scene.parsing.parts import (
     PART_PREPOSITIONS,
+    acted_on_belonging,
     covers,
     describes,
     listing_head,
@@ -521,7 +522,8 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
         placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
                             and not item.is_class
                             and not (isinstance(items[k - 2], NounPhrase) and owns_part(items[k - 2], item))
-                            or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class)
+                            or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class
+                            or k >= 3 and isinstance(items[k - 3], Action) and acted_on_belonging(items[k - 2], item))
         owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
         # (a classifier has no article: "the station's solar panels" are the station's)
         specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"

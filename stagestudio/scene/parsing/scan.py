@@ -136,13 +136,19 @@ _PORTION_PLACES = frozenset({"top", "bottom", "side", "edge", "corner", "middle"
 _PORTION_PARTS = frozenset({"rim", "base", "foot", "head", "tip", "lip", "seat"})
 
 
-def _portion_at(tokens: list[str], i: int) -> tuple[NounPhrase | None, int]:
+def _portion_at(tokens: list[str], i: int, *, on_too: bool = False) -> tuple[NounPhrase | None, int]:
     """"the top of", "one arm of", "the rim of" after a relation, and the index past its "of":
     "lounging across the top of a bookshelf", "draped over one arm of the chair" relate to the
-    bookshelf and the chair. (None, i) when no such portion starts at i."""
+    bookshelf and the chair. (None, i) when no such portion starts at i. `on_too` (after an
+    action) also takes "the chain on my bike": "the" part "on" its WordNet whole."""
     if i >= len(tokens):
         return None, i
     phrase, end = parse_noun_phrase(tokens, i)
+    if on_too and isinstance(phrase, NounPhrase) and end + 1 < len(tokens) and tokens[end] == "on":
+        parsed, _ = parse_noun_phrase(tokens, end + 1)
+        owner = parsed if isinstance(parsed, NounPhrase) and parsed.pronoun is None else None
+        placed = tokens[i] != "the" or not _part_of(phrase, owner)
+        return (None, i) if placed else (phrase, end + 1)
     if (not isinstance(phrase, NounPhrase) or end + 1 >= len(tokens) or tokens[end] != "of" or phrase.pronoun
             or names_someone(tokens, end + 1)):
         return None, i  # ("a bust of Albert Einstein" is the bust)
@@ -363,7 +369,7 @@ def scan(tokens: list[str]) -> list[Item]:
             items.append(action[0])
             i = action[1]
             i = past_depiction(tokens, i, action[0])
-            portion, i = _portion_at(tokens, i)
+            portion, i = _portion_at(tokens, i, on_too=True)
             if portion is not None and portion.head not in _PORTION_PLACES:
                 portions[len(items)] = portion.text()  # "repairing the engine of a truck": the truck
             phrase_item, end = parse_noun_phrase(tokens, i)

@@ -90,6 +90,10 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     elif j + 1 < len(tokens) and tokens[j] in _SIGHT_LINES and english.verb_category(lemma) == _PERCEPTION \
             and _agent_before(items):
         particle, j = _sight_line(tokens, j)  # "looking through a microscope", "peering out of a window"
+    elif lemma == "ride" and j + 1 < len(tokens) and tokens[j] in _RIDDEN_ON:
+        # "a cat rides on top of it", "riding in a canoe": what one rides is ridden, so the place
+        # word is no relation (riding already says where the rider is)
+        j += 3 if tokens[j] == "on" and tuple(tokens[j + 1:j + 3]) == ("top", "of") else 1
     elif j < len(tokens) and tokens[j] == "on" and _acts_on(lemma):
         particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
     elif j < len(tokens) and tokens[j] == "from" and english.verb_category(lemma) == english.CONSUMPTION:
@@ -124,7 +128,7 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     if not opens:
         return None
     predicate = english.present_participle(lemma) + (f" {particle}" if particle else "")
-    return Action(predicate, fronted=fronted), j
+    return Action(predicate, fronted=fronted, finite=not tok.endswith("ing")), j
 
 
 def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Action | None, int] | None:
@@ -150,6 +154,10 @@ def passive_agent_at(tokens: list[str], i: int, items: list[Item]) -> tuple[Acti
                                                or particle and (agent.is_class or agent.kind in (NounKind.THING, NounKind.WEAK)))):
         return None, by
     return Action(english.present_participle(lemma) + (f" {particle}" if particle else ""), passive=True), by + 1
+
+
+# the prepositions before what one rides, a closed class
+_RIDDEN_ON = frozenset({"on", "in", "aboard", "atop", "inside"})
 
 
 # the particles of phrasal verbs that come before "by" in a passive, a closed class
