@@ -3,6 +3,8 @@ action whose own object is not drawn is aimed at ("spraying water on a burning c
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.agents import (
     choose_agent,
@@ -25,6 +27,7 @@ _CONVEYING_KINDS = ("conveyance",)
 _TRANSPORT_VERBS = {"carrying", "bearing"}
 
 
+@lru_cache(maxsize=4)  # a fixed few kinds, asked for at every holding action
 def _kind_ids(kinds: tuple[str, ...]) -> frozenset[str]:
     return frozenset().union(*(s.wholes for k in kinds for s in english.noun_senses(k) if s.lexfile == english.ARTIFACT))
 
