@@ -41,3 +41,18 @@ def test_tagging_is_deterministic_and_empty_sentences_are_allowed():
     tagging._tag.cache_clear()
     assert _tags("three books stacked neatly on the left side of a desk") == first
     assert tagging.tag_sentence([]) == ()
+
+
+def test_doctor_names_the_tagger_and_says_when_it_is_missing(monkeypatch):
+    from stagestudio.cli.doctor import environment_lines
+
+    assert any(line.startswith("parser") and tagging.PIPELINE_PACKAGE in line for line in environment_lines())
+    monkeypatch.setattr(tagging, "_pipeline", None)
+    monkeypatch.setattr(tagging, "_load_error", "OSError: [E050] Can't find model")
+    tagging._tag.cache_clear()
+    try:
+        line = next(line for line in environment_lines() if line.startswith("parser"))
+        assert "unavailable" in line and "E050" in line and "rules alone" in line
+        assert tagging.tag_sentence(["a", "red", "car"]) is None
+    finally:
+        tagging._tag.cache_clear()

@@ -60,6 +60,9 @@ def environment_lines() -> list[str]:
         lines.append("CUDA            not available (CPU only: BAGEL-7B needs a GPU for practical use)")
     for name in ("bitsandbytes", "diffusers", "transformers", "accelerate", "safetensors", "huggingface_hub"):
         lines.append(f"{name:<15} {_version(name)}")
+    from stagestudio.scene.parsing import tagging
+
+    lines.append(f"{'parser':<15} {tagging.status()}")
     return lines
 
 
