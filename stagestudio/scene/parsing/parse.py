@@ -11,7 +11,6 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.errors import PromptError
 from stagestudio.scene.parsing.items import Item, NounPhrase
-from stagestudio.scene.parsing.objectness import add_missed_objects
 from stagestudio.scene.parsing.placements import drop_vague_duplicates, pair_placements
 from stagestudio.scene.parsing.relate import process_sentence
 from stagestudio.scene.parsing.scan import scan
@@ -94,10 +93,8 @@ def _last_resort_subject(sentences: list[list[Item]]) -> str | None:
     return "person" if chosen in lx.PORTRAIT_NOUNS else chosen
 
 
-def parse_prompt(prompt: str, *, learned: bool = True) -> SceneGraph:
-    """Parse an English prompt into a scene graph (objects in mention order, ids o1, o2, ...).
-    `learned=False` gives the rules' graph alone, without the learned second look at the nouns
-    they left out (what `tools/train_objectness.py` fits the model against)."""
+def parse_prompt(prompt: str) -> SceneGraph:
+    """Parse an English prompt into a scene graph (objects in mention order, ids o1, o2, ...)."""
     if not isinstance(prompt, str):
         raise PromptError(f"prompt must be text, got {type(prompt).__name__}")
     if not prompt.strip():
@@ -108,8 +105,7 @@ def parse_prompt(prompt: str, *, learned: bool = True) -> SceneGraph:
         )
     if not any(ch.isalpha() for ch in strip_markup(prompt)):
         raise PromptError("prompt has no words outside markup or symbols; describe what to draw, e.g. 'a red car'")
-    sentences_tokens = tokenise(prompt)
-    sentences = [scan(tokens) for tokens in sentences_tokens]
+    sentences = [scan(tokens) for tokens in tokenise(prompt)]
     state = _read(sentences, keep_all_nouns=False)
     subject = _abstract_subject(sentences)
     if not state.objects and subject is not None:
@@ -137,5 +133,4 @@ def parse_prompt(prompt: str, *, learned: bool = True) -> SceneGraph:
         for o in state.objects
     ]
     relations = [Relation(subject=s, predicate=p, object=o) for s, p, o in state.relations]
-    graph = SceneGraph(objects=objects, relations=relations, notes=state.notes).validate_graph()
-    return add_missed_objects(sentences_tokens, graph) if learned else graph
+    return SceneGraph(objects=objects, relations=relations, notes=state.notes).validate_graph()
