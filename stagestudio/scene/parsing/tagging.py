@@ -41,6 +41,9 @@ class TaggedWord:
 
 
 _load_lock = threading.Lock()
+# spaCy does not promise that one pipeline may run in several threads at once (the studio parses
+# from Gradio's worker threads); a sentence takes milliseconds, so calls simply take turns.
+_run_lock = threading.Lock()
 _pipeline: Any = None
 _load_error: str | None = None
 
@@ -74,7 +77,8 @@ def _tag(tokens: tuple[str, ...]) -> tuple[TaggedWord, ...] | None:
         return None
     from spacy.tokens import Doc
 
-    doc = pipeline(Doc(pipeline.vocab, words=list(tokens)))
+    with _run_lock:
+        doc = pipeline(Doc(pipeline.vocab, words=list(tokens)))
     return tuple(TaggedWord(t.text, t.tag_, t.pos_, t.dep_, t.head.i) for t in doc)
 
 
