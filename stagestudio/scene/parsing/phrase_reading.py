@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.context_words import noun_head_after, tagged_run_head
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
@@ -412,6 +413,10 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
     if noun is not None:
         entry, length = noun
         after = p.j + length
+        if p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and (tagged_run_head(tokens, p.j) or 0) >= after:
+            p.modifiers.extend(tokens[p.j:after])  # "orange sea fans": "sea" is no head here
+            p.j = after
+            return NEXT
         # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
         follows = _noun_modifies_next(tokens, p, entry, after)
         if follows and entry.plural is not True:
@@ -435,7 +440,9 @@ def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, aft
         and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in PORTIONS
         and not adverb_before_description(tokens, after))  # ("a foal still wet")
         # ^ "train station", "dog park": a place
-        or compound_head(tokens, after))  # "glass jar", "laptop bag": the last noun is the head
+        or compound_head(tokens, after)  # "glass jar", "laptop bag": the last noun is the head
+        # ("a rusty orange ice cream van", "a glass float": the tagger reads the word as modifying a noun after it)
+        or noun_head_after(tokens, after - 1) is not None)
     if not follows and entry.name in lx.COLOR_WORDS:
         k = after
         while k < n and k < after + 3 and is_attribute_word(tokens[k]):
@@ -492,6 +499,15 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         p.modifiers.append(tok)  # "a sleeping cat", "a steaming cup": a participle used as adjective
         p.started = True
         p.j += 1
+        return NEXT
+    if p.j > i and p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and tagged_run_head(tokens, p.j) is not None:
+        # "a cobalt blue glass float": the tagger reads the word as the noun the one before
+        # modifies, though the word could be a verb
+        p.modifiers.append(tok)
+        p.unknown_seen = True
+        p.j += 1
+        p.noun_end = (p.j, len(p.modifiers))
+        p.noun_ends.append(p.noun_end)
         return NEXT
     if p.j > i and verb_opens_clause(tokens, p.j, after_noun=bool(p.modifiers) and noun_only(p.modifiers[-1])):
         return STOP  # "a mechanic fixing a car", "a firefighter spraying water"

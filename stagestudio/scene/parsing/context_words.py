@@ -1,0 +1,86 @@
+"""What the contextual tagger says a word IS in its sentence, asked by the noun-phrase rules.
+
+The rules know what a word can be (WordNet, lemminflect); where a word can be two things (a
+colour or a fruit, a material or a vessel, a noun or a verb) the tagger's reading of the whole
+sentence decides. Each question here also asks the lexicon, so a tagger error on lower-case or
+fragmentary text does not make a noun of a word WordNet never calls one. Without the pipeline
+every question answers False and the rules read as before.
+"""
+
+from __future__ import annotations
+
+from stagestudio.scene import lexicon as lx
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.relations import match_relation
+from stagestudio.scene.parsing.tagging import TaggedWord, tag_sentence
+from stagestudio.scene.parsing.words import is_attribute_word, is_number, is_verb_form
+
+_MODIFIER_ARCS = frozenset({"compound", "amod", "nmod"})
+_NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
+_BOUNDARIES = lx.HARD_BOUNDARIES | lx.CLAUSE_BREAKERS | lx.ATTACHING_PREPOSITIONS
+
+
+def _tags(tokens: list[str]) -> tuple[TaggedWord, ...] | None:
+    tags = tag_sentence(tokens)
+    return tags if tags and len(tags) == len(tokens) else None
+
+
+def _plain_word(tokens: list[str], k: int) -> bool:
+    word = tokens[k]
+    # (an -ing or -ed verb form is where the tagger errs on fragments: "cowboy roping a calf",
+    # "bread cooling on a rack" read as compound nouns; the rules read those words)
+    return (word.replace("-", "").isalpha() and word not in _BOUNDARIES and match_relation(tokens, k) is None
+            and not (word.endswith(("ing", "ed")) and is_verb_form(word)))
+
+
+def _verb_with_complement(tokens: list[str], k: int) -> bool:
+    """A word that can be a verb, followed by what a verb takes (an article, a number, a
+    preposition): "the cradle lie three gouges", "sunlight filters through" - the tagger's
+    noun reading there is no evidence against the verb."""
+    if k + 1 >= len(tokens) or english.verb_lemma(tokens[k]) is None:
+        return False
+    after = tokens[k + 1]
+    return (after in _BOUNDARIES - lx.HARD_BOUNDARIES or after in lx.INDEFINITE_DETERMINERS
+            or after in lx.DEFINITE_DETERMINERS or is_number(after) or match_relation(tokens, k + 1) is not None)
+
+
+def noun_head_after(tokens: list[str], last: int) -> int | None:
+    """The index of the noun that the attribute-like word at `last` modifies further right in one run of nouns
+    and adjectives, as the tagger parses the sentence: "a rusty orange ice cream van" (orange ->
+    van), "a cobalt blue glass float" (glass -> float); None when the word heads its phrase."""
+    tags = _tags(tokens)
+    # (only a word with an attribute reading is in doubt: a colour, a material, "toy"; a
+    # noun that is only a noun, "a toy fire truck lie scattered", keeps the rules' reading)
+    if tags is None or last + 1 >= len(tokens) or not is_attribute_word(tokens[last]):
+        return None
+    k = last
+    # follow the modifier arcs rightwards: orange -> cream -> van
+    while tags[k].dep in _MODIFIER_ARCS and k < tags[k].head <= k + 4:
+        head = tags[k].head
+        if not all(_plain_word(tokens, m) and tags[m].pos in ("NOUN", "PROPN", "ADJ") for m in range(k + 1, head + 1)):
+            return None
+        k = head
+    if (k == last or tags[k].tag not in _NOUN_TAGS or not english.has_noun_entry(english.noun_lemma(tokens[k]))
+            or _verb_with_complement(tokens, k)
+            # (reached through another noun, a word that can be a verb is that noun's verb
+            # unless WordNet names the pair: "a toy fire truck lie scattered", "its black boiler
+            # gleams" but "orange sea fans"; right after the attribute word it is its noun: "a
+            # glass float")
+            or k > last + 1 and english.verb_lemma(tokens[k]) is not None
+            and not english.has_noun_entry(f"{tokens[k - 1]} {english.noun_lemma(tokens[k])}")):
+        return None
+    return k
+
+
+
+def tagged_run_head(tokens: list[str], j: int) -> int | None:
+    """The head noun of the run the word at `j` continues, opened by an attribute-like word at
+    most three words before it: "orange sea fans" (at "sea" or "fans": the index of "fans");
+    None when no such run reaches past j - 1."""
+    m = j - 1
+    while m >= 0 and m >= j - 3 and _plain_word(tokens, m):
+        head = noun_head_after(tokens, m)
+        if head is not None:
+            return head if head >= j else None
+        m -= 1
+    return None
