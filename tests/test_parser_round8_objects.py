@@ -37,3 +37,17 @@ def test_attribute_word_before_a_noun_describes_it(prompt, thing, colour, not_a_
     assert thing in _names(graph)
     assert not_a_thing not in _names(graph)
     assert _colour(graph, thing) == colour
+
+
+# --- a word the tagger reads as no noun in its sentence heads no phrase --------------------------
+@pytest.mark.parametrize("prompt,thing,not_a_thing", [
+    ("a shepherd waving a flock of sheep forward through a gate", "sheep", "forward"),
+    ("a sailor steering a dinghy forward into the wind", "boat", "forward"),
+    ("a baker kneading dough until it is smooth, beside a flour sack", "dough", "until"),
+    ("two boxers trading punches mid-round under a spotlight", "punch", "mid-round"),
+    ("the canoe is flipped over on the dock so the kids can paint it", "boat", "paint"),
+])
+def test_adverb_conjunction_or_verb_is_no_object(prompt, thing, not_a_thing):
+    names = _names(parse_prompt(prompt))
+    assert thing in names
+    assert not_a_thing not in names

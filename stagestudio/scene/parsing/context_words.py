@@ -84,3 +84,29 @@ def tagged_run_head(tokens: list[str], j: int) -> int | None:
             return head if head >= j else None
         m -= 1
     return None
+
+
+# (only an auxiliary is evidence enough: on a listing's fragments the tagger finds subjects and
+# objects for nouns, "ramen bowl set", "garden hose reel with ...")
+_VERB_CHILDREN = frozenset({"aux", "neg"})
+
+
+def not_a_noun_here(tokens: list[str], k: int, *, bare: bool) -> bool:
+    """Whether the word at k, read as a phrase's head, is in this sentence an adverb ("waves a
+    camper van forward"), a preposition or conjunction WordNet has no noun for ("until it is
+    dry"), or - for a `bare` phrase, with no article or number - a verb with its own auxiliary
+    ("so the crew can wash it"); the lexicon must allow that reading too."""
+    tags = _tags(tokens)
+    if tags is None or k >= len(tokens):
+        return False
+    tag, word = tags[k], tokens[k]
+    if word.startswith("mid-") and word.count("-") == 1:
+        return True  # "players mid-fight", "a gull mid-flight": when, not a thing (a morphological adverb)
+    parts = english.parts_of_speech(word)
+    if tag.pos == "ADV" and tag.tag.startswith("RB") and "ADV" in parts and not english.is_part(english.noun_lemma(word)):
+        return True  # (a part's noun is a listing's fragment, whatever the tagger says: "mesh back")
+    if tag.pos in ("ADP", "SCONJ", "AUX", "PART", "CCONJ", "DET", "PRON") and "NOUN" not in parts:
+        return True
+    return (bare and tag.pos in ("VERB", "AUX") and tag.tag in ("VB", "VBP", "VBZ", "VBD")
+            and english.verb_lemma(word) is not None
+            and any(t.head == k and m != k and t.dep in _VERB_CHILDREN for m, t in enumerate(tags)))

@@ -7,6 +7,7 @@ import re
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.context_words import not_a_noun_here
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Adjectives, Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import singular_form
@@ -39,6 +40,17 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         end = i + end - 1
         if isinstance(phrase, NounPhrase):
             phrase.determiner = "none"
+    if (isinstance(phrase, NounPhrase) and phrase.pronoun is None and end > i and phrase.surface
+            and tokens[end - 1] == phrase.surface.split()[-1]
+            and not_a_noun_here(tokens, end - 1, bare=phrase.determiner == "none" and phrase.count is None)):
+        # "waves a camper van forward", "tumbles wet laundry until it is dry", "the crew can wash
+        # it": the tagger reads the last word as no noun in this sentence; the phrase ends before it
+        cut = end - 1
+        while cut > i and not_a_noun_here(tokens, cut - 1, bare=False):
+            cut -= 1  # ("the stone is still": neither word is a noun here)
+        if cut > i and (phrase.modifiers or phrase.determiner != "none" or phrase.count is not None):
+            return parse_noun_phrase(tokens[:cut], i)
+        return None, i
     if isinstance(phrase, NounPhrase):
         if _number_is_a_label(phrase):
             phrase.count = None
