@@ -51,3 +51,19 @@ def test_adverb_conjunction_or_verb_is_no_object(prompt, thing, not_a_thing):
     names = _names(parse_prompt(prompt))
     assert thing in names
     assert not_a_thing not in names
+
+
+# --- a thing WordNet names by its plural, whose singular means something else ---------------------
+@pytest.mark.parametrize("prompt,not_a_thing", [
+    ("a blacksmith pumping the bellows beside a forge", "bellow"),
+    ("a trout angler in green waders standing in a river", "bird"),
+    ("a fisherman in rubber waders casting a line from a riverbank", "bird"),
+    ("a hiker in waders crossing a stream", "bird"),
+])
+def test_plural_name_is_not_its_singular(prompt, not_a_thing):
+    assert not_a_thing not in _names(parse_prompt(prompt))
+
+
+def test_plural_of_a_person_stays_people():
+    graph = parse_prompt("two boxers trading punches in a ring")
+    assert [(o.name, o.count) for o in graph.objects if o.name == "person"] == [("person", 2)]

@@ -68,6 +68,11 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             # "ear defenders": worn on the ear, a garment named by the pair, not a person
             phrase.head, phrase.kind = worn, NounKind.THING
             phrase.modifiers.pop()
+        if _named_in_the_plural(phrase):
+            # "a smoker with leather bellows", "a man in chest waders": WordNet names the thing by
+            # its plural; the singular is another word (a roar, a wading bird)
+            phrase.head, phrase.plural = phrase.surface, False
+            phrase.kind = english.noun_kind(phrase.surface)
         if phrase.pronoun is not None or phrase.possessive is not None:
             phrase.pronoun_word = tokens[i]
         _parts_from_adjectives(phrase)
@@ -96,6 +101,21 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
           and _product_title(tokens, i, end, phrase, english.noun_lemma(phrase.surface.split()[-1]))):
         phrase.head, phrase.is_class = english.noun_lemma(phrase.surface.split()[-1]), False  # ("speaker")
     return phrase, end
+
+
+def _named_in_the_plural(phrase: NounPhrase) -> bool:
+    """Whether the plural the phrase ends in is a made thing WordNet lists under the plural
+    ("bellows", "waders", "pants") while the singular first means something else; not a part
+    ("tree trunks") nor a person ("two boxers")."""
+    surface = phrase.surface
+    if phrase.is_class or not phrase.plural or not surface or " " in surface or surface == phrase.head \
+            or not english.has_flag(surface, "2", senses=1):
+        return False
+    own, single = english.noun_senses(surface), english.noun_senses(phrase.head)
+    if not own or own[0].lexfile != english.ARTIFACT or not single or single[0].lexfile == english.ARTIFACT:
+        return False
+    cls = english.geneval_class(phrase.head)
+    return not english.is_part(phrase.head) and (cls is None or cls != "person" and english.is_worn(surface))
 
 
 def _product_title(tokens: list[str], i: int, end: int, phrase: NounPhrase, noun: str) -> bool:
