@@ -67,3 +67,18 @@ def test_plural_name_is_not_its_singular(prompt, not_a_thing):
 def test_plural_of_a_person_stays_people():
     graph = parse_prompt("two boxers trading punches in a ring")
     assert [(o.name, o.count) for o in graph.objects if o.name == "person"] == [("person", 2)]
+
+
+# --- a colour word that is also an animal or a plant, before a material and a made thing ----------
+@pytest.mark.parametrize("prompt,thing,colour", [
+    ("a teal enamel colander hanging on a hook", "colander", "green"),
+    ("a teal enamel saucepan on a stove", "saucepan", "green"),
+    ("a mint enamel bread bin on a counter", "bin", "green"),
+    ("a teal enamel bucket by a well", "bucket", "green"),
+])
+def test_colour_before_a_material_colours_the_made_thing(prompt, thing, colour):
+    assert _colour(parse_prompt(prompt), thing) == colour
+
+
+def test_colour_word_naming_a_plant_part_stays_the_plant():
+    assert "olive branch" in _names(parse_prompt("an olive branch in a vase"))

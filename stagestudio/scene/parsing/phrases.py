@@ -239,6 +239,11 @@ def _names_a_plant_or_animal(word: str) -> bool:
     return sense is not None and sense.lexfile in (english.PLANT, english.ANIMAL)
 
 
+def _living_or_food(word: str) -> bool:
+    sense = next((s for s in english.noun_senses(english.noun_lemma(word)) if s.is_thing), None)
+    return sense is not None and sense.lexfile in (*_KIND_HEADS, english.ANIMAL)
+
+
 def _name_plant_kinds(phrase: NounPhrase) -> None:
     """"an olive branch", "a mint leaf", "a cherry blossom tree", "a salmon fillet": a colour word
     that is a plant or an animal, before a plant, food or part noun, names what it is part of or
@@ -252,6 +257,8 @@ def _name_plant_kinds(phrase: NounPhrase) -> None:
         if (word not in lx.COLOR_WORDS or lx.COLOR_WORDS[word] == word or not _names_a_plant_or_animal(word)
                 or sense is None or not (sense.lexfile in _KIND_HEADS or "p" in sense.flags)):
             continue
+        if k < len(words) - 2 and not _living_or_food(words[-1]):
+            continue  # ("teal enamel kettle": before a made thing's noun the colour is the thing's)
         if k == len(words) - 2:
             phrase.head, phrase.surface = f"{word} {phrase.head}", f"{word} {phrase.surface or phrase.head}"
             del phrase.modifiers[k]
