@@ -31,12 +31,25 @@ def _colour(graph: SceneGraph, name: str) -> str | None:
     ("an orange float bobbing in a pond", "float", "orange", "orange"),
     ("a glass float resting on a shelf", "float", None, "wine glass"),
     ("a glass float hanging in a window", "float", None, "wine glass"),
+    # through a gerund modifier, and before a participle describing the thing
+    ("an orange sleeping bag on a cot", "bag", "orange", "orange"),
+    ("an orange ironing board in a laundry room", "ironing board", "orange", "orange"),
+    ("the bright orange ring thrown to a swimmer", "ring", "orange", "orange"),
 ])
 def test_attribute_word_before_a_noun_describes_it(prompt, thing, colour, not_a_thing):
     graph = parse_prompt(prompt)
     assert thing in _names(graph)
     assert not_a_thing not in _names(graph)
     assert _colour(graph, thing) == colour
+
+
+@pytest.mark.parametrize("prompt,not_a_thing", [
+    ("soft green light filters through the pines", "filter"),
+    ("a red toy fire truck and a doll lie scattered on a rug", "lie"),
+    ("its black boiler gleams in the sun", "gleam"),
+])
+def test_a_noun_s_verb_after_a_colour_is_no_noun(prompt, not_a_thing):
+    assert not_a_thing not in _names(parse_prompt(prompt))
 
 
 # --- a word the tagger reads as no noun in its sentence heads no phrase --------------------------

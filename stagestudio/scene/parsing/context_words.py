@@ -25,12 +25,16 @@ def _tags(tokens: list[str]) -> tuple[TaggedWord, ...] | None:
     return tags if tags and len(tags) == len(tokens) else None
 
 
-def _plain_word(tokens: list[str], k: int) -> bool:
+def _plain_word(tokens: list[str], k: int, tags: tuple[TaggedWord, ...] | None = None) -> bool:
     word = tokens[k]
     # (an -ing or -ed verb form is where the tagger errs on fragments: "cowboy roping a calf",
-    # "bread cooling on a rack" read as compound nouns; the rules read those words)
+    # "bread cooling on a rack" read as compound nouns; the rules read those words - unless,
+    # inside a run an attribute word opened, it modifies a noun after it: "a glass fishing float")
+    gerund_modifier = tags is not None and word.endswith("ing") and k + 1 < len(tokens) and tags[k].head > k and (
+        tags[k].dep == "compound" and tags[k].tag == "NN"
+        or english.has_noun_entry(f"{word} {english.noun_lemma(tokens[k + 1])}"))  # ("an orange sleeping bag")
     return (word.replace("-", "").isalpha() and word not in _BOUNDARIES and match_relation(tokens, k) is None
-            and not (word.endswith(("ing", "ed")) and is_verb_form(word)))
+            and not (word.endswith(("ing", "ed")) and is_verb_form(word) and not gerund_modifier))
 
 
 def _verb_with_complement(tokens: list[str], k: int) -> bool:
@@ -40,6 +44,8 @@ def _verb_with_complement(tokens: list[str], k: int) -> bool:
     if k + 1 >= len(tokens) or english.verb_lemma(tokens[k]) is None:
         return False
     after = tokens[k + 1]
+    if english.is_past_participle(after) and after.endswith(("ed", "en", "wn")):
+        return False  # ("the orange ring thrown to ...": a participle describing the noun)
     return (after in _BOUNDARIES - lx.HARD_BOUNDARIES or after in lx.INDEFINITE_DETERMINERS
             or after in lx.DEFINITE_DETERMINERS or is_number(after) or match_relation(tokens, k + 1) is not None)
 
@@ -57,17 +63,22 @@ def noun_head_after(tokens: list[str], last: int) -> int | None:
     # follow the modifier arcs rightwards: orange -> cream -> van
     while tags[k].dep in _MODIFIER_ARCS and k < tags[k].head <= k + 4:
         head = tags[k].head
-        if not all(_plain_word(tokens, m) and tags[m].pos in ("NOUN", "PROPN", "ADJ") for m in range(k + 1, head + 1)):
+        if not all(_plain_word(tokens, m, tags) and (tags[m].pos in ("NOUN", "PROPN", "ADJ") or m < head)
+                   for m in range(k + 1, head + 1)):
             return None
         k = head
-    if (k == last or tags[k].tag not in _NOUN_TAGS or not english.has_noun_entry(english.noun_lemma(tokens[k]))
-            or _verb_with_complement(tokens, k)
-            # (reached through another noun, a word that can be a verb is that noun's verb
-            # unless WordNet names the pair: "a toy fire truck lie scattered", "its black boiler
-            # gleams" but "orange sea fans"; right after the attribute word it is its noun: "a
-            # glass float")
-            or k > last + 1 and english.verb_lemma(tokens[k]) is not None
-            and not english.has_noun_entry(f"{tokens[k - 1]} {english.noun_lemma(tokens[k])}")):
+    if k == last or tags[k].tag not in _NOUN_TAGS or not english.has_noun_entry(english.noun_lemma(tokens[k])):
+        return None
+    # reached through another noun (not a gerund modifier), a word that can be a verb is that
+    # noun's verb unless WordNet names the pair: "a toy fire truck lie scattered", "its black
+    # boiler gleams" but "orange sea fans"; right after the attribute word it is its noun: "a
+    # glass float"; after a gerund modifier it is a noun even before a preposition: "an orange
+    # sleeping bag on a cot"
+    verb = english.verb_lemma(tokens[k])
+    through_noun = k > last + 1 and not tokens[k - 1].endswith("ing")
+    if through_noun and verb is not None and not english.has_noun_entry(f"{tokens[k - 1]} {english.noun_lemma(tokens[k])}"):
+        return None
+    if _verb_with_complement(tokens, k) and not tokens[k - 1].endswith("ing"):
         return None
     return k
 

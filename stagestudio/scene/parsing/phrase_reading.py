@@ -431,6 +431,8 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
 def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, after: int) -> bool:
     """Whether the noun at tokens[p.j:after] modifies a noun that follows it."""
     n = len(tokens)
+    if noun_head_after(tokens, after - 1) is not None:
+        return True  # ("a rusty orange ice cream van", "a glass fishing float": the tagger reads the word as modifying a noun after it)
     follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not verb_before_reciprocal(
         tokens, after) and not acts_after(
         entry.name, tokens, p.j, after) and (
@@ -440,9 +442,7 @@ def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, aft
         and tokens[after] not in lx.FILLER_WORDS and tokens[after] not in PORTIONS
         and not adverb_before_description(tokens, after))  # ("a foal still wet")
         # ^ "train station", "dog park": a place
-        or compound_head(tokens, after)  # "glass jar", "laptop bag": the last noun is the head
-        # ("a rusty orange ice cream van", "a glass float": the tagger reads the word as modifying a noun after it)
-        or noun_head_after(tokens, after - 1) is not None)
+        or compound_head(tokens, after))  # "glass jar", "laptop bag": the last noun is the head
     if not follows and entry.name in lx.COLOR_WORDS:
         k = after
         while k < n and k < after + 3 and is_attribute_word(tokens[k]):
