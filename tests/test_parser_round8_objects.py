@@ -35,6 +35,9 @@ def _colour(graph: SceneGraph, name: str) -> str | None:
     ("an orange sleeping bag on a cot", "bag", "orange", "orange"),
     ("an orange ironing board in a laundry room", "ironing board", "orange", "orange"),
     ("the bright orange ring thrown to a swimmer", "ring", "orange", "orange"),
+    # a noun no dictionary knows, which the tagger reads as the noun
+    ("a row of orange lifejackets on hooks", "lifejacket", "orange", "orange"),
+    ("a heap of orange lifejackets on a jetty", "lifejacket", "orange", "orange"),
 ])
 def test_attribute_word_before_a_noun_describes_it(prompt, thing, colour, not_a_thing):
     graph = parse_prompt(prompt)
@@ -59,6 +62,8 @@ def test_a_noun_s_verb_after_a_colour_is_no_noun(prompt, not_a_thing):
     ("a baker kneading dough until it is smooth, beside a flour sack", "dough", "until"),
     ("two boxers trading punches mid-round under a spotlight", "punch", "mid-round"),
     ("the canoe is flipped over on the dock so the kids can paint it", "boat", "paint"),
+    # a verb with a pronoun subject
+    ("the spice that makes you sneeze when you grind it, in a bowl", "spice", "person"),
 ])
 def test_adverb_conjunction_or_verb_is_no_object(prompt, thing, not_a_thing):
     names = _names(parse_prompt(prompt))

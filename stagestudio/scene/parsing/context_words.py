@@ -67,7 +67,10 @@ def noun_head_after(tokens: list[str], last: int) -> int | None:
                    for m in range(k + 1, head + 1)):
             return None
         k = head
-    if k == last or tags[k].tag not in _NOUN_TAGS or not english.has_noun_entry(english.noun_lemma(tokens[k])):
+    if (k == last or tags[k].tag not in _NOUN_TAGS
+            # (a word no dictionary knows is a noun when the tagger says so: "orange lifebuoys")
+            or not english.has_noun_entry(english.noun_lemma(tokens[k])) and not english.noun_senses(tokens[k])
+            and english.is_known_word(tokens[k])):
         return None
     # reached through another noun (not a gerund modifier), a word that can be a verb is that
     # noun's verb unless WordNet names the pair: "a toy fire truck lie scattered", "its black
@@ -120,4 +123,6 @@ def not_a_noun_here(tokens: list[str], k: int, *, bare: bool) -> bool:
         return True
     return (bare and tag.pos in ("VERB", "AUX") and tag.tag in ("VB", "VBP", "VBZ", "VBD")
             and english.verb_lemma(word) is not None
-            and any(t.head == k and m != k and t.dep in _VERB_CHILDREN for m, t in enumerate(tags)))
+            # (or a pronoun subject: "when you chop it")
+            and any(t.head == k and m != k and (t.dep in _VERB_CHILDREN or t.dep == "nsubj" and t.tag == "PRP")
+                    for m, t in enumerate(tags)))
