@@ -51,8 +51,8 @@ def _verb_with_complement(tokens: list[str], k: int) -> bool:
 
 
 def noun_head_after(tokens: list[str], last: int) -> int | None:
-    """The index of the noun that the attribute-like word at `last` modifies further right in one run of nouns
-    and adjectives, as the tagger parses the sentence: "a rusty orange ice cream van" (orange ->
+    """The index of the noun that the attribute-like word at `last` modifies further right, in
+    one run of nouns and adjectives, as the tagger parses the sentence: "a rusty orange ice cream van" (orange ->
     van), "a cobalt blue glass float" (glass -> float); None when the word heads its phrase."""
     tags = _tags(tokens)
     # (only a word with an attribute reading is in doubt: a colour, a material, "toy"; a
@@ -84,7 +84,6 @@ def noun_head_after(tokens: list[str], last: int) -> int | None:
     if _verb_with_complement(tokens, k) and not tokens[k - 1].endswith("ing"):
         return None
     return k
-
 
 
 def tagged_run_head(tokens: list[str], j: int) -> int | None:
