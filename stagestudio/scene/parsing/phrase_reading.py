@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.context_words import noun_head_after, tagged_run_head
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
@@ -412,6 +413,10 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
     if noun is not None:
         entry, length = noun
         after = p.j + length
+        if p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and (tagged_run_head(tokens, p.j) or 0) >= after:
+            p.modifiers.extend(tokens[p.j:after])  # "orange sea fans": "sea" is no head here
+            p.j = after
+            return NEXT
         # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
         follows = _noun_modifies_next(tokens, p, entry, after)
         if follows and entry.plural is not True:
@@ -426,6 +431,8 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
 def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, after: int) -> bool:
     """Whether the noun at tokens[p.j:after] modifies a noun that follows it."""
     n = len(tokens)
+    if noun_head_after(tokens, after - 1) is not None:
+        return True  # ("a rusty orange ice cream van", "a glass fishing float": the tagger reads the word as modifying a noun after it)
     follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not verb_before_reciprocal(
         tokens, after) and not acts_after(
         entry.name, tokens, p.j, after) and (
@@ -492,6 +499,15 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         p.modifiers.append(tok)  # "a sleeping cat", "a steaming cup": a participle used as adjective
         p.started = True
         p.j += 1
+        return NEXT
+    if p.j > i and p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and tagged_run_head(tokens, p.j) is not None:
+        # "a cobalt blue glass float": the tagger reads the word as the noun the one before
+        # modifies, though the word could be a verb
+        p.modifiers.append(tok)
+        p.unknown_seen = True
+        p.j += 1
+        p.noun_end = (p.j, len(p.modifiers))
+        p.noun_ends.append(p.noun_end)
         return NEXT
     if p.j > i and verb_opens_clause(tokens, p.j, after_noun=bool(p.modifiers) and noun_only(p.modifiers[-1])):
         return STOP  # "a mechanic fixing a car", "a firefighter spraying water"

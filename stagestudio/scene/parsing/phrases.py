@@ -7,6 +7,7 @@ import re
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.context_words import not_a_noun_here
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Adjectives, Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import singular_form
@@ -39,6 +40,17 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         end = i + end - 1
         if isinstance(phrase, NounPhrase):
             phrase.determiner = "none"
+    if (isinstance(phrase, NounPhrase) and phrase.pronoun is None and end > i and phrase.surface
+            and tokens[end - 1] == phrase.surface.split()[-1]
+            and not_a_noun_here(tokens, end - 1, bare=phrase.determiner == "none" and phrase.count is None)):
+        # "waves a camper van forward", "tumbles wet laundry until it is dry", "the crew can wash
+        # it": the tagger reads the last word as no noun in this sentence; the phrase ends before it
+        cut = end - 1
+        while cut > i and not_a_noun_here(tokens, cut - 1, bare=False):
+            cut -= 1  # ("the stone is still": neither word is a noun here)
+        if cut > i and (phrase.modifiers or phrase.determiner != "none" or phrase.count is not None):
+            return parse_noun_phrase(tokens[:cut], i)
+        return None, i
     if isinstance(phrase, NounPhrase):
         if _number_is_a_label(phrase):
             phrase.count = None
@@ -56,6 +68,11 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             # "ear defenders": worn on the ear, a garment named by the pair, not a person
             phrase.head, phrase.kind = worn, NounKind.THING
             phrase.modifiers.pop()
+        if _named_in_the_plural(phrase):
+            # "a smoker with leather bellows", "a man in chest waders": WordNet names the thing by
+            # its plural; the singular is another word (a roar, a wading bird)
+            phrase.head, phrase.plural = phrase.surface, False
+            phrase.kind = english.noun_kind(phrase.surface)
         if phrase.pronoun is not None or phrase.possessive is not None:
             phrase.pronoun_word = tokens[i]
         _parts_from_adjectives(phrase)
@@ -84,6 +101,21 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
           and _product_title(tokens, i, end, phrase, english.noun_lemma(phrase.surface.split()[-1]))):
         phrase.head, phrase.is_class = english.noun_lemma(phrase.surface.split()[-1]), False  # ("speaker")
     return phrase, end
+
+
+def _named_in_the_plural(phrase: NounPhrase) -> bool:
+    """Whether the plural the phrase ends in is a made thing WordNet lists under the plural
+    ("bellows", "waders", "pants") while the singular first means something else; not a part
+    ("tree trunks") nor a person ("two boxers")."""
+    surface = phrase.surface
+    if phrase.is_class or not phrase.plural or not surface or " " in surface or surface == phrase.head \
+            or not english.has_flag(surface, "2", senses=1):
+        return False
+    own, single = english.noun_senses(surface), english.noun_senses(phrase.head)
+    if not own or own[0].lexfile != english.ARTIFACT or not single or single[0].lexfile == english.ARTIFACT:
+        return False
+    cls = english.geneval_class(phrase.head)
+    return not english.is_part(phrase.head) and (cls is None or cls != "person" and english.is_worn(surface))
 
 
 def _product_title(tokens: list[str], i: int, end: int, phrase: NounPhrase, noun: str) -> bool:
@@ -207,6 +239,11 @@ def _names_a_plant_or_animal(word: str) -> bool:
     return sense is not None and sense.lexfile in (english.PLANT, english.ANIMAL)
 
 
+def _living_or_food(word: str) -> bool:
+    sense = next((s for s in english.noun_senses(english.noun_lemma(word)) if s.is_thing), None)
+    return sense is not None and sense.lexfile in (*_KIND_HEADS, english.ANIMAL)
+
+
 def _name_plant_kinds(phrase: NounPhrase) -> None:
     """"an olive branch", "a mint leaf", "a cherry blossom tree", "a salmon fillet": a colour word
     that is a plant or an animal, before a plant, food or part noun, names what it is part of or
@@ -220,6 +257,8 @@ def _name_plant_kinds(phrase: NounPhrase) -> None:
         if (word not in lx.COLOR_WORDS or lx.COLOR_WORDS[word] == word or not _names_a_plant_or_animal(word)
                 or sense is None or not (sense.lexfile in _KIND_HEADS or "p" in sense.flags)):
             continue
+        if k < len(words) - 2 and not _living_or_food(words[-1]):
+            continue  # ("teal enamel kettle": before a made thing's noun the colour is the thing's)
         if k == len(words) - 2:
             phrase.head, phrase.surface = f"{word} {phrase.head}", f"{word} {phrase.surface or phrase.head}"
             del phrase.modifiers[k]

@@ -453,6 +453,8 @@ def scan(tokens: list[str]) -> list[Item]:
             i = end + 2
             continue
         if (isinstance(phrase_item, NounPhrase) and phrase_item.head in COLOUR_NOUNS
+                # ("lamps with green shades": shades a thing has are parts, not its hue)
+                and not (phrase_item.plural and items and isinstance(items[-1], Prep) and items[-1].word == "with")
                 and any(w in lx.COLOR_WORDS or hyphen_colour(w) for w in phrase_item.modifiers)
                 and not any(w in lx.MATERIAL_WORDS for w in phrase_item.modifiers)):  # ("a green glass shade")
             # "a cow in a vibrant blue hue": the colour is the object's
