@@ -1,0 +1,64 @@
+"""The parser's eighth round, part B: relations read from the dependency parse.
+
+Each group checks one general mechanism on prompts invented for it, in other domains than the
+gold sets' prompts (none is taken from them). Without the contextual tagger installed the
+mechanisms cannot act, so those groups are skipped.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.parser import parse_prompt
+from stagestudio.scene.parsing.tagging import tag_sentence
+
+needs_tagger = pytest.mark.skipif(tag_sentence(["a", "dog"]) is None, reason="contextual tagger not installed")
+
+
+def _relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+def _id_relations(graph: SceneGraph) -> set[tuple[str, str, str]]:
+    return {(r.subject, r.predicate, r.object) for r in graph.relations}
+
+
+# --- a participle or relative clause describes the noun it hangs from: that noun acts -----------
+@needs_tagger
+@pytest.mark.parametrize("prompt,doer,predicate,acted_on,not_doer", [
+    ("a farmer drives a tractor pulling a plough", "tractor", "pulling", "plough", "person"),
+    ("a boy walks a dog chasing a ball", "dog", "chasing", "sports ball", "person"),
+    ("a woman photographs a horse jumping a fence", "horse", "jumping", "fence", "person"),
+    ("a man rides a bicycle towing a trailer", "bicycle", "towing", "trailer", "person"),
+    ("a keeper feeds a seal balancing a ball on its nose", "seal", "balancing", "sports ball", "person"),
+])
+def test_participle_after_an_object_is_that_objects_action(prompt, doer, predicate, acted_on, not_doer):
+    relations = _relations(parse_prompt(prompt))
+    assert (doer, predicate, acted_on) in relations
+    assert (not_doer, predicate, acted_on) not in relations
+
+
+@needs_tagger
+@pytest.mark.parametrize("prompt,predicate", [
+    ("a girl watches a cat that is licking a kitten", "licking"),
+    ("a teacher scolds a pupil who is kicking a chair", "kicking"),
+    ("a guard stops a tourist who is climbing a statue", "climbing"),
+    ("a girl pets a goat that is chewing a rope", "chewing"),
+])
+def test_relative_clause_acts_for_the_noun_it_follows(prompt, predicate):
+    graph = parse_prompt(prompt)
+    # the second thing named does it, not the sentence's subject (o1)
+    doers = {s for s, p, o in _id_relations(graph) if p == predicate}
+    assert doers == {"o2"}
+
+
+@needs_tagger
+@pytest.mark.parametrize("prompt,doer,predicate,acted_on", [
+    ("a monkey sitting on a branch eating a banana", "monkey", "eating", "banana"),
+    ("a dog by a bench chewing a bone", "dog", "chewing", "bone"),
+])
+def test_participle_after_a_place_stays_the_subjects(prompt, doer, predicate, acted_on):
+    # the parser hangs the participle from the nearest noun; a place's noun does not act
+    assert (doer, predicate, acted_on) in _relations(parse_prompt(prompt))
