@@ -62,3 +62,25 @@ def test_relative_clause_acts_for_the_noun_it_follows(prompt, predicate):
 def test_participle_after_a_place_stays_the_subjects(prompt, doer, predicate, acted_on):
     # the parser hangs the participle from the nearest noun; a place's noun does not act
     assert (doer, predicate, acted_on) in _relations(parse_prompt(prompt))
+
+
+# --- a verb the reading passed over: the parse names its subject and its object ----------------
+@needs_tagger
+@pytest.mark.parametrize("prompt,predicate,acted_on", [
+    ("a nurse wiping down the arm of a patient", "wiping down", "person"),
+    ("a jockey wiping down the legs of a horse", "wiping down", "horse"),
+    ("a father patting down the fur of a dog", "patting down", "dog"),
+    ("a technician wiping down the screen of a laptop", "wiping down", "laptop"),
+    ("a farmer wiping down the flank of a cow", "wiping down", "cow"),
+])
+def test_unread_verb_acts_on_the_owner_of_the_part_it_names(prompt, predicate, acted_on):
+    graph = parse_prompt(prompt)
+    names = {o.id: o.name for o in graph.objects}
+    assert {(s, p, names[o]) for s, p, o in _id_relations(graph)} == {("o1", predicate, acted_on)}
+
+
+@needs_tagger
+def test_unread_holding_verb_of_a_thing_holds_it():
+    # a made thing that holds something up is its holder, not an agent
+    relations = _relations(parse_prompt("a wall shelf holding up three plates"))
+    assert relations == {("plate", "on", "shelf")}

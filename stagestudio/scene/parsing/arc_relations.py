@@ -8,7 +8,10 @@ parse names, and the parse's doer is a drawn object, the action is the parse's d
 
 from __future__ import annotations
 
+from stagestudio.scene import lexicon as lx
 from stagestudio.scene.graph import is_spatial
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.actions import hold_instead
 from stagestudio.scene.parsing.arcs import SentenceArcs
 from stagestudio.scene.parsing.items import Action, span_of
 from stagestudio.scene.parsing.state import State
@@ -40,3 +43,42 @@ def _redo_action(arcs: SentenceArcs, span: tuple[int, int], made: list[Triple], 
         if relation in state.relations:
             state.relations.remove(relation)
     state.relate(subject, made[0][1], obj)
+
+
+_ACTING_TAGS = ("VBG", "VBZ", "VBP")
+
+
+def unread_actions(arcs: SentenceArcs, state: State) -> None:
+    """A verb the reading passed over (no item was read from it) whose subject and object the
+    parse names, both drawn objects: "a tattoo artist wiping down the back of a client" (the
+    object through the part "the back of" it)."""
+    for t, word in enumerate(arcs.tags):
+        if t in arcs.item_at or word.pos != "VERB" or word.tag not in _ACTING_TAGS:
+            continue
+        lemma = english.verb_lemma(word.text.lower())
+        if lemma is None or lemma in lx.NON_ACTION_VERBS or lemma in ("be", "have"):
+            continue
+        doer = arcs.doer(t)
+        subject = arcs.found(doer) if doer is not None else None
+        objects = arcs.children(t, "dobj")
+        if subject is None or not objects:
+            continue
+        obj = arcs.found(objects[0])
+        if obj is None and arcs.dropped(objects[0]):
+            # "the back of a client": the part's owner is acted on
+            owners = [o for p in arcs.children(objects[0], "prep") if arcs.tags[p].text == "of"
+                      for o in arcs.children(p, "pobj")]
+            obj = arcs.found(owners[0]) if owners else None
+        if obj is None or obj == subject or any({s, o} == {subject, obj} for s, _, o in state.relations):
+            continue
+        particles = [arcs.tags[p].text for p in arcs.children(t, "prt")]
+        predicate = " ".join([english.present_participle(lemma), *particles[:1]])
+        if not hold_instead(subject, predicate, obj, state):
+            state.relate(subject, predicate, obj)
+        _log("UNREAD", state, subject, predicate, obj)
+
+
+def _log(what, state, s, p, o) -> None:
+    import os
+    if "log" in os.environ.get("ARC_FLAGS", ""):
+        print("   ", what, state.get(s).name, p, state.get(o).name)

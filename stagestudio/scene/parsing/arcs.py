@@ -46,6 +46,12 @@ class SentenceArcs:
             return ref.object_id
         return None
 
+    def dropped(self, t: int) -> bool:
+        """Whether the token lies in a phrase the reading did not draw (a part, the setting)."""
+        k = self.item_at.get(t)
+        ref = self.resolved[k] if k is not None else None
+        return isinstance(ref, Ref) and ref.object_id is None and ref.pronoun is None
+
     def doer(self, t: int, depth: int = 0) -> int | None:
         """The token of the noun that does or is placed by the word at `t`: the word itself when
         a noun, a verb's subject, or the noun a participle or relative clause describes."""

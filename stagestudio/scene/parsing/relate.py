@@ -38,7 +38,7 @@ from stagestudio.scene.parsing.positions import (
     listed_with,
     side_anchor,
 )
-from stagestudio.scene.parsing.arc_relations import arc_relations
+from stagestudio.scene.parsing.arc_relations import arc_relations, unread_actions
 from stagestudio.scene.parsing.arcs import sentence_arcs
 from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
@@ -59,6 +59,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     arcs = sentence_arcs(items, resolved)
     if arcs is not None:
         arc_relations(arcs, made, state)
+        unread_actions(arcs, state)
 
 
 def _relate_resolved(resolved: list, state: State, made: dict[int, list[tuple[str, str, str]]]) -> None:
