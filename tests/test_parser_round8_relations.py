@@ -84,3 +84,28 @@ def test_unread_holding_verb_of_a_thing_holds_it():
     # a made thing that holds something up is its holder, not an agent
     relations = _relations(parse_prompt("a wall shelf holding up three plates"))
     assert relations == {("plate", "on", "shelf")}
+
+
+@needs_tagger
+@pytest.mark.parametrize("prompt,acted_on", [
+    ("A janitor walks down the hall, shining a flashlight at a locker.", "flashlight"),
+    ("A girl lies in the tent, shining a flashlight at a spider.", "flashlight"),
+    ("A guide and a tourist stand at the cave mouth, shining a lantern at a bat.", "lantern"),
+    ("A nurse and a doctor stand by the bed, shining a penlight at a patient.", "penlight"),
+])
+def test_unread_participle_after_a_comma_is_the_clause_subjects(prompt, acted_on):
+    assert ("person", "shining", acted_on) in _relations(parse_prompt(prompt))
+
+
+@needs_tagger
+def test_unread_participle_after_a_comma_is_each_coordinated_subjects():
+    graph = parse_prompt("A nurse and a doctor stand by the bed, shining a penlight at a patient.")
+    doers = {s for s, p, o in _id_relations(graph) if p == "shining"}
+    assert doers == {"o1", "o2"}
+
+
+@needs_tagger
+def test_parse_doer_named_together_with_the_rules_doer_leaves_the_rules_reading():
+    # the parser misreads "stand" as a noun; the rules' doer is named together with its doer
+    relations = _id_relations(parse_prompt("A pilot and a mechanic stand under the wing, inspecting a propeller."))
+    assert ("o2", "inspecting", "o4") in relations

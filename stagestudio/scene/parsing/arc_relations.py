@@ -39,6 +39,8 @@ def _redo_action(arcs: SentenceArcs, span: tuple[int, int], made: list[Triple], 
         return
     if not all(o == obj and s != subject and not is_spatial(p) for s, p, o in made):
         return  # the rules agree with the parse, or related something the parse does not judge
+    if any(subject in state.group_of(s) for s, _, _ in made):
+        return  # one of the things named together with the rules' doer: they act together
     for relation in made:
         if relation in state.relations:
             state.relations.remove(relation)
@@ -58,7 +60,7 @@ def unread_actions(arcs: SentenceArcs, state: State) -> None:
         lemma = english.verb_lemma(word.text.lower())
         if lemma is None or lemma in lx.NON_ACTION_VERBS or lemma in ("be", "have"):
             continue
-        doer = arcs.doer(t)
+        doer = arcs.doer(t, shared=True)
         subject = arcs.found(doer) if doer is not None else None
         objects = arcs.children(t, "dobj")
         if subject is None or not objects:
@@ -73,8 +75,12 @@ def unread_actions(arcs: SentenceArcs, state: State) -> None:
             continue
         particles = [arcs.tags[p].text for p in arcs.children(t, "prt")]
         predicate = " ".join([english.present_participle(lemma), *particles[:1]])
-        if not hold_instead(subject, predicate, obj, state):
-            state.relate(subject, predicate, obj)
+        if hold_instead(subject, predicate, obj, state):
+            continue
+        # ("a father and his daughter ..., shining a flashlight": each of them)
+        for one in (subject, *(arcs.found(c) for c in arcs.joined(doer))):  # type: ignore[arg-type]
+            if one is not None and one != obj:
+                state.relate(one, predicate, obj)
         _log("UNREAD", state, subject, predicate, obj)
 
 

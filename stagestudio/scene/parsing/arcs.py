@@ -52,9 +52,11 @@ class SentenceArcs:
         ref = self.resolved[k] if k is not None else None
         return isinstance(ref, Ref) and ref.object_id is None and ref.pronoun is None
 
-    def doer(self, t: int, depth: int = 0) -> int | None:
+    def doer(self, t: int, depth: int = 0, *, shared: bool = False) -> int | None:
         """The token of the noun that does or is placed by the word at `t`: the word itself when
-        a noun, a verb's subject, or the noun a participle or relative clause describes."""
+        a noun, a verb's subject, or the noun a participle or relative clause describes; with
+        `shared`, also the subject of the clause a participle after a comma continues ("...
+        stand beneath it, shining a flashlight")."""
         if depth > 6 or not 0 <= t < len(self.tags):
             return None
         word = self.tags[t]
@@ -76,9 +78,15 @@ class SentenceArcs:
                 # phrase rarely does what follows it ("a monkey on a branch eating a banana")
                 return None
             return self.doer(word.head, depth + 1)
+        if shared and word.dep == "advcl" and word.tag == "VBG" and t > 0 and self.tags[t - 1].text == ",":
+            return self.doer(word.head, depth + 1)
         # (a clause without a subject of its own, "..., turning a page", is left to the rules: the
         # parser often hangs it from the wrong clause)
         return None
+
+    def joined(self, t: int) -> list[int]:
+        """The nouns coordinated with the noun at `t` ("a father and his daughter")."""
+        return [c for c in self.children(t, "conj") if self.tags[c].is_noun]
 
     def phrase_ends(self, span: tuple[int, int]) -> tuple[int | None, int | None]:
         """For a relation phrase's tokens, the token it attaches to (the head of its first
