@@ -109,3 +109,31 @@ def test_parse_doer_named_together_with_the_rules_doer_leaves_the_rules_reading(
     # the parser misreads "stand" as a noun; the rules' doer is named together with its doer
     relations = _id_relations(parse_prompt("A pilot and a mechanic stand under the wing, inspecting a propeller."))
     assert ("o2", "inspecting", "o4") in relations
+
+
+# --- "the <calling>" after someone named by another calling is someone else ---------------------
+def _people(graph: SceneGraph) -> int:
+    return sum(o.count for o in graph.objects if o.name == "person")
+
+
+@pytest.mark.parametrize("prompt,people,doer,predicate", [
+    ("a nurse checks a chart while the surgeon washes a scalpel", 2, "o3", "washing"),
+    ("a cashier scans a melon as the manager watches a customer", 3, "o3", "watching"),
+    ("a referee blows a whistle as the coach shouts at a player", 3, "o3", "shouting at"),
+    ("a pilot waves as the mechanic checks a tire", 2, "o2", "checking"),
+    ("a waiter pours wine while the chef tastes a sauce", 2, None, None),
+])
+def test_the_other_calling_names_another_person(prompt, people, doer, predicate):
+    graph = parse_prompt(prompt)
+    assert _people(graph) == people
+    if doer is not None:
+        assert {s for s, p, o in _id_relations(graph) if p == predicate} == {doer}
+
+
+@pytest.mark.parametrize("prompt", [
+    "A fisherman casts a line from a pier. The fisherman wears a hat.",
+    "An old man feeds pigeons on a bench. The man holds a paper bag.",
+    "A luthier in an apron sands a violin. The woman hums.",
+])
+def test_the_same_calling_or_a_plain_person_word_is_the_one_named_before(prompt):
+    assert _people(parse_prompt(prompt)) == 1
