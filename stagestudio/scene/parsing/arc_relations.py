@@ -1,10 +1,13 @@
-"""Actions whose doer the dependency parse names (pass 3, after the hand rules).
+"""Actions the dependency parse states between drawn objects (pass 3, after the hand rules).
 
 The rules give an action to the clause's subject by position ("a man tows a dinghy carrying two
 neighbours": the man, as the clause's subject). The parse says whose verb it is: the participle
 "carrying" describes the dinghy, and "a woman who is tipping her bag" tips it, not the foreman
 talking to her. Where the rules related the verb's own object to another doer than the one the
-parse names, and the parse's doer is a drawn object, the action is the parse's doer's."""
+parse names, and the parse's doer is a drawn object, the action is the parse's doer's
+(`arc_relations`). A verb the reading passed over altogether acts where the parse names its
+subject and its object, both drawn (`unread_actions`). Place phrases are left to the rules: the
+parser hangs most of them from the verb, where the conventions place them by what they follow."""
 
 from __future__ import annotations
 
@@ -81,10 +84,4 @@ def unread_actions(arcs: SentenceArcs, state: State) -> None:
         for one in (subject, *(arcs.found(c) for c in arcs.joined(doer))):  # type: ignore[arg-type]
             if one is not None and one != obj:
                 state.relate(one, predicate, obj)
-        _log("UNREAD", state, subject, predicate, obj)
 
-
-def _log(what, state, s, p, o) -> None:
-    import os
-    if "log" in os.environ.get("ARC_FLAGS", ""):
-        print("   ", what, state.get(s).name, p, state.get(o).name)
