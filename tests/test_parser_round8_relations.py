@@ -137,3 +137,17 @@ def test_the_other_calling_names_another_person(prompt, people, doer, predicate)
 ])
 def test_the_same_calling_or_a_plain_person_word_is_the_one_named_before(prompt):
     assert _people(parse_prompt(prompt)) == 1
+
+
+# --- a living doer the parse names is not replaced by the thing it sits on ------------------------
+@needs_tagger
+@pytest.mark.parametrize("prompt,thing,predicate", [
+    ("a girl on the carousel waving her hat at a crowd", "carousel", "waving"),
+    ("a boy on the swing kicking his shoe into the air", "swing", "kicking"),
+    ("a woman on the ferry throwing her scarf to a friend", "boat", "throwing"),
+    ("a man on the tractor lifting his cap at a neighbour", "tractor", "lifting"),
+])
+def test_a_thing_someone_sits_on_does_not_do_what_they_do(prompt, thing, predicate):
+    relations = _relations(parse_prompt(prompt))
+    assert ("person", "on", thing) in relations
+    assert not any(s == thing and p == predicate for s, p, o in relations)

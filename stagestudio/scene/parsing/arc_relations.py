@@ -38,16 +38,27 @@ def _redo_action(arcs: SentenceArcs, span: tuple[int, int], made: list[Triple], 
     doer = arcs.doer(verb)
     subject = arcs.found(doer) if doer is not None else None
     obj = arcs.found(objects[0]) if objects else None
+    if subject is not None and made and state.get(subject).is_alive and all(
+            not is_spatial(p) and not state.get(s).is_alive for s, p, _ in made):
+        # "a kid on the ski lift dropping his mitten": a living doer the parse names, where the
+        # rules gave the verb to a thing
+        _replace(made, [(subject, p, o) for _, p, o in made], state)
+        return
     if subject is None or obj is None or subject == obj or not made:
         return
     if not all(o == obj and s != subject and not is_spatial(p) for s, p, o in made):
         return  # the rules agree with the parse, or related something the parse does not judge
     if any(subject in state.group_of(s) for s, _, _ in made):
         return  # one of the things named together with the rules' doer: they act together
+    _replace(made, [(subject, made[0][1], obj)], state)
+
+
+def _replace(made: list[Triple], by: list[Triple], state: State) -> None:
     for relation in made:
         if relation in state.relations:
             state.relations.remove(relation)
-    state.relate(subject, made[0][1], obj)
+    for s, p, o in by:
+        state.relate(s, p, o)
 
 
 _ACTING_TAGS = ("VBG", "VBZ", "VBP")
