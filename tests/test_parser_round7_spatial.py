@@ -36,7 +36,7 @@ def test_her_before_a_preposition_is_the_object(prompt, expected):
     ("A chef tastes the soup while a waiter watches the clock. A cat sleeps behind him.", ("o4", "behind", "o1")),
     ("A pilot sits in the cockpit with a cadet. A mechanic waves in front of him.", ("o3", "in front of", "o1")),
     ("An old fisherman mends a net on the pier next to a boy. A gull perches behind him.", ("o4", "behind", "o1")),
-    ("A surgeon bends over the patient beside a nurse. An intern stands to his left.", ("o3", "left of", "o1")),
+    ("A surgeon bends over the patient beside a nurse. An intern stands to his left.", ("o4", "left of", "o1")),
 ])
 def test_a_person_pronoun_continues_the_previous_subject(prompt, expected):
     graph = parse_prompt(prompt)

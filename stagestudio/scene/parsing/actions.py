@@ -197,6 +197,19 @@ def _indirect_object(resolved: list, k: int, state: State) -> int | None:
 
 
 
+def hold_instead(subject_id: str, predicate: str, obj_id: str, state: State) -> bool:
+    """Whether a thing that "holds" something is its holder rather than an agent, and if so
+    relate what it holds to it ("a glass bowl holds three eggs", "a side table holds books"; by
+    its drawn sense: "a desk organizer holding pens" is a tray, not an organiser)."""
+    subject = state.get(subject_id)
+    if predicate.split()[0] not in HOLDING or subject.is_alive or _acts_as_carrier(subject.name, predicate):
+        return False
+    inside = english.is_container(subject.name) or subject.name in ("bowl", "cup", "vase", "bottle")
+    state.relate(obj_id, "inside" if inside else "on", subject_id)
+    state.held.add(obj_id)
+    return True
+
+
 def relate_action(resolved: list, k: int, clause_start: int, predicate: str, state: State, *,
                    target: int | None = None) -> None:
     """"an astronaut riding a horse": the action's subject is the clause's latest object (the
@@ -229,13 +242,7 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
         obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})
     if obj_id is None:
         return
-    subject = state.get(subject_id)
-    if predicate.split()[0] in HOLDING and not subject.is_alive and not _acts_as_carrier(subject.name, predicate):
-        # "a glass bowl holds three eggs", "a side table holds books": a holder, not an agent
-        # (by its drawn sense: "a desk organizer holding pens" is a tray, not an organiser)
-        inside = english.is_container(subject.name) or subject.name in ("bowl", "cup", "vase", "bottle")
-        state.relate(obj_id, "inside" if inside else "on", subject_id)
-        state.held.add(obj_id)
+    if hold_instead(subject_id, predicate, obj_id, state):
         return
     _relate_acting(subject_id, predicate, obj_id, state)
     resolved[k].agent = subject_id

@@ -114,3 +114,22 @@ class Action:
 
 
 Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives | Measure | Action
+
+
+def set_span(item: Item, start: int, end: int) -> None:
+    """Record the tokens [start, end) an item was read from, so the relating step can ask the
+    dependency parse how they attach (items read from one stretch share it)."""
+    item.span = (start, end)  # type: ignore[union-attr]
+
+
+def span_of(item: object) -> tuple[int, int] | None:
+    """The tokens an item was read from, None for one made up by the reading."""
+    return getattr(item, "span", None)
+
+
+class Scanned(list):
+    """A sentence's items, with the tokens they were read from (for the dependency parse)."""
+
+    def __init__(self, items: list[Item], tokens: list[str]) -> None:
+        super().__init__(items)
+        self.tokens = tuple(tokens)

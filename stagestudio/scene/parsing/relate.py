@@ -13,6 +13,8 @@ from stagestudio.scene.parsing.actions import (
     more_action_objects,
     relate_action,
 )
+from stagestudio.scene.parsing.arc_relations import arc_relations, unread_actions
+from stagestudio.scene.parsing.arcs import sentence_arcs
 from stagestudio.scene.parsing.items import (
     Action,
     Adjectives,
@@ -38,6 +40,10 @@ from stagestudio.scene.parsing.positions import (
     listed_with,
     side_anchor,
 )
+from stagestudio.scene.parsing.preposition_relations import (
+    relate_grown_or_served_in,
+    relate_seat_from,
+)
 from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.resolve import resolve_sentence
@@ -49,45 +55,58 @@ def _alive(obj: ParsedObject) -> bool:
 
 
 def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:
-    """Read one sentence: resolve its items to objects, then relate the objects."""
-    _relate_resolved(resolve_sentence(items, state, counter), state)
+    """Read one sentence: resolve its items to objects, then relate the objects; then what the
+    dependency parse relates that the rules did not (`arc_relations.py`)."""
+    resolved = resolve_sentence(items, state, counter)
+    made: dict[int, list[tuple[str, str, str]]] = {}
+    _relate_resolved(resolved, state, made)
+    arcs = sentence_arcs(items, resolved)
+    if arcs is not None:
+        arc_relations(arcs, made, state)
+        unread_actions(arcs, state)
 
 
-def _relate_resolved(resolved: list, state: State) -> None:
-    """Pass 3: the relations between the objects of one resolved sentence."""
+def _relate_resolved(resolved: list, state: State, made: dict[int, list[tuple[str, str, str]]]) -> None:
+    """Pass 3: the relations between the objects of one resolved sentence; `made` gets the
+    relations each item's handling added."""
     state.coordinated.extend(coordinated_groups(resolved))
     clause_start = 0
     consumed: set[int] = set()  # relation phrases an action took over
     for k, item in enumerate(resolved):
+        known = len(state.relations)
+        _relate_item(k, item, resolved, state, consumed, clause_start)
         if isinstance(item, Break):
             # a relative clause is about the noun it follows: "a dome that sits on a plate"
             relative = item.word in _RELATIVE_PRONOUNS and k > 0 and is_kept(resolved[k - 1])
             clause_start = k - 1 if relative else k + 1
-            continue
-        if isinstance(item, Adjectives):
-            _colour_from_adjectives(item, resolved, k, clause_start, state)
-            continue
-        if isinstance(item, Action):
-            aimed_at = aimed_at_position(resolved, k, state)
-            if aimed_at is not None:
-                # "spraying water on a burning car", "drinking milk from a saucer": the verb's
-                # object is not drawn, so the action goes to what it is aimed at
-                consumed.add(aimed_at)
-                relate_action(resolved, k, clause_start, item.predicate, state, target=aimed_at + 1)
-            else:
-                relate_action(resolved, k, clause_start, item.predicate, state)
-                for m in more_action_objects(resolved, k):
-                    # "wears sunglasses and a white scarf", "holds his hand and a shopping bag"
-                    relate_action(resolved, k, clause_start, item.predicate, state, target=m)
-            continue
-        if isinstance(item, Prep) and item.word == "from":
-            _relate_seat_from(resolved, k, clause_start, state)
-            continue
-        if isinstance(item, Prep) and item.word == "with":
-            _relate_grown_or_served_in(resolved, k, state)
-            continue
-        if not isinstance(item, Rel) or k in consumed:
-            continue
+        made[k] = state.relations[known:]
+
+
+def _relate_item(k: int, item, resolved: list, state: State, consumed: set[int], clause_start: int) -> None:
+    """The relations one item of the sentence makes."""
+    if isinstance(item, Adjectives):
+        _colour_from_adjectives(item, resolved, k, clause_start, state)
+        return
+    if isinstance(item, Action):
+        aimed_at = aimed_at_position(resolved, k, state)
+        if aimed_at is not None:
+            # "spraying water on a burning car", "drinking milk from a saucer": the verb's
+            # object is not drawn, so the action goes to what it is aimed at
+            consumed.add(aimed_at)
+            relate_action(resolved, k, clause_start, item.predicate, state, target=aimed_at + 1)
+        else:
+            relate_action(resolved, k, clause_start, item.predicate, state)
+            for m in more_action_objects(resolved, k):
+                # "wears sunglasses and a white scarf", "holds his hand and a shopping bag"
+                relate_action(resolved, k, clause_start, item.predicate, state, target=m)
+        return
+    if isinstance(item, Prep) and item.word == "from":
+        relate_seat_from(resolved, k, clause_start, state)
+        return
+    if isinstance(item, Prep) and item.word == "with":
+        relate_grown_or_served_in(resolved, k, state)
+        return
+    if isinstance(item, Rel) and k not in consumed:
         _relate_phrase(item.phrase, resolved, k, clause_start, state)
 
 
@@ -114,32 +133,6 @@ def _after_with(resolved: list, ref: Ref) -> bool:
     """Whether `ref` is named right after "with" ("a piano with a rose")."""
     m = next(i for i, r in enumerate(resolved) if r is ref)
     return m > 0 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "with"
-
-
-def _relate_grown_or_served_in(resolved: list, k: int, state: State) -> None:
-    """"three clay pots with succulents", "a bowl with apples and pears": plants or food named
-    with a container are in it (not "a mug with a handle", "a jar with a cat beside it")."""
-    if not (0 < k < len(resolved) - 1 and is_kept(resolved[k - 1]) and is_kept(resolved[k + 1])
-            and resolved[k + 1].pronoun is None):
-        return
-    holder = state.get(resolved[k - 1].object_id)
-    if not english.is_container(holder.word):
-        return
-    for member in list_after(resolved, k + 1):
-        senses = english.noun_senses(state.get(member).word)
-        if senses and senses[0].lexfile in (english.PLANT, english.FOOD) and not state.get(member).is_alive:
-            state.relate(member, "inside", holder.id)
-
-
-def _relate_seat_from(resolved: list, k: int, clause_start: int, state: State) -> None:
-    """"a customer watches from a stool", "substitutes cheer from the bench": whoever watches
-    from a seat sits on it."""
-    seat = resolved[k + 1] if k + 1 < len(resolved) else None
-    if not is_kept(seat) or not english.is_seat(state.get(seat.object_id).word):  # type: ignore[union-attr]
-        return
-    someone = clause_subject_ref(resolved[:k])
-    if someone is not None and _alive(state.get(someone)):
-        state.relate(someone, "on", seat.object_id)  # type: ignore[union-attr]
 
 
 def _colour_from_adjectives(item: Adjectives, resolved: list, k: int, clause_start: int, state: State) -> None:

@@ -25,6 +25,8 @@ from stagestudio.scene.parsing.items import (
     Possessive,
     Prep,
     Rel,
+    Scanned,
+    set_span,
 )
 from stagestudio.scene.parsing.phrases import noun_of, parse_noun_phrase
 from stagestudio.scene.parsing.phrase_endings import one_then_verb
@@ -225,7 +227,7 @@ def _is_participle_form(word: str) -> bool:
     return word.endswith(("ing", "ed")) and english.verb_lemma(word) is not None
 
 
-def scan(tokens: list[str]) -> list[Item]:
+def scan(tokens: list[str]) -> Scanned:
     items: list[Item] = []
     i = 0
     n = len(tokens)
@@ -233,7 +235,11 @@ def scan(tokens: list[str]) -> list[Item]:
     verb_seen = False  # the current clause has its finite verb
     distribute = False  # "both"/"all"/"each" opened the clause right before a relation
     noun_end, read = -1, 0  # where the latest noun phrase ended; how many items were read then
+    spanned, span_start = 0, 0  # items given their tokens so far; where the last step began
     while i < n:
+        for item in items[spanned:]:
+            set_span(item, span_start, i)
+        spanned, span_start = len(items), i
         if len(items) != read:
             read = len(items)
             noun_end = i if isinstance(items[-1], NounPhrase) else noun_end
@@ -476,7 +482,9 @@ def scan(tokens: list[str]) -> list[Item]:
                 portions[len(items)] = portion.text()  # "along the rim of a teacup": the teacup's rim
                 end = after_of
         i = max(end, i + 1)
+    for item in items[spanned:]:
+        set_span(item, span_start, n)
     for index, text in portions.items():
         if index < len(items) and isinstance(items[index], NounPhrase):
             items[index].portion = text  # type: ignore[union-attr]
-    return items
+    return Scanned(items, tokens)

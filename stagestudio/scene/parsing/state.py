@@ -195,6 +195,19 @@ def _ends_with_word(name: str, head: str) -> bool:
     return not rest or rest.endswith((" ", "-")) or len(rest) >= 3 and english.has_noun_entry(rest)
 
 
+# words that name someone by sex, age or kinship only, not by a calling: "the woman" may be the
+# luthier named before, "the judge" is not the stenographer
+_PLAIN_PEOPLE = frozenset("""man woman men women boy girl kid child person people lady gentleman guy
+    baby toddler teenager teen youngster adult elder figure someone individual""".split())
+
+
+def _role(surface: str) -> bool:
+    """Whether a person's noun names a calling ("judge", "stenographer"), not only a person."""
+    word = english.noun_lemma(surface.split()[-1]) if surface else ""
+    return bool(word) and word not in _PLAIN_PEOPLE and word not in lx.KIN_NOUNS and english.has_sense_of(
+        word, english.PERSON)
+
+
 def _same_noun(a: str, b: str) -> bool:
     return english.noun_lemma(a.split()[-1]) == english.noun_lemma(b.split()[-1]) if a and b else a == b
 
@@ -295,6 +308,12 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
             # "the bride and groom ..., the guests seated behind them": several of a kind named
             # otherwise are others, not the one named before
             same = [o for o in same if o.count > 1 or _same_noun(o.surface, np_.surface)]
+        if (same and np_.is_class and not np_.plural and np_.determiner == "definite" and not np_.modifiers
+                and _role(np_.surface) and all(_role(o.surface) and not _same_noun(o.surface, np_.surface)
+                                               for o in same)):
+            # "a stenographer typing as the judge scolds a lawyer": someone named by another
+            # calling than everyone before is someone else ("a woman ... the luthier" may be her)
+            same = []
         if same:
             # "the blue car" picks the blue one of two cars; otherwise the latest mentioned
             described = [o for o in same if np_.modifiers and set(np_.modifiers) <= set(o.modifiers)]

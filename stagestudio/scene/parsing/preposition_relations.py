@@ -1,0 +1,34 @@
+"""Relations that a bare preposition makes between the objects around it: "with" plants or food
+after a container puts them in it, and someone watching "from" a seat sits on it."""
+
+from __future__ import annotations
+
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.positions import clause_subject_ref, is_kept, list_after
+from stagestudio.scene.parsing.state import State
+
+
+def relate_grown_or_served_in(resolved: list, k: int, state: State) -> None:
+    """"three clay pots with succulents", "a bowl with apples and pears": plants or food named
+    with a container are in it (not "a mug with a handle", "a jar with a cat beside it")."""
+    if not (0 < k < len(resolved) - 1 and is_kept(resolved[k - 1]) and is_kept(resolved[k + 1])
+            and resolved[k + 1].pronoun is None):
+        return
+    holder = state.get(resolved[k - 1].object_id)
+    if not english.is_container(holder.word):
+        return
+    for member in list_after(resolved, k + 1):
+        senses = english.noun_senses(state.get(member).word)
+        if senses and senses[0].lexfile in (english.PLANT, english.FOOD) and not state.get(member).is_alive:
+            state.relate(member, "inside", holder.id)
+
+
+def relate_seat_from(resolved: list, k: int, clause_start: int, state: State) -> None:
+    """"a customer watches from a stool", "substitutes cheer from the bench": whoever watches
+    from a seat sits on it."""
+    seat = resolved[k + 1] if k + 1 < len(resolved) else None
+    if not is_kept(seat) or not english.is_seat(state.get(seat.object_id).word):  # type: ignore[union-attr]
+        return
+    someone = clause_subject_ref(resolved[:k])
+    if someone is not None and state.get(someone).is_alive:
+        state.relate(someone, "on", seat.object_id)  # type: ignore[union-attr]
