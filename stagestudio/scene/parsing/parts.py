@@ -111,12 +111,17 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
     if np_.class_by_sense and not english.is_animate(owner_name) and owner_name != "person":
         # "a raincoat with a hood": of a made thing, a word that is first a person is its part
         np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False)
+    if np_.is_class and _worn_in(prev) and _worn_written(np_) and _wears(owner_name):
+        # "a man in chest waders": after the "in" of what one wears, the written word's worn
+        # sense is meant, not the class WordNet's first sense gives it (a wading bird)
+        np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False, kind=NounKind.THING)
     if np_.is_class:
         # "its leather seat" (of a bicycle) is a part, though "seat" also names a chair;
         # "her rocking chair" is not a part of her
         written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
         return last_kept if possessed and english.is_part_of(written, owner_name) else None
-    worn = _worn(np_, owner_name)
+    # ("a young man in a hoodie": a word no dictionary has, worn "in" by someone, is a garment)
+    worn = _worn(np_, owner_name) or (_worn_in(prev) and _wears(owner_name) and _unheard_of(np_))
     if worn and not english.is_part_of(np_.head, owner_name) and _placed_apart(prev, nxt):
         return None  # "Her hiking boots stand by the door": taken off, a thing of its own
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
@@ -158,6 +163,28 @@ def _accessory(np_: NounPhrase, prev: object, nxt: object, owner_name: str) -> b
             and (owner_name == "person" or english.is_person(owner_name))
             and not np_.is_class and np_.pronoun is None and np_.kind == NounKind.THING
             and english.is_artifact(np_.head) and not english.is_large(np_.head) and not english.is_building(np_.head))
+
+
+def _worn_in(prev: object) -> bool:
+    """The "in" of what is worn, right after its wearer ("a woman in a red coat")."""
+    return isinstance(prev, Rel) and prev.phrase.needs_class_object and prev.phrase.predicate == "inside"
+
+
+def _wears(owner_name: str) -> bool:
+    return owner_name == "person" or english.is_person(owner_name) or english.is_animate(owner_name)
+
+
+def _worn_written(np_: NounPhrase) -> bool:
+    """Whether the word as written first names a thing worn ("waders", where the class read
+    from it is a bird)."""
+    written = np_.surface.split()[-1] if np_.surface else ""
+    return bool(written) and english.has_noun_entry(written) and english.is_worn(written, senses=1)
+
+
+def _unheard_of(np_: NounPhrase) -> bool:
+    """A head no dictionary knows ("hoodie", "onesie"): nothing to draw on its own."""
+    written = np_.surface.split()[-1] if np_.surface else np_.head
+    return np_.kind == NounKind.UNKNOWN and not english.has_noun_entry(written) and written.isalpha()
 
 
 def _placed_apart(prev: object, nxt: object) -> bool:

@@ -226,7 +226,11 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
             subjects = [r.object_id for m, r in enumerate(resolved)
                         if isinstance(r, Ref) and r.object_id is not None and not is_placed(resolved, r)]
             opener = k - 2 if k > 1 and isinstance(items[k - 1], Prep) and items[k - 1].word in _ABOUT else k - 1
-            if opener >= 0 and isinstance(items[opener], Break) and subjects:  # (", about 3 inches tall")
+            # ("a cow that weighs 450 kg": a relative clause's size is its antecedent's)
+            relative = opener >= 0 and isinstance(items[opener], Break) and items[opener].word in ("that", "which")
+            if relative and reading.last_kept is not None:
+                state.get(reading.last_kept).measurements.append(item.text)
+            elif opener >= 0 and isinstance(items[opener], Break) and subjects:  # (", about 3 inches tall")
                 state.get(subjects[0]).measurements.append(item.text)
             elif reading.last_kept is not None:
                 state.get(reading.last_kept).measurements.append(item.text)

@@ -1,0 +1,52 @@
+"""The parser's eighth round, part C: parts, counts and measurements on prompts nobody tuned
+against.
+
+Each group checks one general mechanism on prompts invented for it, in other domains than the
+gold sets' prompts (none is taken from them).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.parser import parse_prompt
+
+
+def _names(graph: SceneGraph) -> list[str]:
+    return [o.name for o in graph.objects]
+
+
+def _parts(graph: SceneGraph, name: str) -> list[str]:
+    return [p for o in graph.objects if o.name == name for p in o.attributes.parts]
+
+
+def _measurements(graph: SceneGraph, name: str) -> list[str]:
+    return [m for o in graph.objects if o.name == name for m in o.attributes.measurements]
+
+
+# --- worn "in": a garment no dictionary has, or one whose first sense is no garment -------------
+@pytest.mark.parametrize("prompt,wearer,worn", [
+    ("a toddler in a onesie naps on a sofa", "person", "onesie"),
+    ("a dog in a hoodie rides a skateboard", "dog", "hoodie"),
+    ("a fisherman in waders casts a line from a rock", "person", "waders"),
+    ("a girl in a gilet eats ice cream on a bench", "person", "gilet"),
+    ("an old man in hip waders stands beside a canoe", "person", "waders"),
+])
+def test_worn_in_is_the_wearers_part(prompt, wearer, worn):
+    graph = parse_prompt(prompt)
+    assert worn in _parts(graph, wearer)
+    assert "bird" not in _names(graph)
+
+
+# --- a relative clause's measurement is its antecedent's ----------------------------------------
+@pytest.mark.parametrize("prompt,owner,other,size", [
+    ("two cows next to a horse that weighs 500 kg", "horse", "cow", "500 kg"),
+    ("a boy lifting a dumbbell that weighs 5 kg", "dumbbell", "person", "5 kg"),
+    ("a cat sleeping beside a pumpkin that weighs 300 kg", "pumpkin", "cat", "300 kg"),
+    ("a child hugging a teddy bear that stands 2 m tall", "teddy bear", "person", "2 m"),
+])
+def test_relative_clause_measurement_goes_to_its_antecedent(prompt, owner, other, size):
+    graph = parse_prompt(prompt)
+    assert any(m.startswith(size) for m in _measurements(graph, owner))
+    assert not any(m.startswith(size) for m in _measurements(graph, other))
