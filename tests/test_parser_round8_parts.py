@@ -50,3 +50,27 @@ def test_relative_clause_measurement_goes_to_its_antecedent(prompt, owner, other
     graph = parse_prompt(prompt)
     assert any(m.startswith(size) for m in _measurements(graph, owner))
     assert not any(m.startswith(size) for m in _measurements(graph, other))
+
+
+# --- what a named someone wears, placed by a relation, is their part ---------------------------
+@pytest.mark.parametrize("prompt,other,relation,worn", [
+    ("a cat hiding under the wizard's cloak", "cat", "below", "cloak"),
+    ("a parrot perched on the pirate's hat", "bird", "on", "hat"),
+    ("a kitten tangled in the knitter's scarf", "cat", "inside", "scarf"),
+    ("a dog sleeping on the farmer's jacket", "dog", "on", "jacket"),
+])
+def test_possessed_garment_is_its_wearers_part(prompt, other, relation, worn):
+    graph = parse_prompt(prompt)
+    assert worn in _parts(graph, "person")
+    assert worn not in _names(graph)
+    names = {o.id: o.name for o in graph.objects}
+    assert (other, relation, "person") in {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+@pytest.mark.parametrize("prompt,product", [
+    ("Men's leather jacket, brown, hanging on a hook", "jacket"),
+    ("Women's wool coat, camel, on a mannequin", "coat"),
+    ("Kids' winter coat, navy, hanging on a peg", "coat"),
+])
+def test_a_product_made_for_people_stays_the_product(prompt, product):
+    assert product in _names(parse_prompt(prompt))

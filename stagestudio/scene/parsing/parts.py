@@ -76,8 +76,14 @@ def owns_part(owner: NounPhrase, possessed: object) -> bool:
     if not isinstance(possessed, NounPhrase):
         return True
     part = english.noun_lemma(possessed.surface.split()[-1]) if possessed.surface else possessed.head
+    # ("under the judge's robe", "on the pirate's hat": what someone wears is theirs, as a part)
+    wearer = owner.head == "person" or english.is_person(owner.head) or english.is_animate(owner.head)
+    worn = possessed.pronoun is None and english.is_worn(part, senses=4)
+    if wearer and worn and owner.plural and owner.determiner == "none":
+        return False  # "women's wool coat", "kids' raincoat": those a garment is made for own none
     return (english.is_part_of(part, owner.head)
-            or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head))
+            or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head)
+            or wearer and worn)
 
 
 def acted_on_belonging(owner: object, possessed: NounPhrase) -> bool:
