@@ -74,3 +74,27 @@ def test_possessed_garment_is_its_wearers_part(prompt, other, relation, worn):
 ])
 def test_a_product_made_for_people_stays_the_product(prompt, product):
     assert product in _names(parse_prompt(prompt))
+
+
+# --- a group word before a mass is one mass; before an animal's name, many ---------------------
+def _count(graph: SceneGraph, name: str) -> int:
+    return next(o.count for o in graph.objects if o.name == name)
+
+
+@pytest.mark.parametrize("prompt,mass", [
+    ("a cat asleep on a pile of laundry", "laundry"),
+    ("a goat standing on a heap of hay", "hay"),
+    ("a child sitting on a stack of firewood", "firewood"),
+    ("a bundle of straw beside a barn", "straw"),
+])
+def test_a_pile_of_a_mass_is_one(prompt, mass):
+    assert _count(parse_prompt(prompt), mass) == 1
+
+
+@pytest.mark.parametrize("prompt,animal", [
+    ("a school of fish near a reef", "fish"),
+    ("a herd of deer in a meadow", "deer"),
+    ("a flock of sheep on a hill", "sheep"),
+])
+def test_a_group_of_animals_is_many(prompt, animal):
+    assert _count(parse_prompt(prompt), animal) > 1
