@@ -98,3 +98,18 @@ def test_a_pile_of_a_mass_is_one(prompt, mass):
 ])
 def test_a_group_of_animals_is_many(prompt, animal):
     assert _count(parse_prompt(prompt), animal) > 1
+
+
+# --- the tool named after an action's object with "with" is the doer's --------------------------
+@pytest.mark.parametrize("prompt,doer,tool,acted_on", [
+    ("a boy painting a fence with a roller", "person", "roller", "fence"),
+    ("a mason smoothing a brick with a trowel", "person", "trowel", "brick"),
+    ("a jeweler polishing a ring with a cloth", "person", "cloth", "ring"),
+    ("a doctor checking a boy's ear with an otoscope", "person", "otoscope", "person"),
+    ("a baker dusting a loaf with a sieve", "person", "sieve", "loaf"),
+])
+def test_tool_after_the_object_is_the_doers_part(prompt, doer, tool, acted_on):
+    graph = parse_prompt(prompt)
+    assert tool in _parts(graph, doer)
+    assert tool not in _names(graph) and acted_on in _names(graph)
+    assert not any(tool in o.attributes.parts for o in graph.objects if o.name == acted_on and o.name != doer)

@@ -343,3 +343,35 @@ def take_covering_colour(owner: ParsedObject, covering: NounPhrase, *, worn: boo
         return
     owner.modifiers.extend(w for w in covering.modifiers if w not in owner.modifiers
                            and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
+
+
+def instrument_user(np_: NounPhrase, items: list, k: int, resolved: list, state: State) -> str | None:
+    """The doer whose tool a single made thing after "with" at the end of an action's object is:
+    "a welder cutting a steel beam with a blowtorch", "a vet examining a puppy's ear with an
+    otoscope" - the tool is the doer's part (what "decorating a cake with candles" puts on the
+    cake is plural; a class of its own, "with a knife", stays drawn). None for any other shape."""
+    prev = items[k - 1] if k > 0 else None
+    if (not isinstance(prev, Prep) or prev.word != "with" or np_.determiner != "indefinite" or np_.plural
+            or np_.count not in (None, 1) or np_.is_class or np_.pronoun is not None
+            or np_.kind not in (NounKind.THING, NounKind.WEAK)):
+        return None
+    nxt = items[k + 1] if k + 1 < len(items) else None
+    if isinstance(nxt, (Rel, Action, Possessive)):
+        return None  # "with an oil lamp in his hand", "with a drone hovering": placed or acting on its own
+    word = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    if (english.is_animate(word) or english.is_living_or_food(word) or english.is_large(word)
+            or english.is_building(word) or not english.has_sense_of(word, english.ARTIFACT)):
+        return None
+    # back over the action's object and the places after it ("brushing bees off her sleeve")
+    # (and over a possessor or an "of": "listening to a puppy's heartbeat", "a block of marble")
+    m = k - 1
+    while m >= 1 and (isinstance(items[m - 1], (NounPhrase, Rel, Possessive))
+                      or isinstance(items[m - 1], Prep) and items[m - 1].word == "of"):
+        m -= 1
+    action = items[m - 1] if m >= 1 else None
+    if (m == k - 1 or not isinstance(action, Action) or action.passive or m - 1 >= len(resolved)
+            or resolved[m - 1] is not action):
+        return None
+    doer = resolved[m - 2] if m >= 2 else None
+    agent = doer.object_id if isinstance(doer, Ref) and doer.object_id is not None else None
+    return agent if agent is not None and state.get(agent).is_alive else None

@@ -27,6 +27,7 @@ from stagestudio.scene.parsing.parts import (
     acted_on_belonging,
     covers,
     describes,
+    instrument_user,
     listing_head,
     owner_of_part,
     owns_part,
@@ -317,6 +318,11 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # "office chair, black mesh back, adjustable armrests": a product's listed
         # features; "perfume bottle, frosted glass, gold cap": its material
         resolved.append(Ref(None))
+        return
+    tool_user = instrument_user(item, items, k, resolved, state)
+    if tool_user is not None:
+        # "a welder cutting a beam with a blowtorch": the tool is the welder's
+        _record_part(item, prev, tool_user, resolved, reading, state, counter)
         return
     after = items[k + 2] if k + 2 < len(items) else None
     # "climbs the staircase with an oil lamp in his hand": what is carried on a body is its owner's
