@@ -113,3 +113,28 @@ def test_tool_after_the_object_is_the_doers_part(prompt, doer, tool, acted_on):
     assert tool in _parts(graph, doer)
     assert tool not in _names(graph) and acted_on in _names(graph)
     assert not any(tool in o.attributes.parts for o in graph.objects if o.name == acted_on and o.name != doer)
+
+
+# --- a listed tree's wood is the product's material, not a tree -------------------------------
+@pytest.mark.parametrize("prompt,product,tree", [
+    ("Salad bowl, acacia wood, with matching servers", "bowl", "acacia"),
+    ("Coat hanger, cedar wood, with brass hook", "coat hanger", "cedar"),
+    ("Bird feeder, cedar wood, with copper roof", "bird feeder", "cedar"),
+    ("Jewelry box, walnut wood, with velvet lining", "box", "walnut"),
+])
+def test_listed_wood_is_the_products_material(prompt, product, tree):
+    graph = parse_prompt(prompt)
+    assert _names(graph) == [product]
+
+
+# --- a made thing's part named after a body part ----------------------------------------------
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("a clay jug with a wide mouth beside a loaf", "bottle", "wide mouth"),
+    ("Winter mittens, fleece lining, touchscreen fingertips", "mitten", "touchscreen fingertips"),
+    ("a wooden rocking horse with carved ears", "rocking horse", "carved ears"),
+    ("a porcelain doll with painted lips", "doll", "painted lips"),
+])
+def test_body_shaped_part_of_a_made_thing(prompt, owner, part):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, owner)
+    assert len([o for o in graph.objects if o.name not in (owner, "loaf")]) == 0

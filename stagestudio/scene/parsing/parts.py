@@ -149,6 +149,7 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         # its subject by is a thing of its own ("above her head" is a part, of someone else)
         return None
     if not (english.is_part_of(part, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)
+            or _shaped_part(np_, prev, owner_name)
             or _carried_on_body(np_, prev, nxt, after, owner_name) or _accessory(np_, prev, nxt, owner_name)):
         return None
     owned = (possessed
@@ -191,6 +192,16 @@ def _unheard_of(np_: NounPhrase) -> bool:
     """A head no dictionary knows ("hoodie", "onesie"): nothing to draw on its own."""
     written = np_.surface.split()[-1] if np_.surface else np_.head
     return np_.kind == NounKind.UNKNOWN and not english.has_noun_entry(written) and written.isalpha()
+
+
+def _shaped_part(np_: NounPhrase, prev: object, owner_name: str) -> bool:
+    """A made thing "with" a part named after a body part: "gloves with touchscreen fingertips",
+    "a chair with padded arms", "a jug with a wide mouth" - the shape of the thing, not a body
+    (by the written noun: a "spare tire" is no waist)."""
+    senses = english.noun_senses(english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head)
+    return (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and not np_.is_class and np_.pronoun is None
+            and np_.count is None  # ("with 3 replacement brush heads": counted, spares of their own)
+            and bool(senses) and senses[0].lexfile == english.BODY and english.is_artifact(owner_name))
 
 
 def _placed_apart(prev: object, nxt: object) -> bool:
@@ -309,6 +320,13 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     if surface in lx.MATERIAL_WORDS:
         owner.modifiers.extend(w for w in [*np_.modifiers, surface] if w not in owner.modifiers)
         return True
+    senses = english.noun_senses(np_.head)
+    if (senses and senses[0].lexfile in (english.PLANT, english.FOOD)
+            and any(w in lx.MATERIAL_WORDS for w in np_.modifiers)):
+        # "beech wood", "walnut wood": a tree's (or its fruit's) name with a material word is
+        # what the product is made of
+        owner.modifiers.extend(w for w in [np_.head, *np_.modifiers] if w not in owner.modifiers)
+        return True
     if np_.head in lx.COLOUR_BEARING_PARTS:
         take_covering_colour(owner, np_)
         return True
@@ -319,7 +337,11 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     # tubing" of a stethoscope, "brushed nickel buckle" of a belt, "3 compartments")
     component = (not np_.is_class and _made(owner) and english.has_sense_of(head, english.ARTIFACT)
                  and np_.kind in (NounKind.THING, NounKind.WEAK))
-    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or (
+    # (a body part's name on a made product names its part of that shape: "touchscreen
+    # fingertips" of gloves, "padded arms" of a chair)
+    written = english.noun_senses(english.noun_lemma(surface))
+    shaped = not np_.is_class and _made(owner) and bool(written) and written[0].lexfile == english.BODY
+    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or shaped or (
             np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
         owner.parts.append(np_.text())
         owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
