@@ -138,3 +138,16 @@ def test_body_shaped_part_of_a_made_thing(prompt, owner, part):
     graph = parse_prompt(prompt)
     assert part in _parts(graph, owner)
     assert len([o for o in graph.objects if o.name not in (owner, "loaf")]) == 0
+
+
+# --- a made thing named only in the plural, after "with", is a fitting -------------------------
+@pytest.mark.parametrize("prompt,owner,fitting,wrong", [
+    ("a reading desk with gold spectacles and an inkwell", "desk", "gold spectacles", "spectacle"),
+    ("Vintage trunk, leather straps, with brass spectacles", "trunk", "brass spectacles", "spectacle"),
+    ("Fireplace tool set, black iron, with leather bellows", "tool", "leather bellows", "bellow"),
+    ("a hearth brush with leather bellows", "brush", "leather bellows", "bellow"),
+])
+def test_plural_only_made_thing_after_with_is_a_fitting(prompt, owner, fitting, wrong):
+    graph = parse_prompt(prompt)
+    assert fitting in _parts(graph, owner)
+    assert wrong not in _names(graph)

@@ -101,9 +101,12 @@ def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
     """A bare made thing after "with" that nothing places on its own: "a window with sheer
     curtains", "a café with green awnings", "a keyboard with white keycaps" - a fitting of the
     object, where "a plate with blueberries" or "with chopsticks resting on top" draw them."""
+    # (a made thing named only in the plural is made as written: "leather bellows", not a roar)
+    written = np_.surface.split()[-1] if np_.surface else np_.head
+    made = english.is_artifact(np_.head) or written != np_.head and english.is_artifact(written)
     return (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and np_.determiner == "none"
             and not isinstance(nxt, Rel)
-            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and english.is_artifact(np_.head)))
+            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and made))
 
 
 def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str,
