@@ -151,3 +151,14 @@ def test_plural_only_made_thing_after_with_is_a_fitting(prompt, owner, fitting, 
     graph = parse_prompt(prompt)
     assert fitting in _parts(graph, owner)
     assert wrong not in _names(graph)
+
+
+# --- "a dozen" counts across a participle ------------------------------------------------------
+@pytest.mark.parametrize("prompt,name,count", [
+    ("a dozen carved ducks on a mantel", "bird", 12),
+    ("a dozen polished stones on a windowsill", "stone", 12),
+    ("a dozen folded towels on a bench", "towel", 12),
+    ("a dozen boiled eggs in a bowl", "boiled egg", 12),
+])
+def test_number_noun_counts_across_a_participle(prompt, name, count):
+    assert _count(parse_prompt(prompt), name) == count
