@@ -162,3 +162,16 @@ def test_plural_only_made_thing_after_with_is_a_fitting(prompt, owner, fitting, 
 ])
 def test_number_noun_counts_across_a_participle(prompt, name, count):
     assert _count(parse_prompt(prompt), name) == count
+
+
+# --- an absolute phrase: a made thing carried on the doer's own body ---------------------------
+@pytest.mark.parametrize("prompt,carried", [
+    ("a soldier stands guard, a rifle slung over his shoulder", "rifle"),
+    ("two nurses walk down a hall, clipboards under their arms", "clipboards"),
+    ("a fisherman walks the pier, a net over his shoulder", "net"),
+    ("pickers climb the trees, wicker baskets strapped to their backs", "wicker baskets"),
+])
+def test_absolute_phrase_on_own_body_is_carried(prompt, carried):
+    graph = parse_prompt(prompt)
+    assert carried in _parts(graph, "person")
+    assert len(graph.objects) == len([o for o in graph.objects if o.name in ("person", "hall", "tree")])

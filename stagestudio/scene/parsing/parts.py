@@ -157,7 +157,7 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         return None
     owned = (possessed
              or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
-             or worn_in)
+             or worn_in or _carried_on_body(np_, prev, nxt, after, owner_name))
     return last_kept if owned else None
 
 
@@ -227,7 +227,9 @@ def with_on_own_body(np_: NounPhrase, prev: object, nxt: object, after: object) 
     """"with X <place> <a possessive body part>" ("with an oil lamp in his hand", "with a measuring
     tape around his neck"), X no living thing ("with a fly buzzing in front of its nose" is a fly
     by the horse)."""
-    return (isinstance(prev, Prep) and prev.word == "with" and isinstance(nxt, Rel)
+    # (or an absolute phrase after a comma: "..., canvas bags slung across their chests")
+    absolute = isinstance(prev, Break) and prev.word == "," and np_.determiner in ("none", "indefinite")
+    return ((isinstance(prev, Prep) and prev.word == "with" or absolute) and isinstance(nxt, Rel)
             and isinstance(after, NounPhrase) and after.possessive is not None
             and english.has_sense_of(after.head, english.BODY) and not english.is_animate(np_.head))
 
