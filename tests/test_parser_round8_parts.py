@@ -32,11 +32,14 @@ def _measurements(graph: SceneGraph, name: str) -> list[str]:
     ("a fisherman in waders casts a line from a rock", "person", "waders"),
     ("a girl in a gilet eats ice cream on a bench", "person", "gilet"),
     ("an old man in hip waders stands beside a canoe", "person", "waders"),
+    ("a surgeon in latex gloves holds a scalpel", "person", "latex gloves"),
+    ("a goalkeeper in green gloves dives for a ball", "person", "green gloves"),
+    ("a gardener in rubber gloves kneels by a rose bush", "person", "rubber gloves"),
 ])
 def test_worn_in_is_the_wearers_part(prompt, wearer, worn):
     graph = parse_prompt(prompt)
     assert worn in _parts(graph, wearer)
-    assert "bird" not in _names(graph)
+    assert "bird" not in _names(graph) and "baseball glove" not in _names(graph)
 
 
 # --- a relative clause's measurement is its antecedent's ----------------------------------------

@@ -185,10 +185,14 @@ def _wears(owner_name: str) -> bool:
 
 
 def _worn_written(np_: NounPhrase) -> bool:
-    """Whether the word as written first names a thing worn ("waders", where the class read
-    from it is a bird)."""
+    """Whether the word as written names a thing worn in one of its first senses ("waders",
+    where the class read from it is a bird)."""
     written = np_.surface.split()[-1] if np_.surface else ""
-    return bool(written) and english.has_noun_entry(written) and english.is_worn(written, senses=1)
+    if not written:
+        return False
+    # ("in latex gloves": the handwear, where the class read is a baseball glove)
+    word = written if english.has_noun_entry(written) else english.noun_lemma(written)
+    return english.has_noun_entry(word) and english.is_worn(word, senses=4)
 
 
 def _unheard_of(np_: NounPhrase) -> bool:
