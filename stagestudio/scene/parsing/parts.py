@@ -76,8 +76,14 @@ def owns_part(owner: NounPhrase, possessed: object) -> bool:
     if not isinstance(possessed, NounPhrase):
         return True
     part = english.noun_lemma(possessed.surface.split()[-1]) if possessed.surface else possessed.head
+    # ("under the judge's robe", "on the pirate's hat": what someone wears is theirs, as a part)
+    wearer = owner.head == "person" or english.is_person(owner.head) or english.is_animate(owner.head)
+    worn = possessed.pronoun is None and english.is_worn(part, senses=4)
+    if wearer and worn and owner.plural and owner.determiner == "none":
+        return False  # "women's wool coat", "kids' raincoat": those a garment is made for own none
     return (english.is_part_of(part, owner.head)
-            or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head))
+            or english.is_artifact(part) and english.is_artifact(owner.head) and not english.is_building(owner.head)
+            or wearer and worn)
 
 
 def acted_on_belonging(owner: object, possessed: NounPhrase) -> bool:
@@ -95,9 +101,12 @@ def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
     """A bare made thing after "with" that nothing places on its own: "a window with sheer
     curtains", "a café with green awnings", "a keyboard with white keycaps" - a fitting of the
     object, where "a plate with blueberries" or "with chopsticks resting on top" draw them."""
+    # (a made thing named only in the plural is made as written: "leather bellows", not a roar)
+    written = np_.surface.split()[-1] if np_.surface else np_.head
+    made = english.is_artifact(np_.head) or written != np_.head and english.is_artifact(written)
     return (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and np_.determiner == "none"
             and not isinstance(nxt, Rel)
-            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and english.is_artifact(np_.head)))
+            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and made))
 
 
 def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str,
@@ -111,12 +120,17 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
     if np_.class_by_sense and not english.is_animate(owner_name) and owner_name != "person":
         # "a raincoat with a hood": of a made thing, a word that is first a person is its part
         np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False)
+    if np_.is_class and _worn_in(prev) and _worn_written(np_) and _wears(owner_name):
+        # "a man in chest waders": after the "in" of what one wears, the written word's worn
+        # sense is meant, not the class WordNet's first sense gives it (a wading bird)
+        np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False, kind=NounKind.THING)
     if np_.is_class:
         # "its leather seat" (of a bicycle) is a part, though "seat" also names a chair;
         # "her rocking chair" is not a part of her
         written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
         return last_kept if possessed and english.is_part_of(written, owner_name) else None
-    worn = _worn(np_, owner_name)
+    # ("a young man in a hoodie": a word no dictionary has, worn "in" by someone, is a garment)
+    worn = _worn(np_, owner_name) or (_worn_in(prev) and _wears(owner_name) and _unheard_of(np_))
     if worn and not english.is_part_of(np_.head, owner_name) and _placed_apart(prev, nxt):
         return None  # "Her hiking boots stand by the door": taken off, a thing of its own
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
@@ -138,11 +152,12 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         # its subject by is a thing of its own ("above her head" is a part, of someone else)
         return None
     if not (english.is_part_of(part, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)
+            or _shaped_part(np_, prev, owner_name)
             or _carried_on_body(np_, prev, nxt, after, owner_name) or _accessory(np_, prev, nxt, owner_name)):
         return None
     owned = (possessed
              or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS
-             or worn_in)
+             or worn_in or _carried_on_body(np_, prev, nxt, after, owner_name))
     return last_kept if owned else None
 
 
@@ -158,6 +173,42 @@ def _accessory(np_: NounPhrase, prev: object, nxt: object, owner_name: str) -> b
             and (owner_name == "person" or english.is_person(owner_name))
             and not np_.is_class and np_.pronoun is None and np_.kind == NounKind.THING
             and english.is_artifact(np_.head) and not english.is_large(np_.head) and not english.is_building(np_.head))
+
+
+def _worn_in(prev: object) -> bool:
+    """The "in" of what is worn, right after its wearer ("a woman in a red coat")."""
+    return isinstance(prev, Rel) and prev.phrase.needs_class_object and prev.phrase.predicate == "inside"
+
+
+def _wears(owner_name: str) -> bool:
+    return owner_name == "person" or english.is_person(owner_name) or english.is_animate(owner_name)
+
+
+def _worn_written(np_: NounPhrase) -> bool:
+    """Whether the word as written names a thing worn in one of its first senses ("waders",
+    where the class read from it is a bird)."""
+    written = np_.surface.split()[-1] if np_.surface else ""
+    if not written:
+        return False
+    # ("in latex gloves": the handwear, where the class read is a baseball glove)
+    word = written if english.has_noun_entry(written) else english.noun_lemma(written)
+    return english.has_noun_entry(word) and english.is_worn(word, senses=4)
+
+
+def _unheard_of(np_: NounPhrase) -> bool:
+    """A head no dictionary knows ("hoodie", "onesie"): nothing to draw on its own."""
+    written = np_.surface.split()[-1] if np_.surface else np_.head
+    return np_.kind == NounKind.UNKNOWN and not english.has_noun_entry(written) and written.isalpha()
+
+
+def _shaped_part(np_: NounPhrase, prev: object, owner_name: str) -> bool:
+    """A made thing "with" a part named after a body part: "gloves with touchscreen fingertips",
+    "a chair with padded arms", "a jug with a wide mouth" - the shape of the thing, not a body
+    (by the written noun: a "spare tire" is no waist)."""
+    senses = english.noun_senses(english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head)
+    return (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and not np_.is_class and np_.pronoun is None
+            and np_.count is None  # ("with 3 replacement brush heads": counted, spares of their own)
+            and bool(senses) and senses[0].lexfile == english.BODY and english.is_artifact(owner_name))
 
 
 def _placed_apart(prev: object, nxt: object) -> bool:
@@ -180,7 +231,9 @@ def with_on_own_body(np_: NounPhrase, prev: object, nxt: object, after: object) 
     """"with X <place> <a possessive body part>" ("with an oil lamp in his hand", "with a measuring
     tape around his neck"), X no living thing ("with a fly buzzing in front of its nose" is a fly
     by the horse)."""
-    return (isinstance(prev, Prep) and prev.word == "with" and isinstance(nxt, Rel)
+    # (or an absolute phrase after a comma: "..., canvas bags slung across their chests")
+    absolute = isinstance(prev, Break) and prev.word == "," and np_.determiner in ("none", "indefinite")
+    return ((isinstance(prev, Prep) and prev.word == "with" or absolute) and isinstance(nxt, Rel)
             and isinstance(after, NounPhrase) and after.possessive is not None
             and english.has_sense_of(after.head, english.BODY) and not english.is_animate(np_.head))
 
@@ -276,6 +329,13 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     if surface in lx.MATERIAL_WORDS:
         owner.modifiers.extend(w for w in [*np_.modifiers, surface] if w not in owner.modifiers)
         return True
+    senses = english.noun_senses(np_.head)
+    if (senses and senses[0].lexfile in (english.PLANT, english.FOOD)
+            and any(w in lx.MATERIAL_WORDS for w in np_.modifiers)):
+        # "beech wood", "walnut wood": a tree's (or its fruit's) name with a material word is
+        # what the product is made of
+        owner.modifiers.extend(w for w in [np_.head, *np_.modifiers] if w not in owner.modifiers)
+        return True
     if np_.head in lx.COLOUR_BEARING_PARTS:
         take_covering_colour(owner, np_)
         return True
@@ -286,7 +346,11 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     # tubing" of a stethoscope, "brushed nickel buckle" of a belt, "3 compartments")
     component = (not np_.is_class and _made(owner) and english.has_sense_of(head, english.ARTIFACT)
                  and np_.kind in (NounKind.THING, NounKind.WEAK))
-    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or (
+    # (a body part's name on a made product names its part of that shape: "touchscreen
+    # fingertips" of gloves, "padded arms" of a chair)
+    written = english.noun_senses(english.noun_lemma(surface))
+    shaped = not np_.is_class and _made(owner) and bool(written) and written[0].lexfile == english.BODY
+    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or shaped or (
             np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
         owner.parts.append(np_.text())
         owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
@@ -310,3 +374,35 @@ def take_covering_colour(owner: ParsedObject, covering: NounPhrase, *, worn: boo
         return
     owner.modifiers.extend(w for w in covering.modifiers if w not in owner.modifiers
                            and (w in lx.COLOR_WORDS or hyphen_colour(w) or w in lx.MATERIAL_WORDS))
+
+
+def instrument_user(np_: NounPhrase, items: list, k: int, resolved: list, state: State) -> str | None:
+    """The doer whose tool a single made thing after "with" at the end of an action's object is:
+    "a welder cutting a steel beam with a blowtorch", "a vet examining a puppy's ear with an
+    otoscope" - the tool is the doer's part (what "decorating a cake with candles" puts on the
+    cake is plural; a class of its own, "with a knife", stays drawn). None for any other shape."""
+    prev = items[k - 1] if k > 0 else None
+    if (not isinstance(prev, Prep) or prev.word != "with" or np_.determiner != "indefinite" or np_.plural
+            or np_.count not in (None, 1) or np_.is_class or np_.pronoun is not None
+            or np_.kind not in (NounKind.THING, NounKind.WEAK)):
+        return None
+    nxt = items[k + 1] if k + 1 < len(items) else None
+    if isinstance(nxt, (Rel, Action, Possessive)):
+        return None  # "with an oil lamp in his hand", "with a drone hovering": placed or acting on its own
+    word = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    if (english.is_animate(word) or english.is_living_or_food(word) or english.is_large(word)
+            or english.is_building(word) or not english.has_sense_of(word, english.ARTIFACT)):
+        return None
+    # back over the action's object and the places after it ("brushing bees off her sleeve")
+    # (and over a possessor or an "of": "listening to a puppy's heartbeat", "a block of marble")
+    m = k - 1
+    while m >= 1 and (isinstance(items[m - 1], (NounPhrase, Rel, Possessive))
+                      or isinstance(items[m - 1], Prep) and items[m - 1].word == "of"):
+        m -= 1
+    action = items[m - 1] if m >= 1 else None
+    if (m == k - 1 or not isinstance(action, Action) or action.passive or m - 1 >= len(resolved)
+            or resolved[m - 1] is not action):
+        return None
+    doer = resolved[m - 2] if m >= 2 else None
+    agent = doer.object_id if isinstance(doer, Ref) and doer.object_id is not None else None
+    return agent if agent is not None and state.get(agent).is_alive else None

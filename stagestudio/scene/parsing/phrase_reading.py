@@ -380,7 +380,10 @@ def _read_quantity(tokens: list[str], p: OpenPhrase) -> Outcome:
         # a number that is also a noun ("a couple", "a dozen") counts what follows it, if anything does
         number_word = is_number(tok) or (tok in lx.NUMBER_WORDS and p.j + 1 < n and tokens[p.j + 1] != "of" and (
             noun_starts_at(tokens, p.j + 1) or is_attribute_word(tokens[p.j + 1]) or is_bare_noun(tokens[p.j + 1])
-            or tokens[p.j + 1].isdigit()))
+            or tokens[p.j + 1].isdigit()
+            # ("a dozen finished vases": a participle describing the noun counted)
+            or english.is_past_participle(tokens[p.j + 1]) and p.j + 2 < n
+            and (noun_starts_at(tokens, p.j + 2) or is_bare_noun(tokens[p.j + 2]))))
         if number_word and not (tok in ("single", "lone", "solitary") and p.count is not None):
             # "one" / "single" may follow an article: "a single cat"
             p.count = number_value(tok)

@@ -77,8 +77,11 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.pronoun_word = tokens[i]
         _parts_from_adjectives(phrase)
         _name_plant_kinds(phrase)
-        if not phrase.plural and phrase.count is None and _group_of(tokens[i:end]):
-            phrase.plural = True  # "a school of fish", "a herd of deer": the members are many
+        if (not phrase.plural and phrase.count is None and _group_of(tokens[i:end])
+                and (phrase.is_class or english.has_sense_of(phrase.head, english.ANIMAL))):
+            # "a school of fish", "a herd of deer": the members are many; "a pile of mohair",
+            # "a heap of hay" is one mass (only an animal's name is its own plural)
+            phrase.plural = True
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")
             and not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)):  # ("a silicone band")

@@ -27,6 +27,7 @@ from stagestudio.scene.parsing.parts import (
     acted_on_belonging,
     covers,
     describes,
+    instrument_user,
     listing_head,
     owner_of_part,
     owns_part,
@@ -226,7 +227,11 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
             subjects = [r.object_id for m, r in enumerate(resolved)
                         if isinstance(r, Ref) and r.object_id is not None and not is_placed(resolved, r)]
             opener = k - 2 if k > 1 and isinstance(items[k - 1], Prep) and items[k - 1].word in _ABOUT else k - 1
-            if opener >= 0 and isinstance(items[opener], Break) and subjects:  # (", about 3 inches tall")
+            # ("a cow that weighs 450 kg": a relative clause's size is its antecedent's)
+            relative = opener >= 0 and isinstance(items[opener], Break) and items[opener].word in ("that", "which")
+            if relative and reading.last_kept is not None:
+                state.get(reading.last_kept).measurements.append(item.text)
+            elif opener >= 0 and isinstance(items[opener], Break) and subjects:  # (", about 3 inches tall")
                 state.get(subjects[0]).measurements.append(item.text)
             elif reading.last_kept is not None:
                 state.get(reading.last_kept).measurements.append(item.text)
@@ -313,6 +318,11 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # "office chair, black mesh back, adjustable armrests": a product's listed
         # features; "perfume bottle, frosted glass, gold cap": its material
         resolved.append(Ref(None))
+        return
+    tool_user = instrument_user(item, items, k, resolved, state)
+    if tool_user is not None:
+        # "a welder cutting a beam with a blowtorch": the tool is the welder's
+        _record_part(item, prev, tool_user, resolved, reading, state, counter)
         return
     after = items[k + 2] if k + 2 < len(items) else None
     # "climbs the staircase with an oil lamp in his hand": what is carried on a body is its owner's
