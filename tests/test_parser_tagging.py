@@ -56,3 +56,17 @@ def test_doctor_names_the_tagger_and_says_when_it_is_missing(monkeypatch):
         assert tagging.tag_sentence(["a", "red", "car"]) is None
     finally:
         tagging._tag.cache_clear()
+
+
+def test_without_the_tagger_the_rules_still_read_geneval_exactly(shared_dir, monkeypatch):
+    from stagestudio.eval.planner_eval import evaluate_planner
+
+    monkeypatch.setattr(tagging, "_pipeline", None)
+    monkeypatch.setattr(tagging, "_load_error", "ImportError: No module named 'spacy'")
+    tagging._tag.cache_clear()
+    try:
+        lines = (shared_dir / "data" / "geneval" / "evaluation_metadata.jsonl").read_text(encoding="utf-8").splitlines()
+        report = evaluate_planner(lines)
+        assert (report.total, report.matched) == (553, 553)
+    finally:
+        tagging._tag.cache_clear()
