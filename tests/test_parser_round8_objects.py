@@ -100,3 +100,28 @@ def test_colour_before_a_material_colours_the_made_thing(prompt, thing, colour):
 
 def test_colour_word_naming_a_plant_part_stays_the_plant():
     assert "olive branch" in _names(parse_prompt("an olive branch in a vase"))
+
+
+# --- a setting word (picture, place) that an action handles is a made thing ----------------------
+@pytest.mark.parametrize("prompt,thing", [
+    ("a carpenter sanding a wooden frame in the garage", "frame"),
+    ("a restorer gilding an ornate frame", "frame"),
+    ("a sailor varnishing a teak rail on the deck", "rail"),
+    ("a woman carrying a large canvas up the stairs", "canvas"),
+    ("a jeweller polishing a tiny glass lens", "lens"),
+])
+def test_setting_word_handled_by_a_doer_is_drawn(prompt, thing):
+    graph = parse_prompt(prompt)
+    assert thing in _names(graph)
+    thing_id = next(o.id for o in graph.objects if o.name == thing)
+    assert any(r.subject == "o1" and r.object == thing_id for r in graph.relations)
+
+
+@pytest.mark.parametrize("prompt,setting", [
+    ("a woman smiling at the camera", "camera"),  # looked at: the picture itself
+    ("a man sweeping the dusty floor", "floor"),  # a building's part
+    ("a boy crossing a busy street", "street"),  # a way one travels
+    ("a painter painting a white wall", "wall"),
+])
+def test_setting_word_acted_on_stays_the_setting(prompt, setting):
+    assert setting not in _names(parse_prompt(prompt))
