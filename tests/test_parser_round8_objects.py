@@ -125,3 +125,21 @@ def test_setting_word_handled_by_a_doer_is_drawn(prompt, thing):
 ])
 def test_setting_word_acted_on_stays_the_setting(prompt, setting):
     assert setting not in _names(parse_prompt(prompt))
+
+
+# --- a modal that no bare verb follows is a noun --------------------------------------------------
+@pytest.mark.parametrize("prompt,not_a_thing", [
+    ("a rusty fuel can and a tow rope in the trunk", "fuel"),
+    ("a paint can on the step of a ladder", "paint"),
+    ("a dented oil can beside a lawnmower", "oil"),
+    ("a gas can sits by the generator", "gas"),
+])
+def test_modal_without_its_verb_is_the_noun(prompt, not_a_thing):
+    names = _names(parse_prompt(prompt))
+    assert not_a_thing not in names
+    assert any(name == "can" or name.endswith(" can") for name in names)
+
+
+@pytest.mark.parametrize("prompt", ["the dog can swim across the lake", "a boy who can juggle three balls"])
+def test_modal_before_its_verb_stays_the_modal(prompt):
+    assert not any(name.endswith("can") for name in _names(parse_prompt(prompt)))
