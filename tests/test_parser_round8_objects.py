@@ -100,3 +100,46 @@ def test_colour_before_a_material_colours_the_made_thing(prompt, thing, colour):
 
 def test_colour_word_naming_a_plant_part_stays_the_plant():
     assert "olive branch" in _names(parse_prompt("an olive branch in a vase"))
+
+
+# --- a setting word (picture, place) that an action handles is a made thing ----------------------
+@pytest.mark.parametrize("prompt,thing", [
+    ("a carpenter sanding a wooden frame in the garage", "frame"),
+    ("a restorer gilding an ornate frame", "frame"),
+    ("a sailor varnishing a teak rail on the deck", "rail"),
+    ("a woman carrying a large canvas up the stairs", "canvas"),
+    ("a jeweller polishing a tiny glass lens", "lens"),
+])
+def test_setting_word_handled_by_a_doer_is_drawn(prompt, thing):
+    graph = parse_prompt(prompt)
+    assert thing in _names(graph)
+    thing_id = next(o.id for o in graph.objects if o.name == thing)
+    assert any(r.subject == "o1" and r.object == thing_id for r in graph.relations)
+
+
+@pytest.mark.parametrize("prompt,setting", [
+    ("a woman smiling at the camera", "camera"),  # looked at: the picture itself
+    ("a man sweeping the dusty floor", "floor"),  # a building's part
+    ("a boy crossing a busy street", "street"),  # a way one travels
+    ("a painter painting a white wall", "wall"),
+])
+def test_setting_word_acted_on_stays_the_setting(prompt, setting):
+    assert setting not in _names(parse_prompt(prompt))
+
+
+# --- a modal that no bare verb follows is a noun --------------------------------------------------
+@pytest.mark.parametrize("prompt,not_a_thing", [
+    ("a rusty fuel can and a tow rope in the trunk", "fuel"),
+    ("a paint can on the step of a ladder", "paint"),
+    ("a dented oil can beside a lawnmower", "oil"),
+    ("a gas can sits by the generator", "gas"),
+])
+def test_modal_without_its_verb_is_the_noun(prompt, not_a_thing):
+    names = _names(parse_prompt(prompt))
+    assert not_a_thing not in names
+    assert any(name == "can" or name.endswith(" can") for name in names)
+
+
+@pytest.mark.parametrize("prompt", ["the dog can swim across the lake", "a boy who can juggle three balls"])
+def test_modal_before_its_verb_stays_the_modal(prompt):
+    assert not any(name.endswith("can") for name in _names(parse_prompt(prompt)))

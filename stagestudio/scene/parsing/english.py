@@ -657,4 +657,5 @@ from stagestudio.scene.parsing.sense_choice import (
     made_sense_by_material,  # noqa: F401
     part_sense_rank,  # noqa: F401
     picture_word_named_as_thing,  # noqa: F401
+    setting_word_handled,  # noqa: F401
 )

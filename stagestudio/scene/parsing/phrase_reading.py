@@ -35,6 +35,7 @@ from stagestudio.scene.parsing.phrase_words import (
     grounded_head,
     is_bare_noun,
     noun_after_singular,
+    modal_without_its_verb,
     noun_can_follow,
     noun_only,
     participle_after_her,
@@ -524,7 +525,7 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         p.j += 1
         return NEXT
     if (p.started and tok in lx.FILLER_WORDS and tok not in FUNCTION_WORDS - lx.FILLER_WORDS
-            and all(is_attribute_word(w) for w in p.modifiers) and tok.isalpha()
+            and (all(is_attribute_word(w) for w in p.modifiers) or modal_without_its_verb(tokens, p.j)) and tok.isalpha()
             and english.noun_kind(english.noun_lemma(tok)) == NounKind.THING
             # (a drink or a mass is a noun, and its -s verb follows: "black coffee stands")
             and not (p.modifiers and english.is_mass(p.modifiers[-1]) and tok.endswith("s"))):

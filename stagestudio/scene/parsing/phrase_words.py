@@ -49,6 +49,31 @@ def grounded_head(word: str) -> NounKind | None:
     return english.noun_kind(english.noun_lemma(word))
 
 
+# the modal auxiliaries (a closed class): each takes a bare verb after it
+MODALS = frozenset({"can", "could", "will", "would", "shall", "should", "may", "might", "must"})
+
+
+def modal_without_its_verb(tokens: list[str], j: int) -> bool:
+    """A modal at j that no bare verb follows is a noun ("an oil can and a logbook")."""
+    return tokens[j] in MODALS and no_verb_can_follow(tokens, j + 1)
+
+
+def no_verb_can_follow(tokens: list[str], j: int) -> bool:
+    """Whether the word at j cannot be the verb an auxiliary before it takes: the end, a
+    boundary, a determiner or a relation's word, or a verb form that is not the base ("an oil
+    can and a logbook", "a paint can on the step", "a fuel can sits by the door"; a modal's verb
+    is bare: "the dog can swim")."""
+    if j >= len(tokens):
+        return True
+    word = tokens[j]
+    if (word in lx.HARD_BOUNDARIES or word in lx.CLAUSE_BREAKERS or word in lx.INDEFINITE_DETERMINERS
+            or word in lx.DEFINITE_DETERMINERS or is_number(word) or match_relation(tokens, j) is not None):
+        return True
+    lemma = english.verb_lemma(word)
+    return (word.isalpha() and lemma is not None and lemma != word and word != "not"
+            and "ADV" not in english.parts_of_speech(word))
+
+
 SHADE_NOUNS = frozenset({"light"})  # a shade before a colour, a noun elsewhere
 
 

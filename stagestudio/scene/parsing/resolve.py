@@ -566,9 +566,13 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
     elif isinstance(prev, Action):
         # what an action is aimed at is drawn, a built place too ("facing the fireplace")
         built_place = item.kind == NounKind.PLACE and _built_place(item)
+        # ("polishes the great glass lens": a setting word handled is a made thing)
+        item.placed_structure = item.head in lx.SETTING_NOUNS and not item.is_class and english.setting_word_handled(
+            item.head, prev.predicate, item.determiner, item.count, item.modifiers)
         detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN) and not built_place
-        if built_place:
+        if built_place or item.placed_structure:
             item.kind = NounKind.THING
+            detail = False
     elif isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None:
         detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
     elif reading.kept_in_clause and not (reading.inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):

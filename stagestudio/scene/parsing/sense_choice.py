@@ -8,6 +8,8 @@ reads the lexicon, this module chooses among what it read."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stagestudio.scene.parsing.english import (
     ANIMAL,
     ARTIFACT,
@@ -24,6 +26,8 @@ from stagestudio.scene.parsing.english import (
     noun_lemma,
     noun_senses,
     parts_of_speech,
+    verb_category,
+    verb_lemma,
 )
 
 
@@ -37,6 +41,37 @@ def picture_word_named_as_thing(lemma: str, determiner: str, count: int | None, 
     if not after_objects or not senses or senses[0].lexfile not in (ARTIFACT, COMMUNICATION):
         return False
     return determiner == "indefinite" or count is not None
+
+
+@lru_cache(maxsize=4)
+def _made_kinds(*kinds: str) -> frozenset[str]:
+    """The ids WordNet's made-thing senses of these kinds are (what a sense's `wholes` hold)."""
+    return frozenset().union(*(s.wholes for k in kinds for s in noun_senses(k) if s.lexfile == ARTIFACT))
+
+
+# verb.communication ("facing the camera", "filming the street") and verb.perception
+# ("looking at the frame"): the picture or the place itself is meant
+_SCENE_VERB_CATEGORIES = frozenset({32, 39})
+
+
+def setting_word_handled(lemma: str, verb: str, determiner: str, count: int | None, modifiers: list[str]) -> bool:
+    """"the keeper polishes the great glass lens", "holding up a frame", "oiling a squeaky
+    rail": a word that may name the picture or the place (lens, frame, rail) is a made thing
+    when an action handles it, WordNet's first sense is a made thing that is no place, and the
+    phrase introduces or describes it (an article "a", a number, an adjective): "sweeping the
+    floor", "facing the camera" stay the setting."""
+    senses = noun_senses(lemma)
+    if not senses or senses[0].lexfile != ARTIFACT or "l" in senses[0].flags:
+        return False
+    # (a way one travels, "crossing a busy street", or a building's part, "sweeping a dusty
+    # floor", is the place however it is described)
+    if senses[0].wholes & _made_kinds("way") or senses[0].part_of & _made_kinds("building", "room"):
+        return False
+    lemma_of_verb = verb_lemma(verb.split()[0]) if verb else None
+    if lemma_of_verb is None or verb_category(lemma_of_verb) in _SCENE_VERB_CATEGORIES:
+        return False
+    return determiner == "indefinite" or count is not None or any(
+        "ADJ" in parts_of_speech(m) or is_material(m) for m in modifiers)
 
 
 def made_sense_by_material(lemma: str, modifiers: list[str], materials: frozenset[str] | dict,
