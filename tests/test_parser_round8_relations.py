@@ -151,3 +151,24 @@ def test_a_thing_someone_sits_on_does_not_do_what_they_do(prompt, thing, predica
     relations = _relations(parse_prompt(prompt))
     assert ("person", "on", thing) in relations
     assert not any(s == thing and p == predicate for s, p, o in relations)
+
+
+# --- a perfect tense: "has" before a participle and its object is no possession ----------------------
+@pytest.mark.parametrize("prompt,doer,predicate,acted_on", [
+    ("a diver has just grabbed a rope", "diver", "grabbing", "rope"),
+    ("two boys have caught a fish in the creek", "person", "catching", "fish"),
+    ("a mechanic has lifted the hood of a truck", "person", "lifting", "truck"),
+    ("the old dog had chewed a slipper", "dog", "chewing", "slipper"),
+    ("a kid has picked up a shell on the beach", "person", "picking", "shell"),
+])
+def test_perfect_tense_participle_acts_on_its_object(prompt, doer, predicate, acted_on):
+    assert (doer, predicate, acted_on) in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,thing", [
+    ("a robot that has folded arms", "arm"),
+    ("a woman who has dyed hair", "hair"),
+])
+def test_has_before_a_participle_and_a_bare_noun_still_has_it(prompt, thing):
+    relations = _relations(parse_prompt(prompt))
+    assert not any(o == thing for _, _, o in relations)

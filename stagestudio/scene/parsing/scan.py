@@ -9,6 +9,7 @@ from stagestudio.scene.parsing.clauses import (
     finite_verb_at,
     object_her_before_function_word,
     object_her_before_verb,
+    perfect_tense,
     placing_verb,
     predicate_verb,
     verb_after_unread_subject,
@@ -471,7 +472,8 @@ def scan(tokens: list[str]) -> Scanned:
             items.append(phrase_item)
             i = end
             continue
-        if tok in ("has", "have", "having") and not (i + 1 < n and tokens[i + 1] in ("been", "got", "to")):
+        if (tok in ("has", "have", "having") and not (i + 1 < n and tokens[i + 1] in ("been", "got", "to"))
+                and not perfect_tense(tokens, i)):
             verb_seen = True
             items.append(Prep(tok))  # "a cow that has a pink nose": what follows belongs to it
         elif tok in lx.ATTACHING_PREPOSITIONS and not (tok == "to" and i + 1 < n and tokens[i + 1] in LINKING_VERBS):
