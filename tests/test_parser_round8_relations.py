@@ -172,3 +172,25 @@ def test_perfect_tense_participle_acts_on_its_object(prompt, doer, predicate, ac
 def test_has_before_a_participle_and_a_bare_noun_still_has_it(prompt, thing):
     relations = _relations(parse_prompt(prompt))
     assert not any(o == thing for _, _, o in relations)
+
+
+# --- a compound verb written open: its participle acts, its first half is no object ----------------
+@pytest.mark.parametrize("prompt,doer,predicate,acted_on", [
+    ("a zookeeper blow drying a panda", "person", "drying", "bear"),
+    ("a janitor power washing a bench", "person", "washing", "bench"),
+    ("a mechanic pressure washing the engine of a tractor", "person", "washing", "tractor"),
+    ("a cook stir frying noodles in a wok", "person", "frying", "noodle"),
+    ("a barber blow drying a customer", "person", "drying", "person"),
+])
+def test_open_compound_verb_acts_with_its_participle(prompt, doer, predicate, acted_on):
+    graph = parse_prompt(prompt)
+    assert (doer, predicate, acted_on) in _relations(graph)
+    assert not {"blow", "power", "pressure", "stir"} & {o.name for o in graph.objects}
+
+
+@pytest.mark.parametrize("prompt,thing", [
+    ("a kid on the ski lift dropping his mitten into the snow", "ski lift"),
+    ("a tabby cat watching a bird", "cat"),
+])
+def test_a_two_word_thing_before_a_participle_stays_a_thing(prompt, thing):
+    assert thing in {o.name for o in parse_prompt(prompt).objects}

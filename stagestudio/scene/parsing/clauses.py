@@ -121,6 +121,31 @@ def perfect_participle(tokens: list[str], i: int) -> int | None:
 _PARTICLES = frozenset({"up", "down", "out", "off", "on", "in", "over", "away", "back"})
 
 
+def compound_verb_first(tokens: list[str], i: int) -> bool:
+    """Whether tokens[i] is the first half of a compound verb written open, between its doer and
+    the participle that carries the action ("a groomer blow drying a poodle", "two workers power
+    washing a deck", "a cook stir frying noodles"): a verb whose noun is never a thing nor a group
+    (a blow, power, a stir), after a noun and before an -ing verb with an object after it."""
+    if not 0 < i < len(tokens) - 2 or not tokens[i - 1].isalpha() or not tokens[i + 1].endswith("ing"):
+        return False
+    word = tokens[i]
+    if english.verb_lemma(word) != word or english.noun_kind(word) != NounKind.ABSTRACT:
+        return False
+    senses = english.noun_senses(word)
+    if senses and senses[0].lexfile == _GROUP_FILE or english.is_people_group(word):
+        return False  # "a sheep herd crossing a road", "a dance team rehearsing a routine"
+    before = tokens[i - 1]
+    if english.verb_lemma(tokens[i + 1]) is None or before in NOUN_PHRASE_OPENERS or english.is_adjective_only(before):
+        return False  # ("the power washing", "a quick blow drying": a noun, the act)
+    if english.has_noun_entry(f"{english.noun_lemma(before)} {word}"):
+        return False  # "a kid on the ski lift dropping his mitten": a thing of two words
+    nxt = tokens[i + 2]
+    return nxt in NOUN_PHRASE_OPENERS or is_number(nxt) or isinstance(parse_noun_phrase(tokens, i + 2)[0], NounPhrase)
+
+
+_GROUP_FILE = 14  # WordNet's noun.group
+
+
 _SINGULAR_DETERMINERS = frozenset({"a", "an", "one", "this", "that", "each", "every", "another"})
 
 
