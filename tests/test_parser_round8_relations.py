@@ -194,3 +194,21 @@ def test_open_compound_verb_acts_with_its_participle(prompt, doer, predicate, ac
 ])
 def test_a_two_word_thing_before_a_participle_stays_a_thing(prompt, thing):
     assert thing in {o.name for o in parse_prompt(prompt).objects}
+
+
+# --- who is fed or thrown to is an animal in a later sense too -----------------------------------------
+@pytest.mark.parametrize("prompt,animal", [
+    ("a girl feeding a carrot to a doe", "doe"),
+    ("a shepherd feeding a pellet to a vicuna", "vicuna"),
+    ("a trapper feeding a fish to a mink", "mink"),
+])
+def test_the_animal_fed_is_drawn_and_fed(prompt, animal):
+    assert ("person", "feeding", animal) in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,animal", [
+    ("a kid throwing a carrot to an alpaca", "alpaca"),
+    ("a hiker tossing a nut to an ermine", "ermine"),
+])
+def test_the_animal_thrown_to_is_drawn(prompt, animal):
+    assert animal in {o.name for o in parse_prompt(prompt).objects}

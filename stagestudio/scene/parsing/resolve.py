@@ -540,8 +540,10 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
         detail = not placed_belonging and (owner_drawn or specific_owner
                                            or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
     elif isinstance(prev, Prep) and prev.word in ("to", "for") and len(resolved) >= 3 and isinstance(
-            resolved[-3], Action) and english.is_animate(item.head):
-        detail = False  # "feeding fish to a sea lion": who receives what an action gives is there
+            resolved[-3], Action) and (english.is_animate(item.head) or _animal_in_a_sense(item.head)):
+        # "feeding fish to a sea lion": who receives what an action gives is there ("a carrot to
+        # an alpaca", "a fish to a seal": an animal in a later sense, as nothing else is fed)
+        detail = False
     elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
           and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
                and isinstance(resolved[-3], Action)
@@ -580,3 +582,7 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
             and _built_place(item)):
         item.kind = NounKind.THING  # "a kiln next to a bench": a built place that a relation places is drawn
     return detail
+
+
+def _animal_in_a_sense(lemma: str) -> bool:
+    return english.has_sense_of(lemma, english.ANIMAL) or english.has_sense_of(lemma, english.PERSON)
