@@ -212,3 +212,15 @@ def test_the_animal_fed_is_drawn_and_fed(prompt, animal):
 ])
 def test_the_animal_thrown_to_is_drawn(prompt, animal):
     assert animal in {o.name for o in parse_prompt(prompt).objects}
+
+
+# --- "N of them" counts among the group named before, not the sentence's first thing ----------------
+@pytest.mark.parametrize("prompt,first,group", [
+    ("A barge carries a row of barrels, two of them leaking.", "barge", "barrel"),
+    ("A van waits beside crates, three of them empty.", "van", "crate"),
+    ("A potter sits among drying vases, two of them cracked.", "person", "vase"),
+    ("A goat stands by the feeders, three of them empty.", "goat", "feeder"),
+])
+def test_a_count_of_them_is_among_the_group(prompt, first, group):
+    counts = {o.name: o.count for o in parse_prompt(prompt).objects}
+    assert counts.get(first) == 1 and counts.get(group, 0) >= 2

@@ -300,7 +300,11 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         bound = clause_subject_ref(resolved) if (
             isinstance(prev, (Rel, Action, Prep)) and not item.pronoun_word.endswith(("self", "selves"))) else None
         # "The insect that makes honey, three of them ...": a count means what the sentence is about
-        first = next((r.object_id for r in resolved if isinstance(r, Ref) and r.object_id), None) if item.count else None
+        # unless a group was named: "a barge carries a row of barrels, two of them leaking" counts
+        # among the barrels (the latest group, as "them" agrees with a plural)
+        named = [r.object_id for r in resolved if isinstance(r, Ref) and r.object_id]
+        groups = [o for o in named if state.get(o).count > 1]
+        first = (groups[-1] if groups else named[0] if named else None) if item.count else None
         found = first or antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
                                     exclude={bound} if bound else frozenset())
         if item.count and found is not None and state.get(found).count == 1:
