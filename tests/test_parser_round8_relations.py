@@ -151,3 +151,76 @@ def test_a_thing_someone_sits_on_does_not_do_what_they_do(prompt, thing, predica
     relations = _relations(parse_prompt(prompt))
     assert ("person", "on", thing) in relations
     assert not any(s == thing and p == predicate for s, p, o in relations)
+
+
+# --- a perfect tense: "has" before a participle and its object is no possession ----------------------
+@pytest.mark.parametrize("prompt,doer,predicate,acted_on", [
+    ("a diver has just grabbed a rope", "diver", "grabbing", "rope"),
+    ("two boys have caught a fish in the creek", "person", "catching", "fish"),
+    ("a mechanic has lifted the hood of a truck", "person", "lifting", "truck"),
+    ("the old dog had chewed a slipper", "dog", "chewing", "slipper"),
+    ("a kid has picked up a shell on the beach", "person", "picking", "shell"),
+])
+def test_perfect_tense_participle_acts_on_its_object(prompt, doer, predicate, acted_on):
+    assert (doer, predicate, acted_on) in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,thing", [
+    ("a robot that has folded arms", "arm"),
+    ("a woman who has dyed hair", "hair"),
+])
+def test_has_before_a_participle_and_a_bare_noun_still_has_it(prompt, thing):
+    relations = _relations(parse_prompt(prompt))
+    assert not any(o == thing for _, _, o in relations)
+
+
+# --- a compound verb written open: its participle acts, its first half is no object ----------------
+@pytest.mark.parametrize("prompt,doer,predicate,acted_on", [
+    ("a zookeeper blow drying a panda", "person", "drying", "bear"),
+    ("a janitor power washing a bench", "person", "washing", "bench"),
+    ("a mechanic pressure washing the engine of a tractor", "person", "washing", "tractor"),
+    ("a cook stir frying noodles in a wok", "person", "frying", "noodle"),
+    ("a barber blow drying a customer", "person", "drying", "person"),
+])
+def test_open_compound_verb_acts_with_its_participle(prompt, doer, predicate, acted_on):
+    graph = parse_prompt(prompt)
+    assert (doer, predicate, acted_on) in _relations(graph)
+    assert not {"blow", "power", "pressure", "stir"} & {o.name for o in graph.objects}
+
+
+@pytest.mark.parametrize("prompt,thing", [
+    ("a kid on the ski lift dropping his mitten into the snow", "ski lift"),
+    ("a tabby cat watching a bird", "cat"),
+])
+def test_a_two_word_thing_before_a_participle_stays_a_thing(prompt, thing):
+    assert thing in {o.name for o in parse_prompt(prompt).objects}
+
+
+# --- who is fed or thrown to is an animal in a later sense too -----------------------------------------
+@pytest.mark.parametrize("prompt,animal", [
+    ("a girl feeding a carrot to a doe", "doe"),
+    ("a shepherd feeding a pellet to a vicuna", "vicuna"),
+    ("a trapper feeding a fish to a mink", "mink"),
+])
+def test_the_animal_fed_is_drawn_and_fed(prompt, animal):
+    assert ("person", "feeding", animal) in _relations(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,animal", [
+    ("a kid throwing a carrot to an alpaca", "alpaca"),
+    ("a hiker tossing a nut to an ermine", "ermine"),
+])
+def test_the_animal_thrown_to_is_drawn(prompt, animal):
+    assert animal in {o.name for o in parse_prompt(prompt).objects}
+
+
+# --- "N of them" counts among the group named before, not the sentence's first thing ----------------
+@pytest.mark.parametrize("prompt,first,group", [
+    ("A barge carries a row of barrels, two of them leaking.", "barge", "barrel"),
+    ("A van waits beside crates, three of them empty.", "van", "crate"),
+    ("A potter sits among drying vases, two of them cracked.", "person", "vase"),
+    ("A goat stands by the feeders, three of them empty.", "goat", "feeder"),
+])
+def test_a_count_of_them_is_among_the_group(prompt, first, group):
+    counts = {o.name: o.count for o in parse_prompt(prompt).objects}
+    assert counts.get(first) == 1 and counts.get(group, 0) >= 2

@@ -73,8 +73,9 @@ def _recipient_at(resolved: list, k: int, state: State | None) -> int | None:
     if state is None or m + 1 >= len(resolved) or not isinstance(resolved[m], Prep):
         return None
     target = resolved[m + 1]
-    if not (isinstance(target, Ref) and target.object_id is not None and state.get(target.object_id).is_alive):
-        return None
+    if not (isinstance(target, Ref) and target.object_id is not None and (
+            state.get(target.object_id).is_alive or english.has_sense_of(state.get(target.object_id).word, english.ANIMAL))):
+        return None  # (who is fed is alive, in a later sense too: "a fish to a seal")
     dropped = resolved[k].dropped_object or isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None
     feeding = english.verb_category(english.verb_lemma(resolved[k].predicate.split()[0]) or "") == english.CONSUMPTION
     return m if resolved[m].word == "for" and dropped or resolved[m].word in ("to", "for") and feeding else None

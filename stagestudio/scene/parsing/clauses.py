@@ -23,6 +23,7 @@ from stagestudio.scene.parsing.relations import (
     RelPhrase,
     match_relation,
 )
+from stagestudio.scene.parsing.tagging import tag_sentence
 from stagestudio.scene.parsing.words import is_attribute_word, is_number
 
 NOUN_PHRASE_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.POSSESSIVE_PRONOUNS
@@ -75,6 +76,10 @@ def finite_verb_at(tokens: list[str], i: int, items: list[Item], verb_seen: bool
     tok = tokens[i]
     if verb_seen or not tok.isalpha() or tok in ("has", "have", "had", "having") or tok in NOUN_PHRASE_OPENERS:
         return False
+    k = next((k for k in range(i - 1, max(i - 4, -1), -1) if tokens[k] in ("has", "have", "had")), None)
+    if k is not None and perfect_participle(tokens, k) == i:
+        # "a beekeeper has opened the hive": the participle is the clause's verb
+        return clause_subject(items) is not None and not isinstance(items[-1], (Rel, Prep, Possessive, Action))
     subject = clause_subject(items)
     if subject is None or match_relation(tokens, i) is not None or isinstance(items[-1], (Rel, Prep, Possessive, Action)):
         return False
@@ -84,6 +89,61 @@ def finite_verb_at(tokens: list[str], i: int, items: list[Item], verb_seen: bool
     collection = subject.plural and subject.determiner == "indefinite" and subject.count is None
     return english.is_finite_form(tok, plural_subject=plural) or collection and english.is_finite_form(
         tok, plural_subject=False)
+
+
+def perfect_tense(tokens: list[str], i: int) -> bool:
+    """Whether the "has" at `i` makes a perfect tense ("a beekeeper has opened the middle hive")."""
+    return perfect_participle(tokens, i) is not None
+
+
+def perfect_participle(tokens: list[str], i: int) -> int | None:
+    """The participle's index where the "has" at `i` makes a perfect tense: a past participle
+    follows, past any adverbs, and what it acts on opens with a determiner or after a particle
+    ("has picked up a shell"). A bare noun after it is what is had ("a robot that has folded
+    arms"), and so is the participle the parse reads as describing the noun after."""
+    tags = tag_sentence(tokens)
+    if tags is not None and len(tags) != len(tokens):
+        tags = None
+    j = i + 1
+    while j < len(tokens) and (english.is_adverb_only(tokens[j]) or tags is not None and tags[j].tag == "RB"):
+        j += 1  # "has just opened"
+    if j + 1 >= len(tokens) or not english.is_past_participle(tokens[j]):
+        return None
+    if tags is not None and (tags[i].dep != "aux" or tags[j].dep == "amod"):
+        return None
+    after = tokens[j + 1]
+    if after in _PARTICLES and j + 2 < len(tokens):
+        after = tokens[j + 2]
+    return j if after in NOUN_PHRASE_OPENERS or is_number(after) else None
+
+
+# particles a participle may carry before its object ("has picked up a shell")
+_PARTICLES = frozenset({"up", "down", "out", "off", "on", "in", "over", "away", "back"})
+
+
+def compound_verb_first(tokens: list[str], i: int) -> bool:
+    """Whether tokens[i] is the first half of a compound verb written open, between its doer and
+    the participle that carries the action ("a groomer blow drying a poodle", "two workers power
+    washing a deck", "a cook stir frying noodles"): a verb whose noun is never a thing nor a group
+    (a blow, power, a stir), after a noun and before an -ing verb with an object after it."""
+    if not 0 < i < len(tokens) - 2 or not tokens[i - 1].isalpha() or not tokens[i + 1].endswith("ing"):
+        return False
+    word = tokens[i]
+    if english.verb_lemma(word) != word or english.noun_kind(word) != NounKind.ABSTRACT:
+        return False
+    senses = english.noun_senses(word)
+    if senses and senses[0].lexfile == _GROUP_FILE or english.is_people_group(word):
+        return False  # "a sheep herd crossing a road", "a dance team rehearsing a routine"
+    before = tokens[i - 1]
+    if english.verb_lemma(tokens[i + 1]) is None or before in NOUN_PHRASE_OPENERS or english.is_adjective_only(before):
+        return False  # ("the power washing", "a quick blow drying": a noun, the act)
+    if english.has_noun_entry(f"{english.noun_lemma(before)} {word}"):
+        return False  # "a kid on the ski lift dropping his mitten": a thing of two words
+    nxt = tokens[i + 2]
+    return nxt in NOUN_PHRASE_OPENERS or is_number(nxt) or isinstance(parse_noun_phrase(tokens, i + 2)[0], NounPhrase)
+
+
+_GROUP_FILE = 14  # WordNet's noun.group
 
 
 _SINGULAR_DETERMINERS = frozenset({"a", "an", "one", "this", "that", "each", "every", "another"})

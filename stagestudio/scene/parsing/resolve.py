@@ -300,7 +300,11 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         bound = clause_subject_ref(resolved) if (
             isinstance(prev, (Rel, Action, Prep)) and not item.pronoun_word.endswith(("self", "selves"))) else None
         # "The insect that makes honey, three of them ...": a count means what the sentence is about
-        first = next((r.object_id for r in resolved if isinstance(r, Ref) and r.object_id), None) if item.count else None
+        # unless a group was named: "a barge carries a row of barrels, two of them leaking" counts
+        # among the barrels (the latest group, as "them" agrees with a plural)
+        named = [r.object_id for r in resolved if isinstance(r, Ref) and r.object_id]
+        groups = [o for o in named if state.get(o).count > 1]
+        first = (groups[-1] if groups else named[0] if named else None) if item.count else None
         found = first or antecedent(item.pronoun, resolved, len(resolved), state, word=item.pronoun_word,
                                     exclude={bound} if bound else frozenset())
         if item.count and found is not None and state.get(found).count == 1:
@@ -540,8 +544,10 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
         detail = not placed_belonging and (owner_drawn or specific_owner
                                            or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
     elif isinstance(prev, Prep) and prev.word in ("to", "for") and len(resolved) >= 3 and isinstance(
-            resolved[-3], Action) and english.is_animate(item.head):
-        detail = False  # "feeding fish to a sea lion": who receives what an action gives is there
+            resolved[-3], Action) and (english.is_animate(item.head) or _animal_in_a_sense(item.head)):
+        # "feeding fish to a sea lion": who receives what an action gives is there ("a carrot to
+        # an alpaca", "a fish to a seal": an animal in a later sense, as nothing else is fed)
+        detail = False
     elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
           and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
                and isinstance(resolved[-3], Action)
@@ -584,3 +590,7 @@ def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: lis
             and _built_place(item)):
         item.kind = NounKind.THING  # "a kiln next to a bench": a built place that a relation places is drawn
     return detail
+
+
+def _animal_in_a_sense(lemma: str) -> bool:
+    return english.has_sense_of(lemma, english.ANIMAL) or english.has_sense_of(lemma, english.PERSON)

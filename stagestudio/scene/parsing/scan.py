@@ -5,10 +5,12 @@ from __future__ import annotations
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.clauses import (
+    compound_verb_first,
     ends_in_verb,
     finite_verb_at,
     object_her_before_function_word,
     object_her_before_verb,
+    perfect_tense,
     placing_verb,
     predicate_verb,
     verb_after_unread_subject,
@@ -404,7 +406,12 @@ def scan(tokens: list[str]) -> Scanned:
         if predicate_verb(tokens, i, items):
             i += 1  # "soft light filters through the trees", "his hands grip the net": the verb
             continue
+        if items and isinstance(items[-1], NounPhrase) and compound_verb_first(tokens, i):
+            i += 1  # "a groomer blow drying a poodle": the participle acts ("drying")
+            continue
         phrase_item, end = parse_noun_phrase(tokens, i)
+        if isinstance(phrase_item, NounPhrase) and end - i >= 2 and compound_verb_first(tokens, end - 1):
+            phrase_item, end = parse_noun_phrase(tokens[:end - 1], i)
         if isinstance(phrase_item, NounPhrase) and ends_in_verb(tokens, i, end, phrase_item, items, verb_seen):
             end -= 1  # "a waiter plates a steak", "behind the counter ladles soup": the verb, not a noun
             phrase_item, end = parse_noun_phrase(tokens[:end], i)
@@ -471,7 +478,8 @@ def scan(tokens: list[str]) -> Scanned:
             items.append(phrase_item)
             i = end
             continue
-        if tok in ("has", "have", "having") and not (i + 1 < n and tokens[i + 1] in ("been", "got", "to")):
+        if (tok in ("has", "have", "having") and not (i + 1 < n and tokens[i + 1] in ("been", "got", "to"))
+                and not perfect_tense(tokens, i)):
             verb_seen = True
             items.append(Prep(tok))  # "a cow that has a pink nose": what follows belongs to it
         elif tok in lx.ATTACHING_PREPOSITIONS and not (tok == "to" and i + 1 < n and tokens[i + 1] in LINKING_VERBS):
