@@ -178,3 +178,27 @@ def test_absolute_phrase_on_own_body_is_carried(prompt, carried):
     graph = parse_prompt(prompt)
     assert carried in _parts(graph, "person")
     assert len(graph.objects) == len([o for o in graph.objects if o.name in ("person", "hall", "tree")])
+
+
+# --- an apposition renames the thing just named (the dependency parse's appos / repeated object) ---
+@pytest.mark.parametrize("prompt,kept,renamed", [
+    ("A child spins a zoetrope, a slotted paper cylinder on a wooden stand.", "zoetrope", "cylinder"),
+    ("On the workbench lies a spokeshave, a small two-handled blade for shaping chair legs.", "spokeshave", "knife"),
+    ("A beekeeper lifts a frame from a skep, a domed straw basket on a low stool.", "skep", "basket"),
+    ("A glassblower turns a gather of glass on a marver, a flat steel table beside the furnace.", "marver",
+     "dining table"),
+])
+def test_apposition_is_the_same_thing(prompt, kept, renamed):
+    graph = parse_prompt(prompt)
+    names = _names(graph)
+    assert kept in names and renamed not in names
+
+
+@pytest.mark.parametrize("prompt,names", [
+    ("a van parked beside a low hedge, a jogger running past on its right", ["hedge", "person"]),
+    ("a kite above the pier, a gull below it", ["kite", "bird"]),
+    ("A stable hand brushes a pony, a metal pail beside him.", ["horse", "pail"]),
+    ("Desk flatlay: a brass lamp, a jar of pencils, and two notebooks on oak", ["lamp", "jar"]),
+])
+def test_list_or_fragment_after_a_comma_is_another_thing(prompt, names):
+    assert set(names) <= set(_names(parse_prompt(prompt)))

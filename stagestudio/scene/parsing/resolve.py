@@ -10,6 +10,7 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.actions import (
     AIMING_PREPOSITIONS,
 )
+from stagestudio.scene.parsing.appositions import apposed_by_parse
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
@@ -278,7 +279,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         if one is not None:
             reading.last_kept, reading.kept_in_clause = one, True
         return
-    same = _apposed(items, k, resolved)
+    same = _apposed(items, k, resolved) or apposed_by_parse(items, k, resolved)
     if same is not None:
         # "Her lab partner, a boy with curly hair, stands beside her": one person
         target = state.get(same)
