@@ -202,3 +202,15 @@ def test_apposition_is_the_same_thing(prompt, kept, renamed):
 ])
 def test_list_or_fragment_after_a_comma_is_another_thing(prompt, names):
     assert set(names) <= set(_names(parse_prompt(prompt)))
+
+
+# --- a kind named after someone inside a quantifier: the quantifier counts the kind ---------------
+@pytest.mark.parametrize("prompt,name,count", [
+    ("A trio of cooper's hawks circle above a barn.", "bird", 3),
+    ("A trio of steller's jays squabble on a fence.", "bird", 3),
+    ("A trio of bell's vireos sing in a hedge.", "bird", 3),
+    ("A trio of swainson's thrushes sit on a wire.", "thrush", 3),
+])
+def test_possessive_kind_inside_a_quantifier_is_counted(prompt, name, count):
+    graph = parse_prompt(prompt)
+    assert [o.count for o in graph.objects if o.name == name] == [count]

@@ -246,6 +246,10 @@ def _comma_joins_adjectives(tokens: list[str], p: OpenPhrase) -> bool:
 def _ends_at_boundary(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """A boundary word, a possessive or a relation word ends the phrase."""
     tok = tokens[p.j]
+    if (tok == "'s" and p.j - 3 >= i and tokens[p.j - 2] == "of" and tokens[p.j - 3] in lx.QUANTIFIER_NOUNS
+            and p.j + 1 < len(tokens) and noun_can_follow(tokens, p.j + 1)):
+        p.j += 1  # "a trio of harris's hawks": a kind named after someone; the quantifier counts the hawks
+        return NEXT
     if tok in lx.HARD_BOUNDARIES or tok == "'s":
         return STOP
     if p.j > i and (match_relation(tokens, p.j) is not None and not noun_starts_at(tokens, p.j)
