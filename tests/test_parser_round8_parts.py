@@ -214,3 +214,15 @@ def test_list_or_fragment_after_a_comma_is_another_thing(prompt, names):
 def test_possessive_kind_inside_a_quantifier_is_counted(prompt, name, count):
     graph = parse_prompt(prompt)
     assert [o.count for o in graph.objects if o.name == name] == [count]
+
+
+# --- what is moved along "its" part is not the part's owner ------------------------------------
+@pytest.mark.parametrize("prompt,owner,part,moved", [
+    ("A girl sits on a rocking chair sliding a bead along its arm.", "chair", "arm", "bead"),
+    ("A boy sits on a sofa rolling a toy car along its arm.", "couch", "arm", "car"),
+    ("An old man sits in an armchair tapping a pipe along its armrest.", "chair", "armrest", "pipe"),
+    ("A student sits on a bench rolling a pencil along its arms.", "bench", "arms", "pencil"),
+])
+def test_thing_moved_along_its_part_does_not_own_it(prompt, owner, part, moved):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, owner) and part not in _parts(graph, moved)

@@ -30,6 +30,7 @@ from stagestudio.scene.parsing.parts import (
     describes,
     instrument_user,
     listing_head,
+    moved_along,
     owner_of_part,
     owns_part,
     part_owner,
@@ -429,7 +430,7 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
     """The object `item` may be a part of: its possessor, else the latest object (or the owner
     of an aside "with"-list). A kin word ("its mother", then no owner) or a young one ("a tiny
     calf") is renamed to the animal's kind."""
-    placed = _relation_subject(prev, resolved)
+    placed = _relation_subject(prev, resolved) or moved_along(prev, resolved)
     written = english.noun_lemma((item.surface or item.head).split()[-1])
     if placed is not None and (item.pronoun_word not in ("its", "their") or _strictly_owns(state.get(placed), item)
                                or item.is_class or not (english.is_part(written) or english.has_sense_of(written, english.BODY))):
