@@ -226,3 +226,19 @@ def test_possessive_kind_inside_a_quantifier_is_counted(prompt, name, count):
 def test_thing_moved_along_its_part_does_not_own_it(prompt, owner, part, moved):
     graph = parse_prompt(prompt)
     assert part in _parts(graph, owner) and part not in _parts(graph, moved)
+
+
+# --- "can" after a noun with no bare verb after it is the container, not the modal --------------
+@pytest.mark.parametrize("prompt,wrong", [
+    ("A rusty paint can sits on a ladder.", "paint"),
+    ("A gas can, a rope and a tarp lie in the truck bed.", "gas"),
+    ("A red fuel can and a shovel lean on the shed.", "fuel"),
+    ("A small brass oil can rests on a shelf.", "oil"),
+])
+def test_can_after_a_noun_is_a_container(prompt, wrong):
+    names = _names(parse_prompt(prompt))
+    assert wrong not in names and any(n.endswith("can") for n in names)
+
+
+def test_modal_can_before_a_bare_verb_stays_a_verb():
+    assert _names(parse_prompt("The dog can run across the field.")) == ["dog"]

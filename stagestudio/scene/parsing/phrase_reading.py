@@ -540,6 +540,17 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         p.noun_end = (p.j, len(p.modifiers))
         p.noun_ends.append(p.noun_end)
         return NEXT
+    if (tok == "can" and p.started and p.modifiers and noun_only(p.modifiers[-1])
+            and not (p.j + 1 < n and (english.verb_lemma(tokens[p.j + 1]) == tokens[p.j + 1]
+                                      or english.is_adverb_only(tokens[p.j + 1])))):
+        # a modal needs a bare verb after it: "a brass oil can and a logbook rest", "the paint
+        # can sits" name a can, where "the dog can run" does not
+        p.modifiers.append(tok)
+        p.unknown_seen = True
+        p.j += 1
+        p.noun_end = (p.j, len(p.modifiers))
+        p.noun_ends.append(p.noun_end)
+        return NEXT
     if (p.started and tok in lx.FILLER_WORDS and "ADJ" in english.parts_of_speech(tok)
             and "VERB" not in english.parts_of_speech(tok) and noun_can_follow(tokens, p.j + 1)):
         p.modifiers.append(tok)  # "the whole family", "a sharp knife": an adjective before its noun
