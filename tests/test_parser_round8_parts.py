@@ -178,3 +178,67 @@ def test_absolute_phrase_on_own_body_is_carried(prompt, carried):
     graph = parse_prompt(prompt)
     assert carried in _parts(graph, "person")
     assert len(graph.objects) == len([o for o in graph.objects if o.name in ("person", "hall", "tree")])
+
+
+# --- an apposition renames the thing just named (the dependency parse's appos / repeated object) ---
+@pytest.mark.parametrize("prompt,kept,renamed", [
+    ("A child spins a zoetrope, a slotted paper cylinder on a wooden stand.", "zoetrope", "cylinder"),
+    ("On the workbench lies a spokeshave, a small two-handled blade for shaping chair legs.", "spokeshave", "knife"),
+    ("A beekeeper lifts a frame from a skep, a domed straw basket on a low stool.", "skep", "basket"),
+    ("A glassblower turns a gather of glass on a marver, a flat steel table beside the furnace.", "marver",
+     "dining table"),
+])
+def test_apposition_is_the_same_thing(prompt, kept, renamed):
+    graph = parse_prompt(prompt)
+    names = _names(graph)
+    assert kept in names and renamed not in names
+
+
+@pytest.mark.parametrize("prompt,names", [
+    ("a van parked beside a low hedge, a jogger running past on its right", ["hedge", "person"]),
+    ("a kite above the pier, a gull below it", ["kite", "bird"]),
+    ("A stable hand brushes a pony, a metal pail beside him.", ["horse", "pail"]),
+    ("Desk flatlay: a brass lamp, a jar of pencils, and two notebooks on oak", ["lamp", "jar"]),
+])
+def test_list_or_fragment_after_a_comma_is_another_thing(prompt, names):
+    assert set(names) <= set(_names(parse_prompt(prompt)))
+
+
+# --- a kind named after someone inside a quantifier: the quantifier counts the kind ---------------
+@pytest.mark.parametrize("prompt,name,count", [
+    ("A trio of cooper's hawks circle above a barn.", "bird", 3),
+    ("A trio of steller's jays squabble on a fence.", "bird", 3),
+    ("A trio of bell's vireos sing in a hedge.", "bird", 3),
+    ("A trio of swainson's thrushes sit on a wire.", "thrush", 3),
+])
+def test_possessive_kind_inside_a_quantifier_is_counted(prompt, name, count):
+    graph = parse_prompt(prompt)
+    assert [o.count for o in graph.objects if o.name == name] == [count]
+
+
+# --- what is moved along "its" part is not the part's owner ------------------------------------
+@pytest.mark.parametrize("prompt,owner,part,moved", [
+    ("A girl sits on a rocking chair sliding a bead along its arm.", "chair", "arm", "bead"),
+    ("A boy sits on a sofa rolling a toy car along its arm.", "couch", "arm", "car"),
+    ("An old man sits in an armchair tapping a pipe along its armrest.", "chair", "armrest", "pipe"),
+    ("A student sits on a bench rolling a pencil along its arms.", "bench", "arms", "pencil"),
+])
+def test_thing_moved_along_its_part_does_not_own_it(prompt, owner, part, moved):
+    graph = parse_prompt(prompt)
+    assert part in _parts(graph, owner) and part not in _parts(graph, moved)
+
+
+# --- "can" after a noun with no bare verb after it is the container, not the modal --------------
+@pytest.mark.parametrize("prompt,wrong", [
+    ("A rusty paint can sits on a ladder.", "paint"),
+    ("A gas can, a rope and a tarp lie in the truck bed.", "gas"),
+    ("A red fuel can and a shovel lean on the shed.", "fuel"),
+    ("A small brass oil can rests on a shelf.", "oil"),
+])
+def test_can_after_a_noun_is_a_container(prompt, wrong):
+    names = _names(parse_prompt(prompt))
+    assert wrong not in names and any(n.endswith("can") for n in names)
+
+
+def test_modal_can_before_a_bare_verb_stays_a_verb():
+    assert _names(parse_prompt("The dog can run across the field.")) == ["dog"]

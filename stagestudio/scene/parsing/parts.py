@@ -45,6 +45,20 @@ def part_head(resolved: list, start: int, end: int) -> str | None:
     return None
 
 
+# prepositions of a path a thing is moved along: "rolling a blowpipe along its arms"
+_PATH_PREPOSITIONS = frozenset({"along", "across", "through", "around", "past", "over", "toward", "towards"})
+
+
+def moved_along(prev: object, resolved: list) -> str | None:
+    """The thing a path preposition right after it moves ("rolling a blowpipe along its arms",
+    "sliding a glass across its top"): it is not the owner of the path it is moved along."""
+    if isinstance(prev, Prep) and prev.word in _PATH_PREPOSITIONS and len(resolved) >= 2:
+        before = resolved[-2]
+        if isinstance(before, Ref) and before.object_id is not None and before.pronoun is None:
+            return before.object_id
+    return None
+
+
 def owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | None | bool,
                    resolved: list, nxt: object = None, after: object = None) -> str | None:
     """The object whose part a definite relation object names ("a dog beside the front tire"

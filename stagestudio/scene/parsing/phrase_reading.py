@@ -247,6 +247,10 @@ def _comma_joins_adjectives(tokens: list[str], p: OpenPhrase) -> bool:
 def _ends_at_boundary(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """A boundary word, a possessive or a relation word ends the phrase."""
     tok = tokens[p.j]
+    if (tok == "'s" and p.j - 3 >= i and tokens[p.j - 2] == "of" and tokens[p.j - 3] in lx.QUANTIFIER_NOUNS
+            and p.j + 1 < len(tokens) and noun_can_follow(tokens, p.j + 1)):
+        p.j += 1  # "a trio of harris's hawks": a kind named after someone; the quantifier counts the hawks
+        return NEXT
     if tok in lx.HARD_BOUNDARIES or tok == "'s":
         return STOP
     if p.j > i and (match_relation(tokens, p.j) is not None and not noun_starts_at(tokens, p.j)
@@ -531,6 +535,17 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
             and not (p.modifiers and english.is_mass(p.modifiers[-1]) and tok.endswith("s"))):
         # after an article or adjectives no verb can stand: "a can of soda", "a gold watch",
         # "a folding stand" name things
+        p.modifiers.append(tok)
+        p.unknown_seen = True
+        p.j += 1
+        p.noun_end = (p.j, len(p.modifiers))
+        p.noun_ends.append(p.noun_end)
+        return NEXT
+    if (tok == "can" and p.started and p.modifiers and noun_only(p.modifiers[-1])
+            and not (p.j + 1 < n and (english.verb_lemma(tokens[p.j + 1]) == tokens[p.j + 1]
+                                      or english.is_adverb_only(tokens[p.j + 1])))):
+        # a modal needs a bare verb after it: "a brass oil can and a logbook rest", "the paint
+        # can sits" name a can, where "the dog can run" does not
         p.modifiers.append(tok)
         p.unknown_seen = True
         p.j += 1

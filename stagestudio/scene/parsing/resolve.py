@@ -10,6 +10,7 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.actions import (
     AIMING_PREPOSITIONS,
 )
+from stagestudio.scene.parsing.appositions import apposed_by_parse
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
@@ -29,6 +30,7 @@ from stagestudio.scene.parsing.parts import (
     describes,
     instrument_user,
     listing_head,
+    moved_along,
     owner_of_part,
     owns_part,
     part_owner,
@@ -278,7 +280,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         if one is not None:
             reading.last_kept, reading.kept_in_clause = one, True
         return
-    same = _apposed(items, k, resolved)
+    same = _apposed(items, k, resolved) or apposed_by_parse(items, k, resolved)
     if same is not None:
         # "Her lab partner, a boy with curly hair, stands beside her": one person
         target = state.get(same)
@@ -432,7 +434,7 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
     """The object `item` may be a part of: its possessor, else the latest object (or the owner
     of an aside "with"-list). A kin word ("its mother", then no owner) or a young one ("a tiny
     calf") is renamed to the animal's kind."""
-    placed = _relation_subject(prev, resolved)
+    placed = _relation_subject(prev, resolved) or moved_along(prev, resolved)
     written = english.noun_lemma((item.surface or item.head).split()[-1])
     if placed is not None and (item.pronoun_word not in ("its", "their") or _strictly_owns(state.get(placed), item)
                                or item.is_class or not (english.is_part(written) or english.has_sense_of(written, english.BODY))):
