@@ -485,6 +485,16 @@ def _known_noun_phrase(tokens: list[str], p: OpenPhrase, entry: _NounEntry, afte
                       possessive=p.possessive, surface=surface, measurements=p.measurements), after
 
 
+def _take_as_noun(p: OpenPhrase, tok: str) -> Outcome:
+    """Read the word as a noun the phrase may end on (a later noun may still head it)."""
+    p.modifiers.append(tok)
+    p.unknown_seen = True
+    p.j += 1
+    p.noun_end = (p.j, len(p.modifiers))
+    p.noun_ends.append(p.noun_end)
+    return NEXT
+
+
 def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """Adjectives, participles, adverbs and compound words before the head; a verb or boundary ends the phrase."""
     n = len(tokens)
@@ -511,12 +521,7 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     if p.j > i and p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and tagged_run_head(tokens, p.j) is not None:
         # "a cobalt blue glass float": the tagger reads the word as the noun the one before
         # modifies, though the word could be a verb
-        p.modifiers.append(tok)
-        p.unknown_seen = True
-        p.j += 1
-        p.noun_end = (p.j, len(p.modifiers))
-        p.noun_ends.append(p.noun_end)
-        return NEXT
+        return _take_as_noun(p, tok)
     if p.j > i and verb_opens_clause(tokens, p.j, after_noun=bool(p.modifiers) and noun_only(p.modifiers[-1])):
         return STOP  # "a mechanic fixing a car", "a firefighter spraying water"
     if p.started and english.is_adverb_only(tok) and p.j + 1 < n and (
@@ -535,23 +540,7 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
             and not (p.modifiers and english.is_mass(p.modifiers[-1]) and tok.endswith("s"))):
         # after an article or adjectives no verb can stand: "a can of soda", "a gold watch",
         # "a folding stand" name things
-        p.modifiers.append(tok)
-        p.unknown_seen = True
-        p.j += 1
-        p.noun_end = (p.j, len(p.modifiers))
-        p.noun_ends.append(p.noun_end)
-        return NEXT
-    if (tok == "can" and p.started and p.modifiers and noun_only(p.modifiers[-1])
-            and not (p.j + 1 < n and (english.verb_lemma(tokens[p.j + 1]) == tokens[p.j + 1]
-                                      or english.is_adverb_only(tokens[p.j + 1])))):
-        # a modal needs a bare verb after it: "a brass oil can and a logbook rest", "the paint
-        # can sits" name a can, where "the dog can run" does not
-        p.modifiers.append(tok)
-        p.unknown_seen = True
-        p.j += 1
-        p.noun_end = (p.j, len(p.modifiers))
-        p.noun_ends.append(p.noun_end)
-        return NEXT
+        return _take_as_noun(p, tok)
     if (p.started and tok in lx.FILLER_WORDS and "ADJ" in english.parts_of_speech(tok)
             and "VERB" not in english.parts_of_speech(tok) and noun_can_follow(tokens, p.j + 1)):
         p.modifiers.append(tok)  # "the whole family", "a sharp knife": an adjective before its noun
