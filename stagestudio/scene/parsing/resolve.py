@@ -7,10 +7,8 @@ from dataclasses import dataclass, field
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
-from stagestudio.scene.parsing.actions import (
-    AIMING_PREPOSITIONS,
-)
 from stagestudio.scene.parsing.appositions import apposed_by_parse
+from stagestudio.scene.parsing.details import is_detail
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
@@ -25,7 +23,6 @@ from stagestudio.scene.parsing.items import (
 )
 from stagestudio.scene.parsing.parts import (
     PART_PREPOSITIONS,
-    acted_on_belonging,
     covers,
     describes,
     instrument_user,
@@ -40,11 +37,9 @@ from stagestudio.scene.parsing.parts import (
     worn_list_link,
 )
 from stagestudio.scene.parsing.placed import (
-    holds_through_portion,
     owner_of_named_part,
     owner_of_unlisted_part,
     part_in_a_rare_sense,
-    placed_verdict,
     whole_named_before_part,
 )
 from stagestudio.scene.parsing.positions import (
@@ -55,9 +50,8 @@ from stagestudio.scene.parsing.positions import (
     is_placed,
 )
 from stagestudio.scene.parsing.reference import antecedent, placed_by_its_namesake
-from stagestudio.scene.parsing.relations import POSITIONAL, RelPhrase
+from stagestudio.scene.parsing.relations import POSITIONAL
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
-from stagestudio.scene.parsing.words import holder_named_by_its_use
 
 
 def _made(obj: ParsedObject) -> bool:
@@ -68,49 +62,6 @@ def _made(obj: ParsedObject) -> bool:
 def _latest_animal(state: State) -> ParsedObject | None:
     animals = [o for o in state.objects if o.name != "person" and english.is_animate(o.word)]
     return max(animals, key=lambda o: o.mention) if animals else None
-
-
-def _built_place(np_: NounPhrase) -> bool:
-    """A made place that is a bounded thing in the picture ("fireplace", "balcony"), not a room
-    or a street the setting names."""
-    return english.is_artifact(np_.head) and np_.head not in lx.SETTING_NOUNS
-
-
-def _anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
-    """Whether a noun outside the classes right after `phrase` is the relation's object.
-
-    A thing the lexicon knows is, whatever the relation: "a fox asleep beneath an oak tree",
-    "a frog on a lily pad", "a cat next to a lamp", "a basket of bread". Setting words and
-    places are not ("on the grass", "in a park", "under a blue sky"), nor abstractions. After
-    a bare "in" only a container is ("flowers in a vase", not "a knight in armour"). A word the
-    lexicon does not know is an object too ("a cat next to a pikachu", "on the nightstand")."""
-    verdict = placed_verdict(phrase, np_)  # ("before a nap"; "beside a dry stone wall")
-    if verdict is not None:
-        return verdict
-    if np_.kind == NounKind.PLACE and phrase.predicate in POSITIONAL and _built_place(np_):
-        return True  # "by the fireplace", "beside the balcony": a built place one stands next to is drawn
-    if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
-        return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
-    if (np_.kind == NounKind.ABSTRACT and english.has_thing_sense(np_.head) and (
-            phrase.predicate in POSITIONAL or phrase.predicate == "on" and english.is_document(np_.head))
-            and np_.head not in lx.SETTING_NOUNS):
-        return True  # "next to their charging case": a thing in a rarer sense, placed by a relation
-    if (np_.head in lx.DEPICTION_NOUNS and phrase.predicate in POSITIONAL | {"on"} and np_.determiner != "definite"
-            and english.noun_kind(np_.head) in (NounKind.THING, NounKind.WEAK)):
-        return True  # "next to two framed photos", "a cat on a painting"
-    if np_.kind in (NounKind.ABSTRACT, NounKind.PLACE, NounKind.UNIT) or np_.head in lx.SETTING_NOUNS:
-        return False
-    if phrase.kind == "contents":
-        return True
-    if phrase.needs_class_object:
-        # (or a seat one sits in, "a baby asleep in a car seat"; not an idiom's bare noun, "in full swing")
-        seat = english.is_seat(np_.head) and (np_.determiner != "none" or np_.plural)
-        return (english.is_container(np_.head, senses=2) or english.is_made_holder(np_.head) or seat
-                or holder_named_by_its_use(np_.head, np_.modifiers)
-                or holds_through_portion(np_))
-    if np_.kind == NounKind.UNKNOWN:
-        return phrase.predicate in POSITIONAL or phrase.predicate == "on"
-    return True
 
 
 _DRAWN_KINDS = (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
@@ -175,7 +126,7 @@ def _apposed(items: list[Item], k: int, resolved: list) -> str | None:
 
 
 @dataclass
-class _Reading:
+class Reading:
     """What reading one sentence's items carries from each to the next."""
 
     last_kept: str | None = None  # the latest object drawn
@@ -200,14 +151,14 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
     """Pass 2: resolve noun phrases. A class noun is always an object. A noun outside the
     classes ("castle", "lamp", "tree") is an object only where it is what the clause is
     about: its first object ("a castle on a hill", "a photo of a castle"), or the object of
-    a positional relation ("a cat next to a lamp", see _anchors_relation). Elsewhere it is a
+    a positional relation ("a cat next to a lamp", see anchors_relation). Elsewhere it is a
     detail or the setting ("a dog with a red collar", "in a park", "adds a splash of colour").
     Records the sentence's subject in `state.subjects`."""
     resolved: list[Item | Ref] = []
     state.sentence_start = len(state.mentions)
     state.previous_subject = state.subjects[-1] if state.subjects else None
     state.gendered.clear()
-    reading = _Reading()
+    reading = Reading()
     for k, item in enumerate(items):
         if isinstance(item, Break) and item.word not in LIST_BREAKS:
             reading.part_subject = None
@@ -263,7 +214,7 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
 
 
 def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: list[Item | Ref],
-                         reading: _Reading, state: State, counter: list[int]) -> None:
+                         reading: Reading, state: State, counter: list[int]) -> None:
     """Resolve the noun phrase at `k` to a reference (appended to `resolved`): an object, a
     part, detail or feature of one, or nothing drawn."""
     prev = items[k - 1] if k > 0 else None
@@ -354,7 +305,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                        and (item.is_class or item.kind == NounKind.THING)
                        and (isinstance(nxt, Rel) and nxt.phrase.kind == "object" and nxt.phrase.predicate in POSITIONAL
                             or isinstance(nxt, Action) and nxt.passive))  # ("the style of shoe worn by women")
-    detail = _is_detail(item, prev, nxt, items, k, resolved, reading, placed_after_of)
+    detail = is_detail(item, prev, nxt, items, k, resolved, reading, placed_after_of)
     # "a loon floats to the moose's right": whose side it is is the relation's object
     owns_side = isinstance(nxt, Rel) and nxt.phrase.kind == "owner_before" and item.kind in _DRAWN_KINDS
     detail = detail and not owns_side
@@ -430,7 +381,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
 
 
 def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: int, resolved: list[Item | Ref],
-                    reading: _Reading, state: State) -> str | None:
+                    reading: Reading, state: State) -> str | None:
     """The object `item` may be a part of: its possessor, else the latest object (or the owner
     of an aside "with"-list). A kin word ("its mother", then no owner) or a young one ("a tiny
     calf") is renamed to the animal's kind."""
@@ -497,7 +448,7 @@ def _relation_subject(prev: Item | None, resolved: list[Item | Ref]) -> str | No
     return resolved[-2].object_id  # type: ignore[union-attr]
 
 
-def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: list[Item | Ref], reading: _Reading,
+def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: list[Item | Ref], reading: Reading,
                  state: State, counter: list[int]) -> None:
     """`item` names a part, a fitting or what `owner_id` wears: the owner gets it (and its colour
     and size), and the reference goes to the owner or to nothing drawn."""
@@ -521,78 +472,3 @@ def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: l
         reading.list_head = prev
     if item.possessive is not None and not isinstance(prev, Rel):
         reading.list_possessive = item.possessive
-
-
-def _is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: list[Item], k: int,
-               resolved: list[Item | Ref], reading: _Reading, placed_after_of: bool) -> bool:
-    """Whether a noun phrase no class names is a detail or the setting rather than an object to
-    draw, by what comes before it. A built place or a rarer thing sense that is placed, and so
-    drawn, becomes a THING here."""
-    detail = False
-    if placed_after_of:
-        pass
-    elif isinstance(prev, Possessive):
-        # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
-        # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
-        # ("cover the stall's awning" with the stall not drawn: a part of the setting)
-        placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
-                            and not item.is_class
-                            and not (isinstance(items[k - 2], NounPhrase) and owns_part(items[k - 2], item))
-                            or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class
-                            or k >= 3 and isinstance(items[k - 3], Action) and acted_on_belonging(items[k - 2], item))
-        owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
-        # (a classifier has no article: "the station's solar panels" are the station's)
-        specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
-        detail = not placed_belonging and (owner_drawn or specific_owner
-                                           or item.kind not in (NounKind.THING, NounKind.UNKNOWN))
-    elif isinstance(prev, Prep) and prev.word in ("to", "for") and len(resolved) >= 3 and isinstance(
-            resolved[-3], Action) and (english.is_animate(item.head) or _animal_in_a_sense(item.head)):
-        # "feeding fish to a sea lion": who receives what an action gives is there ("a carrot to
-        # an alpaca", "a fish to a seal": an animal in a later sense, as nothing else is fed)
-        detail = False
-    elif (isinstance(prev, Prep) and prev.word in AIMING_PREPOSITIONS and len(resolved) >= 2
-          and (len(resolved) >= 3 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
-               and isinstance(resolved[-3], Action)
-               or isinstance(resolved[-2], Action) and resolved[-2].dropped_object)):
-        detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)  # "drinking milk from a saucer"
-    elif isinstance(prev, Prep) and (reading.last_kept is not None or item.determiner == "none"):
-        # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
-        # draw what they name; "with a red collar", "with mustard" are details
-        detail = not (prev.word == "with" and item.kind == NounKind.THING and item.head not in lx.SETTING_NOUNS
-                      and item.head not in lx.COLOUR_BEARING_PARTS
-                      and (item.determiner != "none" or item.plural
-                           or isinstance(nxt, Rel) and not nxt.phrase.needs_class_object)
-                      # what something comes from is there too: "pulling a sword from a
-                      # stone", "a vendor sells corn from a cart", "steam rises from the grill"
-                      or prev.word == "from" and item.kind == NounKind.THING and item.determiner != "none"
-                      and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head))
-    elif isinstance(prev, Rel):
-        detail = not _anchors_relation(prev.phrase, item)
-        if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
-            item.kind = NounKind.THING  # a built place, a thing in a rarer sense: placed, so drawn
-        item.placed_structure = not detail and item.head in lx.SETTING_NOUNS
-    elif isinstance(prev, Action):
-        # what an action is aimed at is drawn, a built place too ("facing the fireplace")
-        built_place = item.kind == NounKind.PLACE and _built_place(item)
-        # ("polishes the great glass lens": a setting word handled is a made thing)
-        item.placed_structure = item.head in lx.SETTING_NOUNS and not item.is_class and english.setting_word_handled(
-            item.head, prev.predicate, item.determiner, item.count, item.modifiers)
-        detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN) and not built_place
-        if built_place or item.placed_structure:
-            item.kind = NounKind.THING
-            detail = False
-    elif isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None:
-        detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
-    elif reading.kept_in_clause and not (reading.inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):
-        detail = True
-    elif (reading.last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
-          and item.determiner == "none" and item.count is None and not item.is_class):
-        detail = True  # "with mustard and ketchup": the list goes on with details
-    if (not detail and item.kind == NounKind.PLACE and isinstance(nxt, Rel) and nxt.phrase.predicate in POSITIONAL
-            and _built_place(item)):
-        item.kind = NounKind.THING  # "a kiln next to a bench": a built place that a relation places is drawn
-    return detail
-
-
-def _animal_in_a_sense(lemma: str) -> bool:
-    return english.has_sense_of(lemma, english.ANIMAL) or english.has_sense_of(lemma, english.PERSON)
