@@ -19,6 +19,13 @@ from stagestudio.scene.parsing.phrase_endings import (
     read_unknown_word,
     verb_before_reciprocal,
 )
+from stagestudio.scene.parsing.phrase_quantities import (
+    measurement_at,
+    read_determiner,
+    read_measure_after_count,
+    read_pair_or_group,
+    read_quantity,
+)
 from stagestudio.scene.parsing.phrase_state import (
     NEXT,
     STOP,
@@ -34,8 +41,8 @@ from stagestudio.scene.parsing.phrase_words import (
     compound_name,
     grounded_head,
     is_bare_noun,
-    noun_after_singular,
     modal_without_its_verb,
+    noun_after_singular,
     noun_can_follow,
     noun_only,
     participle_after_her,
@@ -57,9 +64,7 @@ from stagestudio.scene.parsing.words import (
     name_span,
     noun_between_describer_and_noun,
     noun_starts_at,
-    number_value,
     plural_of_a_thing,
-    shapes_what_follows,
     verb_agrees_after_noun,
 )
 
@@ -68,41 +73,6 @@ if TYPE_CHECKING:
 
 
 _NUMBER_COMPOUND = re.compile(r"(\d+)-([a-z]+)")
-
-
-_DECIMAL = re.compile(r"\d+\.\d+")
-
-
-def measurement_at(tokens: list[str], j: int) -> int:
-    """End of a measurement starting at tokens[j] ("150 centimeters in length", "two hours",
-    "34 inches tall", "1.9 inch"), or j when none starts there."""
-    n = len(tokens)
-    if j + 1 >= n or not (is_number(tokens[j]) or tokens[j] in ("a", "an", "half") or _DECIMAL.fullmatch(tokens[j])):
-        return j
-    unit = tokens[j + 1]
-    if unit in ("in", "a", "an"):
-        return j
-    dimension_follows = j + 2 < n and (tokens[j + 2] in lx.MEASURE_DIMENSIONS or tokens[j + 2] in ("in", "of")
-                                        and j + 3 < n and tokens[j + 3] in lx.MEASURE_NOUNS)
-    lemma = english.noun_lemma(unit)
-    if not (english.is_unit(lemma) or unit in lx.UNIT_ABBREVIATIONS
-            or dimension_follows and english.is_measure_unit(lemma)):
-        return j  # "two feet tall" measures; "a bird with two feet" counts
-    end = j + 2
-    if end < n and tokens[end] in lx.MEASURE_DIMENSIONS:
-        end += 1
-    elif end + 1 < n and tokens[end] in ("in", "of") and tokens[end + 1] in lx.MEASURE_NOUNS:
-        end += 2
-    return end
-
-
-def _word_after_of(tokens: list[str], k: int) -> str:
-    """The first word after "of", its articles and adjectives ("the rim of the bowl" -> "bowl",
-    "a plume of white smoke" -> "smoke")."""
-    while k < len(tokens) and (tokens[k] in ("a", "an", "the", "its", "their", "his", "her")
-                               or is_attribute_word(tokens[k])):
-        k += 1
-    return tokens[k] if k < len(tokens) else ""
 
 
 def _completes_compound(modifiers: list[str], tok: str) -> bool:
@@ -135,8 +105,8 @@ def read_noun_phrase(tokens: list[str], i: int) -> PhraseRead:
     while p.j < len(tokens):
         # the rules run in this order; the first that applies decides
         outcome = (_read_size_or_joiner(tokens, p) or _ends_at_boundary(tokens, i, p)
-                   or _read_measure_after_count(tokens, p) or _ends_after_modifiers(tokens, i, p)
-                   or _read_pair_or_group(tokens, p) or _read_determiner(tokens, p) or _read_quantity(tokens, p)
+                   or read_measure_after_count(tokens, p) or _ends_after_modifiers(tokens, i, p)
+                   or read_pair_or_group(tokens, p) or read_determiner(tokens, p) or read_quantity(tokens, p)
                    or _read_known_noun(tokens, p) or _read_modifier_word(tokens, i, p)
                    or _read_compound_or_verb(tokens, p) or read_unknown_word(tokens, i, p))
         if isinstance(outcome, tuple):
@@ -266,17 +236,6 @@ def _ends_at_boundary(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     return None
 
 
-def _read_measure_after_count(tokens: list[str], p: OpenPhrase) -> Outcome:
-    """A measurement right after the count belongs to the phrase."""
-    if p.count is not None and not p.modifiers and measurement_at(tokens, p.j) > p.j:
-        # "four 2 liter bottles": a number after the count measures
-        measured = measurement_at(tokens, p.j)
-        p.measurements.append(" ".join(tokens[p.j:measured]))
-        p.j = measured
-        return NEXT
-    return None
-
-
 def _ends_after_modifiers(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """A number, a name or a participle with its phrase after the words read ends the phrase."""
     n = len(tokens)
@@ -295,109 +254,6 @@ def _ends_after_modifiers(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
             and english.is_past_participle(tok) and p.j + 1 < n
             and (tokens[p.j + 1] in lx.ATTACHING_PREPOSITIONS or tokens[p.j + 1] in ("as", "in", "on"))):
         return STOP  # "the planet known for", "a tower built for": a participle with its phrase
-    return None
-
-
-def _read_pair_or_group(tokens: list[str], p: OpenPhrase) -> Outcome:
-    """"two pairs of" doubles the count; "a large flock of" drops the adjectives the group had."""
-    n = len(tokens)
-    tok = tokens[p.j]
-    if tok in ("pair", "pairs") and p.count is not None and not p.modifiers and p.j + 1 < n and tokens[p.j + 1] == "of":
-        p.pair_of, p.count = p.count, 2 * p.count  # "two pairs of shoes": four shoes (two pairs of scissors: two)
-        p.j += 2
-        return NEXT
-    if (p.modifiers and p.count is None and p.j + 1 < n and tokens[p.j + 1] == "of"
-            and (tok in lx.QUANTIFIER_NOUNS or shapes_what_follows(tok, _word_after_of(tokens, p.j + 2)))
-            and all(is_attribute_word(w) or "ADJ" in english.parts_of_speech(w)
-                    and english.noun_kind(w) != NounKind.THING for w in p.modifiers)):
-        # "a large flock of birds", "a bright school of fish": the adjectives describe the group
-        p.modifiers, p.unknown_seen, p.noun_end, p.noun_ends = [], False, None, []
-    return None
-
-
-def _read_determiner(tokens: list[str], p: OpenPhrase) -> Outcome:
-    """An article or determiner opening the phrase."""
-    tok = tokens[p.j]
-    if not p.modifiers and p.count is None:
-        if tok in ("a", "an") and p.determiner == "none":
-            p.determiner, p.started, p.singular_article = "indefinite", True, True
-            p.j += 1
-            return NEXT
-        if tok == "another" and p.determiner == "none":
-            p.determiner, p.started, p.singular_article = "another", True, True
-            p.j += 1
-            return NEXT
-        if tok in lx.INDEFINITE_DETERMINERS and p.determiner == "none":
-            p.determiner, p.started = "indefinite", True
-            p.vague = lx.VAGUE_COUNTS.get(tok)
-            p.j += 1
-            return NEXT
-        if tok in lx.DEFINITE_DETERMINERS and p.determiner == "none" and tok != "that":
-            p.determiner, p.started = "definite", True
-            p.possessive = lx.POSSESSIVE_KINDS.get(tok)
-            if tok == "both":
-                p.count = 2
-            p.j += 1
-            return NEXT
-    return None
-
-
-def _read_quantity(tokens: list[str], p: OpenPhrase) -> Outcome:
-    """A count, a quantity noun ("a group of"), or a size before the noun, opening the phrase."""
-    n = len(tokens)
-    tok = tokens[p.j]
-    if not p.modifiers and p.count is None:
-        quantifier = tok if tok in lx.QUANTIFIER_NOUNS else english.noun_lemma(tok)
-        if (quantifier in lx.QUANTIFIER_NOUNS or shapes_what_follows(quantifier, _word_after_of(tokens, p.j + 2))) \
-                and p.j + 1 < n \
-                and tokens[p.j + 1] == "of" and (tok == quantifier or tok not in ("lots", "pairs")):
-            implied = lx.QUANTIFIER_NOUNS.get(quantifier) if tok == quantifier else None
-            if tok in ("pair", "pairs"):
-                p.pair_of = p.count or 1
-            if implied is not None:
-                p.count = implied
-            p.started = True
-            p.j += 2
-            # "a pair of the dogs", "a group of three cats"
-            while p.j < n and tokens[p.j] in ("the", "these", "those"):
-                p.j += 1
-            if p.j < n and is_number(tokens[p.j]):
-                p.count = number_value(tokens[p.j])
-                p.j += 1
-                if quantifier in lx.PEOPLE_GROUPS and (not noun_can_follow(tokens, p.j) or tokens[p.j].endswith("ing")
-                                                       and is_verb_form(tokens[p.j]) and not noun_starts_at(tokens, p.j)) \
-                        and not (p.j < n and is_attribute_word(tokens[p.j])):
-                    # "a family of four": four people
-                    return NounPhrase(head="person", is_class=True, plural=p.count > 1, count=p.count,
-                                      determiner=p.determiner, modifiers=p.modifiers, surface=quantifier), p.j
-            return NEXT
-        if tok in ("lot", "lots") and p.j + 1 < n and tokens[p.j + 1] == "of":
-            p.started, p.vague = True, 5
-            p.j += 2
-            return NEXT
-        measured = measurement_at(tokens, p.j)
-        if measured > p.j:
-            # "a 10 foot statue": the size belongs to the noun that follows
-            p.measurements.append(" ".join(tokens[p.j:measured]))
-            p.started = True
-            p.j = measured
-            return NEXT
-        # a number that is also a noun ("a couple", "a dozen") counts what follows it, if anything does
-        number_word = is_number(tok) or (tok in lx.NUMBER_WORDS and p.j + 1 < n and tokens[p.j + 1] != "of" and (
-            noun_starts_at(tokens, p.j + 1) or is_attribute_word(tokens[p.j + 1]) or is_bare_noun(tokens[p.j + 1])
-            or tokens[p.j + 1].isdigit()
-            # ("a dozen finished vases": a participle describing the noun counted)
-            or english.is_past_participle(tokens[p.j + 1]) and p.j + 2 < n
-            and (noun_starts_at(tokens, p.j + 2) or is_bare_noun(tokens[p.j + 2]))))
-        if number_word and not (tok in ("single", "lone", "solitary") and p.count is not None):
-            # "one" / "single" may follow an article: "a single cat"
-            p.count = number_value(tok)
-            p.started = True
-            p.j += 1
-            # "two of the dogs"
-            if p.j + 1 < n and tokens[p.j] == "of" and tokens[p.j + 1] in ("the", "these", "those"):
-                p.j += 2
-            return NEXT
     return None
 
 

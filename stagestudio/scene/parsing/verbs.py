@@ -22,7 +22,7 @@ from stagestudio.scene.parsing.items import (
     Rel,
 )
 from stagestudio.scene.parsing.phrase_endings import RECIPROCALS
-from stagestudio.scene.parsing.phrase_reading import measurement_at
+from stagestudio.scene.parsing.phrase_quantities import measurement_at
 from stagestudio.scene.parsing.phrases import parse_noun_phrase
 from stagestudio.scene.parsing.relations import match_relation
 from stagestudio.scene.parsing.words import is_number, is_verb_form
