@@ -88,15 +88,6 @@ class SentenceArcs:
         """The nouns coordinated with the noun at `t` ("a father and his daughter")."""
         return [c for c in self.children(t, "conj") if self.tags[c].is_noun]
 
-    def phrase_ends(self, span: tuple[int, int]) -> tuple[int | None, int | None]:
-        """For a relation phrase's tokens, the token it attaches to (the head of its first
-        token that hangs outside it) and its object's token (a pobj hanging from inside it)."""
-        inside = range(*span)
-        tops = [t for t in inside if self.tags[t].head not in inside or self.tags[t].head == t]
-        attached = self.tags[tops[0]].head if tops and self.tags[tops[0]].head != tops[0] else None
-        objects = [c for t in inside for c in self.children(t, "pobj") if c not in inside]
-        return attached, (objects[0] if objects else None)
-
 
 def sentence_arcs(items: list, resolved: list) -> SentenceArcs | None:
     """The parse of a scanned sentence mapped onto its resolved items; None without the

@@ -9,7 +9,15 @@ from stagestudio.scene.parsing.relations import RelPhrase
 
 
 @dataclass
-class NounPhrase:
+class _ReadItem:
+    """What every scanned item has: the tokens [start, end) it was read from (see `set_span`),
+    for asking the dependency parse; keyword-only, and not part of what the item means."""
+
+    span: tuple[int, int] | None = field(default=None, compare=False, repr=False, kw_only=True)
+
+
+@dataclass
+class NounPhrase(_ReadItem):
     head: str  # canonical name
     is_class: bool
     plural: bool
@@ -42,6 +50,7 @@ class NounPhrase:
     # a setting word a positional relation makes a bounded thing to draw ("beside a dry stone wall")
     placed_structure: bool = False
 
+
     def text(self) -> str:
         """The phrase as a short description: "four sturdy legs", "pink nose"."""
         number = str(self.count) if self.count and self.count > 1 else ""
@@ -50,24 +59,24 @@ class NounPhrase:
 
 
 @dataclass
-class Rel:
+class Rel(_ReadItem):
     phrase: RelPhrase
 
 
 @dataclass
-class Break:
+class Break(_ReadItem):
     """A clause break: comma, "and", "while", a relative pronoun."""
 
     word: str = ","
 
 
 @dataclass
-class Prep:
+class Prep(_ReadItem):
     word: str
 
 
 @dataclass
-class Possessive:
+class Possessive(_ReadItem):
     """The "'s" after a noun phrase, or "whose": the next noun is a part of it ("the dog's
     tail", "a cat whose fur is orange")."""
 
@@ -75,7 +84,7 @@ class Possessive:
 
 
 @dataclass
-class Adjectives:
+class Adjectives(_ReadItem):
     """Attribute words not followed by a noun: "the cat is white", "red in colour"."""
 
     words: list[str]
@@ -84,7 +93,7 @@ class Adjectives:
 
 
 @dataclass
-class Measure:
+class Measure(_ReadItem):
     """A measurement, quantity or duration: "150 centimeters in length", "two hours". It
     describes an object; it is never a count."""
 
@@ -92,7 +101,7 @@ class Measure:
 
 
 @dataclass
-class Action:
+class Action(_ReadItem):
     """A verb that relates its subject to the noun phrase after it: "riding", "looking at"."""
 
     predicate: str
@@ -119,11 +128,12 @@ Item = NounPhrase | Rel | Break | Prep | Possessive | Adjectives | Measure | Act
 def set_span(item: Item, start: int, end: int) -> None:
     """Record the tokens [start, end) an item was read from, so the relating step can ask the
     dependency parse how they attach (items read from one stretch share it)."""
-    item.span = (start, end)  # type: ignore[union-attr]
+    item.span = (start, end)
 
 
 def span_of(item: object) -> tuple[int, int] | None:
-    """The tokens an item was read from, None for one made up by the reading."""
+    """The tokens an item was read from; None for one made up by the reading, or for a reference
+    the resolving step put in its place."""
     return getattr(item, "span", None)
 
 
