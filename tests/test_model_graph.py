@@ -96,3 +96,20 @@ def test_unchanged_or_empty_rewrites_are_not_kept():
     assert parse_rewrite("A red car.", "a red car") is None
     assert parse_rewrite("<think>hmm", "a red car") is None
     assert parse_rewrite("Rewritten prompt: a blue car", "a red car") == "a blue car"
+
+
+def test_a_noisy_rewrite_is_not_taken_for_a_prompt():
+    # what a model with random weights answers: letters in it, but no prose
+    assert parse_rewrite("Y`CwY`CwY`CwY`C", "a red car") is None
+    assert parse_rewrite("#@! {x} <|im_end|> 12 34", "a red car") is None
+    assert parse_rewrite("a ripe kiwifruit cut in half", "a fuzzy brown fruit, national symbol of New Zealand") \
+        == "a ripe kiwifruit cut in half"
+
+
+def test_a_rewrite_the_parser_cannot_read_is_dropped_and_the_prompt_as_written_is_parsed():
+    rewrite = Script("Something quite indescribable, honestly")
+    model = Script("no json here", "still none")
+    graph = extract_graph_with_model("a bear above a spoon", model, rewrite=rewrite)
+    assert [o.name for o in graph.objects] == ["bear", "spoon"] and graph.source == "parser"
+    assert graph.rewrite is None and "knowledge rewrite was dropped" in graph.source_note
+    assert "used the offline parser" in graph.source_note

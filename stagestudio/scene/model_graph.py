@@ -122,11 +122,19 @@ def parse_rewrite(answer: str, prompt: str) -> str | None:
     text = _THINK.sub("", answer).strip()
     text = re.sub(r"^(?:rewritten prompt\s*:\s*)", "", text, flags=re.I).strip().strip('"').strip()
     text = text.splitlines()[0].strip() if text else ""
-    if not text or len(text) > MAX_REWRITE_CHARS or not re.search(r"[A-Za-z]{3}", text):
+    if not text or len(text) > MAX_REWRITE_CHARS or not _reads_as_words(text):
         return None
     if _normal(text) == _normal(prompt):
         return None
     return text
+
+
+def _reads_as_words(text: str) -> bool:
+    """Whether a rewrite is prose (two or more words, mostly letters and spaces), not a model's
+    noise ("Y`CwY`CwY`C", token soup): such a rewrite would replace a readable prompt."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    letters_and_spaces = sum(ch.isalpha() or ch.isspace() for ch in text)
+    return len(words) >= 2 and letters_and_spaces >= 0.8 * len(text)
 
 
 def _normal(text: str) -> str:
@@ -239,6 +247,15 @@ def extract_graph_with_model(
             "source_note": rewrite_problem.rstrip("; ") if rewrite_problem else "",
         })
 
-    graph = fallback(explicit)
     note = f"{rewrite_problem}model graph unusable ({problem}); used the offline parser"
+    if rewritten is None:
+        graph = fallback(prompt)
+    else:
+        try:
+            graph = fallback(rewritten)
+        except ValueError as exc:  # (PromptError) the rewrite names nothing the parser can draw:
+            # the prompt as written still can, so the rewrite is dropped rather than the prompt lost
+            graph = fallback(prompt)
+            note = f"the knowledge rewrite was dropped (the parser cannot read it: {exc}); {note}"
+            rewritten = None
     return graph.model_copy(update={"source": "parser", "source_note": note[:500], "rewrite": rewritten})
