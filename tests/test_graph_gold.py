@@ -269,3 +269,35 @@ def test_eval_planner_gold_bad_input_is_a_one_line_error(tmp_path, capsys):
     assert "go with --gold" in capsys.readouterr().err
     assert main(["eval-planner"]) == 2
     assert "--gold FILE" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_eval_planner_gold_scores_a_backends_own_graphs_and_counts_their_sources(tmp_path, capsys, monkeypatch,
+                                                                                  shared_dir):
+    """`--backend bagel`: the model-extracted graph path on the tiny fixture checkpoint. Its random
+    weights write no JSON, so every graph is the parser's, counted and explained, and the scores
+    are the parser's."""
+    from stagestudio.backends.bagel.backend import BagelBackend
+    from stagestudio.cli import backend_args
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(line) + "\n" for line in THREE), encoding="utf-8")
+    built = []
+
+    def tiny_bagel(args):  # the CLI's own settings, with the token caps cut so the test stays fast
+        assert args.backend == "bagel" and args.model == str(shared_dir / "fixtures" / "bagel")
+        built.append(BagelBackend(model=args.model, precision="fp32", device="cpu", resolution=32,
+                                  max_graph_tokens=24, max_think_tokens=16, max_plan_tokens=16))
+        return built[-1]
+
+    monkeypatch.setattr(backend_args, "backend_from_args", tiny_bagel)
+    assert main(["eval-planner", "--gold", str(gold), "--backend", "bagel", "--model",
+                 str(shared_dir / "fixtures" / "bagel"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    sources = report["graph_sources"]
+    assert sources["backend"] == "bagel" and sources["counts"] == {"parser": 3} and len(built) == 1
+    assert all("model graph unusable" in note for note in sources["fallback_notes"])
+    assert report["overall"]["figures"]["object_f1"] == 1.0  # the parser's graphs of GenEval-style prompts
+
+    assert main(["eval-planner", str(gold), "--backend", "bagel"]) == 2
+    assert "--backend goes with --gold FILE" in capsys.readouterr().err

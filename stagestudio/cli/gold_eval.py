@@ -1,11 +1,71 @@
-"""`eval-planner --gold FILE`: the offline parser scored against hand-annotated scene graphs."""
+"""`eval-planner --gold FILE`: the offline parser scored against hand-annotated scene graphs, or,
+with `--backend` (or roles), the graphs a backend writes itself (BAGEL's model-extracted graph),
+with a count of where each graph came from: the model, or the parser after the model's failed."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stagestudio.cli import CliError
+from stagestudio.scene.graph import SceneGraph
+
+
+@dataclass
+class GraphSources:
+    """A backend's graph extraction, recording where each graph came from and the commonest
+    reasons a model's graph was replaced by the parser's."""
+
+    backend: str
+    extract: Callable[[str], SceneGraph]
+    counts: Counter = field(default_factory=Counter)
+    fallback_notes: Counter = field(default_factory=Counter)
+
+    def parse(self, prompt: str) -> SceneGraph:
+        graph = self.extract(prompt)
+        self.counts[graph.source] += 1
+        if graph.source_note:
+            self.fallback_notes[graph.source_note.split(";")[0][:160]] += 1
+        return graph
+
+    def line(self) -> str:
+        counted = ", ".join(f"{source} {n}" for source, n in sorted(self.counts.items())) or "none"
+        text = f"graphs from {self.backend}: {counted}"
+        if self.fallback_notes:
+            note, n = self.fallback_notes.most_common(1)[0]
+            text += f" (commonest fallback reason, {n}x: {note})"
+        return text
+
+    def to_json_dict(self) -> dict:
+        return {"backend": self.backend, "counts": dict(self.counts),
+                "fallback_notes": dict(self.fallback_notes.most_common(10))}
+
+
+def _graph_sources(args: argparse.Namespace) -> GraphSources | None:
+    """The backend to take the graphs from when the command line names one; None: the parser."""
+    from stagestudio.cli.backend_args import backend_from_args
+    from stagestudio.cli.roles import role_settings
+
+    composed = role_settings(args) is not None
+    if args.backend is None and not composed:
+        return None
+    if args.backend is None:
+        args.backend = "sketchbook"  # (the default preset; with roles given, they are composed instead)
+    backend = backend_from_args(args)
+    return GraphSources(backend="composed roles" if composed else args.backend, extract=backend.extract_graph)
+
+
+def _json(report, sources: GraphSources | None) -> str:
+    from stagestudio.eval import gold_report
+
+    data = gold_report.to_json_dict(report)
+    if sources is not None:
+        data["graph_sources"] = sources.to_json_dict()
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def run_gold_eval(args: argparse.Namespace) -> int:
@@ -29,21 +89,27 @@ def run_gold_eval(args: argparse.Namespace) -> int:
     if not examples:
         raise CliError(f"{path} has no prompts")
 
-    report = evaluate_gold(examples)
+    sources = _graph_sources(args)
+    report = evaluate_gold(examples) if sources is None else evaluate_gold(examples, parse=sources.parse)
     if args.out is not None:
         out = Path(args.out)
         if out.suffix == ".json":
-            text = gold_report.to_json(report, indent=2) + "\n"
+            text = _json(report, sources) + "\n"
         else:
-            text = gold_report.markdown_document("Parser vs gold scene graphs", [(f"`{path}`", report)])
+            title = "Parser vs gold scene graphs" if sources is None else f"Gold scene graphs vs {sources.line()}"
+            text = gold_report.markdown_document(title, [(f"`{path}`", report)])
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise CliError(f"cannot write {out}: {exc.strerror or exc}") from exc
-    print(gold_report.to_json(report, indent=2) if args.json else gold_report.to_text(report))
+    if args.json:
+        print(_json(report, sources))
+    else:
+        if sources is not None:
+            print(sources.line())
+        print(gold_report.to_text(report))
     if args.failures:
         print()
         print(gold_report.failures_text(report, args.failures))
     return 0
-

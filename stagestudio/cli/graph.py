@@ -6,6 +6,7 @@
     python -m stagestudio graph --plan "a spoon below a bear"  # the drawing steps as JSON
     python -m stagestudio eval-planner metadata.jsonl [--json] # exact match vs GenEval metadata
     python -m stagestudio eval-planner --gold tests/data/scene_dev.jsonl [--failures 10]  # vs gold graphs
+    python -m stagestudio eval-planner --gold FILE --backend bagel --model PATH   # the model's graphs instead
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 from stagestudio.cli import CliError
+from stagestudio.cli.backend_args import add_backend_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           help="with --gold: also write the report to PATH (.json: JSON, otherwise Markdown)")
     evaluate.add_argument("--failures", type=int, default=0, metavar="N",
                           help="with --gold: also print the N worst prompts with what was missed or invented")
-    evaluate.set_defaults(func=run_eval_planner)
+    # With --gold, a backend's own graphs (BAGEL's model-extracted graph) instead of the offline parser's.
+    add_backend_arguments(evaluate)
+    evaluate.set_defaults(func=run_eval_planner, backend=None)
 
 
 def _render(prompt: str, args: argparse.Namespace) -> str:
@@ -123,6 +127,8 @@ def run_eval_planner(args: argparse.Namespace) -> int:
         return run_gold_eval(args)
     if args.out is not None or args.failures:
         raise CliError("--out and --failures go with --gold FILE")
+    if args.backend is not None:
+        raise CliError("--backend goes with --gold FILE (GenEval metadata is scored on the offline parser)")
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"metadata file not found: {path}")
