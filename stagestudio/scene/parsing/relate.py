@@ -20,9 +20,11 @@ from stagestudio.scene.parsing.items import (
     Adjectives,
     Break,
     Item,
+    NounPhrase,
     Possessive,
     Prep,
     Rel,
+    span_of,
 )
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
@@ -37,6 +39,7 @@ from stagestudio.scene.parsing.positions import (
     is_kept,
     is_placed,
     list_after,
+    listed_objects,
     listed_with,
     side_anchor,
 )
@@ -58,12 +61,22 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     """Read one sentence: resolve its items to objects, then relate the objects; then what the
     dependency parse relates that the rules did not (`arc_relations.py`)."""
     resolved = resolve_sentence(items, state, counter)
+    _mark_phrases_after_nouns(items)
     made: dict[int, list[tuple[str, str, str]]] = {}
     _relate_resolved(resolved, state, made)
     arcs = sentence_arcs(items, resolved)
     if arcs is not None:
         arc_relations(arcs, made, state)
         unread_actions(arcs, state)
+
+
+def _mark_phrases_after_nouns(items: list[Item]) -> None:
+    """Flag each relation phrase that starts where the noun phrase before it ends (see
+    `RelPhrase.follows_noun`)."""
+    for before, item in itertools.pairwise(items):
+        ends, starts = span_of(before), span_of(item)
+        if isinstance(item, Rel) and isinstance(before, NounPhrase) and ends and starts and ends[1] == starts[0]:
+            item.phrase.follows_noun = True
 
 
 def _relate_resolved(resolved: list, state: State, made: dict[int, list[tuple[str, str, str]]]) -> None:
@@ -516,9 +529,17 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         # a living or a large thing is beside what holds it ("a dog tied to a post", "a bike
         # chained to a railing", "chairs around a table")
         predicate = "on"
-    members = [*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list]
-    # ("a horse and a foal graze, and a cart stands behind them": behind each)
-    for target in _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members}):  # type: ignore[arg-type]
+    members = [*listed_with(resolved, clause_start, subject_ref, obj_id, state, adjacent=phrase.follows_noun),
+               *inverted_list]
+    # ("a horse and a foal graze, and a cart stands behind them": behind each; "beside a sandwich
+    # and a can of soda": beside each)
+    targets = _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members})  # type: ignore[arg-type]
+    if nxt.pronoun is None and obj_id is not None:
+        # (only things of the object's kind: "a cat under a parked car and a flying bat" names
+        # the bat beside the cat, not under the car)
+        targets += [t for t in listed_objects(resolved, k + 1) if t not in (subject_id, *members, *targets)
+                    and _alive(state.get(t)) == _alive(state.get(obj_id))]
+    for target in targets:
         for member in members:
             # "a wallet, a pen and car keys on a desk": the place phrase describes every member
             state.relate(member, predicate, target)

@@ -60,6 +60,9 @@ class RelPhrase:
     # "from the top of": where a doer is ("watches the tank from the top of the bookshelf"), never
     # what it acts on
     doers_place: bool = False
+    # the phrase follows its noun with no word between ("a dinosaur and a spaceship on a bed"),
+    # not a verb or an adjective that may describe the last noun alone ("a cat asleep on a couch")
+    follows_noun: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
