@@ -58,3 +58,26 @@ def test_a_pair_shares_a_place_said_right_after_it(prompt, expected):
 def test_a_state_word_after_the_last_noun_keeps_the_place_its_own():
     # "asleep" describes the cat alone
     assert ("jar", "on", "couch") not in _relations(parse_prompt("a jar and a cat asleep on a couch"))
+
+
+# --- a double object: the verb acts on the thing given, the receiver stays in the scene
+@pytest.mark.parametrize("prompt,expected,receiver", [
+    ("a clerk handing a customer a bag", ("person", "handing", "bag"), "person"),
+    ("a mother giving her son a balloon", ("person", "giving", "balloon"), "person"),
+    ("a nurse passing the doctor a scalpel", ("person", "passing", "scalpel"), "person"),
+    ("a boy throwing the dog a stick", ("person", "throwing", "stick"), "dog"),
+    ("a girl throwing her dog a frisbee", ("person", "throwing", "frisbee"), "dog"),
+])
+def test_a_double_object_acts_on_the_thing_given(prompt, expected, receiver):
+    graph = parse_prompt(prompt)
+    relations = _relations(graph)
+    assert expected in relations
+    assert (expected[0], expected[1], receiver) not in relations
+    assert sum(o.name == receiver for o in graph.objects) >= (2 if receiver == "person" else 1)
+
+
+def test_a_place_after_a_double_object_is_the_thing_givens():
+    relations = _relations(parse_prompt("a baker handing a child a cookie over the counter"))
+    assert ("cookie", "above", "counter") in relations
+    assert ("person", "above", "counter") not in relations
+

@@ -15,6 +15,7 @@ from stagestudio.scene.parsing.actions import (
 )
 from stagestudio.scene.parsing.arc_relations import arc_relations, unread_actions
 from stagestudio.scene.parsing.arcs import sentence_arcs
+from stagestudio.scene.parsing.datives import prepositional_datives
 from stagestudio.scene.parsing.items import (
     Action,
     Adjectives,
@@ -60,6 +61,7 @@ def _alive(obj: ParsedObject) -> bool:
 def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:
     """Read one sentence: resolve its items to objects, then relate the objects; then what the
     dependency parse relates that the rules did not (`arc_relations.py`)."""
+    items = prepositional_datives(items)
     resolved = resolve_sentence(items, state, counter)
     _mark_phrases_after_nouns(items)
     made: dict[int, list[tuple[str, str, str]]] = {}
