@@ -81,3 +81,28 @@ def test_a_place_after_a_double_object_is_the_thing_givens():
     assert ("cookie", "above", "counter") in relations
     assert ("person", "above", "counter") not in relations
 
+
+
+# --- what is poured or dropped goes into the container, never its mover: an undrawn portion
+# ("a splash of rum") or a possessor ("his cat's bowl") leaves the action aimed at the container
+@pytest.mark.parametrize("prompt,expected", [
+    ("a bartender pouring a splash of rum into a glass", ("person", "pouring", "wine glass")),
+    ("a farmer pouring milk into his cat's bowl", ("person", "pouring", "bowl")),
+    ("a sommelier pouring a splash of wine into a guest's glass", ("person", "pouring", "wine glass")),
+])
+def test_an_action_on_undrawn_stuff_is_aimed_at_the_container(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert not any(s == "person" and p in ("inside", "on") for s, p, _ in relations)
+
+
+@pytest.mark.parametrize("prompt,expected", [
+    ("a chemist pouring a drop of acid into a beaker", ("acid", "inside", "beaker")),
+    ("a girl sprinkling a pinch of salt onto a pretzel", ("salt", "on", "pretzel")),
+    ("a boy squeezing a drop of glue onto a model", ("glue", "on", "model")),
+    ("a mechanic dripping a drop of oil onto a hinge", ("oil", "on", "hinge")),
+])
+def test_stuff_an_action_moves_is_placed_not_its_mover(prompt, expected):
+    relations = _relations(parse_prompt(prompt))
+    assert expected in relations
+    assert not any(s == "person" and p in ("inside", "on") for s, p, _ in relations)

@@ -310,8 +310,22 @@ def _subject_candidates(in_clause: list[Ref], obj_id: str | None, resolved: list
     # the things something is between only frame it, so a place said after them is still the
     # framed thing's ("flags strung between two poles above the tents": the flags are above)
     candidates = [r for r in candidates if not _between_end(resolved, r)] or candidates
-    return [r for r in candidates if not is_placed(resolved, r) or r.pronoun is None
-            and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
+    # (stuff an action moves is no such layer: "pouring a drop of acid into a beaker")
+    return [r for r in candidates if not is_placed(resolved, r) or _moved_stuff(resolved, r)
+            or r.pronoun is None and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
+
+
+def _moved_stuff(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what an action acts on, directly or as what its undrawn portion is of."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m >= 1 and isinstance(resolved[m - 1], Action) or _of_dropped_portion(resolved, ref)
+
+
+def _of_dropped_portion(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what an undrawn portion is of ("a drop of acid"): it stands for the portion."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return (m >= 2 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "of"
+            and isinstance(resolved[m - 2], Ref) and resolved[m - 2].object_id is None and resolved[m - 2].owner is None)
 
 
 def _between_end(resolved: list, ref: Ref) -> bool:
@@ -429,7 +443,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     # "a table with a suitcase resting on it": with a pronoun object the latest object is the
     # subject even when it hangs off another by "with" (not a holder's contents: "a can full
     # of nails stands behind it" is the can)
-    main = [r for r in candidates if not r.attached  # type: ignore[union-attr]
+    main = [r for r in candidates if not r.attached or _of_dropped_portion(resolved, r)  # type: ignore[union-attr]
             or nxt.pronoun is not None and not is_contents(resolved, r)
             or phrase.after_participle and r is candidates[-1] and _after_with(resolved, r)]
     if nxt.pronoun == "person":
