@@ -106,3 +106,20 @@ def test_stuff_an_action_moves_is_placed_not_its_mover(prompt, expected):
     relations = _relations(parse_prompt(prompt))
     assert expected in relations
     assert not any(s == "person" and p in ("inside", "on") for s, p, _ in relations)
+
+
+# --- a thing a verb of contact has put many things on has them on it, whatever the verb
+@pytest.mark.parametrize("prompt,expected", [
+    ("a trailer stacked with wooden bins", ("bin", "on", "trailer")),
+    ("a tree hung with paper lanterns", ("lantern", "on", "tree")),
+    ("a fence strung with fairy lights", ("fairy light", "on", "fence")),
+    ("a pallet stacked with cardboard boxes", ("box", "on", "pallet")),
+])
+def test_things_a_contact_verb_put_on_a_holder_are_on_it(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+def test_one_thing_tied_on_stays_a_detail():
+    graph = parse_prompt("a honey jar tied with a yellow ribbon")
+    assert [o.name for o in graph.objects] == ["jar"]
+    assert "yellow ribbon" in graph.objects[0].attributes.parts

@@ -9,6 +9,7 @@ from stagestudio.scene.parsing.english import (
     has_noun_entry,
     is_finite_form,
     is_past_participle,
+    noun_lemma,
     participle_forms,
     parts_of_speech,
     verb_category,
@@ -314,6 +315,17 @@ def _owned_portion(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     return replace(phrase, kind="owner_pronoun", owner=owner, owner_word=tokens[i + 1]), i + 3
 
 
+def _many_follow(tokens: list[str], j: int) -> bool:
+    """Whether the noun phrase at `j` names many things: a plural noun before it ends ("gray
+    unfired bowls"), not one thing or a mass ("a yellow ribbon", "white foam")."""
+    for tok in tokens[j:j + 5]:
+        if tok in (",", ".", ";", "and", "of") or "ADP" in parts_of_speech(tok):
+            return False
+        if "NOUN" in parts_of_speech(tok) and noun_lemma(tok) != tok:
+            return True
+    return False
+
+
 def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     n = len(tokens)
     if tokens[i] == "'s" and i + 1 < n and tokens[i + 1] in ("left", "right"):
@@ -358,6 +370,11 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         # a participle of a verb of contact before "to" ("tied to", "clipped to", "pinned to",
         # whatever the verb): fastened to what follows ("parked to their left" is a side)
         return RelPhrase("next to", fastened=True), i + 2
+    if i + 1 < n and tokens[i + 1] == "with" and is_past_participle(tokens[i]) \
+            and verb_category(verb_lemma(tokens[i]) or "") == _CONTACT and _many_follow(tokens, i + 2):
+        # a thing a verb of contact has put things on ("a shelf stacked with bowls", "a tree hung
+        # with lanterns", "tables set with candles"), whatever the verb: they are on it
+        return RelPhrase("on", kind="contents"), i + 2
     if i + 2 < n and tokens[i + 1].endswith("ly") and tokens[i] in _VERB_HEADS:
         # "a pen lies diagonally across the page": an adverb inside the verb's phrase
         inner = match_relation([tokens[i], *tokens[i + 2:]], 0)
