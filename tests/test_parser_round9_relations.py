@@ -123,3 +123,18 @@ def test_one_thing_tied_on_stays_a_detail():
     graph = parse_prompt("a honey jar tied with a yellow ribbon")
     assert [o.name for o in graph.objects] == ["jar"]
     assert "yellow ribbon" in graph.objects[0].attributes.parts
+
+
+# --- one who watches from a thing is on it ("a cat watches from a stack of crates")
+@pytest.mark.parametrize("prompt,expected", [
+    ("a cat watching from a windowsill", ("cat", "on", "windowsill")),
+    ("a lizard watching from a rock", ("lizard", "on", "rock")),
+    ("a crow watches from a chimney", ("bird", "on", "chimney")),
+    ("an old dog gazing from a pile of sacks", ("dog", "on", "sack")),
+])
+def test_a_watcher_is_on_what_it_watches_from(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
+
+
+def test_a_watcher_at_a_window_is_not_on_it():
+    assert ("person", "on", "window") not in _relations(parse_prompt("a boy watches from a window"))

@@ -73,6 +73,8 @@ class Break(_ReadItem):
 @dataclass
 class Prep(_ReadItem):
     word: str
+    # the word right before it, as written ("watches" in "watches from a stool"); set before relating
+    after_word: str = ""
 
 
 @dataclass

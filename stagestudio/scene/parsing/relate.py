@@ -74,7 +74,12 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
 
 def _mark_phrases_after_nouns(items: list[Item]) -> None:
     """Flag each relation phrase that starts where the noun phrase before it ends (see
-    `RelPhrase.follows_noun`)."""
+    `RelPhrase.follows_noun`); give each preposition the word before it (`Prep.after_word`)."""
+    tokens = getattr(items, "tokens", ())
+    for item in items:
+        span = span_of(item)
+        if isinstance(item, Prep) and span is not None and 0 < span[0] <= len(tokens):
+            item.after_word = tokens[span[0] - 1]
     for before, item in itertools.pairwise(items):
         ends, starts = span_of(before), span_of(item)
         if isinstance(item, Rel) and isinstance(before, NounPhrase) and ends and starts and ends[1] == starts[0]:
