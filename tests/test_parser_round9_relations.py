@@ -138,3 +138,14 @@ def test_a_watcher_is_on_what_it_watches_from(prompt, expected):
 
 def test_a_watcher_at_a_window_is_not_on_it():
     assert ("person", "on", "window") not in _relations(parse_prompt("a boy watches from a window"))
+
+
+# --- a passive with no agent that says where the thing goes: below what it is raised to
+@pytest.mark.parametrize("prompt,expected", [
+    ("a bucket hoisted up to a window", ("bucket", "below", "window")),
+    ("a piano lifted up to a balcony", ("piano", "below", "balcony")),
+    ("a diver lowered down to a shipwreck", ("diver", "above", "shipwreck")),
+    ("a pallet of bricks winched up to a crane", ("pallet", "below", "crane")),
+])
+def test_a_thing_raised_to_another_hangs_below_it(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))
