@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
-from stagestudio.scene.parsing.items import Action, Item, NounPhrase, Prep, Rel, Scanned, span_of
+from stagestudio.scene.parsing.items import (
+    Action,
+    Item,
+    NounPhrase,
+    Prep,
+    Rel,
+    Scanned,
+    span_of,
+)
 
 # object pronouns that name a receiver ("feeds her a spoonful"); "it" is a thing, not a receiver
 _RECEIVER_PRONOUNS = {"him", "her", "them", "us", "me", "you"}

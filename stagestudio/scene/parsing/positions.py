@@ -254,3 +254,37 @@ def _in_with_list(resolved: list, m: int) -> bool:
         if isinstance(item, Action) or isinstance(item, Break) and item.word not in LIST_BREAKS:
             return False
     return False
+
+
+def moved_stuff(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what an action acts on, directly or as what its undrawn portion is of."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m >= 1 and isinstance(resolved[m - 1], Action) or of_dropped_portion(resolved, ref)
+
+
+def of_dropped_portion(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what an undrawn portion is of ("a drop of acid"): it stands for the portion."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return (m >= 2 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "of"
+            and isinstance(resolved[m - 2], Ref) and resolved[m - 2].object_id is None and resolved[m - 2].owner is None)
+
+
+def between_end(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is one of the things after "between" ("between the bed and the chair")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    while m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in ("and", "&") \
+            and isinstance(resolved[m - 2], Ref):
+        m -= 2
+    return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "between"
+
+
+def after_undrawn_subject(resolved: list, k: int) -> bool:
+    """Whether the relation at `k` follows a noun phrase that opens its clause and is not drawn
+    ("steam rising above the pot"); not one that ends a list ("the mixture of vinegar and litmus
+    solution in a glass": the list's head is placed)."""
+    before = resolved[k - 1] if k > 0 else None
+    if not (isinstance(before, Ref) and before.object_id is None and before.owner is None):
+        return False
+    opener = resolved[k - 2] if k > 1 else None
+    listed = isinstance(opener, Break) and opener.word in ("and", "&") and k > 2 and isinstance(resolved[k - 3], Ref)
+    return not isinstance(opener, (Rel, Action, Prep)) and not listed

@@ -21,15 +21,16 @@ from stagestudio.scene.parsing.items import (
     Adjectives,
     Break,
     Item,
-    NounPhrase,
     Possessive,
     Prep,
     Rel,
-    span_of,
+    mark_neighbours,
 )
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
+    after_undrawn_subject,
     agent_of,
+    between_end,
     clause_subject_ref,
     coordinated_groups,
     holder_of,
@@ -42,6 +43,8 @@ from stagestudio.scene.parsing.positions import (
     list_after,
     listed_objects,
     listed_with,
+    moved_stuff,
+    of_dropped_portion,
     side_anchor,
 )
 from stagestudio.scene.parsing.preposition_relations import (
@@ -63,27 +66,13 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     dependency parse relates that the rules did not (`arc_relations.py`)."""
     items = prepositional_datives(items)
     resolved = resolve_sentence(items, state, counter)
-    _mark_phrases_after_nouns(items)
+    mark_neighbours(items)
     made: dict[int, list[tuple[str, str, str]]] = {}
     _relate_resolved(resolved, state, made)
     arcs = sentence_arcs(items, resolved)
     if arcs is not None:
         arc_relations(arcs, made, state)
         unread_actions(arcs, state)
-
-
-def _mark_phrases_after_nouns(items: list[Item]) -> None:
-    """Flag each relation phrase that starts where the noun phrase before it ends (see
-    `RelPhrase.follows_noun`); give each preposition the word before it (`Prep.after_word`)."""
-    tokens = getattr(items, "tokens", ())
-    for item in items:
-        span = span_of(item)
-        if isinstance(item, Prep) and span is not None and 0 < span[0] <= len(tokens):
-            item.after_word = tokens[span[0] - 1]
-    for before, item in itertools.pairwise(items):
-        ends, starts = span_of(before), span_of(item)
-        if isinstance(item, Rel) and isinstance(before, NounPhrase) and ends and starts and ends[1] == starts[0]:
-            item.phrase.follows_noun = True
 
 
 def _relate_resolved(resolved: list, state: State, made: dict[int, list[tuple[str, str, str]]]) -> None:
@@ -314,32 +303,10 @@ def _subject_candidates(in_clause: list[Ref], obj_id: str | None, resolved: list
     candidates = [r for r in in_clause if r.object_id != obj_id]
     # the things something is between only frame it, so a place said after them is still the
     # framed thing's ("flags strung between two poles above the tents": the flags are above)
-    candidates = [r for r in candidates if not _between_end(resolved, r)] or candidates
+    candidates = [r for r in candidates if not between_end(resolved, r)] or candidates
     # (stuff an action moves is no such layer: "pouring a drop of acid into a beaker")
-    return [r for r in candidates if not is_placed(resolved, r) or _moved_stuff(resolved, r)
+    return [r for r in candidates if not is_placed(resolved, r) or moved_stuff(resolved, r)
             or r.pronoun is None and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
-
-
-def _moved_stuff(resolved: list, ref: Ref) -> bool:
-    """Whether `ref` is what an action acts on, directly or as what its undrawn portion is of."""
-    m = next(i for i, r in enumerate(resolved) if r is ref)
-    return m >= 1 and isinstance(resolved[m - 1], Action) or _of_dropped_portion(resolved, ref)
-
-
-def _of_dropped_portion(resolved: list, ref: Ref) -> bool:
-    """Whether `ref` is what an undrawn portion is of ("a drop of acid"): it stands for the portion."""
-    m = next(i for i, r in enumerate(resolved) if r is ref)
-    return (m >= 2 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "of"
-            and isinstance(resolved[m - 2], Ref) and resolved[m - 2].object_id is None and resolved[m - 2].owner is None)
-
-
-def _between_end(resolved: list, ref: Ref) -> bool:
-    """Whether `ref` is one of the things after "between" ("between the bed and the chair")."""
-    m = next(i for i, r in enumerate(resolved) if r is ref)
-    while m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in ("and", "&") \
-            and isinstance(resolved[m - 2], Ref):
-        m -= 2
-    return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "between"
 
 
 def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list, clause_start: int, k: int,
@@ -361,18 +328,6 @@ def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list
     if verbs and unplaced and not any(isinstance(r, Action) for r in resolved[clause_start:k]):
         subject_ref = unplaced[-1]
     return subject_ref
-
-
-def _after_undrawn_subject(resolved: list, k: int) -> bool:
-    """Whether the relation at `k` follows a noun phrase that opens its clause and is not drawn
-    ("steam rising above the pot"); not one that ends a list ("the mixture of vinegar and litmus
-    solution in a glass": the list's head is placed)."""
-    before = resolved[k - 1] if k > 0 else None
-    if not (isinstance(before, Ref) and before.object_id is None and before.owner is None):
-        return False
-    opener = resolved[k - 2] if k > 1 else None
-    listed = isinstance(opener, Break) and opener.word in ("and", "&") and k > 2 and isinstance(resolved[k - 3], Ref)
-    return not isinstance(opener, (Rel, Action, Prep)) and not listed
 
 
 def _relative_head(resolved: list, clause_start: int, phrase: RelPhrase, state: State, *,
@@ -448,7 +403,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     # "a table with a suitcase resting on it": with a pronoun object the latest object is the
     # subject even when it hangs off another by "with" (not a holder's contents: "a can full
     # of nails stands behind it" is the can)
-    main = [r for r in candidates if not r.attached or _of_dropped_portion(resolved, r)  # type: ignore[union-attr]
+    main = [r for r in candidates if not r.attached or of_dropped_portion(resolved, r)  # type: ignore[union-attr]
             or nxt.pronoun is not None and not is_contents(resolved, r)
             or phrase.after_participle and r is candidates[-1] and _after_with(resolved, r)]
     if nxt.pronoun == "person":
@@ -492,7 +447,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             subject_ref = Ref(resting[-1])
     elif any(r.object_id == obj_id and not r.attached for r in in_clause):  # type: ignore[union-attr]
         return  # "the other sleeps with its face buried in its paws": one of its parts in another
-    elif _after_undrawn_subject(resolved, k):
+    elif after_undrawn_subject(resolved, k):
         return  # "steam rising above the pot, a ladle ...": the subject is not drawn, nothing follows for it
     else:
         # inverted order: "Below the tv, a clock hangs"
