@@ -57,7 +57,11 @@ def aimed_at_position(resolved: list, k: int, state: State | None = None) -> int
     elif not (k + 1 < len(resolved) and isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None
               and resolved[k + 1].acted_whole is None):
         return None  # (a part acted on is not dropped: "strokes its back" reaches the dog)
-    first = _aim_at(resolved, k + 2)
+    m = k + 2
+    while m + 1 < len(resolved) and isinstance(resolved[m], Prep) and resolved[m].word == "of" \
+            and isinstance(resolved[m + 1], Ref) and resolved[m + 1].object_id is None:
+        m += 2  # what a dropped portion is of ("pouring a splash of rum into a glass")
+    first = _aim_at(resolved, m)
     if first is not None and isinstance(resolved[first], Prep) and resolved[first].word == "from":
         # "pouring liquid from a beaker into a flask": where it goes, rather than where it comes from
         return _aim_at(resolved, first + 2) or first
@@ -91,6 +95,9 @@ def _aim_at(resolved: list, m: int) -> int | None:
     aims = (isinstance(link, Rel) and link.phrase.kind == "object"
             and link.phrase.predicate in ("on", "inside", "above", "below")
             or isinstance(link, Prep) and link.word in AIMING_PREPOSITIONS)
+    if (isinstance(target, Ref) and target.object_id is None and m + 3 < len(resolved)
+            and isinstance(resolved[m + 2], Possessive) and isinstance(resolved[m + 3], Ref)):
+        target = resolved[m + 3]  # "into his cat's bowl": the bowl, whoever owns it
     return m if aims and isinstance(target, Ref) and target.object_id is not None else None
 
 

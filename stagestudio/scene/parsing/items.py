@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from stagestudio.scene.parsing.english import NounKind
@@ -73,6 +74,8 @@ class Break(_ReadItem):
 @dataclass
 class Prep(_ReadItem):
     word: str
+    # the word right before it, as written ("watches" in "watches from a stool"); set before relating
+    after_word: str = ""
 
 
 @dataclass
@@ -143,3 +146,17 @@ class Scanned(list):
     def __init__(self, items: list[Item], tokens: list[str]) -> None:
         super().__init__(items)
         self.tokens = tuple(tokens)
+
+
+def mark_neighbours(items: list[Item]) -> None:
+    """Flag each relation phrase that starts where the noun phrase before it ends (see
+    `RelPhrase.follows_noun`); give each preposition the word before it (`Prep.after_word`)."""
+    tokens = getattr(items, "tokens", ())
+    for item in items:
+        span = span_of(item)
+        if isinstance(item, Prep) and span is not None and 0 < span[0] <= len(tokens):
+            item.after_word = tokens[span[0] - 1]
+    for before, item in itertools.pairwise(items):
+        ends, starts = span_of(before), span_of(item)
+        if isinstance(item, Rel) and isinstance(before, NounPhrase) and ends and starts and ends[1] == starts[0]:
+            item.phrase.follows_noun = True

@@ -3,7 +3,7 @@ holder's contents, or the clause's subject. Read by both the resolving and the r
 
 from __future__ import annotations
 
-from stagestudio.scene.parsing.items import Action, Break, Prep, Rel
+from stagestudio.scene.parsing.items import Action, Break, Possessive, Prep, Rel
 from stagestudio.scene.parsing.relations import RelPhrase
 from stagestudio.scene.parsing.state import Ref, State
 
@@ -106,6 +106,30 @@ def holders_after(resolved: list, start: int) -> list[str]:
     return members
 
 
+def listed_objects(resolved: list, start: int) -> list[str]:
+    """The objects listed after the relation object at `start`, which the relation takes too
+    ("next to a dumbbell and a yoga block"); a member that goes on to a relation or an action of
+    its own opens a clause and ends the list ("next to a lamp and a dog on the sofa")."""
+    listed = holders_after(resolved, start)[1:]
+    kept: list[str] = []
+    closed = 0  # how many members up to the last one joined by "and": a list ends with "and"
+    for member in listed:
+        m = next(i for i in range(start + 1, len(resolved))
+                 if isinstance(resolved[i], Ref) and resolved[i].object_id == member)
+        joined_by_and = resolved[m - 1].word in ("and", "&")
+        if m + 2 < len(resolved) and (isinstance(resolved[m + 1], Rel) and resolved[m + 1].phrase.kind == "contents"
+                                      or isinstance(resolved[m + 1], Prep) and resolved[m + 1].word == "of"):
+            m += 2  # what it holds ("a can of soda")
+        after = resolved[m + 1] if m + 1 < len(resolved) else None
+        if isinstance(after, (Rel, Action, Possessive)) or resolved[m].pronoun is not None:
+            break
+        kept.append(member)
+        if joined_by_and:
+            closed = len(kept)
+    # ("behind a fallen tree, a cyclist squeezing past": a comma alone opens another clause)
+    return kept[:closed]
+
+
 def hung_on_object(resolved: list, subject: Ref | None) -> str | None:
     """The object `subject` was attached to with "with" ("pancakes with a strawberry"): the
     latest object before it in the sentence; None when the subject is not attached."""
@@ -117,9 +141,11 @@ def hung_on_object(resolved: list, subject: Ref | None) -> str | None:
     return before[-1] if before else None
 
 
-def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | None, state: State) -> list[str]:
+def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | None, state: State, *,
+                adjacent: bool = False) -> list[str]:
     """Objects listed before `subject` in the same sentence ("a wallet, a pen and car keys"):
-    kept noun phrases separated only by commas and "and", right up to the subject's clause."""
+    kept noun phrases separated only by commas and "and", right up to the subject's clause.
+    `adjacent`: the place phrase follows the last noun with no word between."""
     if clause_start < 2 or resolved[clause_start] is not subject:
         return []
     members: list[str] = []
@@ -150,8 +176,11 @@ def listed_with(resolved: list, clause_start: int, subject: Ref, obj_id: str | N
     # a longer list with commas ("a wallet, a pen and car keys on a desk") is one group; a pair
     # is when its members are alike ("two dogs and a cat asleep on a sofa", "a teapot and two
     # cups on a tray"), not in "a jar and a cat asleep on a couch"; two counted plurals are
-    # a tally of one scene's things ("five loaves and two fish in a basket")
-    if len(members) == 1:
+    # a tally of one scene's things ("five loaves and two fish in a basket"); with nothing
+    # between the last noun and the place, the pair is one group ("a dinosaur and a spaceship
+    # on a bed")
+    # ("a cat, a red car left of a blue car": a comma alone joins no pair)
+    if len(members) == 1 and not (adjacent and resolved[clause_start - 1].word in ("and", "&")):
         pair = [state.get(i) for i in (members[0], subject.object_id)]
         alike = len({o.is_alive for o in pair}) == 1
         return members if alike or all(o.count > 1 for o in pair) else []
@@ -225,3 +254,37 @@ def _in_with_list(resolved: list, m: int) -> bool:
         if isinstance(item, Action) or isinstance(item, Break) and item.word not in LIST_BREAKS:
             return False
     return False
+
+
+def moved_stuff(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what an action acts on, directly or as what its undrawn portion is of."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return m >= 1 and isinstance(resolved[m - 1], Action) or of_dropped_portion(resolved, ref)
+
+
+def of_dropped_portion(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is what an undrawn portion is of ("a drop of acid"): it stands for the portion."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    return (m >= 2 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "of"
+            and isinstance(resolved[m - 2], Ref) and resolved[m - 2].object_id is None and resolved[m - 2].owner is None)
+
+
+def between_end(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` is one of the things after "between" ("between the bed and the chair")."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    while m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in ("and", "&") \
+            and isinstance(resolved[m - 2], Ref):
+        m -= 2
+    return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "between"
+
+
+def after_undrawn_subject(resolved: list, k: int) -> bool:
+    """Whether the relation at `k` follows a noun phrase that opens its clause and is not drawn
+    ("steam rising above the pot"); not one that ends a list ("the mixture of vinegar and litmus
+    solution in a glass": the list's head is placed)."""
+    before = resolved[k - 1] if k > 0 else None
+    if not (isinstance(before, Ref) and before.object_id is None and before.owner is None):
+        return False
+    opener = resolved[k - 2] if k > 1 else None
+    listed = isinstance(opener, Break) and opener.word in ("and", "&") and k > 2 and isinstance(resolved[k - 3], Ref)
+    return not isinstance(opener, (Rel, Action, Prep)) and not listed

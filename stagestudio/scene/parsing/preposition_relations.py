@@ -23,11 +23,22 @@ def relate_grown_or_served_in(resolved: list, k: int, state: State) -> None:
             state.relate(member, "inside", holder.id)
 
 
+_PERCEPTION = 39  # WordNet's verb.perception: watch, look, peer, gaze
+# what one looks out of, not stands on ("watches from a window")
+_OPENINGS = {"window", "doorway", "door", "porthole", "hatch", "gap", "opening", "hole", "skylight"}
+
+
 def relate_seat_from(resolved: list, k: int, clause_start: int, state: State) -> None:
     """"a customer watches from a stool", "substitutes cheer from the bench": whoever watches
-    from a seat sits on it."""
+    from a seat sits on it, and a watcher is on whatever it watches from."""
     seat = resolved[k + 1] if k + 1 < len(resolved) else None
-    if not is_kept(seat) or not english.is_seat(state.get(seat.object_id).word):  # type: ignore[union-attr]
+    if not is_kept(seat) or seat.pronoun is not None:  # type: ignore[union-attr]
+        return
+    # (one who watches from a thing is on it: "a cat watches from a stack of crates", "a robin
+    # watches from the handle of a spade"; a verb of perception says where the watcher is)
+    perceiving = english.verb_category(english.verb_lemma(resolved[k].after_word) or "") == _PERCEPTION
+    place = state.get(seat.object_id)  # type: ignore[union-attr]
+    if not (english.is_seat(place.word) or perceiving and not place.is_alive and place.word not in _OPENINGS):
         return
     someone = clause_subject_ref(resolved[:k])
     if someone is not None and state.get(someone).is_alive:

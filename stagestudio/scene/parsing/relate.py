@@ -15,6 +15,7 @@ from stagestudio.scene.parsing.actions import (
 )
 from stagestudio.scene.parsing.arc_relations import arc_relations, unread_actions
 from stagestudio.scene.parsing.arcs import sentence_arcs
+from stagestudio.scene.parsing.datives import prepositional_datives
 from stagestudio.scene.parsing.items import (
     Action,
     Adjectives,
@@ -23,10 +24,13 @@ from stagestudio.scene.parsing.items import (
     Possessive,
     Prep,
     Rel,
+    mark_neighbours,
 )
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
+    after_undrawn_subject,
     agent_of,
+    between_end,
     clause_subject_ref,
     coordinated_groups,
     holder_of,
@@ -37,7 +41,10 @@ from stagestudio.scene.parsing.positions import (
     is_kept,
     is_placed,
     list_after,
+    listed_objects,
     listed_with,
+    moved_stuff,
+    of_dropped_portion,
     side_anchor,
 )
 from stagestudio.scene.parsing.preposition_relations import (
@@ -57,7 +64,9 @@ def _alive(obj: ParsedObject) -> bool:
 def process_sentence(items: list[Item], state: State, counter: list[int]) -> None:
     """Read one sentence: resolve its items to objects, then relate the objects; then what the
     dependency parse relates that the rules did not (`arc_relations.py`)."""
+    items = prepositional_datives(items)
     resolved = resolve_sentence(items, state, counter)
+    mark_neighbours(items)
     made: dict[int, list[tuple[str, str, str]]] = {}
     _relate_resolved(resolved, state, made)
     arcs = sentence_arcs(items, resolved)
@@ -294,18 +303,10 @@ def _subject_candidates(in_clause: list[Ref], obj_id: str | None, resolved: list
     candidates = [r for r in in_clause if r.object_id != obj_id]
     # the things something is between only frame it, so a place said after them is still the
     # framed thing's ("flags strung between two poles above the tents": the flags are above)
-    candidates = [r for r in candidates if not _between_end(resolved, r)] or candidates
-    return [r for r in candidates if not is_placed(resolved, r) or r.pronoun is None
-            and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
-
-
-def _between_end(resolved: list, ref: Ref) -> bool:
-    """Whether `ref` is one of the things after "between" ("between the bed and the chair")."""
-    m = next(i for i, r in enumerate(resolved) if r is ref)
-    while m >= 2 and isinstance(resolved[m - 1], Break) and resolved[m - 1].word in ("and", "&") \
-            and isinstance(resolved[m - 2], Ref):
-        m -= 2
-    return m >= 1 and isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind == "between"
+    candidates = [r for r in candidates if not between_end(resolved, r)] or candidates
+    # (stuff an action moves is no such layer: "pouring a drop of acid into a beaker")
+    return [r for r in candidates if not is_placed(resolved, r) or moved_stuff(resolved, r)
+            or r.pronoun is None and not english.is_substance(state.get(r.object_id).word)] or candidates  # type: ignore[arg-type]
 
 
 def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list, clause_start: int, k: int,
@@ -327,18 +328,6 @@ def _verbs_or_holders_subject(phrase: RelPhrase, pool: list[Ref], resolved: list
     if verbs and unplaced and not any(isinstance(r, Action) for r in resolved[clause_start:k]):
         subject_ref = unplaced[-1]
     return subject_ref
-
-
-def _after_undrawn_subject(resolved: list, k: int) -> bool:
-    """Whether the relation at `k` follows a noun phrase that opens its clause and is not drawn
-    ("steam rising above the pot"); not one that ends a list ("the mixture of vinegar and litmus
-    solution in a glass": the list's head is placed)."""
-    before = resolved[k - 1] if k > 0 else None
-    if not (isinstance(before, Ref) and before.object_id is None and before.owner is None):
-        return False
-    opener = resolved[k - 2] if k > 1 else None
-    listed = isinstance(opener, Break) and opener.word in ("and", "&") and k > 2 and isinstance(resolved[k - 3], Ref)
-    return not isinstance(opener, (Rel, Action, Prep)) and not listed
 
 
 def _relative_head(resolved: list, clause_start: int, phrase: RelPhrase, state: State, *,
@@ -414,7 +403,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     # "a table with a suitcase resting on it": with a pronoun object the latest object is the
     # subject even when it hangs off another by "with" (not a holder's contents: "a can full
     # of nails stands behind it" is the can)
-    main = [r for r in candidates if not r.attached  # type: ignore[union-attr]
+    main = [r for r in candidates if not r.attached or of_dropped_portion(resolved, r)  # type: ignore[union-attr]
             or nxt.pronoun is not None and not is_contents(resolved, r)
             or phrase.after_participle and r is candidates[-1] and _after_with(resolved, r)]
     if nxt.pronoun == "person":
@@ -458,7 +447,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
             subject_ref = Ref(resting[-1])
     elif any(r.object_id == obj_id and not r.attached for r in in_clause):  # type: ignore[union-attr]
         return  # "the other sleeps with its face buried in its paws": one of its parts in another
-    elif _after_undrawn_subject(resolved, k):
+    elif after_undrawn_subject(resolved, k):
         return  # "steam rising above the pot, a ladle ...": the subject is not drawn, nothing follows for it
     else:
         # inverted order: "Below the tv, a clock hangs"
@@ -516,9 +505,17 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         # a living or a large thing is beside what holds it ("a dog tied to a post", "a bike
         # chained to a railing", "chairs around a table")
         predicate = "on"
-    members = [*listed_with(resolved, clause_start, subject_ref, obj_id, state), *inverted_list]
-    # ("a horse and a foal graze, and a cart stands behind them": behind each)
-    for target in _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members}):  # type: ignore[arg-type]
+    members = [*listed_with(resolved, clause_start, subject_ref, obj_id, state, adjacent=phrase.follows_noun),
+               *inverted_list]
+    # ("a horse and a foal graze, and a cart stands behind them": behind each; "beside a sandwich
+    # and a can of soda": beside each)
+    targets = _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members})  # type: ignore[arg-type]
+    if nxt.pronoun is None and obj_id is not None:
+        # (only things of the object's kind: "a cat under a parked car and a flying bat" names
+        # the bat beside the cat, not under the car)
+        targets += [t for t in listed_objects(resolved, k + 1) if t not in (subject_id, *members, *targets)
+                    and _alive(state.get(t)) == _alive(state.get(obj_id))]
+    for target in targets:
         for member in members:
             # "a wallet, a pen and car keys on a desk": the place phrase describes every member
             state.relate(member, predicate, target)

@@ -9,6 +9,7 @@ from stagestudio.scene.parsing.english import (
     has_noun_entry,
     is_finite_form,
     is_past_participle,
+    noun_lemma,
     participle_forms,
     parts_of_speech,
     verb_category,
@@ -60,6 +61,9 @@ class RelPhrase:
     # "from the top of": where a doer is ("watches the tank from the top of the bookshelf"), never
     # what it acts on
     doers_place: bool = False
+    # the phrase follows its noun with no word between ("a dinosaur and a spaceship on a bed"),
+    # not a verb or an adjective that may describe the last noun alone ("a cat asleep on a couch")
+    follows_noun: bool = False
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -311,6 +315,27 @@ def _owned_portion(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     return replace(phrase, kind="owner_pronoun", owner=owner, owner_word=tokens[i + 1]), i + 3
 
 
+def _raised_or_lowered(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
+    """A passive with no agent that says where the thing goes ("winched up to the helicopter",
+    "lowered down to the wreck"): it hangs below what it is raised to, above what it is lowered to."""
+    at = i + 1 if i + 1 < len(tokens) and is_past_participle(tokens[i]) else i
+    if not (at + 1 < len(tokens) and tokens[at] in ("up", "down") and tokens[at + 1] == "to"
+            and at > 0 and is_past_participle(tokens[at - 1])):
+        return None
+    return RelPhrase("below" if tokens[at] == "up" else "above"), at + 2
+
+
+def _many_follow(tokens: list[str], j: int) -> bool:
+    """Whether the noun phrase at `j` names many things: a plural noun before it ends ("gray
+    unfired bowls"), not one thing or a mass ("a yellow ribbon", "white foam")."""
+    for tok in tokens[j:j + 5]:
+        if tok in (",", ".", ";", "and", "of") or "ADP" in parts_of_speech(tok):
+            return False
+        if "NOUN" in parts_of_speech(tok) and noun_lemma(tok) != tok:
+            return True
+    return False
+
+
 def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     n = len(tokens)
     if tokens[i] == "'s" and i + 1 < n and tokens[i + 1] in ("left", "right"):
@@ -355,6 +380,14 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         # a participle of a verb of contact before "to" ("tied to", "clipped to", "pinned to",
         # whatever the verb): fastened to what follows ("parked to their left" is a side)
         return RelPhrase("next to", fastened=True), i + 2
+    raised = _raised_or_lowered(tokens, i)
+    if raised is not None:
+        return raised
+    if i + 1 < n and tokens[i + 1] == "with" and is_past_participle(tokens[i]) \
+            and verb_category(verb_lemma(tokens[i]) or "") == _CONTACT and _many_follow(tokens, i + 2):
+        # a thing a verb of contact has put things on ("a shelf stacked with bowls", "a tree hung
+        # with lanterns", "tables set with candles"), whatever the verb: they are on it
+        return RelPhrase("on", kind="contents"), i + 2
     if i + 2 < n and tokens[i + 1].endswith("ly") and tokens[i] in _VERB_HEADS:
         # "a pen lies diagonally across the page": an adverb inside the verb's phrase
         inner = match_relation([tokens[i], *tokens[i + 2:]], 0)
