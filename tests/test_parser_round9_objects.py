@@ -70,3 +70,54 @@ def test_things_held_on_a_made_holder_are_drawn(prompt: str, holder: str, held: 
 
 def test_a_worn_thing_of_a_material_is_no_holder() -> None:
     assert _names(parse_prompt("a suit of armor beside a tapestry")) == ["suit", "tapestry"]
+
+
+# --- a noun first a document or an abstraction that is a made thing in context ----------------
+@pytest.mark.parametrize("prompt,thing,relation", [
+    # placed by a spatial relation as its subject
+    ("a parking ticket under the windshield wiper", "ticket", ("ticket", "below", "windshield wiper")),
+    ("a handwritten note beside the laptop", "note", ("note", "next to", "laptop")),
+    ("a crumpled receipt next to the cash register", "receipt", ("receipt", "next to", "cash register")),
+    ("a diploma above the fireplace", "diploma", ("diploma", "above", "fireplace")),
+    # handled by a verb of contact, motion or possession
+    ("a conductor punching a ticket", "ticket", ("person", "punching", "ticket")),
+    ("a lawyer clutching a subpoena", "subpoena", ("person", "clutching", "subpoena")),
+    ("a tourist grabbing a brochure", "brochure", ("person", "grabbing", "brochure")),
+    ("a boy folding a note", "note", ("person", "folding", "note")),
+])
+def test_document_placed_or_handled_is_drawn(prompt: str, thing: str, relation: tuple[str, str, str]) -> None:
+    graph = parse_prompt(prompt)
+    assert thing in _names(graph)
+    assert relation in _relations(graph)
+
+
+@pytest.mark.parametrize("prompt,thing,count", [
+    ("a smoke detector with a spare battery", "battery", 1),
+    ("a remote control with three batteries", "battery", 3),
+    ("a park bench with a folded newspaper", "newspaper", 1),
+    ("a mailbox with flyers", "flyer", 2),
+])
+def test_made_thing_in_a_later_sense_after_with_is_drawn(prompt: str, thing: str, count: int) -> None:
+    graph = parse_prompt(prompt)
+    assert [o.count for o in graph.objects if o.name == thing] == [count]
+
+
+@pytest.mark.parametrize("prompt,kept", [
+    ("a singer humming a tune", ["person"]),
+    ("a cat with a proud grin", ["cat"]),
+])
+def test_what_is_only_said_or_shown_stays_a_detail(prompt: str, kept: list[str]) -> None:
+    assert _names(parse_prompt(prompt)) == kept
+
+
+# --- a verb's two objects: the one who receives, then the thing given ------------------------
+@pytest.mark.parametrize("prompt,thing,verb", [
+    ("a nurse handing the doctor a scalpel", "scalpel", "handing"),
+    ("a mother handing her son a towel", "towel", "handing"),
+    ("a boy tossing his sister a pillow", "pillow", "tossing"),
+    ("a clerk handing a customer a receipt", "receipt", "handing"),
+])
+def test_thing_given_to_someone_is_drawn(prompt: str, thing: str, verb: str) -> None:
+    graph = parse_prompt(prompt)
+    assert _names(graph).count("person") == 2
+    assert ("person", verb, thing) in _relations(graph)
