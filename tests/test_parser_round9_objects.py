@@ -121,3 +121,16 @@ def test_thing_given_to_someone_is_drawn(prompt: str, thing: str, verb: str) -> 
     graph = parse_prompt(prompt)
     assert _names(graph).count("person") == 2
     assert ("person", verb, thing) in _relations(graph)
+
+
+# --- a burger keeps its name (no GenEval sandwich), though WordNet lists a chief justice first ----
+@pytest.mark.parametrize("prompt,name,count", [
+    ("a cook flipping burgers on the grill", "burger", 2),
+    ("a cheeseburger in a paper wrapper", "cheeseburger", 1),
+    ("two hamburgers on a plate", "hamburger", 2),
+    ("a burger next to a milkshake", "burger", 1),
+])
+def test_burger_keeps_its_own_name(prompt: str, name: str, count: int) -> None:
+    graph = parse_prompt(prompt)
+    assert "sandwich" not in _names(graph)
+    assert [o.count for o in graph.objects if o.name == name] == [count]

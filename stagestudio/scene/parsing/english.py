@@ -469,6 +469,10 @@ def is_name(word: str) -> bool:
     city) is first the verb's -ing form, "nice" an adjective). It identifies something rather
     than naming a thing to draw."""
     senses = noun_senses(word)
+    # (a food or a made thing WordNet lists next is the common noun: "burger" is first a chief
+    # justice, then the sandwich)
+    if any(s.lexfile in (FOOD, ARTIFACT) and "i" not in s.flags for s in senses[1:3]):
+        return False
     return bool(senses) and "i" in senses[0].flags and not parts_of_speech(word) - {"PROPN"}
 
 
