@@ -134,3 +134,26 @@ def test_burger_keeps_its_own_name(prompt: str, name: str, count: int) -> None:
     graph = parse_prompt(prompt)
     assert "sandwich" not in _names(graph)
     assert [o.count for o in graph.objects if o.name == name] == [count]
+
+
+# --- where someone is ("at the counter") or what a carried thing heads toward is drawn --------
+@pytest.mark.parametrize("prompt,thing", [
+    ("a customer waiting at the counter", "counter"),
+    ("a teacher standing at the blackboard", "blackboard"),
+    ("a mechanic at the workbench", "workbench"),
+    ("a cashier at the register", "register"),
+    ("a kid dragging a sled toward a snowman", "snowman"),
+    ("a courier carrying a parcel toward a mailbox", "mailbox"),
+    ("a gardener pushing a wheelbarrow toward a greenhouse", "greenhouse"),
+])
+def test_what_one_is_at_or_heads_toward_is_drawn(prompt: str, thing: str) -> None:
+    assert thing in _names(parse_prompt(prompt))
+
+
+@pytest.mark.parametrize("prompt,kept", [
+    ("a dog at the zoo", ["dog"]),
+    ("a girl at the beach at sunset", ["person"]),
+    ("a cat sitting at her feet", ["cat"]),
+])
+def test_a_setting_or_a_part_one_is_at_is_not_drawn(prompt: str, kept: list[str]) -> None:
+    assert _names(parse_prompt(prompt)) == kept

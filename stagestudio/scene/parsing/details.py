@@ -113,7 +113,10 @@ def is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: list
                       # what something comes from is there too: "pulling a sword from a
                       # stone", "a vendor sells corn from a cart", "steam rises from the grill"
                       or prev.word == "from" and item.kind == NounKind.THING and item.determiner != "none"
-                      and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head))
+                      and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head)
+                      # where someone is or heads to is there too: "waits at the counter",
+                      # "sit at spinning wheels", "wheeling a stretcher toward an ambulance"
+                      or _place_one_is_at(prev.word, item))
     elif isinstance(prev, Rel):
         detail = not anchors_relation(prev.phrase, item)
         if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
@@ -168,6 +171,23 @@ def _second_object(item: NounPhrase, prev: Item | None, items: list[Item], k: in
             and (item.kind in (NounKind.THING, NounKind.WEAK) or item.kind == NounKind.ABSTRACT and _physical_here(item))
             and item.pronoun is None
             and (item.determiner == "indefinite" or item.count is not None))
+
+
+def _place_one_is_at(preposition: str, item: NounPhrase) -> bool:
+    """A made thing, a thing in an early made sense ("at the register", "at the nearest board") or
+    an animal one is at or heads toward; not a setting word or a building one is at ("at the zoo"), a part ("at their
+    feet"), a substance ("2 am") or a mass."""
+    if (preposition not in ("at", "toward", "towards") or item.head.split()[-1] in lx.SETTING_NOUNS
+            or item.pronoun is not None or preposition == "at" and english.is_building(item.head)):
+        return False  # ("at the train station", "at the café": the setting)
+    if item.determiner == "none" and not item.plural or english.is_part(item.head) or english.is_mass(item.head):
+        return False
+    if preposition != "at" and item.determiner == "definite":
+        return False  # (where one heads, introduced: "toward an ambulance"; "toward the bow" is the way)
+    senses = english.noun_senses(item.head)
+    if item.kind == NounKind.WEAK:
+        return _made_early(item.head)
+    return item.kind == NounKind.THING and bool(senses) and senses[0].lexfile != english.SUBSTANCE
 
 
 def _made_early(lemma: str) -> bool:
