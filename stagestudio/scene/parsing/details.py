@@ -166,17 +166,16 @@ def _second_object(item: NounPhrase, prev: Item | None, items: list[Item], k: in
     """The thing a verb gives, right after the one who receives it ("handing the doctor a
     scalpel"): an action, then a person or an animal, then a thing with its own article or number."""
     return (isinstance(prev, NounPhrase) and k >= 2 and items[k - 1] is prev and isinstance(items[k - 2], Action)
-            and (prev.pronoun is not None or english.is_animate(prev.head)
-                                             or prev.is_class and prev.head in ("person", "dog", "cat", "horse"))
+            and (prev.pronoun is not None or english.is_animate(prev.head))
             and (item.kind in (NounKind.THING, NounKind.WEAK) or item.kind == NounKind.ABSTRACT and _physical_here(item))
             and item.pronoun is None
             and (item.determiner == "indefinite" or item.count is not None))
 
 
 def _place_one_is_at(preposition: str, item: NounPhrase) -> bool:
-    """A made thing, a thing in an early made sense ("at the register", "at the nearest board") or
-    an animal one is at or heads toward; not a setting word or a building one is at ("at the zoo"), a part ("at their
-    feet"), a substance ("2 am") or a mass."""
+    """A thing one is at or heads toward, a made thing in an early sense too ("at the register",
+    "at the nearest board"); not a setting word or a building one is at ("at the zoo"), a part
+    ("at their feet"), a substance ("2 am") or a mass."""
     if (preposition not in ("at", "toward", "towards") or item.head.split()[-1] in lx.SETTING_NOUNS
             or item.pronoun is not None or preposition == "at" and english.is_building(item.head)):
         return False  # ("at the train station", "at the café": the setting)
