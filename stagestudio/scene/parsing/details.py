@@ -96,6 +96,13 @@ def is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: list
                and isinstance(resolved[-3], Action)
                or isinstance(resolved[-2], Action) and resolved[-2].dropped_object)):
         detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)  # "drinking milk from a saucer"
+    elif (isinstance(prev, Prep) and prev.word == "with" and k >= 1 and items[k - 1] is prev
+          and reading.last_kept is not None and item.kind in (NounKind.WEAK, NounKind.ABSTRACT)
+          and _physical_here(item) and (item.plural or item.determiner != "none" and _made_early(item.head))):
+        # "a clock with two batteries", "a desk with a newspaper": the made thing (one of them a
+        # made thing in a common sense: "with a proud grin", "with an ornate case" are details)
+        detail = False
+        item.kind = NounKind.THING
     elif isinstance(prev, Prep) and (reading.last_kept is not None or item.determiner == "none"):
         # "a desk with a lamp", "a plate with blueberries", "with chopsticks resting on top"
         # draw what they name; "with a red collar", "with mustard" are details
@@ -106,7 +113,10 @@ def is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: list
                       # what something comes from is there too: "pulling a sword from a
                       # stone", "a vendor sells corn from a cart", "steam rises from the grill"
                       or prev.word == "from" and item.kind == NounKind.THING and item.determiner != "none"
-                      and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head))
+                      and item.head not in lx.SETTING_NOUNS and not english.is_mass(item.head)
+                      # where someone is or heads to is there too: "waits at the counter",
+                      # "sit at spinning wheels", "wheeling a stretcher toward an ambulance"
+                      or _place_one_is_at(prev.word, item))
     elif isinstance(prev, Rel):
         detail = not anchors_relation(prev.phrase, item)
         if not detail and item.kind in (NounKind.PLACE, NounKind.ABSTRACT):
@@ -119,11 +129,15 @@ def is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: list
         item.placed_structure = item.head in lx.SETTING_NOUNS and not item.is_class and english.setting_word_handled(
             item.head, prev.predicate, item.determiner, item.count, item.modifiers)
         detail = item.kind not in (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN) and not built_place
-        if built_place or item.placed_structure:
+        handled = item.kind == NounKind.ABSTRACT and _handles(prev.predicate) and _physical_here(item)
+        if built_place or item.placed_structure or handled:  # ("dropping her ballot into the box")
             item.kind = NounKind.THING
             detail = False
     elif isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None:
         detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
+    elif _second_object(item, prev, items, k):
+        detail = False  # "handing a customer a bag", "passing her a receipt": what is given is there
+        item.kind = NounKind.THING
     elif reading.kept_in_clause and not (reading.inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):
         detail = True
     elif (reading.last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
@@ -132,7 +146,55 @@ def is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: list
     if (not detail and item.kind == NounKind.PLACE and isinstance(nxt, Rel) and nxt.phrase.predicate in POSITIONAL
             and is_built_place(item)):
         item.kind = NounKind.THING  # "a kiln next to a bench": a built place that a relation places is drawn
+    if (not detail and item.kind == NounKind.ABSTRACT and (prev is None or isinstance(prev, Break))
+            and isinstance(nxt, Rel) and nxt.phrase.predicate in POSITIONAL | {"on"} and _physical_here(item)):
+        item.kind = NounKind.THING  # "a sticky note on the clock", "a ticket under the wiper": placed, so a sheet
     return detail
+
+
+# WordNet's verb files of handling a thing: body (wear), contact (throw, carry, grab), motion
+# (drop, slip), possession (hand, give), stative (hold)
+_HANDLING_VERBS = frozenset({29, 35, 38, 40, 42})
+
+
+def _handles(predicate: str) -> bool:
+    lemma = english.verb_lemma(predicate.split()[0]) if predicate else None
+    return lemma is not None and english.verb_category(lemma) in _HANDLING_VERBS
+
+
+def _second_object(item: NounPhrase, prev: Item | None, items: list[Item], k: int) -> bool:
+    """The thing a verb gives, right after the one who receives it ("handing the doctor a
+    scalpel"): an action, then a person or an animal, then a thing with its own article or number."""
+    return (isinstance(prev, NounPhrase) and k >= 2 and items[k - 1] is prev and isinstance(items[k - 2], Action)
+            and (prev.pronoun is not None or english.is_animate(prev.head))
+            and (item.kind in (NounKind.THING, NounKind.WEAK) or item.kind == NounKind.ABSTRACT and _physical_here(item))
+            and item.pronoun is None
+            and (item.determiner == "indefinite" or item.count is not None))
+
+
+def _place_one_is_at(preposition: str, item: NounPhrase) -> bool:
+    """A thing one is at or heads toward, a made thing in an early sense too ("at the register",
+    "at the nearest board"); not a setting word or a building one is at ("at the zoo"), a part
+    ("at their feet"), a substance ("2 am") or a mass."""
+    if (preposition not in ("at", "toward", "towards") or item.head.split()[-1] in lx.SETTING_NOUNS
+            or item.pronoun is not None or preposition == "at" and english.is_building(item.head)):
+        return False  # ("at the train station", "at the café": the setting)
+    if item.determiner == "none" and not item.plural or english.is_part(item.head) or english.is_mass(item.head):
+        return False
+    if preposition != "at" and item.determiner == "definite":
+        return False  # (where one heads, introduced: "toward an ambulance"; "toward the bow" is the way)
+    senses = english.noun_senses(item.head)
+    if item.kind == NounKind.WEAK:
+        return _made_early(item.head)
+    return item.kind == NounKind.THING and bool(senses) and senses[0].lexfile != english.SUBSTANCE
+
+
+def _made_early(lemma: str) -> bool:
+    return any(s.lexfile == english.ARTIFACT for s in english.noun_senses(lemma)[:english.WEAK_SENSES])
+
+
+def _physical_here(item: NounPhrase) -> bool:
+    return not item.is_class and item.head not in lx.SETTING_NOUNS and english.physical_in_a_sense(item.head)
 
 
 def _animal_in_a_sense(lemma: str) -> bool:

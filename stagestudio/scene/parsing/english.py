@@ -416,6 +416,15 @@ def has_sense_of(lemma: str, lexfile: int) -> bool:
     return any(s.lexfile == lexfile for s in noun_senses(lemma))
 
 
+def physical_in_a_sense(lemma: str) -> bool:
+    """A noun that is no adjective and names, in some sense, a sheet one holds or a made thing:
+    a document in its first two senses ("a note", "a ballot", "a receipt", "a scroll") or a made thing among its
+    senses ("a battery", "a case", "a newspaper"). Whether it is that thing here, the context says."""
+    if "ADJ" in parts_of_speech(lemma):
+        return False  # ("picks out the fine wrinkles": the adjective)
+    return any(s.lexfile == COMMUNICATION for s in noun_senses(lemma)[:2]) or has_sense_of(lemma, ARTIFACT)
+
+
 def is_material(word: str, materials: frozenset[str] | dict = frozenset()) -> bool:
     """What a thing is made of: a listed material word ("wooden", "golden") or a noun that is
     first a substance in WordNet ("silicone", "leather", "granite")."""
@@ -460,6 +469,10 @@ def is_name(word: str) -> bool:
     city) is first the verb's -ing form, "nice" an adjective). It identifies something rather
     than naming a thing to draw."""
     senses = noun_senses(word)
+    # (a food or a made thing WordNet lists next is the common noun: "burger" is first a chief
+    # justice, then the sandwich)
+    if any(s.lexfile in (FOOD, ARTIFACT) and "i" not in s.flags for s in senses[1:3]):
+        return False
     return bool(senses) and "i" in senses[0].flags and not parts_of_speech(word) - {"PROPN"}
 
 

@@ -46,7 +46,14 @@ def grounded_head(word: str) -> NounKind | None:
         return NounKind.PLACE
     if not english.can_be_noun(word) or english.is_adverb_only(word):
         return None
-    return english.noun_kind(english.noun_lemma(word))
+    lemma = english.noun_lemma(word)
+    kind = english.noun_kind(lemma)
+    if kind == NounKind.PLACE and english.is_artifact(lemma):
+        # a bounded made place the setting words do not list ("kiln", "cage", "hutch", "locker",
+        # "cabin", "witness box"): WordNet files it as a place one is in, but it is a thing a
+        # picture draws wherever it is named (a room or a street is a setting word, above)
+        return NounKind.THING
+    return kind
 
 
 # the modal auxiliaries (a closed class): each takes a bare verb after it

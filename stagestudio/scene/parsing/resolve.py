@@ -343,7 +343,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                          anchored=isinstance(prev, (Rel, Action)) or owns_side or (
                              isinstance(nxt, Rel) and nxt.phrase.kind in ("object", "owner_pronoun") and item.kind == NounKind.THING
                              and not nxt.phrase.needs_class_object)
-                         or isinstance(prev, Prep) and prev.word == "from" and not detail)
+                         or isinstance(prev, Prep) and prev.word in ("from", "at", "toward", "towards") and not detail)
     # reached through "with"/"of", as a holder's contents or as what it holds: a detail
     # of an earlier object ("a vase holds sunflowers on a table": the vase is on it)
     ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents"

@@ -131,7 +131,22 @@ def _contents_follow(tokens: list[str], end: int, phrase: NounPhrase) -> bool:
         # of the classes, the open holders of solid things ("a vase of tulips"); a bottle of
         # perfume or a suitcase of clothes is drawn as the holder
         return phrase.head in ("bowl", "cup", "vase")
-    return phrase.head in lx.SERVING_SURFACES or english.is_container(phrase.head)
+    return (phrase.head in lx.SERVING_SURFACES or english.is_container(phrase.head)
+            or _holds_things_on_it(tokens, end, phrase))
+
+
+def _holds_things_on_it(tokens: list[str], end: int, phrase: NounPhrase) -> bool:
+    """"a rack of helmets", "a pallet of bricks", "a string of lanterns": a made thing that is no
+    container, no part and nothing worn, with several things after "of", holds them on it (a
+    "suit of armor", "the doors of a boathouse" and "a picture of dogs" do not)."""
+    head = phrase.head
+    if (phrase.kind != NounKind.THING or not english.has_sense_of(head, english.ARTIFACT) or english.is_part(head)
+            or english.is_worn(head) or head in lx.DEPICTION_NOUNS or head in lx.SETTING_NOUNS):
+        return False
+    after, _ = parse_noun_phrase(tokens, end + 1)
+    return (isinstance(after, NounPhrase) and after.pronoun is None and after.plural and after.count is None
+            and (after.is_class and after.head != "person" or after.kind == NounKind.THING
+                 and not english.is_animate(after.head) and not english.is_mass(after.head)))
 
 
 # places on a thing ("the top of"), and parts WordNet lists as parts in a later sense only
@@ -168,6 +183,15 @@ def _portion_at(tokens: list[str], i: int, *, on_too: bool = False) -> tuple[Nou
     if _part_of(phrase, owner) or _made_part_of(phrase, owner):
         return phrase, end + 1  # "the engine of a red truck": WordNet makes it the truck's
     return None, i
+
+
+def _out_of_a_thing(tokens: list[str], i: int) -> bool:
+    """"lifting a frame out of a hive", "climbing out of the pool": "out of" says where from, as
+    "from" does; not out of a part ("smoke coming out of the chimney" stays the cabin's)."""
+    if tokens[i] != "of" or i == 0 or tokens[i - 1] != "out":
+        return False
+    after, _ = parse_noun_phrase(tokens, i + 1)
+    return isinstance(after, NounPhrase) and not english.is_part(after.head)
 
 
 def _one_thing(owner: NounPhrase | None) -> bool:
@@ -448,7 +472,9 @@ def scan(tokens: list[str]) -> Scanned:
             i = end + 2  # "a single beam of light", "a shaft of sunlight": light, not a thing
             continue
         if isinstance(phrase_item, NounPhrase) and _contents_follow(tokens, end, phrase_item):
-            predicate = "on" if phrase_item.head in lx.SERVING_SURFACES else "inside"
+            # (what holds things without enclosing them has them on it: "a rack of helmets")
+            predicate = ("on" if phrase_item.head in lx.SERVING_SURFACES or not phrase_item.is_class
+                         and not english.is_container(phrase_item.head) else "inside")
             items.append(phrase_item)
             items.append(Rel(RelPhrase(predicate, kind="contents")))
             i = end + 1
@@ -484,7 +510,7 @@ def scan(tokens: list[str]) -> Scanned:
             items.append(Prep(tok))  # "a cow that has a pink nose": what follows belongs to it
         elif tok in lx.ATTACHING_PREPOSITIONS and not (tok == "to" and i + 1 < n and tokens[i + 1] in LINKING_VERBS):
             # ("happens to be blue": "to" before a linking verb attaches nothing)
-            items.append(Prep(tok))
+            items.append(Prep("from" if _out_of_a_thing(tokens, i) else tok))
             portion, after_of = _portion_at(tokens, i + 1)
             if portion is not None and portion.head not in _PORTION_PLACES:
                 portions[len(items)] = portion.text()  # "along the rim of a teacup": the teacup's rim
