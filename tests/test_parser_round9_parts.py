@@ -42,3 +42,20 @@ def test_counted_parts_stay_parts(prompt: str, owner: str, part: str) -> None:
     graph = parse_prompt(prompt)
     assert [o.name for o in graph.objects] == [owner]
     assert part in graph.objects[0].attributes.parts
+
+
+# --- "in" after a bare number, with no phrase after it, is the inch -------------------------------
+@pytest.mark.parametrize("prompt,owner,sizes", [
+    ("Cutting board, 12x18 in, maple", "cutting board", ["12 in", "18 in"]),
+    ("Canvas panel 11 x 14 in, primed", "panel", ["11 in", "14 in"]),
+    ("Cast iron skillet, 10 in, preseasoned", "skillet", ["10 in"]),
+    ("a 5 in tall cactus in a pot", "cactus", ["5 in tall"]),
+])
+def test_inches_written_in(prompt: str, owner: str, sizes: list[str]) -> None:
+    found = _object(parse_prompt(prompt), owner)
+    assert found is not None and found.attributes.measurements == sizes
+
+
+def test_a_number_in_a_place_is_no_inch() -> None:
+    graph = parse_prompt("four kids, two in the pool")
+    assert all(not o.attributes.measurements for o in graph.objects)
