@@ -59,3 +59,19 @@ def test_inches_written_in(prompt: str, owner: str, sizes: list[str]) -> None:
 def test_a_number_in_a_place_is_no_inch() -> None:
     graph = parse_prompt("four kids, two in the pool")
     assert all(not o.attributes.measurements for o in graph.objects)
+
+
+# --- a listing's count given as a fragment of its own counts the product -------------------------
+@pytest.mark.parametrize("prompt,thing,count", [
+    ("Ceramic mug, set of 4", "cup", 4),
+    ("Kitchen knife set in a walnut block, 5 pieces", "knife", 5),
+    ("Wine glass (set of 2), crystal", "wine glass", 2),
+    ("Sketchbook 9x12 in, spiral bound, pack of 3", "sketchbook", 3),
+])
+def test_a_count_fragment_counts_the_product(prompt: str, thing: str, count: int) -> None:
+    found = _object(parse_prompt(prompt), thing)
+    assert found is not None and found.count == count
+
+
+def test_a_count_past_the_limit_counts_no_product() -> None:
+    assert _object(parse_prompt("Jigsaw puzzle, 1000 pieces"), "jigsaw puzzle").count == 1
