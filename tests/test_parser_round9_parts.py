@@ -75,3 +75,17 @@ def test_a_count_fragment_counts_the_product(prompt: str, thing: str, count: int
 
 def test_a_count_past_the_limit_counts_no_product() -> None:
     assert _object(parse_prompt("Jigsaw puzzle, 1000 pieces"), "jigsaw puzzle").count == 1
+
+
+# --- a listing fragment naming where the product has a feature ("spiral top", "flexible tip") ----
+# (the noun could be a verb too, and WordNet's first sense of it is a location)
+@pytest.mark.parametrize("prompt,owner,part", [
+    ("Ski pole, carbon shaft, rounded tip", "pole", "rounded tip"),
+    ("Hiking pole, cork grip, tungsten tip", "pole", "tungsten tip"),
+    ("Paddle board, 10 ft, soft top, with leash", "board", "soft top"),
+    ("Workbench, butcher block top, steel legs", "workbench", "butcher block top"),
+])
+def test_a_listed_region_is_a_part(prompt: str, owner: str, part: str) -> None:
+    graph = parse_prompt(prompt)
+    assert [o.name for o in graph.objects] == [owner]
+    assert part in graph.objects[0].attributes.parts

@@ -385,12 +385,20 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     # fingertips" of gloves, "padded arms" of a chair)
     written = english.noun_senses(english.noun_lemma(surface))
     shaped = not np_.is_class and _made(owner) and bool(written) and written[0].lexfile == english.BODY
-    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or shaped or (
+    # (a region named with what marks it is where the product has it: "spiral top", "flexible
+    # tip" - WordNet's first sense of the word is a location, no place one goes to)
+    region_senses = english.noun_senses(head)
+    region = (not np_.is_class and bool(np_.modifiers) and _made(owner) and bool(region_senses)
+              and region_senses[0].lexfile == _LOCATION and head not in lx.PLACE_NOUNS)
+    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or shaped or region or (
             np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
         owner.parts.append(np_.text())
         owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
         return True
     return False
+
+
+_LOCATION = 15  # WordNet's noun.location: "top", "tip", "edge" as well as "region", "beach"
 
 
 def _made(owner: ParsedObject) -> bool:
