@@ -89,3 +89,15 @@ def test_a_listed_region_is_a_part(prompt: str, owner: str, part: str) -> None:
     graph = parse_prompt(prompt)
     assert [o.name for o in graph.objects] == [owner]
     assert part in graph.objects[0].attributes.parts
+
+
+# --- a listed count of the product's own noun is how many of it ("Mug set, 4 mugs") --------------
+@pytest.mark.parametrize("prompt,thing,count", [
+    ("Coffee mug set, 4 mugs, speckled stoneware", "cup", 4),
+    ("Bamboo coaster set, 6 coasters, with holder", "coaster", 6),
+    ("Glass storage jar set, 3 jars, airtight lids", "jar", 3),
+    ("Cereal bowl set, 4 bowls, matte blue", "bowl", 4),
+])
+def test_a_listed_count_of_the_product(prompt: str, thing: str, count: int) -> None:
+    graph = parse_prompt(prompt)
+    assert [(o.name, o.count) for o in graph.objects if o.name == thing] == [(thing, count)]

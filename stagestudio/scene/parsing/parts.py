@@ -374,6 +374,9 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     if np_.head in lx.COLOUR_BEARING_PARTS:
         take_covering_colour(owner, np_)
         return True
+    if 1 < (np_.count or 1) <= MAX_COUNT and np_.head == owner.name and owner.count == 1:
+        owner.count = np_.count  # "Ramen bowl set, 2 bowls": how many of the product
+        return True
     # (a made feature given with its size is a specification: "360-degree swivel"; a class word
     # is its written noun here: "padded seat" of a chair)
     head = english.noun_lemma(surface) if np_.is_class else np_.head
