@@ -25,6 +25,10 @@ def _object(graph: SceneGraph, name: str):
     ("Camping lantern with 4 spare bulbs", "lantern", "bulb", 4),
     ("Hiking boots, size 10, with storage bag", "boot", "bag", 1),
     ("Electric guitar, sunburst, with gig bag", "guitar", "bag", 1),
+    # (a holder WordNet lists first as an event or a state: "case")
+    ("Binoculars 10x42, with carry case", "binoculars", "case", 1),
+    ("Tablet, 11 in, with folio case", "tablet", "case", 1),
+    ("Flute, silver plated, with hard case", "flute", "case", 1),
 ])
 def test_what_comes_with_a_product_is_an_object(prompt: str, owner: str, thing: str, count: int) -> None:
     graph = parse_prompt(prompt)
