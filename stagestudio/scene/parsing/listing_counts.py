@@ -8,6 +8,7 @@ before any reading. Only after a plural noun: "a set of 4 plates" is read as it 
 from __future__ import annotations
 
 from stagestudio.scene import lexicon as lx
+from stagestudio.scene.graph import MAX_COUNT
 from stagestudio.scene.parsing.nouns import singular_form
 
 _PIECES = frozenset({"pcs", "pc", "pieces", "ct", "count"})
@@ -51,6 +52,38 @@ def _phrase_start(tokens: list[str], noun: int) -> int:
     return k
 
 
+def _head_start(tokens: list[str]) -> int | None:
+    """Where a listing's product phrase starts: the sentence's start, or after an owner's "'s"
+    in its first words ("Reporter's notebook"); None when the sentence opens with an article,
+    a number or a preposition, which no listing does."""
+    if not tokens or not tokens[0].isalpha() or tokens[0] in _PHRASE_OPENERS or _is_count(tokens[0]):
+        return None
+    start = 0
+    for k, tok in enumerate(tokens):
+        if tok == "'s":
+            start = k + 1
+        elif not tok.isalpha() or tok in _PHRASE_OPENERS:
+            break
+    return start
+
+
+def _count_fragment(tokens: list[str]) -> tuple[int, str, int] | None:
+    """A listing's count given as a fragment of its own, after a break and before the next one
+    or the end ("Ceramic mug, set of 4", "Knife set in a block, 5 pieces"): its index, the
+    number and its length. Counts past the schema's limit are of parts ("a puzzle, 1000 pieces")."""
+    for k, tok in enumerate(tokens):
+        if k > 0 and tok in (",", "("):
+            found = _count_after(tokens, k)
+            if found is None:
+                continue
+            number, size = found
+            end = k + size
+            value = lx.NUMBER_WORDS.get(number) if not number.isdigit() else int(number)
+            if (end >= len(tokens) or tokens[end] in (",", ")", ";")) and value is not None and value <= MAX_COUNT:
+                return k, number, size
+    return None
+
+
 def move_listing_counts(tokens: list[str]) -> list[str]:
     """The sentence's tokens with each count written after a plural noun moved before its phrase,
     and multipliers and "pcs" after a count dropped ("2 x ceramic bowls" -> "2 ceramic bowls")."""
@@ -70,4 +103,12 @@ def move_listing_counts(tokens: list[str]) -> list[str]:
                 out.insert(start, number)
                 k += 1
         k += 1
+    # a count fragment far from a singular head counts the product ("Reporter's notebook 4x8 in,
+    # spiral top, pack of 12": twelve notebooks), unless a count opens it already
+    fragment = _count_fragment(out)
+    start = _head_start(out)
+    if fragment is not None and start is not None and not _is_count(out[start]):
+        k, number, size = fragment
+        del out[k:k + size]
+        out.insert(start, number)
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from stagestudio.scene import lexicon as lx
+from stagestudio.scene.graph import MAX_COUNT
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
@@ -123,6 +124,23 @@ def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
             and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and made))
 
 
+def comes_with(np_: NounPhrase, owner_name: str) -> bool:
+    """A thing that comes with a made thing rather than being fitted to it: counted ones ("a
+    clock with two batteries", "a clipper w/ 8 guide combs"), or a container, which holds the
+    thing and is not fixed to it ("a ukulele with gig bag", "a sword w/ padded carry case").
+    Only of a made owner; the caller keeps a part WordNet names ("a stool with three legs")."""
+    if owner_name == "person" or english.is_animate(owner_name) or not english.is_artifact(owner_name):
+        return False
+    lemma = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    senses = english.noun_senses(lemma)
+    if senses and "p" in senses[0].flags:
+        return False  # first a part: "two side pockets", "four shelves"
+    # (more than a picture draws one by one are its features: "a piano with 88 keys")
+    counted = 1 < (np_.count or 1) <= MAX_COUNT
+    # (a listing's bare container: "with a bag and drones" may name the bagpipe's own)
+    return counted or np_.determiner == "none" and english.is_made_holder(lemma)
+
+
 def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None, owner_name: str,
                after: object = None, placed_by_other: bool = False) -> str | None:
     """The object a part or something worn belongs to, or None when `np_` is not one: "a mug
@@ -165,6 +183,9 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         # "next to their carrying case", "a kayak in front of a cabin": what a relation places
         # its subject by is a thing of its own ("above her head" is a part, of someone else)
         return None
+    if (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and comes_with(np_, owner_name)
+            and not english.is_part_of(part, owner_name, strict=True)):
+        return None  # "a clock with two batteries", "a ukulele with gig bag": things of their own
     if not (english.is_part_of(part, owner_name) or worn or made or covering or _is_fitting(np_, prev, nxt)
             or _shaped_part(np_, prev, owner_name)
             or _carried_on_body(np_, prev, nxt, after, owner_name) or _accessory(np_, prev, nxt, owner_name)):
@@ -353,6 +374,9 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     if np_.head in lx.COLOUR_BEARING_PARTS:
         take_covering_colour(owner, np_)
         return True
+    if 1 < (np_.count or 1) <= MAX_COUNT and np_.head == owner.name and owner.count == 1:
+        owner.count = np_.count  # "Ramen bowl set, 2 bowls": how many of the product
+        return True
     # (a made feature given with its size is a specification: "360-degree swivel"; a class word
     # is its written noun here: "padded seat" of a chair)
     head = english.noun_lemma(surface) if np_.is_class else np_.head
@@ -364,12 +388,20 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     # fingertips" of gloves, "padded arms" of a chair)
     written = english.noun_senses(english.noun_lemma(surface))
     shaped = not np_.is_class and _made(owner) and bool(written) and written[0].lexfile == english.BODY
-    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or shaped or (
+    # (a region named with what marks it is where the product has it: "spiral top", "flexible
+    # tip" - WordNet's first sense of the word is a location, no place one goes to)
+    region_senses = english.noun_senses(head)
+    region = (not np_.is_class and bool(np_.modifiers) and _made(owner) and bool(region_senses)
+              and region_senses[0].lexfile == _LOCATION and head not in lx.PLACE_NOUNS)
+    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or shaped or region or (
             np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
         owner.parts.append(np_.text())
         owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
         return True
     return False
+
+
+_LOCATION = 15  # WordNet's noun.location: "top", "tip", "edge" as well as "region", "beach"
 
 
 def _made(owner: ParsedObject) -> bool:

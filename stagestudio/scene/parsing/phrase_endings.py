@@ -27,6 +27,7 @@ from stagestudio.scene.parsing.phrase_words import (
     verb_opens_clause,
 )
 from stagestudio.scene.parsing.relations import match_relation
+from stagestudio.scene.parsing.tagging import tag_sentence
 from stagestudio.scene.parsing.words import (
     adverb_before_description,
     colour_noun_as_contents,
@@ -67,6 +68,28 @@ def verb_before_reciprocal(tokens: list[str], j: int) -> bool:
     return tuple(tokens[k:k + 2]) in RECIPROCALS and english.verb_lemma(tokens[j]) is not None
 
 
+# what opens and closes a listing's fragment ("Digital thermometer, flexible tip, in a pouch")
+_FRAGMENT_OPENERS = frozenset({",", "(", ";"})
+_FRAGMENT_CLOSERS = frozenset({",", ")", ";"})
+
+
+def fragment_noun(tokens: list[str], k: int) -> bool:
+    """Whether the word at k closes a listing fragment of two or three bare words as its noun,
+    as the tagger reads the sentence, a word that could be a verb too: "flexible tip",
+    "removable cover", "spiral top" (after a comma, before a comma or the end; after an
+    adjective no verb can stand there with no subject)."""
+    if k + 1 < len(tokens) and tokens[k + 1] not in _FRAGMENT_CLOSERS:
+        return False
+    start = k - 1
+    while start > 0 and start > k - 3 and tokens[start - 1].isalpha():
+        start -= 1
+    if start < 1 or tokens[start - 1] not in _FRAGMENT_OPENERS or not all(w.isalpha() for w in tokens[start:k + 1]):
+        return False
+    tags = tag_sentence(tuple(tokens))
+    return (tags is not None and tags[k].tag in ("NN", "NNS") and tags[k - 1].head == k
+            and tags[k - 1].dep in ("amod", "compound") and english.has_noun_entry(english.noun_lemma(tokens[k])))
+
+
 def read_unknown_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """A word outside the lexicon: adjective or head of an open phrase; otherwise the phrase ends."""
     n = len(tokens)
@@ -78,8 +101,9 @@ def read_unknown_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         return STOP  # "trees after a snowfall", "a glossy finish, subtly": no noun closes the phrase here
     if p.j + 1 < n and english.is_name(tokens[p.j + 1]) and english.geneval_class(tok) == "person" and not p.modifiers:
         return STOP  # "King Arthur": a title with a name is the name
-    if (not p.started and p.j == i and english.is_adjective_only(tok) and tok not in FUNCTION_WORDS
-            and p.j + 1 < n and (noun_starts_at(tokens, p.j + 1) or is_bare_noun(tokens[p.j + 1]))):
+    if (not p.started and p.j == i and tok not in FUNCTION_WORDS and p.j + 1 < n
+            and (english.is_adjective_only(tok) and (noun_starts_at(tokens, p.j + 1) or is_bare_noun(tokens[p.j + 1]))
+                 or fragment_noun(tokens, p.j + 1))):
         p.modifiers.append(tok)  # "adjustable armrests", "ergonomic chairs": an adjective opens the phrase
         p.started = True
         p.j += 1
@@ -93,6 +117,14 @@ def read_unknown_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
             or p.j + 1 >= n or tokens[p.j + 1] in (",", "with", "on", "in", "and") or match_relation(tokens, p.j + 1))):
         # "in shining armor", "slicing tomatoes", "barista pouring latte": a noun needs no determiner
         p.started = True
+    if p.started and p.modifiers and fragment_noun(tokens, p.j):
+        # "..., flexible tip, ...": the fragment's noun, and its end (no comma joins it to the next)
+        p.modifiers.append(tok)
+        p.unknown_seen = True
+        p.j += 1
+        p.noun_end = (p.j, len(p.modifiers))
+        p.noun_ends.append(p.noun_end)
+        return STOP
     if p.started and (p.determiner != "none" or p.count is not None or not is_verb_form(tok) or p.j == i and plural_of_a_thing(tok)
                       or p.modifiers and noun_after_singular(p.modifiers[-1], tok, tokens, p.j)
                       # after adjectives alone a thing's noun must come ("stacking wooden blocks")

@@ -31,6 +31,15 @@ from stagestudio.scene.parsing.words import (
 _DECIMAL = re.compile(r"\d+\.\d+")
 
 
+def _inches_at(tokens: list[str], j: int) -> bool:
+    """Whether "in" after the number at tokens[j] is the inch: a number "in" that no phrase
+    follows ("Cutting board, 12 in, maple", "8x10 in", "a 5 in tall cactus"), where "two in
+    the pool", "4 in a row" place or group."""
+    after = tokens[j + 2] if j + 2 < len(tokens) else ""
+    return (tokens[j].isdigit() or bool(_DECIMAL.fullmatch(tokens[j]))) and (
+        after in ("", ",", ")", ";") or after in lx.MEASURE_DIMENSIONS)
+
+
 def measurement_at(tokens: list[str], j: int) -> int:
     """End of a measurement starting at tokens[j] ("150 centimeters in length", "two hours",
     "34 inches tall", "1.9 inch"), or j when none starts there."""
@@ -38,7 +47,7 @@ def measurement_at(tokens: list[str], j: int) -> int:
     if j + 1 >= n or not (is_number(tokens[j]) or tokens[j] in ("a", "an", "half") or _DECIMAL.fullmatch(tokens[j])):
         return j
     unit = tokens[j + 1]
-    if unit in ("in", "a", "an"):
+    if unit in ("a", "an") or unit == "in" and not _inches_at(tokens, j):
         return j
     dimension_follows = j + 2 < n and (tokens[j + 2] in lx.MEASURE_DIMENSIONS or tokens[j + 2] in ("in", "of")
                                         and j + 3 < n and tokens[j + 3] in lx.MEASURE_NOUNS)

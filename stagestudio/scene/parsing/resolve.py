@@ -23,6 +23,7 @@ from stagestudio.scene.parsing.items import (
 )
 from stagestudio.scene.parsing.parts import (
     PART_PREPOSITIONS,
+    comes_with,
     covers,
     describes,
     instrument_user,
@@ -309,6 +310,10 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
     # "a loon floats to the moose's right": whose side it is is the relation's object
     owns_side = isinstance(nxt, Rel) and nxt.phrase.kind == "owner_before" and item.kind in _DRAWN_KINDS
     detail = detail and not owns_side
+    if (detail and isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and reading.last_kept is not None
+            and comes_with(item, state.get(reading.last_kept).word)):
+        detail = False  # "a clock with two batteries", "with gig bag": drawn beside the product
+        item.kind = NounKind.THING  # ("w/ carry case": the made sense, whatever WordNet lists first)
     possessor = isinstance(nxt, Possessive) and nxt.word == "'s"
     if (detail and not item.is_class and item.head in lx.COLOUR_BEARING_PARTS and reading.last_kept is not None
             and (isinstance(prev, Prep) and prev.word == "with" or isinstance(prev, Possessive))):
