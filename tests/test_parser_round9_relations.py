@@ -149,3 +149,14 @@ def test_a_watcher_at_a_window_is_not_on_it():
 ])
 def test_a_thing_raised_to_another_hangs_below_it(prompt, expected):
     assert expected in _relations(parse_prompt(prompt))
+
+
+# --- a listed holder "of" things after a comma: the list scan must not read the contents as the member
+@pytest.mark.parametrize("prompt,expected", [
+    ("a lamp atop the desk, a roll of stamps underneath the desk", ("roll", "below", "desk")),
+    ("a vase atop the piano, a roll of tickets beneath the piano", ("roll", "below", "piano")),
+    ("a kettle on the stove, a roll of stamps next to the stove", ("roll", "next to", "oven")),
+    ("a fan on the table, a pad of stamps under the table", ("pad", "below", "dining table")),
+])
+def test_a_listed_holder_of_things_after_a_comma_parses(prompt, expected):
+    assert expected in _relations(parse_prompt(prompt))

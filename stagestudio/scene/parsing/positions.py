@@ -116,12 +116,14 @@ def listed_objects(resolved: list, start: int) -> list[str]:
     for member in listed:
         m = next(i for i in range(start + 1, len(resolved))
                  if isinstance(resolved[i], Ref) and resolved[i].object_id == member)
-        joined_by_and = resolved[m - 1].word in ("and", "&")
+        ref = resolved[m]
+        joined_by_and = getattr(resolved[m - 1], "word", None) in ("and", "&")
         if m + 2 < len(resolved) and (isinstance(resolved[m + 1], Rel) and resolved[m + 1].phrase.kind == "contents"
                                       or isinstance(resolved[m + 1], Prep) and resolved[m + 1].word == "of"):
             m += 2  # what it holds ("a can of soda")
         after = resolved[m + 1] if m + 1 < len(resolved) else None
-        if isinstance(after, (Rel, Action, Possessive)) or resolved[m].pronoun is not None:
+        # (the member's own reference: after "of", resolved[m] is whatever followed the contents)
+        if isinstance(after, (Rel, Action, Possessive)) or ref.pronoun is not None:
             break
         kept.append(member)
         if joined_by_and:
