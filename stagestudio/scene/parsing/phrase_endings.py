@@ -119,11 +119,7 @@ def read_unknown_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         p.started = True
     if p.started and p.modifiers and fragment_noun(tokens, p.j):
         # "..., flexible tip, ...": the fragment's noun, and its end (no comma joins it to the next)
-        p.modifiers.append(tok)
-        p.unknown_seen = True
-        p.j += 1
-        p.noun_end = (p.j, len(p.modifiers))
-        p.noun_ends.append(p.noun_end)
+        p.take_noun(tok)
         return STOP
     if p.started and (p.determiner != "none" or p.count is not None or not is_verb_form(tok) or p.j == i and plural_of_a_thing(tok)
                       or p.modifiers and noun_after_singular(p.modifiers[-1], tok, tokens, p.j)

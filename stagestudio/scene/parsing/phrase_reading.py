@@ -342,12 +342,7 @@ def _known_noun_phrase(tokens: list[str], p: OpenPhrase, entry: _NounEntry, afte
 
 
 def _take_as_noun(p: OpenPhrase, tok: str) -> Outcome:
-    """Read the word as a noun the phrase may end on (a later noun may still head it)."""
-    p.modifiers.append(tok)
-    p.unknown_seen = True
-    p.j += 1
-    p.noun_end = (p.j, len(p.modifiers))
-    p.noun_ends.append(p.noun_end)
+    p.take_noun(tok)
     return NEXT
 
 

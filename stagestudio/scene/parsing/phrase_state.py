@@ -32,6 +32,14 @@ class OpenPhrase:
     noun_end: tuple[int, int] | None = None  # (token index, modifiers) just after the latest noun read
     noun_ends: list[tuple[int, int]] = field(default_factory=list)
 
+    def take_noun(self, tok: str) -> None:
+        """Read `tok` as a noun the phrase may end on (a later noun may still head it)."""
+        self.modifiers.append(tok)
+        self.unknown_seen = True
+        self.j += 1
+        self.noun_end = (self.j, len(self.modifiers))
+        self.noun_ends.append(self.noun_end)
+
 
 PhraseRead = tuple[NounPhrase | Adjectives | Measure | None, int]
 # What one reading rule tells the loop: it read words and reading goes on (NEXT), the phrase
