@@ -62,10 +62,13 @@ def _given_end(items: list[Item], m: int) -> int | None:
         return None
     end = m + 1
     measures = isinstance(items[end] if end < len(items) else None, Prep)
-    if given.kind in (NounKind.ABSTRACT, NounKind.PLACE, NounKind.UNIT) or (
-            not given.is_class and not english.has_thing_sense(given.head)
+    # a sheet or made thing in some sense is the thing given ("passing her a receipt"); a word the
+    # lexicon lacks is a thing too, unless it measures what follows ("a forkful of")
+    sheet_or_made = given.kind == NounKind.ABSTRACT and english.physical_in_a_sense(given.head)
+    if given.kind in (NounKind.PLACE, NounKind.UNIT) or given.kind == NounKind.ABSTRACT and not sheet_or_made or (
+            not given.is_class and not sheet_or_made and not english.has_thing_sense(given.head)
             and (english.noun_senses(given.head) or measures)):
-        return None  # (a word the lexicon lacks is a thing, unless it measures what follows: "a forkful of")
+        return None
     while end + 1 < len(items) and isinstance(items[end + 1], NounPhrase) and (
             isinstance(items[end], Prep) and items[end].word == "of"
             or isinstance(items[end], Rel) and items[end].phrase.kind == "contents"):

@@ -135,9 +135,6 @@ def is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: list
             detail = False
     elif isinstance(prev, Prep) and prev.word == "of" and reading.dropped_before_of is not None:
         detail = True  # "the warm glow of the setting sun", "a sense of calm": a quality's owner
-    elif _second_object(item, prev, items, k):
-        detail = False  # "handing a customer a bag", "passing her a receipt": what is given is there
-        item.kind = NounKind.THING
     elif reading.kept_in_clause and not (reading.inverted_clause and k >= 2 and isinstance(items[k - 2], Rel)):
         detail = True
     elif (reading.last_was_detail and isinstance(prev, Break) and prev.word in (",", "and", "or", "&")
@@ -160,16 +157,6 @@ _HANDLING_VERBS = frozenset({29, 35, 38, 40, 42})
 def _handles(predicate: str) -> bool:
     lemma = english.verb_lemma(predicate.split()[0]) if predicate else None
     return lemma is not None and english.verb_category(lemma) in _HANDLING_VERBS
-
-
-def _second_object(item: NounPhrase, prev: Item | None, items: list[Item], k: int) -> bool:
-    """The thing a verb gives, right after the one who receives it ("handing the doctor a
-    scalpel"): an action, then a person or an animal, then a thing with its own article or number."""
-    return (isinstance(prev, NounPhrase) and k >= 2 and items[k - 1] is prev and isinstance(items[k - 2], Action)
-            and (prev.pronoun is not None or english.is_animate(prev.head))
-            and (item.kind in (NounKind.THING, NounKind.WEAK) or item.kind == NounKind.ABSTRACT and _physical_here(item))
-            and item.pronoun is None
-            and (item.determiner == "indefinite" or item.count is not None))
 
 
 def _place_one_is_at(preposition: str, item: NounPhrase) -> bool:
