@@ -157,3 +157,14 @@ def test_what_one_is_at_or_heads_toward_is_drawn(prompt: str, thing: str) -> Non
 ])
 def test_a_setting_or_a_part_one_is_at_is_not_drawn(prompt: str, kept: list[str]) -> None:
     assert _names(parse_prompt(prompt)) == kept
+
+
+# --- a listing that opens with a made thing WordNet names by two words, the first a picture word or a verb
+@pytest.mark.parametrize("prompt,thing", [
+    ("picture frame", "picture frame"),
+    ("Picture frame 5x7 in, black, glass front", "picture frame"),
+    ("picture frame on a desk", "picture frame"),
+    ("Picture frames x2, oak, 30 cm", "picture frame"),
+])
+def test_a_listing_may_open_with_a_two_word_made_thing(prompt, thing):
+    assert thing in [o.name for o in parse_prompt(prompt).objects]

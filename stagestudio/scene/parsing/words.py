@@ -236,6 +236,9 @@ def opens_bare_compound(tokens: list[str], j: int) -> bool:
             or j > 0 and tokens[j - 1] != "'s"):
         return False  # (only the phrase a prompt or its owner opens: a later fragment may be a part)
     tok, head = tokens[j], tokens[j + 1]
+    if (english.noun_kind(f"{tok} {singular_form(head)[0]}") == NounKind.THING and match_relation(tokens, j + 1) is None
+            and not english.is_participle_or_finite(head)):
+        return True  # one made thing WordNet names by the two words: "Picture frame, 5x7 in" (a verb's form alone)
     if (tok in _PHRASE_EDGES or tok in lx.NUMBER_WORDS or is_attribute_word(tok) or is_verb_form(tok)
             or singular_form(tok)[1] or not english.can_be_noun(tok) or english.parts_of_speech(tok) & {"ADJ", "ADV"}):
         return False  # (an adjective opens its phrase as it always did: "National flag of ...")
