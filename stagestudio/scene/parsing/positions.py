@@ -89,6 +89,13 @@ def list_after(resolved: list, start: int, *, contents: bool = False) -> list[st
     return members
 
 
+def _holds_what_follows(resolved: list, m: int) -> bool:
+    """Whether the member at `m` goes on to what it holds ("a bowl of bananas", "a can of soda"):
+    then its phrase ends two items later."""
+    return m + 2 < len(resolved) and (isinstance(resolved[m + 1], Rel) and resolved[m + 1].phrase.kind == "contents"
+                                      or isinstance(resolved[m + 1], Prep) and resolved[m + 1].word == "of")
+
+
 def holders_after(resolved: list, start: int) -> list[str]:
     """The objects listed from `start` on, each with what it holds skipped: "between a bowl of
     bananas and a jar of honey" -> the bowl and the jar."""
@@ -96,10 +103,7 @@ def holders_after(resolved: list, start: int) -> list[str]:
     m = start
     while m < len(resolved) and isinstance(resolved[m], Ref) and resolved[m].object_id is not None:
         members.append(resolved[m].object_id)
-        m += 1
-        if m + 1 < len(resolved) and (isinstance(resolved[m], Rel) and resolved[m].phrase.kind == "contents"
-                                      or isinstance(resolved[m], Prep) and resolved[m].word == "of"):
-            m += 2  # what it holds ("of bananas")
+        m += 3 if _holds_what_follows(resolved, m) else 1  # (past what it holds: "of bananas")
         if not (m + 1 < len(resolved) and isinstance(resolved[m], Break) and resolved[m].word in LIST_BREAKS):
             break
         m += 1
@@ -118,8 +122,7 @@ def listed_objects(resolved: list, start: int) -> list[str]:
                  if isinstance(resolved[i], Ref) and resolved[i].object_id == member)
         ref = resolved[m]
         joined_by_and = getattr(resolved[m - 1], "word", None) in ("and", "&")
-        if m + 2 < len(resolved) and (isinstance(resolved[m + 1], Rel) and resolved[m + 1].phrase.kind == "contents"
-                                      or isinstance(resolved[m + 1], Prep) and resolved[m + 1].word == "of"):
+        if _holds_what_follows(resolved, m):
             m += 2  # what it holds ("a can of soda")
         after = resolved[m + 1] if m + 1 < len(resolved) else None
         # (the member's own reference: after "of", resolved[m] is whatever followed the contents)
