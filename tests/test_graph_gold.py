@@ -99,6 +99,27 @@ def test_exact_names_win_over_last_words_and_colours_break_ties():
     assert score.tally.color_accuracy == 1.0
 
 
+def test_which_of_equally_named_objects_is_which_is_read_from_the_relations():
+    # "the auctioneer points at a bidder; two porters to her right": a stray "person" the parse
+    # adds first must not take the auctioneer's place and lose every relation stated about her
+    gold = _gold([_obj("o1", "person", aliases=["auctioneer"]), _obj("o2", "person", aliases=["porter"], count=2),
+                  _obj("o3", "painting")], [("o2", "right of", "o1"), ("o2", "holding", "o3")], style="paragraph")
+    pred = _pred([("x", "person", 1, None), ("a", "person", 1, None), ("b", "person", 2, None), ("c", "painting", 1, None)],
+                 [("b", "right of", "a"), ("b", "holding", "c")])
+    score = score_example(gold, pred)
+    assert (score.tally.spatial_recall, score.tally.action_recall, score.tally.relation_precision) == (1.0, 1.0, 1.0)
+    assert score.invented_objects == ["person"] and score.tally.count_accuracy == 1.0
+    # named in the other order, the relations still decide the pairing
+    swapped = _pred([("b", "person", 2, None), ("a", "person", 1, None), ("c", "painting", 1, None)],
+                    [("b", "right of", "a"), ("b", "holding", "c")])
+    assert score_example(gold, swapped).problems == 0
+    # but a relation that is wrong stays wrong: no pairing states it
+    wrong = _pred([("a", "person", 1, None), ("b", "person", 2, None), ("c", "painting", 1, None)],
+                  [("b", "left of", "a"), ("a", "holding", "c")])
+    wrong_score = score_example(gold, wrong)
+    assert wrong_score.tally.spatial_recall == 0.0 and wrong_score.tally.action_recall == 0.0
+
+
 # --- metric: relations ----------------------------------------------------------------------
 def test_an_inverse_spatial_relation_is_found_but_a_wrong_predicate_is_not():
     objs = [("a", "desk", 1, None), ("b", "laptop", 1, None), ("c", "cup", 1, "white"), ("d", "book", 3, None)]
