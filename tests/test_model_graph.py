@@ -11,6 +11,7 @@ from stagestudio.scene.model_graph import (
     parse_model_graph,
     parse_rewrite,
 )
+from stagestudio.scene.model_graph_examples import EXAMPLES, POSITION_VERBS
 
 GOOD = {
     "objects": [{"id": "o1", "name": "astronaut", "count": 1, "attributes": {"color": None}},
@@ -36,8 +37,22 @@ class Script:
 
 def test_prompt_has_worked_examples_and_the_prompt_last():
     text = graph_prompt("an astronaut riding a white horse")
-    assert text.count("Prompt:") == 4 and text.rstrip().endswith("Prompt: an astronaut riding a white horse\nJSON:")
+    assert text.count("Prompt:") == len(EXAMPLES) + 1
+    assert text.rstrip().endswith("Prompt: an astronaut riding a white horse\nJSON:")
     assert "riding" in text and "left of" in text
+
+
+def test_the_worked_examples_are_valid_graphs_that_follow_the_conventions():
+    # a worked example that broke the conventions would teach the model to lose a figure on every
+    # prompt like it (an earlier one taught 'leaning against' as an action, where gold says 'next to')
+    for text, graph in EXAMPLES:
+        parsed = parse_model_graph(json.dumps(graph))
+        assert len(parsed.objects) == len(graph["objects"]), text
+        for rel in parsed.relations:
+            assert rel.is_spatial or rel.predicate.split()[0] not in POSITION_VERBS, (text, rel.predicate)
+            assert rel.subject != rel.object, text
+        for obj in parsed.objects:
+            assert obj.name not in {"man", "woman", "girl", "boy", "mug", "table", "stove", "sofa"}, text  # COCO names
 
 
 def test_valid_json_is_used_as_the_model_graph():

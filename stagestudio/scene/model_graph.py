@@ -20,70 +20,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from stagestudio.scene.graph import MAX_COUNT, PREDICATES, SceneGraph, SceneGraphError
+from stagestudio.scene.graph import MAX_COUNT, SceneGraph, SceneGraphError
+from stagestudio.scene.model_graph_examples import EXAMPLES, RULES
 
 GenerateText = Callable[[str], str]
 
 MAX_REWRITE_CHARS = 600
-_EXAMPLES: list[tuple[str, dict[str, Any]]] = [
-    (
-        "a red bicycle leaning against a brick wall, with a small dog sitting to the left of it",
-        {
-            "objects": [
-                {"id": "o1", "name": "bicycle", "count": 1, "attributes": {"color": "red"}},
-                {"id": "o2", "name": "wall", "count": 1, "attributes": {"color": None, "material": "brick"}},
-                {"id": "o3", "name": "dog", "count": 1, "attributes": {"color": None, "size": "small"}},
-            ],
-            "relations": [
-                {"subject": "o1", "predicate": "leaning against", "object": "o2"},
-                {"subject": "o3", "predicate": "left of", "object": "o1"},
-            ],
-        },
-    ),
-    (
-        "Three ceramic mugs on a wooden table, each with a chipped handle; a girl holding a green umbrella "
-        "stands behind the table on a rainy afternoon.",
-        {
-            "objects": [
-                {"id": "o1", "name": "cup", "count": 3,
-                 "attributes": {"color": None, "material": "ceramic", "parts": ["chipped handle"]}},
-                {"id": "o2", "name": "dining table", "count": 1, "attributes": {"color": None, "material": "wooden"}},
-                {"id": "o3", "name": "girl", "count": 1, "attributes": {"color": None}},
-                {"id": "o4", "name": "umbrella", "count": 1, "attributes": {"color": "green"}},
-            ],
-            "relations": [
-                {"subject": "o1", "predicate": "on", "object": "o2"},
-                {"subject": "o3", "predicate": "holding", "object": "o4"},
-                {"subject": "o3", "predicate": "behind", "object": "o2"},
-            ],
-        },
-    ),
-    (
-        "two snowboards propped side by side, each about 150 centimeters long",
-        {
-            "objects": [
-                {"id": "o1", "name": "snowboard", "count": 2,
-                 "attributes": {"color": None, "measurements": ["about 150 centimeters long"]}},
-            ],
-            "relations": [],
-        },
-    ),
-]
-
-_RULES = (
-    "Rules: objects are the drawable things the picture must show (not the setting, style, light or mood); "
-    "names are singular nouns (use COCO class names where one fits, e.g. 'cell phone', 'dining table', "
-    "'tv'); count is how many (1-20); parts of an object (handle, legs, nose) go in its attributes.parts, "
-    "measurements and durations in attributes.measurements, never in count; colours in attributes.color; "
-    f"spatial predicates are exactly one of: {', '.join(PREDICATES)}; any other relation is an action "
-    "written as a present participle ('riding', 'holding', 'looking at'). Answer with the JSON only."
-)
 
 
 def graph_prompt(prompt: str) -> str:
     """Ask for the scene graph of `prompt`, with worked examples."""
-    lines = ["Write the scene graph of an image prompt as JSON.", _RULES, ""]
-    for text, graph in _EXAMPLES:
+    lines = ["Write the scene graph of an image prompt as JSON.", RULES, ""]
+    for text, graph in EXAMPLES:
         lines.append(f"Prompt: {text}")
         lines.append(f"JSON: {json.dumps(graph, ensure_ascii=False)}")
         lines.append("")
