@@ -43,22 +43,22 @@ def _ask(body: str) -> str:
 
 
 def _presence(obj: SceneObject) -> Question:
-    thing = noun_phrase(obj.name, 1) if obj.count == 1 else f"any {plural(obj.name)}"
-    fact = f"there {'is' if obj.count == 1 else 'are'} {thing if obj.count == 1 else plural(obj.name)}"
+    thing = noun_phrase(obj.called, 1) if obj.count == 1 else f"any {plural(obj.called)}"
+    fact = f"there {'is' if obj.count == 1 else 'are'} {thing if obj.count == 1 else plural(obj.called)}"
     return Question("presence", fact, _ask(f"Is there {thing} in the image?"), (obj.id,), "yes")
 
 
 def _count(obj: SceneObject) -> Question:
     n = _number(obj.count)
     return Question(
-        "count", f"there are exactly {n} {plural(obj.name)}",
-        _ask(f"Are there exactly {n} {plural(obj.name)} in the image?"), (obj.id,), str(obj.count),
+        "count", f"there are exactly {n} {plural(obj.called)}",
+        _ask(f"Are there exactly {n} {plural(obj.called)} in the image?"), (obj.id,), str(obj.count),
     )
 
 
 def _color(obj: SceneObject) -> Question:
     color = obj.attributes.color or ""
-    the = definite(obj.name, obj.count)
+    the = definite(obj.called, obj.count)
     subject = the if obj.count == 1 else f"all of {the}"
     return Question(
         "color", f"{the} {_be(obj.count)} {color}",
@@ -68,7 +68,7 @@ def _color(obj: SceneObject) -> Question:
 
 def _relation(graph: SceneGraph, subject_id: str, predicate: str, object_id: str) -> Question:
     s, o = graph.object(subject_id), graph.object(object_id)
-    the_s, the_o = definite(s.name, s.count), definite(o.name, o.count)
+    the_s, the_o = definite(s.called, s.count), definite(o.called, o.count)
     words = relation_words(predicate)
     fact = f"{the_s} {_be(s.count)} {words} {the_o}"
     return Question(

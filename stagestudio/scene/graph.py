@@ -13,7 +13,7 @@ import re
 from typing import Any, Literal
 
 import networkx as nx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 # Predicates the checker and the renderer understand. The parser emits the GenEval four
 # (left of / right of / above / below) for every positional paraphrase, so graphs compare
@@ -106,6 +106,10 @@ class SceneObject(BaseModel):
     name: str
     count: int = 1
     attributes: ObjectAttributes = Field(default_factory=ObjectAttributes)
+    # The noun the prompt calls it by, where that says more than the class `name` the checker
+    # looks for: "astronaut" for a person, "mug" for a cup. Instructions and questions use it, so
+    # a step draws "an astronaut riding a horse", not "a person riding a horse".
+    noun: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -114,6 +118,17 @@ class SceneObject(BaseModel):
         if not v:
             raise ValueError("object name must not be empty")
         return v
+
+    @field_validator("noun")
+    @classmethod
+    def _noun_only_when_it_differs(cls, v: str | None, info: ValidationInfo) -> str | None:
+        v = " ".join((v or "").split()).lower()
+        return v if v and v != info.data.get("name") else None
+
+    @property
+    def called(self) -> str:
+        """What the object is called in words: its noun, else its name."""
+        return self.noun or self.name
 
     @field_validator("count")
     @classmethod
@@ -126,7 +141,7 @@ class SceneObject(BaseModel):
         """'two red cars', 'a silver spoon'."""
         from stagestudio.scene.text import noun_phrase
 
-        return noun_phrase(self.name, self.count, self.attributes.phrase())
+        return noun_phrase(self.called, self.count, self.attributes.phrase())
 
 
 class Relation(BaseModel):
@@ -258,7 +273,8 @@ class SceneGraph(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "objects": [
-                {"id": o.id, "name": o.name, "count": o.count, "attributes": o.attributes.to_json_dict()}
+                {"id": o.id, "name": o.name, **({"noun": o.noun} if o.noun else {}), "count": o.count,
+                 "attributes": o.attributes.to_json_dict()}
                 for o in self.objects
             ],
             "relations": [{"subject": r.subject, "predicate": r.predicate, "object": r.object} for r in self.relations],

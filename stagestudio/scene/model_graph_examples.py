@@ -2,7 +2,8 @@
 of `docs/scene_graph_conventions.md`, the contract the gold graphs (and so the model) are scored
 against. Each example shows conventions a model gets wrong when left to guess: people are
 `person`, what is worn or held "with" is a part, a place phrase after a list applies to every
-member, an apposition renames and does not add, positions said with a verb use the spatial
+member, an apposition renames and does not add, the class name the checker knows comes with the
+prompt's own noun, positions said with a verb use the spatial
 predicate, the setting is not an object."""
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ RULES = (
     "rooms, a park, the weather, the time of day), style or picture words (photo, render, close-up), light, "
     "mood or abstract qualities (realism, contrast, sheen). Scenery is an object only when something is "
     "placed relative to it ('beneath an oak tree'). Names are singular nouns; use a COCO class name where one "
-    "fits ('person' for any man, woman, child or role such as chef or knight, with the role word in "
-    "attributes.adjectives; 'cup' for a mug, 'dining table' for a table, 'cell phone', 'couch', 'tv', "
-    "'oven' for a stove). One object per thing: a later name, an apposition or a pronoun for something "
+    "fits ('person' for any man, woman, child or role such as chef or knight; 'cup' for a mug, 'dining "
+    "table' for a table, 'cell phone', 'couch', 'tv', 'oven' for a stove), and then the prompt's own noun "
+    "in \"noun\" ('chef', 'mug'). One object per thing: a later name, an apposition or a pronoun for something "
     "already named is the same object. count is how many (1-20; a pair of = 2, a dozen = 12; an unstated "
     "plural is your best small number); parts and features of an object (handle, legs, nose) and what a "
     "person wears or holds given with 'in' or 'with' go in attributes.parts, never as objects; "
@@ -39,8 +40,9 @@ RULES = (
 )
 
 
-def _obj(oid: str, name: str, count: int = 1, **attributes: Any) -> dict[str, Any]:
-    return {"id": oid, "name": name, "count": count, "attributes": {"color": None, **attributes}}
+def _obj(oid: str, name: str, count: int = 1, noun: str | None = None, **attributes: Any) -> dict[str, Any]:
+    written = {"noun": noun} if noun else {}
+    return {"id": oid, "name": name, **written, "count": count, "attributes": {"color": None, **attributes}}
 
 
 def _rel(subject: str, predicate: str, obj: str) -> dict[str, str]:
@@ -57,9 +59,9 @@ EXAMPLES: list[tuple[str, dict[str, Any]]] = [
     (
         "Three ceramic mugs on a wooden table, each with a chipped handle; a girl holding a green umbrella "
         "stands behind the table on a rainy afternoon.",
-        {"objects": [_obj("o1", "cup", 3, material="ceramic", parts=["chipped handle"]),
-                     _obj("o2", "dining table", material="wooden"),
-                     _obj("o3", "person", adjectives=["girl"]), _obj("o4", "umbrella", color="green")],
+        {"objects": [_obj("o1", "cup", 3, "mug", material="ceramic", parts=["chipped handle"]),
+                     _obj("o2", "dining table", noun="table", material="wooden"),
+                     _obj("o3", "person", noun="girl"), _obj("o4", "umbrella", color="green")],
          "relations": [_rel("o1", "on", "o2"), _rel("o3", "holding", "o4"), _rel("o3", "behind", "o2")]},
     ),
     (
@@ -71,16 +73,17 @@ EXAMPLES: list[tuple[str, dict[str, Any]]] = [
         "Morning light fills a small bakery. The baker, a tall woman in a floury apron, slides a tray of "
         "croissants into the oven. Beside her, a boy with a blue cap feeds a tabby cat on the counter. "
         "The scene feels warm and inviting.",
-        {"objects": [_obj("o1", "person", adjectives=["baker", "woman", "tall"], parts=["floury apron"]),
+        {"objects": [_obj("o1", "person", noun="baker", size="tall", parts=["floury apron"]),
                      _obj("o2", "tray"), _obj("o3", "croissant", 6), _obj("o4", "oven"),
-                     _obj("o5", "person", adjectives=["boy"], parts=["blue cap"]),
+                     _obj("o5", "person", noun="boy", parts=["blue cap"]),
                      _obj("o6", "cat", adjectives=["tabby"]), _obj("o7", "counter")],
          "relations": [_rel("o1", "sliding", "o2"), _rel("o3", "on", "o2"), _rel("o2", "inside", "o4"),
                        _rel("o5", "next to", "o1"), _rel("o5", "feeding", "o6"), _rel("o6", "on", "o7")]},
     ),
     (
         "Enamel camping mug x2, matte black, 350 ml + stainless spork, shown on a log beside a kettle",
-        {"objects": [_obj("o1", "cup", 2, color="black", material="enamel", measurements=["350 ml"]),
+        {"objects": [_obj("o1", "cup", 2, "camping mug", color="black", material="enamel",
+                          measurements=["350 ml"]),
                      _obj("o2", "spork", material="stainless"), _obj("o3", "log"), _obj("o4", "kettle")],
          "relations": [_rel("o1", "on", "o3"), _rel("o2", "on", "o3"), _rel("o1", "next to", "o4"),
                        _rel("o2", "next to", "o4")]},

@@ -60,8 +60,8 @@ def relation_words(predicate: str) -> str:
 def refer_to(obj: SceneObject, graph: SceneGraph) -> str:
     """The definite reference to an object already introduced: 'the bear', or 'the red car'
     when another object in the graph has the same name."""
-    phrase = definite(obj.name, obj.count)
-    if any(o.name == obj.name and o.id != obj.id for o in graph.objects):
+    phrase = definite(obj.called, obj.count)
+    if any(o.called == obj.called and o.id != obj.id for o in graph.objects):
         attrs = obj.attributes.phrase()
         if attrs:
             return f"the {attrs} {phrase[4:]}"

@@ -93,6 +93,15 @@ def _last_resort_subject(sentences: list[list[Item]]) -> str | None:
     return "person" if chosen in lx.PORTRAIT_NOUNS else chosen
 
 
+def _written_noun(surface: str) -> str | None:
+    """The noun as the prompt wrote it, singular: 'astronauts' -> 'astronaut' (named `person`),
+    'mugs' -> 'mug' (a `cup`). The graph keeps it only where it differs from the name."""
+    words = surface.lower().split()
+    if not words or not all(w.replace("-", "").replace("'", "").isalpha() for w in words):
+        return None
+    return " ".join([*words[:-1], english.noun_lemma(words[-1])])
+
+
 def parse_prompt(prompt: str) -> SceneGraph:
     """Parse an English prompt into a scene graph (objects in mention order, ids o1, o2, ...)."""
     if not isinstance(prompt, str):
@@ -128,7 +137,7 @@ def parse_prompt(prompt: str) -> SceneGraph:
                 raise PromptError(_nothing_found_message(prompt, state))
         state = fallback
     objects = [
-        SceneObject(id=o.id, name=o.name, count=o.count,
+        SceneObject(id=o.id, name=o.name, count=o.count, noun=_written_noun(o.surface),
                     attributes=attributes(o.modifiers, parts=o.parts, measurements=o.measurements, head=o.name))
         for o in state.objects
     ]

@@ -24,7 +24,9 @@ from stagestudio.scene.graph import (
 )
 from stagestudio.scene.lexicon import NUMBER_WORDS
 
-OBJECT_COLUMNS = ["id", "name", "count", "color", "material", "size", "adjectives", "parts", "measurements"]
+# `noun` (the prompt's word for the object, which drawing instructions use: "astronaut" for a
+# person) comes last so the columns people edit most keep their places.
+OBJECT_COLUMNS = ["id", "name", "count", "color", "material", "size", "adjectives", "parts", "measurements", "noun"]
 # Gradio Dataframe datatypes for OBJECT_COLUMNS; count is text so "three" can be typed.
 OBJECT_DATATYPES = ["str"] * len(OBJECT_COLUMNS)
 RELATION_COLUMNS = ["subject", "predicate", "object"]
@@ -56,7 +58,8 @@ def graph_to_tables(graph: SceneGraph | None) -> tuple[list[list[Any]], list[lis
         return [], []
     objects = [
         [o.id, o.name, o.count, o.attributes.color or "", o.attributes.material or "", o.attributes.size or "",
-         join_list(o.attributes.adjectives), join_list(o.attributes.parts), join_list(o.attributes.measurements)]
+         join_list(o.attributes.adjectives), join_list(o.attributes.parts), join_list(o.attributes.measurements),
+         o.noun or ""]
         for o in graph.objects
     ]
     relations = [[r.subject, r.predicate, r.object] for r in graph.relations]
@@ -110,19 +113,22 @@ def _plain(text: str, row: int, column: str) -> str:
 
 
 def _object_row(cells: list[str], row: int) -> SceneObject:
-    oid, name, count, color, material, size, adjectives, parts, measurements = cells
+    oid, name, count, color, material, size, adjectives, parts, measurements, noun = cells
     if not name:
         raise SceneGraphError(f"object row {row}: the name is empty")
     if not _NAME.fullmatch(name):
         raise SceneGraphError(f"object row {row}: the name {name!r} contains markup or symbols; use plain words")
     if oid and not _ID.fullmatch(oid):
         raise SceneGraphError(f"object row {row}: id {oid!r} must be one word of letters, digits, '-' or '_'")
-    for column, text in zip(OBJECT_COLUMNS[3:], (color, material, size, adjectives, parts, measurements)):
+    for column, text in zip(OBJECT_COLUMNS[3:], (color, material, size, adjectives, parts, measurements, noun)):
         _plain(text, row, column)
+    if noun and not _NAME.fullmatch(noun):
+        raise SceneGraphError(f"object row {row}: the noun {noun!r} contains markup or symbols; use plain words")
     try:
         return SceneObject(
             id=oid,
             name=name,
+            noun=noun or None,
             count=_count(count, row),
             attributes=ObjectAttributes(
                 color=color or None,
@@ -212,6 +218,15 @@ def _relations(table: Any, objects: list[SceneObject]) -> list[Relation]:
     return relations
 
 
+def _without_a_stale_noun(obj: SceneObject, before: SceneGraph) -> SceneObject:
+    """A person who renames the astronaut "dog" and leaves the noun cell alone means a dog: the
+    old noun would go on drawing an astronaut."""
+    old = next((o for o in before.objects if o.id == obj.id), None)
+    if old is not None and obj.noun and obj.noun == old.noun and obj.name != old.name:
+        return obj.model_copy(update={"noun": None})
+    return obj
+
+
 def tables_to_graph(objects: Any, relations: Any, based_on: SceneGraph | None = None) -> SceneGraph:
     """Rebuild a graph from the edited tables; SceneGraphError names the offending row.
 
@@ -221,6 +236,8 @@ def tables_to_graph(objects: Any, relations: Any, based_on: SceneGraph | None = 
     objs = _objects(objects)
     if not objs:
         raise SceneGraphError("the scene needs at least one object")
+    if based_on is not None:
+        objs = [_without_a_stale_noun(o, based_on) for o in objs]
     if based_on is None:
         note = ""
     elif based_on.source == "user":
