@@ -152,7 +152,7 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
     if np_.class_by_sense and not english.is_animate(owner_name) and owner_name != "person":
         # "a raincoat with a hood": of a made thing, a word that is first a person is its part
         np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False)
-    if np_.is_class and _worn_in(prev) and _worn_written(np_) and _wears(owner_name):
+    if np_.is_class and _worn_in(prev) and (_worn_written(np_) or _worn_by_form(np_)) and _wears(owner_name):
         # "a man in chest waders": after the "in" of what one wears, the written word's worn
         # sense is meant, not the class WordNet's first sense gives it (a wading bird)
         np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False, kind=NounKind.THING)
@@ -162,7 +162,7 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
         return last_kept if possessed and english.is_part_of(written, owner_name) else None
     # ("a young man in a hoodie": a word no dictionary has, worn "in" by someone, is a garment)
-    worn = _worn(np_, owner_name) or (_worn_in(prev) and _wears(owner_name) and _unheard_of(np_))
+    worn = _worn(np_, owner_name) or (_worn_in(prev) and _wears(owner_name) and (_unheard_of(np_) or _worn_by_form(np_)))
     if worn and not english.is_part_of(np_.head, owner_name) and _placed_apart(prev, nxt):
         return None  # "Her hiking boots stand by the door": taken off, a thing of its own
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
@@ -228,6 +228,29 @@ def _worn_written(np_: NounPhrase) -> bool:
     # ("in latex gloves": the handwear, where the class read is a baseball glove)
     word = written if english.has_noun_entry(written) else english.noun_lemma(written)
     return english.has_noun_entry(word) and english.is_worn(word, senses=4)
+
+
+def _worn_by_form(np_: NounPhrase) -> bool:
+    """A made thing WordNet files under instruments rather than clothing, which the "in" of a
+    wearer still puts on the body by its form: a pair by nature written in the plural ("in
+    safety goggles", "in sunglasses", "in glasses"), or a closed compound opening with a body
+    part ("in headphones", "in earmuffs", "in handcuffs", "in a headset"). Never what one sits
+    or rides in ("in kayaks", "in a stroller")."""
+    written = np_.surface.split()[-1] if np_.surface else np_.head
+    if not written.isalpha():
+        return False
+    lemma = english.noun_lemma(written)
+    if english.is_large(lemma) or english.is_building(lemma) or english.is_container(lemma):
+        return False
+    if written.endswith("s") and english.plural_by_nature(written):
+        return True
+    for cut in range(3, len(lemma) - 2):
+        part, rest = lemma[:cut], lemma[cut:]
+        senses, made = english.noun_senses(part), english.noun_senses(rest)
+        if (senses and senses[0].lexfile == english.BODY and made
+                and any(s.lexfile == english.ARTIFACT for s in made[:2])):
+            return True
+    return False
 
 
 def _unheard_of(np_: NounPhrase) -> bool:
