@@ -40,3 +40,31 @@ def test_worn_by_form_is_a_part_of_the_wearer(prompt: str, part: str, not_object
 ])
 def test_what_one_rides_in_is_no_garment(prompt: str, thing: str) -> None:
     assert _object(parse_prompt(prompt), thing) is not None
+
+
+# --- a listing's bare tree name is the product's wood --------------------------------------------
+# (WordNet names the tree and its wood by one word: listed bare after a made product, it is what
+# the product is made of, no tree or nut to draw)
+@pytest.mark.parametrize("prompt,product,wood", [
+    ("Chopping board, teak, 40 cm", "chopping board", "teak"),
+    ("Jewellery box - walnut - 2 drawers", "box", "walnut"),
+    ("Pepper mill, solid beech, 20 cm", "mill", "beech"),
+    ("Shoe rack, cedar, 3 tiers", "rack", "cedar"),
+])
+def test_listed_wood_is_the_products_material(prompt: str, product: str, wood: str) -> None:
+    graph = parse_prompt(prompt)
+    assert [o.name for o in graph.objects] == [product], graph.objects
+    assert wood in graph.objects[0].attributes.adjectives + [graph.objects[0].attributes.material]
+
+
+# --- a spaced "+" joins a listing's items, as "&" does ---------------------------------------------
+@pytest.mark.parametrize("prompt,things", [
+    ("Camping stove + gas canister", {"oven": 1, "canister": 1}),
+    ("3 candles + 1 glass holder on a shelf", {"candle": 3, "holder": 1, "shelf": 1}),
+    ("Drone + 2 spare batteries", {"drone": 1, "battery": 2}),
+    ("Tablet + stylus, in a sleeve", {"tablet": 1, "stylus": 1, "sleeve": 1}),
+])
+def test_plus_joins_listed_items(prompt: str, things: dict) -> None:
+    graph = parse_prompt(prompt)
+    assert {o.name: o.count for o in graph.objects} == things, graph.objects
+

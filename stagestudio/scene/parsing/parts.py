@@ -394,6 +394,11 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
         # what the product is made of
         owner.modifiers.extend(w for w in [np_.head, *np_.modifiers] if w not in owner.modifiers)
         return True
+    if _names_a_wood(np_) and _made(owner):
+        # "walnut", "solid cedar", "teak": a tree WordNet also names as its wood, listed bare
+        # after a made product, is what the product is made of
+        owner.modifiers.extend(w for w in [*np_.modifiers, np_.head] if w not in owner.modifiers)
+        return True
     if np_.head in lx.COLOUR_BEARING_PARTS:
         take_covering_colour(owner, np_)
         return True
@@ -422,6 +427,15 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
         owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
         return True
     return False
+
+
+def _names_a_wood(np_: NounPhrase) -> bool:
+    """A singular bare plant noun with two plant senses among its first three: the tree and its
+    wood ("walnut", "cedar", "teak", "cherry"), where a fruit or a flower has one."""
+    senses = english.noun_senses(np_.head)
+    return (not np_.plural and np_.count is None and np_.determiner == "none" and not np_.is_class and bool(senses)
+            and senses[0].lexfile in (english.PLANT, english.FOOD)
+            and sum(s.lexfile == english.PLANT for s in senses[:3]) >= 2)
 
 
 _LOCATION = 15  # WordNet's noun.location: "top", "tip", "edge" as well as "region", "beach"

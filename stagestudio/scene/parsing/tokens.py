@@ -290,6 +290,9 @@ def tokenise(prompt: str) -> list[list[str]]:
     # separates a listing's fragments as a comma does; the tokeniser would drop it and run two
     # fragments into one phrase (after the ranges above, so "10 - 12" is already read)
     text = _LISTING_SEPARATOR.sub(" , ", text)
+    # "battery + charger", "5 cups + 1 moka pot": a spaced plus joins a listing's items as "&"
+    # does; the tokeniser would drop it and run the two into one phrase
+    text = re.sub(r"(?<=\S)\s+\+\s+(?=\S)", " & ", text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 12-pack of soda cans", "a six-pack of beer bottles": the number counts what is packed
     text = re.sub(r"\b(?:an? )?(\d+)-pack of\b", r"\1", text)
