@@ -68,3 +68,24 @@ def test_plus_joins_listed_items(prompt: str, things: dict) -> None:
     graph = parse_prompt(prompt)
     assert {o.name: o.count for o in graph.objects} == things, graph.objects
 
+
+# --- the tool a doer works with, "with" after the action's object -------------------------------
+# (past where the doer stands, past any preposition of the object, before a place of the whole
+# scene, and a tool named in the plural by nature): the doer's part, no object of its own
+@pytest.mark.parametrize("prompt,tool", [
+    ("A painter on a tall ladder coats the wall with a wide roller.", "wide roller"),
+    ("A mechanic on a creeper tightens the bolt with a torque wrench.", "torque wrench"),
+    ("a jeweller lifting a ring from the tray w/ tweezers", "tweezers"),
+    ("a glassblower pulling a vase from the furnace with long pliers", "long pliers"),
+    ("A cobbler repairs a boot with a small hammer on a wooden bench.", "small hammer"),
+])
+def test_tool_after_the_action_is_the_doers_part(prompt: str, tool: str) -> None:
+    graph = parse_prompt(prompt)
+    person = _object(graph, "person")
+    assert person is not None and tool in person.attributes.parts, graph.objects
+    assert _object(graph, tool.split()[-1]) is None, graph.objects
+
+
+def test_a_thing_placed_on_a_pronoun_stays_drawn() -> None:
+    graph = parse_prompt("a chef decorating a cake with a candle on it")
+    assert _object(graph, "candle") is not None, graph.objects

@@ -465,27 +465,42 @@ def instrument_user(np_: NounPhrase, items: list, k: int, resolved: list, state:
     otoscope" - the tool is the doer's part (what "decorating a cake with candles" puts on the
     cake is plural; a class of its own, "with a knife", stays drawn). None for any other shape."""
     prev = items[k - 1] if k > 0 else None
-    if (not isinstance(prev, Prep) or prev.word != "with" or np_.determiner != "indefinite" or np_.plural
-            or np_.count not in (None, 1) or np_.is_class or np_.pronoun is not None
-            or np_.kind not in (NounKind.THING, NounKind.WEAK)):
+    written = np_.surface.split()[-1] if np_.surface else np_.head
+    # ("w/ long iron tongs": one tool whose name is plural by nature, with no article)
+    pair = np_.determiner == "none" and np_.count is None and written.endswith("s") and english.plural_by_nature(written)
+    if (not isinstance(prev, Prep) or prev.word != "with" or not (np_.determiner == "indefinite" or pair)
+            or np_.plural or np_.count not in (None, 1) or np_.is_class or np_.pronoun is not None
+            or np_.kind not in (NounKind.THING, NounKind.WEAK) and not pair):
         return None
     nxt = items[k + 1] if k + 1 < len(items) else None
-    if isinstance(nxt, (Rel, Action, Possessive)):
+    after = items[k + 2] if k + 2 < len(items) else None
+    # ("splits a shoulder with a cleaver on a chopping block", "scrubbing his elephant w/ a husk
+    # in the river": a place of the whole scene after the tool, named with its own article)
+    scene_place = (isinstance(nxt, Rel) and isinstance(after, NounPhrase) and after.pronoun is None
+                   and after.possessive is None and after.determiner in ("indefinite", "definite"))
+    if isinstance(nxt, (Action, Possessive)) or isinstance(nxt, Rel) and not scene_place:
         return None  # "with an oil lamp in his hand", "with a drone hovering": placed or acting on its own
-    word = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    word = written if pair else english.noun_lemma(written)
     if (english.is_animate(word) or english.is_living_or_food(word) or english.is_large(word)
             or english.is_building(word) or not english.has_sense_of(word, english.ARTIFACT)):
         return None
     # back over the action's object and the places after it ("brushing bees off her sleeve")
     # (and over a possessor or an "of": "listening to a puppy's heartbeat", "a block of marble")
     m = k - 1
+    # ("brushing bees off her sleeve", "hauling a pot from the kiln": any preposition but "with")
     while m >= 1 and (isinstance(items[m - 1], (NounPhrase, Rel, Possessive))
-                      or isinstance(items[m - 1], Prep) and items[m - 1].word == "of"):
+                      or isinstance(items[m - 1], Prep) and items[m - 1].word != "with"):
         m -= 1
     action = items[m - 1] if m >= 1 else None
     if (m == k - 1 or not isinstance(action, Action) or action.passive or m - 1 >= len(resolved)
             or resolved[m - 1] is not action):
         return None
-    doer = resolved[m - 2] if m >= 2 else None
+    # the doer, back over where it stands ("A brewer on a steel platform stirs the mash with a
+    # paddle": the brewer, not the platform)
+    d = m - 2
+    while d >= 2 and isinstance(resolved[d], Ref) and isinstance(resolved[d - 1], (Rel, Prep)) and not (
+            resolved[d].object_id is not None and state.get(resolved[d].object_id).is_alive):
+        d -= 2
+    doer = resolved[d] if d >= 0 else None
     agent = doer.object_id if isinstance(doer, Ref) and doer.object_id is not None else None
     return agent if agent is not None and state.get(agent).is_alive else None
