@@ -89,3 +89,19 @@ def test_tool_after_the_action_is_the_doers_part(prompt: str, tool: str) -> None
 def test_a_thing_placed_on_a_pronoun_stays_drawn() -> None:
     graph = parse_prompt("a chef decorating a cake with a candle on it")
     assert _object(graph, "candle") is not None, graph.objects
+
+
+# --- what a kit lists are its members, drawn, not the kit's parts ---------------------------------
+@pytest.mark.parametrize("prompt,members", [
+    ("Sewing kit | scissors, thimble, 5 needles, tape measure",
+     {"scissors": 1, "thimble": 1, "needle": 5, "tape measure": 1}),
+    ("First aid kit - 10 bandages, 1 thermometer, tweezers", {"bandage": 10, "thermometer": 1, "tweezers": 1}),
+    ("Shoe cleaning kit: horsehair brush, 2 cloths", {"brush": 1, "cloth": 2}),
+    ("Fondue kit - 4 forks, burner, ceramic pot", {"fork": 4, "burner": 1, "pot": 1}),
+    ("Tool kit | hammer, 2 screwdrivers, tape measure", {"hammer": 1, "screwdriver": 2, "tape measure": 1}),
+])
+def test_a_kits_listing_names_its_members(prompt: str, members: dict) -> None:
+    graph = parse_prompt(prompt)
+    found = {o.name: o.count for o in graph.objects}
+    assert all(found.get(name) == count for name, count in members.items()), graph.objects
+    assert not _object(graph, "kit").attributes.parts, graph.objects

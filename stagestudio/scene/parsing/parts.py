@@ -410,6 +410,8 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     head = english.noun_lemma(surface) if np_.is_class else np_.head
     # (a listed made thing with no article of its own is a component of a made product: "black
     # tubing" of a stethoscope, "brushed nickel buckle" of a belt, "3 compartments")
+    if _collection(owner) and english.has_sense_of(head, english.ARTIFACT):
+        return False  # ("Car wash kit: 2 mitts, 1 bucket, 500ml bottle of foam": members, drawn)
     component = (not np_.is_class and _made(owner) and english.has_sense_of(head, english.ARTIFACT)
                  and np_.kind in (NounKind.THING, NounKind.WEAK))
     # (a body part's name on a made product names its part of that shape: "touchscreen
@@ -429,6 +431,14 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     return False
 
 
+def _collection(owner: ParsedObject) -> bool:
+    """A product that is a collection of things: a kit (WordNet: a case holding a set of
+    articles) or a word first a group ("set", "bundle"). What its listing names are its members,
+    drawn as things of their own ("Car wash kit: 2 mitts, 1 bucket, ...")."""
+    senses = english.noun_senses(owner.word.split()[-1])
+    return owner.word.split()[-1] == "kit" or bool(senses) and senses[0].lexfile == _GROUP
+
+
 def _names_a_wood(np_: NounPhrase) -> bool:
     """A singular bare plant noun with two plant senses among its first three: the tree and its
     wood ("walnut", "cedar", "teak", "cherry"), where a fruit or a flower has one."""
@@ -438,6 +448,7 @@ def _names_a_wood(np_: NounPhrase) -> bool:
             and sum(s.lexfile == english.PLANT for s in senses[:3]) >= 2)
 
 
+_GROUP = 14  # WordNet's noun.group: "set", "bundle", "collection"
 _LOCATION = 15  # WordNet's noun.location: "top", "tip", "edge" as well as "region", "beach"
 
 
