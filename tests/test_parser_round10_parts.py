@@ -105,3 +105,24 @@ def test_a_kits_listing_names_its_members(prompt: str, members: dict) -> None:
     found = {o.name: o.count for o in graph.objects}
     assert all(found.get(name) == count for name, count in members.items()), graph.objects
     assert not _object(graph, "kit").attributes.parts, graph.objects
+
+
+# --- what a listing says is "included" comes with the product as a thing of its own -------------
+@pytest.mark.parametrize("prompt,product,thing", [
+    ("Yoga mat, 6 mm, carry strap included", "mat", "strap"),
+    ("Electric shaver, travel pouch included", "shaver", "pouch"),
+    ("Binoculars 8x42, lens caps included", "binoculars", "cap"),
+    ("Fountain pen, fine nib, converter included", "pen", "converter"),
+    ("Electric kettle, 1.7 L, travel bag included", "kettle", "bag"),
+    ("Harmonica in C, cleaning cloth included", "harmonica", "cloth"),
+    ("Bike pump | pressure gauge | mounting bracket included", "pump", "bracket"),
+])
+def test_included_thing_is_an_object(prompt: str, product: str, thing: str) -> None:
+    graph = parse_prompt(prompt)
+    assert _object(graph, thing) is not None, graph.objects
+    assert not any(thing in part for part in _object(graph, product).attributes.parts)
+
+
+def test_what_is_not_included_is_not_drawn() -> None:
+    graph = parse_prompt("Fire blanket, red, storage case not included")
+    assert _object(graph, "case") is None and not _object(graph, "blanket").attributes.parts
