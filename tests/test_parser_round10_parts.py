@@ -126,3 +126,31 @@ def test_included_thing_is_an_object(prompt: str, product: str, thing: str) -> N
 def test_what_is_not_included_is_not_drawn() -> None:
     graph = parse_prompt("Fire blanket, red, storage case not included")
     assert _object(graph, "case") is None and not _object(graph, "blanket").attributes.parts
+
+
+# --- a clause that opens with "the" part "of" a whole is about the whole ---------------------------
+@pytest.mark.parametrize("prompt,whole,part", [
+    ("The lid of a wooden chest is open.", "chest", "lid"),
+    ("The handle of a blue mug is chipped.", "cup", "handle"),
+    ("The wheels of an old cart are muddy.", "cart", "wheels"),
+    ("A dog naps by the fire. The door of a red barn stands open.", "barn", "door"),
+])
+def test_part_of_a_whole_opening_a_clause(prompt: str, whole: str, part: str) -> None:
+    graph = parse_prompt(prompt)
+    owner = _object(graph, whole)
+    assert owner is not None and part in owner.attributes.parts, graph.objects
+    assert _object(graph, part.rstrip("s")) is None, graph.objects
+
+
+def test_a_relation_of_the_part_is_the_wholes() -> None:
+    graph = parse_prompt("The screen of a laptop glows on a desk.")
+    laptop, desk = _object(graph, "laptop"), _object(graph, "desk")
+    assert (laptop.id, "on", desk.id) in {(r.subject, r.predicate, r.object) for r in graph.relations}
+
+
+@pytest.mark.parametrize("prompt,kept", [
+    ("The living room of a small house has a green sofa.", "couch"),
+    ("The door of the barn is open.", "door"),
+])
+def test_a_setting_or_a_known_whole_stays_as_written(prompt: str, kept: str) -> None:
+    assert _object(parse_prompt(prompt), kept) is not None
