@@ -154,3 +154,18 @@ def test_a_relation_of_the_part_is_the_wholes() -> None:
 ])
 def test_a_setting_or_a_known_whole_stays_as_written(prompt: str, kept: str) -> None:
     assert _object(parse_prompt(prompt), kept) is not None
+
+
+# --- a word first no thing, then a made one, is the made one where only a made one fits ----------
+# ("light": first the radiation, then the lamp; "LED" before it is dropped as an initialism)
+@pytest.mark.parametrize("prompt,owner", [
+    ("Bike helmet with LED light", "helmet"),
+    ("Sewing machine, LED light, 12 stitches", "machine"),
+    ("Cordless drill with work light, 18V", "drill"),
+    ("Makeup mirror w/ light, round, 20 cm", "mirror"),
+    ("Camping tent, LED light, 2 poles", "tent"),
+])
+def test_a_products_light_is_its_part(prompt: str, owner: str) -> None:
+    graph = parse_prompt(prompt)
+    found = _object(graph, owner)
+    assert found is not None and any(p.endswith("light") for p in found.attributes.parts), graph.objects

@@ -121,7 +121,17 @@ def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
     made = english.is_artifact(np_.head) or written != np_.head and english.is_artifact(written)
     return (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and np_.determiner == "none"
             and not isinstance(nxt, Rel)
-            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and made))
+            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and made or _made_second(np_)))
+
+
+def _made_second(np_: NounPhrase) -> bool:
+    """A word whose first sense names no thing but whose second is a made one ("light": first
+    the radiation, then the lamp), read as a made thing where only one fits: a bare noun after a
+    made product's "with", or in its listing ("w/ LED light", "..., LED light, ...")."""
+    written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    senses = english.noun_senses(written)
+    return (np_.kind in (NounKind.WEAK, NounKind.PLACE) and not np_.is_class and len(senses) >= 2
+            and not senses[0].is_thing and senses[1].lexfile == english.ARTIFACT)
 
 
 def comes_with(np_: NounPhrase, owner_name: str) -> bool:
@@ -413,7 +423,7 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     if _collection(owner) and english.has_sense_of(head, english.ARTIFACT):
         return False  # ("Car wash kit: 2 mitts, 1 bucket, 500ml bottle of foam": members, drawn)
     component = (not np_.is_class and _made(owner) and english.has_sense_of(head, english.ARTIFACT)
-                 and np_.kind in (NounKind.THING, NounKind.WEAK))
+                 and (np_.kind in (NounKind.THING, NounKind.WEAK) or _made_second(np_)))
     # (a body part's name on a made product names its part of that shape: "touchscreen
     # fingertips" of gloves, "padded arms" of a chair)
     written = english.noun_senses(english.noun_lemma(surface))
@@ -515,3 +525,4 @@ def instrument_user(np_: NounPhrase, items: list, k: int, resolved: list, state:
     doer = resolved[d] if d >= 0 else None
     agent = doer.object_id if isinstance(doer, Ref) and doer.object_id is not None else None
     return agent if agent is not None and state.get(agent).is_alive else None
+
