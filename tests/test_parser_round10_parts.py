@@ -169,3 +169,30 @@ def test_a_products_light_is_its_part(prompt: str, owner: str) -> None:
     graph = parse_prompt(prompt)
     found = _object(graph, owner)
     assert found is not None and any(p.endswith("light") for p in found.attributes.parts), graph.objects
+
+
+# --- in a made product's listing, a word first someone or some animal names its made thing --------
+@pytest.mark.parametrize("prompt,thing", [
+    ("Cordless screwdriver with 20 bits and a charger", "charger"),
+    ("Electric toothbrush, 2 heads & charger", "charger"),
+    ("Chainsaw, 40 cm bar, & chain guard", "guard"),
+    ("Fishing rod, 2 m, & reel guard", "guard"),
+])
+def test_listing_member_is_the_made_thing(prompt: str, thing: str) -> None:
+    graph = parse_prompt(prompt)
+    assert _object(graph, thing) is not None, graph.objects
+    assert not any(o.name in ("person", "horse") for o in graph.objects), graph.objects
+
+
+def test_a_made_things_band_is_its_part() -> None:
+    graph = parse_prompt("Straw hat w/ black band")
+    assert [o.name for o in graph.objects] == ["hat"] and "black band" in graph.objects[0].attributes.parts
+
+
+@pytest.mark.parametrize("prompt,someone", [
+    ("a saddle with a rider", "person"),
+    ("a man with a dog and a cat", "dog"),
+    ("A knight rides a horse, with a squire and a page", "person"),
+])
+def test_someone_with_a_thing_stays_someone(prompt: str, someone: str) -> None:
+    assert _object(parse_prompt(prompt), someone) is not None

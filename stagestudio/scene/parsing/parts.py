@@ -526,3 +526,28 @@ def instrument_user(np_: NounPhrase, items: list, k: int, resolved: list, state:
     agent = doer.object_id if isinstance(doer, Ref) and doer.object_id is not None else None
     return agent if agent is not None and state.get(agent).is_alive else None
 
+
+_LISTING_JOINS = frozenset({",", "&", "and"})
+
+
+def made_sense_in_listing(np_: NounPhrase, prev: object, resolved: list, state: State) -> None:
+    """In a made product's listing, a member whose word is first someone or some animal but
+    also names a made thing is that thing ("Drill with two batteries and a charger" is no war
+    horse, "skates & 2 blade guards" no sentries, "net w/ a top band" no musicians): where
+    everything named so far is made and nothing acts, the word's made sense is read (in place)."""
+    written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    if (np_.pronoun is not None or np_.possessive is not None
+            or not (np_.head == "person" or english.is_animate(np_.head))
+            or not (isinstance(prev, Break) and prev.word in _LISTING_JOINS
+                    or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS)):
+        return
+    senses = english.noun_senses(written)
+    if not any(s.lexfile == english.ARTIFACT for s in senses[:4]) or english.is_artifact(written):
+        return
+    named = [r.object_id for r in resolved if isinstance(r, Ref) and r.object_id is not None]
+    if (not named or any(isinstance(r, (Action, Rel)) for r in resolved)
+            or not all(english.has_sense_of(state.get(i).word, english.ARTIFACT) and not state.get(i).is_alive
+                       for i in named)):
+        return
+    np_.head, np_.is_class, np_.kind = written, False, NounKind.THING
+
