@@ -21,14 +21,16 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
+from stagestudio.scene.parsing.listing_parts import (
+    describes,
+    listing_head,
+    made_sense_in_listing,
+)
 from stagestudio.scene.parsing.parts import (
     PART_PREPOSITIONS,
     comes_with,
     covers,
-    describes,
     instrument_user,
-    listing_head,
-    made_sense_in_listing,
     moved_along,
     owner_of_part,
     owns_part,

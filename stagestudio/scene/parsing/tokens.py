@@ -8,7 +8,10 @@ import unicodedata
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
-from stagestudio.scene.parsing.listing_counts import included_as_listed, move_listing_counts
+from stagestudio.scene.parsing.listing_counts import (
+    included_as_listed,
+    move_listing_counts,
+)
 from stagestudio.scene.parsing.nouns import match_noun
 from stagestudio.scene.parsing.spelling import correct
 from stagestudio.scene.parsing.words import POSTPOSITIVE_ADJECTIVES
