@@ -118,7 +118,8 @@ def _noun_table() -> dict[str, str]:
 @lru_cache(maxsize=16384)
 def noun_senses(lemma: str) -> tuple[NounSense, ...]:
     """WordNet's first senses of a noun lemma ("oak tree", "dog"), most frequent first."""
-    senses = _noun_table().get(lemma.replace("-", " "))
+    # (WordNet writes some names with their hyphen only: "t-shirt", "go-kart", "yo-yo")
+    senses = _noun_table().get(lemma.replace("-", " ")) or _noun_table().get(lemma)
     if senses is None and lemma.endswith("s") and " " not in lemma and noun_lemma(lemma) != lemma:
         # a plural-only name WordNet files under its singular ("overalls", "tweezers")
         senses = _noun_table().get(noun_lemma(lemma))
@@ -318,6 +319,11 @@ def geneval_class(lemma: str) -> str | None:
                                          for s in senses[1:]):
         return None
     return senses[0].geneval_class
+
+
+def plural_by_nature(lemma: str) -> bool:
+    """A made thing whose name is plural by nature ("goggles", "tongs", "jeans")."""
+    return _plural_by_nature(lemma)
 
 
 def _plural_by_nature(lemma: str) -> bool:

@@ -7,6 +7,8 @@ before any reading. Only after a plural noun: "a set of 4 plates" is read as it 
 
 from __future__ import annotations
 
+import re
+
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.graph import MAX_COUNT
 from stagestudio.scene.parsing.nouns import singular_form
@@ -112,3 +114,16 @@ def move_listing_counts(tokens: list[str]) -> list[str]:
         del out[k:k + size]
         out.insert(start, number)
     return out
+
+
+# ", 2 brushes included", "| blade guards x2 included", "- lanyard included": a fragment after a
+# listing's break, up to the next break or the end (never a negated one: "case not included")
+_INCLUDED = re.compile(r"(?P<brk>[,;|:]|\s[-\u2013\u2014])\s*(?P<what>[a-z0-9][a-z0-9 &+'/-]*?)(?<!\bnot)\s+included"
+                       r"(?=\s*(?:$|[,;.|)]|\s[-\u2013\u2014]\s))")
+
+
+def included_as_listed(text: str) -> str:
+    """What a listing says is included comes with the product as a thing of its own, never a
+    part of it: the fragment is joined to the listing with "&" ("Drill, 18V, battery + charger
+    included" -> "..., & battery + charger"), which reads its members as drawn objects."""
+    return _INCLUDED.sub(lambda m: f"{m.group('brk')} & {m.group('what')}", text)

@@ -12,7 +12,6 @@ from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
     Action,
     Break,
-    Measure,
     NounPhrase,
     Possessive,
     Prep,
@@ -121,7 +120,17 @@ def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
     made = english.is_artifact(np_.head) or written != np_.head and english.is_artifact(written)
     return (isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS and np_.determiner == "none"
             and not isinstance(nxt, Rel)
-            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and made))
+            and (np_.kind == NounKind.UNKNOWN or np_.kind == NounKind.THING and made or made_second_sense(np_)))
+
+
+def made_second_sense(np_: NounPhrase) -> bool:
+    """A word whose first sense names no thing but whose second is a made one ("light": first
+    the radiation, then the lamp), read as a made thing where only one fits: a bare noun after a
+    made product's "with", or in its listing ("w/ LED light", "..., LED light, ...")."""
+    written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    senses = english.noun_senses(written)
+    return (np_.kind in (NounKind.WEAK, NounKind.PLACE) and not np_.is_class and len(senses) >= 2
+            and not senses[0].is_thing and senses[1].lexfile == english.ARTIFACT)
 
 
 def comes_with(np_: NounPhrase, owner_name: str) -> bool:
@@ -152,7 +161,7 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
     if np_.class_by_sense and not english.is_animate(owner_name) and owner_name != "person":
         # "a raincoat with a hood": of a made thing, a word that is first a person is its part
         np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False)
-    if np_.is_class and _worn_in(prev) and _worn_written(np_) and _wears(owner_name):
+    if np_.is_class and _worn_in(prev) and (_worn_written(np_) or _worn_by_form(np_)) and _wears(owner_name):
         # "a man in chest waders": after the "in" of what one wears, the written word's worn
         # sense is meant, not the class WordNet's first sense gives it (a wading bird)
         np_ = replace(np_, head=english.noun_lemma(np_.surface.split()[-1]), is_class=False, kind=NounKind.THING)
@@ -162,7 +171,7 @@ def part_owner(np_: NounPhrase, prev: object, nxt: object, last_kept: str | None
         written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
         return last_kept if possessed and english.is_part_of(written, owner_name) else None
     # ("a young man in a hoodie": a word no dictionary has, worn "in" by someone, is a garment)
-    worn = _worn(np_, owner_name) or (_worn_in(prev) and _wears(owner_name) and _unheard_of(np_))
+    worn = _worn(np_, owner_name) or (_worn_in(prev) and _wears(owner_name) and (_unheard_of(np_) or _worn_by_form(np_)))
     if worn and not english.is_part_of(np_.head, owner_name) and _placed_apart(prev, nxt):
         return None  # "Her hiking boots stand by the door": taken off, a thing of its own
     # a made thing's made thing is a part of it ("the truck's front tire", "the car's gull-wing doors")
@@ -228,6 +237,29 @@ def _worn_written(np_: NounPhrase) -> bool:
     # ("in latex gloves": the handwear, where the class read is a baseball glove)
     word = written if english.has_noun_entry(written) else english.noun_lemma(written)
     return english.has_noun_entry(word) and english.is_worn(word, senses=4)
+
+
+def _worn_by_form(np_: NounPhrase) -> bool:
+    """A made thing WordNet files under instruments rather than clothing, which the "in" of a
+    wearer still puts on the body by its form: a pair by nature written in the plural ("in
+    safety goggles", "in sunglasses", "in glasses"), or a closed compound opening with a body
+    part ("in headphones", "in earmuffs", "in handcuffs", "in a headset"). Never what one sits
+    or rides in ("in kayaks", "in a stroller")."""
+    written = np_.surface.split()[-1] if np_.surface else np_.head
+    if not written.isalpha():
+        return False
+    lemma = english.noun_lemma(written)
+    if english.is_large(lemma) or english.is_building(lemma) or english.is_container(lemma):
+        return False
+    if written.endswith("s") and english.plural_by_nature(written):
+        return True
+    for cut in range(3, len(lemma) - 2):
+        part, rest = lemma[:cut], lemma[cut:]
+        senses, made = english.noun_senses(part), english.noun_senses(rest)
+        if (senses and senses[0].lexfile == english.BODY and made
+                and any(s.lexfile == english.ARTIFACT for s in made[:2])):
+            return True
+    return False
 
 
 def _unheard_of(np_: NounPhrase) -> bool:
@@ -331,87 +363,6 @@ def _own_body_phrase(np_: NounPhrase) -> bool:
     return np_.determiner == "none" and np_.count in (None, 1) or both
 
 
-def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) -> str | None:
-    """The object a comma fragment with no article lists a feature of ("Ergonomic office chair,
-    black mesh back, adjustable armrests"): the sentence's first object, when every fragment
-    since it is bare too; None when `np_` is no such fragment."""
-    # ("front zip pocket and shoulder strap": a fragment after "and" that follows one continues the list)
-    after_fragment = (isinstance(prev, Break) and prev.word == "and" and len(resolved) >= 3
-                      and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
-                      and isinstance(resolved[-3], Break) and resolved[-3].word == ",")
-    # ("12V battery", "500 ml flask": a fragment may open with its size)
-    sized = (isinstance(prev, Measure) and len(resolved) >= 2 and resolved[-1] is prev
-             and isinstance(resolved[-2], Break) and resolved[-2].word == ",")
-    if not ((isinstance(prev, Break) and prev.word == "," or after_fragment or sized)
-            and np_.determiner == "none" and np_.pronoun is None):
-        return None
-    kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
-    if not kept:
-        return None
-    # everything after the head is fragments and breaks ("chrome base, 360-degree swivel"), a
-    # fragment may have its own "with" ("lime green with a dinosaur print, adjustable dial")
-    # (the product opens the sentence: "To the right of the vase, two candlesticks" lists nothing)
-    if (kept[0] > 0 and isinstance(resolved[kept[0] - 1], (Rel, Action))
-            or any(isinstance(r, (Rel, Action)) for r in resolved[kept[0] + 1:])):
-        return None
-    return resolved[kept[0]].object_id
-
-
-def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
-    """Whether a listed fragment describes `owner` rather than naming another thing: a part of
-    it, what it is made of, or its covering (whose colour it takes)."""
-    surface = np_.surface.split()[-1] if np_.surface else np_.head
-    if surface in lx.MATERIAL_WORDS:
-        owner.modifiers.extend(w for w in [*np_.modifiers, surface] if w not in owner.modifiers)
-        return True
-    senses = english.noun_senses(np_.head)
-    if (senses and senses[0].lexfile in (english.PLANT, english.FOOD)
-            and any(w in lx.MATERIAL_WORDS for w in np_.modifiers)):
-        # "beech wood", "walnut wood": a tree's (or its fruit's) name with a material word is
-        # what the product is made of
-        owner.modifiers.extend(w for w in [np_.head, *np_.modifiers] if w not in owner.modifiers)
-        return True
-    if np_.head in lx.COLOUR_BEARING_PARTS:
-        take_covering_colour(owner, np_)
-        return True
-    if 1 < (np_.count or 1) <= MAX_COUNT and np_.head == owner.name and owner.count == 1:
-        owner.count = np_.count  # "Ramen bowl set, 2 bowls": how many of the product
-        return True
-    # (a made feature given with its size is a specification: "360-degree swivel"; a class word
-    # is its written noun here: "padded seat" of a chair)
-    head = english.noun_lemma(surface) if np_.is_class else np_.head
-    # (a listed made thing with no article of its own is a component of a made product: "black
-    # tubing" of a stethoscope, "brushed nickel buckle" of a belt, "3 compartments")
-    component = (not np_.is_class and _made(owner) and english.has_sense_of(head, english.ARTIFACT)
-                 and np_.kind in (NounKind.THING, NounKind.WEAK))
-    # (a body part's name on a made product names its part of that shape: "touchscreen
-    # fingertips" of gloves, "padded arms" of a chair)
-    written = english.noun_senses(english.noun_lemma(surface))
-    shaped = not np_.is_class and _made(owner) and bool(written) and written[0].lexfile == english.BODY
-    # (a region named with what marks it is where the product has it: "spiral top", "flexible
-    # tip" - WordNet's first sense of the word is a location, no place one goes to)
-    region_senses = english.noun_senses(head)
-    region = (not np_.is_class and bool(np_.modifiers) and _made(owner) and bool(region_senses)
-              and region_senses[0].lexfile == _LOCATION and head not in lx.PLACE_NOUNS)
-    if english.is_part_of(head, owner.word) or english.is_worn(head) or component or shaped or region or (
-            np_.measurements and english.has_sense_of(head, english.ARTIFACT) and not np_.count):
-        owner.parts.append(np_.text())
-        owner.measurements.extend(m for m in np_.measurements if m not in owner.measurements)
-        return True
-    return False
-
-
-_LOCATION = 15  # WordNet's noun.location: "top", "tip", "edge" as well as "region", "beach"
-
-
-def _made(owner: ParsedObject) -> bool:
-    """A made thing in the sense the listing draws: first a made thing, or a drawn object that is
-    no living thing and a made thing in a later sense ("Digital kitchen scale": a scale is first
-    a magnitude)."""
-    return english.is_artifact(owner.word) or (english.has_sense_of(owner.word, english.ARTIFACT)
-                                               and not owner.is_alive)
-
-
 def take_covering_colour(owner: ParsedObject, covering: NounPhrase, *, worn: bool = False) -> None:
     """"a cow with blue fur", "a car whose paint is red", "its glossy coat": the colour of the
     covering is the object's. Not what is worn ("a figure in a black coat"), nor a person's."""
@@ -428,27 +379,42 @@ def instrument_user(np_: NounPhrase, items: list, k: int, resolved: list, state:
     otoscope" - the tool is the doer's part (what "decorating a cake with candles" puts on the
     cake is plural; a class of its own, "with a knife", stays drawn). None for any other shape."""
     prev = items[k - 1] if k > 0 else None
-    if (not isinstance(prev, Prep) or prev.word != "with" or np_.determiner != "indefinite" or np_.plural
-            or np_.count not in (None, 1) or np_.is_class or np_.pronoun is not None
-            or np_.kind not in (NounKind.THING, NounKind.WEAK)):
+    written = np_.surface.split()[-1] if np_.surface else np_.head
+    # ("w/ long iron tongs": one tool whose name is plural by nature, with no article)
+    pair = np_.determiner == "none" and np_.count is None and written.endswith("s") and english.plural_by_nature(written)
+    if (not isinstance(prev, Prep) or prev.word != "with" or not (np_.determiner == "indefinite" or pair)
+            or np_.plural or np_.count not in (None, 1) or np_.is_class or np_.pronoun is not None
+            or np_.kind not in (NounKind.THING, NounKind.WEAK) and not pair):
         return None
     nxt = items[k + 1] if k + 1 < len(items) else None
-    if isinstance(nxt, (Rel, Action, Possessive)):
+    after = items[k + 2] if k + 2 < len(items) else None
+    # ("splits a shoulder with a cleaver on a chopping block", "scrubbing his elephant w/ a husk
+    # in the river": a place of the whole scene after the tool, named with its own article)
+    scene_place = (isinstance(nxt, Rel) and isinstance(after, NounPhrase) and after.pronoun is None
+                   and after.possessive is None and after.determiner in ("indefinite", "definite"))
+    if isinstance(nxt, (Action, Possessive)) or isinstance(nxt, Rel) and not scene_place:
         return None  # "with an oil lamp in his hand", "with a drone hovering": placed or acting on its own
-    word = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    word = written if pair else english.noun_lemma(written)
     if (english.is_animate(word) or english.is_living_or_food(word) or english.is_large(word)
             or english.is_building(word) or not english.has_sense_of(word, english.ARTIFACT)):
         return None
     # back over the action's object and the places after it ("brushing bees off her sleeve")
     # (and over a possessor or an "of": "listening to a puppy's heartbeat", "a block of marble")
     m = k - 1
+    # ("brushing bees off her sleeve", "hauling a pot from the kiln": any preposition but "with")
     while m >= 1 and (isinstance(items[m - 1], (NounPhrase, Rel, Possessive))
-                      or isinstance(items[m - 1], Prep) and items[m - 1].word == "of"):
+                      or isinstance(items[m - 1], Prep) and items[m - 1].word != "with"):
         m -= 1
     action = items[m - 1] if m >= 1 else None
     if (m == k - 1 or not isinstance(action, Action) or action.passive or m - 1 >= len(resolved)
             or resolved[m - 1] is not action):
         return None
-    doer = resolved[m - 2] if m >= 2 else None
+    # the doer, back over where it stands ("A brewer on a steel platform stirs the mash with a
+    # paddle": the brewer, not the platform)
+    d = m - 2
+    while d >= 2 and isinstance(resolved[d], Ref) and isinstance(resolved[d - 1], (Rel, Prep)) and not (
+            resolved[d].object_id is not None and state.get(resolved[d].object_id).is_alive):
+        d -= 2
+    doer = resolved[d] if d >= 0 else None
     agent = doer.object_id if isinstance(doer, Ref) and doer.object_id is not None else None
     return agent if agent is not None and state.get(agent).is_alive else None

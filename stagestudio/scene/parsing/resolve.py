@@ -21,13 +21,16 @@ from stagestudio.scene.parsing.items import (
     Prep,
     Rel,
 )
+from stagestudio.scene.parsing.listing_parts import (
+    describes,
+    listing_head,
+    made_sense_in_listing,
+)
 from stagestudio.scene.parsing.parts import (
     PART_PREPOSITIONS,
     comes_with,
     covers,
-    describes,
     instrument_user,
-    listing_head,
     moved_along,
     owner_of_part,
     owns_part,
@@ -270,6 +273,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
     whole = whole_named_before_part(item, prev)
     if whole is not None:
         item = items[k] = whole  # "near the barn door": near the barn
+    made_sense_in_listing(item, prev, resolved, state)  # ("with a charger": no war horse)
     candidate = _possible_owner(item, prev, items, k, resolved, reading, state)
     listing = listing_head(item, prev, resolved, state)
     if listing is not None and describes(item, state.get(listing)):

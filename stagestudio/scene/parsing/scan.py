@@ -433,6 +433,19 @@ def scan(tokens: list[str]) -> Scanned:
         if items and isinstance(items[-1], NounPhrase) and compound_verb_first(tokens, i):
             i += 1  # "a groomer blow drying a poodle": the participle acts ("drying")
             continue
+        if not items or isinstance(items[-1], Break):
+            # "The lid of a wooden chest is open", "The doors of a barn stand open": a clause that
+            # opens with "the" part "of" a whole it brings in is about the whole, which has the
+            # part (not a room or a deck of a setting already known: "The living room of a house",
+            # "The car deck of the ferry"; nor a name: "The national flower of Japan")
+            portion, after_of = _portion_at(tokens, i)
+            whole = parse_noun_phrase(tokens, after_of)[0] if portion is not None else None
+            if (portion is not None and portion.determiner == "definite" and portion.head not in _PORTION_PLACES
+                    and english.noun_kind(portion.head) != NounKind.PLACE and after_of > i
+                    and isinstance(whole, NounPhrase) and whole.determiner == "indefinite"):
+                portions[len(items)] = portion.text()
+                i = after_of
+                continue
         phrase_item, end = parse_noun_phrase(tokens, i)
         if isinstance(phrase_item, NounPhrase) and end - i >= 2 and compound_verb_first(tokens, end - 1):
             phrase_item, end = parse_noun_phrase(tokens[:end - 1], i)

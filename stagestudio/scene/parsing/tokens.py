@@ -8,7 +8,10 @@ import unicodedata
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.english import NounKind
-from stagestudio.scene.parsing.listing_counts import move_listing_counts
+from stagestudio.scene.parsing.listing_counts import (
+    included_as_listed,
+    move_listing_counts,
+)
 from stagestudio.scene.parsing.nouns import match_noun
 from stagestudio.scene.parsing.spelling import correct
 from stagestudio.scene.parsing.words import POSTPOSITIVE_ADJECTIVES
@@ -280,6 +283,7 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = _SPELLED_NUMBER.sub(_spelled_number, text)
     text = _SUPERLATIVE_DOMAIN.sub(_superlative_domain, text)
     text = _DIMENSIONS.sub(_dimensions, text)
+    text = included_as_listed(text)  # (before "lanyard included" is read as "lanyard-included")
     text = _FRAGMENT_PARTICIPLE.sub(_made_by, text)
     text = _COVERED_BY.sub(_covered_by, text)
     # "is a step too late", "was a touch too long": after a copula the noun before "too" measures
@@ -290,6 +294,9 @@ def tokenise(prompt: str) -> list[list[str]]:
     # separates a listing's fragments as a comma does; the tokeniser would drop it and run two
     # fragments into one phrase (after the ranges above, so "10 - 12" is already read)
     text = _LISTING_SEPARATOR.sub(" , ", text)
+    # "battery + charger", "5 cups + 1 moka pot": a spaced plus joins a listing's items as "&"
+    # does; the tokeniser would drop it and run the two into one phrase
+    text = re.sub(r"(?<=\S)\s+\+\s+(?=\S)", " & ", text)
     text = _WORD_NUMBER_COMPOUND.sub(_digit_compound, text)
     # "a 12-pack of soda cans", "a six-pack of beer bottles": the number counts what is packed
     text = re.sub(r"\b(?:an? )?(\d+)-pack of\b", r"\1", text)
