@@ -84,7 +84,9 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.plural = True
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")
-            and not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)):  # ("a silicone band")
+            # ("a silicone band"; WordNet's own "brass band" is the players)
+            and (_with_compound(phrase) != phrase.head
+                 or not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers))):
         # "the family sat down", "a couple walking their dog", "a band on stage": WordNet's
         # social groups are people
         implied = lx.QUANTIFIER_NOUNS.get(phrase.surface.split()[-1] if phrase.surface else "")  # ("string quartet")
