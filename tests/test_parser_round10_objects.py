@@ -54,3 +54,20 @@ def test_wordnet_group_with_a_material_word_is_people() -> None:
     # WordNet's own "brass band" is its players; a "silicone band" stays a band
     assert "person" in _names(parse_prompt("a brass band marching past the town hall"))
     assert "band" in _names(parse_prompt("a silicone band on the watch"))
+
+
+# --- "X and Y <verb>": the bare verb two joined subjects share is no compound's head -----------
+@pytest.mark.parametrize("prompt", [
+    "a man and his son wait at the bus stop",
+    "a girl and her grandmother walk along the beach",
+    "a nurse and a doctor talk beside a bed",
+    "a boy and a girl search for shells on the beach",
+    "a pilot and a mechanic chat beside the plane",
+])
+def test_verb_of_joined_subjects_keeps_both_people(prompt: str) -> None:
+    assert _names(parse_prompt(prompt)).count("person") == 2
+
+
+def test_thing_noun_after_joined_subject_stays_a_noun() -> None:
+    # a noun that names a thing is the compound's head: "a dog bowl"
+    assert "bowl" in _names(parse_prompt("a girl and a dog bowl on the kitchen floor"))

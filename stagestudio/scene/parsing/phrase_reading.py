@@ -46,6 +46,7 @@ from stagestudio.scene.parsing.phrase_words import (
     noun_can_follow,
     noun_only,
     participle_after_her,
+    verb_of_joined_subjects,
     verb_opens_clause,
 )
 from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
@@ -295,6 +296,8 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
 def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, after: int) -> bool:
     """Whether the noun at tokens[p.j:after] modifies a noun that follows it."""
     n = len(tokens)
+    if verb_of_joined_subjects(tokens, after):
+        return False  # ("a nurse and a doctor talk beside a bed": the verb the two share)
     if noun_head_after(tokens, after - 1) is not None or modifies_people_group(tokens, after - 1):
         return True  # ("a rusty orange ice cream van", "a glass fishing float": the tagger reads the word as modifying a noun after it)
     follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not verb_before_reciprocal(
@@ -408,6 +411,8 @@ def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
     """Two-word nouns and gerunds that name a kind read on; a verb after the noun ends the phrase."""
     n = len(tokens)
     tok = tokens[p.j]
+    if p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and verb_of_joined_subjects(tokens, p.j):
+        return STOP  # "a man and his son wait at the stop": the verb the two share
     if p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and modifies_people_group(tokens, p.j - 1):
         # "a pit crew refuels", "the kitchen crew washing pans": the group the word before
         # names, no verb; the phrase ends there unless the group's noun modifies one after it
