@@ -71,3 +71,23 @@ def test_verb_of_joined_subjects_keeps_both_people(prompt: str) -> None:
 def test_thing_noun_after_joined_subject_stays_a_noun() -> None:
     # a noun that names a thing is the compound's head: "a dog bowl"
     assert "bowl" in _names(parse_prompt("a girl and a dog bowl on the kitchen floor"))
+
+
+# --- a shade named after a fruit, before a portion of it, is the fruit, no colour ----------------
+@pytest.mark.parametrize("prompt,portion", [
+    ("a lemon slice floating in a cup of tea", "slice"),
+    ("a lime slice on the rim of a glass", "slice"),
+    ("a lemon wedge in a glass of cola", "wedge"),
+    ("a lime wedge pressed into the neck of a beer bottle", "wedge"),
+])
+def test_fruit_before_its_portion_gives_no_colour(prompt: str, portion: str) -> None:
+    found = [o for o in parse_prompt(prompt).objects if o.name.endswith(portion)]
+    assert len(found) == 1 and found[0].attributes.color is None
+
+
+@pytest.mark.parametrize("prompt,colour", [
+    ("a lime dress on a hanger", "green"),  # a thing one colours
+    ("an olive jacket on a hook", "green"),  # a jacket is a potato's skin only in its fourth sense
+])
+def test_shade_before_a_made_thing_stays_its_colour(prompt: str, colour: str) -> None:
+    assert parse_prompt(prompt).objects[0].attributes.color == colour

@@ -68,6 +68,10 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             # "ear defenders": worn on the ear, a garment named by the pair, not a person
             phrase.head, phrase.kind = worn, NounKind.THING
             phrase.modifiers.pop()
+        if _fruit_portion_or_wood(phrase):
+            # "two lime wedges", "solid cherry wood": the fruit or the tree a shade is named
+            # after, before a portion of it or its wood, is that fruit or tree, no colour
+            phrase.head, phrase.kind = f"{phrase.modifiers.pop()} {phrase.head}", NounKind.THING
         if _named_in_the_plural(phrase):
             # "a smoker with leather bellows", "a man in chest waders": WordNet names the thing by
             # its plural; the singular is another word (a roar, a wading bird)
@@ -106,6 +110,23 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
           and _product_title(tokens, i, end, phrase, english.noun_lemma(phrase.surface.split()[-1]))):
         phrase.head, phrase.is_class = english.noun_lemma(phrase.surface.split()[-1]), False  # ("speaker")
     return phrase, end
+
+
+def _fruit_portion_or_wood(phrase: NounPhrase) -> bool:
+    """Whether the phrase's last modifier is a shade named after a fruit or a tree ("lime",
+    "lemon", "cherry", "olive") right before a noun that is, in a later sense, a portion of food
+    ("wedge", "slice": first a shape, a share) or is a material ("wood"); not a thing one colours
+    ("a lime dress") nor a food of its own ("a lemon cake")."""
+    if phrase.is_class or not phrase.modifiers or " " in phrase.head or phrase.modifiers[-1] not in lx.COLOR_WORDS:
+        return False
+    shade = phrase.modifiers[-1]
+    if lx.COLOR_WORDS[shade] == shade or not any(s.lexfile in (english.FOOD, english.PLANT)
+                                                 for s in english.noun_senses(shade)[:english.WEAK_SENSES]):
+        return False
+    senses = english.noun_senses(phrase.head)
+    # (a food in its second sense: "wedge" of lemon; a "jacket" is a potato's skin only fourth)
+    portion = len(senses) > 1 and senses[0].lexfile != english.FOOD and senses[1].lexfile == english.FOOD
+    return portion or english.is_material(phrase.head)
 
 
 def _named_in_the_plural(phrase: NounPhrase) -> bool:
