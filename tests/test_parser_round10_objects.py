@@ -91,3 +91,20 @@ def test_fruit_before_its_portion_gives_no_colour(prompt: str, portion: str) -> 
 ])
 def test_shade_before_a_made_thing_stays_its_colour(prompt: str, colour: str) -> None:
     assert parse_prompt(prompt).objects[0].attributes.color == colour
+
+
+# --- a listing's lone fragment naming a tree is the product's wood, no object ---------------------
+@pytest.mark.parametrize("prompt,product,wood", [
+    ("Garden bench, teak, 120 cm", "bench", "teak"),
+    ("Desk organizer, hickory, 3 slots", "organizer", "hickory"),
+    ("Spice rack, beech, 6 jars", "rack", "beech"),
+    ("Wine rack, cedar, 12 bottles", "rack", "cedar"),
+])
+def test_wood_fragment_is_no_object(prompt: str, product: str, wood: str) -> None:
+    names = _names(parse_prompt(prompt))
+    assert product in names and wood not in names
+
+
+def test_plural_food_fragments_stay_objects() -> None:
+    names = _names(parse_prompt("Gift basket, walnuts, almonds, dried figs"))
+    assert {"walnut", "almond", "fig"} <= set(names)

@@ -51,6 +51,10 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if cut > i and (phrase.modifiers or phrase.determiner != "none" or phrase.count is not None):
             return parse_noun_phrase(tokens[:cut], i)
         return None, i
+    if isinstance(phrase, NounPhrase) and _wood_fragment(tokens, i, end, phrase):
+        # "Puzzle box, walnut, 3 drawers", "gavel, solid walnut, 26 cm": a listing's lone
+        # fragment naming a tree is the wood the product is made of, no object
+        return Adjectives([*phrase.modifiers, tokens[end - 1]]), end
     if isinstance(phrase, NounPhrase):
         if _number_is_a_label(phrase):
             phrase.count = None
@@ -127,6 +131,21 @@ def _fruit_portion_or_wood(phrase: NounPhrase) -> bool:
     # (a food in its second sense: "wedge" of lemon; a "jacket" is a potato's skin only fourth)
     portion = len(senses) > 1 and senses[0].lexfile != english.FOOD and senses[1].lexfile == english.FOOD
     return portion or english.is_material(phrase.head)
+
+
+def _wood_fragment(tokens: list[str], i: int, end: int, phrase: NounPhrase) -> bool:
+    """Whether the phrase is a listing fragment after the product's (between commas, no article,
+    no number, singular) whose noun is a tree in one of its first senses and no GenEval class
+    ("cedar", "walnut", "teak"; "apple" stays an apple)."""
+    if (i < 2 or tokens[i - 1] != "," or end < len(tokens) and tokens[end] != "," or phrase.determiner != "none"
+            or phrase.count is not None or phrase.plural or phrase.is_class or phrase.pronoun is not None
+            or not all(w.isalpha() and "ADJ" in english.parts_of_speech(w) for w in phrase.modifiers)):
+        return False
+    word = tokens[end - 1]
+    senses = english.noun_senses(word)
+    return (word.isalpha() and english.geneval_class(word) is None
+            and any(s.lexfile == english.PLANT for s in senses[:3])
+            and all(s.lexfile in (english.PLANT, english.FOOD, english.SUBSTANCE) for s in senses[:3]))
 
 
 def _named_in_the_plural(phrase: NounPhrase) -> bool:
