@@ -108,3 +108,24 @@ def test_wood_fragment_is_no_object(prompt: str, product: str, wood: str) -> Non
 def test_plural_food_fragments_stay_objects() -> None:
     names = _names(parse_prompt("Gift basket, walnuts, almonds, dried figs"))
     assert {"walnut", "almond", "fig"} <= set(names)
+
+
+# --- a material's noun before an animal's makes a figure of it, not the living class ------------
+@pytest.mark.parametrize("prompt,figure", [
+    ("a porcelain swan on the mantel", "swan"),
+    ("a brass duck on the desk", "duck"),
+    ("a stone owl on the garden wall", "owl"),
+    ("a bronze eagle on top of the pillar", "eagle"),
+])
+def test_material_before_animal_names_a_figure(prompt: str, figure: str) -> None:
+    names = _names(parse_prompt(prompt))
+    assert figure in names and "bird" not in names
+
+
+@pytest.mark.parametrize("prompt,cls", [
+    ("a golden retriever on a rug", "dog"),  # a breed WordNet names by the pair
+    ("a wooden horse on a carousel", "horse"),  # the class's own name
+    ("a white swan on a lake", "bird"),
+])
+def test_breed_or_class_name_keeps_the_class(prompt: str, cls: str) -> None:
+    assert cls in _names(parse_prompt(prompt))

@@ -72,6 +72,9 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             # "ear defenders": worn on the ear, a garment named by the pair, not a person
             phrase.head, phrase.kind = worn, NounKind.THING
             phrase.modifiers.pop()
+        if _made_figure_of_animal(phrase):
+            # "a rubber duck", "a porcelain swan": a figure of the animal, not the living class
+            phrase.head, phrase.is_class = english.noun_lemma(phrase.surface.split()[-1]), False
         if _fruit_portion_or_wood(phrase):
             # "two lime wedges", "solid cherry wood": the fruit or the tree a shade is named
             # after, before a portion of it or its wood, is that fruit or tree, no colour
@@ -107,7 +110,8 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)
             and not english.made_sense_by_material(phrase.head, phrase.modifiers, lx.MATERIAL_WORDS, phrase.measurements)):
         cls = english.geneval_class(phrase.head)
-        if cls is not None and not (cls == "person" and _product_title(tokens, i, end, phrase, phrase.head)):
+        if cls is not None and not (cls == "person" and _product_title(tokens, i, end, phrase, phrase.head)
+                                    or cls != phrase.head and _figure_of(phrase.head, phrase.modifiers)):
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
             phrase.class_by_sense = True
     elif (isinstance(phrase, NounPhrase) and phrase.head == "person" and phrase.surface
@@ -146,6 +150,26 @@ def _wood_fragment(tokens: list[str], i: int, end: int, phrase: NounPhrase) -> b
     return (word.isalpha() and english.geneval_class(word) is None
             and any(s.lexfile == english.PLANT for s in senses[:3])
             and all(s.lexfile in (english.PLANT, english.FOOD, english.SUBSTANCE) for s in senses[:3]))
+
+
+def _made_figure_of_animal(phrase: NounPhrase) -> bool:
+    """Whether a material before an animal's noun makes a figure of it ("a rubber duck", "a
+    porcelain swan"), not the class of the living animal (a bird); where the noun is its class's
+    own name ("a wooden horse") the class stays."""
+    if not phrase.is_class or not phrase.surface or " " in phrase.surface:
+        return False
+    lemma = english.noun_lemma(phrase.surface)
+    return lemma != phrase.head and _figure_of(lemma, phrase.modifiers)
+
+
+def _figure_of(lemma: str, modifiers: list[str]) -> bool:
+    """A material's noun (no adjective: "golden", "silver" also name a coat, "a golden
+    retriever") right before an animal's noun that WordNet does not pair with it."""
+    if not modifiers or not english.has_sense_of(lemma, english.ANIMAL):
+        return False
+    word = modifiers[-1]
+    return (english.is_material(word, lx.MATERIAL_WORDS) and "ADJ" not in english.parts_of_speech(word)
+            and not english.noun_senses(f"{word} {lemma}"))
 
 
 def _named_in_the_plural(phrase: NounPhrase) -> bool:
