@@ -129,3 +129,19 @@ def test_material_before_animal_names_a_figure(prompt: str, figure: str) -> None
 ])
 def test_breed_or_class_name_keeps_the_class(prompt: str, cls: str) -> None:
     assert cls in _names(parse_prompt(prompt))
+
+
+# --- "<verb>ing open <object>": the state word after the verb leaves its object in place --------
+@pytest.mark.parametrize("prompt,thing", [
+    ("a chef cracking open an egg over a bowl", "egg"),
+    ("a boy tearing open a letter at the table", "letter"),
+    ("a woman pulling open a drawer", "drawer"),
+    ("a man prying open a crate with a crowbar", "crate"),
+    ("a girl pushing open a heavy door", "door"),
+])
+def test_verb_with_open_keeps_its_object(prompt: str, thing: str) -> None:
+    graph = parse_prompt(prompt)
+    names = {o.id: o.name for o in graph.objects}
+    assert thing in names.values()
+    assert any(names[r.subject] == "person" and names[r.object] == thing and r.predicate.endswith(" open")
+               for r in graph.relations)
