@@ -125,3 +125,19 @@ def not_a_noun_here(tokens: list[str], k: int, *, bare: bool) -> bool:
             # (or a pronoun subject: "when you chop it")
             and any(t.head == k and m != k and (t.dep in _VERB_CHILDREN or t.dep == "nsubj" and t.tag == "PRP")
                     for m, t in enumerate(tags)))
+
+
+def modifies_people_group(tokens: list[str], k: int) -> bool:
+    """"a pit crew", "the film crew", "a school group": the noun at k modifies, as the tagger
+    parses the sentence, the noun right after it that names a group of people; that group is
+    the phrase's head (a group's noun is no thing to draw, so the rules would end the phrase
+    at the modifier)."""
+    return (modifies_next_noun(tokens, k) and tokens[k + 1].isalpha()
+            and english.is_people_group(english.noun_lemma(tokens[k + 1])))
+
+
+def modifies_next_noun(tokens: list[str], k: int) -> bool:
+    """The tagger reads the word at k as a compound modifier of the noun right after it."""
+    tags = _tags(tokens)
+    return (tags is not None and k + 1 < len(tokens) and tags[k].dep == "compound" and tags[k].head == k + 1
+            and tags[k + 1].tag in _NOUN_TAGS)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
-from stagestudio.scene.parsing.context_words import noun_head_after, tagged_run_head
+from stagestudio.scene.parsing.context_words import modifies_next_noun, modifies_people_group, noun_head_after, tagged_run_head
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
@@ -46,6 +46,7 @@ from stagestudio.scene.parsing.phrase_words import (
     noun_can_follow,
     noun_only,
     participle_after_her,
+    verb_of_joined_subjects,
     verb_opens_clause,
 )
 from stagestudio.scene.parsing.relations import MUTUAL_PLACES, match_relation
@@ -295,7 +296,9 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
 def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, after: int) -> bool:
     """Whether the noun at tokens[p.j:after] modifies a noun that follows it."""
     n = len(tokens)
-    if noun_head_after(tokens, after - 1) is not None:
+    if verb_of_joined_subjects(tokens, after):
+        return False  # ("a nurse and a doctor talk beside a bed": the verb the two share)
+    if noun_head_after(tokens, after - 1) is not None or modifies_people_group(tokens, after - 1):
         return True  # ("a rusty orange ice cream van", "a glass fishing float": the tagger reads the word as modifying a noun after it)
     follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not verb_before_reciprocal(
         tokens, after) and not acts_after(
@@ -408,6 +411,13 @@ def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
     """Two-word nouns and gerunds that name a kind read on; a verb after the noun ends the phrase."""
     n = len(tokens)
     tok = tokens[p.j]
+    if p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and verb_of_joined_subjects(tokens, p.j):
+        return STOP  # "a man and his son wait at the stop": the verb the two share
+    if p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and modifies_people_group(tokens, p.j - 1):
+        # "a pit crew refuels", "the kitchen crew washing pans": the group the word before
+        # names, no verb; the phrase ends there unless the group's noun modifies one after it
+        p.take_noun(tok)
+        return NEXT if modifies_next_noun(tokens, p.j - 1) else STOP
     if p.unknown_seen and (verb_agrees_after_noun(tokens, p.j) or bare_participle(tokens, p.j)):
         return STOP  # "an excavator digs into the clay", "a melon cut in half": the noun's verb
     if (p.started and p.j + 1 < n and tokens[p.j + 1] not in FUNCTION_WORDS

@@ -165,3 +165,29 @@ def participle_after_her(tokens: list[str], j: int) -> bool:
     if nxt in lx.INDEFINITE_DETERMINERS or nxt in lx.DEFINITE_DETERMINERS or nxt in lx.POSSESSIVE_PRONOUNS:
         return True
     return nxt.isalpha() and not english.has_noun_entry(f"{tok} {english.noun_lemma(nxt)}") and english.can_be_noun(nxt)
+
+
+def verb_of_joined_subjects(tokens: list[str], j: int) -> bool:
+    """"a man and his son wait at the bus stop", "a nurse and a doctor talk beside a bed": after
+    "and" and a singular noun of a person or an animal, a verb's bare form is the plural verb the
+    two subjects share, not a compound's head ("son wait", "doctor talk"): such a word names no
+    thing (WordNet's first sense of "wait", "talk", "search" is none) nor a pair WordNet knows,
+    and a preposition, an object's article or the end follows it."""
+    if j < 3 or j >= len(tokens):
+        return False
+    tok, before = tokens[j], tokens[j - 1]
+    k = j - 2
+    while k > 0 and k >= j - 4 and (tokens[k] in lx.INDEFINITE_DETERMINERS or tokens[k] in lx.DEFINITE_DETERMINERS
+                                     or tokens[k] in lx.POSSESSIVE_PRONOUNS or is_attribute_word(tokens[k])):
+        k -= 1
+    if tokens[k] != "and" or not before.isalpha() or english.noun_lemma(before) != before:
+        return False
+    if not (english.is_person(before) or english.is_animate(before)):
+        return False
+    if (not tok.isalpha() or english.verb_lemma(tok) != tok or english.verb_category(tok) is None
+            or english.noun_kind(tok) == NounKind.THING or english.has_noun_entry(f"{before} {tok}")):
+        return False
+    after = tokens[j + 1] if j + 1 < len(tokens) else None
+    return (after is None or not after.isalpha() or after in lx.ATTACHING_PREPOSITIONS
+            or match_relation(tokens, j + 1) is not None or after in lx.INDEFINITE_DETERMINERS
+            or after in lx.DEFINITE_DETERMINERS or after in lx.POSSESSIVE_PRONOUNS or english.is_adverb_only(after))

@@ -51,6 +51,10 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
         if cut > i and (phrase.modifiers or phrase.determiner != "none" or phrase.count is not None):
             return parse_noun_phrase(tokens[:cut], i)
         return None, i
+    if isinstance(phrase, NounPhrase) and _wood_fragment(tokens, i, end, phrase):
+        # "Puzzle box, walnut, 3 drawers", "gavel, solid walnut, 26 cm": a listing's lone
+        # fragment naming a tree is the wood the product is made of, no object
+        return Adjectives([*phrase.modifiers, tokens[end - 1]]), end
     if isinstance(phrase, NounPhrase):
         if _number_is_a_label(phrase):
             phrase.count = None
@@ -68,6 +72,13 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             # "ear defenders": worn on the ear, a garment named by the pair, not a person
             phrase.head, phrase.kind = worn, NounKind.THING
             phrase.modifiers.pop()
+        if _made_figure_of_animal(phrase):
+            # "a rubber duck", "a porcelain swan": a figure of the animal, not the living class
+            phrase.head, phrase.is_class = english.noun_lemma(phrase.surface.split()[-1]), False
+        if _fruit_portion_or_wood(phrase):
+            # "two lime wedges", "solid cherry wood": the fruit or the tree a shade is named
+            # after, before a portion of it or its wood, is that fruit or tree, no colour
+            phrase.head, phrase.kind = f"{phrase.modifiers.pop()} {phrase.head}", NounKind.THING
         if _named_in_the_plural(phrase):
             # "a smoker with leather bellows", "a man in chest waders": WordNet names the thing by
             # its plural; the singular is another word (a roar, a wading bird)
@@ -84,7 +95,9 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             phrase.plural = True
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
             and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")
-            and not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers)):  # ("a silicone band")
+            # ("a silicone band"; WordNet's own "brass band" is the players)
+            and (_with_compound(phrase) != phrase.head
+                 or not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers))):
         # "the family sat down", "a couple walking their dog", "a band on stage": WordNet's
         # social groups are people
         implied = lx.QUANTIFIER_NOUNS.get(phrase.surface.split()[-1] if phrase.surface else "")  # ("string quartet")
@@ -97,13 +110,66 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)
             and not english.made_sense_by_material(phrase.head, phrase.modifiers, lx.MATERIAL_WORDS, phrase.measurements)):
         cls = english.geneval_class(phrase.head)
-        if cls is not None and not (cls == "person" and _product_title(tokens, i, end, phrase, phrase.head)):
+        if cls is not None and not (cls == "person" and _product_title(tokens, i, end, phrase, phrase.head)
+                                    or cls != phrase.head and _figure_of(phrase.head, phrase.modifiers)):
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
             phrase.class_by_sense = True
     elif (isinstance(phrase, NounPhrase) and phrase.head == "person" and phrase.surface
           and _product_title(tokens, i, end, phrase, english.noun_lemma(phrase.surface.split()[-1]))):
         phrase.head, phrase.is_class = english.noun_lemma(phrase.surface.split()[-1]), False  # ("speaker")
     return phrase, end
+
+
+def _fruit_portion_or_wood(phrase: NounPhrase) -> bool:
+    """Whether the phrase's last modifier is a shade named after a fruit or a tree ("lime",
+    "lemon", "cherry", "olive") right before a noun that is, in a later sense, a portion of food
+    ("wedge", "slice": first a shape, a share) or is a material ("wood"); not a thing one colours
+    ("a lime dress") nor a food of its own ("a lemon cake")."""
+    if phrase.is_class or not phrase.modifiers or " " in phrase.head or phrase.modifiers[-1] not in lx.COLOR_WORDS:
+        return False
+    shade = phrase.modifiers[-1]
+    if lx.COLOR_WORDS[shade] == shade or not any(s.lexfile in (english.FOOD, english.PLANT)
+                                                 for s in english.noun_senses(shade)[:english.WEAK_SENSES]):
+        return False
+    senses = english.noun_senses(phrase.head)
+    # (a food in its second sense: "wedge" of lemon; a "jacket" is a potato's skin only fourth)
+    portion = len(senses) > 1 and senses[0].lexfile != english.FOOD and senses[1].lexfile == english.FOOD
+    return portion or english.is_material(phrase.head)
+
+
+def _wood_fragment(tokens: list[str], i: int, end: int, phrase: NounPhrase) -> bool:
+    """Whether the phrase is a listing fragment after the product's (between commas, no article,
+    no number, singular) whose noun is a tree in one of its first senses and no GenEval class
+    ("cedar", "walnut", "teak"; "apple" stays an apple)."""
+    if (i < 2 or tokens[i - 1] != "," or end < len(tokens) and tokens[end] != "," or phrase.determiner != "none"
+            or phrase.count is not None or phrase.plural or phrase.is_class or phrase.pronoun is not None
+            or not all(w.isalpha() and "ADJ" in english.parts_of_speech(w) for w in phrase.modifiers)):
+        return False
+    word = tokens[end - 1]
+    senses = english.noun_senses(word)
+    return (word.isalpha() and english.geneval_class(word) is None
+            and any(s.lexfile == english.PLANT for s in senses[:3])
+            and all(s.lexfile in (english.PLANT, english.FOOD, english.SUBSTANCE) for s in senses[:3]))
+
+
+def _made_figure_of_animal(phrase: NounPhrase) -> bool:
+    """Whether a material before an animal's noun makes a figure of it ("a rubber duck", "a
+    porcelain swan"), not the class of the living animal (a bird); where the noun is its class's
+    own name ("a wooden horse") the class stays."""
+    if not phrase.is_class or not phrase.surface or " " in phrase.surface:
+        return False
+    lemma = english.noun_lemma(phrase.surface)
+    return lemma != phrase.head and _figure_of(lemma, phrase.modifiers)
+
+
+def _figure_of(lemma: str, modifiers: list[str]) -> bool:
+    """A material's noun (no adjective: "golden", "silver" also name a coat, "a golden
+    retriever") right before an animal's noun that WordNet does not pair with it."""
+    if not modifiers or not english.has_sense_of(lemma, english.ANIMAL):
+        return False
+    word = modifiers[-1]
+    return (english.is_material(word, lx.MATERIAL_WORDS) and "ADJ" not in english.parts_of_speech(word)
+            and not english.noun_senses(f"{word} {lemma}"))
 
 
 def _named_in_the_plural(phrase: NounPhrase) -> bool:

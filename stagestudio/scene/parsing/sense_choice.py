@@ -19,6 +19,7 @@ from stagestudio.scene.parsing.english import (
     OBJECT,
     PERSON,
     PLANT,
+    SUBSTANCE,
     TIME,
     has_sense_of,
     is_material,
@@ -85,6 +86,7 @@ def made_sense_by_material(lemma: str, modifiers: list[str], materials: frozense
     if not senses or senses[0].lexfile not in (PERSON, ANIMAL) or not has_sense_of(lemma, ARTIFACT):
         return False
     return (any(is_material(w, materials) for w in modifiers) or _made_by_device_word(lemma, modifiers)
+            or senses[0].lexfile == PERSON and _made_by_small_thing_word(lemma, modifiers)
             or any(_physical_size(m) for m in measurements))
 
 
@@ -109,6 +111,34 @@ def _made_by_device_word(lemma: str, modifiers: list[str]) -> bool:
         return False
     before_senses = noun_senses(before)
     return (before_senses[0].lexfile == ARTIFACT) if before_senses else not parts_of_speech(before)
+
+
+PHENOMENON = 19  # WordNet's noun.phenomenon ("fume", "spark")
+# What a small thing's noun is first, when it names what a made thing guards, covers or holds:
+# a made thing, a substance, a food, a plant, a body part, a natural object or phenomenon ("fume")
+_SMALL_THING_FILES = frozenset({ARTIFACT, SUBSTANCE, FOOD, PLANT, BODY, OBJECT, PHENOMENON})
+# a made sense further down than this is a rare reading ("driver" as a golf club, "pilot" a light)
+_MADE_SENSE_RANK = 4
+
+
+def _made_by_small_thing_word(lemma: str, modifiers: list[str]) -> bool:
+    """"blade guards", "a skate guard", "a fume hood", "a flower garland": right before a noun
+    that is first a person but has a made thing among its first senses, a noun that is first a
+    small thing (no building, vehicle, furniture or place: "a train driver", "a museum guard",
+    "a dock welder" stay people) names what the made thing is for; unless WordNet names the
+    pair itself ("security guard")."""
+    senses = noun_senses(lemma)
+    # (a small made thing: "a tennis coach" is no carriage)
+    if not any(s.lexfile == ARTIFACT and "g" not in s.flags for s in senses[:_MADE_SENSE_RANK]) or not modifiers:
+        return False
+    before = modifiers[-1]
+    if not before.isalpha() or is_name(before) or noun_senses(f"{before} {lemma}"):
+        return False
+    pos = parts_of_speech(before)
+    first = next(iter(noun_senses(noun_lemma(before))), None)
+    # (a building, a vehicle, a place or a facility is where a person works: "a museum guard")
+    return ("NOUN" in pos and "ADJ" not in pos and first is not None and first.lexfile in _SMALL_THING_FILES
+            and not set(first.flags) & set("gblmi") and not first.wholes & _made_kinds("facility"))
 
 
 def can_be_made_thing(lemma: str) -> bool:

@@ -35,6 +35,8 @@ _SOCIAL = 41  # verb.social: "trying on a hat", "working on a bike" act on it (n
 _CONTACT = 35  # verb.contact: "tugging on a rope", "tapping on a window" (its postures are intransitive)
 _PERCEPTION = 39  # verb.perception: "looking through a microscope", "peering out through a grille"
 # what a verb of seeing looks through or out of is what it looks at (not a place the looker is in)
+# what a verb leaves its object (closed class): "prying open a crate", "kicking shut a door"
+_LEFT_STATES = frozenset({"open", "shut"})
 _SIGHT_LINES = frozenset({"through", "into", "out"})
 
 
@@ -100,6 +102,9 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
         particle, j = "from", j + 1  # "drinking from a bottle"
     elif j < len(tokens) and tokens[j] in ("over", "about") and english.verb_category(lemma) in _DISPUTING:
         particle, j = tokens[j], j + 1  # "arguing over a pot", "fussing over a baby": its cause, not a place
+    elif j + 1 < len(tokens) and tokens[j] in _LEFT_STATES and (tokens[j + 1] in NOUN_PHRASE_OPENERS
+                                                           or is_number(tokens[j + 1])):
+        particle, j = tokens[j], j + 1  # "prying open an oyster": the state the object is left in
     elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and (
             tokens[j + 1] in NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
             or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):

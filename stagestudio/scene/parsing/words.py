@@ -243,6 +243,8 @@ def opens_bare_compound(tokens: list[str], j: int) -> bool:
             or singular_form(tok)[1] or not english.can_be_noun(tok) or english.parts_of_speech(tok) & {"ADJ", "ADV"}):
         return False  # (an adjective opens its phrase as it always did: "National flag of ...")
     singular, _ = singular_form(head)
+    if english.is_people_group(singular) and match_relation(tokens, j + 1) is None:
+        return True  # "Pit crew changing the tyres": the group a noun before it names
     return (english.noun_kind(singular) == NounKind.THING and not is_verb_form(head) and head not in _PHRASE_EDGES
             and match_relation(tokens, j + 1) is None and not english.is_participle_or_finite(head))
 
