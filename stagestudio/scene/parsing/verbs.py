@@ -170,8 +170,31 @@ def clause_opening_as(tokens: list[str], i: int) -> bool:
     if tokens[i] != "as" or i + 1 >= len(tokens) or tokens[i + 1] not in NOUN_PHRASE_OPENERS:
         return False
     phrase, end = parse_noun_phrase(tokens, i + 1)
-    return (isinstance(phrase, NounPhrase) and end < len(tokens)
-            and english.is_finite_form(tokens[end], plural_subject=phrase.plural))
+    if not isinstance(phrase, NounPhrase):
+        return False
+    end = _past_modifiers(tokens, end)
+    return end < len(tokens) and english.is_finite_form(tokens[end], plural_subject=phrase.plural)
+
+
+def _past_modifiers(tokens: list[str], j: int) -> int:
+    """Where the verb of a subject that ends at `j` may stand: after the place or "with" phrases
+    that describe it ("as a bidder in the back row raises a paddle", "as her brother with a red
+    cap kicks a ball"), each a preposition and a determined noun phrase."""
+    for _ in range(3):
+        matched = match_relation(tokens, j) if j < len(tokens) else None
+        after = matched[1] if matched is not None else (
+            j + 1 if j < len(tokens) and tokens[j] in _DESCRIBING_PREPOSITIONS else None)
+        if after is None or after >= len(tokens) or tokens[after] not in NOUN_PHRASE_OPENERS:
+            return j
+        phrase, end = parse_noun_phrase(tokens, after)
+        if not isinstance(phrase, NounPhrase) or end <= after:
+            return j
+        j = end
+    return j
+
+
+# prepositions that describe the noun before them ("a boy with a cap", "a man at the counter")
+_DESCRIBING_PREPOSITIONS = frozenset({"with", "at", "by", "from", "of"})
 
 
 def undrawn_plural_at(tokens: list[str], j: int) -> bool:
