@@ -38,3 +38,32 @@ def test_as_clause_place_phrase_stays_with_its_subject() -> None:
     # the stool is the boy's, not the cow's
     graph = parse_prompt("a farmer milking a cow as a boy on a stool holds a bucket")
     assert _doers(graph, "on") == ["o3"]
+
+
+# --- a relative clause about a noun an action reached does its own verb -----------------------
+@pytest.mark.parametrize("prompt,verb,acted_on", [
+    ("a lifeguard waving at a swimmer who is clinging to a buoy", "clinging to", "buoy"),
+    ("a nurse smiling at a patient who is waving at a visitor", "waving at", "person"),
+    ("a ranger watching a bear that is pawing at a trash can", "pawing at", "trash can"),
+    ("a fisherman shouting at a gull that is pecking at his bait bucket", "pecking at", "bucket"),
+    ("a lifeguard waves at a swimmer, who is clinging to a buoy", "clinging to", "buoy"),
+    ("a ranger watches the old bear, which is pawing at a trash can", "pawing at", "trash can"),
+])
+def test_relative_clause_head_does_its_verb(prompt: str, verb: str, acted_on: str) -> None:
+    graph = parse_prompt(prompt)
+    acts = [r for r in graph.relations if r.predicate == verb]
+    assert [(r.subject, _named(graph, r.object)) for r in acts] == [("o2", acted_on)]
+
+
+# --- an infinitive of purpose after what someone does is their action --------------------------
+@pytest.mark.parametrize("prompt,verb,acted_on", [
+    ("a man kneeling to lift a crate", "lifting", "crate"),
+    ("a cat crouching in the grass to stalk a sparrow", "stalking", "bird"),
+    ("a goalkeeper leaping to punch the ball", "punching", "sports ball"),
+    ("a toddler standing on a stool to wash a cup", "washing", "cup"),
+    ("a heron waiting in the reeds to spear a fish", "spearing", "fish"),
+])
+def test_purpose_infinitive_is_the_subjects_action(prompt: str, verb: str, acted_on: str) -> None:
+    graph = parse_prompt(prompt)
+    acts = [r for r in graph.relations if r.predicate == verb]
+    assert [(r.subject, _named(graph, r.object)) for r in acts] == [("o1", acted_on)]

@@ -87,7 +87,10 @@ def _relate_resolved(resolved: list, state: State, made: dict[int, list[tuple[st
         if isinstance(item, Break):
             # a relative clause is about the noun it follows: "a dome that sits on a plate"
             relative = item.word in _RELATIVE_PRONOUNS and k > 0 and is_kept(resolved[k - 1])
-            clause_start = k - 1 if relative else k + 1
+            # ("his little son, who grips a pole": the same, after a comma)
+            after_comma = (item.word in _RELATIVE_PRONOUNS and k > 1 and isinstance(resolved[k - 1], Break)
+                           and resolved[k - 1].word == "," and is_kept(resolved[k - 2]))
+            clause_start = k - 1 if relative else k - 2 if after_comma else k + 1
         made[k] = state.relations[known:]
 
 
