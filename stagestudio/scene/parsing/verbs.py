@@ -296,7 +296,10 @@ def infinitive_at(tokens: list[str], i: int) -> bool:
     if i + 1 >= len(tokens) or tokens[i] != "to":
         return False
     nxt = tokens[i + 1]
-    return english.verb_lemma(nxt) == nxt and english.noun_kind(nxt) != NounKind.THING
+    # (a word that is also a thing's name is a verb when an object follows it: "to spear a
+    # fish", "to photograph a whale")
+    return english.verb_lemma(nxt) == nxt and (english.noun_kind(nxt) != NounKind.THING or (
+        i + 2 < len(tokens) and tokens[i + 2] in NOUN_PHRASE_OPENERS))
 
 
 def object_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
@@ -305,17 +308,31 @@ def object_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Act
     frame "somebody ----s somebody to INFINITIVE" ("teach"): the object's own action."""
     actions = [item for item in items if isinstance(item, Action)]
     if not actions or not isinstance(items[-1], NounPhrase) or items[-2] is not actions[-1]:
-        return None
+        return purpose_of_someone(tokens, i, items)
     lemma = english.verb_lemma(actions[-1].predicate.split()[0])
     obj = items[-1]
-    can_act = obj.pronoun == "person" or obj.head == "person" or english.is_animate(obj.head)
-    if lemma is None or not (can_act or english.takes_object_and_infinitive(lemma)):
-        return None
+    if lemma is None or not (_can_act(obj) or english.takes_object_and_infinitive(lemma)):
+        return purpose_of_someone(tokens, i, items)
     found = action_at(tokens, i + 1, items, finite=True)
     if found is None:
         return None
     found[0].infinitive = True
     return found
+
+
+def _can_act(np_: NounPhrase) -> bool:
+    return np_.pronoun == "person" or np_.head == "person" or english.is_animate(np_.head)
+
+
+def purpose_of_someone(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
+    """"diving to catch the ball", "climbing down a scaffold to inspect the rudder", "winds up to
+    throw a ball": an infinitive with an object after what someone does says what they do it
+    for, and they do it (the clause's subject: someone, or an animal, who can act)."""
+    clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
+    subjects = [item for item in clause if isinstance(item, NounPhrase)]
+    if not subjects or not _can_act(subjects[0]) or any(isinstance(item, Action) for item in clause):
+        return None
+    return action_at(tokens, i + 1, items, finite=True)
 
 
 # verbs whose object's action follows as a bare infinitive: "helping her father wash the car",
