@@ -67,3 +67,26 @@ def test_purpose_infinitive_is_the_subjects_action(prompt: str, verb: str, acted
     graph = parse_prompt(prompt)
     acts = [r for r in graph.relations if r.predicate == verb]
     assert [(r.subject, _named(graph, r.object)) for r in acts] == [("o1", acted_on)]
+
+
+# --- "them" after two people named one by one means the two of them -----------------------------
+@pytest.mark.parametrize("prompt,predicate,thing", [
+    ("A barber trims the beard of an old sailor. Behind them, a radio sits on a shelf.", "behind", "radio"),
+    ("A tailor measures the arm of a customer. To their right, a mannequin stands by the mirror.",
+     "right of", "mannequin"),
+    ("A doctor talks to a farmer in a field. A tractor is parked behind them.", "behind", "tractor"),
+    ("A potter shows a bowl to a student. A kiln stands behind them.", "behind", "kiln"),
+    ("A girl hands a letter to her grandfather. Above them, a clock hangs on the wall.", "above", "clock"),
+])
+def test_them_after_two_people_means_both(prompt: str, predicate: str, thing: str) -> None:
+    graph = parse_prompt(prompt)
+    people = sorted(o.id for o in graph.objects if o.name == "person")
+    placed = sorted(r.object for r in graph.relations
+                    if r.predicate == predicate and _named(graph, r.subject) == thing)
+    assert len(people) == 2 and placed == people
+
+
+def test_them_still_means_a_group_named_lately() -> None:
+    graph = parse_prompt("A farmer walks past two cows. A tractor is parked behind them.")
+    behind = [(_named(graph, r.subject), _named(graph, r.object)) for r in graph.relations if r.predicate == "behind"]
+    assert behind == [("tractor", "cow")]
