@@ -90,3 +90,23 @@ def test_them_still_means_a_group_named_lately() -> None:
     graph = parse_prompt("A farmer walks past two cows. A tractor is parked behind them.")
     behind = [(_named(graph, r.subject), _named(graph, r.object)) for r in graph.relations if r.predicate == "behind"]
     assert behind == [("tractor", "cow")]
+
+
+# --- "down" after a verb that moves nothing along a way is its particle --------------------------
+@pytest.mark.parametrize("prompt,acted_on", [
+    ("a bartender wiping down the counter", "counter"),
+    ("a sailor tying down a tarp on the deck", "tarp"),
+    ("a janitor scrubbing down the lockers", "locker"),
+    ("a woman hosing down the patio chairs", "chair"),
+    ("a groom brushing down a horse", "horse"),
+])
+def test_down_is_the_particle_of_a_verb_that_acts_on_a_thing(prompt: str, acted_on: str) -> None:
+    graph = parse_prompt(prompt)
+    acts = [(r.subject, r.predicate.split()[-1], _named(graph, r.object)) for r in graph.relations
+            if not r.is_spatial]
+    assert acts == [("o1", "down", acted_on)]
+
+
+@pytest.mark.parametrize("prompt", ["a boy walking down the road", "a tear rolling down her cheek"])
+def test_down_a_way_stays_no_action(prompt: str) -> None:
+    assert not [r for r in parse_prompt(prompt).relations if not r.is_spatial]

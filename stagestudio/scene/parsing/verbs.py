@@ -100,6 +100,14 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
         particle, j = "from", j + 1  # "drinking from a bottle"
     elif j < len(tokens) and tokens[j] in ("over", "about") and english.verb_category(lemma) in _DISPUTING:
         particle, j = tokens[j], j + 1  # "arguing over a pot", "fussing over a baby": its cause, not a place
+    elif (j + 1 < len(tokens) and tokens[j] == "down" and tokens[j + 1] in NOUN_PHRASE_OPENERS
+          and english.verb_category(lemma) not in (MOTION, _PERCEPTION) and not english.only_intransitive(lemma)
+          and _agent_before(items) and not _portion_follows(tokens, j + 1)):
+        # "hosing down a truck", "wiping down the counter", "pinning down a tarp": someone's verb
+        # that moves nothing along a way takes "down" as its particle, where "walking down the
+        # road" and "looking down the well" follow a way ("wiping down the back of a client" is
+        # the statistical parse's: arc_relations.unread_actions)
+        particle, j = "down", j + 1
     elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and (
             tokens[j + 1] in NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
             or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
@@ -318,6 +326,12 @@ def object_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Act
         return None
     found[0].infinitive = True
     return found
+
+
+def _portion_follows(tokens: list[str], j: int) -> bool:
+    """Whether the noun phrase at `j` names a portion of what follows "of" ("the back of a client")."""
+    _, end = parse_noun_phrase(tokens, j)
+    return end < len(tokens) and tokens[end] == "of"
 
 
 def _can_act(np_: NounPhrase) -> bool:
