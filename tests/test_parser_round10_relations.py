@@ -110,3 +110,16 @@ def test_down_is_the_particle_of_a_verb_that_acts_on_a_thing(prompt: str, acted_
 @pytest.mark.parametrize("prompt", ["a boy walking down the road", "a tear rolling down her cheek"])
 def test_down_a_way_stays_no_action(prompt: str) -> None:
     assert not [r for r in parse_prompt(prompt).relations if not r.is_spatial]
+
+
+# --- a participle after a comma belongs to the latest clause with a subject, not to a list -------
+@pytest.mark.parametrize("prompt,verb", [
+    ("A blanket lies on the sand, and a woman sits on it with a hat and sunglasses, reading a novel.", "reading"),
+    ("A tarp is spread on the ground, and a mechanic lies on it with a wrench and a torch, fixing a tractor.",
+     "fixing"),
+    ("A quilt covers the bed, and a cat sleeps on it with a mouse and a ball, hugging a sock.", "hugging"),
+    ("A canoe rests on the shore, and a man sits in it with a rod and a net, cleaning a fish.", "cleaning"),
+])
+def test_participle_after_a_listed_detail_is_the_clause_subjects(prompt: str, verb: str) -> None:
+    graph = parse_prompt(prompt)
+    assert [graph.object(s).name for s in _doers(graph, verb)] in (["person"], ["cat"])

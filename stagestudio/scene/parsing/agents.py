@@ -153,8 +153,13 @@ def comma_clause_subject(resolved: list, k: int, state: State) -> list[Ref]:
     ends ("a ladder leans against a shelf, and a student stands on it, pulling a volume": the
     student), else the sentence's."""
     joins = [m for m in range(k - 1) if isinstance(resolved[m], Break) and resolved[m].word not in (",", "&")]
-    start = joins[-1] + 1 if joins else 0
-    return _sentence_subject(resolved, k, state, start) or _sentence_subject(resolved, k, state)
+    # the latest clause with a subject of its own: an "and" inside a list ("kneels on it with a
+    # palm and needle, sewing a patch") opens none
+    for join in reversed(joins):
+        found = _sentence_subject(resolved, k, state, join + 1)
+        if found:
+            return found
+    return _sentence_subject(resolved, k, state)
 
 
 def coordinated_agent(resolved: list, k: int) -> str | None:
