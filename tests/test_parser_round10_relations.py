@@ -123,3 +123,17 @@ def test_down_a_way_stays_no_action(prompt: str) -> None:
 def test_participle_after_a_listed_detail_is_the_clause_subjects(prompt: str, verb: str) -> None:
     graph = parse_prompt(prompt)
     assert [graph.object(s).name for s in _doers(graph, verb)] in (["person"], ["cat"])
+
+
+# --- at someone's feet or heels is next to them ------------------------------------------------
+@pytest.mark.parametrize("prompt,animal", [
+    ("a farmer leans on the gate, a sheepdog lying at his feet", "dog"),
+    ("a girl reads on the porch with a cat curled at her feet", "cat"),
+    ("a boy plays a guitar, his puppy asleep at his feet", "dog"),
+    ("A nurse folds sheets in the hall while a terrier sits at her feet.", "dog"),
+])
+def test_at_someones_feet_is_next_to_them(prompt: str, animal: str) -> None:
+    graph = parse_prompt(prompt)
+    beside = [(_named(graph, r.subject), _named(graph, r.object)) for r in graph.relations if r.predicate == "next to"]
+    assert (animal, "person") in beside
+    assert "feet" in next(o for o in graph.objects if o.name == "person").attributes.parts

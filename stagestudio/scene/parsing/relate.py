@@ -236,6 +236,9 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
         for owner in _meant_by(phrase.owner, owner_id, state, exclude={subject_id, *members}, before=resolved[:k]):
             for member in (*members, subject_id):
                 state.relate(member, phrase.predicate, owner)
+            whole = state.get(owner) if owner is not None else None
+            if phrase.body_part and whole is not None and _alive(whole) and phrase.body_part not in whole.parts:
+                whole.parts.append(phrase.body_part)  # "a terrier sits at her feet": her feet too
         return
 
     if phrase.kind == "mutual":
