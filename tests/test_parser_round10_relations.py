@@ -137,3 +137,22 @@ def test_at_someones_feet_is_next_to_them(prompt: str, animal: str) -> None:
     beside = [(_named(graph, r.subject), _named(graph, r.object)) for r in graph.relations if r.predicate == "next to"]
     assert (animal, "person") in beside
     assert "feet" in next(o for o in graph.objects if o.name == "person").attributes.parts
+
+
+# --- a verb of the body, speech or sight is "at" its target past a place phrase -----------------
+@pytest.mark.parametrize("prompt,predicate,target", [
+    ("a cat peering over the fence at a sparrow", "peering at", "bird"),
+    ("a toddler giggling behind the curtain at his sister", "giggling at", "person"),
+    ("a coach shouting across the field at a goalkeeper", "shouting at", "person"),
+    ("a girl grinning over her shoulder at a puppy", "grinning at", "dog"),
+    ("a dog barking through the gate at a mail carrier", "barking at", "carrier"),
+])
+def test_aimed_verb_reaches_its_target_past_a_place(prompt: str, predicate: str, target: str) -> None:
+    graph = parse_prompt(prompt)
+    assert [("o1", target)] == [(r.subject, _named(graph, r.object)) for r in graph.relations
+                                if r.predicate == predicate]
+
+
+def test_at_after_a_posture_stays_no_action() -> None:
+    graph = parse_prompt("a man sitting on a stool at the counter")
+    assert not [r for r in graph.relations if not r.is_spatial]

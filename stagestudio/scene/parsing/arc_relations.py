@@ -99,6 +99,8 @@ def unread_actions(arcs: SentenceArcs, state: State) -> None:
         doer = arcs.doer(t, shared=True)
         subject = arcs.found(doer) if doer is not None else None
         objects = arcs.children(t, "dobj")
+        if subject is not None and not objects:
+            _aimed_at(arcs, t, lemma, subject, state)
         if subject is None or not objects:
             continue
         obj = arcs.found(objects[0])
@@ -118,3 +120,26 @@ def unread_actions(arcs: SentenceArcs, state: State) -> None:
             if one is not None and one != obj:
                 state.relate(one, predicate, obj)
 
+
+
+# WordNet's verb.body, verb.communication, verb.perception: what such a verb is "at" is whom or
+# what it is aimed at ("smiling at", "pointing at", "peeking at"), never where the doer is
+_AIMED_CATEGORIES = frozenset({29, 32, 39})
+
+
+def _aimed_at(arcs: SentenceArcs, t: int, lemma: str, subject: str, state: State) -> None:
+    """A verb of the body, speech or sight the reading passed over, whose "at" the parse hangs
+    from it past a place phrase: "peeking around a corner at her dad", "pointing across the room
+    at him" (the rules read "at" only right after the verb)."""
+    if english.verb_category(lemma) not in _AIMED_CATEGORIES:
+        return
+    for prep in arcs.children(t, "prep"):
+        if arcs.tags[prep].text.lower() != "at":
+            continue
+        for target in arcs.children(prep, "pobj"):
+            k = arcs.item_at.get(target)
+            ref = arcs.resolved[k] if k is not None else None
+            obj = getattr(ref, "object_id", None) if not getattr(ref, "via_part", False) else None
+            if obj is None or obj == subject or any({s, o} == {subject, obj} for s, _, o in state.relations):
+                continue
+            state.relate(subject, f"{english.present_participle(lemma)} at", obj)
