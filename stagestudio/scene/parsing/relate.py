@@ -51,6 +51,7 @@ from stagestudio.scene.parsing.preposition_relations import (
     relate_grown_or_served_in,
     relate_seat_from,
 )
+from stagestudio.scene.parsing.pronoun_groups import meant_by
 from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.resolve import resolve_sentence
@@ -122,54 +123,6 @@ def _relate_item(k: int, item, resolved: list, state: State, consumed: set[int],
         _relate_phrase(item.phrase, resolved, k, clause_start, state)
 
 
-def _meant_by(pronoun: str | None, object_id: str | None, state: State, *, exclude: set[str],
-              before: list | None = None) -> list[str | None]:
-    """What a pronoun resolved to `object_id` stands for: that object, or, for "them"/"their"
-    pointing at a single thing named together with others ("a cup and a saucer"), each of them;
-    or, where a living thing was named alone, each single living thing it was placed beside ("a
-    mare lies beside a foal. A farmhand kneels next to them": the two are a pair; a canoe beside a
-    dock is no pair "them" means)."""
-    if pronoun == "they" and object_id is not None and _stale_for_them(object_id, state):
-        pair = _recent_pair(state, exclude, before or [])
-        if pair:
-            # "A coach adjusts the elbow of an archer. To their left, a quiver": the two just
-            # named, where no group was named lately
-            return pair
-    if pronoun == "they" and object_id is not None and state.get(object_id).count == 1:
-        group = state.group_of(object_id)
-        if len(group) == 1 and _alive(state.get(object_id)):
-            group = (object_id, *(other for s_, p, o in state.relations if p in _PAIRING and object_id in (s_, o)
-                                  for other in (s_, o) if other != object_id and state.get(other).count == 1
-                                  and _alive(state.get(other))))
-        return [o for o in dict.fromkeys(group) if o not in exclude]
-    return [object_id]
-
-
-def _stale_for_them(object_id: str, state: State) -> bool:
-    """Whether "them" resolved to `object_id` only for want of better: one thing named alone, or
-    a group last named before the previous sentence."""
-    obj = state.get(object_id)
-    if obj.count == 1:
-        return len(state.group_of(object_id)) == 1
-    return object_id not in state.recent()
-
-
-def _recent_pair(state: State, exclude: set[str], before: list) -> list[str]:
-    """The two single people mentioned in the sentence before and this one up to the pronoun
-    (the items `before` it), when there are exactly two and no group is mentioned there ("them"
-    means a group first)."""
-    earlier = state.mentions[state.sentence_starts[-2]:state.sentence_start] if len(state.sentence_starts) > 1 else []
-    named = [r.object_id for r in before if isinstance(r, Ref) and r.object_id is not None]
-    recent = [state.get(i) for i in dict.fromkeys([*earlier, *named]) if i not in exclude]
-    if any(o.count > 1 for o in recent):
-        return []
-    people = [o.id for o in recent if o.is_someone]
-    return people if len(people) == 2 else []
-
-
-_PAIRING = {"next to", "near"}  # side by side: what a plural pronoun may take as a pair
-
-
 def _after_with(resolved: list, ref: Ref) -> bool:
     """Whether `ref` is named right after "with" ("a piano with a rose")."""
     m = next(i for i, r in enumerate(resolved) if r is ref)
@@ -233,7 +186,7 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
         owner_id = _relative_head(resolved, clause_start, phrase, state, exclude={subject_id, *members}) or antecedent(
             phrase.owner or "it", resolved, k, state, exclude={subject_id, *members}, word=phrase.owner_word)
         # ("a kettle and a teapot ..., and a cat sleeps to their left": left of each)
-        for owner in _meant_by(phrase.owner, owner_id, state, exclude={subject_id, *members}, before=resolved[:k]):
+        for owner in meant_by(phrase.owner, owner_id, state, exclude={subject_id, *members}, before=resolved[:k]):
             for member in (*members, subject_id):
                 state.relate(member, phrase.predicate, owner)
             whole = state.get(owner) if owner is not None else None
@@ -544,7 +497,7 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
                *inverted_list]
     # ("a horse and a foal graze, and a cart stands behind them": behind each; "beside a sandwich
     # and a can of soda": beside each)
-    targets = _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members},  # type: ignore[arg-type]
+    targets = meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members},  # type: ignore[arg-type]
                         before=resolved[:k])
     if nxt.pronoun is None and obj_id is not None:
         # (only things of the object's kind: "a cat under a parked car and a flying bat" names
