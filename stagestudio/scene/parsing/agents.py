@@ -14,6 +14,11 @@ def choose_agent(resolved: list, k: int, clause_start: int, nxt: Ref, state: Sta
     nothing places, else the subject the clause goes on from (a verb after "and", a participle
     after a comma, a fronted participle, a clause after an aside); None when there is none."""
     before = [r for r in resolved[clause_start:k] if isinstance(r, Ref) and r.object_id is not None]
+    if before and before[0] is resolved[clause_start] and _opens_relative_clause(resolved, clause_start, k) \
+            and before[0].object_id != nxt.object_id and not resolved[k].fronted:
+        # "waving at a skater who is clinging to the boards": the noun a relative clause is about
+        # does its verb, though an action before placed it
+        return before[0]
     shared = coordinated_agent(resolved, k)
     if not before and shared is not None:
         before = [Ref(shared)]  # "holds the dog's leash and strokes its back": the same agent
@@ -40,6 +45,21 @@ def choose_agent(resolved: list, k: int, clause_start: int, nxt: Ref, state: Sta
         return resolved[k - 1]  # "a carrier on a chair, with a cat peering out": the cat
     candidates = _unplaced(before, resolved, nxt, state)
     return candidates[-1] if candidates else None
+
+
+def _opens_relative_clause(resolved: list, clause_start: int, k: int) -> bool:
+    """Whether the clause the verb at `k` ends is a relative clause about the noun at
+    `clause_start` ("a skater who is clinging", "a gull that is pecking"), with no other verb
+    before `k`."""
+    opener = clause_start + 1
+    if opener + 1 < k and isinstance(resolved[opener], Break) and resolved[opener].word == ",":
+        opener += 1  # "his son, who grips a pole"
+    return (opener < k and isinstance(resolved[opener], Break) and resolved[opener].word in RELATIVE_PRONOUNS
+            and not any(isinstance(r, (Action, Break)) for r in resolved[opener + 1:k]))
+
+
+# the words that open a relative clause about the noun before them (a closed class)
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who"})
 
 
 def co_agents(resolved: list, k: int, agent: Ref) -> list[Ref]:
@@ -133,8 +153,13 @@ def comma_clause_subject(resolved: list, k: int, state: State) -> list[Ref]:
     ends ("a ladder leans against a shelf, and a student stands on it, pulling a volume": the
     student), else the sentence's."""
     joins = [m for m in range(k - 1) if isinstance(resolved[m], Break) and resolved[m].word not in (",", "&")]
-    start = joins[-1] + 1 if joins else 0
-    return _sentence_subject(resolved, k, state, start) or _sentence_subject(resolved, k, state)
+    # the latest clause with a subject of its own: an "and" inside a list ("kneels on it with a
+    # palm and needle, sewing a patch") opens none
+    for join in reversed(joins):
+        found = _sentence_subject(resolved, k, state, join + 1)
+        if found:
+            return found
+    return _sentence_subject(resolved, k, state)
 
 
 def coordinated_agent(resolved: list, k: int) -> str | None:

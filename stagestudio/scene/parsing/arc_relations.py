@@ -16,7 +16,7 @@ from stagestudio.scene.graph import is_spatial
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.actions import hold_instead
 from stagestudio.scene.parsing.arcs import SentenceArcs
-from stagestudio.scene.parsing.items import Action, span_of
+from stagestudio.scene.parsing.items import Action, Break, span_of
 from stagestudio.scene.parsing.state import State
 
 Triple = tuple[str, str, str]
@@ -27,15 +27,37 @@ def arc_relations(arcs: SentenceArcs, made: dict[int, list[Triple]], state: Stat
     for k, item in enumerate(arcs.resolved):
         span = span_of(item)
         if span is not None and isinstance(item, Action) and not (item.passive or item.infinitive or item.mutual):
-            _redo_action(arcs, span, made.get(k, []), state)
+            _redo_action(arcs, span, made.get(k, []), state, _subordinate_start(arcs.resolved, k))
 
 
-def _redo_action(arcs: SentenceArcs, span: tuple[int, int], made: list[Triple], state: State) -> None:
+def _subordinate_start(resolved: list, k: int) -> int | None:
+    """Where the subordinate clause with its own subject that the verb at `k` ends lies: the
+    item after its opening word ("as a waiter in a white jacket carries a tray"), if the verb's
+    clause opens so; None otherwise."""
+    for m in range(k - 1, -1, -1):
+        item = resolved[m]
+        if isinstance(item, Break):
+            return m + 1 if item.word in _SUBORDINATORS and m + 1 < k else None
+        if isinstance(item, Action):
+            return None
+    return None
+
+
+# words that open a clause with its own subject and verb (a closed class)
+_SUBORDINATORS = frozenset({"as", "while", "whilst", "whereas", "when"})
+
+
+def _redo_action(arcs: SentenceArcs, span: tuple[int, int], made: list[Triple], state: State,
+                 clause_start: int | None = None) -> None:
     verb = next((t for t in range(*span) if arcs.tags[t].pos == "VERB"), None)
     if verb is None:
         return
     objects = arcs.children(verb, "dobj")
     doer = arcs.doer(verb)
+    if doer is not None and clause_start is not None and arcs.item_at.get(doer, clause_start) < clause_start:
+        # the verb's clause has its own subject after "as"/"while"; the statistical parse,
+        # reading "as a waiter" as a preposition phrase, gives the verb the main clause's
+        return
     subject = arcs.found(doer) if doer is not None else None
     obj = arcs.found(objects[0]) if objects else None
     if subject is not None and made and state.get(subject).is_alive and all(
@@ -77,6 +99,8 @@ def unread_actions(arcs: SentenceArcs, state: State) -> None:
         doer = arcs.doer(t, shared=True)
         subject = arcs.found(doer) if doer is not None else None
         objects = arcs.children(t, "dobj")
+        if subject is not None and not objects:
+            _aimed_at(arcs, t, lemma, subject, state)
         if subject is None or not objects:
             continue
         obj = arcs.found(objects[0])
@@ -96,3 +120,26 @@ def unread_actions(arcs: SentenceArcs, state: State) -> None:
             if one is not None and one != obj:
                 state.relate(one, predicate, obj)
 
+
+
+# WordNet's verb.body, verb.communication, verb.perception: what such a verb is "at" is whom or
+# what it is aimed at ("smiling at", "pointing at", "peeking at"), never where the doer is
+_AIMED_CATEGORIES = frozenset({29, 32, 39})
+
+
+def _aimed_at(arcs: SentenceArcs, t: int, lemma: str, subject: str, state: State) -> None:
+    """A verb of the body, speech or sight the reading passed over, whose "at" the parse hangs
+    from it past a place phrase: "peeking around a corner at her dad", "pointing across the room
+    at him" (the rules read "at" only right after the verb)."""
+    if english.verb_category(lemma) not in _AIMED_CATEGORIES:
+        return
+    for prep in arcs.children(t, "prep"):
+        if arcs.tags[prep].text.lower() != "at":
+            continue
+        for target in arcs.children(prep, "pobj"):
+            k = arcs.item_at.get(target)
+            ref = arcs.resolved[k] if k is not None else None
+            obj = getattr(ref, "object_id", None) if not getattr(ref, "via_part", False) else None
+            if obj is None or obj == subject or any({s, o} == {subject, obj} for s, _, o in state.relations):
+                continue
+            state.relate(subject, f"{english.present_participle(lemma)} at", obj)

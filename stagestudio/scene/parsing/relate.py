@@ -51,6 +51,7 @@ from stagestudio.scene.parsing.preposition_relations import (
     relate_grown_or_served_in,
     relate_seat_from,
 )
+from stagestudio.scene.parsing.pronoun_groups import meant_by
 from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.resolve import resolve_sentence
@@ -87,7 +88,10 @@ def _relate_resolved(resolved: list, state: State, made: dict[int, list[tuple[st
         if isinstance(item, Break):
             # a relative clause is about the noun it follows: "a dome that sits on a plate"
             relative = item.word in _RELATIVE_PRONOUNS and k > 0 and is_kept(resolved[k - 1])
-            clause_start = k - 1 if relative else k + 1
+            # ("his little son, who grips a pole": the same, after a comma)
+            after_comma = (item.word in _RELATIVE_PRONOUNS and k > 1 and isinstance(resolved[k - 1], Break)
+                           and resolved[k - 1].word == "," and is_kept(resolved[k - 2]))
+            clause_start = k - 1 if relative else k - 2 if after_comma else k + 1
         made[k] = state.relations[known:]
 
 
@@ -117,25 +121,6 @@ def _relate_item(k: int, item, resolved: list, state: State, consumed: set[int],
         return
     if isinstance(item, Rel) and k not in consumed:
         _relate_phrase(item.phrase, resolved, k, clause_start, state)
-
-
-def _meant_by(pronoun: str | None, object_id: str | None, state: State, *, exclude: set[str]) -> list[str | None]:
-    """What a pronoun resolved to `object_id` stands for: that object, or, for "them"/"their"
-    pointing at a single thing named together with others ("a cup and a saucer"), each of them;
-    or, where a living thing was named alone, each single living thing it was placed beside ("a
-    mare lies beside a foal. A farmhand kneels next to them": the two are a pair; a canoe beside a
-    dock is no pair "them" means)."""
-    if pronoun == "they" and object_id is not None and state.get(object_id).count == 1:
-        group = state.group_of(object_id)
-        if len(group) == 1 and _alive(state.get(object_id)):
-            group = (object_id, *(other for s_, p, o in state.relations if p in _PAIRING and object_id in (s_, o)
-                                  for other in (s_, o) if other != object_id and state.get(other).count == 1
-                                  and _alive(state.get(other))))
-        return [o for o in dict.fromkeys(group) if o not in exclude]
-    return [object_id]
-
-
-_PAIRING = {"next to", "near"}  # side by side: what a plural pronoun may take as a pair
 
 
 def _after_with(resolved: list, ref: Ref) -> bool:
@@ -201,9 +186,12 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
         owner_id = _relative_head(resolved, clause_start, phrase, state, exclude={subject_id, *members}) or antecedent(
             phrase.owner or "it", resolved, k, state, exclude={subject_id, *members}, word=phrase.owner_word)
         # ("a kettle and a teapot ..., and a cat sleeps to their left": left of each)
-        for owner in _meant_by(phrase.owner, owner_id, state, exclude={subject_id, *members}):
+        for owner in meant_by(phrase.owner, owner_id, state, exclude={subject_id, *members}, before=resolved[:k]):
             for member in (*members, subject_id):
                 state.relate(member, phrase.predicate, owner)
+            whole = state.get(owner) if owner is not None else None
+            if phrase.body_part and whole is not None and _alive(whole) and phrase.body_part not in whole.parts:
+                whole.parts.append(phrase.body_part)  # "a terrier sits at her feet": her feet too
         return
 
     if phrase.kind == "mutual":
@@ -509,7 +497,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
                *inverted_list]
     # ("a horse and a foal graze, and a cart stands behind them": behind each; "beside a sandwich
     # and a can of soda": beside each)
-    targets = _meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members})  # type: ignore[arg-type]
+    targets = meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members},  # type: ignore[arg-type]
+                        before=resolved[:k])
     if nxt.pronoun is None and obj_id is not None:
         # (only things of the object's kind: "a cat under a parked car and a flying bat" names
         # the bat beside the cat, not under the car)

@@ -6,10 +6,12 @@ from dataclasses import dataclass, replace
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing.english import (
+    BODY,
     has_noun_entry,
     is_finite_form,
     is_past_participle,
     noun_lemma,
+    noun_senses,
     participle_forms,
     parts_of_speech,
     verb_category,
@@ -64,6 +66,8 @@ class RelPhrase:
     # the phrase follows its noun with no word between ("a dinosaur and a spaceship on a bed"),
     # not a verb or an adjective that may describe the last noun alone ("a cat asleep on a couch")
     follows_noun: bool = False
+    # the owner's body part the phrase names ("at her feet"): a part of the owner too
+    body_part: str = ""
 
 
 DIRECTIONAL = {"left of", "right of", "above", "below"}
@@ -137,6 +141,8 @@ _add_fixed("next to", "next to|beside|besides|alongside|adjacent to|by the side 
                       "along side|next door to|close beside|flanking|abutting|against|leaning against|"
                       "on either side of|on both sides of|on each side of|surrounding")
 _add_fixed("next to", "around", fastened=True)
+# at someone's feet or heels is on the ground beside them ("a terrier sits at her feet")
+_add_fixed("next to", "at the feet of|at the heels of")
 _add_fixed("on", "in the center of|in the centre of|in the middle of|at the center of|at the centre of")
 # "a puppy sleeping between two cats", "a lamp between the bed and the chair": next to each
 _add_fixed("next to", "between|in between|sandwiched between", kind="between")
@@ -312,7 +318,9 @@ def _owned_portion(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     if phrase is None or phrase.kind != "object":
         return None
     owner = lx.POSSESSIVE_KINDS.get(tokens[i + 1], "it")
-    return replace(phrase, kind="owner_pronoun", owner=owner, owner_word=tokens[i + 1]), i + 3
+    senses = noun_senses(noun_lemma(tokens[i + 2]))
+    body_part = tokens[i + 2] if owner in ("person", "they") and senses and senses[0].lexfile == BODY else ""
+    return replace(phrase, kind="owner_pronoun", owner=owner, owner_word=tokens[i + 1], body_part=body_part), i + 3
 
 
 def _raised_or_lowered(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:

@@ -160,6 +160,7 @@ def resolve_sentence(items: list[Item], state: State, counter: list[int]) -> lis
     Records the sentence's subject in `state.subjects`."""
     resolved: list[Item | Ref] = []
     state.sentence_start = len(state.mentions)
+    state.sentence_starts.append(state.sentence_start)
     state.previous_subject = state.subjects[-1] if state.subjects else None
     state.gendered.clear()
     reading = Reading()

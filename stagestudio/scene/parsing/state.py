@@ -90,6 +90,8 @@ class State:
     # every mention of an object in reading order, and where the current sentence starts in it
     mentions: list[str] = field(default_factory=list)
     sentence_start: int = 0
+    # where each sentence read so far starts in `mentions`
+    sentence_starts: list[int] = field(default_factory=list)
     # each finished sentence's subject (what a pronoun in the next sentence most likely means)
     subjects: list[str | None] = field(default_factory=list)
     # the subject of the sentence before the one being read, for both of its passes (resolve
@@ -127,6 +129,11 @@ class State:
         if not candidates:
             return None
         return max(candidates, key=lambda o: o.mention).id
+
+    def recent(self) -> list[str]:
+        """The objects mentioned in the current sentence and the one before, in reading order."""
+        start = self.sentence_starts[-2] if len(self.sentence_starts) > 1 else 0
+        return list(dict.fromkeys(self.mentions[start:]))
 
     def touch(self, object_id: str, counter: list[int]) -> None:
         counter[0] += 1

@@ -105,6 +105,14 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
     elif j + 1 < len(tokens) and tokens[j] in _LEFT_STATES and (tokens[j + 1] in NOUN_PHRASE_OPENERS
                                                            or is_number(tokens[j + 1])):
         particle, j = tokens[j], j + 1  # "prying open an oyster": the state the object is left in
+    elif (j + 1 < len(tokens) and tokens[j] == "down" and tokens[j + 1] in NOUN_PHRASE_OPENERS
+          and english.verb_category(lemma) not in (MOTION, _PERCEPTION) and not english.only_intransitive(lemma)
+          and _agent_before(items) and not _portion_follows(tokens, j + 1)):
+        # "hosing down a truck", "wiping down the counter", "pinning down a tarp": someone's verb
+        # that moves nothing along a way takes "down" as its particle, where "walking down the
+        # road" and "looking down the well" follow a way ("wiping down the back of a client" is
+        # the statistical parse's: arc_relations.unread_actions)
+        particle, j = "down", j + 1
     elif j + 1 < len(tokens) and tokens[j] in ("out", "up", "off") and (
             tokens[j + 1] in NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
             or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
@@ -175,8 +183,31 @@ def clause_opening_as(tokens: list[str], i: int) -> bool:
     if tokens[i] != "as" or i + 1 >= len(tokens) or tokens[i + 1] not in NOUN_PHRASE_OPENERS:
         return False
     phrase, end = parse_noun_phrase(tokens, i + 1)
-    return (isinstance(phrase, NounPhrase) and end < len(tokens)
-            and english.is_finite_form(tokens[end], plural_subject=phrase.plural))
+    if not isinstance(phrase, NounPhrase):
+        return False
+    end = _past_modifiers(tokens, end)
+    return end < len(tokens) and english.is_finite_form(tokens[end], plural_subject=phrase.plural)
+
+
+def _past_modifiers(tokens: list[str], j: int) -> int:
+    """Where the verb of a subject that ends at `j` may stand: after the place or "with" phrases
+    that describe it ("as a bidder in the back row raises a paddle", "as her brother with a red
+    cap kicks a ball"), each a preposition and a determined noun phrase."""
+    for _ in range(3):
+        matched = match_relation(tokens, j) if j < len(tokens) else None
+        after = matched[1] if matched is not None else (
+            j + 1 if j < len(tokens) and tokens[j] in _DESCRIBING_PREPOSITIONS else None)
+        if after is None or after >= len(tokens) or tokens[after] not in NOUN_PHRASE_OPENERS:
+            return j
+        phrase, end = parse_noun_phrase(tokens, after)
+        if not isinstance(phrase, NounPhrase) or end <= after:
+            return j
+        j = end
+    return j
+
+
+# prepositions that describe the noun before them ("a boy with a cap", "a man at the counter")
+_DESCRIBING_PREPOSITIONS = frozenset({"with", "at", "by", "from", "of"})
 
 
 def undrawn_plural_at(tokens: list[str], j: int) -> bool:
@@ -278,7 +309,10 @@ def infinitive_at(tokens: list[str], i: int) -> bool:
     if i + 1 >= len(tokens) or tokens[i] != "to":
         return False
     nxt = tokens[i + 1]
-    return english.verb_lemma(nxt) == nxt and english.noun_kind(nxt) != NounKind.THING
+    # (a word that is also a thing's name is a verb when an object follows it: "to spear a
+    # fish", "to photograph a whale")
+    return english.verb_lemma(nxt) == nxt and (english.noun_kind(nxt) != NounKind.THING or (
+        i + 2 < len(tokens) and tokens[i + 2] in NOUN_PHRASE_OPENERS))
 
 
 def object_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
@@ -287,17 +321,37 @@ def object_infinitive(tokens: list[str], i: int, items: list[Item]) -> tuple[Act
     frame "somebody ----s somebody to INFINITIVE" ("teach"): the object's own action."""
     actions = [item for item in items if isinstance(item, Action)]
     if not actions or not isinstance(items[-1], NounPhrase) or items[-2] is not actions[-1]:
-        return None
+        return purpose_of_someone(tokens, i, items)
     lemma = english.verb_lemma(actions[-1].predicate.split()[0])
     obj = items[-1]
-    can_act = obj.pronoun == "person" or obj.head == "person" or english.is_animate(obj.head)
-    if lemma is None or not (can_act or english.takes_object_and_infinitive(lemma)):
-        return None
+    if lemma is None or not (_can_act(obj) or english.takes_object_and_infinitive(lemma)):
+        return purpose_of_someone(tokens, i, items)
     found = action_at(tokens, i + 1, items, finite=True)
     if found is None:
         return None
     found[0].infinitive = True
     return found
+
+
+def _portion_follows(tokens: list[str], j: int) -> bool:
+    """Whether the noun phrase at `j` names a portion of what follows "of" ("the back of a client")."""
+    _, end = parse_noun_phrase(tokens, j)
+    return end < len(tokens) and tokens[end] == "of"
+
+
+def _can_act(np_: NounPhrase) -> bool:
+    return np_.pronoun == "person" or np_.head == "person" or english.is_animate(np_.head)
+
+
+def purpose_of_someone(tokens: list[str], i: int, items: list[Item]) -> tuple[Action, int] | None:
+    """"diving to catch the ball", "climbing down a scaffold to inspect the rudder", "winds up to
+    throw a ball": an infinitive with an object after what someone does says what they do it
+    for, and they do it (the clause's subject: someone, or an animal, who can act)."""
+    clause = items[max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1:]
+    subjects = [item for item in clause if isinstance(item, NounPhrase)]
+    if not subjects or not _can_act(subjects[0]) or any(isinstance(item, Action) for item in clause):
+        return None
+    return action_at(tokens, i + 1, items, finite=True)
 
 
 # verbs whose object's action follows as a bare infinitive: "helping her father wash the car",
