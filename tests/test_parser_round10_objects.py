@@ -145,3 +145,14 @@ def test_verb_with_open_keeps_its_object(prompt: str, thing: str) -> None:
     assert thing in names.values()
     assert any(names[r.subject] == "person" and names[r.object] == thing and r.predicate.endswith(" open")
                for r in graph.relations)
+
+
+@pytest.mark.parametrize(("prompt", "name", "count"), [
+    ("a couple dozen rubber ducks bobbing in a bathtub", "duck", 20),  # 24, capped at 20
+    ("a couple of dozen eggs in a wire basket", "egg", 20),
+    ("1 dozen bagels on a cooling rack", "bagel", 12),
+    ("a couple of goats on a hay bale", "goat", 2),
+])
+def test_a_couple_of_dozen_is_two_dozen_and_digits_count_dozens(prompt, name, count):
+    graph = parse_prompt(prompt)
+    assert [o.count for o in graph.objects if o.name == name] == [count]

@@ -51,7 +51,7 @@ _TENS_UNITS = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_UNITS)}))?|{'|'.jo
 _SPELLED_NUMBER = re.compile(
     rf"\b(?:(?P<hundreds>a|{'|'.join(_UNITS)}) hundred(?: and)?(?: (?P<rest>{_TENS_UNITS}))?"
     rf"|(?P<tens>{'|'.join(_TENS)})[- ](?P<unit>{'|'.join(_UNITS)})"
-    rf"|(?P<half>half) a dozen|(?P<dozens>{'|'.join(_UNITS)}) dozen)\b")
+    rf"|(?P<half>half) a dozen|(?P<couple>a couple(?: of)?) dozen|(?P<dozens>{'|'.join(_UNITS)}|\d+) dozen)\b")
 
 
 def _words_value(words: str) -> int:
@@ -60,7 +60,7 @@ def _words_value(words: str) -> int:
 
 
 def _spelled_number(match: re.Match[str]) -> str:
-    """"one hundred" -> "100", "twenty-five" -> "25", "half a dozen" -> "6", "two dozen" -> "24":
+    """"one hundred" -> "100", "twenty-five" -> "25", "half a dozen" -> "6", "two dozen", "2 dozen" and "a couple dozen" -> "24":
     a number written in several words is one number."""
     if match.group("hundreds"):
         hundreds = 1 if match.group("hundreds") == "a" else _UNITS[match.group("hundreds")]
@@ -69,7 +69,10 @@ def _spelled_number(match: re.Match[str]) -> str:
         return str(_TENS[match.group("tens")] + _UNITS[match.group("unit")])
     if match.group("half"):
         return "6"
-    return str(12 * _UNITS[match.group("dozens")])
+    if match.group("couple"):
+        return "24"  # "a couple dozen rubber ducks": two dozen, not a couple
+    dozens = match.group("dozens")
+    return str(12 * (int(dozens) if dozens.isdigit() else _UNITS[dozens]))
 
 
 _HYPHENATED_MEASURE = re.compile(r"\b(\d+)-([a-z]+)(?:-([a-z]+))?\b")
