@@ -156,3 +156,24 @@ def test_aimed_verb_reaches_its_target_past_a_place(prompt: str, predicate: str,
 def test_at_after_a_posture_stays_no_action() -> None:
     graph = parse_prompt("a man sitting on a stool at the counter")
     assert not [r for r in graph.relations if not r.is_spatial]
+
+
+# --- whom someone acts on or speaks to is someone else, even named with "the" -----------------
+@pytest.mark.parametrize("prompt,verb", [
+    ("a woman paying the cashier at the counter", "paying"),
+    ("a boy talking to the teacher", "talking to"),
+    ("a kid waving at the lifeguard", "waving at"),
+    ("a man hugging the bride", "hugging"),
+    ("a nurse helping the patient out of bed", "helping"),
+])
+def test_the_one_acted_on_is_not_the_doer(prompt: str, verb: str) -> None:
+    graph = parse_prompt(prompt)
+    people = [o.id for o in graph.objects if o.name == "person"]
+    assert len(people) == 2
+    assert [(r.subject, r.object) for r in graph.relations if r.predicate == verb] == [tuple(people)]
+
+
+def test_a_definite_role_in_a_later_sentence_may_still_be_the_one_named_before():
+    # "A woman sits at her workbench. The luthier strings a violin": nothing says she is not the luthier
+    graph = parse_prompt("A woman sits at her workbench. The luthier strings a violin.")
+    assert [o.name for o in graph.objects].count("person") == 1

@@ -71,6 +71,8 @@ def _latest_animal(state: State) -> ParsedObject | None:
 _DRAWN_KINDS = (NounKind.THING, NounKind.WEAK, NounKind.UNKNOWN)
 _ABOUT = {"about", "around"}
 _WHERE_PREPOSITIONS = {"at", "against", "along", "toward", "towards"}
+# "talking to the teacher", "waving at the umpire": whom a doer addresses is not the doer
+_ADDRESSED = {"to", "at", "toward", "towards", "for", "from", "with"}
 
 
 def _described_one(np_: NounPhrase, state: State, counter: list[int]) -> str | None:
@@ -353,7 +355,9 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                          anchored=isinstance(prev, (Rel, Action)) or owns_side or (
                              isinstance(nxt, Rel) and nxt.phrase.kind in ("object", "owner_pronoun") and item.kind == NounKind.THING
                              and not nxt.phrase.needs_class_object)
-                         or isinstance(prev, Prep) and prev.word in ("from", "at", "toward", "towards") and not detail)
+                         or isinstance(prev, Prep) and prev.word in ("from", "at", "toward", "towards") and not detail,
+                         acted_on_by=clause_subject_ref(resolved) if isinstance(prev, (Rel, Action)) or (
+                             isinstance(prev, Prep) and prev.word in _ADDRESSED) else None)
     # reached through "with"/"of", as a holder's contents or as what it holds: a detail
     # of an earlier object ("a vase holds sunflowers on a table": the vase is on it)
     ref.attached = (isinstance(prev, Prep) or isinstance(prev, Rel) and prev.phrase.kind == "contents"

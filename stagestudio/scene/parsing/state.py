@@ -220,7 +220,7 @@ def _same_noun(a: str, b: str) -> bool:
 
 
 def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail: bool,
-                   reference_only: bool = False, anchored: bool = False) -> Ref:
+                   reference_only: bool = False, anchored: bool = False, acted_on_by: str | None = None) -> Ref:
     """Turn a noun phrase into an object id: a new object, an earlier one, or nothing.
     `reference_only`: a possessor ("a child's bed") names an object only if it is one already.
     `anchored`: the phrase is the object of an explicit relation or action, so a definite thing
@@ -315,6 +315,10 @@ def resolve_phrase(np_: NounPhrase, state: State, counter: list[int], *, detail:
             # "the bride and groom ..., the guests seated behind them": several of a kind named
             # otherwise are others, not the one named before
             same = [o for o in same if o.count > 1 or _same_noun(o.surface, np_.surface)]
+        if acted_on_by is not None and np_.head == "person":
+            # "a woman paying the cashier", "a boy talking to the teacher": whom someone acts on
+            # or speaks to is someone else, never the doer
+            same = [o for o in same if o.id != acted_on_by]
         if (same and np_.is_class and not np_.plural and np_.determiner == "definite" and not np_.modifiers
                 and _role(np_.surface) and all(_role(o.surface) and not _same_noun(o.surface, np_.surface)
                                                for o in same)):
