@@ -135,8 +135,6 @@ def _refine_by_relations(pairs: dict[str, str], predicted: SceneGraph, gold: Gol
     gold relations; relations only break the ties colour and count leave, so a wrong relation is
     never bought with a wrong count. Hill-climbing to a fixed point; graphs are small. The number of
     pairs never changes."""
-    if not gold.relations or not predicted.relations:
-        return
     by_gold = {g.id: g for g in gold.objects}
 
     def compatible(p_id: str, g_id: str) -> bool:
