@@ -70,3 +70,20 @@ def test_the_noun_is_a_column_of_the_objects_table_and_renaming_drops_a_stale_on
     hostile[0][-1] = "<script>"
     with pytest.raises(SceneGraphError, match="object row 1: noun"):
         tables_to_graph(hostile, relations, based_on=graph)
+
+
+@pytest.mark.parametrize(("prompt", "expected"), [
+    ("a golden retriever puppy chasing a tennis ball", "a golden retriever puppy chasing a tennis ball"),
+    ("a golden eagle perched on a silver birch", "a golden eagle on the birch"),
+    ("a copper beech tree beside a pond", "a copper beech tree"),
+])
+def test_a_metal_word_that_names_a_living_kind_is_part_of_its_name(prompt, expected):
+    # "golden retriever" is a breed, not a dog made of gold: the step keeps the words in order
+    graph = parse_prompt(prompt)
+    assert all(o.attributes.material is None for o in graph.objects if o.name in ("dog", "bird", "tree", "birch"))
+    assert any(expected in text for text in _instructions(prompt)), _instructions(prompt)
+
+
+def test_a_metal_word_on_a_made_thing_stays_its_material():
+    assert [o.attributes.material for o in parse_prompt("a golden cup and a silver spoon on a table").objects][:2] == \
+        ["golden", "silver"]

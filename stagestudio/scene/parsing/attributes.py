@@ -31,9 +31,17 @@ def _names_a_shade(word: str, next_word: str) -> bool:
             and "ADJ" not in english.parts_of_speech(word))
 
 
+def _names_a_kind(word: str, following: str | None) -> bool:
+    """A metal word that, with the living thing's noun after it, names a kind in WordNet ("golden
+    retriever", "silver birch"); "a golden cup" stays gold."""
+    return bool(following) and english.is_living_or_food(following) and english.has_noun_entry(f"{word} {following}")
+
+
 def attributes(modifiers: list[str], *, parts: list[str] | None = None,
-               measurements: list[str] | None = None, head: str | None = None) -> ObjectAttributes:
-    """The attributes modifier words give the object `head` names (its name, if known)."""
+               measurements: list[str] | None = None, head: str | None = None,
+               noun: str | None = None) -> ObjectAttributes:
+    """The attributes modifier words give the object `head` names (its name, if known; `noun`:
+    the noun the prompt wrote, where it differs)."""
     color = material = size = None
     adjectives: list[str] = []
     for k, word in enumerate(modifiers):
@@ -44,6 +52,8 @@ def attributes(modifiers: list[str], *, parts: list[str] | None = None,
             adjectives.extend(w for w in word.split("-")[:-1] if w not in adjectives)
         elif word in lx.COLOR_WORDS and color is None:
             color = lx.COLOR_WORDS[word]
+        elif word in lx.MATERIAL_WORDS and _names_a_kind(word, modifiers[k + 1] if k + 1 < len(modifiers) else noun or head):
+            adjectives.append(word)  # "golden retriever", "silver birch": a kind's name, no metal
         elif word in lx.MATERIAL_WORDS and material is None:
             material = lx.MATERIAL_WORDS[word]
         elif word in lx.SIZE_WORDS and size is None:

@@ -138,7 +138,8 @@ def parse_prompt(prompt: str) -> SceneGraph:
         state = fallback
     objects = [
         SceneObject(id=o.id, name=o.name, count=o.count, noun=_written_noun(o.surface),
-                    attributes=attributes(o.modifiers, parts=o.parts, measurements=o.measurements, head=o.name))
+                    attributes=attributes(o.modifiers, parts=o.parts, measurements=o.measurements, head=o.name,
+                                          noun=_written_noun(o.surface)))
         for o in state.objects
     ]
     relations = [Relation(subject=s, predicate=p, object=o) for s, p, o in state.relations]
