@@ -11,7 +11,14 @@ from stagestudio.scene.model_graph import (
     parse_model_graph,
     parse_rewrite,
 )
-from stagestudio.scene.model_graph_examples import EXAMPLES, POSITION_VERBS
+from stagestudio.scene.model_graph_examples import EXAMPLES
+
+# Verbs whose "-ing" form says where a thing is, so the conventions record the spatial predicate
+# ("leaning against" -> next to, "perched on" -> on); a worked example must not teach them as actions.
+POSITION_VERBS = frozenset({
+    "leaning", "sitting", "standing", "lying", "perched", "hanging", "parked", "stacked", "resting",
+    "placed", "propped", "floating", "hovering", "tucked", "dangling", "balanced", "lined",
+})
 
 GOOD = {
     "objects": [{"id": "o1", "name": "astronaut", "count": 1, "attributes": {"color": None}},

@@ -70,7 +70,7 @@ def _agreement(predicted: SceneObject, gold: GoldObject) -> tuple[int, int]:
 def match_objects(predicted: SceneGraph, gold: GoldGraph) -> ObjectMatch:
     """One-to-one: a first pass pairs exact names or aliases, a second pass the same last word
     ("cutting board" ~ "board"), greedily in mention order; then pairs among equally named
-    objects are exchanged while that agrees better (see `_refine_by_relations`).
+    objects are exchanged while that agrees better (see `_refine_equally_named_pairs`).
     Leftovers are optional (named in `gold.optional`, by name or last word) or invented."""
     match = ObjectMatch()
     free = list(gold.objects)
@@ -84,7 +84,7 @@ def match_objects(predicted: SceneGraph, gold: GoldGraph) -> ObjectMatch:
             best = max(candidates, key=lambda g: _agreement(obj, g))  # max keeps the first on ties
             match.pairs[obj.id] = best.id
             free.remove(best)
-    _refine_by_relations(match.pairs, predicted, gold)
+    _refine_equally_named_pairs(match.pairs, predicted, gold)
     optional_names = {normalise_name(n) for n in gold.optional}
     optional_words = {last_word(n) for n in gold.optional}
     for obj in predicted.objects:
@@ -126,7 +126,7 @@ def _pairing_score(pairs: dict[str, str], predicted: SceneGraph, gold: GoldGraph
     return agreement, stated
 
 
-def _refine_by_relations(pairs: dict[str, str], predicted: SceneGraph, gold: GoldGraph) -> None:
+def _refine_equally_named_pairs(pairs: dict[str, str], predicted: SceneGraph, gold: GoldGraph) -> None:
     """Which of several equally named objects is which is not said by its mention order: a parse
     that adds a stray "person" first, or names the porters before the auctioneer, should not lose
     the relations it states right about the others. So a pair may move to another predicted object

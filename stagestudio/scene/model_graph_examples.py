@@ -3,21 +3,14 @@ of `docs/scene_graph_conventions.md`, the contract the gold graphs (and so the m
 against. Each example shows conventions a model gets wrong when left to guess: people are
 `person`, what is worn or held "with" is a part, a place phrase after a list applies to every
 member, an apposition renames and does not add, the class name the checker knows comes with the
-prompt's own noun, positions said with a verb use the spatial
-predicate, the setting is not an object."""
+prompt's own noun, positions said with a verb use the spatial predicate, the setting is not an
+object."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from stagestudio.scene.graph import PREDICATES
-
-# Verbs whose "-ing" form says where a thing is, so the conventions record the spatial predicate
-# ("leaning against" -> next to, "perched on" -> on); a worked example must not teach them as actions.
-POSITION_VERBS = frozenset({
-    "leaning", "sitting", "standing", "lying", "perched", "hanging", "parked", "stacked", "resting",
-    "placed", "propped", "floating", "hovering", "tucked", "dangling", "balanced", "lined",
-})
 
 RULES = (
     "Rules: objects are the drawable things the picture must show; not the setting (ground, sky, water, "

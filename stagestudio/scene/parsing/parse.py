@@ -137,10 +137,11 @@ def parse_prompt(prompt: str) -> SceneGraph:
                 raise PromptError(_nothing_found_message(prompt, state))
         state = fallback
     objects = [
-        SceneObject(id=o.id, name=o.name, count=o.count, noun=_written_noun(o.surface),
+        SceneObject(id=o.id, name=o.name, count=o.count, noun=noun,
                     attributes=attributes(o.modifiers, parts=o.parts, measurements=o.measurements, head=o.name,
-                                          noun=_written_noun(o.surface)))
+                                          noun=noun))
         for o in state.objects
+        for noun in [_written_noun(o.surface)]
     ]
     relations = [Relation(subject=s, predicate=p, object=o) for s, p, o in state.relations]
     return SceneGraph(objects=objects, relations=relations, notes=state.notes).validate_graph()

@@ -60,8 +60,8 @@ def _words_value(words: str) -> int:
 
 
 def _spelled_number(match: re.Match[str]) -> str:
-    """"one hundred" -> "100", "twenty-five" -> "25", "half a dozen" -> "6", "two dozen", "2 dozen" and "a couple dozen" -> "24":
-    a number written in several words is one number."""
+    """"one hundred" -> "100", "twenty-five" -> "25", "half a dozen" -> "6", "two dozen", "2 dozen"
+    and "a couple dozen" -> "24": a number written in several words is one number."""
     if match.group("hundreds"):
         hundreds = 1 if match.group("hundreds") == "a" else _UNITS[match.group("hundreds")]
         return str(100 * hundreds + (_words_value(match.group("rest")) if match.group("rest") else 0))
