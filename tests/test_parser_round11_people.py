@@ -1,0 +1,56 @@
+"""The parser's eleventh round: people missed or invented. Each group checks one general
+mechanism on prompts invented for it (none is taken from the gold sets)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.graph import SceneGraph
+from stagestudio.scene.parser import parse_prompt
+from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.spelling import correct
+
+
+def _names(graph: SceneGraph) -> list[str]:
+    return [o.name for o in graph.objects]
+
+
+def _person_count(graph: SceneGraph) -> int | None:
+    return next((o.count for o in graph.objects if o.name == "person"), None)
+
+
+# --- an agent noun ("-er" of a verb) names its person before a rarer plant or state -----------
+@pytest.mark.parametrize("prompt,count", [
+    ("two climbers hauling a sled up the slope", 2),
+    ("a founder pouring bronze into a mould", 1),
+    ("three coopers stacking casks by a wall", 3),
+    ("a couple of skinners scraping a hide", 2),
+    ("two rock climbers resting on a ledge", 2),
+])
+def test_agent_noun_is_a_person(prompt: str, count: int) -> None:
+    assert _person_count(parse_prompt(prompt)) == count
+
+
+@pytest.mark.parametrize("word", ["setter", "badger", "remover", "poster", "better", "warbler"])
+def test_agent_noun_with_animal_or_thing_sense_stays(word: str) -> None:
+    assert english.geneval_class(word) != "person"
+
+
+def test_compound_selects_the_heads_person_sense() -> None:
+    graph = parse_prompt("a turtle gliding past a scuba diver")
+    assert "person" in _names(graph)
+    # (a "black belt" names its wearer, but "belt" has no person sense: it stays a belt)
+    assert _names(parse_prompt("a small woman with a black belt")).count("person") == 1
+
+
+# --- a slip inside a word the lexicon only guesses as a compound ("stud" + "net") -------------
+@pytest.mark.parametrize("typo,meant", [
+    ("studnets", "students"), ("teachres", "teachers"), ("docotr", "doctor"), ("swimemr", "swimmer"),
+])
+def test_slip_beats_a_guessed_compound(typo: str, meant: str) -> None:
+    assert correct(typo) == meant
+
+
+@pytest.mark.parametrize("word", ["nightstand", "dishrack", "toybox", "dogwalker", "beachgoer"])
+def test_guessed_compound_without_a_slip_stays(word: str) -> None:
+    assert correct(word) == word
