@@ -54,3 +54,16 @@ def test_slip_beats_a_guessed_compound(typo: str, meant: str) -> None:
 @pytest.mark.parametrize("word", ["nightstand", "dishrack", "toybox", "dogwalker", "beachgoer"])
 def test_guessed_compound_without_a_slip_stays(word: str) -> None:
     assert correct(word) == word
+
+
+# --- people listed by another noun are others, not more of the first ---------------------------
+@pytest.mark.parametrize("prompt,first,others", [
+    ("a chef, two waiters and a table", "chef", "waiter"),
+    ("1 teacher, 2 pupils, 4 desks", "teacher", "pupil"),
+    ("one nurse, 3 patients, two beds", "nurse", "patient"),
+    ("a surgeon, two nurses, an operating table", "surgeon", "nurse"),
+])
+def test_listed_people_by_other_nouns_stay_apart(prompt: str, first: str, others: str) -> None:
+    people = {o.noun or o.name: o.count for o in parse_prompt(prompt).objects if o.name == "person"}
+    assert people[first] == 1
+    assert people[others] > 1
