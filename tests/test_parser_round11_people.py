@@ -67,3 +67,25 @@ def test_listed_people_by_other_nouns_stay_apart(prompt: str, first: str, others
     people = {o.noun or o.name: o.count for o in parse_prompt(prompt).objects if o.name == "person"}
     assert people[first] == 1
     assert people[others] > 1
+
+
+# --- "a third" after a group of two is one more of them; after three, one of them -------------
+def test_further_ordinal_adds_one_more_of_the_group() -> None:
+    graph = parse_prompt("two guards stand at the gate and a third paces the wall")
+    assert sorted(o.count for o in graph.objects if o.name == "person") == [1, 2]
+
+
+def test_ordinal_within_the_group_is_one_of_them() -> None:
+    graph = parse_prompt("three hikers rest; a third ties her boot")
+    assert [o.count for o in graph.objects if o.name == "person"] == [3]
+
+
+@pytest.mark.parametrize("prompt", ["a third of the cake sits on a plate", "a second later the door opens"])
+def test_ordinal_without_its_own_verb_adds_no_one(prompt: str) -> None:
+    assert "person" not in _names(parse_prompt(prompt))
+
+
+# --- a verb's doer coined with "-er" is no typo --------------------------------------------------
+@pytest.mark.parametrize("word", ["grazer", "grazers", "brayer", "scroller"])
+def test_agent_noun_coinage_is_no_slip(word: str) -> None:
+    assert correct(word) == word

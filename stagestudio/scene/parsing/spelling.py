@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.agent_nouns import is_agent_noun
 from stagestudio.scene.parsing.english import NounKind
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -105,6 +106,8 @@ def correct(word: str) -> str:
     things = sorted(w for w in edits if edits[w] in ("double", "swap") and _is_thing_noun(w, places=True))
     if len(things) == 1:
         return things[0]
+    if is_agent_noun(word):
+        return word  # "grazer", "kiter": a verb's doer coined with "-er" is no slip ("grazier")
     if len(word) >= _LONG_WORD and not things:
         # (inside the word only: a foreign or a brand name ends otherwise, "matcha" is no "match",
         # "brulee" no "brule")
