@@ -89,3 +89,17 @@ def test_ordinal_without_its_own_verb_adds_no_one(prompt: str) -> None:
 @pytest.mark.parametrize("word", ["grazer", "grazers", "brayer", "scroller"])
 def test_agent_noun_coinage_is_no_slip(word: str) -> None:
     assert correct(word) == word
+
+
+# --- an adverb of place after someone's noun says where they are -------------------------------
+@pytest.mark.parametrize("prompt,noun", [
+    ("a male dancer lifting a ballerina high over his head", "ballerina"),
+    ("a ballerina high above the stage", "ballerina"),
+])
+def test_adverb_after_someone_leaves_their_noun_the_head(prompt: str, noun: str) -> None:
+    assert noun in [o.noun for o in parse_prompt(prompt).objects if o.name == "person"]
+
+
+def test_adjective_before_a_thing_stays_its_adjective() -> None:
+    shelf = next(o for o in parse_prompt("a high shelf over the desk").objects if o.name == "shelf")
+    assert "high" in shelf.attributes.adjectives
