@@ -359,7 +359,8 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         p.unknown_seen = True
         p.j += 1
         return NEXT
-    if p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and adverb_of_place_after_someone(tokens, p.j, p.modifiers[-1]):
+    if (p.modifiers and tokens[p.j - 1] == p.modifiers[-1]
+            and adverb_of_place_after_someone(tokens, p.j, p.modifiers[-1])):
         return STOP  # "lifting a ballerina high over his head": where she is, no "ballerina high"
     if is_attribute_word(tok):
         p.modifiers.append(tok)

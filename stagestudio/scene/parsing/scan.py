@@ -18,7 +18,6 @@ from stagestudio.scene.parsing.clauses import (
 )
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
-    FURTHER_ORDINALS,
     Action,
     Adjectives,
     Break,
@@ -31,6 +30,7 @@ from stagestudio.scene.parsing.items import (
     Scanned,
     set_span,
 )
+from stagestudio.scene.parsing.ordinal_members import further_member_at
 from stagestudio.scene.parsing.phrases import noun_of, parse_noun_phrase
 from stagestudio.scene.parsing.phrase_endings import one_then_verb
 from stagestudio.scene.parsing.relations import (
@@ -79,23 +79,12 @@ def _names_a_thing(words: Adjectives) -> bool:
 _GROUP_PRONOUNS = frozenset({"them", "those", "these"})
 
 
-def _further_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
-    """"two climbers sit ... while a third melts snow": "a"/"another" and an ordinal with no noun
-    after it, before its own verb, is one more of the group just named (no "a third of")."""
-    j = i + 1
-    if (tokens[i] not in ("a", "an", "another") or j + 1 >= len(tokens) or tokens[j] not in FURTHER_ORDINALS
-            or not english.is_finite_form(tokens[j + 1], plural_subject=False)):
-        return None
-    return NounPhrase(head="", is_class=False, plural=False, count=1, determiner="indefinite",
-                      modifiers=[], pronoun="one", pronoun_word=tokens[j]), j + 1
-
-
 def _described_one_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
     """"a red one", "the yellow one", "another small one": one thing of the kind just named,
     told apart by its adjectives; the phrase and the index after it."""
     if tokens[i] not in ("a", "an", "the", "another"):
         return None
-    nth = _further_member_at(tokens, i)
+    nth = further_member_at(tokens, i)
     if nth is not None:
         return nth
     j = i + 1
