@@ -306,6 +306,8 @@ def geneval_class(lemma: str) -> str | None:
     senses = tuple(s for s in noun_senses(lemma) if "i" not in s.flags)
     if not senses:
         return None
+    if agent_noun_is_person(lemma):
+        return "person"  # ("climber", "founder": see agent_nouns)
     if senses[0].geneval_class is None and senses[0].lexfile == FOOD and len(senses) > 1 \
             and senses[1].lexfile == ANIMAL:
         return senses[1].geneval_class
@@ -479,6 +481,8 @@ def is_name(word: str) -> bool:
     # justice, then the sandwich)
     if any(s.lexfile in (FOOD, ARTIFACT) and "i" not in s.flags for s in senses[1:3]):
         return False
+    if surname_is_agent_noun(word, senses):
+        return False  # ("cooper", "skinner": the trade)
     return bool(senses) and "i" in senses[0].flags and not parts_of_speech(word) - {"PROPN"}
 
 
@@ -492,12 +496,14 @@ def is_measure_unit(lemma: str) -> bool:
 def is_animate(lemma: str) -> bool:
     """A person or an animal in its first sense (the subject of "he", "she", "chasing")."""
     senses = noun_senses(lemma)
-    return bool(senses) and (senses[0].lexfile in (PERSON, ANIMAL) or senses[0].geneval_class == "person")
+    return bool(senses) and (senses[0].lexfile in (PERSON, ANIMAL) or senses[0].geneval_class == "person"
+                             or agent_noun_is_person(lemma))
 
 
 def is_person(lemma: str) -> bool:
     senses = noun_senses(lemma)
-    return bool(senses) and (senses[0].lexfile == PERSON or senses[0].geneval_class == "person")
+    return bool(senses) and (senses[0].lexfile == PERSON or senses[0].geneval_class == "person"
+                             or agent_noun_is_person(lemma))
 
 
 # --------------------------------------------------------------------------------------------
@@ -670,6 +676,7 @@ def is_adjective_only(word: str) -> bool:
 # Which sense of a noun the words around it select (a material, a size, an owner), kept in their
 # own module; re-exported here, the parser's one door to the lexicon.
 # (imported last: it reads the tables above)
+from stagestudio.scene.parsing.agent_nouns import agent_noun_is_person, surname_is_agent_noun  # noqa: E402
 from stagestudio.scene.parsing.sense_choice import (
     can_be_made_thing,  # noqa: F401
     is_part_of,  # noqa: F401

@@ -160,3 +160,7 @@ def mark_neighbours(items: list[Item]) -> None:
         ends, starts = span_of(before), span_of(item)
         if isinstance(item, Rel) and isinstance(before, NounPhrase) and ends and starts and ends[1] == starts[0]:
             item.phrase.follows_noun = True
+
+
+# (a closed class: the ordinals a further member of a small group is counted by: "a third")
+FURTHER_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}

@@ -50,6 +50,14 @@ def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) ->
     return resolved[kept[0]].object_id
 
 
+def _other_people(np_: NounPhrase, owner: ParsedObject) -> bool:
+    """People listed by another noun than the one before are others, not more of it: "a chef,
+    two waiters", "1 mosaic artist, 2 apprentices"."""
+    def written(surface: str) -> str:
+        return english.noun_lemma(surface.split()[-1]) if surface else ""
+    return owner.name == "person" and written(np_.surface) != written(owner.surface)
+
+
 def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     """Whether a listed fragment describes `owner` rather than naming another thing: a part of
     it, what it is made of, or its covering (whose colour it takes)."""
@@ -72,9 +80,12 @@ def describes(np_: NounPhrase, owner: ParsedObject) -> bool:
     if np_.head in lx.COLOUR_BEARING_PARTS:
         take_covering_colour(owner, np_)
         return True
-    if 1 < (np_.count or 1) <= MAX_COUNT and np_.head == owner.name and owner.count == 1:
+    if (1 < (np_.count or 1) <= MAX_COUNT and np_.head == owner.name and owner.count == 1
+            and not _other_people(np_, owner)):
         owner.count = np_.count  # "Ramen bowl set, 2 bowls": how many of the product
         return True
+    if np_.head == "person":
+        return False  # someone listed is no part of another ("1 teacher, 2 pupils": no eye's pupil)
     # (a made feature given with its size is a specification: "360-degree swivel"; a class word
     # is its written noun here: "padded seat" of a chair)
     head = english.noun_lemma(surface) if np_.is_class else np_.head

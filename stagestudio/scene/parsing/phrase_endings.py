@@ -90,6 +90,15 @@ def fragment_noun(tokens: list[str], k: int) -> bool:
             and tags[k - 1].dep in ("amod", "compound") and english.has_noun_entry(english.noun_lemma(tokens[k])))
 
 
+def adverb_of_place_after_someone(tokens: list[str], j: int, before: str) -> bool:
+    """A word that is also an adverb ("high", "low", "upright") after a person's or an animal's
+    noun and before a place says where they are; it is no noun their noun modifies."""
+    if j + 1 >= len(tokens) or "ADV" not in english.parts_of_speech(tokens[j]) or not before.isalpha():
+        return False
+    someone = english.noun_lemma(before)
+    return (english.is_person(someone) or english.is_animate(someone)) and match_relation(tokens, j + 1) is not None
+
+
 def read_unknown_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     """A word outside the lexicon: adjective or head of an open phrase; otherwise the phrase ends."""
     n = len(tokens)

@@ -14,6 +14,7 @@ from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.phrase_endings import (
+    adverb_of_place_after_someone,
     finished_phrase,
     one_then_verb,
     read_unknown_word,
@@ -358,6 +359,9 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         p.unknown_seen = True
         p.j += 1
         return NEXT
+    if (p.modifiers and tokens[p.j - 1] == p.modifiers[-1]
+            and adverb_of_place_after_someone(tokens, p.j, p.modifiers[-1])):
+        return STOP  # "lifting a ballerina high over his head": where she is, no "ballerina high"
     if is_attribute_word(tok):
         p.modifiers.append(tok)
         p.started = True

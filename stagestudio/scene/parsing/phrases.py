@@ -109,7 +109,7 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             and phrase.head not in lx.SETTING_NOUNS and not english.is_name(phrase.head)
             and _plain_noun(phrase.surface.split()[-1] if phrase.surface else phrase.head)
             and not english.made_sense_by_material(phrase.head, phrase.modifiers, lx.MATERIAL_WORDS, phrase.measurements)):
-        cls = english.geneval_class(phrase.head)
+        cls = english.geneval_class(phrase.head) or _person_by_compound(phrase)
         if cls is not None and not (cls == "person" and _product_title(tokens, i, end, phrase, phrase.head)
                                     or cls != phrase.head and _figure_of(phrase.head, phrase.modifiers)):
             phrase.head, phrase.is_class, phrase.kind = cls, True, NounKind.THING
@@ -280,6 +280,16 @@ def _parts_from_adjectives(phrase: NounPhrase) -> None:
         if part is not None:
             phrase.parts.append(part)
             phrase.modifiers.remove(word)
+
+
+def _person_by_compound(phrase: NounPhrase) -> str | None:
+    """"person" where the head alone is ambiguous but WordNet names the pair with the modifier
+    before it a person, in a sense the head has too ("scuba diver": a "diver" may be a loon;
+    not "black belt", a belt that names its wearer)."""
+    compound = _with_compound(phrase)
+    if compound == phrase.head or english.geneval_class(compound) != "person":
+        return None
+    return "person" if english.has_sense_of(phrase.head, english.PERSON) else None
 
 
 def _with_compound(phrase: NounPhrase) -> str:

@@ -11,6 +11,7 @@ from stagestudio.scene.parsing.appositions import apposed_by_parse
 from stagestudio.scene.parsing.details import is_detail
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import (
+    FURTHER_ORDINALS,
     Action,
     Adjectives,
     Break,
@@ -87,6 +88,13 @@ def _described_one(np_: NounPhrase, state: State, counter: list[int]) -> str | N
     kind = max(groups, key=lambda o: o.mention) if groups else latest
     if latest.id in state.split and kind.count == 1:
         kind = latest  # ("a red one in front of a yellow one": the pair being split)
+    if np_.pronoun_word in FURTHER_ORDINALS:
+        # "two climbers ... a third": one more beside the group; "three climbers ... a third":
+        # one of them (none where no group was named)
+        if not groups or FURTHER_ORDINALS[np_.pronoun_word] > kind.count:
+            return _new_one_of(kind, np_, state, counter) if groups else None
+        state.touch(kind.id, counter)
+        return kind.id
     if np_.determiner == "definite":
         described = [o for o in state.objects if o.name == kind.name and set(np_.modifiers) <= set(o.modifiers)]
         if described:
@@ -101,6 +109,10 @@ def _described_one(np_: NounPhrase, state: State, counter: list[int]) -> str | N
         state.split.add(kind.id)
         state.touch(kind.id, counter)
         return kind.id
+    return _new_one_of(kind, np_, state, counter)
+
+
+def _new_one_of(kind: ParsedObject, np_: NounPhrase, state: State, counter: list[int]) -> str:
     counter[0] += 1
     obj = ParsedObject(id=f"o{len(state.objects) + 1}", name=kind.name, count=1, modifiers=list(np_.modifiers),
                        is_class=kind.is_class, mention=counter[0], surface=kind.surface)

@@ -30,6 +30,7 @@ from stagestudio.scene.parsing.items import (
     Scanned,
     set_span,
 )
+from stagestudio.scene.parsing.ordinal_members import further_member_at
 from stagestudio.scene.parsing.phrases import noun_of, parse_noun_phrase
 from stagestudio.scene.parsing.phrase_endings import one_then_verb
 from stagestudio.scene.parsing.relations import (
@@ -83,6 +84,9 @@ def _described_one_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | Non
     told apart by its adjectives; the phrase and the index after it."""
     if tokens[i] not in ("a", "an", "the", "another"):
         return None
+    nth = further_member_at(tokens, i)
+    if nth is not None:
+        return nth
     j = i + 1
     while j < len(tokens) and is_attribute_word(tokens[j]):
         j += 1

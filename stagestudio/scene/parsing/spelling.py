@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.agent_nouns import is_agent_noun
 from stagestudio.scene.parsing.english import NounKind
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -82,8 +83,10 @@ _LONG_WORD = 6
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
     """The word meant by a typo, or the word itself when it is known or no single target fits."""
-    if not word.isalpha() or len(word) < 3 or english.is_known_word(word) or word in _function_words():
+    if not word.isalpha() or len(word) < 3 or word in _function_words():
         return word
+    if english.is_known_word(word):
+        return _slip_in_guessed_compound(word) if _only_a_guessed_compound(word) else word
     if word.endswith("in") and len(word) > 4 and english.is_participle_or_finite(word + "g"):
         return word + "g"  # a dropped g: "loadin" -> "loading", "fishin" -> "fishing"
     if word.endswith("s") and len(word) > 4:
@@ -103,6 +106,8 @@ def correct(word: str) -> str:
     things = sorted(w for w in edits if edits[w] in ("double", "swap") and _is_thing_noun(w, places=True))
     if len(things) == 1:
         return things[0]
+    if is_agent_noun(word):
+        return word  # "grazer", "kiter": a verb's doer coined with "-er" is no slip ("grazier")
     if len(word) >= _LONG_WORD and not things:
         # (inside the word only: a foreign or a brand name ends otherwise, "matcha" is no "match",
         # "brulee" no "brule")
@@ -115,3 +120,20 @@ def correct(word: str) -> str:
     verbs = sorted(w for w in edits if edits[w] in ("double", "swap") and w.endswith(("ing", "ed"))
                    and english.is_participle_or_finite(w))
     return verbs[0] if len(verbs) == 1 else word
+
+
+def _only_a_guessed_compound(word: str) -> bool:
+    """Known only as a closed compound the lexicon guesses from two nouns ("studnet": "stud" +
+    "net"): no dictionary lists the word itself, so it may as well be a slip."""
+    singular = english.noun_lemma(word)
+    return not english.parts_of_speech(word) and not english.has_noun_entry(word) \
+        and not english.has_noun_entry(singular) and not english.is_name(word)
+
+
+def _slip_in_guessed_compound(word: str) -> str:
+    """The thing's noun (or its plural) one swapped or doubled letter away, where there is just
+    one ("studnet" -> "student", "studnets" -> "students"); the commonest slips beat a guess."""
+    stem, plural = (word[:-1], "s") if word.endswith("s") and len(word) > 4 else (word, "")
+    edits = _one_edit(stem)
+    things = sorted(w for w in edits if edits[w] in ("double", "swap") and _is_thing_noun(w))
+    return things[0] + plural if len(things) == 1 else word
