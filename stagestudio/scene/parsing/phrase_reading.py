@@ -11,6 +11,7 @@ from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.context_words import modifies_next_noun, modifies_people_group, noun_head_after, tagged_run_head
 from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.filler_heads import filler_heads_phrase
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.phrase_endings import (
@@ -400,6 +401,8 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         p.modifiers.append(tok)  # "the whole family", "a sharp knife": an adjective before its noun
         p.j += 1
         return NEXT
+    if p.started and filler_heads_phrase(tokens, i, p.j):
+        return _take_as_noun(p, tok)  # "a shoeshine stand", "the hand rest": a made thing, no verb
     if tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS:
         return STOP
     if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS:
