@@ -34,3 +34,13 @@ def test_filler_word_heads_its_phrase(prompt: str, thing: str) -> None:
 def test_filler_word_stays_a_verb(prompt: str, absent: str) -> None:
     assert all(absent not in name.split() for name in _names(parse_prompt(prompt)))
 
+# --- after a number above one, a noun's -s word is the plural head, not its verb -------------
+@pytest.mark.parametrize("prompt,thing", [
+    ("a couple dozen sourdough rolls on 2 sheet pans", "roll"),
+    ("3 lobster buoys by the boathouse", "buoy"),
+    ("two cheese rolls on a plate", "roll"),
+    ("two marker buoys near the pier", "buoy"),
+])
+def test_plural_head_after_count(prompt: str, thing: str) -> None:
+    assert thing in _names(parse_prompt(prompt))
+

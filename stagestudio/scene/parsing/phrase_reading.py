@@ -11,7 +11,7 @@ from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.context_words import modifies_next_noun, modifies_people_group, noun_head_after, tagged_run_head
 from stagestudio.scene.parsing.english import NounKind
-from stagestudio.scene.parsing.filler_heads import filler_heads_phrase
+from stagestudio.scene.parsing.filler_heads import filler_heads_phrase, plural_head_after_count
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.phrase_endings import (
@@ -476,7 +476,8 @@ def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
     if p.unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or p.modifiers[-1].endswith("s")
                                                  or tok.endswith("ing")) and not english.has_flag(tok, "2", senses=1) \
             and not noun_after_singular(p.modifiers[-1], tok, tokens, p.j) \
-            and not ((p.count or 1) > 1 and not p.modifiers[-1].endswith("s") and plural_of_a_thing(tok)):
+            and not ((p.count or 1) > 1 and not p.modifiers[-1].endswith("s")
+                     and (plural_of_a_thing(tok) or plural_head_after_count(tok))):
         # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
         # after a singular noun is a noun itself ("the Eiffel Tower"), and so is a thing
         # WordNet names only in the plural ("a leather bellows", "steel tongs")
