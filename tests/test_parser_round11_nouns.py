@@ -7,6 +7,7 @@ import pytest
 
 from stagestudio.scene.graph import SceneGraph
 from stagestudio.scene.parser import parse_prompt
+from stagestudio.scene.parsing.spelling import correct
 
 
 def _names(graph: SceneGraph) -> list[str]:
@@ -43,4 +44,14 @@ def test_filler_word_stays_a_verb(prompt: str, absent: str) -> None:
 ])
 def test_plural_head_after_count(prompt: str, thing: str) -> None:
     assert thing in _names(parse_prompt(prompt))
+
+# --- a typo's extra letter is a key beside its neighbours; a letter from afar is the word's own --
+@pytest.mark.parametrize("typed,meant", [("bottlre", "bottle"), ("sandwhich", "sandwich"), ("chaiir", "chair")])
+def test_extra_letter_struck_beside_is_a_typo(typed: str, meant: str) -> None:
+    assert correct(typed) == meant
+
+
+@pytest.mark.parametrize("word", ["brayer"])
+def test_extra_letter_from_afar_stays(word: str) -> None:
+    assert correct(word) == word
 
