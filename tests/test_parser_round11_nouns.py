@@ -35,6 +35,7 @@ def test_filler_word_heads_its_phrase(prompt: str, thing: str) -> None:
 def test_filler_word_stays_a_verb(prompt: str, absent: str) -> None:
     assert all(absent not in name.split() for name in _names(parse_prompt(prompt)))
 
+
 # --- after a number above one, a noun's -s word is the plural head, not its verb -------------
 @pytest.mark.parametrize("prompt,thing", [
     ("a couple dozen sourdough rolls on 2 sheet pans", "roll"),
@@ -44,6 +45,7 @@ def test_filler_word_stays_a_verb(prompt: str, absent: str) -> None:
 ])
 def test_plural_head_after_count(prompt: str, thing: str) -> None:
     assert thing in _names(parse_prompt(prompt))
+
 
 # --- a typo's extra letter is a key beside its neighbours; a letter from afar is the word's own --
 @pytest.mark.parametrize("typed,meant", [("bottlre", "bottle"), ("sandwhich", "sandwich"), ("chaiir", "chair")])
@@ -55,3 +57,13 @@ def test_extra_letter_struck_beside_is_a_typo(typed: str, meant: str) -> None:
 def test_extra_letter_from_afar_stays(word: str) -> None:
     assert correct(word) == word
 
+
+# --- a class noun before a filler word that heads the phrase modifies it -----------------------
+@pytest.mark.parametrize("prompt", [
+    "an umbrella stand by the door",
+    "a tablet on a laptop stand next to a mug",
+    "a cake on a tall cake stand",
+    "a bike stand outside the cafe",
+])
+def test_class_noun_modifies_filler_head(prompt: str) -> None:
+    assert "stand" in _names(parse_prompt(prompt))

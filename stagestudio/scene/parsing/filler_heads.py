@@ -62,9 +62,13 @@ def _verb_cannot_agree(tokens: list[str], start: int, j: int) -> bool:
 
 def filler_heads_phrase(tokens: list[str], start: int, j: int) -> bool:
     """Whether the filler word at tokens[j] is the head noun of the phrase opened at `start`."""
+    if j >= len(tokens):
+        return False
     word = tokens[j]
     if j <= start or word not in lx.FILLER_WORDS or word in lx.QUANTIFIER_NOUNS or not word.isalpha():
         return False  # ("a tool set", "a set of": a group's noun, which the quantity rules read)
+    if match_relation(tokens, j) is not None:
+        return False  # ("a cell phone right of a chair": a relation, never a head)
     tags = tag_sentence(tokens)
     if not tags or len(tags) != len(tokens):
         return False
@@ -77,6 +81,7 @@ def filler_heads_phrase(tokens: list[str], start: int, j: int) -> bool:
         return False  # "an oil can and a logbook rest on the ledge": the verb the two share
     # (a word whose thing is a later sense keeps its verb reading before a complement)
     return not _complement_follows(tokens, j) or _first_sense_made(word) and _verb_cannot_agree(tokens, start, j)
+
 
 def plural_head_after_count(word: str) -> bool:
     """After a number above one and a singular noun, an -s word cannot be that noun's verb ("two

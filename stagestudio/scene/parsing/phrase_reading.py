@@ -283,6 +283,11 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
             p.modifiers.extend(tokens[p.j:after])  # "orange sea fans": "sea" is no head here
             p.j = after
             return NEXT
+        if filler_heads_phrase(tokens, _opener(tokens, p), after):
+            p.modifiers.extend(tokens[p.j:after])  # "an umbrella stand", "a keyboard stand": the filler heads
+            p.started = True
+            p.j = after
+            return NEXT
         # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
         follows = _noun_modifies_next(tokens, p, entry, after)
         if follows and entry.plural is not True:
@@ -292,6 +297,14 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
             return NEXT
         return _known_noun_phrase(tokens, p, entry, after)
     return None
+
+
+def _opener(tokens: list[str], p: OpenPhrase) -> int:
+    """The index of the phrase's first word: its article or number, else its first modifier."""
+    first = max(0, p.j - len(p.modifiers))
+    before = tokens[first - 1] if first > 0 else ""
+    opens = before in lx.INDEFINITE_DETERMINERS or before in lx.DEFINITE_DETERMINERS or is_number(before)
+    return first - 1 if opens else first
 
 
 def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, after: int) -> bool:
