@@ -11,6 +11,7 @@ from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.context_words import modifies_next_noun, modifies_people_group, noun_head_after, tagged_run_head
 from stagestudio.scene.parsing.english import NounKind
+from stagestudio.scene.parsing.filler_heads import filler_heads_phrase, plural_head_after_count
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.phrase_endings import (
@@ -283,6 +284,11 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
             p.modifiers.extend(tokens[p.j:after])  # "orange sea fans": "sea" is no head here
             p.j = after
             return NEXT
+        if filler_heads_phrase(tokens, _opener(tokens, p), after):
+            p.modifiers.extend(tokens[p.j:after])  # "an umbrella stand", "a keyboard stand": the filler heads
+            p.started = True
+            p.j = after
+            return NEXT
         # noun used as a modifier of a following noun: "glass vase", "orange cat", "dog bed"
         follows = _noun_modifies_next(tokens, p, entry, after)
         if follows and entry.plural is not True:
@@ -292,6 +298,14 @@ def _read_known_noun(tokens: list[str], p: OpenPhrase) -> Outcome:
             return NEXT
         return _known_noun_phrase(tokens, p, entry, after)
     return None
+
+
+def _opener(tokens: list[str], p: OpenPhrase) -> int:
+    """The index of the phrase's first word: its article or number, else its first modifier."""
+    first = max(0, p.j - len(p.modifiers))
+    before = tokens[first - 1] if first > 0 else ""
+    opens = before in lx.INDEFINITE_DETERMINERS or before in lx.DEFINITE_DETERMINERS or is_number(before)
+    return first - 1 if opens else first
 
 
 def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, after: int) -> bool:
@@ -404,6 +418,8 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         p.modifiers.append(tok)  # "the whole family", "a sharp knife": an adjective before its noun
         p.j += 1
         return NEXT
+    if p.started and filler_heads_phrase(tokens, i, p.j):
+        return _take_as_noun(p, tok)  # "a shoeshine stand", "the hand rest": a made thing, no verb
     if tok in lx.FILLER_WORDS or tok in lx.CLAUSE_BREAKERS or tok in lx.ATTACHING_PREPOSITIONS:
         return STOP
     if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS:
@@ -477,7 +493,8 @@ def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
     if p.unknown_seen and is_verb_form(tok) and (tok not in lx.SCENE_VERBS or p.modifiers[-1].endswith("s")
                                                  or tok.endswith("ing")) and not english.has_flag(tok, "2", senses=1) \
             and not noun_after_singular(p.modifiers[-1], tok, tokens, p.j) \
-            and not ((p.count or 1) > 1 and not p.modifiers[-1].endswith("s") and plural_of_a_thing(tok)):
+            and not ((p.count or 1) > 1 and not p.modifiers[-1].endswith("s")
+                     and (plural_of_a_thing(tok) or plural_head_after_count(tok))):
         # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
         # after a singular noun is a noun itself ("the Eiffel Tower"), and so is a thing
         # WordNet names only in the plural ("a leather bellows", "steel tongs")

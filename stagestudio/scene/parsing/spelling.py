@@ -70,6 +70,15 @@ def _one_edit(word: str) -> dict[str, str]:
     return edits
 
 
+def _struck_beside(word: str, shorter: str) -> bool:
+    """Whether the letter `word` has beyond `shorter` is a key next to a letter beside it, the way a
+    finger strikes two keys at once ("bottlre"); a letter from across the keyboard is the word's
+    own, not a slip ("brayer", an ink roller no dictionary lists, is no "bayer")."""
+    k = next((i for i in range(len(shorter)) if word[i] != shorter[i]), len(shorter))
+    beside = {word[i] for i in (k - 1, k + 1) if 0 <= i < len(word)}
+    return word[k] in beside or any(word[k] in _NEIGHBOURS.get(letter, "") for letter in beside)
+
+
 def _is_thing_noun(word: str, *, places: bool = False) -> bool:
     kinds = (NounKind.THING, NounKind.PLACE) if places else (NounKind.THING,)
     return english.has_noun_entry(word) and english.noun_kind(word) in kinds
@@ -112,7 +121,7 @@ def correct(word: str) -> str:
         # (inside the word only: a foreign or a brand name ends otherwise, "matcha" is no "match",
         # "brulee" no "brule")
         things = sorted(w for w in edits if w[-1] == word[-1] and (len(w) >= len(word) or w[-2:] == word[-2:])
-                        and _is_thing_noun(w))
+                        and (edits[w] != "delete" or _struck_beside(word, w)) and _is_thing_noun(w))
         if len(things) == 1:
             return things[0]
     # so are a verb's -ing and -ed forms, whose doubled consonant is the usual slip ("cuting",
