@@ -51,6 +51,8 @@ def is_verb_form(tok: str) -> bool:
         return True  # an -ing form no dictionary lists, of a noun's or a verb's stem ("pipetting")
     if not english.can_be_noun(tok):
         return True
+    if not tok.endswith(("s", "ing")) and not english.has_noun_entry(tok) and not english.noun_senses(english.noun_lemma(tok)):
+        return True  # a past form no noun sense reads otherwise: "a trowel stuck upright" ("stuck" is listed as a noun too)
     if english.has_noun_entry(tok) and english.noun_kind(tok) == NounKind.THING:
         return False  # a plural WordNet lists as a thing of its own: "sprinkles", "fries", "clothes"
     kind = english.noun_kind(english.noun_lemma(tok))
