@@ -435,3 +435,16 @@ def holder_named_by_its_use(head: str, modifiers: list[str]) -> bool:
         return False
     gerund = use.endswith("ing") and english.verb_lemma(use) not in (None, use)
     return gerund or english.is_artifact(english.noun_lemma(use))
+
+
+@lru_cache(maxsize=1)
+def _support_ids() -> frozenset[str]:
+    """The WordNet kind a stand is first made as (a support): shelves, sills and mantelpieces
+    are that kind too, though WordNet also files them as parts of a bookcase or a wall."""
+    return frozenset().union(*(s.wholes for s in english.noun_senses("stand") if s.lexfile == english.ARTIFACT))
+
+
+def bears_things(head: str) -> bool:
+    """"shelves of jars", "a windowsill of plants": a part that bears things holds them on it."""
+    made = next((s for s in english.noun_senses(head) if s.lexfile == english.ARTIFACT), None)
+    return made is not None and bool(made.wholes & _support_ids())
