@@ -56,3 +56,58 @@ def test_irregular_participle_ends_the_phrase(prompt: str, thing: str) -> None:
     names = _names(parse_prompt(prompt))
     assert thing in names
     assert "upright" not in names
+
+
+# --- "tucked behind the crate, a lantern": after a place phrase that opens the clause, the
+# phrase after the comma is the clause's subject, not the place's second name ------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("tucked behind the crate, a lantern", ("lantern", "behind", "crate")),
+    ("wedged under the sofa, a tennis racket", ("tennis racket", "below", "couch")),
+    ("folded over the chair, a wool blanket", ("blanket", "on", "chair")),
+])
+def test_subject_after_fronted_place_is_no_apposition(prompt: str, relation: tuple[str, str, str]) -> None:
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+
+
+# --- "shelves of jars": a part that bears things (a support in WordNet) holds its "of" contents on it
+@pytest.mark.parametrize("prompt,relation", [
+    ("shelves of jars behind the counter", ("jar", "on", "shelf")),
+    ("a shelf of trophies above the fireplace", ("trophy", "on", "shelf")),
+    ("a mantelpiece of candles beside a mirror", ("candle", "on", "mantelpiece")),
+])
+def test_support_holds_its_contents_on_it(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_parts_of_a_whole_are_not_contents() -> None:
+    assert _names(parse_prompt("the shelves of the bookcase")) == ["shelf"]
+
+
+# --- "on a lacquered stand": after "a" and a participle no verb can stand, so a thing's noun that
+# could be a verb ("stand") heads the phrase --------------------------------------------------------
+@pytest.mark.parametrize("prompt", [
+    "a vase on a painted stand",
+    "a lamp on a polished stand",
+    "a tray on a carved stand beside the bed",
+])
+def test_noun_after_article_and_participle(prompt: str) -> None:
+    graph = parse_prompt(prompt)
+    assert "stand" in _names(graph)
+    assert not {"painted", "polished", "carved"} & set(_names(graph))
+
+
+# --- "drying on 6 lines": after a number, "the" or a bare preposition a scene verb's -s form
+# ("lines", "stands") is the plural noun, and a participle puts things on it -----------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("three towels drying on two lines", ("towel", "on", "line")),
+    ("towels drying on lines in the yard", ("towel", "on", "line")),
+    ("socks pegged on lines above the stove", ("sock", "on", "line")),
+])
+def test_plural_noun_of_a_scene_verb_after_number_or_preposition(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_inverted_verb_after_a_relation_stays_a_verb() -> None:
+    names = _names(parse_prompt("At the center stands a wooden easel holding a canvas."))
+    assert "stand" not in names and "easel" in names

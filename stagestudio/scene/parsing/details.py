@@ -44,7 +44,9 @@ def anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
         return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
     if (np_.kind == NounKind.ABSTRACT and english.has_thing_sense(np_.head) and (
-            phrase.predicate in POSITIONAL or phrase.predicate == "on" and english.is_document(np_.head))
+            phrase.predicate in POSITIONAL or phrase.predicate == "on" and english.is_document(np_.head)
+            # ("drying on 6 lines", "hung on the lines": what a participle puts things on is a thing)
+            or phrase.predicate == "on" and phrase.after_participle and (np_.plural or (np_.count or 0) > 1))
             and np_.head not in lx.SETTING_NOUNS):
         return True  # "next to their charging case": a thing in a rarer sense, placed by a relation
     if (np_.head in lx.DEPICTION_NOUNS and phrase.predicate in POSITIONAL | {"on"} and np_.determiner != "definite"

@@ -399,6 +399,10 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     if (p.singular_article and len(p.modifiers) == 1 and tokens[p.j - 1] == p.modifiers[0]
             and p.modifiers[0].endswith("ed") and _thing_after_article(tokens, p.j)):
         return _take_as_noun(p, tok)  # "on a lacquered stand": the participle's noun
+    if (tok in lx.FILLER_WORDS and (p.determiner in ("definite", "indefinite") and not p.singular_article
+                                    or (p.count or 0) > 1)
+            and not p.modifiers and _plural_of_a_thing_noun(tok)):  # ("the peach rests": the colour noun's verb)
+        return _take_as_noun(p, tok)  # "drying on 6 lines", "the lines": no verb's -s form after a number or "the"
     if (p.started and tok in lx.FILLER_WORDS and "ADJ" in english.parts_of_speech(tok)
             and "VERB" not in english.parts_of_speech(tok) and noun_can_follow(tokens, p.j + 1)):
         p.modifiers.append(tok)  # "the whole family", "a sharp knife": an adjective before its noun
@@ -419,6 +423,11 @@ def _thing_after_article(tokens: list[str], j: int) -> bool:
     return (tok.isalpha() and not tok.endswith("s") and match_relation(tokens, j) is None
             and tok not in lx.ATTACHING_PREPOSITIONS and tok not in lx.CLAUSE_BREAKERS and tok not in lx.HARD_BOUNDARIES
             and "NOUN" in english.parts_of_speech(tok) and english.has_thing_sense(english.noun_lemma(tok)))
+
+
+def _plural_of_a_thing_noun(tok: str) -> bool:
+    lemma = english.noun_lemma(tok)
+    return tok.isalpha() and tok.endswith("s") and lemma != tok and english.has_thing_sense(lemma)
 
 
 def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:

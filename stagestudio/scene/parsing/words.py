@@ -312,6 +312,13 @@ def bare_plural(tokens: list[str], i: int, items: list[Item]) -> NounPhrase | No
     "flowers in a vase", "stars above the moon". Elsewhere a bare -s word is more likely a
     verb ("a cat purrs"), so it is left alone."""
     tok = tokens[i]
+    singular, was_plural = singular_form(tok)
+    if (items and isinstance(items[-1], Rel) and i >= 1 and tokens[i - 1].isalpha() and not english.noun_senses(tokens[i - 1])
+            and tok in lx.FILLER_WORDS and was_plural and tok.isalpha() and english.has_thing_sense(singular)):
+        # right after a preposition no verb's -s form stands: "drying on lines" (a scene verb's
+        # noun); after a relation that ends in its own noun it may ("to his left lies a chase")
+        return NounPhrase(head=singular, is_class=False, plural=True, count=None, determiner="none", modifiers=[],
+                          kind=english.noun_kind(singular), surface=tok)
     opens_clause = not items or isinstance(items[-1], (Break, Rel))
     if not opens_clause or i + 1 >= len(tokens) or match_relation(tokens, i + 1) is None:
         return None
