@@ -10,7 +10,7 @@ plate and a fork") is never read this way: a list goes on after the phrase.
 from __future__ import annotations
 
 from stagestudio.scene.parsing.english import is_animate
-from stagestudio.scene.parsing.items import Break, NounPhrase, span_of
+from stagestudio.scene.parsing.items import Break, NounPhrase, Rel, span_of
 from stagestudio.scene.parsing.state import Ref
 from stagestudio.scene.parsing.tagging import tag_sentence
 
@@ -29,7 +29,7 @@ def apposed_by_parse(items: list, k: int, resolved: list) -> str | None:
         # a person or an animal is no other thing's second name, nor a class thing named so
         # by some other class ("a swift" the parser took for no bird may be a yarn swift)
         return None
-    if _list_goes_on(items, k) or _points_back(items, k):
+    if _list_goes_on(items, k) or _points_back(items, k) or _after_fronted_place(items, k):
         return None
     tokens = getattr(items, "tokens", None)
     tags = tag_sentence(tokens) if tokens else None
@@ -72,6 +72,15 @@ def _renames(tags, span: tuple[int, int], before_span: tuple[int, int]) -> bool:
         return False
     first = tags[earlier[0]]
     return word.head == first.head and (word.dep == first.dep or word.dep == "npadvmod")
+
+
+def _after_fronted_place(items: list, k: int) -> bool:
+    """Whether the phrase before the comma is the object of a place phrase that opens the clause
+    ("tucked behind the crate, a rope"): what follows the comma is the clause's subject, placed
+    there, not the place's second name."""
+    opener = k - 3
+    return (opener >= 0 and isinstance(items[opener], Rel) and items[opener].phrase.kind == "object"
+            and (opener == 0 or isinstance(items[opener - 1], Break)))
 
 
 def _animate(np_: NounPhrase) -> bool:

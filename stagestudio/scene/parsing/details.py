@@ -11,7 +11,8 @@ from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.actions import AIMING_PREPOSITIONS
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Action, Break, Item, NounPhrase, Possessive, Prep, Rel
-from stagestudio.scene.parsing.parts import acted_on_belonging, owns_part
+from stagestudio.scene.parsing.parts import acted_on_belonging, owns_part, placed_on_its_own
+from stagestudio.scene.parsing.phrase_state import names_colour
 from stagestudio.scene.parsing.placed import holds_through_portion, placed_verdict
 from stagestudio.scene.parsing.relations import POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.state import Ref
@@ -43,7 +44,9 @@ def anchors_relation(phrase: RelPhrase, np_: NounPhrase) -> bool:
     if np_.head in lx.SETTING_NOUNS and english.is_building(np_.head):
         return phrase.predicate in POSITIONAL  # "behind a café" draws it; "in a café" is the setting
     if (np_.kind == NounKind.ABSTRACT and english.has_thing_sense(np_.head) and (
-            phrase.predicate in POSITIONAL or phrase.predicate == "on" and english.is_document(np_.head))
+            phrase.predicate in POSITIONAL or phrase.predicate == "on" and english.is_document(np_.head)
+            # ("drying on 6 lines", "hung on the lines": what a participle puts things on is a thing)
+            or phrase.predicate == "on" and phrase.after_participle and (np_.plural or (np_.count or 0) > 1))
             and np_.head not in lx.SETTING_NOUNS):
         return True  # "next to their charging case": a thing in a rarer sense, placed by a relation
     if (np_.head in lx.DEPICTION_NOUNS and phrase.predicate in POSITIONAL | {"on"} and np_.determiner != "definite"
@@ -76,11 +79,15 @@ def is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: list
         # "the dog's bed" after a relation is the bed; "the dog's tail" was a part above;
         # "women's raincoat", "a child's bed" with no such owner drawn: the thing itself
         # ("cover the stall's awning" with the stall not drawn: a part of the setting)
+        apart = k >= 2 and placed_on_its_own(items[k - 2], item, items[k - 3] if k >= 3 else None, nxt)
+        if apart:
+            _take_owner_colours(items[k - 2], item)
         placed_belonging = (k >= 3 and isinstance(items[k - 3], Rel) and item.kind == NounKind.THING
                             and not item.is_class
                             and not (isinstance(items[k - 2], NounPhrase) and owns_part(items[k - 2], item))
                             or k >= 3 and isinstance(items[k - 3], Rel) and item.is_class
-                            or k >= 3 and isinstance(items[k - 3], Action) and acted_on_belonging(items[k - 2], item))
+                            or k >= 3 and isinstance(items[k - 3], Action) and acted_on_belonging(items[k - 2], item)
+                            or apart)
         owner_drawn = len(resolved) >= 2 and isinstance(resolved[-2], Ref) and resolved[-2].object_id is not None
         # (a classifier has no article: "the station's solar panels" are the station's)
         specific_owner = k >= 2 and isinstance(items[k - 2], NounPhrase) and items[k - 2].determiner == "definite"
@@ -147,6 +154,12 @@ def is_detail(item: NounPhrase, prev: Item | None, nxt: Item | None, items: list
             and isinstance(nxt, Rel) and nxt.phrase.predicate in POSITIONAL | {"on"} and _physical_here(item)):
         item.kind = NounKind.THING  # "a sticky note on the clock", "a ticket under the wiper": placed, so a sheet
     return detail
+
+
+def _take_owner_colours(owner: Item, item: NounPhrase) -> None:
+    """"a scarlet jockey's silk jacket": with the owner not drawn, its colour is the thing's."""
+    if isinstance(owner, NounPhrase):
+        item.modifiers[:0] = [w for w in owner.modifiers if names_colour([w]) and w not in item.modifiers]
 
 
 # WordNet's verb files of handling a thing: body (wear), contact (throw, carry, grab), motion

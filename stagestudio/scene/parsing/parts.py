@@ -111,6 +111,21 @@ def acted_on_belonging(owner: object, possessed: NounPhrase) -> bool:
             and not english.is_part_of(word, owner.head) and not english.is_worn(word, senses=4))
 
 
+def placed_on_its_own(owner: object, possessed: object, before: object, after: object) -> bool:
+    """A living owner's made thing that opens its clause and is placed by a relation there: "the
+    forager's basket hangs from a low branch", "the welder's helmet hangs on a hook". Placed
+    apart from its owner, it is a thing of its own, worn or not, and the owner only says whose."""
+    if not (isinstance(owner, NounPhrase) and isinstance(possessed, NounPhrase)
+            and (before is None or isinstance(before, Break))
+            and isinstance(after, Rel) and after.phrase.kind == "object"):
+        return False
+    if owner.pronoun is not None or not (owner.head == "person" or english.is_animate(owner.head)):
+        return False
+    word = english.noun_lemma(possessed.surface.split()[-1]) if possessed.surface else possessed.head
+    return (possessed.pronoun is None and (possessed.is_class or english.is_artifact(word))
+            and not english.is_part_of(word, owner.head) and not english.has_sense_of(word, english.BODY))
+
+
 def _is_fitting(np_: NounPhrase, prev: object, nxt: object) -> bool:
     """A bare made thing after "with" that nothing places on its own: "a window with sheer
     curtains", "a café with green awnings", "a keyboard with white keycaps" - a fitting of the

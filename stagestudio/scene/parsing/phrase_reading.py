@@ -384,7 +384,8 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     if (not p.unknown_seen and tok.endswith(("ing", "ed")) and p.j + 1 < n
             and (tok in lx.FILLER_WORDS or is_verb_form(tok))
             and (p.started and (noun_starts_at(tokens, p.j + 1) or is_attribute_word(tokens[p.j + 1])
-                                or is_bare_noun(tokens[p.j + 1]) and match_relation(tokens, p.j + 1) is None)
+                                or is_bare_noun(tokens[p.j + 1]) and match_relation(tokens, p.j + 1) is None
+                                or p.singular_article and not p.modifiers and _thing_after_article(tokens, p.j + 1))
                  or not p.started and is_bare_noun(tokens[p.j + 1]))):
         p.modifiers.append(tok)  # "a sleeping cat", "a steaming cup": a participle used as adjective
         p.started = True
@@ -413,6 +414,13 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         # after an article or adjectives no verb can stand: "a can of soda", "a gold watch",
         # "a folding stand" name things
         return _take_as_noun(p, tok)
+    if (p.singular_article and len(p.modifiers) == 1 and tokens[p.j - 1] == p.modifiers[0]
+            and p.modifiers[0].endswith("ed") and _thing_after_article(tokens, p.j)):
+        return _take_as_noun(p, tok)  # "on a lacquered stand": the participle's noun
+    if (tok in lx.FILLER_WORDS and (p.determiner in ("definite", "indefinite") and not p.singular_article
+                                    or (p.count or 0) > 1)
+            and not p.modifiers and _plural_of_a_thing_noun(tok)):  # ("the peach rests": the colour noun's verb)
+        return _take_as_noun(p, tok)  # "drying on 6 lines", "the lines": no verb's -s form after a number or "the"
     if (p.started and tok in lx.FILLER_WORDS and "ADJ" in english.parts_of_speech(tok)
             and "VERB" not in english.parts_of_speech(tok) and noun_can_follow(tokens, p.j + 1)):
         p.modifiers.append(tok)  # "the whole family", "a sharp knife": an adjective before its noun
@@ -425,6 +433,21 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
     if tok in lx.PRONOUNS_SINGULAR or tok in lx.PRONOUNS_PLURAL or tok in lx.POSSESSIVE_PRONOUNS:
         return STOP
     return None
+
+
+def _thing_after_article(tokens: list[str], j: int) -> bool:
+    """After "a" and a participle no verb can stand, so a word that names a thing is the head:
+    "on a lacquered stand", "a painted line" (not the verbs "stand" and "line" here)."""
+    tok = tokens[j]
+    # (a verb the scene tables list is no function word here: "stand", "line")
+    return (tok.isalpha() and not tok.endswith("s") and match_relation(tokens, j) is None
+            and tok not in lx.ATTACHING_PREPOSITIONS and tok not in lx.CLAUSE_BREAKERS and tok not in lx.HARD_BOUNDARIES
+            and "NOUN" in english.parts_of_speech(tok) and english.has_thing_sense(english.noun_lemma(tok)))
+
+
+def _plural_of_a_thing_noun(tok: str) -> bool:
+    lemma = english.noun_lemma(tok)
+    return tok.isalpha() and tok.endswith("s") and lemma != tok and english.has_thing_sense(lemma)
 
 
 def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:

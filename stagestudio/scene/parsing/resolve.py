@@ -36,6 +36,7 @@ from stagestudio.scene.parsing.parts import (
     owner_of_part,
     owns_part,
     part_owner,
+    placed_on_its_own,
     take_covering_colour,
     unowned_part_owner,
     with_on_own_body,
@@ -359,10 +360,13 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
     # or a relation is drawn
     ref = resolve_phrase(item, state, counter, detail=detail,
                          # ("The cat's tail hangs ...": whose part is named is there too)
-                         reference_only=possessor and not isinstance(prev, Action) and not (
+                         reference_only=possessor and not isinstance(prev, Action) and (not (
                              (isinstance(prev, Rel) or isinstance(items[k + 2] if k + 2 < len(items) else None,
                                                                   NounPhrase))
-                             and owns_part(item, items[k + 2] if k + 2 < len(items) else None)),
+                             and owns_part(item, items[k + 2] if k + 2 < len(items) else None))
+                             # ("the welder's helmet hangs on a hook": the helmet, not the welder)
+                             or placed_on_its_own(item, items[k + 2] if k + 2 < len(items) else None, prev,
+                                                  items[k + 3] if k + 3 < len(items) else None)),
                          # "the candle on top of the stack": a thing a relation places is drawn
                          anchored=isinstance(prev, (Rel, Action)) or owns_side or (
                              isinstance(nxt, Rel) and nxt.phrase.kind in ("object", "owner_pronoun") and item.kind == NounKind.THING

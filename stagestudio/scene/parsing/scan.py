@@ -63,6 +63,7 @@ from stagestudio.scene.parsing.verbs import (
 )
 from stagestudio.scene.parsing.words import (
     bare_plural,
+    bears_things,
     hyphen_colour,
     is_attribute_word,
     is_number,
@@ -144,7 +145,8 @@ def _holds_things_on_it(tokens: list[str], end: int, phrase: NounPhrase) -> bool
     container, no part and nothing worn, with several things after "of", holds them on it (a
     "suit of armor", "the doors of a boathouse" and "a picture of dogs" do not)."""
     head = phrase.head
-    if (phrase.kind != NounKind.THING or not english.has_sense_of(head, english.ARTIFACT) or english.is_part(head)
+    if (phrase.kind != NounKind.THING or not english.has_sense_of(head, english.ARTIFACT)
+            or english.is_part(head) and not bears_things(head)
             or english.is_worn(head) or head in lx.DEPICTION_NOUNS or head in lx.SETTING_NOUNS):
         return False
     after, _ = parse_noun_phrase(tokens, end + 1)

@@ -51,6 +51,8 @@ def is_verb_form(tok: str) -> bool:
         return True  # an -ing form no dictionary lists, of a noun's or a verb's stem ("pipetting")
     if not english.can_be_noun(tok):
         return True
+    if not tok.endswith(("s", "ing")) and not english.has_noun_entry(tok) and not english.noun_senses(english.noun_lemma(tok)):
+        return True  # a past form no noun sense reads otherwise: "a trowel stuck upright" ("stuck" is listed as a noun too)
     if english.has_noun_entry(tok) and english.noun_kind(tok) == NounKind.THING:
         return False  # a plural WordNet lists as a thing of its own: "sprinkles", "fries", "clothes"
     kind = english.noun_kind(english.noun_lemma(tok))
@@ -310,6 +312,13 @@ def bare_plural(tokens: list[str], i: int, items: list[Item]) -> NounPhrase | No
     "flowers in a vase", "stars above the moon". Elsewhere a bare -s word is more likely a
     verb ("a cat purrs"), so it is left alone."""
     tok = tokens[i]
+    singular, was_plural = singular_form(tok)
+    if (items and isinstance(items[-1], Rel) and i >= 1 and tokens[i - 1].isalpha() and not english.noun_senses(tokens[i - 1])
+            and tok in lx.FILLER_WORDS and was_plural and tok.isalpha() and english.has_thing_sense(singular)):
+        # right after a preposition no verb's -s form stands: "drying on lines" (a scene verb's
+        # noun); after a relation that ends in its own noun it may ("to his left lies a chase")
+        return NounPhrase(head=singular, is_class=False, plural=True, count=None, determiner="none", modifiers=[],
+                          kind=english.noun_kind(singular), surface=tok)
     opens_clause = not items or isinstance(items[-1], (Break, Rel))
     if not opens_clause or i + 1 >= len(tokens) or match_relation(tokens, i + 1) is None:
         return None
@@ -433,3 +442,16 @@ def holder_named_by_its_use(head: str, modifiers: list[str]) -> bool:
         return False
     gerund = use.endswith("ing") and english.verb_lemma(use) not in (None, use)
     return gerund or english.is_artifact(english.noun_lemma(use))
+
+
+@lru_cache(maxsize=1)
+def _support_ids() -> frozenset[str]:
+    """The WordNet kind a stand is first made as (a support): shelves, sills and mantelpieces
+    are that kind too, though WordNet also files them as parts of a bookcase or a wall."""
+    return frozenset().union(*(s.wholes for s in english.noun_senses("stand") if s.lexfile == english.ARTIFACT))
+
+
+def bears_things(head: str) -> bool:
+    """"shelves of jars", "a windowsill of plants": a part that bears things holds them on it."""
+    made = next((s for s in english.noun_senses(head) if s.lexfile == english.ARTIFACT), None)
+    return made is not None and bool(made.wholes & _support_ids())
