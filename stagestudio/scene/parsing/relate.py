@@ -26,6 +26,7 @@ from stagestudio.scene.parsing.items import (
     Rel,
     mark_neighbours,
 )
+from stagestudio.scene.parsing.left_out_objects import figure_overhead_or_below
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
     after_undrawn_subject,
@@ -241,6 +242,10 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
         # "a stack of pancakes with a strawberry on top", "each with a mirror above", "a wok
         # with a spatula resting inside": the object left out is what the subject hangs on
         subject_ref = in_clause[-1] if in_clause else None
+        figure = figure_overhead_or_below(phrase, resolved, k, subject_ref, state)
+        if figure is not None:  # "an umbrella propped overhead": above the one it shades
+            state.relate(subject_ref.object_id, phrase.predicate, figure)  # type: ignore[union-attr]
+            return
         hung_on = hung_on_object(resolved, subject_ref)
         if hung_on is not None:
             state.relate(subject_ref.object_id, phrase.predicate, hung_on)  # type: ignore[union-attr]
@@ -499,6 +504,10 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     # and a can of soda": beside each)
     targets = meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members},  # type: ignore[arg-type]
                         before=resolved[:k])
+    if nxt.pronoun_word == "both":
+        # (a placed subject stands in for one left undrawn: "a mic on a boom arm above both" is no arm's)
+        targets = [] if isinstance(resolved[resolved.index(subject_ref) - 1], Rel) else both_meant(
+            resolved, k, {subject_id, *members, *placed_with}, state)  # type: ignore[arg-type]
     if nxt.pronoun is None and obj_id is not None:
         # (only things of the object's kind: "a cat under a parked car and a flying bat" names
         # the bat beside the cat, not under the car)
