@@ -40,3 +40,20 @@ def test_guard_overhead_after_with_stays_with_its_holder() -> None:
 def test_peeking_out_of_is_inside(prompt: str, relation: tuple[str, str, str]) -> None:
     assert relation in _relations(parse_prompt(prompt))
 
+
+# --- "above both": the two things the sentence named before -----------------------------------
+@pytest.mark.parametrize("prompt,expected", [
+    ("a cat on the sofa and a dog on the rug, a ceiling fan above both",
+     {("fan", "above", "cat"), ("fan", "above", "dog")}),
+    ("a toaster next to the kettle, a clock on the wall behind both",
+     {("clock", "behind", "toaster"), ("clock", "behind", "kettle")}),
+    ("two armchairs facing the fireplace, a chandelier hanging above both", {("chandelier", "above", "chair")}),
+])
+def test_both_means_the_two_named_before(prompt: str, expected: set[tuple[str, str, str]]) -> None:
+    assert expected <= _relations(parse_prompt(prompt))
+
+
+def test_guard_both_as_a_count_word_counts_nothing() -> None:
+    graph = parse_prompt("a cat on the sofa and a dog on the rug, a ceiling fan above both")
+    assert all(o.count == 1 for o in graph.objects)
+

@@ -33,3 +33,22 @@ def figure_overhead_or_below(phrase: RelPhrase, resolved: list, k: int, subject:
             return figure
     return None
 
+
+def both_meant(resolved: list, k: int, exclude: set[str], state: State) -> list[str]:
+    """What "both" means after the relation at `k`: the last two things the sentence is about so
+    far, not placed by a relation or an action ("a cat on the sofa and a dog on the rug, a fan
+    above both"), else a pair named as one ("two armchairs by the fire, a lamp above both"), else
+    the last two named ("a uv lamp behind the hand rest, a rack mounted above both"). Never the
+    relation's subject nor what hangs on a thing by "with" or "of" (the rack's bottles)."""
+    refs = [r for r in resolved[:k] if is_kept(r) and r.pronoun is None and not r.attached and r.object_id not in exclude]
+    unplaced = _latest_two([r.object_id for r in refs if not is_placed(resolved, r)])
+    if len(unplaced) == 2:
+        return unplaced
+    if len(unplaced) == 1 and state.get(unplaced[0]).count == 2:
+        return unplaced
+    latest = _latest_two([r.object_id for r in refs])
+    return latest if len(latest) == 2 else []
+
+
+def _latest_two(ids: list[str]) -> list[str]:
+    return list(reversed(list(dict.fromkeys(reversed(ids)))[:2]))

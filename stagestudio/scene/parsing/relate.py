@@ -26,7 +26,7 @@ from stagestudio.scene.parsing.items import (
     Rel,
     mark_neighbours,
 )
-from stagestudio.scene.parsing.left_out_objects import figure_overhead_or_below
+from stagestudio.scene.parsing.left_out_objects import both_meant, figure_overhead_or_below
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
     after_undrawn_subject,

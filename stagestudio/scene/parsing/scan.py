@@ -93,6 +93,11 @@ def _described_one_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | Non
                       modifiers=tokens[i + 1:j], pronoun="one", pronoun_word="one"), j + 1
 
 
+def _relation_ends_at(tokens: list[str], i: int) -> bool:
+    """Whether a relation phrase ends right before tokens[i] ("above both", "next to both")."""
+    return any((found := match_relation(tokens, j)) is not None and found[1] == i for j in range(max(0, i - 3), i))
+
+
 def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
     """One member of a group named before, and the index after it: "one of them", "each of the
     dogs", "the other" (with no noun after it). The phrase means the group's object."""
@@ -105,6 +110,11 @@ def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None
         end += end + 1 < n and tokens[end].endswith("ing") and match_relation(tokens, end + 1) is not None
         return NounPhrase(head="", is_class=False, plural=True, count=many, determiner="definite", modifiers=[],
                           pronoun="they", pronoun_word="them"), end
+    if tokens[i] == "both" and _relation_ends_at(tokens, i) and (
+            i + 1 == n or tokens[i + 1] in (",", ".", ";", "and")):
+        # "a rack on the wall above both": "both" as a relation's object is the two just named
+        return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite", modifiers=[],
+                          pronoun="they", pronoun_word="both"), i + 1
     if tokens[i] in ("one", "each", "either") and i + 2 < n and tokens[i + 1] == "of":
         if tokens[i + 2] in _GROUP_PRONOUNS:
             return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite",
