@@ -57,3 +57,17 @@ def test_guard_both_as_a_count_word_counts_nothing() -> None:
     graph = parse_prompt("a cat on the sofa and a dog on the rug, a ceiling fan above both")
     assert all(o.count == 1 for o in graph.objects)
 
+
+# --- what is named "of" an enclosure is inside it ------------------------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a bamboo cage of songbirds hanging from the eaves", ("bird", "inside", "cage")),
+    ("a corral of wild horses at dusk", ("horse", "inside", "corral")),
+    ("a cupboard of jars and tins in the pantry", ("jar", "inside", "cupboard")),
+])
+def test_contents_of_an_enclosure_are_inside(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_guard_a_rack_holds_things_on_it() -> None:
+    assert ("helmet", "on", "rack") in _relations(parse_prompt("a rack of helmets by the door"))
+

@@ -497,7 +497,8 @@ def scan(tokens: list[str]) -> Scanned:
         if isinstance(phrase_item, NounPhrase) and _contents_follow(tokens, end, phrase_item):
             # (what holds things without enclosing them has them on it: "a rack of helmets")
             predicate = ("on" if phrase_item.head in lx.SERVING_SURFACES or not phrase_item.is_class
-                         and not english.is_container(phrase_item.head) else "inside")
+                         and not (english.is_container(phrase_item.head) or english.is_enclosure(phrase_item.head))
+                         else "inside")  # ("a cage of finches": in what shuts them in)
             items.append(phrase_item)
             items.append(Rel(RelPhrase(predicate, kind="contents")))
             i = end + 1
