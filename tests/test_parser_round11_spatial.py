@@ -71,3 +71,12 @@ def test_contents_of_an_enclosure_are_inside(prompt: str, relation: tuple[str, s
 def test_guard_a_rack_holds_things_on_it() -> None:
     assert ("helmet", "on", "rack") in _relations(parse_prompt("a rack of helmets by the door"))
 
+
+# --- "its" after "on the director's chair": the possessed place is placed, so not salient --------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a teddy bear sits on the child's bed, with a night lamp to its right", ("lamp", "right of", "teddy bear")),
+    ("a potted fern stands on the neighbour's porch, with a watering can to its left",
+     ("watering can", "left of", "potted plant")),
+])
+def test_its_skips_a_possessed_place(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
