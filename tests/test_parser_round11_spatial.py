@@ -80,3 +80,17 @@ def test_guard_a_rack_holds_things_on_it() -> None:
 ])
 def test_its_skips_a_possessed_place(prompt: str, relation: tuple[str, str, str]) -> None:
     assert relation in _relations(parse_prompt(prompt))
+
+
+# --- an aside after a comma ("topped with ...") describes the latest thing a clause was about;
+# "to its right" is complete, so the noun after it is not its object -----------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("a bench with a lamp to its left and a fence to its right, lined with ivy", ("ivy", "on", "fence")),
+    ("a birdhouse on the left and a tall pole on the right, topped with a weather vane", ("vane", "on", "pole")),
+])
+def test_aside_describes_the_latest_clause_head(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_guard_aside_after_a_placed_noun_is_the_subjects() -> None:
+    assert ("butter", "on", "pancake") in _relations(parse_prompt("pancakes on a plate, topped with butter"))

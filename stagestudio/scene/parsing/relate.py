@@ -46,6 +46,7 @@ from stagestudio.scene.parsing.positions import (
     listed_with,
     moved_stuff,
     of_dropped_portion,
+    opens_clause,
     side_anchor,
 )
 from stagestudio.scene.parsing.preposition_relations import (
@@ -347,7 +348,9 @@ def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: in
         Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
     heads = [r for r in resolved[:k] if is_kept(r) and not is_placed(resolved, r)]
     if holder is None and heads and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
-        holder = heads[0]  # "pancakes on a plate, topped with butter": an aside about the sentence's subject
+        # "pancakes on a plate, topped with butter": an aside about the latest thing a clause was
+        # about ("a gauge to its left and a mast to its right, topped with a vane": the mast)
+        holder = ([r for r in heads if opens_clause(resolved, r)] or heads)[-1]
     if holder is None:
         return
     holding = state.get(holder.object_id)  # type: ignore[union-attr]
