@@ -94,3 +94,18 @@ def test_aside_describes_the_latest_clause_head(prompt: str, relation: tuple[str
 
 def test_guard_aside_after_a_placed_noun_is_the_subjects() -> None:
     assert ("butter", "on", "pancake") in _relations(parse_prompt("pancakes on a plate, topped with butter"))
+
+
+# --- "the middle one", "the last one": one of the group named, placed relative to ---------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("four jars on the shelf, a spoon resting on the last one", ("spoon", "on", "jar")),
+    ("five canoes pulled up on the beach, a paddle propped against the nearest one", ("paddle", "next to", "boat")),
+    ("two lamps flank the sofa, a book beside the left one", ("book", "next to", "lamp")),
+])
+def test_a_ranked_one_is_one_of_the_group(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_guard_a_ranked_one_keeps_the_group_count() -> None:
+    graph = parse_prompt("two lamps flank the sofa, a book beside the left one")
+    assert [o.count for o in graph.objects if o.name == "lamp"] == [2]

@@ -61,6 +61,7 @@ from stagestudio.scene.parsing.verbs import (
     undrawn_plural_at,
 )
 from stagestudio.scene.parsing.words import (
+    RANK_WORDS,
     bare_plural,
     hyphen_colour,
     is_attribute_word,
@@ -84,7 +85,7 @@ def _described_one_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | Non
     if tokens[i] not in ("a", "an", "the", "another"):
         return None
     j = i + 1
-    while j < len(tokens) and is_attribute_word(tokens[j]):
+    while j < len(tokens) and (is_attribute_word(tokens[j]) or tokens[j] in RANK_WORDS):
         j += 1
     if j == i + 1 or j >= len(tokens) or tokens[j] != "one" or j + 1 < len(tokens) and tokens[j + 1] == "of":
         return None
