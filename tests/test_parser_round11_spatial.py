@@ -109,3 +109,16 @@ def test_a_ranked_one_is_one_of_the_group(prompt: str, relation: tuple[str, str,
 def test_guard_a_ranked_one_keeps_the_group_count() -> None:
     graph = parse_prompt("two lamps flank the sofa, a book beside the left one")
     assert [o.count for o in graph.objects if o.name == "lamp"] == [2]
+
+
+# --- "them" after a coordinated subject is never that subject's own members ---------------------
+def test_them_is_not_the_subjects_own_list() -> None:
+    relations = _relations(parse_prompt("Three kids play on the lawn. Balls and hoops lie scattered around them."))
+    assert {("sports ball", "next to", "person"), ("hoop", "next to", "person")} <= relations
+    assert ("hoop", "next to", "sports ball") not in relations
+
+
+def test_guard_him_after_a_coordinated_subject() -> None:
+    prompt = "A farmer rests under an oak. A rake and a pitchfork lean on the fence behind him."
+    relations = _relations(parse_prompt(prompt))
+    assert {("rake", "behind", "person"), ("pitchfork", "behind", "person")} <= relations

@@ -40,7 +40,8 @@ def both_meant(resolved: list, k: int, exclude: set[str], state: State) -> list[
     above both"), else a pair named as one ("two armchairs by the fire, a lamp above both"), else
     the last two named ("a uv lamp behind the hand rest, a rack mounted above both"). Never the
     relation's subject nor what hangs on a thing by "with" or "of" (the rack's bottles)."""
-    refs = [r for r in resolved[:k] if is_kept(r) and r.pronoun is None and not r.attached and r.object_id not in exclude]
+    refs = [r for r in resolved[:k]
+            if is_kept(r) and r.pronoun is None and not r.attached and r.object_id not in exclude]
     unplaced = _latest_two([r.object_id for r in refs if not is_placed(resolved, r)])
     if len(unplaced) == 2:
         return unplaced

@@ -486,6 +486,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         # it": not the helmet)
         placed_with = {s_ for s_, p, o in state.relations if o == subject_id and is_spatial(p)} | {
             o for s_, p, o in state.relations if s_ == subject_id and is_spatial(p)}
+        # (nor what is named together with the subject: "axes and ropes lean on the wall behind them")
+        placed_with |= set(listed_with(resolved, clause_start, subject_ref, None, state))
         obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id, *placed_with},  # type: ignore[arg-type]
                             word=nxt.pronoun_word)
     predicate = phrase.predicate
