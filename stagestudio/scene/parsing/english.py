@@ -450,6 +450,13 @@ def is_container(lemma: str, *, senses: int = 1) -> bool:
     return has_flag(lemma, "k", senses=senses)
 
 
+def is_enclosure(lemma: str) -> bool:
+    """A made thing WordNet files first as a place one is shut in, not part of another: a cage,
+    a hutch, a corral, a cupboard, a playpen; what is named "of" it is inside it."""
+    senses = noun_senses(lemma)
+    return bool(senses) and senses[0].lexfile == ARTIFACT and "l" in senses[0].flags and "p" not in senses[0].flags
+
+
 def is_document(lemma: str) -> bool:
     """A noun WordNet files first under communication: a bible, a ticket, a note, a certificate,
     which a picture draws as the sheet or the book things lie on ("rings on an open bible")."""

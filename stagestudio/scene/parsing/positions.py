@@ -48,7 +48,21 @@ def holder_of(resolved: list, ref: Ref) -> Ref | None:
 def is_placed(resolved: list, ref: Ref) -> bool:
     """Whether `ref` is the object of a relation, an action or a preposition ("on a mat")."""
     m = next(i for i, r in enumerate(resolved) if r is ref)
-    return m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep))
+    # (a phrase that names no object of its own places nothing after it: "a gauge to its left
+    # and a mast to its right" lost its "and")
+    return m > 0 and isinstance(resolved[m - 1], (Rel, Action, Prep)) and not (
+        isinstance(resolved[m - 1], Rel) and resolved[m - 1].phrase.kind in _COMPLETE_PHRASES)
+
+
+_COMPLETE_PHRASES = {"owner_pronoun", "absolute", "dangling", "mutual"}
+
+
+def opens_clause(resolved: list, ref: Ref) -> bool:
+    """Whether `ref` heads a clause: first in the sentence, or after a break or a phrase that is
+    complete without it ("a mast to its right"), not right after another noun."""
+    m = next(i for i, r in enumerate(resolved) if r is ref)
+    before = resolved[m - 1] if m > 0 else None
+    return before is None or isinstance(before, Break) or isinstance(before, Rel) and before.phrase.kind in _COMPLETE_PHRASES
 
 
 def is_held(resolved: list, ref: Ref) -> bool:

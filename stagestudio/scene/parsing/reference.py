@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from stagestudio.scene.parsing import english
-from stagestudio.scene.parsing.items import Action, Break, Item, NounPhrase, Rel
+from stagestudio.scene.parsing.items import Action, Break, Item, NounPhrase, Possessive, Rel
 from stagestudio.scene.parsing.relations import POSITIONAL
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
@@ -42,11 +42,19 @@ def _listed(resolved: Sequence[object], m: int) -> bool:
                      and (m == 3 or isinstance(resolved[m - 4], Break))))
 
 
+def _after_relation(resolved: Sequence[object], m: int) -> bool:
+    """Whether the item at `m` is a relation's or an action's object, also past a possessor
+    ("rests on the director's chair": the chair is placed as "on the chair" is)."""
+    if m >= 3 and isinstance(resolved[m - 1], Possessive):
+        m -= 2
+    return m > 0 and isinstance(resolved[m - 1], (Rel, Action))
+
+
 def _salience_order(resolved: Sequence[object], position: int, state: State, *,
                     singular: bool = False, person: bool = False) -> Iterator[str]:
     local = [(m, item) for m, item in enumerate(resolved[:position])
              if isinstance(item, Ref) and item.object_id is not None and item.pronoun is None]
-    placed = {m for m, item in local if m > 0 and isinstance(resolved[m - 1], (Rel, Action)) or item.attached}
+    placed = {m for m, item in local if _after_relation(resolved, m) or item.attached}
     for m, _ in local:
         # the rest of a list a relation or an action took ("holds a lamp, a laptop and a clock")
         if m - 2 in placed and _listed(resolved, m):

@@ -26,6 +26,7 @@ from stagestudio.scene.parsing.items import (
     Rel,
     mark_neighbours,
 )
+from stagestudio.scene.parsing.left_out_objects import both_meant, figure_overhead_or_below
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
     after_undrawn_subject,
@@ -45,6 +46,7 @@ from stagestudio.scene.parsing.positions import (
     listed_with,
     moved_stuff,
     of_dropped_portion,
+    opens_clause,
     side_anchor,
 )
 from stagestudio.scene.parsing.preposition_relations import (
@@ -241,6 +243,10 @@ def _relate_phrase(phrase: RelPhrase, resolved: list, k: int, clause_start: int,
         # "a stack of pancakes with a strawberry on top", "each with a mirror above", "a wok
         # with a spatula resting inside": the object left out is what the subject hangs on
         subject_ref = in_clause[-1] if in_clause else None
+        figure = figure_overhead_or_below(phrase, resolved, k, subject_ref, state)
+        if figure is not None:  # "an umbrella propped overhead": above the one it shades
+            state.relate(subject_ref.object_id, phrase.predicate, figure)  # type: ignore[union-attr]
+            return
         hung_on = hung_on_object(resolved, subject_ref)
         if hung_on is not None:
             state.relate(subject_ref.object_id, phrase.predicate, hung_on)  # type: ignore[union-attr]
@@ -342,7 +348,9 @@ def _relate_contents(phrase: RelPhrase, resolved: list, k: int, clause_start: in
         Ref(subject_id) if subject_id is not None else (before[-1] if before else None))
     heads = [r for r in resolved[:k] if is_kept(r) and not is_placed(resolved, r)]
     if holder is None and heads and isinstance(resolved[k - 1], Break) and resolved[k - 1].word == ",":
-        holder = heads[0]  # "pancakes on a plate, topped with butter": an aside about the sentence's subject
+        # "pancakes on a plate, topped with butter": an aside about the latest thing a clause was
+        # about ("a gauge to its left and a mast to its right, topped with a vane": the mast)
+        holder = ([r for r in heads if opens_clause(resolved, r)] or heads)[-1]
     if holder is None:
         return
     holding = state.get(holder.object_id)  # type: ignore[union-attr]
@@ -478,6 +486,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
         # it": not the helmet)
         placed_with = {s_ for s_, p, o in state.relations if o == subject_id and is_spatial(p)} | {
             o for s_, p, o in state.relations if s_ == subject_id and is_spatial(p)}
+        # (nor what is named together with the subject: "axes and ropes lean on the wall behind them")
+        placed_with |= set(listed_with(resolved, clause_start, subject_ref, None, state))
         obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id, *placed_with},  # type: ignore[arg-type]
                             word=nxt.pronoun_word)
     predicate = phrase.predicate
@@ -499,6 +509,10 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     # and a can of soda": beside each)
     targets = meant_by(nxt.pronoun, obj_id, state, exclude={subject_id, *members},  # type: ignore[arg-type]
                         before=resolved[:k])
+    if nxt.pronoun_word == "both":
+        # (a placed subject stands in for one left undrawn: "a mic on a boom arm above both" is no arm's)
+        targets = [] if isinstance(resolved[resolved.index(subject_ref) - 1], Rel) else both_meant(
+            resolved, k, {subject_id, *members, *placed_with}, state)  # type: ignore[arg-type]
     if nxt.pronoun is None and obj_id is not None:
         # (only things of the object's kind: "a cat under a parked car and a flying bat" names
         # the bat beside the cat, not under the car)

@@ -154,6 +154,10 @@ _add_fixed("inside", "in|into", needs_class_object=True)
 # (participles only: "collecting sticks in a park" names sticks)
 for _verb in participle_forms("stick", "set", "embed", "lodge", "wedge", "jam", "mount", "bury", "sink"):
     _add_fixed("inside", f"{_verb} in|{_verb} into")
+# a thing showing only in part out of what holds it is still in it ("a puppy peeking out of a
+# handbag", "pencils sticking out of a mug", "grapes spilling out of a crate")
+for _verb in verb_forms("peek", "peep", "poke", "stick", "protrude", "jut", "spill"):
+    _add_fixed("inside", f"{_verb} out of|{_verb} up out of|{_verb} halfway out of")
 # "watching from the top of the fridge": from where it is, on it
 _add_fixed("on", "from the top of|from atop|from on top of", doers_place=True)
 _add_fixed("on", "on|upon|onto|on to|on the surface of")

@@ -58,6 +58,7 @@ from stagestudio.scene.parsing.positions import (
 from stagestudio.scene.parsing.reference import antecedent, placed_by_its_namesake
 from stagestudio.scene.parsing.relations import POSITIONAL
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State, resolve_phrase
+from stagestudio.scene.parsing.words import RANK_WORDS
 
 
 def _made(obj: ParsedObject) -> bool:
@@ -96,6 +97,9 @@ def _described_one(np_: NounPhrase, state: State, counter: list[int]) -> str | N
             return _new_one_of(kind, np_, state, counter) if groups else None
         state.touch(kind.id, counter)
         return kind.id
+    if kind.count > 1 and np_.modifiers and set(np_.modifiers) <= RANK_WORDS:
+        state.touch(kind.id, counter)
+        return kind.id  # "three barrels in a row; a wheel leans against the middle one": one of them
     if np_.determiner == "definite":
         described = [o for o in state.objects if o.name == kind.name and set(np_.modifiers) <= set(o.modifiers)]
         if described:

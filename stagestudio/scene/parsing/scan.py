@@ -62,6 +62,7 @@ from stagestudio.scene.parsing.verbs import (
     undrawn_plural_at,
 )
 from stagestudio.scene.parsing.words import (
+    RANK_WORDS,
     bare_plural,
     bears_things,
     hyphen_colour,
@@ -89,13 +90,18 @@ def _described_one_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | Non
     if nth is not None:
         return nth
     j = i + 1
-    while j < len(tokens) and is_attribute_word(tokens[j]):
+    while j < len(tokens) and (is_attribute_word(tokens[j]) or tokens[j] in RANK_WORDS):
         j += 1
     if j == i + 1 or j >= len(tokens) or tokens[j] != "one" or j + 1 < len(tokens) and tokens[j + 1] == "of":
         return None
     determiner = "definite" if tokens[i] == "the" else "indefinite"
     return NounPhrase(head="", is_class=False, plural=False, count=1, determiner=determiner,
                       modifiers=tokens[i + 1:j], pronoun="one", pronoun_word="one"), j + 1
+
+
+def _relation_ends_at(tokens: list[str], i: int) -> bool:
+    """Whether a relation phrase ends right before tokens[i] ("above both", "next to both")."""
+    return any((found := match_relation(tokens, j)) is not None and found[1] == i for j in range(max(0, i - 3), i))
 
 
 def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None:
@@ -110,6 +116,11 @@ def _group_member_at(tokens: list[str], i: int) -> tuple[NounPhrase, int] | None
         end += end + 1 < n and tokens[end].endswith("ing") and match_relation(tokens, end + 1) is not None
         return NounPhrase(head="", is_class=False, plural=True, count=many, determiner="definite", modifiers=[],
                           pronoun="they", pronoun_word="them"), end
+    if tokens[i] == "both" and _relation_ends_at(tokens, i) and (
+            i + 1 == n or tokens[i + 1] in (",", ".", ";", "and")):
+        # "a rack on the wall above both": "both" as a relation's object is the two just named
+        return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite", modifiers=[],
+                          pronoun="they", pronoun_word="both"), i + 1
     if tokens[i] in ("one", "each", "either") and i + 2 < n and tokens[i + 1] == "of":
         if tokens[i + 2] in _GROUP_PRONOUNS:
             return NounPhrase(head="", is_class=False, plural=True, count=None, determiner="definite",
@@ -493,7 +504,8 @@ def scan(tokens: list[str]) -> Scanned:
         if isinstance(phrase_item, NounPhrase) and _contents_follow(tokens, end, phrase_item):
             # (what holds things without enclosing them has them on it: "a rack of helmets")
             predicate = ("on" if phrase_item.head in lx.SERVING_SURFACES or not phrase_item.is_class
-                         and not english.is_container(phrase_item.head) else "inside")
+                         and not (english.is_container(phrase_item.head) or english.is_enclosure(phrase_item.head))
+                         else "inside")  # ("a cage of finches": in what shuts them in)
             items.append(phrase_item)
             items.append(Rel(RelPhrase(predicate, kind="contents")))
             i = end + 1

@@ -14,6 +14,12 @@ from stagestudio.scene.parsing.relations import match_relation
 _PARTICLES = frozenset({"in", "up", "out", "on", "off", "down", "over"})
 
 
+# words that pick one thing out of a row by its place ("the middle one", "the last one"): one of
+# the group named, not another thing of its kind
+RANK_WORDS = frozenset({"middle", "centre", "center", "left", "right", "leftmost", "rightmost", "nearest",
+                        "farthest", "front", "back", "first", "last", "second", "third", "end"})
+
+
 def is_attribute_word(tok: str) -> bool:
     return (tok in lx.COLOR_WORDS or tok in lx.MATERIAL_WORDS or tok in lx.SIZE_WORDS
             or tok in lx.COMMON_ADJECTIVES or tok in lx.COLOR_SHADES or hyphen_colour(tok) is not None
