@@ -1,0 +1,57 @@
+"""Round 11 (listing helper): colour words that state no colour, listing counts and colours,
+and action relations the parser missed while both objects were found."""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.parser import parse_prompt
+
+
+def _colours(prompt: str) -> dict[str, str | None]:
+    return {o.name: o.attributes.color for o in parse_prompt(prompt).objects}
+
+
+@pytest.mark.parametrize(("prompt", "name"), [
+    ("a red deer sniffing a fallen log", "red deer"),  # a species WordNet names by a colour
+    ("a lone white spruce on a ridge", "spruce"),  # a tree's kind
+    ("a red fox trotting past a barn", "fox"),
+])
+def test_a_colour_that_names_a_species_is_no_colour(prompt, name):
+    assert _colours(prompt)[name] is None
+
+
+@pytest.mark.parametrize(("prompt", "name", "colour"), [
+    ("a black cat asleep on a step", "cat", "black"),  # WordNet's "black cat" is another animal
+    ("three white lilies in a jar", "lily", "white"),  # a flower's colour is what one sees
+    ("a single red maple leaf on a bench", "leaf", "red"),  # a tree's kind before another noun
+    ("a salmon pink scarf on a hook", "scarf", "pink"),  # a shade before its family colour
+    ("a mustard yellow chair by the door", "chair", "yellow"),
+])
+def test_colours_that_stay(prompt, name, colour):
+    assert _colours(prompt)[name] == colour
+
+
+def test_a_colour_word_opening_a_longer_name_is_part_of_it():
+    assert _colours("a tray of lemon meringue pies")["pie"] is None
+
+
+@pytest.mark.parametrize(("prompt", "name"), [
+    ("two ash buckets beside the stove", "ash bucket"),  # a substance a container holds
+    ("a coffee grinder on the counter", "coffee grinder"),  # a food a device works on
+    ("a chocolate melter next to a bowl", "chocolate melter"),
+])
+def test_a_colour_word_naming_contents_or_what_is_worked_is_part_of_the_name(prompt, name):
+    assert _colours(prompt)[name] is None
+
+
+def test_a_charcoal_sweater_stays_gray():
+    assert _colours("a charcoal sweater on a chair")["sweater"] == "gray"
+
+
+@pytest.mark.parametrize(("prompt", "name", "colour"), [
+    ("a photo of a brown bear", "bear", "brown"),  # GenEval's classes keep the colour stated
+    ("a photo of a black kite", "kite", "black"),
+])
+def test_geneval_classes_keep_a_species_colour(prompt, name, colour):
+    assert _colours(prompt)[name] == colour
