@@ -55,3 +55,27 @@ def test_a_charcoal_sweater_stays_gray():
 ])
 def test_geneval_classes_keep_a_species_colour(prompt, name, colour):
     assert _colours(prompt)[name] == colour
+
+
+def _counts(prompt: str) -> dict[str, int]:
+    return {o.name: o.count for o in parse_prompt(prompt).objects}
+
+
+@pytest.mark.parametrize(("prompt", "name", "count"), [
+    ("Steel spoon set of 6, mirror finish", "spoon", 6),  # a singular product, then "set of N"
+    ("Tennis ball 4-pack, yellow", "sports ball", 4),
+    ("a trio of sheep by a pond", "sheep", 3),  # an animal whose plural is itself
+    ("a pair of deer at the edge of a wood", "deer", 2),
+    ("garden shears on a bench", "scissors", 1),  # a tool WordNet names only in the plural
+    ("20-odd pigeons on a roof", "bird", 20),  # a round number given roughly
+])
+def test_listing_and_quantity_counts(prompt, name, count):
+    assert _counts(prompt)[name] == count
+
+
+@pytest.mark.parametrize(("prompt", "name"), [
+    ("Tea set of 4 cups, white porcelain", "tea set"),  # WordNet's "tea set" is one thing
+    ("a 1967 muscle car", "car"),  # a year is a label
+])
+def test_counts_that_stay_one(prompt, name):
+    assert _counts(prompt)[name] == 1

@@ -242,6 +242,9 @@ def _number_is_a_label(phrase: NounPhrase) -> bool:
     (after "a", or in the thousands) names a year or a model; the noun is one thing."""
     if phrase.count is None or phrase.count < 2 or phrase.plural or (phrase.surface or "").endswith("s"):
         return False
+    last = (phrase.surface or phrase.head).split()[-1]
+    if phrase.count < 1000 and english.plural_is_itself(last) and english.is_animate(last):
+        return False  # ("a trio of sheep", "a pair of water buffalo": an animal's plural is itself)
     return phrase.determiner == "indefinite" or phrase.count >= 1000
 
 

@@ -283,6 +283,8 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\b(left|right)-hand(ed)?\b", r"\1 hand", text)
     text = re.sub(r"\bside-by-side\b", "side by side", text)
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
+    # "20-odd pigeons", "thirty-odd chairs", "40-some guests": a round number given roughly counts
+    text = re.sub(r"\b(\d+|[a-z]+ty)-(?:odd|some|ish)\b(?= [a-z])", r"\1", text)
     text = _SPELLED_NUMBER.sub(_spelled_number, text)
     text = _SUPERLATIVE_DOMAIN.sub(_superlative_domain, text)
     text = _DIMENSIONS.sub(_dimensions, text)
