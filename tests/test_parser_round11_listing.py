@@ -79,3 +79,24 @@ def test_listing_and_quantity_counts(prompt, name, count):
 ])
 def test_counts_that_stay_one(prompt, name):
     assert _counts(prompt)[name] == 1
+
+
+def _relations(prompt: str) -> set[tuple[str, str, str]]:
+    graph = parse_prompt(prompt)
+    names = {o.id: o.name for o in graph.objects}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in graph.relations}
+
+
+@pytest.mark.parametrize(("prompt", "relation"), [
+    ("a man writing in a notebook", ("person", "writing in", "book")),  # a thing with pages
+    ("a poet scribbling in a diary by the window", ("person", "scribbling in", "book")),
+    ("a girl sketching in her sketchbook on a bench", ("person", "sketching in", "sketchbook")),
+    ("a jellyfish drifting past a diver", ("jellyfish", "drifting past", "diver")),  # a motion past
+    ("a fox trotting past a barn", ("fox", "trotting past", "barn")),
+])
+def test_actions_with_their_preposition(prompt, relation):
+    assert relation in _relations(prompt)
+
+
+def test_writing_in_a_place_is_no_action():
+    assert not any(r[1].startswith("writing") for r in _relations("a boy writing in the garden"))
