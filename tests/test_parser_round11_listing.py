@@ -100,3 +100,15 @@ def test_actions_with_their_preposition(prompt, relation):
 
 def test_writing_in_a_place_is_no_action():
     assert not any(r[1].startswith("writing") for r in _relations("a boy writing in the garden"))
+
+@pytest.mark.parametrize(("prompt", "relation"), [
+    ("a nurse spoon-feeding an old man", ("person", "feeding", "person")),  # noun + verb as one word
+    ("a man hand-washing a red car", ("person", "washing", "car")),
+    ("a boy free-climbing a boulder", ("person", "climbing", "boulder")),
+])
+def test_a_noun_verb_compound_before_its_object_is_the_verb(prompt, relation):
+    assert relation in _relations(prompt)
+
+
+def test_a_noun_verb_compound_after_an_article_stays_an_adjective():
+    assert {o.name for o in parse_prompt("a fire-breathing dragon over a castle").objects} == {"dragon", "castle"}
