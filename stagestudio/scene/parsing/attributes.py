@@ -5,6 +5,11 @@ from __future__ import annotations
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.graph import ObjectAttributes
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.colour_names import (
+    names_a_species,
+    opens_a_longer_name,
+    shade_of_next_colour,
+)
 from stagestudio.scene.parsing.words import hyphen_colour
 
 _NOT_ADJECTIVES = {"single", "lone", "solitary", "one", "same", "other", "own", "real", "actual",
@@ -37,6 +42,14 @@ def _names_a_kind(word: str, following: str | None) -> bool:
     return bool(following) and english.is_living_or_food(following) and english.has_noun_entry(f"{word} {following}")
 
 
+def _colour_names_no_colour(modifiers: list[str], k: int, following: str | None, noun: str | None) -> bool:
+    """A colour word that is part of a name, says what the object a shade of the colour after it (colour_names.py)."""
+    word = modifiers[k]
+    last = k + 1 == len(modifiers)
+    return (names_a_species(word, following, of_the_noun=last) or opens_a_longer_name(modifiers, k, noun)
+            or not last and shade_of_next_colour(word, modifiers[k + 1]))
+
+
 def attributes(modifiers: list[str], *, parts: list[str] | None = None,
                measurements: list[str] | None = None, head: str | None = None,
                noun: str | None = None) -> ObjectAttributes:
@@ -45,8 +58,11 @@ def attributes(modifiers: list[str], *, parts: list[str] | None = None,
     color = material = size = None
     adjectives: list[str] = []
     for k, word in enumerate(modifiers):
+        following = modifiers[k + 1] if k + 1 < len(modifiers) else noun or head
         if _names_a_purpose(word, head) or _names_a_shade(word, modifiers[k + 1] if k + 1 < len(modifiers) else ""):
             adjectives.append(word)
+        elif _colour_names_no_colour(modifiers, k, following, noun or head):
+            adjectives.append(word)  # "white pine", "lemon meringue pie", "coral pink"
         elif hyphen_colour(word) is not None and color is None:
             color = hyphen_colour(word)
             adjectives.extend(w for w in word.split("-")[:-1] if w not in adjectives)

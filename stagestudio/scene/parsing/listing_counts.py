@@ -11,6 +11,7 @@ import re
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.graph import MAX_COUNT
+from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.nouns import singular_form
 
 _PIECES = frozenset({"pcs", "pc", "pieces", "ct", "count"})
@@ -86,6 +87,22 @@ def _count_fragment(tokens: list[str]) -> tuple[int, str, int] | None:
     return None
 
 
+def _counted_singular(tokens: list[str], k: int) -> bool:
+    """"Handbell set of 8", "squash racquet 2-pack": a singular noun right before "set of N",
+    "pack of N" or "N-pack" (no comma between) is what the set holds, unless WordNet names the
+    noun with the set word as one thing ("tea set", "chess set")."""
+    nxt = tokens[k + 1]
+    if nxt in _SET_WORDS and k + 3 < len(tokens) and tokens[k + 2] == "of" and _is_count(tokens[k + 3]):
+        word = nxt
+    elif nxt.endswith("-pack") and _is_count(nxt[:-5]):
+        word = "pack"
+    else:
+        return False
+    tok = tokens[k]  # (never "a set of 4 plates": "a" opens the phrase, it names nothing)
+    return (tok not in _PHRASE_OPENERS and english.has_thing_sense(tok)
+            and not english.has_noun_entry(f"{tok} {word}"))
+
+
 def move_listing_counts(tokens: list[str]) -> list[str]:
     """The sentence's tokens with each count written after a plural noun moved before its phrase,
     and multipliers and "pcs" after a count dropped ("2 x ceramic bowls" -> "2 ceramic bowls")."""
@@ -96,7 +113,7 @@ def move_listing_counts(tokens: list[str]) -> list[str]:
         if _is_count(tok) and k + 1 < len(out) and out[k + 1] in ("x", "pcs", "pc") \
                 and k + 2 < len(out) and out[k + 2].isalpha() and out[k + 2] != "of":
             del out[k + 1]  # "2x ceramic bowls", "4 pcs bamboo coasters"
-        elif tok.isalpha() and singular_form(tok)[1] and k + 1 < len(out):
+        elif tok.isalpha() and k + 1 < len(out) and (singular_form(tok)[1] or _counted_singular(out, k)):
             found = _count_after(out, k + 1)
             start = _phrase_start(out, k)
             if found is not None and not (start > 0 and _is_count(out[start - 1])):

@@ -340,7 +340,9 @@ def _known_noun_phrase(tokens: list[str], p: OpenPhrase, entry: _NounEntry, afte
         p.count = p.pair_of  # a pair of scissors is one pair
     plural = bool(entry.plural)
     if entry.plural is None:
-        plural = surface.endswith("s") and surface not in ("scissors", "skis") and p.count is None
+        # ("shears", like "scissors": a name WordNet gives only in the plural is one tool)
+        plural = (surface.endswith("s") and surface not in ("scissors", "skis") and p.count is None
+                  and not english.plural_by_nature(surface))
     if entry.name == "tv" and "tv" in p.modifiers:
         p.modifiers.remove("tv")
     name, is_class = entry.name, entry.is_class

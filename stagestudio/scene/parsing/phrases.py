@@ -7,6 +7,7 @@ import re
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.colour_names import holds_or_works_on
 from stagestudio.scene.parsing.context_words import not_a_noun_here
 from stagestudio.scene.parsing.english import NounKind
 from stagestudio.scene.parsing.items import Adjectives, Measure, NounPhrase
@@ -79,6 +80,10 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             # "two lime wedges", "solid cherry wood": the fruit or the tree a shade is named
             # after, before a portion of it or its wood, is that fruit or tree, no colour
             phrase.head, phrase.kind = f"{phrase.modifiers.pop()} {phrase.head}", NounKind.THING
+        if not phrase.is_class and holds_or_works_on(phrase.modifiers, written := phrase.surface.split()[-1] if phrase.surface else phrase.head):
+            # "charcoal sacks", "a coffee roaster": a colour word that says what the thing holds
+            # or works on is part of its name, no colour
+            phrase.head = f"{phrase.modifiers.pop()} {english.noun_lemma(written)}"
         if _named_in_the_plural(phrase):
             # "a smoker with leather bellows", "a man in chest waders": WordNet names the thing by
             # its plural; the singular is another word (a roar, a wading bird)
@@ -237,6 +242,9 @@ def _number_is_a_label(phrase: NounPhrase) -> bool:
     (after "a", or in the thousands) names a year or a model; the noun is one thing."""
     if phrase.count is None or phrase.count < 2 or phrase.plural or (phrase.surface or "").endswith("s"):
         return False
+    last = (phrase.surface or phrase.head).split()[-1]
+    if phrase.count < 1000 and english.plural_is_itself(last) and english.is_animate(last):
+        return False  # ("a trio of sheep", "a pair of water buffalo": an animal's plural is itself)
     return phrase.determiner == "indefinite" or phrase.count >= 1000
 
 

@@ -183,6 +183,19 @@ def _covered_by(match: re.Match[str]) -> str:
     return f"{match.group(1)} {match.group(2)}{covering}-{participle} {noun}"
 
 
+# "bottle-feeding a lamb", "spoon-feeding her son", "hand-washing a car": a noun and an -ing verb
+# written as one word, right before its object, is that verb (the noun is only how it is done)
+_NOUN_VERB_COMPOUND = re.compile(r"(?<!\ban )(?<!\ba )(?<!\bthe )\b([a-z]+)-([a-z]+ing)"
+                                 r"(?= (?:a|an|the|his|her|their|its|my|our|your|some|two|three|four|five|six|[0-9]+)\b)")
+
+
+def _verb_of_compound(match: re.Match[str]) -> str:
+    noun, verb = match.group(1), match.group(2)
+    if not english.has_noun_entry(noun) or english.verb_lemma(verb) in (None, verb):
+        return match.group(0)
+    return verb
+
+
 def _colour_family(match: re.Match[str]) -> str:
     word = match.group(1)
     return lx.COLOR_WORDS[word] if english.is_mass(word) else word
@@ -283,6 +296,9 @@ def tokenise(prompt: str) -> list[list[str]]:
     text = re.sub(r"\b(left|right)-hand(ed)?\b", r"\1 hand", text)
     text = re.sub(r"\bside-by-side\b", "side by side", text)
     text = re.sub(r"\b(next|close)-to\b", r"\1 to", text)
+    # "20-odd pigeons", "thirty-odd chairs", "40-some guests": a round number given roughly counts
+    text = re.sub(r"\b(\d+|[a-z]+ty)-(?:odd|some|ish)\b(?= [a-z])", r"\1", text)
+    text = _NOUN_VERB_COMPOUND.sub(_verb_of_compound, text)
     text = _SPELLED_NUMBER.sub(_spelled_number, text)
     text = _SUPERLATIVE_DOMAIN.sub(_superlative_domain, text)
     text = _DIMENSIONS.sub(_dimensions, text)

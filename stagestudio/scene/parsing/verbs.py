@@ -33,6 +33,8 @@ MOTION = 38  # WordNet's verb.motion (the lexicographer file of a verb's first s
 _DISPUTING = frozenset({32, 33, 37})
 _SOCIAL = 41  # verb.social: "trying on a hat", "working on a bike" act on it (not a posture on it)
 _CONTACT = 35  # verb.contact: "tugging on a rope", "tapping on a window" (its postures are intransitive)
+# verb.communication and verb.creation: "writing", "jotting", "sketching", "drawing" in a book
+_WRITING = frozenset({32, 36})
 _PERCEPTION = 39  # verb.perception: "looking through a microscope", "peering out through a grille"
 # what a verb of seeing looks through or out of is what it looks at (not a place the looker is in)
 # what a verb leaves its object (closed class): "prying open a crate", "kicking shut a door"
@@ -59,7 +61,7 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
         return None
     lemma = english.verb_lemma(tok)
     if lemma is None or lemma == tok and not finite or lemma in lx.INTRANSITIVE_VERBS and not _moves_someone(
-            tokens, i, items, lemma, finite):
+            tokens, i, items, lemma, finite) and not _goes_past(tokens, i, lemma):
         return None
     if not tok.endswith("ing") and english.verb_category(lemma) is None and english.has_noun_entry(english.noun_lemma(tok)):
         return None  # "presses rice into small ovals": a plural noun WordNet knows no verb of
@@ -100,6 +102,12 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
         particle, j = "on", j + 1  # "chewing on a ball", "typing on a laptop"; "sitting on a ball" is a place
     elif j < len(tokens) and tokens[j] == "from" and english.verb_category(lemma) == english.CONSUMPTION:
         particle, j = "from", j + 1  # "drinking from a bottle"
+    elif (j < len(tokens) and tokens[j] == "past" and tok.endswith("ing") and english.verb_category(lemma) == MOTION
+          and _agent_before(items)):  # (a finite "rides past a cow standing by ..." leaves the cow its own clause)
+        particle, j = "past", j + 1  # "drifting past a diver", "walking past a shop": no place of the eleven
+    elif j + 1 < len(tokens) and tokens[j] == "in" and english.verb_category(lemma) in _WRITING \
+            and _has_pages(parse_noun_phrase(tokens, j + 1)[0]):
+        particle, j = "in", j + 1  # "writing in a notebook", "sketching in a journal": the pages written on
     elif j < len(tokens) and tokens[j] in ("over", "about") and english.verb_category(lemma) in _DISPUTING:
         particle, j = tokens[j], j + 1  # "arguing over a pot", "fussing over a baby": its cause, not a place
     elif j + 1 < len(tokens) and tokens[j] in _LEFT_STATES and (tokens[j + 1] in NOUN_PHRASE_OPENERS
@@ -427,3 +435,20 @@ def past_depiction(tokens: list[str], i: int, action: Action) -> int:
         return i
     action.predicate = " ".join([action.predicate, *tokens[i:end], "of"])
     return end + 1
+
+
+def _goes_past(tokens: list[str], i: int, lemma: str) -> bool:
+    """"drifting past a diver", "strolling past a kiosk": a motion right before "past" relates the
+    mover to what it passes, which none of the eleven places says."""
+    return (i + 1 < len(tokens) and tokens[i + 1] == "past" and tokens[i].endswith("ing")
+            and english.verb_category(lemma) == MOTION)
+
+
+def _has_pages(phrase: object) -> bool:
+    """A notebook, a diary, a sketchbook: a document, or a thing WordNet gives a book's parts
+    (its pages), so that one writes in it rather than stands in it."""
+    if not isinstance(phrase, NounPhrase):
+        return False
+    head = english.noun_lemma(phrase.surface.split()[-1]) if phrase.surface else phrase.head
+    senses = english.noun_senses(head)
+    return english.is_document(head) or bool(senses) and bool(senses[0].wholes & english.noun_senses("book")[0].wholes)
