@@ -128,7 +128,7 @@ CLASS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "carrot": ("baby carrot", "carrot stick"),
     "hot dog": ("hotdog", "frankfurter", "wiener", "sausage sandwich", "corn dog",
                 "hot dog sandwich"),
-    "pizza": ("pizza pie", "slice of pizza", "pizza slice", "flatbread", "calzone"),
+    "pizza": ("pizza pie", "slice of pizza", "pizza slice", "calzone"),
     "donut": ("doughnut", "donought", "cruller"),
     "cake": ("cupcake", "birthday cake", "wedding cake", "cheesecake", "gateau", "sponge cake",
              "layer cake", "pastry", "muffin", "torte"),
