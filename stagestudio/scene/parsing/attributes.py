@@ -43,7 +43,8 @@ def _names_a_kind(word: str, following: str | None) -> bool:
 
 
 def _colour_names_no_colour(modifiers: list[str], k: int, following: str | None, noun: str | None) -> bool:
-    """A colour word that is part of a name, says what the object a shade of the colour after it (colour_names.py)."""
+    """A colour word that states no colour of the object: part of a kind's or a dish's name, or a
+    shade naming which of the family colour after it is meant (see colour_names)."""
     word = modifiers[k]
     last = k + 1 == len(modifiers)
     return (names_a_species(word, following, of_the_noun=last) or opens_a_longer_name(modifiers, k, noun)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.agent_nouns import is_agent_noun
 
 _FAMILY_COLOURS = frozenset(lx.GENEVAL_COLORS) | {"gray", "grey"}
 
@@ -20,7 +21,8 @@ def names_a_species(word: str, following: str | None, *, of_the_noun: bool) -> b
     noun after it is WordNet's name of a kind of that creature (an animal, or a tree: a plant
     WordNet also names as its wood, filed with the creature's own parts) names a species, whose
     colour the prompt does not state. "A black cat" stays black (WordNet's "black cat" is the
-    fisher, no cat), so do GenEval's classes ("a brown bear" is a brown one), and "three white lilies": a flower's colour is what one sees of it.
+    fisher, no cat), so do GenEval's classes ("a brown bear" is a brown one) and flowers ("three
+    white lilies": a flower's colour is what one sees of it).
     Before another noun a tree's kind keeps its colour ("a red maple leaf"), unless the tree is
     a wood ("white oak" of a sword)."""
     if not following or word not in lx.COLOR_WORDS:
@@ -74,6 +76,4 @@ def names_what_is_worked(word: str, noun: str | None) -> bool:
         return False
     senses = english.noun_senses(word)
     last = _singular(noun.split()[-1])
-    if not senses or senses[0].lexfile != english.FOOD or not last.endswith("er") or len(last) < 5:
-        return False
-    return any(english.verb_category(stem) is not None for stem in (last[:-2], last[:-1], last[:-3]))
+    return bool(senses) and senses[0].lexfile == english.FOOD and last.endswith("er") and is_agent_noun(last)

@@ -82,10 +82,3 @@ def filler_heads_phrase(tokens: list[str], start: int, j: int) -> bool:
     # (a word whose thing is a later sense keeps its verb reading before a complement)
     return not _complement_follows(tokens, j) or _first_sense_made(word) and _verb_cannot_agree(tokens, start, j)
 
-
-def plural_head_after_count(word: str) -> bool:
-    """After a number above one and a singular noun, an -s word cannot be that noun's verb ("two
-    lobster buoys" is no "two lobster" that buoys): it is the plural head whenever WordNet has a
-    drawable thing for its singular ("a couple dozen sourdough rolls", "3 paint tins")."""
-    lemma = english.noun_lemma(word)
-    return word.endswith("s") and lemma != word and english.has_thing_sense(lemma)

@@ -11,7 +11,7 @@ from stagestudio.scene import lexicon as lx
 from stagestudio.scene.parsing import english
 from stagestudio.scene.parsing.context_words import modifies_next_noun, modifies_people_group, noun_head_after, tagged_run_head
 from stagestudio.scene.parsing.english import NounKind
-from stagestudio.scene.parsing.filler_heads import filler_heads_phrase, plural_head_after_count
+from stagestudio.scene.parsing.filler_heads import filler_heads_phrase
 from stagestudio.scene.parsing.items import Measure, NounPhrase
 from stagestudio.scene.parsing.nouns import match_noun, singular_form
 from stagestudio.scene.parsing.phrase_endings import (
@@ -68,6 +68,7 @@ from stagestudio.scene.parsing.words import (
     noun_between_describer_and_noun,
     noun_starts_at,
     plural_of_a_thing,
+    plural_with_a_thing_sense,
     verb_agrees_after_noun,
 )
 
@@ -421,7 +422,7 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         return _take_as_noun(p, tok)  # "on a lacquered stand": the participle's noun
     if (tok in lx.FILLER_WORDS and (p.determiner in ("definite", "indefinite") and not p.singular_article
                                     or (p.count or 0) > 1)
-            and not p.modifiers and _plural_of_a_thing_noun(tok)):  # ("the peach rests": the colour noun's verb)
+            and not p.modifiers and plural_with_a_thing_sense(tok)):  # ("the peach rests": the colour noun's verb)
         return _take_as_noun(p, tok)  # "drying on 6 lines", "the lines": no verb's -s form after a number or "the"
     if (p.started and tok in lx.FILLER_WORDS and "ADJ" in english.parts_of_speech(tok)
             and "VERB" not in english.parts_of_speech(tok) and noun_can_follow(tokens, p.j + 1)):
@@ -445,11 +446,6 @@ def _thing_after_article(tokens: list[str], j: int) -> bool:
     return (tok.isalpha() and not tok.endswith("s") and match_relation(tokens, j) is None
             and tok not in lx.ATTACHING_PREPOSITIONS and tok not in lx.CLAUSE_BREAKERS and tok not in lx.HARD_BOUNDARIES
             and "NOUN" in english.parts_of_speech(tok) and english.has_thing_sense(english.noun_lemma(tok)))
-
-
-def _plural_of_a_thing_noun(tok: str) -> bool:
-    lemma = english.noun_lemma(tok)
-    return tok.isalpha() and tok.endswith("s") and lemma != tok and english.has_thing_sense(lemma)
 
 
 def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
@@ -519,7 +515,7 @@ def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
                                                  or tok.endswith("ing")) and not english.has_flag(tok, "2", senses=1) \
             and not noun_after_singular(p.modifiers[-1], tok, tokens, p.j) \
             and not ((p.count or 1) > 1 and not p.modifiers[-1].endswith("s")
-                     and (plural_of_a_thing(tok) or plural_head_after_count(tok))):
+                     and (plural_of_a_thing(tok) or plural_with_a_thing_sense(tok))):
         # "a pure white coat gallops": an inflected verb ends the phrase; a bare verb form
         # after a singular noun is a noun itself ("the Eiffel Tower"), and so is a thing
         # WordNet names only in the plural ("a leather bellows", "steel tongs")

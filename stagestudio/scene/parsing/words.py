@@ -76,6 +76,14 @@ _MADE_OR_NATURAL_OBJECT = frozenset({english.ARTIFACT, english.OBJECT})
 _ACT_OR_EVENT = frozenset({4, 11})  # WordNet's noun.act and noun.event
 
 
+def plural_with_a_thing_sense(tok: str) -> bool:
+    """An -s word whose singular has any drawable sense in WordNet ("lines", "buoys", "rolls"):
+    looser than `plural_of_a_thing`, for places where no verb can stand (after a number and a
+    singular noun, after a bare "the")."""
+    lemma = english.noun_lemma(tok)
+    return tok.isalpha() and tok.endswith("s") and lemma != tok and english.has_thing_sense(lemma)
+
+
 def plural_of_a_thing(tok: str) -> bool:
     """"blocks", "rocks", "frames", "sticks": the -s form of a scene verb that is first the
     plural of a made or a natural object's noun, so that it opens a bare noun phrase where one
