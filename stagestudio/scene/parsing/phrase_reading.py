@@ -448,6 +448,15 @@ def _thing_after_article(tokens: list[str], j: int) -> bool:
             and "NOUN" in english.parts_of_speech(tok) and english.has_thing_sense(english.noun_lemma(tok)))
 
 
+def _only_a_thing_noun(tokens: list[str], j: int) -> bool:
+    """Whether tokens[j] is a word the dictionary knows only as a noun, naming a thing: after a
+    group's noun it is the head the group names ("a ski patrol hut"), whatever the tagger makes
+    of it, where "a pit crew refuels" ends on the group."""
+    tok = tokens[j] if j < len(tokens) else ""
+    return (tok.isalpha() and english.parts_of_speech(tok) == {"NOUN"} and not tok.endswith("s")
+            and english.has_thing_sense(english.noun_lemma(tok)))
+
+
 def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
     """Two-word nouns and gerunds that name a kind read on; a verb after the noun ends the phrase."""
     n = len(tokens)
@@ -458,7 +467,7 @@ def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:
         # "a pit crew refuels", "the kitchen crew washing pans": the group the word before
         # names, no verb; the phrase ends there unless the group's noun modifies one after it
         p.take_noun(tok)
-        return NEXT if modifies_next_noun(tokens, p.j - 1) else STOP
+        return NEXT if modifies_next_noun(tokens, p.j - 1) or _only_a_thing_noun(tokens, p.j) else STOP
     if p.unknown_seen and (verb_agrees_after_noun(tokens, p.j) or bare_participle(tokens, p.j)):
         return STOP  # "an excavator digs into the clay", "a melon cut in half": the noun's verb
     if (p.started and p.j + 1 < n and tokens[p.j + 1] not in FUNCTION_WORDS

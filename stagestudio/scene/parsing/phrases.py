@@ -99,7 +99,9 @@ def parse_noun_phrase(tokens: list[str], i: int) -> tuple[NounPhrase | Adjective
             # "a heap of hay" is one mass (only an animal's name is its own plural)
             phrase.plural = True
     if (isinstance(phrase, NounPhrase) and not phrase.is_class and phrase.pronoun is None
-            and english.is_people_group(_with_compound(phrase)) and (end >= len(tokens) or tokens[end] != "of")
+            and (english.is_people_group(_with_compound(phrase)) or _group_of_people_named_by_modifier(phrase))
+            and (end >= len(tokens) or tokens[end] != "of")
+            and not _premises_of_group(tokens, i, phrase)
             # ("a silicone band"; WordNet's own "brass band" is the players)
             and (_with_compound(phrase) != phrase.head
                  or not any(english.is_material(w, lx.MATERIAL_WORDS) for w in phrase.modifiers))):
@@ -298,6 +300,32 @@ def _person_by_compound(phrase: NounPhrase) -> str | None:
     if compound == phrase.head or english.geneval_class(compound) != "person":
         return None
     return "person" if english.has_sense_of(phrase.head, english.PERSON) else None
+
+
+def _group_of_people_named_by_modifier(phrase: NounPhrase) -> bool:
+    """"a school group", "a youth group", "the church class": a collective noun of people
+    (`lx.PEOPLE_GROUPS`) WordNet files under no social group of its own ("group" is first an
+    abstraction) is people when the noun before it names people or a social group first."""
+    if phrase.head not in lx.PEOPLE_GROUPS or not phrase.modifiers:
+        return False
+    senses = english.noun_senses(phrase.modifiers[-1])
+    return bool(senses) and (senses[0].lexfile == english.PERSON or "h" in senses[0].flags)
+
+
+# Prepositions that put someone or something within a place: "in", "inside", "at" a club; the
+# back room "of" a club
+_WITHIN = frozenset({"in", "inside", "into", "at", "of", "outside"})
+
+
+def _premises_of_group(tokens: list[str], i: int, phrase: NounPhrase) -> bool:
+    """Whether a group of people is named as the building it meets in: "Inside a wood-panelled
+    auction house", "the back room of a model railway club". After a preposition that places
+    things within it, a group WordNet also names as a building (or whose head noun is one) is
+    that building, the setting; "a boy in a crowd", "the captain of a team" stay people."""
+    if i == 0 or tokens[i - 1] not in _WITHIN:
+        return False
+    return any("b" in sense.flags and sense.is_thing
+               for word in {_with_compound(phrase), phrase.head.split()[-1]} for sense in english.noun_senses(word))
 
 
 def _with_compound(phrase: NounPhrase) -> str:

@@ -1,0 +1,53 @@
+"""Round 12 (people helper): objects invented in paragraph prompts - a group of people named as
+the building it meets in, a group's noun before the thing it names, people named by a
+collective noun and the word before it."""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.parser import parse_prompt
+
+
+def _people(prompt: str) -> list[tuple[int, str | None]]:
+    return [(o.count, o.noun) for o in parse_prompt(prompt).objects if o.name == "person"]
+
+
+def _names(prompt: str) -> list[str]:
+    return [o.name for o in parse_prompt(prompt).objects]
+
+
+@pytest.mark.parametrize(("prompt", "people"), [
+    # the building a group meets in is the setting, no people
+    ("In the back room of a chess club, an old man sets up a board.", [(1, "old man")]),
+    ("Inside a crowded auction house, a clerk types at a desk.", [(1, "clerk")]),
+    ("A waiter carries a tray in a jazz club.", [(1, "waiter")]),
+])
+def test_a_group_named_as_its_building_is_no_people(prompt, people):
+    assert _people(prompt) == people
+
+
+@pytest.mark.parametrize(("prompt", "people"), [
+    ("A boy waits in a crowd by the gate.", [(1, "boy"), (2, "crowd")]),
+    ("The captain of a rowing team holds an oar.", [(1, "captain"), (2, "team")]),
+])
+def test_a_group_of_people_stays_people(prompt, people):
+    assert _people(prompt) == people
+
+
+def test_a_groups_noun_before_a_thing_names_that_thing():
+    # the tagger reads "hut" as a verb; the dictionary knows it only as a noun
+    assert _names("Inside a ski patrol hut, two patrollers sit by a stove.") == ["hut", "person", "oven"]
+    assert _people("A pit crew refuels the car.") == [(2, "crew")]
+
+
+@pytest.mark.parametrize("prompt", [
+    "A school group sits on the museum steps.",
+    "A youth group hikes up the trail.",
+])
+def test_a_collective_noun_after_a_people_word_is_people(prompt):
+    assert _people(prompt) == [(2, "group")]
+
+
+def test_a_group_of_things_is_no_people():
+    assert _names("A group of trees stands on the hill.") == ["tree"]
