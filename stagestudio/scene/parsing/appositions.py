@@ -10,7 +10,7 @@ plate and a fork") is never read this way: a list goes on after the phrase.
 from __future__ import annotations
 
 from stagestudio.scene.parsing.english import is_animate
-from stagestudio.scene.parsing.items import Break, NounPhrase, Rel, span_of
+from stagestudio.scene.parsing.items import Break, NounPhrase, Prep, Rel, span_of
 from stagestudio.scene.parsing.state import Ref
 from stagestudio.scene.parsing.tagging import tag_sentence
 
@@ -29,10 +29,10 @@ def apposed_by_parse(items: list, k: int, resolved: list) -> str | None:
         # a person or an animal is no other thing's second name, nor a class thing named so
         # by some other class ("a swift" the parser took for no bird may be a yarn swift)
         return None
-    if _list_goes_on(items, k) or _points_back(items, k) or _after_fronted_place(items, k):
-        return None
     tokens = getattr(items, "tokens", None)
     tags = tag_sentence(tokens) if tokens else None
+    if _list_goes_on(items, k, tags) or _points_back(items, k) or _after_fronted_place(items, k):
+        return None
     span, before_span = span_of(item), span_of(before)
     if not tags or span is None or before_span is None or span[1] > len(tags):
         return None
@@ -42,17 +42,36 @@ def apposed_by_parse(items: list, k: int, resolved: list) -> str | None:
     return ref.object_id if isinstance(ref, Ref) and ref.pronoun is None else None
 
 
-def _list_goes_on(items: list, k: int) -> bool:
+def _list_goes_on(items: list, k: int, tags) -> bool:
     """Whether another noun phrase follows the next comma or 'and' (the phrase is a list's member),
-    or a comma came right before the earlier phrase too."""
-    if k >= 3 and isinstance(items[k - 3], Break) and items[k - 3].word == ",":
+    or a comma came right before the earlier phrase too. Neither counts where the parse says
+    otherwise: the comma that closes a fronted place ("Behind the counter, the owner, a bearded
+    man, ...") and a word after the closing comma the tagger reads as the clause's verb ("...,
+    bags a comic": no "bags" to list)."""
+    if k >= 3 and isinstance(items[k - 3], Break) and items[k - 3].word == "," and not _closes_fronted_place(items, k - 3):
         return True
     following = next((m for m in range(k + 1, len(items)) if isinstance(items[m], Break)), None)
     if following is None:
         return False
     after = items[following + 1] if following + 1 < len(items) else None
-    return (items[following].word != "," or isinstance(after, NounPhrase)
+    return (items[following].word != "," or isinstance(after, NounPhrase) and not _read_as_verb(after, tags)
             or isinstance(after, Break) and after.word in ("and", "or", "&"))  # "..., and three rollers"
+
+
+def _closes_fronted_place(items: list, comma: int) -> bool:
+    """Whether the comma at items[comma] ends a place phrase that opens the clause ("Behind the
+    counter,", "At the front desk,")."""
+    opener = items[comma - 2] if comma >= 2 else None
+    return (isinstance(items[comma - 1], NounPhrase)
+            and (isinstance(opener, Rel) and opener.phrase.kind == "object" or isinstance(opener, Prep))
+            and (comma == 2 or isinstance(items[comma - 3], Break)))
+
+
+def _read_as_verb(np_: NounPhrase, tags) -> bool:
+    """Whether the tagger reads the one word a bare phrase was made of as a verb."""
+    span = span_of(np_)
+    return (tags is not None and span is not None and span[1] - span[0] == 1 and span[1] <= len(tags)
+            and np_.determiner == "none" and tags[span[0]].pos == "VERB")
 
 
 def _renames(tags, span: tuple[int, int], before_span: tuple[int, int]) -> bool:

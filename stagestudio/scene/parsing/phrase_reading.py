@@ -316,6 +316,11 @@ def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, aft
         return False  # ("a nurse and a doctor talk beside a bed": the verb the two share)
     if noun_head_after(tokens, after - 1) is not None or modifies_people_group(tokens, after - 1):
         return True  # ("a rusty orange ice cream van", "a glass fishing float": the tagger reads the word as modifying a noun after it)
+    if (modifies_next_noun(tokens, after - 1) and english.is_artifact(english.noun_lemma(tokens[after]))
+            and english.verb_lemma(tokens[after]) is None):
+        # "a superhero T-shirt", "a ferry railing": a made thing, no verb's form, that the tagger
+        # reads the noun as modifying is the head, whatever the rules make of its spelling
+        return True
     follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not verb_before_reciprocal(
         tokens, after) and not acts_after(
         entry.name, tokens, p.j, after) and (
