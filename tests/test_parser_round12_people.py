@@ -78,3 +78,31 @@ def test_a_living_things_noun_before_a_garment_names_no_one(prompt, part):
     graph = parse_prompt(prompt)
     assert [o.name for o in graph.objects].count("person") == 1
     assert part in graph.objects[0].attributes.parts
+
+
+@pytest.mark.parametrize(("prompt", "names"), [
+    # a word first a made thing is that thing where a noun before it says which
+    ("A fox sleeps by the den. Radios and a first-aid kit hang on the wall.", ["fox", "radio", "kit"]),
+    ("A dog naps by a drum kit.", ["dog", "kit"]),
+    # the young of whatever animal the prompt is about, as before
+    ("An elephant crosses a riverbed. A tiny calf walks beside her.", ["elephant", "elephant"]),
+])
+def test_a_kit_with_a_noun_before_it_is_no_young_animal(prompt, names):
+    assert _names(prompt) == names
+
+
+@pytest.mark.parametrize(("prompt", "names"), [
+    # what happens, named by the animal it is about, draws no animal of its own
+    ("An indoor horse show, the final round of show jumping. A grey mare clears a fence.", ["horse", "fence"]),
+    ("A cattle auction in a barn, a farmer points at a cow.", ["person", "cow"]),
+    # a verb after its subject stays the verb
+    ("A horse shows its teeth.", ["horse"]),
+    ("Two dogs race across the snow.", ["dog"]),
+])
+def test_an_event_named_by_an_animal_draws_no_animal(prompt, names):
+    assert _names(prompt) == names
+
+
+def test_a_plain_verb_after_joined_subjects_is_no_event():
+    people = _people("A woman and her boyfriend search for clues by the door.")
+    assert [noun for _, noun in people] == ["woman", "boyfriend"]

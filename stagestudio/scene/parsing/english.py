@@ -35,6 +35,8 @@ ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE, TIME = 5, 6, 8, 
 COMMUNICATION = 10
 # noun.possession: money one holds ("coin", "banknote") beside what is only owned ("property")
 POSSESSION = 21
+# noun.act and noun.event: what happens ("show", "auction", "race"), no thing
+ACT, EVENT = 4, 11
 # Senses that are things one can draw.
 _THING_FILES = frozenset({ANIMAL, ARTIFACT, BODY, FOOD, OBJECT, PERSON, PLANT, SUBSTANCE})
 
@@ -378,6 +380,15 @@ def is_mass(lemma: str) -> bool:
     ("milk", "coffee", "steam", "dinner"): drawn in a holder, not as an object of its own."""
     senses = noun_senses(lemma)
     return bool(senses) and "m" in senses[0].flags
+
+
+def is_happening(lemma: str) -> bool:
+    """An act or an event in its first sense ("show", "auction", "race"; not "farm" or "breed"),
+    named by a noun of its own, not a verb's -ing form ("diving", "roping" say what someone does)."""
+    if lemma.endswith("ing"):
+        return False
+    senses = noun_senses(lemma)
+    return bool(senses) and senses[0].lexfile in (ACT, EVENT)
 
 
 def is_substance(lemma: str) -> bool:

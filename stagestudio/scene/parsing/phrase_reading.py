@@ -321,6 +321,8 @@ def _noun_modifies_next(tokens: list[str], p: OpenPhrase, entry: _NounEntry, aft
         # "a superhero T-shirt", "a ferry railing": a made thing, no verb's form, that the tagger
         # reads the noun as modifying is the head, whatever the rules make of its spelling
         return True
+    if after < n and _happening_named_by(tokens, p, after):
+        return True  # "an indoor horse show", "a cattle auction": what happens there, no animal of its own
     follows = after < n and not verb_opens_clause(tokens, after, after_noun=True) and not verb_before_reciprocal(
         tokens, after) and not acts_after(
         entry.name, tokens, p.j, after) and (
@@ -403,6 +405,8 @@ def _read_modifier_word(tokens: list[str], i: int, p: OpenPhrase) -> Outcome:
         # "a cobalt blue glass float": the tagger reads the word as the noun the one before
         # modifies, though the word could be a verb
         return _take_as_noun(p, tok)
+    if p.j > i and p.modifiers and tokens[p.j - 1] == p.modifiers[-1] and _happening_named_by(tokens, p):
+        return _take_as_noun(p, tok)
     if p.j > i and verb_opens_clause(tokens, p.j, after_noun=bool(p.modifiers) and noun_only(p.modifiers[-1])):
         return STOP  # "a mechanic fixing a car", "a firefighter spraying water"
     if p.started and english.is_adverb_only(tok) and p.j + 1 < n and (
@@ -460,6 +464,18 @@ def _only_a_thing_noun(tokens: list[str], j: int) -> bool:
     tok = tokens[j] if j < len(tokens) else ""
     return (tok.isalpha() and english.parts_of_speech(tok) == {"NOUN"} and not tok.endswith("s")
             and english.has_thing_sense(english.noun_lemma(tok)))
+
+
+def _happening_named_by(tokens: list[str], p: OpenPhrase, j: int | None = None) -> bool:
+    """Whether the word at j (default p.j) is an act or event the noun before it names, the
+    tagger reading that noun as its modifier: "an indoor horse show", "a cattle auction" are no
+    horse or cattle. Only after "a"/"an", where no verb in its plain form can follow ("a woman
+    and her boyfriend search", "saris move" are the clause's verbs), and never an inflected
+    verb ("his grandson kneels")."""
+    j = p.j if j is None else j
+    tok = tokens[j]
+    return (p.singular_article and modifies_next_noun(tokens, j - 1)
+            and english.is_happening(english.noun_lemma(tok)) and english.verb_lemma(tok) in (None, tok))
 
 
 def _read_compound_or_verb(tokens: list[str], p: OpenPhrase) -> Outcome:

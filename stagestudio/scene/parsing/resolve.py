@@ -446,14 +446,24 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
             # "a foal next to its mother", "an elephant spraying its calf": the same kind
             item.head, item.is_class, item.kind = owner.name, owner.is_class, NounKind.THING
             candidate = None  # kin, not a part
-    elif item.possessive is None and not isinstance(prev, Action) and english.is_young_of_several(
-            english.noun_lemma(item.surface.split()[-1]) if item.surface else item.head):
+    elif item.possessive is None and not isinstance(prev, Action) and _names_a_young_animal(item):
         # "an elephant crosses a riverbed. A tiny calf walks beside her": the young of
         # whatever animal the prompt is about
         mother = _latest_animal(state)
         if mother is not None:
             item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
     return candidate
+
+
+def _names_a_young_animal(item: NounPhrase) -> bool:
+    """Whether the phrase names the young of some animal ("a tiny calf", "a cub"): a word that is
+    first a made thing is that thing where a noun before it says which ("a first-aid kit", "a
+    drum kit"), an adjective leaves it the young ("a tiny kit")."""
+    written = english.noun_lemma(item.surface.split()[-1]) if item.surface else item.head
+    if not english.is_young_of_several(written):
+        return False
+    return not (english.is_artifact(written)
+                and any("ADJ" not in english.parts_of_speech(word) for word in item.modifiers))
 
 
 def _body_owner(item: NounPhrase, prev: Item | None, nxt: Item | None, after: Item | None,
