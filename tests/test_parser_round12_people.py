@@ -106,3 +106,15 @@ def test_an_event_named_by_an_animal_draws_no_animal(prompt, names):
 def test_a_plain_verb_after_joined_subjects_is_no_event():
     people = _people("A woman and her boyfriend search for clues by the door.")
     assert [noun for _, noun in people] == ["woman", "boyfriend"]
+
+
+@pytest.mark.parametrize(("prompt", "names"), [
+    # "under" and a bare act or event: what is being done to the thing, no place
+    ("A new house still under construction. An electrician on a stepladder pulls cables.",
+     ["house", "person", "stepladder", "cable"]),
+    ("A bridge under repair spans the river.", ["bridge"]),
+    # a place under a thing stays
+    ("A cat sleeps under a bench.", ["cat", "bench"]),
+])
+def test_under_an_act_is_a_state_not_a_place(prompt, names):
+    assert _names(prompt) == names

@@ -21,6 +21,7 @@ from stagestudio.scene.parsing.items import (
     Possessive,
     Prep,
     Rel,
+    span_of,
 )
 from stagestudio.scene.parsing.listing_parts import (
     describes,
@@ -290,6 +291,9 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         resolved.append(Ref(found, member=True) if item.member
                         else Ref(found, pronoun=item.pronoun, pronoun_word=item.pronoun_word))
         return
+    if _state_after_under(item, prev, items):
+        resolved.append(Ref(None))  # "a new house still under construction": no place below anything
+        return
     whole = whole_named_before_part(item, prev)
     if whole is not None:
         item = items[k] = whole  # "near the barn door": near the barn
@@ -453,6 +457,18 @@ def _possible_owner(item: NounPhrase, prev: Item | None, items: list[Item], k: i
         if mother is not None:
             item.head, item.is_class, item.kind = mother.name, mother.is_class, NounKind.THING
     return candidate
+
+
+def _state_after_under(item: NounPhrase, prev: Item | None, items: list[Item]) -> bool:
+    """Whether "under" and a bare act or event say what is being done to a thing, not where it
+    is: "under construction", "under repair", "under attack" (WordNet files the noun first
+    under acts or events); "under water", "under a bridge" stay places."""
+    tokens = getattr(items, "tokens", None)
+    span = span_of(prev)
+    return (isinstance(prev, Rel) and tokens is not None and span is not None and span[0] < len(tokens)
+            and tokens[span[0]] == "under" and item.determiner == "none" and item.count is None
+            and not item.plural and not item.modifiers and not item.is_class and item.pronoun is None
+            and english.is_happening(item.head))
 
 
 def _names_a_young_animal(item: NounPhrase) -> bool:
