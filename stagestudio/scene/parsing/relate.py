@@ -58,6 +58,7 @@ from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.resolve import resolve_sentence
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State
+from stagestudio.scene.parsing.with_places import with_object_places
 
 
 def _alive(obj: ParsedObject) -> bool:
@@ -75,6 +76,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     arcs = sentence_arcs(items, resolved)
     if arcs is not None:
         arc_relations(arcs, made, state)
+        with_object_places(arcs, made, state)
         unread_actions(arcs, state)
 
 

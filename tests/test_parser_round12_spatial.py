@@ -1,0 +1,35 @@
+"""Round 12 (spatial helper): spatial relations the parser missed while both objects were found."""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.parser import parse_prompt
+
+
+def _relations(prompt: str) -> set[tuple[str, str, str]]:
+    graph = parse_prompt(prompt)
+    name = {o.id: o.name for o in graph.objects}
+    return {(name[r.subject], r.predicate, name[r.object]) for r in graph.relations}
+
+
+@pytest.mark.parametrize(("prompt", "relation"), [
+    # the parse hangs the place phrase from the thing named after "with": it places that thing
+    ("a pickup truck with a canoe on the roof", ("boat", "on", "truck")),  # the roof: the truck's part
+    ("a sailor with a parrot on his shoulder", ("bird", "on", "person")),
+    ("a beekeeper with a bee on her glove", ("bee", "on", "person")),  # a worn thing: its wearer
+    ("a girl with a kitten in a basket", ("cat", "inside", "basket")),
+])
+def test_a_place_after_a_with_object_places_it(prompt, relation):
+    assert relation in _relations(prompt)
+
+
+@pytest.mark.parametrize(("prompt", "relation"), [
+    # a part or a worn thing after "with" is the holder's: the place is the holder's
+    ("a dog with a blue collar on a couch", ("dog", "on", "couch")),
+    ("a man with a beard on a bench", ("person", "on", "bench")),
+    # "with" after a verb says what it is done with
+    ("a cook slices a loaf with a knife on a cutting board", ("loaf", "on", "cutting board")),
+])
+def test_a_place_after_a_detail_stays_the_holders(prompt, relation):
+    assert relation in _relations(prompt)
