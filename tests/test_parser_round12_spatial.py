@@ -33,3 +33,28 @@ def test_a_place_after_a_with_object_places_it(prompt, relation):
 ])
 def test_a_place_after_a_detail_stays_the_holders(prompt, relation):
     assert relation in _relations(prompt)
+
+
+def _related_to_both_people(prompt: str, subject: str, predicate: str) -> bool:
+    graph = parse_prompt(prompt)
+    name = {o.id: o.name for o in graph.objects}
+    targets = [r.object for r in graph.relations
+               if name[r.subject] == subject and r.predicate == predicate and name[r.object] == "person"]
+    return len(set(targets)) == 2
+
+
+@pytest.mark.parametrize(("prompt", "subject", "predicate"), [
+    # "them" carries on the people the previous sentence was about, not things it mentioned
+    ("A farmer and his wife carry baskets of apples. A dog trots behind them.", "dog", "behind"),
+    ("A boy and his grandfather sit on crates. A lantern hangs above them.", "lantern", "above"),
+    ("A nurse and a doctor wheel two trolleys down the hall. Behind them, a porter mops the floor.",
+     "person", "behind"),
+])
+def test_them_means_the_people_the_previous_sentence_was_about(prompt, subject, predicate):
+    assert _related_to_both_people(prompt, subject, predicate)
+
+
+def test_them_of_things_stays_the_latest_mention():
+    # (of things the latest mention is what "them" means: not the flags the sentence was about)
+    assert ("yak", "behind", "tent") in _relations(
+        "Prayer flags are strung between two poles above the tents. Behind them, a line of yaks walks.")
