@@ -58,3 +58,14 @@ def test_them_of_things_stays_the_latest_mention():
     # (of things the latest mention is what "them" means: not the flags the sentence was about)
     assert ("yak", "behind", "tent") in _relations(
         "Prayer flags are strung between two poles above the tents. Behind them, a line of yaks walks.")
+
+
+@pytest.mark.parametrize(("prompt", "relation"), [
+    # one who watches someone "from" a place is on it, or inside it when it is an enclosure
+    ("a white rabbit watches the children from a hutch", ("rabbit", "inside", "hutch")),
+    ("Two boys play chess. A parrot watches them from its cage.", ("bird", "inside", "cage")),
+    ("a cat watches the birds from a stack of crates", ("cat", "on", "crate")),
+    ("A toucan watches her from a branch above her head.", ("bird", "on", "branch")),
+])
+def test_a_watcher_is_where_it_watches_from(prompt, relation):
+    assert relation in _relations(prompt)
