@@ -69,3 +69,16 @@ def test_them_of_things_stays_the_latest_mention():
 ])
 def test_a_watcher_is_where_it_watches_from(prompt, relation):
     assert relation in _relations(prompt)
+
+
+@pytest.mark.parametrize(("prompt", "relation", "whose"), [
+    # "his" after "her" in one sentence is another person than the one "her" meant
+    ("a climber high on the wall above her belay partner, a coil of rope at his feet",
+     ("rope", "next to", "person"), "partner"),
+    ("a dancer leans on her partner, a top hat at his feet", ("hat", "next to", "person"), "partner"),
+])
+def test_his_after_her_is_someone_else(prompt, relation, whose):
+    graph = parse_prompt(prompt)
+    obj = {o.id: o for o in graph.objects}
+    found = [r for r in graph.relations if (obj[r.subject].name, r.predicate, obj[r.object].name) == relation]
+    assert found and obj[found[0].object].noun == whose

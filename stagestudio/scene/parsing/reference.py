@@ -112,6 +112,11 @@ def antecedent(kind: str, resolved: Sequence[object], position: int, state: Stat
     earlier = state.gendered.get(gender) if gender else None
     if earlier is not None and earlier not in exclude:
         return earlier
+    # whom the other gender's pronoun meant in this sentence this one does not mean: "a climber
+    # above her belay partner, a coil of rope at his feet" (the partner's feet)
+    other = next((i for g, i in state.gendered.items() if gender and g != gender), None)
+    if other is not None:
+        exclude = {*exclude, other}
     found = _antecedent(kind, resolved, position, state, exclude=exclude, can_own=can_own)
     if gender and found is not None:
         state.gendered[gender] = found
