@@ -82,3 +82,15 @@ def test_his_after_her_is_someone_else(prompt, relation, whose):
     obj = {o.id: o for o in graph.objects}
     found = [r for r in graph.relations if (obj[r.subject].name, r.predicate, obj[r.object].name) == relation]
     assert found and obj[found[0].object].noun == whose
+
+
+@pytest.mark.parametrize(("prompt", "relation"), [
+    # a participle of what only a living thing does, after a thing named with "with", is the holder's
+    ("a boy with a toy truck napping under a tree", ("person", "below", "tree")),
+    ("a spaniel with a red bandana snoozing on a rug by the fire", ("dog", "on", "rug")),
+    # a living thing named with "with" does it itself, and a thing rests on its own
+    ("a woman with a puppy sleeping on her lap", ("dog", "on", "person")),
+    ("a piano with a rose lying on its lid", ("rose", "on", "piano")),
+])
+def test_a_living_act_after_a_with_object(prompt, relation):
+    assert relation in _relations(prompt)

@@ -43,6 +43,8 @@ class RelPhrase:
     # a participle leads it ("lying on", "hanging from"): a reduced clause about the noun before,
     # so "a piano with a rose lying on its lid" places the rose
     after_participle: bool = False
+    # that participle as written ("sleeping"), for whose act it can be
+    participle: str = ""
     # a finite verb leads it ("kneels on"): the clause's subject is the verb's, named before
     after_finite_verb: bool = False
     # it also says when ("before"): only a made or living thing after it is a place ("kneels
@@ -301,6 +303,8 @@ def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     if found is not None:
         # "a piano with a rose lying on its lid", "with stockings hanging from the mantel"
         found[0].after_participle = _is_participle(tokens[i]) or i > 0 and _is_participle(tokens[i - 1])
+        if found[0].after_participle:
+            found[0].participle = tokens[i] if _is_participle(tokens[i]) else tokens[i - 1]
         # "The pilot, in a leather jacket, kneels on a float": the verb's subject came before
         found[0].after_finite_verb = i > 0 and is_finite_form(tokens[i - 1], plural_subject=False) and not (
             "NOUN" in parts_of_speech(tokens[i - 1]) and "VERB" not in parts_of_speech(tokens[i - 1]))
