@@ -94,3 +94,18 @@ def test_his_after_her_is_someone_else(prompt, relation, whose):
 ])
 def test_a_living_act_after_a_with_object(prompt, relation):
     assert relation in _relations(prompt)
+
+
+@pytest.mark.parametrize(("prompt", "relation"), [
+    # "the middle shelf" is one of a row, an ordinary place; "in the middle" alone is in the picture
+    ("On the middle bench a backpacker sleeps.", ("person", "on", "bench")),
+    ("a ceramic vase on the middle shelf", ("vase", "on", "shelf")),
+    ("a lamp in the centre drawer", ("lamp", "inside", "drawer")),
+])
+def test_the_middle_one_of_a_row_is_a_place(prompt, relation):
+    assert relation in _relations(prompt)
+
+
+def test_in_the_middle_alone_still_orders_a_row():
+    assert ("book", "left of", "cup") in _relations(
+        "a laptop on the left, a notebook in the middle and a cup on the right")

@@ -311,6 +311,17 @@ def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     return found
 
 
+def _middle_one_of_a_row(tokens: list[str], m: int) -> bool:
+    """Whether the middle word at `m` says which one of a row the noun after it is ("on the
+    middle bench", "in the centre drawer"): an ordinary relation to that thing, not a place in
+    the picture ("in the middle sits a vase" is one)."""
+    if tokens[m] not in _MIDDLE_WORDS or m + 1 >= len(tokens):
+        return False
+    after = tokens[m + 1]
+    return (after.isalpha() and "NOUN" in parts_of_speech(after) and has_noun_entry(noun_lemma(after))
+            and not is_finite_form(after, plural_subject=False) and not is_finite_form(after, plural_subject=True))
+
+
 def _is_participle(word: str) -> bool:
     # ("standing" is a noun too; "painted" is no noun)
     return "VERB" in parts_of_speech(word) and (word.endswith("ing") or word.endswith("ed")
@@ -375,7 +386,8 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         # "in the middle", "at the centre": a place in the picture, not a relation; the middle
         # of a row is between its ends ("a laptop on the left, a notebook in the middle ...")
         if i + 2 < n and tokens[i + 2] in ("middle", "center", "centre", "foreground", "background",
-                                           "distance", "corner") and (i + 3 >= n or tokens[i + 3] != "of"):
+                                           "distance", "corner") and (i + 3 >= n or tokens[i + 3] != "of") \
+                and not _middle_one_of_a_row(tokens, i + 2):
             if tokens[i + 1] == "the" and tokens[i + 2] in _MIDDLE_WORDS:
                 return RelPhrase(MIDDLE, kind="absolute"), i + 3
             return _owned_portion(tokens, i)  # ("in its centre": of the thing "its" means)
