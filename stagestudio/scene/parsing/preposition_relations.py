@@ -4,8 +4,9 @@ after a container puts them in it, and someone watching "from" a seat sits on it
 from __future__ import annotations
 
 from stagestudio.scene.parsing import english
+from stagestudio.scene.parsing.items import Action
 from stagestudio.scene.parsing.positions import clause_subject_ref, is_kept, list_after
-from stagestudio.scene.parsing.state import State
+from stagestudio.scene.parsing.state import Ref, State
 
 
 def relate_grown_or_served_in(resolved: list, k: int, state: State) -> None:
@@ -36,10 +37,25 @@ def relate_seat_from(resolved: list, k: int, clause_start: int, state: State) ->
         return
     # (one who watches from a thing is on it: "a cat watches from a stack of crates", "a robin
     # watches from the handle of a spade"; a verb of perception says where the watcher is)
-    perceiving = english.verb_category(english.verb_lemma(resolved[k].after_word) or "") == _PERCEPTION
+    perceiving = _perceiving(resolved[k].after_word) or _perceives_what_is_named_before(resolved, k)
     place = state.get(seat.object_id)  # type: ignore[union-attr]
     if not (english.is_seat(place.word) or perceiving and not place.is_alive and place.word not in _OPENINGS):
         return
     someone = clause_subject_ref(resolved[:k])
     if someone is not None and state.get(someone).is_alive:
-        state.relate(someone, "on", seat.object_id)  # type: ignore[union-attr]
+        # (one watches from inside a cage or a hutch: "a rabbit watches them from its hutch")
+        predicate = "inside" if english.is_enclosure(place.word) and not english.is_seat(place.word) else "on"
+        state.relate(someone, predicate, seat.object_id)  # type: ignore[union-attr]
+
+
+def _perceiving(verb: str) -> bool:
+    return english.verb_category(english.verb_lemma(verb) or "") == _PERCEPTION
+
+
+def _perceives_what_is_named_before(resolved: list, k: int) -> bool:
+    """Whether "from" follows the object of a verb of perception: "a hamster watches them from
+    its cage", "a toucan watches her from a branch" (the place is still the watcher's)."""
+    if k < 2 or not isinstance(resolved[k - 1], Ref):
+        return False
+    verb = resolved[k - 2]
+    return isinstance(verb, Action) and not verb.passive and _perceiving(verb.predicate.split()[0])

@@ -26,8 +26,12 @@ def _agreement_tiers(kind: str, state: State) -> tuple[Callable[[ParsedObject], 
     if kind == "person":
         return (_is_person, lambda o: o.is_alive)
     if kind == "they":
-        # a group, else things named together ("a cup and a saucer ... beside them")
-        return (lambda o: o.count > 1, lambda o: len(state.group_of(o.id)) > 1)
+        # a group, else things named together ("a cup and a saucer ... beside them"); people
+        # named together who were what the previous sentence was about are as much a group ("a
+        # father and daughter sit on buckets. ... A tent stands behind them": not the buckets)
+        subject = state.previous_subject
+        return (lambda o: o.count > 1 or o.id == subject and o.is_someone and len(state.group_of(o.id)) > 1,
+                lambda o: len(state.group_of(o.id)) > 1)
     # "it" is no person whatever the count says ("a 1967 muscle car ... they stand beneath it",
     # "a herd of goats ... a boy sits near it"): kind first, then number
     return (lambda o: o.count == 1 and not _is_person(o), lambda o: not _is_person(o), lambda o: o.count == 1)
@@ -51,7 +55,7 @@ def _after_relation(resolved: Sequence[object], m: int) -> bool:
 
 
 def _salience_order(resolved: Sequence[object], position: int, state: State, *,
-                    singular: bool = False, person: bool = False) -> Iterator[str]:
+                    singular: bool = False, person: bool = False, plural: bool = False) -> Iterator[str]:
     local = [(m, item) for m, item in enumerate(resolved[:position])
              if isinstance(item, Ref) and item.object_id is not None and item.pronoun is None]
     placed = {m for m, item in local if _after_relation(resolved, m) or item.attached}
@@ -80,6 +84,13 @@ def _salience_order(resolved: Sequence[object], position: int, state: State, *,
     latest_subject = state.previous_subject if person else (state.subjects[-1] if state.subjects else None)
     if latest_subject is not None:
         yield latest_subject
+    if plural and state.previous_subject is not None and state.get(state.previous_subject).is_someone:
+        # "them" carries on the people the previous sentence was about before things merely
+        # mentioned in it ("A young couple pushes a trolley loaded with lemon trees. Behind them,
+        # ...": the couple); while relating, `subjects[-1]` is this sentence's own subject. (Of
+        # things, the latest mention stays first: "flags are strung above the tents. Behind
+        # them, ..." are the tents.)
+        yield state.previous_subject
     # earlier mentions, latest first; what a holder holds after the holder ("A shelf holds a
     # vase and a candle. A cat sleeps beside it": the shelf)
     earlier = list(reversed(state.mentions[:state.sentence_start]))
@@ -101,6 +112,11 @@ def antecedent(kind: str, resolved: Sequence[object], position: int, state: Stat
     earlier = state.gendered.get(gender) if gender else None
     if earlier is not None and earlier not in exclude:
         return earlier
+    # whom the other gender's pronoun meant in this sentence this one does not mean: "a climber
+    # above her belay partner, a coil of rope at his feet" (the partner's feet)
+    other = next((i for g, i in state.gendered.items() if gender and g != gender), None)
+    if other is not None:
+        exclude = {*exclude, other}
     found = _antecedent(kind, resolved, position, state, exclude=exclude, can_own=can_own)
     if gender and found is not None:
         state.gendered[gender] = found
@@ -115,7 +131,7 @@ def _antecedent(kind: str, resolved: Sequence[object], position: int, state: Sta
     before this noun ("its eyes"), so an object that can have one comes first (a dog, not the
     window just mentioned)."""
     order = list(dict.fromkeys(i for i in _salience_order(resolved, position, state, singular=kind == "it",
-                                                          person=kind == "person")
+                                                          person=kind == "person", plural=kind == "they")
                                if i not in exclude))
     if not order:
         return None

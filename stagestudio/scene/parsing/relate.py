@@ -58,6 +58,7 @@ from stagestudio.scene.parsing.reference import antecedent
 from stagestudio.scene.parsing.relations import DIRECTIONAL, POSITIONAL, RelPhrase
 from stagestudio.scene.parsing.resolve import resolve_sentence
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State
+from stagestudio.scene.parsing.with_places import with_object_places
 
 
 def _alive(obj: ParsedObject) -> bool:
@@ -75,6 +76,7 @@ def process_sentence(items: list[Item], state: State, counter: list[int]) -> Non
     arcs = sentence_arcs(items, resolved)
     if arcs is not None:
         arc_relations(arcs, made, state)
+        with_object_places(arcs, made, state)
         unread_actions(arcs, state)
 
 
@@ -129,6 +131,18 @@ def _after_with(resolved: list, ref: Ref) -> bool:
     """Whether `ref` is named right after "with" ("a piano with a rose")."""
     m = next(i for i, r in enumerate(resolved) if r is ref)
     return m > 0 and isinstance(resolved[m - 1], Prep) and resolved[m - 1].word == "with"
+
+
+# WordNet's verb.body, verb.communication, verb.consumption, verb.perception: what only a living
+# thing does (sleep, bark, eat, watch)
+_LIVING_ACTS = frozenset({29, 32, 34, 39})
+
+
+def _living_act_of_a_thing(phrase: RelPhrase, named_with: ParsedObject) -> bool:
+    """Whether the participle leading `phrase` is an act only a living thing does, said after a
+    thing named with "with": "a retriever with a purple bandana sleeping on a couch" is the dog's."""
+    lemma = english.verb_lemma(phrase.participle.lower()) if phrase.participle else None
+    return lemma is not None and english.verb_category(lemma) in _LIVING_ACTS and not _alive(named_with)
 
 
 def _colour_from_adjectives(item: Adjectives, resolved: list, k: int, clause_start: int, state: State) -> None:
@@ -401,7 +415,8 @@ def _relate_to_object(phrase: RelPhrase, resolved: list, k: int, clause_start: i
     # of nails stands behind it" is the can)
     main = [r for r in candidates if not r.attached or of_dropped_portion(resolved, r)  # type: ignore[union-attr]
             or nxt.pronoun is not None and not is_contents(resolved, r)
-            or phrase.after_participle and r is candidates[-1] and _after_with(resolved, r)]
+            or phrase.after_participle and r is candidates[-1] and _after_with(resolved, r)
+            and not _living_act_of_a_thing(phrase, state.get(r.object_id))]  # type: ignore[arg-type]
     if nxt.pronoun == "person":
         # "a pot simmering on the stove behind him": the clause's subject, not the stove
         main = [r for r in main if not isinstance(resolved[resolved.index(r) - 1], Rel)] or main

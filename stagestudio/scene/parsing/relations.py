@@ -43,6 +43,8 @@ class RelPhrase:
     # a participle leads it ("lying on", "hanging from"): a reduced clause about the noun before,
     # so "a piano with a rose lying on its lid" places the rose
     after_participle: bool = False
+    # that participle as written ("sleeping"), for whose act it can be
+    participle: str = ""
     # a finite verb leads it ("kneels on"): the clause's subject is the verb's, named before
     after_finite_verb: bool = False
     # it also says when ("before"): only a made or living thing after it is a place ("kneels
@@ -301,10 +303,23 @@ def match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
     if found is not None:
         # "a piano with a rose lying on its lid", "with stockings hanging from the mantel"
         found[0].after_participle = _is_participle(tokens[i]) or i > 0 and _is_participle(tokens[i - 1])
+        if found[0].after_participle:
+            found[0].participle = tokens[i] if _is_participle(tokens[i]) else tokens[i - 1]
         # "The pilot, in a leather jacket, kneels on a float": the verb's subject came before
         found[0].after_finite_verb = i > 0 and is_finite_form(tokens[i - 1], plural_subject=False) and not (
             "NOUN" in parts_of_speech(tokens[i - 1]) and "VERB" not in parts_of_speech(tokens[i - 1]))
     return found
+
+
+def _middle_one_of_a_row(tokens: list[str], m: int) -> bool:
+    """Whether the middle word at `m` says which one of a row the noun after it is ("on the
+    middle bench", "in the centre drawer"): an ordinary relation to that thing, not a place in
+    the picture ("in the middle sits a vase" is one)."""
+    if tokens[m] not in _MIDDLE_WORDS or m + 1 >= len(tokens):
+        return False
+    after = tokens[m + 1]
+    return (after.isalpha() and "NOUN" in parts_of_speech(after) and has_noun_entry(noun_lemma(after))
+            and not is_finite_form(after, plural_subject=False) and not is_finite_form(after, plural_subject=True))
 
 
 def _is_participle(word: str) -> bool:
@@ -371,7 +386,8 @@ def _match_relation(tokens: list[str], i: int) -> tuple[RelPhrase, int] | None:
         # "in the middle", "at the centre": a place in the picture, not a relation; the middle
         # of a row is between its ends ("a laptop on the left, a notebook in the middle ...")
         if i + 2 < n and tokens[i + 2] in ("middle", "center", "centre", "foreground", "background",
-                                           "distance", "corner") and (i + 3 >= n or tokens[i + 3] != "of"):
+                                           "distance", "corner") and (i + 3 >= n or tokens[i + 3] != "of") \
+                and not _middle_one_of_a_row(tokens, i + 2):
             if tokens[i + 1] == "the" and tokens[i + 2] in _MIDDLE_WORDS:
                 return RelPhrase(MIDDLE, kind="absolute"), i + 3
             return _owned_portion(tokens, i)  # ("in its centre": of the thing "its" means)
