@@ -247,7 +247,7 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
     subject_id = agent.object_id
     obj_id = nxt.object_id
     if nxt.pronoun is not None:
-        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})
+        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id}, word=nxt.pronoun_word)
     if obj_id is None:
         return
     if hold_instead(subject_id, predicate, obj_id, state):

@@ -255,6 +255,8 @@ def _agent_before(items: list[Item]) -> bool:
     if isinstance(last, Break) and (last.word == "," or last.word == "and" and _verb_before(items[:-1])):
         # ("holds a clipboard and measures a seedling": the second verb has the first one's subject)
         last = clause_subject(items[:-1])
+    elif isinstance(last, Break) and last.word in ("who", "that", "which"):
+        last = clause_subject(items)  # "the old fisherman, who casts a net": the noun the clause is about
     return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
                                              or english.is_animate(last.head))
 
