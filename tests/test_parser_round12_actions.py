@@ -104,3 +104,21 @@ def test_a_placing_verb_still_places_things() -> None:
 ])
 def test_them_after_their_is_the_same_group(prompt: str, relations: set[tuple[str, str, str]]) -> None:
     assert relations <= _nouns_related(parse_prompt(prompt))
+
+
+# --- "a researcher in waders measures the trunk of a mangrove": a verb that names no action for a
+# thing (measure, show, photograph, sketch) acts when the clause's subject, past the phrase that
+# describes it, is someone --------------------------------------------------------------------------
+@pytest.mark.parametrize("prompt,relation", [
+    ("A researcher in a hat measures the trunk of a young oak.", ("person", "measuring", "oak")),
+    ("A referee in a black shirt shows a red card to a player.", ("person", "showing", "card")),
+    ("A photographer in a raincoat photographs a heron.", ("person", "photographing", "bird")),
+    ("A girl with a long braid sketches a horse.", ("person", "sketching", "horse")),
+])
+def test_non_action_verb_of_someone_described_acts(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))
+
+
+def test_non_action_verb_of_a_thing_stays_no_action() -> None:
+    graph = parse_prompt("A lamp in the corner casts a shadow on the wall.")
+    assert not any(p == "casting" for _, p, _ in _relations(graph))
