@@ -122,3 +122,25 @@ def test_non_action_verb_of_someone_described_acts(prompt: str, relation: tuple[
 def test_non_action_verb_of_a_thing_stays_no_action() -> None:
     graph = parse_prompt("A lamp in the corner casts a shadow on the wall.")
     assert not any(p == "casting" for _, p, _ in _relations(graph))
+
+
+# --- "hammers a new heel onto a boot": an action's object that WordNet makes a part of the thing it
+# is put onto is that thing's part, and the action works on the thing --------------------------------
+@pytest.mark.parametrize("prompt,part,relation", [
+    ("A mechanic bolts a new wheel onto a bicycle.", "wheel", ("person", "bolting", "bicycle")),
+    ("A cobbler glues a rubber sole onto a hiking boot.", "sole", ("person", "gluing", "boot")),
+    ("A luthier fits a new string onto a guitar.", "string", ("person", "fitting", "guitar")),
+])
+def test_part_fitted_onto_its_whole_gives_the_action_to_the_whole(prompt: str, part: str,
+                                                                 relation: tuple[str, str, str]) -> None:
+    graph = parse_prompt(prompt)
+    assert relation in _relations(graph)
+    assert part not in _names(graph)
+
+
+@pytest.mark.parametrize("prompt,relation", [
+    ("A boy puts a book on a shelf.", ("book", "on", "shelf")),
+    ("A pilot keeps both hands on the wheel.", ("person", "on", "wheel")),
+])
+def test_a_thing_or_the_doers_body_put_on_something_stays(prompt: str, relation: tuple[str, str, str]) -> None:
+    assert relation in _relations(parse_prompt(prompt))

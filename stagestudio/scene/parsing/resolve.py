@@ -31,6 +31,7 @@ from stagestudio.scene.parsing.parts import (
     PART_PREPOSITIONS,
     comes_with,
     covers,
+    fitted_onto_its_whole,
     instrument_user,
     moved_along,
     owner_of_part,
@@ -293,6 +294,11 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # "one of them", "the other": the group itself, as what its clause is about
         resolved.append(Ref(found, member=True) if item.member
                         else Ref(found, pronoun=item.pronoun, pronoun_word=item.pronoun_word))
+        return
+    if isinstance(prev, Action) and fitted_onto_its_whole(item, nxt, items[k + 2] if k + 2 < len(items) else None):
+        # "hammers a new heel onto a boot": the part is no thing of its own, and the action goes
+        # to the whole it is fitted to (actions.aimed_at_position)
+        resolved.append(Ref(None))
         return
     whole = whole_named_before_part(item, prev)
     if whole is not None:
