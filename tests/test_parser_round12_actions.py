@@ -144,3 +144,16 @@ def test_part_fitted_onto_its_whole_gives_the_action_to_the_whole(prompt: str, p
 ])
 def test_a_thing_or_the_doers_body_put_on_something_stays(prompt: str, relation: tuple[str, str, str]) -> None:
     assert relation in _relations(parse_prompt(prompt))
+
+
+# --- "pouring hot water over the leaves in a clay pot": an action aimed at a mass is aimed at the
+# mass's holder, and the doer is not placed inside it --------------------------------------------------
+@pytest.mark.parametrize("prompt,holder", [
+    ("a cook pouring hot water over the leaves in a teapot", "teapot"),
+    ("a monk pouring tea over the leaves in a clay cup", "cup"),
+    ("a barista pouring steamed milk over the espresso in a mug", "cup"),
+])
+def test_action_aimed_at_a_mass_goes_to_its_holder(prompt: str, holder: str) -> None:
+    related = _relations(parse_prompt(prompt))
+    assert ("person", "pouring", holder) in related
+    assert ("person", "inside", holder) not in related
