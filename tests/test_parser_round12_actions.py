@@ -157,3 +157,13 @@ def test_action_aimed_at_a_mass_goes_to_its_holder(prompt: str, holder: str) -> 
     related = _relations(parse_prompt(prompt))
     assert ("person", "pouring", holder) in related
     assert ("person", "inside", holder) not in related
+
+
+# --- "perch on her arm and shoulder, squabbling over it": a bare noun after "and" shares the
+# possessive of the part before it, also after a place word, so it is no thing of its own that could
+# do the participle after the comma ---------------------------------------------------------------------
+def test_bare_part_listed_after_a_placed_part_is_the_owners() -> None:
+    graph = parse_prompt("A pirate stands on the deck. Two parrots perch on his arm and shoulder, pecking at a biscuit.")
+    assert "shoulder" not in _names(graph)
+    assert ("bird", "pecking at", "biscuit") in _relations(graph)
+    assert ("bird", "on", "person") in _relations(graph)

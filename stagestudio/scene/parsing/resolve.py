@@ -517,5 +517,6 @@ def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: l
         state.touch(owner_id, counter)
     if isinstance(prev, (Prep, Possessive)):
         reading.list_head = prev
-    if item.possessive is not None and not isinstance(prev, Rel):
+    if item.possessive is not None:
+        # ("perch on her arm and shoulder": the bare noun after "and" is hers too)
         reading.list_possessive = item.possessive
