@@ -62,6 +62,10 @@ def aimed_at_position(resolved: list, k: int, state: State | None = None) -> int
             and isinstance(resolved[m + 1], Ref) and resolved[m + 1].object_id is None:
         m += 2  # what a dropped portion is of ("pouring a splash of rum into a glass")
     first = _aim_at(resolved, m)
+    if first is None and _undrawn_aim(resolved, m):
+        # "pouring hot water over the leaves in a clay pot": what it lands on is a mass, so it is
+        # aimed at that mass's holder
+        first = _aim_at(resolved, m + 2)
     if first is not None and isinstance(resolved[first], Prep) and resolved[first].word == "from":
         # "pouring liquid from a beaker into a flask": where it goes, rather than where it comes from
         return _aim_at(resolved, first + 2) or first
@@ -83,6 +87,15 @@ def _recipient_at(resolved: list, k: int, state: State | None) -> int | None:
     dropped = resolved[k].dropped_object or isinstance(resolved[k + 1], Ref) and resolved[k + 1].object_id is None
     feeding = english.verb_category(english.verb_lemma(resolved[k].predicate.split()[0]) or "") == english.CONSUMPTION
     return m if resolved[m].word == "for" and dropped or resolved[m].word in ("to", "for") and feeding else None
+
+
+def _undrawn_aim(resolved: list, m: int) -> bool:
+    """Whether a contact or direction word at `m` aims at something not drawn ("over the leaves")
+    with a place phrase right after it ("in a clay pot")."""
+    return (m + 3 < len(resolved) and (isinstance(resolved[m], Prep) and resolved[m].word in AIMING_PREPOSITIONS
+                                        or isinstance(resolved[m], Rel) and resolved[m].phrase.kind == "object")
+            and isinstance(resolved[m + 1], Ref) and resolved[m + 1].object_id is None and resolved[m + 1].owner is None
+            and isinstance(resolved[m + 2], Rel))
 
 
 def _aim_at(resolved: list, m: int) -> int | None:
@@ -247,7 +260,7 @@ def relate_action(resolved: list, k: int, clause_start: int, predicate: str, sta
     subject_id = agent.object_id
     obj_id = nxt.object_id
     if nxt.pronoun is not None:
-        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id})
+        obj_id = antecedent(nxt.pronoun, resolved, k + 1, state, exclude={subject_id}, word=nxt.pronoun_word)
     if obj_id is None:
         return
     if hold_instead(subject_id, predicate, obj_id, state):

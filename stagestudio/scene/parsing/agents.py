@@ -19,6 +19,8 @@ def choose_agent(resolved: list, k: int, clause_start: int, nxt: Ref, state: Sta
         # "waving at a skater who is clinging to the boards": the noun a relative clause is about
         # does its verb, though an action before placed it
         return before[0]
+    if _someone_addressed_before(resolved, k, state):
+        return resolved[k - 1]
     shared = coordinated_agent(resolved, k)
     if not before and shared is not None:
         before = [Ref(shared)]  # "holds the dog's leash and strokes its back": the same agent
@@ -45,6 +47,15 @@ def choose_agent(resolved: list, k: int, clause_start: int, nxt: Ref, state: Sta
         return resolved[k - 1]  # "a carrier on a chair, with a cat peering out": the cat
     candidates = _unplaced(before, resolved, nxt, state)
     return candidates[-1] if candidates else None
+
+
+def _someone_addressed_before(resolved: list, k: int, state: State) -> bool:
+    """Whether a participle at `k` follows someone named after a preposition that is no place
+    ("bags a comic for a girl holding a skateboard"): the one right before does it, where a
+    thing a place phrase names does not ("kneels on one of the floats tightening a rope")."""
+    return (k >= 2 and not resolved[k].finite and isinstance(resolved[k - 2], Prep)
+            and isinstance(resolved[k - 1], Ref) and resolved[k - 1].object_id is not None
+            and state.get(resolved[k - 1].object_id).is_someone)
 
 
 def _opens_relative_clause(resolved: list, clause_start: int, k: int) -> bool:

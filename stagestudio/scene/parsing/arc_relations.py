@@ -59,6 +59,10 @@ def _redo_action(arcs: SentenceArcs, span: tuple[int, int], made: list[Triple], 
         # reading "as a waiter" as a preposition phrase, gives the verb the main clause's
         return
     subject = arcs.found(doer) if doer is not None else None
+    if subject is not None and arcs.relative_word(verb) == "who" and not state.get(subject).is_alive:
+        # "sit on a rug around their teacher, who holds up a book": "who" is someone, so the
+        # parse hung the clause from the wrong noun and the rules' doer stands
+        return
     obj = arcs.found(objects[0]) if objects else None
     if subject is not None and made and state.get(subject).is_alive and all(
             not is_spatial(p) and not state.get(s).is_alive for s, p, _ in made):

@@ -84,6 +84,14 @@ class SentenceArcs:
         # parser often hangs it from the wrong clause)
         return None
 
+    def relative_word(self, t: int) -> str | None:
+        """The relative pronoun ("who", "that", "which") that is the subject of the verb at `t`
+        when the verb opens a relative clause; None otherwise."""
+        subjects = self.children(t, *_SUBJECT_ARCS)
+        if subjects and self.tags[subjects[0]].tag in _RELATIVE_TAGS and self.tags[t].dep == "relcl":
+            return self.tags[subjects[0]].text.lower()
+        return None
+
     def joined(self, t: int) -> list[int]:
         """The nouns coordinated with the noun at `t` ("a father and his daughter")."""
         return [c for c in self.children(t, "conj") if self.tags[c].is_noun]

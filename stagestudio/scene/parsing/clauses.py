@@ -32,13 +32,25 @@ NOUN_PHRASE_OPENERS = lx.INDEFINITE_DETERMINERS | lx.DEFINITE_DETERMINERS | lx.P
 def follows_subject_aside(items: list[Item], start: int) -> bool:
     """Whether the clause at items[start:] follows the sentence's subject and one aside between
     commas ("The pilot, in a leather jacket, kneels on ...", "The shepherd, with a staff, stands
-    on ...", "The carpenter, wearing an apron, planes ..."): its verb comes first."""
-    return (start >= 4 and isinstance(items[0], NounPhrase) and isinstance(items[1], Break) and items[1].word == ","
-            and (isinstance(items[2], (Rel, Prep, Action))
+    on ...", "The carpenter, wearing an apron, planes ..."), the subject perhaps after a fronted
+    place ("Behind the counter, the owner, a bearded man, bags ..."): its verb comes first."""
+    s = _subject_after_fronted_place(items)
+    return (start >= s + 4 and isinstance(items[s], NounPhrase) and isinstance(items[s + 1], Break)
+            and items[s + 1].word == ","  # type: ignore[union-attr]
+            and (isinstance(items[s + 2], (Rel, Prep, Action))
                  # ("Her lab partner, a boy with curly hair, stands ...": an apposition)
-                 or isinstance(items[2], NounPhrase) and items[2].determiner == "indefinite" and not items[2].plural)
+                 or isinstance(items[s + 2], NounPhrase) and items[s + 2].determiner == "indefinite"
+                 and not items[s + 2].plural)  # type: ignore[union-attr]
             and isinstance(items[start - 1], Break) and items[start - 1].word == ","  # type: ignore[union-attr]
-            and not any(isinstance(item, Break) and item.word not in ("and", "&") for item in items[2:start - 1]))
+            and not any(isinstance(item, Break) and item.word not in ("and", "&") for item in items[s + 2:start - 1]))
+
+
+def _subject_after_fronted_place(items: list[Item]) -> int:
+    """Where the sentence's subject stands: after a place phrase that opens the sentence and its
+    comma ("Behind the counter, the owner ..."), else first."""
+    fronted = (len(items) > 3 and isinstance(items[0], Rel) and isinstance(items[1], NounPhrase)
+               and isinstance(items[2], Break) and items[2].word == ",")
+    return 3 if fronted else 0
 
 
 def clause_subject(items: list[Item]) -> NounPhrase | None:
@@ -47,11 +59,15 @@ def clause_subject(items: list[Item]) -> NounPhrase | None:
     clause opened otherwise ("Behind him, ...") or has none yet."""
     start = max((k for k, item in enumerate(items) if isinstance(item, Break)), default=-1) + 1
     clause = items[start:]
-    if (start >= 2 and items[start - 1].word in ("that", "which", "who")  # type: ignore[union-attr]
-            and isinstance(items[start - 2], NounPhrase) and not any(isinstance(item, NounPhrase) for item in clause)):
-        return items[start - 2]  # "the fruit that keeps ...": the relative clause is about the noun before it
+    relative = start >= 2 and items[start - 1].word in ("that", "which", "who")  # type: ignore[union-attr]
+    # ("the old fisherman, who mends a net": the same after a comma)
+    noun_at = start - 3 if relative and start >= 3 and isinstance(items[start - 2], Break) \
+        and items[start - 2].word == "," else start - 2  # type: ignore[union-attr]
+    if relative and isinstance(items[noun_at], NounPhrase) and not any(isinstance(item, NounPhrase) for item in clause):
+        return items[noun_at]  # "the fruit that keeps ...": the relative clause is about the noun before it
     if not clause and follows_subject_aside(items, start):
-        return items[0] if isinstance(items[0], NounPhrase) else None  # "The carpenter, wearing an apron, planes ..."
+        s = _subject_after_fronted_place(items)
+        return items[s] if isinstance(items[s], NounPhrase) else None  # "The carpenter, wearing an apron, planes ..."
     if not clause or not isinstance(clause[0], NounPhrase):
         return None
     return clause[0]
@@ -270,6 +286,9 @@ def placing_verb(tokens: list[str], i: int) -> RelPhrase | None:
     phrase, _ = parse_noun_phrase(tokens, i + 1)
     if not isinstance(phrase, NounPhrase) or phrase.pronoun is not None:
         return None
+    senses = english.noun_senses(phrase.head)
+    if phrase.possessive is not None and senses and senses[0].lexfile == english.BODY:
+        return None  # "a girl covers her ears": a gesture of one's own body, no place
     if lemma in HOLDER_VERBS:
         return RelPhrase(PLACING_VERBS[lemma], kind="contents", after_verb=True)
     if lemma == "fill" and not english.is_container(phrase.head, senses=2):

@@ -83,6 +83,21 @@ def owner_of_part(np_: NounPhrase, prev: object, state: State, subject: str | No
     return owner
 
 
+def fitted_onto_its_whole(part: NounPhrase, link: object, whole: object) -> bool:
+    """"hammers a heel onto a boot", "sews a button on a coat", "bolts a wheel onto a bicycle":
+    an action's object that WordNet makes a part of the thing it is put on or into is that
+    thing's part, and the action works on the thing."""
+    if not (isinstance(link, Rel) and link.phrase.kind == "object" and link.phrase.predicate in ("on", "inside")
+            and isinstance(whole, NounPhrase) and whole.pronoun is None and part.pronoun is None and not part.is_class):
+        return False
+    written = english.noun_lemma(part.surface.split()[-1]) if part.surface else part.head
+    owner = english.noun_lemma(whole.surface.split()[-1]) if whole.surface else whole.head
+    senses = english.noun_senses(written)
+    if senses and senses[0].lexfile == english.BODY:
+        return False  # "keeps both hands on the controls": the doer's own body, no clock's hands
+    return english.is_part_of(written, owner, strict=True)
+
+
 def owns_part(owner: NounPhrase, possessed: object) -> bool:
     """Whether `possessed`, named after "owner's", is a part of it, so that a relation to it is
     one to the owner: "on a sleeping cat's head", "beside the stall's awning" (not "into an

@@ -99,7 +99,9 @@ def _salience_order(resolved: Sequence[object], position: int, state: State, *,
 
 
 _LIST_WORDS = {",", "and", "&"}
-_GENDERS = {"she": "f", "her": "f", "herself": "f", "hers": "f", "he": "m", "him": "m", "his": "m", "himself": "m"}
+_GENDERS = {"she": "f", "her": "f", "herself": "f", "hers": "f", "he": "m", "him": "m", "his": "m", "himself": "m",
+            # ("Their father films them": the group "their" meant, as "her" keeps its woman)
+            "they": "p", "them": "p", "their": "p", "theirs": "p", "themselves": "p"}
 
 
 def antecedent(kind: str, resolved: Sequence[object], position: int, state: State, *,
@@ -118,7 +120,9 @@ def antecedent(kind: str, resolved: Sequence[object], position: int, state: Stat
     if other is not None:
         exclude = {*exclude, other}
     found = _antecedent(kind, resolved, position, state, exclude=exclude, can_own=can_own)
-    if gender and found is not None:
+    # (a group is set by its possessive only: "Their father films them"; a "them" read before the
+    # sentence's relations are known may still be revised by them)
+    if gender and found is not None and (gender != "p" or word in ("their", "theirs")):
         state.gendered[gender] = found
     return found
 

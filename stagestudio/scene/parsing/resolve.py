@@ -32,6 +32,7 @@ from stagestudio.scene.parsing.parts import (
     PART_PREPOSITIONS,
     comes_with,
     covers,
+    fitted_onto_its_whole,
     instrument_user,
     moved_along,
     owner_of_part,
@@ -287,12 +288,21 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
                                     exclude={bound} if bound else frozenset())
         if item.count and found is not None and state.get(found).count == 1:
             state.get(found).count = item.count  # "the fruit ..., three of them in a bag": three apples
+        if found is not None and isinstance(prev, Action):
+            # "Their father films them. A rabbit watches them": what a pronoun names is mentioned
+            # again, so it is the latest for the sentences after
+            state.touch(found, counter)
         # "one of them", "the other": the group itself, as what its clause is about
         resolved.append(Ref(found, member=True) if item.member
                         else Ref(found, pronoun=item.pronoun, pronoun_word=item.pronoun_word))
         return
     if _state_after_under(item, prev, items):
         resolved.append(Ref(None))  # "a new house still under construction": no place below anything
+        return
+    if isinstance(prev, Action) and fitted_onto_its_whole(item, nxt, items[k + 2] if k + 2 < len(items) else None):
+        # "hammers a new heel onto a boot": the part is no thing of its own, and the action goes
+        # to the whole it is fitted to (actions.aimed_at_position)
+        resolved.append(Ref(None))
         return
     whole = whole_named_before_part(item, prev)
     if whole is not None:
@@ -523,12 +533,16 @@ def _record_part(item: NounPhrase, prev: Item | None, owner_id: str, resolved: l
                     else Ref(None, owner=owner_id if covers(item) else None,
                              part_of=None if isinstance(prev, (Rel, Action, Prep)) else owner_id,
                              acted_whole=owner_id if isinstance(prev, Action) else None))
-    if not isinstance(prev, (Rel, Action, Prep)):
+    # ("a crane on the rig's deck lowers a container": the part of a placed possessor is where
+    # the subject is, not what the clause speaks of, so what follows is no part of the rig)
+    placed_possessor = isinstance(prev, Possessive) and len(resolved) >= 4 and isinstance(resolved[-4], (Rel, Action, Prep))
+    if not isinstance(prev, (Rel, Action, Prep)) and not placed_possessor:
         reading.part_subject = owner_id  # "her ear carries a yellow tag": what it carries is the cow's too
         reading.part_heads.append(owner_id)
         # "Its black boiler gleams": the clause speaks of the owner, so it is mentioned again
         state.touch(owner_id, counter)
     if isinstance(prev, (Prep, Possessive)):
         reading.list_head = prev
-    if item.possessive is not None and not isinstance(prev, Rel):
+    if item.possessive is not None:
+        # ("perch on her arm and shoulder": the bare noun after "and" is hers too)
         reading.list_possessive = item.possessive

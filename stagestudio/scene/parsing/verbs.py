@@ -24,7 +24,7 @@ from stagestudio.scene.parsing.items import (
 from stagestudio.scene.parsing.phrase_endings import RECIPROCALS
 from stagestudio.scene.parsing.phrase_quantities import measurement_at
 from stagestudio.scene.parsing.phrases import parse_noun_phrase
-from stagestudio.scene.parsing.relations import match_relation
+from stagestudio.scene.parsing.relations import PLACING_VERBS, match_relation
 from stagestudio.scene.parsing.words import is_number, is_verb_form
 
 MOTION = 38  # WordNet's verb.motion (the lexicographer file of a verb's first sense): fly, roll, dive
@@ -125,7 +125,7 @@ def action_at(tokens: list[str], i: int, items: list[Item], *, finite: bool = Fa
             tokens[j + 1] in NOUN_PHRASE_OPENERS or is_number(tokens[j + 1])
             or isinstance(parse_noun_phrase(tokens, j + 1)[0], NounPhrase)):
         j += 1  # "blowing out the candles", "picking up a ball": the particle names no relation
-    elif lemma in lx.NON_ACTION_VERBS and not (_agent_before(items) and lemma not in _STATIVE_VERBS) \
+    elif lemma in lx.NON_ACTION_VERBS and not (_doer_before(items, lemma, finite) and lemma not in _STATIVE_VERBS) \
             or english.only_intransitive(lemma) and not _agent_acts_on_thing(tokens, j, items, finite):
         # ("the earth glows orange": no sense of "glow" takes an object; "a photo showing a cat"
         # shows, where "a toddler stacking blocks" acts)
@@ -255,8 +255,20 @@ def _agent_before(items: list[Item]) -> bool:
     if isinstance(last, Break) and (last.word == "," or last.word == "and" and _verb_before(items[:-1])):
         # ("holds a clipboard and measures a seedling": the second verb has the first one's subject)
         last = clause_subject(items[:-1])
+    elif isinstance(last, Break) and last.word in ("who", "that", "which"):
+        last = clause_subject(items)  # "the old fisherman, who casts a net": the noun the clause is about
     return isinstance(last, NounPhrase) and (last.pronoun == "person" or last.head == "person"
                                              or english.is_animate(last.head))
+
+
+def _doer_before(items: list[Item], lemma: str, finite: bool) -> bool:
+    """Whether someone who can act does the verb: the phrase right before it, or for the clause's
+    own verb its subject past what describes it ("a researcher in waders measures a trunk"; a
+    verb that places, "a girl behind the rope covers her ears", stays a place)."""
+    if _agent_before(items):
+        return True
+    subject = clause_subject(items) if finite and lemma not in PLACING_VERBS else None
+    return isinstance(subject, NounPhrase) and _can_act(subject)
 
 
 def _moves_someone(tokens: list[str], i: int, items: list[Item], lemma: str, finite: bool) -> bool:
