@@ -27,6 +27,7 @@ from stagestudio.scene.parsing.listing_parts import (
     listing_head,
     made_sense_in_listing,
 )
+from stagestudio.scene.parsing.listing_users import for_whom_listed
 from stagestudio.scene.parsing.parts import (
     PART_PREPOSITIONS,
     comes_with,
@@ -289,6 +290,9 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # "one of them", "the other": the group itself, as what its clause is about
         resolved.append(Ref(found, member=True) if item.member
                         else Ref(found, pronoun=item.pronoun, pronoun_word=item.pronoun_word))
+        return
+    if for_whom_listed(item, items, k, resolved, state):
+        resolved.append(Ref(None))  # "Stethoscope for paramedics": the product, not its users
         return
     whole = whole_named_before_part(item, prev)
     if whole is not None:

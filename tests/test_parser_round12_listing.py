@@ -1,0 +1,51 @@
+"""Round 12 (listing helper): product listings whose users, classifiers or trailing colour were
+read as things of their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from stagestudio.scene.parser import parse_prompt
+
+
+def _names(prompt: str) -> list[str]:
+    return [o.name for o in parse_prompt(prompt).objects]
+
+
+@pytest.mark.parametrize(("prompt", "names"), [
+    ("Kids plastic tool bench with 2 screwdrivers", ["bench", "screwdriver"]),
+    ("girls party dress with a satin sash, pink", ["dress"]),
+    ("mens leather wallet, brown", ["wallet"]),
+    ("kids bikes leaning on a wall", ["bicycle"]),
+])
+def test_plural_people_before_a_made_thing_say_whom_it_is_for(prompt, names):
+    assert _names(prompt) == names
+
+
+@pytest.mark.parametrize("prompt", [
+    "kids ice skating on a pond",  # an activity, no made thing
+    "two kids fly kites on a hill",  # counted people, and a verb between
+    "Gulls wheel above the flare stack",  # a plural that names birds too
+])
+def test_plural_people_that_are_there_stay(prompt):
+    names = _names(prompt)
+    assert "person" in names or "bird" in names
+
+
+@pytest.mark.parametrize(("prompt", "product"), [
+    ("Digital thermometer for babies, flexible tip", "thermometer"),
+    ("Heated dog bed for puppies and old dogs, 60 cm", "bed"),
+    ("Travel pillow for adults and teens, memory foam, navy", "pillow"),
+])
+def test_whom_a_listed_product_is_for_is_not_drawn(prompt, product):
+    names = _names(prompt)
+    assert product in names and "person" not in names and "dog" not in names
+
+
+@pytest.mark.parametrize("prompt", [
+    "a birthday cake for a little girl",  # food, no listing of a made thing
+    "a leash for a dog waiting by the door",  # the dog is placed
+])
+def test_someone_a_thing_is_for_who_is_there_stays(prompt):
+    names = _names(prompt)
+    assert "person" in names or "dog" in names
