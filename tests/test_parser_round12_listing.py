@@ -12,6 +12,10 @@ def _names(prompt: str) -> list[str]:
     return [o.name for o in parse_prompt(prompt).objects]
 
 
+def _colours(prompt: str) -> dict[str, str | None]:
+    return {o.name: o.attributes.color for o in parse_prompt(prompt).objects}
+
+
 @pytest.mark.parametrize(("prompt", "names"), [
     ("Kids plastic tool bench with 2 screwdrivers", ["bench", "screwdriver"]),
     ("girls party dress with a satin sash, pink", ["dress"]),
@@ -49,3 +53,15 @@ def test_whom_a_listed_product_is_for_is_not_drawn(prompt, product):
 def test_someone_a_thing_is_for_who_is_there_stays(prompt):
     names = _names(prompt)
     assert "person" in names or "dog" in names
+
+
+@pytest.mark.parametrize(("prompt", "product", "accessory", "colour"), [
+    ("Electric kettle with 2 spare filters, white", "kettle", "filter", "white"),
+    ("Camping lantern with a hanging hook and 3 batteries, orange", "lantern", "battery", "orange"),
+    ("Stethoscope for paramedics, dual head, 80 cm tubing, navy", "stethoscope", None, "blue"),
+])
+def test_a_listing_trailing_colour_is_the_product_s(prompt, product, accessory, colour):
+    colours = _colours(prompt)
+    assert colours[product] == colour
+    if accessory is not None:
+        assert colours[accessory] is None

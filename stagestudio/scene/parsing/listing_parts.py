@@ -165,3 +165,23 @@ def made_sense_in_listing(np_: NounPhrase, prev: object, resolved: list, state: 
         return
     np_.head, np_.is_class, np_.kind = written, False, NounKind.THING
 
+
+
+def product_of_trailing_colour(resolved: list, k: int, state: State) -> str | None:
+    """The product a listing's bare colour fragment belongs to ("Handheld label printer with 3
+    tape rolls, blue", "pots with drainage holes and bamboo trays, white"): where the colour
+    stands alone between commas (or ends the listing) after things that came "with" the
+    product, it is the product's, the sentence's first object, a made thing, with nothing acting
+    or placed before. None when the fragment is not such a one."""
+    prev = resolved[k - 1] if k > 0 else None
+    nxt = resolved[k + 1] if k + 1 < len(resolved) else None
+    if not (isinstance(prev, Break) and prev.word == "," and (nxt is None or isinstance(nxt, Break))):
+        return None
+    before = resolved[:k]
+    if any(isinstance(r, (Action, Rel)) for r in before):
+        return None
+    kept = [r for r in before if isinstance(r, Ref) and r.object_id is not None]
+    if len(kept) < 2 or not kept[-1].attached:
+        return None
+    product = state.get(kept[0].object_id)  # type: ignore[arg-type]
+    return product.id if _made(product) else None
