@@ -65,3 +65,18 @@ def test_a_listing_trailing_colour_is_the_product_s(prompt, product, accessory, 
     assert colours[product] == colour
     if accessory is not None:
         assert colours[accessory] is None
+
+
+@pytest.mark.parametrize(("prompt", "members"), [
+    ("Picnic set - wicker basket, 2 plates, thermos and a checkered blanket", ["basket", "plate", "thermos", "blanket"]),
+    ("Home espresso station: grinder, tamper, milk jug", ["grinder", "tamper"]),
+])
+def test_members_listed_after_an_undrawn_heading_are_things_of_their_own(prompt, members):
+    names = _names(prompt)
+    assert all(m in names for m in members)
+
+
+def test_a_picture_heading_lists_the_product_s_features():
+    graph = parse_prompt("Product photo: ceramic mug, matte glaze, bamboo lid")
+    assert [o.name for o in graph.objects] == ["cup"]
+    assert "bamboo lid" in graph.objects[0].attributes.parts

@@ -24,10 +24,12 @@ from stagestudio.scene.parsing.parts import (
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
-def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) -> str | None:
+def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State,
+                 opening: NounPhrase | None = None) -> str | None:
     """The object a comma fragment with no article lists a feature of ("Ergonomic office chair,
     black mesh back, adjustable armrests"): the sentence's first object, when every fragment
-    since it is bare too; None when `np_` is no such fragment."""
+    since it is bare too; None when `np_` is no such fragment. `opening` is the sentence's first
+    noun phrase."""
     # ("front zip pocket and shoulder strap": a fragment after "and" that follows one continues the list)
     after_fragment = (isinstance(prev, Break) and prev.word == "and" and len(resolved) >= 3
                       and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
@@ -39,7 +41,7 @@ def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) ->
             and np_.determiner == "none" and np_.pronoun is None):
         return None
     kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
-    if not kept:
+    if not kept or _member_of_undrawn_collection(resolved, kept[0], opening):
         return None
     # everything after the head is fragments and breaks ("chrome base, 360-degree swivel"), a
     # fragment may have its own "with" ("lime green with a dinosaur print, adjustable dial")
@@ -48,6 +50,19 @@ def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) ->
             or any(isinstance(r, (Rel, Action)) for r in resolved[kept[0] + 1:])):
         return None
     return resolved[kept[0]].object_id
+
+
+def _member_of_undrawn_collection(resolved: list, first: int, opening: NounPhrase | None) -> bool:
+    """Whether the sentence's first object is itself listed after a heading that names no
+    object drawn ("Matcha tea ceremony set - bamboo whisk, chawan bowl, scoop", "Home weather
+    station: wireless anemometer, rain gauge"): the fragments after it are its fellow members,
+    not its features. A heading about the picture lists nothing ("Product photo: ceramic mug,
+    matte glaze, bamboo lid": the mug's glaze and lid)."""
+    if not (first >= 2 and isinstance(resolved[first - 1], Break) and resolved[first - 1].word in (",", ":")
+            and any(isinstance(r, Ref) for r in resolved[:first - 1])):
+        return False
+    heading = opening.head.split() if opening is not None and opening.pronoun is None else []
+    return bool(heading) and not {opening.head, heading[-1]} & lx.NEVER_DRAWN_NOUNS  # type: ignore[union-attr]
 
 
 def _other_people(np_: NounPhrase, owner: ParsedObject) -> bool:

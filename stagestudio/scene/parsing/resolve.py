@@ -299,7 +299,8 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         item = items[k] = whole  # "near the barn door": near the barn
     made_sense_in_listing(item, prev, resolved, state)  # ("with a charger": no war horse)
     candidate = _possible_owner(item, prev, items, k, resolved, reading, state)
-    listing = listing_head(item, prev, resolved, state)
+    opening = next((i for i in items[:k] if isinstance(i, NounPhrase)), None)
+    listing = listing_head(item, prev, resolved, state, opening)
     if listing is not None and describes(item, state.get(listing)):
         # "office chair, black mesh back, adjustable armrests": a product's listed
         # features; "perfume bottle, frosted glass, gold cap": its material
