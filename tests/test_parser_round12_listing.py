@@ -80,3 +80,12 @@ def test_a_picture_heading_lists_the_product_s_features():
     graph = parse_prompt("Product photo: ceramic mug, matte glaze, bamboo lid")
     assert [o.name for o in graph.objects] == ["cup"]
     assert "bamboo lid" in graph.objects[0].attributes.parts
+
+
+@pytest.mark.parametrize(("prompt", "name", "count"), [
+    ("Hair clip x4, tortoiseshell", "clip", 4),
+    ("Ceramic mug x 2, matte black", "cup", 2),
+])
+def test_a_multiplier_after_a_singular_listed_noun_counts_it(prompt, name, count):
+    objects = parse_prompt(prompt).objects
+    assert [(o.name, o.count) for o in objects] == [(name, count)]
