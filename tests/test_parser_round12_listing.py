@@ -89,3 +89,15 @@ def test_a_picture_heading_lists_the_product_s_features():
 def test_a_multiplier_after_a_singular_listed_noun_counts_it(prompt, name, count):
     objects = parse_prompt(prompt).objects
     assert [(o.name, o.count) for o in objects] == [(name, count)]
+
+
+@pytest.mark.parametrize(("prompt", "name"), [
+    ("Karaoke speaker with mic, 30W", "speaker"),  # first a person who speaks
+    ("Insulated tumbler, 500 ml, sage green", "cup"),
+])
+def test_a_listed_noun_measured_as_only_made_things_are_is_the_made_thing(prompt, name):
+    assert _names(prompt)[0] == name
+
+
+def test_a_person_measured_by_height_stays_a_person():
+    assert _names("Basketball player, 2 m tall, in a red jersey") == ["person"]

@@ -200,3 +200,28 @@ def product_of_trailing_colour(resolved: list, k: int, state: State) -> str | No
         return None
     product = state.get(kept[0].object_id)  # type: ignore[arg-type]
     return product.id if _made(product) else None
+
+
+# Units only a made thing is measured in: what it holds, the power it draws or gives, and the
+# small weights of goods ("43 ml", "50 w", "12 v", "100 g"). Nobody is measured so; a person's
+# height and weight ("2 m tall", "70 kg") are not among them.
+_MADE_ONLY_UNITS = frozenset({"ml", "l", "w", "kw", "v", "mah", "g", "oz"})
+
+
+def made_sense_of_measured_product(np_: NounPhrase, items: list, k: int, resolved: list) -> None:
+    """A listing's opening noun that is first someone but also names a made thing is that thing
+    where the listing measures it as only a made thing is measured ("Portable party speaker ...,
+    50W", "Bingo daubers x6, 43ml each", "Tea caddies, set of 3, 100 g each"): the word's made
+    sense is read (in place). Only with nothing acting or placed in the sentence."""
+    if (np_.pronoun is not None or np_.possessive is not None or np_.determiner != "none"
+            or not (np_.head == "person" or english.is_animate(np_.head))
+            or any(isinstance(r, Ref) and r.object_id is not None for r in resolved)
+            or any(isinstance(item, (Action, Rel)) for item in items)):
+        return
+    written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
+    senses = english.noun_senses(written)
+    if not any(s.lexfile == english.ARTIFACT for s in senses[:4]) or english.is_artifact(written):
+        return
+    units = {item.text.split()[-1] for item in items[k + 1:] if isinstance(item, Measure) and item.text.split()}
+    if units & _MADE_ONLY_UNITS:
+        np_.head, np_.is_class, np_.kind = written, False, NounKind.THING

@@ -26,6 +26,7 @@ from stagestudio.scene.parsing.listing_parts import (
     describes,
     listing_head,
     made_sense_in_listing,
+    made_sense_of_measured_product,
 )
 from stagestudio.scene.parsing.listing_users import for_whom_listed
 from stagestudio.scene.parsing.parts import (
@@ -298,6 +299,7 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
     if whole is not None:
         item = items[k] = whole  # "near the barn door": near the barn
     made_sense_in_listing(item, prev, resolved, state)  # ("with a charger": no war horse)
+    made_sense_of_measured_product(item, items, k, resolved)  # ("Bingo daubers x6, 43ml each")
     candidate = _possible_owner(item, prev, items, k, resolved, reading, state)
     opening = next((i for i in items[:k] if isinstance(i, NounPhrase)), None)
     listing = listing_head(item, prev, resolved, state, opening)
