@@ -25,9 +25,8 @@ from stagestudio.scene.parsing.items import (
 from stagestudio.scene.parsing.listing_parts import (
     describes,
     listing_head,
-    made_sense_in_listing,
-    made_sense_of_measured_product,
 )
+from stagestudio.scene.parsing.listing_senses import made_sense_in_listing, made_sense_of_measured_product
 from stagestudio.scene.parsing.listing_users import for_whom_listed
 from stagestudio.scene.parsing.parts import (
     PART_PREPOSITIONS,
