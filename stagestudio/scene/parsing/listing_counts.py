@@ -88,14 +88,17 @@ def _count_fragment(tokens: list[str]) -> tuple[int, str, int] | None:
 
 
 def _counted_singular(tokens: list[str], k: int) -> bool:
-    """"Handbell set of 8", "squash racquet 2-pack": a singular noun right before "set of N",
-    "pack of N" or "N-pack" (no comma between) is what the set holds, unless WordNet names the
+    """"Handbell set of 8", "squash racquet 2-pack", "Fencing foil x2": a singular noun right
+    before "set of N", "pack of N", "N-pack" or "x N" (no comma between) is what the set holds, unless WordNet names the
     noun with the set word as one thing ("tea set", "chess set")."""
     nxt = tokens[k + 1]
     if nxt in _SET_WORDS and k + 3 < len(tokens) and tokens[k + 2] == "of" and _is_count(tokens[k + 3]):
         word = nxt
     elif nxt.endswith("-pack") and _is_count(nxt[:-5]):
         word = "pack"
+    elif nxt == "x" and k + 2 < len(tokens) and _is_count(tokens[k + 2]):
+        # ("Fencing foil x2": a multiplier counts the noun it follows, singular or not)
+        return tokens[k] not in _PHRASE_OPENERS and english.has_thing_sense(tokens[k])
     else:
         return False
     tok = tokens[k]  # (never "a set of 4 plates": "a" opens the phrase, it names nothing)

@@ -1,6 +1,7 @@
 """What a product listing's fragments and members are: the product's features, its material,
 or things of their own ("Office chair, black mesh back, walnut", "Car wash kit: 2 mitts, 1
-bucket", "Drill with two batteries and a charger")."""
+bucket", "Drill with two batteries and a charger"), and which object a bare trailing colour
+describes. The sense a listed noun is read in is in `listing_senses.py`."""
 
 from __future__ import annotations
 
@@ -13,21 +14,21 @@ from stagestudio.scene.parsing.items import (
     Break,
     Measure,
     NounPhrase,
-    Prep,
     Rel,
 )
 from stagestudio.scene.parsing.parts import (
-    PART_PREPOSITIONS,
     made_second_sense,
     take_covering_colour,
 )
 from stagestudio.scene.parsing.state import ParsedObject, Ref, State
 
 
-def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) -> str | None:
+def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State,
+                 opening: NounPhrase | None = None) -> str | None:
     """The object a comma fragment with no article lists a feature of ("Ergonomic office chair,
     black mesh back, adjustable armrests"): the sentence's first object, when every fragment
-    since it is bare too; None when `np_` is no such fragment."""
+    since it is bare too; None when `np_` is no such fragment. `opening` is the sentence's first
+    noun phrase."""
     # ("front zip pocket and shoulder strap": a fragment after "and" that follows one continues the list)
     after_fragment = (isinstance(prev, Break) and prev.word == "and" and len(resolved) >= 3
                       and isinstance(resolved[-2], Ref) and resolved[-2].object_id is None
@@ -39,7 +40,7 @@ def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) ->
             and np_.determiner == "none" and np_.pronoun is None):
         return None
     kept = [m for m, r in enumerate(resolved) if isinstance(r, Ref) and r.object_id is not None]
-    if not kept:
+    if not kept or _member_of_undrawn_collection(resolved, kept[0], opening):
         return None
     # everything after the head is fragments and breaks ("chrome base, 360-degree swivel"), a
     # fragment may have its own "with" ("lime green with a dinosaur print, adjustable dial")
@@ -48,6 +49,19 @@ def listing_head(np_: NounPhrase, prev: object, resolved: list, state: State) ->
             or any(isinstance(r, (Rel, Action)) for r in resolved[kept[0] + 1:])):
         return None
     return resolved[kept[0]].object_id
+
+
+def _member_of_undrawn_collection(resolved: list, first: int, opening: NounPhrase | None) -> bool:
+    """Whether the sentence's first object is itself listed after a heading that names no
+    object drawn ("Matcha tea ceremony set - bamboo whisk, chawan bowl, scoop", "Home weather
+    station: wireless anemometer, rain gauge"): the fragments after it are its fellow members,
+    not its features. A heading about the picture lists nothing ("Product photo: ceramic mug,
+    matte glaze, bamboo lid": the mug's glaze and lid)."""
+    if not (first >= 2 and isinstance(resolved[first - 1], Break) and resolved[first - 1].word in (",", ":")
+            and any(isinstance(r, Ref) for r in resolved[:first - 1])):
+        return False
+    heading = opening.head.split() if opening is not None and opening.pronoun is None else []
+    return bool(heading) and not {opening.head, heading[-1]} & lx.NEVER_DRAWN_NOUNS  # type: ignore[union-attr]
 
 
 def _other_people(np_: NounPhrase, owner: ParsedObject) -> bool:
@@ -141,27 +155,21 @@ def _made(owner: ParsedObject) -> bool:
                                                and not owner.is_alive)
 
 
-_LISTING_JOINS = frozenset({",", "&", "and"})
-
-
-def made_sense_in_listing(np_: NounPhrase, prev: object, resolved: list, state: State) -> None:
-    """In a made product's listing, a member whose word is first someone or some animal but
-    also names a made thing is that thing ("Drill with two batteries and a charger" is no war
-    horse, "skates & 2 blade guards" no sentries, "net w/ a top band" no musicians): where
-    everything named so far is made and nothing acts, the word's made sense is read (in place)."""
-    written = english.noun_lemma(np_.surface.split()[-1]) if np_.surface else np_.head
-    if (np_.pronoun is not None or np_.possessive is not None
-            or not (np_.head == "person" or english.is_animate(np_.head))
-            or not (isinstance(prev, Break) and prev.word in _LISTING_JOINS
-                    or isinstance(prev, Prep) and prev.word in PART_PREPOSITIONS)):
-        return
-    senses = english.noun_senses(written)
-    if not any(s.lexfile == english.ARTIFACT for s in senses[:4]) or english.is_artifact(written):
-        return
-    named = [r.object_id for r in resolved if isinstance(r, Ref) and r.object_id is not None]
-    if (not named or any(isinstance(r, (Action, Rel)) for r in resolved)
-            or not all(english.has_sense_of(state.get(i).word, english.ARTIFACT) and not state.get(i).is_alive
-                       for i in named)):
-        return
-    np_.head, np_.is_class, np_.kind = written, False, NounKind.THING
-
+def product_of_trailing_colour(resolved: list, k: int, state: State) -> str | None:
+    """The product a listing's bare colour fragment belongs to ("Handheld label printer with 3
+    tape rolls, blue", "pots with drainage holes and bamboo trays, white"): where the colour
+    stands alone between commas (or ends the listing) after things that came "with" the
+    product, it is the product's, the sentence's first object, a made thing, with nothing acting
+    or placed before. None when the fragment is not such a one."""
+    prev = resolved[k - 1] if k > 0 else None
+    nxt = resolved[k + 1] if k + 1 < len(resolved) else None
+    if not (isinstance(prev, Break) and prev.word == "," and (nxt is None or isinstance(nxt, Break))):
+        return None
+    before = resolved[:k]
+    if any(isinstance(r, (Action, Rel)) for r in before):
+        return None
+    kept = [r for r in before if isinstance(r, Ref) and r.object_id is not None]
+    if len(kept) < 2 or not kept[-1].attached:
+        return None
+    product = state.get(kept[0].object_id)  # type: ignore[arg-type]
+    return product.id if _made(product) else None

@@ -27,6 +27,7 @@ from stagestudio.scene.parsing.items import (
     mark_neighbours,
 )
 from stagestudio.scene.parsing.left_out_objects import both_meant, figure_overhead_or_below
+from stagestudio.scene.parsing.listing_parts import product_of_trailing_colour
 from stagestudio.scene.parsing.parts import part_head
 from stagestudio.scene.parsing.positions import (
     after_undrawn_subject,
@@ -155,6 +156,9 @@ def _colour_from_adjectives(item: Adjectives, resolved: list, k: int, clause_sta
     before = [r for r in resolved[:k] if is_kept(r)]
     after = [r for r in resolved[k + 1:] if is_kept(r)]
     target = before[-1] if before else (after[0] if after else None)
+    product = product_of_trailing_colour(resolved, k, state)
+    if product is not None:
+        target = Ref(product)  # ("label printer with 3 tape rolls, blue": the printer's)
     described = next((r for r in reversed(resolved[clause_start:k]) if isinstance(r, Ref)), None)
     if described is not None and described.object_id is None:
         if described.owner is None:

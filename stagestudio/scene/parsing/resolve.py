@@ -26,8 +26,9 @@ from stagestudio.scene.parsing.items import (
 from stagestudio.scene.parsing.listing_parts import (
     describes,
     listing_head,
-    made_sense_in_listing,
 )
+from stagestudio.scene.parsing.listing_senses import made_sense_in_listing, made_sense_of_measured_product
+from stagestudio.scene.parsing.listing_users import for_whom_listed
 from stagestudio.scene.parsing.parts import (
     PART_PREPOSITIONS,
     comes_with,
@@ -304,12 +305,17 @@ def _resolve_noun_phrase(item: NounPhrase, items: list[Item], k: int, resolved: 
         # to the whole it is fitted to (actions.aimed_at_position)
         resolved.append(Ref(None))
         return
+    if for_whom_listed(item, items, k, resolved, state):
+        resolved.append(Ref(None))  # "Stethoscope for paramedics": the product, not its users
+        return
     whole = whole_named_before_part(item, prev)
     if whole is not None:
         item = items[k] = whole  # "near the barn door": near the barn
     made_sense_in_listing(item, prev, resolved, state)  # ("with a charger": no war horse)
+    made_sense_of_measured_product(item, items, k, resolved)  # ("Bingo daubers x6, 43ml each")
     candidate = _possible_owner(item, prev, items, k, resolved, reading, state)
-    listing = listing_head(item, prev, resolved, state)
+    opening = next((i for i in items[:k] if isinstance(i, NounPhrase)), None)
+    listing = listing_head(item, prev, resolved, state, opening)
     if listing is not None and describes(item, state.get(listing)):
         # "office chair, black mesh back, adjustable armrests": a product's listed
         # features; "perfume bottle, frosted glass, gold cap": its material

@@ -13,6 +13,7 @@ from stagestudio.scene.parsing.listing_counts import (
     move_listing_counts,
 )
 from stagestudio.scene.parsing.nouns import match_noun
+from stagestudio.scene.parsing.people_classifiers import mark_classifier_possessives
 from stagestudio.scene.parsing.spelling import correct
 from stagestudio.scene.parsing.words import POSTPOSITIVE_ADJECTIVES
 
@@ -334,4 +335,4 @@ def tokenise(prompt: str) -> list[list[str]]:
                 sentences.append([])
             continue
         sentences[-1].append(tok)
-    return [move_listing_counts(s) for s in sentences if s]
+    return [move_listing_counts(mark_classifier_possessives(s)) for s in sentences if s]
