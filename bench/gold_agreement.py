@@ -27,11 +27,12 @@ from stagestudio.eval.graph_gold import GoldReport, evaluate_gold  # noqa: E402
 
 GOLD_FILES = (REPO / "tests" / "data" / "scene_dev.jsonl", REPO / "tests" / "data" / "scene_holdout.jsonl")
 # sealed-*: its conventions section was written from the first annotation, which the second annotator
-# read; kept-* and apart-* (80 of the 224, ten per style): the second annotator read the conventions
-# without that set's own section.
+# read; kept-*, apart-* (80 of the 224, ten per style) and beyond-* (64 of the 256, eight per style): the second
+# annotator read the conventions without that set's own section.
 DEFAULT_OTHERS = (REPO / "bench" / "data" / "sealed_second_annotation.jsonl",
                   REPO / "bench" / "data" / "kept_second_annotation.jsonl",
-                  REPO / "bench" / "data" / "apart_second_annotation.jsonl")
+                  REPO / "bench" / "data" / "apart_second_annotation.jsonl",
+                  REPO / "bench" / "data" / "beyond_second_annotation.jsonl")
 DEFAULT_STEM = REPO / "bench" / "results" / "gold_agreement"
 FIGURES = ("object_f1", "count_accuracy", "color_accuracy", "spatial_recall", "action_recall", "invented_per_prompt")
 TARGETS = {"object_f1": 0.95, "count_accuracy": 0.97, "color_accuracy": 0.95, "spatial_recall": 0.85,

@@ -9,11 +9,11 @@ refusals, next to issue 9's acceptance targets.
     python bench/parser_gold.py                                      # bench/results/parser_gold.{md,json}
     python bench/parser_gold.py --stem bench/results/parser_gold_baseline
 
-The dev set (1344 prompts: dev-*, hold-*, aside-*, fresh-*, unseen-*, novel-*, blind-*, sealed-*, kept-* and
-later-*, the first nine aside sets, folded in after tuning rounds 2 to 10) is what the parser is tuned on; the JSON
-lists every dev prompt that had a problem, with what was missed or invented. The holdout (224 apart-* prompts,
-written afresh before round 11 by someone who never ran the parser on them) is reported as figures only, so
-whoever tunes the parser on these results never sees its prompts.
+The dev set (1568 prompts: dev-*, hold-*, aside-*, fresh-*, unseen-*, novel-*, blind-*, sealed-*, kept-*,
+later-* and apart-*, the first ten aside sets, folded in after tuning rounds 2 to 11) is what the parser is tuned on;
+the JSON lists every dev prompt that had a problem, with what was missed or invented. The holdout (256 beyond-*
+prompts, written afresh before round 12 by four people who never ran the parser on them) is reported as figures
+only, so whoever tunes the parser on these results never sees its prompts.
 """
 
 from __future__ import annotations

@@ -217,8 +217,8 @@ def test_gold_files_are_valid_and_split_cleanly(gold_sets):
         assert set(per_style) == set(STYLES)  # every style in both parts,
         assert len(set(per_style.values())) == 1, per_style  # in equal numbers
     # the aside set is written apart from the development data and named so
-    assert all(re.fullmatch(r"(dev|hold|aside|fresh|unseen|novel|blind|sealed|kept|later)-\d{3}", e.id) for e in dev)
-    assert all(re.fullmatch(r"apart-\d{3}", e.id) for e in holdout)
+    assert all(re.fullmatch(r"(dev|hold|aside|fresh|unseen|novel|blind|sealed|kept|later|apart)-\d{3}", e.id) for e in dev)
+    assert all(re.fullmatch(r"beyond-\d{3}", e.id) for e in holdout)
 
 
 def test_every_gold_graph_follows_the_conventions(gold_sets):
